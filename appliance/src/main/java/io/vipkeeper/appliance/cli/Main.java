@@ -1,0 +1,32 @@
+package io.vipkeeper.appliance.cli;
+
+import io.vipkeeper.appliance.config.LogLevel;
+import io.vipkeeper.appliance.logging.Logging;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Entry point of {@code vipkeeper.jar}: dispatches to the subcommands. */
+@Command(name = "vipkeeper", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "High-availability appliance: VRRP owns the virtual IPs, IPVS balances the traffic.",
+        subcommands = {RunCommand.class, CheckCommand.class, VersionCommand.class})
+public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        Logging.configure(LogLevel.WARN, 0);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line (usage errors exit 2); tests run commands through this. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: run, check or version");
+    }
+}

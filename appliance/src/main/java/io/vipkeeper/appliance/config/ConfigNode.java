@@ -1,0 +1,353 @@
+package io.vipkeeper.appliance.config;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One block of the config (an object merged over its defaults) read key by key with strict types.
+ *
+ * <p>Every getter records a problem at the value's file and line instead of throwing, and returns
+ * {@code null} (or empty) so that reading goes on and one run reports every mistake. The keys a
+ * reader asks for are the schema: {@link #checkUnknownKeys()} reports every other key, with the
+ * nearest known one as a suggestion.
+ */
+final class ConfigNode {
+    private final String path;
+    private final ConfigObject object;
+    private final ConfigObject user;
+    private final ConfigOrigin origin;
+    private final Problems problems;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    /**
+     * @param path dotted path for messages
+     * @param object the block merged over its defaults (values are read from here)
+     * @param user the block as the file wrote it, if it did (block origins are taken from here,
+     *     since a merged block's origin names several places); null otherwise
+     * @param problems where problems go
+     */
+    ConfigNode(String path, ConfigObject object, ConfigObject user, Problems problems) {
+        this.path = path;
+        this.object = object;
+        this.user = user;
+        this.origin = user != null ? user.origin() : object.origin();
+        this.problems = problems;
+    }
+
+    /** The dotted path of this block, e.g. {@code vipkeeper.vrrp.instances.web}. */
+    String path() {
+        return path;
+    }
+
+    /** The dotted path of a key in this block. */
+    String path(String key) {
+        String index = "";
+        int bracket = key.indexOf('[');
+        if (bracket > 0 && key.endsWith("]")) {
+            index = key.substring(bracket);
+            key = key.substring(0, bracket);
+        }
+        return (path.isEmpty() ? "" : path + ".") + ConfigUtil.joinPath(key) + index;
+    }
+
+    /** Where the block was written (where a missing key is reported). */
+    ConfigOrigin origin() {
+        return origin;
+    }
+
+    /** Where a key's value was written, or the block's origin if it is absent. */
+    ConfigOrigin originOf(String key) {
+        ConfigValue v = object.get(key);
+        return v != null ? v.origin() : origin;
+    }
+
+    Problems problems() {
+        return problems;
+    }
+
+    /** Records a problem about {@code key}, at the line of its value. */
+    void problem(String key, String message) {
+        problems.add(originOf(key), path(key) + ": " + message);
+    }
+
+    /** Records a problem about the whole block, at the line where it starts. */
+    void problemHere(String message) {
+        problems.add(origin, path + ": " + message);
+    }
+
+    /** The value of a key, or null when it is absent or null; marks the key as known either way. */
+    ConfigValue value(String key) {
+        known.add(key);
+        ConfigValue v = object.get(key);
+        return v == null || v.valueType() == ConfigValueType.NULL ? null : v;
+    }
+
+    /** Whether a key has a non-null value. */
+    boolean has(String key) {
+        return value(key) != null;
+    }
+
+    private boolean required(String key, ConfigValue v) {
+        if (v == null) {
+            problemHere("missing required key " + key);
+            return false;
+        }
+        return true;
+    }
+
+    /** A required string. */
+    String string(String key) {
+        ConfigValue v = value(key);
+        return required(key, v) ? asString(key, v) : null;
+    }
+
+    /** A string where "" (the usual default) means "not set". */
+    Optional<String> optionalString(String key) {
+        ConfigValue v = value(key);
+        String s = v == null ? null : asString(key, v);
+        return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+
+    private String asString(String key, ConfigValue v) {
+        if (v.valueType() != ConfigValueType.STRING) {
+            problem(key, "expected a string, got " + describe(v));
+            return null;
+        }
+        return (String) v.unwrapped();
+    }
+
+    /** A required whole number within {@code min..max}. */
+    Integer integer(String key, long min, long max) {
+        ConfigValue v = value(key);
+        if (!required(key, v)) {
+            return null;
+        }
+        Long n = wholeNumber(key, v);
+        if (n == null) {
+            return null;
+        }
+        if (n < min || n > max) {
+            problem(key, n + " is out of range " + min + ".." + max);
+            return null;
+        }
+        return n.intValue();
+    }
+
+    private Long wholeNumber(String key, ConfigValue v) {
+        Object raw = v.unwrapped();
+        if (v.valueType() == ConfigValueType.NUMBER && (raw instanceof Integer || raw instanceof Long)) {
+            return ((Number) raw).longValue();
+        }
+        if (v.valueType() == ConfigValueType.STRING) {
+            try {
+                return Long.parseLong(((String) raw).trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        problem(key, "expected a whole number, got " + describe(v));
+        return null;
+    }
+
+    /** A required boolean (true/false, yes/no, on/off). */
+    Boolean bool(String key) {
+        ConfigValue v = value(key);
+        if (!required(key, v)) {
+            return null;
+        }
+        try {
+            return object.toConfig().getBoolean(ConfigUtil.joinPath(key));
+        } catch (ConfigException e) {
+            problem(key, "expected true or false, got " + describe(v));
+            return null;
+        }
+    }
+
+    /**
+     * A required duration with a unit (a bare number is refused: keepalived's "advert_int 1" means
+     * seconds, HOCON's means milliseconds), within {@code min..max}.
+     */
+    Duration duration(String key, Duration min, Duration max) {
+        ConfigValue v = value(key);
+        if (!required(key, v)) {
+            return null;
+        }
+        if (v.valueType() != ConfigValueType.STRING) {
+            problem(key, "expected a duration with a unit such as 1s or 100ms, got " + describe(v));
+            return null;
+        }
+        Duration d;
+        try {
+            d = object.toConfig().getDuration(ConfigUtil.joinPath(key));
+        } catch (ConfigException e) {
+            problem(key, "expected a duration with a unit such as 1s or 100ms, got " + describe(v));
+            return null;
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            problem(key, v.unwrapped() + " is out of range " + Durations.format(min) + ".." + Durations.format(max));
+            return null;
+        }
+        return d;
+    }
+
+    /** One of an enum's config spellings; an unknown one is reported with the valid ones listed. */
+    <E extends Enum<E> & ConfigName> E enumValue(String key, Class<E> type) {
+        String s = string(key);
+        return s == null ? null : parseEnum(key, s, type);
+    }
+
+    /** Parses a config spelling of {@code type}, reporting a problem at {@code key} if unknown. */
+    <E extends Enum<E> & ConfigName> E parseEnum(String key, String s, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.configName().equals(s)) {
+                return e;
+            }
+        }
+        List<String> valid = Arrays.stream(type.getEnumConstants()).map(ConfigName::configName).collect(Collectors.toList());
+        problem(key, "unknown value \"" + s + "\"" + Suggestions.hint(s, valid) + "; valid: " + String.join(", ", valid));
+        return null;
+    }
+
+    /** A list (required; the defaults give every list a value). */
+    ConfigList list(String key) {
+        ConfigValue v = value(key);
+        if (!required(key, v)) {
+            return null;
+        }
+        if (v.valueType() != ConfigValueType.LIST) {
+            problem(key, "expected a list [ ... ], got " + describe(v));
+            return null;
+        }
+        return (ConfigList) v;
+    }
+
+    /** A list of strings; elements of another type are reported one by one and left out. */
+    List<Element<String>> stringList(String key) {
+        ConfigList l = list(key);
+        List<Element<String>> out = new ArrayList<>();
+        if (l == null) {
+            return out;
+        }
+        for (int i = 0; i < l.size(); i++) {
+            ConfigValue e = l.get(i);
+            if (e.valueType() == ConfigValueType.STRING) {
+                out.add(new Element<>(key + "[" + i + "]", (String) e.unwrapped(), e.origin()));
+            } else {
+                problems.add(e.origin(), path(key) + "[" + i + "]: expected a string, got " + describe(e));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A nested block with no defaults of its own beyond what the merged tree already holds. If the
+     * value is missing or not a block, that is reported once and the returned block is empty and
+     * silent, so that its keys are not reported again as missing.
+     */
+    ConfigNode child(String key) {
+        ConfigValue v = value(key);
+        if (v != null && v.valueType() == ConfigValueType.OBJECT) {
+            ConfigValue u = user == null ? null : user.get(key);
+            return new ConfigNode(path(key), (ConfigObject) v,
+                    u != null && u.valueType() == ConfigValueType.OBJECT ? (ConfigObject) u : null, problems);
+        }
+        if (v != null) {
+            problem(key, "expected a block { ... }, got " + describe(v));
+        } else {
+            required(key, null);
+        }
+        return new ConfigNode(path(key), ConfigValueFactory.fromMap(Map.of(), origin.description()), null,
+                new Problems());
+    }
+
+    /**
+     * A block of named entries (instances, virtual servers, ...), each read over {@code defaults}.
+     * Entries that are not blocks are reported and left out.
+     */
+    Map<String, ConfigNode> entries(String key, ConfigObject defaults) {
+        ConfigNode block = child(key);
+        Map<String, ConfigNode> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : block.object.entrySet()) {
+            block.known.add(e.getKey());
+            ConfigNode entry = block.over(e.getKey(), e.getValue(), defaults, block.path(e.getKey()));
+            if (entry != null) {
+                out.put(e.getKey(), entry);
+            }
+        }
+        return out;
+    }
+
+    /** A list of blocks, each read over {@code defaults}; other elements are reported and left out. */
+    List<ConfigNode> objectList(String key, ConfigObject defaults) {
+        ConfigList l = list(key);
+        List<ConfigNode> out = new ArrayList<>();
+        if (l != null) {
+            for (int i = 0; i < l.size(); i++) {
+                ConfigNode n = over(key + "[" + i + "]", l.get(i), defaults, path(key) + "[" + i + "]");
+                if (n != null) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A block read over defaults; null (with a problem) if the value is not a block. */
+    ConfigNode over(String label, ConfigValue v, ConfigObject defaults, String childPath) {
+        if (v.valueType() != ConfigValueType.OBJECT) {
+            problems.add(v.origin(), childPath + ": expected a block { ... }, got " + describe(v));
+            return null;
+        }
+        ConfigObject merged = defaults == null ? (ConfigObject) v : ((ConfigObject) v).withFallback(defaults);
+        return new ConfigNode(childPath, merged, (ConfigObject) v, problems);
+    }
+
+    /** The raw block, e.g. to serve as the defaults of nested blocks. */
+    ConfigObject object() {
+        return object;
+    }
+
+    /** Reports every key in this block that no reader asked for. */
+    void checkUnknownKeys() {
+        for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                problems.add(e.getValue().origin(),
+                        path(e.getKey()) + ": unknown key" + Suggestions.hint(e.getKey(), known));
+            }
+        }
+    }
+
+    /** A value as an operator would recognise it in an error message. */
+    static String describe(ConfigValue v) {
+        switch (v.valueType()) {
+            case STRING:
+                return "\"" + v.unwrapped() + "\"";
+            case OBJECT:
+                return "a block { ... }";
+            case LIST:
+                return "a list [ ... ]";
+            default:
+                return v.render();
+        }
+    }
+
+    /** A value read from a list, with its own position for error messages. */
+    record Element<T>(String label, T value, ConfigOrigin origin) {
+    }
+}

@@ -1,0 +1,296 @@
+package io.vipkeeper.appliance.config;
+
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import io.vipkeeper.appliance.config.ConfigNode.Element;
+import io.vipkeeper.appliance.config.HealthCheck.HealthCheckType;
+import io.vipkeeper.appliance.config.IpvsSettings.SyncDaemon;
+import io.vipkeeper.appliance.config.VirtualServer.Persistence;
+import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.ipvs.IpvsProtocol;
+import io.vipkeeper.appliance.ipvs.Scheduler;
+import io.vipkeeper.appliance.ipvs.SchedulerFlag;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads and checks the {@code ipvs} section: virtual servers, their real servers, the sync daemon. */
+final class IpvsReader {
+    private static final Duration MS10 = Duration.ofMillis(10);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private IpvsReader() {
+    }
+
+    static IpvsSettings read(ConfigNode ipvs, Map<String, VrrpInstance> instances, Set<String> instanceNames) {
+        ConfigObject vsDefaults = ipvs.child("virtual-server-defaults").object();
+        ConfigObject rsDefaults = ipvs.child("real-server-defaults").object();
+        ConfigObject syncDefaults = ipvs.child("sync-daemon-defaults").object();
+        Map<String, VirtualServer> servers = new LinkedHashMap<>();
+        Map<String, String> identities = new HashMap<>();
+        ipvs.entries("virtual-servers", vsDefaults).forEach((name, n) -> {
+            VirtualServer vs = virtualServer(name, n, rsDefaults);
+            if (vs == null) {
+                return;
+            }
+            String other = identities.putIfAbsent(vs.identity(), name);
+            if (other != null) {
+                n.problemHere(vs.identity() + " is already virtual server " + other);
+            } else {
+                servers.put(name, vs);
+            }
+        });
+        Optional<SyncDaemon> sync = Optional.empty();
+        ConfigValue syncValue = ipvs.value("sync-daemon");
+        if (syncValue != null) {
+            ConfigNode s = ipvs.over("sync-daemon", syncValue, syncDefaults, ipvs.path("sync-daemon"));
+            sync = s == null ? Optional.empty() : syncDaemon(s, instances, instanceNames);
+        }
+        ipvs.checkUnknownKeys();
+        return new IpvsSettings(servers, sync);
+    }
+
+    private static VirtualServer virtualServer(String name, ConfigNode n, ConfigObject rsDefaults) {
+        Optional<InetAddress> address = n.optionalString("address").flatMap(s -> {
+            Optional<InetAddress> a = Addresses.parse(s);
+            if (a.isEmpty()) {
+                n.problem("address", "\"" + s + "\" is not an IP address");
+            }
+            return a;
+        });
+        Integer port = n.has("port") ? n.integer("port", 0, 65535) : null;
+        Long fwmark = n.has("fwmark") ? longValue(n.integer("fwmark", 1, Integer.MAX_VALUE)) : null;
+        boolean identityOk = identity(n, address, port, fwmark);
+        IpvsProtocol protocol = n.enumValue("protocol", IpvsProtocol.class);
+        Scheduler scheduler = n.enumValue("scheduler", Scheduler.class);
+        Set<SchedulerFlag> flags = schedulerFlags(n, scheduler);
+        Boolean onePacket = n.bool("one-packet");
+        if (Boolean.TRUE.equals(onePacket) && protocol != null && protocol != IpvsProtocol.UDP) {
+            n.problem("one-packet", "only applies to protocol = udp");
+        }
+        Forwarding forwarding = n.enumValue("forwarding", Forwarding.class);
+        Boolean snat = n.bool("snat");
+        if (Boolean.TRUE.equals(snat) && forwarding != null && forwarding != Forwarding.NAT) {
+            n.problem("snat", "only applies to forwarding = nat (this server uses " + forwarding.configName() + ")");
+        }
+        Integer quorum = n.integer("quorum", 0, 65535);
+        Integer hysteresis = n.integer("hysteresis", 0, 65535);
+        if (quorum != null && hysteresis != null && hysteresis > quorum) {
+            n.problem("hysteresis", hysteresis + " is more than the quorum " + quorum);
+        }
+        Optional<InetSocketAddress> sorry = n.optionalString("sorry-server").flatMap(s -> {
+            Optional<InetSocketAddress> a = Addresses.parseSocket(s);
+            if (a.isEmpty()) {
+                n.problem("sorry-server", "\"" + s + "\" is not ADDR:PORT (IPv6 as [ADDR]:PORT)");
+            }
+            return a;
+        });
+        Boolean inhibit = n.bool("inhibit-on-failure");
+        ConfigNode hcNode = n.child("health-check");
+        HealthCheck check = healthCheck(hcNode);
+        List<RealServer> real = realServers(n, rsDefaults, hcNode.object(), port == null ? 0 : port, forwarding);
+        Boolean ipv6 = family(n, address, real);
+        Persistence persistence = persistence(n.child("persistence"), ipv6);
+        if (persistence != null && port != null && port == 0 && fwmark == null && persistence.timeout().isZero()) {
+            n.problem("port", "0 (all ports) needs persistence.timeout above 0s");
+        }
+        n.checkUnknownKeys();
+        if (!identityOk || protocol == null || scheduler == null || flags == null || onePacket == null
+                || forwarding == null || snat == null || quorum == null || hysteresis == null
+                || inhibit == null || check == null || real == null || ipv6 == null || persistence == null) {
+            return null;
+        }
+        return new VirtualServer(name, address, fwmark == null ? port : 0, fwmark == null ? 0 : fwmark, ipv6,
+                protocol, scheduler, flags, onePacket, forwarding, snat, persistence, quorum, hysteresis, sorry,
+                inhibit, check, real);
+    }
+
+    private static Long longValue(Integer i) {
+        return i == null ? null : i.longValue();
+    }
+
+    private static boolean identity(ConfigNode n, Optional<InetAddress> address, Integer port, Long fwmark) {
+        boolean hasAddress = n.value("address") != null && !n.optionalString("address").isEmpty();
+        if (fwmark != null || n.has("fwmark")) {
+            if (hasAddress || n.has("port")) {
+                n.problemHere("give either address and port, or fwmark, not both");
+                return false;
+            }
+            return fwmark != null;
+        }
+        if (!hasAddress || !n.has("port")) {
+            n.problemHere("needs address and port (or fwmark)");
+            return false;
+        }
+        return address.isPresent() && port != null;
+    }
+
+    private static Set<SchedulerFlag> schedulerFlags(ConfigNode n, Scheduler scheduler) {
+        Set<SchedulerFlag> flags = EnumSet.noneOf(SchedulerFlag.class);
+        boolean ok = true;
+        for (Element<String> e : n.stringList("scheduler-flags")) {
+            SchedulerFlag f = n.parseEnum("scheduler-flags", e.value(), SchedulerFlag.class);
+            if (f == null) {
+                ok = false;
+            } else if (scheduler != null && f.scheduler() != scheduler) {
+                n.problems().add(e.origin(), n.path(e.label()) + ": " + f.configName() + " only applies to scheduler = "
+                        + f.scheduler().configName());
+                ok = false;
+            } else {
+                flags.add(f);
+            }
+        }
+        return ok ? Set.copyOf(flags) : null;
+    }
+
+    /** The family of a service: its address's, or for fwmark services its real servers'. */
+    private static Boolean family(ConfigNode n, Optional<InetAddress> address, List<RealServer> real) {
+        if (address.isPresent()) {
+            return address.get() instanceof Inet6Address;
+        }
+        if (real == null || real.isEmpty()) {
+            return n.has("fwmark") ? Boolean.FALSE : null;
+        }
+        return real.get(0).address() instanceof Inet6Address;
+    }
+
+    private static Persistence persistence(ConfigNode p, Boolean ipv6) {
+        Duration timeout = p.duration("timeout", Duration.ZERO, Duration.ofSeconds(Integer.MAX_VALUE));
+        if (timeout != null && timeout.toNanos() % 1_000_000_000L != 0) {
+            p.problem("timeout", Durations.format(timeout) + " is not whole seconds (IPVS counts seconds)");
+            timeout = null;
+        }
+        String mask = p.string("netmask");
+        p.checkUnknownKeys();
+        Integer prefix = mask == null ? null : prefixLength(p, mask, ipv6);
+        return timeout == null || prefix == null ? null : new Persistence(timeout, prefix);
+    }
+
+    private static Integer prefixLength(ConfigNode p, String mask, Boolean ipv6) {
+        boolean v6 = Boolean.TRUE.equals(ipv6);
+        if (mask.startsWith("/")) {
+            try {
+                int len = Integer.parseInt(mask.substring(1));
+                if (len >= 1 && len <= (v6 ? 128 : 32)) {
+                    return len;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        } else if (mask.equals("255.255.255.255")) {
+            return v6 ? 128 : 32;
+        } else if (!v6) {
+            Optional<InetAddress> a = Addresses.parse(mask);
+            if (a.isPresent() && a.get().getAddress().length == 4) {
+                int bits = java.nio.ByteBuffer.wrap(a.get().getAddress()).getInt();
+                int len = Integer.bitCount(bits);
+                if (len > 0 && bits == (int) (0xFFFFFFFFL << (32 - len))) {
+                    return len;
+                }
+            }
+        }
+        p.problem("netmask", "\"" + mask + "\" is not " + (v6 ? "a prefix length /1../128 for an IPv6 service"
+                : "a contiguous IPv4 netmask or a prefix length /1../32"));
+        return null;
+    }
+
+    /** A health check; also used for a real server's overrides merged over its virtual server's. */
+    private static HealthCheck healthCheck(ConfigNode h) {
+        HealthCheckType type = h.enumValue("type", HealthCheckType.class);
+        Duration interval = h.duration("interval", MS10, HOUR);
+        Duration timeout = h.duration("timeout", MS10, HOUR);
+        Integer rise = h.integer("rise", 1, 100);
+        Integer fall = h.integer("fall", 1, 100);
+        if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
+            h.problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval));
+        }
+        h.checkUnknownKeys();
+        return type == null || interval == null || timeout == null || rise == null || fall == null
+                ? null : new HealthCheck(type, interval, timeout, rise, fall);
+    }
+
+    private static List<RealServer> realServers(ConfigNode vs, ConfigObject defaults, ConfigObject vsCheck,
+            int vsPort, Forwarding vsForwarding) {
+        List<RealServer> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        boolean ok = true;
+        Boolean vsIpv6 = vs.optionalString("address").flatMap(Addresses::parse).map(a -> a instanceof Inet6Address).orElse(null);
+        for (ConfigNode r : vs.objectList("real-servers", defaults)) {
+            RealServer rs = realServer(r, vsCheck, vsPort, vsForwarding, vsIpv6);
+            if (rs == null) {
+                ok = false;
+                continue;
+            }
+            Integer first = seen.putIfAbsent(rs.identity(), r.origin().lineNumber());
+            if (first != null) {
+                r.problemHere(rs.identity() + " is listed twice (first at line " + first + ")");
+                ok = false;
+                continue;
+            }
+            if (!out.isEmpty() && vsIpv6 == null && out.get(0).address() instanceof Inet6Address != rs.address() instanceof Inet6Address
+                    && rs.forwarding() != Forwarding.TUN) {
+                r.problem("address", Addresses.format(rs.address()) + " is not the family of the other real servers");
+                ok = false;
+                continue;
+            }
+            out.add(rs);
+        }
+        return ok ? List.copyOf(out) : null;
+    }
+
+    private static RealServer realServer(ConfigNode r, ConfigObject vsCheck, int vsPort, Forwarding vsForwarding,
+            Boolean vsIpv6) {
+        String addressText = r.string("address");
+        Optional<InetAddress> address = addressText == null ? Optional.empty() : Addresses.parse(addressText);
+        if (addressText != null && address.isEmpty()) {
+            r.problem("address", "\"" + addressText + "\" is not an IP address");
+        }
+        Integer port = r.has("port") ? r.integer("port", 1, 65535) : Integer.valueOf(vsPort);
+        Integer weight = r.integer("weight", 0, 65535);
+        Forwarding forwarding = r.has("forwarding") ? r.enumValue("forwarding", Forwarding.class) : vsForwarding;
+        ConfigValue override = r.value("health-check");
+        HealthCheck check;
+        if (override == null) {
+            check = healthCheck(new ConfigNode(r.path("health-check"), vsCheck, null, r.problems()));
+        } else {
+            ConfigNode o = r.over("health-check", override, vsCheck, r.path("health-check"));
+            check = o == null ? null : healthCheck(o);
+        }
+        if (address.isPresent() && vsIpv6 != null && vsIpv6 != address.get() instanceof Inet6Address
+                && forwarding != Forwarding.TUN) {
+            r.problem("address", Addresses.format(address.get()) + " is " + Addresses.family(address.get())
+                    + " but the virtual server is " + (vsIpv6 ? "IPv6" : "IPv4") + " (only tun may mix families)");
+            address = Optional.empty();
+        }
+        r.checkUnknownKeys();
+        if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null) {
+            return null;
+        }
+        return new RealServer(address.get(), port, weight, forwarding, check);
+    }
+
+    private static Optional<SyncDaemon> syncDaemon(ConfigNode s, Map<String, VrrpInstance> instances,
+            Set<String> instanceNames) {
+        String instance = s.string("instance");
+        if (instance != null && !instanceNames.contains(instance)) {
+            s.problem("instance", "no instance named \"" + instance + "\" in vipkeeper.vrrp.instances"
+                    + Suggestions.hint(instance, instanceNames));
+            instance = null;
+        }
+        VrrpInstance vi = instance == null ? null : instances.get(instance);
+        String iface = s.has("interface") ? VrrpReader.interfaceName(s, "interface") : vi == null ? null : vi.interfaceName();
+        Integer syncId = s.has("sync-id") ? s.integer("sync-id", 0, 255) : vi == null ? null : vi.virtualRouterId();
+        s.checkUnknownKeys();
+        return iface == null || syncId == null || instance == null ? Optional.empty()
+                : Optional.of(new SyncDaemon(iface, instance, syncId));
+    }
+}

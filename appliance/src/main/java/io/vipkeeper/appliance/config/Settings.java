@@ -1,0 +1,37 @@
+package io.vipkeeper.appliance.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Everything a config file says, validated and immutable. Built once per load by
+ * {@link ConfigLoader}; a reload builds a new one and compares.
+ *
+ * @param source the file it was read from
+ * @param nodeName this host's name in logs and status (default: the host name)
+ * @param logLevel the log level unless the command line raises it
+ * @param apiListen where the status API listens; empty when disabled
+ */
+public record Settings(
+        Path source,
+        String nodeName,
+        LogLevel logLevel,
+        Optional<InetSocketAddress> apiListen,
+        VrrpSettings vrrp,
+        IpvsSettings ipvs,
+        RealServerModeSettings realServer) {
+
+    /** One line for operators: how much the file configures. */
+    public String summary() {
+        int realServers = ipvs.virtualServers().values().stream().mapToInt(v -> v.realServers().size()).sum();
+        return String.format("%s: OK: %d VRRP instance%s, %d virtual server%s, %d real server%s",
+                source, vrrp.instances().size(), plural(vrrp.instances().size()),
+                ipvs.virtualServers().size(), plural(ipvs.virtualServers().size()),
+                realServers, plural(realServers));
+    }
+
+    private static String plural(int n) {
+        return n == 1 ? "" : "s";
+    }
+}

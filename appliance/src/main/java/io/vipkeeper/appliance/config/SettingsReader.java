@@ -1,0 +1,71 @@
+package io.vipkeeper.appliance.config;
+
+import io.vipkeeper.appliance.config.ConfigNode.Element;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the whole (merged, resolved) tree into {@link Settings}, recording every problem. */
+final class SettingsReader {
+    private SettingsReader() {
+    }
+
+    static Settings read(ConfigNode root, Path source) {
+        ConfigNode v = root.child("vipkeeper");
+        String nodeName = v.optionalString("node-name").orElseGet(SettingsReader::hostName);
+        LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
+        ConfigNode api = v.child("api");
+        Optional<InetSocketAddress> listen = api.optionalString("listen").flatMap(s -> {
+            Optional<InetSocketAddress> a = Addresses.parseSocket(s);
+            if (a.isEmpty()) {
+                api.problem("listen", "\"" + s + "\" is not ADDR:PORT (IPv6 as [ADDR]:PORT), or \"\" to disable");
+            }
+            return a;
+        });
+        api.checkUnknownKeys();
+        ConfigNode vrrpNode = v.child("vrrp");
+        VrrpSettings vrrp = VrrpReader.read(vrrpNode);
+        IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
+                vrrpNode.child("instances").object().keySet());
+        RealServerModeSettings realServer = realServerMode(v.child("real-server"));
+        v.checkUnknownKeys();
+        root.checkUnknownKeys();
+        return new Settings(source, nodeName, logLevel, listen, vrrp, ipvs, realServer);
+    }
+
+    private static RealServerModeSettings realServerMode(ConfigNode r) {
+        List<InetAddress> vips = new ArrayList<>();
+        for (Element<String> e : r.stringList("vips")) {
+            Optional<IpPrefix> p = Addresses.parsePrefix(e.value());
+            if (p.isEmpty() || p.get().prefixLength() != Addresses.bits(p.get().address())) {
+                r.problems().add(e.origin(), r.path(e.label()) + ": \"" + e.value()
+                        + "\" is not an IP address (it goes on lo as /32 or /128)");
+            } else if (vips.contains(p.get().address())) {
+                r.problems().add(e.origin(), r.path(e.label()) + ": " + e.value() + " is listed twice");
+            } else {
+                vips.add(p.get().address());
+            }
+        }
+        String iface = VrrpReader.interfaceName(r, "interface");
+        r.checkUnknownKeys();
+        return new RealServerModeSettings(List.copyOf(vips), iface);
+    }
+
+    /** The kernel's host name for this UTS namespace, without any name lookup. */
+    static String hostName() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return "localhost";
+    }
+}

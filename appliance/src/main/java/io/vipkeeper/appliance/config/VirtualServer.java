@@ -1,0 +1,70 @@
+package io.vipkeeper.appliance.config;
+
+import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.ipvs.IpvsProtocol;
+import io.vipkeeper.appliance.ipvs.Scheduler;
+import io.vipkeeper.appliance.ipvs.SchedulerFlag;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An IPVS virtual service: an entry of {@code ipvs.virtual-servers}.
+ *
+ * @param name the entry's name, used in logs, status and metrics
+ * @param address the virtual address; empty for a fwmark service
+ * @param port the virtual port (0 for a fwmark service or an all-ports persistent service)
+ * @param fwmark firewall mark; 0 when the service is an address and port
+ * @param ipv6 whether the service is IPv6
+ * @param protocol transport protocol
+ * @param scheduler scheduling algorithm
+ * @param schedulerFlags scheduler-specific flags
+ * @param onePacket UDP: schedule each datagram on its own
+ * @param forwarding default forwarding method of the real servers
+ * @param snat NAT only: masquerade traffic to the real servers so they need no route back
+ * @param persistence client affinity
+ * @param quorum total weight of healthy real servers needed to keep the service up
+ * @param hysteresis slack around the quorum against flapping
+ * @param sorryServer used when the quorum is lost
+ * @param inhibitOnFailure a failed real server gets weight 0 instead of being removed
+ * @param healthCheck default check of the real servers
+ * @param realServers the real servers, in file order
+ */
+public record VirtualServer(
+        String name,
+        Optional<InetAddress> address,
+        int port,
+        long fwmark,
+        boolean ipv6,
+        IpvsProtocol protocol,
+        Scheduler scheduler,
+        Set<SchedulerFlag> schedulerFlags,
+        boolean onePacket,
+        Forwarding forwarding,
+        boolean snat,
+        Persistence persistence,
+        int quorum,
+        int hysteresis,
+        Optional<InetSocketAddress> sorryServer,
+        boolean inhibitOnFailure,
+        HealthCheck healthCheck,
+        List<RealServer> realServers) {
+
+    /** How the service is named in messages: {@code tcp 198.18.0.100:80} or {@code fwmark 7}. */
+    public String identity() {
+        return fwmark != 0 ? "fwmark " + fwmark + (ipv6 ? " (IPv6)" : "")
+                : protocol.configName() + " " + Addresses.format(new InetSocketAddress(address.orElseThrow(), port));
+    }
+
+    /**
+     * Client affinity.
+     *
+     * @param timeout how long a client stays with its real server; zero disables persistence
+     * @param prefixLength clients in one prefix of this length count as one (32/128: per address)
+     */
+    public record Persistence(Duration timeout, int prefixLength) {
+    }
+}

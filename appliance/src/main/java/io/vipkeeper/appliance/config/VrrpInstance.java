@@ -1,0 +1,83 @@
+package io.vipkeeper.appliance.config;
+
+import io.vipkeeper.vrrp.protocol.VrrpVersion;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One VRRP virtual router: an entry of {@code vrrp.instances}.
+ *
+ * @param name the entry's name, used in logs, status and notify scripts
+ * @param interfaceName where adverts are sent and the virtual IPs are put
+ * @param virtualRouterId VRID 1..255, unique per interface and address family
+ * @param priority 1..255; 255 means this host owns the addresses
+ * @param version VRRP version
+ * @param advertInterval Advertisement_Interval
+ * @param preempt whether a higher priority takes over from a lower master
+ * @param preemptDelay how long to wait after start before preempting
+ * @param virtualIps the addresses this router owns, all of one family
+ * @param unicastPeers non-empty: send adverts to these instead of the multicast group
+ * @param unicastSource the source address of unicast adverts, if not the interface's
+ * @param authentication how adverts are authenticated
+ * @param trackInterfaces interfaces whose state changes the priority (or faults the instance)
+ * @param trackScripts names of {@code vrrp.scripts} whose result changes the priority
+ * @param garp gratuitous ARP / unsolicited NA on becoming master
+ * @param notifyScript run as SCRIPT INSTANCE NAME STATE PRIORITY on every transition
+ */
+public record VrrpInstance(
+        String name,
+        String interfaceName,
+        int virtualRouterId,
+        int priority,
+        VrrpVersion version,
+        Duration advertInterval,
+        boolean preempt,
+        Duration preemptDelay,
+        List<IpPrefix> virtualIps,
+        List<InetAddress> unicastPeers,
+        Optional<InetAddress> unicastSource,
+        Authentication authentication,
+        List<TrackedInterface> trackInterfaces,
+        List<String> trackScripts,
+        Garp garp,
+        Optional<String> notifyScript) {
+
+    /** Whether the virtual IPs are IPv6. */
+    public boolean isIpv6() {
+        return !virtualIps.isEmpty() && virtualIps.get(0).isIpv6();
+    }
+
+    /**
+     * Advert authentication.
+     *
+     * @param type the method
+     * @param secret the password (pass, ah) or key (hmac-sha256); empty for none
+     */
+    public record Authentication(AuthType type, String secret) {
+        @Override
+        public String toString() {
+            return "Authentication[" + type.configName() + "]";
+        }
+    }
+
+    /**
+     * An interface watched by the instance.
+     *
+     * @param name interface name
+     * @param weight added to the priority while the interface is down; 0 means down = FAULT
+     */
+    public record TrackedInterface(String name, int weight) {
+    }
+
+    /**
+     * Gratuitous ARP / unsolicited neighbour advertisements sent as master.
+     *
+     * @param masterDelay delay before the second burst after becoming master
+     * @param masterRepeat how many to send in each burst
+     * @param masterRefresh interval of periodic refreshes while master; zero disables
+     */
+    public record Garp(Duration masterDelay, int masterRepeat, Duration masterRefresh) {
+    }
+}

@@ -1,0 +1,356 @@
+package io.vipkeeper.appliance.config;
+
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import io.vipkeeper.appliance.config.ConfigNode.Element;
+import io.vipkeeper.appliance.config.VrrpInstance.Authentication;
+import io.vipkeeper.appliance.config.VrrpInstance.Garp;
+import io.vipkeeper.appliance.config.VrrpInstance.TrackedInterface;
+import io.vipkeeper.vrrp.protocol.VrrpVersion;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads and checks the {@code vrrp} section: instances, scripts, sync groups and how they refer to each other. */
+final class VrrpReader {
+    private static final Duration MS10 = Duration.ofMillis(10);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private VrrpReader() {
+    }
+
+    static VrrpSettings read(ConfigNode vrrp) {
+        ConfigObject instanceDefaults = vrrp.child("instance-defaults").object();
+        ConfigObject scriptDefaults = vrrp.child("script-defaults").object();
+        ConfigObject trackDefaults = vrrp.child("track-interface-defaults").object();
+
+        Map<String, VrrpScript> scripts = new LinkedHashMap<>();
+        vrrp.entries("scripts", scriptDefaults).forEach((name, n) -> put(scripts, name, readScript(name, n)));
+
+        Map<String, VrrpInstance> instances = new LinkedHashMap<>();
+        Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults);
+        instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts)));
+        checkUnique(instances, instanceNodes);
+
+        Map<String, List<String>> syncGroups = readSyncGroups(vrrp.child("sync-groups"), instanceNodes);
+        vrrp.checkUnknownKeys();
+        return new VrrpSettings(instances, scripts, syncGroups);
+    }
+
+    private static <T> void put(Map<String, T> map, String name, T value) {
+        if (value != null) {
+            map.put(name, value);
+        }
+    }
+
+    private static VrrpScript readScript(String name, ConfigNode n) {
+        List<String> command = command(n);
+        Duration interval = n.duration("interval", MS10, HOUR);
+        Duration timeout = n.duration("timeout", MS10, HOUR);
+        Integer weight = n.integer("weight", -254, 254);
+        Integer rise = n.integer("rise", 1, 100);
+        Integer fall = n.integer("fall", 1, 100);
+        if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
+            n.problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval));
+        }
+        n.checkUnknownKeys();
+        if (command == null || interval == null || timeout == null || weight == null || rise == null || fall == null) {
+            return null;
+        }
+        return new VrrpScript(name, command, interval, timeout, weight, rise, fall);
+    }
+
+    private static List<String> command(ConfigNode n) {
+        if (!n.has("command")) {
+            n.problemHere("missing required key command");
+            return null;
+        }
+        List<Element<String>> parts = n.stringList("command");
+        if (parts.isEmpty()) {
+            n.problem("command", "must name a program");
+            return null;
+        }
+        if (!parts.get(0).value().startsWith("/")) {
+            n.problem("command", "\"" + parts.get(0).value() + "\" is not an absolute path (scripts run without a shell or PATH)");
+            return null;
+        }
+        return parts.stream().map(Element::value).toList();
+    }
+
+    private static VrrpInstance readInstance(String name, ConfigNode n, ConfigObject trackDefaults,
+            Map<String, VrrpScript> scripts) {
+        String iface = interfaceName(n, "interface");
+        Integer vrid = n.integer("virtual-router-id", 1, 255);
+        Integer priority = n.integer("priority", 1, 255);
+        Integer versionNumber = n.integer("version", 2, 3);
+        VrrpVersion version = versionNumber == null ? null : VrrpVersion.valueOf(versionNumber).orElseThrow();
+        Duration advert = n.duration("advert-interval", MS10, Duration.ofSeconds(255));
+        if (advert != null && version != null) {
+            version.advertIntervalProblem(advert).ifPresent(why ->
+                    n.problem("advert-interval", Durations.format(advert) + " is not allowed: " + why));
+        }
+        Boolean preempt = n.bool("preempt");
+        Duration preemptDelay = n.duration("preempt-delay", Duration.ZERO, Duration.ofSeconds(1000));
+        List<IpPrefix> vips = virtualIps(n, version);
+        Boolean ipv6 = vips == null || vips.isEmpty() ? null : vips.get(0).isIpv6();
+        List<Element<String>> rawPeers = n.stringList("unicast-peers");
+        List<InetAddress> peers = new ArrayList<>();
+        for (Element<String> e : rawPeers) {
+            address(n, e, ipv6).ifPresent(peers::add);
+        }
+        Optional<InetAddress> source = unicastSource(n, ipv6, rawPeers.isEmpty());
+        Authentication auth = authentication(n.child("authentication"), version);
+        List<TrackedInterface> tracked = trackInterfaces(n, trackDefaults);
+        List<String> trackScripts = trackScripts(n, scripts);
+        Garp garp = garp(n.child("garp"));
+        Optional<String> notify = n.optionalString("notify-script");
+        notify.filter(s -> !s.startsWith("/")).ifPresent(s ->
+                n.problem("notify-script", "\"" + s + "\" is not an absolute path"));
+        n.checkUnknownKeys();
+        if (iface == null || vrid == null || priority == null || version == null || advert == null
+                || preempt == null || preemptDelay == null || vips == null || auth == null
+                || tracked == null || garp == null) {
+            return null;
+        }
+        return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
+                List.copyOf(peers), source, auth, tracked, trackScripts, garp, notify);
+    }
+
+    /** An interface name as the kernel accepts it: 1..15 bytes, no '/', ':' allowed only as a label. */
+    static String interfaceName(ConfigNode n, String key) {
+        String s = n.string(key);
+        if (s != null && (s.isEmpty() || s.length() > 15 || s.contains("/") || s.contains(" "))) {
+            n.problem(key, "\"" + s + "\" is not an interface name (1..15 characters, no '/' or spaces)");
+            return null;
+        }
+        return s;
+    }
+
+    private static List<IpPrefix> virtualIps(ConfigNode n, VrrpVersion version) {
+        if (!n.has("virtual-ips")) {
+            n.problemHere("missing required key virtual-ips");
+            return null;
+        }
+        if (n.list("virtual-ips") == null) {
+            return null;
+        }
+        List<Element<String>> raw = n.stringList("virtual-ips");
+        if (raw.isEmpty()) {
+            n.problem("virtual-ips", "needs at least one address");
+            return null;
+        }
+        List<IpPrefix> out = new ArrayList<>();
+        Map<InetAddress, Element<String>> seen = new HashMap<>();
+        for (Element<String> e : raw) {
+            Optional<IpPrefix> p = Addresses.parsePrefix(e.value());
+            if (p.isEmpty()) {
+                n.problems().add(e.origin(), n.path(e.label()) + ": \"" + e.value()
+                        + "\" is not an IP address with an optional /prefix");
+                continue;
+            }
+            Element<String> first = seen.putIfAbsent(p.get().address(), e);
+            if (first != null) {
+                n.problems().add(e.origin(), n.path(e.label()) + ": " + e.value() + " is listed twice (first at "
+                        + first.origin().lineNumber() + ")");
+                continue;
+            }
+            if (!out.isEmpty() && out.get(0).isIpv6() != p.get().isIpv6()) {
+                n.problems().add(e.origin(), n.path(e.label()) + ": " + e.value()
+                        + " mixes IPv4 and IPv6 in one instance; use one instance per family");
+                continue;
+            }
+            out.add(p.get());
+        }
+        if (!out.isEmpty() && out.get(0).isIpv6() && version == VrrpVersion.V2) {
+            n.problem("virtual-ips", "IPv6 addresses need version = 3 (VRRPv2 is IPv4 only)");
+        }
+        return out.size() == raw.size() ? List.copyOf(out) : null;
+    }
+
+    private static Optional<InetAddress> address(ConfigNode n, Element<String> e, Boolean ipv6) {
+        Optional<InetAddress> a = Addresses.parse(e.value());
+        if (a.isEmpty()) {
+            n.problems().add(e.origin(), n.path(e.label()) + ": \"" + e.value() + "\" is not an IP address");
+        } else if (ipv6 != null && ipv6 != Addresses.family(a.get()).equals("IPv6")) {
+            n.problems().add(e.origin(), n.path(e.label()) + ": " + e.value() + " is "
+                    + Addresses.family(a.get()) + " but the virtual IPs are " + (ipv6 ? "IPv6" : "IPv4"));
+            return Optional.empty();
+        }
+        return a;
+    }
+
+    private static Optional<InetAddress> unicastSource(ConfigNode n, Boolean ipv6, boolean noPeers) {
+        Optional<String> s = n.optionalString("unicast-source");
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<InetAddress> a = address(n, new Element<>("unicast-source", s.get(), n.originOf("unicast-source")), ipv6);
+        if (a.isPresent() && noPeers) {
+            n.problem("unicast-source", "is set but unicast-peers is empty (multicast adverts use the interface address)");
+        }
+        return a;
+    }
+
+    private static Authentication authentication(ConfigNode a, VrrpVersion version) {
+        AuthType type = a.enumValue("type", AuthType.class);
+        String password = a.string("password");
+        String key = a.string("key");
+        a.checkUnknownKeys();
+        if (type == null || password == null || key == null) {
+            return null;
+        }
+        boolean ok = true;
+        if (version != null && !type.allowedIn(version)) {
+            a.problem("type", type.configName() + " is only allowed with version = 2 (RFC 9568 removed authentication)");
+            ok = false;
+        }
+        for (String k : new String[] {"password", "key"}) {
+            String v = k.equals("password") ? password : key;
+            if (k.equals(type.secretKey())) {
+                if (v.isEmpty()) {
+                    a.problemHere("type = " + type.configName() + " needs " + k);
+                    ok = false;
+                }
+            } else if (!v.isEmpty()) {
+                a.problem(k, "is not used with type = " + type.configName());
+                ok = false;
+            }
+        }
+        int bytes = password.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > 8) {
+            a.problem("password", "is " + bytes + " bytes; VRRPv2 carries at most 8 (keepalived would silently cut it)");
+            ok = false;
+        }
+        if (!ok) {
+            return null;
+        }
+        String secret = type.secretKey() == null ? "" : type.secretKey().equals("password") ? password : key;
+        return new Authentication(type, secret);
+    }
+
+    private static List<TrackedInterface> trackInterfaces(ConfigNode n, ConfigObject defaults) {
+        ConfigList list = n.list("track-interfaces");
+        if (list == null) {
+            return null;
+        }
+        List<TrackedInterface> out = new ArrayList<>();
+        Map<String, ConfigOrigin> seen = new HashMap<>();
+        boolean ok = true;
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue v = list.get(i);
+            String label = "track-interfaces[" + i + "]";
+            TrackedInterface t = null;
+            if (v.valueType() == ConfigValueType.STRING) {
+                ConfigNode one = new ConfigNode(n.path(label), defaults.withValue("name", v),
+                        ConfigValueFactory.fromMap(Map.of(), "").withOrigin(v.origin()), n.problems());
+                t = trackedInterface(one);
+            } else {
+                ConfigNode one = n.over(label, v, defaults, n.path(label));
+                if (one == null) {
+                    ok = false;
+                    continue;
+                }
+                t = trackedInterface(one);
+            }
+            if (t == null) {
+                ok = false;
+            } else if (seen.putIfAbsent(t.name(), v.origin()) != null) {
+                n.problems().add(v.origin(), n.path(label) + ": " + t.name() + " is tracked twice");
+                ok = false;
+            } else {
+                out.add(t);
+            }
+        }
+        return ok ? List.copyOf(out) : null;
+    }
+
+    private static TrackedInterface trackedInterface(ConfigNode one) {
+        String name = interfaceName(one, "name");
+        Integer weight = one.integer("weight", -254, 254);
+        one.checkUnknownKeys();
+        return name == null || weight == null ? null : new TrackedInterface(name, weight);
+    }
+
+    private static List<String> trackScripts(ConfigNode n, Map<String, VrrpScript> scripts) {
+        List<String> out = new ArrayList<>();
+        for (Element<String> e : n.stringList("track-scripts")) {
+            if (!scripts.containsKey(e.value())) {
+                n.problems().add(e.origin(), n.path(e.label()) + ": no script named \"" + e.value()
+                        + "\" in vipkeeper.vrrp.scripts" + Suggestions.hint(e.value(), scripts.keySet()));
+            } else if (out.contains(e.value())) {
+                n.problems().add(e.origin(), n.path(e.label()) + ": " + e.value() + " is tracked twice");
+            } else {
+                out.add(e.value());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Garp garp(ConfigNode g) {
+        Duration delay = g.duration("master-delay", Duration.ZERO, Duration.ofSeconds(1000));
+        Integer repeat = g.integer("master-repeat", 1, 255);
+        Duration refresh = g.duration("master-refresh", Duration.ZERO, Duration.ofHours(24));
+        g.checkUnknownKeys();
+        return delay == null || repeat == null || refresh == null ? null : new Garp(delay, repeat, refresh);
+    }
+
+    /** VRID per interface and family, and each virtual IP, may be used by one instance only. */
+    private static void checkUnique(Map<String, VrrpInstance> instances, Map<String, ConfigNode> nodes) {
+        Map<String, String> vrids = new HashMap<>();
+        Map<InetAddress, String> vips = new HashMap<>();
+        for (VrrpInstance i : instances.values()) {
+            ConfigNode n = nodes.get(i.name());
+            String key = i.interfaceName() + "/" + i.virtualRouterId() + "/" + i.isIpv6();
+            String other = vrids.putIfAbsent(key, i.name());
+            if (other != null) {
+                n.problem("virtual-router-id", "VRID " + i.virtualRouterId() + " on " + i.interfaceName() + " ("
+                        + (i.isIpv6() ? "IPv6" : "IPv4") + ") is already used by instance " + other + " (line "
+                        + nodes.get(other).originOf("virtual-router-id").lineNumber() + ")");
+            }
+            for (IpPrefix p : i.virtualIps()) {
+                String owner = vips.putIfAbsent(p.address(), i.name());
+                if (owner != null) {
+                    n.problem("virtual-ips", Addresses.format(p.address()) + " is already a virtual IP of instance " + owner);
+                }
+            }
+        }
+    }
+
+    private static Map<String, List<String>> readSyncGroups(ConfigNode groups, Map<String, ConfigNode> instances) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        Map<String, String> memberOf = new HashMap<>();
+        for (String name : groups.object().keySet()) {
+            List<String> members = new ArrayList<>();
+            for (Element<String> e : groups.stringList(name)) {
+                String where = groups.path(e.label());
+                if (!instances.containsKey(e.value())) {
+                    groups.problems().add(e.origin(), where + ": no instance named \"" + e.value()
+                            + "\" in vipkeeper.vrrp.instances" + Suggestions.hint(e.value(), instances.keySet()));
+                    continue;
+                }
+                String other = memberOf.putIfAbsent(e.value(), name);
+                if (other != null) {
+                    groups.problems().add(e.origin(), where + ": " + e.value() + " is already in sync group " + other);
+                    continue;
+                }
+                members.add(e.value());
+            }
+            if (groups.value(name) != null && groups.value(name).valueType() == ConfigValueType.LIST
+                    && ((ConfigList) groups.value(name)).size() < 2) {
+                groups.problem(name, "a sync group needs at least two instances");
+            }
+            out.put(name, List.copyOf(members));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,84 @@
+package io.vipkeeper.appliance.daemon;
+
+import io.vipkeeper.appliance.cli.Version;
+import io.vipkeeper.appliance.config.ConfigLoader;
+import io.vipkeeper.appliance.config.ConfigProblem;
+import io.vipkeeper.appliance.config.InvalidConfigException;
+import io.vipkeeper.appliance.config.Settings;
+import io.vipkeeper.appliance.logging.Logging;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's lifecycle: load the config (refuse to start on any problem), then run until
+ * SIGTERM/SIGINT. SIGHUP reloads: a bad file is reported with every problem and the running
+ * settings stay in force; a good one replaces them and the difference is logged.
+ */
+public final class Daemon {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final Path configFile;
+    private final int verbosity;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile Settings settings;
+
+    public Daemon(Path configFile, int verbosity) {
+        this.configFile = configFile;
+        this.verbosity = verbosity;
+    }
+
+    /** Runs until asked to stop; returns the process exit status. */
+    public int run() throws InterruptedException {
+        try {
+            settings = ConfigLoader.load(configFile);
+        } catch (InvalidConfigException e) {
+            logProblems(e);
+            log.error("not starting: {} has {} problem(s)", configFile, e.problems().size());
+            return 1;
+        }
+        Logging.configure(settings.logLevel(), verbosity);
+        log.info("{} starting as {} with {}", Version.line(), settings.nodeName(), settings.summary());
+        Signals.handle("HUP", this::reload);
+        Signals.handle("TERM", this::requestStop);
+        Signals.handle("INT", this::requestStop);
+        stopRequested.await();
+        log.info("stopped");
+        return 0;
+    }
+
+    /** The settings in force. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Re-reads the config file; keeps the running settings if it has any problem. */
+    synchronized void reload() {
+        log.info("reloading {}", configFile);
+        try {
+            Settings next = ConfigLoader.load(configFile);
+            SettingsDiff diff = SettingsDiff.between(settings, next);
+            if (next.logLevel() != settings.logLevel()) {
+                Logging.configure(next.logLevel(), verbosity);
+            }
+            settings = next;
+            log.info("reload succeeded: {}", diff);
+        } catch (InvalidConfigException e) {
+            logProblems(e);
+            log.error("reload failed: {} has {} problem(s); still running the previous config",
+                    configFile, e.problems().size());
+        }
+    }
+
+    private void requestStop() {
+        log.info("stopping");
+        stopRequested.countDown();
+    }
+
+    private static void logProblems(InvalidConfigException e) {
+        for (ConfigProblem p : e.problems()) {
+            log.error("{}", p.format());
+        }
+    }
+}

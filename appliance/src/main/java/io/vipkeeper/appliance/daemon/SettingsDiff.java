@@ -1,0 +1,68 @@
+package io.vipkeeper.appliance.daemon;
+
+import io.vipkeeper.appliance.config.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a reload changes: which VRRP instances and virtual servers were added, removed or changed.
+ * Entries are compared by value, so an untouched entry is never reported (or restarted).
+ */
+public record SettingsDiff(Changes instances, Changes virtualServers, boolean otherChanged) {
+
+    /** Names added, removed and changed within one map of named entries. */
+    public record Changes(List<String> added, List<String> removed, List<String> changed) {
+        static <T> Changes of(Map<String, T> before, Map<String, T> after) {
+            List<String> added = new ArrayList<>();
+            List<String> removed = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            after.forEach((name, v) -> {
+                if (!before.containsKey(name)) {
+                    added.add(name);
+                } else if (!before.get(name).equals(v)) {
+                    changed.add(name);
+                }
+            });
+            before.keySet().stream().filter(n -> !after.containsKey(n)).forEach(removed::add);
+            return new Changes(List.copyOf(added), List.copyOf(removed), List.copyOf(changed));
+        }
+
+        boolean isEmpty() {
+            return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "+" + added + " -" + removed + " ~" + changed;
+        }
+    }
+
+    /** Compares two loads of the config. */
+    public static SettingsDiff between(Settings before, Settings after) {
+        boolean other = !Objects.equals(before.nodeName(), after.nodeName())
+                || before.logLevel() != after.logLevel()
+                || !before.apiListen().equals(after.apiListen())
+                || !before.vrrp().scripts().equals(after.vrrp().scripts())
+                || !before.vrrp().syncGroups().equals(after.vrrp().syncGroups())
+                || !before.ipvs().syncDaemon().equals(after.ipvs().syncDaemon())
+                || !before.realServer().equals(after.realServer());
+        return new SettingsDiff(Changes.of(before.vrrp().instances(), after.vrrp().instances()),
+                Changes.of(before.ipvs().virtualServers(), after.ipvs().virtualServers()), other);
+    }
+
+    /** Whether the two loads are the same in every respect. */
+    public boolean isEmpty() {
+        return instances.isEmpty() && virtualServers.isEmpty() && !otherChanged;
+    }
+
+    @Override
+    public String toString() {
+        if (isEmpty()) {
+            return "no changes";
+        }
+        return "VRRP instances " + instances + ", virtual servers " + virtualServers
+                + (otherChanged ? ", other settings changed" : "");
+    }
+}

@@ -1,0 +1,28 @@
+package io.vipkeeper.appliance.ipvs;
+
+import io.vipkeeper.appliance.config.ConfigName;
+
+/** Transport protocol of a virtual service, with its IANA protocol number (IPVS_SVC_ATTR_PROTOCOL). */
+public enum IpvsProtocol implements ConfigName {
+    TCP("tcp", 6),
+    UDP("udp", 17),
+    SCTP("sctp", 132);
+
+    private final String configName;
+    private final int number;
+
+    IpvsProtocol(String configName, int number) {
+        this.configName = configName;
+        this.number = number;
+    }
+
+    @Override
+    public String configName() {
+        return configName;
+    }
+
+    /** The IP protocol number. */
+    public int number() {
+        return number;
+    }
+}

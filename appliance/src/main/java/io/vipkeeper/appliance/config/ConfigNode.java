@@ -323,14 +323,28 @@ final class ConfigNode {
         return object;
     }
 
-    /** Reports every key in this block that no reader asked for. */
+    /**
+     * Reports every key written in this very block that no reader asked for. Keys that came from a
+     * defaults block are checked there (see {@link #probe()}), once, under the defaults' own path.
+     */
     void checkUnknownKeys() {
-        for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+        if (user == null) {
+            return;
+        }
+        for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
             if (!known.contains(e.getKey())) {
-                problems.add(e.getValue().origin(),
+                problems.addUnknownKey(e.getValue().origin(),
                         path(e.getKey()) + ": unknown key" + Suggestions.hint(e.getKey(), known));
             }
         }
+    }
+
+    /**
+     * This block read as if it were one of the entries it provides defaults for, reporting only
+     * unknown keys: so a typo in {@code instance-defaults} is found even with no instance.
+     */
+    ConfigNode probe() {
+        return new ConfigNode(path, object, user, problems.unknownKeysOnly());
     }
 
     /** A value as an operator would recognise it in an error message. */

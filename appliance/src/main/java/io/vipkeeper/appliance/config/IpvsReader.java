@@ -32,12 +32,18 @@ final class IpvsReader {
     }
 
     static IpvsSettings read(ConfigNode ipvs, Map<String, VrrpInstance> instances, Set<String> instanceNames) {
-        ConfigObject vsDefaults = ipvs.child("virtual-server-defaults").object();
-        ConfigObject rsDefaults = ipvs.child("real-server-defaults").object();
-        ConfigObject syncDefaults = ipvs.child("sync-daemon-defaults").object();
+        // Each defaults block is also read as an entry of its own, to report its unknown keys.
+        ConfigNode rsDefaultsNode = ipvs.child("real-server-defaults");
+        ConfigObject rsDefaults = rsDefaultsNode.object();
+        ConfigNode vsDefaults = ipvs.child("virtual-server-defaults");
+        virtualServer("", vsDefaults.probe(), rsDefaults);
+        realServer(rsDefaultsNode.probe(), vsDefaults.child("health-check").object(), 0, Forwarding.NAT, null);
+        ConfigNode syncDefaults = ipvs.child("sync-daemon-defaults");
+        syncDaemon(syncDefaults.probe(), instances, instanceNames);
+
         Map<String, VirtualServer> servers = new LinkedHashMap<>();
         Map<String, String> identities = new HashMap<>();
-        ipvs.entries("virtual-servers", vsDefaults).forEach((name, n) -> {
+        ipvs.entries("virtual-servers", vsDefaults.object()).forEach((name, n) -> {
             VirtualServer vs = virtualServer(name, n, rsDefaults);
             if (vs == null) {
                 return;
@@ -52,7 +58,7 @@ final class IpvsReader {
         Optional<SyncDaemon> sync = Optional.empty();
         ConfigValue syncValue = ipvs.value("sync-daemon");
         if (syncValue != null) {
-            ConfigNode s = ipvs.over("sync-daemon", syncValue, syncDefaults, ipvs.path("sync-daemon"));
+            ConfigNode s = ipvs.over("sync-daemon", syncValue, syncDefaults.object(), ipvs.path("sync-daemon"));
             sync = s == null ? Optional.empty() : syncDaemon(s, instances, instanceNames);
         }
         ipvs.checkUnknownKeys();

@@ -11,6 +11,10 @@ import java.util.Optional;
  */
 public record IpvsSettings(Map<String, VirtualServer> virtualServers, Optional<SyncDaemon> syncDaemon) {
 
+    public IpvsSettings {
+        virtualServers = Immutable.orderedMap(virtualServers);
+    }
+
     /**
      * The kernel's IPVS connection sync daemon, master while {@code instance} is MASTER.
      *

@@ -13,13 +13,40 @@ import java.util.Set;
  */
 final class Problems {
     private final Set<ConfigProblem> found = new LinkedHashSet<>();
+    private final Problems unknownKeysTo;
+
+    Problems() {
+        this(null);
+    }
+
+    private Problems(Problems unknownKeysTo) {
+        this.unknownKeysTo = unknownKeysTo;
+    }
+
+    /**
+     * A sink that passes only unknown-key problems on to this one and drops the rest: a defaults
+     * block is read like an entry to find keys no entry knows, but has no required keys of its own.
+     */
+    Problems unknownKeysOnly() {
+        return new Problems(this);
+    }
 
     void add(ConfigOrigin origin, String message) {
-        found.add(ConfigProblem.at(origin, message));
+        add(ConfigProblem.at(origin, message));
     }
 
     void add(ConfigProblem problem) {
-        found.add(problem);
+        if (unknownKeysTo == null) {
+            found.add(problem);
+        }
+    }
+
+    void addUnknownKey(ConfigOrigin origin, String message) {
+        if (unknownKeysTo != null) {
+            unknownKeysTo.addUnknownKey(origin, message);
+        } else {
+            found.add(ConfigProblem.at(origin, message));
+        }
     }
 
     boolean isEmpty() {

@@ -22,11 +22,16 @@ public record Settings(
         IpvsSettings ipvs,
         RealServerModeSettings realServer) {
 
-    /** One line for operators: how much the file configures. */
+    /** One line for operators: the file is good, and how much it configures. */
     public String summary() {
+        return source + ": OK: " + counts();
+    }
+
+    /** How much the file configures: {@code 1 VRRP instance, 2 virtual servers, 4 real servers}. */
+    public String counts() {
         int realServers = ipvs.virtualServers().values().stream().mapToInt(v -> v.realServers().size()).sum();
-        return String.format("%s: OK: %d VRRP instance%s, %d virtual server%s, %d real server%s",
-                source, vrrp.instances().size(), plural(vrrp.instances().size()),
+        return String.format("%d VRRP instance%s, %d virtual server%s, %d real server%s",
+                vrrp.instances().size(), plural(vrrp.instances().size()),
                 ipvs.virtualServers().size(), plural(ipvs.virtualServers().size()),
                 realServers, plural(realServers));
     }

@@ -30,15 +30,20 @@ final class VrrpReader {
     }
 
     static VrrpSettings read(ConfigNode vrrp) {
-        ConfigObject instanceDefaults = vrrp.child("instance-defaults").object();
-        ConfigObject scriptDefaults = vrrp.child("script-defaults").object();
-        ConfigObject trackDefaults = vrrp.child("track-interface-defaults").object();
+        // Each defaults block is also read as an entry of its own, to report its unknown keys.
+        ConfigNode scriptDefaults = vrrp.child("script-defaults");
+        readScript("", scriptDefaults.probe());
+        ConfigNode trackDefaultsNode = vrrp.child("track-interface-defaults");
+        trackedInterface(trackDefaultsNode.probe());
+        ConfigObject trackDefaults = trackDefaultsNode.object();
+        ConfigNode instanceDefaults = vrrp.child("instance-defaults");
+        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of());
 
         Map<String, VrrpScript> scripts = new LinkedHashMap<>();
-        vrrp.entries("scripts", scriptDefaults).forEach((name, n) -> put(scripts, name, readScript(name, n)));
+        vrrp.entries("scripts", scriptDefaults.object()).forEach((name, n) -> put(scripts, name, readScript(name, n)));
 
         Map<String, VrrpInstance> instances = new LinkedHashMap<>();
-        Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults);
+        Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults.object());
         instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts)));
         checkUnique(instances, instanceNodes);
 

@@ -14,4 +14,10 @@ public record VrrpSettings(
         Map<String, VrrpInstance> instances,
         Map<String, VrrpScript> scripts,
         Map<String, List<String>> syncGroups) {
+
+    public VrrpSettings {
+        instances = Immutable.orderedMap(instances);
+        scripts = Immutable.orderedMap(scripts);
+        syncGroups = Immutable.orderedMap(syncGroups);
+    }
 }

@@ -1,6 +1,6 @@
 package io.vipkeeper.appliance.daemon;
 
-import io.vipkeeper.appliance.cli.Version;
+import io.vipkeeper.appliance.Version;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
@@ -39,7 +39,7 @@ public final class Daemon {
             return 1;
         }
         Logging.configure(settings.logLevel(), verbosity);
-        log.info("{} starting as {} with {}", Version.line(), settings.nodeName(), settings.summary());
+        log.info("{} starting as {} from {}: {}", Version.line(), settings.nodeName(), configFile, settings.counts());
         Signals.handle("HUP", this::reload);
         Signals.handle("TERM", this::requestStop);
         Signals.handle("INT", this::requestStop);

@@ -1,4 +1,4 @@
-package io.vipkeeper.appliance.cli;
+package io.vipkeeper.appliance;
 
 import java.io.IOException;
 import java.io.InputStream;

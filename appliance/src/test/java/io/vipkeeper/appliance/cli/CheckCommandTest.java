@@ -1,0 +1,65 @@
+package io.vipkeeper.appliance.cli;
+
+import io.vipkeeper.appliance.Version;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void goodFilePrintsOneLineSummaryAndExitsZero() throws Exception {
+        Path f = dir.resolve("ok.conf");
+        Files.writeString(f, String.join("\n",
+                "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.18.0.100/24\"] }",
+                "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,",
+                "  real-servers = [{ address = \"198.18.0.13\" }, { address = \"198.18.0.14\" }] }", ""));
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode());
+        assertEquals(f + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n", r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void badFileListsEveryProblemOnStderrAndExitsOne() throws Exception {
+        Path f = dir.resolve("bad.conf");
+        Files.writeString(f, "vipkeeper {\n  node-nme = x\n  log-level = loud\n}\n");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("", r.out());
+        assertEquals(String.join("\n",
+                f + ":2: vipkeeper.node-nme: unknown key (did you mean node-name?)",
+                f + ":3: vipkeeper.log-level: unknown value \"loud\"; valid: error, warn, info, debug, trace",
+                f + ": 2 problems, nothing was changed", ""), r.err());
+    }
+
+    @Test
+    void missingFileIsAProblemNotAStackTrace() {
+        Path f = dir.resolve("absent.conf");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith(f + ": cannot read: no such file\n"), r.err());
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, CliRun.of("chek").exitCode());
+        assertEquals(2, CliRun.of().exitCode());
+        assertEquals(2, CliRun.of("check", "--bogus").exitCode());
+    }
+
+    @Test
+    void versionNamesTheBuild() {
+        CliRun r = CliRun.of("version");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("vipkeeper " + Version.get() + " (Java "), r.out());
+        assertTrue(!Version.get().contains("${"), "version.properties was not filtered: " + Version.get());
+    }
+}

@@ -1,0 +1,43 @@
+package io.vipkeeper.appliance.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every config file shipped in conf/ passes {@code vipkeeper check}. */
+class ConfSamplesTest {
+
+    static Path confDir() {
+        return Path.of(System.getProperty("vipkeeper.conf.dir", "../conf"));
+    }
+
+    static List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.walk(confDir())) {
+            return s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+        }
+    }
+
+    @Test
+    void theExampleAndOneSamplePerFeatureAreThere() throws IOException {
+        List<Path> files = files();
+        assertTrue(files.contains(confDir().resolve("vipkeeper.conf")), "conf/vipkeeper.conf is missing");
+        assertTrue(files.size() >= 15, "expected a sample per feature, found " + files);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void passesCheck(Path file) {
+        CliRun r = CliRun.of("check", "-f", file.toString());
+        assertEquals("", r.err());
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith(file + ": OK: "), r.out());
+    }
+}

@@ -1,0 +1,53 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `vipkeeper run` as a process: refuses a bad file, survives a bad reload, applies a good one, stops on SIGTERM. */
+class DaemonLifecycleIT {
+    private static final String GOOD = "vipkeeper {\n  api.listen = \"\"\n  vrrp.instances.web {\n    interface = eth0\n"
+            + "    virtual-router-id = 51\n    priority = PRIO\n    virtual-ips = [\"198.18.0.100/24\"]\n  }\n}\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusesToStartOnABadFile() throws Exception {
+        Path f = dir.resolve("bad.conf");
+        Files.writeString(f, "vipkeeper.vrrp.instances.web.priority = 0\n");
+        try (JarProcess p = JarProcess.start(dir, "run", "-f", f.toString())) {
+            assertEquals(1, p.waitFor());
+            assertTrue(p.err().contains(f + ":1: vipkeeper.vrrp.instances.web.priority: 0 is out of range 1..255"), p.err());
+            assertTrue(p.err().contains("not starting"), p.err());
+        }
+    }
+
+    @Test
+    void reloadsOnSighupKeepsRunningOnABadFileAndStopsOnSigterm() throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, GOOD.replace("PRIO", "150"));
+        try (JarProcess p = JarProcess.start(dir, "run", "-f", f.toString())) {
+            p.awaitLog("starting as");
+
+            Files.writeString(f, GOOD.replace("PRIO", "150").replace("interface = eth0", "interfce = eth0"));
+            p.signal("HUP");
+            p.awaitLog("reload failed");
+            assertTrue(p.err().contains(f + ":4: vipkeeper.vrrp.instances.web.interfce: unknown key (did you mean interface?)"),
+                    p.err());
+            assertTrue(p.isAlive(), "a bad reload must not take the daemon down");
+
+            Files.writeString(f, GOOD.replace("PRIO", "120"));
+            p.signal("HUP");
+            p.awaitLog("reload succeeded: VRRP instances +[] -[] ~[web], virtual servers +[] -[] ~[]");
+
+            p.signal("TERM");
+            assertEquals(0, p.waitFor());
+            assertTrue(p.err().contains("stopped"), p.err());
+        }
+    }
+}

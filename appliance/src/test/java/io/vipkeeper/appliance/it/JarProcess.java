@@ -1,0 +1,96 @@
+package io.vipkeeper.appliance.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs appliance/target/vipkeeper.jar as a real process, the way operators and systemd do. */
+final class JarProcess implements AutoCloseable {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private JarProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("vipkeeper.jar", "target/vipkeeper.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run `mvn verify`, which builds it before the integration tests");
+        }
+        return jar;
+    }
+
+    /** Starts {@code java -jar vipkeeper.jar ARGS} with output to files in {@code dir}. */
+    static JarProcess start(Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("JOURNAL_STREAM");
+        return new JarProcess(pb.start(), out, err);
+    }
+
+    /** Runs to completion (at most a minute) and returns the exit code. */
+    int waitFor() throws InterruptedException, IOException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("vipkeeper did not exit within 60 s; stderr:\n" + err());
+        }
+        return process.exitValue();
+    }
+
+    String out() throws IOException {
+        return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+
+    String err() throws IOException {
+        return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends a signal with kill(1), as systemd's ExecReload and stop would. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
+    /** Waits until stderr contains {@code text} (the process must stay alive meanwhile). */
+    void awaitLog(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (err().contains(text)) {
+                return;
+            }
+            if (!process.isAlive() && !err().contains(text)) {
+                throw new AssertionError("vipkeeper exited (" + process.exitValue() + ") before logging \"" + text
+                        + "\"; stderr:\n" + err());
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no \"" + text + "\" in the log within 60 s; stderr:\n" + err());
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -65,9 +65,9 @@ final class JarProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Sends a signal with kill(1), as systemd's ExecReload and stop would. */
+    /** Sends a signal with the shell's kill, as systemd's ExecReload and stop would. */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid()).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new AssertionError("kill -" + name + " failed");
         }

@@ -1,7 +1,6 @@
 package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.Version;
-
 import io.vipkeeper.appliance.config.LogLevel;
 import io.vipkeeper.appliance.logging.Logging;
 import picocli.CommandLine;

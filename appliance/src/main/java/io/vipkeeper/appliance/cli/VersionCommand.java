@@ -1,7 +1,6 @@
 package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.Version;
-
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,0 +1,328 @@
+package io.vipkeeper.vrrp.fsm;
+
+import io.vipkeeper.vrrp.codec.DropReason;
+import io.vipkeeper.vrrp.protocol.VrrpAdvertisement;
+import io.vipkeeper.vrrp.protocol.VrrpPriority;
+import io.vipkeeper.vrrp.protocol.VrrpVersion;
+import io.vipkeeper.vrrp.transport.InboundPacket;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One VRRP virtual router (interface + VRID + family): the RFC 9568 §6.4 state machine plus Fault.
+ *
+ * <p>Every method must be called on the scheduler's thread; state changes go through
+ * {@link #changeState}. Reads of {@link #state()} and the counters are safe from any thread.
+ */
+public final class VirtualRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualRouter.class);
+
+    private final VrrpScheduler scheduler;
+    private final RouterActions actions;
+    private final RouterCounters counters = new RouterCounters();
+    private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    private RouterConfig config;
+
+    private volatile RouterState state = RouterState.INITIALIZE;
+    private volatile int effectivePriority;
+    /** Master_Adver_Interval: the master's advert interval (v3 learns it from its adverts). */
+    private volatile int masterAdverIntervalCentis;
+    private volatile InetAddress masterAddress;
+    private volatile Transition lastTransition;
+    /** Adver_Timer: fires every Advertisement_Interval while master. */
+    private VrrpScheduler.Timer adverTimer;
+    /** Master_Down_Timer: fires when the master has been silent for Master_Down_Interval. */
+    private VrrpScheduler.Timer masterDownTimer;
+    /** Why Master_Down_Timer was last armed: the reason if it fires. */
+    private TransitionReason masterDownReason = TransitionReason.MASTER_DOWN;
+    private long preemptAllowedAtNanos;
+    private String faultReason;
+
+    /** A router in Initialize; call {@link #start()}. */
+    public VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.actions = actions;
+        this.effectivePriority = config.priority();
+        this.masterAdverIntervalCentis = config.advertIntervalCentis();
+    }
+
+    /** Adds a listener told about every later transition. */
+    public void addListener(TransitionListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The Initialize-state startup event (RFC 9568 §6.4.1). */
+    public void start() {
+        if (state != RouterState.INITIALIZE) {
+            return;
+        }
+        preemptAllowedAtNanos = scheduler.nanoTime() + config.preemptDelay().toNanos();
+        if (faultReason != null) {
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faultReason);
+        } else {
+            initialize(TransitionReason.STARTUP);
+        }
+    }
+
+    /** Shutdown event: a master sends priority 0 and releases the addresses; then Initialize. */
+    public void stop() {
+        if (state != RouterState.INITIALIZE) {
+            changeState(RouterState.INITIALIZE, TransitionReason.SHUTDOWN, "");
+        }
+    }
+
+    /**
+     * Marks the router faulty ({@code reason} non-null) or healthy ({@code null}): an own
+     * interface down, or a tracked interface/script with weight 0.
+     */
+    public void setFault(String reason) {
+        String before = faultReason;
+        faultReason = reason;
+        if (reason != null && before == null && state != RouterState.INITIALIZE) {
+            changeState(RouterState.FAULT, TransitionReason.FAULT, reason);
+        } else if (reason == null && state == RouterState.FAULT) {
+            initialize(TransitionReason.FAULT_CLEARED);
+        }
+    }
+
+    /**
+     * Sets the effective priority (configured priority plus tracking weights, 1..254). A master
+     * advertises it from the next advert; a backup uses it for the next decision and skew.
+     */
+    public void setEffectivePriority(int priority) {
+        int clamped = config.priority() == VrrpPriority.OWNER ? VrrpPriority.OWNER : Math.max(1, Math.min(254, priority));
+        if (clamped != effectivePriority) {
+            LOG.info("{}: effective priority {} -> {}", config.name(), effectivePriority, clamped);
+            effectivePriority = clamped;
+            if (state == RouterState.MASTER) {
+                sendAdvert(effectivePriority);
+                armAdverTimer();
+            }
+        }
+    }
+
+    /**
+     * Applies a reloaded config without a transition where the RFC allows: same VRID, version and
+     * family. Returns false if the change needs a restart of the router.
+     */
+    public boolean reconfigure(RouterConfig next) {
+        if (next.virtualRouterId() != config.virtualRouterId() || next.version() != config.version()
+                || next.isIpv6() != config.isIpv6() || !next.virtualAddresses().equals(config.virtualAddresses())) {
+            return false;
+        }
+        int delta = effectivePriority - config.priority();
+        config = next;
+        if (state == RouterState.BACKUP || state == RouterState.INITIALIZE) {
+            masterAdverIntervalCentis = next.advertIntervalCentis();
+        }
+        setEffectivePriority(next.priority() + delta);
+        return true;
+    }
+
+    /** An advertisement that passed the decoder's format checks, for this router's VRID. */
+    public void receive(InboundPacket packet, VrrpAdvertisement ad) {
+        Optional<DropReason> drop = AdvertFilter.check(config, packet, ad);
+        if (drop.isPresent()) {
+            counters.dropped(drop.get());
+            if (drop.get() == DropReason.INTERVAL || drop.get() == DropReason.AUTHENTICATION) {
+                LOG.warn("{}: dropped advert from {}: {} ({})", config.name(), packet.source().getHostAddress(),
+                        drop.get().label(), ad);
+            }
+            return;
+        }
+        counters.received();
+        switch (state) {
+            case BACKUP -> backupReceive(packet, ad);
+            case MASTER -> masterReceive(packet, ad);
+            default -> { }
+        }
+    }
+
+    private void backupReceive(InboundPacket packet, VrrpAdvertisement ad) {
+        if (ad.priority() == VrrpPriority.STOP) {
+            masterAddress = null;
+            armMasterDownTimer(RouterTimers.skewNanos(config.version(), effectivePriority,
+                    masterAdverIntervalCentis), TransitionReason.MASTER_STOPPED);
+            return;
+        }
+        boolean preemptNow = config.preempt() && scheduler.nanoTime() >= preemptAllowedAtNanos;
+        if (!preemptNow || ad.priority() >= effectivePriority) {
+            if (config.version() == VrrpVersion.V3) {
+                masterAdverIntervalCentis = ad.maxAdverIntervalCentis();
+            }
+            masterAddress = packet.source();
+            armMasterDownTimer(masterDownNanos(), TransitionReason.MASTER_DOWN);
+        } else {
+            masterDownReason = TransitionReason.PREEMPT;
+        }
+    }
+
+    private void masterReceive(InboundPacket packet, VrrpAdvertisement ad) {
+        if (ad.priority() == VrrpPriority.STOP) {
+            sendAdvert(effectivePriority);
+            armAdverTimer();
+            return;
+        }
+        if (ad.priority() > effectivePriority
+                || (ad.priority() == effectivePriority && higher(packet.source(), config.primaryAddress()))) {
+            if (config.version() == VrrpVersion.V3) {
+                masterAdverIntervalCentis = ad.maxAdverIntervalCentis();
+            }
+            masterAddress = packet.source();
+            changeState(RouterState.BACKUP, TransitionReason.HIGHER_PRIORITY,
+                    "priority " + ad.priority() + " from " + packet.source().getHostAddress());
+        }
+    }
+
+    private void initialize(TransitionReason reason) {
+        if (config.priority() == VrrpPriority.OWNER) {
+            changeState(RouterState.MASTER, TransitionReason.ADDRESS_OWNER, "");
+        } else {
+            masterAdverIntervalCentis = config.advertIntervalCentis();
+            masterAddress = null;
+            changeState(RouterState.BACKUP, reason, "");
+        }
+    }
+
+    /** The one place state changes: exit actions, entry actions, log, counter, listeners. */
+    private void changeState(RouterState to, TransitionReason reason, String detail) {
+        RouterState from = state;
+        cancelTimers();
+        if (from == RouterState.MASTER && reason != TransitionReason.HIGHER_PRIORITY) {
+            // Backups take over after Skew_Time instead of Master_Down_Interval (RFC 9568 §6.4.3).
+            sendAdvert(VrrpPriority.STOP);
+        }
+        state = to;
+        switch (to) {
+            case MASTER -> {
+                masterAddress = config.primaryAddress();
+                actions.claimAddresses();
+                sendAdvert(effectivePriority);
+                armAdverTimer();
+            }
+            case BACKUP -> {
+                actions.releaseAddresses();
+                armMasterDownTimer(masterDownNanos(), TransitionReason.MASTER_DOWN);
+            }
+            default -> {
+                masterAddress = null;
+                actions.releaseAddresses();
+            }
+        }
+        Transition t = new Transition(config.name(), from, to, reason, detail, effectivePriority,
+                scheduler.nanoTime());
+        lastTransition = t;
+        counters.transition(to);
+        LOG.info("{}", t);
+        for (TransitionListener l : listeners) {
+            try {
+                l.onTransition(t);
+            } catch (RuntimeException e) {
+                LOG.error("{}: transition listener failed", config.name(), e);
+            }
+        }
+    }
+
+    private long masterDownNanos() {
+        return RouterTimers.masterDownNanos(config.version(), effectivePriority, masterAdverIntervalCentis);
+    }
+
+    private void armMasterDownTimer(long nanos, TransitionReason reason) {
+        if (masterDownTimer != null) {
+            masterDownTimer.cancel();
+        }
+        masterDownReason = reason;
+        masterDownTimer = scheduler.schedule(this::masterDownTimerFired, nanos);
+    }
+
+    private void masterDownTimerFired() {
+        masterDownTimer = null;
+        if (state == RouterState.BACKUP) {
+            changeState(RouterState.MASTER, masterDownReason, "");
+        }
+    }
+
+    private void armAdverTimer() {
+        if (adverTimer != null) {
+            adverTimer.cancel();
+        }
+        adverTimer = scheduler.schedule(this::adverTimerFired, RouterTimers.centisToNanos(config.advertIntervalCentis()));
+    }
+
+    private void adverTimerFired() {
+        adverTimer = null;
+        if (state == RouterState.MASTER) {
+            sendAdvert(effectivePriority);
+            armAdverTimer();
+        }
+    }
+
+    private void cancelTimers() {
+        if (adverTimer != null) {
+            adverTimer.cancel();
+            adverTimer = null;
+        }
+        if (masterDownTimer != null) {
+            masterDownTimer.cancel();
+            masterDownTimer = null;
+        }
+    }
+
+    private void sendAdvert(int priority) {
+        counters.sent();
+        actions.sendAdvertisement(config.advertisement(priority));
+    }
+
+    /** Whether {@code a} is numerically greater than {@code b}, as unsigned bytes. */
+    static boolean higher(InetAddress a, InetAddress b) {
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = Integer.compare(x[i] & 0xff, y[i] & 0xff);
+            if (c != 0) {
+                return c > 0;
+            }
+        }
+        return x.length > y.length;
+    }
+
+    /** Current state. */
+    public RouterState state() {
+        return state;
+    }
+
+    /** The configuration in force. */
+    public RouterConfig config() {
+        return config;
+    }
+
+    /** Priority advertised now (configured plus tracking). */
+    public int effectivePriority() {
+        return effectivePriority;
+    }
+
+    /** Master_Adver_Interval in centiseconds. */
+    public int masterAdverIntervalCentis() {
+        return masterAdverIntervalCentis;
+    }
+
+    /** The current master's address (ours when master), if known. */
+    public Optional<InetAddress> masterAddress() {
+        return Optional.ofNullable(masterAddress);
+    }
+
+    /** The last transition, if any. */
+    public Optional<Transition> lastTransition() {
+        return Optional.ofNullable(lastTransition);
+    }
+
+    /** Counters for status and metrics. */
+    public RouterCounters counters() {
+        return counters;
+    }
+}

@@ -1,0 +1,62 @@
+package io.vipkeeper.vrrp.fsm;
+
+import io.vipkeeper.vrrp.codec.DecodeResult;
+import io.vipkeeper.vrrp.codec.DropReason;
+import io.vipkeeper.vrrp.codec.VrrpDecoder;
+import io.vipkeeper.vrrp.transport.InboundPacket;
+import io.vipkeeper.vrrp.transport.VrrpTransport;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives on one transport (interface + family), decodes, and hands each advertisement to the
+ * router with its VRID. Format drops are counted on that router when the VRID byte is readable,
+ * otherwise on the dispatcher; unknown VRIDs are counted quietly.
+ */
+public final class VrrpDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpDispatcher.class);
+
+    private final Map<Integer, VirtualRouter> routers = new ConcurrentHashMap<>();
+    private final RouterCounters unattributed = new RouterCounters();
+
+    /** Starts receiving from {@code transport}. */
+    public VrrpDispatcher(VrrpTransport transport) {
+        transport.onReceive(this::receive);
+    }
+
+    /** Routes adverts for the router's VRID to it. */
+    public void add(VirtualRouter router) {
+        routers.put(router.config().virtualRouterId(), router);
+    }
+
+    /** Stops routing to this router. */
+    public void remove(VirtualRouter router) {
+        routers.remove(router.config().virtualRouterId(), router);
+    }
+
+    /** Drops not attributable to a router (unknown VRID, unreadable header). */
+    public RouterCounters unattributed() {
+        return unattributed;
+    }
+
+    /** Handles one received message; never throws. */
+    public void receive(InboundPacket packet) {
+        try {
+            DecodeResult result = VrrpDecoder.decode(packet);
+            VirtualRouter router = packet.payload().length > 1 ? routers.get(packet.payload()[1] & 0xff) : null;
+            if (result instanceof DecodeResult.Dropped d) {
+                (router != null ? router.counters() : unattributed).dropped(d.reason());
+                LOG.debug("dropped packet from {}: {} ({})", packet.source().getHostAddress(), d.reason().label(),
+                        d.detail());
+            } else if (router == null) {
+                unattributed.dropped(DropReason.UNKNOWN_VRID);
+            } else {
+                router.receive(packet, ((DecodeResult.Accepted) result).advertisement());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("unexpected error handling a packet from {}", packet.source().getHostAddress(), e);
+        }
+    }
+}

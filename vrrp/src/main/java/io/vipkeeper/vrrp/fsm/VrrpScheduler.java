@@ -1,0 +1,22 @@
+package io.vipkeeper.vrrp.fsm;
+
+/** The clock and timers a virtual router runs on: an event loop, or a virtual clock in tests. */
+public interface VrrpScheduler {
+    /** Monotonic time in nanoseconds. */
+    long nanoTime();
+
+    /** Runs {@code task} on the router's thread after {@code delayNanos}. */
+    Timer schedule(Runnable task, long delayNanos);
+
+    /** Whether the caller is on the scheduler's thread. */
+    boolean inEventLoop();
+
+    /** Runs {@code task} on the router's thread as soon as possible. */
+    void execute(Runnable task);
+
+    /** A scheduled task that can be cancelled. */
+    interface Timer {
+        /** Cancels the task if it has not run; idempotent. */
+        void cancel();
+    }
+}

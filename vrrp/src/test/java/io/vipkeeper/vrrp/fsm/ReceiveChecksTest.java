@@ -1,0 +1,112 @@
+package io.vipkeeper.vrrp.fsm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vipkeeper.vrrp.codec.DropReason;
+import io.vipkeeper.vrrp.codec.VrrpEncoder;
+import io.vipkeeper.vrrp.protocol.V2AuthType;
+import io.vipkeeper.vrrp.protocol.VrrpAdvertisement;
+import io.vipkeeper.vrrp.protocol.VrrpMulticast;
+import io.vipkeeper.vrrp.protocol.VrrpVersion;
+import io.vipkeeper.vrrp.transport.InboundPacket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bad adverts injected at a master: each is counted under its reason and the master stays. */
+class ReceiveChecksTest {
+    private static final InetAddress ATTACKER = SimulatedSegment.ip("198.18.0.9");
+    private final SimulatedSegment seg = new SimulatedSegment();
+
+    private SimulatedSegment.Node master(int version) {
+        byte[] pass = {'p', 'w', 0, 0, 0, 0, 0, 0};
+        var m = seg.add("m", 1, 100, c -> version == 3 ? c : new RouterConfig(c.name(), VrrpVersion.V2,
+                c.virtualRouterId(), c.priority(), 100, true, Duration.ZERO, c.virtualAddresses(),
+                c.primaryAddress(), false, V2AuthType.SIMPLE_TEXT, pass));
+        m.router.start();
+        seg.clock.advanceMillis(5_000);
+        assertEquals(RouterState.MASTER, m.state());
+        return m;
+    }
+
+    private void inject(SimulatedSegment.Node node, VrrpAdvertisement ad, InetAddress source, int ttl) {
+        InetAddress group = VrrpMulticast.IPV4;
+        node.dispatcher.receive(new InboundPacket(source, group, ttl, VrrpEncoder.encode(ad, source, group)));
+    }
+
+    @Test
+    void higherPriorityWithBadTtlIsDroppedAndCounted() {
+        var m = master(3);
+        inject(m, VrrpAdvertisement.v3(51, 250, 100, List.of(SimulatedSegment.VIP)), ATTACKER, 64);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.TTL));
+        assertEquals(RouterState.MASTER, m.state());
+    }
+
+    @Test
+    void truncatedAndCorruptPacketsAreCounted() {
+        var m = master(3);
+        m.dispatcher.receive(new InboundPacket(ATTACKER, VrrpMulticast.IPV4, 255, new byte[] {0x31, 51, (byte) 250}));
+        byte[] bad = VrrpEncoder.encode(VrrpAdvertisement.v3(51, 250, 100, List.of(SimulatedSegment.VIP)),
+                ATTACKER, VrrpMulticast.IPV4);
+        bad[7] ^= 0x55;
+        m.dispatcher.receive(new InboundPacket(ATTACKER, VrrpMulticast.IPV4, 255, bad));
+        assertEquals(1, m.router.counters().droppedCount(DropReason.LENGTH));
+        assertEquals(1, m.router.counters().droppedCount(DropReason.CHECKSUM));
+        assertEquals(RouterState.MASTER, m.state());
+    }
+
+    @Test
+    void unknownVridIsCountedOnTheDispatcherOnly() {
+        var m = master(3);
+        inject(m, VrrpAdvertisement.v3(52, 250, 100, List.of(SimulatedSegment.VIP)), ATTACKER, 255);
+        assertEquals(1, m.dispatcher.unattributed().droppedCount(DropReason.UNKNOWN_VRID));
+        assertEquals(RouterState.MASTER, m.state());
+    }
+
+    @Test
+    void ownPacketsAreIgnored() {
+        var m = master(3);
+        inject(m, VrrpAdvertisement.v3(51, 250, 100, List.of(SimulatedSegment.VIP)), m.address, 255);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.OWN_PACKET));
+        assertEquals(RouterState.MASTER, m.state());
+    }
+
+    @Test
+    void wrongVersionForTheRouter() {
+        var m = master(3);
+        inject(m, VrrpAdvertisement.v2(51, 250, 1, List.of(SimulatedSegment.VIP), V2AuthType.NONE, new byte[8]),
+                ATTACKER, 255);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.VERSION));
+        assertEquals(RouterState.MASTER, m.state());
+    }
+
+    @Test
+    void v2WrongPasswordAuthTypeAndIntervalAreDropped() {
+        var m = master(2);
+        List<InetAddress> vips = List.of(SimulatedSegment.VIP);
+        inject(m, VrrpAdvertisement.v2(51, 250, 1, vips, V2AuthType.SIMPLE_TEXT,
+                new byte[] {'x', 'x', 0, 0, 0, 0, 0, 0}), ATTACKER, 255);
+        inject(m, VrrpAdvertisement.v2(51, 250, 1, vips, V2AuthType.NONE, new byte[8]), ATTACKER, 255);
+        inject(m, VrrpAdvertisement.v2(51, 250, 2, vips, V2AuthType.SIMPLE_TEXT,
+                new byte[] {'p', 'w', 0, 0, 0, 0, 0, 0}), ATTACKER, 255);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.AUTHENTICATION));
+        assertEquals(1, m.router.counters().droppedCount(DropReason.AUTH_TYPE));
+        assertEquals(1, m.router.counters().droppedCount(DropReason.INTERVAL));
+        assertEquals(RouterState.MASTER, m.state());
+        inject(m, VrrpAdvertisement.v2(51, 250, 1, vips, V2AuthType.SIMPLE_TEXT,
+                new byte[] {'p', 'w', 0, 0, 0, 0, 0, 0}), ATTACKER, 255);
+        assertEquals(RouterState.BACKUP, m.state(), "the right password is obeyed");
+    }
+
+    @Test
+    void unicastRouterMayAcceptOtherTtls() {
+        var m = seg.add("m", 1, 100, c -> new RouterConfig(c.name(), c.version(), c.virtualRouterId(), c.priority(),
+                c.advertIntervalCentis(), true, Duration.ZERO, c.virtualAddresses(), c.primaryAddress(), true,
+                V2AuthType.NONE, new byte[0]));
+        m.router.start();
+        seg.clock.advanceMillis(5_000);
+        inject(m, VrrpAdvertisement.v3(51, 250, 100, List.of(SimulatedSegment.VIP)), ATTACKER, 63);
+        assertEquals(RouterState.BACKUP, m.state());
+    }
+}

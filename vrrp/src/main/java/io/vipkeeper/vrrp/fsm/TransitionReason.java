@@ -19,7 +19,9 @@ public enum TransitionReason {
     /** The fault cleared. */
     FAULT_CLEARED("fault_cleared"),
     /** Stopped by the operator (SIGTERM, reload removing the instance). */
-    SHUTDOWN("shutdown");
+    SHUTDOWN("shutdown"),
+    /** Followed another member of its sync group. */
+    SYNC_GROUP("sync_group");
 
     private final String label;
 

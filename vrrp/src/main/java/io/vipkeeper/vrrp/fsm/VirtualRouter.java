@@ -7,6 +7,8 @@ import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import io.vipkeeper.vrrp.transport.InboundPacket;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -40,7 +42,11 @@ public final class VirtualRouter {
     /** Why Master_Down_Timer was last armed: the reason if it fires. */
     private TransitionReason masterDownReason = TransitionReason.MASTER_DOWN;
     private long preemptAllowedAtNanos;
-    private String faultReason;
+    /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
+    private volatile boolean wantsMaster;
+    private MasterGate gate = r -> true;
+    /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...). */
+    private final Map<String, String> faults = new TreeMap<>();
 
     /** A router in Initialize; call {@link #start()}. */
     public VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions) {
@@ -49,6 +55,23 @@ public final class VirtualRouter {
         this.actions = actions;
         this.effectivePriority = config.priority();
         this.masterAdverIntervalCentis = config.advertIntervalCentis();
+    }
+
+    /** Decides whether this router may take over when its Master_Down_Timer fires. */
+    @FunctionalInterface
+    public interface MasterGate {
+        /** Whether {@code router} may become master now. */
+        boolean mayBecomeMaster(VirtualRouter router);
+    }
+
+    /** Sets the gate (a sync group's); by default a router may always take over. */
+    public void setMasterGate(MasterGate newGate) {
+        this.gate = newGate;
+    }
+
+    /** Whether Master_Down_Timer fired and the router waits only for its group. */
+    public boolean wantsMaster() {
+        return wantsMaster;
     }
 
     /** Adds a listener told about every later transition. */
@@ -62,8 +85,8 @@ public final class VirtualRouter {
             return;
         }
         preemptAllowedAtNanos = scheduler.nanoTime() + config.preemptDelay().toNanos();
-        if (faultReason != null) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, faultReason);
+        if (!faults.isEmpty()) {
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
         } else {
             initialize(TransitionReason.STARTUP);
         }
@@ -77,16 +100,45 @@ public final class VirtualRouter {
     }
 
     /**
-     * Marks the router faulty ({@code reason} non-null) or healthy ({@code null}): an own
-     * interface down, or a tracked interface/script with weight 0.
+     * Raises ({@code reason} non-null) or clears ({@code null}) the fault from {@code source}: the
+     * own interface down, a tracked interface or script with weight 0, a sync group member. The
+     * router is in Fault while any source has one.
      */
-    public void setFault(String reason) {
-        String before = faultReason;
-        faultReason = reason;
-        if (reason != null && before == null && state != RouterState.INITIALIZE) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, reason);
-        } else if (reason == null && state == RouterState.FAULT) {
+    public void setFault(String source, String reason) {
+        boolean wasFaulty = !faults.isEmpty();
+        if (reason == null) {
+            faults.remove(source);
+        } else {
+            faults.put(source, reason);
+        }
+        if (!wasFaulty && !faults.isEmpty() && state != RouterState.INITIALIZE) {
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+        } else if (faults.isEmpty() && state == RouterState.FAULT) {
             initialize(TransitionReason.FAULT_CLEARED);
+        }
+    }
+
+    /** Active faults by source; empty when healthy. */
+    public Map<String, String> faults() {
+        return Map.copyOf(faults);
+    }
+
+    private String faultSummary() {
+        StringBuilder sb = new StringBuilder();
+        faults.forEach((source, reason) -> sb.append(sb.length() == 0 ? "" : "; ").append(source).append(": ")
+                .append(reason));
+        return sb.toString();
+    }
+
+    /**
+     * Follows a sync group member into Master or Backup (keepalived's vrrp_sync_group): only from
+     * Backup to Master or Master to Backup; Fault is shared through {@link #setFault}.
+     */
+    public void followGroup(RouterState target, String member) {
+        if (target == RouterState.MASTER && state == RouterState.BACKUP) {
+            changeState(RouterState.MASTER, TransitionReason.SYNC_GROUP, "with " + member);
+        } else if (target == RouterState.BACKUP && state == RouterState.MASTER) {
+            changeState(RouterState.BACKUP, TransitionReason.SYNC_GROUP, "with " + member);
         }
     }
 
@@ -156,6 +208,7 @@ public final class VirtualRouter {
                 masterAdverIntervalCentis = ad.maxAdverIntervalCentis();
             }
             masterAddress = packet.source();
+            wantsMaster = false;
             armMasterDownTimer(masterDownNanos(), TransitionReason.MASTER_DOWN);
         } else {
             masterDownReason = TransitionReason.PREEMPT;
@@ -193,8 +246,10 @@ public final class VirtualRouter {
     private void changeState(RouterState to, TransitionReason reason, String detail) {
         RouterState from = state;
         cancelTimers();
-        if (from == RouterState.MASTER && reason != TransitionReason.HIGHER_PRIORITY) {
-            // Backups take over after Skew_Time instead of Master_Down_Interval (RFC 9568 §6.4.3).
+        wantsMaster = false;
+        if (from == RouterState.MASTER && to != RouterState.BACKUP) {
+            // Leaving Master other than for a better master: backups take over after Skew_Time
+            // instead of Master_Down_Interval (RFC 9568 §6.4.3).
             sendAdvert(VrrpPriority.STOP);
         }
         state = to;
@@ -243,7 +298,12 @@ public final class VirtualRouter {
     private void masterDownTimerFired() {
         masterDownTimer = null;
         if (state == RouterState.BACKUP) {
-            changeState(RouterState.MASTER, masterDownReason, "");
+            wantsMaster = true;
+            if (gate.mayBecomeMaster(this)) {
+                changeState(RouterState.MASTER, masterDownReason, "");
+            } else {
+                LOG.info("{}: master down, waiting for the rest of its sync group", config.name());
+            }
         }
     }
 

@@ -55,14 +55,14 @@ class PartitionAndLossTest {
     @Test
     void faultSendsPriorityZeroAndClearingReturnsToBackupThenPreempts() {
         var nodes = pairElected();
-        nodes[0].router.setFault("eth0 down");
+        nodes[0].router.setFault("interface", "eth0 down");
         assertEquals(RouterState.FAULT, nodes[0].state());
         seg.clock.advanceMillis(700);
         assertEquals(RouterState.MASTER, nodes[1].state());
         assertEquals(TransitionReason.MASTER_STOPPED, nodes[1].router.lastTransition().orElseThrow().reason());
         seg.clock.advanceMillis(10_000);
         assertEquals(RouterState.FAULT, nodes[0].state(), "a fault ends only when cleared");
-        nodes[0].router.setFault(null);
+        nodes[0].router.setFault("interface", null);
         assertEquals(RouterState.BACKUP, nodes[0].state());
         seg.clock.advanceMillis(5_000);
         assertEquals(List.of("a"), seg.masters());

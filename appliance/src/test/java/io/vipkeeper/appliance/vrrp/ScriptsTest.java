@@ -1,0 +1,117 @@
+package io.vipkeeper.appliance.vrrp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.config.VrrpScript;
+import io.vipkeeper.vrrp.fsm.RouterState;
+import io.vipkeeper.vrrp.fsm.Transition;
+import io.vipkeeper.vrrp.fsm.TransitionReason;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Notify and tracking scripts as real processes. */
+class ScriptsTest {
+    @TempDir
+    Path dir;
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ProcessRunner runner = new ProcessRunner(pool);
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    private Path script(String name, String body) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    private static Transition t(RouterState from, RouterState to) {
+        return new Transition("vi_1", from, to, TransitionReason.STARTUP, "", 100, 0);
+    }
+
+    @Test
+    void notifyScriptsRunInOrderOneAtATimeWithKeepalivedArguments() throws Exception {
+        Path log = dir.resolve("log");
+        // The first run is the slowest: run concurrently (as keepalived does) the order would break.
+        Path s = script("notify", "[ \"$3\" = BACKUP ] && sleep 0.5\necho \"$1 $2 $3 $4\" >> " + log);
+        NotifyScripts n = new NotifyScripts(s.toString(), runner, Duration.ofSeconds(5));
+        n.onTransition(t(RouterState.INITIALIZE, RouterState.BACKUP));
+        n.onTransition(t(RouterState.BACKUP, RouterState.MASTER));
+        n.onTransition(t(RouterState.MASTER, RouterState.FAULT));
+        n.onTransition(t(RouterState.FAULT, RouterState.INITIALIZE));
+        n.idle().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("INSTANCE vi_1 BACKUP 100", "INSTANCE vi_1 MASTER 100", "INSTANCE vi_1 FAULT 100",
+                "INSTANCE vi_1 STOP 100"), Files.readAllLines(log));
+    }
+
+    @Test
+    void aHangingNotifyScriptIsKilledAndTheNextStillRuns() throws Exception {
+        Path log = dir.resolve("log");
+        Path s = script("notify", "[ \"$3\" = BACKUP ] && sleep 60\necho \"$3\" >> " + log);
+        NotifyScripts n = new NotifyScripts(s.toString(), runner, Duration.ofMillis(300));
+        long start = System.nanoTime();
+        n.onTransition(t(RouterState.INITIALIZE, RouterState.BACKUP));
+        n.onTransition(t(RouterState.BACKUP, RouterState.MASTER));
+        n.idle().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("MASTER"), Files.readAllLines(log));
+        assertTrue(System.nanoTime() - start < 10_000_000_000L);
+    }
+
+    @Test
+    void aMissingNotifyScriptIsReportedNotThrown() throws Exception {
+        NotifyScripts n = new NotifyScripts(dir.resolve("absent").toString(), runner, Duration.ofSeconds(1));
+        n.onTransition(t(RouterState.INITIALIZE, RouterState.BACKUP));
+        n.idle().get(10, TimeUnit.SECONDS);
+        ProcessRunner.Result r = ProcessRunner.runNow(List.of(dir.resolve("absent").toString()), Duration.ofSeconds(1));
+        assertTrue(r.describe().startsWith("could not run"), r.describe());
+    }
+
+    @Test
+    void trackScriptFollowsRiseAndFall() throws Exception {
+        Path flag = dir.resolve("ok");
+        Files.writeString(flag, "");
+        Path s = script("check", "test -e " + flag);
+        List<Boolean> changes = Collections.synchronizedList(new ArrayList<>());
+        VrrpScript cfg = new VrrpScript("chk", List.of(s.toString()), Duration.ofMillis(50), Duration.ofSeconds(1),
+                -20, 2, 3);
+        TrackScript ts = new TrackScript(cfg, runner, timer, (up, why) -> changes.add(up));
+        ts.start();
+        Thread.sleep(400);
+        assertEquals(List.of(), changes, "starts up and stays up");
+        Files.delete(flag);
+        await(() -> changes.size() == 1);
+        assertEquals(List.of(false), changes);
+        Files.writeString(flag, "");
+        await(() -> changes.size() == 2);
+        assertEquals(List.of(false, true), changes);
+        ts.stop();
+    }
+
+    private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

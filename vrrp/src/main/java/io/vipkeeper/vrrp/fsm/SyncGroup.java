@@ -21,6 +21,7 @@ public final class SyncGroup {
         this.members = List.copyOf(members);
         for (VirtualRouter m : this.members) {
             m.addListener(t -> follow(m, t));
+            m.addFaultListener(this::shareFaults);
             m.setMasterGate(this::mayBecomeMaster);
         }
     }
@@ -31,24 +32,25 @@ public final class SyncGroup {
     }
 
     private void follow(VirtualRouter source, Transition t) {
-        if (t.reason() == TransitionReason.SYNC_GROUP || t.reason() == TransitionReason.SHUTDOWN) {
+        if (t.reason() == TransitionReason.SYNC_GROUP || t.reason() == TransitionReason.SHUTDOWN
+                || t.from() == RouterState.FAULT) {
             return;
         }
-        VirtualRouter faulty = members.stream().filter(SyncGroup::hasOwnFault).findFirst().orElse(null);
-        for (VirtualRouter m : members) {
-            if (faulty == null) {
-                m.setFault(FAULT_SOURCE, null);
-            } else if (m != faulty) {
-                m.setFault(FAULT_SOURCE, faulty.config().name() + " in fault (" + name + ")");
-            }
-        }
-        if (faulty == null && t.from() != RouterState.FAULT
-                && (t.to() == RouterState.MASTER || t.to() == RouterState.BACKUP)) {
+        if (t.to() == RouterState.MASTER || t.to() == RouterState.BACKUP) {
             for (VirtualRouter m : members) {
                 if (m != source) {
                     m.followGroup(t.to(), t.router());
                 }
             }
+        }
+    }
+
+    /** Each member carries the group's fault while any other member has a fault of its own. */
+    private void shareFaults() {
+        for (VirtualRouter m : members) {
+            String culprit = members.stream().filter(o -> o != m && hasOwnFault(o)).map(o -> o.config().name())
+                    .findFirst().orElse(null);
+            m.setFault(FAULT_SOURCE, culprit == null ? null : culprit + " in fault (" + name + ")");
         }
     }
 

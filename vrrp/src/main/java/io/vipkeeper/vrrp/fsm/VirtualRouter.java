@@ -8,6 +8,7 @@ import io.vipkeeper.vrrp.transport.InboundPacket;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +28,7 @@ public final class VirtualRouter {
     private final RouterActions actions;
     private final RouterCounters counters = new RouterCounters();
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> faultListeners = new CopyOnWriteArrayList<>();
     private RouterConfig config;
 
     private volatile RouterState state = RouterState.INITIALIZE;
@@ -106,16 +108,23 @@ public final class VirtualRouter {
      */
     public void setFault(String source, String reason) {
         boolean wasFaulty = !faults.isEmpty();
-        if (reason == null) {
-            faults.remove(source);
-        } else {
-            faults.put(source, reason);
+        String before = reason == null ? faults.remove(source) : faults.put(source, reason);
+        if (Objects.equals(before, reason)) {
+            return;
         }
         if (!wasFaulty && !faults.isEmpty() && state != RouterState.INITIALIZE) {
             changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
         } else if (faults.isEmpty() && state == RouterState.FAULT) {
             initialize(TransitionReason.FAULT_CLEARED);
         }
+        for (Runnable l : faultListeners) {
+            l.run();
+        }
+    }
+
+    /** Adds a listener run after every change of the set of faults (a sync group's). */
+    public void addFaultListener(Runnable listener) {
+        faultListeners.add(listener);
     }
 
     /** Active faults by source; empty when healthy. */

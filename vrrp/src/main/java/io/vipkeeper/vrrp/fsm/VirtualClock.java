@@ -3,8 +3,11 @@ package io.vipkeeper.vrrp.fsm;
 import java.time.Duration;
 import java.util.PriorityQueue;
 
-/** A deterministic single-threaded {@link VrrpScheduler}: time moves only when a test says so. */
-final class VirtualClock implements VrrpScheduler {
+/**
+ * A deterministic single-threaded {@link VrrpScheduler} for tests and simulations: time moves only
+ * when {@link #advance} is called, and tasks run in time order on the caller's thread.
+ */
+public final class VirtualClock implements VrrpScheduler {
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
     private long now;
     private long sequence;
@@ -32,7 +35,7 @@ final class VirtualClock implements VrrpScheduler {
     }
 
     /** Runs every task due within {@code d}, in time order, and ends at now + d. */
-    void advance(Duration d) {
+    public void advance(Duration d) {
         long end = now + d.toNanos();
         while (!queue.isEmpty() && queue.peek().at <= end) {
             Task t = queue.poll();
@@ -44,7 +47,8 @@ final class VirtualClock implements VrrpScheduler {
         now = end;
     }
 
-    void advanceMillis(long ms) {
+    /** {@link #advance} by {@code ms} milliseconds. */
+    public void advanceMillis(long ms) {
         advance(Duration.ofMillis(ms));
     }
 

@@ -1,0 +1,45 @@
+package io.vipkeeper.appliance.vrrp;
+
+import io.vipkeeper.appliance.config.IpPrefix;
+import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.AddressOwner;
+import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import io.vipkeeper.vrrp.transport.VrrpTransport;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * The host side the VRRP service needs: Linux (raw sockets, rtnetlink, GARP) in the daemon, an
+ * in-memory segment in unit tests. Every callback arrives on the VRRP event loop.
+ */
+public interface VrrpPlatform {
+
+    /**
+     * What the service needs to know about an interface.
+     *
+     * @param name interface name
+     * @param index kernel ifindex
+     * @param primary the interface's primary address of the family asked for (IPv6: link-local)
+     * @param usable whether the link is up and running
+     */
+    record InterfaceInfo(String name, int index, Optional<InetAddress> primary, boolean usable) {
+    }
+
+    /** The interface, or empty if there is none of that name. */
+    Optional<InterfaceInfo> lookup(String name, boolean ipv6);
+
+    /**
+     * Opens a transport on {@code ifname} sending from {@code source}, joined to the VRRP group if
+     * {@code joinGroup} (unicast peers otherwise). {@code ahKey} non-empty means VRRPv2 IPsec-AH.
+     */
+    VrrpTransport openTransport(String ifname, boolean ipv6, InetAddress source, boolean joinGroup,
+            Optional<byte[]> ahKey);
+
+    /** Owns {@code vips} on {@code ifname}: adds/removes them and announces them per {@code garp}. */
+    AddressOwner addressOwner(String ifname, List<IpPrefix> vips, VrrpInstance.Garp garp, VrrpScheduler scheduler);
+
+    /** Calls {@code onChange(ifname, usable)} for every later change of a link's usability. */
+    void watchLinks(BiConsumer<String, Boolean> onChange);
+}

@@ -1,0 +1,147 @@
+package io.vipkeeper.appliance.vrrp;
+
+import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.appliance.config.VrrpScript;
+import io.vipkeeper.appliance.config.VrrpSettings;
+import io.vipkeeper.vrrp.fsm.RouterState;
+import io.vipkeeper.vrrp.fsm.SyncGroup;
+import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@code vrrp} section: one virtual router per instance, endpoints shared per interface,
+ * link and script tracking, sync groups and notify scripts. Every method runs on the VRRP loop
+ * (the scheduler's thread).
+ */
+public final class VrrpService {
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpService.class);
+
+    private final VrrpPlatform platform;
+    private final VrrpScheduler scheduler;
+    private final ProcessRunner runner;
+    private final ScheduledExecutorService scriptTimer;
+    private final Map<String, VrrpInstanceRuntime> instances = new LinkedHashMap<>();
+    private final Map<VrrpEndpoint.Key, VrrpEndpoint> endpoints = new HashMap<>();
+    private final List<TrackScript> scripts = new ArrayList<>();
+    private boolean watching;
+
+    /** A service that has not started anything yet. */
+    public VrrpService(VrrpPlatform platform, VrrpScheduler scheduler, ProcessRunner runner,
+            ScheduledExecutorService scriptTimer) {
+        this.platform = platform;
+        this.scheduler = scheduler;
+        this.runner = runner;
+        this.scriptTimer = scriptTimer;
+    }
+
+    /**
+     * Starts every instance of {@code settings}. An instance whose interface is missing or has no
+     * address of its family starts in Fault and is logged; the others run.
+     */
+    public void start(VrrpSettings settings) {
+        if (!watching) {
+            platform.watchLinks(this::linkChanged);
+            watching = true;
+        }
+        for (VrrpInstance i : settings.instances().values()) {
+            create(i).ifPresent(rt -> instances.put(i.name(), rt));
+        }
+        settings.syncGroups().forEach((name, members) -> new SyncGroup(name, members.stream()
+                .map(instances::get).filter(Objects::nonNull).map(rt -> rt.router).toList()));
+        startScripts(settings);
+        for (VrrpInstanceRuntime rt : instances.values()) {
+            Optional<VrrpPlatform.InterfaceInfo> info = platform.lookup(rt.settings.interfaceName(),
+                    rt.settings.isIpv6());
+            if (info.isEmpty() || !info.get().usable()) {
+                rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, rt.settings.interfaceName() + " is down");
+            }
+            for (VrrpInstance.TrackedInterface t : rt.settings.trackInterfaces()) {
+                boolean up = platform.lookup(t.name(), false).map(VrrpPlatform.InterfaceInfo::usable).orElse(false);
+                if (!up) {
+                    rt.linkChanged(t.name(), false);
+                }
+            }
+            rt.router.start();
+        }
+    }
+
+    private Optional<VrrpInstanceRuntime> create(VrrpInstance i) {
+        Optional<VrrpPlatform.InterfaceInfo> info = platform.lookup(i.interfaceName(), i.isIpv6());
+        Optional<InetAddress> source = i.unicastSource().or(() -> info.flatMap(VrrpPlatform.InterfaceInfo::primary));
+        if (source.isEmpty()) {
+            LOG.error("{}: interface {} {}; the instance does not run", i.name(), i.interfaceName(),
+                    info.isEmpty() ? "does not exist" : "has no " + (i.isIpv6() ? "IPv6 link-local" : "IPv4")
+                            + " address");
+            return Optional.empty();
+        }
+        Optional<byte[]> ahKey = RouterConfigs.ahKey(i);
+        VrrpEndpoint.Key key = new VrrpEndpoint.Key(i.interfaceName(), i.isIpv6(), source.get(),
+                i.unicastPeers().isEmpty(), ahKey.map(k -> new String(k, StandardCharsets.ISO_8859_1))
+                        .orElse(""));
+        VrrpEndpoint endpoint = endpoints.computeIfAbsent(key, k -> new VrrpEndpoint(platform.openTransport(
+                k.ifname(), k.ipv6(), k.source(), k.joinGroup(), ahKey)));
+        endpoint.users++;
+        return Optional.of(new VrrpInstanceRuntime(i, RouterConfigs.of(i, source.get()), endpoint, platform,
+                scheduler, runner));
+    }
+
+    private void startScripts(VrrpSettings settings) {
+        for (VrrpScript s : settings.scripts().values()) {
+            List<VrrpInstanceRuntime> users = instances.values().stream()
+                    .filter(rt -> rt.settings.trackScripts().contains(s.name())).toList();
+            if (users.isEmpty()) {
+                continue;
+            }
+            TrackScript ts = new TrackScript(s, runner, scriptTimer, (up, why) -> scheduler.execute(() ->
+                    users.forEach(rt -> rt.tracked.update("track-script " + s.name(), s.weight(), up, why))));
+            scripts.add(ts);
+            ts.start();
+        }
+    }
+
+    private void linkChanged(String ifname, boolean usable) {
+        instances.values().forEach(rt -> rt.linkChanged(ifname, usable));
+    }
+
+    /**
+     * Stops every instance: masters send priority 0 and release their addresses. Closes the
+     * transports. The result completes when the notify scripts queued by now have run.
+     */
+    public CompletableFuture<Void> stop() {
+        scripts.forEach(TrackScript::stop);
+        scripts.clear();
+        instances.values().forEach(rt -> rt.router.stop());
+        CompletableFuture<?>[] pending = instances.values().stream()
+                .flatMap(rt -> rt.notify.stream()).map(NotifyScripts::idle)
+                .toArray(CompletableFuture<?>[]::new);
+        endpoints.values().forEach(e -> e.transport.close());
+        endpoints.clear();
+        instances.clear();
+        return CompletableFuture.allOf(pending);
+    }
+
+    /** The running routers by instance name, in config order. */
+    public Map<String, VirtualRouter> routers() {
+        Map<String, VirtualRouter> m = new LinkedHashMap<>();
+        instances.forEach((name, rt) -> m.put(name, rt.router));
+        return m;
+    }
+
+    /** The state of an instance, or empty if it is not running. */
+    public Optional<RouterState> state(String instance) {
+        return Optional.ofNullable(instances.get(instance)).map(rt -> rt.router.state());
+    }
+}

@@ -283,7 +283,13 @@ final class ConfigNode {
     Map<String, ConfigNode> entries(String key, ConfigObject defaults) {
         ConfigNode block = child(key);
         Map<String, ConfigNode> out = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> e : block.object.entrySet()) {
+        // HOCON objects are unordered; file order makes logs, status and start order predictable.
+        List<Map.Entry<String, ConfigValue>> inFileOrder = new ArrayList<>(block.object.entrySet());
+        inFileOrder.sort(java.util.Comparator.comparing((Map.Entry<String, ConfigValue> e) ->
+                String.valueOf(e.getValue().origin().filename()))
+                .thenComparingInt(e -> e.getValue().origin().lineNumber())
+                .thenComparing(Map.Entry::getKey));
+        for (Map.Entry<String, ConfigValue> e : inFileOrder) {
             block.known.add(e.getKey());
             ConfigNode entry = block.over(e.getKey(), e.getValue(), defaults, block.path(e.getKey()));
             if (entry != null) {

@@ -13,7 +13,7 @@ final class VrrpInstanceRuntime {
     /** Fault source for the instance's own interface. */
     static final String OWN_INTERFACE = "interface";
 
-    final VrrpInstance settings;
+    VrrpInstance settings;
     final VirtualRouter router;
     final TrackedPriority tracked;
     final VrrpEndpoint endpoint;
@@ -30,6 +30,11 @@ final class VrrpInstanceRuntime {
         this.notify = settings.notifyScript().map(s -> new NotifyScripts(s, runner, NotifyScripts.TIMEOUT));
         notify.ifPresent(router::addListener);
         endpoint.dispatcher.add(router);
+    }
+
+    /** Takes over retuned settings (same shape, see {@link VrrpReloadPlan}). */
+    void retuned(VrrpInstance next) {
+        this.settings = next;
     }
 
     /** Applies a link change of any interface this instance cares about. */

@@ -11,11 +11,13 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VrrpService {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpService.class);
+    private static final String TRACK_SCRIPT = "track-script ";
 
     private final VrrpPlatform platform;
     private final VrrpScheduler scheduler;
@@ -35,7 +38,8 @@ public final class VrrpService {
     private final ScheduledExecutorService scriptTimer;
     private final Map<String, VrrpInstanceRuntime> instances = new LinkedHashMap<>();
     private final Map<VrrpEndpoint.Key, VrrpEndpoint> endpoints = new HashMap<>();
-    private final List<TrackScript> scripts = new ArrayList<>();
+    private final Map<String, TrackScript> scripts = new LinkedHashMap<>();
+    private VrrpSettings current = new VrrpSettings(Map.of(), Map.of(), Map.of());
     private boolean watching;
 
     /** A service that has not started anything yet. */
@@ -56,13 +60,73 @@ public final class VrrpService {
             platform.watchLinks(this::linkChanged);
             watching = true;
         }
-        for (VrrpInstance i : settings.instances().values()) {
-            create(i).ifPresent(rt -> instances.put(i.name(), rt));
+        launch(settings, List.copyOf(settings.instances().keySet()));
+        current = settings;
+    }
+
+    /**
+     * Applies a reloaded {@code vrrp} section: unchanged instances keep running untouched, retuned
+     * ones take the new priority/preempt/interval without a transition, the rest restart (with
+     * their whole sync group); removed ones stop.
+     */
+    public VrrpReloadPlan apply(VrrpSettings next) {
+        VrrpReloadPlan plan = VrrpReloadPlan.between(current, next);
+        Set<String> restart = new LinkedHashSet<>(plan.restart());
+        for (List<String> members : next.syncGroups().values()) {
+            if (members.stream().anyMatch(restart::contains)) {
+                members.stream().filter(current.instances()::containsKey).forEach(restart::add);
+            }
         }
-        settings.syncGroups().forEach((name, members) -> new SyncGroup(name, members.stream()
-                .map(instances::get).filter(Objects::nonNull).map(rt -> rt.router).toList()));
+        for (String name : plan.removed()) {
+            discard(name);
+        }
+        for (String name : restart) {
+            discard(name);
+        }
+        for (String name : plan.retune()) {
+            VrrpInstanceRuntime rt = instances.get(name);
+            VrrpInstance i = next.instances().get(name);
+            if (rt != null && !rt.router.reconfigure(RouterConfigs.of(i, rt.router.config().primaryAddress()))) {
+                discard(name);
+                restart.add(name);
+            } else if (rt != null) {
+                rt.retuned(i);
+            }
+        }
+        scripts.entrySet().removeIf(e -> {
+            boolean stale = !Objects.equals(next.scripts().get(e.getKey()), e.getValue().script());
+            if (stale) {
+                e.getValue().stop();
+            }
+            return stale;
+        });
+        List<String> launch = new ArrayList<>(restart);
+        launch.addAll(plan.added());
+        current = next;
+        launch(next, launch);
+        LOG.info("vrrp reload: {} unchanged, {} retuned, {} restarted, {} added, {} removed",
+                plan.unchanged().size(), plan.retune().size(), restart.size(), plan.added().size(),
+                plan.removed().size());
+        return plan;
+    }
+
+    private void launch(VrrpSettings settings, List<String> names) {
+        List<VrrpInstanceRuntime> created = new ArrayList<>();
+        for (String name : names) {
+            VrrpInstance i = settings.instances().get(name);
+            create(i).ifPresent(rt -> {
+                instances.put(name, rt);
+                created.add(rt);
+            });
+        }
+        settings.syncGroups().forEach((group, members) -> {
+            if (members.stream().anyMatch(names::contains)) {
+                new SyncGroup(group, members.stream().map(instances::get).filter(Objects::nonNull)
+                        .map(rt -> rt.router).toList());
+            }
+        });
         startScripts(settings);
-        for (VrrpInstanceRuntime rt : instances.values()) {
+        for (VrrpInstanceRuntime rt : created) {
             Optional<VrrpPlatform.InterfaceInfo> info = platform.lookup(rt.settings.interfaceName(),
                     rt.settings.isIpv6());
             if (info.isEmpty() || !info.get().usable()) {
@@ -74,7 +138,27 @@ public final class VrrpService {
                     rt.linkChanged(t.name(), false);
                 }
             }
+            for (String s : rt.settings.trackScripts()) {
+                TrackScript ts = scripts.get(s);
+                if (ts != null && !ts.isUp()) {
+                    rt.tracked.update(TRACK_SCRIPT + s, ts.script().weight(), false, "script " + s + " is failing");
+                }
+            }
             rt.router.start();
+        }
+    }
+
+    /** Stops one instance and releases its endpoint when no other instance uses it. */
+    private void discard(String name) {
+        VrrpInstanceRuntime rt = instances.remove(name);
+        if (rt == null) {
+            return;
+        }
+        rt.router.stop();
+        rt.endpoint.dispatcher.remove(rt.router);
+        if (--rt.endpoint.users == 0) {
+            endpoints.values().remove(rt.endpoint);
+            rt.endpoint.transport.close();
         }
     }
 
@@ -100,14 +184,15 @@ public final class VrrpService {
 
     private void startScripts(VrrpSettings settings) {
         for (VrrpScript s : settings.scripts().values()) {
-            List<VrrpInstanceRuntime> users = instances.values().stream()
-                    .filter(rt -> rt.settings.trackScripts().contains(s.name())).toList();
-            if (users.isEmpty()) {
+            boolean used = instances.values().stream().anyMatch(rt -> rt.settings.trackScripts().contains(s.name()));
+            if (!used || scripts.containsKey(s.name())) {
                 continue;
             }
+            // Users are looked up at each change, so instances restarted by a reload are included.
             TrackScript ts = new TrackScript(s, runner, scriptTimer, (up, why) -> scheduler.execute(() ->
-                    users.forEach(rt -> rt.tracked.update("track-script " + s.name(), s.weight(), up, why))));
-            scripts.add(ts);
+                    instances.values().stream().filter(rt -> rt.settings.trackScripts().contains(s.name()))
+                            .forEach(rt -> rt.tracked.update(TRACK_SCRIPT + s.name(), s.weight(), up, why))));
+            scripts.put(s.name(), ts);
             ts.start();
         }
     }
@@ -121,7 +206,7 @@ public final class VrrpService {
      * transports. The result completes when the notify scripts queued by now have run.
      */
     public CompletableFuture<Void> stop() {
-        scripts.forEach(TrackScript::stop);
+        scripts.values().forEach(TrackScript::stop);
         scripts.clear();
         instances.values().forEach(rt -> rt.router.stop());
         CompletableFuture<?>[] pending = instances.values().stream()

@@ -124,4 +124,34 @@ class VrrpServiceTest {
         assertEquals(Set.of("lb2"), holdersOf(VIP));
         assertEquals(Set.of("lb2"), holdersOf(VIP2));
     }
+
+    @Test
+    void reloadRetunesPriorityWithoutATransitionAndRestartsOnlyWhatChangedShape() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", 150, "", false);
+        Host lb2 = host("lb2", "198.18.0.2", 100, "", false);
+        clock.advanceMillis(2_000);
+        var vi1 = lb1.service().routers().get("vi_1");
+        var vi2 = lb1.service().routers().get("vi_2");
+        long t1 = vi1.counters().transitions();
+        long t2 = vi2.counters().transitions();
+        long peer = lb2.service().routers().get("vi_1").counters().transitions();
+
+        VrrpReloadPlan plan = lb1.service().apply(config("lb1", 120, "", false));
+        assertEquals(java.util.List.of("vi_1", "vi_2"), plan.retune());
+        clock.advanceMillis(2_000);
+        assertEquals(120, vi1.effectivePriority());
+        assertEquals(t1, vi1.counters().transitions());
+        assertEquals(t2, vi2.counters().transitions());
+        assertEquals(peer, lb2.service().routers().get("vi_1").counters().transitions());
+        assertEquals(Set.of("lb1"), holdersOf(VIP));
+
+        plan = lb1.service().apply(config("lb1", 120, ", virtual-ips = [\"198.18.0.102\"]", false));
+        assertEquals(java.util.List.of("vi_1"), plan.restart());
+        assertEquals(java.util.List.of("vi_2"), plan.unchanged());
+        clock.advanceMillis(5_000);
+        assertEquals(Set.of(), holdersOf(VIP), "lb1 still wins VRID 51, now advertising only .102");
+        assertEquals(Set.of("lb1"), holdersOf(NetUtil.createInetAddressFromIpAddressString("198.18.0.102")));
+        assertEquals(t2, vi2.counters().transitions(), "vi_2 untouched");
+        assertEquals(vi2, lb1.service().routers().get("vi_2"));
+    }
 }

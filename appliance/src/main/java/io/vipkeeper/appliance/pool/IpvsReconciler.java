@@ -1,0 +1,102 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.ipvs.KernelDest;
+import io.vipkeeper.appliance.ipvs.KernelService;
+import io.vipkeeper.appliance.ipvs.ServiceKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plans the fewest IPVS commands that turn the kernel's table into the desired one, for the
+ * services vipkeeper owns only. A destination that is no longer wanted is drained: weight 0 until
+ * it has no active connections or the drain timeout passes, then deleted (keepalived deletes at
+ * once). Holds the drain clocks between runs; not thread-safe (one reconcile thread).
+ */
+public final class IpvsReconciler {
+    private final long drainTimeoutNanos;
+    /** When each destination started draining, by service then destination. */
+    private final Map<ServiceKey, Map<DestKey, Long>> drainingSince = new HashMap<>();
+
+    /** Deletes a draining destination at the latest {@code drainTimeout} after it left the config. */
+    public IpvsReconciler(Duration drainTimeout) {
+        this.drainTimeoutNanos = drainTimeout.toNanos();
+    }
+
+    /**
+     * The commands to run now.
+     *
+     * @param desired services vipkeeper wants, by key
+     * @param actual the kernel's table as just dumped
+     * @param formerlyOwned services vipkeeper created and no longer wants (deleted if present)
+     * @param nowNanos monotonic time, for drain timeouts
+     */
+    public List<IpvsOp> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, KernelService> actual,
+            Set<ServiceKey> formerlyOwned, long nowNanos) {
+        List<IpvsOp> ops = new ArrayList<>();
+        for (DesiredService want : desired.values()) {
+            ServiceKey key = want.spec().key();
+            KernelService have = actual.get(key);
+            if (have == null) {
+                ops.add(new IpvsOp.NewService(want.spec(), "missing"));
+                want.dests().values().forEach(d -> ops.add(new IpvsOp.NewDest(key, d, "missing")));
+                drainingSince.remove(key);
+                continue;
+            }
+            if (!have.spec().normalized().equals(want.spec().normalized())) {
+                ops.add(new IpvsOp.SetService(want.spec(), "was " + describe(have)));
+            }
+            planDests(key, want, have, nowNanos, ops);
+        }
+        for (ServiceKey key : formerlyOwned) {
+            if (!desired.containsKey(key) && actual.containsKey(key)) {
+                ops.add(new IpvsOp.DelService(key, "no longer configured"));
+            }
+        }
+        drainingSince.keySet().retainAll(desired.keySet());
+        return ops;
+    }
+
+    private void planDests(ServiceKey key, DesiredService want, KernelService have, long now, List<IpvsOp> ops) {
+        Map<DestKey, Long> draining = drainingSince.computeIfAbsent(key, k -> new HashMap<>());
+        for (DestSpec d : want.dests().values()) {
+            KernelDest k = have.dests().get(d.key());
+            draining.remove(d.key());
+            if (k == null) {
+                ops.add(new IpvsOp.NewDest(key, d, "missing"));
+            } else if (!k.spec().equals(d)) {
+                ops.add(new IpvsOp.SetDest(key, d, "was " + k.spec().forwarding().configName() + " weight "
+                        + k.spec().weight()));
+            }
+        }
+        for (KernelDest k : have.dests().values()) {
+            DestKey dk = k.spec().key();
+            if (want.dests().containsKey(dk)) {
+                continue;
+            }
+            Long since = draining.putIfAbsent(dk, now);
+            long started = since == null ? now : since;
+            if (k.activeConnections() == 0) {
+                ops.add(new IpvsOp.DelDest(key, dk, "removed, no active connections"));
+                draining.remove(dk);
+            } else if (now - started >= drainTimeoutNanos) {
+                ops.add(new IpvsOp.DelDest(key, dk, "removed, drain timeout with " + k.activeConnections()
+                        + " active connections"));
+                draining.remove(dk);
+            } else if (k.spec().weight() != 0) {
+                ops.add(new IpvsOp.SetDest(key, k.spec().withWeight(0), "removed, draining "
+                        + k.activeConnections() + " active connections"));
+            }
+        }
+    }
+
+    private static String describe(KernelService s) {
+        return s.spec().scheduler() + " flags 0x" + Integer.toHexString(s.spec().flags()) + " timeout "
+                + s.spec().timeoutSeconds() + " netmask " + s.spec().netmask();
+    }
+}

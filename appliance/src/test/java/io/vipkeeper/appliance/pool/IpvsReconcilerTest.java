@@ -1,0 +1,129 @@
+package io.vipkeeper.appliance.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.util.NetUtil;
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.ipvs.IpvsProtocol;
+import io.vipkeeper.appliance.ipvs.IpvsStats;
+import io.vipkeeper.appliance.ipvs.KernelDest;
+import io.vipkeeper.appliance.ipvs.KernelService;
+import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IpvsReconcilerTest {
+    private static final ServiceKey WEB = ServiceKey.of(IpvsProtocol.TCP, ip("198.18.0.100"), 80);
+    private static final ServiceKey DNS = ServiceKey.of(IpvsProtocol.UDP, ip("198.18.0.100"), 53);
+    private static final ServiceSpec WEB_SPEC = new ServiceSpec(WEB, "wlc", 0, 0, 0xffffffffL);
+    private static final DestSpec RS1 = dest("198.18.1.1", 1);
+    private static final DestSpec RS2 = dest("198.18.1.2", 1);
+    private final IpvsReconciler reconciler = new IpvsReconciler(Duration.ofSeconds(30));
+
+    static java.net.InetAddress ip(String s) {
+        return NetUtil.createInetAddressFromIpAddressString(s);
+    }
+
+    static DestSpec dest(String addr, int weight) {
+        return new DestSpec(new DestKey(ip(addr), 80), Forwarding.NAT, weight, 0, 0);
+    }
+
+    static Map<ServiceKey, DesiredService> desired(ServiceSpec spec, DestSpec... dests) {
+        Map<DestKey, DestSpec> m = new LinkedHashMap<>();
+        for (DestSpec d : dests) {
+            m.put(d.key(), d);
+        }
+        return Map.of(spec.key(), new DesiredService(spec, m));
+    }
+
+    static Map<ServiceKey, KernelService> kernel(ServiceSpec spec, KernelDest... dests) {
+        Map<DestKey, KernelDest> m = new LinkedHashMap<>();
+        for (KernelDest d : dests) {
+            m.put(d.spec().key(), d);
+        }
+        return Map.of(spec.key(), new KernelService(spec, m, IpvsStats.ZERO));
+    }
+
+    static KernelDest k(DestSpec d, long active) {
+        return new KernelDest(d, active, 0, 0, IpvsStats.ZERO);
+    }
+
+    @Test
+    void emptyKernelGetsTheWholeService() {
+        List<IpvsOp> ops = reconciler.plan(desired(WEB_SPEC, RS1, RS2), Map.of(), Set.of(), 0);
+        assertEquals(List.of(new IpvsOp.NewService(WEB_SPEC, "missing"), new IpvsOp.NewDest(WEB, RS1, "missing"),
+                new IpvsOp.NewDest(WEB, RS2, "missing")), ops);
+    }
+
+    @Test
+    void aCorrectTableNeedsNothingEvenWithKernelInternalFlags() {
+        ServiceSpec hashed = new ServiceSpec(WEB, "wlc", 0x2, 0, 0xffffffffL);
+        assertEquals(List.of(), reconciler.plan(desired(WEB_SPEC, RS1, RS2), kernel(hashed, k(RS1, 3), k(RS2, 0)),
+                Set.of(), 0));
+    }
+
+    @Test
+    void driftIsRepairedWithSetAndNew() {
+        ServiceSpec edited = new ServiceSpec(WEB, "rr", 0, 0, 0xffffffffL);
+        List<IpvsOp> ops = reconciler.plan(desired(WEB_SPEC, RS1, RS2), kernel(edited, k(RS1.withWeight(7), 0)),
+                Set.of(), 0);
+        assertEquals(3, ops.size());
+        assertEquals(new IpvsOp.SetService(WEB_SPEC, "was rr flags 0x0 timeout 0 netmask 4294967295"), ops.get(0));
+        assertEquals(IpvsOp.SetDest.class, ops.get(1).getClass());
+        assertEquals(RS1, ((IpvsOp.SetDest) ops.get(1)).dest());
+        assertEquals(new IpvsOp.NewDest(WEB, RS2, "missing"), ops.get(2));
+    }
+
+    @Test
+    void removedServerDrainsUntilIdleThenIsDeleted() {
+        var want = desired(WEB_SPEC, RS1);
+        List<IpvsOp> first = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)), Set.of(), 0);
+        assertEquals(List.of(new IpvsOp.SetDest(WEB, RS2.withWeight(0), "removed, draining 4 active connections")),
+                first);
+        List<IpvsOp> second = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 2)), Set.of(),
+                10_000_000_000L);
+        assertEquals(List.of(), second, "weight already 0, still busy, within the timeout");
+        List<IpvsOp> third = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 0)), Set.of(),
+                12_000_000_000L);
+        assertEquals(List.of(new IpvsOp.DelDest(WEB, RS2.key(), "removed, no active connections")), third);
+    }
+
+    @Test
+    void drainTimeoutDeletesABusyServer() {
+        var want = desired(WEB_SPEC, RS1);
+        reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)), Set.of(), 0);
+        List<IpvsOp> late = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 4)), Set.of(),
+                30_000_000_000L);
+        assertEquals(List.of(new IpvsOp.DelDest(WEB, RS2.key(), "removed, drain timeout with 4 active connections")),
+                late);
+    }
+
+    @Test
+    void aServerAddedBackDuringItsDrainGetsItsWeightBack() {
+        reconciler.plan(desired(WEB_SPEC, RS1), kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)), Set.of(), 0);
+        List<IpvsOp> ops = reconciler.plan(desired(WEB_SPEC, RS1, RS2),
+                kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 4)), Set.of(), 29_000_000_000L);
+        assertEquals(1, ops.size());
+        assertEquals(RS2, ((IpvsOp.SetDest) ops.get(0)).dest());
+        List<IpvsOp> after = reconciler.plan(desired(WEB_SPEC, RS1), kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)),
+                Set.of(), 31_000_000_000L);
+        assertEquals(IpvsOp.SetDest.class, after.get(0).getClass(), "a fresh drain, not the old clock");
+    }
+
+    @Test
+    void servicesNotOursAreLeftAloneAndFormerlyOwnedOnesDeleted() {
+        ServiceSpec dnsSpec = new ServiceSpec(DNS, "rr", 0, 0, 0xffffffffL);
+        Map<ServiceKey, KernelService> actual = new LinkedHashMap<>(kernel(WEB_SPEC, k(RS1, 0)));
+        actual.putAll(kernel(dnsSpec));
+        assertEquals(List.of(), reconciler.plan(desired(WEB_SPEC, RS1), actual, Set.of(), 0));
+        assertEquals(List.of(new IpvsOp.DelService(DNS, "no longer configured")),
+                reconciler.plan(desired(WEB_SPEC, RS1), actual, Set.of(DNS), 0));
+    }
+}

@@ -1,0 +1,103 @@
+package io.vipkeeper.appliance.ipvs;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/**
+ * The kernel table laid out like {@code ipvsadm -Ln} (and {@code --stats}), so operators read it
+ * the way they are used to.
+ */
+public final class IpvsListing {
+    private IpvsListing() {
+    }
+
+    /** The listing; {@code versionLine} is the first line ("IP Virtual Server version ..."). */
+    public static String format(String versionLine, Collection<KernelService> services, boolean stats) {
+        StringBuilder sb = new StringBuilder(versionLine).append('\n');
+        if (stats) {
+            sb.append(String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s%n", "Prot LocalAddress:Port", "Conns",
+                    "InPkts", "OutPkts", "InBytes", "OutBytes"));
+            sb.append("  -> RemoteAddress:Port\n");
+        } else {
+            sb.append("Prot LocalAddress:Port Scheduler Flags\n");
+            sb.append("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+        }
+        for (KernelService s : services) {
+            if (stats) {
+                sb.append(statsLine(s.spec().key().toString(), s.stats()));
+            } else {
+                sb.append(s.spec().key()).append(' ').append(s.spec().scheduler()).append(flags(s.spec()))
+                        .append('\n');
+            }
+            for (KernelDest d : s.dests().values()) {
+                String remote = "  -> " + d.spec().key();
+                if (stats) {
+                    sb.append(statsLine(remote, d.stats()));
+                } else {
+                    sb.append(String.format(Locale.ROOT, "%-33s %-7s %-6d %-10d %-10d%n", remote,
+                            forward(d.spec().forwarding()), d.spec().weight(), d.activeConnections(),
+                            d.inactiveConnections()));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String statsLine(String label, IpvsStats st) {
+        return String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s%n", label, human(st.connections()),
+                human(st.inPackets()), human(st.outPackets()), human(st.inBytes()), human(st.outBytes()));
+    }
+
+    /** ipvsadm's scaled numbers: 1234567 prints as 1234K. */
+    static String human(long n) {
+        if (n < 100_000) {
+            return Long.toString(n);
+        }
+        if (n < 100_000_000L) {
+            return n / 1000 + "K";
+        }
+        if (n < 100_000_000_000L) {
+            return n / 1_000_000 + "M";
+        }
+        return n / 1_000_000_000 + "G";
+    }
+
+    private static String flags(ServiceSpec s) {
+        StringBuilder sb = new StringBuilder();
+        if ((s.flags() & ServiceSpec.PERSISTENT) != 0) {
+            sb.append(" persistent ").append(s.timeoutSeconds());
+            boolean allOnes = s.key().ipv6() ? s.netmask() == 128 : s.netmask() == 0xffffffffL;
+            if (!allOnes) {
+                sb.append(" mask ").append(s.key().ipv6() ? Long.toString(s.netmask()) : dotted(s.netmask()));
+            }
+        }
+        if ((s.flags() & ServiceSpec.ONE_PACKET) != 0) {
+            sb.append(" ops");
+        }
+        int sched = s.flags() & 0x38;
+        if (sched != 0) {
+            sb.append(" (");
+            boolean first = true;
+            for (SchedulerFlag f : SchedulerFlag.values()) {
+                if (f.scheduler().configName().equals(s.scheduler()) && (sched & f.bit()) != 0) {
+                    sb.append(first ? "" : ",").append(f.configName());
+                    first = false;
+                }
+            }
+            sb.append(')');
+        }
+        return sb.toString();
+    }
+
+    private static String dotted(long mask) {
+        return ((mask >>> 24) & 0xff) + "." + ((mask >>> 16) & 0xff) + "." + ((mask >>> 8) & 0xff) + "." + (mask & 0xff);
+    }
+
+    private static String forward(Forwarding f) {
+        return switch (f) {
+            case NAT -> "Masq";
+            case DR -> "Route";
+            case TUN -> "Tunnel";
+        };
+    }
+}

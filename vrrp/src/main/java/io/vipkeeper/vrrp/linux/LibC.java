@@ -1,0 +1,32 @@
+package io.vipkeeper.vrrp.linux;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * The few libc calls VRRP needs that the JDK does not offer (raw, packet and netlink sockets),
+ * bound with jnr-ffi. Structs are passed as byte arrays packed by {@link SockAddr}.
+ */
+public interface LibC {
+    int socket(int domain, int type, int protocol);
+
+    int bind(int fd, @In byte[] addr, int addrlen);
+
+    int setsockopt(int fd, int level, int optname, @In byte[] optval, int optlen);
+
+    long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrlen);
+
+    long recvfrom(int fd, @Out byte[] buf, long len, int flags, @Out byte[] addr, IntByReference addrlen);
+
+    long recvmsg(int fd, Pointer msghdr, int flags);
+
+    int close(int fd);
+
+    int if_nametoindex(String name);
+
+    String strerror(int errnum);
+
+    int setns(int fd, int nstype);
+}

@@ -1,0 +1,129 @@
+package io.vipkeeper.vrrp.linux.netlink;
+
+import static io.vipkeeper.vrrp.linux.LinuxConstants.*;
+
+import io.vipkeeper.vrrp.linux.Errno;
+import io.vipkeeper.vrrp.linux.Native;
+import io.vipkeeper.vrrp.linux.SockAddr;
+import io.vipkeeper.vrrp.linux.SyscallException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * A blocking netlink socket (NETLINK_ROUTE or NETLINK_GENERIC) in the network namespace of the
+ * thread that opened it: request/ACK matched by sequence number, multi-part dumps up to
+ * NLMSG_DONE, errors as {@link NetlinkException}. One caller at a time: callers serialize (the
+ * daemon runs all kernel requests on one executor).
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    private static final AtomicInteger SEQ = new AtomicInteger((int) (System.nanoTime() & 0xffff));
+    private static final int BUFFER = 1 << 16;
+
+    private final int fd;
+    private final byte[] buffer = new byte[BUFFER];
+    private volatile boolean closed;
+
+    private NetlinkSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /** Opens a socket of {@code protocol}, subscribed to {@code groups} (a bitmask, 0 for none). */
+    public static NetlinkSocket open(int protocol, int groups, long receiveTimeoutMillis) {
+        int fd = (int) Native.check(Native.LIBC.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol),
+                "socket(netlink " + protocol + ")");
+        NetlinkSocket s = new NetlinkSocket(fd);
+        try {
+            byte[] addr = SockAddr.netlink(0, groups);
+            Native.check(Native.LIBC.bind(fd, addr, addr.length), "bind(netlink)");
+            byte[] tv = SockAddr.timeval(receiveTimeoutMillis);
+            Native.check(Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, tv.length), "SO_RCVTIMEO");
+            byte[] rcvbuf = SockAddr.intValue(1 << 20);
+            Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf, rcvbuf.length);
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** A fresh sequence number. */
+    public static int nextSeq() {
+        return SEQ.incrementAndGet();
+    }
+
+    /**
+     * Sends {@code message} (built with {@code seq}) and returns the replies carrying that seq:
+     * for a dump every part before NLMSG_DONE, for a doit request the replies before the ACK.
+     *
+     * @throws NetlinkException on NLMSG_ERROR with a negative code
+     * @throws SyscallException on socket errors (EAGAIN: no answer within the receive timeout)
+     * @throws NetlinkFormatException on a malformed reply
+     */
+    public List<NetlinkMessage> request(byte[] message, int seq, String what) {
+        send(message);
+        List<NetlinkMessage> replies = new ArrayList<>();
+        while (true) {
+            for (NetlinkMessage m : receive()) {
+                if (m.seq() != seq) {
+                    continue;
+                }
+                if (m.type() == NetlinkMessage.ERROR) {
+                    int code = m.errorCode();
+                    if (code != 0) {
+                        throw new NetlinkException(what, -code);
+                    }
+                    return replies;
+                }
+                if (m.type() == NetlinkMessage.DONE) {
+                    return replies;
+                }
+                if (m.type() == NetlinkMessage.OVERRUN) {
+                    throw new NetlinkFormatException(what + ": overrun");
+                }
+                replies.add(m);
+                if ((m.flags() & NetlinkMessageBuilder.NLM_F_MULTI) == 0
+                        && (message.length >= 8 && (message[6] & NetlinkMessageBuilder.NLM_F_ACK) == 0)) {
+                    return replies;
+                }
+            }
+        }
+    }
+
+    /** Sends raw bytes to the kernel. */
+    public void send(byte[] message) {
+        byte[] kernel = SockAddr.netlink(0, 0);
+        Native.check(Native.LIBC.sendto(fd, message, message.length, 0, kernel, kernel.length), "sendto(netlink)");
+    }
+
+    /** Blocks for one datagram (up to the receive timeout) and splits it into messages. */
+    public List<NetlinkMessage> receive() {
+        byte[] from = new byte[12];
+        IntByReference fromLen = new IntByReference(12);
+        long n = Native.LIBC.recvfrom(fd, buffer, buffer.length, 0, from, fromLen);
+        if (n < 0) {
+            throw new SyscallException("recvfrom(netlink)", Native.errno());
+        }
+        return NetlinkMessage.parseAll(buffer, (int) n);
+    }
+
+    /** Whether {@code e} is the receive timeout rather than a failure. */
+    public static boolean isTimeout(SyscallException e) {
+        return e.is(Errno.EAGAIN);
+    }
+
+    /** Closes the socket; a thread blocked in receive returns with an error. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Native.LIBC.close(fd);
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+}

@@ -1,0 +1,129 @@
+package io.vipkeeper.vrrp.linux.rtnl;
+
+import io.vipkeeper.vrrp.linux.Errno;
+import io.vipkeeper.vrrp.linux.LinuxConstants;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkAttributes;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkFormatException;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessageBuilder;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adds and removes addresses over rtnetlink (RTM_NEWADDR / RTM_DELADDR), as keepalived does for
+ * VIPs: IFA_LOCAL (+ IFA_ADDRESS), a label, and IFA_F_NODAD on IPv6 so the VIP works at once.
+ */
+public final class InterfaceAddresses {
+    /** What an idempotent change found. */
+    public enum Outcome {
+        /** The change was made. */
+        CHANGED,
+        /** Nothing to do: already present / already absent. */
+        ALREADY
+    }
+
+    private final NetlinkSocket socket;
+
+    /** Changes addresses through a NETLINK_ROUTE socket. */
+    public InterfaceAddresses(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    /** The RTM_NEWADDR request (exposed for byte-vector tests). */
+    public static byte[] addRequest(int ifindex, InetAddress a, int prefixLength, String label, int seq) {
+        boolean v6 = a instanceof Inet6Address;
+        NetlinkMessageBuilder b = new NetlinkMessageBuilder(Rtnl.RTM_NEWADDR, NetlinkMessageBuilder.NLM_F_REQUEST
+                | NetlinkMessageBuilder.NLM_F_ACK | NetlinkMessageBuilder.NLM_F_EXCL
+                | NetlinkMessageBuilder.NLM_F_CREATE);
+        header(b, v6, prefixLength, ifindex);
+        b.attrBytes(Rtnl.IFA_LOCAL, a.getAddress());
+        b.attrBytes(Rtnl.IFA_ADDRESS, a.getAddress());
+        if (!v6 && label != null && !label.isEmpty()) {
+            b.attrString(Rtnl.IFA_LABEL, label);
+        }
+        if (v6) {
+            b.attrU32(Rtnl.IFA_FLAGS, Rtnl.IFA_F_NODAD);
+        }
+        return b.build(seq);
+    }
+
+    /** The RTM_DELADDR request. */
+    public static byte[] removeRequest(int ifindex, InetAddress a, int prefixLength, int seq) {
+        NetlinkMessageBuilder b = new NetlinkMessageBuilder(Rtnl.RTM_DELADDR, NetlinkMessageBuilder.NLM_F_REQUEST
+                | NetlinkMessageBuilder.NLM_F_ACK);
+        header(b, a instanceof Inet6Address, prefixLength, ifindex);
+        b.attrBytes(Rtnl.IFA_LOCAL, a.getAddress());
+        b.attrBytes(Rtnl.IFA_ADDRESS, a.getAddress());
+        return b.build(seq);
+    }
+
+    private static void header(NetlinkMessageBuilder b, boolean v6, int prefixLength, int ifindex) {
+        b.u8(v6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET).u8(prefixLength).u8(0).u8(0).u32(ifindex);
+    }
+
+    /** Adds {@code a}/{@code prefixLength} on {@code ifindex}; ALREADY if it is there (EEXIST). */
+    public Outcome add(int ifindex, InetAddress a, int prefixLength, String label) {
+        int seq = NetlinkSocket.nextSeq();
+        try {
+            socket.request(addRequest(ifindex, a, prefixLength, label, seq), seq,
+                    "NEWADDR " + a.getHostAddress() + "/" + prefixLength);
+            return Outcome.CHANGED;
+        } catch (NetlinkException e) {
+            if (e.is(Errno.EEXIST)) {
+                return Outcome.ALREADY;
+            }
+            throw e;
+        }
+    }
+
+    /** Removes {@code a}; ALREADY if it was not there (EADDRNOTAVAIL). */
+    public Outcome remove(int ifindex, InetAddress a, int prefixLength) {
+        int seq = NetlinkSocket.nextSeq();
+        try {
+            socket.request(removeRequest(ifindex, a, prefixLength, seq), seq,
+                    "DELADDR " + a.getHostAddress() + "/" + prefixLength);
+            return Outcome.CHANGED;
+        } catch (NetlinkException e) {
+            if (e.is(Errno.EADDRNOTAVAIL) || e.is(Errno.ENODEV)) {
+                return Outcome.ALREADY;
+            }
+            throw e;
+        }
+    }
+
+    /** Every address on {@code ifindex} (0: all interfaces). */
+    public List<InterfaceAddress> list(int ifindex) {
+        int seq = NetlinkSocket.nextSeq();
+        byte[] req = new NetlinkMessageBuilder(Rtnl.RTM_GETADDR, NetlinkMessageBuilder.NLM_F_REQUEST
+                | NetlinkMessageBuilder.NLM_F_DUMP).u8(0).u8(0).u8(0).u8(0).u32(0).build(seq);
+        List<InterfaceAddress> out = new ArrayList<>();
+        for (NetlinkMessage m : socket.request(req, seq, "GETADDR dump")) {
+            if (m.type() == Rtnl.RTM_NEWADDR) {
+                InterfaceAddress a = parse(m);
+                if (ifindex == 0 || a.ifindex() == ifindex) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Parses RTM_NEWADDR / RTM_DELADDR. */
+    public static InterfaceAddress parse(NetlinkMessage m) {
+        byte[] p = m.payload();
+        if (p.length < Rtnl.IFADDRMSG) {
+            throw new NetlinkFormatException("ifaddrmsg of " + p.length + " bytes");
+        }
+        int family = p[0] & 0xff;
+        int len = family == LinuxConstants.AF_INET6 ? 16 : 4;
+        NetlinkAttributes a = m.attributes(Rtnl.IFADDRMSG);
+        int type = a.has(Rtnl.IFA_LOCAL) ? Rtnl.IFA_LOCAL : Rtnl.IFA_ADDRESS;
+        int ifindex = java.nio.ByteBuffer.wrap(p).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(4);
+        return new InterfaceAddress(ifindex, a.address(type, len), p[1] & 0xff, p[3] & 0xff,
+                a.has(Rtnl.IFA_LABEL) ? a.string(Rtnl.IFA_LABEL) : "");
+    }
+}

@@ -1,0 +1,78 @@
+package io.vipkeeper.vrrp.linux.rtnl;
+
+import io.vipkeeper.vrrp.linux.LinuxConstants;
+import io.vipkeeper.vrrp.linux.SyscallException;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Link events from the kernel (rtnetlink group RTMGRP_LINK), not polling: a daemon thread blocks on
+ * the socket and hands each RTM_NEWLINK / RTM_DELLINK to the listener. Malformed events are counted
+ * and skipped. The socket lives in the network namespace of the thread that calls {@link #start}.
+ */
+public final class LinkMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
+
+    private final NetlinkSocket socket;
+    private final Thread thread;
+    private final AtomicLong malformed = new AtomicLong();
+    private volatile boolean stopped;
+
+    private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener) {
+        this.socket = socket;
+        this.thread = new Thread(() -> loop(listener), "link-monitor");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Subscribes and starts delivering; {@code listener} runs on the monitor thread and gets
+     * deleted links with flags 0.
+     */
+    public static LinkMonitor start(Consumer<LinkInfo> listener) {
+        NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0x1, 1000);
+        LinkMonitor m = new LinkMonitor(s, listener);
+        m.thread.start();
+        return m;
+    }
+
+    /** Events that could not be parsed. */
+    public long malformed() {
+        return malformed.get();
+    }
+
+    private void loop(Consumer<LinkInfo> listener) {
+        while (!stopped) {
+            try {
+                for (NetlinkMessage m : socket.receive()) {
+                    if (m.type() == Rtnl.RTM_NEWLINK || m.type() == Rtnl.RTM_DELLINK) {
+                        LinkInfo info = LinkInfo.parse(m);
+                        listener.accept(m.type() == Rtnl.RTM_DELLINK
+                                ? new LinkInfo(info.index(), info.name(), info.mac(), 0, 0) : info);
+                    }
+                }
+            } catch (SyscallException e) {
+                if (stopped) {
+                    return;
+                }
+                if (!NetlinkSocket.isTimeout(e)) {
+                    // ENOBUFS: events were lost; listeners re-query on their next change.
+                    LOG.warn("link monitor: {}", e.getMessage());
+                }
+            } catch (RuntimeException e) {
+                malformed.incrementAndGet();
+                LOG.warn("link monitor: skipped a malformed event: {}", e.toString());
+            }
+        }
+    }
+
+    /** Stops the thread and closes the socket. */
+    @Override
+    public void close() {
+        stopped = true;
+        socket.close();
+    }
+}

@@ -1,0 +1,32 @@
+package io.vipkeeper.vrrp.linux.rtnl;
+
+/** rtnetlink numbers (linux/rtnetlink.h, if_addr.h, if_link.h, if.h). */
+public final class Rtnl {
+    public static final int RTM_NEWLINK = 16;
+    public static final int RTM_DELLINK = 17;
+    public static final int RTM_GETLINK = 18;
+    public static final int RTM_NEWADDR = 20;
+    public static final int RTM_DELADDR = 21;
+    public static final int RTM_GETADDR = 22;
+    public static final int IFA_ADDRESS = 1;
+    public static final int IFA_LOCAL = 2;
+    public static final int IFA_LABEL = 3;
+    public static final int IFA_FLAGS = 8;
+    public static final int IFA_F_NODAD = 0x02;
+    public static final int IFLA_ADDRESS = 1;
+    public static final int IFLA_IFNAME = 3;
+    public static final int IFLA_OPERSTATE = 16;
+    public static final int IFLA_CARRIER = 33;
+    public static final int IFF_UP = 0x1;
+    public static final int IFF_RUNNING = 0x40;
+    public static final int IF_OPER_UP = 6;
+    /** Group bits for bind(): RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR. */
+    public static final int GROUPS_LINK_AND_ADDR = 0x1 | 0x10 | 0x100;
+    /** sizeof(struct ifinfomsg). */
+    public static final int IFINFOMSG = 16;
+    /** sizeof(struct ifaddrmsg). */
+    public static final int IFADDRMSG = 8;
+
+    private Rtnl() {
+    }
+}

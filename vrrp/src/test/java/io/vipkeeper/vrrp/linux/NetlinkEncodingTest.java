@@ -1,0 +1,89 @@
+package io.vipkeeper.vrrp.linux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.util.NetUtil;
+import io.vipkeeper.vrrp.linux.netlink.GenericNetlink;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkAttributes;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkFormatException;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessageBuilder;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Netlink messages against the byte vectors in the linux-primitives reference (§1.2, §1.6, §2). */
+class NetlinkEncodingTest {
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+
+    @Test
+    void getFamilyIpvsMatchesIpvsadmBytes() {
+        byte[] expected = HEX.parseHex("20 00 00 00 10 00 05 00 07 00 00 00 00 00 00 00"
+                + " 03 01 00 00 09 00 02 00 49 50 56 53 00 00 00 00");
+        assertArrayEquals(expected, GenericNetlink.getFamilyRequest("IPVS", 7));
+    }
+
+    @Test
+    void newaddrMatchesTheCapturedRequest() {
+        byte[] expected = HEX.parseHex("38 00 00 00 14 00 05 06 01 00 00 00 00 00 00 00"
+                + " 02 20 00 00 06 00 00 00"
+                + " 08 00 02 00 0a 63 00 64"
+                + " 08 00 01 00 0a 63 00 64"
+                + " 0f 00 03 00 72 6c 72 2d 76 61 3a 76 69 70 00 00");
+        assertArrayEquals(expected, InterfaceAddresses.addRequest(6,
+                NetUtil.createInetAddressFromIpAddressString("10.99.0.100"), 32, "rlr-va:vip", 1));
+    }
+
+    @Test
+    void ipvsNewServiceVectorFromTheBuilder() {
+        byte[] expected = HEX.parseHex("68 00 00 00 24 00 05 00 01 00 00 00 00 00 00 00"
+                + " 01 01 00 00 54 00 01 80"
+                + " 06 00 01 00 02 00 00 00"
+                + " 06 00 02 00 06 00 00 00"
+                + " 14 00 03 00 0a 63 00 64 00 00 00 00 00 00 00 00 00 00 00 00"
+                + " 06 00 04 00 00 50 00 00"
+                + " 07 00 06 00 72 72 00 00"
+                + " 0c 00 07 00 00 00 00 00 ff ff ff ff"
+                + " 08 00 08 00 00 00 00 00"
+                + " 08 00 09 00 ff ff ff ff");
+        byte[] flags = HEX.parseHex("00 00 00 00 ff ff ff ff");
+        byte[] built = NetlinkMessageBuilder.genl(0x24, 5, 1, 1).beginNest(1)
+                .attrU16(1, 2).attrU16(2, 6)
+                .attrBytes(3, NetUtil.createInetAddressFromIpAddressString("10.99.0.100").getAddress(), 16)
+                .attrBe16(4, 80).attrString(6, "rr").attrBytes(7, flags).attrU32(8, 0).attrBe32(9, 0xffffffffL)
+                .endNest().build(1);
+        assertArrayEquals(expected, built);
+    }
+
+    @Test
+    void parsesAnAckAndAnErrorAndNestedAttributes() {
+        byte[] ack = HEX.parseHex("24 00 00 00 02 00 00 01 05 00 00 00 99 00 00 00"
+                + " 00 00 00 00 20 00 00 00 10 00 05 00 05 00 00 00 00 00 00 00");
+        List<NetlinkMessage> ms = NetlinkMessage.parseAll(ack, ack.length);
+        assertEquals(1, ms.size());
+        assertEquals(NetlinkMessage.ERROR, ms.get(0).type());
+        assertEquals(0, ms.get(0).errorCode());
+        byte[] svc = NetlinkMessageBuilder.genl(0x24, 5, 1, 1).beginNest(1).attrU16(1, 10).attrBe16(4, 443)
+                .endNest().build(3);
+        NetlinkAttributes outer = NetlinkMessage.parseAll(svc, svc.length).get(0).attributes(GenericNetlink.GENL_HDRLEN);
+        assertEquals(10, outer.nested(1).u16(1));
+        assertEquals(443, outer.nested(1).be16(4));
+    }
+
+    @Test
+    void malformedLengthsAreFormatErrorsNotCrashes() {
+        byte[] shortMsg = HEX.parseHex("40 00 00 00 02 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00");
+        assertThrows(NetlinkFormatException.class, () -> NetlinkMessage.parseAll(shortMsg, shortMsg.length));
+        byte[] badAttr = NetlinkMessageBuilder.genl(0x24, 5, 1, 1).attrU32(8, 5).build(1);
+        badAttr[20] = 0x40;
+        NetlinkMessage m = NetlinkMessage.parseAll(badAttr, badAttr.length).get(0);
+        assertThrows(NetlinkFormatException.class, () -> m.attributes(GenericNetlink.GENL_HDRLEN));
+        byte[] tiny = NetlinkMessageBuilder.genl(0x24, 5, 1, 1).attrU8(8, 5).build(1);
+        NetlinkAttributes a = NetlinkMessage.parseAll(tiny, tiny.length).get(0).attributes(GenericNetlink.GENL_HDRLEN);
+        assertThrows(NetlinkFormatException.class, () -> a.u32(8));
+        assertThrows(NetlinkFormatException.class, () -> a.u32(9));
+    }
+}

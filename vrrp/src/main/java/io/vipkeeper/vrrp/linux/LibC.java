@@ -29,4 +29,6 @@ public interface LibC {
     String strerror(int errnum);
 
     int setns(int fd, int nstype);
+
+    int open(String path, int flags);
 }

@@ -98,7 +98,6 @@ class LinuxLayerIT {
     @Test
     void ipv6AdvertGetsKernelChecksumAndHopLimit255() throws Exception {
         BlockingQueue<RawPacket> got = new LinkedBlockingQueue<>();
-        Thread.sleep(2500); // IPv6 link-local addresses leave DAD ("tentative") first
         RawIpSocket rx = NetNs.in(nsA, () -> RawIpSocket.open(true, 112, "vka", VrrpMulticast.IPV6));
         RawIpSocket tx = NetNs.in(nsB, () -> RawIpSocket.open(true, 112, "vkb", null));
         try {

@@ -38,6 +38,9 @@ final class NetNs implements AutoCloseable {
         sh("ip", "netns", "add", name);
         created.add(name);
         sh("ip", "-n", name, "link", "set", "lo", "up");
+        // Link-local addresses would stay "tentative" for a second or two and refuse to send.
+        sh("ip", "netns", "exec", name, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0",
+                "net.ipv6.conf.default.accept_dad=0");
         return name;
     }
 

@@ -98,6 +98,8 @@ class LinuxLayerIT {
     @Test
     void ipv6AdvertGetsKernelChecksumAndHopLimit255() throws Exception {
         BlockingQueue<RawPacket> got = new LinkedBlockingQueue<>();
+        NetNs.awaitIpv6(nsA, "vka");
+        NetNs.awaitIpv6(nsB, "vkb");
         RawIpSocket rx = NetNs.in(nsA, () -> RawIpSocket.open(true, 112, "vka", VrrpMulticast.IPV6));
         RawIpSocket tx = NetNs.in(nsB, () -> RawIpSocket.open(true, 112, "vkb", null));
         try {

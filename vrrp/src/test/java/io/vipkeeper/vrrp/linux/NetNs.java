@@ -53,6 +53,22 @@ final class NetNs implements AutoCloseable {
         sh("ip", "-n", nsB, "link", "set", ifB, "up");
     }
 
+    /** Waits until {@code ifname} in {@code ns} has a usable IPv6 link-local address and routes. */
+    static void awaitIpv6(String ns, String ifname) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            String addr = sh("ip", "-n", ns, "-6", "addr", "show", "dev", ifname, "scope", "link");
+            String routes = sh("ip", "-n", ns, "-6", "route", "show", "table", "local", "dev", ifname);
+            if (addr.contains("fe80") && !addr.contains("tentative") && routes.contains("multicast ff00::/8")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no usable IPv6 on " + ns + "/" + ifname + ": " + addr + routes);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Runs {@code task} on a new thread inside {@code ns}. */
     static <T> T in(String ns, Callable<T> task) throws Exception {
         FutureTask<T> f = new FutureTask<>(() -> {

@@ -6,14 +6,15 @@ import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.logging.Logging;
+import io.vipkeeper.appliance.vrrp.VrrpRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's lifecycle: load the config (refuse to start on any problem), then run until
- * SIGTERM/SIGINT. SIGHUP reloads: a bad file is reported with every problem and the running
+ * The daemon's lifecycle: load the config (refuse to start on any problem), start VRRP, run until
+ * SIGTERM/SIGINT (masters send priority 0 and remove their VIPs, exit 0). SIGHUP reloads: a bad file is reported with every problem and the running
  * settings stay in force; a good one replaces them and the difference is logged.
  */
 public final class Daemon {
@@ -23,6 +24,7 @@ public final class Daemon {
     private final int verbosity;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile Settings settings;
+    private VrrpRuntime vrrp;
 
     public Daemon(Path configFile, int verbosity) {
         this.configFile = configFile;
@@ -40,12 +42,34 @@ public final class Daemon {
         }
         Logging.configure(settings.logLevel(), verbosity);
         log.info("{} starting as {} from {}: {}", Version.line(), settings.nodeName(), configFile, settings.counts());
-        Signals.handle("HUP", this::reload);
         Signals.handle("TERM", this::requestStop);
         Signals.handle("INT", this::requestStop);
+        try {
+            startVrrp(settings);
+        } catch (RuntimeException e) {
+            log.error("not starting: VRRP failed to start: {}", e.getMessage(), e);
+            stopVrrp();
+            return 1;
+        }
+        Signals.handle("HUP", this::reload);
         stopRequested.await();
+        stopVrrp();
         log.info("stopped");
         return 0;
+    }
+
+    private synchronized void startVrrp(Settings s) {
+        if (vrrp == null && !s.vrrp().instances().isEmpty()) {
+            vrrp = new VrrpRuntime(s.vrrp());
+            vrrp.start(s.vrrp());
+        }
+    }
+
+    private synchronized void stopVrrp() {
+        if (vrrp != null) {
+            vrrp.close();
+            vrrp = null;
+        }
     }
 
     /** The settings in force. */
@@ -63,11 +87,18 @@ public final class Daemon {
                 Logging.configure(next.logLevel(), verbosity);
             }
             settings = next;
+            if (vrrp != null) {
+                vrrp.apply(next.vrrp());
+            } else {
+                startVrrp(next);
+            }
             log.info("reload succeeded: {}", diff);
         } catch (InvalidConfigException e) {
             logProblems(e);
             log.error("reload failed: {} has {} problem(s); still running the previous config",
                     configFile, e.problems().size());
+        } catch (RuntimeException e) {
+            log.error("reload applied only in part: {}", e.getMessage(), e);
         }
     }
 

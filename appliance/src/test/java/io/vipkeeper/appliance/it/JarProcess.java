@@ -30,8 +30,17 @@ final class JarProcess implements AutoCloseable {
 
     /** Starts {@code java -jar vipkeeper.jar ARGS} with output to files in {@code dir}. */
     static JarProcess start(Path dir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString()));
+        return startIn(null, dir, args);
+    }
+
+    /** The same inside network namespace {@code netns} (null: this one), via {@code ip netns exec}. */
+    static JarProcess startIn(String netns, Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xss512k", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");

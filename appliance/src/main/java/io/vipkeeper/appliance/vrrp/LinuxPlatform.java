@@ -1,0 +1,118 @@
+package io.vipkeeper.appliance.vrrp;
+
+import io.netty.channel.IoEventLoop;
+import io.vipkeeper.appliance.config.IpPrefix;
+import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.AddressOwner;
+import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import io.vipkeeper.vrrp.linux.Announcer;
+import io.vipkeeper.vrrp.linux.LinuxAddressOwner;
+import io.vipkeeper.vrrp.linux.LinuxVrrpTransport;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddress;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
+import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
+import io.vipkeeper.vrrp.linux.rtnl.LinkMonitor;
+import io.vipkeeper.vrrp.linux.rtnl.Links;
+import io.vipkeeper.vrrp.transport.VrrpTransport;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link VrrpPlatform} on Linux: raw sockets on the VRRP loop, rtnetlink on the kernel executor,
+ * link events from a {@link LinkMonitor}. Configured VIPs never count as an interface's primary
+ * address (after a crash they may still be on it).
+ */
+public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxPlatform.class);
+
+    private final IoEventLoop loop;
+    private final VrrpScheduler scheduler;
+    private final KernelExecutor kernel;
+    private final Set<InetAddress> allVips;
+    private final Map<String, Announcer> announcers = new HashMap<>();
+    private final List<LinkMonitor> monitors = new ArrayList<>();
+
+    /** A platform whose VIPs are {@code allVips} (excluded from primary address choice). */
+    public LinuxPlatform(IoEventLoop loop, VrrpScheduler scheduler, KernelExecutor kernel, Set<InetAddress> allVips) {
+        this.loop = loop;
+        this.scheduler = scheduler;
+        this.kernel = kernel;
+        this.allVips = Set.copyOf(allVips);
+    }
+
+    @Override
+    public Optional<InterfaceInfo> lookup(String name, boolean ipv6) {
+        return kernel.call(route -> {
+            Optional<LinkInfo> link = new Links(route).byName(name);
+            if (link.isEmpty()) {
+                return Optional.empty();
+            }
+            List<InterfaceAddress> addrs = new InterfaceAddresses(route).list(link.get().index());
+            Optional<InetAddress> primary = addrs.stream().map(InterfaceAddress::address)
+                    .filter(a -> (a instanceof Inet6Address) == ipv6)
+                    .filter(a -> ipv6 ? a.isLinkLocalAddress() : !allVips.contains(a))
+                    .findFirst();
+            return Optional.of(new InterfaceInfo(name, link.get().index(), primary, link.get().usable()));
+        });
+    }
+
+    @Override
+    public VrrpTransport openTransport(String ifname, boolean ipv6, InetAddress source, boolean joinGroup,
+            Optional<byte[]> ahKey) {
+        if (ahKey.isPresent()) {
+            throw new UnsupportedOperationException("VRRPv2 IPsec-AH is not implemented yet");
+        }
+        return LinuxVrrpTransport.open(loop, ifname, source, joinGroup);
+    }
+
+    @Override
+    public AddressOwner addressOwner(String ifname, List<IpPrefix> vips, VrrpInstance.Garp garp,
+            VrrpScheduler unused) {
+        LinkInfo link = kernel.call(route -> new Links(route).byName(ifname)).orElseThrow(() ->
+                new IllegalStateException("interface " + ifname + " vanished"));
+        Announcer announcer = announcers.computeIfAbsent(ifname, n -> Announcer.open(link.index(), link.mac()));
+        boolean router = forwarding(ifname);
+        return new LinuxAddressOwner(ifname, link.index(), vips.stream()
+                .map(v -> new LinuxAddressOwner.Vip(v.address(), v.prefixLength())).collect(Collectors.toList()),
+                new InterfaceAddresses(kernel.route()), kernel, announcer, scheduler, garp.masterRepeat(),
+                garp.masterDelay(), garp.masterRefresh(), router);
+    }
+
+    private static boolean forwarding(String ifname) {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/ipv6/conf", ifname, "forwarding")).trim().equals("1");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void watchLinks(BiConsumer<String, Boolean> onChange) {
+        Map<Integer, Boolean> last = new java.util.concurrent.ConcurrentHashMap<>();
+        monitors.add(LinkMonitor.start(info -> {
+            Boolean before = last.put(info.index(), info.usable());
+            if (before == null || before != info.usable()) {
+                LOG.info("link {} is {}", info.name(), info.usable() ? "up" : "down");
+                scheduler.execute(() -> onChange.accept(info.name(), info.usable()));
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        monitors.forEach(LinkMonitor::close);
+        announcers.values().forEach(Announcer::close);
+    }
+}

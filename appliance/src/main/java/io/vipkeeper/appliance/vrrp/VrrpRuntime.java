@@ -1,0 +1,107 @@
+package io.vipkeeper.appliance.vrrp;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vipkeeper.appliance.config.IpPrefix;
+import io.vipkeeper.appliance.config.VrrpSettings;
+import io.vipkeeper.vrrp.fsm.EventLoopScheduler;
+import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VRRP side of the daemon: a dedicated event loop thread for packets and timers (nothing else
+ * runs there), the kernel executor, script threads, and the {@link VrrpService} on top.
+ */
+public final class VrrpRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpRuntime.class);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final IoEventLoop loop;
+    private final KernelExecutor kernel;
+    private final ExecutorService scriptThreads;
+    private final ScheduledExecutorService scriptTimer;
+    private final LinuxPlatform platform;
+    private final VrrpService service;
+
+    /** Starts the threads; nothing runs until {@link #start}. */
+    public VrrpRuntime(VrrpSettings settings) {
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vrrp", true, Thread.MAX_PRIORITY),
+                EpollIoHandler.newFactory());
+        loop = (IoEventLoop) group.next();
+        kernel = new KernelExecutor();
+        scriptThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("vrrp-script", true));
+        scriptTimer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("vrrp-script-timer", true));
+        EventLoopScheduler scheduler = new EventLoopScheduler(loop);
+        platform = new LinuxPlatform(loop, scheduler, kernel, vips(settings));
+        service = new VrrpService(platform, scheduler, new ProcessRunner(scriptThreads), scriptTimer);
+    }
+
+    private static Set<InetAddress> vips(VrrpSettings s) {
+        return s.instances().values().stream().flatMap(i -> i.virtualIps().stream()).map(IpPrefix::address)
+                .collect(Collectors.toSet());
+    }
+
+    /** Starts every instance (on the VRRP loop) and waits until they run. */
+    public void start(VrrpSettings settings) {
+        onLoop(() -> {
+            service.start(settings);
+            return null;
+        });
+    }
+
+    /** Applies a reloaded vrrp section on the loop. */
+    public VrrpReloadPlan apply(VrrpSettings next) {
+        return onLoop(() -> service.apply(next));
+    }
+
+    /** The routers by instance name (read-only use from other threads). */
+    public Map<String, VirtualRouter> routers() {
+        return onLoop(service::routers);
+    }
+
+    private <T> T onLoop(Callable<T> task) {
+        try {
+            return loop.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the VRRP loop did not answer within 30 s", e);
+        }
+    }
+
+    /**
+     * Stops every instance (masters send priority 0), waits for the address removals and up to
+     * {@link NotifyScripts#TIMEOUT} for queued notify scripts, and stops the threads.
+     */
+    @Override
+    public void close() {
+        try {
+            var notified = onLoop(service::stop);
+            kernel.call(route -> null);
+            notified.get(NotifyScripts.TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("VRRP shutdown incomplete: {}", e.toString());
+        } finally {
+            platform.close();
+            kernel.close();
+            scriptTimer.shutdownNow();
+            scriptThreads.shutdownNow();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

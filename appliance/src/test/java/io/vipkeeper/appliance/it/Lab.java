@@ -1,0 +1,146 @@
+package io.vipkeeper.appliance.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A network-namespace lab on the host kernel: one namespace with a bridge, and nodes joined to it
+ * by veth pairs (eth0 inside each node, 198.18.1.N/24). Names carry the owning JVM's pid so
+ * leftovers of a killed run are removed at the next start and parallel runs never collide.
+ * {@link #close()} kills what the lab started and deletes every namespace, also after failures.
+ */
+final class Lab implements AutoCloseable {
+    private static final String BASE = "vk";
+    private static int labs;
+    private final String prefix;
+    private final String bridge;
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<AutoCloseable> processes = new ArrayList<>();
+
+    private Lab(String prefix) {
+        this.prefix = prefix;
+        this.bridge = prefix + "br";
+    }
+
+    /** A lab with its bridge namespace. */
+    static Lab create() throws Exception {
+        removeLeftovers();
+        Lab lab = new Lab(BASE + Long.toHexString(ProcessHandle.current().pid()) + "x" + (labs++) + "-");
+        try {
+            lab.addNamespace(lab.bridge);
+            sh("ip", "-n", lab.bridge, "link", "add", "br0", "type", "bridge");
+            sh("ip", "-n", lab.bridge, "link", "set", "br0", "up");
+        } catch (Exception e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    private static void removeLeftovers() throws Exception {
+        for (String line : sh("ip", "netns", "list").split("\n")) {
+            String name = line.split(" ")[0];
+            int x = name.indexOf('x');
+            if (name.startsWith(BASE) && x > BASE.length() && name.contains("-")) {
+                try {
+                    long owner = Long.parseLong(name.substring(BASE.length(), x), 16);
+                    if (ProcessHandle.of(owner).isEmpty()) {
+                        sh("ip", "netns", "del", name);
+                    }
+                } catch (NumberFormatException e) {
+                    // not one of ours
+                }
+            }
+        }
+    }
+
+    private void addNamespace(String ns) throws Exception {
+        sh("ip", "netns", "add", ns);
+        namespaces.add(ns);
+        sh("ip", "-n", ns, "link", "set", "lo", "up");
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0",
+                "net.ipv6.conf.default.accept_dad=0");
+    }
+
+    /** A node named {@code name} at 198.18.1.{host}; returns its namespace name. */
+    String node(String name, int host) throws Exception {
+        String ns = prefix + name;
+        addNamespace(ns);
+        sh("ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", name, "netns", bridge);
+        sh("ip", "-n", bridge, "link", "set", name, "master", "br0", "up");
+        sh("ip", "-n", ns, "addr", "add", "198.18.1." + host + "/24", "dev", "eth0");
+        sh("ip", "-n", ns, "link", "set", "eth0", "up");
+        return ns;
+    }
+
+    /** The namespace of node {@code name}. */
+    String ns(String name) {
+        return prefix + name;
+    }
+
+    /** The node's own eth0 down/up (a link fault it sees). */
+    void link(String name, boolean up) throws Exception {
+        sh("ip", "-n", ns(name), "link", "set", "eth0", up ? "up" : "down");
+    }
+
+    /** The bridge port of the node down/up (a partition the node cannot see). */
+    void bridgePort(String name, boolean up) throws Exception {
+        sh("ip", "-n", bridge, "link", "set", name, up ? "up" : "down");
+    }
+
+    /** Whether {@code ip} is on node {@code name}'s eth0. */
+    boolean has(String name, String ip) throws Exception {
+        return sh("ip", "-n", ns(name), "-o", "addr", "show", "dev", "eth0").contains(" " + ip + "/");
+    }
+
+    /** Closes {@code p} (kills the process) with the lab. */
+    <T extends AutoCloseable> T own(T p) {
+        processes.add(p);
+        return p;
+    }
+
+    /** Waits up to {@code seconds} for {@code condition}; fails with {@code what}. */
+    static void await(double seconds, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + seconds + " s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Runs a command; returns stdout+stderr; throws on a non-zero exit. */
+    static String sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable p : processes) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                System.err.println("lab: " + e);
+            }
+        }
+        for (String ns : namespaces) {
+            try {
+                // Processes still inside (a child of a killed JVM) would keep the namespace alive.
+                new ProcessBuilder("ip", "netns", "pids", ns).start();
+                sh("ip", "netns", "del", ns);
+            } catch (Exception e) {
+                System.err.println("lab: cannot delete " + ns + ": " + e.getMessage());
+            }
+        }
+    }
+}

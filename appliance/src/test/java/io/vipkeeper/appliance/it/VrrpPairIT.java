@@ -1,0 +1,125 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two `vipkeeper run` processes in network namespaces on one bridge: the VIP goes where it should. */
+class VrrpPairIT {
+    private static final String VIP = "198.18.1.100";
+    @TempDir
+    Path dir;
+    private Lab lab;
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = Lab.create();
+        lab.node("lb1", 1);
+        lab.node("lb2", 2);
+        lab.node("client", 9);
+    }
+
+    @AfterEach
+    void close() {
+        lab.close();
+    }
+
+    private Path config(String name, int priority, String extra) throws Exception {
+        Path f = dir.resolve(name + ".conf");
+        Files.writeString(f, """
+                vipkeeper {
+                  node-name = %s
+                  api.listen = ""
+                  vrrp.instances.vi_1 {
+                    interface = eth0
+                    virtual-router-id = 51
+                    priority = %d
+                    advert-interval = 100ms
+                    virtual-ips = ["%s/24"]
+                    %s
+                  }
+                }
+                """.formatted(name, priority, VIP, extra));
+        return f;
+    }
+
+    private JarProcess start(String node, int priority, String extra) throws Exception {
+        return lab.own(JarProcess.startIn(lab.ns(node), dir, "run", "-f", config(node, priority, extra).toString()));
+    }
+
+    private boolean has(String node) {
+        try {
+            return lab.has(node, VIP);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private boolean clientReachesVip() {
+        try {
+            Lab.sh("ip", "netns", "exec", lab.ns("client"), "ping", "-c", "1", "-W", "1", VIP);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private String pingOutput() {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", lab.ns("client"), "ping", "-c", "1", "-W", "1", VIP)
+                    .redirectErrorStream(true).start();
+            return new String(p.getInputStream().readAllBytes()) + Lab.sh("ip", "-n", lab.ns("client"), "neigh");
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void electionCrashTakeoverPreemptAndGracefulStop() throws Exception {
+        JarProcess lb1 = start("lb1", 150, "");
+        JarProcess lb2 = start("lb2", 100, "");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
+        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        assertFalse(has("lb2"));
+        Lab.await(5, "the client reaches the VIP: " + pingOutput(), this::clientReachesVip);
+
+        lb1.signal("KILL");
+        Lab.await(5, "lb2 takes the VIP after lb1 died", () -> has("lb2"));
+        lb2.awaitLog("vi_1: BACKUP -> MASTER (master_down)");
+
+        JarProcess lb1again = start("lb1", 150, "");
+        lb1again.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
+        Lab.await(5, "lb2 gives the VIP back", () -> !has("lb2"));
+        assertTrue(has("lb1"), "lb1 holds it again (its leftover was removed and re-added)");
+        Lab.await(5, "the client reaches the VIP", this::clientReachesVip);
+
+        lb1again.signal("TERM");
+        assertEquals(0, lb1again.waitFor());
+        assertFalse(has("lb1"), "SIGTERM removed the VIP");
+        lb2.awaitLog("vi_1: BACKUP -> MASTER (master_stopped)");
+        Lab.await(5, "lb2 holds the VIP", () -> has("lb2"));
+    }
+
+    @Test
+    void masterLinkDownFaultsAndTheBackupTakesOver() throws Exception {
+        JarProcess lb1 = start("lb1", 150, "");
+        JarProcess lb2 = start("lb2", 100, "");
+        Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
+        lab.link("lb1", false);
+        lb1.awaitLog("vi_1: MASTER -> FAULT");
+        Lab.await(5, "lb2 holds the VIP", () -> has("lb2"));
+        lab.link("lb1", true);
+        lb1.awaitLog("vi_1: FAULT -> BACKUP");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
+        Lab.await(5, "lb1 holds the VIP again", () -> has("lb1"));
+        Lab.await(5, "lb2 released it", () -> !has("lb2"));
+    }
+}

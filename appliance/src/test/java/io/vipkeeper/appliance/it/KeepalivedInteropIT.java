@@ -1,0 +1,132 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * vipkeeper and Debian's keepalived on one VRID, each way round: the VIP ends on the right node
+ * after election, a master link fault, the link's return (preemption) and a graceful stop.
+ */
+class KeepalivedInteropIT {
+    private static final String VIP = "198.18.1.100";
+    private static final String VK = "lb1";
+    private static final String KA = "lb2";
+    @TempDir
+    Path dir;
+    private Lab lab;
+
+    /**
+     * A protocol setup both sides speak.
+     *
+     * @param name shown in the test name
+     * @param version VRRP version
+     * @param kaAdvert keepalived advert_int
+     * @param vkAdvert vipkeeper advert-interval
+     * @param kaExtra lines for keepalived's vrrp_instance, given (own address, peer address)
+     * @param vkExtra keys for vipkeeper's instance, given (own address, peer address)
+     * @param failoverSeconds generous bound for one takeover
+     */
+    record Mode(String name, int version, String kaAdvert, String vkAdvert, BiFunction<String, String, String> kaExtra,
+            BiFunction<String, String, String> vkExtra, double failoverSeconds) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Arguments> modes() {
+        List<Mode> modes = List.of(
+                new Mode("v2 multicast", 2, "1", "1s", (me, peer) -> "", (me, peer) -> "", 8),
+                new Mode("v3 multicast", 3, "0.1", "100ms", (me, peer) -> "", (me, peer) -> "", 4),
+                new Mode("v3 unicast", 3, "0.1", "100ms",
+                        (me, peer) -> "unicast_src_ip " + me + "\n  unicast_peer {\n    " + peer + "\n  }",
+                        (me, peer) -> "unicast-peers = [\"" + peer + "\"]", 4),
+                new Mode("v2 pass", 2, "1", "1s",
+                        (me, peer) -> "authentication {\n    auth_type PASS\n    auth_pass s3cret\n  }",
+                        (me, peer) -> "authentication { type = pass, password = \"s3cret\" }", 8));
+        List<Arguments> args = new ArrayList<>();
+        for (Mode m : modes) {
+            args.add(Arguments.of(m, true));
+            args.add(Arguments.of(m, false));
+        }
+        return args;
+    }
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = Lab.create();
+        lab.node(VK, 1);
+        lab.node(KA, 2);
+    }
+
+    @AfterEach
+    void close() {
+        lab.close();
+    }
+
+    private boolean has(String node) {
+        try {
+            return lab.has(node, VIP);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, vipkeeper is the higher priority: {1}")
+    @MethodSource("modes")
+    void theVipEndsOnTheRightNodeAfterEveryFault(Mode mode, boolean vipkeeperHigh) throws Exception {
+        int vkPrio = vipkeeperHigh ? 150 : 100;
+        int kaPrio = vipkeeperHigh ? 100 : 150;
+        Path conf = dir.resolve("vk.conf");
+        Files.writeString(conf, """
+                vipkeeper {
+                  api.listen = ""
+                  vrrp.instances.vi_1 {
+                    interface = eth0, virtual-router-id = 51, priority = %d, version = %d
+                    advert-interval = %s, virtual-ips = ["%s/24"]
+                    %s
+                  }
+                }
+                """.formatted(vkPrio, mode.version(), mode.vkAdvert(), VIP,
+                mode.vkExtra().apply("198.18.1.1", "198.18.1.2")));
+        JarProcess vk = lab.own(JarProcess.startIn(lab.ns(VK), dir, "run", "-f", conf.toString()));
+        Keepalived ka = lab.own(Keepalived.start(lab.ns(KA), dir, "ka", Keepalived.instance("vi_1", mode.version(),
+                51, kaPrio, mode.kaAdvert(), VIP + "/24", mode.kaExtra().apply("198.18.1.2", "198.18.1.1"))));
+        String high = vipkeeperHigh ? VK : KA;
+        String low = vipkeeperHigh ? KA : VK;
+        double t = mode.failoverSeconds();
+        try {
+            Lab.await(t + 2, "election: " + high + " holds the VIP", () -> has(high));
+            Lab.await(t, "election: " + low + " does not", () -> !has(low));
+
+            lab.link(high, false);
+            Lab.await(t, "master link down: " + low + " takes the VIP", () -> has(low));
+
+            lab.link(high, true);
+            Lab.await(t + 2, "link back: " + high + " preempts", () -> has(high));
+            Lab.await(t, "link back: " + low + " releases", () -> !has(low));
+
+            if (vipkeeperHigh) {
+                vk.signal("TERM");
+                assertEquals(0, vk.waitFor());
+            } else {
+                ka.stop();
+            }
+            Lab.await(t, "graceful stop: " + low + " takes the VIP", () -> has(low));
+            Lab.await(2, "graceful stop: " + high + " released it", () -> !has(high));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n--- vipkeeper:\n" + vk.err() + "\n--- keepalived:\n" + ka.log(), e);
+        }
+    }
+}

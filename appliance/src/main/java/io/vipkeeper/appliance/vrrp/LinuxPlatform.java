@@ -7,6 +7,7 @@ import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import io.vipkeeper.vrrp.linux.Announcer;
 import io.vipkeeper.vrrp.linux.LinuxAddressOwner;
+import io.vipkeeper.vrrp.linux.LinuxAhTransport;
 import io.vipkeeper.vrrp.linux.LinuxVrrpTransport;
 import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddress;
 import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
@@ -72,7 +73,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     public VrrpTransport openTransport(String ifname, boolean ipv6, InetAddress source, boolean joinGroup,
             Optional<byte[]> ahKey) {
         if (ahKey.isPresent()) {
-            throw new UnsupportedOperationException("VRRPv2 IPsec-AH is not implemented yet");
+            return LinuxAhTransport.open(loop, ifname, (java.net.Inet4Address) source, joinGroup, ahKey.get());
         }
         return LinuxVrrpTransport.open(loop, ifname, source, joinGroup);
     }

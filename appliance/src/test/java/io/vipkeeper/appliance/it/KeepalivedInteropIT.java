@@ -54,7 +54,10 @@ class KeepalivedInteropIT {
                         (me, peer) -> "unicast-peers = [\"" + peer + "\"]", 4),
                 new Mode("v2 pass", 2, "1", "1s",
                         (me, peer) -> "authentication {\n    auth_type PASS\n    auth_pass s3cret\n  }",
-                        (me, peer) -> "authentication { type = pass, password = \"s3cret\" }", 8));
+                        (me, peer) -> "authentication { type = pass, password = \"s3cret\" }", 8),
+                new Mode("v2 ah", 2, "1", "1s",
+                        (me, peer) -> "authentication {\n    auth_type AH\n    auth_pass s3cret\n  }",
+                        (me, peer) -> "authentication { type = ah, password = \"s3cret\" }", 8));
         List<Arguments> args = new ArrayList<>();
         for (Mode m : modes) {
             args.add(Arguments.of(m, true));

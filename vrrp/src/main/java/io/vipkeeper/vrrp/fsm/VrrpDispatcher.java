@@ -44,8 +44,12 @@ public final class VrrpDispatcher {
     /** Handles one received message; never throws. */
     public void receive(InboundPacket packet) {
         try {
-            DecodeResult result = VrrpDecoder.decode(packet);
             VirtualRouter router = packet.payload().length > 1 ? routers.get(packet.payload()[1] & 0xff) : null;
+            if (packet.rejected() != null) {
+                (router != null ? router.counters() : unattributed).dropped(packet.rejected());
+                return;
+            }
+            DecodeResult result = VrrpDecoder.decode(packet);
             if (result instanceof DecodeResult.Dropped d) {
                 (router != null ? router.counters() : unattributed).dropped(d.reason());
                 LOG.debug("dropped packet from {}: {} ({})", packet.source().getHostAddress(), d.reason().label(),

@@ -1,0 +1,61 @@
+package io.vipkeeper.vrrp.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.util.NetUtil;
+import java.net.Inet4Address;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IpsecAhTest {
+    private static final Inet4Address SRC = (Inet4Address) NetUtil.createInetAddressFromIpAddressString("198.18.1.1");
+    private static final Inet4Address GROUP = (Inet4Address) VrrpMulticast.IPV4;
+    private static final byte[] KEY = {'s', '3', 'c', 'r', 'e', 't', 0, 0};
+
+    private static byte[] packet() {
+        byte[] vrrp = io.vipkeeper.vrrp.codec.VrrpEncoder.encode(VrrpAdvertisement.v2(51, 100, 1,
+                List.of(NetUtil.createInetAddressFromIpAddressString("198.18.1.100")), V2AuthType.IP_AH, new byte[8]),
+                SRC, GROUP);
+        return IpsecAh.wrap(vrrp, SRC, GROUP, 77, 5, KEY, false);
+    }
+
+    private static IpsecAh.Check verify(byte[] p, byte[] key) {
+        return IpsecAh.verify(Arrays.copyOf(p, 20), Arrays.copyOfRange(p, 20, p.length), key, false);
+    }
+
+    @Test
+    void layoutAndRoundTrip() {
+        byte[] p = packet();
+        assertEquals(20 + 24 + 20, p.length);
+        assertEquals(51, p[9]);
+        assertEquals(112, p[20]);
+        assertEquals(4, p[21]);
+        assertEquals(5, IpsecAh.sequence(Arrays.copyOfRange(p, 20, p.length)));
+        assertEquals(IpsecAh.Check.OK, verify(p, KEY));
+    }
+
+    @Test
+    void mutableFieldsDoNotMatterButEverythingElseDoes() {
+        byte[] p = packet();
+        p[1] = 0x10;
+        p[10] = 0x12;
+        assertEquals(IpsecAh.Check.OK, verify(p, KEY), "TOS and checksum are excluded");
+        p[8] = 64;
+        assertEquals(IpsecAh.Check.BAD_ICV, verify(p, KEY), "multicast: keepalived covers the TTL");
+        byte[] vrrp = Arrays.copyOfRange(packet(), 44, 64);
+        byte[] uni = IpsecAh.wrap(vrrp, SRC, (Inet4Address) NetUtil.createInetAddressFromIpAddressString("198.18.1.2"),
+                78, 6, KEY, true);
+        uni[8] = 63;
+        assertEquals(IpsecAh.Check.OK, IpsecAh.verify(Arrays.copyOf(uni, 20), Arrays.copyOfRange(uni, 20, uni.length),
+                KEY, true), "unicast: the TTL is excluded");
+        byte[] q = packet();
+        q[20 + 24 + 2] = 101;
+        assertEquals(IpsecAh.Check.BAD_ICV, verify(q, KEY), "priority changed");
+        assertEquals(IpsecAh.Check.BAD_ICV, verify(packet(), new byte[] {'x', 0, 0, 0, 0, 0, 0, 0}));
+        byte[] r = packet();
+        r[20 + 7] ^= 1;
+        assertEquals(IpsecAh.Check.BAD_ICV, verify(r, KEY), "the SPI is covered by the ICV");
+        assertEquals(IpsecAh.Check.MALFORMED, IpsecAh.verify(new byte[20], new byte[10], KEY, false));
+    }
+}

@@ -44,6 +44,8 @@ public final class Daemon {
         log.info("{} starting as {} from {}: {}", Version.line(), settings.nodeName(), configFile, settings.counts());
         Signals.handle("TERM", this::requestStop);
         Signals.handle("INT", this::requestStop);
+        // Installed before VRRP starts so an early SIGHUP waits for the start (both synchronized).
+        Signals.handle("HUP", this::reload);
         try {
             startVrrp(settings);
         } catch (RuntimeException e) {
@@ -51,7 +53,6 @@ public final class Daemon {
             stopVrrp();
             return 1;
         }
-        Signals.handle("HUP", this::reload);
         stopRequested.await();
         stopVrrp();
         log.info("stopped");

@@ -5,22 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `vipkeeper run` as a process: refuses a bad file, survives a bad reload, applies a good one, stops on SIGTERM. */
+/**
+ * `vipkeeper run` as a process: refuses a bad file, survives a bad reload, applies a good one, stops
+ * on SIGTERM. The daemon runs in a lab namespace: it opens VRRP sockets on eth0, which must never be
+ * the host's.
+ */
 class DaemonLifecycleIT {
     private static final String GOOD = "vipkeeper {\n  api.listen = \"\"\n  vrrp.instances.web {\n    interface = eth0\n"
-            + "    virtual-router-id = 51\n    priority = PRIO\n    virtual-ips = [\"198.18.0.100/24\"]\n  }\n}\n";
+            + "    virtual-router-id = 51\n    priority = PRIO\n    virtual-ips = [\"198.18.1.100/24\"]\n  }\n}\n";
 
     @TempDir
     Path dir;
+    private Lab lab;
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = Lab.create();
+        lab.node("lb1", 1);
+    }
+
+    @AfterEach
+    void close() {
+        lab.close();
+    }
 
     @Test
     void refusesToStartOnABadFile() throws Exception {
         Path f = dir.resolve("bad.conf");
         Files.writeString(f, "vipkeeper.vrrp.instances.web.priority = 0\n");
-        try (JarProcess p = JarProcess.start(dir, "run", "-f", f.toString())) {
+        try (JarProcess p = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString())) {
             assertEquals(1, p.waitFor());
             assertTrue(p.err().contains(f + ":1: vipkeeper.vrrp.instances.web.priority: 0 is out of range 1..255"), p.err());
             assertTrue(p.err().contains("not starting"), p.err());
@@ -31,8 +49,8 @@ class DaemonLifecycleIT {
     void reloadsOnSighupKeepsRunningOnABadFileAndStopsOnSigterm() throws Exception {
         Path f = dir.resolve("vipkeeper.conf");
         Files.writeString(f, GOOD.replace("PRIO", "150"));
-        try (JarProcess p = JarProcess.start(dir, "run", "-f", f.toString())) {
-            p.awaitLog("starting as");
+        try (JarProcess p = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString())) {
+            p.awaitLog("web: INITIALIZE -> BACKUP");
 
             Files.writeString(f, GOOD.replace("PRIO", "150").replace("interface = eth0", "interfce = eth0"));
             p.signal("HUP");
@@ -44,6 +62,8 @@ class DaemonLifecycleIT {
             Files.writeString(f, GOOD.replace("PRIO", "120"));
             p.signal("HUP");
             p.awaitLog("reload succeeded: VRRP instances +[] -[] ~[web], virtual servers +[] -[] ~[]");
+            assertTrue(p.err().contains("vrrp reload: 0 unchanged, 1 retuned, 0 restarted"), p.err());
+            assertTrue(p.err().contains("web: effective priority 150 -> 120"), p.err());
 
             p.signal("TERM");
             assertEquals(0, p.waitFor());

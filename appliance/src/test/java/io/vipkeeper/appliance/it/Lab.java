@@ -87,9 +87,13 @@ final class Lab implements AutoCloseable {
         sh("ip", "-n", ns(name), "link", "set", "eth0", up ? "up" : "down");
     }
 
-    /** The bridge port of the node down/up (a partition the node cannot see). */
-    void bridgePort(String name, boolean up) throws Exception {
-        sh("ip", "-n", bridge, "link", "set", name, up ? "up" : "down");
+    /**
+     * Cuts the node off the bridge or joins it again: the port stops forwarding (STP state
+     * disabled) while both links stay up, a partition the node cannot see. (Taking the port
+     * down would drop the node's carrier, which it does see.)
+     */
+    void partition(String name, boolean cut) throws Exception {
+        sh("bridge", "-n", bridge, "link", "set", "dev", name, "state", cut ? "0" : "3");
     }
 
     /** Whether {@code ip} is on node {@code name}'s eth0. */

@@ -110,7 +110,11 @@ class VrrpPairIT {
 
     @Test
     void masterLinkDownFaultsAndTheBackupTakesOver() throws Exception {
-        JarProcess lb1 = start("lb1", 150, "");
+        Path log = dir.resolve("notify.log");
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$1 $2 $3 $4\" >> " + log + "\n");
+        script.toFile().setExecutable(true);
+        JarProcess lb1 = start("lb1", 150, "notify-script = \"" + script + "\"");
         JarProcess lb2 = start("lb2", 100, "");
         Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
         lab.link("lb1", false);
@@ -121,5 +125,10 @@ class VrrpPairIT {
         lb1.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
         Lab.await(5, "lb1 holds the VIP again", () -> has("lb1"));
         Lab.await(5, "lb2 released it", () -> !has("lb2"));
+        lb1.signal("TERM");
+        assertEquals(0, lb1.waitFor());
+        assertEquals(java.util.List.of("INSTANCE vi_1 BACKUP 150", "INSTANCE vi_1 MASTER 150", "INSTANCE vi_1 FAULT 150",
+                "INSTANCE vi_1 BACKUP 150", "INSTANCE vi_1 MASTER 150", "INSTANCE vi_1 STOP 150"),
+                Files.readAllLines(log), "notify script ran for every transition, in order, before exit");
     }
 }

@@ -35,12 +35,26 @@ final class JarProcess implements AutoCloseable {
 
     /** The same inside network namespace {@code netns} (null: this one), via {@code ip netns exec}. */
     static JarProcess startIn(String netns, Path dir, String... args) throws IOException {
+        return startIn(netns, dir, List.of(), args);
+    }
+
+    /** The JVM options of systemd/jvm-options, as the launcher and the unit use them. */
+    static List<String> jvmOptions() throws IOException {
+        Path file = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf"), "..", "systemd", "jvm-options");
+        return Files.readAllLines(file).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    /** With extra JVM arguments (a load agent in the benchmark) after the standard ones. */
+    static JarProcess startIn(String netns, Path dir, List<String> extraJvm, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xss512k", "-jar", jar().toString()));
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions());
+        cmd.addAll(extraJvm);
+        cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");

@@ -87,6 +87,11 @@ final class Lab implements AutoCloseable {
         sh("ip", "-n", ns(name), "link", "set", "eth0", up ? "up" : "down");
     }
 
+    /** The bridge side of the node's cable down/up: the node loses carrier (a pulled cable). */
+    void cable(String name, boolean connected) throws Exception {
+        sh("ip", "-n", bridge, "link", "set", name, connected ? "up" : "down");
+    }
+
     /**
      * Cuts the node off the bridge or joins it again: the port stops forwarding (STP state
      * disabled) while both links stay up, a partition the node cannot see. (Taking the port

@@ -1,0 +1,121 @@
+package io.vipkeeper.appliance.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Two load balancers of one product (vipkeeper or keepalived) in a lab, lb1 (priority 150) and
+ * lb2 (100) sharing VRID 51, with the same GARP settings for both products. For the benchmark.
+ */
+final class Pair {
+    private final Lab lab;
+    private final Path dir;
+    private final boolean vipkeeper;
+    private final FailoverBench.Interval iv;
+    private final List<String> jvm;
+    private AutoCloseable lb1;
+    private AutoCloseable lb2;
+
+    Pair(Lab lab, Path dir, boolean vipkeeper, FailoverBench.Interval iv, List<String> jvm) throws Exception {
+        this.lab = lab;
+        this.dir = dir;
+        this.vipkeeper = vipkeeper;
+        this.iv = iv;
+        this.jvm = jvm;
+        lb2 = start("lb2", 100);
+        lb1 = start("lb1", 150);
+        awaitSteady();
+    }
+
+    private AutoCloseable start(String node, int priority) throws Exception {
+        String name = node + "-" + (vipkeeper ? "vk" : "ka") + "-" + System.nanoTime();
+        if (vipkeeper) {
+            Path f = dir.resolve(name + ".conf");
+            Files.writeString(f, """
+                    vipkeeper {
+                      api.listen = ""
+                      vrrp.instances.vi_1 {
+                        interface = eth0, virtual-router-id = 51, priority = %d, version = %d
+                        advert-interval = %s, virtual-ips = ["%s/24"]
+                        garp { master-repeat = 1, master-delay = 1s }
+                      }
+                    }
+                    """.formatted(priority, iv.version(), iv.vipkeeper(), FailoverBench.vip()));
+            return lab.own(JarProcess.startIn(lab.ns(node), dir, jvm, "run", "-f", f.toString()));
+        }
+        return lab.own(Keepalived.start(lab.ns(node), dir, name, Keepalived.instance("vi_1", iv.version(), 51,
+                priority, iv.keepalived(), FailoverBench.vip() + "/24", "")));
+    }
+
+    boolean has(String node) {
+        try {
+            return lab.has(node, FailoverBench.vip());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void awaitSteady() throws Exception {
+        double wait = iv.masterDownMs() / 1000 * 3 + 5;
+        Lab.await(wait, "lb1 holds the VIP", () -> has("lb1"));
+        Lab.await(wait, "lb2 does not", () -> !has("lb2"));
+        Thread.sleep(500);
+    }
+
+    /** Pulls lb1's cable while the client probes; returns the longest reply gap in ms. */
+    double cableCutOutage() throws Exception {
+        double outage;
+        try (VipProbe probe = new VipProbe(lab.ns("client"), FailoverBench.vip())) {
+            Lab.await(5, "the probe gets replies", () -> probe.replies() > 50);
+            lab.cable("lb1", false);
+            Lab.await(iv.masterDownMs() / 1000 * 3 + 5, "lb2 takes over", () -> has("lb2"));
+            int before = probe.replies();
+            Lab.await(5, "replies again", () -> probe.replies() > before + 100);
+            probe.close();
+            outage = probe.maxGapMillis();
+        }
+        lab.cable("lb1", true);
+        awaitSteady();
+        return outage;
+    }
+
+    /** SIGTERM to lb1 while the client probes; returns the longest reply gap in ms. */
+    double gracefulOutage() throws Exception {
+        double outage;
+        try (VipProbe probe = new VipProbe(lab.ns("client"), FailoverBench.vip())) {
+            Lab.await(5, "the probe gets replies", () -> probe.replies() > 50);
+            if (lb1 instanceof JarProcess p) {
+                p.signal("TERM");
+                p.waitFor();
+            } else {
+                ((Keepalived) lb1).stop();
+            }
+            Lab.await(iv.masterDownMs() / 1000 * 3 + 5, "lb2 takes over", () -> has("lb2"));
+            int before = probe.replies();
+            Lab.await(5, "replies again", () -> probe.replies() > before + 100);
+            probe.close();
+            outage = probe.maxGapMillis();
+        }
+        lb1 = start("lb1", 150);
+        awaitSteady();
+        return outage;
+    }
+
+    /** State changes logged so far by both nodes. */
+    long transitions() throws Exception {
+        return count(lb1) + count(lb2);
+    }
+
+    private static long count(AutoCloseable p) throws Exception {
+        if (p instanceof JarProcess j) {
+            return j.err().lines().filter(l -> l.contains(" -> ") && l.contains("vi_1:")).count();
+        }
+        return ((Keepalived) p).log().lines().filter(l -> l.contains("Entering ") && l.contains("STATE")).count();
+    }
+
+    /** The JVM pids (vipkeeper only). */
+    List<Long> pids() {
+        return List.of(((JarProcess) lb1).pid(), ((JarProcess) lb2).pid());
+    }
+}

@@ -8,6 +8,7 @@ import io.vipkeeper.appliance.config.IpPrefix;
 import io.vipkeeper.appliance.config.VrrpSettings;
 import io.vipkeeper.vrrp.fsm.EventLoopScheduler;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import io.vipkeeper.vrrp.linux.LinuxWarmup;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,9 @@ public final class VrrpRuntime implements AutoCloseable {
 
     /** Starts the threads; nothing runs until {@link #start}. */
     public VrrpRuntime(VrrpSettings settings) {
+        long warm = System.nanoTime();
+        LinuxWarmup.run();
+        LOG.debug("warm-up took {} ms", (System.nanoTime() - warm) / 1_000_000);
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("vrrp", true, Thread.MAX_PRIORITY),
                 EpollIoHandler.newFactory());
         loop = (IoEventLoop) group.next();

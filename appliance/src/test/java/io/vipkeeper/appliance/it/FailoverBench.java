@@ -45,16 +45,21 @@ public final class FailoverBench {
     public static void main(String[] args) throws Exception {
         int trials = 3;
         Duration soak = Duration.ofMinutes(10);
+        String only = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--soak" -> soak = parseDuration(args[++i]);
-                default -> throw new IllegalArgumentException("usage: [--trials N] [--soak 10m|0]");
+                case "--only" -> only = args[++i];
+                default -> throw new IllegalArgumentException("usage: [--trials N] [--soak 10m|0] [--only '10 ms']");
             }
         }
         Path dir = Files.createTempDirectory("vipkeeper-bench");
         List<String> rows = new ArrayList<>();
         for (Interval iv : INTERVALS) {
+            if (!iv.label().contains(only)) {
+                continue;
+            }
             for (boolean vipkeeper : new boolean[] {true, false}) {
                 try (Lab lab = Lab.create()) {
                     lab.node("lb1", 1);
@@ -85,6 +90,9 @@ public final class FailoverBench {
     }
 
     static Duration parseDuration(String s) {
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
         if (s.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
         }

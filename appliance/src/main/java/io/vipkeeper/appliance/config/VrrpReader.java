@@ -10,6 +10,7 @@ import io.vipkeeper.appliance.config.ConfigNode.Element;
 import io.vipkeeper.appliance.config.VrrpInstance.Authentication;
 import io.vipkeeper.appliance.config.VrrpInstance.Garp;
 import io.vipkeeper.appliance.config.VrrpInstance.TrackedInterface;
+import io.vipkeeper.vrrp.protocol.HmacTrailer;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -234,6 +235,11 @@ final class VrrpReader {
         int bytes = password.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > 8) {
             a.problem("password", "is " + bytes + " bytes; VRRPv2 carries at most 8 (keepalived would silently cut it)");
+            ok = false;
+        }
+        if (type == AuthType.HMAC_SHA256 && !key.isEmpty() && HmacTrailer.parseKey(key).isEmpty()) {
+            a.problem("key", "must be \"hex:\" and 64..128 hex digits (a 32..64 byte key, written as keepalived's"
+                    + " auth_hmac key)");
             ok = false;
         }
         if (!ok) {

@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.config.AuthType;
 import io.vipkeeper.appliance.config.IpPrefix;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.vrrp.fsm.RouterConfig;
+import io.vipkeeper.vrrp.protocol.HmacTrailer;
 import io.vipkeeper.vrrp.protocol.V2AuthType;
 import io.vipkeeper.vrrp.protocol.VrrpAdvertisement;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
@@ -38,6 +39,12 @@ final class RouterConfigs {
     static byte[] password(VrrpInstance i) {
         byte[] raw = i.authentication().secret().getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(raw, VrrpAdvertisement.V2_AUTH_DATA_LENGTH);
+    }
+
+    /** The HMAC-SHA256 trailer key, when the instance uses hmac-sha256 (validated by the reader). */
+    static Optional<byte[]> hmacKey(VrrpInstance i) {
+        return i.authentication().type() == AuthType.HMAC_SHA256
+                ? HmacTrailer.parseKey(i.authentication().secret()) : Optional.empty();
     }
 
     /** The AH key for the transport, when the instance uses AH. */

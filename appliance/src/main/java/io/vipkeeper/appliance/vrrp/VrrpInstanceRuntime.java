@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.HmacAuth;
 import io.vipkeeper.vrrp.fsm.RouterConfig;
 import io.vipkeeper.vrrp.fsm.TrackedPriority;
 import io.vipkeeper.vrrp.fsm.TransportActions;
@@ -23,13 +24,15 @@ final class VrrpInstanceRuntime {
             VrrpScheduler scheduler, ProcessRunner runner) {
         this.settings = settings;
         this.endpoint = endpoint;
+        HmacAuth hmac = RouterConfigs.hmacKey(settings).map(key -> new HmacAuth(settings.version(),
+                settings.virtualRouterId(), key, System::currentTimeMillis)).orElse(null);
         this.router = new VirtualRouter(config, scheduler, new TransportActions(endpoint.transport,
                 settings.unicastPeers(), platform.addressOwner(settings.interfaceName(), settings.virtualIps(),
-                        settings.garp(), scheduler)));
+                        settings.garp(), scheduler), hmac));
         this.tracked = new TrackedPriority(router);
         this.notify = settings.notifyScript().map(s -> new NotifyScripts(s, runner, NotifyScripts.TIMEOUT));
         notify.ifPresent(router::addListener);
-        endpoint.dispatcher.add(router);
+        endpoint.dispatcher.add(router, hmac);
     }
 
     /** Takes over retuned settings (same shape, see {@link VrrpReloadPlan}). */

@@ -161,4 +161,36 @@ class VrrpScenariosIT {
         lb2.awaitLog("vi_1: MASTER -> BACKUP (higher_priority");
         assertTrue(lb1.isAlive());
     }
+
+    private static final String KEY = "hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+    private static final String OTHER = "hex:ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+    private static String hmac(String key) {
+        return "authentication { type = hmac-sha256, key = \"" + key + "\" }";
+    }
+
+    @Test
+    void hmacSha256TrailerAuthenticatesOverIpv4AndIpv6AndAWrongKeyIsIgnored() throws Exception {
+        String vip6 = "2001:2::100";
+        JarProcess lb1 = start("lb1", instance("vi_1", 51, 150, VIP, hmac(KEY))
+                + instance("vi_6", 61, 150, vip6 + "/64", hmac(KEY)));
+        JarProcess lb2 = start("lb2", instance("vi_1", 51, 100, VIP, hmac(KEY))
+                + instance("vi_6", 61, 100, vip6 + "/64", hmac(KEY)));
+        Lab.await(5, "lb1 holds both VIPs", () -> has("lb1", VIP) && has("lb1", vip6));
+        lb2.awaitLog("vi_6: INITIALIZE -> BACKUP");
+        Thread.sleep(1000);
+        assertFalse(has("lb2", VIP) || has("lb2", vip6), "lb2 accepted lb1's signed adverts");
+        lb1.signal("KILL");
+        Lab.await(5, "lb2 takes both", () -> has("lb2", VIP) && has("lb2", vip6));
+        lb2.signal("TERM");
+        assertEquals(0, lb2.waitFor());
+
+        JarProcess wrong = start("lb2", instance("vi_1", 51, 100, VIP, hmac(OTHER)));
+        JarProcess right = start("lb1", instance("vi_1", 51, 150, VIP, hmac(KEY)));
+        Lab.await(5, "lb1 master", () -> has("lb1", VIP));
+        wrong.awaitLog("vi_1: BACKUP -> MASTER (master_down)");
+        Thread.sleep(1000);
+        assertTrue(has("lb2", VIP), "a peer with another key is not believed: two masters");
+        assertTrue(right.isAlive());
+    }
 }

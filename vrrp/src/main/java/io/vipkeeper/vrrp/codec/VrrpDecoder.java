@@ -28,6 +28,14 @@ public final class VrrpDecoder {
 
     /** Decodes one message; never throws on bad input. */
     public static DecodeResult decode(InboundPacket packet) {
+        return decode(packet, true);
+    }
+
+    /**
+     * The same, skipping the checksum when the kernel already verified it over a longer payload
+     * (IPv6 with an authentication trailer).
+     */
+    public static DecodeResult decode(InboundPacket packet, boolean verifyChecksum) {
         ByteBuf buf = Unpooled.wrappedBuffer(packet.payload());
         int length = buf.readableBytes();
         if (length < VrrpAdvertisement.HEADER_LENGTH) {
@@ -56,7 +64,7 @@ public final class VrrpDecoder {
         int checksum = version.get() == VrrpVersion.V2
                 ? InternetChecksum.of(buf, 0, length)
                 : InternetChecksum.v3(buf, 0, length, packet.source(), packet.destination());
-        if (checksum != 0) {
+        if (verifyChecksum && checksum != 0) {
             return drop(packet, DropReason.CHECKSUM, String.format("checksum 0x%04x is wrong",
                     buf.getUnsignedShort(6)));
         }

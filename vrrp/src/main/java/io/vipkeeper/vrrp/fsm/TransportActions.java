@@ -19,9 +19,17 @@ public final class TransportActions implements RouterActions {
     private final VrrpTransport transport;
     private final List<InetAddress> destinations;
     private final AddressOwner owner;
+    private final HmacAuth hmac;
 
     /** Sends to {@code unicastPeers}, or to the VRRP group when that list is empty. */
     public TransportActions(VrrpTransport transport, List<InetAddress> unicastPeers, AddressOwner owner) {
+        this(transport, unicastPeers, owner, null);
+    }
+
+    /** The same, signing every advert with {@code hmac} when it is not null. */
+    public TransportActions(VrrpTransport transport, List<InetAddress> unicastPeers, AddressOwner owner,
+            HmacAuth hmac) {
+        this.hmac = hmac;
         this.transport = transport;
         this.destinations = unicastPeers.isEmpty()
                 ? List.of(VrrpMulticast.groupFor(transport.sourceAddress()))
@@ -33,8 +41,8 @@ public final class TransportActions implements RouterActions {
     public void sendAdvertisement(VrrpAdvertisement advertisement) {
         for (InetAddress destination : destinations) {
             try {
-                transport.send(VrrpEncoder.encode(advertisement, transport.sourceAddress(), destination),
-                        destination);
+                byte[] message = VrrpEncoder.encode(advertisement, transport.sourceAddress(), destination);
+                transport.send(hmac == null ? message : hmac.sign(message, transport.sourceAddress()), destination);
             } catch (RuntimeException e) {
                 // A full socket buffer or a vanished interface must not stop the state machine.
                 LOG.warn("advert to {} not sent: {}", destination.getHostAddress(), e.toString());

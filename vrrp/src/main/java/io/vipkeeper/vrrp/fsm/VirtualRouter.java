@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class VirtualRouter {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualRouter.class);
 
+    private final Logger log;
     private final VrrpScheduler scheduler;
     private final RouterActions actions;
     private final RouterCounters counters = new RouterCounters();
@@ -52,6 +53,12 @@ public final class VirtualRouter {
 
     /** A router in Initialize; call {@link #start()}. */
     public VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions) {
+        this(config, scheduler, actions, LOG);
+    }
+
+    /** The same, logging to {@code log} (the warm-up passes a silent one). */
+    VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions, Logger log) {
+        this.log = log;
         this.config = config;
         this.scheduler = scheduler;
         this.actions = actions;
@@ -158,7 +165,7 @@ public final class VirtualRouter {
     public void setEffectivePriority(int priority) {
         int clamped = config.priority() == VrrpPriority.OWNER ? VrrpPriority.OWNER : Math.max(1, Math.min(254, priority));
         if (clamped != effectivePriority) {
-            LOG.info("{}: effective priority {} -> {}", config.name(), effectivePriority, clamped);
+            log.info("{}: effective priority {} -> {}", config.name(), effectivePriority, clamped);
             effectivePriority = clamped;
             if (state == RouterState.MASTER) {
                 sendAdvert(effectivePriority);
@@ -191,7 +198,7 @@ public final class VirtualRouter {
         if (drop.isPresent()) {
             counters.dropped(drop.get());
             if (drop.get() == DropReason.INTERVAL || drop.get() == DropReason.AUTHENTICATION) {
-                LOG.warn("{}: dropped advert from {}: {} ({})", config.name(), packet.source().getHostAddress(),
+                log.warn("{}: dropped advert from {}: {} ({})", config.name(), packet.source().getHostAddress(),
                         drop.get().label(), ad);
             }
             return;
@@ -282,12 +289,12 @@ public final class VirtualRouter {
                 scheduler.nanoTime());
         lastTransition = t;
         counters.transition(to);
-        LOG.info("{}", t);
+        log.info("{}", t);
         for (TransitionListener l : listeners) {
             try {
                 l.onTransition(t);
             } catch (RuntimeException e) {
-                LOG.error("{}: transition listener failed", config.name(), e);
+                log.error("{}: transition listener failed", config.name(), e);
             }
         }
     }
@@ -311,7 +318,7 @@ public final class VirtualRouter {
             if (gate.mayBecomeMaster(this)) {
                 changeState(RouterState.MASTER, masterDownReason, "");
             } else {
-                LOG.info("{}: master down, waiting for the rest of its sync group", config.name());
+                log.info("{}: master down, waiting for the rest of its sync group", config.name());
             }
         }
     }

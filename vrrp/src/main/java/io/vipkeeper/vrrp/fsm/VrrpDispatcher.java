@@ -19,6 +19,7 @@ public final class VrrpDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpDispatcher.class);
 
     private final Map<Integer, VirtualRouter> routers = new ConcurrentHashMap<>();
+    private final Map<Integer, HmacAuth> hmac = new ConcurrentHashMap<>();
     private final RouterCounters unattributed = new RouterCounters();
 
     /** Starts receiving from {@code transport}. */
@@ -31,9 +32,19 @@ public final class VrrpDispatcher {
         routers.put(router.config().virtualRouterId(), router);
     }
 
+    /** Routes adverts for the router's VRID to it once {@code auth} accepted their trailer. */
+    public void add(VirtualRouter router, HmacAuth auth) {
+        if (auth != null) {
+            hmac.put(router.config().virtualRouterId(), auth);
+        }
+        add(router);
+    }
+
     /** Stops routing to this router. */
     public void remove(VirtualRouter router) {
-        routers.remove(router.config().virtualRouterId(), router);
+        if (routers.remove(router.config().virtualRouterId(), router)) {
+            hmac.remove(router.config().virtualRouterId());
+        }
     }
 
     /** Drops not attributable to a router (unknown VRID, unreadable header). */
@@ -42,14 +53,23 @@ public final class VrrpDispatcher {
     }
 
     /** Handles one received message; never throws. */
-    public void receive(InboundPacket packet) {
+    public void receive(InboundPacket received) {
+        InboundPacket packet = received;
         try {
+            HmacAuth auth = packet.rejected() == null && packet.payload().length > 1
+                    ? hmac.get(packet.payload()[1] & 0xff) : null;
+            boolean kernelChecksum = false;
+            if (auth != null) {
+                packet = auth.check(packet);
+                // The kernel verified an IPv6 checksum over message and trailer (IPV6_CHECKSUM).
+                kernelChecksum = packet.source() instanceof java.net.Inet6Address;
+            }
             VirtualRouter router = packet.payload().length > 1 ? routers.get(packet.payload()[1] & 0xff) : null;
             if (packet.rejected() != null) {
                 (router != null ? router.counters() : unattributed).dropped(packet.rejected());
                 return;
             }
-            DecodeResult result = VrrpDecoder.decode(packet);
+            DecodeResult result = VrrpDecoder.decode(packet, !kernelChecksum);
             if (result instanceof DecodeResult.Dropped d) {
                 (router != null ? router.counters() : unattributed).dropped(d.reason());
                 LOG.debug("dropped packet from {}: {} ({})", packet.source().getHostAddress(), d.reason().label(),

@@ -6,6 +6,7 @@ import io.vipkeeper.vrrp.transport.VrrpTransport;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * Runs the state machine, codec and dispatcher through elections and failovers on an in-memory
@@ -34,7 +35,7 @@ public final class Warmup {
                 @Override
                 public void release() {
                 }
-            }));
+            }), NOPLogger.NOP_LOGGER);
             new VrrpDispatcher(t).add(routers[i]);
             routers[i].start();
         }

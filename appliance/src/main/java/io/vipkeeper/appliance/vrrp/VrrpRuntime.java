@@ -89,15 +89,15 @@ public final class VrrpRuntime implements AutoCloseable {
     }
 
     /**
-     * Stops every instance (masters send priority 0), waits for the address removals and up to
-     * {@link NotifyScripts#TIMEOUT} for queued notify scripts, and stops the threads.
+     * Stops every instance (masters send priority 0 and hand over), waits for the handovers, the
+     * queued notify scripts and the address removals, and stops the threads.
      */
     @Override
     public void close() {
         try {
-            var notified = onLoop(service::stop);
+            var stopped = onLoop(service::stop);
+            stopped.get(NotifyScripts.TIMEOUT.toSeconds() + 45, TimeUnit.SECONDS);
             kernel.call(route -> null);
-            notified.get(NotifyScripts.TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("VRRP shutdown incomplete: {}", e.toString());
         } finally {

@@ -154,12 +154,17 @@ public final class VrrpService {
         if (rt == null) {
             return;
         }
-        rt.router.stop();
-        rt.endpoint.dispatcher.remove(rt.router);
-        if (--rt.endpoint.users == 0) {
+        boolean last = --rt.endpoint.users == 0;
+        if (last) {
             endpoints.values().remove(rt.endpoint);
-            rt.endpoint.transport.close();
         }
+        // A master keeps hearing its VRID until a new master took over (graceful handover).
+        rt.router.stop().whenComplete((ok, error) -> {
+            rt.endpoint.dispatcher.remove(rt.router);
+            if (last) {
+                rt.endpoint.transport.close();
+            }
+        });
     }
 
     private Optional<VrrpInstanceRuntime> create(VrrpInstance i) {
@@ -202,20 +207,24 @@ public final class VrrpService {
     }
 
     /**
-     * Stops every instance: masters send priority 0 and release their addresses. Closes the
-     * transports. The result completes when the notify scripts queued by now have run.
+     * Stops every instance: masters send priority 0 and hand over (release their addresses once a
+     * new master advertises). The result completes when every handover and the notify scripts
+     * queued by now are done; the transports close then.
      */
     public CompletableFuture<Void> stop() {
         scripts.values().forEach(TrackScript::stop);
         scripts.clear();
-        instances.values().forEach(rt -> rt.router.stop());
-        CompletableFuture<?>[] pending = instances.values().stream()
-                .flatMap(rt -> rt.notify.stream()).map(NotifyScripts::idle)
-                .toArray(CompletableFuture<?>[]::new);
-        endpoints.values().forEach(e -> e.transport.close());
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (VrrpInstanceRuntime rt : instances.values()) {
+            pending.add(rt.router.stop());
+            rt.notify.ifPresent(n -> pending.add(n.idle()));
+        }
+        List<VrrpEndpoint> open = new ArrayList<>(endpoints.values());
         endpoints.clear();
         instances.clear();
-        return CompletableFuture.allOf(pending);
+        // Endpoints stay open until every master handed over: it must hear the new master.
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new))
+                .whenComplete((ok, error) -> open.forEach(e -> e.transport.close()));
     }
 
     /** The running routers by instance name, in config order. */

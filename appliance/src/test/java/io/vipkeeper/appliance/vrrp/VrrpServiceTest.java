@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.vrrp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.config.ConfigLoader;
@@ -118,10 +119,11 @@ class VrrpServiceTest {
         Host lb1 = host("lb1", "198.18.0.1", 150, "");
         Host lb2 = host("lb2", "198.18.0.2", 100, "");
         clock.advanceMillis(2_000);
-        lb1.service().stop();
-        assertEquals(Set.of(), holdersOf(VIP));
+        var stopped = lb1.service().stop();
+        assertEquals(Set.of("lb1"), holdersOf(VIP), "lb1 answers until lb2 advertises");
         clock.advanceMillis(100);
         assertEquals(Set.of("lb2"), holdersOf(VIP));
+        assertTrue(stopped.isDone());
         assertEquals(Set.of("lb2"), holdersOf(VIP2));
     }
 

@@ -10,4 +10,8 @@ public interface AddressOwner {
 
     /** Removes the addresses; idempotent. */
     void release();
+
+    /** Stops announcing the addresses but keeps them (a graceful handover); release follows. */
+    default void stopAnnouncing() {
+    }
 }

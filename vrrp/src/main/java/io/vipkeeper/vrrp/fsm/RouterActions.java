@@ -15,4 +15,8 @@ public interface RouterActions {
 
     /** Removes the virtual addresses; idempotent (also clears leftovers of a crashed run). */
     void releaseAddresses();
+
+    /** Stops gratuitous ARP / NA for the addresses but keeps them (a graceful handover). */
+    default void stopAnnouncing() {
+    }
 }

@@ -59,4 +59,9 @@ public final class TransportActions implements RouterActions {
     public void releaseAddresses() {
         owner.release();
     }
+
+    @Override
+    public void stopAnnouncing() {
+        owner.stopAnnouncing();
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,9 @@ public final class VirtualRouter {
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
     private volatile boolean wantsMaster;
     private MasterGate gate = r -> true;
+    /** Completes when a stopped master released its addresses (see {@link #stop()}). */
+    private CompletableFuture<Void> handover;
+    private VrrpScheduler.Timer handoverTimer;
     /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...). */
     private final Map<String, String> faults = new TreeMap<>();
 
@@ -93,6 +97,7 @@ public final class VirtualRouter {
         if (state != RouterState.INITIALIZE) {
             return;
         }
+        finishHandover();
         preemptAllowedAtNanos = scheduler.nanoTime() + config.preemptDelay().toNanos();
         if (!faults.isEmpty()) {
             changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
@@ -101,11 +106,38 @@ public final class VirtualRouter {
         }
     }
 
-    /** Shutdown event: a master sends priority 0 and releases the addresses; then Initialize. */
-    public void stop() {
-        if (state != RouterState.INITIALIZE) {
-            changeState(RouterState.INITIALIZE, TransitionReason.SHUTDOWN, "");
+    /**
+     * Shutdown event: a master sends priority 0 and goes to Initialize; it releases the addresses
+     * once a new master advertises (or after the longest Master_Down_Interval). The result
+     * completes when the addresses are released.
+     */
+    public CompletableFuture<Void> stop() {
+        if (state == RouterState.INITIALIZE) {
+            return handover != null ? handover : CompletableFuture.completedFuture(null);
         }
+        boolean wasMaster = state == RouterState.MASTER;
+        changeState(RouterState.INITIALIZE, TransitionReason.SHUTDOWN, "");
+        if (!wasMaster) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // Graceful handover: keep answering for the VIPs (without announcing them) until a new
+        // master advertises, so clients see no gap beyond their ARP update; give up after the
+        // longest Master_Down_Interval a backup can have.
+        handover = new CompletableFuture<>();
+        handoverTimer = scheduler.schedule(this::finishHandover,
+                4 * RouterTimers.centisToNanos(masterAdverIntervalCentis) + 50_000_000L);
+        return handover;
+    }
+
+    private void finishHandover() {
+        if (handover == null) {
+            return;
+        }
+        handoverTimer.cancel();
+        actions.releaseAddresses();
+        CompletableFuture<Void> done = handover;
+        handover = null;
+        done.complete(null);
     }
 
     /**
@@ -204,6 +236,11 @@ public final class VirtualRouter {
             return;
         }
         counters.received();
+        if (handover != null && ad.priority() != VrrpPriority.STOP) {
+            log.info("{}: {} took over, releasing the addresses", config.name(), packet.source().getHostAddress());
+            finishHandover();
+            return;
+        }
         switch (state) {
             case BACKUP -> backupReceive(packet, ad);
             case MASTER -> masterReceive(packet, ad);
@@ -282,7 +319,11 @@ public final class VirtualRouter {
             }
             default -> {
                 masterAddress = null;
-                actions.releaseAddresses();
+                if (reason == TransitionReason.SHUTDOWN && from == RouterState.MASTER) {
+                    actions.stopAnnouncing();
+                } else {
+                    actions.releaseAddresses();
+                }
             }
         }
         Transition t = new Transition(config.name(), from, to, reason, detail, effectivePriority,

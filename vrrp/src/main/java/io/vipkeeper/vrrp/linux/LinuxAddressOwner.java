@@ -89,6 +89,12 @@ public final class LinuxAddressOwner implements AddressOwner {
     }
 
     @Override
+    public void stopAnnouncing() {
+        generation++;
+        schedule.stop();
+    }
+
+    @Override
     public void release() {
         generation++;
         schedule.stop();

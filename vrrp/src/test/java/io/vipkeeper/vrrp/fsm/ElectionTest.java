@@ -70,11 +70,13 @@ class ElectionTest {
         b.router.start();
         seg.clock.advanceMillis(5_000);
         long stoppedAt = seg.clock.nanoTime();
-        a.router.stop();
+        var released = a.router.stop();
         assertEquals(RouterState.INITIALIZE, a.state());
-        assertTrue(!a.holdsVip);
+        assertTrue(a.holdsVip, "a stopping master keeps answering until a new master advertises");
         seg.clock.advanceMillis(1_000);
         assertEquals(RouterState.MASTER, b.state());
+        assertTrue(released.isDone());
+        assertTrue(!a.holdsVip, "released once b advertised");
         Transition t = b.router.lastTransition().orElseThrow();
         assertEquals(TransitionReason.MASTER_STOPPED, t.reason());
         // Skew_Time for priority 100 at 100 cs: 156/256 s = 609.375 ms (+0.1 ms latency).
@@ -132,5 +134,17 @@ class ElectionTest {
         assertEquals(TransitionReason.ADDRESS_OWNER, owner.router.lastTransition().orElseThrow().reason());
         seg.clock.advanceMillis(10);
         assertEquals(List.of("owner"), seg.masters());
+    }
+
+    @Test
+    void aStoppingMasterAloneReleasesAfterTheLongestMasterDownInterval() {
+        var a = seg.add("a", 1, 200);
+        a.router.start();
+        seg.clock.advanceMillis(5_000);
+        var released = a.router.stop();
+        seg.clock.advanceMillis(4_000);
+        assertTrue(a.holdsVip && !released.isDone());
+        seg.clock.advanceMillis(100);
+        assertTrue(!a.holdsVip && released.isDone());
     }
 }

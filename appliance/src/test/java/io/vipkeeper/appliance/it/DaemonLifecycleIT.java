@@ -5,33 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `vipkeeper run` as a process: refuses a bad file, survives a bad reload, applies a good one, stops
  * on SIGTERM. The daemon runs in a lab namespace: it opens VRRP sockets on eth0, which must never be
  * the host's.
  */
-class DaemonLifecycleIT {
+class DaemonLifecycleIT extends InLab {
     private static final String GOOD = "vipkeeper {\n  api.listen = \"\"\n  vrrp.instances.web {\n    interface = eth0\n"
             + "    virtual-router-id = 51\n    priority = PRIO\n    virtual-ips = [\"198.18.1.100/24\"]\n  }\n}\n";
 
-    @TempDir
-    Path dir;
-    private Lab lab;
-
-    @BeforeEach
-    void lab() throws Exception {
-        lab = Lab.create();
-        lab.node("lb1", 1);
-    }
-
-    @AfterEach
-    void close() {
-        lab.close();
+    @Override
+    protected void nodes(Lab newLab) throws Exception {
+        newLab.node("lb1", 1);
     }
 
     @Test

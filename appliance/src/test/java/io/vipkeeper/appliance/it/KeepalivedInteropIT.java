@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,13 +15,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * vipkeeper and Debian's keepalived on one VRID, each way round: the VIP ends on the right node
  * after election, a master link fault, the link's return (preemption) and a graceful stop.
  */
-class KeepalivedInteropIT {
+class KeepalivedInteropIT extends InLab {
     private static final String VIP = "198.18.1.100";
     private static final String VK = "lb1";
     private static final String KA = "lb2";
-    @TempDir
-    Path dir;
-    private Lab lab;
+
+    @Override
+    protected void nodes(Lab newLab) throws Exception {
+        newLab.node(VK, 1);
+        newLab.node(KA, 2);
+    }
 
     /**
      * A protocol setup both sides speak.
@@ -64,18 +64,6 @@ class KeepalivedInteropIT {
             args.add(Arguments.of(m, false));
         }
         return args;
-    }
-
-    @BeforeEach
-    void lab() throws Exception {
-        lab = Lab.create();
-        lab.node(VK, 1);
-        lab.node(KA, 2);
-    }
-
-    @AfterEach
-    void close() {
-        lab.close();
     }
 
     private boolean has(String node) {

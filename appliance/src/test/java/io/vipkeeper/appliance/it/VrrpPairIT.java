@@ -6,29 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Two `vipkeeper run` processes in network namespaces on one bridge: the VIP goes where it should. */
-class VrrpPairIT {
+class VrrpPairIT extends InLab {
     private static final String VIP = "198.18.1.100";
-    @TempDir
-    Path dir;
-    private Lab lab;
 
-    @BeforeEach
-    void lab() throws Exception {
-        lab = Lab.create();
-        lab.node("lb1", 1);
-        lab.node("lb2", 2);
-        lab.node("client", 9);
-    }
-
-    @AfterEach
-    void close() {
-        lab.close();
+    @Override
+    protected void nodes(Lab newLab) throws Exception {
+        newLab.node("lb1", 1);
+        newLab.node("lb2", 2);
+        newLab.node("client", 9);
     }
 
     private Path config(String name, int priority, String extra) throws Exception {

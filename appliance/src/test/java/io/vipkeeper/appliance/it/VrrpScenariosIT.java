@@ -6,31 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Two vipkeeper nodes in network namespaces: the behaviours an operator configures. */
-class VrrpScenariosIT {
+class VrrpScenariosIT extends InLab {
     private static final String VIP = "198.18.1.100";
-    @TempDir
-    Path dir;
-    private Lab lab;
-
-    @BeforeEach
-    void lab() throws Exception {
-        lab = Lab.create();
-        lab.node("lb1", 1);
-        lab.node("lb2", 2);
-    }
-
-    @AfterEach
-    void close() {
-        lab.close();
-    }
 
     /** Starts vipkeeper on {@code node} with this vrrp section body. */
+
+    @Override
+    protected void nodes(Lab newLab) throws Exception {
+        newLab.node("lb1", 1);
+        newLab.node("lb2", 2);
+    }
+
     private JarProcess start(String node, String vrrpBody) throws Exception {
         Path f = dir.resolve(node + "-" + System.nanoTime() + ".conf");
         Files.writeString(f, "vipkeeper {\n  api.listen = \"\"\n  vrrp {\n" + vrrpBody + "\n  }\n}\n");

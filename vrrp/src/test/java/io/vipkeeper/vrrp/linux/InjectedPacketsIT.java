@@ -2,9 +2,6 @@ package io.vipkeeper.vrrp.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.vipkeeper.vrrp.codec.DropReason;
 import io.vipkeeper.vrrp.codec.VrrpEncoder;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
@@ -25,8 +22,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,31 +29,14 @@ import org.junit.jupiter.api.Test;
  * namespace: each is dropped and counted under its reason, and the master stays master; a valid
  * higher-priority advert through the same path is obeyed (the injection path works).
  */
-class InjectedPacketsIT {
+class InjectedPacketsIT extends TwoNamespaces {
     private static final Inet4Address MASTER = (Inet4Address) LinuxLayerIT.ip("198.18.201.1");
     private static final Inet4Address ATTACKER = (Inet4Address) LinuxLayerIT.ip("198.18.201.2");
     private static final List<InetAddress> VIPS = List.of(LinuxLayerIT.ip("198.18.201.100"));
     private static final byte[] PASS = {'p', 'w', 0, 0, 0, 0, 0, 0};
-    private NetNs netns;
-    private String nsM;
-    private String nsA;
-    private MultiThreadIoEventLoopGroup group;
-    private IoEventLoop loop;
-
-    @BeforeEach
-    void lab() throws Exception {
-        netns = new NetNs();
-        nsM = netns.create("m");
-        nsA = netns.create("x");
-        netns.veth(nsM, "vkm", "198.18.201.1/24", nsA, "vkx", "198.18.201.2/24");
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        loop = (IoEventLoop) group.next();
-    }
-
-    @AfterEach
-    void teardown() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        netns.close();
+    @Override
+    protected String subnet() {
+        return "198.18.201";
     }
 
     private static byte[] ip(byte[] vrrp, int ttl) {
@@ -76,7 +54,7 @@ class InjectedPacketsIT {
     void forgedPacketsAreCountedAndTheMasterStays() throws Exception {
         RouterConfig config = new RouterConfig("vi_1", VrrpVersion.V2, 51, 100, 100, true, Duration.ZERO, VIPS, MASTER,
                 false, V2AuthType.SIMPLE_TEXT, PASS);
-        LinuxVrrpTransport transport = NetNs.in(nsM, () -> LinuxVrrpTransport.open(loop, "vkm", MASTER, true));
+        LinuxVrrpTransport transport = NetNs.in(nsA, () -> LinuxVrrpTransport.open(loop, "vka", MASTER, true));
         AddressOwner none = new AddressOwner() {
             @Override
             public void claim() {
@@ -93,7 +71,7 @@ class InjectedPacketsIT {
             r.start();
             return r;
         }).get();
-        RawIpSocket attacker = NetNs.in(nsA, () -> RawIpSocket.open(false, 112, "vkx", null));
+        RawIpSocket attacker = NetNs.in(nsB, () -> RawIpSocket.open(false, 112, "vkb", null));
         try {
             await(() -> router.state() == RouterState.MASTER, "becomes master");
             byte[] good = v2(200, PASS, 1);

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.NetUtil;
 import io.vipkeeper.vrrp.codec.DecodeResult;
 import io.vipkeeper.vrrp.codec.VrrpDecoder;
@@ -29,38 +26,19 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Linux layer against the host kernel, between two namespaces joined by a veth pair. */
-class LinuxLayerIT {
+class LinuxLayerIT extends TwoNamespaces {
     private static final Inet4Address A = (Inet4Address) ip("198.18.200.1");
     private static final Inet4Address B = (Inet4Address) ip("198.18.200.2");
-    private NetNs netns;
-    private String nsA;
-    private String nsB;
-    private MultiThreadIoEventLoopGroup group;
-    private IoEventLoop loop;
-
     static InetAddress ip(String s) {
         return NetUtil.createInetAddressFromIpAddressString(s);
     }
 
-    @BeforeEach
-    void lab() throws Exception {
-        netns = new NetNs();
-        nsA = netns.create("a");
-        nsB = netns.create("b");
-        netns.veth(nsA, "vka", "198.18.200.1/24", nsB, "vkb", "198.18.200.2/24");
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        loop = (IoEventLoop) group.next();
-    }
-
-    @AfterEach
-    void teardown() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        netns.close();
+    @Override
+    protected String subnet() {
+        return "198.18.200";
     }
 
     private static byte[] v3Packet(InetAddress src, InetAddress dst, int ttl) {

@@ -49,6 +49,8 @@ public final class VirtualRouter {
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
     private volatile boolean wantsMaster;
     private MasterGate gate = r -> true;
+    private static final long DROP_WARNING_INTERVAL_NANOS = 1_000_000_000L;
+    private long lastDropWarning = Long.MIN_VALUE / 2;
     /** Completes when a stopped master released its addresses (see {@link #stop()}). */
     private CompletableFuture<Void> handover;
     private VrrpScheduler.Timer handoverTimer;
@@ -229,9 +231,13 @@ public final class VirtualRouter {
         Optional<DropReason> drop = AdvertFilter.check(config, packet, ad);
         if (drop.isPresent()) {
             counters.dropped(drop.get());
-            if (drop.get() == DropReason.INTERVAL || drop.get() == DropReason.AUTHENTICATION) {
-                log.warn("{}: dropped advert from {}: {} ({})", config.name(), packet.source().getHostAddress(),
-                        drop.get().label(), ad);
+            if ((drop.get() == DropReason.INTERVAL || drop.get() == DropReason.AUTHENTICATION)
+                    && scheduler.nanoTime() - lastDropWarning >= DROP_WARNING_INTERVAL_NANOS) {
+                // At most one line a second: a flood of bad adverts must not flood the log.
+                lastDropWarning = scheduler.nanoTime();
+                log.warn("{}: dropped advert from {}: {} ({}); {} dropped so far", config.name(),
+                        packet.source().getHostAddress(), drop.get().label(), ad,
+                        counters.droppedCount(drop.get()));
             }
             return;
         }

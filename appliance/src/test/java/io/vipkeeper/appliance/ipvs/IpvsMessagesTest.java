@@ -1,0 +1,45 @@
+package io.vipkeeper.appliance.ipvs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.util.NetUtil;
+import io.vipkeeper.appliance.ipvs.genl.IpvsMessages;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** IPVS requests against the byte vectors of the linux-primitives reference (§1.6). */
+class IpvsMessagesTest {
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+    private static final ServiceKey WEB = ServiceKey.of(IpvsProtocol.TCP,
+            NetUtil.createInetAddressFromIpAddressString("10.99.0.100"), 80);
+
+    @Test
+    void newServiceMatchesTheReferenceVector() {
+        byte[] expected = HEX.parseHex("68 00 00 00 24 00 05 00 01 00 00 00 00 00 00 00"
+                + " 01 01 00 00 54 00 01 80"
+                + " 06 00 01 00 02 00 00 00"
+                + " 06 00 02 00 06 00 00 00"
+                + " 14 00 03 00 0a 63 00 64 00 00 00 00 00 00 00 00 00 00 00 00"
+                + " 06 00 04 00 00 50 00 00"
+                + " 07 00 06 00 72 72 00 00"
+                + " 0c 00 07 00 00 00 00 00 ff ff ff ff"
+                + " 08 00 08 00 00 00 00 00"
+                + " 08 00 09 00 ff ff ff ff");
+        assertArrayEquals(expected, IpvsMessages.newService(0x24, new ServiceSpec(WEB, "rr", 0, 0, 0xffffffffL), 1));
+    }
+
+    @Test
+    void newDestHasTheServiceIdentityThenTheDestNest() {
+        DestSpec d = new DestSpec(new DestKey(NetUtil.createInetAddressFromIpAddressString("10.99.0.2"), 8080),
+                Forwarding.DR, 3, 0, 0);
+        byte[] m = IpvsMessages.newDest(0x24, WEB, d, 2);
+        assertEquals(140, m.length);
+        assertArrayEquals(HEX.parseHex("30 00 01 80"), Arrays.copyOfRange(m, 20, 24), "service nest, 48 bytes");
+        assertArrayEquals(HEX.parseHex("48 00 02 80"), Arrays.copyOfRange(m, 68, 72), "dest nest, 72 bytes");
+        assertArrayEquals(HEX.parseHex("06 00 02 00 1f 90 00 00"), Arrays.copyOfRange(m, 100, 108), "port 8080 BE");
+        assertArrayEquals(HEX.parseHex("08 00 03 00 03 00 00 00"), Arrays.copyOfRange(m, 108, 116), "DR = 3");
+        assertEquals(20 + 48 + 4 + 20 + 8, IpvsMessages.delDest(0x24, WEB, d.key(), 3).length, "DEL_DEST: address and port only");
+    }
+}

@@ -1,0 +1,86 @@
+package io.vipkeeper.appliance.ipvs.genl;
+
+import static io.vipkeeper.appliance.ipvs.genl.Ipvs.*;
+
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.ipvs.IpvsStats;
+import io.vipkeeper.appliance.ipvs.KernelDest;
+import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.vrrp.linux.netlink.GenericNetlink;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkAttributes;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkFormatException;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Decodes IPVS dump replies (cmd NEW_SERVICE / NEW_DEST) into the table model. Unknown attributes
+ * are ignored (the kernel adds some over time); missing or short required ones raise
+ * {@link NetlinkFormatException} so a strange reply is reported, never half-read.
+ */
+public final class IpvsReplies {
+    private IpvsReplies() {
+    }
+
+    /** A service from one GET_SERVICE reply; also returns its stats through {@link #stats}. */
+    public static ServiceSpec service(NetlinkMessage m) {
+        NetlinkAttributes s = m.attributes(GenericNetlink.GENL_HDRLEN).nested(CMD_ATTR_SERVICE);
+        boolean v6 = s.u16(SVC_ATTR_AF) == 10;
+        ServiceKey key;
+        if (s.has(SVC_ATTR_FWMARK) && s.u32(SVC_ATTR_FWMARK) != 0) {
+            key = ServiceKey.ofFwmark(s.u32(SVC_ATTR_FWMARK), v6);
+        } else {
+            key = new ServiceKey(v6, s.u16(SVC_ATTR_PROTOCOL), s.address(SVC_ATTR_ADDR, v6 ? 16 : 4), s.be16(SVC_ATTR_PORT),
+                    0);
+        }
+        byte[] flags = s.bytes(SVC_ATTR_FLAGS).orElseThrow(() -> new NetlinkFormatException("service without flags"));
+        if (flags.length < 4) {
+            throw new NetlinkFormatException("service flags of " + flags.length + " bytes");
+        }
+        int f = ByteBuffer.wrap(flags).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        return new ServiceSpec(key, s.string(SVC_ATTR_SCHED_NAME), f, (int) s.u32(SVC_ATTR_TIMEOUT),
+                s.be32(SVC_ATTR_NETMASK));
+    }
+
+    /** The traffic counters of a service reply (STATS64 if present, else STATS). */
+    public static IpvsStats serviceStats(NetlinkMessage m) {
+        return stats(m.attributes(GenericNetlink.GENL_HDRLEN).nested(CMD_ATTR_SERVICE), SVC_ATTR_STATS64,
+                SVC_ATTR_STATS);
+    }
+
+    /** A destination from one GET_DEST reply. */
+    public static KernelDest dest(NetlinkMessage m, boolean serviceIpv6) {
+        NetlinkAttributes d = m.attributes(GenericNetlink.GENL_HDRLEN).nested(CMD_ATTR_DEST);
+        boolean v6 = d.has(DEST_ATTR_ADDR_FAMILY) ? d.u16(DEST_ATTR_ADDR_FAMILY) == 10 : serviceIpv6;
+        DestKey key = new DestKey(d.address(DEST_ATTR_ADDR, v6 ? 16 : 4), d.be16(DEST_ATTR_PORT));
+        int fwd = (int) (d.u32(DEST_ATTR_FWD_METHOD) & 0x7);
+        Forwarding forwarding = switch (fwd) {
+            case 0 -> Forwarding.NAT;
+            case 2 -> Forwarding.TUN;
+            case 3 -> Forwarding.DR;
+            default -> throw new NetlinkFormatException("forwarding method " + fwd + " is not NAT, TUN or DR");
+        };
+        DestSpec spec = new DestSpec(key, forwarding, (int) d.u32(DEST_ATTR_WEIGHT), (int) d.u32(DEST_ATTR_U_THRESH),
+                (int) d.u32(DEST_ATTR_L_THRESH));
+        return new KernelDest(spec, d.u32(DEST_ATTR_ACTIVE_CONNS), d.u32(DEST_ATTR_INACT_CONNS),
+                d.has(DEST_ATTR_PERSIST_CONNS) ? d.u32(DEST_ATTR_PERSIST_CONNS) : 0,
+                stats(d, DEST_ATTR_STATS64, DEST_ATTR_STATS));
+    }
+
+    private static IpvsStats stats(NetlinkAttributes parent, int stats64, int stats32) {
+        if (parent.has(stats64)) {
+            NetlinkAttributes s = parent.nested(stats64);
+            return new IpvsStats(s.u64(STATS_ATTR_CONNS), s.u64(STATS_ATTR_INPKTS), s.u64(STATS_ATTR_OUTPKTS),
+                    s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES));
+        }
+        if (parent.has(stats32)) {
+            NetlinkAttributes s = parent.nested(stats32);
+            return new IpvsStats(s.u32(STATS_ATTR_CONNS), s.u32(STATS_ATTR_INPKTS), s.u32(STATS_ATTR_OUTPKTS),
+                    s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES));
+        }
+        return IpvsStats.ZERO;
+    }
+}

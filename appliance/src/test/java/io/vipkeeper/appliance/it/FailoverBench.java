@@ -46,12 +46,14 @@ public final class FailoverBench {
         int trials = 3;
         Duration soak = Duration.ofMinutes(10);
         String only = "";
+        String load = "1:200";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--trials" -> trials = Integer.parseInt(args[++i]);
                 case "--soak" -> soak = parseDuration(args[++i]);
                 case "--only" -> only = args[++i];
-                default -> throw new IllegalArgumentException("usage: [--trials N] [--soak 10m|0] [--only '10 ms']");
+                case "--load" -> load = args[++i];
+                default -> throw new IllegalArgumentException("usage: [--trials N] [--soak 10m|0] [--only '10 ms'] [--load THREADS:MB_PER_S]");
             }
         }
         Path dir = Files.createTempDirectory("vipkeeper-bench");
@@ -85,7 +87,7 @@ public final class FailoverBench {
         System.out.println("|-----------|------------|-----------|-----------|-----------|-----------|---------|--------|");
         rows.forEach(System.out::println);
         if (!soak.isZero()) {
-            Soak.run(dir, soak, agentJar(dir));
+            Soak.run(dir, soak, agentJar(dir), load);
         }
     }
 

@@ -51,6 +51,10 @@ final class JarProcess implements AutoCloseable {
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
+        String nice = System.getProperty("vipkeeper.nice", "");
+        if (!nice.isEmpty()) {
+            cmd.addAll(List.of("nice", "-n", nice));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions());
         cmd.addAll(extraJvm);

@@ -16,7 +16,7 @@ final class Soak {
     private Soak() {
     }
 
-    static void run(Path dir, Duration length, Path agent) throws Exception {
+    static void run(Path dir, Duration length, Path agent, String load) throws Exception {
         FailoverBench.Interval iv = new FailoverBench.Interval("v3 10 ms", 3, "0.01", "10ms", 36.1, 6.1);
         List<Process> burners = new ArrayList<>();
         try (Lab vkLab = Lab.create(); Lab kaLab = Lab.create()) {
@@ -24,7 +24,7 @@ final class Soak {
                 l.node("lb1", 1);
                 l.node("lb2", 2);
             }
-            Pair vk = new Pair(vkLab, dir, true, iv, List.of("-javaagent:" + agent + "=1"));
+            Pair vk = new Pair(vkLab, dir, true, iv, List.of("-javaagent:" + agent + "=" + load));
             Pair ka = new Pair(kaLab, dir, false, iv, List.of());
             for (int i = 0; i < 2; i++) {
                 burners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
@@ -43,8 +43,8 @@ final class Soak {
             long vkSpurious = vk.transitions() - vkBefore;
             long kaSpurious = ka.transitions() - kaBefore;
             System.out.println();
-            System.out.printf(Locale.ROOT, "Soak: %d s at 10 ms adverts, 2 CPU burners, an allocating thread in each"
-                    + " vipkeeper JVM%n", length.toSeconds());
+            System.out.printf(Locale.ROOT, "Soak: %d s at 10 ms adverts, 2 CPU burners, allocating load in each"
+                    + " vipkeeper JVM (threads:MB/s = %s; no rate = unthrottled)%n", length.toSeconds(), load);
             System.out.println("| product    | spurious transitions | peak RSS per node |");
             System.out.println("|------------|----------------------|-------------------|");
             System.out.printf(Locale.ROOT, "| vipkeeper  | %20d | %14.1f MB |%n", vkSpurious, maxRss / 1024.0);

@@ -31,4 +31,6 @@ public interface LibC {
     int setns(int fd, int nstype);
 
     int open(String path, int flags);
+
+    int mallopt(int param, int value);
 }

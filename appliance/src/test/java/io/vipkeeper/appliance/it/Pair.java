@@ -63,11 +63,16 @@ final class Pair {
         Thread.sleep(500);
     }
 
-    /** Pulls lb1's cable while the client probes; returns the longest reply gap in ms. */
+    /**
+     * Pulls lb1's cable right after one of its adverts (so every trial and both products are cut
+     * at the same phase of the advert cycle) while the client probes; returns the longest reply
+     * gap in ms.
+     */
     double cableCutOutage() throws Exception {
         double outage;
         try (VipProbe probe = new VipProbe(lab.ns("client"), FailoverBench.vip())) {
             Lab.await(5, "the probe gets replies", () -> probe.replies() > 50);
+            awaitAdvertFromLb1();
             lab.cable("lb1", false);
             Lab.await(iv.masterDownMs() / 1000 * 3 + 5, "lb2 takes over", () -> has("lb2"));
             int before = probe.replies();
@@ -78,6 +83,20 @@ final class Pair {
         lab.cable("lb1", true);
         awaitSteady();
         return outage;
+    }
+
+    /** Returns as soon as the client sees an advert from lb1 (tcpdump in the client namespace). */
+    private void awaitAdvertFromLb1() throws Exception {
+        Process dump = new ProcessBuilder("ip", "netns", "exec", lab.ns("client"), "tcpdump", "-l", "-n", "-i", "eth0",
+                "-c", "1", "src host 198.18.1.1 and ip proto 112").redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(dump.getInputStream()))) {
+            if (in.readLine() == null) {
+                throw new IllegalStateException("tcpdump saw no advert from lb1");
+            }
+        } finally {
+            dump.destroy();
+        }
     }
 
     /** SIGTERM to lb1 while the client probes; returns the longest reply gap in ms. */

@@ -69,7 +69,7 @@ public final class LinuxAddressOwner implements AddressOwner {
 
     @Override
     public void claim() {
-        long claimed = ++generation;
+        ++generation;
         kernel.execute(() -> {
             for (Vip v : vips) {
                 try {
@@ -79,13 +79,10 @@ public final class LinuxAddressOwner implements AddressOwner {
                             e.getMessage());
                 }
             }
-            // Announce once the addresses exist, unless released meanwhile.
-            scheduler.execute(() -> {
-                if (generation == claimed) {
-                    schedule.start();
-                }
-            });
         });
+        // Announce at once, as keepalived does: the add above takes well under a millisecond, and
+        // waiting for it cost the client ARP update a thread hop each way.
+        schedule.start();
     }
 
     @Override

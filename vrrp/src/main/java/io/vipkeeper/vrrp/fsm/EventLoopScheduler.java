@@ -18,10 +18,53 @@ public final class EventLoopScheduler implements VrrpScheduler {
         return System.nanoTime();
     }
 
+    /** Long timers fire this much early at most and finish with a short, precise one. */
+    private static final long COARSE_LIMIT_NANOS = 50_000_000L;
+
     @Override
     public Timer schedule(Runnable task, long delayNanos) {
-        ScheduledFuture<?> future = loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        return () -> future.cancel(false);
+        // Netty's epoll timers were seen to fire about 0.1% late (3.8 ms on a 3.6 s
+        // Master_Down_Interval); a long delay is split so the final stretch is short.
+        PreciseTimer t = new PreciseTimer(task, System.nanoTime() + delayNanos);
+        t.arm();
+        return t;
+    }
+
+    private final class PreciseTimer implements Timer {
+        private final Runnable task;
+        private final long deadline;
+        private volatile ScheduledFuture<?> future;
+        private volatile boolean cancelled;
+
+        PreciseTimer(Runnable task, long deadline) {
+            this.task = task;
+            this.deadline = deadline;
+        }
+
+        void arm() {
+            long remaining = deadline - System.nanoTime();
+            if (remaining > COARSE_LIMIT_NANOS) {
+                long early = Math.min(remaining / 100 + 2_000_000L, COARSE_LIMIT_NANOS / 2);
+                future = loop.schedule(this::arm, remaining - early, TimeUnit.NANOSECONDS);
+            } else {
+                future = loop.schedule(this::fire, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void fire() {
+            if (!cancelled) {
+                task.run();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
     }
 
     @Override

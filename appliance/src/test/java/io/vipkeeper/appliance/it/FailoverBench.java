@@ -36,6 +36,7 @@ public final class FailoverBench {
 
     private static final List<Interval> INTERVALS = List.of(
             new Interval("v2 1 s", 2, "1", "1s", 3609.4, 609.4),
+            new Interval("v3 1 s", 3, "1", "1s", 3609.4, 609.4),
             new Interval("v3 100 ms", 3, "0.1", "100ms", 360.9, 60.9),
             new Interval("v3 10 ms", 3, "0.01", "10ms", 36.1, 6.1));
 

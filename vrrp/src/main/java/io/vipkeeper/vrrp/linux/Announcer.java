@@ -23,8 +23,9 @@ public final class Announcer implements AutoCloseable {
 
     /** Opens a packet socket for {@code ifindex} whose hardware address is {@code mac}. */
     public static Announcer open(int ifindex, byte[] mac) {
-        int proto = Short.toUnsignedInt(Short.reverseBytes((short) ETH_P_ARP));
-        int fd = (int) Native.check(Native.LIBC.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, proto),
+        // Protocol 0: a send-only packet socket. With ETH_P_ARP the kernel would copy every ARP
+        // frame of the host into this never-read socket until its buffer filled.
+        int fd = (int) Native.check(Native.LIBC.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0),
                 "socket(AF_PACKET)");
         return new Announcer(fd, ifindex, mac);
     }

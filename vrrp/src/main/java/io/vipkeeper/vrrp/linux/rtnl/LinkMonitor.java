@@ -58,14 +58,25 @@ public final class LinkMonitor implements AutoCloseable {
                 if (stopped) {
                     return;
                 }
-                if (!NetlinkSocket.isTimeout(e)) {
-                    // ENOBUFS: events were lost; listeners re-query on their next change.
+                if (e.is(io.vipkeeper.vrrp.linux.Errno.ENOBUFS)) {
+                    // Events were lost: report every link's current state so none stays stale.
+                    LOG.warn("link monitor: events lost ({}), re-reading all links", e.getMessage());
+                    resync(listener);
+                } else if (!NetlinkSocket.isTimeout(e)) {
                     LOG.warn("link monitor: {}", e.getMessage());
                 }
             } catch (RuntimeException e) {
                 malformed.incrementAndGet();
                 LOG.warn("link monitor: skipped a malformed event: {}", e.toString());
             }
+        }
+    }
+
+    private void resync(Consumer<LinkInfo> listener) {
+        try (NetlinkSocket dump = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 2000)) {
+            new Links(dump).all().forEach(listener);
+        } catch (RuntimeException e) {
+            LOG.warn("link monitor: re-reading links failed: {}", e.toString());
         }
     }
 

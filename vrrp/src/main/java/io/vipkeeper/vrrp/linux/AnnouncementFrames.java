@@ -2,6 +2,7 @@ package io.vipkeeper.vrrp.linux;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.vipkeeper.vrrp.protocol.InternetChecksum;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -40,32 +41,13 @@ public final class AnnouncementFrames {
         icmp.writeBytes(vip.getAddress());
         icmp.writeByte(2).writeByte(1).writeBytes(mac);
         InetAddress dst = address(ALL_NODES);
-        icmp.setShort(2, checksum(icmp, vip, dst));
+        icmp.setShort(2, InternetChecksum.withPseudoHeader(icmp, 0, icmp.readableBytes(), vip, dst, ICMPV6));
         ByteBuf b = Unpooled.buffer(86);
         b.writeBytes(ALL_NODES_MAC).writeBytes(mac).writeShort(LinuxConstants.ETH_P_IPV6);
         b.writeInt(0x60000000).writeShort(32).writeByte(ICMPV6).writeByte(255);
         b.writeBytes(vip.getAddress()).writeBytes(ALL_NODES);
         b.writeBytes(icmp);
         return b.array();
-    }
-
-    private static int checksum(ByteBuf icmp, InetAddress src, InetAddress dst) {
-        // RFC 1071 over the IPv6 pseudo-header (next header 58) and the ICMPv6 message.
-        long sum = 0;
-        byte[] s = src.getAddress();
-        byte[] d = dst.getAddress();
-        for (int i = 0; i < 16; i += 2) {
-            sum += ((s[i] & 0xff) << 8) | (s[i + 1] & 0xff);
-            sum += ((d[i] & 0xff) << 8) | (d[i + 1] & 0xff);
-        }
-        sum += icmp.readableBytes() + ICMPV6;
-        for (int i = 0; i < icmp.readableBytes(); i += 2) {
-            sum += icmp.getUnsignedShort(i);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xffff);
     }
 
     private static InetAddress address(byte[] raw) {

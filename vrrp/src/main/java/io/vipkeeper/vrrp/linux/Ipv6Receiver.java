@@ -68,7 +68,4 @@ final class Ipv6Receiver {
         }
     }
 
-    void free() {
-        // Direct jnr memory is released by the garbage collector with its Pointer objects.
-    }
 }

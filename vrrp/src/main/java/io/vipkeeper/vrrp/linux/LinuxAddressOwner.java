@@ -35,9 +35,6 @@ public final class LinuxAddressOwner implements AddressOwner {
     private final InterfaceAddresses addresses;
     private final Executor kernel;
     private final AnnouncementSchedule schedule;
-    private final VrrpScheduler scheduler;
-    /** Bumped by every claim and release (VRRP loop only), so a stale announcement start is dropped. */
-    private long generation;
 
     /**
      * @param addresses rtnetlink access, used only on {@code kernel}
@@ -52,7 +49,6 @@ public final class LinuxAddressOwner implements AddressOwner {
         this.label = ifname.length() <= 12 ? ifname + ":vk" : "";
         this.addresses = addresses;
         this.kernel = kernel;
-        this.scheduler = scheduler;
         this.schedule = new AnnouncementSchedule(scheduler, () -> announceAll(announcer, router), repeat, delay,
                 refresh);
     }
@@ -69,7 +65,6 @@ public final class LinuxAddressOwner implements AddressOwner {
 
     @Override
     public void claim() {
-        ++generation;
         kernel.execute(() -> {
             for (Vip v : vips) {
                 try {
@@ -87,13 +82,11 @@ public final class LinuxAddressOwner implements AddressOwner {
 
     @Override
     public void stopAnnouncing() {
-        generation++;
         schedule.stop();
     }
 
     @Override
     public void release() {
-        generation++;
         schedule.stop();
         kernel.execute(() -> {
             for (Vip v : vips) {

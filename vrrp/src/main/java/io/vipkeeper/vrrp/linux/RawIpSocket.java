@@ -200,9 +200,6 @@ public final class RawIpSocket implements AutoCloseable {
             r.cancel();
         }
         Native.LIBC.close(fd);
-        if (ipv6Receiver != null) {
-            ipv6Receiver.free();
-        }
     }
 
     private final class Handle implements EpollIoHandle {

@@ -27,11 +27,20 @@ public final class InternetChecksum {
 
     /** The checksum a VRRPv3 message of {@code length} bytes carries between these addresses. */
     public static int v3(ByteBuf buf, int index, int length, InetAddress source, InetAddress destination) {
+        return withPseudoHeader(buf, index, length, source, destination, IPPROTO_VRRP);
+    }
+
+    /**
+     * The checksum of {@code length} bytes of upper-layer {@code protocol} (112 VRRP, 58 ICMPv6)
+     * covered by the IPv4 or IPv6 pseudo-header of these addresses.
+     */
+    public static int withPseudoHeader(ByteBuf buf, int index, int length, InetAddress source,
+            InetAddress destination, int protocol) {
         long sum = sum(source.getAddress()) + sum(destination.getAddress());
         if (source instanceof Inet4Address && destination instanceof Inet4Address) {
-            sum += IPPROTO_VRRP + length;
+            sum += protocol + length;
         } else if (source instanceof Inet6Address && destination instanceof Inet6Address) {
-            sum += ((length >>> 16) & 0xffff) + (length & 0xffff) + IPPROTO_VRRP;
+            sum += ((length >>> 16) & 0xffff) + (length & 0xffff) + protocol;
         } else {
             throw new IllegalArgumentException("source and destination of different families");
         }

@@ -1,6 +1,9 @@
 package io.vipkeeper.appliance.ipvs;
 
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,14 +25,14 @@ public final class IpvsListing {
             sb.append("Prot LocalAddress:Port Scheduler Flags\n");
             sb.append("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
         }
-        for (KernelService s : services) {
+        for (KernelService s : sorted(services)) {
             if (stats) {
                 sb.append(statsLine(s.spec().key().toString(), s.stats()));
             } else {
                 sb.append(s.spec().key()).append(' ').append(s.spec().scheduler()).append(flags(s.spec()))
                         .append('\n');
             }
-            for (KernelDest d : s.dests().values()) {
+            for (KernelDest d : s.dests().values().stream().sorted(DEST_ORDER).toList()) {
                 String remote = "  -> " + d.spec().key();
                 if (stats) {
                     sb.append(statsLine(remote, d.stats()));
@@ -41,6 +44,21 @@ public final class IpvsListing {
             }
         }
         return sb.toString();
+    }
+
+    /** ipvsadm's order: address services before fwmarks, then family, protocol, address, port. */
+    static final Comparator<ServiceKey> SERVICE_ORDER = Comparator.comparingLong(ServiceKey::fwmark)
+            .thenComparing(ServiceKey::ipv6).thenComparingInt(ServiceKey::protocol)
+            .thenComparing(k -> k.address() == null ? new byte[0] : k.address().getAddress(), Arrays::compareUnsigned)
+            .thenComparingInt(ServiceKey::port);
+
+    /** Real servers by address, then port. */
+    static final Comparator<KernelDest> DEST_ORDER = Comparator
+            .comparing((KernelDest d) -> d.spec().key().address().getAddress(), Arrays::compareUnsigned)
+            .thenComparingInt(d -> d.spec().key().port());
+
+    private static List<KernelService> sorted(Collection<KernelService> services) {
+        return services.stream().sorted(Comparator.comparing(s -> s.spec().key(), SERVICE_ORDER)).toList();
     }
 
     private static String statsLine(String label, IpvsStats st) {
@@ -62,8 +80,21 @@ public final class IpvsListing {
         return n / 1_000_000_000 + "G";
     }
 
+    /** In ipvsadm's order: scheduler flags (by bit), persistence, one-packet. */
     private static String flags(ServiceSpec s) {
         StringBuilder sb = new StringBuilder();
+        int sched = s.flags() & 0x38;
+        if (sched != 0) {
+            java.util.StringJoiner names = new java.util.StringJoiner(",", " (", ")");
+            for (int bit = 0x08; bit <= 0x20; bit <<= 1) {
+                for (SchedulerFlag f : SchedulerFlag.values()) {
+                    if (f.bit() == bit && (sched & bit) != 0 && f.scheduler().configName().equals(s.scheduler())) {
+                        names.add(f.configName());
+                    }
+                }
+            }
+            sb.append(names);
+        }
         if ((s.flags() & ServiceSpec.PERSISTENT) != 0) {
             sb.append(" persistent ").append(s.timeoutSeconds());
             boolean allOnes = s.key().ipv6() ? s.netmask() == 128 : s.netmask() == 0xffffffffL;
@@ -73,18 +104,6 @@ public final class IpvsListing {
         }
         if ((s.flags() & ServiceSpec.ONE_PACKET) != 0) {
             sb.append(" ops");
-        }
-        int sched = s.flags() & 0x38;
-        if (sched != 0) {
-            sb.append(" (");
-            boolean first = true;
-            for (SchedulerFlag f : SchedulerFlag.values()) {
-                if (f.scheduler().configName().equals(s.scheduler()) && (sched & f.bit()) != 0) {
-                    sb.append(first ? "" : ",").append(f.configName());
-                    first = false;
-                }
-            }
-            sb.append(')');
         }
         return sb.toString();
     }

@@ -50,6 +50,7 @@ public record ServiceKey(boolean ipv6, int protocol, InetAddress address, int po
             case 132 -> "SCTP";
             default -> "proto " + protocol;
         };
-        return proto + "  " + Addresses.format(new InetSocketAddress(address, port));
+        // ipvsadm pads the protocol to four characters: "TCP  ...", "SCTP ...".
+        return String.format(java.util.Locale.ROOT, "%-4s %s", proto, Addresses.format(new InetSocketAddress(address, port)));
     }
 }

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.pool;
 
+import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.ipvs.DestSpec;
 import io.vipkeeper.appliance.ipvs.KernelDest;

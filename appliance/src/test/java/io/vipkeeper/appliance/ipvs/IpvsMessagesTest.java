@@ -42,4 +42,14 @@ class IpvsMessagesTest {
         assertArrayEquals(HEX.parseHex("08 00 03 00 03 00 00 00"), Arrays.copyOfRange(m, 108, 116), "DR = 3");
         assertEquals(20 + 48 + 4 + 20 + 8, IpvsMessages.delDest(0x24, WEB, d.key(), 3).length, "DEL_DEST: address and port only");
     }
+
+    @Test
+    void ipv6PersistencePrefixGoesInHostOrderAsIpvsadmSendsIt() {
+        ServiceKey v6 = ServiceKey.of(IpvsProtocol.TCP, NetUtil.createInetAddressFromIpAddressString("2001:2::1"), 80);
+        byte[] m = IpvsMessages.newService(0x24, new ServiceSpec(v6, "rr", ServiceSpec.PERSISTENT, 60, 64), 1);
+        // The kernel reads this word with nla_get_be32 and uses it raw as the prefix length (1..128).
+        assertArrayEquals(HEX.parseHex("08 00 09 00 40 00 00 00"), Arrays.copyOfRange(m, m.length - 8, m.length));
+        byte[] v4 = IpvsMessages.newService(0x24, new ServiceSpec(WEB, "rr", ServiceSpec.PERSISTENT, 60, 0xffffff00L), 1);
+        assertArrayEquals(HEX.parseHex("08 00 09 00 ff ff ff 00"), Arrays.copyOfRange(v4, v4.length - 8, v4.length));
+    }
 }

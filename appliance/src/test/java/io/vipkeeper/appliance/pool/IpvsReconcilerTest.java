@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.pool;
 
+import io.vipkeeper.appliance.ipvs.IpvsOp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.util.NetUtil;

@@ -11,6 +11,8 @@ public final class LinuxConstants {
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SO_RCVBUF = 8;
+    /** SO_RCVBUF beyond net.core.rmem_max, with CAP_NET_ADMIN. */
+    public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_RCVTIMEO = 20;
     public static final int SO_BINDTODEVICE = 25;
     public static final int IPPROTO_IP = 0;

@@ -4,6 +4,9 @@ import static io.vipkeeper.appliance.ipvs.genl.Ipvs.*;
 
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.ipvs.IpvsOp;
+import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
+import io.vipkeeper.appliance.ipvs.SyncDaemonState;
 import io.vipkeeper.appliance.ipvs.ServiceKey;
 import io.vipkeeper.appliance.ipvs.ServiceSpec;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkMessageBuilder;
@@ -47,7 +50,13 @@ public final class IpvsMessages {
                     .putInt(0xffffffff).array();
             b.attrBytes(SVC_ATTR_FLAGS, f);
             b.attrU32(SVC_ATTR_TIMEOUT, spec.timeoutSeconds());
-            b.attrBe32(SVC_ATTR_NETMASK, spec.netmask());
+            // The kernel reads a be32 and, for IPv6, uses the raw word as a prefix length: so the
+            // IPv4 mask goes in network order, the IPv6 length in host order (as ipvsadm sends it).
+            if (spec.key().ipv6()) {
+                b.attrU32(SVC_ATTR_NETMASK, spec.netmask());
+            } else {
+                b.attrBe32(SVC_ATTR_NETMASK, spec.netmask());
+            }
         }
         return b.endNest();
     }
@@ -121,5 +130,58 @@ public final class IpvsMessages {
     /** IPVS_CMD_GET_INFO. */
     public static byte[] getInfo(int family, int seq) {
         return NetlinkMessageBuilder.genl(family, DOIT, CMD_GET_INFO, VERSION).build(seq);
+    }
+
+    /** IPVS_CMD_FLUSH: every service and destination of this network namespace. */
+    public static byte[] flush(int family, int seq) {
+        return NetlinkMessageBuilder.genl(family, DOIT, CMD_FLUSH, VERSION).build(seq);
+    }
+
+    /** IPVS_CMD_GET_CONFIG: the tcp, tcpfin and udp connection timeouts. */
+    public static byte[] getConfig(int family, int seq) {
+        return NetlinkMessageBuilder.genl(family, DOIT, CMD_GET_CONFIG, VERSION).build(seq);
+    }
+
+    /** IPVS_CMD_SET_CONFIG; a zero timeout leaves that one unchanged (as ipvsadm --set 0). */
+    public static byte[] setConfig(int family, IpvsTimeouts t, int seq) {
+        return NetlinkMessageBuilder.genl(family, DOIT, CMD_SET_CONFIG, VERSION)
+                .attrU32(CMD_ATTR_TIMEOUT_TCP, t.tcpSeconds()).attrU32(CMD_ATTR_TIMEOUT_TCP_FIN, t.tcpFinSeconds())
+                .attrU32(CMD_ATTR_TIMEOUT_UDP, t.udpSeconds()).build(seq);
+    }
+
+    /** IPVS_CMD_NEW_DAEMON: starts the connection sync daemon in {@code d}'s state. */
+    public static byte[] newDaemon(int family, SyncDaemonState d, int seq) {
+        return NetlinkMessageBuilder.genl(family, DOIT, CMD_NEW_DAEMON, VERSION).beginNest(CMD_ATTR_DAEMON)
+                .attrU32(DAEMON_ATTR_STATE, d.state()).attrString(DAEMON_ATTR_MCAST_IFN, d.interfaceName())
+                .attrU32(DAEMON_ATTR_SYNC_ID, d.syncId()).endNest().build(seq);
+    }
+
+    /** IPVS_CMD_DEL_DAEMON: stops the sync daemon of {@code state} (master or backup). */
+    public static byte[] delDaemon(int family, int state, int seq) {
+        return NetlinkMessageBuilder.genl(family, DOIT, CMD_DEL_DAEMON, VERSION).beginNest(CMD_ATTR_DAEMON)
+                .attrU32(DAEMON_ATTR_STATE, state).endNest().build(seq);
+    }
+
+    /** IPVS_CMD_GET_DAEMON dump: the running sync daemons. */
+    public static byte[] dumpDaemons(int family, int seq) {
+        return NetlinkMessageBuilder.genl(family, DUMP, CMD_GET_DAEMON, VERSION).build(seq);
+    }
+
+    /** The request that carries out {@code op}. */
+    public static byte[] encode(int family, IpvsOp op, int seq) {
+        if (op instanceof IpvsOp.NewService o) {
+            return newService(family, o.spec(), seq);
+        } else if (op instanceof IpvsOp.SetService o) {
+            return setService(family, o.spec(), seq);
+        } else if (op instanceof IpvsOp.DelService o) {
+            return delService(family, o.key(), seq);
+        } else if (op instanceof IpvsOp.NewDest o) {
+            return newDest(family, o.service(), o.dest(), seq);
+        } else if (op instanceof IpvsOp.SetDest o) {
+            return setDest(family, o.service(), o.dest(), seq);
+        } else if (op instanceof IpvsOp.DelDest o) {
+            return delDest(family, o.service(), o.dest(), seq);
+        }
+        throw new IllegalArgumentException("unknown IPVS operation " + op);
     }
 }

@@ -5,7 +5,10 @@ import static io.vipkeeper.appliance.ipvs.genl.Ipvs.*;
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.ipvs.DestSpec;
 import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.ipvs.IpvsInfo;
 import io.vipkeeper.appliance.ipvs.IpvsStats;
+import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
+import io.vipkeeper.appliance.ipvs.SyncDaemonState;
 import io.vipkeeper.appliance.ipvs.KernelDest;
 import io.vipkeeper.appliance.ipvs.ServiceKey;
 import io.vipkeeper.appliance.ipvs.ServiceSpec;
@@ -42,7 +45,7 @@ public final class IpvsReplies {
         }
         int f = ByteBuffer.wrap(flags).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
         return new ServiceSpec(key, s.string(SVC_ATTR_SCHED_NAME), f, (int) s.u32(SVC_ATTR_TIMEOUT),
-                s.be32(SVC_ATTR_NETMASK));
+                v6 ? s.u32(SVC_ATTR_NETMASK) : s.be32(SVC_ATTR_NETMASK));
     }
 
     /** The traffic counters of a service reply (STATS64 if present, else STATS). */
@@ -82,5 +85,25 @@ public final class IpvsReplies {
                     s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES));
         }
         return IpvsStats.ZERO;
+    }
+
+    /** The GET_INFO reply. */
+    public static IpvsInfo info(NetlinkMessage m) {
+        NetlinkAttributes a = m.attributes(GenericNetlink.GENL_HDRLEN);
+        return new IpvsInfo(a.u32(INFO_ATTR_VERSION), a.u32(INFO_ATTR_CONN_TAB_SIZE));
+    }
+
+    /** The GET_CONFIG reply. */
+    public static IpvsTimeouts timeouts(NetlinkMessage m) {
+        NetlinkAttributes a = m.attributes(GenericNetlink.GENL_HDRLEN);
+        return new IpvsTimeouts(a.u32(CMD_ATTR_TIMEOUT_TCP), a.u32(CMD_ATTR_TIMEOUT_TCP_FIN),
+                a.u32(CMD_ATTR_TIMEOUT_UDP));
+    }
+
+    /** One GET_DAEMON dump reply. */
+    public static SyncDaemonState daemon(NetlinkMessage m) {
+        NetlinkAttributes d = m.attributes(GenericNetlink.GENL_HDRLEN).nested(CMD_ATTR_DAEMON);
+        return new SyncDaemonState((int) d.u32(DAEMON_ATTR_STATE), d.string(DAEMON_ATTR_MCAST_IFN),
+                (int) d.u32(DAEMON_ATTR_SYNC_ID));
     }
 }

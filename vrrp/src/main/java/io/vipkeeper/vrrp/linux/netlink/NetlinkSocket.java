@@ -20,6 +20,9 @@ import jnr.ffi.byref.IntByReference;
 public final class NetlinkSocket implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger((int) (System.nanoTime() & 0xffff));
     private static final int BUFFER = 1 << 16;
+    /** Requests per datagram in {@link #requestAll}: their ACKs (a few hundred bytes of buffer each) fit 1 MiB. */
+    private static final int BATCH_MESSAGES = 256;
+    private static final int BATCH_BYTES = 48 * 1024;
 
     private final int fd;
     private final byte[] buffer = new byte[BUFFER];
@@ -40,7 +43,10 @@ public final class NetlinkSocket implements AutoCloseable {
             byte[] tv = SockAddr.timeval(receiveTimeoutMillis);
             Native.check(Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, tv.length), "SO_RCVTIMEO");
             byte[] rcvbuf = SockAddr.intValue(1 << 20);
-            Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf, rcvbuf.length);
+            // FORCE passes net.core.rmem_max (as root); otherwise the plain option caps at it.
+            if (Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf, rcvbuf.length) < 0) {
+                Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf, rcvbuf.length);
+            }
             return s;
         } catch (RuntimeException e) {
             s.close();
@@ -89,6 +95,51 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Sends doit requests (each built with REQUEST|ACK and its own seq) packed several to a
+     * datagram, so a large change costs few system calls, and collects every ACK. The kernel
+     * handles the messages of one datagram in order and answers each, so a failed one does not
+     * stop the rest. Chunks stay small enough that their ACKs fit the receive buffer.
+     *
+     * @return per request, in order: 0 if ACKed, else the positive errno
+     */
+    public int[] requestAll(List<byte[]> messages) {
+        int[] result = new int[messages.size()];
+        int from = 0;
+        while (from < messages.size()) {
+            int to = from;
+            int bytes = 0;
+            while (to < messages.size() && to - from < BATCH_MESSAGES
+                    && (to == from || bytes + messages.get(to).length <= BATCH_BYTES)) {
+                bytes += messages.get(to++).length;
+            }
+            byte[] datagram = new byte[bytes];
+            java.util.Map<Integer, Integer> pending = new java.util.HashMap<>();
+            int at = 0;
+            for (int i = from; i < to; i++) {
+                byte[] m = messages.get(i);
+                System.arraycopy(m, 0, datagram, at, m.length);
+                at += m.length;
+                pending.put(seqOf(m), i);
+            }
+            send(datagram);
+            while (!pending.isEmpty()) {
+                for (NetlinkMessage m : receive()) {
+                    Integer index = m.type() == NetlinkMessage.ERROR ? pending.remove(m.seq()) : null;
+                    if (index != null) {
+                        result[index] = -m.errorCode();
+                    }
+                }
+            }
+            from = to;
+        }
+        return result;
+    }
+
+    private static int seqOf(byte[] message) {
+        return (message[8] & 0xff) | (message[9] & 0xff) << 8 | (message[10] & 0xff) << 16 | (message[11] & 0xff) << 24;
     }
 
     /** Sends raw bytes to the kernel. */

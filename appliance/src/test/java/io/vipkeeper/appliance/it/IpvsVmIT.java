@@ -1,0 +1,49 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Boots the real-IPVS VM once (Debian's kernel under qemu, vagrant/ipvs-vm) and runs every
+ * {@code ipvs-vm} tagged test inside it through {@code vm.VmSuite}, streaming its lines here.
+ * {@code -Dvipkeeper.vm.tests=REGEX} runs the classes whose name matches.
+ */
+class IpvsVmIT {
+    @Test
+    void ipvsTestsPassInTheRealIpvsKernel() throws Exception {
+        Path repo = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("vagrant/ipvs-vm/run").toString(), "--timeout", "1200",
+                "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Under TCG the C2 compiler costs more than it gains in a short run.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+                "-Dvipkeeper.jar=" + JarProcess.jar().toAbsolutePath(),
+                "-Dvipkeeper.conf.dir=" + repo.resolve("conf"),
+                "-cp", classpath, "io.vipkeeper.appliance.vm.VmSuite"));
+        String only = System.getProperty("vipkeeper.vm.tests", "");
+        if (!only.isEmpty()) {
+            cmd.add(only);
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                System.out.println(line);
+                output.append(line).append('\n');
+            }
+        } finally {
+            p.destroy();
+        }
+        int code = p.waitFor();
+        assertTrue(output.toString().contains("VM SUITE PASSED"), "the VM suite did not pass; output above");
+        assertEquals(0, code, "exit code of the VM run");
+    }
+}

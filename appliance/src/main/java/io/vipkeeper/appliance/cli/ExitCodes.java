@@ -8,6 +8,8 @@ public final class ExitCodes {
     public static final int INVALID_CONFIG = 1;
     /** The command line was wrong (picocli's usage error). */
     public static final int USAGE = 2;
+    /** The command could not do its job (no IPVS in the kernel, permission denied, ...). */
+    public static final int FAILURE = 1;
 
     private ExitCodes() {
     }

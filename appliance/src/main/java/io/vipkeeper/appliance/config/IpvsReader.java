@@ -61,8 +61,10 @@ final class IpvsReader {
             ConfigNode s = ipvs.over("sync-daemon", syncValue, syncDefaults.object(), ipvs.path("sync-daemon"));
             sync = s == null ? Optional.empty() : syncDaemon(s, instances, instanceNames);
         }
+        Duration reconcileInterval = ipvs.duration("reconcile-interval", Duration.ofMillis(100), Duration.ofHours(1));
+        Duration drainTimeout = ipvs.duration("drain-timeout", Duration.ZERO, Duration.ofDays(1));
         ipvs.checkUnknownKeys();
-        return new IpvsSettings(servers, sync);
+        return new IpvsSettings(servers, sync, reconcileInterval, drainTimeout);
     }
 
     private static VirtualServer virtualServer(String name, ConfigNode n, ConfigObject rsDefaults) {

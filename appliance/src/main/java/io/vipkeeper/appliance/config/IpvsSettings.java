@@ -8,8 +8,11 @@ import java.util.Optional;
  *
  * @param virtualServers services by name, in file order
  * @param syncDaemon the connection sync daemon, if configured
+ * @param reconcileInterval how often the kernel table is compared with the config and repaired
+ * @param drainTimeout how long a removed real server keeps its connections (at weight 0) at most
  */
-public record IpvsSettings(Map<String, VirtualServer> virtualServers, Optional<SyncDaemon> syncDaemon) {
+public record IpvsSettings(Map<String, VirtualServer> virtualServers, Optional<SyncDaemon> syncDaemon,
+        java.time.Duration reconcileInterval, java.time.Duration drainTimeout) {
 
     public IpvsSettings {
         virtualServers = Immutable.orderedMap(virtualServers);

@@ -5,7 +5,9 @@ import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.Settings;
+import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
+import io.vipkeeper.appliance.pool.IpvsManager;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's lifecycle: load the config (refuse to start on any problem), start VRRP, run until
+ * The daemon's lifecycle: load the config (refuse to start on any problem), program IPVS and keep
+ * it so, start VRRP, run until
  * SIGTERM/SIGINT (masters send priority 0 and remove their VIPs, exit 0). SIGHUP reloads: a bad file is reported with every problem and the running
  * settings stay in force; a good one replaces them and the difference is logged.
  */
@@ -25,6 +28,7 @@ public final class Daemon {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile Settings settings;
     private VrrpRuntime vrrp;
+    private IpvsManager ipvs;
 
     public Daemon(Path configFile, int verbosity) {
         this.configFile = configFile;
@@ -46,15 +50,19 @@ public final class Daemon {
         Signals.handle("INT", this::requestStop);
         // Installed before VRRP starts so an early SIGHUP waits for the start (both synchronized).
         Signals.handle("HUP", this::reload);
+        // IPVS first, so the services exist before this host may take the VIPs.
+        startIpvs(settings);
         try {
             startVrrp(settings);
         } catch (RuntimeException e) {
             log.error("not starting: VRRP failed to start: {}", e.getMessage(), e);
             stopVrrp();
+            stopIpvs();
             return 1;
         }
         stopRequested.await();
         stopVrrp();
+        stopIpvs();
         log.info("stopped");
         return 0;
     }
@@ -63,6 +71,20 @@ public final class Daemon {
         if (vrrp == null && !s.vrrp().instances().isEmpty()) {
             vrrp = new VrrpRuntime(s.vrrp());
             vrrp.start(s.vrrp());
+        }
+    }
+
+    private synchronized void startIpvs(Settings s) {
+        if (ipvs == null && !s.ipvs().virtualServers().isEmpty()) {
+            ipvs = new IpvsManager(IpvsClient::open);
+            ipvs.start(s.ipvs());
+        }
+    }
+
+    private synchronized void stopIpvs() {
+        if (ipvs != null) {
+            ipvs.close();
+            ipvs = null;
         }
     }
 
@@ -88,6 +110,11 @@ public final class Daemon {
                 Logging.configure(next.logLevel(), verbosity);
             }
             settings = next;
+            if (ipvs != null) {
+                ipvs.apply(next.ipvs());
+            } else {
+                startIpvs(next);
+            }
             if (vrrp != null) {
                 vrrp.apply(next.vrrp());
             } else {

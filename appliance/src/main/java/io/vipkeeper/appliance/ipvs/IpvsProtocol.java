@@ -22,6 +22,11 @@ public enum IpvsProtocol implements ConfigName {
     }
 
     /** The IP protocol number. */
+    /** The protocol with IP protocol number {@code n}, if IPVS balances it. */
+    public static java.util.Optional<IpvsProtocol> ofNumber(int n) {
+        return java.util.Arrays.stream(values()).filter(p -> p.number() == n).findFirst();
+    }
+
     public int number() {
         return number;
     }

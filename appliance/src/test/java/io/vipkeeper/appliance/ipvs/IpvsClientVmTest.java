@@ -149,7 +149,7 @@ class IpvsClientVmTest {
         ServiceSpec web = svc(IpvsProtocol.TCP, "198.18.0.1", 80, "rr", 0, 0, 0xffffffffL);
         ServiceSpec bad = svc(IpvsProtocol.TCP, "198.18.0.1", 81, "nosuch", 0, 0, 0xffffffffL);
         ServiceSpec missing = svc(IpvsProtocol.TCP, "198.18.0.1", 82, "rr", 0, 0, 0xffffffffL);
-        List<IpvsClient.Failure> failures = ipvs.apply(List.of(new IpvsOp.NewService(web, "t"),
+        List<IpvsKernel.Failure> failures = ipvs.apply(List.of(new IpvsOp.NewService(web, "t"),
                 new IpvsOp.NewService(web, "t"), new IpvsOp.NewService(bad, "t"), new IpvsOp.SetService(missing, "t"),
                 new IpvsOp.NewDest(web.key(), dest("198.18.0.10", 80, Forwarding.DR, 1, 0, 0), "t")));
         assertEquals(3, failures.size(), failures.toString());

@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.ipvs.genl;
 
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.ipvs.IpvsInfo;
+import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
 import io.vipkeeper.appliance.ipvs.KernelDest;
@@ -26,7 +27,7 @@ import java.util.function.IntFunction;
  * libipvs): table dumps, batched changes, timeouts, sync daemons. Blocking and single-threaded,
  * like the {@link NetlinkSocket} under it.
  */
-public final class IpvsClient implements AutoCloseable {
+public final class IpvsClient implements IpvsKernel {
     private final NetlinkSocket socket;
     private final int family;
 
@@ -50,11 +51,8 @@ public final class IpvsClient implements AutoCloseable {
         }
     }
 
-    /** One change that the kernel refused. */
-    public record Failure(IpvsOp op, NetlinkException error) {
-    }
-
     /** Every service with its destinations and counters, in the kernel's order. */
+    @Override
     public Map<ServiceKey, KernelService> table() {
         Map<ServiceKey, KernelService> table = new LinkedHashMap<>();
         for (NetlinkMessage m : doit(seq -> IpvsMessages.dumpServices(family, seq), "GET_SERVICE dump")) {
@@ -80,6 +78,7 @@ public final class IpvsClient implements AutoCloseable {
      *
      * @return the refused ones, with the kernel's error
      */
+    @Override
     public List<Failure> apply(List<IpvsOp> ops) {
         List<byte[]> messages = new ArrayList<>(ops.size());
         for (IpvsOp op : ops) {

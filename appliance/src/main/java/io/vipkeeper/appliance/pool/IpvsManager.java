@@ -1,0 +1,235 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.config.Durations;
+import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.ipvs.IpvsKernel;
+import io.vipkeeper.appliance.ipvs.IpvsOp;
+import io.vipkeeper.appliance.ipvs.KernelService;
+import io.vipkeeper.appliance.ipvs.ServiceKey;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the kernel's IPVS table equal to the config: reconciles at start, after every reload and
+ * every {@code reconcile-interval}, logging each change (at start and reload as programming, later
+ * as a drift repair). Owns only the services the config names; others are never touched. A kernel
+ * without IPVS or a refused change is logged and retried at the next run, never fatal. Everything
+ * runs on one thread of its own, the only one that talks IPVS netlink.
+ */
+public final class IpvsManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
+
+    private final Supplier<IpvsKernel> opener;
+    private final ScheduledExecutorService thread;
+    private final Set<ServiceKey> formerlyOwned = new HashSet<>();
+    private final Set<String> reportedFailures = new HashSet<>();
+    private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong repairs = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private IpvsKernel kernel;
+    private String kernelError = "";
+    private IpvsSettings settings;
+    private IpvsReconciler reconciler;
+    private ScheduledFuture<?> periodic;
+
+    /** A manager that opens the kernel interface with {@code opener} on its own thread. */
+    public IpvsManager(Supplier<IpvsKernel> opener) {
+        this.opener = opener;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ipvs");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Programs {@code s} now (waits for the first run) and keeps it so every reconcile interval. */
+    public void start(IpvsSettings s) {
+        call(() -> {
+            install(s);
+            reconcile("programmed");
+            return null;
+        });
+    }
+
+    /** A reload: services the new settings drop are deleted, the rest reconciled at once. */
+    public void apply(IpvsSettings s) {
+        call(() -> {
+            Set<ServiceKey> dropped = new HashSet<>(keys(settings));
+            dropped.removeAll(keys(s));
+            formerlyOwned.addAll(dropped);
+            formerlyOwned.removeAll(keys(s));
+            install(s);
+            reconcile("reload");
+            return null;
+        });
+    }
+
+    /** Runs one reconcile now (tests, and the status API's refresh) and waits for it. */
+    public void reconcileNow() {
+        call(() -> {
+            reconcile("repaired drift");
+            return null;
+        });
+    }
+
+    private void install(IpvsSettings s) {
+        if (reconciler == null || !s.drainTimeout().equals(settings.drainTimeout())) {
+            reconciler = new IpvsReconciler(s.drainTimeout());
+        }
+        settings = s;
+        if (periodic != null) {
+            periodic.cancel(false);
+        }
+        long every = s.reconcileInterval().toNanos();
+        periodic = thread.scheduleWithFixedDelay(() -> reconcile("repaired drift"), every, every, TimeUnit.NANOSECONDS);
+    }
+
+    private static Set<ServiceKey> keys(IpvsSettings s) {
+        Set<ServiceKey> keys = new HashSet<>();
+        if (s != null) {
+            s.virtualServers().values().forEach(vs -> keys.add(ServiceKey.of(vs)));
+        }
+        return keys;
+    }
+
+    /** The desired table of the settings in force. */
+    static Map<ServiceKey, DesiredService> desired(IpvsSettings s) {
+        Map<ServiceKey, DesiredService> desired = new LinkedHashMap<>();
+        for (VirtualServer vs : s.virtualServers().values()) {
+            DesiredService d = DesiredService.of(vs);
+            desired.put(d.spec().key(), d);
+        }
+        return desired;
+    }
+
+    private void reconcile(String why) {
+        try {
+            runs.incrementAndGet();
+            if (kernel == null && !openKernel()) {
+                return;
+            }
+            Map<ServiceKey, KernelService> actual = kernel.table();
+            List<IpvsOp> ops = reconciler.plan(desired(settings), actual, formerlyOwned, System.nanoTime());
+            formerlyOwned.retainAll(actual.keySet());
+            if (ops.isEmpty()) {
+                return;
+            }
+            List<IpvsKernel.Failure> refused = kernel.apply(ops);
+            Set<IpvsOp> failed = new HashSet<>();
+            for (IpvsKernel.Failure f : refused) {
+                failed.add(f.op());
+                failures.incrementAndGet();
+                if (reportedFailures.add(f.error().getMessage())) {
+                    log.error("ipvs: {} failed (retried every {}); {}", IpvsOp.describe(f.op()),
+                            Durations.format(settings.reconcileInterval()),
+                            f.op().reason());
+                } else {
+                    log.debug("ipvs: {} failed again: {}", IpvsOp.describe(f.op()), f.error().getMessage());
+                }
+            }
+            boolean drift = why.equals("repaired drift");
+            for (IpvsOp op : ops) {
+                if (!failed.contains(op)) {
+                    changes.incrementAndGet();
+                    if (drift) {
+                        repairs.incrementAndGet();
+                        log.warn("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+                    } else {
+                        log.info("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+                    }
+                }
+            }
+            if (refused.isEmpty()) {
+                reportedFailures.clear();
+            }
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            log.error("ipvs: reconcile failed, retrying in {}: {}",
+                    Durations.format(settings.reconcileInterval()), e.getMessage());
+            closeKernel();
+        }
+    }
+
+    private boolean openKernel() {
+        try {
+            kernel = opener.get();
+            if (!kernelError.isEmpty()) {
+                log.info("ipvs: kernel interface available again");
+            }
+            kernelError = "";
+            return true;
+        } catch (RuntimeException e) {
+            if (!e.getMessage().equals(kernelError)) {
+                log.error("ipvs: cannot program the kernel, retrying every {}: {}",
+                        Durations.format(settings.reconcileInterval()), e.getMessage());
+                kernelError = e.getMessage();
+            }
+            return false;
+        }
+    }
+
+    private void closeKernel() {
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
+        }
+    }
+
+    /** Reconcile runs so far. */
+    public long runs() {
+        return runs.get();
+    }
+
+    /** Changes made to the kernel (programming and repairs). */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** Changes that repaired drift found by a periodic run. */
+    public long repairs() {
+        return repairs.get();
+    }
+
+    /** Refused changes and failed runs. */
+    public long failures() {
+        return failures.get();
+    }
+
+    private <T> T call(Callable<T> task) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return task.call();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, thread).join();
+    }
+
+    /** Stops reconciling; the kernel's table stays as it is (a restart adopts it without a change). */
+    @Override
+    public void close() {
+        thread.execute(this::closeKernel);
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.vipkeeper.appliance.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.config.ConfigLoader;
+import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.ipvs.IpvsKernel;
+import io.vipkeeper.appliance.ipvs.IpvsOp;
+import io.vipkeeper.appliance.ipvs.IpvsProtocol;
+import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The manager's lifecycle on an in-memory table: start, drift, reload, restart, kernel trouble. */
+class IpvsManagerTest {
+    private static final ServiceKey WEB = ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.100"), 80);
+    private static final ServiceKey DNS = ServiceKey.of(IpvsProtocol.UDP, IpvsReconcilerTest.ip("198.18.0.100"), 53);
+    private static final String WEB_CONF = "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
+            + " scheduler = rr, real-servers = [{ address = \"198.18.1.1\" }, { address = \"198.18.1.2\", weight = 3 }] }\n";
+    private static final String DNS_CONF = "vipkeeper.ipvs.virtual-servers.dns { address = \"198.18.0.100\", port = 53,"
+            + " protocol = udp, real-servers = [{ address = \"198.18.1.1\" }] }\n";
+
+    @TempDir
+    Path dir;
+    private final InMemoryIpvs kernel = new InMemoryIpvs();
+
+    private IpvsSettings settings(String text) throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, text);
+        return ConfigLoader.load(f).ipvs();
+    }
+
+    private IpvsManager manager(Supplier<IpvsKernel> opener) {
+        return new IpvsManager(opener);
+    }
+
+    @Test
+    void startProgramsTheWholeConfig() throws Exception {
+        try (IpvsManager m = manager(() -> kernel)) {
+            m.start(settings(WEB_CONF + DNS_CONF));
+            assertEquals(List.of(WEB, DNS), List.copyOf(kernel.services.keySet()));
+            assertEquals(2, kernel.services.get(WEB).dests().size());
+            assertEquals(5, m.changes());
+            assertEquals(0, m.repairs());
+        }
+    }
+
+    @Test
+    void driftIsRepairedAndForeignServicesAreLeftAlone() throws Exception {
+        try (IpvsManager m = manager(() -> kernel)) {
+            m.start(settings(WEB_CONF));
+            ServiceSpec foreign = new ServiceSpec(ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.200"),
+                    22), "rr", 0, 0, 0xffffffffL);
+            var rs2 = kernel.services.get(WEB).dests().values().stream().skip(1).findFirst().orElseThrow().spec();
+            kernel.apply(List.of(new IpvsOp.NewService(foreign, "by hand"),
+                    new IpvsOp.SetDest(WEB, rs2.withWeight(9), "by hand")));
+            m.reconcileNow();
+            assertEquals(3, kernel.services.get(WEB).dests().get(rs2.key()).spec().weight());
+            assertTrue(kernel.services.containsKey(foreign.key()), "a service vipkeeper does not own stays");
+            assertEquals(1, m.repairs());
+            kernel.apply(List.of(new IpvsOp.DelService(WEB, "by hand")));
+            m.reconcileNow();
+            assertEquals(2, kernel.services.get(WEB).dests().size());
+            assertEquals(4, m.repairs());
+        }
+    }
+
+    @Test
+    void reloadDeletesDroppedServicesAndAddsNewOnes() throws Exception {
+        try (IpvsManager m = manager(() -> kernel)) {
+            m.start(settings(WEB_CONF + DNS_CONF));
+            m.apply(settings(DNS_CONF));
+            assertEquals(List.of(DNS), List.copyOf(kernel.services.keySet()));
+            m.apply(settings(DNS_CONF + WEB_CONF));
+            assertTrue(kernel.services.containsKey(WEB));
+            assertEquals(0, m.repairs());
+        }
+    }
+
+    @Test
+    void aRestartAdoptsACorrectTableWithoutAnyChange() throws Exception {
+        try (IpvsManager first = manager(() -> kernel)) {
+            first.start(settings(WEB_CONF + DNS_CONF));
+        }
+        int before = kernel.applied.size();
+        try (IpvsManager second = manager(() -> kernel)) {
+            second.start(settings(WEB_CONF + DNS_CONF));
+            assertEquals(0, second.changes());
+        }
+        assertEquals(before, kernel.applied.size());
+    }
+
+    @Test
+    void aKernelWithoutIpvsIsRetriedNotFatal() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        try (IpvsManager m = manager(() -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new NetlinkException("generic netlink family IPVS not available", 2);
+            }
+            return kernel;
+        })) {
+            m.start(settings(WEB_CONF));
+            assertTrue(kernel.services.isEmpty());
+            m.reconcileNow();
+            assertTrue(kernel.services.isEmpty());
+            m.reconcileNow();
+            assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
+        }
+    }
+
+    @Test
+    void aRefusedChangeIsCountedRetriedAndTheRestApplied() throws Exception {
+        kernel.refuse = op -> op instanceof IpvsOp.NewDest d && d.dest().weight() == 3;
+        try (IpvsManager m = manager(() -> kernel)) {
+            m.start(settings(WEB_CONF + DNS_CONF));
+            assertEquals(1, kernel.services.get(WEB).dests().size());
+            assertEquals(1, kernel.services.get(DNS).dests().size());
+            assertEquals(1, m.failures());
+            m.reconcileNow();
+            assertEquals(2, m.failures());
+            kernel.refuse = op -> false;
+            m.reconcileNow();
+            assertEquals(2, kernel.services.get(WEB).dests().size());
+            assertEquals(1, m.repairs());
+        }
+    }
+}

@@ -62,7 +62,12 @@ public final class IpvsManager implements AutoCloseable {
     public void start(IpvsSettings s) {
         call(() -> {
             install(s);
+            long before = changes.get();
             reconcile("programmed");
+            if (kernel != null) {
+                log.info("ipvs: {} virtual server(s) in the kernel after {} change(s) at start",
+                        s.virtualServers().size(), changes.get() - before);
+            }
             return null;
         });
     }

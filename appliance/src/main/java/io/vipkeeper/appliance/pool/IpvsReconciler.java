@@ -6,6 +6,7 @@ import io.vipkeeper.appliance.ipvs.DestSpec;
 import io.vipkeeper.appliance.ipvs.KernelDest;
 import io.vipkeeper.appliance.ipvs.KernelService;
 import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.ipvs.ServiceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ public final class IpvsReconciler {
                 continue;
             }
             if (!have.spec().normalized().equals(want.spec().normalized())) {
-                ops.add(new IpvsOp.SetService(want.spec(), "was " + describe(have)));
+                ops.add(new IpvsOp.SetService(want.spec(), differences(have.spec().normalized(), want.spec())));
             }
             planDests(key, want, have, nowNanos, ops);
         }
@@ -96,8 +97,21 @@ public final class IpvsReconciler {
         }
     }
 
-    private static String describe(KernelService s) {
-        return s.spec().scheduler() + " flags 0x" + Integer.toHexString(s.spec().flags()) + " timeout "
-                + s.spec().timeoutSeconds() + " netmask " + s.spec().netmask();
+    /** "scheduler was wrr, persistence timeout was 0": only what differs. */
+    private static String differences(ServiceSpec have, ServiceSpec want) {
+        java.util.StringJoiner j = new java.util.StringJoiner(", ");
+        if (!have.scheduler().equals(want.scheduler())) {
+            j.add("scheduler was " + have.scheduler());
+        }
+        if (have.flags() != want.flags()) {
+            j.add("flags were 0x" + Integer.toHexString(have.flags()));
+        }
+        if (have.timeoutSeconds() != want.timeoutSeconds()) {
+            j.add("persistence timeout was " + have.timeoutSeconds() + "s");
+        }
+        if (have.netmask() != want.netmask()) {
+            j.add("persistence netmask was " + have.netmask());
+        }
+        return j.toString();
     }
 }

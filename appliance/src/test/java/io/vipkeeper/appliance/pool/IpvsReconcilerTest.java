@@ -76,7 +76,7 @@ class IpvsReconcilerTest {
         List<IpvsOp> ops = reconciler.plan(desired(WEB_SPEC, RS1, RS2), kernel(edited, k(RS1.withWeight(7), 0)),
                 Set.of(), 0);
         assertEquals(3, ops.size());
-        assertEquals(new IpvsOp.SetService(WEB_SPEC, "was rr flags 0x0 timeout 0 netmask 4294967295"), ops.get(0));
+        assertEquals(new IpvsOp.SetService(WEB_SPEC, "scheduler was rr"), ops.get(0));
         assertEquals(IpvsOp.SetDest.class, ops.get(1).getClass());
         assertEquals(RS1, ((IpvsOp.SetDest) ops.get(1)).dest());
         assertEquals(new IpvsOp.NewDest(WEB, RS2, "missing"), ops.get(2));

@@ -47,10 +47,25 @@ final class JarProcess implements AutoCloseable {
 
     /** With extra JVM arguments (a load agent in the benchmark) after the standard ones. */
     static JarProcess startIn(String netns, Path dir, List<String> extraJvm, String... args) throws IOException {
+        return launch(netns, List.of(), extraJvm, dir, args);
+    }
+
+    /**
+     * As user and group {@code uid} with no capabilities left (setpriv drops them with root), to
+     * see what an operator who forgot sudo sees.
+     */
+    static JarProcess startInAs(String netns, int uid, Path dir, String... args) throws IOException {
+        return launch(netns, List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"), List.of(), dir,
+                args);
+    }
+
+    private static JarProcess launch(String netns, List<String> wrapper, List<String> extraJvm, Path dir,
+            String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
+        cmd.addAll(wrapper);
         String nice = System.getProperty("vipkeeper.nice", "");
         if (!nice.isEmpty()) {
             cmd.addAll(List.of("nice", "-n", nice));

@@ -51,12 +51,11 @@ final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * As user and group {@code uid} with no capabilities left (setpriv drops them with root), to
-     * see what an operator who forgot sudo sees.
+     * Started through {@code wrapper} inside the namespace, such as setpriv to drop to nobody or
+     * to the capabilities a systemd unit leaves.
      */
-    static JarProcess startInAs(String netns, int uid, Path dir, String... args) throws IOException {
-        return launch(netns, List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"), List.of(), dir,
-                args);
+    static JarProcess startInVia(String netns, List<String> wrapper, Path dir, String... args) throws IOException {
+        return launch(netns, wrapper, List.of(), dir, args);
     }
 
     private static JarProcess launch(String netns, List<String> wrapper, List<String> extraJvm, Path dir,

@@ -170,6 +170,19 @@ class RealServerIT {
         assertNoVips();
     }
 
+    @Test
+    void capNetAdminIsAllItNeeds() throws Exception {
+        Result up = runAsTheUnit("up");
+        assertEquals(0, up.code, up.err);
+        assertEquals(List.of(1, 2, 1, 2), sysctls());
+        assertTrue(loAddresses().contains("inet 198.18.2.10/32"));
+        assertEquals(0, runAsTheUnit("status").code);
+        Result down = runAsTheUnit("down");
+        assertEquals(0, down.code, down.err);
+        assertEquals(List.of(0, 0, 2, 1), sysctls());
+        assertNoVips();
+    }
+
     private record Result(int code, String out, String err) {
         List<String> lines() {
             return out.lines().toList();
@@ -180,8 +193,16 @@ class RealServerIT {
         return finish(JarProcess.startIn(ns, dir, args(action)));
     }
 
+    /** With no capabilities left (setpriv drops them with root): an operator who forgot sudo. */
     private Result runAsNobody(String... action) throws Exception {
-        return finish(JarProcess.startInAs(ns, 65534, dir, args(action)));
+        return finish(JarProcess.startInVia(ns, List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                dir, args(action)));
+    }
+
+    /** Root with CAP_NET_ADMIN only and no new privileges, as systemd/vipkeeper-realserver.service runs it. */
+    private Result runAsTheUnit(String... action) throws Exception {
+        return finish(JarProcess.startInVia(ns, List.of("setpriv", "--bounding-set=-all,+net_admin", "--inh-caps=-all",
+                "--no-new-privs"), dir, args(action)));
     }
 
     private String[] args(String... action) {

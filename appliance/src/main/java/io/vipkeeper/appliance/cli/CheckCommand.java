@@ -1,7 +1,6 @@
 package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.config.ConfigLoader;
-import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.Settings;
 import java.io.PrintWriter;
@@ -30,13 +29,7 @@ public final class CheckCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         } catch (InvalidConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                err.println(p.format());
-            }
-            int n = e.problems().size();
-            err.println(options.file() + ": " + n + " problem" + (n == 1 ? "" : "s") + ", nothing was changed");
-            err.flush();
-            return ExitCodes.INVALID_CONFIG;
+            return ConfigErrors.report(err, options.file(), e);
         }
     }
 }

@@ -48,7 +48,7 @@ public final class IpvsCommand implements Runnable {
                 PrintWriter err = spec.commandLine().getErr();
                 err.println("vipkeeper ipvs list: " + e.getMessage());
                 err.flush();
-                return ExitCodes.FAILURE;
+                return ExitCodes.FAILED;
             }
         }
     }

@@ -47,10 +47,24 @@ final class JarProcess implements AutoCloseable {
 
     /** With extra JVM arguments (a load agent in the benchmark) after the standard ones. */
     static JarProcess startIn(String netns, Path dir, List<String> extraJvm, String... args) throws IOException {
+        return launch(netns, List.of(), extraJvm, dir, args);
+    }
+
+    /**
+     * Started through {@code wrapper} inside the namespace, such as setpriv to drop to nobody or
+     * to the capabilities a systemd unit leaves.
+     */
+    static JarProcess startInVia(String netns, List<String> wrapper, Path dir, String... args) throws IOException {
+        return launch(netns, wrapper, List.of(), dir, args);
+    }
+
+    private static JarProcess launch(String netns, List<String> wrapper, List<String> extraJvm, Path dir,
+            String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
+        cmd.addAll(wrapper);
         String nice = System.getProperty("vipkeeper.nice", "");
         if (!nice.isEmpty()) {
             cmd.addAll(List.of("nice", "-n", nice));

@@ -8,6 +8,8 @@ import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
 import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.pool.KernelNatSetup;
+import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -76,7 +78,7 @@ public final class Daemon {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && !s.ipvs().virtualServers().isEmpty()) {
-            ipvs = new IpvsManager(IpvsClient::open);
+            ipvs = new IpvsManager(IpvsClient::open, new KernelNatSetup(new Nft("nft")));
             ipvs.start(s.ipvs());
         }
     }

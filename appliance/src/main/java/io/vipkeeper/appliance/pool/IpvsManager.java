@@ -35,6 +35,7 @@ public final class IpvsManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
 
     private final Supplier<IpvsKernel> opener;
+    private final NatSetup nat;
     private final ScheduledExecutorService thread;
     private final Set<ServiceKey> formerlyOwned = new HashSet<>();
     private final Set<String> reportedFailures = new HashSet<>();
@@ -49,8 +50,9 @@ public final class IpvsManager implements AutoCloseable {
     private ScheduledFuture<?> periodic;
 
     /** A manager that opens the kernel interface with {@code opener} on its own thread. */
-    public IpvsManager(Supplier<IpvsKernel> opener) {
+    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat) {
         this.opener = opener;
+        this.nat = nat;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ipvs");
             t.setDaemon(true);
@@ -129,6 +131,7 @@ public final class IpvsManager implements AutoCloseable {
             if (kernel == null && !openKernel()) {
                 return;
             }
+            reconcileNat(why);
             Map<ServiceKey, KernelService> actual = kernel.table();
             List<IpvsOp> ops = reconciler.plan(desired(settings), actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
@@ -168,6 +171,18 @@ public final class IpvsManager implements AutoCloseable {
             log.error("ipvs: reconcile failed, retrying in {}: {}",
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             closeKernel();
+        }
+    }
+
+    /** NAT sysctls and rules first: a NAT service is only useful once the kernel forwards. */
+    private void reconcileNat(String why) {
+        try {
+            nat.reconcile(settings, why);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            if (reportedFailures.add(e.getMessage())) {
+                log.error("nat: {} (retried every {})", e.getMessage(), Durations.format(settings.reconcileInterval()));
+            }
         }
     }
 
@@ -229,7 +244,14 @@ public final class IpvsManager implements AutoCloseable {
     /** Stops reconciling; the kernel's table stays as it is (a restart adopts it without a change). */
     @Override
     public void close() {
-        thread.execute(this::closeKernel);
+        thread.execute(() -> {
+            try {
+                nat.remove();
+            } catch (RuntimeException e) {
+                log.error("nat: cannot remove table {}: {}", SnatRules.TABLE, e.getMessage());
+            }
+            closeKernel();
+        });
         thread.shutdown();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);

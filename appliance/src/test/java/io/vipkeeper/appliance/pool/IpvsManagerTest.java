@@ -40,7 +40,7 @@ class IpvsManagerTest {
     }
 
     private IpvsManager manager(Supplier<IpvsKernel> opener) {
-        return new IpvsManager(opener);
+        return new IpvsManager(opener, NatSetup.NONE);
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * whole suite, since the JVM is 10-25x slower under TCG). Prints one line per test and a summary;
  * exits 0 only if at least one test ran and none failed. Refuses to run outside the VM, because the
  * tests program IPVS and interfaces in the namespace they run in.
- * Optional argument: a regular expression on test class names, to run a subset.
+ * Optional arguments: a regular expression on test class names, and one on "Class#method" names,
+ * to run a subset (steps of an ordered class may depend on earlier ones).
  */
 public final class VmSuite {
     /** The tag of tests that need the VM's kernel. */
@@ -40,6 +41,10 @@ public final class VmSuite {
                 .filters(TagFilter.includeTags(TAG));
         if (args.length > 0) {
             request.filters(ClassNameFilter.includeClassNamePatterns(args[0]));
+        }
+        if (args.length > 1) {
+            // Fully qualified method names: "io.vipkeeper...Class#method".
+            request.filters(org.junit.platform.launcher.MethodFilter.includeMethodNamePatterns(args[1]));
         }
         LauncherDiscoveryRequest built = request.build();
         Launcher launcher = LauncherFactory.create();

@@ -1,0 +1,23 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.config.IpvsSettings;
+
+/** What NAT services need besides the IPVS table (sysctls, masquerade rules); kept by the IPVS runs. */
+public interface NatSetup {
+    /** Nothing around IPVS (unit tests of the table policy). */
+    NatSetup NONE = new NatSetup() {
+        @Override
+        public void reconcile(IpvsSettings s, String why) {
+        }
+
+        @Override
+        public void remove() {
+        }
+    };
+
+    /** Brings the setup in line with {@code s}; {@code why} is "programmed", "reload" or "repaired drift". */
+    void reconcile(IpvsSettings s, String why);
+
+    /** Removes what vipkeeper added that must not outlive it (shutdown). */
+    void remove();
+}

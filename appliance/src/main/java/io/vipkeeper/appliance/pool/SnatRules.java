@@ -1,0 +1,68 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.config.RealServer;
+import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.ipvs.Forwarding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * The nftables rules that masquerade traffic from the load balancer to the NAT real servers of
+ * services with {@code snat = true}, so backends on the clients' subnet answer through the load
+ * balancer. All in vipkeeper's own table, replaced as a whole in one transaction (as kube-proxy's
+ * nftables mode does); each rule matches only its service's real servers and ports.
+ */
+public final class SnatRules {
+    /** vipkeeper's table; nothing else is ever touched. */
+    public static final String TABLE = "inet vipkeeper";
+
+    private SnatRules() {
+    }
+
+    /** The rules for {@code s}, one per SNAT service (empty: no table is needed). */
+    public static List<String> rules(IpvsSettings s) {
+        List<String> rules = new ArrayList<>();
+        s.virtualServers().forEach((name, vs) -> {
+            if (vs.snat()) {
+                rule(name, vs).ifPresent(rules::add);
+            }
+        });
+        return rules;
+    }
+
+    private static java.util.Optional<String> rule(String name, VirtualServer vs) {
+        List<RealServer> nat = vs.realServers().stream().filter(rs -> rs.forwarding() == Forwarding.NAT).toList();
+        if (nat.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String family = vs.ipv6() ? "ip6" : "ip";
+        boolean ports = vs.fwmark() == 0 && nat.stream().allMatch(rs -> rs.port() != 0);
+        StringJoiner targets = new StringJoiner(", ", "{ ", " }");
+        for (RealServer rs : nat) {
+            targets.add(io.netty.util.NetUtil.toAddressString(rs.address()) + (ports ? " . " + rs.port() : ""));
+        }
+        String match = ports ? family + " daddr . " + vs.protocol().configName() + " dport " + targets
+                : family + " daddr " + targets;
+        return java.util.Optional.of(match + " ct direction original masquerade comment \"" + name.replace("\"", "")
+                + "\"");
+    }
+
+    /** An {@code nft -f} script that replaces the table with {@code rules} atomically, or removes it. */
+    public static String script(List<String> rules) {
+        StringBuilder sb = new StringBuilder();
+        // Declaring the table first makes the delete valid whether or not it exists.
+        sb.append("table ").append(TABLE).append(" {}\n").append("delete table ").append(TABLE).append('\n');
+        if (!rules.isEmpty()) {
+            sb.append("table ").append(TABLE).append(" {\n")
+                    .append("  chain postrouting {\n")
+                    .append("    type nat hook postrouting priority srcnat; policy accept;\n");
+            for (String r : rules) {
+                sb.append("    ").append(r).append('\n');
+            }
+            sb.append("  }\n}\n");
+        }
+        return sb.toString();
+    }
+}

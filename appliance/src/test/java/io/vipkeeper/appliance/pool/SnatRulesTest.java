@@ -1,0 +1,52 @@
+package io.vipkeeper.appliance.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vipkeeper.appliance.config.ConfigLoader;
+import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.realserver.Sysctl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The masquerade rules match only each SNAT service's NAT real servers and ports. */
+class SnatRulesTest {
+    @TempDir
+    Path dir;
+
+    private IpvsSettings settings(String text) throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, text);
+        return ConfigLoader.load(f).ipvs();
+    }
+
+    @Test
+    void oneRulePerSnatServiceWithItsRealServersAndPorts() throws Exception {
+        IpvsSettings s = settings("vipkeeper.ipvs.virtual-servers {\n"
+                + " web { address = \"198.18.0.100\", port = 80, snat = true, real-servers = ["
+                + "{ address = \"198.18.0.13\", port = 8080 }, { address = \"198.18.0.14\", port = 8081 },"
+                + "{ address = \"198.18.0.15\", forwarding = dr }] }\n"
+                + " dns { address = \"198.18.0.100\", port = 53, protocol = udp, real-servers = [{ address = \"198.18.0.13\" }] }\n"
+                + " v6 { address = \"2001:2::100\", port = 80, snat = true, real-servers = [{ address = \"2001:2::13\" }] }\n"
+                + "}\n");
+        assertEquals(List.of(
+                "ip daddr . tcp dport { 198.18.0.13 . 8080, 198.18.0.14 . 8081 } ct direction original masquerade"
+                        + " comment \"web\"",
+                "ip6 daddr . tcp dport { 2001:2::13 . 80 } ct direction original masquerade comment \"v6\""),
+                SnatRules.rules(s));
+        assertEquals(Map.of(new Sysctl("net.ipv4.ip_forward"), 1, new Sysctl("net.ipv4.vs.conntrack"), 1,
+                new Sysctl("net.ipv6.conf.all.forwarding"), 1), KernelNatSetup.sysctls(s));
+    }
+
+    @Test
+    void theScriptReplacesTheWholeTableInOneTransaction() {
+        assertEquals("table inet vipkeeper {}\ndelete table inet vipkeeper\n"
+                + "table inet vipkeeper {\n  chain postrouting {\n"
+                + "    type nat hook postrouting priority srcnat; policy accept;\n    RULE\n  }\n}\n",
+                SnatRules.script(List.of("RULE")));
+        assertEquals("table inet vipkeeper {}\ndelete table inet vipkeeper\n", SnatRules.script(List.of()));
+    }
+}

@@ -11,6 +11,7 @@ import io.vipkeeper.appliance.pool.IpvsManager;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
 import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
+import io.vipkeeper.vrrp.fsm.RouterState;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,7 +31,8 @@ public final class Daemon {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile Settings settings;
     private VrrpRuntime vrrp;
-    private IpvsManager ipvs;
+    /** Read on the VRRP loop by the transition listener. */
+    private volatile IpvsManager ipvs;
 
     public Daemon(Path configFile, int verbosity) {
         this.configFile = configFile;
@@ -72,14 +74,24 @@ public final class Daemon {
     private synchronized void startVrrp(Settings s) {
         if (vrrp == null && !s.vrrp().instances().isEmpty()) {
             vrrp = new VrrpRuntime(s.vrrp());
+            vrrp.addTransitionListener(t -> {
+                IpvsManager m = ipvs;
+                if (m != null) {
+                    m.vrrpState(t.router(), t.to() == RouterState.MASTER);
+                }
+            });
             vrrp.start(s.vrrp());
         }
     }
 
     private synchronized void startIpvs(Settings s) {
-        if (ipvs == null && !s.ipvs().virtualServers().isEmpty()) {
-            ipvs = new IpvsManager(IpvsClient::open, new KernelNatSetup(new Nft("nft")));
-            ipvs.start(s.ipvs());
+        if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
+            IpvsManager m = new IpvsManager(IpvsClient::open, new KernelNatSetup(new Nft("nft")));
+            if (vrrp != null) {
+                vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
+            }
+            m.start(s.ipvs());
+            ipvs = m;
         }
     }
 

@@ -12,6 +12,15 @@ public interface IpvsKernel extends AutoCloseable {
     /** Carries out {@code ops} in order; a refused one does not stop the rest. Returns the refused ones. */
     List<Failure> apply(List<IpvsOp> ops);
 
+    /** The running connection sync daemons. */
+    List<SyncDaemonState> syncDaemons();
+
+    /** Starts a sync daemon. */
+    void startSyncDaemon(SyncDaemonState d);
+
+    /** Stops the sync daemon of {@code state} (master 1, backup 2). */
+    void stopSyncDaemon(int state);
+
     @Override
     void close();
 

@@ -7,6 +7,8 @@ import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.KernelService;
 import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.ipvs.SyncDaemonState;
+import io.vipkeeper.appliance.ipvs.genl.Ipvs;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +50,10 @@ public final class IpvsManager implements AutoCloseable {
     private IpvsSettings settings;
     private IpvsReconciler reconciler;
     private ScheduledFuture<?> periodic;
+    /** The VRRP instances that are MASTER now (the sync daemon follows its instance). */
+    private final Set<String> masters = new HashSet<>();
+    /** Whether a sync daemon now running was started by this vipkeeper (others are left alone). */
+    private boolean ownedSyncDaemon;
 
     /** A manager that opens the kernel interface with {@code opener} on its own thread. */
     public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat) {
@@ -65,10 +71,11 @@ public final class IpvsManager implements AutoCloseable {
         call(() -> {
             install(s);
             long before = changes.get();
+            long t0 = System.nanoTime();
             reconcile("programmed");
             if (kernel != null) {
-                log.info("ipvs: {} virtual server(s) in the kernel after {} change(s) at start",
-                        s.virtualServers().size(), changes.get() - before);
+                log.info("ipvs: {} virtual server(s) in the kernel after {} change(s) at start, in {} ms",
+                        s.virtualServers().size(), changes.get() - before, (System.nanoTime() - t0) / 1_000_000);
             }
             return null;
         });
@@ -132,6 +139,7 @@ public final class IpvsManager implements AutoCloseable {
                 return;
             }
             reconcileNat(why);
+            reconcileSyncDaemon();
             Map<ServiceKey, KernelService> actual = kernel.table();
             List<IpvsOp> ops = reconciler.plan(desired(settings), actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
@@ -171,6 +179,51 @@ public final class IpvsManager implements AutoCloseable {
             log.error("ipvs: reconcile failed, retrying in {}: {}",
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             closeKernel();
+        }
+    }
+
+    /**
+     * A VRRP instance changed state; called on the VRRP loop, so it only hands the news over. The
+     * sync daemon turns master when its instance is MASTER and backup otherwise, at once.
+     */
+    public void vrrpState(String instance, boolean master) {
+        thread.execute(() -> {
+            boolean changed = master ? masters.add(instance) : masters.remove(instance);
+            if (changed && settings != null && kernel != null
+                    && settings.syncDaemon().map(d -> d.instance().equals(instance)).orElse(false)) {
+                try {
+                    reconcileSyncDaemon();
+                } catch (RuntimeException e) {
+                    failures.incrementAndGet();
+                    log.error("ipvs: sync daemon: {}", e.getMessage());
+                }
+            }
+        });
+    }
+
+    private void reconcileSyncDaemon() {
+        List<SyncDaemonState> running = kernel.syncDaemons();
+        java.util.Optional<SyncDaemonState> want = settings.syncDaemon().map(d -> new SyncDaemonState(
+                masters.contains(d.instance()) ? Ipvs.STATE_MASTER : Ipvs.STATE_BACKUP, d.interfaceName(), d.syncId()));
+        for (SyncDaemonState r : running) {
+            // With a sync-daemon section vipkeeper owns the host's sync daemons: one, in the right state.
+            if (want.isPresent() && !want.get().equals(r)) {
+                kernel.stopSyncDaemon(r.state());
+                log.info("ipvs: stopped the {} sync daemon", r.stateName());
+            }
+        }
+        if (want.isPresent() && !running.contains(want.get())) {
+            kernel.startSyncDaemon(want.get());
+            ownedSyncDaemon = true;
+            log.info("ipvs: {} sync daemon on {} with sync id {} ({} is {})", want.get().stateName(),
+                    want.get().interfaceName(), want.get().syncId(), settings.syncDaemon().get().instance(),
+                    masters.contains(settings.syncDaemon().get().instance()) ? "MASTER" : "not MASTER");
+        } else if (want.isEmpty() && ownedSyncDaemon) {
+            for (SyncDaemonState r : running) {
+                kernel.stopSyncDaemon(r.state());
+                log.info("ipvs: stopped the {} sync daemon (no longer configured)", r.stateName());
+            }
+            ownedSyncDaemon = false;
         }
     }
 

@@ -62,6 +62,14 @@ public final class VrrpRuntime implements AutoCloseable {
                 .collect(Collectors.toSet());
     }
 
+    /** Told about every transition, on the VRRP loop: must not block (call before start). */
+    public void addTransitionListener(io.vipkeeper.vrrp.fsm.TransitionListener listener) {
+        onLoop(() -> {
+            service.addTransitionListener(listener);
+            return null;
+        });
+    }
+
     /** Starts every instance (on the VRRP loop) and waits until they run. */
     public void start(VrrpSettings settings) {
         onLoop(() -> {

@@ -5,6 +5,7 @@ import io.vipkeeper.appliance.config.VrrpScript;
 import io.vipkeeper.appliance.config.VrrpSettings;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.SyncGroup;
+import io.vipkeeper.vrrp.fsm.TransitionListener;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import java.net.InetAddress;
@@ -41,6 +42,7 @@ public final class VrrpService {
     private final Map<String, TrackScript> scripts = new LinkedHashMap<>();
     private VrrpSettings current = new VrrpSettings(Map.of(), Map.of(), Map.of());
     private boolean watching;
+    private final List<TransitionListener> transitionListeners = new ArrayList<>();
 
     /** A service that has not started anything yet. */
     public VrrpService(VrrpPlatform platform, VrrpScheduler scheduler, ProcessRunner runner,
@@ -49,6 +51,11 @@ public final class VrrpService {
         this.scheduler = scheduler;
         this.runner = runner;
         this.scriptTimer = scriptTimer;
+    }
+
+    /** Told about every transition of every instance, present and future (call before start). */
+    public void addTransitionListener(TransitionListener listener) {
+        transitionListeners.add(listener);
     }
 
     /**
@@ -115,6 +122,7 @@ public final class VrrpService {
         for (String name : names) {
             VrrpInstance i = settings.instances().get(name);
             create(i).ifPresent(rt -> {
+                transitionListeners.forEach(rt.router::addListener);
                 instances.put(name, rt);
                 created.add(rt);
             });

@@ -91,6 +91,28 @@ final class InMemoryIpvs implements IpvsKernel {
         return null;
     }
 
+    final List<io.vipkeeper.appliance.ipvs.SyncDaemonState> daemons = new ArrayList<>();
+
+    @Override
+    public synchronized List<io.vipkeeper.appliance.ipvs.SyncDaemonState> syncDaemons() {
+        return List.copyOf(daemons);
+    }
+
+    @Override
+    public synchronized void startSyncDaemon(io.vipkeeper.appliance.ipvs.SyncDaemonState d) {
+        if (daemons.stream().anyMatch(r -> r.state() == d.state())) {
+            throw new NetlinkException("NEW_DAEMON", Errno.EEXIST.number());
+        }
+        daemons.add(d);
+    }
+
+    @Override
+    public synchronized void stopSyncDaemon(int state) {
+        if (!daemons.removeIf(r -> r.state() == state)) {
+            throw new NetlinkException("DEL_DAEMON", Errno.ESRCH.number());
+        }
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

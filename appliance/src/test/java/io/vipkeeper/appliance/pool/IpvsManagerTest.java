@@ -10,6 +10,8 @@ import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.IpvsProtocol;
 import io.vipkeeper.appliance.ipvs.ServiceKey;
 import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.ipvs.SyncDaemonState;
+import io.vipkeeper.appliance.ipvs.genl.Ipvs;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +133,26 @@ class IpvsManagerTest {
             m.reconcileNow();
             assertEquals(2, kernel.services.get(WEB).dests().size());
             assertEquals(1, m.repairs());
+        }
+    }
+
+    @Test
+    void theSyncDaemonFollowsItsVrrpInstance() throws Exception {
+        String vrrp = "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
+                + " virtual-ips = [\"198.18.0.100/24\"] }\n"
+                + "vipkeeper.ipvs.sync-daemon { instance = web, sync-id = 7 }\n";
+        try (IpvsManager m = manager(() -> kernel)) {
+            m.start(settings(vrrp + WEB_CONF));
+            assertEquals(List.of(new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 7)), kernel.syncDaemons());
+            m.vrrpState("other", true);
+            m.vrrpState("web", true);
+            m.reconcileNow();
+            assertEquals(List.of(new SyncDaemonState(Ipvs.STATE_MASTER, "eth0", 7)), kernel.syncDaemons());
+            m.vrrpState("web", false);
+            m.reconcileNow();
+            assertEquals(List.of(new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 7)), kernel.syncDaemons());
+            m.apply(settings(WEB_CONF));
+            assertEquals(List.of(), kernel.syncDaemons(), "a removed sync-daemon section stops it");
         }
     }
 }

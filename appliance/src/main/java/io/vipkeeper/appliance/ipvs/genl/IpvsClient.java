@@ -116,6 +116,7 @@ public final class IpvsClient implements IpvsKernel {
     }
 
     /** The running sync daemons (at most one master and one backup). */
+    @Override
     public List<SyncDaemonState> syncDaemons() {
         List<SyncDaemonState> daemons = new ArrayList<>();
         for (NetlinkMessage m : doit(seq -> IpvsMessages.dumpDaemons(family, seq), "GET_DAEMON dump")) {
@@ -125,11 +126,13 @@ public final class IpvsClient implements IpvsKernel {
     }
 
     /** Starts a sync daemon. */
+    @Override
     public void startSyncDaemon(SyncDaemonState d) {
         doit(seq -> IpvsMessages.newDaemon(family, d, seq), "NEW_DAEMON " + d.stateName() + " on " + d.interfaceName());
     }
 
     /** Stops the sync daemon of {@code state}. */
+    @Override
     public void stopSyncDaemon(int state) {
         doit(seq -> IpvsMessages.delDaemon(family, state, seq), "DEL_DAEMON " + (state == Ipvs.STATE_MASTER
                 ? "master" : "backup"));

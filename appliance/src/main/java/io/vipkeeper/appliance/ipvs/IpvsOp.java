@@ -5,6 +5,9 @@ public sealed interface IpvsOp {
     /** Why, for the log line of the repair. */
     String reason();
 
+    /** The service this command changes. */
+    ServiceKey service();
+
     /** What the command does, for logs and errors: "add TCP  198.18.0.10:80 (rr)". */
     static String describe(IpvsOp op) {
         if (op instanceof NewService o) {
@@ -27,14 +30,26 @@ public sealed interface IpvsOp {
 
     /** IPVS_CMD_NEW_SERVICE. */
     record NewService(ServiceSpec spec, String reason) implements IpvsOp {
+        @Override
+        public ServiceKey service() {
+            return spec.key();
+        }
     }
 
     /** IPVS_CMD_SET_SERVICE. */
     record SetService(ServiceSpec spec, String reason) implements IpvsOp {
+        @Override
+        public ServiceKey service() {
+            return spec.key();
+        }
     }
 
     /** IPVS_CMD_DEL_SERVICE. */
     record DelService(ServiceKey key, String reason) implements IpvsOp {
+        @Override
+        public ServiceKey service() {
+            return key;
+        }
     }
 
     /** IPVS_CMD_NEW_DEST. */

@@ -52,6 +52,10 @@ public final class IpvsManager implements AutoCloseable {
     private ScheduledFuture<?> periodic;
     /** The VRRP instances that are MASTER now (the sync daemon follows its instance). */
     private final Set<String> masters = new HashSet<>();
+    /** Changes in one run above which the log gets one line per service. */
+    static final int SUMMARIZE_ABOVE = 50;
+    /** Dump, plan and apply of the last run, to the last ACK. */
+    private volatile long lastRunNanos;
     /** Whether a sync daemon now running was started by this vipkeeper (others are left alone). */
     private boolean ownedSyncDaemon;
 
@@ -71,11 +75,10 @@ public final class IpvsManager implements AutoCloseable {
         call(() -> {
             install(s);
             long before = changes.get();
-            long t0 = System.nanoTime();
             reconcile("programmed");
             if (kernel != null) {
                 log.info("ipvs: {} virtual server(s) in the kernel after {} change(s) at start, in {} ms",
-                        s.virtualServers().size(), changes.get() - before, (System.nanoTime() - t0) / 1_000_000);
+                        s.virtualServers().size(), changes.get() - before, lastRunNanos / 1_000_000);
             }
             return null;
         });
@@ -140,13 +143,20 @@ public final class IpvsManager implements AutoCloseable {
             }
             reconcileNat(why);
             reconcileSyncDaemon();
+            long t0 = System.nanoTime();
             Map<ServiceKey, KernelService> actual = kernel.table();
+            long dumped = System.nanoTime();
             List<IpvsOp> ops = reconciler.plan(desired(settings), actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
+            long planned = System.nanoTime();
+            List<IpvsKernel.Failure> refused = ops.isEmpty() ? List.of() : kernel.apply(ops);
+            long acked = System.nanoTime();
+            lastRunNanos = acked - t0;
+            log.debug("ipvs: dump {} ms, plan {} ms, {} change(s) {} ms", (dumped - t0) / 1_000_000,
+                    (planned - dumped) / 1_000_000, ops.size(), (acked - planned) / 1_000_000);
             if (ops.isEmpty()) {
                 return;
             }
-            List<IpvsKernel.Failure> refused = kernel.apply(ops);
             Set<IpvsOp> failed = new HashSet<>();
             for (IpvsKernel.Failure f : refused) {
                 failed.add(f.op());
@@ -159,18 +169,7 @@ public final class IpvsManager implements AutoCloseable {
                     log.debug("ipvs: {} failed again: {}", IpvsOp.describe(f.op()), f.error().getMessage());
                 }
             }
-            boolean drift = why.equals("repaired drift");
-            for (IpvsOp op : ops) {
-                if (!failed.contains(op)) {
-                    changes.incrementAndGet();
-                    if (drift) {
-                        repairs.incrementAndGet();
-                        log.warn("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
-                    } else {
-                        log.info("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
-                    }
-                }
-            }
+            logChanges(ops, failed, why);
             if (refused.isEmpty()) {
                 reportedFailures.clear();
             }
@@ -225,6 +224,33 @@ public final class IpvsManager implements AutoCloseable {
             }
             ownedSyncDaemon = false;
         }
+    }
+
+    /**
+     * One line per change; a large programming run (a first start, a big reload) logs one line per
+     * service instead, with every change at debug. Drift repairs are always logged one by one.
+     */
+    private void logChanges(List<IpvsOp> ops, Set<IpvsOp> failed, String why) {
+        boolean drift = why.equals("repaired drift");
+        boolean summarize = !drift && ops.size() > SUMMARIZE_ABOVE;
+        Map<ServiceKey, int[]> perService = new LinkedHashMap<>();
+        for (IpvsOp op : ops) {
+            if (failed.contains(op)) {
+                continue;
+            }
+            changes.incrementAndGet();
+            if (drift) {
+                repairs.incrementAndGet();
+                log.warn("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+            } else if (summarize) {
+                log.debug("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+                perService.computeIfAbsent(op.service(), k -> new int[1])[0]++;
+            } else {
+                log.info("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+            }
+        }
+        perService.forEach((service, n) -> log.info("ipvs {}: {} change(s) to {} (each at debug level)", why, n[0],
+                service));
     }
 
     /** NAT sysctls and rules first: a NAT service is only useful once the kernel forwards. */

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * IPVS programming benchmark, run inside the real-IPVS VM by vagrant/lab/bench-ipvs: 100 services
  * x 100 real servers from an empty table with vipkeeper, with ipvsadm one call per change, with
  * {@code ipvsadm -R}, and with keepalived's checker; then a one-line config change. Prints a table.
- * Each contender gets a fresh network namespace. Usage: IpvsBench [--services N] [--per-command N]
+ * Each contender gets a fresh network namespace. Usage: IpvsBench [--services N] [--per-command N] [--only-vipkeeper]
  */
 public final class IpvsBench {
     private static final String NS = "vkbench";
@@ -26,10 +26,12 @@ public final class IpvsBench {
 
     public static void main(String[] args) throws Exception {
         int perCommandServices = 10;
+        boolean onlyVipkeeper = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--services" -> services = Integer.parseInt(args[++i]);
                 case "--per-command" -> perCommandServices = Integer.parseInt(args[++i]);
+                case "--only-vipkeeper" -> onlyVipkeeper = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -38,9 +40,11 @@ public final class IpvsBench {
         System.out.printf("IPVS programming, %d services x %d real servers (%d kernel objects), Debian %s under TCG%n",
                 services, REAL_SERVERS, entries, Shell.run("uname", "-r").strip());
         vipkeeper(dir);
-        restore(dir);
-        perCommand(dir, Math.min(perCommandServices, services));
-        keepalived(dir);
+        if (!onlyVipkeeper) {
+            restore(dir);
+            perCommand(dir, Math.min(perCommandServices, services));
+            keepalived(dir);
+        }
         System.out.println();
         rows.forEach(System.out::println);
     }
@@ -85,7 +89,7 @@ public final class IpvsBench {
         Path conf = dir.resolve("vipkeeper.conf");
         Files.writeString(conf, vipkeeperConf(1));
         long t0 = System.nanoTime();
-        try (JarProcess p = JarProcess.startIn(NS, dir, "run", "-f", conf.toString())) {
+        try (JarProcess p = JarProcess.startIn(NS, dir, "run", "-v", "-f", conf.toString())) {
             p.awaitLog("change(s) at start");
             double wall = (System.nanoTime() - t0) / 1e9;
             Matcher m = Pattern.compile("after (\\d+) change\\(s\\) at start, in (\\d+) ms").matcher(p.err());
@@ -100,10 +104,10 @@ public final class IpvsBench {
             p.signal("HUP");
             p.awaitLog("reload succeeded");
             String reload = p.err().substring(p.err().indexOf("reloading"));
-            long changes = reload.lines().filter(l -> l.contains("ipvs reload:")).count();
-            row("vipkeeper: one-line change (a weight), netlink changes", changes + " ("
-                    + reload.lines().filter(l -> l.contains("ipvs reload:")).findFirst().orElse("none")
-                            .replaceAll(".*ipvs reload: ", "") + ")");
+            List<String> changes = reload.lines().filter(l -> l.contains("IpvsManager: ipvs reload:")).toList();
+            row("vipkeeper: one-line change (a weight), netlink changes", changes.size() + " ("
+                    + changes.stream().findFirst().orElse("none").replaceAll(".*ipvs reload: ", "") + ")");
+            p.err().lines().filter(l -> l.contains("ipvs: dump")).limit(2).forEach(l -> System.out.println("    " + l));
             p.signal("TERM");
             p.waitFor();
         }

@@ -67,7 +67,7 @@ class SyncDaemonFailoverVmTest {
             JarProcess lb1 = start(lab, dir, "lb1", 150);
             lb1.awaitLog("BACKUP -> MASTER");
             JarProcess lb2 = start(lab, dir, "lb2", 100);
-            lb2.awaitLog("INIT -> BACKUP");
+            lb2.awaitLog("INITIALIZE -> BACKUP");
             lb2.awaitLog("backup sync daemon on eth0");
             lb1.awaitLog("master sync daemon on eth0");
 

@@ -6,7 +6,10 @@ import io.vipkeeper.appliance.config.ConfigNode.Element;
 import io.vipkeeper.appliance.config.HealthCheck.HealthCheckType;
 import io.vipkeeper.appliance.config.IpvsSettings.SyncDaemon;
 import io.vipkeeper.appliance.config.VirtualServer.Persistence;
+import io.vipkeeper.appliance.ipvs.DestTunnel;
 import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.ipvs.TunnelChecksum;
+import io.vipkeeper.appliance.ipvs.TunnelType;
 import io.vipkeeper.appliance.ipvs.IpvsProtocol;
 import io.vipkeeper.appliance.ipvs.Scheduler;
 import io.vipkeeper.appliance.ipvs.SchedulerFlag;
@@ -255,6 +258,35 @@ final class IpvsReader {
         return ok ? List.copyOf(out) : null;
     }
 
+    private static DestTunnel tunnel(ConfigNode t, Forwarding forwarding) {
+        TunnelType type = t.enumValue("type", TunnelType.class);
+        TunnelChecksum checksum = t.enumValue("checksum", TunnelChecksum.class);
+        Integer port = t.has("port") ? t.integer("port", 1, 65535) : Integer.valueOf(0);
+        t.checkUnknownKeys();
+        if (type == null || checksum == null || port == null) {
+            return null;
+        }
+        if (type == TunnelType.GUE && port == 0) {
+            t.problem("type", "gue needs tunnel.port, the real server's UDP port");
+            return null;
+        }
+        if (type != TunnelType.GUE && port != 0) {
+            t.problem("port", "only gue tunnels have a port");
+            return null;
+        }
+        if (type == TunnelType.IPIP && checksum != TunnelChecksum.NONE) {
+            t.problem("checksum", "ipip tunnels have no checksum option (gue and gre do)");
+            return null;
+        }
+        DestTunnel tunnel = new DestTunnel(type, port, checksum);
+        if (forwarding != null && forwarding != Forwarding.TUN && !tunnel.equals(DestTunnel.IPIP)) {
+            t.problem("type", type.configName() + " is for tun forwarding, and this real server uses "
+                    + forwarding.configName());
+            return null;
+        }
+        return tunnel;
+    }
+
     private static RealServer realServer(ConfigNode r, ConfigObject vsCheck, int vsPort, Forwarding vsForwarding,
             Boolean vsIpv6) {
         String addressText = r.string("address");
@@ -279,11 +311,19 @@ final class IpvsReader {
                     + " but the virtual server is " + (vsIpv6 ? "IPv6" : "IPv4") + " (only tun may mix families)");
             address = Optional.empty();
         }
+        Integer upper = r.integer("upper-threshold", 0, Integer.MAX_VALUE);
+        Integer lower = r.integer("lower-threshold", 0, Integer.MAX_VALUE);
+        if (upper != null && lower != null && lower > 0 && (upper == 0 || lower >= upper)) {
+            r.problem("lower-threshold", lower + " needs an upper-threshold above it (is " + upper + ")");
+            lower = null;
+        }
+        DestTunnel tunnel = tunnel(r.child("tunnel"), forwarding);
         r.checkUnknownKeys();
-        if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null) {
+        if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null || upper == null
+                || lower == null || tunnel == null) {
             return null;
         }
-        return new RealServer(address.get(), port, weight, forwarding, check);
+        return new RealServer(address.get(), port, weight, forwarding, check, upper, lower, tunnel);
     }
 
     private static Optional<SyncDaemon> syncDaemon(ConfigNode s, Map<String, VrrpInstance> instances,

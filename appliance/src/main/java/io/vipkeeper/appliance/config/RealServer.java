@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.config;
 
+import io.vipkeeper.appliance.ipvs.DestTunnel;
 import io.vipkeeper.appliance.ipvs.Forwarding;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,8 +13,12 @@ import java.net.InetSocketAddress;
  * @param weight scheduling weight 0..65535
  * @param forwarding how IPVS reaches it
  * @param healthCheck its check (the virtual server's, with any overrides)
+ * @param upperThreshold connections above which it takes no new ones (0 = no limit)
+ * @param lowerThreshold connections below which it takes new ones again after the upper one
+ * @param tunnel encapsulation when forwarding is tun
  */
-public record RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck) {
+public record RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck,
+        int upperThreshold, int lowerThreshold, DestTunnel tunnel) {
 
     /** {@code ADDR:PORT}, for messages. */
     public String identity() {

@@ -28,7 +28,8 @@ public record DesiredService(ServiceSpec spec, Map<DestKey, DestSpec> dests) {
         Map<DestKey, DestSpec> dests = new LinkedHashMap<>();
         for (RealServer rs : vs.realServers()) {
             DestKey key = new DestKey(rs.address(), rs.port());
-            dests.put(key, new DestSpec(key, rs.forwarding(), rs.weight(), 0, 0));
+            dests.put(key, new DestSpec(key, rs.forwarding(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold(),
+                    rs.tunnel()));
         }
         return new DesiredService(spec(vs), dests);
     }

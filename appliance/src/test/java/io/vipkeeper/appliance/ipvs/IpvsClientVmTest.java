@@ -74,6 +74,10 @@ class IpvsClientVmTest {
         ops.add(new IpvsOp.NewService(tls, "test"));
         ops.add(new IpvsOp.NewDest(tls.key(), dest("198.18.0.12", 443, Forwarding.DR, 1, 0, 0), "test"));
         ops.add(new IpvsOp.NewDest(tls.key(), dest("198.18.0.13", 443, Forwarding.TUN, 2, 0, 0), "test"));
+        ops.add(new IpvsOp.NewDest(tls.key(), new DestSpec(new DestKey(ip("198.18.0.16"), 443), Forwarding.TUN, 1, 0,
+                0, new DestTunnel(TunnelType.GUE, 6080, TunnelChecksum.CSUM)), "test"));
+        ops.add(new IpvsOp.NewDest(tls.key(), new DestSpec(new DestKey(ip("198.18.0.17"), 443), Forwarding.TUN, 1, 500,
+                100, new DestTunnel(TunnelType.GRE, 0, TunnelChecksum.REMCSUM)), "test"));
         ServiceSpec dns = svc(IpvsProtocol.UDP, "198.18.0.1", 53, "sh",
                 ServiceSpec.ONE_PACKET | SchedulerFlag.SH_PORT.bit() | SchedulerFlag.SH_FALLBACK.bit(), 0, 0xffffffffL);
         ops.add(new IpvsOp.NewService(dns, "test"));
@@ -115,6 +119,12 @@ class IpvsClientVmTest {
         String version = ipvs.info().versionLine();
         assertEquals(run("ipvsadm", "-Ln"), IpvsListing.format(version, table.values(), false));
         assertEquals(run("ipvsadm", "-Ln", "--stats"), IpvsListing.format(version, table.values(), true));
+        String tunnels = run("ipvsadm", "-Ln", "--tun-info", "-t", "198.18.0.1:443");
+        // ipvsadm writes the checksum flag as "+c" (csum) and "r+c" (remcsum).
+        assertTrue(tunnels.matches("(?s).*198\\.18\\.0\\.16:443\\s+Tunnel\\s+gue:6080:\\+c\\s.*"), tunnels);
+        assertTrue(tunnels.matches("(?s).*198\\.18\\.0\\.17:443\\s+Tunnel\\s+gre:r\\+c\\s.*"), tunnels);
+        String thresholds = run("ipvsadm", "-Ln", "--thresholds", "-t", "198.18.0.1:443");
+        assertTrue(thresholds.matches("(?s).*198\\.18\\.0\\.17:443\\s+500\\s+100.*"), thresholds);
         for (IpvsOp op : ops) {
             if (op instanceof IpvsOp.NewService o) {
                 assertEquals(o.spec(), table.get(o.spec().key()).spec().normalized(), "read back " + o.spec().key());

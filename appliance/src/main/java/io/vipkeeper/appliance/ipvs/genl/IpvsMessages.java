@@ -4,6 +4,7 @@ import static io.vipkeeper.appliance.ipvs.genl.Ipvs.*;
 
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.ipvs.DestTunnel;
 import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
@@ -107,6 +108,11 @@ public final class IpvsMessages {
             b.attrU32(DEST_ATTR_WEIGHT, d.weight());
             b.attrU32(DEST_ATTR_U_THRESH, d.upperThreshold());
             b.attrU32(DEST_ATTR_L_THRESH, d.lowerThreshold());
+            if (d.forwarding() == io.vipkeeper.appliance.ipvs.Forwarding.TUN && !d.tunnel().equals(DestTunnel.IPIP)) {
+                b.attrU8(DEST_ATTR_TUN_TYPE, d.tunnel().type().kernelValue());
+                b.attrBe16(DEST_ATTR_TUN_PORT, d.tunnel().port());
+                b.attrU16(DEST_ATTR_TUN_FLAGS, d.tunnel().checksum().kernelValue());
+            }
         }
         return b.endNest().build(seq);
     }

@@ -4,6 +4,9 @@ import static io.vipkeeper.appliance.ipvs.genl.Ipvs.*;
 
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.ipvs.DestTunnel;
+import io.vipkeeper.appliance.ipvs.TunnelChecksum;
+import io.vipkeeper.appliance.ipvs.TunnelType;
 import io.vipkeeper.appliance.ipvs.Forwarding;
 import io.vipkeeper.appliance.ipvs.IpvsInfo;
 import io.vipkeeper.appliance.ipvs.IpvsStats;
@@ -67,10 +70,23 @@ public final class IpvsReplies {
             default -> throw new NetlinkFormatException("forwarding method " + fwd + " is not NAT, TUN or DR");
         };
         DestSpec spec = new DestSpec(key, forwarding, (int) d.u32(DEST_ATTR_WEIGHT), (int) d.u32(DEST_ATTR_U_THRESH),
-                (int) d.u32(DEST_ATTR_L_THRESH));
+                (int) d.u32(DEST_ATTR_L_THRESH), tunnel(d));
         return new KernelDest(spec, d.u32(DEST_ATTR_ACTIVE_CONNS), d.u32(DEST_ATTR_INACT_CONNS),
                 d.has(DEST_ATTR_PERSIST_CONNS) ? d.u32(DEST_ATTR_PERSIST_CONNS) : 0,
                 stats(d, DEST_ATTR_STATS64, DEST_ATTR_STATS));
+    }
+
+    /** The tunnel attributes (kernels before 5.3 send none: plain ipip). */
+    private static DestTunnel tunnel(NetlinkAttributes d) {
+        if (!d.has(DEST_ATTR_TUN_TYPE)) {
+            return DestTunnel.IPIP;
+        }
+        int type = d.u8(DEST_ATTR_TUN_TYPE);
+        int flags = d.has(DEST_ATTR_TUN_FLAGS) ? d.u16(DEST_ATTR_TUN_FLAGS) : 0;
+        return new DestTunnel(TunnelType.ofKernel(type).orElseThrow(() -> new NetlinkFormatException(
+                "unknown tunnel type " + type)), d.has(DEST_ATTR_TUN_PORT) ? d.be16(DEST_ATTR_TUN_PORT) : 0,
+                TunnelChecksum.ofKernel(flags).orElseThrow(() -> new NetlinkFormatException(
+                        "unknown tunnel flags " + flags)));
     }
 
     private static IpvsStats stats(NetlinkAttributes parent, int stats64, int stats32) {

@@ -1,9 +1,12 @@
 package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.daemon.Daemon;
+import io.vipkeeper.appliance.daemon.PidFile;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code vipkeeper run}: the daemon, in the foreground (systemd runs it this way). */
 @Command(name = "run", description = "Run the daemon in the foreground until SIGTERM; SIGHUP reloads the config.")
@@ -11,8 +14,12 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption options;
 
+    @Option(names = "--pid-file", paramLabel = "FILE", description = "Pid file (default: ${DEFAULT-VALUE}); a second "
+            + "daemon on this host, in another network namespace, needs its own.")
+    Path pidFile = PidFile.DEFAULT;
+
     @Override
     public Integer call() throws InterruptedException {
-        return new Daemon(options.file(), options.verbosity()).run();
+        return new Daemon(options.file(), options.verbosity(), pidFile).run();
     }
 }

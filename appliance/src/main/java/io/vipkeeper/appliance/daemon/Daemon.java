@@ -28,15 +28,17 @@ public final class Daemon {
 
     private final Path configFile;
     private final int verbosity;
+    private final Path pidFile;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile Settings settings;
     private VrrpRuntime vrrp;
     /** Read on the VRRP loop by the transition listener. */
     private volatile IpvsManager ipvs;
 
-    public Daemon(Path configFile, int verbosity) {
+    public Daemon(Path configFile, int verbosity, Path pidFile) {
         this.configFile = configFile;
         this.verbosity = verbosity;
+        this.pidFile = pidFile;
     }
 
     /** Runs until asked to stop; returns the process exit status. */
@@ -49,6 +51,21 @@ public final class Daemon {
             return 1;
         }
         Logging.configure(settings.logLevel(), verbosity);
+        PidFile pid;
+        try {
+            pid = PidFile.claim(pidFile);
+        } catch (IllegalStateException e) {
+            log.error("not starting: {}", e.getMessage());
+            return 1;
+        }
+        try {
+            return runWith();
+        } finally {
+            pid.release();
+        }
+    }
+
+    private int runWith() throws InterruptedException {
         log.info("{} starting as {} from {}: {}", Version.line(), settings.nodeName(), configFile, settings.counts());
         Signals.handle("TERM", this::requestStop);
         Signals.handle("INT", this::requestStop);

@@ -57,4 +57,24 @@ class DaemonLifecycleIT extends InLab {
             assertTrue(p.err().contains("stopped"), p.err());
         }
     }
+
+    @Test
+    void aSecondDaemonOnTheSamePidFileRefusesToStart() throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, GOOD.replace("PRIO", "150"));
+        Path pid = dir.resolve("run/vipkeeper.pid");
+        try (JarProcess first = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString(), "--pid-file",
+                pid.toString())) {
+            first.awaitLog("web: INITIALIZE -> BACKUP");
+            assertEquals(Long.toString(first.pid()), Files.readString(pid).strip());
+            try (JarProcess second = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString(), "--pid-file",
+                    pid.toString())) {
+                assertEquals(1, second.waitFor());
+                assertTrue(second.err().contains("another vipkeeper runs as pid " + first.pid()), second.err());
+            }
+            first.signal("TERM");
+            assertEquals(0, first.waitFor());
+        }
+        assertTrue(!Files.exists(pid), "the pid file goes with the daemon");
+    }
 }

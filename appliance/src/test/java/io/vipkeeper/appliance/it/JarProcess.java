@@ -74,6 +74,10 @@ final class JarProcess implements AutoCloseable {
         cmd.addAll(extraJvm);
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
+        if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--pid-file")) {
+            // Daemons of one test run share the host's /run: each gets its own pid file.
+            cmd.addAll(List.of("--pid-file", Files.createTempFile(dir, "vipkeeper", ".pid").toString()));
+        }
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -290,4 +290,17 @@ class IpvsTrafficVmTest {
             }
         }
     }
+
+    @Test
+    @Order(10)
+    void stoppingRemovesTheSnatTableAndLeavesTheIpvsTable() throws Exception {
+        reload(service("rr", "snat = true", WEB1, WEB2));
+        assertEquals(0, get().code());
+        String table = ipvsadm("-Sn");
+        lb.signal("TERM");
+        assertEquals(0, lb.waitFor(), lb.err());
+        assertNotEquals(0, Shell.tryRun("ip", "netns", "exec", lab.ns("lb"), "nft", "list", "table", "inet",
+                "vipkeeper").code(), "the masquerade table goes with the daemon");
+        assertEquals(table, ipvsadm("-Sn"), "the IPVS table stays for the next start to adopt");
+    }
 }

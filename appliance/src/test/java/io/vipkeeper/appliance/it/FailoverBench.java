@@ -75,18 +75,23 @@ public final class FailoverBench {
                         cut.add(pair.cableCutOutage());
                         graceful.add(pair.gracefulOutage());
                     }
-                    rows.add(String.format(Locale.ROOT, "| %-9s | %-10s | %9.1f | %9.1f | %9.1f | %9.1f | %7.1f | %6.1f |",
+                    rows.add(String.format(Locale.ROOT,
+                            "| %-9s | %-10s | %9.1f | %9.1f | %9.1f | %9.1f | %7.1f | %6.1f | %8.1f | %6.1f | %7.1f |",
                             iv.label(), vipkeeper ? "vipkeeper" : "keepalived", median(cut), max(cut), median(graceful),
-                            max(graceful), iv.masterDownMs(), iv.skewMs()));
+                            max(graceful), iv.masterDownMs(), iv.skewMs(), median(pair.takeovers), median(pair.phases),
+                            median(pair.resumes)));
                     System.err.println(rows.get(rows.size() - 1));
                 }
             }
         }
         System.out.println();
         System.out.println("Outage seen by a client pinging the VIP every 1 ms (" + trials + " trials each, ms)");
-        System.out.println("| interval  | product    | cut: med  | cut: max  | TERM: med | TERM: max | MDI     | skew   |");
-        System.out.println("|-----------|------------|-----------|-----------|-----------|-----------|---------|--------|");
+        System.out.println("| interval  | product    | cut: med  | cut: max  | TERM: med | TERM: max | MDI     | skew   | takeover | phase  | resume  |");
+        System.out.println("|-----------|------------|-----------|-----------|-----------|-----------|---------|--------|----------|--------|---------|");
         rows.forEach(System.out::println);
+        System.out.println("Medians from lb1's last advert, as the client saw it: takeover = lb2's first frame (advert or"
+                + " GARP: the backup's real Master_Down_Interval plus its reaction); phase = the last reply before"
+                + " the cut; resume = the first reply after it (cut = resume - phase).");
         if (!soak.isZero()) {
             Soak.run(dir, soak, agentJar(dir), load);
         }

@@ -70,6 +70,13 @@ final class Pair {
      */
     double cableCutOutage() throws Exception {
         double outage;
+        double[] gap;
+        Path capture = Files.createTempFile(dir, "takeover", ".txt");
+        String lb2Mac = Lab.sh("ip", "-n", lab.ns("lb2"), "-o", "link", "show", "eth0").replaceAll(
+                "(?s).*link/ether ([0-9a-f:]+).*", "$1").strip();
+        Process dump = new ProcessBuilder("ip", "netns", "exec", lab.ns("client"), "tcpdump", "-tt", "-e", "-l", "-n",
+                "-i", "eth0", "ip proto 112 or arp").redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(capture.toFile()).start();
         try (VipProbe probe = new VipProbe(lab.ns("client"), FailoverBench.vip())) {
             Lab.await(5, "the probe gets replies", () -> probe.replies() > 50);
             awaitAdvertFromLb1();
@@ -79,10 +86,48 @@ final class Pair {
             Lab.await(5, "replies again", () -> probe.replies() > before + 100);
             probe.close();
             outage = probe.maxGapMillis();
+            gap = probe.maxGap();
+        } finally {
+            dump.destroy();
+            dump.waitFor();
         }
+        List<String> lines = Files.readAllLines(capture);
+        double lastLb1 = lastAdvertOfLb1(lines);
+        takeovers.add(takeoverMillis(lines, lastLb1, lb2Mac));
+        phases.add((gap[0] - lastLb1) * 1000);
+        resumes.add((gap[1] - lastLb1) * 1000);
         lab.cable("lb1", true);
         awaitSteady();
         return outage;
+    }
+
+    /** Per cut, from lb1's last advert to lb2's first packet (advert or GARP) as the client saw them. */
+    final List<Double> takeovers = new java.util.ArrayList<>();
+    /** Per cut, from lb1's last advert to the client's last reply before the outage (the cut's phase). */
+    final List<Double> phases = new java.util.ArrayList<>();
+    /** Per cut, from lb1's last advert to the client's first reply after the outage. */
+    final List<Double> resumes = new java.util.ArrayList<>();
+
+    /** The epoch time of lb1's last advert in a {@code tcpdump -tt -e} capture (none come after the cut). */
+    static double lastAdvertOfLb1(List<String> lines) {
+        double last = Double.NaN;
+        for (String l : lines) {
+            if (l.contains(" 198.18.1.1 > ")) {
+                last = Double.parseDouble(l.split(" ")[0]);
+            }
+        }
+        return last;
+    }
+
+    /** From {@code lastLb1} to the first later frame from lb2's MAC (its advert or GARP), in ms. */
+    static double takeoverMillis(List<String> lines, double lastLb1, String lb2Mac) {
+        for (String l : lines) {
+            String[] f = l.split(" ");
+            if (f.length > 2 && f[1].equals(lb2Mac) && Double.parseDouble(f[0]) > lastLb1) {
+                return (Double.parseDouble(f[0]) - lastLb1) * 1000;
+            }
+        }
+        return Double.NaN;
     }
 
     /** Returns as soon as the client sees an advert from lb1 (tcpdump in the client namespace). */

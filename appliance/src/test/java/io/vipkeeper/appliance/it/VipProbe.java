@@ -47,6 +47,22 @@ final class VipProbe implements AutoCloseable {
         }
     }
 
+    /** The longest gap as {start, end}: the epoch seconds of the replies before and after it. */
+    double[] maxGap() {
+        synchronized (replies) {
+            double[] gap = {Double.NaN, Double.NaN};
+            double max = -1;
+            for (int i = 1; i < replies.size(); i++) {
+                double d = replies.get(i) - replies.get(i - 1);
+                if (d > max) {
+                    max = d;
+                    gap = new double[] {replies.get(i - 1), replies.get(i)};
+                }
+            }
+            return gap;
+        }
+    }
+
     /** The longest gap between consecutive replies, in milliseconds. */
     double maxGapMillis() {
         synchronized (replies) {

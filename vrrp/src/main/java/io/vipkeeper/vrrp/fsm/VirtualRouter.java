@@ -355,7 +355,7 @@ public final class VirtualRouter {
             masterDownTimer.cancel();
         }
         masterDownReason = reason;
-        masterDownTimer = scheduler.schedule(this::masterDownTimerFired, nanos);
+        masterDownTimer = scheduler.scheduleOnTime(this::masterDownTimerFired, nanos);
     }
 
     private void masterDownTimerFired() {

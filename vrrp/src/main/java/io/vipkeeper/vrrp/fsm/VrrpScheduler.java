@@ -8,6 +8,15 @@ public interface VrrpScheduler {
     /** Runs {@code task} on the router's thread after {@code delayNanos}. */
     Timer schedule(Runnable task, long delayNanos);
 
+    /**
+     * Like {@link #schedule}, for a deadline where a fraction of a millisecond counts and that
+     * fires rarely: the Master_Down timer (it fires at most once per takeover). An event loop may
+     * spend up to a millisecond of CPU to run it on time.
+     */
+    default Timer scheduleOnTime(Runnable task, long delayNanos) {
+        return schedule(task, delayNanos);
+    }
+
     /** Whether the caller is on the scheduler's thread. */
     boolean inEventLoop();
 

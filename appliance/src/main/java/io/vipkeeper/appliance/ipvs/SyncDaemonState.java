@@ -10,6 +10,11 @@ package io.vipkeeper.appliance.ipvs;
 public record SyncDaemonState(int state, String interfaceName, int syncId) {
     /** "master" or "backup". */
     public String stateName() {
-        return state == 1 ? "master" : "backup";
+        return stateName(state);
+    }
+
+    /** "master" for {@code STATE_MASTER}, else "backup". */
+    public static String stateName(int state) {
+        return state == io.vipkeeper.appliance.ipvs.genl.Ipvs.STATE_MASTER ? "master" : "backup";
     }
 }

@@ -40,7 +40,10 @@ public final class IpvsManager implements AutoCloseable {
     private final NatSetup nat;
     private final ScheduledExecutorService thread;
     private final Set<ServiceKey> formerlyOwned = new HashSet<>();
+    /** Failures logged at error level while they last; one that goes away and comes back is logged again. */
     private final Set<String> reportedFailures = new HashSet<>();
+    /** The failures of the run in progress. */
+    private final Set<String> failuresThisRun = new HashSet<>();
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLong repairs = new AtomicLong();
@@ -48,6 +51,8 @@ public final class IpvsManager implements AutoCloseable {
     private IpvsKernel kernel;
     private String kernelError = "";
     private IpvsSettings settings;
+    /** The table {@code settings} asks for; settings are immutable, so built once per install. */
+    private Map<ServiceKey, DesiredService> wanted = Map.of();
     private IpvsReconciler reconciler;
     private ScheduledFuture<?> periodic;
     /** The VRRP instances that are MASTER now (the sync daemon follows its instance). */
@@ -75,7 +80,7 @@ public final class IpvsManager implements AutoCloseable {
         call(() -> {
             install(s);
             long before = changes.get();
-            reconcile("programmed");
+            reconcile(ReconcileRun.START);
             if (kernel != null) {
                 log.info("ipvs: {} virtual server(s) in the kernel after {} change(s) at start, in {} ms",
                         s.virtualServers().size(), changes.get() - before, lastRunNanos / 1_000_000);
@@ -92,7 +97,7 @@ public final class IpvsManager implements AutoCloseable {
             formerlyOwned.addAll(dropped);
             formerlyOwned.removeAll(keys(s));
             install(s);
-            reconcile("reload");
+            reconcile(ReconcileRun.RELOAD);
             return null;
         });
     }
@@ -100,7 +105,7 @@ public final class IpvsManager implements AutoCloseable {
     /** Runs one reconcile now (tests, and the status API's refresh) and waits for it. */
     public void reconcileNow() {
         call(() -> {
-            reconcile("repaired drift");
+            reconcile(ReconcileRun.PERIODIC);
             return null;
         });
     }
@@ -110,11 +115,12 @@ public final class IpvsManager implements AutoCloseable {
             reconciler = new IpvsReconciler(s.drainTimeout());
         }
         settings = s;
+        wanted = desired(s);
         if (periodic != null) {
             periodic.cancel(false);
         }
         long every = s.reconcileInterval().toNanos();
-        periodic = thread.scheduleWithFixedDelay(() -> reconcile("repaired drift"), every, every, TimeUnit.NANOSECONDS);
+        periodic = thread.scheduleWithFixedDelay(() -> reconcile(ReconcileRun.PERIODIC), every, every, TimeUnit.NANOSECONDS);
     }
 
     private static Set<ServiceKey> keys(IpvsSettings s) {
@@ -135,7 +141,22 @@ public final class IpvsManager implements AutoCloseable {
         return desired;
     }
 
-    private void reconcile(String why) {
+    private void reconcile(ReconcileRun why) {
+        failuresThisRun.clear();
+        try {
+            reconcileOnce(why);
+        } finally {
+            reportedFailures.retainAll(failuresThisRun);
+        }
+    }
+
+    /** Whether {@code message} is new (to be logged at error level), noting it for this run. */
+    private boolean firstReport(String message) {
+        failuresThisRun.add(message);
+        return reportedFailures.add(message);
+    }
+
+    private void reconcileOnce(ReconcileRun why) {
         try {
             runs.incrementAndGet();
             if (kernel == null && !openKernel()) {
@@ -146,7 +167,7 @@ public final class IpvsManager implements AutoCloseable {
             long t0 = System.nanoTime();
             Map<ServiceKey, KernelService> actual = kernel.table();
             long dumped = System.nanoTime();
-            List<IpvsOp> ops = reconciler.plan(desired(settings), actual, formerlyOwned, System.nanoTime());
+            List<IpvsOp> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
             long planned = System.nanoTime();
             List<IpvsKernel.Failure> refused = ops.isEmpty() ? List.of() : kernel.apply(ops);
@@ -161,7 +182,7 @@ public final class IpvsManager implements AutoCloseable {
             for (IpvsKernel.Failure f : refused) {
                 failed.add(f.op());
                 failures.incrementAndGet();
-                if (reportedFailures.add(f.error().getMessage())) {
+                if (firstReport(f.error().getMessage())) {
                     log.error("ipvs: {} failed (retried every {}); {}", IpvsOp.describe(f.op()),
                             Durations.format(settings.reconcileInterval()),
                             f.op().reason());
@@ -170,9 +191,6 @@ public final class IpvsManager implements AutoCloseable {
                 }
             }
             logChanges(ops, failed, why);
-            if (refused.isEmpty()) {
-                reportedFailures.clear();
-            }
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             log.error("ipvs: reconcile failed, retrying in {}: {}",
@@ -201,6 +219,9 @@ public final class IpvsManager implements AutoCloseable {
     }
 
     private void reconcileSyncDaemon() {
+        if (settings.syncDaemon().isEmpty() && !ownedSyncDaemon) {
+            return;
+        }
         List<SyncDaemonState> running = kernel.syncDaemons();
         java.util.Optional<SyncDaemonState> want = settings.syncDaemon().map(d -> new SyncDaemonState(
                 masters.contains(d.instance()) ? Ipvs.STATE_MASTER : Ipvs.STATE_BACKUP, d.interfaceName(), d.syncId()));
@@ -230,8 +251,8 @@ public final class IpvsManager implements AutoCloseable {
      * One line per change; a large programming run (a first start, a big reload) logs one line per
      * service instead, with every change at debug. Drift repairs are always logged one by one.
      */
-    private void logChanges(List<IpvsOp> ops, Set<IpvsOp> failed, String why) {
-        boolean drift = why.equals("repaired drift");
+    private void logChanges(List<IpvsOp> ops, Set<IpvsOp> failed, ReconcileRun why) {
+        boolean drift = why == ReconcileRun.PERIODIC;
         boolean summarize = !drift && ops.size() > SUMMARIZE_ABOVE;
         Map<ServiceKey, int[]> perService = new LinkedHashMap<>();
         for (IpvsOp op : ops) {
@@ -241,25 +262,25 @@ public final class IpvsManager implements AutoCloseable {
             changes.incrementAndGet();
             if (drift) {
                 repairs.incrementAndGet();
-                log.warn("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+                log.warn("ipvs {}: {} ({})", why.label(), IpvsOp.describe(op), op.reason());
             } else if (summarize) {
-                log.debug("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+                log.debug("ipvs {}: {} ({})", why.label(), IpvsOp.describe(op), op.reason());
                 perService.computeIfAbsent(op.service(), k -> new int[1])[0]++;
             } else {
-                log.info("ipvs {}: {} ({})", why, IpvsOp.describe(op), op.reason());
+                log.info("ipvs {}: {} ({})", why.label(), IpvsOp.describe(op), op.reason());
             }
         }
-        perService.forEach((service, n) -> log.info("ipvs {}: {} change(s) to {} (each at debug level)", why, n[0],
-                service));
+        perService.forEach((service, n) -> log.info("ipvs {}: {} change(s) to {} (each at debug level)", why.label(),
+                n[0], service));
     }
 
     /** NAT sysctls and rules first: a NAT service is only useful once the kernel forwards. */
-    private void reconcileNat(String why) {
+    private void reconcileNat(ReconcileRun why) {
         try {
             nat.reconcile(settings, why);
         } catch (RuntimeException e) {
             failures.incrementAndGet();
-            if (reportedFailures.add(e.getMessage())) {
+            if (firstReport(e.getMessage())) {
                 log.error("nat: {} (retried every {})", e.getMessage(), Durations.format(settings.reconcileInterval()));
             }
         }

@@ -47,10 +47,10 @@ public final class KernelNatSetup implements NatSetup {
     /**
      * Brings sysctls and the table in line with {@code s}.
      *
-     * @param why "programmed", "reload" or "repaired drift", for the log
+     * @param why the run, for the log
      */
     @Override
-    public void reconcile(IpvsSettings s, String why) {
+    public void reconcile(IpvsSettings s, ReconcileRun why) {
         sysctls(s).forEach((sysctl, value) -> {
             int now = sysctl.read();
             if (now != value) {
@@ -73,7 +73,7 @@ public final class KernelNatSetup implements NatSetup {
             log.warn("nat repaired drift: table {} was changed outside vipkeeper; rewrote its {} rule(s)",
                     SnatRules.TABLE, rules.size());
         } else {
-            log.info("nat {}: table {} with {} masquerade rule(s)", why, SnatRules.TABLE, rules.size());
+            log.info("nat {}: table {} with {} masquerade rule(s)", why.label(), SnatRules.TABLE, rules.size());
         }
     }
 

@@ -7,7 +7,7 @@ public interface NatSetup {
     /** Nothing around IPVS (unit tests of the table policy). */
     NatSetup NONE = new NatSetup() {
         @Override
-        public void reconcile(IpvsSettings s, String why) {
+        public void reconcile(IpvsSettings s, ReconcileRun why) {
         }
 
         @Override
@@ -15,8 +15,8 @@ public interface NatSetup {
         }
     };
 
-    /** Brings the setup in line with {@code s}; {@code why} is "programmed", "reload" or "repaired drift". */
-    void reconcile(IpvsSettings s, String why);
+    /** Brings the setup in line with {@code s}; {@code why} names the run in the log. */
+    void reconcile(IpvsSettings s, ReconcileRun why);
 
     /** Removes what vipkeeper added that must not outlive it (shutdown). */
     void remove();

@@ -134,8 +134,7 @@ public final class IpvsClient implements IpvsKernel {
     /** Stops the sync daemon of {@code state}. */
     @Override
     public void stopSyncDaemon(int state) {
-        doit(seq -> IpvsMessages.delDaemon(family, state, seq), "DEL_DAEMON " + (state == Ipvs.STATE_MASTER
-                ? "master" : "backup"));
+        doit(seq -> IpvsMessages.delDaemon(family, state, seq), "DEL_DAEMON " + SyncDaemonState.stateName(state));
     }
 
     /** Removes every service (ipvsadm -C); for tests and benchmarks, never used by the daemon. */

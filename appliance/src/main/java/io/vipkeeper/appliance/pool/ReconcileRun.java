@@ -1,0 +1,22 @@
+package io.vipkeeper.appliance.pool;
+
+/** Why a reconcile runs; decides how its changes are logged and counted. */
+public enum ReconcileRun {
+    /** The first run at start: programming, not repairs. */
+    START("programmed"),
+    /** After a reload: the config changed, so do the changes. */
+    RELOAD("reload"),
+    /** A periodic run: every change repairs drift someone caused by hand. */
+    PERIODIC("repaired drift");
+
+    private final String label;
+
+    ReconcileRun(String label) {
+        this.label = label;
+    }
+
+    /** How log lines name the run: "ipvs repaired drift: ...". */
+    public String label() {
+        return label;
+    }
+}

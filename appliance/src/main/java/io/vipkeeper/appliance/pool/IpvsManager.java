@@ -61,6 +61,10 @@ public final class IpvsManager implements AutoCloseable {
     static final int SUMMARIZE_ABOVE = 50;
     /** Dump, plan and apply of the last run, to the last ACK. */
     private volatile long lastRunNanos;
+    /** The kernel's table as the last run dumped it (with counters), for status; null before one. */
+    private volatile Map<ServiceKey, KernelService> lastTable;
+    /** When {@code lastTable} was dumped. */
+    private volatile java.time.Instant lastTableAt;
     /** Whether a sync daemon now running was started by this vipkeeper (others are left alone). */
     private boolean ownedSyncDaemon;
 
@@ -166,6 +170,8 @@ public final class IpvsManager implements AutoCloseable {
             reconcileSyncDaemon();
             long t0 = System.nanoTime();
             Map<ServiceKey, KernelService> actual = kernel.table();
+            lastTable = actual;
+            lastTableAt = java.time.Instant.now();
             long dumped = System.nanoTime();
             List<IpvsOp> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
@@ -309,6 +315,20 @@ public final class IpvsManager implements AutoCloseable {
             kernel.close();
             kernel = null;
         }
+    }
+
+    /**
+     * The kernel's table as the last reconcile run saw it, with connection and traffic counters
+     * (at most {@code reconcile-interval} old; changes of that run are not in it). Empty before
+     * the first successful dump.
+     */
+    public java.util.Optional<Map<ServiceKey, KernelService>> lastTable() {
+        return java.util.Optional.ofNullable(lastTable);
+    }
+
+    /** When {@link #lastTable()} was read from the kernel. */
+    public java.util.Optional<java.time.Instant> lastTableAt() {
+        return java.util.Optional.ofNullable(lastTableAt);
     }
 
     /** Reconcile runs so far. */

@@ -1,0 +1,41 @@
+package io.vipkeeper.appliance.api;
+
+import io.vipkeeper.appliance.config.Settings;
+import io.vipkeeper.appliance.daemon.ReloadResult;
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.health.RealServerHealth;
+import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the status API reads from the running daemon; every method may be called from any thread. */
+public interface StatusInputs {
+    /** The settings in force. */
+    Settings settings();
+
+    /** When the daemon started (first config load). */
+    Instant startedAt();
+
+    /** When the settings in force were loaded (start or last good reload). */
+    Instant loadedAt();
+
+    /** The last reload's outcome; empty before the first reload. */
+    Optional<ReloadResult> lastReload();
+
+    /** Reloads so far that succeeded. */
+    long reloadsOk();
+
+    /** Reloads so far that were refused. */
+    long reloadsFailed();
+
+    /** VRRP routers by instance name (empty without a vrrp section); read-only use. */
+    Map<String, VirtualRouter> routers();
+
+    /** The IPVS manager, if the config has an ipvs section (its lastTable() has kernel counters). */
+    Optional<IpvsManager> ipvs();
+
+    /** Health of checked real servers: virtual server name → real server → health. */
+    Map<String, Map<DestKey, RealServerHealth>> health();
+}

@@ -318,12 +318,21 @@ final class IpvsReader {
             lower = null;
         }
         DestTunnel tunnel = tunnel(r.child("tunnel"), forwarding);
+        Optional<String> notifyUp = absolutePath(r, "notify-up");
+        Optional<String> notifyDown = absolutePath(r, "notify-down");
         r.checkUnknownKeys();
         if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null || upper == null
                 || lower == null || tunnel == null) {
             return null;
         }
-        return new RealServer(address.get(), port, weight, forwarding, check, upper, lower, tunnel);
+        return new RealServer(address.get(), port, weight, forwarding, check, upper, lower, tunnel, notifyUp,
+                notifyDown);
+    }
+
+    private static Optional<String> absolutePath(ConfigNode n, String key) {
+        Optional<String> path = n.optionalString(key);
+        path.filter(s -> !s.startsWith("/")).ifPresent(s -> n.problem(key, "\"" + s + "\" is not an absolute path"));
+        return path.filter(s -> s.startsWith("/"));
     }
 
     private static Optional<SyncDaemon> syncDaemon(ConfigNode s, Map<String, VrrpInstance> instances,

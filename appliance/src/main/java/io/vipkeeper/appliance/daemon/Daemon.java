@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.daemon;
 
 import io.vipkeeper.appliance.Version;
+import io.vipkeeper.appliance.config.ConfigCache;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
@@ -8,7 +9,10 @@ import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
 import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
+import io.vipkeeper.appliance.pool.NatSetup;
+import java.util.function.Supplier;
 import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
 import io.vipkeeper.vrrp.fsm.RouterState;
@@ -40,7 +44,10 @@ public final class Daemon implements StatusInputs {
     private final int verbosity;
     private final Path pidFile;
     private final Path reloadFile;
+    private final Supplier<IpvsKernel> ipvsKernel;
+    private final NatSetup natSetup;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch started = new CountDownLatch(1);
     private volatile Settings settings;
     private final Instant startedAt = Instant.now();
     private volatile Instant loadedAt = startedAt;
@@ -48,11 +55,20 @@ public final class Daemon implements StatusInputs {
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
     private HealthView healthView = Map::of;
+    /** Reloads re-read only included files and virtual servers that changed. */
+    private final ConfigCache configCache = ConfigCache.create();
     private volatile VrrpRuntime vrrp;
     /** Read on the VRRP loop by the transition listener. */
     private volatile IpvsManager ipvs;
 
     public Daemon(Path configFile, int verbosity, Path pidFile) {
+        this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")));
+    }
+
+    /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
+    Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
+        this.ipvsKernel = ipvsKernel;
+        this.natSetup = natSetup;
         this.configFile = configFile;
         this.verbosity = verbosity;
         this.pidFile = pidFile;
@@ -62,7 +78,7 @@ public final class Daemon implements StatusInputs {
     /** Runs until asked to stop; returns the process exit status. */
     public int run() throws InterruptedException {
         try {
-            settings = ConfigLoader.load(configFile);
+            settings = ConfigLoader.load(configFile, configCache);
         } catch (InvalidConfigException e) {
             logProblems(e);
             log.error("not starting: {} has {} problem(s)", configFile, e.problems().size());
@@ -101,6 +117,7 @@ public final class Daemon implements StatusInputs {
             stopIpvs();
             return 1;
         }
+        started.countDown();
         stopRequested.await();
         stopVrrp();
         stopIpvs();
@@ -123,7 +140,7 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            IpvsManager m = new IpvsManager(IpvsClient::open, new KernelNatSetup(new Nft("nft")));
+            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, healthView);
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -157,7 +174,7 @@ public final class Daemon implements StatusInputs {
         log.info("reloading {}", configFile);
         Settings next;
         try {
-            next = ConfigLoader.load(configFile);
+            next = ConfigLoader.load(configFile, configCache);
         } catch (InvalidConfigException e) {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";
@@ -193,6 +210,16 @@ public final class Daemon implements StatusInputs {
             recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e.getMessage())),
                     "applied only in part"));
         }
+    }
+
+    /** Waits until IPVS is programmed and VRRP runs (benchmarks, tests). */
+    boolean awaitStarted(long seconds) throws InterruptedException {
+        return started.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Asks the daemon to stop, as SIGTERM does. */
+    void stop() {
+        requestStop();
     }
 
     private void recordReload(ReloadResult r) {

@@ -1,0 +1,113 @@
+package io.vipkeeper.appliance.api;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import io.vipkeeper.appliance.config.Addresses;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status API's HTTP listener: JSON status, Prometheus metrics, health and the status page
+ * (see {@link ApiHandler}), served on the caller's event loop group. Read-only; requests larger
+ * than {@link #MAX_REQUEST_BYTES} or idle for {@link #IDLE_SECONDS} are cut off.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    /** A GET carries no body; headers beyond this are no status client's. */
+    static final int MAX_REQUEST_BYTES = 8192;
+    /** A connection that sends nothing for this long is closed. */
+    static final int IDLE_SECONDS = 30;
+
+    private final EventLoopGroup group;
+    private final StatusMetrics metrics;
+    private final ApiHandler handler;
+    private Channel channel;
+
+    /** A server reading {@code inputs}; nothing listens before {@link #start}. */
+    public ApiServer(EventLoopGroup group, StatusInputs inputs) {
+        this.group = group;
+        StatusAssembler status = StatusAssembler.of(inputs);
+        this.metrics = new StatusMetrics(status::snapshot);
+        this.handler = new ApiHandler(status, new DaemonHealth(inputs, Clock.systemUTC()), metrics);
+    }
+
+    /**
+     * Listens on {@code listen}.
+     *
+     * @throws IllegalStateException naming the address and the reason when the bind fails
+     */
+    public void start(InetSocketAddress listen) {
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(serverChannel(group))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new HttpServerCodec(),
+                                new CountingAggregator(metrics), handler);
+                    }
+                });
+        ChannelFuture bound = b.bind(listen).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            throw new IllegalStateException("status API: cannot listen on "
+                    + Addresses.format(listen) + ": " + cause.getMessage(), cause);
+        }
+        channel = bound.channel();
+        log.info("status API on http://{}/", Addresses.format(localAddress()));
+    }
+
+    /** Where the server listens (the actual port when started on port 0); null before start. */
+    public InetSocketAddress localAddress() {
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Stops listening; the event loop group stays the caller's. */
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+            channel = null;
+        }
+    }
+
+    /** The API's metrics (the daemon may read the bad-request count). */
+    public StatusMetrics metrics() {
+        return metrics;
+    }
+
+    private static Class<? extends ServerChannel> serverChannel(EventLoopGroup group) {
+        return group instanceof IoEventLoopGroup g && g.isIoType(EpollIoHandler.class) ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+    }
+
+    /** The aggregator, counting requests it refuses as too large among the bad requests. */
+    private static final class CountingAggregator extends HttpObjectAggregator {
+        private final StatusMetrics metrics;
+
+        CountingAggregator(StatusMetrics metrics) {
+            super(MAX_REQUEST_BYTES);
+            this.metrics = metrics;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+            metrics.badRequest();
+            super.handleOversizedMessage(ctx, oversized);
+        }
+    }
+}

@@ -19,6 +19,7 @@ import io.vipkeeper.vrrp.fsm.RouterCounters;
 import io.vipkeeper.vrrp.fsm.Transition;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +108,7 @@ public final class StatusAssembler {
     }
 
     private static StatusSnapshot.LastTransition transition(Transition t, Instant now, long nowNanos) {
-        Instant at = now.minusNanos(Math.max(0, nowNanos - t.atNanos()));
+        Instant at = now.minusNanos(Math.max(0, nowNanos - t.atNanos())).truncatedTo(ChronoUnit.MILLIS);
         return new StatusSnapshot.LastTransition(t.from().name(), t.to().name(), t.reason().label(), t.detail(),
                 at.toString());
     }

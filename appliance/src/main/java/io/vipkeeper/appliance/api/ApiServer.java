@@ -2,7 +2,9 @@ package io.vipkeeper.appliance.api;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -12,13 +14,20 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import io.vipkeeper.appliance.config.Addresses;
 import java.time.Clock;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +50,20 @@ public final class ApiServer implements AutoCloseable {
 
     /** A server reading {@code inputs}; nothing listens before {@link #start}. */
     public ApiServer(EventLoopGroup group, StatusInputs inputs) {
+        this(group, inputs, Clock.systemUTC(), System::nanoTime);
+    }
+
+    /** The same on other clocks (tests: routers on a virtual clock); see {@link StatusAssembler}. */
+    ApiServer(EventLoopGroup group, StatusInputs inputs, Clock wall, LongSupplier routerNanos) {
         this.group = group;
-        StatusAssembler status = StatusAssembler.of(inputs);
+        StatusAssembler status = new StatusAssembler(inputs, wall, routerNanos);
         this.metrics = new StatusMetrics(status::snapshot);
-        this.handler = new ApiHandler(status, new DaemonHealth(inputs, Clock.systemUTC()), metrics);
+        this.handler = new ApiHandler(status, new DaemonHealth(inputs, wall), metrics);
     }
 
     /**
-     * Listens on {@code listen}.
+     * Listens on {@code listen}, with the socket created on one of the group's threads (so in
+     * their network namespace).
      *
      * @throws IllegalStateException naming the address and the reason when the bind fails
      */
@@ -61,7 +76,10 @@ public final class ApiServer implements AutoCloseable {
                                 new CountingAggregator(metrics), handler);
                     }
                 });
-        ChannelFuture bound = b.bind(listen).awaitUninterruptibly();
+        // The listening socket is made on the group's thread, not the caller's: sockets belong to
+        // the network namespace of the thread that creates them, and the loop's is the one served.
+        ChannelFuture bound = group.next().submit(() -> b.bind(listen)).syncUninterruptibly().getNow()
+                .awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
             throw new IllegalStateException("status API: cannot listen on "
@@ -95,7 +113,10 @@ public final class ApiServer implements AutoCloseable {
                 : NioServerSocketChannel.class;
     }
 
-    /** The aggregator, counting requests it refuses as too large among the bad requests. */
+    /**
+     * The aggregator, counting requests it refuses as too large among the bad requests and closing
+     * their connections (Netty's default keeps a keep-alive connection to read the body it discards).
+     */
     private static final class CountingAggregator extends HttpObjectAggregator {
         private final StatusMetrics metrics;
 
@@ -107,7 +128,10 @@ public final class ApiServer implements AutoCloseable {
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
             metrics.badRequest();
-            super.handleOversizedMessage(ctx, oversized);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.EMPTY_BUFFER);
+            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

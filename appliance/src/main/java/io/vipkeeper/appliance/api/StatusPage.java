@@ -15,12 +15,17 @@ public final class StatusPage {
             body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
             h1{font-size:1.4em;margin:0 0 .2em}h2{font-size:1.1em;margin:1.4em 0 .4em}
             table{border-collapse:collapse}th,td{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:left}
-            th{background:#f4f4f4}.num{text-align:right}.meta{color:#555}
+            th{background:#f4f4f4}td{white-space:nowrap}td.wrap{white-space:normal}.num{text-align:right}.meta{color:#555}
             .badge{display:inline-block;padding:.1em .6em;border-radius:.8em;color:#fff;font-weight:600}
-            .state-MASTER,.health-up{background:#2e7d32}.state-BACKUP,.state-INITIALIZE,.health-unchecked{background:#757575}
-            .state-FAULT,.health-down,.reload-failed{background:#c62828}.reload-ok{background:#2e7d32}
             tr.vs td{background:#fafafa;font-weight:600}
             """;
+
+    /** Badge colours: green for MASTER and up, red for FAULT and down, grey otherwise. */
+    static final String GREEN = "#2e7d32";
+    static final String RED = "#c62828";
+    static final String GREY = "#757575";
+    private static final Map<String, String> COLOURS = Map.of("MASTER", GREEN, "FAULT", RED, "up", GREEN,
+            "down", RED, "ok", GREEN, "failed", RED, "missing", RED);
 
     private StatusPage() {
     }
@@ -47,8 +52,7 @@ public final class StatusPage {
         h.append("reloads: ").append(r.ok()).append(" ok, ").append(r.failed()).append(" failed");
         if (r.last() != null) {
             String cls = r.last().ok() ? "ok" : "failed";
-            h.append("; last <span id=\"last-reload\" class=\"badge reload-").append(cls).append("\" data-reload=\"")
-                    .append(cls).append("\">").append(cls).append("</span> at ").append(esc(r.last().at())).append(": ")
+            h.append("; last ").append(badge("reload", cls, cls)).append(" at ").append(esc(r.last().at())).append(": ")
                     .append(esc(r.last().summary()));
             for (String p : r.last().problems()) {
                 h.append("<br>").append(esc(p));
@@ -82,7 +86,7 @@ public final class StatusPage {
             } else {
                 h.append('-');
             }
-            h.append("</td><td>");
+            h.append("</td><td class=\"wrap\">");
             for (Map.Entry<String, String> f : i.faults().entrySet()) {
                 h.append(esc(f.getKey() + ": " + f.getValue())).append("<br>");
             }
@@ -110,7 +114,7 @@ public final class StatusPage {
             h.append("<tr class=\"vs\" data-vs=\"").append(esc(vs.name())).append("\"><td colspan=\"6\">")
                     .append(esc(vs.name())).append(" \u2014 ").append(esc(vs.identity())).append(", ")
                     .append(esc(vs.scheduler())).append(", ").append(esc(vs.forwarding()))
-                    .append(vs.inKernel() ? "" : ", <span class=\"badge health-down\">not in the kernel</span>")
+                    .append(vs.inKernel() ? "" : ", " + badge("kernel", "missing", "not in the kernel"))
                     .append("</td><td class=\"num\">").append(vs.counters() == null ? "-" : vs.counters().connections())
                     .append("</td><td></td></tr>\n");
             for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
@@ -129,8 +133,8 @@ public final class StatusPage {
     }
 
     private static String badge(String kind, String value, String text) {
-        return "<span class=\"badge " + kind + "-" + esc(value) + "\" data-" + kind + "=\"" + esc(value) + "\">"
-                + esc(text) + "</span>";
+        return "<span class=\"badge " + kind + "-" + esc(value) + "\" data-" + kind + "=\"" + esc(value)
+                + "\" style=\"background:" + COLOURS.getOrDefault(value, GREY) + "\">" + esc(text) + "</span>";
     }
 
     private static String orDash(Object o) {

@@ -1,9 +1,9 @@
 package io.vipkeeper.appliance.api;
 
+import static io.vipkeeper.appliance.vm.Shell.run;
+
 import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.Native;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -89,18 +89,8 @@ final class ApiNamespace implements AutoCloseable {
         return full;
     }
 
-    /** Runs a command on the host, returns its output; fails with the output on a non-zero exit. */
-    static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-        return out;
-    }
-
     @Override
-    public void close() throws Exception {
+    public void close() {
         run("ip", "netns", "del", name);
     }
 }

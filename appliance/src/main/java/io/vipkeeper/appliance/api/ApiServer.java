@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -46,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final StatusMetrics metrics;
     private final ApiHandler handler;
-    private Channel channel;
+    private volatile Channel channel;
 
     /** A server reading {@code inputs}; nothing listens before {@link #start}. */
     public ApiServer(EventLoopGroup group, StatusInputs inputs) {
@@ -65,10 +66,16 @@ public final class ApiServer implements AutoCloseable {
      * Listens on {@code listen}, with the socket created on one of the group's threads (so in
      * their network namespace).
      *
-     * @throws IllegalStateException naming the address and the reason when the bind fails
+     * @throws IllegalStateException naming the address and the reason when the bind fails, or when
+     *     already started
      */
     public void start(InetSocketAddress listen) {
+        if (channel != null) {
+            throw new IllegalStateException("status API: already listening on " + Addresses.format(localAddress()));
+        }
         ServerBootstrap b = new ServerBootstrap().group(group).channel(serverChannel(group))
+                // A restart binds again at once even while old connections linger in TIME_WAIT.
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -218,6 +218,9 @@ class ApiServerIT {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> second.start(LISTEN));
         assertTrue(e.getMessage().startsWith("status API: cannot listen on 127.0.0.1:9180: "), e.getMessage());
         assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        IllegalStateException again = assertThrows(IllegalStateException.class, () -> server.start(LISTEN));
+        assertEquals("status API: already listening on 127.0.0.1:9180", again.getMessage());
+        assertEquals(LISTEN, server.localAddress());
     }
 
     /** Runs {@code cmd} inside the namespace; returns exit code, stdout and stderr. */

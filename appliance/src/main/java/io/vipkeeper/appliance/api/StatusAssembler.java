@@ -21,10 +21,12 @@ import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -116,10 +118,21 @@ public final class StatusAssembler {
     private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, KernelService ks,
             Map<DestKey, RealServerHealth> health) {
         List<StatusSnapshot.RealServerStatus> reals = new ArrayList<>();
+        Set<DestKey> configured = new HashSet<>();
         for (RealServer rs : vs.realServers()) {
             DestKey key = new DestKey(rs.address(), rs.port());
+            configured.add(key);
             KernelDest kd = ks == null ? null : ks.dests().get(key);
             reals.add(realServer(rs, kd, health.get(key)));
+        }
+        if (ks != null) {
+            for (KernelDest kd : ks.dests().values()) {
+                if (!configured.contains(kd.spec().key())) {
+                    reals.add(new StatusSnapshot.RealServerStatus(kd.spec().key().toString(), "removed", null, null,
+                            null, kd.spec().weight(), kd.activeConnections(), kd.inactiveConnections(),
+                            counters(kd.stats())));
+                }
+            }
         }
         return new StatusSnapshot.VirtualServerStatus(vs.name(), vs.identity(), vs.scheduler().configName(),
                 vs.forwarding().configName(), ks != null, ks == null ? null : counters(ks.stats()), reals);

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  *
  * <p>{@code vipkeeper_vrrp_state} is the enum-as-label form: one series per state, 1 for the
  * current one, 0 for the others. {@code vipkeeper_real_server_up} is 1 when the check says up or
- * the server has no check (it is then always in the pool), 0 when down.
+ * the server has no check (it is then always in the pool), 0 when down; a server removed from the
+ * config but still draining in the kernel has no {@code up} series, only its weight and counters.
  * {@code vipkeeper_real_server_weight} is the weight in the kernel and is absent while the kernel
  * does not have the server. Service-level IPVS counters are separate families
  * ({@code vipkeeper_ipvs_service_*}) so that summing a per-real-server family never counts twice.
@@ -69,7 +70,9 @@ final class StatusCollector implements MultiCollector {
         var weight = m.gauge("vipkeeper_real_server_weight", "The real server's weight in the kernel (absent when not there).");
         for (StatusSnapshot.VirtualServerStatus vs : s.virtualServers()) {
             for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
-                up.add(rs.health().equals("down") ? 0 : 1, "vs", vs.name(), "rs", rs.address());
+                if (!rs.health().equals("removed")) {
+                    up.add(rs.health().equals("down") ? 0 : 1, "vs", vs.name(), "rs", rs.address());
+                }
                 if (rs.kernelWeight() != null) {
                     weight.add(rs.kernelWeight(), "vs", vs.name(), "rs", rs.address());
                 }

@@ -120,7 +120,7 @@ public final class StatusPage {
             for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
                 h.append("<tr data-rs=\"").append(esc(vs.name() + "/" + rs.address())).append("\"><td>&nbsp;&nbsp;")
                         .append(esc(rs.address())).append("</td><td>").append(badge("health", rs.health(), rs.health()))
-                        .append("</td><td class=\"num\">").append(rs.configuredWeight()).append("</td><td class=\"num\">")
+                        .append("</td><td class=\"num\">").append(orDash(rs.configuredWeight())).append("</td><td class=\"num\">")
                         .append(orDash(rs.kernelWeight())).append("</td><td class=\"num\">")
                         .append(orDash(rs.activeConnections())).append("</td><td class=\"num\">")
                         .append(orDash(rs.inactiveConnections())).append("</td><td class=\"num\">")

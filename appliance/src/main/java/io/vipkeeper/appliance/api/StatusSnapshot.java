@@ -104,7 +104,8 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param forwarding default forwarding method
      * @param inKernel whether the last kernel table had it
      * @param counters its traffic counters in the kernel; null when not in the kernel
-     * @param realServers configured real servers in config order
+     * @param realServers configured real servers in config order, then those the kernel still has
+     *     after a reload removed them (draining at weight 0, health {@code removed})
      */
     public record VirtualServerStatus(String name, String identity, String scheduler, String forwarding,
             boolean inKernel, Counters counters, List<RealServerStatus> realServers) {
@@ -115,20 +116,21 @@ public record StatusSnapshot(String node, String version, String configFile, Str
     }
 
     /**
-     * One configured real server.
+     * One real server.
      *
      * @param address {@code ADDR:PORT}
-     * @param health {@code up}, {@code down} or {@code unchecked} (no health check)
+     * @param health {@code up}, {@code down}, {@code unchecked} (no health check) or {@code removed}
+     *     (no longer in the config, still in the kernel)
      * @param lastResult the last check's outcome, null when unchecked
      * @param since when the health last changed, null when unchecked
-     * @param configuredWeight weight from the config
+     * @param configuredWeight weight from the config; null when removed from it
      * @param kernelWeight weight in the kernel; null when the kernel does not have it
      * @param activeConnections active connections; null when not in the kernel
      * @param inactiveConnections inactive connections; null when not in the kernel
      * @param counters traffic counters; null when not in the kernel
      */
     public record RealServerStatus(String address, String health, String lastResult, String since,
-            int configuredWeight, Integer kernelWeight, Long activeConnections, Long inactiveConnections,
+            Integer configuredWeight, Integer kernelWeight, Long activeConnections, Long inactiveConnections,
             Counters counters) {
     }
 

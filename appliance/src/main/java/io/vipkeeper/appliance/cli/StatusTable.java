@@ -63,7 +63,7 @@ final class StatusTable {
             rows.add(new String[] {vs.name() + " " + vs.identity() + " " + vs.scheduler() + " " + vs.forwarding(), "",
                 "", vs.inKernel() ? "yes" : "NO", "", "", vs.counters() == null ? "-" : Long.toString(vs.counters().connections())});
             for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
-                rows.add(new String[] {"  -> " + rs.address(), rs.health(), Integer.toString(rs.configuredWeight()),
+                rows.add(new String[] {"  -> " + rs.address(), rs.health(), dash(rs.configuredWeight()),
                     rs.kernelWeight() == null ? "NO" : "weight " + rs.kernelWeight(), dash(rs.activeConnections()),
                     dash(rs.inactiveConnections()), rs.counters() == null ? "-" : Long.toString(rs.counters().connections())});
             }

@@ -122,6 +122,30 @@ class StatusAssemblerTest {
     }
 
     @Test
+    void realServerRemovedFromTheConfigButDrainingIsListedLast() throws Exception {
+        try (StatusFixture f = new StatusFixture(dir)) {
+            f.kernel.addDest(StatusFixture.WEB, StatusFixture.dest("198.18.1.9", 8080), 4);
+            f.ipvs.get().reconcileNow();
+            StatusSnapshot s = f.assembler().snapshot();
+            List<StatusSnapshot.RealServerStatus> reals = s.virtualServers().get(0).realServers();
+            assertEquals(4, reals.size());
+            StatusSnapshot.RealServerStatus gone = reals.get(3);
+            assertEquals("198.18.1.9:8080", gone.address());
+            assertEquals("removed", gone.health());
+            assertNull(gone.configuredWeight());
+            assertEquals(0, gone.kernelWeight());
+            assertEquals(4, gone.activeConnections());
+
+            PrometheusText p = PrometheusText.parse(new String(new StatusMetrics(f.assembler()::snapshot)
+                    .scrape("text/plain").body(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(0, p.value("vipkeeper_real_server_weight", "vs", "web", "rs", "198.18.1.9:8080"));
+            assertEquals(4, p.value("vipkeeper_ipvs_active_connections", "vs", "web", "rs", "198.18.1.9:8080"));
+            assertFalse(p.samples.stream().anyMatch(x -> x.name().equals("vipkeeper_real_server_up")
+                    && x.labels().get("rs").equals("198.18.1.9:8080")), "no up series for a removed server");
+        }
+    }
+
+    @Test
     void withoutIpvsManagerNothingIsInTheKernel() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             f.ipvs.get().close();

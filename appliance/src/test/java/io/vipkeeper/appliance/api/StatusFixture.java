@@ -209,6 +209,16 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
                                 new IpvsStats(40, 900, 800, 90_000, 1_000_000))),
                 new IpvsStats(160, 5900, 4800, 690_000, 10_000_000)));
 
+        /** Adds a destination at weight 0 with {@code active} connections, as a drained one looks. */
+        void addDest(ServiceKey service, DestKey dest, long active) {
+            Map<ServiceKey, KernelService> t = new LinkedHashMap<>(table);
+            KernelService s = t.get(service);
+            Map<DestKey, KernelDest> dests = new LinkedHashMap<>(s.dests());
+            dests.put(dest, new KernelDest(new DestSpec(dest, Forwarding.NAT, 0, 0, 0), active, 0, 0, IpvsStats.ZERO));
+            t.put(service, new KernelService(s.spec(), dests, s.stats()));
+            table = t;
+        }
+
         @Override
         public Map<ServiceKey, KernelService> table() {
             return table;

@@ -17,7 +17,7 @@ public final class StatusPage {
             table{border-collapse:collapse}th,td{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:left}
             th{background:#f4f4f4}td{white-space:nowrap}td.wrap{white-space:normal}.num{text-align:right}.meta{color:#555}
             .badge{display:inline-block;padding:.1em .6em;border-radius:.8em;color:#fff;font-weight:600}
-            tr.vs td{background:#fafafa;font-weight:600}
+            tr.vs td{background:#fafafa;font-weight:600}tr.fault td{color:#c62828}
             """;
 
     /** Badge colours: green for MASTER and up, red for FAULT and down, grey otherwise. */
@@ -67,8 +67,7 @@ public final class StatusPage {
             return;
         }
         h.append("<table id=\"instances\"><tr><th>instance</th><th>state</th><th>interface</th><th>VRID</th>")
-                .append("<th>priority</th><th>master</th><th>advert</th><th>transitions</th><th>last change</th>")
-                .append("<th>faults</th></tr>\n");
+                .append("<th>priority</th><th>master</th><th>advert</th><th>transitions</th><th>last change</th></tr>\n");
         for (StatusSnapshot.Instance i : s.vrrpInstances()) {
             h.append("<tr data-instance=\"").append(esc(i.name())).append("\"><td>").append(esc(i.name()))
                     .append("</td><td>").append(badge("state", i.state(), i.state())).append("</td><td>")
@@ -86,11 +85,11 @@ public final class StatusPage {
             } else {
                 h.append('-');
             }
-            h.append("</td><td class=\"wrap\">");
-            for (Map.Entry<String, String> f : i.faults().entrySet()) {
-                h.append(esc(f.getKey() + ": " + f.getValue())).append("<br>");
-            }
             h.append("</td></tr>\n");
+            for (Map.Entry<String, String> f : i.faults().entrySet()) {
+                h.append("<tr class=\"fault\"><td></td><td colspan=\"8\" class=\"wrap\">fault: ")
+                        .append(esc(f.getKey() + ": " + f.getValue())).append("</td></tr>\n");
+            }
         }
         h.append("</table>\n");
     }

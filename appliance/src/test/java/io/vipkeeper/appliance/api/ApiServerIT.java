@@ -259,6 +259,7 @@ class ApiServerIT {
         assertTrue(html.contains("data-health=\"down\" " + red + ">down<"), html);
         assertTrue(html.contains("data-health=\"unchecked\" " + grey + ">unchecked<"), html);
         assertTrue(html.contains("data-kernel=\"missing\" " + red + ">not in the kernel<"), html);
+        assertTrue(html.contains("<tr class=\"fault\"><td></td><td colspan=\"8\" class=\"wrap\">fault: track-interface eth9: eth9 is down</td></tr>"), html);
 
         Path png = Path.of("target", "api", "status-page.png").toAbsolutePath();
         Files.createDirectories(png.getParent());

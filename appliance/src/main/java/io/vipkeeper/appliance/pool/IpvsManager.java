@@ -422,6 +422,7 @@ public final class IpvsManager implements AutoCloseable {
             kernelError = "";
             return true;
         } catch (RuntimeException e) {
+            failures.incrementAndGet();
             if (!e.getMessage().equals(kernelError)) {
                 log.error("ipvs: cannot program the kernel, retrying every {}: {}",
                         Durations.format(settings.reconcileInterval()), e.getMessage());

@@ -47,7 +47,7 @@ class DaemonHealthTest {
             f.ipvs = Optional.of(broken);
             broken.start(f.settings.ipvs());
             assertEquals(List.of("ipvs: the kernel's IPVS table could not be read yet: cannot open the kernel's IPVS "
-                    + "interface: IPVS generic netlink family not found (0 failure(s); is the ip_vs module loaded?)"),
+                    + "interface: IPVS generic netlink family not found (1 failure(s); is the ip_vs module loaded?)"),
                     rule(f, Instant.now()).problems());
         }
     }

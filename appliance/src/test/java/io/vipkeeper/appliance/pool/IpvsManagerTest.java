@@ -117,6 +117,7 @@ class IpvsManagerTest {
             assertTrue(kernel.services.isEmpty());
             m.reconcileNow();
             assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
+            assertEquals(2, m.failures());
         }
     }
 
@@ -132,6 +133,7 @@ class IpvsManagerTest {
             m.start(settings(WEB_CONF));
             assertEquals(Optional.of("cannot open the kernel's IPVS interface: generic netlink family IPVS not available: "
                     + "ENOENT"), m.lastError());
+            assertEquals(1, m.failures(), "a run that cannot open the kernel is a failed run");
             m.reconcileNow();
             assertEquals(Optional.empty(), m.lastError(), "cleared by a run that programmed the kernel");
             assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));

@@ -54,6 +54,8 @@ public final class IpvsManager implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private IpvsKernel kernel;
     private String kernelError = "";
+    /** Why the last run could not read or program the kernel; null after a run that could. */
+    private volatile String lastError;
     private IpvsSettings settings;
     /** The table {@code settings} asks for; settings are immutable, so built once per install. */
     private Map<ServiceKey, DesiredService> wanted = Map.of();
@@ -293,6 +295,7 @@ public final class IpvsManager implements AutoCloseable {
             List<IpvsKernel.Failure> refused = ops.isEmpty() ? List.of() : kernel.apply(ops);
             long acked = System.nanoTime();
             lastRunNanos = acked - t0;
+            lastError = null;
             log.debug("ipvs: dump {} ms, plan {} ms, {} change(s) {} ms", (dumped - t0) / 1_000_000,
                     (planned - dumped) / 1_000_000, ops.size(), (acked - planned) / 1_000_000);
             if (ops.isEmpty()) {
@@ -313,6 +316,7 @@ public final class IpvsManager implements AutoCloseable {
             logChanges(ops, failed, why);
         } catch (RuntimeException e) {
             failures.incrementAndGet();
+            lastError = "reconcile failed: " + e.getMessage();
             log.error("ipvs: reconcile failed, retrying in {}: {}",
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             closeKernel();
@@ -418,11 +422,13 @@ public final class IpvsManager implements AutoCloseable {
             kernelError = "";
             return true;
         } catch (RuntimeException e) {
+            failures.incrementAndGet();
             if (!e.getMessage().equals(kernelError)) {
                 log.error("ipvs: cannot program the kernel, retrying every {}: {}",
                         Durations.format(settings.reconcileInterval()), e.getMessage());
                 kernelError = e.getMessage();
             }
+            lastError = "cannot open the kernel's IPVS interface: " + e.getMessage();
             return false;
         }
     }
@@ -446,6 +452,16 @@ public final class IpvsManager implements AutoCloseable {
     /** When {@link #lastTable()} was read from the kernel. */
     public java.util.Optional<java.time.Instant> lastTableAt() {
         return java.util.Optional.ofNullable(lastTableAt);
+    }
+
+    /**
+     * Why the last reconcile run failed: the kernel's IPVS interface could not be opened (no ip_vs
+     * module, netlink refused) or the run broke off (a dump or a change that did not come back).
+     * Empty after a run that read the table and sent its changes; refused changes are counted in
+     * {@link #failures()}, not here, since the kernel was reachable.
+     */
+    public java.util.Optional<String> lastError() {
+        return java.util.Optional.ofNullable(lastError);
     }
 
     /** Reconcile runs so far. */

@@ -121,7 +121,9 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
 
     /** Logs a change once and tells the listener; runs on the check's loop, holding no lock. */
     private void changed(RealServerCheck c, boolean up, String reason, int run) {
-        if (up) {
+        if (run == 0) {
+            LOG.info("health: vs {} {} {}: {}", c.virtualServer, c.dest, up ? "UP" : "DOWN", reason);
+        } else if (up) {
             LOG.info("health: vs {} {} UP after {} success(es): {}", c.virtualServer, c.dest, run, reason);
         } else {
             LOG.warn("health: vs {} {} DOWN after {} failure(s): {}", c.virtualServer, c.dest, run, reason);

@@ -12,15 +12,24 @@ import java.util.concurrent.TimeUnit;
 /** A listener that keeps every change with the time it came, for tests to wait on. */
 final class Recorder implements HealthListener {
     /** One call of the listener. */
-    record Change(String virtualServer, DestKey realServer, boolean up, String reason, long nanos) {
+    record Change(String virtualServer, DestKey realServer, boolean up, String reason, long nanos,
+            RealServerHealth health) {
     }
 
     private final LinkedBlockingQueue<Change> queue = new LinkedBlockingQueue<>();
     private final List<Change> all = new ArrayList<>();
+    private volatile HealthView view;
+
+    /** Also keeps the real server's health as the view shows it during each call. */
+    void watch(HealthView healthView) {
+        view = healthView;
+    }
 
     @Override
     public void changed(String virtualServer, DestKey realServer, boolean up, String reason) {
-        Change c = new Change(virtualServer, realServer, up, reason, System.nanoTime());
+        HealthView v = view;
+        RealServerHealth h = v == null ? null : v.health().get(virtualServer).get(realServer);
+        Change c = new Change(virtualServer, realServer, up, reason, System.nanoTime(), h);
         synchronized (all) {
             all.add(c);
         }

@@ -1,0 +1,226 @@
+package io.vipkeeper.appliance.health;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.vipkeeper.vrrp.linux.LinuxConstants;
+import io.vipkeeper.vrrp.linux.Native;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A network namespace for health-check tests on the host kernel (root): an interface with
+ * 198.18.0.0/15 addresses, backends started inside it, and event loops whose threads entered it,
+ * so that every packet stays in the namespace. The name carries the JVM's pid; leftovers of dead
+ * JVMs are removed first, and {@link #close()} kills what it started and deletes the namespace.
+ */
+final class HealthLab implements AutoCloseable {
+    private static final String BASE = "vkh";
+    private static final AtomicInteger LABS = new AtomicInteger();
+    final String ns;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<EventLoopGroup> groups = new ArrayList<>();
+
+    private HealthLab(String ns) {
+        this.ns = ns;
+    }
+
+    static HealthLab create() throws Exception {
+        removeLeftovers();
+        HealthLab lab = new HealthLab(BASE + Long.toHexString(ProcessHandle.current().pid()) + "-" + LABS.getAndIncrement());
+        sh("ip", "netns", "add", lab.ns);
+        try {
+            lab.ip("link", "set", "lo", "up");
+            // A veth pair with both ends inside (kernels without the dummy module have veth).
+            lab.ip("link", "add", "d0", "type", "veth", "peer", "name", "d1");
+            lab.ip("link", "set", "d0", "up");
+            lab.ip("link", "set", "d1", "up");
+        } catch (Exception e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    private static void removeLeftovers() throws Exception {
+        for (String line : sh("ip", "netns", "list").split("\n")) {
+            String name = line.split(" ")[0];
+            int dash = name.indexOf('-');
+            if (name.startsWith(BASE) && dash > BASE.length()) {
+                try {
+                    long owner = Long.parseLong(name.substring(BASE.length(), dash), 16);
+                    if (ProcessHandle.of(owner).isEmpty()) {
+                        sh("ip", "netns", "del", name);
+                    }
+                } catch (NumberFormatException e) {
+                    // not one of ours
+                }
+            }
+        }
+    }
+
+    /** Adds {@code address} (e.g. 198.18.2.1/32) to the lab's interface. */
+    void address(String address) throws Exception {
+        ip("addr", "add", address, "dev", "d0");
+    }
+
+    /** Runs {@code ip -n NS ARGS}. */
+    String ip(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+        cmd.addAll(List.of(args));
+        return sh(cmd.toArray(String[]::new));
+    }
+
+    /**
+     * A table with one rule in an input chain, e.g. {@code ip daddr X tcp dport 80 tcp flags & (syn | ack) == syn drop}.
+     */
+    static String inputRule(String table, String rule) {
+        return "table inet " + table + " {\n chain input {\n  type filter hook input priority 0;\n  " + rule
+                + "\n }\n}\n";
+    }
+
+    /** Loads an nft ruleset (e.g. a table that drops SYNs) inside the namespace. */
+    void nft(String rules) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "nft", "-f", "-").redirectErrorStream(true).start();
+        p.getOutputStream().write(rules.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("nft failed: " + out + "\n" + rules);
+        }
+    }
+
+    /** An event loop group whose threads live in the namespace; shut down by close. */
+    EventLoopGroup group(int threads) {
+        IoHandlerFactory io = EpollIoHandler.newFactory();
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads, inNamespace(ns), io);
+        groups.add(g);
+        return g;
+    }
+
+    /** Threads that enter network namespace {@code ns} (setns is per thread) before running. */
+    static ThreadFactory inNamespace(String ns) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(() -> {
+                enter(ns);
+                r.run();
+            }, "health-" + ns + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    static void enter(String ns) {
+        int fd = Native.LIBC.open("/run/netns/" + ns, 0);
+        Native.check(fd, "open netns " + ns);
+        try {
+            Native.check(Native.LIBC.setns(fd, LinuxConstants.CLONE_NEWNET), "setns " + ns);
+        } finally {
+            Native.LIBC.close(fd);
+        }
+    }
+
+    /** Starts {@code cmd} inside the namespace; output goes to {@code log}. */
+    Process start(Path log, String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(cmd));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        synchronized (processes) {
+            processes.add(p);
+        }
+        return p;
+    }
+
+    /**
+     * Starts {@link TestBackend} in the namespace with {@code args} and waits for its "ready" line
+     * (it prints it once its sockets are open).
+     */
+    Process backend(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), TestBackend.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        synchronized (processes) {
+            processes.add(p);
+        }
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                String l;
+                while ((l = r.readLine()) != null && !l.equals("ready")) {
+                    System.err.println("backend: " + l);
+                }
+                return l;
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(30, TimeUnit.SECONDS);
+        if (line == null) {
+            throw new IOException("backend " + String.join(" ", args) + " ended before it was ready");
+        }
+        // Keep draining so a chatty backend never blocks.
+        Thread drain = new Thread(() -> {
+            try {
+                while (r.readLine() != null) {
+                    // discarded
+                }
+            } catch (IOException e) {
+                // gone
+            }
+        }, "backend-drain");
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+    }
+
+    /** SIGKILL, as a crash. */
+    static void kill(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Runs a command, returns stdout; throws with its output on a non-zero exit. */
+    static String sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (EventLoopGroup g : groups) {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        synchronized (processes) {
+            for (Process p : processes) {
+                try {
+                    kill(p);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        try {
+            sh("ip", "netns", "del", ns);
+        } catch (Exception e) {
+            System.err.println("cleanup of " + ns + " failed: " + e.getMessage());
+        }
+    }
+}

@@ -16,7 +16,8 @@ import java.util.List;
  * Backends for the health-check lab, run as their own process inside the namespace and killed to
  * simulate crashes. Prints "ready" once listening. Usage:
  * <ul>
- * <li>{@code http ADDR PORT STATUS BODY}: answers every request with STATUS and BODY</li>
+ * <li>{@code http ADDR PORT STATUS BODY [HOST]}: answers every request with STATUS and BODY (421 if
+ *     HOST is given and the Host header is another)</li>
  * <li>{@code hang ADDR PORT}: accepts connections and never answers</li>
  * <li>{@code udp ADDR PORT}: answers every datagram with "pong " and the datagram</li>
  * <li>{@code many ADDR-PREFIX COUNT FIRST-PORT PORTS}: listens on COUNT addresses ADDR-PREFIX.1.. times
@@ -29,7 +30,8 @@ public final class TestBackend {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "http" -> http(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4]);
+            case "http" -> http(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
+                    args.length > 5 ? args[5] : null);
             case "hang" -> hang(args[1], Integer.parseInt(args[2]));
             case "udp" -> udp(args[1], Integer.parseInt(args[2]));
             case "many" -> many(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
@@ -37,12 +39,12 @@ public final class TestBackend {
         }
     }
 
-    private static void http(String address, int port, int status, String body) throws IOException {
+    private static void http(String address, int port, int status, String body, String host) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 50);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         server.createContext("/", ex -> {
-            ex.getResponseHeaders().add("X-Host", String.valueOf(ex.getRequestHeaders().getFirst("Host")));
-            ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            boolean hostOk = host == null || host.equals(ex.getRequestHeaders().getFirst("Host"));
+            ex.sendResponseHeaders(hostOk ? status : 421, bytes.length == 0 ? -1 : bytes.length);
             ex.getResponseBody().write(bytes);
             ex.close();
         });

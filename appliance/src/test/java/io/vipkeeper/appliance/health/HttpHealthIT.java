@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -56,30 +54,6 @@ class HttpHealthIT {
         }
     }
 
-    /**
-     * Applies the real servers and lets each have two checks (the first ones load classes and may
-     * time out), then returns each one's health two checks later: a server that passes had no
-     * failure in between, one that fails failed every time.
-     */
-    private Map<DestKey, RealServerHealth> run(LabMonitor m, String check, String... realServers) throws Exception {
-        m.apply("health-check { interval = 200ms, timeout = 150ms, rise = 1, fall = 1, " + check + " }\n"
-                + "real-servers = [" + String.join(",\n", realServers) + "]");
-        Map<DestKey, RealServerHealth> warm = new HashMap<>();
-        for (DestKey k : m.monitor.health().get("vs").keySet()) {
-            warm.put(k, m.awaitChecks(k, 2, Duration.ofSeconds(10)));
-        }
-        Map<DestKey, RealServerHealth> out = new HashMap<>();
-        for (DestKey k : warm.keySet()) {
-            RealServerHealth later = m.awaitChecks(k, warm.get(k).checks() + 2, Duration.ofSeconds(10));
-            long failed = later.failures() - warm.get(k).failures();
-            long checked = later.checks() - warm.get(k).checks();
-            assertTrue(failed == 0 || failed == checked, k + " passed some and failed some: " + later);
-            assertEquals(later.up(), failed == 0, k + " is not in the state of its checks: " + later);
-            out.put(k, later);
-        }
-        return out;
-    }
-
     private static DestKey rs(int n) {
         return HealthMonitorTest.key("198.18.2." + n, 80);
     }
@@ -94,7 +68,7 @@ class HttpHealthIT {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(BODY.getBytes(StandardCharsets.UTF_8)));
         try (LabMonitor m = new LabMonitor(lab, dir)) {
-            Map<DestKey, RealServerHealth> h = run(m, "type = http, http.virtual-host = \"www.example.test\"",
+            Map<DestKey, RealServerHealth> h = m.steadyState("type = http, http.virtual-host = \"www.example.test\"",
                     to(101, "80", "http.body-regex = \"\\\"status\\\":\\\\s*\\\"ok\\\"\""),
                     to(102, "81", ""),
                     to(103, "81", "http.status = [\"500-599\"]"),
@@ -127,7 +101,7 @@ class HttpHealthIT {
         String ca = certs.resolve("ca.pem").toString();
         String other = certs.resolve("other-ca.pem").toString();
         try (LabMonitor m = new LabMonitor(lab, dir)) {
-            Map<DestKey, RealServerHealth> h = run(m, "type = https, http.virtual-host = \"www.example.test\"",
+            Map<DestKey, RealServerHealth> h = m.steadyState("type = https, http.virtual-host = \"www.example.test\"",
                     tls(111, "tls.ca-file = \"" + ca + "\""),
                     tls(112, "tls.ca-file = \"" + other + "\""),
                     tls(113, "tls { ca-file = \"" + other + "\", verify = false }"),

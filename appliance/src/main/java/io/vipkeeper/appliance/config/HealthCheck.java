@@ -51,6 +51,11 @@ public record HealthCheck(HealthCheckType type, Duration interval, Duration time
         public String configName() {
             return configName;
         }
+
+        /** Whether the check connects to a port (so a real server without one needs connect-port). */
+        public boolean usesPort() {
+            return this != NONE && this != SCRIPT;
+        }
     }
 
     /** A real server's state before its checks have decided. */

@@ -305,6 +305,11 @@ final class IpvsReader {
             lower = null;
         }
         DestTunnel tunnel = tunnel(r.child("tunnel"), forwarding);
+        if (check != null && port != null && port == 0 && check.type().usesPort() && check.connectPort().isEmpty()) {
+            r.problemHere("a " + check.type().configName() + " check needs health-check.connect-port"
+                    + " (this real server has no port of its own)");
+            check = null;
+        }
         r.checkUnknownKeys();
         if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null || upper == null
                 || lower == null || tunnel == null) {

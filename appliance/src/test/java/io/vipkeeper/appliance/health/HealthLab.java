@@ -4,6 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.vipkeeper.appliance.vm.Shell;
 import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.Native;
 import java.io.BufferedReader;
@@ -90,14 +91,8 @@ final class HealthLab implements AutoCloseable {
     }
 
     /** Loads an nft ruleset (e.g. a table that drops SYNs) inside the namespace. */
-    void nft(String rules) throws Exception {
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "nft", "-f", "-").redirectErrorStream(true).start();
-        p.getOutputStream().write(rules.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("nft failed: " + out + "\n" + rules);
-        }
+    void nft(String rules) {
+        Shell.sh("ip netns exec " + ns + " nft -f - <<'EOF'\n" + rules + "\nEOF\n");
     }
 
     /** An event loop group whose threads live in the namespace; shut down by close. */
@@ -193,14 +188,21 @@ final class HealthLab implements AutoCloseable {
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** Runs a command, returns stdout; throws with its output on a non-zero exit. */
-    static String sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+    /** Runs a command, returns its output; a non-zero exit fails the test. */
+    static String sh(String... cmd) {
+        return Shell.run(cmd);
+    }
+
+    /** Waits until something listens on {@code address:port} ({@code tcp} or {@code udp}) in the namespace. */
+    void awaitListening(String protocol, String address, int port) throws InterruptedException {
+        String flags = protocol.equals("udp") ? "-Hlun" : "-Hltn";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!sh("ip", "netns", "exec", ns, "ss", flags, "src", address + ":" + port).contains(address)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nothing listens on " + protocol + " " + address + ":" + port);
+            }
+            Thread.sleep(50);
         }
-        return out;
     }
 
     @Override

@@ -44,7 +44,7 @@ class HttpHealthIT {
                 // A client naming another server gets a fatal alert: proves the SNI is sent.
                 "-servername", "www.example.test", "-servername_fatal",
                 "-cert2", certs.resolve("server.pem").toString(), "-key2", certs.resolve("server.key").toString());
-        TestCa.awaitListening(lab, "198.18.2.10", 443);
+        lab.awaitListening("tcp", "198.18.2.10", 443);
     }
 
     @AfterAll

@@ -35,15 +35,4 @@ final class TestCa {
             throw new IllegalStateException("openssl " + String.join(" ", args) + ": " + out);
         }
     }
-
-    /** Waits until something listens on {@code address:port} in the lab (ss inside the namespace). */
-    static void awaitListening(HealthLab lab, String address, int port) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!HealthLab.sh("ip", "netns", "exec", lab.ns, "ss", "-Hltn", "src", address + ":" + port).contains(address)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("nothing listens on " + address + ":" + port);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -34,13 +34,7 @@ class UdpDnsHealthIT {
                 "--no-resolv", "--no-hosts", "--pid-file", "--user=root", "--log-facility=-",
                 "--listen-address=198.18.3.53", "--bind-interfaces", "--port=53",
                 "--host-record=health.example.test,198.18.3.99", "--local=/example.test/");
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!HealthLab.sh("ip", "netns", "exec", lab.ns, "ss", "-Hlun", "src", "198.18.3.53:53").contains("198.18")) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("dnsmasq did not start: see " + logs.resolve("dnsmasq.log"));
-            }
-            Thread.sleep(50);
-        }
+        lab.awaitListening("udp", "198.18.3.53", 53);
     }
 
     @AfterAll

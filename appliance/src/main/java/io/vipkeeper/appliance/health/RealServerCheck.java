@@ -7,6 +7,7 @@ import io.vipkeeper.appliance.ipvs.DestKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -61,7 +62,7 @@ final class RealServerCheck {
 
     /** Starts checking after a random part of the interval, so that many servers do not fire together. */
     void start() {
-        loop.execute(() -> {
+        onLoop(() -> {
             if (probe != null && !stopped) {
                 long interval = settings.interval().toNanos();
                 schedule(ThreadLocalRandom.current().nextLong(interval));
@@ -75,7 +76,7 @@ final class RealServerCheck {
      * check can come between its last report and this.
      */
     void takeOver(RealServerCheck previous) {
-        loop.execute(() -> {
+        onLoop(() -> {
             previous.stopOnLoop();
             if (stopped) {
                 return;
@@ -101,7 +102,16 @@ final class RealServerCheck {
     /** Stops checking; a check in flight is ignored when it ends. Any thread. */
     void stop() {
         stopped = true;
-        loop.execute(this::stopOnLoop);
+        onLoop(this::stopOnLoop);
+    }
+
+    /** Runs {@code task} on the loop; a loop that is shutting down has nothing left to check. */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            stopped = true;
+        }
     }
 
     private void stopOnLoop() {

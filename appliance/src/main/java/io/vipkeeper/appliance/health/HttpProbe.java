@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.HealthCheck.Http;
 import io.vipkeeper.appliance.config.HealthCheck.Tls;
 import java.net.Inet6Address;
@@ -54,12 +55,11 @@ final class HttpProbe implements Probe {
 
     /** The Host header for an address: {@code 198.18.0.13}, {@code [2001:db8::13]:8080}. */
     static String hostHeader(InetSocketAddress target, int defaultPort) {
-        String a = target.getAddress().getHostAddress();
-        if (target.getAddress() instanceof Inet6Address) {
-            int percent = a.indexOf('%');
-            a = "[" + (percent < 0 ? a : a.substring(0, percent)) + "]";
+        if (target.getPort() != defaultPort) {
+            return Addresses.format(target);
         }
-        return target.getPort() == defaultPort ? a : a + ":" + target.getPort();
+        String a = Addresses.format(target.getAddress());
+        return target.getAddress() instanceof Inet6Address ? "[" + a + "]" : a;
     }
 
     @Override

@@ -163,4 +163,62 @@ class HealthMonitorTest {
         monitor.apply(HealthConfigs.ipvs(dir, "vipkeeper.ipvs.virtual-servers {}\n"));
         assertEquals(Map.of(), monitor.health());
     }
+
+    @Test
+    void listenerIsCalledWithoutTheLockApplyTakes() throws Exception {
+        Path rc = dir.resolve("rc");
+        exitCode(rc, 1);
+        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        monitor.close();
+        monitor = new HealthMonitor(group, (vs, rs, up, reason) -> {
+            inListener.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        var settings = HealthConfigs.ipvs(dir, config(rc, "", "{ address = \"198.18.0.13\" }"));
+        monitor.apply(settings);
+        assertTrue(inListener.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        // The listener blocks on a loop thread; apply and health must still go through.
+        var applied = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            monitor.apply(settings);
+            monitor.health();
+        });
+        try {
+            applied.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void concurrentReloadsEndWithTheLastSettings() throws Exception {
+        Path rc = dir.resolve("rc");
+        var a = HealthConfigs.ipvs(dir, config(rc, "", "{ address = \"198.18.0.13\" }", "{ address = \"198.18.0.14\" }"));
+        var b = HealthConfigs.ipvs(dir, config(rc, "", "{ address = \"198.18.0.14\", health-check.fall = 5 }",
+                "{ address = \"198.18.0.15\" }"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                var s = i % 2 == 0 ? a : b;
+                futures.add(pool.submit(() -> monitor.apply(s)));
+            }
+            for (var f : futures) {
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        monitor.apply(b);
+        assertEquals(List.of(RS2, key("198.18.0.15", 80)), List.copyOf(monitor.health().get("web").keySet()));
+        // Every check of the other settings stopped: only two servers are checked from here on.
+        Thread.sleep(300);
+        long checks = monitor.health().get("web").values().stream().mapToLong(RealServerHealth::checks).sum();
+        assertTrue(checks > 0);
+        assertTrue(recorder.quietFor(0.3), recorder.all().toString());
+    }
 }

@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -33,6 +35,8 @@ final class HealthCheckReader {
     private static final Duration MS10 = Duration.ofMillis(10);
     private static final Duration HOUR = Duration.ofHours(1);
     private static final String HEX_PREFIX = "hex:";
+    /** A status code or a range of them: {@code 200}, {@code "200-299"}. */
+    private static final Pattern STATUS = Pattern.compile("(\\d{1,3})(?:\\s*-\\s*(\\d{1,3}))?");
 
     private HealthCheckReader() {
     }
@@ -104,7 +108,7 @@ final class HealthCheckReader {
                 regexOk = false;
             }
         }
-        Optional<String> sha = n.optionalString("body-sha256").map(s -> s.toLowerCase(java.util.Locale.ROOT));
+        Optional<String> sha = n.optionalString("body-sha256").map(s -> s.toLowerCase(Locale.ROOT));
         boolean shaOk = sha.isEmpty() || sha.get().matches("[0-9a-f]{64}");
         if (!shaOk) {
             n.problem("body-sha256", "\"" + sha.get() + "\" is not 64 hex digits");
@@ -158,7 +162,7 @@ final class HealthCheckReader {
         }
         if (v.valueType() == ConfigValueType.STRING) {
             String s = ((String) raw).trim();
-            java.util.regex.Matcher m = Pattern.compile("(\\d{1,3})(?:\\s*-\\s*(\\d{1,3}))?").matcher(s);
+            Matcher m = STATUS.matcher(s);
             if (m.matches()) {
                 int from = Integer.parseInt(m.group(1));
                 return new StatusRange(from, m.group(2) == null ? from : Integer.parseInt(m.group(2)));

@@ -10,6 +10,7 @@ import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.vrrp.ProcessRunner;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
         Map<String, Map<DestKey, RealServerCheck>> old = checks;
         Map<String, Map<DestKey, RealServerCheck>> next = new LinkedHashMap<>();
         List<RealServerCheck> started = new ArrayList<>();
-        List<RealServerCheck[]> handovers = new ArrayList<>();
+        List<Handover> handovers = new ArrayList<>();
         for (VirtualServer vs : settings.virtualServers().values()) {
             Map<DestKey, RealServerCheck> oldVs = old.getOrDefault(vs.name(), Map.of());
             Map<DestKey, RealServerCheck> vsChecks = new LinkedHashMap<>();
@@ -82,7 +83,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
                     vsChecks.put(key, previous);
                 } else if (previous != null) {
                     RealServerCheck c = check(vs.name(), key, rs, previous);
-                    handovers.add(new RealServerCheck[] {c, previous});
+                    handovers.add(new Handover(previous, c));
                     vsChecks.put(key, c);
                 } else {
                     RealServerCheck c = check(vs.name(), key, rs, null);
@@ -90,9 +91,9 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
                     vsChecks.put(key, c);
                 }
             }
-            next.put(vs.name(), java.util.Collections.unmodifiableMap(vsChecks));
+            next.put(vs.name(), Collections.unmodifiableMap(vsChecks));
         }
-        checks = java.util.Collections.unmodifiableMap(next);
+        checks = Collections.unmodifiableMap(next);
         for (Map.Entry<String, Map<DestKey, RealServerCheck>> e : old.entrySet()) {
             Map<DestKey, RealServerCheck> kept = next.getOrDefault(e.getKey(), Map.of());
             e.getValue().forEach((key, c) -> {
@@ -101,10 +102,14 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
                 }
             });
         }
-        handovers.forEach(h -> h[0].takeOver(h[1]));
+        handovers.forEach(h -> h.next().takeOver(h.previous()));
         started.forEach(RealServerCheck::start);
         LOG.debug("health: {} new, {} changed, checking {} virtual server(s)", started.size(), handovers.size(),
                 next.size());
+    }
+
+    /** A real server whose check settings changed: {@code next} takes over from {@code previous}. */
+    private record Handover(RealServerCheck previous, RealServerCheck next) {
     }
 
     private RealServerCheck check(String vs, DestKey key, RealServer rs, RealServerCheck previous) {
@@ -141,9 +146,9 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
         checks.forEach((vs, servers) -> {
             Map<DestKey, RealServerHealth> m = new LinkedHashMap<>();
             servers.forEach((key, c) -> m.put(key, c.health()));
-            out.put(vs, java.util.Collections.unmodifiableMap(m));
+            out.put(vs, Collections.unmodifiableMap(m));
         });
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     /** Stops every check (the event loop group stays, it is shared). */

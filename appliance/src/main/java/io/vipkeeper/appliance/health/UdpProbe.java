@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.health;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -64,8 +65,7 @@ final class UdpProbe implements Probe {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                io.netty.buffer.ByteBuf data = msg instanceof DatagramPacket p ? p.content()
-                        : (io.netty.buffer.ByteBuf) msg;
+                ByteBuf data = msg instanceof DatagramPacket p ? p.content() : (ByteBuf) msg;
                 if (expect == null) {
                     attempt.finish(CheckResult.up("replied"));
                 } else if (ByteBufUtil.indexOf(Unpooled.wrappedBuffer(expect), data) >= 0) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 /** Entry point of {@code vipkeeper.jar}: dispatches to the subcommands. */
 @Command(name = "vipkeeper", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "High-availability appliance: VRRP owns the virtual IPs, IPVS balances the traffic.",
-        subcommands = {RunCommand.class, CheckCommand.class, IpvsCommand.class, RealServerCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, IpvsCommand.class, RealServerCommand.class,
                 VersionCommand.class})
 public final class Main implements Runnable {
     @Spec
@@ -30,6 +30,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing a command: run, check, ipvs, realserver or version");
+                "Missing a command: run, check, reload, ipvs, realserver or version");
     }
 }

@@ -28,6 +28,14 @@ public final class ConfigLoader {
 
     /** Reads and validates {@code file}. */
     public static Settings load(Path file) throws InvalidConfigException {
+        return load(file, ConfigCache.NONE);
+    }
+
+    /**
+     * Reads and validates {@code file}, reusing from {@code cache} what did not change since the
+     * load that filled it (the result is the same as without it).
+     */
+    public static Settings load(Path file, ConfigCache cache) throws InvalidConfigException {
         Problems problems = new Problems();
         String name = file.toString();
         if (!Files.exists(file)) {
@@ -44,7 +52,7 @@ public final class ConfigLoader {
             ConfigParseOptions options = ConfigParseOptions.defaults()
                     .setSyntax(ConfigSyntax.CONF)
                     .setAllowMissing(false)
-                    .setIncluder(new RequiredIncluder());
+                    .setIncluder(new RequiredIncluder(cache));
             user = ConfigFactory.parseFile(file.toFile(), options);
             merged = user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem());
         } catch (ConfigException e) {
@@ -52,9 +60,18 @@ public final class ConfigLoader {
             problems.throwIfAny();
             throw new AssertionError(e);
         }
-        Settings settings = SettingsReader.read(new ConfigNode("", merged.root(), user.root(), problems), file);
+        Settings settings = SettingsReader.read(new ConfigNode("", merged.root(), user.root(), problems), file,
+                cache);
         problems.throwIfAny();
         return settings;
+    }
+
+    private static boolean sameBytes(String file, byte[] content) {
+        try {
+            return java.util.Arrays.equals(Files.readAllBytes(Path.of(file)), content);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** The bundled defaults. */
@@ -87,13 +104,22 @@ public final class ConfigLoader {
      * typo in a file name as thoroughly as keepalived hides a typo in a keyword.
      */
     private static final class RequiredIncluder implements ConfigIncluder {
-        private ConfigIncluder fallback;
+        private final ConfigCache cache;
+        /** Includes done so far in this load, shared by the copies typesafe-config makes. */
+        private final long[] includes;
+
+        RequiredIncluder(ConfigCache cache) {
+            this(cache, new long[1]);
+        }
+
+        private RequiredIncluder(ConfigCache cache, long[] includes) {
+            this.cache = cache;
+            this.includes = includes;
+        }
 
         @Override
         public ConfigIncluder withFallback(ConfigIncluder fallback) {
-            RequiredIncluder copy = new RequiredIncluder();
-            copy.fallback = fallback;
-            return copy;
+            return new RequiredIncluder(cache, includes);
         }
 
         @Override
@@ -101,7 +127,19 @@ public final class ConfigLoader {
             ConfigParseOptions options = context.parseOptions().setAllowMissing(false);
             ConfigParseable relative = context.relativeTo(what);
             if (relative != null && relative.origin().filename() != null) {
-                return relative.parse(options);
+                includes[0]++;
+                String file = relative.origin().filename();
+                byte[] content;
+                try {
+                    content = Files.readAllBytes(Path.of(file));
+                } catch (java.io.IOException | RuntimeException e) {
+                    return relative.parse(options);
+                }
+                long before = includes[0];
+                // Kept only if it included nothing (a nested file could change unseen) and did not
+                // change while it was parsed.
+                return cache.parse(file, content, () -> relative.parse(options), () -> includes[0] == before
+                        && sameBytes(file, content));
             }
             // typesafe-config falls back to the classpath when no such file sits next to the
             // including one; name the file the operator meant instead.

@@ -281,20 +281,44 @@ final class ConfigNode {
      * Entries that are not blocks are reported and left out.
      */
     Map<String, ConfigNode> entries(String key, ConfigObject defaults) {
-        ConfigNode block = child(key);
         Map<String, ConfigNode> out = new LinkedHashMap<>();
+        for (RawEntry e : rawEntries(key)) {
+            ConfigNode entry = e.read(defaults);
+            if (entry != null) {
+                out.put(e.name(), entry);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An entry of a block of named entries, not yet merged over its defaults (a reader may reuse
+     * an earlier reading of the very same block instead).
+     *
+     * @param block the block it is in
+     * @param name its name
+     * @param value its value as written
+     */
+    record RawEntry(ConfigNode block, String name, ConfigValue value) {
+        /** The entry read over {@code defaults}; null (reported) when it is not a block. */
+        ConfigNode read(ConfigObject defaults) {
+            return block.over(name, value, defaults, block.path(name));
+        }
+    }
+
+    /** The entries of a block of named entries in file order, each marked as a known key. */
+    List<RawEntry> rawEntries(String key) {
+        ConfigNode block = child(key);
         // HOCON objects are unordered; file order makes logs, status and start order predictable.
         List<Map.Entry<String, ConfigValue>> inFileOrder = new ArrayList<>(block.object.entrySet());
         inFileOrder.sort(java.util.Comparator.comparing((Map.Entry<String, ConfigValue> e) ->
                 String.valueOf(e.getValue().origin().filename()))
                 .thenComparingInt(e -> e.getValue().origin().lineNumber())
                 .thenComparing(Map.Entry::getKey));
+        List<RawEntry> out = new ArrayList<>();
         for (Map.Entry<String, ConfigValue> e : inFileOrder) {
             block.known.add(e.getKey());
-            ConfigNode entry = block.over(e.getKey(), e.getValue(), defaults, block.path(e.getKey()));
-            if (entry != null) {
-                out.put(e.getKey(), entry);
-            }
+            out.add(new RawEntry(block, e.getKey(), e.getValue()));
         }
         return out;
     }

@@ -31,7 +31,8 @@ final class IpvsReader {
     private IpvsReader() {
     }
 
-    static IpvsSettings read(ConfigNode ipvs, Map<String, VrrpInstance> instances, Set<String> instanceNames) {
+    static IpvsSettings read(ConfigNode ipvs, Map<String, VrrpInstance> instances, Set<String> instanceNames,
+            ConfigCache cache) {
         // Each defaults block is also read as an entry of its own, to report its unknown keys.
         ConfigNode rsDefaultsNode = ipvs.child("real-server-defaults");
         ConfigObject rsDefaults = rsDefaultsNode.object();
@@ -43,18 +44,34 @@ final class IpvsReader {
 
         Map<String, VirtualServer> servers = new LinkedHashMap<>();
         Map<String, String> identities = new HashMap<>();
-        ipvs.entries("virtual-servers", vsDefaults.object()).forEach((name, n) -> {
-            VirtualServer vs = virtualServer(name, n, rsDefaults);
+        for (ConfigNode.RawEntry e : ipvs.rawEntries("virtual-servers")) {
+            String name = e.name();
+            VirtualServer vs = e.value() instanceof ConfigObject block
+                    ? cache.virtualServer(name, block, vsDefaults.object(), rsDefaults) : null;
+            ConfigNode n = null;
             if (vs == null) {
-                return;
+                n = e.read(vsDefaults.object());
+                if (n == null) {
+                    continue;
+                }
+                int before = ipvs.problems().reports();
+                vs = virtualServer(name, n, rsDefaults);
+                if (vs == null) {
+                    continue;
+                }
+                if (ipvs.problems().reports() == before) {
+                    cache.keep(name, (ConfigObject) e.value(), vsDefaults.object(), rsDefaults, vs);
+                }
             }
             String other = identities.putIfAbsent(vs.identity(), name);
             if (other != null) {
-                n.problemHere(vs.identity() + " is already virtual server " + other);
+                (n != null ? n : e.read(vsDefaults.object())).problemHere(vs.identity() + " is already virtual server "
+                        + other);
             } else {
                 servers.put(name, vs);
             }
-        });
+        }
+        cache.retainVirtualServers(servers.keySet());
         Optional<SyncDaemon> sync = Optional.empty();
         ConfigValue syncValue = ipvs.value("sync-daemon");
         if (syncValue != null) {
@@ -310,12 +327,21 @@ final class IpvsReader {
                     + " (this real server has no port of its own)");
             check = null;
         }
+        Optional<String> notifyUp = absolutePath(r, "notify-up");
+        Optional<String> notifyDown = absolutePath(r, "notify-down");
         r.checkUnknownKeys();
         if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null || upper == null
                 || lower == null || tunnel == null) {
             return null;
         }
-        return new RealServer(address.get(), port, weight, forwarding, check, upper, lower, tunnel);
+        return new RealServer(address.get(), port, weight, forwarding, check, upper, lower, tunnel, notifyUp,
+                notifyDown);
+    }
+
+    private static Optional<String> absolutePath(ConfigNode n, String key) {
+        Optional<String> path = n.optionalString(key);
+        path.filter(s -> !s.startsWith("/")).ifPresent(s -> n.problem(key, "\"" + s + "\" is not an absolute path"));
+        return path.filter(s -> s.startsWith("/"));
     }
 
     private static Optional<SyncDaemon> syncDaemon(ConfigNode s, Map<String, VrrpInstance> instances,

@@ -14,6 +14,8 @@ import java.util.Set;
 final class Problems {
     private final Set<ConfigProblem> found = new LinkedHashSet<>();
     private final Problems unknownKeysTo;
+    /** Every report, duplicates included: a reader that reported nothing has a clean result. */
+    private int reports;
 
     Problems() {
         this(null);
@@ -36,17 +38,24 @@ final class Problems {
     }
 
     void add(ConfigProblem problem) {
+        reports++;
         if (unknownKeysTo == null) {
             found.add(problem);
         }
     }
 
     void addUnknownKey(ConfigOrigin origin, String message) {
+        reports++;
         if (unknownKeysTo != null) {
             unknownKeysTo.addUnknownKey(origin, message);
         } else {
             found.add(ConfigProblem.at(origin, message));
         }
+    }
+
+    /** Problems reported so far, duplicates included. */
+    int reports() {
+        return reports;
     }
 
     boolean isEmpty() {

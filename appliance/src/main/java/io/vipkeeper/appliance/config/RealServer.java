@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.ipvs.DestTunnel;
 import io.vipkeeper.appliance.ipvs.Forwarding;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * A backend of a virtual server.
@@ -16,9 +17,19 @@ import java.net.InetSocketAddress;
  * @param upperThreshold connections above which it takes no new ones (0 = no limit)
  * @param lowerThreshold connections below which it takes new ones again after the upper one
  * @param tunnel encapsulation when forwarding is tun
+ * @param notifyUp program run as {@code PROGRAM VIRTUAL-SERVER REAL-SERVER UP} when it comes up
+ * @param notifyDown program run as {@code PROGRAM VIRTUAL-SERVER REAL-SERVER DOWN} when it goes down
  */
 public record RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck,
-        int upperThreshold, int lowerThreshold, DestTunnel tunnel) {
+        int upperThreshold, int lowerThreshold, DestTunnel tunnel, Optional<String> notifyUp,
+        Optional<String> notifyDown) {
+
+    /** A real server without notify programs. */
+    public RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck,
+            int upperThreshold, int lowerThreshold, DestTunnel tunnel) {
+        this(address, port, weight, forwarding, healthCheck, upperThreshold, lowerThreshold, tunnel, Optional.empty(),
+                Optional.empty());
+    }
 
     /** {@code ADDR:PORT}, for messages. */
     public String identity() {

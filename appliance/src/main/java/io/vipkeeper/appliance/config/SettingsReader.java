@@ -15,7 +15,7 @@ final class SettingsReader {
     private SettingsReader() {
     }
 
-    static Settings read(ConfigNode root, Path source) {
+    static Settings read(ConfigNode root, Path source, ConfigCache cache) {
         ConfigNode v = root.child("vipkeeper");
         String nodeName = v.optionalString("node-name").orElseGet(SettingsReader::hostName);
         LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
@@ -31,7 +31,7 @@ final class SettingsReader {
         ConfigNode vrrpNode = v.child("vrrp");
         VrrpSettings vrrp = VrrpReader.read(vrrpNode);
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
-                vrrpNode.child("instances").object().keySet());
+                vrrpNode.child("instances").object().keySet(), cache);
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         v.checkUnknownKeys();
         root.checkUnknownKeys();

@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.daemon;
 
 import io.vipkeeper.appliance.Version;
+import io.vipkeeper.appliance.config.ConfigCache;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
@@ -8,11 +9,24 @@ import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
 import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
+import io.vipkeeper.appliance.pool.NatSetup;
+import java.util.function.Supplier;
 import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
 import io.vipkeeper.vrrp.fsm.RouterState;
+import io.vipkeeper.appliance.api.StatusInputs;
+import io.vipkeeper.appliance.health.HealthView;
+import io.vipkeeper.appliance.health.RealServerHealth;
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,28 +37,48 @@ import org.slf4j.LoggerFactory;
  * SIGTERM/SIGINT (masters send priority 0 and remove their VIPs, exit 0). SIGHUP reloads: a bad file is reported with every problem and the running
  * settings stay in force; a good one replaces them and the difference is logged.
  */
-public final class Daemon {
+public final class Daemon implements StatusInputs {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final Path configFile;
     private final int verbosity;
     private final Path pidFile;
+    private final Path reloadFile;
+    private final Supplier<IpvsKernel> ipvsKernel;
+    private final NatSetup natSetup;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch started = new CountDownLatch(1);
     private volatile Settings settings;
-    private VrrpRuntime vrrp;
+    private final Instant startedAt = Instant.now();
+    private volatile Instant loadedAt = startedAt;
+    private volatile ReloadResult lastReload;
+    private final AtomicLong reloadsOk = new AtomicLong();
+    private final AtomicLong reloadsFailed = new AtomicLong();
+    private HealthView healthView = Map::of;
+    /** Reloads re-read only included files and virtual servers that changed. */
+    private final ConfigCache configCache = ConfigCache.create();
+    private volatile VrrpRuntime vrrp;
     /** Read on the VRRP loop by the transition listener. */
     private volatile IpvsManager ipvs;
 
     public Daemon(Path configFile, int verbosity, Path pidFile) {
+        this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")));
+    }
+
+    /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
+    Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
+        this.ipvsKernel = ipvsKernel;
+        this.natSetup = natSetup;
         this.configFile = configFile;
         this.verbosity = verbosity;
         this.pidFile = pidFile;
+        this.reloadFile = ReloadResultFile.beside(pidFile);
     }
 
     /** Runs until asked to stop; returns the process exit status. */
     public int run() throws InterruptedException {
         try {
-            settings = ConfigLoader.load(configFile);
+            settings = ConfigLoader.load(configFile, configCache);
         } catch (InvalidConfigException e) {
             logProblems(e);
             log.error("not starting: {} has {} problem(s)", configFile, e.problems().size());
@@ -59,8 +93,10 @@ public final class Daemon {
             return 1;
         }
         try {
+            writeReloadFile(0, new ReloadResult(startedAt, true, List.of(), "started"));
             return runWith();
         } finally {
+            ReloadResultFile.remove(reloadFile);
             pid.release();
         }
     }
@@ -81,6 +117,7 @@ public final class Daemon {
             stopIpvs();
             return 1;
         }
+        started.countDown();
         stopRequested.await();
         stopVrrp();
         stopIpvs();
@@ -103,7 +140,7 @@ public final class Daemon {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            IpvsManager m = new IpvsManager(IpvsClient::open, new KernelNatSetup(new Nft("nft")));
+            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, healthView);
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -127,6 +164,7 @@ public final class Daemon {
     }
 
     /** The settings in force. */
+    @Override
     public Settings settings() {
         return settings;
     }
@@ -134,13 +172,25 @@ public final class Daemon {
     /** Re-reads the config file; keeps the running settings if it has any problem. */
     synchronized void reload() {
         log.info("reloading {}", configFile);
+        Settings next;
         try {
-            Settings next = ConfigLoader.load(configFile);
+            next = ConfigLoader.load(configFile, configCache);
+        } catch (InvalidConfigException e) {
+            logProblems(e);
+            String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";
+            log.error("reload failed: {}", summary);
+            reloadsFailed.incrementAndGet();
+            recordReload(new ReloadResult(Instant.now(), false,
+                    e.problems().stream().map(ConfigProblem::format).toList(), summary));
+            return;
+        }
+        try {
             SettingsDiff diff = SettingsDiff.between(settings, next);
             if (next.logLevel() != settings.logLevel()) {
                 Logging.configure(next.logLevel(), verbosity);
             }
             settings = next;
+            loadedAt = Instant.now();
             if (ipvs != null) {
                 ipvs.apply(next.ipvs());
             } else {
@@ -152,13 +202,74 @@ public final class Daemon {
                 startVrrp(next);
             }
             log.info("reload succeeded: {}", diff);
-        } catch (InvalidConfigException e) {
-            logProblems(e);
-            log.error("reload failed: {} has {} problem(s); still running the previous config",
-                    configFile, e.problems().size());
+            reloadsOk.incrementAndGet();
+            recordReload(new ReloadResult(Instant.now(), true, List.of(), diff.toString()));
         } catch (RuntimeException e) {
             log.error("reload applied only in part: {}", e.getMessage(), e);
+            reloadsFailed.incrementAndGet();
+            recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e.getMessage())),
+                    "applied only in part"));
         }
+    }
+
+    /** Waits until IPVS is programmed and VRRP runs (benchmarks, tests). */
+    boolean awaitStarted(long seconds) throws InterruptedException {
+        return started.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Asks the daemon to stop, as SIGTERM does. */
+    void stop() {
+        requestStop();
+    }
+
+    private void recordReload(ReloadResult r) {
+        lastReload = r;
+        writeReloadFile(reloadsOk.get() + reloadsFailed.get(), r);
+    }
+
+    private void writeReloadFile(long sequence, ReloadResult r) {
+        ReloadResultFile.write(reloadFile, sequence, r).ifPresent(problem -> log.warn("reload result: {}", problem));
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    @Override
+    public Optional<ReloadResult> lastReload() {
+        return Optional.ofNullable(lastReload);
+    }
+
+    @Override
+    public long reloadsOk() {
+        return reloadsOk.get();
+    }
+
+    @Override
+    public long reloadsFailed() {
+        return reloadsFailed.get();
+    }
+
+    @Override
+    public Map<String, VirtualRouter> routers() {
+        VrrpRuntime v = vrrp;
+        return v == null ? Map.of() : v.routers();
+    }
+
+    @Override
+    public Optional<IpvsManager> ipvs() {
+        return Optional.ofNullable(ipvs);
+    }
+
+    @Override
+    public Map<String, Map<DestKey, RealServerHealth>> health() {
+        return healthView.health();
     }
 
     private void requestStop() {

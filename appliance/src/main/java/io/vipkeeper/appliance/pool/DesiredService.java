@@ -16,20 +16,33 @@ import java.util.Map;
  *
  * @param spec the service's settable fields
  * @param dests the destinations by identity
+ * @param removeNow destinations to delete at once rather than drain (failed health, the sorry
+ *     server once the quorum is back), each with the reason
  */
-public record DesiredService(ServiceSpec spec, Map<DestKey, DestSpec> dests) {
-    /** Copies the destinations, keeping their order. */
+public record DesiredService(ServiceSpec spec, Map<DestKey, DestSpec> dests, Map<DestKey, String> removeNow) {
+    /** Copies the maps, keeping their order. */
     public DesiredService {
         dests = Collections.unmodifiableMap(new LinkedHashMap<>(dests));
+        removeNow = Collections.unmodifiableMap(new LinkedHashMap<>(removeNow));
+    }
+
+    /** A service whose unwanted destinations all drain. */
+    public DesiredService(ServiceSpec spec, Map<DestKey, DestSpec> dests) {
+        this(spec, dests, Map.of());
+    }
+
+    /** The kernel destination for {@code rs} at {@code weight}. */
+    static DestSpec dest(RealServer rs, int weight) {
+        return new DestSpec(new DestKey(rs.address(), rs.port()), rs.forwarding(), weight, rs.upperThreshold(),
+                rs.lowerThreshold(), rs.tunnel());
     }
 
     /** Every real server of {@code vs} at its configured weight (health comes later). */
     public static DesiredService of(VirtualServer vs) {
         Map<DestKey, DestSpec> dests = new LinkedHashMap<>();
         for (RealServer rs : vs.realServers()) {
-            DestKey key = new DestKey(rs.address(), rs.port());
-            dests.put(key, new DestSpec(key, rs.forwarding(), rs.weight(), rs.upperThreshold(), rs.lowerThreshold(),
-                    rs.tunnel()));
+            DestSpec d = dest(rs, rs.weight());
+            dests.put(d.key(), d);
         }
         return new DesiredService(spec(vs), dests);
     }

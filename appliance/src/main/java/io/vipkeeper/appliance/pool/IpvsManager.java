@@ -3,6 +3,10 @@ package io.vipkeeper.appliance.pool;
 import io.vipkeeper.appliance.config.Durations;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.health.HealthView;
+import io.vipkeeper.appliance.health.RealServerHealth;
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.vrrp.ProcessRunner;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.KernelService;
@@ -68,10 +72,36 @@ public final class IpvsManager implements AutoCloseable {
     /** Whether a sync daemon now running was started by this vipkeeper (others are left alone). */
     private boolean ownedSyncDaemon;
 
-    /** A manager that opens the kernel interface with {@code opener} on its own thread. */
+    /** Pools by virtual server name: health and quorum turned into destinations. */
+    private Map<String, Pool> pools = new LinkedHashMap<>();
+    private final HealthView healthView;
+    private final PoolNotify notify;
+    private final AtomicLong poolChanges = new AtomicLong();
+    /** A HEALTH run is queued; later health changes ride on it. */
+    private boolean healthRunQueued;
+    /** The pool changed since the last run: the next run, whatever started it, applies health, not drift. */
+    private boolean healthPending;
+
+    /** A manager without health checks (every real server up), opening the kernel with {@code opener}. */
     public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat) {
+        this(opener, nat, Map::of);
+    }
+
+    /**
+     * A manager that opens the kernel interface with {@code opener} on its own thread and places
+     * real servers by {@code healthView} (a server it does not list counts as up) and the health
+     * changes given to {@link #health}.
+     */
+    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView) {
         this.opener = opener;
         this.nat = nat;
+        this.healthView = healthView;
+        java.util.concurrent.ExecutorService scripts = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "pool-notify");
+            t.setDaemon(true);
+            return t;
+        });
+        this.notify = new PoolNotify(new ProcessRunner(scripts));
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ipvs");
             t.setDaemon(true);
@@ -119,7 +149,20 @@ public final class IpvsManager implements AutoCloseable {
             reconciler = new IpvsReconciler(s.drainTimeout());
         }
         settings = s;
-        wanted = desired(s);
+        Map<String, Map<DestKey, RealServerHealth>> health = healthView.health();
+        Map<String, Pool> next = new LinkedHashMap<>();
+        for (VirtualServer vs : s.virtualServers().values()) {
+            Map<DestKey, RealServerHealth> h = health.getOrDefault(vs.name(), Map.of());
+            Pool p = pools.get(vs.name());
+            if (p == null) {
+                p = new Pool(vs, h);
+            } else {
+                p.reconfigure(vs, h).forEach(e -> poolEvent(vs.name(), e));
+            }
+            next.put(vs.name(), p);
+        }
+        pools = next;
+        wanted = desiredFromPools();
         if (periodic != null) {
             periodic.cancel(false);
         }
@@ -135,6 +178,73 @@ public final class IpvsManager implements AutoCloseable {
         return keys;
     }
 
+    private Map<ServiceKey, DesiredService> desiredFromPools() {
+        Map<ServiceKey, DesiredService> desired = new LinkedHashMap<>();
+        for (Pool p : pools.values()) {
+            DesiredService d = p.desired();
+            desired.put(d.spec().key(), d);
+        }
+        return desired;
+    }
+
+    private void poolEvent(String vs, String event) {
+        poolChanges.incrementAndGet();
+        log.info("pool {}: {}", vs, event);
+    }
+
+    /**
+     * A real server went up or down (from the health monitor's thread; returns at once). The pool
+     * policy decides, logs each decision once, runs notify programs, and the kernel follows in one
+     * reconcile run shared by the changes that arrive meanwhile.
+     */
+    public void health(String virtualServer, DestKey realServer, boolean up, String reason) {
+        thread.execute(() -> {
+            Pool p = pools.get(virtualServer);
+            if (p == null) {
+                return;
+            }
+            List<String> events = p.health(realServer, up, reason);
+            if (events.isEmpty()) {
+                return;
+            }
+            events.forEach(e -> poolEvent(virtualServer, e));
+            VirtualServer vs = settings.virtualServers().get(virtualServer);
+            vs.realServers().stream().filter(rs -> PoolNotify.key(rs).equals(realServer)).findFirst()
+                    .ifPresent(rs -> notify.changed(virtualServer, rs, up));
+            DesiredService d = p.desired();
+            Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(wanted);
+            next.put(d.spec().key(), d);
+            wanted = next;
+            healthPending = true;
+            if (!healthRunQueued) {
+                healthRunQueued = true;
+                thread.execute(() -> {
+                    healthRunQueued = false;
+                    reconcile(ReconcileRun.HEALTH);
+                });
+            }
+        });
+    }
+
+    /** Pool decisions so far (a real server in or out, a quorum lost or gained). */
+    public long poolChanges() {
+        return poolChanges.get();
+    }
+
+    /** Whether each virtual server holds its quorum, by name (a snapshot taken on the ipvs thread). */
+    public Map<String, Boolean> quorums() {
+        return call(() -> {
+            Map<String, Boolean> q = new LinkedHashMap<>();
+            pools.forEach((name, p) -> q.put(name, p.quorumUp()));
+            return Map.copyOf(q);
+        });
+    }
+
+    /** Completes when the notify programs queued so far have run (tests). */
+    java.util.concurrent.CompletableFuture<?> notifyIdle() {
+        return notify.idle();
+    }
+
     /** The desired table of the settings in force. */
     static Map<ServiceKey, DesiredService> desired(IpvsSettings s) {
         Map<ServiceKey, DesiredService> desired = new LinkedHashMap<>();
@@ -147,6 +257,10 @@ public final class IpvsManager implements AutoCloseable {
 
     private void reconcile(ReconcileRun why) {
         failuresThisRun.clear();
+        if (why == ReconcileRun.PERIODIC && healthPending) {
+            why = ReconcileRun.HEALTH;
+        }
+        healthPending = false;
         try {
             reconcileOnce(why);
         } finally {
@@ -259,7 +373,7 @@ public final class IpvsManager implements AutoCloseable {
      */
     private void logChanges(List<IpvsOp> ops, Set<IpvsOp> failed, ReconcileRun why) {
         boolean drift = why == ReconcileRun.PERIODIC;
-        boolean summarize = !drift && ops.size() > SUMMARIZE_ABOVE;
+        boolean summarize = !drift && (ops.size() > SUMMARIZE_ABOVE || why == ReconcileRun.HEALTH);
         Map<ServiceKey, int[]> perService = new LinkedHashMap<>();
         for (IpvsOp op : ops) {
             if (failed.contains(op)) {
@@ -275,6 +389,9 @@ public final class IpvsManager implements AutoCloseable {
             } else {
                 log.info("ipvs {}: {} ({})", why.label(), IpvsOp.describe(op), op.reason());
             }
+        }
+        if (why == ReconcileRun.HEALTH) {
+            return;
         }
         perService.forEach((service, n) -> log.info("ipvs {}: {} change(s) to {} (each at debug level)", why.label(),
                 n[0], service));

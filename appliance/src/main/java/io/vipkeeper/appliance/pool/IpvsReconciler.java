@@ -81,6 +81,12 @@ public final class IpvsReconciler {
             if (want.dests().containsKey(dk)) {
                 continue;
             }
+            String removal = want.removeNow().get(dk);
+            if (removal != null) {
+                ops.add(new IpvsOp.DelDest(key, dk, removal));
+                draining.remove(dk);
+                continue;
+            }
             Long since = draining.putIfAbsent(dk, now);
             long started = since == null ? now : since;
             if (k.activeConnections() == 0) {

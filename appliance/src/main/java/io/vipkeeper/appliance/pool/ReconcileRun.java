@@ -6,6 +6,8 @@ public enum ReconcileRun {
     START("programmed"),
     /** After a reload: the config changed, so do the changes. */
     RELOAD("reload"),
+    /** After health changes: the pool policy logged each decision already. */
+    HEALTH("health"),
     /** A periodic run: every change repairs drift someone caused by hand. */
     PERIODIC("repaired drift");
 

@@ -33,16 +33,27 @@ public final class SnatRules {
     }
 
     private static java.util.Optional<String> rule(String name, VirtualServer vs) {
-        List<RealServer> nat = vs.realServers().stream().filter(rs -> rs.forwarding() == Forwarding.NAT).toList();
+        // The sorry server too: it takes the real servers' place, with the service's forwarding.
+        List<java.net.InetSocketAddress> nat = new ArrayList<>();
+        for (RealServer rs : vs.realServers()) {
+            if (rs.forwarding() == Forwarding.NAT) {
+                nat.add(new java.net.InetSocketAddress(rs.address(), rs.port()));
+            }
+        }
+        if (vs.forwarding() == Forwarding.NAT) {
+            vs.sorryServer().ifPresent(nat::add);
+        }
         if (nat.isEmpty()) {
             return java.util.Optional.empty();
         }
         String family = vs.ipv6() ? "ip6" : "ip";
-        boolean ports = vs.fwmark() == 0 && nat.stream().allMatch(rs -> rs.port() != 0);
-        StringJoiner targets = new StringJoiner(", ", "{ ", " }");
-        for (RealServer rs : nat) {
-            targets.add(io.netty.util.NetUtil.toAddressString(rs.address()) + (ports ? " . " + rs.port() : ""));
+        boolean ports = vs.fwmark() == 0 && nat.stream().allMatch(a -> a.getPort() != 0);
+        java.util.Set<String> targetSet = new java.util.LinkedHashSet<>();
+        for (java.net.InetSocketAddress a : nat) {
+            targetSet.add(io.netty.util.NetUtil.toAddressString(a.getAddress()) + (ports ? " . " + a.getPort() : ""));
         }
+        StringJoiner targets = new StringJoiner(", ", "{ ", " }");
+        targetSet.forEach(targets::add);
         String match = ports ? family + " daddr . " + vs.protocol().configName() + " dport " + targets
                 : family + " daddr " + targets;
         return java.util.Optional.of(match + " ct direction original masquerade comment \"" + name.replace("\"", "")

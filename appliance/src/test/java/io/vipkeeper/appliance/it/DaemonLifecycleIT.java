@@ -59,6 +59,38 @@ class DaemonLifecycleIT extends InLab {
     }
 
     @Test
+    void reloadCommandReportsTheDaemonsVerdict() throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, GOOD.replace("PRIO", "150"));
+        Path pid = dir.resolve("run/vipkeeper.pid");
+        try (JarProcess p = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString(), "--pid-file",
+                pid.toString())) {
+            p.awaitLog("web: INITIALIZE -> BACKUP");
+            Files.writeString(f, GOOD.replace("PRIO", "150").replace("priority = 150", "priority = 150\n    preempt = maybe"));
+            try (JarProcess bad = JarProcess.start(dir, "reload", "--pid-file", pid.toString())) {
+                assertEquals(1, bad.waitFor(), bad.err());
+                assertTrue(bad.err().contains(f + ":7: vipkeeper.vrrp.instances.web.preempt: expected true or false, got \"maybe\""),
+                        bad.err());
+                assertTrue(bad.err().contains("reload failed: " + f + " has 1 problem(s); still running the previous config"),
+                        bad.err());
+            }
+            assertTrue(p.isAlive());
+            Files.writeString(f, GOOD.replace("PRIO", "110"));
+            try (JarProcess good = JarProcess.start(dir, "reload", "--pid-file", pid.toString())) {
+                assertEquals(0, good.waitFor(), good.err());
+                assertTrue(good.out().contains("reloaded: VRRP instances +[] -[] ~[web]"), good.out());
+            }
+            assertTrue(p.err().contains("web: effective priority 150 -> 110"), p.err());
+            p.signal("TERM");
+            assertEquals(0, p.waitFor());
+        }
+        try (JarProcess none = JarProcess.start(dir, "reload", "--pid-file", pid.toString())) {
+            assertEquals(1, none.waitFor());
+            assertTrue(none.err().contains("no running daemon"), none.err());
+        }
+    }
+
+    @Test
     void aSecondDaemonOnTheSamePidFileRefusesToStart() throws Exception {
         Path f = dir.resolve("vipkeeper.conf");
         Files.writeString(f, GOOD.replace("PRIO", "150"));

@@ -17,7 +17,7 @@ import java.util.Map;
  * An IPVS table in memory with the kernel's answers (EEXIST, ESRCH, EINVAL for what a test
  * makes it refuse), for unit tests of the policy; the real kernel is tested in the VM.
  */
-final class InMemoryIpvs implements IpvsKernel {
+public final class InMemoryIpvs implements IpvsKernel {
     final Map<ServiceKey, KernelService> services = new LinkedHashMap<>();
     final List<IpvsOp> applied = new ArrayList<>();
     boolean closed;

@@ -42,6 +42,15 @@ class SnatRulesTest {
     }
 
     @Test
+    void theSorryServerIsMasqueradedToo() throws Exception {
+        IpvsSettings s = settings("vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
+                + " snat = true, sorry-server = \"198.18.0.99:8080\", real-servers = [{ address = \"198.18.0.13\" },"
+                + " { address = \"198.18.0.99\", port = 8080 }] }\n");
+        assertEquals(List.of("ip daddr . tcp dport { 198.18.0.13 . 80, 198.18.0.99 . 8080 } ct direction original"
+                + " masquerade comment \"web\""), SnatRules.rules(s));
+    }
+
+    @Test
     void theScriptReplacesTheWholeTableInOneTransaction() {
         assertEquals("table inet vipkeeper {}\ndelete table inet vipkeeper\n"
                 + "table inet vipkeeper {\n  chain postrouting {\n"

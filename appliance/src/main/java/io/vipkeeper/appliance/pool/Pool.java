@@ -1,0 +1,151 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.config.RealServer;
+import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.health.RealServerHealth;
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.pool.PoolPolicy.Placement;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One virtual server's pool: the health of its real servers and its quorum state, turned into the
+ * destinations it wants through {@link PoolPolicy}. Owned by the ipvs thread.
+ */
+final class Pool {
+    private VirtualServer vs;
+    private final Map<DestKey, Boolean> up = new HashMap<>();
+    private final Map<DestKey, String> reasons = new HashMap<>();
+    private boolean quorumUp;
+
+    /** A pool starting from the health monitor's view ({@code health} may lack servers: up). */
+    Pool(VirtualServer vs, Map<DestKey, RealServerHealth> health) {
+        this.vs = vs;
+        adopt(health);
+        quorumUp = PoolPolicy.quorumUp(false, liveWeight(), vs.quorum(), vs.hysteresis());
+    }
+
+    /** A reload: kept servers keep their health, new ones take the monitor's; the quorum is re-judged. */
+    List<String> reconfigure(VirtualServer next, Map<DestKey, RealServerHealth> health) {
+        vs = next;
+        Map<DestKey, Boolean> kept = new HashMap<>(up);
+        up.clear();
+        adopt(health);
+        kept.forEach((k, v) -> up.computeIfPresent(k, (key, fromMonitor) -> health.containsKey(key)
+                ? fromMonitor : v));
+        reasons.keySet().retainAll(up.keySet());
+        return judgeQuorum();
+    }
+
+    private void adopt(Map<DestKey, RealServerHealth> health) {
+        for (RealServer rs : vs.realServers()) {
+            DestKey k = key(rs);
+            RealServerHealth h = health.get(k);
+            up.put(k, h == null || h.up());
+            if (h != null && !h.up()) {
+                reasons.put(k, h.lastResult());
+            }
+        }
+    }
+
+    /**
+     * A health change of one real server; returns what the pool did, one line each (empty when
+     * nothing changed or the server is unknown).
+     */
+    List<String> health(DestKey rs, boolean isUp, String reason) {
+        Boolean before = up.get(rs);
+        if (before == null || before == isUp) {
+            return List.of();
+        }
+        up.put(rs, isUp);
+        reasons.put(rs, reason);
+        List<String> events = new ArrayList<>();
+        boolean sorry = sorryActive();
+        Placement p = PoolPolicy.realServer(isUp, vs.inhibitOnFailure(), sorry);
+        events.add(rs + " " + (isUp ? "UP" : "DOWN") + " (" + reason + "): " + describe(p, sorry));
+        events.addAll(judgeQuorum());
+        return events;
+    }
+
+    private List<String> judgeQuorum() {
+        long w = liveWeight();
+        boolean next = PoolPolicy.quorumUp(quorumUp, w, vs.quorum(), vs.hysteresis());
+        if (next == quorumUp) {
+            return List.of();
+        }
+        quorumUp = next;
+        String sorry = vs.sorryServer().map(s -> next ? ", sorry server " + format(s) + " out, real servers back"
+                : ", sorry server " + format(s) + " in, real servers out").orElse(next ? "" : ", no sorry server");
+        return List.of((next ? "gained quorum" : "lost quorum") + " (live weight " + w + ", quorum " + vs.quorum()
+                + " hysteresis " + vs.hysteresis() + ")" + sorry);
+    }
+
+    private static String describe(Placement p, boolean sorry) {
+        return switch (p) {
+            case IN -> "in the pool";
+            case ZERO -> sorry ? "weight 0 (sorry server in)" : "weight 0 (inhibit-on-failure)";
+            case OUT -> sorry ? "out (sorry server in)" : "removed";
+        };
+    }
+
+    private boolean sorryActive() {
+        return PoolPolicy.sorryActive(quorumUp, vs.sorryServer().isPresent());
+    }
+
+    private long liveWeight() {
+        long w = 0;
+        for (RealServer rs : vs.realServers()) {
+            if (up.getOrDefault(key(rs), true)) {
+                w += rs.weight();
+            }
+        }
+        return w;
+    }
+
+    /** Whether the quorum is held. */
+    boolean quorumUp() {
+        return quorumUp;
+    }
+
+    /** The destinations the policy wants now. */
+    DesiredService desired() {
+        Map<DestKey, DestSpec> dests = new LinkedHashMap<>();
+        Map<DestKey, String> removeNow = new LinkedHashMap<>();
+        boolean sorry = sorryActive();
+        for (RealServer rs : vs.realServers()) {
+            DestKey k = key(rs);
+            boolean isUp = up.getOrDefault(k, true);
+            switch (PoolPolicy.realServer(isUp, vs.inhibitOnFailure(), sorry)) {
+                case IN -> dests.put(k, DesiredService.dest(rs, rs.weight()));
+                case ZERO -> dests.put(k, DesiredService.dest(rs, 0));
+                case OUT -> removeNow.put(k, isUp ? "quorum lost, sorry server in" : "down: "
+                        + reasons.getOrDefault(k, "failed check"));
+            }
+        }
+        Optional<InetSocketAddress> s = vs.sorryServer();
+        if (s.isPresent()) {
+            DestKey k = new DestKey(s.get().getAddress(), s.get().getPort());
+            if (sorry) {
+                dests.put(k, new DestSpec(k, vs.forwarding(), 1, 0, 0));
+                removeNow.remove(k);
+            } else if (!dests.containsKey(k)) {
+                removeNow.put(k, "sorry server, quorum held");
+            }
+        }
+        return new DesiredService(DesiredService.spec(vs), dests, removeNow);
+    }
+
+    private static DestKey key(RealServer rs) {
+        return new DestKey(rs.address(), rs.port());
+    }
+
+    private static String format(InetSocketAddress a) {
+        return io.vipkeeper.appliance.config.Addresses.format(a);
+    }
+}

@@ -16,6 +16,10 @@ import java.util.function.Supplier;
 import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
 import io.vipkeeper.vrrp.fsm.RouterState;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vipkeeper.appliance.api.ApiServer;
 import io.vipkeeper.appliance.api.StatusInputs;
 import io.vipkeeper.appliance.health.HealthView;
 import io.vipkeeper.appliance.health.RealServerHealth;
@@ -58,6 +62,10 @@ public final class Daemon implements StatusInputs {
     /** Reloads re-read only included files and virtual servers that changed. */
     private final ConfigCache configCache = ConfigCache.create();
     private volatile VrrpRuntime vrrp;
+    /** Health checks and the status API share this group (never the VRRP loop). */
+    private MultiThreadIoEventLoopGroup group;
+    private ApiServer api;
+    private java.net.InetSocketAddress apiListen;
     /** Read on the VRRP loop by the transition listener. */
     private volatile IpvsManager ipvs;
 
@@ -107,6 +115,8 @@ public final class Daemon implements StatusInputs {
         Signals.handle("INT", this::requestStop);
         // Installed before VRRP starts so an early SIGHUP waits for the start (both synchronized).
         Signals.handle("HUP", this::reload);
+        group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("checks", true),
+                EpollIoHandler.newFactory());
         // IPVS first, so the services exist before this host may take the VIPs.
         startIpvs(settings);
         try {
@@ -115,12 +125,16 @@ public final class Daemon implements StatusInputs {
             log.error("not starting: VRRP failed to start: {}", e.getMessage(), e);
             stopVrrp();
             stopIpvs();
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             return 1;
         }
+        startApi(settings);
         started.countDown();
         stopRequested.await();
+        stopApi();
         stopVrrp();
         stopIpvs();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         log.info("stopped");
         return 0;
     }
@@ -146,6 +160,30 @@ public final class Daemon implements StatusInputs {
             }
             m.start(s.ipvs());
             ipvs = m;
+        }
+    }
+
+    /** The status API; a listener that cannot bind is logged and retried at the next reload. */
+    private synchronized void startApi(Settings s) {
+        if (api != null || s.apiListen().isEmpty()) {
+            return;
+        }
+        ApiServer server = new ApiServer(group, this);
+        try {
+            server.start(s.apiListen().get());
+            api = server;
+            apiListen = s.apiListen().get();
+            log.info("status API on http://{}/", io.vipkeeper.appliance.config.Addresses.format(server.localAddress()));
+        } catch (RuntimeException e) {
+            server.close();
+            log.error("{}; running without it", e.getMessage());
+        }
+    }
+
+    private synchronized void stopApi() {
+        if (api != null) {
+            api.close();
+            api = null;
         }
     }
 
@@ -201,6 +239,11 @@ public final class Daemon implements StatusInputs {
             } else {
                 startVrrp(next);
             }
+            if (!next.apiListen().equals(Optional.ofNullable(apiListen))) {
+                stopApi();
+                apiListen = null;
+            }
+            startApi(next);
             log.info("reload succeeded: {}", diff);
             reloadsOk.incrementAndGet();
             recordReload(new ReloadResult(Instant.now(), true, List.of(), diff.toString()));

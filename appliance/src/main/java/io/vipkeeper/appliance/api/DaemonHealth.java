@@ -1,0 +1,71 @@
+package io.vipkeeper.appliance.api;
+
+import io.vipkeeper.appliance.config.Durations;
+import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.vrrp.fsm.RouterState;
+import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rule behind {@code GET /healthz}: the daemon is healthy unless
+ * <ul>
+ * <li>a VRRP instance is in FAULT (its own interface down, a tracked interface or script at
+ *     weight 0, a faulty sync group member): the node cannot take over its addresses; or</li>
+ * <li>the IPVS manager cannot reach the kernel: it has never read the kernel's table, or its last
+ *     successful read is older than {@link #STALE_INTERVALS} reconcile intervals (every run reads
+ *     the table first, so only a kernel without IPVS, refused netlink or failing runs leave it
+ *     that old).</li>
+ * </ul>
+ * BACKUP and INITIALIZE are healthy: a backup is doing its job, and INITIALIZE is a start or a
+ * stop in progress. Unhealthy real servers are not the daemon's fault and do not count.
+ */
+public final class DaemonHealth {
+    /** Reconcile intervals without a kernel read after which IPVS counts as unreachable. */
+    static final int STALE_INTERVALS = 3;
+
+    private final StatusInputs inputs;
+    private final Clock clock;
+
+    /** The rule over {@code inputs}, judging ages on {@code clock}. */
+    public DaemonHealth(StatusInputs inputs, Clock clock) {
+        this.inputs = inputs;
+        this.clock = clock;
+    }
+
+    /** Why the daemon is unhealthy, one reason per line; empty when healthy. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, VirtualRouter> e : inputs.routers().entrySet()) {
+            VirtualRouter r = e.getValue();
+            if (r.state() == RouterState.FAULT) {
+                StringBuilder why = new StringBuilder();
+                r.faults().forEach((source, reason) -> why.append(why.length() == 0 ? "" : "; ").append(source)
+                        .append(": ").append(reason));
+                problems.add("vrrp instance " + e.getKey() + " is in FAULT" + (why.length() == 0 ? "" : " (" + why + ")"));
+            }
+        }
+        inputs.ipvs().flatMap(this::ipvsProblem).ifPresent(problems::add);
+        return problems;
+    }
+
+    private Optional<String> ipvsProblem(IpvsManager m) {
+        Optional<Instant> readAt = m.lastTableAt();
+        if (readAt.isEmpty()) {
+            return Optional.of("ipvs: the kernel's IPVS table could not be read yet (" + m.failures()
+                    + " failure(s); is the ip_vs module loaded?)");
+        }
+        Duration interval = inputs.settings().ipvs().reconcileInterval();
+        Duration age = Duration.between(readAt.get(), clock.instant());
+        if (age.compareTo(interval.multipliedBy(STALE_INTERVALS)) > 0) {
+            return Optional.of("ipvs: the kernel's IPVS table was last read " + Durations.format(age.withNanos(0))
+                    + " ago (reconcile-interval " + Durations.format(interval) + "; " + m.failures() + " failure(s))");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,153 @@
+package io.vipkeeper.appliance.api;
+
+import io.vipkeeper.appliance.Version;
+import io.vipkeeper.appliance.config.Addresses;
+import io.vipkeeper.appliance.config.RealServer;
+import io.vipkeeper.appliance.config.Settings;
+import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.appliance.daemon.ReloadResult;
+import io.vipkeeper.appliance.health.RealServerHealth;
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.ipvs.IpvsStats;
+import io.vipkeeper.appliance.ipvs.KernelDest;
+import io.vipkeeper.appliance.ipvs.KernelService;
+import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.vrrp.codec.DropReason;
+import io.vipkeeper.vrrp.fsm.RouterCounters;
+import io.vipkeeper.vrrp.fsm.Transition;
+import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Builds a {@link StatusSnapshot} from {@link StatusInputs}: the config gives the order and the
+ * desired values, the routers, the last kernel table and the health checks the actual ones.
+ */
+public final class StatusAssembler {
+    private final StatusInputs inputs;
+    private final java.time.Clock wall;
+    private final LongSupplier routerNanos;
+
+    /**
+     * An assembler reading {@code inputs}; {@code routerNanos} is the routers' scheduler clock
+     * (System.nanoTime on the VRRP loop), used to date their last transition on the wall clock.
+     */
+    public StatusAssembler(StatusInputs inputs, java.time.Clock wall, LongSupplier routerNanos) {
+        this.inputs = inputs;
+        this.wall = wall;
+        this.routerNanos = routerNanos;
+    }
+
+    /** An assembler for the daemon: wall clock and System.nanoTime. */
+    public static StatusAssembler of(StatusInputs inputs) {
+        return new StatusAssembler(inputs, java.time.Clock.systemUTC(), System::nanoTime);
+    }
+
+    /** The inputs read. */
+    StatusInputs inputs() {
+        return inputs;
+    }
+
+    /** The state now. */
+    public StatusSnapshot snapshot() {
+        Settings s = inputs.settings();
+        Optional<IpvsManager> ipvs = inputs.ipvs();
+        Map<ServiceKey, KernelService> table = ipvs.flatMap(IpvsManager::lastTable).orElse(Map.of());
+        List<StatusSnapshot.VirtualServerStatus> servers = new ArrayList<>();
+        Map<String, Map<DestKey, RealServerHealth>> health = inputs.health();
+        for (VirtualServer vs : s.ipvs().virtualServers().values()) {
+            servers.add(virtualServer(vs, table.get(ServiceKey.of(vs)), health.getOrDefault(vs.name(), Map.of())));
+        }
+        StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
+                m.failures(), m.lastTableAt().map(Instant::toString).orElse(null))).orElse(null);
+        return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(),
+                inputs.startedAt().toString(), inputs.loadedAt().toString(),
+                new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
+                        inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
+                instances(s), servers, manager);
+    }
+
+    private static StatusSnapshot.LastReload reload(ReloadResult r) {
+        return new StatusSnapshot.LastReload(r.at().toString(), r.ok(), r.problems(), r.summary());
+    }
+
+    private List<StatusSnapshot.Instance> instances(Settings s) {
+        Map<String, VirtualRouter> routers = inputs.routers();
+        List<StatusSnapshot.Instance> list = new ArrayList<>();
+        long nowNanos = routerNanos.getAsLong();
+        Instant now = wall.instant();
+        for (VrrpInstance vi : s.vrrp().instances().values()) {
+            VirtualRouter r = routers.get(vi.name());
+            if (r != null) {
+                list.add(instance(vi, r, now, nowNanos));
+            }
+        }
+        return list;
+    }
+
+    private static StatusSnapshot.Instance instance(VrrpInstance vi, VirtualRouter r, Instant now, long nowNanos) {
+        RouterCounters c = r.counters();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (Map.Entry<DropReason, Long> e : c.drops().entrySet()) {
+            drops.put(e.getKey().label(), e.getValue());
+        }
+        StatusSnapshot.LastTransition last = r.lastTransition().map(t -> transition(t, now, nowNanos)).orElse(null);
+        return new StatusSnapshot.Instance(vi.name(), vi.interfaceName(), r.config().virtualRouterId(),
+                r.config().version().byteValue(), r.state().name(), r.config().priority(), r.effectivePriority(),
+                r.masterAddress().map(Addresses::format).orElse(null), r.config().advertIntervalCentis() * 10L,
+                r.masterAdverIntervalCentis() * 10L, c.transitions(), last, c.advertsSent(), c.advertsReceived(),
+                drops, r.faults());
+    }
+
+    private static StatusSnapshot.LastTransition transition(Transition t, Instant now, long nowNanos) {
+        Instant at = now.minusNanos(Math.max(0, nowNanos - t.atNanos())).truncatedTo(ChronoUnit.MILLIS);
+        return new StatusSnapshot.LastTransition(t.from().name(), t.to().name(), t.reason().label(), t.detail(),
+                at.toString());
+    }
+
+    private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, KernelService ks,
+            Map<DestKey, RealServerHealth> health) {
+        List<StatusSnapshot.RealServerStatus> reals = new ArrayList<>();
+        Set<DestKey> configured = new HashSet<>();
+        for (RealServer rs : vs.realServers()) {
+            DestKey key = new DestKey(rs.address(), rs.port());
+            configured.add(key);
+            KernelDest kd = ks == null ? null : ks.dests().get(key);
+            reals.add(realServer(rs, kd, health.get(key)));
+        }
+        if (ks != null) {
+            for (KernelDest kd : ks.dests().values()) {
+                if (!configured.contains(kd.spec().key())) {
+                    reals.add(new StatusSnapshot.RealServerStatus(kd.spec().key().toString(), "removed", null, null,
+                            null, kd.spec().weight(), kd.activeConnections(), kd.inactiveConnections(),
+                            counters(kd.stats())));
+                }
+            }
+        }
+        return new StatusSnapshot.VirtualServerStatus(vs.name(), vs.identity(), vs.scheduler().configName(),
+                vs.forwarding().configName(), ks != null, ks == null ? null : counters(ks.stats()), reals);
+    }
+
+    private static StatusSnapshot.RealServerStatus realServer(RealServer rs, KernelDest kd, RealServerHealth h) {
+        String health = h == null ? "unchecked" : h.up() ? "up" : "down";
+        return new StatusSnapshot.RealServerStatus(rs.identity(), health, h == null ? null : h.lastResult(),
+                h == null ? null : h.lastChange().toString(), rs.weight(),
+                kd == null ? null : kd.spec().weight(), kd == null ? null : kd.activeConnections(),
+                kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()));
+    }
+
+    private static StatusSnapshot.Counters counters(IpvsStats s) {
+        return new StatusSnapshot.Counters(s.connections(), s.inPackets(), s.outPackets(), s.inBytes(),
+                s.outBytes());
+    }
+}

@@ -1,0 +1,65 @@
+package io.vipkeeper.appliance.api;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vipkeeper.appliance.Version;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Supplier;
+
+/** The registry behind {@code GET /metrics}: the status collector, the API's own counter, build info. */
+public final class StatusMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final ExpositionFormats formats = ExpositionFormats.init();
+    private final Counter badRequests;
+
+    /** Metrics computed from {@code status} at each scrape. */
+    public StatusMetrics(Supplier<StatusSnapshot> status) {
+        registry.register(new StatusCollector(status));
+        badRequests = Counter.builder().name("vipkeeper_api_bad_requests")
+                .help("HTTP requests to the status API that were malformed or asked for something it does not serve.")
+                .register(registry);
+        Info build = Info.builder().name("vipkeeper_build_info").help("The running build.").labelNames("version")
+                .register(registry);
+        build.setLabelValues(Version.get());
+    }
+
+    /** Counts one bad request. */
+    public void badRequest() {
+        badRequests.inc();
+    }
+
+    /** Bad requests so far. */
+    public long badRequests() {
+        return badRequests.getLongValue();
+    }
+
+    /** One scrape in the format {@code accept} asks for (OpenMetrics or Prometheus text). */
+    public Exposition scrape(String accept) {
+        ExpositionFormatWriter writer = formats.findWriter(accept == null ? "" : accept);
+        if (!writer.isAvailable()) {
+            // Protobuf was asked for, but this build carries only the text formats.
+            writer = formats.getPrometheusTextFormatWriter();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Exposition(writer.getContentType(), out.toByteArray());
+    }
+
+    /**
+     * A scrape's body.
+     *
+     * @param contentType the exposition format's content type
+     * @param body the text
+     */
+    public record Exposition(String contentType, byte[] body) {
+    }
+}

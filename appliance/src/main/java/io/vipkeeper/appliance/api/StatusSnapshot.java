@@ -1,0 +1,160 @@
+package io.vipkeeper.appliance.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daemon's state at one moment, as {@code GET /status} serves it and {@code vipkeeper status}
+ * reads it back: plain values only (times as ISO-8601 strings, absent values as null) so the JSON
+ * is the same whether written or read. Built by {@link StatusAssembler}.
+ *
+ * @param node the node name from the config
+ * @param version the build's version line
+ * @param configFile the config file in force
+ * @param startedAt when the daemon started
+ * @param loadedAt when the settings in force were loaded
+ * @param reloads reload outcomes so far
+ * @param vrrpInstances VRRP instances in config order
+ * @param virtualServers virtual servers in config order
+ * @param ipvs the IPVS manager's counters; null without an ipvs section
+ */
+public record StatusSnapshot(String node, String version, String configFile, String startedAt, String loadedAt,
+        Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers, Ipvs ipvs) {
+
+    /** Copies the lists. */
+    public StatusSnapshot {
+        vrrpInstances = List.copyOf(vrrpInstances);
+        virtualServers = List.copyOf(virtualServers);
+    }
+
+    /**
+     * Config reloads.
+     *
+     * @param ok reloads that succeeded
+     * @param failed reloads that were refused
+     * @param last the last one; null before the first reload
+     */
+    public record Reloads(long ok, long failed, LastReload last) {
+    }
+
+    /**
+     * The last reload.
+     *
+     * @param at when it finished
+     * @param ok whether the new config is in force
+     * @param problems why not, each with file:line
+     * @param summary what changed, or why it failed
+     */
+    public record LastReload(String at, boolean ok, List<String> problems, String summary) {
+        /** Copies the problems. */
+        public LastReload {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /**
+     * One VRRP instance.
+     *
+     * @param name instance name
+     * @param interfaceName its interface
+     * @param vrid virtual router id
+     * @param version VRRP version, 2 or 3
+     * @param state INITIALIZE, BACKUP, MASTER or FAULT
+     * @param configuredPriority priority from the config
+     * @param effectivePriority priority advertised now (tracking included)
+     * @param masterAddress the current master, null when unknown
+     * @param advertIntervalMs configured advert interval
+     * @param masterAdvertIntervalMs the master's advert interval (learned from its adverts in v3)
+     * @param transitions state changes so far
+     * @param lastTransition the last state change, null before one
+     * @param advertsSent adverts sent
+     * @param advertsReceived adverts received that passed every check
+     * @param drops discarded packets by reason label (every reason, zeros included)
+     * @param faults active faults by source; empty when healthy
+     */
+    public record Instance(String name, String interfaceName, int vrid, int version, String state,
+            int configuredPriority, int effectivePriority, String masterAddress, long advertIntervalMs,
+            long masterAdvertIntervalMs, long transitions, LastTransition lastTransition, long advertsSent,
+            long advertsReceived, Map<String, Long> drops, Map<String, String> faults) {
+        /** Copies the maps. */
+        public Instance {
+            drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
+            faults = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(faults));
+        }
+    }
+
+    /**
+     * A state change.
+     *
+     * @param from state before
+     * @param to state after
+     * @param reason the reason's label ("master_down", ...)
+     * @param detail more words, possibly empty
+     * @param at when it happened
+     */
+    public record LastTransition(String from, String to, String reason, String detail, String at) {
+    }
+
+    /**
+     * One configured virtual server with the kernel's view of it.
+     *
+     * @param name entry name
+     * @param identity {@code tcp 198.18.0.100:80} or {@code fwmark 7}
+     * @param scheduler scheduler name
+     * @param forwarding default forwarding method
+     * @param inKernel whether the last kernel table had it
+     * @param counters its traffic counters in the kernel; null when not in the kernel
+     * @param realServers configured real servers in config order, then those the kernel still has
+     *     after a reload removed them (draining at weight 0, health {@code removed})
+     */
+    public record VirtualServerStatus(String name, String identity, String scheduler, String forwarding,
+            boolean inKernel, Counters counters, List<RealServerStatus> realServers) {
+        /** Copies the list. */
+        public VirtualServerStatus {
+            realServers = List.copyOf(realServers);
+        }
+    }
+
+    /**
+     * One real server.
+     *
+     * @param address {@code ADDR:PORT}
+     * @param health {@code up}, {@code down}, {@code unchecked} (no health check) or {@code removed}
+     *     (no longer in the config, still in the kernel)
+     * @param lastResult the last check's outcome, null when unchecked
+     * @param since when the health last changed, null when unchecked
+     * @param configuredWeight weight from the config; null when removed from it
+     * @param kernelWeight weight in the kernel; null when the kernel does not have it
+     * @param activeConnections active connections; null when not in the kernel
+     * @param inactiveConnections inactive connections; null when not in the kernel
+     * @param counters traffic counters; null when not in the kernel
+     */
+    public record RealServerStatus(String address, String health, String lastResult, String since,
+            Integer configuredWeight, Integer kernelWeight, Long activeConnections, Long inactiveConnections,
+            Counters counters) {
+    }
+
+    /**
+     * IPVS traffic counters.
+     *
+     * @param connections connections scheduled
+     * @param inPackets packets in
+     * @param outPackets packets out
+     * @param inBytes bytes in
+     * @param outBytes bytes out
+     */
+    public record Counters(long connections, long inPackets, long outPackets, long inBytes, long outBytes) {
+    }
+
+    /**
+     * The IPVS manager.
+     *
+     * @param runs reconcile runs
+     * @param changes changes made to the kernel
+     * @param repairs changes that repaired drift
+     * @param failures refused changes and failed runs
+     * @param tableReadAt when the kernel table shown was read; null before the first read
+     */
+    public record Ipvs(long runs, long changes, long repairs, long failures, String tableReadAt) {
+    }
+}

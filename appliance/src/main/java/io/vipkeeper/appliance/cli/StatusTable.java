@@ -1,0 +1,105 @@
+package io.vipkeeper.appliance.cli;
+
+import io.vipkeeper.appliance.api.StatusSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code vipkeeper status} for people: the daemon, its VRRP instances, then virtual and real servers. */
+final class StatusTable {
+    private StatusTable() {
+    }
+
+    /** The text, ending with a newline. */
+    static String format(StatusSnapshot s) {
+        StringBuilder b = new StringBuilder();
+        b.append(s.node()).append(": ").append(s.version()).append('\n');
+        b.append("config ").append(s.configFile()).append(", loaded ").append(s.loadedAt()).append(", started ")
+                .append(s.startedAt()).append('\n');
+        StatusSnapshot.Reloads r = s.reloads();
+        b.append("reloads: ").append(r.ok()).append(" ok, ").append(r.failed()).append(" failed");
+        if (r.last() != null) {
+            b.append("; last ").append(r.last().ok() ? "ok" : "FAILED").append(" at ").append(r.last().at()).append(": ")
+                    .append(r.last().summary());
+            r.last().problems().forEach(p -> b.append("\n  ").append(p));
+        }
+        b.append("\n\n");
+        instances(b, s.vrrpInstances());
+        b.append('\n');
+        virtualServers(b, s);
+        return b.toString();
+    }
+
+    private static void instances(StringBuilder b, List<StatusSnapshot.Instance> instances) {
+        if (instances.isEmpty()) {
+            b.append("no VRRP instances\n");
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"INSTANCE", "STATE", "INTERFACE", "VRID", "PRIORITY", "MASTER", "ADVERT", "TRANSITIONS",
+            "LAST CHANGE"});
+        for (StatusSnapshot.Instance i : instances) {
+            String prio = i.effectivePriority() == i.configuredPriority() ? Integer.toString(i.effectivePriority())
+                    : i.effectivePriority() + " (of " + i.configuredPriority() + ")";
+            StatusSnapshot.LastTransition t = i.lastTransition();
+            String last = t == null ? "-" : t.from() + " -> " + t.to() + " (" + t.reason() + ") at " + t.at();
+            rows.add(new String[] {i.name(), i.state(), i.interfaceName(), Integer.toString(i.vrid()), prio,
+                dash(i.masterAddress()), i.masterAdvertIntervalMs() + "ms", Long.toString(i.transitions()), last});
+            for (Map.Entry<String, String> f : i.faults().entrySet()) {
+                rows.add(new String[] {"  fault", f.getKey() + ": " + f.getValue()});
+            }
+        }
+        columns(b, rows);
+    }
+
+    private static void virtualServers(StringBuilder b, StatusSnapshot s) {
+        if (s.virtualServers().isEmpty()) {
+            b.append("no virtual servers\n");
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"VIRTUAL SERVER", "HEALTH", "WEIGHT", "IN KERNEL", "ACTIVE", "INACTIVE", "CONNS"});
+        for (StatusSnapshot.VirtualServerStatus vs : s.virtualServers()) {
+            rows.add(new String[] {vs.name() + " " + vs.identity() + " " + vs.scheduler() + " " + vs.forwarding(), "",
+                "", vs.inKernel() ? "yes" : "NO", "", "", vs.counters() == null ? "-" : Long.toString(vs.counters().connections())});
+            for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
+                rows.add(new String[] {"  -> " + rs.address(), rs.health(), dash(rs.configuredWeight()),
+                    rs.kernelWeight() == null ? "NO" : "weight " + rs.kernelWeight(), dash(rs.activeConnections()),
+                    dash(rs.inactiveConnections()), rs.counters() == null ? "-" : Long.toString(rs.counters().connections())});
+            }
+        }
+        columns(b, rows);
+        if (s.ipvs() != null) {
+            b.append("ipvs: kernel table read at ").append(dash(s.ipvs().tableReadAt())).append("; reconcile runs ")
+                    .append(s.ipvs().runs()).append(", changes ").append(s.ipvs().changes()).append(", repairs ")
+                    .append(s.ipvs().repairs()).append(", failures ").append(s.ipvs().failures()).append('\n');
+        }
+    }
+
+    /** Rows left-aligned in columns two spaces apart; a short row (a fault) is not measured. */
+    private static void columns(StringBuilder b, List<String[]> rows) {
+        int n = rows.get(0).length;
+        int[] width = new int[n];
+        for (String[] row : rows) {
+            if (row.length == n) {
+                for (int c = 0; c < n; c++) {
+                    width[c] = Math.max(width[c], row[c].length());
+                }
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < row.length; c++) {
+                line.append(row[c]);
+                if (c < row.length - 1) {
+                    line.append(" ".repeat(row.length == n ? width[c] - row[c].length() + 2 : 2));
+                }
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    private static String dash(Object o) {
+        return o == null ? "-" : o.toString();
+    }
+}

@@ -95,9 +95,13 @@ final class HealthLab implements AutoCloseable {
         Shell.sh("ip netns exec " + ns + " nft -f - <<'EOF'\n" + rules + "\nEOF\n");
     }
 
-    /** An event loop group whose threads live in the namespace; shut down by close. */
+    /** An epoll event loop group whose threads live in the namespace; shut down by close. */
     EventLoopGroup group(int threads) {
-        IoHandlerFactory io = EpollIoHandler.newFactory();
+        return group(threads, EpollIoHandler.newFactory());
+    }
+
+    /** The same with {@code io} (e.g. NIO, which the daemon may use where epoll is missing). */
+    EventLoopGroup group(int threads, IoHandlerFactory io) {
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads, inNamespace(ns), io);
         groups.add(g);
         return g;

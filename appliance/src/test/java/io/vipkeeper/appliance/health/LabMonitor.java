@@ -16,8 +16,12 @@ final class LabMonitor implements AutoCloseable {
     private final Path dir;
 
     LabMonitor(HealthLab lab, Path dir) {
+        this(lab.group(1), dir);
+    }
+
+    LabMonitor(io.netty.channel.EventLoopGroup group, Path dir) {
         this.dir = dir;
-        this.monitor = new HealthMonitor(lab.group(1), recorder);
+        this.monitor = new HealthMonitor(group, recorder);
         recorder.watch(monitor);
     }
 

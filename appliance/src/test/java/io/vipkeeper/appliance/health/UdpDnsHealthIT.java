@@ -107,4 +107,20 @@ class UdpDnsHealthIT {
             assertEquals("port unreachable", h.get(rs(124)).lastResult());
         }
     }
+
+    @Test
+    void nioLoopsCheckTheSame() throws Exception {
+        try (LabMonitor m = new LabMonitor(lab.group(1, io.netty.channel.nio.NioIoHandler.newFactory()), dir)) {
+            Map<DestKey, RealServerHealth> h = m.steadyState("type = udp, dns.name = \"health.example.test\"",
+                    udp(131, 5000, "expect = \"pong ping\""),
+                    udp(132, 5001, ""),
+                    dns(133, "53", "name = \"health.example.test\"").replace("health-check {", "health-check { type = dns,"),
+                    "{ address = \"198.18.3.134\", health-check { type = tcp, connect-address = \"198.18.3.1\", "
+                            + "connect-port = 9 } }");
+            assertEquals("reply matches", h.get(rs(131)).lastResult());
+            assertEquals("port unreachable", h.get(rs(132)).lastResult());
+            assertEquals("1 A answer(s)", h.get(rs(133)).lastResult());
+            assertEquals("connection refused", h.get(rs(134)).lastResult());
+        }
+    }
 }

@@ -4,9 +4,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.vipkeeper.appliance.vm.NamespaceThreads;
 import io.vipkeeper.appliance.vm.Shell;
-import io.vipkeeper.vrrp.linux.LinuxConstants;
-import io.vipkeeper.vrrp.linux.Native;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,7 +35,7 @@ final class HealthLab implements AutoCloseable {
     }
 
     static HealthLab create() throws Exception {
-        removeLeftovers();
+        NamespaceThreads.removeLeftovers(BASE, '-');
         HealthLab lab = new HealthLab(BASE + Long.toHexString(ProcessHandle.current().pid()) + "-" + LABS.getAndIncrement());
         sh("ip", "netns", "add", lab.ns);
         try {
@@ -51,23 +49,6 @@ final class HealthLab implements AutoCloseable {
             throw e;
         }
         return lab;
-    }
-
-    private static void removeLeftovers() throws Exception {
-        for (String line : sh("ip", "netns", "list").split("\n")) {
-            String name = line.split(" ")[0];
-            int dash = name.indexOf('-');
-            if (name.startsWith(BASE) && dash > BASE.length()) {
-                try {
-                    long owner = Long.parseLong(name.substring(BASE.length(), dash), 16);
-                    if (ProcessHandle.of(owner).isEmpty()) {
-                        sh("ip", "netns", "del", name);
-                    }
-                } catch (NumberFormatException e) {
-                    // not one of ours
-                }
-            }
-        }
     }
 
     /** Adds {@code address} (e.g. 198.18.2.1/32) to the lab's interface. */
@@ -102,32 +83,9 @@ final class HealthLab implements AutoCloseable {
 
     /** The same with {@code io} (e.g. NIO, which the daemon may use where epoll is missing). */
     EventLoopGroup group(int threads, IoHandlerFactory io) {
-        EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads, inNamespace(ns), io);
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads, NamespaceThreads.factory(ns, "health-" + ns), io);
         groups.add(g);
         return g;
-    }
-
-    /** Threads that enter network namespace {@code ns} (setns is per thread) before running. */
-    static ThreadFactory inNamespace(String ns) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(() -> {
-                enter(ns);
-                r.run();
-            }, "health-" + ns + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    static void enter(String ns) {
-        int fd = Native.LIBC.open("/run/netns/" + ns, 0);
-        Native.check(fd, "open netns " + ns);
-        try {
-            Native.check(Native.LIBC.setns(fd, LinuxConstants.CLONE_NEWNET), "setns " + ns);
-        } finally {
-            Native.LIBC.close(fd);
-        }
     }
 
     /** Starts {@code cmd} inside the namespace; output goes to {@code log}. */

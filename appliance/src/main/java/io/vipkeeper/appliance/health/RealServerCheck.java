@@ -92,7 +92,7 @@ final class RealServerCheck {
                 return;
             }
             riseFall = new RiseFall(settings.rise(), settings.fall(), probe == null || wasUp);
-            publish(previous.health.lastResult(), Duration.ZERO);
+            publish(probe == null ? "not checked" : previous.health.lastResult(), Duration.ZERO);
             if (probe != null) {
                 schedule(ThreadLocalRandom.current().nextLong(settings.interval().toNanos()));
             }

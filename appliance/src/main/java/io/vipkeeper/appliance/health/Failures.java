@@ -61,7 +61,7 @@ final class Failures {
         return t;
     }
 
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         String line = String.valueOf(s).lines().findFirst().orElse("");
         return line.length() > 120 ? line.substring(0, 120) + "..." : line;
     }

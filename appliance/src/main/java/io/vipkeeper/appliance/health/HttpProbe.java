@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.HealthCheck.Http;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * GET of a path; up when the status is in the accepted list and the body (if asked) matches
@@ -65,11 +67,22 @@ final class HttpProbe implements Probe {
     @Override
     public void run(EventLoop loop, Consumer<CheckResult> done) {
         Attempt attempt = new Attempt(loop, timeout, CheckResult.down(Failures.timeout(timeout)), done);
+        SslContext ssl = null;
+        if (tls.isPresent()) {
+            try {
+                ssl = tlsContexts.context(tls.get());
+            } catch (SSLException e) {
+                attempt.fail("tls: " + e.getMessage());
+                return;
+            }
+        }
+        SslContext sslContext = ssl;
         ChannelFuture f = transports.tcp(loop, timeout).handler(new ChannelInitializer<Channel>() {
             @Override
-            protected void initChannel(Channel ch) throws Exception {
-                if (tls.isPresent()) {
-                    ch.pipeline().addLast(tlsContexts.handler(ch.alloc(), tls.get(), http.virtualHost(), target));
+            protected void initChannel(Channel ch) {
+                if (sslContext != null) {
+                    ch.pipeline().addLast(tlsContexts.handler(sslContext, ch.alloc(), tls.get(), http.virtualHost(),
+                            target));
                 }
                 ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(attempt));
             }

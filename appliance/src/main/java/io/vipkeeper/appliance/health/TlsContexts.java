@@ -29,17 +29,13 @@ final class TlsContexts {
     /**
      * An SslHandler for one connection.
      *
+     * @param ctx the context of {@code tls}
      * @param tls the check's tls block
      * @param virtualHost the http block's virtual host, the default server name
      * @param target where the connection goes
      */
-    SslHandler handler(ByteBufAllocator alloc, Tls tls, Optional<String> virtualHost, InetSocketAddress target)
-            throws SSLException {
-        SslContext ctx = contexts.get(tls);
-        if (ctx == null) {
-            ctx = build(tls);
-            contexts.putIfAbsent(tls, ctx);
-        }
+    SslHandler handler(SslContext ctx, ByteBufAllocator alloc, Tls tls, Optional<String> virtualHost,
+            InetSocketAddress target) {
         Optional<String> name = tls.sni().or(() -> virtualHost).filter(n -> Addresses.parse(n).isEmpty());
         String peer = name.orElse(target.getAddress().getHostAddress());
         SslHandler handler = ctx.newHandler(alloc, peer, target.getPort());
@@ -54,6 +50,16 @@ final class TlsContexts {
         return handler;
     }
 
+    /** The context of {@code tls}, built on first use (reading its CA file). */
+    SslContext context(Tls tls) throws SSLException {
+        SslContext ctx = contexts.get(tls);
+        if (ctx == null) {
+            ctx = build(tls);
+            contexts.putIfAbsent(tls, ctx);
+        }
+        return ctx;
+    }
+
     void clear() {
         contexts.clear();
     }
@@ -63,10 +69,15 @@ final class TlsContexts {
         if (!tls.verify()) {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else if (tls.caFile().isPresent()) {
+            File ca = new File(tls.caFile().get());
+            if (!ca.canRead()) {
+                throw new SSLException("cannot read ca-file " + ca);
+            }
             try {
-                b.trustManager(new File(tls.caFile().get()));
-            } catch (IllegalArgumentException e) {
-                throw new SSLException("ca-file " + tls.caFile().get() + ": " + e.getMessage(), e);
+                b.trustManager(ca);
+                return b.build();
+            } catch (IllegalArgumentException | SSLException e) {
+                throw new SSLException("ca-file " + ca + ": " + Failures.firstLine(String.valueOf(e.getMessage())), e);
             }
         }
         return b.build();

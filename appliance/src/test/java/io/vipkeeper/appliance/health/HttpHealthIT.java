@@ -106,7 +106,9 @@ class HttpHealthIT {
                     tls(112, "tls.ca-file = \"" + other + "\""),
                     tls(113, "tls { ca-file = \"" + other + "\", verify = false }"),
                     tls(114, "tls { verify = false, sni = \"other.example.test\" }"),
-                    tls(115, "tls.ca-file = \"" + ca + "\", tls.sni = \"198.18.2.10\", http.virtual-host = null"));
+                    tls(115, "tls.ca-file = \"" + ca + "\", tls.sni = \"198.18.2.10\", http.virtual-host = null"),
+                    tls(116, "tls.ca-file = \"" + certs.resolve("missing.pem") + "\""),
+                    tls(117, "tls.ca-file = \"" + certs.resolve("server.csr") + "\""));
             DestKey good = HealthMonitorTest.key("198.18.2.111", 443);
             assertEquals("status 200", h.get(good).lastResult());
             assertTrue(h.get(good).up());
@@ -116,6 +118,10 @@ class HttpHealthIT {
             assertTrue(h.get(HealthMonitorTest.key("198.18.2.114", 443)).lastResult().startsWith("tls"), h.toString());
             // Verified against the address: the certificate names only www.example.test.
             assertTrue(h.get(HealthMonitorTest.key("198.18.2.115", 443)).lastResult().startsWith("tls"), h.toString());
+            assertEquals("tls: cannot read ca-file " + certs.resolve("missing.pem"),
+                    h.get(HealthMonitorTest.key("198.18.2.116", 443)).lastResult());
+            assertTrue(h.get(HealthMonitorTest.key("198.18.2.117", 443)).lastResult()
+                    .startsWith("tls: ca-file " + certs.resolve("server.csr") + ": "), h.toString());
         }
     }
 }

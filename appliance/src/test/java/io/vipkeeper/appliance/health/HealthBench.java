@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,6 +109,9 @@ public final class HealthBench {
             rows.add(row("check latency p99", millis(percentile(sorted, 0.99))));
             rows.add(row("check latency max", millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1])));
             rows.add(row("latency samples", Integer.toString(sorted.length)));
+            // Other work on the machine shows in the latency tail: say how busy it was.
+            rows.add(row("load average (1, 5 min) at the end", String.join(" ",
+                    Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 2))));
             System.out.println();
             rows.forEach(System.out::println);
         }

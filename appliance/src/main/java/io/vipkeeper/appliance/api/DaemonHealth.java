@@ -22,6 +22,8 @@ import java.util.Optional;
  *     the table first, so only a kernel without IPVS, refused netlink or failing runs leave it
  *     that old).</li>
  * </ul>
+ * The reason names the manager's {@linkplain IpvsManager#lastError() last error} when it has one,
+ * and says so when it has none: a stale table without a failed run means runs stopped finishing.
  * BACKUP and INITIALIZE are healthy: a backup is doing its job, and INITIALIZE is a start or a
  * stop in progress. Unhealthy real servers are not the daemon's fault and do not count.
  */
@@ -56,15 +58,17 @@ public final class DaemonHealth {
 
     private Optional<String> ipvsProblem(IpvsManager m) {
         Optional<Instant> readAt = m.lastTableAt();
+        String why = m.lastError().map(e -> ": " + e).orElse("");
         if (readAt.isEmpty()) {
-            return Optional.of("ipvs: the kernel's IPVS table could not be read yet (" + m.failures()
+            return Optional.of("ipvs: the kernel's IPVS table could not be read yet" + why + " (" + m.failures()
                     + " failure(s); is the ip_vs module loaded?)");
         }
         Duration interval = inputs.settings().ipvs().reconcileInterval();
         Duration age = Duration.between(readAt.get(), clock.instant());
         if (age.compareTo(interval.multipliedBy(STALE_INTERVALS)) > 0) {
             return Optional.of("ipvs: the kernel's IPVS table was last read " + Durations.format(age.withNanos(0))
-                    + " ago (reconcile-interval " + Durations.format(interval) + "; " + m.failures() + " failure(s))");
+                    + " ago" + (why.isEmpty() ? " and no run failed since: reconcile runs are not finishing" : why)
+                    + " (reconcile-interval " + Durations.format(interval) + "; " + m.failures() + " failure(s))");
         }
         return Optional.empty();
     }

@@ -2,17 +2,13 @@ package io.vipkeeper.appliance.pool;
 
 import io.vipkeeper.appliance.config.Durations;
 import io.vipkeeper.appliance.config.IpvsSettings;
-import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.health.HealthView;
-import io.vipkeeper.appliance.health.RealServerHealth;
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.vrrp.ProcessRunner;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.KernelService;
 import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.ipvs.SyncDaemonState;
-import io.vipkeeper.appliance.ipvs.genl.Ipvs;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,13 +50,14 @@ public final class IpvsManager implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private IpvsKernel kernel;
     private String kernelError = "";
+    /** Why the last run could not read or program the kernel; null after a run that could. */
+    private volatile String lastError;
     private IpvsSettings settings;
     /** The table {@code settings} asks for; settings are immutable, so built once per install. */
     private Map<ServiceKey, DesiredService> wanted = Map.of();
     private IpvsReconciler reconciler;
     private ScheduledFuture<?> periodic;
-    /** The VRRP instances that are MASTER now (the sync daemon follows its instance). */
-    private final Set<String> masters = new HashSet<>();
+    private final SyncDaemonKeeper syncDaemon = new SyncDaemonKeeper();
     /** Changes in one run above which the log gets one line per service. */
     static final int SUMMARIZE_ABOVE = 50;
     /** Dump, plan and apply of the last run, to the last ACK. */
@@ -69,14 +66,9 @@ public final class IpvsManager implements AutoCloseable {
     private volatile Map<ServiceKey, KernelService> lastTable;
     /** When {@code lastTable} was dumped. */
     private volatile java.time.Instant lastTableAt;
-    /** Whether a sync daemon now running was started by this vipkeeper (others are left alone). */
-    private boolean ownedSyncDaemon;
 
-    /** Pools by virtual server name: health and quorum turned into destinations. */
-    private Map<String, Pool> pools = new LinkedHashMap<>();
-    private final HealthView healthView;
-    private final PoolNotify notify;
-    private final AtomicLong poolChanges = new AtomicLong();
+    /** Health and quorum turned into destinations. */
+    private final Pools pools;
     /** A HEALTH run is queued; later health changes ride on it. */
     private boolean healthRunQueued;
     /** The pool changed since the last run: the next run, whatever started it, applies health, not drift. */
@@ -95,13 +87,12 @@ public final class IpvsManager implements AutoCloseable {
     public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView) {
         this.opener = opener;
         this.nat = nat;
-        this.healthView = healthView;
         java.util.concurrent.ExecutorService scripts = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "pool-notify");
             t.setDaemon(true);
             return t;
         });
-        this.notify = new PoolNotify(new ProcessRunner(scripts));
+        this.pools = new Pools(healthView, new PoolNotify(new ProcessRunner(scripts)));
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ipvs");
             t.setDaemon(true);
@@ -149,20 +140,7 @@ public final class IpvsManager implements AutoCloseable {
             reconciler = new IpvsReconciler(s.drainTimeout());
         }
         settings = s;
-        Map<String, Map<DestKey, RealServerHealth>> health = healthView.health();
-        Map<String, Pool> next = new LinkedHashMap<>();
-        for (VirtualServer vs : s.virtualServers().values()) {
-            Map<DestKey, RealServerHealth> h = health.getOrDefault(vs.name(), Map.of());
-            Pool p = pools.get(vs.name());
-            if (p == null) {
-                p = new Pool(vs, h);
-            } else {
-                p.reconfigure(vs, h).forEach(e -> poolEvent(vs.name(), e));
-            }
-            next.put(vs.name(), p);
-        }
-        pools = next;
-        wanted = desiredFromPools();
+        wanted = pools.install(s);
         if (periodic != null) {
             periodic.cancel(false);
         }
@@ -178,40 +156,13 @@ public final class IpvsManager implements AutoCloseable {
         return keys;
     }
 
-    private Map<ServiceKey, DesiredService> desiredFromPools() {
-        Map<ServiceKey, DesiredService> desired = new LinkedHashMap<>();
-        for (Pool p : pools.values()) {
-            DesiredService d = p.desired();
-            desired.put(d.spec().key(), d);
-        }
-        return desired;
-    }
-
-    private void poolEvent(String vs, String event) {
-        poolChanges.incrementAndGet();
-        log.info("pool {}: {}", vs, event);
-    }
-
     /**
      * A real server went up or down (from the health monitor's thread; returns at once). The pool
      * policy decides, logs each decision once, runs notify programs, and the kernel follows in one
      * reconcile run shared by the changes that arrive meanwhile.
      */
     public void health(String virtualServer, DestKey realServer, boolean up, String reason) {
-        thread.execute(() -> {
-            Pool p = pools.get(virtualServer);
-            if (p == null) {
-                return;
-            }
-            List<String> events = p.health(realServer, up, reason);
-            if (events.isEmpty()) {
-                return;
-            }
-            events.forEach(e -> poolEvent(virtualServer, e));
-            VirtualServer vs = settings.virtualServers().get(virtualServer);
-            vs.realServers().stream().filter(rs -> PoolNotify.key(rs).equals(realServer)).findFirst()
-                    .ifPresent(rs -> notify.changed(virtualServer, rs, up));
-            DesiredService d = p.desired();
+        thread.execute(() -> pools.health(virtualServer, realServer, up, reason).ifPresent(d -> {
             Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(wanted);
             next.put(d.spec().key(), d);
             wanted = next;
@@ -223,36 +174,22 @@ public final class IpvsManager implements AutoCloseable {
                     reconcile(ReconcileRun.HEALTH);
                 });
             }
-        });
+        }));
     }
 
     /** Pool decisions so far (a real server in or out, a quorum lost or gained). */
     public long poolChanges() {
-        return poolChanges.get();
+        return pools.changes();
     }
 
     /** Whether each virtual server holds its quorum, by name (a snapshot taken on the ipvs thread). */
     public Map<String, Boolean> quorums() {
-        return call(() -> {
-            Map<String, Boolean> q = new LinkedHashMap<>();
-            pools.forEach((name, p) -> q.put(name, p.quorumUp()));
-            return Map.copyOf(q);
-        });
+        return call(pools::quorums);
     }
 
     /** Completes when the notify programs queued so far have run (tests). */
     java.util.concurrent.CompletableFuture<?> notifyIdle() {
-        return notify.idle();
-    }
-
-    /** The desired table of the settings in force. */
-    static Map<ServiceKey, DesiredService> desired(IpvsSettings s) {
-        Map<ServiceKey, DesiredService> desired = new LinkedHashMap<>();
-        for (VirtualServer vs : s.virtualServers().values()) {
-            DesiredService d = DesiredService.of(vs);
-            desired.put(d.spec().key(), d);
-        }
-        return desired;
+        return pools.notifyIdle();
     }
 
     private void reconcile(ReconcileRun why) {
@@ -293,6 +230,7 @@ public final class IpvsManager implements AutoCloseable {
             List<IpvsKernel.Failure> refused = ops.isEmpty() ? List.of() : kernel.apply(ops);
             long acked = System.nanoTime();
             lastRunNanos = acked - t0;
+            lastError = null;
             log.debug("ipvs: dump {} ms, plan {} ms, {} change(s) {} ms", (dumped - t0) / 1_000_000,
                     (planned - dumped) / 1_000_000, ops.size(), (acked - planned) / 1_000_000);
             if (ops.isEmpty()) {
@@ -313,6 +251,7 @@ public final class IpvsManager implements AutoCloseable {
             logChanges(ops, failed, why);
         } catch (RuntimeException e) {
             failures.incrementAndGet();
+            lastError = "reconcile failed: " + e.getMessage();
             log.error("ipvs: reconcile failed, retrying in {}: {}",
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             closeKernel();
@@ -325,9 +264,7 @@ public final class IpvsManager implements AutoCloseable {
      */
     public void vrrpState(String instance, boolean master) {
         thread.execute(() -> {
-            boolean changed = master ? masters.add(instance) : masters.remove(instance);
-            if (changed && settings != null && kernel != null
-                    && settings.syncDaemon().map(d -> d.instance().equals(instance)).orElse(false)) {
+            if (syncDaemon.vrrpState(settings, instance, master) && kernel != null) {
                 try {
                     reconcileSyncDaemon();
                 } catch (RuntimeException e) {
@@ -339,32 +276,7 @@ public final class IpvsManager implements AutoCloseable {
     }
 
     private void reconcileSyncDaemon() {
-        if (settings.syncDaemon().isEmpty() && !ownedSyncDaemon) {
-            return;
-        }
-        List<SyncDaemonState> running = kernel.syncDaemons();
-        java.util.Optional<SyncDaemonState> want = settings.syncDaemon().map(d -> new SyncDaemonState(
-                masters.contains(d.instance()) ? Ipvs.STATE_MASTER : Ipvs.STATE_BACKUP, d.interfaceName(), d.syncId()));
-        for (SyncDaemonState r : running) {
-            // With a sync-daemon section vipkeeper owns the host's sync daemons: one, in the right state.
-            if (want.isPresent() && !want.get().equals(r)) {
-                kernel.stopSyncDaemon(r.state());
-                log.info("ipvs: stopped the {} sync daemon", r.stateName());
-            }
-        }
-        if (want.isPresent() && !running.contains(want.get())) {
-            kernel.startSyncDaemon(want.get());
-            ownedSyncDaemon = true;
-            log.info("ipvs: {} sync daemon on {} with sync id {} ({} is {})", want.get().stateName(),
-                    want.get().interfaceName(), want.get().syncId(), settings.syncDaemon().get().instance(),
-                    masters.contains(settings.syncDaemon().get().instance()) ? "MASTER" : "not MASTER");
-        } else if (want.isEmpty() && ownedSyncDaemon) {
-            for (SyncDaemonState r : running) {
-                kernel.stopSyncDaemon(r.state());
-                log.info("ipvs: stopped the {} sync daemon (no longer configured)", r.stateName());
-            }
-            ownedSyncDaemon = false;
-        }
+        syncDaemon.reconcile(settings, kernel);
     }
 
     /**
@@ -418,11 +330,13 @@ public final class IpvsManager implements AutoCloseable {
             kernelError = "";
             return true;
         } catch (RuntimeException e) {
+            failures.incrementAndGet();
             if (!e.getMessage().equals(kernelError)) {
                 log.error("ipvs: cannot program the kernel, retrying every {}: {}",
                         Durations.format(settings.reconcileInterval()), e.getMessage());
                 kernelError = e.getMessage();
             }
+            lastError = "cannot open the kernel's IPVS interface: " + e.getMessage();
             return false;
         }
     }
@@ -446,6 +360,16 @@ public final class IpvsManager implements AutoCloseable {
     /** When {@link #lastTable()} was read from the kernel. */
     public java.util.Optional<java.time.Instant> lastTableAt() {
         return java.util.Optional.ofNullable(lastTableAt);
+    }
+
+    /**
+     * Why the last reconcile run failed: the kernel's IPVS interface could not be opened (no ip_vs
+     * module, netlink refused) or the run broke off (a dump or a change that did not come back).
+     * Empty after a run that read the table and sent its changes; refused changes are counted in
+     * {@link #failures()}, not here, since the kernel was reachable.
+     */
+    public java.util.Optional<String> lastError() {
+        return java.util.Optional.ofNullable(lastError);
     }
 
     /** Reconcile runs so far. */

@@ -16,12 +16,15 @@ import java.util.Set;
 
 /**
  * Plans the fewest IPVS commands that turn the kernel's table into the desired one, for the
- * services vipkeeper owns only. A destination that is no longer wanted is drained: weight 0 until
- * it has no active connections or the drain timeout passes, then deleted (keepalived deletes at
- * once). Holds the drain clocks between runs; not thread-safe (one reconcile thread).
+ * services vipkeeper owns only. A destination that is no longer wanted is drained: weight 0 first,
+ * then deleted once it has had no active connections for a grace of two seconds at weight 0, or
+ * when the drain timeout passes (keepalived deletes at once, breaking connections in flight).
+ * A destination the pool policy removes now (a failed server) is deleted at once. Holds the drain clocks between runs; not thread-safe (one reconcile thread).
  */
 public final class IpvsReconciler {
     private final long drainTimeoutNanos;
+    /** How long a removed server stays at weight 0 before an idle one is deleted. */
+    static final long GRACE_NANOS = 2_000_000_000L;
     /** When each destination started draining, by service then destination. */
     private final Map<ServiceKey, Map<DestKey, Long>> drainingSince = new HashMap<>();
 
@@ -89,16 +92,20 @@ public final class IpvsReconciler {
             }
             Long since = draining.putIfAbsent(dk, now);
             long started = since == null ? now : since;
-            if (k.activeConnections() == 0) {
-                ops.add(new IpvsOp.DelDest(key, dk, "removed, no active connections"));
-                draining.remove(dk);
-            } else if (now - started >= drainTimeoutNanos) {
-                ops.add(new IpvsOp.DelDest(key, dk, "removed, drain timeout with " + k.activeConnections()
-                        + " active connections"));
+            long drained = now - started;
+            if (drained >= drainTimeoutNanos) {
+                ops.add(new IpvsOp.DelDest(key, dk, k.activeConnections() == 0 ? "removed"
+                        : "removed, drain timeout with " + k.activeConnections() + " active connections"));
                 draining.remove(dk);
             } else if (k.spec().weight() != 0) {
                 ops.add(new IpvsOp.SetDest(key, k.spec().withWeight(0), "removed, draining "
                         + k.activeConnections() + " active connections"));
+            } else if (k.activeConnections() == 0 && drained >= Math.min(GRACE_NANOS, drainTimeoutNanos)) {
+                // Only after a grace at weight 0: a connection scheduled just before the weight
+                // fell may still be opening (inactive, not yet active), and deleting its server
+                // would drop its packets.
+                ops.add(new IpvsOp.DelDest(key, dk, "removed, no active connections"));
+                draining.remove(dk);
             }
         }
     }

@@ -9,10 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict reader of the Prometheus text exposition format (0.0.4) for tests: every line must be
- * a HELP, a TYPE or a well-formed sample of a declared family, or the parse fails naming the line.
+ * A strict reader of the Prometheus text exposition format (0.0.4) for tests, also the lab's: every
+ * line must be a HELP, a TYPE or a well-formed sample of a declared family, or the parse fails
+ * naming the line.
  */
-final class PrometheusText {
+public final class PrometheusText {
     private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
     private static final String LABEL = "([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"";
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (.*)");
@@ -29,7 +30,7 @@ final class PrometheusText {
     final List<Sample> samples = new ArrayList<>();
 
     /** Parses {@code text}, failing on the first malformed line. */
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         PrometheusText p = new PrometheusText();
         int n = 0;
         for (String line : text.split("\n", -1)) {
@@ -86,7 +87,7 @@ final class PrometheusText {
     }
 
     /** The value of the one sample named {@code name} with exactly {@code labels} (name, value, ...). */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         Map<String, String> want = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             want.put(labels[i], labels[i + 1]);
@@ -99,7 +100,7 @@ final class PrometheusText {
     }
 
     /** Whether some sample is named {@code name}. */
-    boolean has(String name) {
+    public boolean has(String name) {
         return samples.stream().anyMatch(s -> s.name().equals(name));
     }
 }

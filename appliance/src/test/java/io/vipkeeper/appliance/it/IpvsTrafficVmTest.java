@@ -296,6 +296,9 @@ class IpvsTrafficVmTest {
     void stoppingRemovesTheSnatTableAndLeavesTheIpvsTable() throws Exception {
         reload(service("rr", "snat = true", WEB1, WEB2));
         assertEquals(0, get().code());
+        // The tunnel step's real servers drain (weight 0, deleted after a grace): wait for them.
+        Lab.await(30, "the drained real servers deleted", () -> ipvsadm("-Sn").lines()
+                .filter(l -> l.startsWith("-a")).count() == 2);
         String table = ipvsadm("-Sn");
         lb.signal("TERM");
         assertEquals(0, lb.waitFor(), lb.err());

@@ -99,8 +99,8 @@ class ReloadTrafficVmTest {
         traffic = dir.resolve("traffic.log");
         // One request after another through the VIP; every outcome is one line.
         lab.own(background(lab.ns("client"), traffic, "sh", "-c", "while :; do"
-                + " if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 5 " + VIP + " 80 | grep -q ' 200 ';"
-                + " then echo ok; else echo FAIL; fi; done"));
+                + " r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 5 " + VIP + " 80 2>&1);"
+                + " case \"$r\" in *' 200 '*) echo ok;; *) echo FAIL; echo \"at $(date +%T.%N): $r\";; esac; done"));
         awaitRequests(5);
     }
 
@@ -138,7 +138,15 @@ class ReloadTrafficVmTest {
             }
         });
         List<String> all = outcomes();
-        assertEquals(0, all.stream().filter(l -> l.equals("FAIL")).count(), "failed requests among " + all.size());
+        assertEquals(0, all.stream().filter(l -> l.equals("FAIL")).count(), () -> {
+            try {
+                return "failed requests among " + all.size() + ":\n" + String.join("\n", Files.readAllLines(traffic)
+                        .stream().filter(l -> l.startsWith("at ")).toList()) + "\nlb log:\n" + lb.err()
+                        + ipvsadm("-Lnc");
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
     }
 
     private static int count(String text, String what) {

@@ -23,9 +23,19 @@ public final class InMemoryIpvs implements IpvsKernel {
     boolean closed;
     /** Operations to refuse with EINVAL, as the kernel refuses what it cannot do. */
     java.util.function.Predicate<IpvsOp> refuse = op -> false;
+    /** Thrown by every dump while set, as when netlink stops answering; null: dumps work. */
+    private RuntimeException dumpFailure;
+
+    /** Makes every later dump throw {@code e} (null: dumps work again). */
+    public synchronized void failDumps(RuntimeException e) {
+        dumpFailure = e;
+    }
 
     @Override
     public synchronized Map<ServiceKey, KernelService> table() {
+        if (dumpFailure != null) {
+            throw dumpFailure;
+        }
         return new LinkedHashMap<>(services);
     }
 

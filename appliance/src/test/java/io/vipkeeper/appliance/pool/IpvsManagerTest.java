@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,43 @@ class IpvsManagerTest {
             assertTrue(kernel.services.isEmpty());
             m.reconcileNow();
             assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
+            assertEquals(2, m.failures());
+        }
+    }
+
+    @Test
+    void lastErrorSaysWhyTheKernelCannotBeProgrammedUntilARunSucceeds() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        try (IpvsManager m = manager(() -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new NetlinkException("generic netlink family IPVS not available", 2);
+            }
+            return kernel;
+        })) {
+            m.start(settings(WEB_CONF));
+            assertEquals(Optional.of("cannot open the kernel's IPVS interface: generic netlink family IPVS not available: "
+                    + "ENOENT"), m.lastError());
+            assertEquals(1, m.failures(), "a run that cannot open the kernel is a failed run");
+            m.reconcileNow();
+            assertEquals(Optional.empty(), m.lastError(), "cleared by a run that programmed the kernel");
+            assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
+
+            kernel.failDumps(new NetlinkException("IPVS_CMD_GET_SERVICE", 5));
+            m.reconcileNow();
+            assertEquals(Optional.of("reconcile failed: IPVS_CMD_GET_SERVICE: EIO"), m.lastError());
+            kernel.failDumps(null);
+            m.reconcileNow();
+            assertEquals(Optional.empty(), m.lastError());
+        }
+    }
+
+    @Test
+    void aRefusedChangeIsNotALastError() throws Exception {
+        kernel.refuse = op -> op instanceof IpvsOp.NewDest;
+        try (IpvsManager m = manager(() -> kernel)) {
+            m.start(settings(WEB_CONF));
+            assertEquals(2, m.failures());
+            assertEquals(Optional.empty(), m.lastError(), "the kernel answered; failures() counts the refusals");
         }
     }
 

@@ -97,6 +97,26 @@ class IpvsReconcilerTest {
     }
 
     @Test
+    void anIdleRemovedServerGoesToWeightZeroFirstAndIsDeletedAfterTheGrace() {
+        var want = desired(WEB_SPEC, RS1);
+        assertEquals(List.of(new IpvsOp.SetDest(WEB, RS2.withWeight(0), "removed, draining 0 active connections")),
+                reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2, 0)), Set.of(), 0),
+                "a connection may be opening: no delete while the weight was not 0");
+        assertEquals(List.of(), reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 0)), Set.of(),
+                IpvsReconciler.GRACE_NANOS - 1));
+        assertEquals(List.of(new IpvsOp.DelDest(WEB, RS2.key(), "removed, no active connections")),
+                reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 0)), Set.of(),
+                        IpvsReconciler.GRACE_NANOS));
+    }
+
+    @Test
+    void aZeroDrainTimeoutDeletesAtOnce() {
+        IpvsReconciler now = new IpvsReconciler(java.time.Duration.ZERO);
+        assertEquals(List.of(new IpvsOp.DelDest(WEB, RS2.key(), "removed, drain timeout with 3 active connections")),
+                now.plan(desired(WEB_SPEC, RS1), kernel(WEB_SPEC, k(RS1, 0), k(RS2, 3)), Set.of(), 0));
+    }
+
+    @Test
     void drainTimeoutDeletesABusyServer() {
         var want = desired(WEB_SPEC, RS1);
         reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)), Set.of(), 0);

@@ -6,6 +6,7 @@ import io.vipkeeper.vrrp.protocol.VrrpPriority;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import io.vipkeeper.vrrp.transport.InboundPacket;
 import java.net.InetAddress;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * One VRRP virtual router (interface + VRID + family): the RFC 9568 §6.4 state machine plus Fault.
  *
  * <p>Every method must be called on the scheduler's thread; state changes go through
- * {@link #changeState}. Reads of {@link #state()} and the counters are safe from any thread.
+ * {@link #changeState}. The getters ({@link #state()}, {@link #faults()}, {@link #config()}, the
+ * priority, master, last transition and counters) are safe from any thread: each reads a volatile
+ * field or an atomic, so the status API sees every value whole, though two reads may straddle a
+ * change.
  */
 public final class VirtualRouter {
     private static final Logger LOG = LoggerFactory.getLogger(VirtualRouter.class);
@@ -31,7 +35,8 @@ public final class VirtualRouter {
     private final RouterCounters counters = new RouterCounters();
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> faultListeners = new CopyOnWriteArrayList<>();
-    private RouterConfig config;
+    /** Replaced by a reload on the loop, read by the status API. */
+    private volatile RouterConfig config;
 
     private volatile RouterState state = RouterState.INITIALIZE;
     private volatile int effectivePriority;
@@ -54,8 +59,10 @@ public final class VirtualRouter {
     /** Completes when a stopped master released its addresses (see {@link #stop()}). */
     private CompletableFuture<Void> handover;
     private VrrpScheduler.Timer handoverTimer;
-    /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...). */
+    /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...); the loop's own. */
     private final Map<String, String> faults = new TreeMap<>();
+    /** An immutable copy of {@code faults}, published after each change for readers on other threads. */
+    private volatile Map<String, String> publishedFaults = Map.of();
 
     /** A router in Initialize; call {@link #start()}. */
     public VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions) {
@@ -153,6 +160,7 @@ public final class VirtualRouter {
         if (Objects.equals(before, reason)) {
             return;
         }
+        publishedFaults = Collections.unmodifiableMap(new TreeMap<>(faults));
         if (!wasFaulty && !faults.isEmpty() && state != RouterState.INITIALIZE) {
             changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
         } else if (faults.isEmpty() && state == RouterState.FAULT) {
@@ -168,9 +176,9 @@ public final class VirtualRouter {
         faultListeners.add(listener);
     }
 
-    /** Active faults by source; empty when healthy. */
+    /** Active faults by source, sorted by source; empty when healthy. An immutable snapshot. */
     public Map<String, String> faults() {
-        return Map.copyOf(faults);
+        return publishedFaults;
     }
 
     private String faultSummary() {

@@ -3,7 +3,6 @@ package io.vipkeeper.appliance.config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import io.vipkeeper.appliance.config.ConfigNode.Element;
-import io.vipkeeper.appliance.config.HealthCheck.HealthCheckType;
 import io.vipkeeper.appliance.config.IpvsSettings.SyncDaemon;
 import io.vipkeeper.appliance.config.VirtualServer.Persistence;
 import io.vipkeeper.appliance.ipvs.DestTunnel;
@@ -28,8 +27,6 @@ import java.util.Set;
 
 /** Reads and checks the {@code ipvs} section: virtual servers, their real servers, the sync daemon. */
 final class IpvsReader {
-    private static final Duration MS10 = Duration.ofMillis(10);
-    private static final Duration HOUR = Duration.ofHours(1);
 
     private IpvsReader() {
     }
@@ -233,17 +230,7 @@ final class IpvsReader {
 
     /** A health check; also used for a real server's overrides merged over its virtual server's. */
     private static HealthCheck healthCheck(ConfigNode h) {
-        HealthCheckType type = h.enumValue("type", HealthCheckType.class);
-        Duration interval = h.duration("interval", MS10, HOUR);
-        Duration timeout = h.duration("timeout", MS10, HOUR);
-        Integer rise = h.integer("rise", 1, 100);
-        Integer fall = h.integer("fall", 1, 100);
-        if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
-            h.problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval));
-        }
-        h.checkUnknownKeys();
-        return type == null || interval == null || timeout == null || rise == null || fall == null
-                ? null : new HealthCheck(type, interval, timeout, rise, fall);
+        return HealthCheckReader.read(h);
     }
 
     private static List<RealServer> realServers(ConfigNode vs, ConfigObject defaults, ConfigObject vsCheck,
@@ -335,6 +322,11 @@ final class IpvsReader {
             lower = null;
         }
         DestTunnel tunnel = tunnel(r.child("tunnel"), forwarding);
+        if (check != null && port != null && port == 0 && check.type().usesPort() && check.connectPort().isEmpty()) {
+            r.problemHere("a " + check.type().configName() + " check needs health-check.connect-port"
+                    + " (this real server has no port of its own)");
+            check = null;
+        }
         Optional<String> notifyUp = absolutePath(r, "notify-up");
         Optional<String> notifyDown = absolutePath(r, "notify-down");
         r.checkUnknownKeys();

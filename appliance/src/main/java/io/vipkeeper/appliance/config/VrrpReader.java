@@ -76,7 +76,8 @@ final class VrrpReader {
         return new VrrpScript(name, command, interval, timeout, weight, rise, fall);
     }
 
-    private static List<String> command(ConfigNode n) {
+    /** A program and its arguments; the program must be an absolute path. */
+    static List<String> command(ConfigNode n) {
         if (!n.has("command")) {
             n.problemHere("missing required key command");
             return null;

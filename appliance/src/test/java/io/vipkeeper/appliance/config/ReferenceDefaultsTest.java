@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +88,9 @@ class ReferenceDefaultsTest {
         assertEquals(0, v.hysteresis());
         assertEquals(Optional.empty(), v.sorryServer());
         assertFalse(v.inhibitOnFailure());
-        HealthCheck hc = new HealthCheck(HealthCheckType.TCP, Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3);
+        HealthCheck hc = new HealthCheck(HealthCheckType.TCP, Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3,
+                Optional.empty(), OptionalInt.empty(), HealthCheck.InitialState.UP, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
         assertEquals(hc, v.healthCheck());
         RealServer r = v.realServers().get(0);
         assertEquals(80, r.port());
@@ -110,6 +113,10 @@ class ReferenceDefaultsTest {
         assertEquals(128, v.persistence().prefixLength());
         RealServer r = v.realServers().get(0);
         assertEquals(Forwarding.TUN, r.forwarding());
-        assertEquals(new HealthCheck(HealthCheckType.HTTP, Duration.ofSeconds(2), Duration.ofSeconds(1), 4, 9), r.healthCheck());
+        HealthCheck.Http http = new HealthCheck.Http("/", Optional.empty(), List.of(new HealthCheck.StatusRange(200, 200)),
+                Optional.empty(), Optional.empty());
+        assertEquals(new HealthCheck(HealthCheckType.HTTP, Duration.ofSeconds(2), Duration.ofSeconds(1), 4, 9,
+                Optional.empty(), OptionalInt.empty(), HealthCheck.InitialState.UP, Optional.of(http), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty()), r.healthCheck());
     }
 }

@@ -21,6 +21,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vipkeeper.appliance.api.ApiServer;
 import io.vipkeeper.appliance.api.StatusInputs;
+import io.vipkeeper.appliance.health.HealthMonitor;
 import io.vipkeeper.appliance.health.HealthView;
 import io.vipkeeper.appliance.health.RealServerHealth;
 import io.vipkeeper.appliance.ipvs.DestKey;
@@ -58,7 +59,8 @@ public final class Daemon implements StatusInputs {
     private volatile ReloadResult lastReload;
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
-    private HealthView healthView = Map::of;
+    private volatile HealthView healthView = Map::of;
+    private HealthMonitor health;
     /** Reloads re-read only included files and virtual servers that changed. */
     private final ConfigCache configCache = ConfigCache.create();
     private volatile VrrpRuntime vrrp;
@@ -117,6 +119,15 @@ public final class Daemon implements StatusInputs {
         Signals.handle("HUP", this::reload);
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("checks", true),
                 EpollIoHandler.newFactory());
+        // Health before IPVS: the first programming already leaves out servers that start down.
+        health = new HealthMonitor(group, (vs, rs, up, reason) -> {
+            IpvsManager m = ipvs;
+            if (m != null) {
+                m.health(vs, rs, up, reason);
+            }
+        });
+        healthView = health;
+        health.apply(settings.ipvs());
         // IPVS first, so the services exist before this host may take the VIPs.
         startIpvs(settings);
         try {
@@ -125,6 +136,7 @@ public final class Daemon implements StatusInputs {
             log.error("not starting: VRRP failed to start: {}", e.getMessage(), e);
             stopVrrp();
             stopIpvs();
+            health.close();
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             return 1;
         }
@@ -133,6 +145,7 @@ public final class Daemon implements StatusInputs {
         stopRequested.await();
         stopApi();
         stopVrrp();
+        health.close();
         stopIpvs();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         log.info("stopped");
@@ -229,6 +242,7 @@ public final class Daemon implements StatusInputs {
             }
             settings = next;
             loadedAt = Instant.now();
+            health.apply(next.ipvs());
             if (ipvs != null) {
                 ipvs.apply(next.ipvs());
             } else {

@@ -70,7 +70,8 @@ public final class IpvsBench {
     }
 
     private static String vipkeeperConf(int changedWeight) {
-        StringBuilder sb = new StringBuilder("vipkeeper {\n api.listen = \"\"\n ipvs.virtual-servers {\n");
+        StringBuilder sb = new StringBuilder("vipkeeper {\n api.listen = \"\"\n"
+                + " ipvs.virtual-server-defaults.health-check.type = none\n ipvs.virtual-servers {\n");
         for (int s = 0; s < services; s++) {
             sb.append("  s").append(s).append(" { address = \"198.18.0.100\", port = ").append(1000 + s)
                     .append(", scheduler = wrr, real-servers = [\n");

@@ -59,7 +59,9 @@ class IpvsDaemonVmTest {
     }
 
     private static void write(String servers) throws Exception {
+        // No backends answer here: health checks would take every real server out.
         Files.writeString(conf, "vipkeeper {\n api.listen = \"\"\n ipvs {\n reconcile-interval = 500ms\n"
+                + " virtual-server-defaults.health-check.type = none\n"
                 + " virtual-servers {\n" + servers + " }\n }\n}\n");
     }
 

@@ -217,13 +217,14 @@ public final class IpvsManager implements AutoCloseable {
             if (kernel == null && !openKernel()) {
                 return;
             }
-            reconcileNat(why);
-            reconcileSyncDaemon();
             long t0 = System.nanoTime();
             Map<ServiceKey, KernelService> actual = kernel.table();
             lastTable = actual;
             lastTableAt = java.time.Instant.now();
             long dumped = System.nanoTime();
+            // After the dump: a draining real server keeps its masquerade rule while in the kernel.
+            reconcileNat(why, actual);
+            reconcileSyncDaemon();
             List<IpvsOp> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
             long planned = System.nanoTime();
@@ -310,9 +311,9 @@ public final class IpvsManager implements AutoCloseable {
     }
 
     /** NAT sysctls and rules first: a NAT service is only useful once the kernel forwards. */
-    private void reconcileNat(ReconcileRun why) {
+    private void reconcileNat(ReconcileRun why, Map<ServiceKey, KernelService> inKernel) {
         try {
-            nat.reconcile(settings, why);
+            nat.reconcile(settings, inKernel, why);
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             if (firstReport(e.getMessage())) {

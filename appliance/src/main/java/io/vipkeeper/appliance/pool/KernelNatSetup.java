@@ -50,7 +50,8 @@ public final class KernelNatSetup implements NatSetup {
      * @param why the run, for the log
      */
     @Override
-    public void reconcile(IpvsSettings s, ReconcileRun why) {
+    public void reconcile(IpvsSettings s, java.util.Map<io.vipkeeper.appliance.ipvs.ServiceKey,
+            io.vipkeeper.appliance.ipvs.KernelService> inKernel, ReconcileRun why) {
         sysctls(s).forEach((sysctl, value) -> {
             int now = sysctl.read();
             if (now != value) {
@@ -58,7 +59,7 @@ public final class KernelNatSetup implements NatSetup {
                 log.info("nat: {} = {} (was {})", sysctl, value, now);
             }
         });
-        List<String> rules = SnatRules.rules(s);
+        List<String> rules = SnatRules.rules(s, inKernel);
         if (rules.isEmpty() && appliedListing == null) {
             return;
         }

@@ -1,13 +1,16 @@
 package io.vipkeeper.appliance.pool;
 
 import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.ipvs.KernelService;
+import io.vipkeeper.appliance.ipvs.ServiceKey;
+import java.util.Map;
 
 /** What NAT services need besides the IPVS table (sysctls, masquerade rules); kept by the IPVS runs. */
 public interface NatSetup {
     /** Nothing around IPVS (unit tests of the table policy). */
     NatSetup NONE = new NatSetup() {
         @Override
-        public void reconcile(IpvsSettings s, ReconcileRun why) {
+        public void reconcile(IpvsSettings s, Map<ServiceKey, KernelService> inKernel, ReconcileRun why) {
         }
 
         @Override
@@ -15,8 +18,12 @@ public interface NatSetup {
         }
     };
 
-    /** Brings the setup in line with {@code s}; {@code why} names the run in the log. */
-    void reconcile(IpvsSettings s, ReconcileRun why);
+    /**
+     * Brings the setup in line with {@code s}; real servers still in the kernel ({@code inKernel},
+     * the run's dump: draining ones) keep their masquerading until they are gone. {@code why}
+     * names the run in the log.
+     */
+    void reconcile(IpvsSettings s, Map<ServiceKey, KernelService> inKernel, ReconcileRun why);
 
     /** Removes what vipkeeper added that must not outlive it (shutdown). */
     void remove();

@@ -23,16 +23,34 @@ public final class SnatRules {
 
     /** The rules for {@code s}, one per SNAT service (empty: no table is needed). */
     public static List<String> rules(IpvsSettings s) {
+        return rules(s, java.util.Map.of());
+    }
+
+    /**
+     * The rules for {@code s} and for the NAT destinations of its SNAT services still in the kernel
+     * ({@code inKernel}): a removed real server drains through its masquerade rule (were the rule
+     * gone first, a connection scheduled to it in between would get no SNAT and fail).
+     */
+    public static List<String> rules(IpvsSettings s, java.util.Map<io.vipkeeper.appliance.ipvs.ServiceKey,
+            io.vipkeeper.appliance.ipvs.KernelService> inKernel) {
         List<String> rules = new ArrayList<>();
         s.virtualServers().forEach((name, vs) -> {
             if (vs.snat()) {
-                rule(name, vs).ifPresent(rules::add);
+                io.vipkeeper.appliance.ipvs.KernelService k = inKernel.get(io.vipkeeper.appliance.ipvs.ServiceKey.of(vs));
+                List<java.net.InetSocketAddress> draining = new ArrayList<>();
+                if (k != null) {
+                    k.dests().values().stream().filter(d -> d.spec().forwarding() == Forwarding.NAT)
+                            .forEach(d -> draining.add(new java.net.InetSocketAddress(d.spec().key().address(),
+                                    d.spec().key().port())));
+                }
+                rule(name, vs, draining).ifPresent(rules::add);
             }
         });
         return rules;
     }
 
-    private static java.util.Optional<String> rule(String name, VirtualServer vs) {
+    private static java.util.Optional<String> rule(String name, VirtualServer vs,
+            List<java.net.InetSocketAddress> inKernel) {
         // The sorry server too: it takes the real servers' place, with the service's forwarding.
         List<java.net.InetSocketAddress> nat = new ArrayList<>();
         for (RealServer rs : vs.realServers()) {
@@ -43,6 +61,7 @@ public final class SnatRules {
         if (vs.forwarding() == Forwarding.NAT) {
             vs.sorryServer().ifPresent(nat::add);
         }
+        nat.addAll(inKernel);
         if (nat.isEmpty()) {
             return java.util.Optional.empty();
         }

@@ -16,7 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
-/** One host's {@link VrrpPlatform} on an in-memory segment: interface eth0 with one address. */
+/**
+ * One host's {@link VrrpPlatform} on an in-memory segment: interface eth0 with one address, eth1
+ * without; links can be deleted and created, eth0's address removed and added.
+ */
 final class InMemoryPlatform implements VrrpPlatform {
     private final String host;
     private final InMemoryNetwork network;
@@ -25,6 +28,8 @@ final class InMemoryPlatform implements VrrpPlatform {
     /** VIP -> host names holding it, shared by every host of the segment. */
     private final Map<InetAddress, Set<String>> holders;
     private BiConsumer<String, Boolean> watcher = (i, u) -> { };
+    private Runnable addressWatcher = () -> { };
+    private boolean addressed = true;
     int transportsOpened;
 
     InMemoryPlatform(String host, InMemoryNetwork network, String address, Map<InetAddress, Set<String>> holders) {
@@ -41,7 +46,7 @@ final class InMemoryPlatform implements VrrpPlatform {
         if (!links.containsKey(name)) {
             return Optional.empty();
         }
-        return Optional.of(new InterfaceInfo(name, 2, name.equals("eth0") && !ipv6 ? Optional.of(address)
+        return Optional.of(new InterfaceInfo(name, 2, name.equals("eth0") && !ipv6 && addressed ? Optional.of(address)
                 : Optional.empty(), links.get(name)));
     }
 
@@ -69,16 +74,33 @@ final class InMemoryPlatform implements VrrpPlatform {
     }
 
     @Override
-    public void watchLinks(BiConsumer<String, Boolean> onChange) {
+    public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses) {
         this.watcher = onChange;
+        this.addressWatcher = onAddresses;
     }
 
     /** Takes a link up or down, as rtnetlink would report. */
     void setLink(String ifname, boolean usable) {
         links.put(ifname, usable);
+        linkEvent(ifname, usable);
+    }
+
+    /** Deletes a link (reported as unusable, as rtnetlink's RTM_DELLINK). */
+    void deleteLink(String ifname) {
+        links.remove(ifname);
+        linkEvent(ifname, false);
+    }
+
+    private void linkEvent(String ifname, boolean usable) {
         watcher.accept(ifname, usable);
-        if (ifname.equals("eth0")) {
+        if (ifname.equals("eth0") && transportsOpened > 0) {
             network.setLinkUp(address, usable);
         }
+    }
+
+    /** Removes or adds eth0's address, as rtnetlink's RTM_DELADDR / RTM_NEWADDR. */
+    void setAddressed(boolean present) {
+        addressed = present;
+        addressWatcher.run();
     }
 }

@@ -185,7 +185,7 @@ public final class VrrpService {
         for (VrrpInstanceRuntime rt : instances.values()) {
             rt.linkChanged(ifname, usable);
             if (rt.settings.interfaceName().equals(ifname) && !(usable && rt.endpoint().isPresent())) {
-                rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, endpoints.connect(rt));
+                reconnect(rt);
             }
         }
     }
@@ -194,9 +194,18 @@ public final class VrrpService {
     private void addressesChanged() {
         for (VrrpInstanceRuntime rt : instances.values()) {
             if (rt.endpoint().isEmpty()) {
-                rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, endpoints.connect(rt));
+                reconnect(rt);
             }
         }
+    }
+
+    private void reconnect(VrrpInstanceRuntime rt) {
+        boolean waiting = rt.endpoint().isEmpty();
+        String fault = endpoints.connect(rt);
+        if (waiting && rt.endpoint().isPresent()) {
+            LOG.info("{}: {} can be used now", rt.settings.name(), rt.settings.interfaceName());
+        }
+        rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, fault);
     }
 
     /**

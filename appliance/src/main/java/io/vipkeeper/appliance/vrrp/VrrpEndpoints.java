@@ -35,7 +35,8 @@ final class VrrpEndpoints {
     /**
      * Binds {@code rt} if it is not bound and can be, unbinds it if its interface is gone, and
      * returns its own-interface fault: null when bound and the link is usable, else why not
-     * ("eth1 does not exist", "eth1 has no IPv4 address", "eth1 is down").
+     * ("eth1 does not exist", "eth1 has no IPv4 address", "eth1 is down"). Throws what opening the
+     * socket or the address owner threw (nothing is bound then).
      */
     String connect(VrrpInstanceRuntime rt) {
         VrrpInstance i = rt.settings;
@@ -49,12 +50,7 @@ final class VrrpEndpoints {
             if (source.isEmpty()) {
                 return i.interfaceName() + " has no " + (i.isIpv6() ? "IPv6 link-local" : "IPv4") + " address";
             }
-            try {
-                bind(rt, source.get());
-            } catch (RuntimeException e) {
-                LOG.warn("{}: cannot use {}: {}", i.name(), i.interfaceName(), e.toString());
-                return i.interfaceName() + " cannot be used: " + e.getMessage();
-            }
+            bind(rt, source.get());
         }
         return info.get().usable() ? null : i.interfaceName() + " is down";
     }

@@ -199,9 +199,16 @@ public final class VrrpService {
         }
     }
 
+    /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */
     private void reconnect(VrrpInstanceRuntime rt) {
         boolean waiting = rt.endpoint().isEmpty();
-        String fault = endpoints.connect(rt);
+        String fault;
+        try {
+            fault = endpoints.connect(rt);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot use {}: {}", rt.settings.name(), rt.settings.interfaceName(), e.toString());
+            fault = rt.settings.interfaceName() + " cannot be used: " + e.getMessage();
+        }
         if (waiting && rt.endpoint().isPresent()) {
             LOG.info("{}: {} can be used now", rt.settings.name(), rt.settings.interfaceName());
         }

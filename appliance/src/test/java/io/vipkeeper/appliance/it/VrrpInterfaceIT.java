@@ -1,0 +1,72 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An instance whose interface does not exist yet, on the real kernel: it waits in FAULT, runs when
+ * the interface appears, faults when it is deleted and runs again when it is back (keepalived does
+ * the same).
+ */
+class VrrpInterfaceIT extends InLab {
+    private static final String VIP = "198.18.2.100";
+
+    @Override
+    protected void nodes(Lab newLab) throws Exception {
+        newLab.node("lb1", 1);
+    }
+
+    /** Creates eth1 (a veth pair: the host kernel has no dummy driver) with 198.18.2.1/24, up. */
+    private void createEth1() throws Exception {
+        String ns = lab.ns("lb1");
+        Lab.sh("ip", "-n", ns, "link", "add", "eth1", "type", "veth", "peer", "name", "eth1peer");
+        Lab.sh("ip", "-n", ns, "addr", "add", "198.18.2.1/24", "dev", "eth1");
+        Lab.sh("ip", "-n", ns, "link", "set", "eth1peer", "up");
+        Lab.sh("ip", "-n", ns, "link", "set", "eth1", "up");
+    }
+
+    private boolean vipOnEth1() {
+        try {
+            return Lab.sh("ip", "-n", lab.ns("lb1"), "-o", "addr", "show", "dev", "eth1").contains(" " + VIP + "/");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void waitsInFaultUntilItsInterfaceExistsAndFollowsItsDeletionAndReturn() throws Exception {
+        Path f = dir.resolve("lb1.conf");
+        Files.writeString(f, """
+                vipkeeper {
+                  api.listen = ""
+                  vrrp.instances.vi_1 { interface = eth1, virtual-router-id = 51, priority = 150,
+                                        advert-interval = 100ms, virtual-ips = ["%s"] }
+                }
+                """.formatted(VIP));
+        JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString()));
+        lb1.awaitLog("vi_1: INITIALIZE -> FAULT (fault: interface: eth1 does not exist)");
+        Thread.sleep(500);
+        assertTrue(lb1.isAlive(), "keeps running with the instance in FAULT");
+
+        createEth1();
+        lb1.awaitLog("vi_1: FAULT -> BACKUP (fault_cleared)");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        Lab.await(5, "the VIP on eth1", this::vipOnEth1);
+
+        Lab.sh("ip", "-n", lab.ns("lb1"), "link", "del", "eth1");
+        lb1.awaitLog("vi_1: MASTER -> FAULT");
+        Thread.sleep(300);
+        assertTrue(lb1.isAlive(), "survives the deletion");
+
+        createEth1();
+        Lab.await(10, "the VIP back on the new eth1", this::vipOnEth1);
+        lb1.awaitLog("vi_1: FAULT -> BACKUP (fault_cleared)");
+        assertTrue(lb1.isAlive());
+        // The priority-0 advert on the deleted link fails with a warning; nothing is an error.
+        assertFalse(lb1.err().contains(" ERROR "), lb1.err());
+    }
+}

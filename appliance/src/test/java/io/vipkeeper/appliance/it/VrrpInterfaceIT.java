@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,12 +38,26 @@ class VrrpInterfaceIT extends InLab {
         }
     }
 
+    /**
+     * HTTP status and body of the node's API at {@code path}, fetched inside its namespace; empty
+     * while it does not listen yet.
+     */
+    private String api(String path) {
+        try {
+            String out = Lab.sh("ip", "netns", "exec", lab.ns("lb1"), "curl", "-s", "-w", "%{http_code}",
+                    "http://127.0.0.1:9180/" + path);
+            return out.substring(out.length() - 3) + " " + out.substring(0, out.length() - 3);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     @Test
     void waitsInFaultUntilItsInterfaceExistsAndFollowsItsDeletionAndReturn() throws Exception {
         Path f = dir.resolve("lb1.conf");
         Files.writeString(f, """
                 vipkeeper {
-                  api.listen = ""
+                  api.listen = "127.0.0.1:9180"
                   vrrp.instances.vi_1 { interface = eth1, virtual-router-id = 51, priority = 150,
                                         advert-interval = 100ms, virtual-ips = ["%s"] }
                 }
@@ -51,11 +66,18 @@ class VrrpInterfaceIT extends InLab {
         lb1.awaitLog("vi_1: INITIALIZE -> FAULT (fault: interface: eth1 does not exist)");
         Thread.sleep(500);
         assertTrue(lb1.isAlive(), "keeps running with the instance in FAULT");
+        Lab.await(10, "the API answers", () -> !api("healthz").isEmpty());
+        assertEquals("503 vrrp instance vi_1 is in FAULT (interface: eth1 does not exist)\n", api("healthz"));
+        String metrics = api("metrics");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("vipkeeper_vrrp_state{")
+                && l.contains("vrrp_instance=\"vi_1\"") && l.contains("state=\"FAULT\"") && l.matches(".* 1(\\.0)?")),
+                "listed in the metrics:\n" + metrics);
 
         createEth1();
         lb1.awaitLog("vi_1: FAULT -> BACKUP (fault_cleared)");
         lb1.awaitLog("vi_1: BACKUP -> MASTER");
         Lab.await(5, "the VIP on eth1", this::vipOnEth1);
+        assertEquals("200 ok\n", api("healthz"));
 
         Lab.sh("ip", "-n", lab.ns("lb1"), "link", "del", "eth1");
         lb1.awaitLog("vi_1: MASTER -> FAULT");

@@ -21,13 +21,22 @@ class VrrpInterfaceIT extends InLab {
         newLab.node("lb1", 1);
     }
 
-    /** Creates eth1 (a veth pair: the host kernel has no dummy driver) with 198.18.2.1/24, up. */
-    private void createEth1() throws Exception {
+    /**
+     * Creates eth1 (a veth pair: the host kernel has no dummy driver), up, with 198.18.2.1/24 if
+     * {@code addressed}.
+     */
+    private void createEth1(boolean addressed) throws Exception {
         String ns = lab.ns("lb1");
         Lab.sh("ip", "-n", ns, "link", "add", "eth1", "type", "veth", "peer", "name", "eth1peer");
-        Lab.sh("ip", "-n", ns, "addr", "add", "198.18.2.1/24", "dev", "eth1");
+        if (addressed) {
+            addAddress();
+        }
         Lab.sh("ip", "-n", ns, "link", "set", "eth1peer", "up");
         Lab.sh("ip", "-n", ns, "link", "set", "eth1", "up");
+    }
+
+    private void addAddress() throws Exception {
+        Lab.sh("ip", "-n", lab.ns("lb1"), "addr", "add", "198.18.2.1/24", "dev", "eth1");
     }
 
     private boolean vipOnEth1() {
@@ -52,6 +61,14 @@ class VrrpInterfaceIT extends InLab {
         }
     }
 
+    private static long upEvents(JarProcess p) {
+        try {
+            return p.err().lines().filter(l -> l.endsWith("link eth1 is up")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void waitsInFaultUntilItsInterfaceExistsAndFollowsItsDeletionAndReturn() throws Exception {
         Path f = dir.resolve("lb1.conf");
@@ -73,7 +90,7 @@ class VrrpInterfaceIT extends InLab {
                 && l.contains("vrrp_instance=\"vi_1\"") && l.contains("state=\"FAULT\"") && l.matches(".* 1(\\.0)?")),
                 "listed in the metrics:\n" + metrics);
 
-        createEth1();
+        createEth1(true);
         lb1.awaitLog("vi_1: FAULT -> BACKUP (fault_cleared)");
         lb1.awaitLog("vi_1: BACKUP -> MASTER");
         Lab.await(5, "the VIP on eth1", this::vipOnEth1);
@@ -84,7 +101,11 @@ class VrrpInterfaceIT extends InLab {
         Thread.sleep(300);
         assertTrue(lb1.isAlive(), "survives the deletion");
 
-        createEth1();
+        // Back without an address first: only the address event (RTM_NEWADDR) can start it.
+        createEth1(false);
+        Lab.await(5, "the new eth1 seen up", () -> upEvents(lb1) == 2);
+        assertEquals("503 vrrp instance vi_1 is in FAULT (interface: eth1 has no IPv4 address)\n", api("healthz"));
+        addAddress();
         Lab.await(10, "the VIP back on the new eth1", this::vipOnEth1);
         lb1.awaitLog("vi_1: FAULT -> BACKUP (fault_cleared)");
         assertTrue(lb1.isAlive());

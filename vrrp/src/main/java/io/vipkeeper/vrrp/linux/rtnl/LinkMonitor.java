@@ -41,7 +41,8 @@ public final class LinkMonitor implements AutoCloseable {
 
     /**
      * The same, also telling {@code addresses} the ifindex of every IPv4/IPv6 address added or
-     * removed (an interface may become usable for VRRP only when it gets an address).
+     * removed (an interface may become usable for VRRP only when it gets an address), or 0 when
+     * events were lost and any interface's addresses may have changed.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses) {
         return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses);
@@ -76,9 +77,11 @@ public final class LinkMonitor implements AutoCloseable {
                     return;
                 }
                 if (e.is(io.vipkeeper.vrrp.linux.Errno.ENOBUFS)) {
-                    // Events were lost: report every link's current state so none stays stale.
+                    // Events were lost: report every link's current state so none stays stale, and
+                    // that addresses may have changed anywhere (ifindex 0).
                     LOG.warn("link monitor: events lost ({}), re-reading all links", e.getMessage());
                     resync(listener);
+                    addresses.accept(0);
                 } else if (!NetlinkSocket.isTimeout(e)) {
                     LOG.warn("link monitor: {}", e.getMessage());
                 }

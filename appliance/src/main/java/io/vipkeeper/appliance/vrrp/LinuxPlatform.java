@@ -42,7 +42,8 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     private final VrrpScheduler scheduler;
     private final KernelExecutor kernel;
     private final Set<InetAddress> allVips;
-    private final Map<String, Announcer> announcers = new HashMap<>();
+    /** By ifindex: an interface deleted and created again gets a new index and a new announcer. */
+    private final Map<Integer, Announcer> announcers = new HashMap<>();
     private final List<LinkMonitor> monitors = new ArrayList<>();
 
     /** A platform whose VIPs are {@code allVips} (excluded from primary address choice). */
@@ -83,7 +84,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
             VrrpScheduler unused) {
         LinkInfo link = kernel.call(route -> new Links(route).byName(ifname)).orElseThrow(() ->
                 new IllegalStateException("interface " + ifname + " vanished"));
-        Announcer announcer = announcers.computeIfAbsent(ifname, n -> Announcer.open(link.index(), link.mac()));
+        Announcer announcer = announcers.computeIfAbsent(link.index(), n -> Announcer.open(link.index(), link.mac()));
         boolean router = forwarding(ifname);
         return new LinuxAddressOwner(ifname, link.index(), vips.stream()
                 .map(v -> new LinuxAddressOwner.Vip(v.address(), v.prefixLength())).collect(Collectors.toList()),
@@ -100,7 +101,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     }
 
     @Override
-    public void watchLinks(BiConsumer<String, Boolean> onChange) {
+    public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses) {
         Map<Integer, Boolean> last = new java.util.concurrent.ConcurrentHashMap<>();
         monitors.add(LinkMonitor.start(info -> {
             Boolean before = last.put(info.index(), info.usable());
@@ -108,7 +109,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
                 LOG.info("link {} is {}", info.name(), info.usable() ? "up" : "down");
                 scheduler.execute(() -> onChange.accept(info.name(), info.usable()));
             }
-        }));
+        }, ifindex -> scheduler.execute(onAddresses)));
     }
 
     @Override

@@ -35,6 +35,14 @@ final class RouterConfigs {
                 !i.unicastPeers().isEmpty(), authType, authData);
     }
 
+    /**
+     * The router's primary address until the instance is bound to its interface: the unspecified
+     * address of its family (the router is in Fault then and sends nothing).
+     */
+    static InetAddress unbound(VrrpInstance i) {
+        return io.netty.util.NetUtil.createInetAddressFromIpAddressString(i.isIpv6() ? "::" : "0.0.0.0");
+    }
+
     /** The 8 key bytes of {@code pass} and {@code ah}: the password zero-padded (config caps it at 8). */
     static byte[] password(VrrpInstance i) {
         byte[] raw = i.authentication().secret().getBytes(StandardCharsets.UTF_8);

@@ -1,15 +1,18 @@
 package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.HmacAuth;
-import io.vipkeeper.vrrp.fsm.RouterConfig;
 import io.vipkeeper.vrrp.fsm.TrackedPriority;
 import io.vipkeeper.vrrp.fsm.TransportActions;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import java.util.Optional;
 
-/** One running {@code vrrp.instances} entry: its router, tracking and notify scripts. */
+/**
+ * One {@code vrrp.instances} entry: its router, tracking and notify scripts, and the endpoint it is
+ * bound to once its interface exists and has an address (see {@link VrrpEndpoints}).
+ */
 final class VrrpInstanceRuntime {
     /** Fault source for the instance's own interface. */
     static final String OWN_INTERFACE = "interface";
@@ -17,22 +20,22 @@ final class VrrpInstanceRuntime {
     VrrpInstance settings;
     final VirtualRouter router;
     final TrackedPriority tracked;
-    final VrrpEndpoint endpoint;
     final Optional<NotifyScripts> notify;
+    private final HmacAuth hmac;
+    private final BoundActions actions = new BoundActions();
+    /** The endpoint while bound, else null. */
+    private VrrpEndpoint endpoint;
 
-    VrrpInstanceRuntime(VrrpInstance settings, RouterConfig config, VrrpEndpoint endpoint, VrrpPlatform platform,
-            VrrpScheduler scheduler, ProcessRunner runner) {
+    /** An unbound instance: its router's primary address is a placeholder until {@link #bind}. */
+    VrrpInstanceRuntime(VrrpInstance settings, VrrpScheduler scheduler, ProcessRunner runner) {
         this.settings = settings;
-        this.endpoint = endpoint;
-        HmacAuth hmac = RouterConfigs.hmacKey(settings).map(key -> new HmacAuth(settings.version(),
+        this.hmac = RouterConfigs.hmacKey(settings).map(key -> new HmacAuth(settings.version(),
                 settings.virtualRouterId(), key, System::currentTimeMillis)).orElse(null);
-        this.router = new VirtualRouter(config, scheduler, new TransportActions(endpoint.transport,
-                settings.unicastPeers(), platform.addressOwner(settings.interfaceName(), settings.virtualIps(),
-                        settings.garp(), scheduler), hmac));
+        this.router = new VirtualRouter(RouterConfigs.of(settings, RouterConfigs.unbound(settings)), scheduler,
+                actions);
         this.tracked = new TrackedPriority(router);
         this.notify = settings.notifyScript().map(s -> new NotifyScripts(s, runner, NotifyScripts.TIMEOUT));
         notify.ifPresent(router::addListener);
-        endpoint.dispatcher.add(router, hmac);
     }
 
     /** Takes over retuned settings (same shape, see {@link VrrpReloadPlan}). */
@@ -40,9 +43,34 @@ final class VrrpInstanceRuntime {
         this.settings = next;
     }
 
-    /** Applies a link change of any interface this instance cares about. */
+    /**
+     * Sends and receives through {@code e} and owns the VIPs through {@code owner}; the endpoint's
+     * source becomes the router's primary address (a retune, no transition).
+     */
+    void bind(VrrpEndpoint e, AddressOwner owner) {
+        router.reconfigure(RouterConfigs.of(settings, e.transport.sourceAddress()));
+        actions.bind(new TransportActions(e.transport, settings.unicastPeers(), owner, hmac));
+        e.dispatcher.add(router, hmac);
+        endpoint = e;
+    }
+
+    /** Detaches from the endpoint (the router must no longer need it: stopped or in Fault). */
+    void unbind() {
+        if (endpoint != null) {
+            endpoint.dispatcher.remove(router);
+            actions.bind(null);
+            endpoint = null;
+        }
+    }
+
+    /** The endpoint while bound. */
+    Optional<VrrpEndpoint> endpoint() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    /** Applies a link change of any interface this instance cares about (its own once bound). */
     void linkChanged(String ifname, boolean usable) {
-        if (ifname.equals(settings.interfaceName())) {
+        if (ifname.equals(settings.interfaceName()) && endpoint != null) {
             router.setFault(OWN_INTERFACE, usable ? null : ifname + " is down");
         }
         for (VrrpInstance.TrackedInterface t : settings.trackInterfaces()) {

@@ -40,6 +40,10 @@ public interface VrrpPlatform {
     /** Owns {@code vips} on {@code ifname}: adds/removes them and announces them per {@code garp}. */
     AddressOwner addressOwner(String ifname, List<IpPrefix> vips, VrrpInstance.Garp garp, VrrpScheduler scheduler);
 
-    /** Calls {@code onChange(ifname, usable)} for every later change of a link's usability. */
-    void watchLinks(BiConsumer<String, Boolean> onChange);
+    /**
+     * Calls {@code onChange(ifname, usable)} for every later change of a link's usability (a link
+     * that appears or is deleted included) and {@code onAddresses} after an address was added to or
+     * removed from any interface.
+     */
+    void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses);
 }

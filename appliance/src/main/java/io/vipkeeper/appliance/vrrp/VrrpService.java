@@ -8,10 +8,7 @@ import io.vipkeeper.vrrp.fsm.SyncGroup;
 import io.vipkeeper.vrrp.fsm.TransitionListener;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +35,7 @@ public final class VrrpService {
     private final ProcessRunner runner;
     private final ScheduledExecutorService scriptTimer;
     private final Map<String, VrrpInstanceRuntime> instances = new LinkedHashMap<>();
-    private final Map<VrrpEndpoint.Key, VrrpEndpoint> endpoints = new HashMap<>();
+    private final VrrpEndpoints endpoints;
     private final Map<String, TrackScript> scripts = new LinkedHashMap<>();
     private VrrpSettings current = new VrrpSettings(Map.of(), Map.of(), Map.of());
     private boolean watching;
@@ -51,6 +48,7 @@ public final class VrrpService {
         this.scheduler = scheduler;
         this.runner = runner;
         this.scriptTimer = scriptTimer;
+        this.endpoints = new VrrpEndpoints(platform, scheduler);
     }
 
     /** Told about every transition of every instance, present and future (call before start). */
@@ -60,11 +58,12 @@ public final class VrrpService {
 
     /**
      * Starts every instance of {@code settings}. An instance whose interface is missing or has no
-     * address of its family starts in Fault and is logged; the others run.
+     * address of its family starts in Fault and is logged; it leaves Fault when link or address
+     * events show its interface usable.
      */
     public void start(VrrpSettings settings) {
         if (!watching) {
-            platform.watchLinks(this::linkChanged);
+            platform.watchLinks(this::linkChanged, this::addressesChanged);
             watching = true;
         }
         launch(settings, List.copyOf(settings.instances().keySet()));
@@ -120,12 +119,10 @@ public final class VrrpService {
     private void launch(VrrpSettings settings, List<String> names) {
         List<VrrpInstanceRuntime> created = new ArrayList<>();
         for (String name : names) {
-            VrrpInstance i = settings.instances().get(name);
-            create(i).ifPresent(rt -> {
-                transitionListeners.forEach(rt.router::addListener);
-                instances.put(name, rt);
-                created.add(rt);
-            });
+            VrrpInstanceRuntime rt = new VrrpInstanceRuntime(settings.instances().get(name), scheduler, runner);
+            transitionListeners.forEach(rt.router::addListener);
+            instances.put(name, rt);
+            created.add(rt);
         }
         settings.syncGroups().forEach((group, members) -> {
             if (members.stream().anyMatch(names::contains)) {
@@ -135,11 +132,11 @@ public final class VrrpService {
         });
         startScripts(settings);
         for (VrrpInstanceRuntime rt : created) {
-            Optional<VrrpPlatform.InterfaceInfo> info = platform.lookup(rt.settings.interfaceName(),
-                    rt.settings.isIpv6());
-            if (info.isEmpty() || !info.get().usable()) {
-                rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, rt.settings.interfaceName() + " is down");
+            String fault = endpoints.connect(rt);
+            if (rt.endpoint().isEmpty()) {
+                LOG.warn("{}: {}; the instance stays in FAULT until it can run", rt.settings.name(), fault);
             }
+            rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, fault);
             for (VrrpInstance.TrackedInterface t : rt.settings.trackInterfaces()) {
                 boolean up = platform.lookup(t.name(), false).map(VrrpPlatform.InterfaceInfo::usable).orElse(false);
                 if (!up) {
@@ -159,40 +156,10 @@ public final class VrrpService {
     /** Stops one instance and releases its endpoint when no other instance uses it. */
     private void discard(String name) {
         VrrpInstanceRuntime rt = instances.remove(name);
-        if (rt == null) {
-            return;
+        if (rt != null) {
+            // A master keeps hearing its VRID until a new master took over (graceful handover).
+            endpoints.release(rt, rt.router.stop());
         }
-        boolean last = --rt.endpoint.users == 0;
-        if (last) {
-            endpoints.values().remove(rt.endpoint);
-        }
-        // A master keeps hearing its VRID until a new master took over (graceful handover).
-        rt.router.stop().whenComplete((ok, error) -> {
-            rt.endpoint.dispatcher.remove(rt.router);
-            if (last) {
-                rt.endpoint.transport.close();
-            }
-        });
-    }
-
-    private Optional<VrrpInstanceRuntime> create(VrrpInstance i) {
-        Optional<VrrpPlatform.InterfaceInfo> info = platform.lookup(i.interfaceName(), i.isIpv6());
-        Optional<InetAddress> source = i.unicastSource().or(() -> info.flatMap(VrrpPlatform.InterfaceInfo::primary));
-        if (source.isEmpty()) {
-            LOG.error("{}: interface {} {}; the instance does not run", i.name(), i.interfaceName(),
-                    info.isEmpty() ? "does not exist" : "has no " + (i.isIpv6() ? "IPv6 link-local" : "IPv4")
-                            + " address");
-            return Optional.empty();
-        }
-        Optional<byte[]> ahKey = RouterConfigs.ahKey(i);
-        VrrpEndpoint.Key key = new VrrpEndpoint.Key(i.interfaceName(), i.isIpv6(), source.get(),
-                i.unicastPeers().isEmpty(), ahKey.map(k -> new String(k, StandardCharsets.ISO_8859_1))
-                        .orElse(""));
-        VrrpEndpoint endpoint = endpoints.computeIfAbsent(key, k -> new VrrpEndpoint(platform.openTransport(
-                k.ifname(), k.ipv6(), k.source(), k.joinGroup(), ahKey)));
-        endpoint.users++;
-        return Optional.of(new VrrpInstanceRuntime(i, RouterConfigs.of(i, source.get()), endpoint, platform,
-                scheduler, runner));
     }
 
     private void startScripts(VrrpSettings settings) {
@@ -210,8 +177,42 @@ public final class VrrpService {
         }
     }
 
+    /**
+     * A link changed: tracking and bound instances follow at once; then an instance on that link
+     * that waits binds if it can now, and one whose link went down is unbound if the link is gone.
+     */
     private void linkChanged(String ifname, boolean usable) {
-        instances.values().forEach(rt -> rt.linkChanged(ifname, usable));
+        for (VrrpInstanceRuntime rt : instances.values()) {
+            rt.linkChanged(ifname, usable);
+            if (rt.settings.interfaceName().equals(ifname) && !(usable && rt.endpoint().isPresent())) {
+                reconnect(rt);
+            }
+        }
+    }
+
+    /** An address came or went: a waiting instance may have its advert source now. */
+    private void addressesChanged() {
+        for (VrrpInstanceRuntime rt : instances.values()) {
+            if (rt.endpoint().isEmpty()) {
+                reconnect(rt);
+            }
+        }
+    }
+
+    /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */
+    private void reconnect(VrrpInstanceRuntime rt) {
+        boolean waiting = rt.endpoint().isEmpty();
+        String fault;
+        try {
+            fault = endpoints.connect(rt);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot use {}: {}", rt.settings.name(), rt.settings.interfaceName(), e.toString());
+            fault = rt.settings.interfaceName() + " cannot be used: " + e.getMessage();
+        }
+        if (waiting && rt.endpoint().isPresent()) {
+            LOG.info("{}: {} can be used now", rt.settings.name(), rt.settings.interfaceName());
+        }
+        rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, fault);
     }
 
     /**
@@ -227,12 +228,9 @@ public final class VrrpService {
             pending.add(rt.router.stop());
             rt.notify.ifPresent(n -> pending.add(n.idle()));
         }
-        List<VrrpEndpoint> open = new ArrayList<>(endpoints.values());
-        endpoints.clear();
         instances.clear();
         // Endpoints stay open until every master handed over: it must hear the new master.
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new))
-                .whenComplete((ok, error) -> open.forEach(e -> e.transport.close()));
+        return endpoints.closeAll(CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new)));
     }
 
     /** The running routers by instance name, in config order. */

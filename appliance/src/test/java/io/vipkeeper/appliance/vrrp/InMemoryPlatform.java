@@ -16,24 +16,30 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
-/** One host's {@link VrrpPlatform} on an in-memory segment: interface eth0 with one address. */
+/**
+ * One host's {@link VrrpPlatform} on an in-memory segment: interface eth0 with one address, eth1
+ * without. Links can be deleted and created and addresses added and removed, each reported as
+ * rtnetlink would.
+ */
 final class InMemoryPlatform implements VrrpPlatform {
     private final String host;
     private final InMemoryNetwork network;
-    private final InetAddress address;
     private final Map<String, Boolean> links = new HashMap<>();
+    /** IPv4 address by interface. */
+    private final Map<String, InetAddress> addresses = new HashMap<>();
     /** VIP -> host names holding it, shared by every host of the segment. */
     private final Map<InetAddress, Set<String>> holders;
     private BiConsumer<String, Boolean> watcher = (i, u) -> { };
+    private Runnable addressWatcher = () -> { };
     int transportsOpened;
 
     InMemoryPlatform(String host, InMemoryNetwork network, String address, Map<InetAddress, Set<String>> holders) {
         this.host = host;
         this.network = network;
-        this.address = NetUtil.createInetAddressFromIpAddressString(address);
         this.holders = holders;
         links.put("eth0", true);
         links.put("eth1", true);
+        addresses.put("eth0", NetUtil.createInetAddressFromIpAddressString(address));
     }
 
     @Override
@@ -41,8 +47,8 @@ final class InMemoryPlatform implements VrrpPlatform {
         if (!links.containsKey(name)) {
             return Optional.empty();
         }
-        return Optional.of(new InterfaceInfo(name, 2, name.equals("eth0") && !ipv6 ? Optional.of(address)
-                : Optional.empty(), links.get(name)));
+        return Optional.of(new InterfaceInfo(name, 2, ipv6 ? Optional.empty() : Optional.ofNullable(addresses.get(name)),
+                links.get(name)));
     }
 
     @Override
@@ -69,16 +75,42 @@ final class InMemoryPlatform implements VrrpPlatform {
     }
 
     @Override
-    public void watchLinks(BiConsumer<String, Boolean> onChange) {
+    public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses) {
         this.watcher = onChange;
+        this.addressWatcher = onAddresses;
     }
 
-    /** Takes a link up or down, as rtnetlink would report. */
+    /** Takes a link up or down, or creates it up, as rtnetlink would report. */
     void setLink(String ifname, boolean usable) {
         links.put(ifname, usable);
-        watcher.accept(ifname, usable);
-        if (ifname.equals("eth0")) {
-            network.setLinkUp(address, usable);
+        linkEvent(ifname, usable);
+    }
+
+    /** Deletes a link (reported as unusable, as rtnetlink's RTM_DELLINK). */
+    void deleteLink(String ifname) {
+        links.remove(ifname);
+        linkEvent(ifname, false);
+    }
+
+    private void linkEvent(String ifname, boolean usable) {
+        InetAddress a = addresses.get(ifname);
+        // Down before the service hears it, up after it (re)attached: as a real link carries frames.
+        if (!usable && a != null) {
+            network.setLinkUp(a, false);
         }
+        watcher.accept(ifname, usable);
+        if (usable && a != null) {
+            network.setLinkUp(a, true);
+        }
+    }
+
+    /** Gives {@code ifname} this IPv4 address, or none for null (RTM_NEWADDR / RTM_DELADDR). */
+    void setAddress(String ifname, String address) {
+        if (address == null) {
+            addresses.remove(ifname);
+        } else {
+            addresses.put(ifname, NetUtil.createInetAddressFromIpAddressString(address));
+        }
+        addressWatcher.run();
     }
 }

@@ -41,9 +41,7 @@ class VrrpServiceTest {
     }
 
     private VrrpSettings config(String name, int priority, String extra, boolean syncGroup) throws Exception {
-        Path f = dir.resolve(name + ".conf");
-        Files.writeString(f, """
-                vipkeeper.vrrp {
+        return vrrp(name, """
                   instances {
                     vi_1 { interface = eth0, virtual-router-id = 51, priority = %d,
                            advert-interval = 100ms, virtual-ips = ["198.18.0.100"] %s }
@@ -51,8 +49,13 @@ class VrrpServiceTest {
                            advert-interval = 100ms, virtual-ips = ["198.18.0.101"] }
                   }
                   %s
-                }
                 """.formatted(priority, extra, priority, syncGroup ? "sync-groups { g = [vi_1, vi_2] }" : ""));
+    }
+
+    /** The vrrp section of a config file whose {@code vipkeeper.vrrp} block is {@code body}. */
+    private VrrpSettings vrrp(String name, String body) throws Exception {
+        Path f = dir.resolve(name + "-" + System.nanoTime() + ".conf");
+        Files.writeString(f, "vipkeeper.vrrp {\n" + body + "\n}\n");
         return ConfigLoader.load(f).vrrp();
     }
 
@@ -64,9 +67,16 @@ class VrrpServiceTest {
     }
 
     private Host host(String name, String address, int priority, String extra, boolean syncGroup) throws Exception {
+        return host(name, address, config(name, priority, extra, syncGroup), p -> { });
+    }
+
+    /** A host running {@code settings} on a platform that {@code before} changed first. */
+    private Host host(String name, String address, VrrpSettings settings,
+            java.util.function.Consumer<InMemoryPlatform> before) {
         InMemoryPlatform p = new InMemoryPlatform(name, net, address, holders);
+        before.accept(p);
         VrrpService s = new VrrpService(p, clock, runner, timer);
-        s.start(config(name, priority, extra, syncGroup));
+        s.start(settings);
         return new Host(p, s);
     }
 
@@ -155,5 +165,107 @@ class VrrpServiceTest {
         assertEquals(Set.of("lb1"), holdersOf(NetUtil.createInetAddressFromIpAddressString("198.18.0.102")));
         assertEquals(t2, vi2.counters().transitions(), "vi_2 untouched");
         assertEquals(vi2, lb1.service().routers().get("vi_2"));
+    }
+
+    private static void assertLast(io.vipkeeper.vrrp.fsm.VirtualRouter r, RouterState from, RouterState to,
+            String reason) {
+        var t = r.lastTransition().orElseThrow();
+        assertEquals(from + " -> " + to + " " + reason, t.from() + " -> " + t.to() + " " + t.reason().label());
+    }
+
+    @Test
+    void anInstanceWaitsInFaultForItsInterfaceRunsWhenItAppearsAndWaitsAgainWhenItIsGone() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", config("lb1", 150, "", false), p -> p.deleteLink("eth0"));
+        var vi1 = lb1.service().routers().get("vi_1");
+        assertEquals(java.util.List.of("vi_1", "vi_2"), java.util.List.copyOf(lb1.service().routers().keySet()),
+                "listed although not running");
+        assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_1"));
+        assertEquals(Map.of("interface", "eth0 does not exist"), vi1.faults());
+        assertLast(vi1, RouterState.INITIALIZE, RouterState.FAULT, "fault");
+        assertEquals(0, lb1.platform().transportsOpened);
+        clock.advanceMillis(2_000);
+        assertEquals(Set.of(), holdersOf(VIP));
+
+        lb1.platform().setLink("eth0", true);
+        assertEquals(1, lb1.platform().transportsOpened, "both instances share the endpoint opened now");
+        assertEquals(Optional.of(RouterState.BACKUP), lb1.service().state("vi_1"));
+        assertLast(vi1, RouterState.FAULT, RouterState.BACKUP, "fault_cleared");
+        assertEquals(NetUtil.createInetAddressFromIpAddressString("198.18.0.1"), vi1.config().primaryAddress());
+        clock.advanceMillis(2_000);
+        assertEquals(Optional.of(RouterState.MASTER), lb1.service().state("vi_1"), "alone on the segment");
+        assertEquals(Set.of("lb1"), holdersOf(VIP));
+        assertEquals(Set.of("lb1"), holdersOf(VIP2));
+        assertEquals(3, vi1.counters().transitions());
+
+        lb1.platform().deleteLink("eth0");
+        assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_1"));
+        assertEquals(Map.of("interface", "eth0 does not exist"), vi1.faults());
+        assertEquals(Set.of(), holdersOf(VIP));
+
+        lb1.platform().setLink("eth0", true);
+        assertEquals(2, lb1.platform().transportsOpened, "a new endpoint on the new interface");
+        clock.advanceMillis(2_000);
+        assertEquals(Optional.of(RouterState.MASTER), lb1.service().state("vi_1"));
+        assertEquals(Set.of("lb1"), holdersOf(VIP));
+        assertEquals(vi1, lb1.service().routers().get("vi_1"), "the same router all along");
+    }
+
+    @Test
+    void aSyncGroupWaitsForAnAddressAndAPeerStillElects() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", config("lb1", 150, "", true), p -> p.setAddress("eth0", null));
+        Host lb2 = host("lb2", "198.18.0.2", 100, "");
+        assertEquals("eth0 has no IPv4 address", lb1.service().routers().get("vi_1").faults().get("interface"));
+        assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_2"));
+        clock.advanceMillis(2_000);
+        assertEquals(Set.of("lb2"), holdersOf(VIP));
+        assertEquals(Set.of("lb2"), holdersOf(VIP2));
+
+        lb1.platform().setAddress("eth0", "198.18.0.1");
+        assertEquals(Optional.of(RouterState.BACKUP), lb1.service().state("vi_1"));
+        assertEquals(Optional.of(RouterState.BACKUP), lb1.service().state("vi_2"));
+        clock.advanceMillis(2_000);
+        assertEquals(Set.of("lb1"), holdersOf(VIP), "the higher priority preempts once it runs");
+        assertEquals(Set.of("lb1"), holdersOf(VIP2));
+        assertEquals(Optional.of(RouterState.BACKUP), lb2.service().state("vi_1"));
+    }
+
+    @Test
+    void aGroupMemberWaitingForItsInterfaceFaultsTheGroupUntilAReloadRemovesIt() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", config("lb1", 150, ", interface = eth2", true), p -> { });
+        assertEquals(Map.of("interface", "eth2 does not exist"), lb1.service().routers().get("vi_1").faults());
+        assertEquals(Map.of("sync-group", "vi_1 in fault (g)"), lb1.service().routers().get("vi_2").faults());
+        clock.advanceMillis(2_000);
+        assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_2"));
+
+        VrrpReloadPlan plan = lb1.service().apply(vrrp("lb1", """
+                instances.vi_2 { interface = eth0, virtual-router-id = 52, priority = 150,
+                                 advert-interval = 100ms, virtual-ips = ["198.18.0.101"] }
+                """));
+        assertEquals(java.util.List.of("vi_1"), plan.removed());
+        assertEquals(java.util.List.of("vi_2"), plan.restart(), "its sync group is gone");
+        lb1.platform().setLink("eth2", true);
+        lb1.platform().setAddress("eth2", "198.18.0.21");
+        clock.advanceMillis(2_000);
+        assertEquals(Optional.empty(), lb1.service().state("vi_1"), "a removed waiting instance never starts");
+        assertEquals(Set.of(), holdersOf(VIP));
+        assertEquals(Optional.of(RouterState.MASTER), lb1.service().state("vi_2"));
+        assertEquals(Set.of("lb1"), holdersOf(VIP2));
+        assertEquals(2, lb1.platform().transportsOpened, "vi_2 at start and after its restart, vi_1 never");
+    }
+
+    @Test
+    void aWaitingInstanceRestartedByAReloadKeepsWaitingWithItsNewSettings() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", config("lb1", 150, "", false), p -> p.deleteLink("eth0"));
+        VrrpReloadPlan plan = lb1.service().apply(config("lb1", 120, ", virtual-ips = [\"198.18.0.102\"]", false));
+        assertEquals(java.util.List.of("vi_1"), plan.restart());
+        assertEquals(java.util.List.of("vi_2"), plan.retune());
+        assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_1"));
+        assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_2"));
+        lb1.platform().setLink("eth0", true);
+        clock.advanceMillis(2_000);
+        assertEquals(Set.of("lb1"), holdersOf(NetUtil.createInetAddressFromIpAddressString("198.18.0.102")));
+        assertEquals(Set.of(), holdersOf(VIP));
+        assertEquals(Set.of("lb1"), holdersOf(VIP2));
+        assertEquals(120, lb1.service().routers().get("vi_2").effectivePriority(), "retuned while waiting");
     }
 }

@@ -35,9 +35,12 @@ public final class InMemoryNetwork {
         return node;
     }
 
-    /** Takes a node's link down or up: it neither sends nor receives while down. */
+    /** Takes a node's link down or up: it neither sends nor receives while down. No node: no-op. */
     public void setLinkUp(InetAddress address, boolean up) {
-        nodes.get(address).up = up;
+        Node node = nodes.get(address);
+        if (node != null) {
+            node.up = up;
+        }
     }
 
     /** Splits the segment: the given addresses on one side, everyone else on the other. */

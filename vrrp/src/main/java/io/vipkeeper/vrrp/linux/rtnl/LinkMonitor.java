@@ -6,13 +6,16 @@ import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Link events from the kernel (rtnetlink group RTMGRP_LINK), not polling: a daemon thread blocks on
- * the socket and hands each RTM_NEWLINK / RTM_DELLINK to the listener. Malformed events are counted
- * and skipped. The socket lives in the network namespace of the thread that calls {@link #start}.
+ * Link events from the kernel (rtnetlink group RTMGRP_LINK, optionally the address groups), not
+ * polling: a daemon thread blocks on the socket and hands each RTM_NEWLINK / RTM_DELLINK to the
+ * listener, and the ifindex of each RTM_NEWADDR / RTM_DELADDR to the address listener. Malformed
+ * events are counted and skipped. The socket lives in the network namespace of the thread that
+ * calls {@link #start}.
  */
 public final class LinkMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
@@ -22,9 +25,9 @@ public final class LinkMonitor implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private volatile boolean stopped;
 
-    private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener) {
+    private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener, IntConsumer addresses) {
         this.socket = socket;
-        this.thread = new Thread(() -> loop(listener), "link-monitor");
+        this.thread = new Thread(() -> loop(listener, addresses), "link-monitor");
         thread.setDaemon(true);
     }
 
@@ -33,8 +36,21 @@ public final class LinkMonitor implements AutoCloseable {
      * deleted links with flags 0.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener) {
-        NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0x1, 1000);
-        LinkMonitor m = new LinkMonitor(s, listener);
+        return start(Rtnl.RTMGRP_LINK, listener, index -> { });
+    }
+
+    /**
+     * The same, also telling {@code addresses} the ifindex of every IPv4/IPv6 address added or
+     * removed (an interface may become usable for VRRP only when it gets an address), or 0 when
+     * events were lost and any interface's addresses may have changed.
+     */
+    public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses) {
+        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses);
+    }
+
+    private static LinkMonitor start(int groups, Consumer<LinkInfo> listener, IntConsumer addresses) {
+        NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, groups, 1000);
+        LinkMonitor m = new LinkMonitor(s, listener, addresses);
         m.thread.start();
         return m;
     }
@@ -44,7 +60,7 @@ public final class LinkMonitor implements AutoCloseable {
         return malformed.get();
     }
 
-    private void loop(Consumer<LinkInfo> listener) {
+    private void loop(Consumer<LinkInfo> listener, IntConsumer addresses) {
         while (!stopped) {
             try {
                 for (NetlinkMessage m : socket.receive()) {
@@ -52,6 +68,8 @@ public final class LinkMonitor implements AutoCloseable {
                         LinkInfo info = LinkInfo.parse(m);
                         listener.accept(m.type() == Rtnl.RTM_DELLINK
                                 ? new LinkInfo(info.index(), info.name(), info.mac(), 0, 0) : info);
+                    } else if (m.type() == Rtnl.RTM_NEWADDR || m.type() == Rtnl.RTM_DELADDR) {
+                        addresses.accept(InterfaceAddresses.parse(m).ifindex());
                     }
                 }
             } catch (SyscallException e) {
@@ -59,9 +77,11 @@ public final class LinkMonitor implements AutoCloseable {
                     return;
                 }
                 if (e.is(io.vipkeeper.vrrp.linux.Errno.ENOBUFS)) {
-                    // Events were lost: report every link's current state so none stays stale.
+                    // Events were lost: report every link's current state so none stays stale, and
+                    // that addresses may have changed anywhere (ifindex 0).
                     LOG.warn("link monitor: events lost ({}), re-reading all links", e.getMessage());
                     resync(listener);
+                    addresses.accept(0);
                 } else if (!NetlinkSocket.isTimeout(e)) {
                     LOG.warn("link monitor: {}", e.getMessage());
                 }

@@ -20,8 +20,10 @@ public final class Rtnl {
     public static final int IFF_UP = 0x1;
     public static final int IFF_RUNNING = 0x40;
     public static final int IF_OPER_UP = 6;
+    /** Group bit for bind(): RTMGRP_LINK. */
+    public static final int RTMGRP_LINK = 0x1;
     /** Group bits for bind(): RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR. */
-    public static final int GROUPS_LINK_AND_ADDR = 0x1 | 0x10 | 0x100;
+    public static final int GROUPS_LINK_AND_ADDR = RTMGRP_LINK | 0x10 | 0x100;
     /** sizeof(struct ifinfomsg). */
     public static final int IFINFOMSG = 16;
     /** sizeof(struct ifaddrmsg). */

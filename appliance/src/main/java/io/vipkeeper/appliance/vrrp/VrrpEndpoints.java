@@ -1,0 +1,112 @@
+package io.vipkeeper.appliance.vrrp;
+
+import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.AddressOwner;
+import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds instances to their interfaces: opens the endpoints (shared per {@link VrrpEndpoint.Key}),
+ * closes them when their last instance let go. An instance whose interface does not exist or has
+ * no address of its family stays unbound (in Fault) until {@link #connect} succeeds, as keepalived
+ * keeps such an instance in FAULT until the interface appears.
+ */
+final class VrrpEndpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpEndpoints.class);
+
+    private final VrrpPlatform platform;
+    private final VrrpScheduler scheduler;
+    private final Map<VrrpEndpoint.Key, VrrpEndpoint> open = new HashMap<>();
+
+    VrrpEndpoints(VrrpPlatform platform, VrrpScheduler scheduler) {
+        this.platform = platform;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Binds {@code rt} if it is not bound and can be, unbinds it if its interface is gone, and
+     * returns its own-interface fault: null when bound and the link is usable, else why not
+     * ("eth1 does not exist", "eth1 has no IPv4 address", "eth1 is down"). Throws what opening the
+     * socket or the address owner threw (nothing is bound then).
+     */
+    String connect(VrrpInstanceRuntime rt) {
+        VrrpInstance i = rt.settings;
+        Optional<VrrpPlatform.InterfaceInfo> info = platform.lookup(i.interfaceName(), i.isIpv6());
+        if (info.isEmpty()) {
+            release(rt, CompletableFuture.completedFuture(null));
+            return i.interfaceName() + " does not exist";
+        }
+        if (rt.endpoint().isEmpty()) {
+            Optional<InetAddress> source = i.unicastSource().or(() -> info.get().primary());
+            if (source.isEmpty()) {
+                return i.interfaceName() + " has no " + (i.isIpv6() ? "IPv6 link-local" : "IPv4") + " address";
+            }
+            bind(rt, source.get());
+        }
+        return info.get().usable() ? null : i.interfaceName() + " is down";
+    }
+
+    private void bind(VrrpInstanceRuntime rt, InetAddress source) {
+        VrrpInstance i = rt.settings;
+        Optional<byte[]> ahKey = RouterConfigs.ahKey(i);
+        VrrpEndpoint.Key key = new VrrpEndpoint.Key(i.interfaceName(), i.isIpv6(), source,
+                i.unicastPeers().isEmpty(), ahKey.map(k -> new String(k, StandardCharsets.ISO_8859_1)).orElse(""));
+        VrrpEndpoint endpoint = open.get(key);
+        if (endpoint == null) {
+            endpoint = new VrrpEndpoint(platform.openTransport(key.ifname(), key.ipv6(), key.source(),
+                    key.joinGroup(), ahKey));
+            open.put(key, endpoint);
+        }
+        AddressOwner owner;
+        try {
+            owner = platform.addressOwner(i.interfaceName(), i.virtualIps(), i.garp(), scheduler);
+        } catch (RuntimeException e) {
+            if (endpoint.users == 0) {
+                open.remove(key);
+                endpoint.transport.close();
+            }
+            throw e;
+        }
+        endpoint.users++;
+        rt.bind(endpoint, owner);
+        LOG.debug("{}: bound to {} from {}", i.name(), i.interfaceName(), source.getHostAddress());
+    }
+
+    /**
+     * Unbinds {@code rt} once {@code stopped} completes (a stopping master still needs its endpoint
+     * for the handover); the endpoint closes then if no other instance uses it.
+     */
+    void release(VrrpInstanceRuntime rt, CompletableFuture<?> stopped) {
+        Optional<VrrpEndpoint> bound = rt.endpoint();
+        if (bound.isEmpty()) {
+            return;
+        }
+        VrrpEndpoint e = bound.get();
+        boolean last = --e.users == 0;
+        if (last) {
+            open.values().remove(e);
+        }
+        stopped.whenComplete((ok, error) -> {
+            rt.unbind();
+            if (last) {
+                e.transport.close();
+            }
+        });
+    }
+
+    /** Closes every endpoint once {@code stopped} completes (every master handed over). */
+    CompletableFuture<Void> closeAll(CompletableFuture<Void> stopped) {
+        List<VrrpEndpoint> closing = new ArrayList<>(open.values());
+        open.clear();
+        return stopped.whenComplete((ok, error) -> closing.forEach(e -> e.transport.close()));
+    }
+}

@@ -2,8 +2,7 @@ package io.vipkeeper.appliance.api;
 
 import static io.vipkeeper.appliance.vm.Shell.run;
 
-import io.vipkeeper.vrrp.linux.LinuxConstants;
-import io.vipkeeper.vrrp.linux.Native;
+import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,19 +26,8 @@ final class ApiNamespace implements AutoCloseable {
 
     /** A fresh namespace. */
     static ApiNamespace create() throws Exception {
-        for (String line : run("ip", "netns", "list").split("\n")) {
-            String ns = line.split(" ")[0];
-            if (ns.startsWith(BASE) && ns.length() > BASE.length()) {
-                try {
-                    if (ProcessHandle.of(Long.parseLong(ns.substring(BASE.length()), 16)).isEmpty()) {
-                        run("ip", "netns", "del", ns);
-                    }
-                } catch (NumberFormatException e) {
-                    // not one of ours
-                }
-            }
-        }
-        String name = BASE + Long.toHexString(ProcessHandle.current().pid());
+        NamespaceThreads.removeLeftovers(BASE, '-');
+        String name = BASE + Long.toHexString(ProcessHandle.current().pid()) + "-api";
         run("ip", "netns", "add", name);
         run("ip", "-n", name, "link", "set", "lo", "up");
         return new ApiNamespace(name);
@@ -47,25 +35,11 @@ final class ApiNamespace implements AutoCloseable {
 
     /** Threads that enter the namespace before running anything (for an event loop group). */
     ThreadFactory threads(String prefix) {
-        int[] n = {0};
-        return r -> {
-            Thread t = new Thread(() -> {
-                enter();
-                r.run();
-            }, prefix + "-" + n[0]++);
-            t.setDaemon(true);
-            return t;
-        };
+        return NamespaceThreads.factory(name, prefix);
     }
 
     private void enter() {
-        int fd = Native.LIBC.open("/run/netns/" + name, 0);
-        Native.check(fd, "open netns " + name);
-        try {
-            Native.check(Native.LIBC.setns(fd, LinuxConstants.CLONE_NEWNET), "setns " + name);
-        } finally {
-            Native.LIBC.close(fd);
-        }
+        NamespaceThreads.enter(name);
     }
 
     /** Runs {@code task} on a new thread inside the namespace. */

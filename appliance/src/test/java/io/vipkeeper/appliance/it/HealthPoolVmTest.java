@@ -88,10 +88,8 @@ class HealthPoolVmTest {
     }
 
     private static void serve(String name) throws Exception {
-        Process p = new ProcessBuilder("ip", "netns", "exec", lab.ns(name), "busybox", "httpd", "-f", "-p", "80", "-h",
-                dir.resolve(name).toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        servers.put(name, p::destroyForcibly);
+        servers.put(name, WebBackends.background(lab.ns(name), null, "busybox", "httpd", "-f", "-p", "80", "-h",
+                dir.resolve(name).toString()));
     }
 
     private static void kill(String name) throws Exception {

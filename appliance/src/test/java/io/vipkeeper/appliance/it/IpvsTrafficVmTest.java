@@ -44,16 +44,7 @@ class IpvsTrafficVmTest {
         dir = Files.createTempDirectory("vk-traffic");
         lab.node("lb", 1);
         lab.node("client", 50);
-        for (int i = 1; i <= 2; i++) {
-            String name = "web" + i;
-            lab.node(name, 10 + i);
-            Path root = Files.createDirectories(dir.resolve(name));
-            Files.writeString(root.resolve("index.html"), name + "\n");
-            for (int port : new int[] {80, 8080}) {
-                lab.own(background(lab.ns(name), "busybox", "httpd", "-f", "-p", Integer.toString(port), "-h",
-                        root.toString()));
-            }
-        }
+        WebBackends.add(lab, dir, 2, 80, 8080);
         // Without VRRP (an ipvs-only config) the VIP is the operator's; the test adds it.
         Lab.sh("ip", "-n", lab.ns("lb"), "addr", "add", VIP + "/32", "dev", "eth0");
         conf = dir.resolve("vipkeeper.conf");
@@ -70,14 +61,7 @@ class IpvsTrafficVmTest {
     }
 
     private static AutoCloseable background(String ns, String... cmd) throws Exception {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        full.addAll(List.of(cmd));
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        return () -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        };
+        return WebBackends.background(ns, null, cmd);
     }
 
     private static String service(String scheduler, String extra, String... realServers) {

@@ -80,16 +80,7 @@ class ReloadTrafficVmTest {
         dir = Files.createTempDirectory("vk-reload");
         lab.node("lb", 1);
         lab.node("client", 50);
-        for (int i = 1; i <= 2; i++) {
-            String name = "web" + i;
-            lab.node(name, 10 + i);
-            Path root = Files.createDirectories(dir.resolve(name));
-            Files.writeString(root.resolve("index.html"), name + "\n");
-            for (int port : new int[] {80, 8080}) {
-                lab.own(background(lab.ns(name), null, "busybox", "httpd", "-f", "-p", Integer.toString(port), "-h",
-                        root.toString()));
-            }
-        }
+        WebBackends.add(lab, dir, 2, 80, 8080);
         conf = dir.resolve("vipkeeper.conf");
         pidFile = dir.resolve("run/vipkeeper.pid");
         Files.writeString(conf, config(150, "1", true, ""));
@@ -112,15 +103,7 @@ class ReloadTrafficVmTest {
     }
 
     private static AutoCloseable background(String ns, Path out, String... cmd) throws Exception {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        full.addAll(List.of(cmd));
-        Process p = new ProcessBuilder(full).redirectErrorStream(true)
-                .redirectOutput(out == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(out.toFile()))
-                .start();
-        return () -> {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        };
+        return WebBackends.background(ns, out, cmd);
     }
 
     private static List<String> outcomes() throws Exception {

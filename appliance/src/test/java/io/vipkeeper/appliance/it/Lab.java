@@ -87,6 +87,11 @@ final class Lab implements AutoCloseable {
         sh("ip", "-n", ns(name), "link", "set", "eth0", up ? "up" : "down");
     }
 
+    /** The namespace of the bridge (where the nodes' cables are plugged, named after them). */
+    String bridgeNs() {
+        return bridge;
+    }
+
     /** The bridge side of the node's cable down/up: the node loses carrier (a pulled cable). */
     void cable(String name, boolean connected) throws Exception {
         sh("ip", "-n", bridge, "link", "set", name, connected ? "up" : "down");

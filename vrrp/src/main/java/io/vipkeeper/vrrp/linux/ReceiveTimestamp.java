@@ -15,8 +15,11 @@ import jnr.ffi.Pointer;
  * <p>SIOCGSTAMPNS rather than SO_TIMESTAMPNS control messages: the IPv4 socket reads with
  * recvfrom, which has no room for them, and one mechanism serves IPv4, IPv6 and AH alike. The
  * first ioctl turns timestamping on for the socket (and answers ENOENT: nothing received yet), so
- * {@link #enable} calls it when the socket opens. Not thread-safe: the socket's event loop only.
- * struct timespec is two 64-bit fields on x86_64.
+ * {@link #enable} calls it when the socket opens. From then on every read stores that datagram's
+ * stamp, so the answer never belongs to an earlier packet; a datagram that arrived while the
+ * kernel was still switching stamping on gets the time of the ioctl, an age of about 0, as before.
+ * What the age leaves out (decoding, up to the timer's arming) is microseconds and only errs late.
+ * Not thread-safe: the socket's event loop only. struct timespec is two 64-bit fields on x86_64.
  */
 final class ReceiveTimestamp {
     private final int fd;

@@ -74,10 +74,10 @@ public final class HmacAuth {
         }
         lastSeen.put(packet.source(), seq);
         byte[] message = java.util.Arrays.copyOf(p, expected);
-        return new InboundPacket(packet.source(), packet.destination(), packet.ttl(), message);
+        return packet.withPayload(message);
     }
 
     private static InboundPacket reject(InboundPacket p) {
-        return new InboundPacket(p.source(), p.destination(), p.ttl(), p.payload(), DropReason.AUTHENTICATION);
+        return p.rejectedFor(DropReason.AUTHENTICATION);
     }
 }

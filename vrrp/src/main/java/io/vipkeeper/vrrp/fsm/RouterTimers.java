@@ -31,6 +31,14 @@ public final class RouterTimers {
         return (256 - priority) * centisToNanos(masterAdverIntervalCentis) / 256;
     }
 
+    /**
+     * What remains of a timer that RFC 9568 §6.4.2 starts when an advert is received (Master_Down_Timer,
+     * or Skew_Time after a priority 0), for an advert that arrived {@code ageNanos} ago: never below 0.
+     */
+    public static long sinceReception(long intervalNanos, long ageNanos) {
+        return Math.max(0, intervalNanos - ageNanos);
+    }
+
     /** Master_Down_Interval = {@code 3 * Master_Adver_Interval + Skew_Time}. */
     public static long masterDownNanos(VrrpVersion version, int priority, int masterAdverIntervalCentis) {
         return 3 * centisToNanos(masterAdverIntervalCentis)

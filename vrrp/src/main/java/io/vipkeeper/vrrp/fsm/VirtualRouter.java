@@ -262,11 +262,16 @@ public final class VirtualRouter {
         }
     }
 
+    /**
+     * Backup's advert handling (RFC 9568 §6.4.2). Both timers it arms run from the advert's
+     * reception, so the time the packet spent reaching us ({@link InboundPacket#ageNanos()}) is
+     * already gone from them: a takeover is not delayed by our own wake-up latency.
+     */
     private void backupReceive(InboundPacket packet, VrrpAdvertisement ad) {
         if (ad.priority() == VrrpPriority.STOP) {
             masterAddress = null;
-            armMasterDownTimer(RouterTimers.skewNanos(config.version(), effectivePriority,
-                    masterAdverIntervalCentis), TransitionReason.MASTER_STOPPED);
+            armMasterDownTimer(RouterTimers.sinceReception(RouterTimers.skewNanos(config.version(),
+                    effectivePriority, masterAdverIntervalCentis), packet.ageNanos()), TransitionReason.MASTER_STOPPED);
             return;
         }
         boolean preemptNow = config.preempt() && scheduler.nanoTime() >= preemptAllowedAtNanos;
@@ -276,7 +281,8 @@ public final class VirtualRouter {
             }
             masterAddress = packet.source();
             wantsMaster = false;
-            armMasterDownTimer(masterDownNanos(), TransitionReason.MASTER_DOWN);
+            armMasterDownTimer(RouterTimers.sinceReception(masterDownNanos(), packet.ageNanos()),
+                    TransitionReason.MASTER_DOWN);
         } else {
             masterDownReason = TransitionReason.PREEMPT;
         }

@@ -16,14 +16,16 @@ final class Ipv6Receiver {
     private static final int BUFFER = 65_536;
     private static final int CONTROL = 256;
     private final int fd;
+    private final ReceiveTimestamp timestamp;
     private final Pointer data = Memory.allocateDirect(Native.RUNTIME, BUFFER);
     private final Pointer name = Memory.allocateDirect(Native.RUNTIME, 28);
     private final Pointer control = Memory.allocateDirect(Native.RUNTIME, CONTROL);
     private final Pointer iov = Memory.allocateDirect(Native.RUNTIME, 16);
     private final Pointer msg = Memory.allocateDirect(Native.RUNTIME, 56);
 
-    Ipv6Receiver(int fd) {
+    Ipv6Receiver(int fd, ReceiveTimestamp timestamp) {
         this.fd = fd;
+        this.timestamp = timestamp;
         iov.putAddress(0, data.address());
         iov.putLong(8, BUFFER);
     }
@@ -38,6 +40,7 @@ final class Ipv6Receiver {
         msg.putLong(40, CONTROL);
         msg.putInt(48, 0);
         int n = (int) Native.check(Native.LIBC.recvmsg(fd, msg, MSG_DONTWAIT), "recvmsg");
+        long ageNanos = timestamp.ageNanos();
         byte[] payload = new byte[n];
         data.get(0, payload, 0, n);
         byte[] src = new byte[16];
@@ -62,7 +65,7 @@ final class Ipv6Receiver {
         }
         try {
             return new RawPacket(InetAddress.getByAddress(src), InetAddress.getByAddress(dst), hopLimit, new byte[0],
-                    payload);
+                    payload, ageNanos);
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }

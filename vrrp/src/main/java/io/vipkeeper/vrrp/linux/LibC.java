@@ -24,6 +24,11 @@ public interface LibC {
 
     int close(int fd);
 
+    /** Only with a pointer argument (SIOCGSTAMPNS: struct timespec). */
+    int ioctl(int fd, long request, Pointer arg);
+
+    int clock_gettime(int clockId, Pointer timespec);
+
     int if_nametoindex(String name);
 
     String strerror(int errnum);

@@ -51,7 +51,7 @@ public final class LinuxAhTransport implements VrrpTransport {
         byte[] vrrp = p.payload().length >= IpsecAh.HEADER_LENGTH ? IpsecAh.vrrpMessage(p.payload()) : new byte[0];
         if (check != IpsecAh.Check.OK) {
             LOG.debug("AH from {}: {}", p.source().getHostAddress(), check);
-            receiver.accept(new InboundPacket(p.source(), p.destination(), p.ttl(), vrrp, DropReason.AUTHENTICATION));
+            receiver.accept(p.toInbound(vrrp, DropReason.AUTHENTICATION));
             return;
         }
         int vrid = vrrp.length > 1 ? vrrp[1] & 0xff : 0;
@@ -59,11 +59,11 @@ public final class LinuxAhTransport implements VrrpTransport {
         long last = sequence.getOrDefault(vrid, 0L);
         if (seq <= last) {
             LOG.debug("AH from {}: sequence {} replayed (last {})", p.source().getHostAddress(), seq, last);
-            receiver.accept(new InboundPacket(p.source(), p.destination(), p.ttl(), vrrp, DropReason.AUTHENTICATION));
+            receiver.accept(p.toInbound(vrrp, DropReason.AUTHENTICATION));
             return;
         }
         sequence.put(vrid, seq);
-        receiver.accept(new InboundPacket(p.source(), p.destination(), p.ttl(), vrrp));
+        receiver.accept(p.toInbound(vrrp, null));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.vipkeeper.vrrp.linux;
 
-/** Socket constants for x86_64 Linux (linux/socket.h, in.h, in6.h, if_ether.h, netlink.h). */
+/** Socket constants for x86_64 Linux (linux/socket.h, in.h, in6.h, if_ether.h, netlink.h, sockios.h, time.h). */
 public final class LinuxConstants {
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
@@ -44,6 +44,9 @@ public final class LinuxConstants {
     public static final int NETLINK_ADD_MEMBERSHIP = 1;
     public static final int CLONE_NEWNET = 0x40000000;
     public static final int MSG_DONTWAIT = 0x40;
+    /** The last received packet's arrival time, struct timespec (asm-generic/sockios.h, 64-bit time_t). */
+    public static final long SIOCGSTAMPNS = 0x8907;
+    public static final int CLOCK_REALTIME = 0;
 
     private LinuxConstants() {
     }

@@ -34,7 +34,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
                 : io.vipkeeper.vrrp.protocol.VrrpMulticast.IPV4) : null;
         RawIpSocket s = RawIpSocket.open(v6, LinuxConstants.IPPROTO_VRRP, ifname, group);
         LinuxVrrpTransport t = new LinuxVrrpTransport(s, source);
-        s.register(loop, p -> t.receiver.accept(new InboundPacket(p.source(), p.destination(), p.ttl(), p.payload())));
+        s.register(loop, p -> t.receiver.accept(p.toInbound(p.payload(), null)));
         return t;
     }
 

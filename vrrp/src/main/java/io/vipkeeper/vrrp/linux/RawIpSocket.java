@@ -33,6 +33,7 @@ public final class RawIpSocket implements AutoCloseable {
     private final int ifindex;
     private final String ifname;
     private final Ipv6Receiver ipv6Receiver;
+    private final ReceiveTimestamp timestamp;
     private final byte[] buffer = new byte[MAX_DATAGRAM];
     private final AtomicLong receiveErrors = new AtomicLong();
     private volatile IoRegistration registration;
@@ -43,7 +44,8 @@ public final class RawIpSocket implements AutoCloseable {
         this.ipv6 = ipv6;
         this.ifindex = ifindex;
         this.ifname = ifname;
-        this.ipv6Receiver = ipv6 ? new Ipv6Receiver(fd) : null;
+        this.timestamp = ReceiveTimestamp.enable(fd);
+        this.ipv6Receiver = ipv6 ? new Ipv6Receiver(fd, timestamp) : null;
     }
 
     /**
@@ -182,7 +184,7 @@ public final class RawIpSocket implements AutoCloseable {
             InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(buffer, 12, 16));
             InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(buffer, 16, 20));
             return new RawPacket(src, dst, buffer[8] & 0xff, Arrays.copyOf(buffer, ihl),
-                    Arrays.copyOfRange(buffer, ihl, n));
+                    Arrays.copyOfRange(buffer, ihl, n), timestamp.ageNanos());
         } catch (java.net.UnknownHostException e) {
             throw new AssertionError(e);
         }

@@ -81,6 +81,11 @@ public final class FailoverBench {
                             max(graceful), iv.masterDownMs(), iv.skewMs(), median(pair.takeovers), median(pair.phases),
                             median(pair.resumes)));
                     System.err.println(rows.get(rows.size() - 1));
+                    for (int t = 0; t < cut.size(); t++) {
+                        System.err.printf(Locale.ROOT, "  trial %d: cut %.1f = resume %.1f - phase %.1f; takeover %.1f;"
+                                + " TERM %.1f%n", t + 1, cut.get(t), pair.resumes.get(t), pair.phases.get(t),
+                                pair.takeovers.get(t), graceful.get(t));
+                    }
                 }
             }
         }

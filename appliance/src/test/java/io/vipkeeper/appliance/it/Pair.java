@@ -144,8 +144,11 @@ final class Pair {
 
     /** Returns as soon as the client sees an advert from lb1 (tcpdump in the client namespace). */
     private void awaitAdvertFromLb1() throws Exception {
-        Process dump = new ProcessBuilder("ip", "netns", "exec", lab.ns("client"), "tcpdump", "-l", "-n", "-i", "eth0",
-                "-c", "1", "src host 198.18.1.1 and ip proto 112").redirectError(ProcessBuilder.Redirect.DISCARD)
+        // Immediate mode: otherwise libpcap hands the packet over when its buffer timeout expires,
+        // which put the cut 0-100 ms after the advert at random.
+        Process dump = new ProcessBuilder("ip", "netns", "exec", lab.ns("client"), "tcpdump", "--immediate-mode", "-l",
+                "-n", "-i", "eth0", "-c", "1", "src host 198.18.1.1 and ip proto 112")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(dump.getInputStream()))) {
             if (in.readLine() == null) {

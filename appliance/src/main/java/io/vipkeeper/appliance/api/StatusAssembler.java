@@ -120,7 +120,7 @@ public final class StatusAssembler {
         List<StatusSnapshot.RealServerStatus> reals = new ArrayList<>();
         Set<DestKey> configured = new HashSet<>();
         for (RealServer rs : vs.realServers()) {
-            DestKey key = new DestKey(rs.address(), rs.port());
+            DestKey key = rs.key();
             configured.add(key);
             KernelDest kd = ks == null ? null : ks.dests().get(key);
             reals.add(realServer(rs, kd, health.get(key)));

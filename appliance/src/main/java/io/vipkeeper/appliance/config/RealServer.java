@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.config;
 
+import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.ipvs.DestTunnel;
 import io.vipkeeper.appliance.ipvs.Forwarding;
 import java.net.InetAddress;
@@ -29,6 +30,11 @@ public record RealServer(InetAddress address, int port, int weight, Forwarding f
             int upperThreshold, int lowerThreshold, DestTunnel tunnel) {
         this(address, port, weight, forwarding, healthCheck, upperThreshold, lowerThreshold, tunnel, Optional.empty(),
                 Optional.empty());
+    }
+
+    /** Its identity within its virtual server, as the kernel keys destinations. */
+    public DestKey key() {
+        return new DestKey(address, port);
     }
 
     /** {@code ADDR:PORT}, for messages. */

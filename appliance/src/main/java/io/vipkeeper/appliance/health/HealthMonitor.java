@@ -77,7 +77,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
             Map<DestKey, RealServerCheck> oldVs = old.getOrDefault(vs.name(), Map.of());
             Map<DestKey, RealServerCheck> vsChecks = new LinkedHashMap<>();
             for (RealServer rs : vs.realServers()) {
-                DestKey key = new DestKey(rs.address(), rs.port());
+                DestKey key = rs.key();
                 RealServerCheck previous = oldVs.get(key);
                 if (previous != null && previous.settings.equals(rs.healthCheck())) {
                     vsChecks.put(key, previous);

@@ -33,7 +33,7 @@ public record DesiredService(ServiceSpec spec, Map<DestKey, DestSpec> dests, Map
 
     /** The kernel destination for {@code rs} at {@code weight}. */
     static DestSpec dest(RealServer rs, int weight) {
-        return new DestSpec(new DestKey(rs.address(), rs.port()), rs.forwarding(), weight, rs.upperThreshold(),
+        return new DestSpec(rs.key(), rs.forwarding(), weight, rs.upperThreshold(),
                 rs.lowerThreshold(), rs.tunnel());
     }
 

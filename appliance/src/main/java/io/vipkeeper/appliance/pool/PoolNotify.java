@@ -1,7 +1,6 @@
 package io.vipkeeper.appliance.pool;
 
 import io.vipkeeper.appliance.config.RealServer;
-import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.appliance.vrrp.ProcessRunner;
 import java.time.Duration;
 import java.util.HashMap;
@@ -61,9 +60,5 @@ final class PoolNotify {
     /** Notify programs that failed or timed out. */
     long failures() {
         return failures.get();
-    }
-
-    static DestKey key(RealServer rs) {
-        return new DestKey(rs.address(), rs.port());
     }
 }

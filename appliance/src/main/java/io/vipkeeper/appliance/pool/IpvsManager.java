@@ -53,8 +53,8 @@ public final class IpvsManager implements AutoCloseable {
     /** Why the last run could not read or program the kernel; null after a run that could. */
     private volatile String lastError;
     private IpvsSettings settings;
-    /** The table {@code settings} asks for; settings are immutable, so built once per install. */
-    private Map<ServiceKey, DesiredService> wanted = Map.of();
+    /** The table the pools want: built at each install, one service replaced per health change. */
+    private Map<ServiceKey, DesiredService> wanted = new LinkedHashMap<>();
     private IpvsReconciler reconciler;
     private ScheduledFuture<?> periodic;
     private final SyncDaemonKeeper syncDaemon = new SyncDaemonKeeper();
@@ -69,9 +69,10 @@ public final class IpvsManager implements AutoCloseable {
 
     /** Health and quorum turned into destinations. */
     private final Pools pools;
-    /** A HEALTH run is queued; later health changes ride on it. */
-    private boolean healthRunQueued;
-    /** The pool changed since the last run: the next run, whatever started it, applies health, not drift. */
+    /**
+     * The pool changed since the last run: the next run, whatever started it, applies health, not
+     * drift. Set by the change that also queues a HEALTH run; later changes ride on that run.
+     */
     private boolean healthPending;
 
     /** A manager without health checks (every real server up), opening the kernel with {@code opener}. */
@@ -163,16 +164,10 @@ public final class IpvsManager implements AutoCloseable {
      */
     public void health(String virtualServer, DestKey realServer, boolean up, String reason) {
         thread.execute(() -> pools.health(virtualServer, realServer, up, reason).ifPresent(d -> {
-            Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(wanted);
-            next.put(d.spec().key(), d);
-            wanted = next;
-            healthPending = true;
-            if (!healthRunQueued) {
-                healthRunQueued = true;
-                thread.execute(() -> {
-                    healthRunQueued = false;
-                    reconcile(ReconcileRun.HEALTH);
-                });
+            wanted.put(d.spec().key(), d);
+            if (!healthPending) {
+                healthPending = true;
+                thread.execute(() -> reconcile(ReconcileRun.HEALTH));
             }
         }));
     }
@@ -193,6 +188,9 @@ public final class IpvsManager implements AutoCloseable {
     }
 
     private void reconcile(ReconcileRun why) {
+        if (why == ReconcileRun.HEALTH && !healthPending) {
+            return;
+        }
         failuresThisRun.clear();
         if (why == ReconcileRun.PERIODIC && healthPending) {
             why = ReconcileRun.HEALTH;

@@ -27,27 +27,26 @@ final class Pool {
     /** A pool starting from the health monitor's view ({@code health} may lack servers: up). */
     Pool(VirtualServer vs, Map<DestKey, RealServerHealth> health) {
         this.vs = vs;
-        adopt(health);
+        adopt(health, Map.of());
         quorumUp = PoolPolicy.quorumUp(false, liveWeight(), vs.quorum(), vs.hysteresis());
     }
 
     /** A reload: kept servers keep their health, new ones take the monitor's; the quorum is re-judged. */
     List<String> reconfigure(VirtualServer next, Map<DestKey, RealServerHealth> health) {
         vs = next;
-        Map<DestKey, Boolean> kept = new HashMap<>(up);
+        Map<DestKey, Boolean> before = new HashMap<>(up);
         up.clear();
-        adopt(health);
-        kept.forEach((k, v) -> up.computeIfPresent(k, (key, fromMonitor) -> health.containsKey(key)
-                ? fromMonitor : v));
+        adopt(health, before);
         reasons.keySet().retainAll(up.keySet());
         return judgeQuorum();
     }
 
-    private void adopt(Map<DestKey, RealServerHealth> health) {
+    /** The monitor's view of each real server, else what the pool knew ({@code before}), else up. */
+    private void adopt(Map<DestKey, RealServerHealth> health, Map<DestKey, Boolean> before) {
         for (RealServer rs : vs.realServers()) {
-            DestKey k = key(rs);
+            DestKey k = rs.key();
             RealServerHealth h = health.get(k);
-            up.put(k, h == null || h.up());
+            up.put(k, h != null ? h.up() : before.getOrDefault(k, true));
             if (h != null && !h.up()) {
                 reasons.put(k, h.lastResult());
             }
@@ -101,7 +100,7 @@ final class Pool {
     private long liveWeight() {
         long w = 0;
         for (RealServer rs : vs.realServers()) {
-            if (up.getOrDefault(key(rs), true)) {
+            if (up.getOrDefault(rs.key(), true)) {
                 w += rs.weight();
             }
         }
@@ -119,7 +118,7 @@ final class Pool {
         Map<DestKey, String> removeNow = new LinkedHashMap<>();
         boolean sorry = sorryActive();
         for (RealServer rs : vs.realServers()) {
-            DestKey k = key(rs);
+            DestKey k = rs.key();
             boolean isUp = up.getOrDefault(k, true);
             switch (PoolPolicy.realServer(isUp, vs.inhibitOnFailure(), sorry)) {
                 case IN -> dests.put(k, DesiredService.dest(rs, rs.weight()));
@@ -139,10 +138,6 @@ final class Pool {
             }
         }
         return new DesiredService(DesiredService.spec(vs), dests, removeNow);
-    }
-
-    private static DestKey key(RealServer rs) {
-        return new DestKey(rs.address(), rs.port());
     }
 
     private static String format(InetSocketAddress a) {

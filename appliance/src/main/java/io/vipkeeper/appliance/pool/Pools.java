@@ -33,7 +33,10 @@ final class Pools {
         this.notify = notify;
     }
 
-    /** Takes new settings (start, reload): kept pools keep their state; returns the desired table. */
+    /**
+     * Takes new settings (start, reload): kept pools keep their state; returns the desired table
+     * (a fresh mutable map, the caller's to keep up to date with {@link #health}).
+     */
     Map<ServiceKey, DesiredService> install(IpvsSettings s) {
         settings = s;
         Map<String, Map<DestKey, RealServerHealth>> health = view.health();
@@ -67,7 +70,7 @@ final class Pools {
         }
         events.forEach(e -> event(virtualServer, e));
         settings.virtualServers().get(virtualServer).realServers().stream()
-                .filter(rs -> PoolNotify.key(rs).equals(realServer)).findFirst()
+                .filter(rs -> rs.key().equals(realServer)).findFirst()
                 .ifPresent(rs -> notify.changed(virtualServer, rs, up));
         return Optional.of(p.desired());
     }

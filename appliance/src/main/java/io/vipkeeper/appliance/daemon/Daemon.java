@@ -22,7 +22,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vipkeeper.appliance.api.ApiServer;
 import io.vipkeeper.appliance.api.StatusInputs;
 import io.vipkeeper.appliance.health.HealthMonitor;
-import io.vipkeeper.appliance.health.HealthView;
 import io.vipkeeper.appliance.health.RealServerHealth;
 import io.vipkeeper.appliance.ipvs.DestKey;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
@@ -59,8 +58,8 @@ public final class Daemon implements StatusInputs {
     private volatile ReloadResult lastReload;
     private final AtomicLong reloadsOk = new AtomicLong();
     private final AtomicLong reloadsFailed = new AtomicLong();
-    private volatile HealthView healthView = Map::of;
-    private HealthMonitor health;
+    /** Set before IPVS starts; read by the status API. */
+    private volatile HealthMonitor health;
     /** Reloads re-read only included files and virtual servers that changed. */
     private final ConfigCache configCache = ConfigCache.create();
     private volatile VrrpRuntime vrrp;
@@ -126,7 +125,6 @@ public final class Daemon implements StatusInputs {
                 m.health(vs, rs, up, reason);
             }
         });
-        healthView = health;
         health.apply(settings.ipvs());
         // IPVS first, so the services exist before this host may take the VIPs.
         startIpvs(settings);
@@ -167,7 +165,7 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, healthView);
+            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, health);
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -326,7 +324,8 @@ public final class Daemon implements StatusInputs {
 
     @Override
     public Map<String, Map<DestKey, RealServerHealth>> health() {
-        return healthView.health();
+        HealthMonitor h = health;
+        return h == null ? Map.of() : h.health();
     }
 
     private void requestStop() {

@@ -105,7 +105,8 @@ final class Pair {
         }
         List<String> lines = Files.readAllLines(capture);
         double lastLb1 = lastAdvertOfLb1(lines);
-        takeovers.add(takeoverMillis(lines, lastLb1, lb2Mac));
+        takeovers.add(takeoverMillis(lines, lastLb1, lb2Mac, ""));
+        garps.add(takeoverMillis(lines, lastLb1, lb2Mac, "ARP"));
         phases.add((gap[0] - lastLb1) * 1000);
         resumes.add((gap[1] - lastLb1) * 1000);
         lab.cable("lb1", true);
@@ -115,6 +116,8 @@ final class Pair {
 
     /** Per cut, from lb1's last advert to lb2's first packet (advert or GARP) as the client saw them. */
     final List<Double> takeovers = new java.util.ArrayList<>();
+    /** Per cut, from lb1's last advert to lb2's first gratuitous ARP (what redirects the client). */
+    final List<Double> garps = new java.util.ArrayList<>();
     /** Per cut, from lb1's last advert to the client's last reply before the outage (the cut's phase). */
     final List<Double> phases = new java.util.ArrayList<>();
     /** Per cut, from lb1's last advert to the client's first reply after the outage. */
@@ -131,11 +134,11 @@ final class Pair {
         return last;
     }
 
-    /** From {@code lastLb1} to the first later frame from lb2's MAC (its advert or GARP), in ms. */
-    static double takeoverMillis(List<String> lines, double lastLb1, String lb2Mac) {
+    /** From {@code lastLb1} to the first later frame from lb2's MAC whose line contains {@code what}, in ms. */
+    static double takeoverMillis(List<String> lines, double lastLb1, String lb2Mac, String what) {
         for (String l : lines) {
             String[] f = l.split(" ");
-            if (f.length > 2 && f[1].equals(lb2Mac) && Double.parseDouble(f[0]) > lastLb1) {
+            if (f.length > 2 && f[1].equals(lb2Mac) && l.contains(what) && Double.parseDouble(f[0]) > lastLb1) {
                 return (Double.parseDouble(f[0]) - lastLb1) * 1000;
             }
         }

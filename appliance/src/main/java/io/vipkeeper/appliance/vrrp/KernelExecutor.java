@@ -39,11 +39,6 @@ public final class KernelExecutor implements Executor, AutoCloseable {
         return CompletableFuture.supplyAsync(() -> f.apply(route), thread).join();
     }
 
-    /** The route socket; only for use on the kernel thread. */
-    NetlinkSocket route() {
-        return route;
-    }
-
     /** Runs queued work, then closes the socket. */
     @Override
     public void close() {

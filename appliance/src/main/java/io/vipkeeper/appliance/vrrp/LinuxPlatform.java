@@ -8,7 +8,9 @@ import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import io.vipkeeper.vrrp.linux.Announcer;
 import io.vipkeeper.vrrp.linux.LinuxAddressOwner;
 import io.vipkeeper.vrrp.linux.LinuxAhTransport;
+import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.LinuxVrrpTransport;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
 import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddress;
 import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
 import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
@@ -31,12 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link VrrpPlatform} on Linux: raw sockets on the VRRP loop, rtnetlink on the kernel executor,
+ * {@link VrrpPlatform} on Linux: raw sockets and VIP adds/removes (its own rtnetlink socket, see
+ * {@link LinuxAddressOwner}) on the VRRP loop, other rtnetlink requests on the kernel executor,
  * link events from a {@link LinkMonitor}. Configured VIPs never count as an interface's primary
  * address (after a crash they may still be on it).
  */
 public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxPlatform.class);
+    /** A cap only: the kernel queues an address request's ACK before sendmsg returns. */
+    private static final long VIP_ACK_TIMEOUT_MILLIS = 100;
 
     private final IoEventLoop loop;
     private final VrrpScheduler scheduler;
@@ -45,6 +50,8 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     /** By ifindex: an interface deleted and created again gets a new index and a new announcer. */
     private final Map<Integer, Announcer> announcers = new HashMap<>();
     private final List<LinkMonitor> monitors = new ArrayList<>();
+    /** VIP adds and removes, on the VRRP loop only. */
+    private final NetlinkSocket vipRoute = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, VIP_ACK_TIMEOUT_MILLIS);
 
     /** A platform whose VIPs are {@code allVips} (excluded from primary address choice). */
     public LinuxPlatform(IoEventLoop loop, VrrpScheduler scheduler, KernelExecutor kernel, Set<InetAddress> allVips) {
@@ -88,7 +95,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
         boolean router = forwarding(ifname);
         return new LinuxAddressOwner(ifname, link.index(), vips.stream()
                 .map(v -> new LinuxAddressOwner.Vip(v.address(), v.prefixLength())).collect(Collectors.toList()),
-                new InterfaceAddresses(kernel.route()), kernel, announcer, scheduler, garp.masterRepeat(),
+                new InterfaceAddresses(vipRoute), announcer, scheduler, garp.masterRepeat(),
                 garp.masterDelay(), garp.masterRefresh(), router);
     }
 
@@ -116,5 +123,6 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     public void close() {
         monitors.forEach(LinkMonitor::close);
         announcers.values().forEach(Announcer::close);
+        vipRoute.close();
     }
 }

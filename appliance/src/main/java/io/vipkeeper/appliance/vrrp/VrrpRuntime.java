@@ -110,7 +110,7 @@ public final class VrrpRuntime implements AutoCloseable {
         try {
             var stopped = onLoop(service::stop);
             stopped.get(NotifyScripts.TIMEOUT.toSeconds() + 45, TimeUnit.SECONDS);
-            kernel.call(route -> null);
+            onLoop(() -> null); // address removals run on the loop: let queued ones finish
         } catch (Exception e) {
             LOG.warn("VRRP shutdown incomplete: {}", e.toString());
         } finally {

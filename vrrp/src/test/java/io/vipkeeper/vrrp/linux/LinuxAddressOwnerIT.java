@@ -1,0 +1,66 @@
+package io.vipkeeper.vrrp.linux;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.vrrp.fsm.EventLoopScheduler;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
+import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
+import io.vipkeeper.vrrp.linux.rtnl.Links;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The VIP owner against the host kernel: a claim has put the VIP on the interface by the time it
+ * returns, before its gratuitous ARP (a client the GARP redirects finds the address there), and
+ * a release removes it; calls from other threads run on the loop.
+ */
+class LinuxAddressOwnerIT extends TwoNamespaces {
+    private static final String VIP = "198.18.203.100";
+
+    @Override
+    protected String subnet() {
+        return "198.18.203";
+    }
+
+    @Test
+    void claimAddsTheVipBeforeAnnouncingAndReleaseRemovesIt() throws Exception {
+        Process dump = new ProcessBuilder("ip", "netns", "exec", nsB, "tcpdump", "-l", "-nn", "-c", "1", "-i", "vkb",
+                "arp").redirectErrorStream(true).start();
+        try (NetlinkSocket route = NetNs.in(nsA, () -> NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 2000));
+                NetlinkSocket check = NetNs.in(nsA, () -> NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 2000))) {
+            LinkInfo link = new Links(route).byName("vka").orElseThrow();
+            Announcer announcer = NetNs.in(nsA, () -> Announcer.open(link.index(), link.mac()));
+            InetAddress vip = InetAddress.getByName(VIP);
+            LinuxAddressOwner owner = new LinuxAddressOwner("vka", link.index(),
+                    List.of(new LinuxAddressOwner.Vip(vip, 24)), new InterfaceAddresses(route), announcer,
+                    new EventLoopScheduler(loop), 1, Duration.ofSeconds(5), Duration.ZERO, false);
+            InterfaceAddresses addresses = new InterfaceAddresses(check);
+            Thread.sleep(1500); // tcpdump starts listening
+            boolean presentWhenClaimReturned = loop.submit(() -> {
+                owner.claim();
+                return addresses.list(link.index()).stream().anyMatch(a -> a.address().equals(vip));
+            }).get(10, TimeUnit.SECONDS);
+            assertTrue(presentWhenClaimReturned, "the VIP was on vka when claim() returned");
+            assertTrue(dump.waitFor(10, TimeUnit.SECONDS), "the peer saw the gratuitous ARP");
+            String seen = new String(dump.getInputStream().readAllBytes());
+            assertTrue(seen.contains("Request who-has " + VIP), seen);
+            assertTrue(NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka").contains("inet " + VIP + "/24"));
+
+            owner.release(); // from this thread: it hops to the loop
+            loop.submit(() -> null).get(10, TimeUnit.SECONDS);
+            assertFalse(NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka").contains(VIP));
+            owner.claim();
+            loop.submit(() -> null).get(10, TimeUnit.SECONDS);
+            assertTrue(NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka").contains("inet " + VIP + "/24"));
+            loop.submit(owner::release).get(10, TimeUnit.SECONDS);
+            announcer.close();
+        } finally {
+            dump.destroyForcibly();
+        }
+    }
+}

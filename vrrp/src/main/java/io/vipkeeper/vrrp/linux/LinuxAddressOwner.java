@@ -36,10 +36,12 @@ public final class LinuxAddressOwner implements AddressOwner {
     }
 
     private final String ifname;
-    private final int ifindex;
     private final List<Vip> vips;
     private final String label;
     private final InterfaceAddresses addresses;
+    /** The kernel requests, built once: a takeover only stamps sequence numbers. */
+    private final List<InterfaceAddresses.Change> additions;
+    private final List<InterfaceAddresses.Change> removals;
     private final VrrpScheduler scheduler;
     private final AnnouncementSchedule schedule;
 
@@ -51,11 +53,14 @@ public final class LinuxAddressOwner implements AddressOwner {
             Announcer announcer, VrrpScheduler scheduler, int repeat, Duration delay, Duration refresh,
             boolean router) {
         this.ifname = ifname;
-        this.ifindex = ifindex;
         this.vips = List.copyOf(vips);
         this.label = ifname.length() <= 12 ? ifname + ":vk" : "";
         this.addresses = addresses;
         this.scheduler = scheduler;
+        this.additions = this.vips.stream().map(v -> InterfaceAddresses.addition(ifindex, v.address(), v.prefixLength(),
+                label)).toList();
+        this.removals = this.vips.stream().map(v -> InterfaceAddresses.removal(ifindex, v.address(),
+                v.prefixLength())).toList();
         this.schedule = new AnnouncementSchedule(scheduler, () -> announceAll(announcer, router), repeat, delay,
                 refresh);
     }
@@ -76,14 +81,7 @@ public final class LinuxAddressOwner implements AddressOwner {
             scheduler.execute(this::claim);
             return;
         }
-        for (Vip v : vips) {
-            try {
-                addresses.add(ifindex, v.address(), v.prefixLength(), label);
-            } catch (RuntimeException e) {
-                LOG.error("adding {}/{} on {}: {}", v.address().getHostAddress(), v.prefixLength(), ifname,
-                        e.getMessage());
-            }
-        }
+        applyAll(additions);
         schedule.start();
     }
 
@@ -99,12 +97,15 @@ public final class LinuxAddressOwner implements AddressOwner {
             return;
         }
         schedule.stop();
-        for (Vip v : vips) {
+        applyAll(removals);
+    }
+
+    private void applyAll(List<InterfaceAddresses.Change> changes) {
+        for (InterfaceAddresses.Change c : changes) {
             try {
-                addresses.remove(ifindex, v.address(), v.prefixLength());
+                addresses.apply(c);
             } catch (RuntimeException e) {
-                LOG.error("removing {}/{} from {}: {}", v.address().getHostAddress(), v.prefixLength(), ifname,
-                        e.getMessage());
+                LOG.error("{} on {}: {}", c.what(), ifname, e.getMessage());
             }
         }
     }

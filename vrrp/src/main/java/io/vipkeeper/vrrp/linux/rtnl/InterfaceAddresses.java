@@ -10,6 +10,8 @@ import io.vipkeeper.vrrp.linux.netlink.NetlinkMessageBuilder;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,30 +67,49 @@ public final class InterfaceAddresses {
         b.u8(v6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET).u8(prefixLength).u8(0).u8(0).u32(ifindex);
     }
 
+    /**
+     * An add or remove of one address, built ahead: a takeover then only stamps a sequence number
+     * into a copy (building it on the spot took ~50 us of cold code per VIP).
+     *
+     * @param message the request, sequence number 0
+     * @param what its description for errors
+     * @param add true for NEWADDR, false for DELADDR
+     */
+    public record Change(byte[] message, String what, boolean add) {
+    }
+
+    /** The add of {@code a}/{@code prefixLength} on {@code ifindex}, for {@link #apply}. */
+    public static Change addition(int ifindex, InetAddress a, int prefixLength, String label) {
+        return new Change(addRequest(ifindex, a, prefixLength, label, 0),
+                "NEWADDR " + a.getHostAddress() + "/" + prefixLength, true);
+    }
+
+    /** The removal of {@code a}/{@code prefixLength} from {@code ifindex}, for {@link #apply}. */
+    public static Change removal(int ifindex, InetAddress a, int prefixLength) {
+        return new Change(removeRequest(ifindex, a, prefixLength, 0),
+                "DELADDR " + a.getHostAddress() + "/" + prefixLength, false);
+    }
+
     /** Adds {@code a}/{@code prefixLength} on {@code ifindex}; ALREADY if it is there (EEXIST). */
     public Outcome add(int ifindex, InetAddress a, int prefixLength, String label) {
-        int seq = NetlinkSocket.nextSeq();
-        try {
-            socket.request(addRequest(ifindex, a, prefixLength, label, seq), seq,
-                    "NEWADDR " + a.getHostAddress() + "/" + prefixLength);
-            return Outcome.CHANGED;
-        } catch (NetlinkException e) {
-            if (e.is(Errno.EEXIST)) {
-                return Outcome.ALREADY;
-            }
-            throw e;
-        }
+        return apply(addition(ifindex, a, prefixLength, label));
     }
 
     /** Removes {@code a}; ALREADY if it was not there (EADDRNOTAVAIL). */
     public Outcome remove(int ifindex, InetAddress a, int prefixLength) {
+        return apply(removal(ifindex, a, prefixLength));
+    }
+
+    /** Makes {@code change}; ALREADY if there was nothing to do (present / absent already). */
+    public Outcome apply(Change change) {
         int seq = NetlinkSocket.nextSeq();
+        byte[] message = change.message().clone();
+        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).putInt(8, seq);
         try {
-            socket.request(removeRequest(ifindex, a, prefixLength, seq), seq,
-                    "DELADDR " + a.getHostAddress() + "/" + prefixLength);
+            socket.request(message, seq, change.what());
             return Outcome.CHANGED;
         } catch (NetlinkException e) {
-            if (e.is(Errno.EADDRNOTAVAIL) || e.is(Errno.ENODEV)) {
+            if (change.add() ? e.is(Errno.EEXIST) : e.is(Errno.EADDRNOTAVAIL) || e.is(Errno.ENODEV)) {
                 return Outcome.ALREADY;
             }
             throw e;

@@ -68,12 +68,12 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
             if (link.isEmpty()) {
                 return Optional.empty();
             }
-            List<InterfaceAddress> addrs = new InterfaceAddresses(route).list(link.get().index());
-            Optional<InetAddress> primary = addrs.stream().map(InterfaceAddress::address)
-                    .filter(a -> (a instanceof Inet6Address) == ipv6)
+            List<InetAddress> family = new InterfaceAddresses(route).list(link.get().index()).stream()
+                    .map(InterfaceAddress::address).filter(a -> (a instanceof Inet6Address) == ipv6).toList();
+            Optional<InetAddress> primary = family.stream()
                     .filter(a -> ipv6 ? a.isLinkLocalAddress() : !allVips.contains(a))
                     .findFirst();
-            return Optional.of(new InterfaceInfo(name, link.get().index(), primary, link.get().usable()));
+            return Optional.of(new InterfaceInfo(name, link.get().index(), primary, link.get().usable(), family));
         });
     }
 
@@ -116,7 +116,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
                 LOG.info("link {} is {}", info.name(), info.usable() ? "up" : "down");
                 scheduler.execute(() -> onChange.accept(info.name(), info.usable()));
             }
-        }, ifindex -> scheduler.execute(onAddresses)));
+        }, ifindex -> scheduler.execute(onAddresses), a -> !allVips.contains(a)));
     }
 
     @Override

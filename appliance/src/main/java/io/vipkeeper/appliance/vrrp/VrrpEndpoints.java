@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
+import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,11 @@ final class VrrpEndpoints {
     /**
      * Binds {@code rt} if it is not bound and can be, unbinds it if its interface is gone, and
      * returns its own-interface fault: null when bound and the link is usable, else why not
-     * ("eth1 does not exist", "eth1 has no IPv4 address", "eth1 is down"). Throws what opening the
-     * socket or the address owner threw (nothing is bound then).
+     * ("eth1 does not exist", "eth1 has no IPv4 address", "eth1 lost its address 198.18.2.1",
+     * "eth1 is down"). A bound instance whose source address was removed is moved to the
+     * interface's new primary address, but only once it is in Fault (its VIPs released through
+     * the owner it is bound to): call again after applying a fault. Throws what opening the socket
+     * or the address owner threw (nothing is bound then).
      */
     String connect(VrrpInstanceRuntime rt) {
         VrrpInstance i = rt.settings;
@@ -44,6 +48,16 @@ final class VrrpEndpoints {
         if (info.isEmpty()) {
             release(rt, CompletableFuture.completedFuture(null));
             return i.interfaceName() + " does not exist";
+        }
+        Optional<InetAddress> bound = rt.endpoint().map(e -> e.transport.sourceAddress());
+        if (bound.isPresent() && !info.get().addresses().contains(bound.get())) {
+            Optional<InetAddress> next = i.unicastSource().or(() -> info.get().primary());
+            if (rt.router.state() != RouterState.FAULT || next.isEmpty() || !info.get().addresses().contains(next.get())) {
+                return i.interfaceName() + " lost its address " + bound.get().getHostAddress();
+            }
+            LOG.info("{}: {} lost {}, sending from {} now", i.name(), i.interfaceName(),
+                    bound.get().getHostAddress(), next.get().getHostAddress());
+            release(rt, CompletableFuture.completedFuture(null));
         }
         if (rt.endpoint().isEmpty()) {
             Optional<InetAddress> source = i.unicastSource().or(() -> info.get().primary());

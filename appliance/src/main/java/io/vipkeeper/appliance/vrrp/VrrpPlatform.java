@@ -23,8 +23,10 @@ public interface VrrpPlatform {
      * @param index kernel ifindex
      * @param primary the interface's primary address of the family asked for (IPv6: link-local)
      * @param usable whether the link is up and running
+     * @param addresses every address of that family on the interface (VIPs included)
      */
-    record InterfaceInfo(String name, int index, Optional<InetAddress> primary, boolean usable) {
+    record InterfaceInfo(String name, int index, Optional<InetAddress> primary, boolean usable,
+            List<InetAddress> addresses) {
     }
 
     /** The interface, or empty if there is none of that name. */
@@ -42,8 +44,8 @@ public interface VrrpPlatform {
 
     /**
      * Calls {@code onChange(ifname, usable)} for every later change of a link's usability (a link
-     * that appears or is deleted included) and {@code onAddresses} after an address was added to or
-     * removed from any interface.
+     * that appears or is deleted included) and {@code onAddresses} after an address other than a
+     * VIP was added to or removed from any interface (VIP changes are the service's own).
      */
     void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses);
 }

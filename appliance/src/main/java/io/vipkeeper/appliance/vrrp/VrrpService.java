@@ -190,29 +190,36 @@ public final class VrrpService {
         }
     }
 
-    /** An address came or went: a waiting instance may have its advert source now. */
+    /**
+     * An address (not a VIP) came or went: a waiting instance may have its advert source now, a
+     * running one may have lost it (Fault, as keepalived) or got it back.
+     */
     private void addressesChanged() {
-        for (VrrpInstanceRuntime rt : instances.values()) {
-            if (rt.endpoint().isEmpty()) {
-                reconnect(rt);
-            }
-        }
+        instances.values().forEach(this::reconnect);
     }
 
     /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */
     private void reconnect(VrrpInstanceRuntime rt) {
         boolean waiting = rt.endpoint().isEmpty();
-        String fault;
-        try {
-            fault = endpoints.connect(rt);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: cannot use {}: {}", rt.settings.name(), rt.settings.interfaceName(), e.toString());
-            fault = rt.settings.interfaceName() + " cannot be used: " + e.getMessage();
+        String fault = tryConnect(rt);
+        rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, fault);
+        if (fault != null && rt.endpoint().isPresent()) {
+            // In Fault now, with its VIPs released: a lost source address can be replaced.
+            fault = tryConnect(rt);
+            rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, fault);
         }
         if (waiting && rt.endpoint().isPresent()) {
             LOG.info("{}: {} can be used now", rt.settings.name(), rt.settings.interfaceName());
         }
-        rt.router.setFault(VrrpInstanceRuntime.OWN_INTERFACE, fault);
+    }
+
+    private String tryConnect(VrrpInstanceRuntime rt) {
+        try {
+            return endpoints.connect(rt);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot use {}: {}", rt.settings.name(), rt.settings.interfaceName(), e.toString());
+            return rt.settings.interfaceName() + " cannot be used: " + e.getMessage();
+        }
     }
 
     /**

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An instance whose interface does not exist yet, on the real kernel: it waits in FAULT, runs when
  * the interface appears, faults when it is deleted and runs again when it is back (keepalived does
- * the same).
+ * the same). A running instance whose advert source address is removed faults too, and runs again
+ * from it when it is back or from the interface's new address.
  */
 class VrrpInterfaceIT extends InLab {
     private static final String VIP = "198.18.2.100";
@@ -110,6 +111,47 @@ class VrrpInterfaceIT extends InLab {
         lb1.awaitLog("vi_1: FAULT -> BACKUP (fault_cleared)");
         assertTrue(lb1.isAlive());
         // The priority-0 advert on the deleted link fails with a warning; nothing is an error.
+        assertFalse(lb1.err().contains(" ERROR "), lb1.err());
+    }
+
+    @Test
+    void faultsWhenItsSourceAddressGoesAndRunsFromItOrTheNewOne() throws Exception {
+        createEth1(true);
+        Path f = dir.resolve("lb1.conf");
+        Files.writeString(f, """
+                vipkeeper {
+                  api.listen = ""
+                  vrrp.instances.vi_1 { interface = eth1, virtual-router-id = 51, priority = 150,
+                                        advert-interval = 100ms, virtual-ips = ["%s"] }
+                }
+                """.formatted(VIP));
+        JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString()));
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        Lab.await(5, "the VIP on eth1", this::vipOnEth1);
+
+        String ns = lab.ns("lb1");
+        Lab.sh("ip", "-n", ns, "addr", "del", "198.18.2.1/24", "dev", "eth1");
+        lb1.awaitLog("vi_1: MASTER -> FAULT (fault: interface: eth1 lost its address 198.18.2.1)");
+        Lab.await(5, "the VIP gone", () -> !vipOnEth1());
+        addAddress();
+        lb1.awaitLog("vi_1: FAULT -> BACKUP (fault_cleared)");
+        Lab.await(5, "the VIP back", this::vipOnEth1);
+
+        // Renumbered: the new address first (another subnet: deleting a primary address would take
+        // the secondaries of its subnet with it), then the old one goes.
+        Lab.sh("ip", "-n", ns, "addr", "add", "198.18.3.1/24", "dev", "eth1");
+        Lab.sh("ip", "-n", ns, "addr", "del", "198.18.2.1/24", "dev", "eth1");
+        lb1.awaitLog("vi_1: eth1 lost 198.18.2.1, sending from 198.18.3.1 now");
+        Lab.await(5, "the VIP on eth1 again", this::vipOnEth1);
+        Lab.await(5, "adverts from the new address", () -> {
+            try {
+                return Lab.sh("ip", "netns", "exec", ns, "timeout", "2", "tcpdump", "-c", "1", "-n", "-i", "eth1peer",
+                        "ip proto 112").contains("198.18.3.1 > 224.0.0.18");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(lb1.isAlive());
         assertFalse(lb1.err().contains(" ERROR "), lb1.err());
     }
 }

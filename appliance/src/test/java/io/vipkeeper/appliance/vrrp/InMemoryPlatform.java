@@ -47,8 +47,8 @@ final class InMemoryPlatform implements VrrpPlatform {
         if (!links.containsKey(name)) {
             return Optional.empty();
         }
-        return Optional.of(new InterfaceInfo(name, 2, ipv6 ? Optional.empty() : Optional.ofNullable(addresses.get(name)),
-                links.get(name)));
+        Optional<InetAddress> address = ipv6 ? Optional.empty() : Optional.ofNullable(addresses.get(name));
+        return Optional.of(new InterfaceInfo(name, 2, address, links.get(name), address.stream().toList()));
     }
 
     @Override

@@ -230,6 +230,36 @@ class VrrpServiceTest {
     }
 
     @Test
+    void aMasterThatLosesItsAddressFaultsAndRunsAgainFromItOrFromTheNewOne() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", 150, "", false);
+        Host lb2 = host("lb2", "198.18.0.2", 100, "", false);
+        clock.advanceMillis(2_000);
+        assertEquals(Set.of("lb1"), holdersOf(VIP));
+        var vi1 = lb1.service().routers().get("vi_1");
+
+        lb1.platform().setAddress("eth0", null);
+        assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_1"));
+        assertEquals(Map.of("interface", "eth0 lost its address 198.18.0.1"), vi1.faults());
+        clock.advanceMillis(1_000);
+        assertEquals(Set.of("lb2"), holdersOf(VIP));
+
+        lb1.platform().setAddress("eth0", "198.18.0.1");
+        assertEquals(Optional.of(RouterState.BACKUP), lb1.service().state("vi_1"));
+        clock.advanceMillis(2_000);
+        assertEquals(Set.of("lb1"), holdersOf(VIP), "preempts again");
+        assertEquals(1, lb1.platform().transportsOpened, "from the endpoint it had");
+
+        lb1.platform().setAddress("eth0", "198.18.0.11"); // renumbered while master
+        assertLast(vi1, RouterState.FAULT, RouterState.BACKUP, "fault_cleared");
+        assertEquals(2, lb1.platform().transportsOpened, "one new endpoint for both instances");
+        assertEquals(NetUtil.createInetAddressFromIpAddressString("198.18.0.11"), vi1.config().primaryAddress());
+        clock.advanceMillis(2_000);
+        assertEquals(Optional.of(RouterState.MASTER), lb1.service().state("vi_1"));
+        assertEquals(Set.of("lb1"), holdersOf(VIP));
+        assertEquals(Optional.of(RouterState.BACKUP), lb2.service().state("vi_1"));
+    }
+
+    @Test
     void aGroupMemberWaitingForItsInterfaceFaultsTheGroupUntilAReloadRemovesIt() throws Exception {
         Host lb1 = host("lb1", "198.18.0.1", config("lb1", 150, ", interface = eth2", true), p -> { });
         assertEquals(Map.of("interface", "eth2 does not exist"), lb1.service().routers().get("vi_1").faults());

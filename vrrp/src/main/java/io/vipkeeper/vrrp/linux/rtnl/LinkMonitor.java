@@ -4,9 +4,11 @@ import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.SyscallException;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
+import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,10 @@ public final class LinkMonitor implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private volatile boolean stopped;
 
-    private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener, IntConsumer addresses) {
+    private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener, IntConsumer addresses,
+            Predicate<InetAddress> relevant) {
         this.socket = socket;
-        this.thread = new Thread(() -> loop(listener, addresses), "link-monitor");
+        this.thread = new Thread(() -> loop(listener, addresses, relevant), "link-monitor");
         thread.setDaemon(true);
     }
 
@@ -36,7 +39,7 @@ public final class LinkMonitor implements AutoCloseable {
      * deleted links with flags 0.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener) {
-        return start(Rtnl.RTMGRP_LINK, listener, index -> { });
+        return start(Rtnl.RTMGRP_LINK, listener, index -> { }, a -> false);
     }
 
     /**
@@ -45,12 +48,19 @@ public final class LinkMonitor implements AutoCloseable {
      * events were lost and any interface's addresses may have changed.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses) {
-        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses);
+        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, a -> true);
     }
 
-    private static LinkMonitor start(int groups, Consumer<LinkInfo> listener, IntConsumer addresses) {
+    /** The same, telling {@code addresses} only of the addresses {@code relevant} accepts. */
+    public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses,
+            Predicate<InetAddress> relevant) {
+        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, relevant);
+    }
+
+    private static LinkMonitor start(int groups, Consumer<LinkInfo> listener, IntConsumer addresses,
+            Predicate<InetAddress> relevant) {
         NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, groups, 1000);
-        LinkMonitor m = new LinkMonitor(s, listener, addresses);
+        LinkMonitor m = new LinkMonitor(s, listener, addresses, relevant);
         m.thread.start();
         return m;
     }
@@ -60,7 +70,7 @@ public final class LinkMonitor implements AutoCloseable {
         return malformed.get();
     }
 
-    private void loop(Consumer<LinkInfo> listener, IntConsumer addresses) {
+    private void loop(Consumer<LinkInfo> listener, IntConsumer addresses, Predicate<InetAddress> relevant) {
         while (!stopped) {
             try {
                 for (NetlinkMessage m : socket.receive()) {
@@ -69,7 +79,10 @@ public final class LinkMonitor implements AutoCloseable {
                         listener.accept(m.type() == Rtnl.RTM_DELLINK
                                 ? new LinkInfo(info.index(), info.name(), info.mac(), 0, 0) : info);
                     } else if (m.type() == Rtnl.RTM_NEWADDR || m.type() == Rtnl.RTM_DELADDR) {
-                        addresses.accept(InterfaceAddresses.parse(m).ifindex());
+                        InterfaceAddress a = InterfaceAddresses.parse(m);
+                        if (relevant.test(a.address())) {
+                            addresses.accept(a.ifindex());
+                        }
                     }
                 }
             } catch (SyscallException e) {

@@ -36,6 +36,13 @@ final class BoundActions implements RouterActions {
     }
 
     @Override
+    public void prepareClaim() {
+        if (target != null) {
+            target.prepareClaim();
+        }
+    }
+
+    @Override
     public void releaseAddresses() {
         if (target != null) {
             target.releaseAddresses();

@@ -8,6 +8,10 @@ public interface AddressOwner {
     /** Adds the addresses and sends the gratuitous ARP / unsolicited NA bursts. */
     void claim();
 
+    /** {@link #claim} may follow within about a millisecond: get its path ready. */
+    default void prepareClaim() {
+    }
+
     /** Removes the addresses; idempotent. */
     void release();
 

@@ -13,6 +13,10 @@ public interface RouterActions {
     /** Puts the virtual addresses on the interface and announces them (GARP / unsolicited NA). */
     void claimAddresses();
 
+    /** A claim may follow within about a millisecond (a takeover timer is about to fire). */
+    default void prepareClaim() {
+    }
+
     /** Removes the virtual addresses; idempotent (also clears leftovers of a crashed run). */
     void releaseAddresses();
 

@@ -56,6 +56,11 @@ public final class TransportActions implements RouterActions {
     }
 
     @Override
+    public void prepareClaim() {
+        owner.prepareClaim();
+    }
+
+    @Override
     public void releaseAddresses() {
         owner.release();
     }

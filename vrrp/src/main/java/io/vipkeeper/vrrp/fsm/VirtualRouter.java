@@ -369,7 +369,7 @@ public final class VirtualRouter {
             masterDownTimer.cancel();
         }
         masterDownReason = reason;
-        masterDownTimer = scheduler.scheduleOnTime(this::masterDownTimerFired, nanos);
+        masterDownTimer = scheduler.scheduleOnTime(actions::prepareClaim, this::masterDownTimerFired, nanos);
     }
 
     private void masterDownTimerFired() {

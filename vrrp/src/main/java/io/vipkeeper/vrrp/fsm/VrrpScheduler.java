@@ -11,10 +11,15 @@ public interface VrrpScheduler {
     /**
      * Like {@link #schedule}, for a deadline where a fraction of a millisecond counts and that
      * fires rarely: the Master_Down timer (it fires at most once per takeover). An event loop may
-     * spend up to a millisecond of CPU to run it on time.
+     * spend up to a millisecond of CPU to run it on time. {@code approach} runs first, up to about
+     * a millisecond before {@code task}, so the task's path can be made ready; a timer cancelled
+     * in that last stretch has run {@code approach} only.
      */
-    default Timer scheduleOnTime(Runnable task, long delayNanos) {
-        return schedule(task, delayNanos);
+    default Timer scheduleOnTime(Runnable approach, Runnable task, long delayNanos) {
+        return schedule(() -> {
+            approach.run();
+            task.run();
+        }, delayNanos);
     }
 
     /** Whether the caller is on the scheduler's thread. */

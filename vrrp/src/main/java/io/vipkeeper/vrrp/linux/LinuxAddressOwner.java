@@ -75,6 +75,16 @@ public final class LinuxAddressOwner implements AddressOwner {
         }
     }
 
+    /** A takeover is about a millisecond away: warm the add path (it then takes half as long). */
+    @Override
+    public void prepareClaim() {
+        try {
+            addresses.touch();
+        } catch (RuntimeException e) {
+            LOG.debug("warming the address path on {}: {}", ifname, e.toString());
+        }
+    }
+
     @Override
     public void claim() {
         if (!scheduler.inEventLoop()) {

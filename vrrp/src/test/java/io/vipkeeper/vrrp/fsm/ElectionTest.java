@@ -60,6 +60,8 @@ class ElectionTest {
         // 3 s + 156/256 s = 3609.375 ms.
         assertEquals(7_828_225_000L, t.atNanos());
         assertTrue(b.holdsVip);
+        // The address owner heard of the takeover first (it warms its path).
+        assertEquals(List.of("release", "prepare", "claim"), b.ownerCalls);
     }
 
     @Test
@@ -81,6 +83,7 @@ class ElectionTest {
         assertEquals(TransitionReason.MASTER_STOPPED, t.reason());
         // Skew_Time for priority 100 at 100 cs: 156/256 s = 609.375 ms (+0.1 ms latency).
         assertEquals(609_475_000L, t.atNanos() - stoppedAt);
+        assertEquals(List.of("release", "prepare", "claim"), b.ownerCalls);
     }
 
     @Test

@@ -64,6 +64,8 @@ final class SimulatedSegment {
         final VrrpDispatcher dispatcher;
         boolean holdsVip;
         int claims;
+        /** prepare, claim and release calls in order. */
+        final List<String> ownerCalls = new java.util.ArrayList<>();
 
         Node(String name, RouterConfig config) {
             this.name = name;
@@ -76,13 +78,20 @@ final class SimulatedSegment {
         }
 
         @Override
+        public void prepareClaim() {
+            ownerCalls.add("prepare");
+        }
+
+        @Override
         public void claim() {
+            ownerCalls.add("claim");
             holdsVip = true;
             claims++;
         }
 
         @Override
         public void release() {
+            ownerCalls.add("release");
             holdsVip = false;
         }
 

@@ -1,5 +1,6 @@
 package io.vipkeeper.vrrp.linux;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The VIP owner against the host kernel: a claim has put the VIP on the interface by the time it
- * returns, before its gratuitous ARP (a client the GARP redirects finds the address there), and
- * a release removes it; calls from other threads run on the loop.
+ * The VIP owner against the host kernel: getting ready for a claim changes nothing, a claim has
+ * put the VIP on the interface by the time it returns, before its gratuitous ARP (a client the
+ * GARP redirects finds the address there), and a release removes it; calls from other threads run
+ * on the loop.
  */
 class LinuxAddressOwnerIT extends TwoNamespaces {
     private static final String VIP = "198.18.203.100";
@@ -41,6 +43,9 @@ class LinuxAddressOwnerIT extends TwoNamespaces {
                     new EventLoopScheduler(loop), 1, Duration.ofSeconds(5), Duration.ZERO, false);
             InterfaceAddresses addresses = new InterfaceAddresses(check);
             Thread.sleep(1500); // tcpdump starts listening
+            var before = addresses.list(0);
+            loop.submit(owner::prepareClaim).get(10, TimeUnit.SECONDS);
+            assertEquals(before, addresses.list(0), "getting ready for a claim changes no address");
             boolean presentWhenClaimReturned = loop.submit(() -> {
                 owner.claim();
                 return addresses.list(link.index()).stream().anyMatch(a -> a.address().equals(vip));

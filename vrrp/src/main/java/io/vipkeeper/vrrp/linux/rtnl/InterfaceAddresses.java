@@ -105,15 +105,31 @@ public final class InterfaceAddresses {
         int seq = NetlinkSocket.nextSeq();
         byte[] message = change.message().clone();
         ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).putInt(8, seq);
-        try {
-            socket.request(message, seq, change.what());
+        int errno = socket.requestAck(message, seq);
+        if (errno == 0) {
             return Outcome.CHANGED;
-        } catch (NetlinkException e) {
-            if (change.add() ? e.is(Errno.EEXIST) : e.is(Errno.EADDRNOTAVAIL) || e.is(Errno.ENODEV)) {
-                return Outcome.ALREADY;
-            }
-            throw e;
         }
+        boolean nothingToDo = change.add() ? errno == Errno.EEXIST.number()
+                : errno == Errno.EADDRNOTAVAIL.number() || errno == Errno.ENODEV.number();
+        if (nothingToDo) {
+            return Outcome.ALREADY;
+        }
+        throw new NetlinkException(change.what(), errno);
+    }
+
+    /** An add the kernel refuses at once (there is no interface 0): it changes nothing. */
+    private static final byte[] TOUCH = addRequest(0, InetAddress.getLoopbackAddress(), 32, "", 0);
+
+    /**
+     * Sends a request the kernel refuses (ENODEV), changing nothing, to bring the add path into
+     * the caches (ours, the JVM's and the kernel's) just before a takeover: after a second of idle
+     * adverts an address add took ~200 us, right after this ~90 us (measured on these machines).
+     */
+    public void touch() {
+        int seq = NetlinkSocket.nextSeq();
+        byte[] message = TOUCH.clone();
+        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).putInt(8, seq);
+        socket.requestAck(message, seq);
     }
 
     /** Every address on {@code ifindex} (0: all interfaces). */

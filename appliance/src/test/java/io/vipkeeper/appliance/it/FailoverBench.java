@@ -20,7 +20,8 @@ import java.util.jar.Manifest;
  * {@code vagrant/lab/bench-failover [--trials N] [--soak 10m]}.
  *
  * <ul>
- *   <li>outage seen by a client pinging the VIP every 1 ms while the master's cable is pulled;
+ *   <li>outage seen by a client sending an ICMP echo to the VIP every 1 ms ({@link VipProbe}) while
+ *       the master's cable is pulled;
  *   <li>graceful handover: the same when the master gets SIGTERM (priority 0);
  *   <li>soak: spurious transitions at 10 ms adverts with both cores busy (two CPU burners and an
  *       allocating agent inside each vipkeeper JVM), and vipkeeper's peak RSS.

@@ -70,17 +70,22 @@ class VrrpInterfaceIT extends InLab {
         }
     }
 
-    @Test
-    void waitsInFaultUntilItsInterfaceExistsAndFollowsItsDeletionAndReturn() throws Exception {
+    /** lb1 running one instance on eth1 (VRID 51, priority 150, 100 ms adverts), its API on {@code api}. */
+    private JarProcess startOnEth1(String api) throws Exception {
         Path f = dir.resolve("lb1.conf");
         Files.writeString(f, """
                 vipkeeper {
-                  api.listen = "127.0.0.1:9180"
+                  api.listen = "%s"
                   vrrp.instances.vi_1 { interface = eth1, virtual-router-id = 51, priority = 150,
                                         advert-interval = 100ms, virtual-ips = ["%s"] }
                 }
-                """.formatted(VIP));
-        JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString()));
+                """.formatted(api, VIP));
+        return lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString()));
+    }
+
+    @Test
+    void waitsInFaultUntilItsInterfaceExistsAndFollowsItsDeletionAndReturn() throws Exception {
+        JarProcess lb1 = startOnEth1("127.0.0.1:9180");
         lb1.awaitLog("vi_1: INITIALIZE -> FAULT (fault: interface: eth1 does not exist)");
         Thread.sleep(500);
         assertTrue(lb1.isAlive(), "keeps running with the instance in FAULT");
@@ -117,15 +122,7 @@ class VrrpInterfaceIT extends InLab {
     @Test
     void faultsWhenItsSourceAddressGoesAndRunsFromItOrTheNewOne() throws Exception {
         createEth1(true);
-        Path f = dir.resolve("lb1.conf");
-        Files.writeString(f, """
-                vipkeeper {
-                  api.listen = ""
-                  vrrp.instances.vi_1 { interface = eth1, virtual-router-id = 51, priority = 150,
-                                        advert-interval = 100ms, virtual-ips = ["%s"] }
-                }
-                """.formatted(VIP));
-        JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString()));
+        JarProcess lb1 = startOnEth1("");
         lb1.awaitLog("vi_1: BACKUP -> MASTER");
         Lab.await(5, "the VIP on eth1", this::vipOnEth1);
 

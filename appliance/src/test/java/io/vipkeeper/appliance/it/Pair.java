@@ -105,8 +105,10 @@ final class Pair {
         }
         List<String> lines = Files.readAllLines(capture);
         double lastLb1 = lastAdvertOfLb1(lines);
-        takeovers.add(takeoverMillis(lines, lastLb1, lb2Mac, ""));
-        garps.add(takeoverMillis(lines, lastLb1, lb2Mac, "ARP"));
+        takeovers.add(takeoverMillis(lines, lastLb1, lb2Mac, l -> true));
+        // Gratuitous: who-has the VIP, told by the VIP (a backup also sends ordinary ARP requests).
+        garps.add(takeoverMillis(lines, lastLb1, lb2Mac, l -> l.contains("who-has " + FailoverBench.vip() + " ")
+                && l.contains("tell " + FailoverBench.vip() + ",")));
         phases.add((gap[0] - lastLb1) * 1000);
         resumes.add((gap[1] - lastLb1) * 1000);
         lab.cable("lb1", true);
@@ -134,11 +136,12 @@ final class Pair {
         return last;
     }
 
-    /** From {@code lastLb1} to the first later frame from lb2's MAC whose line contains {@code what}, in ms. */
-    static double takeoverMillis(List<String> lines, double lastLb1, String lb2Mac, String what) {
+    /** From {@code lastLb1} to the first later frame from lb2's MAC whose line {@code matches}, in ms. */
+    static double takeoverMillis(List<String> lines, double lastLb1, String lb2Mac,
+            java.util.function.Predicate<String> matches) {
         for (String l : lines) {
             String[] f = l.split(" ");
-            if (f.length > 2 && f[1].equals(lb2Mac) && l.contains(what) && Double.parseDouble(f[0]) > lastLb1) {
+            if (f.length > 2 && f[1].equals(lb2Mac) && matches.test(l) && Double.parseDouble(f[0]) > lastLb1) {
                 return (Double.parseDouble(f[0]) - lastLb1) * 1000;
             }
         }

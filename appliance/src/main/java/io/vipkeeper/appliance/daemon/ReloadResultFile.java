@@ -1,12 +1,12 @@
 package io.vipkeeper.appliance.daemon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,9 +14,12 @@ import java.util.Optional;
  * The last reload's outcome, beside the pid file ({@code vipkeeper.pid} → {@code vipkeeper.reload}),
  * so {@code vipkeeper reload} can report it whether or not the HTTP API is enabled. The sequence
  * number grows with every reload; 0 is the start.
+ *
+ * <p>One "key value" per line ({@code sequence}, {@code at}, {@code ok}, {@code summary}, then a
+ * {@code problem} line each; backslashes and line breaks in values escaped): only vipkeeper writes
+ * and reads it, and a JSON library loaded for it cost the daemon ~490 classes at every start.
  */
 public final class ReloadResultFile {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the file holds. */
     public record Entry(long sequence, String at, boolean ok, String summary, List<String> problems) {
@@ -46,7 +49,7 @@ public final class ReloadResultFile {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Path tmp = Files.createTempFile(dir, ".vipkeeper", ".reload");
-            Files.writeString(tmp, JSON.writeValueAsString(Entry.of(sequence, result)) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(tmp, format(Entry.of(sequence, result)), StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return Optional.empty();
         } catch (IOException e) {
@@ -57,10 +60,68 @@ public final class ReloadResultFile {
     /** The file's entry, if it has a readable one. */
     public static Optional<Entry> read(Path file) {
         try {
-            return Optional.of(JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), Entry.class));
-        } catch (IOException | RuntimeException e) {
+            return parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    static String format(Entry e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("sequence ").append(e.sequence()).append('\n');
+        sb.append("at ").append(escape(e.at())).append('\n');
+        sb.append("ok ").append(e.ok()).append('\n');
+        sb.append("summary ").append(escape(e.summary() == null ? "" : e.summary())).append('\n');
+        e.problems().forEach(p -> sb.append("problem ").append(escape(p)).append('\n'));
+        return sb.toString();
+    }
+
+    /** The entry in {@code text}; empty if it is incomplete or malformed (a half-written file). */
+    static Optional<Entry> parse(String text) {
+        Long sequence = null;
+        String at = null;
+        Boolean ok = null;
+        String summary = "";
+        List<String> problems = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            int space = line.indexOf(' ');
+            String key = space < 0 ? line : line.substring(0, space);
+            String value = space < 0 ? "" : unescape(line.substring(space + 1));
+            try {
+                switch (key) {
+                    case "sequence" -> sequence = Long.parseLong(value);
+                    case "at" -> at = Instant.parse(value).toString();
+                    case "ok" -> ok = Boolean.parseBoolean(value);
+                    case "summary" -> summary = value;
+                    case "problem" -> problems.add(value);
+                    default -> { }
+                }
+            } catch (RuntimeException malformed) {
+                return Optional.empty();
+            }
+        }
+        if (sequence == null || at == null || ok == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(sequence, at, ok, summary, List.copyOf(problems)));
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+    private static String unescape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                sb.append(n == 'n' ? '\n' : n == 'r' ? '\r' : n);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** Removes the file at exit. */

@@ -49,18 +49,18 @@ final class VrrpEndpoints {
             release(rt, CompletableFuture.completedFuture(null));
             return i.interfaceName() + " does not exist";
         }
+        Optional<InetAddress> source = i.unicastSource().or(() -> info.get().primary());
         Optional<InetAddress> bound = rt.endpoint().map(e -> e.transport.sourceAddress());
         if (bound.isPresent() && !info.get().addresses().contains(bound.get())) {
-            Optional<InetAddress> next = i.unicastSource().or(() -> info.get().primary());
-            if (rt.router.state() != RouterState.FAULT || next.isEmpty() || !info.get().addresses().contains(next.get())) {
+            if (rt.router.state() != RouterState.FAULT || source.isEmpty()
+                    || !info.get().addresses().contains(source.get())) {
                 return i.interfaceName() + " lost its address " + bound.get().getHostAddress();
             }
             LOG.info("{}: {} lost {}, sending from {} now", i.name(), i.interfaceName(),
-                    bound.get().getHostAddress(), next.get().getHostAddress());
+                    bound.get().getHostAddress(), source.get().getHostAddress());
             release(rt, CompletableFuture.completedFuture(null));
         }
         if (rt.endpoint().isEmpty()) {
-            Optional<InetAddress> source = i.unicastSource().or(() -> info.get().primary());
             if (source.isEmpty()) {
                 return i.interfaceName() + " has no " + (i.isIpv6() ? "IPv6 link-local" : "IPv4") + " address";
             }

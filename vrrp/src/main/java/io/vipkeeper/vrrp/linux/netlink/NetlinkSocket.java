@@ -109,14 +109,8 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public int requestAck(byte[] message, int seq) {
         send(message);
-        byte[] from = new byte[12];
-        IntByReference fromLen = new IntByReference(12);
         while (true) {
-            long n = Native.LIBC.recvfrom(fd, ackBuffer, ackBuffer.length, 0, from, fromLen);
-            if (n < 0) {
-                throw new SyscallException("recvfrom(netlink)", Native.errno());
-            }
-            for (NetlinkMessage m : NetlinkMessage.parseAll(ackBuffer, (int) n)) {
+            for (NetlinkMessage m : receiveInto(ackBuffer)) {
                 if (m.seq() == seq && m.type() == NetlinkMessage.ERROR) {
                     return -m.errorCode();
                 }
@@ -177,13 +171,17 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Blocks for one datagram (up to the receive timeout) and splits it into messages. */
     public List<NetlinkMessage> receive() {
+        return receiveInto(buffer);
+    }
+
+    private List<NetlinkMessage> receiveInto(byte[] into) {
         byte[] from = new byte[12];
         IntByReference fromLen = new IntByReference(12);
-        long n = Native.LIBC.recvfrom(fd, buffer, buffer.length, 0, from, fromLen);
+        long n = Native.LIBC.recvfrom(fd, into, into.length, 0, from, fromLen);
         if (n < 0) {
             throw new SyscallException("recvfrom(netlink)", Native.errno());
         }
-        return NetlinkMessage.parseAll(buffer, (int) n);
+        return NetlinkMessage.parseAll(into, (int) n);
     }
 
     /** Whether {@code e} is the receive timeout rather than a failure. */

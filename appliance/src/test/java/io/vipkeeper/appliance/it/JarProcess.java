@@ -65,10 +65,7 @@ final class JarProcess implements AutoCloseable {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
         cmd.addAll(wrapper);
-        String nice = System.getProperty("vipkeeper.nice", "");
-        if (!nice.isEmpty()) {
-            cmd.addAll(List.of("nice", "-n", nice));
-        }
+        cmd.addAll(nice());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions());
         cmd.addAll(extraJvm);
@@ -83,6 +80,15 @@ final class JarProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("JOURNAL_STREAM");
         return new JarProcess(pb.start(), out, err);
+    }
+
+    /**
+     * {@code nice -n N} when the system property {@code vipkeeper.nice} is set (the benchmark runs
+     * both products at the scheduling priority the systemd unit gives vipkeeper), else nothing.
+     */
+    static List<String> nice() {
+        String nice = System.getProperty("vipkeeper.nice", "");
+        return nice.isEmpty() ? List.of() : List.of("nice", "-n", nice);
     }
 
     /** Runs to completion (at most a minute) and returns the exit code. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,9 +57,10 @@ final class Keepalived implements AutoCloseable {
                 %s
                 """.formatted(name, instances));
         Path log = dir.resolve(name + "-keepalived.log");
-        List<String> cmd = List.of("ip", "netns", "exec", ns, "keepalived", "-n", "-l", "-D", "-G", "-P", "-f",
-                conf.toString(), "-p", dir.resolve(name + ".pid").toString(), "-r",
-                dir.resolve(name + "-vrrp.pid").toString());
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        cmd.addAll(JarProcess.nice());
+        cmd.addAll(List.of("keepalived", "-n", "-l", "-D", "-G", "-P", "-f", conf.toString(), "-p",
+                dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + "-vrrp.pid").toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new Keepalived(p, log);
     }

@@ -38,4 +38,7 @@ public interface LibC {
     int open(String path, int flags);
 
     int mallopt(int param, int value);
+
+    /** Only to query ({@code act} null) or to restore the default ({@code act} all zero). */
+    int sigaction(int signum, @In byte[] act, @Out byte[] oldact);
 }

@@ -69,6 +69,7 @@ public final class Daemon implements StatusInputs {
     private java.net.InetSocketAddress apiListen;
     /** Read on the VRRP loop by the transition listener. */
     private volatile IpvsManager ipvs;
+    private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
 
     public Daemon(Path configFile, int verbosity, Path pidFile) {
         this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")));
@@ -140,6 +141,7 @@ public final class Daemon implements StatusInputs {
         }
         startApi(settings);
         started.countDown();
+        systemd.notify("READY=1\nSTATUS=running " + settings.counts());
         stopRequested.await();
         stopApi();
         stopVrrp();
@@ -220,6 +222,15 @@ public final class Daemon implements StatusInputs {
 
     /** Re-reads the config file; keeps the running settings if it has any problem. */
     synchronized void reload() {
+        systemd.notify("RELOADING=1");
+        try {
+            reloadNow();
+        } finally {
+            systemd.notify("READY=1");
+        }
+    }
+
+    private void reloadNow() {
         log.info("reloading {}", configFile);
         Settings next;
         try {
@@ -330,6 +341,7 @@ public final class Daemon implements StatusInputs {
 
     private void requestStop() {
         log.info("stopping");
+        systemd.notify("STOPPING=1");
         stopRequested.countDown();
     }
 

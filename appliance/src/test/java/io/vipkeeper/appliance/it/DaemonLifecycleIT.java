@@ -63,6 +63,35 @@ class DaemonLifecycleIT extends InLab {
     }
 
     @Test
+    void tellsSystemdWhenReadyReloadingAndStopping() throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, GOOD.replace("PRIO", "150"));
+        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify.sock"));
+                JarProcess p = JarProcess.startInVia(lab.ns("lb1"), List.of("env", "NOTIFY_SOCKET=" + systemd.path()),
+                        dir, "run", "-f", f.toString())) {
+            assertEquals("READY=1\nSTATUS=running 1 VRRP instance, 0 virtual servers, 0 real servers", systemd.next(60),
+                    () -> "no READY=1; stderr:\n" + err(p));
+            assertTrue(p.err().contains("web: INITIALIZE -> BACKUP"), p.err());
+            Files.writeString(f, GOOD.replace("PRIO", "120"));
+            p.signal("HUP");
+            assertEquals("RELOADING=1", systemd.next(30));
+            assertEquals("READY=1", systemd.next(30));
+            assertTrue(p.err().contains("reload succeeded"), p.err());
+            p.signal("TERM");
+            assertEquals("STOPPING=1", systemd.next(30));
+            assertEquals(0, p.waitFor());
+        }
+    }
+
+    private static String err(JarProcess p) {
+        try {
+            return p.err();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
     void reloadCommandReportsTheDaemonsVerdict() throws Exception {
         Path f = dir.resolve("vipkeeper.conf");
         Files.writeString(f, GOOD.replace("PRIO", "150"));

@@ -15,12 +15,10 @@ final class NotifySocket implements AutoCloseable {
     NotifySocket(Path path) throws Exception {
         this.path = path;
         Files.deleteIfExists(path);
-        fd = (int) Native.check(Native.LIBC.socket(1, 2 | LinuxConstants.SOCK_CLOEXEC, 0), "socket");
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] sockaddr = new byte[2 + 108];
-        sockaddr[0] = 1;
-        System.arraycopy(name, 0, sockaddr, 2, name.length);
-        Native.check(Native.LIBC.bind(fd, sockaddr, 2 + name.length + 1), "bind");
+        fd = (int) Native.check(Native.LIBC.socket(LinuxConstants.AF_UNIX,
+                LinuxConstants.SOCK_DGRAM | LinuxConstants.SOCK_CLOEXEC, 0), "socket");
+        byte[] sockaddr = SockAddr.unix(path.toString());
+        Native.check(Native.LIBC.bind(fd, sockaddr, sockaddr.length), "bind");
         byte[] timeout = SockAddr.timeval(1000);
         Native.check(Native.LIBC.setsockopt(fd, LinuxConstants.SOL_SOCKET, LinuxConstants.SO_RCVTIMEO, timeout,
                 timeout.length), "setsockopt");

@@ -2,10 +2,12 @@ package io.vipkeeper.vrrp.linux;
 
 /** Socket constants for x86_64 Linux (linux/socket.h, in.h, in6.h, if_ether.h, netlink.h, sockios.h, time.h). */
 public final class LinuxConstants {
+    public static final int AF_UNIX = 1;
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int AF_NETLINK = 16;
     public static final int AF_PACKET = 17;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_RAW = 3;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;

@@ -40,6 +40,29 @@ public final class SockAddr {
         return a instanceof Inet4Address v4 ? in4(v4) : in6((Inet6Address) a, scopeId);
     }
 
+    /** Longest {@code sockaddr_un.sun_path} (with its NUL for a path). */
+    public static final int UNIX_PATH_MAX = 108;
+
+    /**
+     * {@code struct sockaddr_un} for a path, or for an abstract name when {@code name} starts with
+     * '@' (as systemd writes them), cut to the length to pass as addrlen: an abstract name is
+     * exactly its bytes, a path includes its terminating NUL.
+     */
+    public static byte[] unix(String name) {
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length >= UNIX_PATH_MAX) {
+            throw new IllegalArgumentException("not a unix socket name of 1.." + (UNIX_PATH_MAX - 1) + " bytes: " + name);
+        }
+        boolean abstractName = bytes[0] == '@';
+        ByteBuffer b = le(2 + bytes.length + (abstractName ? 0 : 1));
+        b.putShort((short) LinuxConstants.AF_UNIX);
+        b.put(bytes);
+        if (abstractName) {
+            b.put(2, (byte) 0);
+        }
+        return b.array();
+    }
+
     /** {@code struct sockaddr_nl} (12 bytes). */
     public static byte[] netlink(int pid, int groups) {
         ByteBuffer b = le(12);

@@ -1,0 +1,106 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.vm.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Debian package `mvn package` builds: its control fields, its files, the launcher and both
+ * units, unpacked with dpkg-deb. (Installing it on a booted Debian is DebInstallVmIT's.)
+ */
+class DebPackageIT {
+    @TempDir
+    static Path root;
+    static Path deb;
+
+    @BeforeAll
+    static void unpack() throws IOException {
+        deb = debFile();
+        Shell.run("dpkg-deb", "-x", deb.toString(), root.toString());
+    }
+
+    /** target/vipkeeper_VERSION_all.deb beside the jar: exactly one. */
+    static Path debFile() throws IOException {
+        try (Stream<Path> files = Files.list(JarProcess.jar().getParent())) {
+            List<Path> debs = files.filter(f -> f.getFileName().toString().matches("vipkeeper_.+_all\\.deb")).toList();
+            assertEquals(1, debs.size(), "packages beside the jar: " + debs);
+            return debs.get(0);
+        }
+    }
+
+    private static String field(String name) {
+        return Shell.run("dpkg-deb", "-f", deb.toString(), name).strip();
+    }
+
+    @Test
+    void controlFieldsNameTheRuntimeItNeeds() {
+        assertEquals("vipkeeper", field("Package"));
+        assertEquals("all", field("Architecture"));
+        assertEquals("openjdk-17-jre-headless | java17-runtime-headless, nftables", field("Depends"));
+        assertTrue(deb.getFileName().toString().equals("vipkeeper_" + field("Version") + "_all.deb"), deb.toString());
+    }
+
+    @Test
+    void theConfigIsAConffileAndEverythingIsInPlace() throws IOException {
+        Path control = Files.createTempDirectory(root.getParent(), "control");
+        Shell.run("dpkg-deb", "-e", deb.toString(), control.toString());
+        assertEquals("/etc/vipkeeper/vipkeeper.conf\n", Files.readString(control.resolve("conffiles")));
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            assertTrue(Files.isExecutable(control.resolve(script)), script);
+            Shell.run("sh", "-n", control.resolve(script).toString());
+        }
+        String listing = Shell.run("dpkg-deb", "-c", deb.toString());
+        for (String line : List.of("-rwxr-xr-x root/root .* ./usr/bin/vipkeeper",
+                "-rw-r--r-- root/root .* ./usr/share/vipkeeper/vipkeeper.jar",
+                "-rw-r--r-- root/root .* ./usr/share/vipkeeper/jvm-options",
+                "-rw-r--r-- root/root .* ./etc/vipkeeper/vipkeeper.conf",
+                "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper.service",
+                "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper-realserver.service",
+                "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/examples/ipvs-dr.conf")) {
+            assertTrue(listing.lines().anyMatch(l -> l.matches(line.replace(" .* ", "\\s.*\\s"))),
+                    line + " not in:\n" + listing);
+        }
+        assertEquals(Files.readString(Path.of(System.getProperty("vipkeeper.conf.dir"), "vipkeeper.conf")),
+                Files.readString(root.resolve("etc/vipkeeper/vipkeeper.conf")));
+    }
+
+    @Test
+    void theLauncherRunsTheJarWithTheJvmOptions() throws IOException {
+        // Through a symbolic link, as /usr/bin/vipkeeper may be reached: the jar is found beside the script.
+        Path link = Files.createSymbolicLink(root.getParent().resolve("vk-" + ProcessHandle.current().pid()),
+                root.resolve("usr/bin/vipkeeper"));
+        try {
+            String conf = root.resolve("etc/vipkeeper/vipkeeper.conf").toString();
+            assertEquals(conf + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n",
+                    Shell.run(link.toString(), "check", "-f", conf));
+            // The options reach the JVM: a JVM flag from jvm-options is visible to the launched java.
+            String flags = Shell.run("env", "JAVA_TOOL_OPTIONS=-XX:+PrintCommandLineFlags", link.toString(), "version");
+            assertTrue(flags.contains("-XX:MaxHeapSize=67108864") && flags.contains("-XX:TieredStopAtLevel=1"), flags);
+            assertTrue(flags.contains("vipkeeper 0."), flags);
+        } finally {
+            Files.delete(link);
+        }
+    }
+
+    @Test
+    void bothUnitsPassSystemdAnalyzeVerify() throws IOException {
+        // verify --root needs the rest of a system: the host's stock units and /bin/kill (ExecReload).
+        Shell.run("cp", "-rn", "/lib/systemd/system/.", root.resolve("lib/systemd/system").toString());
+        Files.createDirectories(root.resolve("bin"));
+        Shell.run("cp", "-n", "/bin/kill", root.resolve("bin/kill").toString());
+        Shell.Result r = Shell.tryRun("systemd-analyze", "verify", "--root=" + root,
+                root.resolve("lib/systemd/system/vipkeeper.service").toString(),
+                root.resolve("lib/systemd/system/vipkeeper-realserver.service").toString());
+        // Unknown or misspelt settings are only warnings (exit 0): the output must be empty too.
+        assertEquals(new Shell.Result(0, ""), r);
+    }
+}

@@ -1,0 +1,53 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's demo command, {@code vagrant/demo}, as a newcomer runs it: here (no IPVS in this
+ * kernel) it boots the real-IPVS VM and runs the lab there. Every step of the story must be told.
+ */
+class DemoIT {
+    @Test
+    void theFailoverDemoTellsTheWholeStory() throws Exception {
+        Path repo = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+        Process p = new ProcessBuilder(repo.resolve("vagrant/demo").toString()).directory(repo.toFile())
+                .redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                System.out.println(line);
+                output.append(line).append('\n');
+            }
+        } finally {
+            p.destroy();
+        }
+        assertEquals(0, p.waitFor(), "exit code of vagrant/demo; output above");
+        String out = output.toString();
+        String ms = "\\d+ ms";
+        for (String step : List.of("IPVS: this kernel \\(.*\\) (has it|has no IPVS)",
+                "lab: lb1 198\\.18\\.0\\.11, lb2 198\\.18\\.0\\.12, web1 198\\.18\\.0\\.21, web2 198\\.18\\.0\\.22, client 198\\.18\\.0\\.31",
+                "web1, web2: VIP on lo",
+                "lb1 is MASTER \\(priority 150\\) and holds 198\\.18\\.0\\.100; lb2 is BACKUP",
+                "client -> 198\\.18\\.0\\.100: web[12] \\d+, web[12] \\d+ \\(round robin",
+                "\\| web +MASTER +eth1 +51 +150 ",
+                "\\|   -> 198\\.18\\.0\\.21:80 +up ",
+                "lb1 fails: its link goes down",
+                "lb2 is MASTER " + ms + " after the failure",
+                "answered again through lb2; outage \\d+\\.\\d\\d s .*since then web[12] \\d+, web[12] \\d+",
+                "lb1 is MASTER again after " + ms,
+                "web[12] \\d+, web[12] \\d+ since the preemption; longest gap between answers during it \\d+\\.\\d\\d s",
+                "demo passed")) {
+            assertTrue(Pattern.compile(step).matcher(out).find(), "missing: " + step);
+        }
+        assertTrue(!out.contains("Killed") && !out.contains("FAILED"), out);
+    }
+}

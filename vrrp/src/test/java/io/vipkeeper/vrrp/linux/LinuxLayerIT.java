@@ -146,6 +146,28 @@ class LinuxLayerIT extends TwoNamespaces {
     }
 
     @Test
+    void aLinkWhoseOperstateIsUnknownIsUsableWhileUp() throws Exception {
+        // lo reports UNKNOWN, as dummy and some virtual NICs do (this kernel has no dummy driver).
+        NetNs.sh("ip", "-n", nsA, "link", "set", "lo", "up");
+        try {
+            assertTrue(NetNs.sh("ip", "-n", nsA, "link", "show", "lo").contains("state UNKNOWN"));
+            assertTrue(usable(nsA, "lo"));
+            NetNs.sh("ip", "-n", nsA, "link", "set", "lo", "down");
+            assertTrue(!usable(nsA, "lo"));
+        } finally {
+            NetNs.sh("ip", "-n", nsA, "link", "set", "lo", "up");
+        }
+    }
+
+    private static boolean usable(String ns, String name) throws Exception {
+        return NetNs.in(ns, () -> {
+            try (NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 2000)) {
+                return new Links(s).byName(name).orElseThrow().usable();
+            }
+        });
+    }
+
+    @Test
     void genericNetlinkResolvesNlctrlAndSaysWhenIpvsIsMissing() throws Exception {
         NetNs.in(nsA, () -> {
             try (NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_GENERIC, 0, 2000)) {

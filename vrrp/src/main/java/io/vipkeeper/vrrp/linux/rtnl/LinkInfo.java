@@ -13,13 +13,18 @@ import java.nio.ByteOrder;
  * @param name interface name
  * @param mac hardware address (empty for loopback-like links)
  * @param flags IFF_* flags
- * @param operstate IFLA_OPERSTATE (6 = up)
+ * @param operstate IFLA_OPERSTATE (6 = up, 0 = unknown)
  */
 public record LinkInfo(int index, String name, byte[] mac, int flags, int operstate) {
 
-    /** Up, running and operationally up: able to carry adverts (reference §2). */
+    /**
+     * Up, running and operationally up: able to carry adverts (reference §2). Drivers that do not
+     * track an operational state (dummy, some tun and virtual NICs) report UNKNOWN, which the
+     * kernel's operstates documentation says to treat as up; keepalived looks at the flags alone.
+     */
     public boolean usable() {
-        return (flags & Rtnl.IFF_UP) != 0 && (flags & Rtnl.IFF_RUNNING) != 0 && operstate == Rtnl.IF_OPER_UP;
+        return (flags & Rtnl.IFF_UP) != 0 && (flags & Rtnl.IFF_RUNNING) != 0
+                && (operstate == Rtnl.IF_OPER_UP || operstate == Rtnl.IF_OPER_UNKNOWN);
     }
 
     /** Parses RTM_NEWLINK / RTM_DELLINK. */

@@ -20,6 +20,7 @@ public final class Rtnl {
     public static final int IFF_UP = 0x1;
     public static final int IFF_RUNNING = 0x40;
     public static final int IF_OPER_UP = 6;
+    public static final int IF_OPER_UNKNOWN = 0;
     /** Group bit for bind(): RTMGRP_LINK. */
     public static final int RTMGRP_LINK = 0x1;
     /** Group bits for bind(): RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR. */

@@ -3,9 +3,7 @@ package io.vipkeeper.appliance.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.vipkeeper.appliance.vm.Shell;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,19 +17,9 @@ class DemoIT {
     @Test
     void theFailoverDemoTellsTheWholeStory() throws Exception {
         Path repo = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
-        Process p = new ProcessBuilder(repo.resolve("vagrant/demo").toString()).directory(repo.toFile())
-                .redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                System.out.println(line);
-                output.append(line).append('\n');
-            }
-        } finally {
-            p.destroy();
-        }
-        assertEquals(0, p.waitFor(), "exit code of vagrant/demo; output above");
-        String out = output.toString();
+        Shell.Result r = Shell.stream(List.of(repo.resolve("vagrant/demo").toString()), repo);
+        assertEquals(0, r.code(), "exit code of vagrant/demo; output above");
+        String out = r.output();
         String ms = "\\d+ ms";
         for (String step : List.of("IPVS: this kernel \\(.*\\) (has it|has no IPVS)",
                 "lab: lb1 198\\.18\\.0\\.11, lb2 198\\.18\\.0\\.12, web1 198\\.18\\.0\\.21, web2 198\\.18\\.0\\.22, client 198\\.18\\.0\\.31",

@@ -3,9 +3,7 @@ package io.vipkeeper.appliance.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.vipkeeper.appliance.vm.Shell;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +30,8 @@ class IpvsVmIT {
         if (!only.isEmpty()) {
             cmd.add(only);
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                System.out.println(line);
-                output.append(line).append('\n');
-            }
-        } finally {
-            p.destroy();
-        }
-        int code = p.waitFor();
-        assertTrue(output.toString().contains("VM SUITE PASSED"), "the VM suite did not pass; output above");
-        assertEquals(0, code, "exit code of the VM run");
+        Shell.Result r = Shell.stream(cmd, null);
+        assertTrue(r.output().contains("VM SUITE PASSED"), "the VM suite did not pass; output above");
+        assertEquals(0, r.code(), "exit code of the VM run");
     }
 }

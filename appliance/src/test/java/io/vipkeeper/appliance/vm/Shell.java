@@ -1,7 +1,11 @@
 package io.vipkeeper.appliance.vm;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command for a test and returns its output; a non-zero exit fails the test with the output. */
@@ -43,5 +47,24 @@ public final class Shell {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * Runs {@code cmd} with stdout and stderr echoed line by line to this process's stdout as they
+     * come (a long run in a VM shows its progress in the test log), until it exits.
+     */
+    public static Result stream(List<String> cmd, Path workingDir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(workingDir == null ? null : workingDir.toFile())
+                .redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                System.out.println(line);
+                output.append(line).append('\n');
+            }
+        } finally {
+            p.destroy();
+        }
+        return new Result(p.waitFor(), output.toString());
     }
 }

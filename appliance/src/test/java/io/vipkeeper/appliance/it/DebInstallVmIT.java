@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and drives both units with systemctl, checking VIP, IPVS, nftables and capabilities.
  */
 class DebInstallVmIT {
-    static final Path REPO = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+    static final Path REPO = JarProcess.repo();
 
     @TempDir
     Path share;

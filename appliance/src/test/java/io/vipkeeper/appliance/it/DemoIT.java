@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DemoIT {
     @Test
     void theFailoverDemoTellsTheWholeStory() throws Exception {
-        Path repo = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+        Path repo = JarProcess.repo();
         Shell.Result r = Shell.stream(List.of(repo.resolve("vagrant/demo").toString()), repo);
         assertEquals(0, r.code(), "exit code of vagrant/demo; output above");
         String out = r.output();

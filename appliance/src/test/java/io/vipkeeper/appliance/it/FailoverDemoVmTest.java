@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class FailoverDemoVmTest {
     @Test
     void ctrlCCleansUpEverything() throws Exception {
-        Path repo = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+        Path repo = JarProcess.repo();
         Process p = new ProcessBuilder(repo.resolve("vagrant/lab/failover-demo").toString())
                 .redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();

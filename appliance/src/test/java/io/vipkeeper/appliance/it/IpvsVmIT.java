@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class IpvsVmIT {
     @Test
     void ipvsTestsPassInTheRealIpvsKernel() throws Exception {
-        Path repo = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+        Path repo = JarProcess.repo();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("vagrant/ipvs-vm/run").toString(), "--timeout", "1200",
                 "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),

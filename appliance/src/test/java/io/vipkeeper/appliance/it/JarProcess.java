@@ -20,6 +20,11 @@ final class JarProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
+    /** The checkout's root: the parent of {@code vipkeeper.conf.dir} (conf/), which Maven sets. */
+    static Path repo() {
+        return Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+    }
+
     static Path jar() {
         Path jar = Path.of(System.getProperty("vipkeeper.jar", "target/vipkeeper.jar"));
         if (!Files.isRegularFile(jar)) {
@@ -40,7 +45,7 @@ final class JarProcess implements AutoCloseable {
 
     /** The JVM options of systemd/jvm-options, as the launcher and the unit use them. */
     static List<String> jvmOptions() throws IOException {
-        Path file = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf"), "..", "systemd", "jvm-options");
+        Path file = repo().resolve("systemd/jvm-options");
         return Files.readAllLines(file).stream().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }

@@ -20,8 +20,7 @@ class VagrantfileIT {
 
     @Test
     void vagrantValidatesTheDemo() throws Exception {
-        Path vagrant = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent()
-                .resolve("vagrant");
+        Path vagrant = JarProcess.repo().resolve("vagrant");
         ProcessBuilder pb = new ProcessBuilder("vagrant", "validate").directory(vagrant.toFile()).redirectErrorStream(true);
         // Its machine state goes to a temporary directory, not into the checkout.
         pb.environment().put("VAGRANT_DOTFILE_PATH", dotfiles.resolve("dot").toString());

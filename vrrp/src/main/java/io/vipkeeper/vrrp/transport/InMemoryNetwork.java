@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 public final class InMemoryNetwork {
     private final VrrpScheduler scheduler;
     private final long latencyNanos;
-    private final Map<InetAddress, Node> nodes = new HashMap<>();
+    /** Attached nodes; a host may have several per address (one per socket, as on Linux). */
+    private final List<Node> nodes = new ArrayList<>();
     private final Map<InetAddress, Integer> side = new HashMap<>();
     private int dropNext;
     private long delivered;
@@ -31,23 +32,24 @@ public final class InMemoryNetwork {
     /** Attaches a node with this primary address. */
     public VrrpTransport attach(InetAddress address) {
         Node node = new Node(address);
-        nodes.put(address, node);
+        nodes.add(node);
         return node;
     }
 
-    /** Takes a node's link down or up: it neither sends nor receives while down. No node: no-op. */
+    /** Takes the link of every node with this address down or up: none sends or receives while down. */
     public void setLinkUp(InetAddress address, boolean up) {
-        Node node = nodes.get(address);
-        if (node != null) {
-            node.up = up;
+        for (Node node : nodes) {
+            if (node.address.equals(address)) {
+                node.up = up;
+            }
         }
     }
 
     /** Splits the segment: the given addresses on one side, everyone else on the other. */
     public void partition(Set<InetAddress> oneSide) {
         side.clear();
-        for (InetAddress a : nodes.keySet()) {
-            side.put(a, oneSide.contains(a) ? 1 : 0);
+        for (Node n : nodes) {
+            side.put(n.address, oneSide.contains(n.address) ? 1 : 0);
         }
     }
 
@@ -75,9 +77,9 @@ public final class InMemoryNetwork {
             return;
         }
         List<Node> targets = new ArrayList<>();
-        for (Node n : nodes.values()) {
+        for (Node n : nodes) {
             boolean addressed = destination.isMulticastAddress() || n.address.equals(destination);
-            if (n != from && addressed && side.getOrDefault(n.address, 0).equals(side.getOrDefault(from.address, 0))) {
+            if (!n.address.equals(from.address) && addressed && side.getOrDefault(n.address, 0).equals(side.getOrDefault(from.address, 0))) {
                 targets.add(n);
             }
         }
@@ -125,7 +127,7 @@ public final class InMemoryNetwork {
         @Override
         public void close() {
             closed = true;
-            nodes.remove(address);
+            nodes.remove(this);
         }
     }
 }

@@ -36,6 +36,18 @@ public record Settings(
                 realServers, plural(realServers));
     }
 
+    /**
+     * These settings without their VRRP instances and virtual servers (and without the file's
+     * name): what is left is compared whole by a reload's difference, so no key can change
+     * unreported.
+     */
+    public Settings withoutNamedEntries() {
+        return new Settings(null, nodeName, logLevel, apiListen,
+                new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups()),
+                new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
+                realServer);
+    }
+
     private static String plural(int n) {
         return n == 1 ? "" : "s";
     }

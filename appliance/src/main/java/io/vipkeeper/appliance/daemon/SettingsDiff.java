@@ -4,7 +4,6 @@ import io.vipkeeper.appliance.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What a reload changes: which VRRP instances and virtual servers were added, removed or changed.
@@ -41,13 +40,7 @@ public record SettingsDiff(Changes instances, Changes virtualServers, boolean ot
 
     /** Compares two loads of the config. */
     public static SettingsDiff between(Settings before, Settings after) {
-        boolean other = !Objects.equals(before.nodeName(), after.nodeName())
-                || before.logLevel() != after.logLevel()
-                || !before.apiListen().equals(after.apiListen())
-                || !before.vrrp().scripts().equals(after.vrrp().scripts())
-                || !before.vrrp().syncGroups().equals(after.vrrp().syncGroups())
-                || !before.ipvs().syncDaemon().equals(after.ipvs().syncDaemon())
-                || !before.realServer().equals(after.realServer());
+        boolean other = !before.withoutNamedEntries().equals(after.withoutNamedEntries());
         return new SettingsDiff(Changes.of(before.vrrp().instances(), after.vrrp().instances()),
                 Changes.of(before.ipvs().virtualServers(), after.ipvs().virtualServers()), other);
     }

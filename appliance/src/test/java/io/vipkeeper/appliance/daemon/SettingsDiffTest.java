@@ -57,4 +57,14 @@ class SettingsDiffTest {
         assertTrue(d.otherChanged());
         assertEquals("VRRP instances +[] -[api] ~[], virtual servers +[] -[] ~[], other settings changed", d.toString());
     }
+
+    /** A reload applied these but reported "no changes" (issue 15). */
+    @Test
+    void everyKeyOutsideTheNamedEntriesCountsToo() throws Exception {
+        for (String key : List.of("vipkeeper.ipvs.reconcile-interval = 7s", "vipkeeper.ipvs.drain-timeout = 9s")) {
+            SettingsDiff d = SettingsDiff.between(load(BASE), load(BASE + key + "\n"));
+            assertTrue(d.otherChanged(), key);
+            assertTrue(!d.isEmpty(), key);
+        }
+    }
 }

@@ -51,6 +51,8 @@ final class StatusCollector implements MultiCollector {
         var sent = m.counter("vipkeeper_vrrp_adverts_sent", "VRRP advertisements sent.");
         var received = m.counter("vipkeeper_vrrp_adverts_received",
                 "VRRP advertisements received that passed every check.");
+        var restored = m.counter("vipkeeper_vrrp_addresses_restored",
+                "Times a master put back its VIPs after something else removed one from its interface.");
         for (StatusSnapshot.Instance i : s.vrrpInstances()) {
             String name = i.name();
             for (RouterState st : RouterState.values()) {
@@ -62,6 +64,7 @@ final class StatusCollector implements MultiCollector {
             i.drops().forEach((reason, n) -> drops.add(n, "vrrp_instance", name, "reason", reason));
             sent.add(i.advertsSent(), "vrrp_instance", name);
             received.add(i.advertsReceived(), "vrrp_instance", name);
+            restored.add(i.addressesRestored(), "vrrp_instance", name);
         }
     }
 

@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.vrrp;
 import io.netty.channel.IoEventLoop;
 import io.vipkeeper.appliance.config.IpPrefix;
 import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.AddressLedger;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import io.vipkeeper.vrrp.linux.Announcer;
@@ -46,7 +47,9 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     private final IoEventLoop loop;
     private final VrrpScheduler scheduler;
     private final KernelExecutor kernel;
-    private final Set<InetAddress> allVips;
+    private volatile Set<InetAddress> allVips;
+    /** Which owner claimed each VIP last: a release leaves what a successor claimed. */
+    private final AddressLedger ledger = new AddressLedger();
     /** By ifindex: an interface deleted and created again gets a new index and a new announcer. */
     private final Map<Integer, Announcer> announcers = new HashMap<>();
     private final List<LinkMonitor> monitors = new ArrayList<>();
@@ -96,7 +99,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
         return new LinuxAddressOwner(ifname, link.index(), vips.stream()
                 .map(v -> new LinuxAddressOwner.Vip(v.address(), v.prefixLength())).collect(Collectors.toList()),
                 new InterfaceAddresses(vipRoute), announcer, scheduler, garp.masterRepeat(),
-                garp.masterDelay(), garp.masterRefresh(), router);
+                garp.masterDelay(), garp.masterRefresh(), router, ledger);
     }
 
     private static boolean forwarding(String ifname) {
@@ -108,7 +111,8 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     }
 
     @Override
-    public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses) {
+    public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
+            java.util.function.Consumer<InetAddress> onVipRemoved) {
         Map<Integer, Boolean> last = new java.util.concurrent.ConcurrentHashMap<>();
         monitors.add(LinkMonitor.start(info -> {
             Boolean before = last.put(info.index(), info.usable());
@@ -116,7 +120,13 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
                 LOG.info("link {} is {}", info.name(), info.usable() ? "up" : "down");
                 scheduler.execute(() -> onChange.accept(info.name(), info.usable()));
             }
-        }, ifindex -> scheduler.execute(onAddresses), a -> !allVips.contains(a)));
+        }, ifindex -> scheduler.execute(onAddresses), a -> !allVips.contains(a),
+                (ifindex, vip) -> scheduler.execute(() -> onVipRemoved.accept(vip))));
+    }
+
+    @Override
+    public void setVips(Set<InetAddress> vips) {
+        allVips = Set.copyOf(vips);
     }
 
     @Override

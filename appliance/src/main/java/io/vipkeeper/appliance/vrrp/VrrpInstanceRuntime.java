@@ -63,6 +63,11 @@ final class VrrpInstanceRuntime {
         }
     }
 
+    /** Removes this instance's VIPs, except those a successor claimed since (see AddressLedger). */
+    void releaseAddresses() {
+        actions.releaseAddresses();
+    }
+
     /** The endpoint while bound. */
     Optional<VrrpEndpoint> endpoint() {
         return Optional.ofNullable(endpoint);

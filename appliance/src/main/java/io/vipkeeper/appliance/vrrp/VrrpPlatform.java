@@ -44,8 +44,15 @@ public interface VrrpPlatform {
 
     /**
      * Calls {@code onChange(ifname, usable)} for every later change of a link's usability (a link
-     * that appears or is deleted included) and {@code onAddresses} after an address other than a
-     * VIP was added to or removed from any interface (VIP changes are the service's own).
+     * that appears or is deleted included), {@code onAddresses} after an address other than a
+     * VIP was added to or removed from any interface, and {@code onVipRemoved} with each VIP
+     * removed from any interface (by vipkeeper itself too: the service tells them apart). All on
+     * the scheduler's thread.
      */
-    void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses);
+    void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
+            java.util.function.Consumer<InetAddress> onVipRemoved);
+
+    /** Every configured VIP, after each start or reload: never an interface's primary address. */
+    default void setVips(java.util.Set<InetAddress> vips) {
+    }
 }

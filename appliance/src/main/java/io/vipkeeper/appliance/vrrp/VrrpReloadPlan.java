@@ -10,51 +10,70 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a reload does to each instance: nothing, retune the running router (priority, preempt,
- * advert interval: no transition), or restart it (anything else, a sync group or a tracking
- * script it uses changed). Pure, so the decision table is tested without sockets.
+ * What a reload does to each instance. Pure, so the decision table is tested without sockets.
+ *
+ * <p>A reload of a master must never cause a transition or a gap unless the router itself is a
+ * different one: only a new interface, VRID or address family restarts an instance (the old
+ * router hands over with priority 0, the new one starts as a backup). Priority, preempt and
+ * advert interval are retuned on the running router. Anything else (VIPs, auth, unicast peers,
+ * GARP, notify, tracking, a sync group or a tracking script it uses) is carried over: a new
+ * router built from the new settings takes the old one's state, timers and counters (see
+ * {@code VirtualRouter.retire/startAfter}). A sync group is rebuilt whole, so when one member is
+ * carried over or restarted, every other member is carried over with it.
  *
  * @param unchanged keep running as they are
  * @param retune same router, new priority/preempt/interval
- * @param restart stop (priority 0 if master) and start again
+ * @param carry a new router that goes on in the old one's state
+ * @param restart stop (priority 0 if master) and start again: interface, VRID or family changed
  * @param added start
  * @param removed stop
  */
-record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<String> restart, List<String> added,
-        List<String> removed) {
+record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<String> carry, List<String> restart,
+        List<String> added, List<String> removed) {
 
     static VrrpReloadPlan between(VrrpSettings old, VrrpSettings next) {
         List<String> unchanged = new ArrayList<>();
         List<String> retune = new ArrayList<>();
+        Set<String> carry = new LinkedHashSet<>();
         List<String> restart = new ArrayList<>();
         List<String> added = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
         Set<String> touchedByGroups = groupChanges(old.syncGroups(), next.syncGroups());
         for (VrrpInstance n : next.instances().values()) {
             VrrpInstance o = old.instances().get(n.name());
             if (o == null) {
                 added.add(n.name());
-            } else if (touchedByGroups.contains(n.name()) || scriptsChanged(o, old, next)
-                    || !sameShape(o, n)) {
+            } else if (!sameRouter(o, n)) {
                 restart.add(n.name());
+            } else if (touchedByGroups.contains(n.name()) || scriptsChanged(o, old, next) || !sameShape(o, n)) {
+                carry.add(n.name());
             } else if (o.equals(n)) {
                 unchanged.add(n.name());
             } else {
                 retune.add(n.name());
             }
         }
-        for (String name : old.instances().keySet()) {
-            if (!next.instances().containsKey(name)) {
-                removed.add(name);
+        for (List<String> members : next.syncGroups().values()) {
+            if (members.stream().anyMatch(m -> carry.contains(m) || restart.contains(m) || added.contains(m))) {
+                members.stream().filter(m -> unchanged.contains(m) || retune.contains(m)).forEach(carry::add);
             }
         }
-        return new VrrpReloadPlan(unchanged, retune, restart, added, removed);
+        unchanged.removeAll(carry);
+        retune.removeAll(carry);
+        List<String> removed = old.instances().keySet().stream().filter(n -> !next.instances().containsKey(n))
+                .toList();
+        return new VrrpReloadPlan(List.copyOf(unchanged), List.copyOf(retune), List.copyOf(carry),
+                List.copyOf(restart), List.copyOf(added), removed);
+    }
+
+    /** The same virtual router on the wire and on the host: interface, VRID and family. */
+    private static boolean sameRouter(VrrpInstance a, VrrpInstance b) {
+        return a.interfaceName().equals(b.interfaceName()) && a.virtualRouterId() == b.virtualRouterId()
+                && a.isIpv6() == b.isIpv6();
     }
 
     /** Equal except for the fields a running router can take over without a transition. */
     private static boolean sameShape(VrrpInstance a, VrrpInstance b) {
-        return a.interfaceName().equals(b.interfaceName()) && a.virtualRouterId() == b.virtualRouterId()
-                && a.version() == b.version() && a.virtualIps().equals(b.virtualIps())
+        return a.version() == b.version() && a.virtualIps().equals(b.virtualIps())
                 && a.unicastPeers().equals(b.unicastPeers()) && a.unicastSource().equals(b.unicastSource())
                 && a.authentication().equals(b.authentication())
                 && a.authentication().secret().equals(b.authentication().secret())

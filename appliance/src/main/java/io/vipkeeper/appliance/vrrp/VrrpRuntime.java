@@ -53,13 +53,8 @@ public final class VrrpRuntime implements AutoCloseable {
         scriptThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("vrrp-script", true));
         scriptTimer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("vrrp-script-timer", true));
         EventLoopScheduler scheduler = new EventLoopScheduler(loop);
-        platform = new LinuxPlatform(loop, scheduler, kernel, vips(settings));
+        platform = new LinuxPlatform(loop, scheduler, kernel, VrrpService.vips(settings));
         service = new VrrpService(platform, scheduler, new ProcessRunner(scriptThreads), scriptTimer);
-    }
-
-    private static Set<InetAddress> vips(VrrpSettings s) {
-        return s.instances().values().stream().flatMap(i -> i.virtualIps().stream()).map(IpPrefix::address)
-                .collect(Collectors.toSet());
     }
 
     /** Told about every transition, on the VRRP loop: must not block (call before start). */

@@ -63,39 +63,40 @@ public final class VrrpService {
      */
     public void start(VrrpSettings settings) {
         if (!watching) {
-            platform.watchLinks(this::linkChanged, this::addressesChanged);
+            platform.watchLinks(this::linkChanged, this::addressesChanged, this::vipRemoved);
             watching = true;
         }
+        platform.setVips(vips(settings));
         launch(settings, List.copyOf(settings.instances().keySet()));
         current = settings;
     }
 
     /**
-     * Applies a reloaded {@code vrrp} section: unchanged instances keep running untouched, retuned
-     * ones take the new priority/preempt/interval without a transition, the rest restart (with
-     * their whole sync group); removed ones stop.
+     * Applies a reloaded {@code vrrp} section (see {@link VrrpReloadPlan}): unchanged instances
+     * keep running untouched, retuned ones take the new priority/preempt/interval, carried-over
+     * ones continue in their state on a new router (a master stays master, with no transition and
+     * no gap), restarted ones (new interface, VRID or family) hand over and start again, removed
+     * ones stop.
      */
     public VrrpReloadPlan apply(VrrpSettings next) {
         VrrpReloadPlan plan = VrrpReloadPlan.between(current, next);
-        Set<String> restart = new LinkedHashSet<>(plan.restart());
-        for (List<String> members : next.syncGroups().values()) {
-            if (members.stream().anyMatch(restart::contains)) {
-                members.stream().filter(current.instances()::containsKey).forEach(restart::add);
-            }
-        }
+        platform.setVips(vips(next));
         for (String name : plan.removed()) {
             discard(name);
         }
-        for (String name : restart) {
+        for (String name : plan.restart()) {
             discard(name);
+        }
+        Map<String, VrrpInstanceRuntime> predecessors = new LinkedHashMap<>();
+        for (String name : plan.carry()) {
+            predecessors.put(name, instances.remove(name));
         }
         for (String name : plan.retune()) {
             VrrpInstanceRuntime rt = instances.get(name);
             VrrpInstance i = next.instances().get(name);
-            if (rt != null && !rt.router.reconfigure(RouterConfigs.of(i, rt.router.config().primaryAddress()))) {
-                discard(name);
-                restart.add(name);
-            } else if (rt != null) {
+            if (!rt.router.reconfigure(RouterConfigs.of(i, rt.router.config().primaryAddress()))) {
+                predecessors.put(name, instances.remove(name));
+            } else {
                 rt.retuned(i);
             }
         }
@@ -106,17 +107,33 @@ public final class VrrpService {
             }
             return stale;
         });
-        List<String> launch = new ArrayList<>(restart);
-        launch.addAll(plan.added());
+        List<String> fresh = new ArrayList<>(plan.restart());
+        fresh.addAll(plan.added());
         current = next;
-        launch(next, launch);
-        LOG.info("vrrp reload: {} unchanged, {} retuned, {} restarted, {} added, {} removed",
-                plan.unchanged().size(), plan.retune().size(), restart.size(), plan.added().size(),
-                plan.removed().size());
+        launch(next, fresh, predecessors);
+        LOG.info("vrrp reload: {} unchanged, {} retuned, {} carried over, {} restarted, {} added, {} removed",
+                plan.unchanged().size(), plan.retune().size(), predecessors.size(), plan.restart().size(),
+                plan.added().size(), plan.removed().size());
         return plan;
     }
 
+    /** Every VIP of {@code settings}: never taken for an interface's primary address. */
+    static Set<java.net.InetAddress> vips(VrrpSettings settings) {
+        return settings.instances().values().stream().flatMap(i -> i.virtualIps().stream())
+                .map(io.vipkeeper.appliance.config.IpPrefix::address).collect(java.util.stream.Collectors.toSet());
+    }
+
     private void launch(VrrpSettings settings, List<String> names) {
+        launch(settings, names, Map.of());
+    }
+
+    /**
+     * Starts {@code fresh} instances from Initialize and the instances of {@code predecessors} on new
+     * routers that take over their predecessors' state.
+     */
+    private void launch(VrrpSettings settings, List<String> fresh, Map<String, VrrpInstanceRuntime> predecessors) {
+        List<String> names = new ArrayList<>(fresh);
+        names.addAll(predecessors.keySet());
         List<VrrpInstanceRuntime> created = new ArrayList<>();
         for (String name : names) {
             VrrpInstanceRuntime rt = new VrrpInstanceRuntime(settings.instances().get(name), scheduler, runner);
@@ -149,8 +166,24 @@ public final class VrrpService {
                     rt.tracked.update(TRACK_SCRIPT + s, ts.script().weight(), false, "script " + s + " is failing");
                 }
             }
-            rt.router.start();
+            VrrpInstanceRuntime before = predecessors.get(rt.settings.name());
+            if (before == null) {
+                rt.router.start();
+            } else {
+                succeed(before, rt);
+            }
         }
+    }
+
+    /**
+     * {@code next} goes on in the state of {@code before}: it claims its VIPs first, then the
+     * predecessor releases those the successor does not have (the address ledger keeps the
+     * rest), then lets go of its endpoint (bound by now to the successor where they share it).
+     */
+    private void succeed(VrrpInstanceRuntime before, VrrpInstanceRuntime next) {
+        next.router.startAfter(before.router.retire());
+        before.releaseAddresses();
+        endpoints.release(before, CompletableFuture.completedFuture(null));
     }
 
     /** Stops one instance and releases its endpoint when no other instance uses it. */
@@ -196,6 +229,14 @@ public final class VrrpService {
      */
     private void addressesChanged() {
         instances.values().forEach(this::reconnect);
+    }
+
+    /**
+     * A VIP left an interface. When vipkeeper released it, no master has it; when someone else
+     * removed a master's VIP, the master puts it back (a master must hold its VIPs).
+     */
+    private void vipRemoved(java.net.InetAddress vip) {
+        instances.values().forEach(rt -> rt.router.addressRemoved(vip));
     }
 
     /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */

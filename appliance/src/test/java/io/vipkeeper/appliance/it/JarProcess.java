@@ -131,12 +131,17 @@ final class JarProcess implements AutoCloseable {
 
     /** Waits until stderr contains {@code text} (the process must stay alive meanwhile). */
     void awaitLog(String text) throws IOException, InterruptedException {
+        awaitLog(text, 1);
+    }
+
+    /** Waits until stderr contains {@code text} at least {@code times} times. */
+    void awaitLog(String text, int times) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (err().contains(text)) {
+            if (err().split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
                 return;
             }
-            if (!process.isAlive() && !err().contains(text)) {
+            if (!process.isAlive()) {
                 throw new AssertionError("vipkeeper exited (" + process.exitValue() + ") before logging \"" + text
                         + "\"; stderr:\n" + err());
             }

@@ -119,4 +119,56 @@ class VrrpPairIT extends InLab {
                 "INSTANCE vi_1 BACKUP 150", "INSTANCE vi_1 MASTER 150", "INSTANCE vi_1 STOP 150"),
                 Files.readAllLines(log), "notify script ran for every transition, in order, before exit");
     }
+
+    /**
+     * Issue 15's first audit finding: reloading the master with a change short of its VRID or
+     * interface restarted its router (priority 0, the peer took over, preempted back: two
+     * transitions and a gap). Now the VIP stays on lb1 alone at every sample and neither node
+     * logs a transition.
+     */
+    @Test
+    void reloadingTheMasterWithAnyOtherChangeCausesNoTransitionAndNoGap() throws Exception {
+        JarProcess lb1 = start("lb1", 150, "");
+        JarProcess lb2 = start("lb2", 100, "");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
+        Lab.await(5, "lb2 released it", () -> !has("lb2"));
+        int lb1Before = count(lb1.err(), "vi_1: ");
+        int lb2Before = count(lb2.err(), "vi_1: ");
+        String extraVip = "198.18.1.101";
+        int reloads = 0;
+        for (String change : java.util.List.of("garp { master-repeat = 3 }", "notify-script = \"/bin/true\"",
+                "virtual-ips = [\"" + VIP + "/24\", \"" + extraVip + "/24\"]", "")) {
+            config("lb1", 150, change);
+            lb1.signal("HUP");
+            reloads++;
+            lb1.awaitLog("reload succeeded", reloads);
+            long end = System.nanoTime() + 1_500_000_000L;
+            while (System.nanoTime() < end) {
+                assertTrue(has("lb1") && !has("lb2"), "after reloading with '" + change + "' only lb1 holds the VIP");
+            }
+            if (change.contains(extraVip)) {
+                assertTrue(lab.has("lb1", extraVip), "the VIP the reload added is on lb1");
+            }
+        }
+        assertFalse(lab.has("lb1", extraVip), "the VIP the last reload removed is gone");
+        assertEquals(lb1Before, count(lb1.err(), "vi_1: "), "lb1 made no transition: " + lb1.err());
+        assertEquals(lb2Before, count(lb2.err(), "vi_1: "), "lb2 made no transition: " + lb2.err());
+    }
+
+    private static int count(String text, String what) {
+        return text.split(java.util.regex.Pattern.quote(what) + "(INITIALIZE|BACKUP|MASTER|FAULT) ->", -1).length - 1;
+    }
+
+    @Test
+    void aMasterPutsBackItsVipWhenSomeoneDeletesIt() throws Exception {
+        JarProcess lb1 = start("lb1", 150, "");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
+        Lab.sh("ip", "-n", lab.ns("lb1"), "addr", "del", VIP + "/24", "dev", "eth0");
+        lb1.awaitLog("vi_1: " + VIP + " was removed from the interface while MASTER; adding it back");
+        Lab.await(5, "lb1 holds the VIP again", () -> has("lb1"));
+        Lab.await(5, "the client reaches the VIP", this::clientReachesVip);
+    }
 }

@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.vrrp;
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.config.IpPrefix;
 import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.AddressLedger;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import io.vipkeeper.vrrp.transport.InMemoryNetwork;
@@ -31,6 +32,8 @@ final class InMemoryPlatform implements VrrpPlatform {
     private final Map<InetAddress, Set<String>> holders;
     private BiConsumer<String, Boolean> watcher = (i, u) -> { };
     private Runnable addressWatcher = () -> { };
+    private java.util.function.Consumer<InetAddress> vipWatcher = a -> { };
+    private final AddressLedger ledger = new AddressLedger();
     int transportsOpened;
 
     InMemoryPlatform(String host, InMemoryNetwork network, String address, Map<InetAddress, Set<String>> holders) {
@@ -64,20 +67,34 @@ final class InMemoryPlatform implements VrrpPlatform {
         return new AddressOwner() {
             @Override
             public void claim() {
-                vips.forEach(v -> holders.computeIfAbsent(v.address(), k -> ConcurrentHashMap.newKeySet()).add(host));
+                vips.forEach(v -> {
+                    ledger.claimed(this, ifname, v.address());
+                    holders.computeIfAbsent(v.address(), k -> ConcurrentHashMap.newKeySet()).add(host);
+                });
             }
 
             @Override
             public void release() {
-                vips.forEach(v -> holders.computeIfAbsent(v.address(), k -> ConcurrentHashMap.newKeySet()).remove(host));
+                vips.stream().filter(v -> ledger.mayRelease(this, ifname, v.address())).forEach(v -> {
+                    holders.computeIfAbsent(v.address(), k -> ConcurrentHashMap.newKeySet()).remove(host);
+                    vipWatcher.accept(v.address()); // rtnetlink reports our own removals too
+                });
             }
         };
     }
 
     @Override
-    public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses) {
+    public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
+            java.util.function.Consumer<InetAddress> onVipRemoved) {
         this.watcher = onChange;
         this.addressWatcher = onAddresses;
+        this.vipWatcher = onVipRemoved;
+    }
+
+    /** Someone else removes a VIP from this host (ip addr del), reported as rtnetlink would. */
+    void removeVipByHand(InetAddress vip) {
+        holders.computeIfAbsent(vip, k -> ConcurrentHashMap.newKeySet()).remove(host);
+        vipWatcher.accept(vip);
     }
 
     /** Takes a link up or down, or creates it up, as rtnetlink would report. */

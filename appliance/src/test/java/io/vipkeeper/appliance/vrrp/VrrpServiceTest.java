@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VrrpServiceTest {
     private static final InetAddress VIP = NetUtil.createInetAddressFromIpAddressString("198.18.0.100");
     private static final InetAddress VIP2 = NetUtil.createInetAddressFromIpAddressString("198.18.0.101");
+    private static final InetAddress VIP3 = NetUtil.createInetAddressFromIpAddressString("198.18.0.102");
 
     @TempDir
     Path dir;
@@ -158,13 +159,68 @@ class VrrpServiceTest {
         assertEquals(Set.of("lb1"), holdersOf(VIP));
 
         plan = lb1.service().apply(config("lb1", 120, ", virtual-ips = [\"198.18.0.102\"]", false));
-        assertEquals(java.util.List.of("vi_1"), plan.restart());
+        assertEquals(java.util.List.of("vi_1"), plan.carry());
         assertEquals(java.util.List.of("vi_2"), plan.unchanged());
+        assertEquals(Set.of(), holdersOf(VIP), "released at once");
+        assertEquals(Set.of("lb1"), holdersOf(VIP3), "claimed at once");
         clock.advanceMillis(5_000);
         assertEquals(Set.of(), holdersOf(VIP), "lb1 still wins VRID 51, now advertising only .102");
-        assertEquals(Set.of("lb1"), holdersOf(NetUtil.createInetAddressFromIpAddressString("198.18.0.102")));
+        assertEquals(Set.of("lb1"), holdersOf(VIP3));
+        assertEquals(t1, lb1.service().routers().get("vi_1").counters().transitions(), "carried over: no transition");
+        assertEquals(peer, lb2.service().routers().get("vi_1").counters().transitions());
         assertEquals(t2, vi2.counters().transitions(), "vi_2 untouched");
         assertEquals(vi2, lb1.service().routers().get("vi_2"));
+    }
+
+    /**
+     * Every reload of a master that keeps its interface and VRID: the VIP is held by exactly the
+     * master at every 10 ms sample, and neither node makes a transition.
+     */
+    @Test
+    void reloadingAMasterOrABackupWithAnyOtherChangeCausesNoTransitionAndNoGap() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", 150, "", false);
+        Host lb2 = host("lb2", "198.18.0.2", 100, "", false);
+        clock.advanceMillis(2_000);
+        long before = transitions(lb1) + transitions(lb2);
+        String[] changes = {", garp { master-repeat = 3 }", ", notify-script = \"/bin/true\"",
+                ", track-interfaces = [{ name = eth1, weight = -10 }]",
+                ", virtual-ips = [\"198.18.0.100\", \"198.18.0.102\"]", ", unicast-peers = [\"198.18.0.2\"]", ""};
+        for (String change : changes) {
+            lb1.service().apply(config("lb1", 150, change, false));
+            lb2.service().apply(config("lb2", 100, change.replace("198.18.0.2\"", "198.18.0.1\""), false));
+            for (int ms = 0; ms < 1_000; ms += 10) {
+                assertEquals(Set.of("lb1"), holdersOf(VIP), change + " at +" + ms + " ms");
+                clock.advanceMillis(10);
+            }
+        }
+        assertEquals(before, transitions(lb1) + transitions(lb2), "counters carried over, nothing added");
+        assertEquals(Optional.of(RouterState.BACKUP), lb2.service().state("vi_1"));
+        assertEquals(Set.of(), holdersOf(VIP3), "the VIP added and removed again is gone");
+    }
+
+    private static long transitions(Host h) {
+        return h.service().routers().values().stream().mapToLong(r -> r.counters().transitions()).sum();
+    }
+
+    /**
+     * An instance removed while master (it hands over: keeps its VIP until a new master speaks)
+     * and added again before that: the handover's end must not delete the VIP that the new
+     * instance claimed meanwhile.
+     */
+    @Test
+    void anInstanceReAddedDuringItsHandoverKeepsTheVipItClaims() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", 150, "", false);
+        clock.advanceMillis(2_000);
+        assertEquals(Set.of("lb1"), holdersOf(VIP));
+        lb1.service().apply(vrrp("lb1", """
+                instances.vi_2 { interface = eth0, virtual-router-id = 52, priority = 150,
+                                 advert-interval = 100ms, virtual-ips = ["198.18.0.101"] }
+                """));
+        assertEquals(Set.of("lb1"), holdersOf(VIP), "handing over: still answering");
+        lb1.service().apply(config("lb1", 150, "", false));
+        clock.advanceMillis(3_000);
+        assertEquals(Optional.of(RouterState.MASTER), lb1.service().state("vi_1"));
+        assertEquals(Set.of("lb1"), holdersOf(VIP), "a MASTER holds its VIP");
     }
 
     private static void assertLast(io.vipkeeper.vrrp.fsm.VirtualRouter r, RouterState from, RouterState to,
@@ -272,7 +328,7 @@ class VrrpServiceTest {
                                  advert-interval = 100ms, virtual-ips = ["198.18.0.101"] }
                 """));
         assertEquals(java.util.List.of("vi_1"), plan.removed());
-        assertEquals(java.util.List.of("vi_2"), plan.restart(), "its sync group is gone");
+        assertEquals(java.util.List.of("vi_2"), plan.carry(), "its sync group is gone");
         lb1.platform().setLink("eth2", true);
         lb1.platform().setAddress("eth2", "198.18.0.21");
         clock.advanceMillis(2_000);
@@ -280,14 +336,14 @@ class VrrpServiceTest {
         assertEquals(Set.of(), holdersOf(VIP));
         assertEquals(Optional.of(RouterState.MASTER), lb1.service().state("vi_2"));
         assertEquals(Set.of("lb1"), holdersOf(VIP2));
-        assertEquals(2, lb1.platform().transportsOpened, "vi_2 at start and after its restart, vi_1 never");
+        assertEquals(1, lb1.platform().transportsOpened, "vi_2's, kept by its successor; vi_1 never opened one");
     }
 
     @Test
     void aWaitingInstanceRestartedByAReloadKeepsWaitingWithItsNewSettings() throws Exception {
         Host lb1 = host("lb1", "198.18.0.1", config("lb1", 150, "", false), p -> p.deleteLink("eth0"));
         VrrpReloadPlan plan = lb1.service().apply(config("lb1", 120, ", virtual-ips = [\"198.18.0.102\"]", false));
-        assertEquals(java.util.List.of("vi_1"), plan.restart());
+        assertEquals(java.util.List.of("vi_1"), plan.carry());
         assertEquals(java.util.List.of("vi_2"), plan.retune());
         assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_1"));
         assertEquals(Optional.of(RouterState.FAULT), lb1.service().state("vi_2"));
@@ -297,5 +353,21 @@ class VrrpServiceTest {
         assertEquals(Set.of(), holdersOf(VIP));
         assertEquals(Set.of("lb1"), holdersOf(VIP2));
         assertEquals(120, lb1.service().routers().get("vi_2").effectivePriority(), "retuned while waiting");
+    }
+
+    @Test
+    void aMasterPutsBackAVipRemovedByHandAndABackupLeavesItAlone() throws Exception {
+        Host lb1 = host("lb1", "198.18.0.1", 150, "", false);
+        Host lb2 = host("lb2", "198.18.0.2", 100, "", false);
+        clock.advanceMillis(2_000);
+        var vi1 = lb1.service().routers().get("vi_1");
+        lb1.platform().removeVipByHand(VIP);
+        assertEquals(Set.of("lb1"), holdersOf(VIP), "a MASTER holds its VIP");
+        assertEquals(1, vi1.counters().addressesRestored());
+        lb2.platform().removeVipByHand(VIP);
+        assertEquals(0, lb2.service().routers().get("vi_1").counters().addressesRestored());
+        lb1.service().apply(config("lb1", 150, ", virtual-ips = [\"198.18.0.102\"]", false));
+        assertEquals(Set.of(), holdersOf(VIP), "its own release is not undone");
+        assertEquals(1, lb1.service().routers().get("vi_1").counters().addressesRestored(), "carried over");
     }
 }

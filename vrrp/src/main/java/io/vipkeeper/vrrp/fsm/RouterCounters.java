@@ -12,13 +12,35 @@ public final class RouterCounters {
     private final AtomicLong advertsSent = new AtomicLong();
     private final AtomicLong advertsReceived = new AtomicLong();
     private final AtomicLong becameMaster = new AtomicLong();
+    private final AtomicLong addressesRestored = new AtomicLong();
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
+
+    /** Adds every count of {@code earlier} (a predecessor's, see {@link Succession}). */
+    void addAll(RouterCounters earlier) {
+        transitions.addAndGet(earlier.transitions());
+        advertsSent.addAndGet(earlier.advertsSent());
+        advertsReceived.addAndGet(earlier.advertsReceived());
+        becameMaster.addAndGet(earlier.becameMaster());
+        addressesRestored.addAndGet(earlier.addressesRestored());
+        for (int i = 0; i < drops.length(); i++) {
+            drops.addAndGet(i, earlier.drops.get(i));
+        }
+    }
 
     void transition(RouterState to) {
         transitions.incrementAndGet();
         if (to == RouterState.MASTER) {
             becameMaster.incrementAndGet();
         }
+    }
+
+    void restored() {
+        addressesRestored.incrementAndGet();
+    }
+
+    /** Times a master put back a VIP that something else had removed from its interface. */
+    public long addressesRestored() {
+        return addressesRestored.get();
     }
 
     void sent() {

@@ -50,6 +50,10 @@ public final class VirtualRouter {
     private VrrpScheduler.Timer masterDownTimer;
     /** Why Master_Down_Timer was last armed: the reason if it fires. */
     private TransitionReason masterDownReason = TransitionReason.MASTER_DOWN;
+    /** When Master_Down_Timer fires, while it is armed (handed to a successor). */
+    private long masterDownDeadlineNanos = Succession.NO_DEADLINE;
+    /** Replaced by a successor ({@link #retire()}): deaf, silent and timerless from then on. */
+    private boolean retired;
     private long preemptAllowedAtNanos;
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
     private volatile boolean wantsMaster;
@@ -116,6 +120,93 @@ public final class VirtualRouter {
     }
 
     /**
+     * One of this router's addresses was removed from its interface by something else (an
+     * operator's {@code ip addr del}, another daemon): a master puts its addresses back and
+     * announces them, and says so; in any other state the address is not ours to hold. Returns
+     * whether it restored them.
+     */
+    public boolean addressRemoved(InetAddress address) {
+        if (retired || state != RouterState.MASTER || !config.virtualAddresses().contains(address)) {
+            return false;
+        }
+        log.warn("{}: {} was removed from the interface while MASTER; adding it back", config.name(),
+                address.getHostAddress());
+        counters.restored();
+        actions.claimAddresses();
+        return true;
+    }
+
+    /**
+     * Hands this router's place to a successor built from reloaded settings with the same
+     * interface, VRID and family: cancels its timers and makes it deaf and silent, without a
+     * transition, a priority-0 advert or releasing anything (the caller releases what the
+     * successor does not claim). Returns what the successor needs to go on.
+     */
+    public Succession retire() {
+        Succession s = new Succession(state, masterAddress, masterAdverIntervalCentis, masterDownDeadlineNanos,
+                masterDownReason, preemptAllowedAtNanos, wantsMaster, lastTransition, counters);
+        cancelTimers();
+        retired = true;
+        return s;
+    }
+
+    /**
+     * The startup event of a successor (see {@link #retire()}): takes the predecessor's state
+     * without a transition, so a reload of a master causes neither a transition nor a gap. A
+     * master claims its addresses (they may have changed; claiming those it had is harmless and
+     * announces them again) and advertises at once; a backup keeps its Master_Down deadline. A
+     * fault the new settings bring (or clear) then changes state as usual.
+     */
+    public void startAfter(Succession previous) {
+        if (state != RouterState.INITIALIZE) {
+            return;
+        }
+        counters.addAll(previous.counters());
+        lastTransition = previous.lastTransition();
+        preemptAllowedAtNanos = previous.preemptAllowedAtNanos();
+        switch (previous.state()) {
+            case MASTER -> {
+                state = RouterState.MASTER;
+                masterAddress = config.primaryAddress();
+                actions.claimAddresses();
+                sendAdvert(effectivePriority);
+                armAdverTimer();
+            }
+            case BACKUP -> adoptBackup(previous);
+            case FAULT -> {
+                state = RouterState.FAULT;
+                actions.releaseAddresses();
+            }
+            default -> {
+                start();
+                return;
+            }
+        }
+        log.info("{}: {} carried over by a reload (priority {})", config.name(), state, effectivePriority);
+        if (!faults.isEmpty() && state != RouterState.FAULT) {
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+        } else if (faults.isEmpty() && state == RouterState.FAULT) {
+            initialize(TransitionReason.FAULT_CLEARED);
+        } else if (state == RouterState.BACKUP && config.priority() == VrrpPriority.OWNER) {
+            changeState(RouterState.MASTER, TransitionReason.ADDRESS_OWNER, "");
+        }
+    }
+
+    private void adoptBackup(Succession previous) {
+        state = RouterState.BACKUP;
+        masterAddress = previous.masterAddress();
+        if (config.version() == VrrpVersion.V3) {
+            masterAdverIntervalCentis = previous.masterAdverIntervalCentis();
+        }
+        actions.releaseAddresses();
+        wantsMaster = previous.wantsMaster();
+        long delay = previous.masterDownDeadlineNanos() == Succession.NO_DEADLINE
+                ? (wantsMaster ? 0 : masterDownNanos())
+                : Math.max(0, previous.masterDownDeadlineNanos() - scheduler.nanoTime());
+        armMasterDownTimer(delay, previous.masterDownReason());
+    }
+
+    /**
      * Shutdown event: a master sends priority 0 and goes to Initialize; it releases the addresses
      * once a new master advertises (or after the longest Master_Down_Interval). The result
      * completes when the addresses are released.
@@ -155,6 +246,9 @@ public final class VirtualRouter {
      * router is in Fault while any source has one.
      */
     public void setFault(String source, String reason) {
+        if (retired) {
+            return;
+        }
         boolean wasFaulty = !faults.isEmpty();
         String before = reason == null ? faults.remove(source) : faults.put(source, reason);
         if (Objects.equals(before, reason)) {
@@ -193,6 +287,9 @@ public final class VirtualRouter {
      * Backup to Master or Master to Backup; Fault is shared through {@link #setFault}.
      */
     public void followGroup(RouterState target, String member) {
+        if (retired) {
+            return;
+        }
         if (target == RouterState.MASTER && state == RouterState.BACKUP) {
             changeState(RouterState.MASTER, TransitionReason.SYNC_GROUP, "with " + member);
         } else if (target == RouterState.BACKUP && state == RouterState.MASTER) {
@@ -205,6 +302,9 @@ public final class VirtualRouter {
      * advertises it from the next advert; a backup uses it for the next decision and skew.
      */
     public void setEffectivePriority(int priority) {
+        if (retired) {
+            return;
+        }
         int clamped = config.priority() == VrrpPriority.OWNER ? VrrpPriority.OWNER : Math.max(1, Math.min(254, priority));
         if (clamped != effectivePriority) {
             log.info("{}: effective priority {} -> {}", config.name(), effectivePriority, clamped);
@@ -236,6 +336,9 @@ public final class VirtualRouter {
 
     /** An advertisement that passed the decoder's format checks, for this router's VRID. */
     public void receive(InboundPacket packet, VrrpAdvertisement ad) {
+        if (retired) {
+            return;
+        }
         Optional<DropReason> drop = AdvertFilter.check(config, packet, ad);
         if (drop.isPresent()) {
             counters.dropped(drop.get());
@@ -369,11 +472,13 @@ public final class VirtualRouter {
             masterDownTimer.cancel();
         }
         masterDownReason = reason;
+        masterDownDeadlineNanos = scheduler.nanoTime() + nanos;
         masterDownTimer = scheduler.scheduleOnTime(actions::prepareClaim, this::masterDownTimerFired, nanos);
     }
 
     private void masterDownTimerFired() {
         masterDownTimer = null;
+        masterDownDeadlineNanos = Succession.NO_DEADLINE;
         if (state == RouterState.BACKUP) {
             wantsMaster = true;
             if (gate.mayBecomeMaster(this)) {
@@ -408,6 +513,7 @@ public final class VirtualRouter {
             masterDownTimer.cancel();
             masterDownTimer = null;
         }
+        masterDownDeadlineNanos = Succession.NO_DEADLINE;
     }
 
     private void sendAdvert(int priority) {

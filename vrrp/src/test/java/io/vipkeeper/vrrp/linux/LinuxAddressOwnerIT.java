@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipkeeper.vrrp.fsm.AddressLedger;
 import io.vipkeeper.vrrp.fsm.EventLoopScheduler;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
 import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * The VIP owner against the host kernel: getting ready for a claim changes nothing, a claim has
  * put the VIP on the interface by the time it returns, before its gratuitous ARP (a client the
  * GARP redirects finds the address there), and a release removes it; calls from other threads run
- * on the loop.
+ * on the loop. An owner's release leaves an address that a successor claimed since.
  */
 class LinuxAddressOwnerIT extends TwoNamespaces {
     private static final String VIP = "198.18.203.100";
@@ -40,7 +41,7 @@ class LinuxAddressOwnerIT extends TwoNamespaces {
             InetAddress vip = InetAddress.getByName(VIP);
             LinuxAddressOwner owner = new LinuxAddressOwner("vka", link.index(),
                     List.of(new LinuxAddressOwner.Vip(vip, 24)), new InterfaceAddresses(route), announcer,
-                    new EventLoopScheduler(loop), 1, Duration.ofSeconds(5), Duration.ZERO, false);
+                    new EventLoopScheduler(loop), 1, Duration.ofSeconds(5), Duration.ZERO, false, new AddressLedger());
             InterfaceAddresses addresses = new InterfaceAddresses(check);
             Thread.sleep(1500); // tcpdump starts listening
             var before = addresses.list(0);
@@ -67,5 +68,40 @@ class LinuxAddressOwnerIT extends TwoNamespaces {
         } finally {
             dump.destroyForcibly();
         }
+    }
+
+    @Test
+    void aReleaseLeavesTheAddressesASuccessorClaimedAndRemovesTheRest() throws Exception {
+        String kept = VIP;
+        String dropped = "198.18.203.101";
+        try (NetlinkSocket route = NetNs.in(nsA, () -> NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 2000))) {
+            LinkInfo link = new Links(route).byName("vka").orElseThrow();
+            Announcer announcer = NetNs.in(nsA, () -> Announcer.open(link.index(), link.mac()));
+            AddressLedger ledger = new AddressLedger();
+            EventLoopScheduler scheduler = new EventLoopScheduler(loop);
+            LinuxAddressOwner before = owner(route, link, announcer, scheduler, ledger, kept, dropped);
+            LinuxAddressOwner successor = owner(route, link, announcer, scheduler, ledger, kept);
+            loop.submit(before::claim).get(10, TimeUnit.SECONDS);
+            loop.submit(() -> {
+                successor.claim();
+                before.release();
+            }).get(10, TimeUnit.SECONDS);
+            String shown = NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka");
+            assertTrue(shown.contains("inet " + kept + "/24"), shown);
+            assertFalse(shown.contains(dropped), shown);
+            loop.submit(successor::release).get(10, TimeUnit.SECONDS);
+            assertFalse(NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka").contains(kept));
+            announcer.close();
+        }
+    }
+
+    private static LinuxAddressOwner owner(NetlinkSocket route, LinkInfo link, Announcer announcer,
+            EventLoopScheduler scheduler, AddressLedger ledger, String... vips) throws Exception {
+        List<LinuxAddressOwner.Vip> list = new java.util.ArrayList<>();
+        for (String v : vips) {
+            list.add(new LinuxAddressOwner.Vip(InetAddress.getByName(v), 24));
+        }
+        return new LinuxAddressOwner("vka", link.index(), list, new InterfaceAddresses(route), announcer, scheduler,
+                1, Duration.ofSeconds(5), Duration.ZERO, false, ledger);
     }
 }

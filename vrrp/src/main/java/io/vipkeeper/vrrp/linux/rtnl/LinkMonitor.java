@@ -7,6 +7,7 @@ import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -27,9 +28,13 @@ public final class LinkMonitor implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private volatile boolean stopped;
 
+    /** Told of an address that {@code relevant} rejected being removed (a VIP deleted by hand). */
+    private final BiConsumer<Integer, InetAddress> otherRemoved;
+
     private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant) {
+            Predicate<InetAddress> relevant, BiConsumer<Integer, InetAddress> otherRemoved) {
         this.socket = socket;
+        this.otherRemoved = otherRemoved;
         this.thread = new Thread(() -> loop(listener, addresses, relevant), "link-monitor");
         thread.setDaemon(true);
     }
@@ -39,7 +44,7 @@ public final class LinkMonitor implements AutoCloseable {
      * deleted links with flags 0.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener) {
-        return start(Rtnl.RTMGRP_LINK, listener, index -> { }, a -> false);
+        return start(Rtnl.RTMGRP_LINK, listener, index -> { }, a -> false, (i, a) -> { });
     }
 
     /**
@@ -48,19 +53,23 @@ public final class LinkMonitor implements AutoCloseable {
      * events were lost and any interface's addresses may have changed.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses) {
-        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, a -> true);
+        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, a -> true, (i, a) -> { });
     }
 
-    /** The same, telling {@code addresses} only of the addresses {@code relevant} accepts. */
+    /**
+     * The same, telling {@code addresses} only of the addresses {@code relevant} accepts, and
+     * {@code otherRemoved} (ifindex, address) of each removal of one it rejects: a VIP that
+     * someone deleted (or that vipkeeper released itself: the listener tells them apart).
+     */
     public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant) {
-        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, relevant);
+            Predicate<InetAddress> relevant, BiConsumer<Integer, InetAddress> otherRemoved) {
+        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, relevant, otherRemoved);
     }
 
     private static LinkMonitor start(int groups, Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant) {
+            Predicate<InetAddress> relevant, BiConsumer<Integer, InetAddress> otherRemoved) {
         NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, groups, 1000);
-        LinkMonitor m = new LinkMonitor(s, listener, addresses, relevant);
+        LinkMonitor m = new LinkMonitor(s, listener, addresses, relevant, otherRemoved);
         m.thread.start();
         return m;
     }
@@ -82,6 +91,8 @@ public final class LinkMonitor implements AutoCloseable {
                         InterfaceAddress a = InterfaceAddresses.parse(m);
                         if (relevant.test(a.address())) {
                             addresses.accept(a.ifindex());
+                        } else if (m.type() == Rtnl.RTM_DELADDR) {
+                            otherRemoved.accept(a.ifindex(), a.address());
                         }
                     }
                 }

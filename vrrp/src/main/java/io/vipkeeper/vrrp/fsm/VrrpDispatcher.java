@@ -25,6 +25,7 @@ public final class VrrpDispatcher {
     /** Starts receiving from {@code transport}. */
     public VrrpDispatcher(VrrpTransport transport) {
         transport.onReceive(this::receive);
+        transport.serveOnly(routers::containsKey);
     }
 
     /** Routes adverts for the router's VRID to it. */
@@ -36,6 +37,8 @@ public final class VrrpDispatcher {
     public void add(VirtualRouter router, HmacAuth auth) {
         if (auth != null) {
             hmac.put(router.config().virtualRouterId(), auth);
+        } else {
+            hmac.remove(router.config().virtualRouterId()); // a successor without HMAC
         }
         add(router);
     }

@@ -12,6 +12,7 @@ import io.vipkeeper.appliance.pool.IpvsManager;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
 import io.vipkeeper.appliance.pool.NatSetup;
+import io.vipkeeper.appliance.pool.OwnedServices;
 import java.util.function.Supplier;
 import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
@@ -50,6 +51,7 @@ public final class Daemon implements StatusInputs {
     private final Path reloadFile;
     private final Supplier<IpvsKernel> ipvsKernel;
     private final NatSetup natSetup;
+    private final OwnedServices owned;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Settings settings;
@@ -71,12 +73,22 @@ public final class Daemon implements StatusInputs {
     private volatile IpvsManager ipvs;
     private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
 
-    public Daemon(Path configFile, int verbosity, Path pidFile) {
-        this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")));
+    /** Where the daemon keeps state across restarts (systemd's StateDirectory=vipkeeper). */
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
+
+    public Daemon(Path configFile, int verbosity, Path pidFile, Path stateDir) {
+        this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")),
+                OwnedServices.in(stateDir.resolve("ipvs-owned")));
     }
 
     /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
     Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
+        this(configFile, verbosity, pidFile, ipvsKernel, natSetup, OwnedServices.NONE);
+    }
+
+    private Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup,
+            OwnedServices owned) {
+        this.owned = owned;
         this.ipvsKernel = ipvsKernel;
         this.natSetup = natSetup;
         this.configFile = configFile;
@@ -167,7 +179,7 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, health);
+            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, health, owned);
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }

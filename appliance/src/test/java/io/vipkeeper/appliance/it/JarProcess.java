@@ -80,6 +80,9 @@ final class JarProcess implements AutoCloseable {
             // Daemons of one test run share the host's /run: each gets its own pid file.
             cmd.addAll(List.of("--pid-file", Files.createTempFile(dir, "vipkeeper", ".pid").toString()));
         }
+        if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--state-dir")) {
+            cmd.addAll(List.of("--state-dir", Files.createTempDirectory(dir, "state").toString()));
+        }
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs appliance/target/vipkeeper.jar as a real process, the way operators and systemd do. */
@@ -50,6 +52,23 @@ final class JarProcess implements AutoCloseable {
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
+    /**
+     * The environment of systemd/vipkeeper.service ({@code Environment=NAME=VALUE} lines, one
+     * assignment each), so the tests run the JVM as the unit does: {@code _JAVA_SR_SIGNUM} moves
+     * HotSpot's thread suspend/resume signal off SIGUSR2, which is the daemon's stats dump.
+     */
+    static Map<String, String> environment() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(repo().resolve("systemd/vipkeeper.service"))) {
+            if (line.startsWith("Environment=")) {
+                String assignment = line.substring("Environment=".length()).strip();
+                int eq = assignment.indexOf('=');
+                env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
     /** With extra JVM arguments (a load agent in the benchmark) after the standard ones. */
     static JarProcess startIn(String netns, Path dir, List<String> extraJvm, String... args) throws IOException {
         return launch(netns, List.of(), extraJvm, dir, args);
@@ -84,6 +103,7 @@ final class JarProcess implements AutoCloseable {
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("JOURNAL_STREAM");
+        pb.environment().putAll(environment());
         return new JarProcess(pb.start(), out, err);
     }
 
@@ -113,6 +133,15 @@ final class JarProcess implements AutoCloseable {
         return Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
+    /** stderr, or why it cannot be read: for messages and conditions that cannot throw. */
+    String log() {
+        try {
+            return err();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     long pid() {
         return process.pid();
     }
@@ -121,28 +150,37 @@ final class JarProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Sends a signal with the shell's kill, as systemd's ExecReload and stop would. */
+    /** Sends signal {@code name} (HUP, TERM, ...) with the shell's {@code kill -s}, as an operator or systemd would. */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid()).inheritIO().start();
+        Process kill = new ProcessBuilder("sh", "-c", "kill -s " + name + " " + pid()).inheritIO().start();
         if (kill.waitFor() != 0) {
-            throw new AssertionError("kill -" + name + " failed");
+            throw new AssertionError("kill -s " + name + " failed");
         }
     }
 
     /** Waits until stderr contains {@code text} (the process must stay alive meanwhile). */
     void awaitLog(String text) throws IOException, InterruptedException {
+        await("stderr", stderr, text);
+    }
+
+    /** Waits until stdout contains {@code text} (the process must stay alive meanwhile). */
+    void awaitOut(String text) throws IOException, InterruptedException {
+        await("stdout", stdout, text);
+    }
+
+    private void await(String name, Path file, String text) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (err().contains(text)) {
+            if (Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
                 return;
             }
-            if (!process.isAlive() && !err().contains(text)) {
-                throw new AssertionError("vipkeeper exited (" + process.exitValue() + ") before logging \"" + text
-                        + "\"; stderr:\n" + err());
+            if (!process.isAlive() && !Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
+                throw new AssertionError("vipkeeper exited (" + process.exitValue() + ") before writing \"" + text
+                        + "\" to " + name + "; stderr:\n" + err());
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no \"" + text + "\" in the log within 60 s; stderr:\n" + err());
+        throw new AssertionError("no \"" + text + "\" on " + name + " within 60 s; stderr:\n" + err());
     }
 
     @Override

@@ -106,7 +106,7 @@ public final class StatusAssembler {
                 r.config().version().byteValue(), r.state().name(), r.config().priority(), r.effectivePriority(),
                 r.masterAddress().map(Addresses::format).orElse(null), r.config().advertIntervalCentis() * 10L,
                 r.masterAdverIntervalCentis() * 10L, c.transitions(), last, c.advertsSent(), c.advertsReceived(),
-                drops, r.faults(), c.addressesRestored());
+                drops, r.faults(), vi.virtualIps().stream().map(Object::toString).toList(), c.addressesRestored());
     }
 
     private static StatusSnapshot.LastTransition transition(Transition t, Instant now, long nowNanos) {

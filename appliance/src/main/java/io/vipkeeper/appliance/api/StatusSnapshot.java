@@ -71,16 +71,19 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param advertsReceived adverts received that passed every check
      * @param drops discarded packets by reason label (every reason, zeros included)
      * @param faults active faults by source; empty when healthy
+     * @param virtualIps the configured virtual IPs as {@code ADDR/PREFIX} (on the interface while MASTER)
      * @param addressesRestored VIPs that something else removed while master and that it put back
      */
     public record Instance(String name, String interfaceName, int vrid, int version, String state,
             int configuredPriority, int effectivePriority, String masterAddress, long advertIntervalMs,
             long masterAdvertIntervalMs, long transitions, LastTransition lastTransition, long advertsSent,
-            long advertsReceived, Map<String, Long> drops, Map<String, String> faults, long addressesRestored) {
-        /** Copies the maps. */
+            long advertsReceived, Map<String, Long> drops, Map<String, String> faults, List<String> virtualIps,
+            long addressesRestored) {
+        /** Copies the maps and the list; a document without virtual IPs (an older daemon's) has none. */
         public Instance {
             drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
             faults = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(faults));
+            virtualIps = virtualIps == null ? List.of() : List.copyOf(virtualIps);
         }
     }
 

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's lifecycle: load the config (refuse to start on any problem), program IPVS and keep
  * it so, start VRRP, run until
  * SIGTERM/SIGINT (masters send priority 0 and remove their VIPs, exit 0). SIGHUP reloads: a bad file is reported with every problem and the running
- * settings stay in force; a good one replaces them and the difference is logged.
+ * settings stay in force; a good one replaces them and the difference is logged. SIGUSR1 and
+ * SIGUSR2 write the data and stats dumps; see {@link Signals} for every other signal.
  */
 public final class Daemon implements StatusInputs {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -53,6 +54,8 @@ public final class Daemon implements StatusInputs {
     private final NatSetup natSetup;
     private final OwnedServices owned;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Set by the first SIGTERM/SIGINT; from then on SIGHUP reloads nothing. */
+    private volatile boolean stopping;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Settings settings;
     private final Instant startedAt = Instant.now();
@@ -125,10 +128,9 @@ public final class Daemon implements StatusInputs {
 
     private int runWith() throws InterruptedException {
         log.info("{} starting as {} from {}: {}", Version.line(), settings.nodeName(), configFile, settings.counts());
-        Signals.handle("TERM", this::requestStop);
-        Signals.handle("INT", this::requestStop);
         // Installed before VRRP starts so an early SIGHUP waits for the start (both synchronized).
-        Signals.handle("HUP", this::reload);
+        DumpFiles dumps = new DumpFiles(pidFile, this);
+        Signals.install(this::requestStop, this::reload, dumps::writeData, dumps::writeStats);
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("checks", true),
                 EpollIoHandler.newFactory());
         // Health before IPVS: the first programming already leaves out servers that start down.
@@ -232,14 +234,34 @@ public final class Daemon implements StatusInputs {
         return settings;
     }
 
-    /** Re-reads the config file; keeps the running settings if it has any problem. */
-    synchronized void reload() {
-        systemd.notify("RELOADING=1");
-        try {
-            reloadNow();
-        } finally {
-            systemd.notify("READY=1");
+    /**
+     * Re-reads the config file; keeps the running settings if it has any problem. Once stopping it
+     * does nothing: a reload then would start again what the shutdown has just stopped.
+     */
+    void reload() {
+        // Checked again under the lock: a reload may have waited for it while the shutdown held it.
+        if (ignoredWhileStopping()) {
+            return;
         }
+        synchronized (this) {
+            if (ignoredWhileStopping()) {
+                return;
+            }
+            systemd.notify("RELOADING=1");
+            try {
+                reloadNow();
+            } finally {
+                systemd.notify("READY=1");
+            }
+        }
+    }
+
+    private boolean ignoredWhileStopping() {
+        boolean ignored = stopping;
+        if (ignored) {
+            log.info("SIGHUP ignored: vipkeeper is stopping");
+        }
+        return ignored;
     }
 
     private void reloadNow() {
@@ -352,6 +374,7 @@ public final class Daemon implements StatusInputs {
     }
 
     private void requestStop() {
+        stopping = true;
         log.info("stopping");
         systemd.notify("STOPPING=1");
         stopRequested.countDown();

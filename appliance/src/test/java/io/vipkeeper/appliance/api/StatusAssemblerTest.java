@@ -60,6 +60,7 @@ class StatusAssemblerTest {
             // Wall clock at start + 60 s; on the VRRP clock the transition (3.4140625 s) was 85.9 ms before now (3.5 s).
             assertEquals("2026-11-23T10:00:59.914Z", t.at());
             assertTrue(web.advertsSent() >= 1);
+            assertEquals(List.of("198.18.0.100/24"), web.virtualIps());
 
             StatusSnapshot.Instance db = s.vrrpInstances().get(1);
             assertEquals("BACKUP", db.state());

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * `vipkeeper run` as a process: refuses a bad file, survives a bad reload, applies a good one, stops
- * on SIGTERM. The daemon runs in a lab namespace: it opens VRRP sockets on eth0, which must never be
- * the host's.
+ * on SIGTERM; of daemons started at once on one pid file exactly one runs, and `vipkeeper reload`
+ * signals only a daemon that holds its pid file, never what a stale file names. The daemon runs in
+ * a lab namespace: it opens VRRP sockets on eth0, which must never be the host's.
  */
 class DaemonLifecycleIT extends InLab {
+    /** Rounds of three starts at once: without the lock two of the three ran in about one round of four here. */
+    private static final int ROUNDS = 8;
     private static final String GOOD = "vipkeeper {\n  api.listen = \"\"\n  vrrp.instances.web {\n    interface = eth0\n"
             + "    virtual-router-id = 51\n    priority = PRIO\n    virtual-ips = [\"198.18.1.100/24\"]\n  }\n}\n";
 
@@ -70,7 +74,7 @@ class DaemonLifecycleIT extends InLab {
                 JarProcess p = JarProcess.startInVia(lab.ns("lb1"), List.of("env", "NOTIFY_SOCKET=" + systemd.path()),
                         dir, "run", "-f", f.toString())) {
             assertEquals("READY=1\nSTATUS=running 1 VRRP instance, 0 virtual servers, 0 real servers", systemd.next(60),
-                    () -> "no READY=1; stderr:\n" + err(p));
+                    () -> "no READY=1; stderr:\n" + p.log());
             assertTrue(p.err().contains("web: INITIALIZE -> BACKUP"), p.err());
             Files.writeString(f, GOOD.replace("PRIO", "120"));
             p.signal("HUP");
@@ -83,15 +87,7 @@ class DaemonLifecycleIT extends InLab {
         }
     }
 
-    private static String err(JarProcess p) {
-        try {
-            return p.err();
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
-    }
-
-    @Test
+        @Test
     void reloadCommandReportsTheDaemonsVerdict() throws Exception {
         Path f = dir.resolve("vipkeeper.conf");
         Files.writeString(f, GOOD.replace("PRIO", "150"));
@@ -141,5 +137,77 @@ class DaemonLifecycleIT extends InLab {
             assertEquals(0, first.waitFor());
         }
         assertTrue(!Files.exists(pid), "the pid file goes with the daemon");
+    }
+
+    @Test
+    void ofThreeSimultaneousStartsOnOnePidFileExactlyOneRuns() throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, GOOD.replace("PRIO", "150"));
+        for (int round = 0; round < ROUNDS; round++) {
+            Path pid = dir.resolve("run" + round + "/vipkeeper.pid");
+            List<JarProcess> daemons = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                daemons.add(lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString(), "--pid-file",
+                        pid.toString())));
+            }
+            // Every one either runs VRRP or has exited.
+            Lab.await(90, "three starts settling", () -> daemons.stream().allMatch(d -> !d.isAlive()
+                    || d.log().contains("web: INITIALIZE -> BACKUP")));
+            List<JarProcess> running = daemons.stream().filter(JarProcess::isAlive).toList();
+            StringBuilder logs = new StringBuilder();
+            daemons.forEach(d -> logs.append("--- pid ").append(d.pid()).append(":\n").append(d.log()));
+            assertEquals(1, running.size(), "round " + round + ": daemons running on one pid file\n" + logs);
+            JarProcess winner = running.get(0);
+            for (JarProcess d : daemons) {
+                if (d != winner) {
+                    assertEquals(1, d.waitFor());
+                    assertTrue(d.err().contains("another vipkeeper runs as pid " + winner.pid() + " (" + pid + ")"),
+                            d.err());
+                }
+            }
+            assertEquals(Long.toString(winner.pid()), Files.readString(pid).strip());
+            winner.signal("TERM");
+            assertEquals(0, winner.waitFor(), winner.err());
+        }
+    }
+
+    @Test
+    void reloadRefusesAPidFileThatNamesAnotherProcess() throws Exception {
+        Path pid = dir.resolve("run/vipkeeper.pid");
+        Files.createDirectories(pid.getParent());
+        Process sleep = new ProcessBuilder("sleep", "60").start();
+        try {
+            // A stale file: its daemon was killed, and the pid now belongs to something else.
+            Files.writeString(pid, sleep.pid() + "\n");
+            try (JarProcess reload = JarProcess.start(dir, "reload", "--pid-file", pid.toString())) {
+                assertEquals(1, reload.waitFor());
+                assertTrue(reload.err().contains("vipkeeper reload: no running daemon: " + pid + " names pid "
+                        + sleep.pid() + ", but no vipkeeper holds it (a stale file); not signalling"), reload.err());
+            }
+            // A file that something holds but that names a process other than vipkeeper.
+            Process holder = new ProcessBuilder("flock", pid.toString(), "sleep", "60").start();
+            try {
+                Lab.await(10, "flock holding the pid file", () -> !free(pid));
+                try (JarProcess reload = JarProcess.start(dir, "reload", "--pid-file", pid.toString())) {
+                    assertEquals(1, reload.waitFor());
+                    assertTrue(reload.err().contains("vipkeeper reload: no running daemon: pid " + sleep.pid() + " of "
+                            + pid + " is not vipkeeper (sleep 60); not signalling"), reload.err());
+                }
+            } finally {
+                holder.destroyForcibly();
+            }
+            assertTrue(sleep.isAlive(), "vipkeeper reload signalled the unrelated process");
+        } finally {
+            sleep.destroyForcibly();
+        }
+    }
+
+    /** Whether {@code flock -n} can take the file now (nobody holds it). */
+    private static boolean free(Path file) {
+        try {
+            return new ProcessBuilder("flock", "-n", "-s", file.toString(), "true").start().waitFor() == 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -92,6 +92,25 @@ class DebPackageIT {
     }
 
     @Test
+    void theLauncherMovesTheJvmsSuspendResumeSignalOffSigusr2() throws IOException {
+        // A java that prints what the launcher gave it (JAVA_HOME picks it).
+        Path home = root.getParent().resolve("java-" + ProcessHandle.current().pid());
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$_JAVA_SR_SIGNUM\"\n");
+        java.toFile().setExecutable(true);
+        try {
+            String launcher = root.resolve("usr/bin/vipkeeper").toString();
+            assertEquals("39\n", Shell.run("env", "-u", "_JAVA_SR_SIGNUM", "JAVA_HOME=" + home, launcher, "version"));
+            assertEquals("40\n", Shell.run("env", "_JAVA_SR_SIGNUM=40", "JAVA_HOME=" + home, launcher, "version"),
+                    "an operator's own choice stands");
+        } finally {
+            Files.delete(java);
+            Files.delete(home.resolve("bin"));
+            Files.delete(home);
+        }
+    }
+
+    @Test
     void bothUnitsPassSystemdAnalyzeVerify() throws IOException {
         // verify --root needs the rest of a system: the host's stock units and /bin/kill (ExecReload).
         Shell.run("cp", "-rn", "/lib/systemd/system/.", root.resolve("lib/systemd/system").toString());

@@ -292,7 +292,7 @@ public final class Daemon implements StatusInputs {
                 startIpvs(next);
             }
             if (vrrp != null) {
-                vrrp.apply(next.vrrp());
+                vrrp.apply(next.vrrp(), diff.vrrp());
             } else {
                 startVrrp(next);
             }

@@ -73,9 +73,9 @@ public final class VrrpRuntime implements AutoCloseable {
         });
     }
 
-    /** Applies a reloaded vrrp section on the loop. */
-    public VrrpReloadPlan apply(VrrpSettings next) {
-        return onLoop(() -> service.apply(next));
+    /** Applies a reloaded vrrp section on the loop, as {@code plan} says. */
+    public VrrpReloadPlan apply(VrrpSettings next, VrrpReloadPlan plan) {
+        return onLoop(() -> service.apply(next, plan));
     }
 
     /** The routers by instance name (read-only use from other threads). */

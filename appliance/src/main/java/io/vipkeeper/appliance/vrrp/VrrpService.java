@@ -79,7 +79,11 @@ public final class VrrpService {
      * ones stop.
      */
     public VrrpReloadPlan apply(VrrpSettings next) {
-        VrrpReloadPlan plan = VrrpReloadPlan.between(current, next);
+        return apply(next, VrrpReloadPlan.between(current, next));
+    }
+
+    /** The same, following {@code plan} (made from the settings in force and {@code next}). */
+    public VrrpReloadPlan apply(VrrpSettings next, VrrpReloadPlan plan) {
         platform.setVips(vips(next));
         for (String name : plan.removed()) {
             discard(name);

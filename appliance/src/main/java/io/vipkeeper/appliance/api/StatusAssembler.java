@@ -74,7 +74,15 @@ public final class StatusAssembler {
                 inputs.startedAt().toString(), inputs.loadedAt().toString(),
                 new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
-                instances(s), servers, manager);
+                instances(s), servers, manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null));
+    }
+
+    private static StatusSnapshot.VrrpReceive receive(io.vipkeeper.vrrp.fsm.ReceiveCounters c) {
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            drops.put(r.label(), c.drops().getOrDefault(r, 0L));
+        }
+        return new StatusSnapshot.VrrpReceive(drops, c.receiveErrors(), c.netlinkMalformed());
     }
 
     private static StatusSnapshot.LastReload reload(ReloadResult r) {

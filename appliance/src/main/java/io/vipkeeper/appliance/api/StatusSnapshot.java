@@ -17,9 +17,11 @@ import java.util.Map;
  * @param vrrpInstances VRRP instances in config order
  * @param virtualServers virtual servers in config order
  * @param ipvs the IPVS manager's counters; null without an ipvs section
+ * @param vrrpReceive receive drops no instance owns; null without a vrrp section
  */
 public record StatusSnapshot(String node, String version, String configFile, String startedAt, String loadedAt,
-        Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers, Ipvs ipvs) {
+        Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers, Ipvs ipvs,
+        VrrpReceive vrrpReceive) {
 
     /** Copies the lists. */
     public StatusSnapshot {
@@ -160,5 +162,19 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param tableReadAt when the kernel table shown was read; null before the first read
      */
     public record Ipvs(long runs, long changes, long repairs, long failures, String tableReadAt) {
+    }
+
+    /**
+     * What the host dropped on receive that no VRRP instance owns.
+     *
+     * @param drops by reason label (unknown VRID, packets too short to name one, ...), zeros included
+     * @param receiveErrors datagrams the raw sockets could not read (runts, not IP, receive errors)
+     * @param netlinkMalformed link and address events from the kernel that could not be parsed
+     */
+    public record VrrpReceive(Map<String, Long> drops, long receiveErrors, long netlinkMalformed) {
+        /** Copies the map. */
+        public VrrpReceive {
+            drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
+        }
     }
 }

@@ -363,6 +363,12 @@ public final class Daemon implements StatusInputs {
     }
 
     @Override
+    public Optional<io.vipkeeper.vrrp.fsm.ReceiveCounters> vrrpReceive() {
+        VrrpRuntime v = vrrp;
+        return v == null ? Optional.empty() : Optional.of(v.receiveCounters());
+    }
+
+    @Override
     public Optional<IpvsManager> ipvs() {
         return Optional.ofNullable(ipvs);
     }

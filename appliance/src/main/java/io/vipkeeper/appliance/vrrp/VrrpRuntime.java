@@ -78,6 +78,11 @@ public final class VrrpRuntime implements AutoCloseable {
         return onLoop(() -> service.apply(next, plan));
     }
 
+    /** What was dropped on receive that no instance owns. */
+    public io.vipkeeper.vrrp.fsm.ReceiveCounters receiveCounters() {
+        return onLoop(service::receiveCounters);
+    }
+
     /** The routers by instance name (read-only use from other threads). */
     public Map<String, VirtualRouter> routers() {
         return onLoop(service::routers);

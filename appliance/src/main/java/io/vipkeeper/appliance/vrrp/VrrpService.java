@@ -285,6 +285,11 @@ public final class VrrpService {
         return endpoints.closeAll(CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new)));
     }
 
+    /** What was dropped on receive that no instance owns. */
+    public io.vipkeeper.vrrp.fsm.ReceiveCounters receiveCounters() {
+        return endpoints.counters(platform.malformedEvents());
+    }
+
     /** The running routers by instance name, in config order. */
     public Map<String, VirtualRouter> routers() {
         Map<String, VirtualRouter> m = new LinkedHashMap<>();

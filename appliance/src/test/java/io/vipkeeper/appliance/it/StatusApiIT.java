@@ -107,6 +107,32 @@ class StatusApiIT extends InLab {
         }
     }
 
+    /**
+     * From {@code node}, sends {@code to} an advert for a VRID nobody serves and a VRRP message too
+     * short to decode (issue 15: such drops had no metric).
+     */
+    private void strangePackets(String node, String to) throws Exception {
+        java.util.concurrent.ExecutorService ns = java.util.concurrent.Executors.newSingleThreadExecutor(
+                io.vipkeeper.appliance.vm.NamespaceThreads.factory(lab.ns(node), "strange"));
+        try {
+            ns.submit(() -> {
+                java.net.Inet4Address src = (java.net.Inet4Address) java.net.InetAddress.getByName("198.18.1.2");
+                java.net.Inet4Address dst = (java.net.Inet4Address) java.net.InetAddress.getByName(to);
+                try (var socket = io.vipkeeper.vrrp.linux.RawIpSocket.open(false, 112, "eth0", null)) {
+                    byte[] unknown = io.vipkeeper.vrrp.codec.VrrpEncoder.encode(io.vipkeeper.vrrp.protocol
+                            .VrrpAdvertisement.v3(99, 100, 100, List.of(java.net.InetAddress.getByName("198.18.1.99"))),
+                            src, dst);
+                    socket.send(io.vipkeeper.vrrp.protocol.Ipv4Header.wrap(unknown, src, dst, 1, 112), dst);
+                    socket.send(io.vipkeeper.vrrp.protocol.Ipv4Header.wrap(new byte[] {0x31, 99, 1, 0}, src, dst, 2,
+                            112), dst);
+                }
+                return null;
+            }).get();
+        } finally {
+            ns.shutdownNow();
+        }
+    }
+
     private String reload(String node, int expectedExit) throws Exception {
         try (JarProcess r = JarProcess.start(dir, "reload", "--pid-file", pidFile(node).toString())) {
             assertEquals(expectedExit, r.waitFor(), r.out() + r.err());
@@ -157,6 +183,18 @@ class StatusApiIT extends InLab {
         PrometheusText m2 = metrics("lb2", 2);
         assertEquals(0, m2.value("vipkeeper_vrrp_state", "vrrp_instance", INSTANCE, "state", "MASTER"));
         assertEquals(1, m2.value("vipkeeper_vrrp_state", "vrrp_instance", INSTANCE, "state", "BACKUP"));
+        strangePackets("lb2", "198.18.1.1");
+        Lab.await(5, "lb1 counts the packets no instance owns", () -> {
+            try {
+                PrometheusText m = metrics("lb1", 1);
+                return m.value("vipkeeper_vrrp_unattributed_drops_total", "reason", "unknown_vrid") == 1
+                        && m.value("vipkeeper_vrrp_unattributed_drops_total", "reason", "length") == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(0, metrics("lb1", 1).value("vipkeeper_vrrp_receive_errors_total"));
+        assertEquals(1L, status("lb1", 1).vrrpReceive().drops().get("unknown_vrid"));
         for (int host : List.of(1, 2)) {
             Answer h = get("lb" + host, host, "/healthz");
             assertEquals(200, h.status(), h.body());

@@ -20,10 +20,16 @@ public final class VrrpDispatcher {
 
     private final Map<Integer, VirtualRouter> routers = new ConcurrentHashMap<>();
     private final Map<Integer, HmacAuth> hmac = new ConcurrentHashMap<>();
-    private final RouterCounters unattributed = new RouterCounters();
+    private final RouterCounters unattributed;
 
     /** Starts receiving from {@code transport}. */
     public VrrpDispatcher(VrrpTransport transport) {
+        this(transport, new RouterCounters());
+    }
+
+    /** The same, counting drops no router owns in {@code unattributed} (shared by a host's dispatchers). */
+    public VrrpDispatcher(VrrpTransport transport, RouterCounters unattributed) {
+        this.unattributed = unattributed;
         transport.onReceive(this::receive);
         transport.serveOnly(routers::containsKey);
     }

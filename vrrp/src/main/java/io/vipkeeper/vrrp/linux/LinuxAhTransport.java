@@ -91,6 +91,11 @@ public final class LinuxAhTransport implements VrrpTransport {
     }
 
     @Override
+    public long receiveErrors() {
+        return socket.receiveErrors();
+    }
+
+    @Override
     public void serveOnly(java.util.function.IntPredicate vrids) {
         this.served = vrids;
     }

@@ -25,6 +25,11 @@ public interface VrrpTransport extends AutoCloseable {
     default void serveOnly(java.util.function.IntPredicate vrids) {
     }
 
+    /** Datagrams this transport received but could not read (runts, not IP, receive errors). */
+    default long receiveErrors() {
+        return 0;
+    }
+
     /** Stops receiving and releases the socket. */
     @Override
     void close();

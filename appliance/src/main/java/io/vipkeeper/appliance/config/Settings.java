@@ -11,16 +11,21 @@ import java.util.Optional;
  * @param source the file it was read from
  * @param nodeName this host's name in logs and status (default: the host name)
  * @param logLevel the log level unless the command line raises it
- * @param apiListen where the status API listens; empty when disabled
+ * @param api the status API: where it listens, its connection caps and idle timeout
  */
 public record Settings(
         Path source,
         String nodeName,
         LogLevel logLevel,
-        Optional<InetSocketAddress> apiListen,
+        ApiSettings api,
         VrrpSettings vrrp,
         IpvsSettings ipvs,
         RealServerModeSettings realServer) {
+
+    /** Where the status API listens; empty when disabled. */
+    public Optional<InetSocketAddress> apiListen() {
+        return api.listen();
+    }
 
     /** One line for operators: the file is good, and how much it configures. */
     public String summary() {
@@ -42,7 +47,7 @@ public record Settings(
      * unreported.
      */
     public Settings withoutNamedEntries() {
-        return new Settings(null, nodeName, logLevel, apiListen,
+        return new Settings(null, nodeName, logLevel, api,
                 new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups()),
                 new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
                 realServer);

@@ -3,7 +3,6 @@ package io.vipkeeper.appliance.config;
 import io.vipkeeper.appliance.config.ConfigNode.Element;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,15 +18,7 @@ final class SettingsReader {
         ConfigNode v = root.child("vipkeeper");
         String nodeName = v.optionalString("node-name").orElseGet(SettingsReader::hostName);
         LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
-        ConfigNode api = v.child("api");
-        Optional<InetSocketAddress> listen = api.optionalString("listen").flatMap(s -> {
-            Optional<InetSocketAddress> a = Addresses.parseSocket(s);
-            if (a.isEmpty()) {
-                api.problem("listen", "\"" + s + "\" is not ADDR:PORT (IPv6 as [ADDR]:PORT), or \"\" to disable");
-            }
-            return a;
-        });
-        api.checkUnknownKeys();
+        ApiSettings api = ApiReader.read(v.child("api"));
         ConfigNode vrrpNode = v.child("vrrp");
         VrrpSettings vrrp = VrrpReader.read(vrrpNode);
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
@@ -35,7 +26,7 @@ final class SettingsReader {
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         v.checkUnknownKeys();
         root.checkUnknownKeys();
-        return new Settings(source, nodeName, logLevel, listen, vrrp, ipvs, realServer);
+        return new Settings(source, nodeName, logLevel, api, vrrp, ipvs, realServer);
     }
 
     private static RealServerModeSettings realServerMode(ConfigNode r) {

@@ -68,8 +68,10 @@ public final class Daemon implements StatusInputs {
     /** Reloads re-read only included files and virtual servers that changed. */
     private final ConfigCache configCache = ConfigCache.create();
     private volatile VrrpRuntime vrrp;
-    /** Health checks and the status API share this group (never the VRRP loop). */
+    /** Health checks run on this group (never the VRRP loop). */
     private MultiThreadIoEventLoopGroup group;
+    /** The status API's own loop, so a flood of API connections cannot delay a health check. */
+    private MultiThreadIoEventLoopGroup apiGroup;
     private ApiServer api;
     private java.net.InetSocketAddress apiListen;
     /** Read on the VRRP loop by the transition listener. */
@@ -133,6 +135,7 @@ public final class Daemon implements StatusInputs {
         Signals.install(this::requestStop, this::reload, dumps::writeData, dumps::writeStats);
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("checks", true),
                 EpollIoHandler.newFactory());
+        apiGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api", true), EpollIoHandler.newFactory());
         // Health before IPVS: the first programming already leaves out servers that start down.
         health = new HealthMonitor(group, (vs, rs, up, reason) -> {
             IpvsManager m = ipvs;
@@ -151,6 +154,7 @@ public final class Daemon implements StatusInputs {
             stopIpvs();
             health.close();
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            apiGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             return 1;
         }
         startApi(settings);
@@ -162,6 +166,7 @@ public final class Daemon implements StatusInputs {
         health.close();
         stopIpvs();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        apiGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         log.info("stopped");
         return 0;
     }
@@ -195,7 +200,7 @@ public final class Daemon implements StatusInputs {
         if (api != null || s.apiListen().isEmpty()) {
             return;
         }
-        ApiServer server = new ApiServer(group, this);
+        ApiServer server = new ApiServer(apiGroup, this);
         try {
             server.start(s.apiListen().get());
             api = server;

@@ -37,7 +37,9 @@ class ReferenceDefaultsTest {
         Settings s = minimal();
         assertEquals(SettingsReader.hostName(), s.nodeName());
         assertEquals(LogLevel.INFO, s.logLevel());
-        assertEquals(Optional.of(new InetSocketAddress("127.0.0.1", 9180)), s.apiListen());
+        assertEquals(new ApiSettings(Optional.of(new InetSocketAddress("127.0.0.1", 9180)), 256, 32,
+                Duration.ofSeconds(10)), s.api());
+        assertEquals(s.api().listen(), s.apiListen());
         assertEquals(List.of(), s.realServer().vips());
         assertEquals("eth0", s.realServer().interfaceName());
         assertTrue(s.vrrp().syncGroups().isEmpty());

@@ -2,7 +2,11 @@ package io.vipkeeper.appliance.vm;
 
 import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.Native;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,6 +26,23 @@ public final class NamespaceThreads {
             Native.check(Native.LIBC.setns(fd, LinuxConstants.CLONE_NEWNET), "setns " + ns);
         } finally {
             Native.LIBC.close(fd);
+        }
+    }
+
+    /**
+     * Runs {@code task} on a new thread inside {@code ns} (sockets it opens stay there) and returns
+     * its result; its exception is rethrown as is. Waits at most a minute.
+     */
+    public static <T> T call(String ns, Callable<T> task) throws Exception {
+        FutureTask<T> f = new FutureTask<>(() -> {
+            enter(ns);
+            return task.call();
+        });
+        new Thread(f, "in-" + ns).start();
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
         }
     }
 

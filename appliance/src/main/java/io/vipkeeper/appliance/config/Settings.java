@@ -8,19 +8,34 @@ import java.util.Optional;
  * Everything a config file says, validated and immutable. Built once per load by
  * {@link ConfigLoader}; a reload builds a new one and compares.
  *
- * @param source the file it was read from
+ * @param source the file it was read from, as named to the loader
+ * @param digest SHA-256 (hex) of the contents of the file and of its includes in the order they
+ *     were read ({@code cat FILE INCLUDE... | sha256sum}; for a file without includes its sha256sum)
  * @param nodeName this host's name in logs and status (default: the host name)
  * @param logLevel the log level unless the command line raises it
  * @param apiListen where the status API listens; empty when disabled
+ * @param allowEmpty the file says it means to configure nothing (or to remove everything on a reload)
  */
 public record Settings(
         Path source,
+        String digest,
         String nodeName,
         LogLevel logLevel,
         Optional<InetSocketAddress> apiListen,
+        boolean allowEmpty,
         VrrpSettings vrrp,
         IpvsSettings ipvs,
         RealServerModeSettings realServer) {
+
+    /** Whether the daemon has nothing to run: no VRRP instance, no virtual server, no sync daemon. */
+    public boolean runsNothing() {
+        return vrrp.instances().isEmpty() && ipvs.virtualServers().isEmpty() && ipvs.syncDaemon().isEmpty();
+    }
+
+    /** Whether no command has anything to do: nothing to run and no real-server VIP either. */
+    public boolean configuresNothing() {
+        return runsNothing() && realServer.vips().isEmpty();
+    }
 
     /** One line for operators: the file is good, and how much it configures. */
     public String summary() {

@@ -48,6 +48,28 @@ class CheckCommandTest {
     }
 
     @Test
+    void aBareFileNameFindsItsRelativeInclude() throws Exception {
+        // A bare name has no parent directory to resolve includes in; the files must sit in the
+        // working directory for that, so they get names of their own and go afterwards.
+        Path cwd = Path.of("").toAbsolutePath();
+        Path part = Files.createTempFile(cwd, "check-part-", ".conf");
+        Path main = Files.createTempFile(cwd, "check-bare-", ".conf");
+        try {
+            Files.writeString(part, "vipkeeper.vrrp.instances.web.virtual-ips = [\"198.18.0.100/24\"]\n");
+            Files.writeString(main, "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51 }\n"
+                    + "include \"" + part.getFileName() + "\"\n");
+            String bare = main.getFileName().toString();
+            CliRun r = CliRun.of("check", "-f", bare);
+            assertEquals("", r.err());
+            assertEquals(bare + ": OK: 1 VRRP instance, 0 virtual servers, 0 real servers\n", r.out());
+            assertEquals(0, r.exitCode());
+        } finally {
+            Files.deleteIfExists(main);
+            Files.deleteIfExists(part);
+        }
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(2, CliRun.of("chek").exitCode());
         assertEquals(2, CliRun.of().exitCode());

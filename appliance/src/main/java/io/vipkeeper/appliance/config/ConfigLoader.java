@@ -83,7 +83,7 @@ public final class ConfigLoader {
             }
             problems.throwIfAny();
             Settings settings = SettingsReader.read(new ConfigNode("", parsed.merged().root(), parsed.user().root(),
-                    problems), file, files.digest(), cache);
+                    problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache);
             problems.throwIfAny();
             return settings;
         }

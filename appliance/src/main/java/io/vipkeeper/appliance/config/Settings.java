@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Optional;
  * @param source the file it was read from, as named to the loader
  * @param digest SHA-256 (hex) of the contents of the file and of its includes in the order they
  *     were read ({@code cat FILE INCLUDE... | sha256sum}; for a file without includes its sha256sum)
+ * @param warnings what the operator should fix that does not stop the load (a world-readable file
+ *     holding secrets), one line each
  * @param nodeName this host's name in logs and status (default: the host name)
  * @param logLevel the log level unless the command line raises it
  * @param apiListen where the status API listens; empty when disabled
@@ -19,6 +22,7 @@ import java.util.Optional;
 public record Settings(
         Path source,
         String digest,
+        List<String> warnings,
         String nodeName,
         LogLevel logLevel,
         Optional<InetSocketAddress> apiListen,
@@ -26,6 +30,11 @@ public record Settings(
         VrrpSettings vrrp,
         IpvsSettings ipvs,
         RealServerModeSettings realServer) {
+
+    /** Copies the warnings. */
+    public Settings {
+        warnings = List.copyOf(warnings);
+    }
 
     /** Whether the daemon has nothing to run: no VRRP instance, no virtual server, no sync daemon. */
     public boolean runsNothing() {

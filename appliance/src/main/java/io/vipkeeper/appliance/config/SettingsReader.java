@@ -22,9 +22,9 @@ final class SettingsReader {
 
     /**
      * @param source the file as named to the loader (a file with nothing to do is reported at its line 1)
-     * @param digest what the load found out about the files, passed on
+     * @param digest and {@code warnings}: what the load found out about the files, passed on
      */
-    static Settings read(ConfigNode root, Path source, String digest, ConfigCache cache) {
+    static Settings read(ConfigNode root, Path source, String digest, List<String> warnings, ConfigCache cache) {
         ConfigNode v = root.child("vipkeeper");
         String nodeName = v.optionalString("node-name").orElseGet(SettingsReader::hostName);
         LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
@@ -45,7 +45,7 @@ final class SettingsReader {
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         v.checkUnknownKeys();
         root.checkUnknownKeys();
-        Settings settings = new Settings(source, digest, nodeName, logLevel, listen, allowEmpty, vrrp, ipvs,
+        Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, listen, allowEmpty, vrrp, ipvs,
                 realServer);
         // Only for an otherwise clean file: with a mistake in it, that is the news.
         if (root.problems().isEmpty() && !allowEmpty && settings.configuresNothing()) {

@@ -110,6 +110,7 @@ public final class Daemon implements StatusInputs {
             return 1;
         }
         Logging.configure(settings.logLevel(), verbosity);
+        logWarnings(settings);
         PidFile pid;
         try {
             pid = PidFile.claim(pidFile);
@@ -268,7 +269,7 @@ public final class Daemon implements StatusInputs {
         log.info("reloading {}", configFile);
         Settings next;
         try {
-            next = ConfigLoader.load(configFile, configCache);
+            next = logWarnings(ConfigLoader.load(configFile, configCache));
         } catch (InvalidConfigException e) {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";
@@ -378,6 +379,12 @@ public final class Daemon implements StatusInputs {
         log.info("stopping");
         systemd.notify("STOPPING=1");
         stopRequested.countDown();
+    }
+
+    /** Logs what the operator should fix in a file that loaded (a world-readable secret). */
+    private static Settings logWarnings(Settings s) {
+        s.warnings().forEach(w -> log.warn("{}", w));
+        return s;
     }
 
     private static void logProblems(InvalidConfigException e) {

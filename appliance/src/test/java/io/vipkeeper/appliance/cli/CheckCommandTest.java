@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +68,55 @@ class CheckCommandTest {
             Files.deleteIfExists(main);
             Files.deleteIfExists(part);
         }
+    }
+
+    private static final String PASS_INSTANCE = "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
+            + " version = 2, virtual-ips = [\"198.18.0.100/24\"],\n  authentication { type = pass, password = s3cret } }\n";
+
+    private Path withMode(String name, String text, String mode) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
+    }
+
+    @Test
+    void aWorldReadableFileHoldingAVrrpPasswordIsWarnedAbout() throws Exception {
+        Path f = withMode("pass.conf", PASS_INSTANCE, "rw-r--r--");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode());
+        assertEquals("warning: " + f + " is readable by other users and holds secrets"
+                + " (vipkeeper.vrrp.instances.web.authentication.password); chmod 640 " + f + "\n", r.err());
+        assertEquals(f + ": OK: 1 VRRP instance, 0 virtual servers, 0 real servers\n", r.out());
+    }
+
+    @Test
+    void aFileOnlyItsGroupMayReadIsNotWarnedAbout() throws Exception {
+        Path f = withMode("pass.conf", PASS_INSTANCE, "rw-r-----");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void aWorldReadableFileWithoutSecretsIsNotWarnedAbout() throws Exception {
+        Path f = withMode("plain.conf", PASS_INSTANCE.replace("type = pass, password = s3cret", "type = none"),
+                "rw-r--r--");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void anIncludedFileHoldingTheKeyIsTheOneWarnedAbout() throws Exception {
+        Path keys = withMode("keys.conf", "authentication { type = hmac-sha256, key = \"hex:" + "ab".repeat(32)
+                + "\" }\n", "rw-r--r--");
+        Path f = withMode("main.conf", "vipkeeper.vrrp.instance-defaults { include \"keys.conf\" }\n"
+                + PASS_INSTANCE.replace(",\n  authentication { type = pass, password = s3cret }", ""), "rw-r-----");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("warning: " + keys + " is readable by other users and holds secrets"
+                + " (vipkeeper.vrrp.instance-defaults.authentication.key); chmod 640 " + keys + "\n", r.err());
     }
 
     @Test

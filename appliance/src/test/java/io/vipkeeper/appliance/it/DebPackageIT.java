@@ -62,7 +62,8 @@ class DebPackageIT {
         for (String line : List.of("-rwxr-xr-x root/root .* ./usr/bin/vipkeeper",
                 "-rw-r--r-- root/root .* ./usr/share/vipkeeper/vipkeeper.jar",
                 "-rw-r--r-- root/root .* ./usr/share/vipkeeper/jvm-options",
-                "-rw-r--r-- root/root .* ./etc/vipkeeper/vipkeeper.conf",
+                // Configs hold VRRP passwords and HMAC keys: not for every user of the host.
+                "-rw-r----- root/root .* ./etc/vipkeeper/vipkeeper.conf",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper.service",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper-realserver.service",
                 "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/examples/ipvs-dr.conf")) {

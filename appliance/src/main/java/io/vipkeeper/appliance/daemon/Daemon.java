@@ -5,6 +5,7 @@ import io.vipkeeper.appliance.config.ConfigCache;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
+import io.vipkeeper.appliance.config.ReloadGuard;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
@@ -270,6 +271,7 @@ public final class Daemon implements StatusInputs {
         Settings next;
         try {
             next = logWarnings(ConfigLoader.load(configFile, configCache));
+            ReloadGuard.check(settings, next);
         } catch (InvalidConfigException e) {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";

@@ -41,6 +41,17 @@ class CheckCommandTest {
     }
 
     @Test
+    void anEmptyFileIsAProblemNotAnOk() throws Exception {
+        Path f = Files.writeString(dir.resolve("empty.conf"), "");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("", r.out());
+        assertEquals(f + ":1: nothing to do: no VRRP instance, virtual server or real-server VIP is configured (an"
+                + " empty or half-written file?); a file meant to configure nothing says vipkeeper.allow-empty = true\n"
+                + f + ": 1 problem, nothing was changed\n", r.err());
+    }
+
+    @Test
     void missingFileIsAProblemNotAStackTrace() {
         Path f = dir.resolve("absent.conf");
         CliRun r = CliRun.of("check", "-f", f.toString());

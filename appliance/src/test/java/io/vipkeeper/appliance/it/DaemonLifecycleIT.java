@@ -39,6 +39,11 @@ class DaemonLifecycleIT extends InLab {
             assertTrue(p.err().contains(f + ":1: vipkeeper.vrrp.instances.web.priority: 0 is out of range 1..255"), p.err());
             assertTrue(p.err().contains("not starting"), p.err());
         }
+        Files.writeString(f, "");
+        try (JarProcess p = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString())) {
+            assertEquals(1, p.waitFor());
+            assertTrue(p.err().contains(f + ":1: nothing to do: "), p.err());
+        }
     }
 
     @Test

@@ -62,11 +62,11 @@ public record Settings(
 
     /**
      * These settings without their VRRP instances and virtual servers (and without the file's
-     * name): what is left is compared whole by a reload's difference, so no key can change
-     * unreported.
+     * name, digest and warnings, which are about the file): what is left is compared whole by a
+     * reload's difference, so no key can change unreported.
      */
     public Settings withoutNamedEntries() {
-        return new Settings(null, nodeName, logLevel, apiListen,
+        return new Settings(null, "", List.of(), nodeName, logLevel, apiListen, allowEmpty,
                 new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups()),
                 new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
                 realServer);

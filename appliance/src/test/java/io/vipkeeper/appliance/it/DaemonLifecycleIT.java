@@ -66,7 +66,7 @@ class DaemonLifecycleIT extends InLab {
             Files.writeString(f, GOOD.replace("PRIO", "120"));
             p.signal("HUP");
             p.awaitLog("reload succeeded: VRRP instances +[] -[] ~[web], virtual servers +[] -[] ~[]");
-            assertTrue(p.err().contains("vrrp reload: 0 unchanged, 1 retuned, 0 restarted"), p.err());
+            assertTrue(p.err().contains("vrrp reload: 0 unchanged, 1 retuned, 0 carried over, 0 restarted"), p.err());
             assertTrue(p.err().contains("web: effective priority 150 -> 120"), p.err());
 
             p.signal("TERM");

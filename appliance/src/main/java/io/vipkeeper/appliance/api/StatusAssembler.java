@@ -70,7 +70,7 @@ public final class StatusAssembler {
         }
         StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
                 m.failures(), m.lastTableAt().map(Instant::toString).orElse(null))).orElse(null);
-        return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(),
+        return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(), s.digest(),
                 inputs.startedAt().toString(), inputs.loadedAt().toString(),
                 new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),

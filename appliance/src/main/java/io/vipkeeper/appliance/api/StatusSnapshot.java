@@ -11,6 +11,8 @@ import java.util.Map;
  * @param node the node name from the config
  * @param version the build's version line
  * @param configFile the config file in force
+ * @param configDigest SHA-256 of the config in force (the file, then its includes), to tell which
+ *     edit is running
  * @param startedAt when the daemon started
  * @param loadedAt when the settings in force were loaded
  * @param reloads reload outcomes so far
@@ -19,9 +21,9 @@ import java.util.Map;
  * @param ipvs the IPVS manager's counters; null without an ipvs section
  * @param vrrpReceive receive drops no instance owns; null without a vrrp section
  */
-public record StatusSnapshot(String node, String version, String configFile, String startedAt, String loadedAt,
-        Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers, Ipvs ipvs,
-        VrrpReceive vrrpReceive) {
+public record StatusSnapshot(String node, String version, String configFile, String configDigest, String startedAt,
+        String loadedAt, Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers,
+        Ipvs ipvs, VrrpReceive vrrpReceive) {
 
     /** Copies the lists. */
     public StatusSnapshot {

@@ -11,13 +11,23 @@ import java.util.Optional;
 
 /** Reads the whole (merged, resolved) tree into {@link Settings}, recording every problem. */
 final class SettingsReader {
+    /** An empty or truncated file reads as a valid config that removes everything; say so instead. */
+    static final String NOTHING_TO_DO = "nothing to do: no VRRP instance, virtual server or real-server VIP is"
+            + " configured (an empty or half-written file?); a file meant to configure nothing says"
+            + " vipkeeper.allow-empty = true";
+
     private SettingsReader() {
     }
 
-    static Settings read(ConfigNode root, Path source, ConfigCache cache) {
+    /**
+     * @param source the file as named to the loader (a file with nothing to do is reported at its line 1)
+     * @param digest and {@code warnings}: what the load found out about the files, passed on
+     */
+    static Settings read(ConfigNode root, Path source, String digest, List<String> warnings, ConfigCache cache) {
         ConfigNode v = root.child("vipkeeper");
         String nodeName = v.optionalString("node-name").orElseGet(SettingsReader::hostName);
         LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
+        boolean allowEmpty = Boolean.TRUE.equals(v.bool("allow-empty"));
         ApiSettings api = ApiReader.read(v.child("api"));
         ConfigNode vrrpNode = v.child("vrrp");
         VrrpSettings vrrp = VrrpReader.read(vrrpNode);
@@ -26,7 +36,13 @@ final class SettingsReader {
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         v.checkUnknownKeys();
         root.checkUnknownKeys();
-        return new Settings(source, nodeName, logLevel, api, vrrp, ipvs, realServer);
+        Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, api, allowEmpty, vrrp, ipvs,
+                realServer);
+        // Only for an otherwise clean file: with a mistake in it, that is the news.
+        if (root.problems().isEmpty() && !allowEmpty && settings.configuresNothing()) {
+            root.problems().add(new ConfigProblem(source.toString(), 1, NOTHING_TO_DO));
+        }
+        return settings;
     }
 
     private static RealServerModeSettings realServerMode(ConfigNode r) {

@@ -5,6 +5,7 @@ import io.vipkeeper.appliance.config.ConfigCache;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
+import io.vipkeeper.appliance.config.ReloadGuard;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
@@ -112,6 +113,7 @@ public final class Daemon implements StatusInputs {
             return 1;
         }
         Logging.configure(settings.logLevel(), verbosity);
+        logWarnings(settings);
         PidFile pid;
         try {
             pid = PidFile.claim(pidFile);
@@ -273,7 +275,8 @@ public final class Daemon implements StatusInputs {
         log.info("reloading {}", configFile);
         Settings next;
         try {
-            next = ConfigLoader.load(configFile, configCache);
+            next = logWarnings(ConfigLoader.load(configFile, configCache));
+            ReloadGuard.check(settings, next);
         } catch (InvalidConfigException e) {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";
@@ -389,6 +392,12 @@ public final class Daemon implements StatusInputs {
         log.info("stopping");
         systemd.notify("STOPPING=1");
         stopRequested.countDown();
+    }
+
+    /** Logs what the operator should fix in a file that loaded (a world-readable secret). */
+    private static Settings logWarnings(Settings s) {
+        s.warnings().forEach(w -> log.warn("{}", w));
+        return s;
     }
 
     private static void logProblems(InvalidConfigException e) {

@@ -29,6 +29,8 @@ class StatusAssemblerTest {
             assertEquals("lb1", s.node());
             assertTrue(s.version().startsWith("vipkeeper "), s.version());
             assertEquals(dir.resolve("vipkeeper.conf").toString(), s.configFile());
+            assertEquals(f.settings.digest(), s.configDigest());
+            assertTrue(s.configDigest().matches("[0-9a-f]{64}"), s.configDigest());
             assertEquals("2026-11-23T10:00:00Z", s.startedAt());
             assertEquals("2026-11-23T10:00:30Z", s.loadedAt());
             assertEquals(new StatusSnapshot.Reloads(2, 1, new StatusSnapshot.LastReload("2026-11-23T10:00:50Z", false,

@@ -3,9 +3,13 @@ package io.vipkeeper.appliance.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipkeeper.appliance.api.StatusJson;
+import io.vipkeeper.appliance.api.StatusSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +38,11 @@ class DaemonLifecycleIT extends InLab {
             assertEquals(1, p.waitFor());
             assertTrue(p.err().contains(f + ":1: vipkeeper.vrrp.instances.web.priority: 0 is out of range 1..255"), p.err());
             assertTrue(p.err().contains("not starting"), p.err());
+        }
+        Files.writeString(f, "");
+        try (JarProcess p = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString())) {
+            assertEquals(1, p.waitFor());
+            assertTrue(p.err().contains(f + ":1: nothing to do: "), p.err());
         }
     }
 
@@ -118,6 +127,70 @@ class DaemonLifecycleIT extends InLab {
             assertEquals(1, none.waitFor());
             assertTrue(none.err().contains("no running daemon"), none.err());
         }
+    }
+
+    @Test
+    void refusesAReloadThatWouldRunNothingAndKeepsItsConfig() throws Exception {
+        // With a VRRPv2 password, world-readable: run warns (and runs).
+        Path f = dir.resolve("vipkeeper.conf");
+        String good = GOOD.replace("PRIO", "150").replace("api.listen = \"\"", "api.listen = \"198.18.1.1:9180\"")
+                .replace("    priority = 150\n", "    priority = 150\n    version = 2\n"
+                        + "    authentication { type = pass, password = s3cret }\n");
+        Files.writeString(f, good);
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path pid = dir.resolve("run/vipkeeper.pid");
+        try (JarProcess p = JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", f.toString(), "--pid-file",
+                pid.toString())) {
+            p.awaitLog("status API on http://198.18.1.1:9180/");
+            assertTrue(p.err().contains("warning: " + f + " is readable by other users and holds secrets"
+                    + " (vipkeeper.vrrp.instances.web.authentication.password); chmod 640 " + f), p.err());
+            StatusSnapshot before = status();
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))),
+                    before.configDigest());
+
+            // Truncated by a writer that has not written yet, then a backend's file copied over it.
+            Files.writeString(f, "");
+            assertEquals(f + ":1: nothing to do: no VRRP instance, virtual server or real-server VIP is configured"
+                    + " (an empty or half-written file?); a file meant to configure nothing says"
+                    + " vipkeeper.allow-empty = true", refusedReload(pid));
+            String backend = "vipkeeper.real-server.vips = [\"198.18.1.100\"]\n";
+            Files.writeString(f, backend);
+            assertEquals(f + ":1: would remove everything this daemon runs (VRRP instances web) and run nothing"
+                    + " (a half-written or wrong file?); a file meant to do that says vipkeeper.allow-empty = true",
+                    refusedReload(pid));
+
+            assertTrue(p.isAlive());
+            StatusSnapshot after = status();
+            assertEquals(before.configDigest(), after.configDigest());
+            assertEquals(before.loadedAt(), after.loadedAt());
+            assertEquals(List.of("web"), after.vrrpInstances().stream().map(StatusSnapshot.Instance::name).toList());
+            assertEquals(2, after.reloads().failed());
+            assertEquals(0, after.reloads().ok());
+
+            // Said in the file, it is done: the instance goes (and with it the API, now at its default).
+            Files.writeString(f, backend + "vipkeeper.allow-empty = true\n");
+            try (JarProcess ok = JarProcess.start(dir, "reload", "--pid-file", pid.toString())) {
+                assertEquals(0, ok.waitFor(), ok.err());
+                assertTrue(ok.out().contains("reloaded: VRRP instances +[] -[web]"), ok.out());
+            }
+            p.signal("TERM");
+            assertEquals(0, p.waitFor());
+        }
+    }
+
+    /** `vipkeeper reload` that the daemon refuses: its one problem line. */
+    private String refusedReload(Path pid) throws Exception {
+        try (JarProcess r = JarProcess.start(dir, "reload", "--pid-file", pid.toString())) {
+            assertEquals(1, r.waitFor(), r.err());
+            assertTrue(r.err().contains("still running the previous config"), r.err());
+            return r.err().lines().filter(l -> l.contains(":1: ")).findFirst().orElse(r.err());
+        }
+    }
+
+    /** GET /status from lb1's API, with curl inside its namespace. */
+    private StatusSnapshot status() throws Exception {
+        return StatusJson.read(Lab.sh("ip", "netns", "exec", lab.ns("lb1"), "curl", "-sS", "--fail", "--max-time", "5",
+                "http://198.18.1.1:9180/status"));
     }
 
     @Test

@@ -66,7 +66,7 @@ class StatusAssemblerTest {
             assertEquals(2, db.drops().get("checksum"));
             assertEquals(1, db.drops().get("ttl"));
             assertEquals(0, db.drops().get("auth_type"));
-            assertEquals(11, db.drops().size(), "every reason, zeros included");
+            assertEquals(12, db.drops().size(), "every reason, zeros included");
 
             StatusSnapshot.Instance mail = s.vrrpInstances().get(2);
             assertEquals("FAULT", mail.state());

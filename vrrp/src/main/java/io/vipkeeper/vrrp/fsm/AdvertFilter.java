@@ -19,14 +19,9 @@ final class AdvertFilter {
 
     /** The reason to discard, or empty to process the advertisement. */
     static Optional<DropReason> check(RouterConfig config, InboundPacket packet, VrrpAdvertisement ad) {
-        if (packet.source().equals(config.primaryAddress())) {
-            return Optional.of(DropReason.OWN_PACKET);
-        }
-        if (packet.ttl() != 255 && !config.acceptAnyTtl()) {
-            return Optional.of(DropReason.TTL);
-        }
-        if ((packet.source() instanceof Inet6Address) != config.isIpv6()) {
-            return Optional.of(DropReason.FAMILY);
+        Optional<DropReason> untrusted = sender(config, packet);
+        if (untrusted.isPresent()) {
+            return untrusted;
         }
         if (ad.version() != config.version()) {
             return Optional.of(DropReason.VERSION);
@@ -42,6 +37,27 @@ final class AdvertFilter {
             if (ad.maxAdverIntervalCentis() != config.advertIntervalCentis()) {
                 return Optional.of(DropReason.INTERVAL);
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the packet may be from a peer at all, whatever it says: not our own, from no further
+     * than the TTL allows (the TTL comes first, so nothing from beyond it is looked at further),
+     * from a unicast peer when the router has them, of the router's family.
+     */
+    static Optional<DropReason> sender(RouterConfig config, InboundPacket packet) {
+        if (packet.source().equals(config.primaryAddress())) {
+            return Optional.of(DropReason.OWN_PACKET);
+        }
+        if (packet.ttl() < config.minTtl()) {
+            return Optional.of(DropReason.TTL);
+        }
+        if (config.isUnicast() && !config.unicastPeers().contains(packet.source())) {
+            return Optional.of(DropReason.NOT_PEER);
+        }
+        if ((packet.source() instanceof Inet6Address) != config.isIpv6()) {
+            return Optional.of(DropReason.FAMILY);
         }
         return Optional.empty();
     }

@@ -48,6 +48,9 @@ final class StatusTable {
             for (Map.Entry<String, String> f : i.faults().entrySet()) {
                 rows.add(new String[] {"  fault", f.getKey() + ": " + f.getValue()});
             }
+            for (StatusSnapshot.Mismatch m : i.mismatches()) {
+                rows.add(new String[] {"  mismatch", m.describe()});
+            }
         }
         columns(b, rows);
     }
@@ -76,7 +79,7 @@ final class StatusTable {
         }
     }
 
-    /** Rows left-aligned in columns two spaces apart; a short row (a fault) is not measured. */
+    /** Rows left-aligned in columns two spaces apart; a short row (a fault, a mismatch) is not measured. */
     private static void columns(StringBuilder b, List<String[]> rows) {
         int n = rows.get(0).length;
         int[] width = new int[n];

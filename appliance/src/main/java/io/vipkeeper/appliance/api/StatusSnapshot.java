@@ -77,17 +77,42 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param faults active faults by source; empty when healthy
      * @param virtualIps the configured virtual IPs as {@code ADDR/PREFIX} (on the interface while MASTER)
      * @param addressesRestored VIPs that something else removed while master and that it put back
+     * @param mismatches senders whose adverts for this VRID are dropped because they are configured
+     *     differently, active ones first; empty when none (and when read from an older daemon)
      */
     public record Instance(String name, String interfaceName, int vrid, int version, String state,
             int configuredPriority, int effectivePriority, String masterAddress, long advertIntervalMs,
             long masterAdvertIntervalMs, long transitions, LastTransition lastTransition, long advertsSent,
             long advertsReceived, Map<String, Long> drops, Map<String, String> faults, List<String> virtualIps,
-            long addressesRestored) {
-        /** Copies the maps and the list; a document without virtual IPs (an older daemon's) has none. */
+            long addressesRestored, List<Mismatch> mismatches) {
+        /** Copies the maps and the lists; a document of an older daemon without them has none. */
         public Instance {
             drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
             faults = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(faults));
             virtualIps = virtualIps == null ? List.of() : List.copyOf(virtualIps);
+            mismatches = mismatches == null ? List.of() : List.copyOf(mismatches);
+        }
+    }
+
+    /**
+     * A sender configured differently for an instance's VRID: while its adverts come, both are
+     * likely master (we drop them, or for other addresses, a peer that checks drops ours).
+     *
+     * @param peer the sender's address
+     * @param reason what differs: "version", "auth_type", "authentication", "interval",
+     *     "not_unicast_peer" (its adverts are dropped, and counted under that drop reason) or
+     *     "address_list" (accepted)
+     * @param detail what differs, in words
+     * @param count adverts from this sender that showed it
+     * @param lastSeen when the last one came
+     * @param active whether that was recent enough to make {@code /healthz} answer 503 (within 3
+     *     Master_Down_Intervals at the slower of the two advert intervals)
+     */
+    public record Mismatch(String peer, String reason, String detail, long count, String lastSeen, boolean active) {
+        /** One line for people: sender, reason, what differs, how many, when. */
+        public String describe() {
+            return peer + ": " + reason + " (" + detail + "), " + count + " adverts, last at " + lastSeen
+                    + (active ? "; both may be master" : "");
         }
     }
 

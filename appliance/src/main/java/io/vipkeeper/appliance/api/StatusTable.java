@@ -53,6 +53,9 @@ public final class StatusTable {
             for (Map.Entry<String, String> f : i.faults().entrySet()) {
                 rows.add(new String[] {"  fault", f.getKey() + ": " + f.getValue()});
             }
+            for (StatusSnapshot.Mismatch m : i.mismatches()) {
+                rows.add(new String[] {"  mismatch", m.describe()});
+            }
         }
         columns(b, rows);
     }
@@ -81,7 +84,7 @@ public final class StatusTable {
         }
     }
 
-    /** Rows left-aligned in columns two spaces apart; a short row (virtual IPs, a fault) is not measured. */
+    /** Rows left-aligned in columns two spaces apart; a short row (virtual IPs, a fault, a mismatch) is not measured. */
     private static void columns(StringBuilder b, List<String[]> rows) {
         int n = rows.get(0).length;
         int[] width = new int[n];

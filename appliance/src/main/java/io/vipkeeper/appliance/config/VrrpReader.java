@@ -116,6 +116,7 @@ final class VrrpReader {
             address(n, e, ipv6).ifPresent(peers::add);
         }
         Optional<InetAddress> source = unicastSource(n, ipv6, rawPeers.isEmpty());
+        Integer minTtl = unicastMinTtl(n, rawPeers.isEmpty());
         Authentication auth = authentication(n.child("authentication"), version);
         List<TrackedInterface> tracked = trackInterfaces(n, trackDefaults);
         List<String> trackScripts = trackScripts(n, scripts);
@@ -126,11 +127,11 @@ final class VrrpReader {
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null
-                || tracked == null || garp == null) {
+                || tracked == null || garp == null || minTtl == null) {
             return null;
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
-                List.copyOf(peers), source, auth, tracked, trackScripts, garp, notify);
+                List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify);
     }
 
     /** An interface name as the kernel accepts it: 1..15 bytes, no '/', ':' allowed only as a label. */
@@ -206,6 +207,17 @@ final class VrrpReader {
             n.problem("unicast-source", "is set but unicast-peers is empty (multicast adverts use the interface address)");
         }
         return a;
+    }
+
+    /** Below 255 only with unicast peers: multicast adverts never cross a router (RFC 9568 §7.1). */
+    private static Integer unicastMinTtl(ConfigNode n, boolean noPeers) {
+        Integer ttl = n.integer("unicast-min-ttl", 1, 255);
+        if (ttl != null && ttl != 255 && noPeers) {
+            n.problem("unicast-min-ttl", "is " + ttl + " but unicast-peers is empty (multicast adverts must arrive"
+                    + " with TTL 255)");
+            return null;
+        }
+        return ttl;
     }
 
     private static Authentication authentication(ConfigNode a, VrrpVersion version) {

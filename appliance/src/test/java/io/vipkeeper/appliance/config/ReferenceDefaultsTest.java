@@ -56,6 +56,7 @@ class ReferenceDefaultsTest {
         assertEquals(32, i.virtualIps().get(0).prefixLength());
         assertEquals(List.of(), i.unicastPeers());
         assertEquals(Optional.empty(), i.unicastSource());
+        assertEquals(255, i.unicastMinTtl());
         assertEquals(new VrrpInstance.Authentication(AuthType.NONE, ""), i.authentication());
         assertEquals(List.of(), i.trackInterfaces());
         assertEquals(List.of(), i.trackScripts());

@@ -58,28 +58,20 @@ class StatusApiIT extends InLab {
         return dir.resolve(node).resolve("vipkeeper.pid");
     }
 
-    /** An HTTP answer: status code and body. */
-    private record Answer(int status, String body) {
+    private LabApi api() {
+        return new LabApi(lab);
     }
 
-    /** GET {@code path} from node {@code host}'s API, with curl inside the node's namespace. */
-    private Answer get(String node, int host, String path) throws IOException, InterruptedException {
-        String out = Lab.sh("ip", "netns", "exec", lab.ns(node), "curl", "-sS", "--max-time", "5",
-                "-w", "\n%{http_code}", "http://198.18.1." + host + ":9180" + path);
-        int nl = out.lastIndexOf('\n');
-        return new Answer(Integer.parseInt(out.substring(nl + 1).strip()), out.substring(0, nl));
+    private LabApi.Answer get(String node, int host, String path) throws IOException, InterruptedException {
+        return api().get(node, host, path);
     }
 
     private StatusSnapshot status(String node, int host) throws Exception {
-        Answer a = get(node, host, "/status");
-        assertEquals(200, a.status(), a.body());
-        return StatusJson.read(a.body());
+        return api().status(node, host);
     }
 
     private PrometheusText metrics(String node, int host) throws Exception {
-        Answer a = get(node, host, "/metrics");
-        assertEquals(200, a.status(), a.body());
-        return PrometheusText.parse(a.body());
+        return api().metrics(node, host);
     }
 
     private static StatusSnapshot.Instance instance(StatusSnapshot s) {
@@ -196,7 +188,7 @@ class StatusApiIT extends InLab {
         assertEquals(0, metrics("lb1", 1).value("vipkeeper_vrrp_receive_errors_total"));
         assertEquals(1L, status("lb1", 1).vrrpReceive().drops().get("unknown_vrid"));
         for (int host : List.of(1, 2)) {
-            Answer h = get("lb" + host, host, "/healthz");
+            LabApi.Answer h = get("lb" + host, host, "/healthz");
             assertEquals(200, h.status(), h.body());
             assertEquals("ok\n", h.body());
         }

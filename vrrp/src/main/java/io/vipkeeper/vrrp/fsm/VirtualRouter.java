@@ -6,11 +6,8 @@ import io.vipkeeper.vrrp.protocol.VrrpPriority;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import io.vipkeeper.vrrp.transport.InboundPacket;
 import java.net.InetAddress;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +32,6 @@ public final class VirtualRouter {
     private final RouterActions actions;
     private final RouterCounters counters = new RouterCounters();
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> faultListeners = new CopyOnWriteArrayList<>();
     /** Replaced by a reload on the loop, read by the status API. */
     private volatile RouterConfig config;
 
@@ -64,10 +60,8 @@ public final class VirtualRouter {
     /** Completes when a stopped master released its addresses (see {@link #stop()}). */
     private CompletableFuture<Void> handover;
     private VrrpScheduler.Timer handoverTimer;
-    /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...); the loop's own. */
-    private final Map<String, String> faults = new TreeMap<>();
-    /** An immutable copy of {@code faults}, published after each change for readers on other threads. */
-    private volatile Map<String, String> publishedFaults = Map.of();
+    /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...). */
+    private final RouterFaults faults = new RouterFaults();
 
     /** A router in Initialize; call {@link #start()}. */
     public VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions) {
@@ -114,7 +108,7 @@ public final class VirtualRouter {
         finishHandover();
         preemptAllowedAtNanos = scheduler.nanoTime() + config.preemptDelay().toNanos();
         if (!faults.isEmpty()) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else {
             initialize(TransitionReason.STARTUP);
         }
@@ -185,7 +179,7 @@ public final class VirtualRouter {
         }
         log.info("{}: {} carried over by a reload (priority {})", config.name(), state, effectivePriority);
         if (!faults.isEmpty() && state != RouterState.FAULT) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else if (faults.isEmpty() && state == RouterState.FAULT) {
             initialize(TransitionReason.FAULT_CLEARED);
         } else if (state == RouterState.BACKUP && config.priority() == VrrpPriority.OWNER) {
@@ -251,36 +245,25 @@ public final class VirtualRouter {
             return;
         }
         boolean wasFaulty = !faults.isEmpty();
-        String before = reason == null ? faults.remove(source) : faults.put(source, reason);
-        if (Objects.equals(before, reason)) {
+        if (!faults.set(source, reason)) {
             return;
         }
-        publishedFaults = Collections.unmodifiableMap(new TreeMap<>(faults));
         if (!wasFaulty && !faults.isEmpty() && state != RouterState.INITIALIZE) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else if (faults.isEmpty() && state == RouterState.FAULT) {
             initialize(TransitionReason.FAULT_CLEARED);
         }
-        for (Runnable l : faultListeners) {
-            l.run();
-        }
+        faults.changed();
     }
 
     /** Adds a listener run after every change of the set of faults (a sync group's). */
     public void addFaultListener(Runnable listener) {
-        faultListeners.add(listener);
+        faults.addListener(listener);
     }
 
     /** Active faults by source, sorted by source; empty when healthy. An immutable snapshot. */
     public Map<String, String> faults() {
-        return publishedFaults;
-    }
-
-    private String faultSummary() {
-        StringBuilder sb = new StringBuilder();
-        faults.forEach((source, reason) -> sb.append(sb.length() == 0 ? "" : "; ").append(source).append(": ")
-                .append(reason));
-        return sb.toString();
+        return faults.snapshot();
     }
 
     /**

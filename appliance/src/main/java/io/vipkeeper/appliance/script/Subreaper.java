@@ -107,8 +107,7 @@ public final class Subreaper {
             int n = 0;
             int[] status = new int[1];
             for (ProcStat p : ProcStat.all()) {
-                if (p.ppid() == self && p.zombie() && p.session() != session && !started.contains(p.pid())
-                        && Native.LIBC.waitpid((int) p.pid(), status, WNOHANG) == p.pid()) {
+                if (reapable(p) && Native.LIBC.waitpid((int) p.pid(), status, WNOHANG) == p.pid()) {
                     n++;
                 }
             }
@@ -123,6 +122,16 @@ public final class Subreaper {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Whether {@code p} is an exited child that only we will reap (see the class comment). */
+    boolean reapable(ProcStat p) {
+        return p.ppid() == self && p.zombie() && p.session() != session && !started.contains(p.pid());
+    }
+
+    /** The daemon's session. */
+    long session() {
+        return session;
     }
 
     /** Processes reaped here so far. */

@@ -47,6 +47,11 @@ class ScriptSecurityConfigTest {
         }
     }
 
+    /** What {@link #trackScript} reports for an unsafe {@code program}. */
+    private List<String> refused(Path program, String why) {
+        return List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", program, why));
+    }
+
     private String at(int line, String key, Path program, String why) {
         return dir.resolve("vipkeeper.conf") + ":" + line + ": " + key + ": \"" + program + "\" is unsafe: " + why + RULE;
     }
@@ -54,16 +59,14 @@ class ScriptSecurityConfigTest {
     @Test
     void aWorldWritableScriptIsRefused() throws Exception {
         Path s = script(dir.resolve("check"), "rwxrwxrwx");
-        assertEquals(List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", s, s + " is writable by others (mode 0777)")),
-                trackScript(s));
+        assertEquals(refused(s, s + " is writable by others (mode 0777)"), trackScript(s));
     }
 
     @Test
     void aScriptOwnedByAnotherUserIsRefused() throws Exception {
         Path s = script(dir.resolve("check"), "rwxr-xr-x");
         Files.setAttribute(s, "unix:uid", NOBODY);
-        assertEquals(List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", s, s + " is owned by uid 65534, not root")),
-                trackScript(s));
+        assertEquals(refused(s, s + " is owned by uid 65534, not root"), trackScript(s));
     }
 
     @Test
@@ -71,8 +74,7 @@ class ScriptSecurityConfigTest {
         Path s = script(dir.resolve("check"), "rwxrwxr-x");
         assertEquals(List.of(), trackScript(s), "group root may write, as keepalived allows");
         Files.setAttribute(s, "unix:gid", NOBODY);
-        assertEquals(List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", s,
-                s + " is writable by group 65534 (mode 0775)")), trackScript(s));
+        assertEquals(refused(s, s + " is writable by group 65534 (mode 0775)"), trackScript(s));
     }
 
     @Test
@@ -80,14 +82,12 @@ class ScriptSecurityConfigTest {
         Path d = dir.resolve("scripts");
         Path s = script(d.resolve("check"), "rwxr-xr-x");
         Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertEquals(List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", s, d + " is writable by others (mode 0777)")),
-                trackScript(s));
+        assertEquals(refused(s, d + " is writable by others (mode 0777)"), trackScript(s));
         Files.setAttribute(d, "unix:mode", 01777);
         assertEquals(List.of(), trackScript(s), "sticky, like /tmp: nobody else can replace root's file in it");
         Files.setAttribute(d, "unix:mode", 0755);
         Files.setAttribute(d, "unix:uid", NOBODY);
-        assertEquals(List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", s, d + " is owned by uid 65534, not root")),
-                trackScript(s));
+        assertEquals(refused(s, d + " is owned by uid 65534, not root"), trackScript(s));
     }
 
     @Test
@@ -96,12 +96,10 @@ class ScriptSecurityConfigTest {
         Path link = Files.createSymbolicLink(dir.resolve("check"), target);
         assertEquals(List.of(), trackScript(link));
         Files.setAttribute(link, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
-        assertEquals(List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", link,
-                link + " is owned by uid 65534, not root")), trackScript(link));
+        assertEquals(refused(link, link + " is owned by uid 65534, not root"), trackScript(link));
         Files.setAttribute(link, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxrwxrwx"));
-        assertEquals(List.of(at(2, "vipkeeper.vrrp.scripts.chk.command", link,
-                target + " is writable by others (mode 0777)")), trackScript(link));
+        assertEquals(refused(link, target + " is writable by others (mode 0777)"), trackScript(link));
     }
 
     @Test

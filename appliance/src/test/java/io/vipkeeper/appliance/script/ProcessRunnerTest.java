@@ -1,5 +1,7 @@
 package io.vipkeeper.appliance.script;
 
+import static io.vipkeeper.appliance.script.ScriptFixtures.await;
+import static io.vipkeeper.appliance.script.ScriptFixtures.program;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,38 +21,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Programs run as real processes: refusal, user, environment, timeouts that reach detached processes. */
-class ProcessRunnerTest {
-    @TempDir
-    Path dir;
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-
-    @AfterEach
-    void stop() {
-        pool.shutdownNow();
-        timer.shutdownNow();
-    }
-
-    private Path script(String name, String body) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return p;
-    }
-
-    private static Program program(Path p, Duration timeout) {
-        return new Program(List.of(p.toString()), Optional.empty(), timeout);
-    }
+class ProcessRunnerTest extends RunsScripts {
 
     private long pid(String file) throws Exception {
         Path p = dir.resolve(file);
@@ -157,15 +132,5 @@ class ProcessRunnerTest {
                 Duration.ofSeconds(5)));
         List<String> lines = r.output().lines().map(String::strip).toList();
         assertEquals(lines.get(1), lines.get(0), "session id = its pid");
-    }
-
-    private static void await(BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 15 s");
-            }
-            Thread.sleep(20);
-        }
     }
 }

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.config.Program;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,12 +17,11 @@ class SubreaperTest {
 
     @Test
     void aProcessAScriptLeftBehindIsAdoptedAndReapedWhenItExits() throws Exception {
-        Path s = dir.resolve("detach");
         Path pidFile = dir.resolve("detached.pid");
-        Files.writeString(s, "#!/bin/sh\nsetsid -f sh -c 'echo $$ > " + pidFile + "; exec sleep 0.5' >/dev/null 2>&1\n");
-        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path s = ScriptFixtures.script(dir, "detach", "setsid -f sh -c 'echo $$ > " + pidFile
+                + "; exec sleep 0.5' >/dev/null 2>&1");
         Subreaper reaper = Subreaper.get();
-        assertTrue(ProcessRunner.runNow(new Program(List.of(s.toString()), Optional.empty(), Duration.ofSeconds(5))).ok());
+        assertTrue(ProcessRunner.runNow(ScriptFixtures.program(s, Duration.ofSeconds(5))).ok());
         long deadline = System.nanoTime() + 5_000_000_000L;
         while ((!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
             Thread.sleep(10);

@@ -1,50 +1,28 @@
 package io.vipkeeper.appliance.vrrp;
 
+import static io.vipkeeper.appliance.script.ScriptFixtures.await;
+import static io.vipkeeper.appliance.script.ScriptFixtures.program;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.config.Program;
 import io.vipkeeper.appliance.config.VrrpScript;
 import io.vipkeeper.appliance.script.ProcessRunner;
+import io.vipkeeper.appliance.script.RunsScripts;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.Transition;
 import io.vipkeeper.vrrp.fsm.TransitionReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Notify and tracking scripts as real processes. */
-class ScriptsTest {
-    @TempDir
-    Path dir;
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+class ScriptsTest extends RunsScripts {
     private final ProcessRunner runner = new ProcessRunner(pool);
-
-    @AfterEach
-    void stop() {
-        pool.shutdownNow();
-        timer.shutdownNow();
-    }
-
-    private Path script(String name, String body) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return p;
-    }
 
     private static Transition t(RouterState from, RouterState to) {
         return t(from, to, 100);
@@ -52,10 +30,6 @@ class ScriptsTest {
 
     private static Transition t(RouterState from, RouterState to, int priority) {
         return new Transition("vi_1", from, to, TransitionReason.STARTUP, "", priority, 0);
-    }
-
-    private static Program program(Path p, Duration timeout) {
-        return new Program(List.of(p.toString()), Optional.empty(), timeout);
     }
 
     @Test
@@ -137,16 +111,6 @@ class ScriptsTest {
             int priority = Integer.parseInt(line.split(" ")[1]);
             assertTrue(priority > last, "in order: " + delivered);
             last = priority;
-        }
-    }
-
-    private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(20);
         }
     }
 }

@@ -121,14 +121,19 @@ public final class ProcessRunner {
 
     /** Kills the run's processes, waits briefly for its own, and reaps what it left behind. */
     private static void stop(Process p, String marker, Optional<ScriptUser> user, Subreaper reaper) {
+        // An interrupt (shutdown) must not cut the killing short: it is restored afterwards.
+        boolean interrupted = Thread.interrupted();
         int killed = ProcessTree.kill(p, marker, user, reaper);
         LOG.debug("killed {} process(es) of {}", killed, marker);
         try {
             p.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
         }
         reaper.reap();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A refused run, logged when the reason is new for this program (it may be retried every second). */

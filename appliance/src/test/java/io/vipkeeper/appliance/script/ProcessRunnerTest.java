@@ -71,6 +71,19 @@ class ProcessRunnerTest extends RunsScripts {
     }
 
     @Test
+    void aShutdownThatInterruptsTheRunKillsWhatItDetachedToo() throws Exception {
+        Path s = script("hang", String.join("\n",
+                "setsid -f sh -c 'echo $$ > " + dir.resolve("leader.pid") + "; exec sleep 1000' >/dev/null 2>&1",
+                "echo $$ > " + dir.resolve("script.pid"),
+                "exec sleep 1000"));
+        var run = new ProcessRunner(pool).run(program(s, Duration.ofSeconds(60)));
+        Set<Long> pids = Set.of(pid("script.pid"), pid("leader.pid"));
+        pool.shutdownNow();
+        assertEquals("interrupted", run.get().describe());
+        await(() -> pids.stream().noneMatch(p -> Files.exists(Path.of("/proc", Long.toString(p)))));
+    }
+
+    @Test
     void aScriptThatBecameUnsafeAfterTheConfigWasReadIsRefusedAndCountsAsAFailure() throws Exception {
         Path ran = dir.resolve("ran");
         Path s = script("check", "touch " + ran);

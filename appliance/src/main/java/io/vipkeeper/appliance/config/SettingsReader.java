@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,10 @@ final class SettingsReader {
         LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
         boolean allowEmpty = Boolean.TRUE.equals(v.bool("allow-empty"));
         ApiSettings api = ApiReader.read(v.child("api"));
+        // Both reach every program through reference.conf's substitutions; checked here once more so
+        // a typo is found even while no program uses them.
+        ProgramReader.user(v, "script-user");
+        v.duration("notify-timeout", Duration.ofMillis(10), Duration.ofHours(1));
         ConfigNode vrrpNode = v.child("vrrp");
         VrrpSettings vrrp = VrrpReader.read(vrrpNode);
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),

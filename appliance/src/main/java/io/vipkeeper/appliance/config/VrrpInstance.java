@@ -45,7 +45,7 @@ public record VrrpInstance(
         List<TrackedInterface> trackInterfaces,
         List<String> trackScripts,
         Garp garp,
-        Optional<String> notifyScript) {
+        Optional<Program> notifyScript) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {

@@ -60,7 +60,8 @@ final class VrrpReader {
     }
 
     private static VrrpScript readScript(String name, ConfigNode n) {
-        List<String> command = command(n);
+        List<String> command = ProgramReader.command(n);
+        Optional<ScriptUser> user = ProgramReader.user(n, "user");
         Duration interval = n.duration("interval", MS10, HOUR);
         Duration timeout = n.duration("timeout", MS10, HOUR);
         Integer weight = n.integer("weight", -254, 254);
@@ -70,28 +71,11 @@ final class VrrpReader {
             n.problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval));
         }
         n.checkUnknownKeys();
-        if (command == null || interval == null || timeout == null || weight == null || rise == null || fall == null) {
+        if (command == null || user == null || interval == null || timeout == null || weight == null || rise == null
+                || fall == null) {
             return null;
         }
-        return new VrrpScript(name, command, interval, timeout, weight, rise, fall);
-    }
-
-    /** A program and its arguments; the program must be an absolute path. */
-    static List<String> command(ConfigNode n) {
-        if (!n.has("command")) {
-            n.problemHere("missing required key command");
-            return null;
-        }
-        List<Element<String>> parts = n.stringList("command");
-        if (parts.isEmpty()) {
-            n.problem("command", "must name a program");
-            return null;
-        }
-        if (!parts.get(0).value().startsWith("/")) {
-            n.problem("command", "\"" + parts.get(0).value() + "\" is not an absolute path (scripts run without a shell or PATH)");
-            return null;
-        }
-        return parts.stream().map(Element::value).toList();
+        return new VrrpScript(name, new Program(command, user, timeout), interval, weight, rise, fall);
     }
 
     private static VrrpInstance readInstance(String name, ConfigNode n, ConfigObject trackDefaults,
@@ -121,9 +105,7 @@ final class VrrpReader {
         List<TrackedInterface> tracked = trackInterfaces(n, trackDefaults);
         List<String> trackScripts = trackScripts(n, scripts);
         Garp garp = garp(n.child("garp"));
-        Optional<String> notify = n.optionalString("notify-script");
-        notify.filter(s -> !s.startsWith("/")).ifPresent(s ->
-                n.problem("notify-script", "\"" + s + "\" is not an absolute path"));
+        Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null

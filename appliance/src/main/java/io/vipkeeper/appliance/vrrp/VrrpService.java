@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.vrrp;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.appliance.config.VrrpScript;
 import io.vipkeeper.appliance.config.VrrpSettings;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.SyncGroup;
 import io.vipkeeper.vrrp.fsm.TransitionListener;

@@ -72,8 +72,8 @@ class ReferenceDefaultsTest {
                 "vipkeeper.vrrp.scripts.s { command = [\"/bin/true\"] }", "")));
         assertEquals(List.of(new VrrpInstance.TrackedInterface("eth1", 0), new VrrpInstance.TrackedInterface("eth2", 0)),
                 s.vrrp().instances().get("web").trackInterfaces());
-        assertEquals(new VrrpScript("s", List.of("/bin/true"), Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1),
-                s.vrrp().scripts().get("s"));
+        assertEquals(new VrrpScript("s", new Program(List.of("/bin/true"), Optional.empty(), Duration.ofSeconds(1)),
+                Duration.ofSeconds(1), 0, 1, 1), s.vrrp().scripts().get("s"));
     }
 
     @Test

@@ -119,18 +119,21 @@ class IpvsDaemonVmTest {
         daemon.awaitLog("ipvs repaired drift: edit real server 198.18.0.11:53");
     }
 
+    /** The table after the reload of step 3: the foreign service, and web with rr and a third real server. */
+    private static final Set<String> RELOADED = new TreeSet<>(List.of(
+                "-A -t 198.18.0.200:22 -s rr",
+                "-A -t 198.18.0.100:80 -s rr",
+                "-a -t 198.18.0.100:80 -r 198.18.0.11:8080 -m -w 1",
+                "-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2",
+                "-a -t 198.18.0.100:80 -r 198.18.0.13:8080 -m -w 1"));
+
     @Test
     @Order(3)
     void reloadAppliesOnlyTheDifference() throws Exception {
         write(WEB.replace("scheduler = wrr", "scheduler = rr").replace("weight = 2 }]",
                 "weight = 2 }, { address = \"198.18.0.13\", port = 8080 }]"));
         daemon.signal("HUP");
-        awaitTable(new TreeSet<>(List.of(
-                "-A -t 198.18.0.200:22 -s rr",
-                "-A -t 198.18.0.100:80 -s rr",
-                "-a -t 198.18.0.100:80 -r 198.18.0.11:8080 -m -w 1",
-                "-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2",
-                "-a -t 198.18.0.100:80 -r 198.18.0.13:8080 -m -w 1")));
+        awaitTable(RELOADED);
         daemon.awaitLog("reload succeeded");
         String log = daemon.err().substring(daemon.err().indexOf("reloading"));
         assertTrue(log.contains("ipvs reload: edit service TCP  198.18.0.100:80 (rr)"), log);
@@ -165,12 +168,7 @@ class IpvsDaemonVmTest {
         assertEquals(0, daemon.waitFor());
         Files.writeString(conf, web);
         daemon = start();
-        awaitTable(new TreeSet<>(List.of(
-                "-A -t 198.18.0.200:22 -s rr",
-                "-A -t 198.18.0.100:80 -s rr",
-                "-a -t 198.18.0.100:80 -r 198.18.0.11:8080 -m -w 1",
-                "-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2",
-                "-a -t 198.18.0.100:80 -r 198.18.0.13:8080 -m -w 1")));
+        awaitTable(RELOADED);
         assertTrue(daemon.err().contains("delete service UDP  198.18.0.100:53"), daemon.err());
     }
 

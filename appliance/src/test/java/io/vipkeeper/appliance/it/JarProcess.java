@@ -190,7 +190,20 @@ final class JarProcess implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no \"" + text + "\" on " + name + " within 60 s; stderr:\n" + err());
+        throw new AssertionError("no \"" + text + "\" on " + name + " within 60 s; stderr:\n" + err()
+                + "\nthreads (SIGQUIT):\n" + threadDump());
+    }
+
+    /** The JVM's thread dump (SIGQUIT prints it on stdout and the daemon runs on), for a failure message. */
+    private String threadDump() {
+        try {
+            int before = out().length();
+            signal("QUIT");
+            Thread.sleep(1000);
+            return out().substring(before);
+        } catch (Exception | AssertionError e) {
+            return "(none: " + e + ")";
+        }
     }
 
     @Override

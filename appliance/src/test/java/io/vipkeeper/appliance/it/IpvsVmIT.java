@@ -23,7 +23,7 @@ class IpvsVmIT {
                 "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Under TCG the C2 compiler costs more than it gains in a short run.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-                "-Dvipkeeper.jar=" + JarProcess.jar().toAbsolutePath(),
+                "-Dvipkeeper.jar=" + JarProcess.jar().toAbsolutePath(), "-Dvipkeeper.await.seconds=150",
                 "-Dvipkeeper.conf.dir=" + repo.resolve("conf"),
                 "-cp", classpath, "io.vipkeeper.appliance.vm.VmSuite"));
         String only = System.getProperty("vipkeeper.vm.tests", "");

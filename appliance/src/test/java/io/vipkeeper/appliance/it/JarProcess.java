@@ -16,6 +16,12 @@ final class JarProcess implements AutoCloseable {
     private final Path stdout;
     private final Path stderr;
 
+    /**
+     * How long {@link #awaitLog} waits: 60 s, more in the TCG VM (-Dvipkeeper.await.seconds), where
+     * a daemon's start runs its warm-up interpreted for most of a minute when the host is busy.
+     */
+    private static final long AWAIT_SECONDS = Long.getLong("vipkeeper.await.seconds", 60);
+
     private JarProcess(Process process, Path stdout, Path stderr) {
         this.process = process;
         this.stdout = stdout;
@@ -177,7 +183,7 @@ final class JarProcess implements AutoCloseable {
     }
 
     private void await(String name, Path file, String text, int times) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
         while (System.nanoTime() < deadline) {
             boolean alive = process.isAlive(); // read after: what a process wrote before exiting counts
             if (Files.readString(file, StandardCharsets.UTF_8).split(java.util.regex.Pattern.quote(text), -1).length
@@ -190,7 +196,7 @@ final class JarProcess implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no \"" + text + "\" on " + name + " within 60 s; stderr:\n" + err()
+        throw new AssertionError("no \"" + text + "\" on " + name + " within " + AWAIT_SECONDS + " s; stderr:\n" + err()
                 + "\nthreads (SIGQUIT):\n" + threadDump());
     }
 

@@ -70,6 +70,18 @@ class VrrpCodecTest {
     }
 
     @Test
+    void ipv4MappedAddressesInAnIpv6AdvertStayIpv6() {
+        // Found by VrrpFuzzTest: ::ffff:32.1.13.184 beside two IPv6 addresses threw "mixed families".
+        byte[] found = HexFormat.of().parseHex("31330d032001fb8200000000000000000000ffff20010db8000000000000000000"
+                + "0001010d678b40fb7d47d14d12f560b1c719d72f2f6014");
+        var r = VrrpDecoder.decode(new InboundPacket(ip("fe80::1"), ip("ff02::12"), 255, found));
+        VrrpAdvertisement ad = assertInstanceOf(DecodeResult.Accepted.class, r).advertisement();
+        assertEquals(3, ad.addresses().size());
+        ad.addresses().forEach(a -> assertInstanceOf(java.net.Inet6Address.class, a));
+        assertArrayEquals(java.util.Arrays.copyOfRange(found, 8, 24), ad.addresses().get(0).getAddress());
+    }
+
+    @Test
     void passwordRoundTrip() {
         byte[] pass = {'s', 'e', 'c', 'r', 'e', 't', 0, 0};
         VrrpAdvertisement ad = VrrpAdvertisement.v2(9, 50, 3, List.of(VIP, ip("10.99.0.101")),

@@ -58,4 +58,16 @@ class IpsecAhTest {
         assertEquals(IpsecAh.Check.BAD_ICV, verify(r, KEY), "the SPI is covered by the ICV");
         assertEquals(IpsecAh.Check.MALFORMED, IpsecAh.verify(new byte[20], new byte[10], KEY, false));
     }
+
+    @Test
+    void aHeaderLengthBeyondThePacketIsMalformed() {
+        // Found by VrrpFuzzTest: IHL 14 (56 bytes) over a 44-byte packet threw from the HMAC.
+        byte[] found = java.util.HexFormat.of().parseHex("4e00000000000000000000000000000000000000"
+                + "700000000000000000000000000000000000000000000000");
+        assertEquals(IpsecAh.Check.MALFORMED, IpsecAh.verify(Arrays.copyOf(found, 20),
+                Arrays.copyOfRange(found, 20, found.length), KEY, true));
+        byte[] p = packet();
+        p[0] = 0x46;
+        assertEquals(IpsecAh.Check.MALFORMED, verify(p, KEY), "IHL 6 on a 20-byte header");
+    }
 }

@@ -68,4 +68,13 @@ class NetlinkEncodingTest {
         assertThrows(NetlinkFormatException.class, () -> a.u32(8));
         assertThrows(NetlinkFormatException.class, () -> a.u32(9));
     }
+
+    @Test
+    void aLengthNearTwoToTheThirtyOneIsAFormatErrorNotAnAllocation() {
+        // Found by VrrpFuzzTest: a second message claiming 0x7fffffff bytes overflowed the bounds
+        // check, allocated 2 GiB and threw ArrayIndexOutOfBoundsException.
+        byte[] found = HexFormat.of().parseHex("2400000000000000000000000000000000000300010000000c000680080001000100"
+                + "0000ffffff7f100005000500000000000000");
+        assertThrows(NetlinkFormatException.class, () -> NetlinkMessage.parseAll(found, found.length));
+    }
 }

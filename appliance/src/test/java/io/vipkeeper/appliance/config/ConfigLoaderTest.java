@@ -55,6 +55,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBlockWrittenAsAnOptionalSubstitutionIsReadNotThrown() throws Exception {
+        // Found by ApplianceFuzzTest: ConfigException.NotResolved escaped the loader for both.
+        Path gone = ConfigFiles.write(dir, "gone.conf", "vipkeeper.allow-empty = true\nvipkeeper.vrrp = ${?nothing}\n");
+        assertEquals(Settings.class, ConfigLoader.load(gone).getClass());
+        Path merged = ConfigFiles.write(dir, "merged.conf", String.join("\n",
+                "vipkeeper.vrrp = ${?nothing}",
+                "vipkeeper.vrrp { bogus = 1 }", ""));
+        assertEquals(List.of(merged + ":2: vipkeeper.vrrp.bogus: unknown key"), problems(merged));
+    }
+
+    @Test
     void includeIsRelativeToTheIncludingFile() throws Exception {
         ConfigFiles.write(dir, "sub/vips.conf", "vipkeeper.vrrp.instances.web.virtual-ips = [\"198.18.0.7\"]\n");
         ConfigFiles.write(dir, "sub/main.conf", String.join("\n",

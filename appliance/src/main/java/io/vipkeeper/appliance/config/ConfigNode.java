@@ -272,7 +272,9 @@ final class ConfigNode {
         } else {
             required(key, null);
         }
-        return new ConfigNode(path(key), ConfigValueFactory.fromMap(Map.of(), origin.description()), null,
+        // withOrigin, not fromMap(map, description): an origin rebuilt from its description has no
+        // file and no line, and readers may report at this block (as defaults of real servers).
+        return new ConfigNode(path(key), ConfigValueFactory.fromMap(Map.of()).withOrigin(origin), null,
                 new Problems());
     }
 

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 /** Encoder and decoder against the captured vectors, round trips, and one test per drop reason. */
 class VrrpCodecTest {
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
-    private static final InetAddress SRC = ip("10.99.0.1");
-    private static final InetAddress GROUP = ip("224.0.0.18");
+    static final InetAddress SRC = ip("10.99.0.1");
+    static final InetAddress GROUP = ip("224.0.0.18");
     private static final InetAddress VIP = ip("10.99.0.100");
     /** reference §4: confirmed by tcpdump and an independent receiver. */
-    private static final byte[] V3_VECTOR = HEX.parseHex("31 33 64 01 00 64 74 ad 0a 63 00 64");
-    private static final byte[] V2_VECTOR = HEX.parseHex("21 33 64 01 00 01 70 03 0a 63 00 64 00 00 00 00 00 00 00 00");
+    static final byte[] V3_VECTOR = HEX.parseHex("31 33 64 01 00 64 74 ad 0a 63 00 64");
+    static final byte[] V2_VECTOR = HEX.parseHex("21 33 64 01 00 01 70 03 0a 63 00 64 00 00 00 00 00 00 00 00");
 
     static InetAddress ip(String s) {
         return NetUtil.createInetAddressFromIpAddressString(s);

@@ -9,11 +9,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IpsecAhTest {
-    private static final Inet4Address SRC = (Inet4Address) NetUtil.createInetAddressFromIpAddressString("198.18.1.1");
-    private static final Inet4Address GROUP = (Inet4Address) VrrpMulticast.IPV4;
-    private static final byte[] KEY = {'s', '3', 'c', 'r', 'e', 't', 0, 0};
+    static final Inet4Address SRC = (Inet4Address) NetUtil.createInetAddressFromIpAddressString("198.18.1.1");
+    static final Inet4Address GROUP = (Inet4Address) VrrpMulticast.IPV4;
+    static final byte[] KEY = {'s', '3', 'c', 'r', 'e', 't', 0, 0};
 
-    private static byte[] packet() {
+    static byte[] packet() {
         byte[] vrrp = io.vipkeeper.vrrp.codec.VrrpEncoder.encode(VrrpAdvertisement.v2(51, 100, 1,
                 List.of(NetUtil.createInetAddressFromIpAddressString("198.18.1.100")), V2AuthType.IP_AH, new byte[8]),
                 SRC, GROUP);

@@ -264,16 +264,32 @@ final class ConfigNode {
         ConfigValue v = value(key);
         if (v != null && v.valueType() == ConfigValueType.OBJECT) {
             ConfigValue u = user == null ? null : user.get(key);
-            return new ConfigNode(path(key), (ConfigObject) v,
-                    u != null && u.valueType() == ConfigValueType.OBJECT ? (ConfigObject) u : null, problems);
+            ConfigObject written = u == null ? null : written(u, (ConfigObject) v);
+            return new ConfigNode(path(key), (ConfigObject) v, written, problems);
         }
         if (v != null) {
             problem(key, "expected a block { ... }, got " + describe(v));
         } else {
             required(key, null);
         }
-        return new ConfigNode(path(key), ConfigValueFactory.fromMap(Map.of(), origin.description()), null,
+        // withOrigin, not fromMap(map, description): an origin rebuilt from its description has no
+        // file and no line, and readers may report at this block (as defaults of real servers).
+        return new ConfigNode(path(key), ConfigValueFactory.fromMap(Map.of()).withOrigin(origin), null,
                 new Problems());
+    }
+
+    /**
+     * The block as the file wrote it, or null when the file wrote something else there. A block
+     * written through a substitution ({@code vrrp = ${?x}}, alone or merged with a block) cannot
+     * be read unresolved (it threw NotResolved): its resolved value stands in, as for entries.
+     */
+    private static ConfigObject written(ConfigValue u, ConfigObject resolved) {
+        try {
+            return u.valueType() == ConfigValueType.OBJECT && ((ConfigObject) u).keySet() != null ? (ConfigObject) u
+                    : null;
+        } catch (ConfigException.NotResolved e) {
+            return resolved;
+        }
     }
 
     /**

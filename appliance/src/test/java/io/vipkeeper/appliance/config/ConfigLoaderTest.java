@@ -55,6 +55,72 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBlockWrittenAsAnOptionalSubstitutionIsReadNotThrown() throws Exception {
+        // Found by ApplianceFuzzTest: ConfigException.NotResolved escaped the loader for both.
+        Path gone = ConfigFiles.write(dir, "gone.conf", "vipkeeper.allow-empty = true\nvipkeeper.vrrp = ${?nothing}\n");
+        assertEquals(Settings.class, ConfigLoader.load(gone).getClass());
+        Path merged = ConfigFiles.write(dir, "merged.conf", String.join("\n",
+                "vipkeeper.vrrp = ${?nothing}",
+                "vipkeeper.vrrp { bogus = 1 }", ""));
+        assertEquals(List.of(merged + ":2: vipkeeper.vrrp.bogus: unknown key"), problems(merged));
+    }
+
+    @Test
+    void problemsAtValuesPutTogetherInSeveralPlacesStillHaveAFileAndLine() {
+        // Found by ApplianceFuzzTest: "merge of FILE: 1,reference.conf @ jar:...: 190: ..." (a block
+        // or value typesafe-config merged from several places) and "FILE: 1: ..." (an origin rebuilt
+        // from its description) instead of FILE:LINE.
+        Path nulled = ConfigFiles.write(dir, "nulled.conf", String.join("\n",
+                "vipkeeper.ipvs.virtual-server-defaults.health-check.http.path = null",
+                "vipkeeper.ipvs.virtual-servers.web {",
+                "  address = \"198.18.0.100\", port = 80, health-check { type = http }",
+                "  real-servers = [{ address = \"198.18.0.13\" }]",
+                "}", ""));
+        assertEquals(List.of(
+                nulled + ":1: vipkeeper.ipvs.virtual-servers.web.health-check.http: missing required key path",
+                nulled + ":1: vipkeeper.ipvs.virtual-servers.web.real-servers[0].health-check.http: missing required key path"),
+                problems(nulled));
+        Path concatenated = ConfigFiles.write(dir, "concatenated.conf", String.join("\n",
+                "vipkeeper.vrrp.instances.web {",
+                "  interface = eth0, virtual-router-id = 51${vipkeeper.log-level}, virtual-ips = [\"198.18.0.1\"]",
+                "  track-interfaces = [${vipkeeper.log-level} \"eth2\"]",
+                "}", ""));
+        List<String> found = problems(concatenated);
+        assertEquals(2, found.size(), found.toString());
+        assertEquals(concatenated + ":2: vipkeeper.vrrp.instances.web.virtual-router-id: expected a whole number, "
+                + "got \"51info\"", found.get(0));
+        assertEquals(true, found.get(1).startsWith(concatenated + ":3: vipkeeper.vrrp.instances.web.track-interfaces[0]"),
+                found.get(1));
+        Path split = ConfigFiles.write(dir, "split/main.conf", String.join("\n",
+                "vipkeeper.vrrp.instances.web { interface = eth0 }",
+                "include \"vips.conf\"", ""));
+        ConfigFiles.write(dir, "split/vips.conf", "vipkeeper.vrrp.instances.web.virtual-ips = [\"198.18.0.7\"]\n");
+        assertEquals(List.of(dir.resolve("split/vips.conf") + ":1: vipkeeper.vrrp.instances.web: missing required key "
+                + "virtual-router-id"), problems(split));
+        Path hidden = ConfigFiles.write(dir, "hidden/main.conf", String.join("\n",
+                "vipkeeper = \"\"",
+                "vipkeeper.vrrp.instances { }",
+                "include \"part.conf\"", ""));
+        ConfigFiles.write(dir, "hidden/part.conf", "vipkeeper.vrrp.scripts { }\n");
+        assertAllAtALine(dir, problems(hidden));
+        Path notABlock = ConfigFiles.write(dir, "not-a-block.conf", String.join("\n",
+                "vipkeeper.ipvs.virtual-servers.web {",
+                "  address = \"198.18.0.100\", port = 80, health-check = 5",
+                "  real-servers = [{ address = \"198.18.0.13\" }]",
+                "}", ""));
+        found = problems(notABlock);
+        assertEquals(true, found.contains(notABlock + ":2: vipkeeper.ipvs.virtual-servers.web.health-check: "
+                + "expected a block { ... }, got 5"), found.toString());
+        assertAllAtALine(dir, found);
+    }
+
+    private static void assertAllAtALine(Path dir, List<String> problems) {
+        assertEquals(false, problems.isEmpty());
+        problems.forEach(p -> assertEquals(true, p.matches(java.util.regex.Pattern.quote(dir.toString())
+                + "/[^:]+:[1-9][0-9]*: .*"), p));
+    }
+
+    @Test
     void includeIsRelativeToTheIncludingFile() throws Exception {
         ConfigFiles.write(dir, "sub/vips.conf", "vipkeeper.vrrp.instances.web.virtual-ips = [\"198.18.0.7\"]\n");
         ConfigFiles.write(dir, "sub/main.conf", String.join("\n",

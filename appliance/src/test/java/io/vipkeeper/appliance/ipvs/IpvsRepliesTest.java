@@ -23,9 +23,9 @@ class IpvsRepliesTest {
         return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(f).putInt(-1).array();
     }
 
-    @Test
-    void serviceWithStats64() {
-        byte[] m = NetlinkMessageBuilder.genl(0x24, 2, Ipvs.CMD_NEW_SERVICE, 1).beginNest(Ipvs.CMD_ATTR_SERVICE)
+    /** A GET_SERVICE dump part: TCP 198.18.0.100:443 wlc, persistent, HASHED, an unknown attribute, STATS64. */
+    static byte[] serviceReply() {
+        return NetlinkMessageBuilder.genl(0x24, 2, Ipvs.CMD_NEW_SERVICE, 1).beginNest(Ipvs.CMD_ATTR_SERVICE)
                 .attrU16(Ipvs.SVC_ATTR_AF, 2).attrU16(Ipvs.SVC_ATTR_PROTOCOL, 6)
                 .attrBytes(Ipvs.SVC_ATTR_ADDR, NetUtil.createInetAddressFromIpAddressString("198.18.0.100").getAddress(), 16)
                 .attrBe16(Ipvs.SVC_ATTR_PORT, 443).attrString(Ipvs.SVC_ATTR_SCHED_NAME, "wlc")
@@ -33,6 +33,21 @@ class IpvsRepliesTest {
                 .attrBe32(Ipvs.SVC_ATTR_NETMASK, 0xffffff00L).attrU32(99, 7)
                 .beginNest(Ipvs.SVC_ATTR_STATS64).attrU64(1, 5).attrU64(2, 10).attrU64(3, 9).attrU64(4, 1000)
                 .attrU64(5, 900).endNest().endNest().build(1);
+    }
+
+    /** A GET_DEST dump part: NAT 198.18.1.2:8080 weight 2, 4 active and 7 inactive connections. */
+    static byte[] destReply() {
+        return NetlinkMessageBuilder.genl(0x24, 2, Ipvs.CMD_NEW_DEST, 1).beginNest(Ipvs.CMD_ATTR_DEST)
+                .attrBytes(Ipvs.DEST_ATTR_ADDR, NetUtil.createInetAddressFromIpAddressString("198.18.1.2").getAddress(), 16)
+                .attrBe16(Ipvs.DEST_ATTR_PORT, 8080).attrU32(Ipvs.DEST_ATTR_FWD_METHOD, 0).attrU32(Ipvs.DEST_ATTR_WEIGHT, 2)
+                .attrU32(Ipvs.DEST_ATTR_U_THRESH, 0).attrU32(Ipvs.DEST_ATTR_L_THRESH, 0)
+                .attrU32(Ipvs.DEST_ATTR_ACTIVE_CONNS, 4).attrU32(Ipvs.DEST_ATTR_INACT_CONNS, 7)
+                .attrU16(Ipvs.DEST_ATTR_ADDR_FAMILY, 2).endNest().build(1);
+    }
+
+    @Test
+    void serviceWithStats64() {
+        byte[] m = serviceReply();
         ServiceSpec s = IpvsReplies.service(parse(m));
         assertEquals("TCP  198.18.0.100:443", s.key().toString());
         assertEquals(new ServiceSpec(s.key(), "wlc", 0x1, 600, 0xffffff00L), s.normalized());
@@ -41,13 +56,7 @@ class IpvsRepliesTest {
 
     @Test
     void destinationAndAMalformedOne() {
-        byte[] m = NetlinkMessageBuilder.genl(0x24, 2, Ipvs.CMD_NEW_DEST, 1).beginNest(Ipvs.CMD_ATTR_DEST)
-                .attrBytes(Ipvs.DEST_ATTR_ADDR, NetUtil.createInetAddressFromIpAddressString("198.18.1.2").getAddress(), 16)
-                .attrBe16(Ipvs.DEST_ATTR_PORT, 8080).attrU32(Ipvs.DEST_ATTR_FWD_METHOD, 0).attrU32(Ipvs.DEST_ATTR_WEIGHT, 2)
-                .attrU32(Ipvs.DEST_ATTR_U_THRESH, 0).attrU32(Ipvs.DEST_ATTR_L_THRESH, 0)
-                .attrU32(Ipvs.DEST_ATTR_ACTIVE_CONNS, 4).attrU32(Ipvs.DEST_ATTR_INACT_CONNS, 7)
-                .attrU16(Ipvs.DEST_ATTR_ADDR_FAMILY, 2).endNest().build(1);
-        KernelDest d = IpvsReplies.dest(parse(m), false);
+        KernelDest d = IpvsReplies.dest(parse(destReply()), false);
         assertEquals("198.18.1.2:8080", d.spec().key().toString());
         assertEquals(Forwarding.NAT, d.spec().forwarding());
         assertEquals(2, d.spec().weight());

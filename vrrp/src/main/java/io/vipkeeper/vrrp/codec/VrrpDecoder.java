@@ -108,7 +108,9 @@ public final class VrrpDecoder {
 
     private static InetAddress address(byte[] raw) {
         try {
-            return InetAddress.getByAddress(raw);
+            // InetAddress.getByAddress would turn an IPv4-mapped address (::ffff:a.b.c.d) into an
+            // IPv4 one: an IPv6 advert carrying one then held mixed families and could not be built.
+            return raw.length == 16 ? Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
         } catch (UnknownHostException e) {
             throw new AssertionError("4 or 16 bytes are always an address", e);
         }

@@ -31,7 +31,8 @@ public final class LinuxAhTransport implements VrrpTransport {
     private volatile java.util.function.IntPredicate served = vrid -> true;
     private int ipId = (int) (System.nanoTime() & 0x7fff) + 1;
 
-    private LinuxAhTransport(RawIpSocket socket, Inet4Address source, byte[] key) {
+    /** Package-private for the fuzz tests, which call {@link #received} with no socket. */
+    LinuxAhTransport(RawIpSocket socket, Inet4Address source, byte[] key) {
         this.socket = socket;
         this.source = source;
         this.key = key.clone();
@@ -46,7 +47,8 @@ public final class LinuxAhTransport implements VrrpTransport {
         return t;
     }
 
-    private void received(RawPacket p) {
+    /** Checks a received datagram and hands on its VRRP message, refused or not. */
+    void received(RawPacket p) {
         byte[] vrrp = p.payload().length >= IpsecAh.HEADER_LENGTH ? IpsecAh.vrrpMessage(p.payload()) : new byte[0];
         if (vrrp.length > 1 && !served.test(vrrp[1] & 0xff)) {
             receiver.accept(p.toInbound(vrrp, DropReason.UNKNOWN_VRID));

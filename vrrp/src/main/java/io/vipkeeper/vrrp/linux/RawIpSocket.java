@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import jnr.ffi.byref.IntByReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,20 +177,30 @@ public final class RawIpSocket implements AutoCloseable {
         IntByReference fromLen = new IntByReference(16);
         int n = (int) Native.check(Native.LIBC.recvfrom(fd, buffer, buffer.length, MSG_DONTWAIT, from, fromLen),
                 "recvfrom");
-        if (n < 20 || (buffer[0] & 0xf0) != 0x40) {
+        RawPacket p = ipv4Packet(buffer, n, timestamp::ageNanos);
+        if (p == null) {
             receiveErrors.incrementAndGet();
+        }
+        return p;
+    }
+
+    /**
+     * Splits the first {@code n} bytes of {@code datagram} into IPv4 header and payload, or null
+     * when they do not start with an IPv4 header (package-private for the fuzz tests).
+     */
+    static RawPacket ipv4Packet(byte[] datagram, int n, LongSupplier ageNanos) {
+        if (n < 20 || (datagram[0] & 0xf0) != 0x40) {
             return null;
         }
-        int ihl = (buffer[0] & 0x0f) * 4;
+        int ihl = (datagram[0] & 0x0f) * 4;
         if (ihl < 20 || ihl > n) {
-            receiveErrors.incrementAndGet();
             return null;
         }
         try {
-            InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(buffer, 12, 16));
-            InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(buffer, 16, 20));
-            return new RawPacket(src, dst, buffer[8] & 0xff, Arrays.copyOf(buffer, ihl),
-                    Arrays.copyOfRange(buffer, ihl, n), timestamp.ageNanos());
+            InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(datagram, 12, 16));
+            InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(datagram, 16, 20));
+            return new RawPacket(src, dst, datagram[8] & 0xff, Arrays.copyOf(datagram, ihl),
+                    Arrays.copyOfRange(datagram, ihl, n), ageNanos.getAsLong());
         } catch (java.net.UnknownHostException e) {
             throw new AssertionError(e);
         }

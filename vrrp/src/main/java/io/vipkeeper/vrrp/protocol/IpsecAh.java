@@ -28,7 +28,7 @@ public final class IpsecAh {
     public enum Check {
         /** Valid: ICV, SPI and next header agree. */
         OK,
-        /** Too short, or not VRRP inside. */
+        /** Too short, not VRRP inside, or an IP header whose IHL is not its length. */
         MALFORMED,
         /** The ICV does not verify: wrong password or a modified packet. */
         BAD_ICV,
@@ -65,7 +65,8 @@ public final class IpsecAh {
      * and VRRP message.
      */
     public static Check verify(byte[] ipHeader, byte[] afterIpHeader, byte[] key, boolean unicast) {
-        if (ipHeader.length < Ipv4Header.LENGTH || afterIpHeader.length < HEADER_LENGTH
+        if (ipHeader.length < Ipv4Header.LENGTH || (ipHeader[0] & 0x0f) * 4 != ipHeader.length
+                || afterIpHeader.length < HEADER_LENGTH
                 || (afterIpHeader[0] & 0xff) != InternetChecksum.IPPROTO_VRRP) {
             return Check.MALFORMED;
         }

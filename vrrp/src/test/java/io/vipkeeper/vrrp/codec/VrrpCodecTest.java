@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 /** Encoder and decoder against the captured vectors, round trips, and one test per drop reason. */
 class VrrpCodecTest {
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
-    private static final InetAddress SRC = ip("10.99.0.1");
-    private static final InetAddress GROUP = ip("224.0.0.18");
+    static final InetAddress SRC = ip("10.99.0.1");
+    static final InetAddress GROUP = ip("224.0.0.18");
     private static final InetAddress VIP = ip("10.99.0.100");
     /** reference §4: confirmed by tcpdump and an independent receiver. */
-    private static final byte[] V3_VECTOR = HEX.parseHex("31 33 64 01 00 64 74 ad 0a 63 00 64");
-    private static final byte[] V2_VECTOR = HEX.parseHex("21 33 64 01 00 01 70 03 0a 63 00 64 00 00 00 00 00 00 00 00");
+    static final byte[] V3_VECTOR = HEX.parseHex("31 33 64 01 00 64 74 ad 0a 63 00 64");
+    static final byte[] V2_VECTOR = HEX.parseHex("21 33 64 01 00 01 70 03 0a 63 00 64 00 00 00 00 00 00 00 00");
 
     static InetAddress ip(String s) {
         return NetUtil.createInetAddressFromIpAddressString(s);
@@ -67,6 +67,18 @@ class VrrpCodecTest {
         assertEquals(ad, assertInstanceOf(DecodeResult.Accepted.class, back).advertisement());
         var otherSource = VrrpDecoder.decode(new InboundPacket(ip("fe80::2"), dst, 255, bytes));
         assertEquals(DropReason.CHECKSUM, assertInstanceOf(DecodeResult.Dropped.class, otherSource).reason());
+    }
+
+    @Test
+    void ipv4MappedAddressesInAnIpv6AdvertStayIpv6() {
+        // Found by VrrpFuzzTest: ::ffff:32.1.13.184 beside two IPv6 addresses threw "mixed families".
+        byte[] found = HexFormat.of().parseHex("31330d032001fb8200000000000000000000ffff20010db8000000000000000000"
+                + "0001010d678b40fb7d47d14d12f560b1c719d72f2f6014");
+        var r = VrrpDecoder.decode(new InboundPacket(ip("fe80::1"), ip("ff02::12"), 255, found));
+        VrrpAdvertisement ad = assertInstanceOf(DecodeResult.Accepted.class, r).advertisement();
+        assertEquals(3, ad.addresses().size());
+        ad.addresses().forEach(a -> assertInstanceOf(java.net.Inet6Address.class, a));
+        assertArrayEquals(java.util.Arrays.copyOfRange(found, 8, 24), ad.addresses().get(0).getAddress());
     }
 
     @Test

@@ -21,6 +21,15 @@ import org.junit.jupiter.api.Test;
  */
 class NetlinkEncodingTest {
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+    /** RTM_NEWADDR of 10.99.0.100/32 labelled rlr-va:vip on ifindex 6, as ip(8) sends it. */
+    static final byte[] NEWADDR = HEX.parseHex("38 00 00 00 14 00 05 06 01 00 00 00 00 00 00 00"
+            + " 02 20 00 00 06 00 00 00"
+            + " 08 00 02 00 0a 63 00 64"
+            + " 08 00 01 00 0a 63 00 64"
+            + " 0f 00 03 00 72 6c 72 2d 76 61 3a 76 69 70 00 00");
+    /** The kernel's ACK (NLMSG_ERROR 0) of a GETFAMILY request. */
+    static final byte[] ACK = HEX.parseHex("24 00 00 00 02 00 00 01 05 00 00 00 99 00 00 00"
+            + " 00 00 00 00 20 00 00 00 10 00 05 00 05 00 00 00 00 00 00 00");
 
     @Test
     void getFamilyIpvsMatchesIpvsadmBytes() {
@@ -31,20 +40,13 @@ class NetlinkEncodingTest {
 
     @Test
     void newaddrMatchesTheCapturedRequest() {
-        byte[] expected = HEX.parseHex("38 00 00 00 14 00 05 06 01 00 00 00 00 00 00 00"
-                + " 02 20 00 00 06 00 00 00"
-                + " 08 00 02 00 0a 63 00 64"
-                + " 08 00 01 00 0a 63 00 64"
-                + " 0f 00 03 00 72 6c 72 2d 76 61 3a 76 69 70 00 00");
-        assertArrayEquals(expected, InterfaceAddresses.addRequest(6,
+        assertArrayEquals(NEWADDR, InterfaceAddresses.addRequest(6,
                 NetUtil.createInetAddressFromIpAddressString("10.99.0.100"), 32, "rlr-va:vip", 1));
     }
 
     @Test
     void parsesAnAckAndAnErrorAndNestedAttributes() {
-        byte[] ack = HEX.parseHex("24 00 00 00 02 00 00 01 05 00 00 00 99 00 00 00"
-                + " 00 00 00 00 20 00 00 00 10 00 05 00 05 00 00 00 00 00 00 00");
-        List<NetlinkMessage> ms = NetlinkMessage.parseAll(ack, ack.length);
+        List<NetlinkMessage> ms = NetlinkMessage.parseAll(ACK, ACK.length);
         assertEquals(1, ms.size());
         assertEquals(NetlinkMessage.ERROR, ms.get(0).type());
         assertEquals(0, ms.get(0).errorCode());
@@ -67,5 +69,14 @@ class NetlinkEncodingTest {
         NetlinkAttributes a = NetlinkMessage.parseAll(tiny, tiny.length).get(0).attributes(GenericNetlink.GENL_HDRLEN);
         assertThrows(NetlinkFormatException.class, () -> a.u32(8));
         assertThrows(NetlinkFormatException.class, () -> a.u32(9));
+    }
+
+    @Test
+    void aLengthNearTwoToTheThirtyOneIsAFormatErrorNotAnAllocation() {
+        // Found by VrrpFuzzTest: a second message claiming 0x7fffffff bytes overflowed the bounds
+        // check, allocated 2 GiB and threw ArrayIndexOutOfBoundsException.
+        byte[] found = HexFormat.of().parseHex("2400000000000000000000000000000000000300010000000c000680080001000100"
+                + "0000ffffff7f100005000500000000000000");
+        assertThrows(NetlinkFormatException.class, () -> NetlinkMessage.parseAll(found, found.length));
     }
 }

@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
  * 00..1f, id 1, VRID 51, priority 200, sequence 0x6800000080000000.
  */
 class HmacTrailerTest {
-    private static final byte[] KEY = HexFormat.of().parseHex(
+    static final byte[] KEY = HexFormat.of().parseHex(
             "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
-    private static final byte[] V4 = HexFormat.of().parseHex("3133c80100644402c0000264"
+    static final byte[] V4 = HexFormat.of().parseHex("3133c80100644402c0000264"
             + "010100006800000080000000" + "1b84bc4e8e43892dc6d98448f8ee2265");
-    private static final byte[] V6 = HexFormat.of().parseHex("3133c8010064a2e9" + "fe800000000000000000000000000100"
+    static final byte[] V6 = HexFormat.of().parseHex("3133c8010064a2e9" + "fe800000000000000000000000000100"
             + "010100006800000080000000" + "c8c56146ebfd66ee10ec4d8186461b78");
-    private static final InetAddress SRC4 = NetUtil.createInetAddressFromIpAddressString("198.51.100.10");
-    private static final InetAddress SRC6 = NetUtil.createInetAddressFromIpAddressString("fe80::10");
+    static final InetAddress SRC4 = NetUtil.createInetAddressFromIpAddressString("198.51.100.10");
+    static final InetAddress SRC6 = NetUtil.createInetAddressFromIpAddressString("fe80::10");
 
     @Test
     void keepalivedVectorsVerify() {

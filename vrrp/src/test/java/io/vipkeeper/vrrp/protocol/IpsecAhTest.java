@@ -9,11 +9,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IpsecAhTest {
-    private static final Inet4Address SRC = (Inet4Address) NetUtil.createInetAddressFromIpAddressString("198.18.1.1");
-    private static final Inet4Address GROUP = (Inet4Address) VrrpMulticast.IPV4;
-    private static final byte[] KEY = {'s', '3', 'c', 'r', 'e', 't', 0, 0};
+    static final Inet4Address SRC = (Inet4Address) NetUtil.createInetAddressFromIpAddressString("198.18.1.1");
+    static final Inet4Address GROUP = (Inet4Address) VrrpMulticast.IPV4;
+    static final byte[] KEY = {'s', '3', 'c', 'r', 'e', 't', 0, 0};
 
-    private static byte[] packet() {
+    static byte[] packet() {
         byte[] vrrp = io.vipkeeper.vrrp.codec.VrrpEncoder.encode(VrrpAdvertisement.v2(51, 100, 1,
                 List.of(NetUtil.createInetAddressFromIpAddressString("198.18.1.100")), V2AuthType.IP_AH, new byte[8]),
                 SRC, GROUP);
@@ -57,5 +57,17 @@ class IpsecAhTest {
         r[20 + 7] ^= 1;
         assertEquals(IpsecAh.Check.BAD_ICV, verify(r, KEY), "the SPI is covered by the ICV");
         assertEquals(IpsecAh.Check.MALFORMED, IpsecAh.verify(new byte[20], new byte[10], KEY, false));
+    }
+
+    @Test
+    void aHeaderLengthBeyondThePacketIsMalformed() {
+        // Found by VrrpFuzzTest: IHL 14 (56 bytes) over a 44-byte packet threw from the HMAC.
+        byte[] found = java.util.HexFormat.of().parseHex("4e00000000000000000000000000000000000000"
+                + "700000000000000000000000000000000000000000000000");
+        assertEquals(IpsecAh.Check.MALFORMED, IpsecAh.verify(Arrays.copyOf(found, 20),
+                Arrays.copyOfRange(found, 20, found.length), KEY, true));
+        byte[] p = packet();
+        p[0] = 0x46;
+        assertEquals(IpsecAh.Check.MALFORMED, verify(p, KEY), "IHL 6 on a 20-byte header");
     }
 }

@@ -33,7 +33,8 @@ public record NetlinkMessage(int type, int flags, int seq, int pid, byte[] paylo
         int off = 0;
         while (off + HEADER <= length) {
             int len = b.getInt(off);
-            if (len < HEADER || off + len > length) {
+            // Not off + len > length: a length near 2^31 overflows that sum and passed, allocating 2 GiB.
+            if (len < HEADER || len > length - off) {
                 throw new NetlinkFormatException("message at " + off + " claims " + len + " bytes of " + (length - off));
             }
             byte[] payload = new byte[len - HEADER];

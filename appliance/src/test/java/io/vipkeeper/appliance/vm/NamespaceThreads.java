@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.vm;
 
 import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.Native;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +24,31 @@ public final class NamespaceThreads {
         } finally {
             Native.LIBC.close(fd);
         }
+    }
+
+    /**
+     * Runs {@code task} on a short-lived thread inside {@code ns} and returns its result: a socket
+     * it opens stays in that namespace whichever thread uses it later.
+     */
+    public static <T> T call(String ns, Callable<T> task) throws Exception {
+        Object[] result = {null};
+        Exception[] failure = {null};
+        Thread t = new Thread(() -> {
+            try {
+                enter(ns);
+                result[0] = task.call();
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        }, "in-" + ns);
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
     }
 
     /** Daemon threads named {@code prefix-N} that enter {@code ns} before running anything. */

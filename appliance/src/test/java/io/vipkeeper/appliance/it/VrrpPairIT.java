@@ -161,6 +161,37 @@ class VrrpPairIT extends InLab {
         return text.split(java.util.regex.Pattern.quote(what) + "(INITIALIZE|BACKUP|MASTER|FAULT) ->", -1).length - 1;
     }
 
+    /**
+     * Found by the fault lab: cut off, lb1 stayed master while lb2 took the VIP and announced it
+     * to the client; after the heal lb2 stepped down and lb1 announced nothing, so the client sent
+     * to lb2 (without the VIP) until its ARP entry expired, tens of seconds. Now lb1 announces the
+     * VIP again when the split ends: the client is answered within a Master_Down_Interval and a
+     * couple of advert intervals (0.56 s at 100 ms adverts).
+     */
+    @Test
+    void afterAPartitionHealsTheClientReachesTheMasterAgainAtOnce() throws Exception {
+        JarProcess lb1 = start("lb1", 150, "");
+        JarProcess lb2 = start("lb2", 100, "");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        try (VipProbe probe = new VipProbe(lab.ns("client"), VIP)) {
+            Lab.await(5, "the client reaches lb1", () -> probe.replies() > 100);
+            lab.partition("lb1", true);
+            lb2.awaitLog("vi_1: BACKUP -> MASTER (master_down)");
+            int before = probe.replies();
+            Lab.await(5, "the client reaches lb2", () -> probe.replies() > before + 100);
+            double healed = System.currentTimeMillis() / 1e3;
+            lab.partition("lb1", false);
+            lb2.awaitLog("vi_1: MASTER -> BACKUP (higher_priority");
+            Lab.await(5, "lb2 released the VIP", () -> !has("lb2"));
+            int after = probe.replies();
+            Lab.await(2, "the client reaches the VIP again after the heal", () -> probe.replies() > after + 50);
+            assertTrue(has("lb1"));
+            double gap = probe.maxGapMillisSince(healed);
+            assertTrue(gap < 560, "the client waited " + gap + " ms after the heal");
+        }
+    }
+
     @Test
     void aMasterPutsBackItsVipWhenSomeoneDeletesIt() throws Exception {
         JarProcess lb1 = start("lb1", 150, "");

@@ -24,29 +24,39 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import io.vipkeeper.appliance.config.Addresses;
+import io.vipkeeper.appliance.config.ApiSettings;
 import java.time.Clock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The status API's HTTP listener: JSON status, Prometheus metrics, health and the status page
- * (see {@link ApiHandler}), served on the caller's event loop group. Read-only; requests larger
- * than {@link #MAX_REQUEST_BYTES} or idle for {@link #IDLE_SECONDS} are cut off.
+ * (see {@link ApiHandler}), served on the caller's event loop group (the daemon gives it one of its
+ * own). Read-only; requests larger than {@link #MAX_REQUEST_BYTES} are cut off, connections over
+ * the caps are reset ({@link ConnectionLimiter}) and idle ones closed ({@link IdleTimeout}), by the
+ * {@code api} settings in force when a connection comes.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     /** A GET carries no body; headers beyond this are no status client's. */
     static final int MAX_REQUEST_BYTES = 8192;
-    /** A connection that sends nothing for this long is closed. */
-    static final int IDLE_SECONDS = 30;
+    /**
+     * The idle timeout's name in a connection's pipeline. GET /events (server-sent events, to come)
+     * takes its stream out of the timeout with {@code pipeline().remove(IDLE)} when the stream
+     * starts; the stream keeps its slot in the {@link ConnectionLimiter} until it closes, so open
+     * streams count against both caps.
+     */
+    static final String IDLE = "idle";
 
     private final EventLoopGroup group;
     private final StatusMetrics metrics;
     private final ApiHandler handler;
+    private final Supplier<ApiSettings> settings;
+    private final ConnectionLimiter limiter;
     private volatile Channel channel;
 
     /** A server reading {@code inputs}; nothing listens before {@link #start}. */
@@ -60,6 +70,8 @@ public final class ApiServer implements AutoCloseable {
         StatusAssembler status = new StatusAssembler(inputs, wall, routerNanos);
         this.metrics = new StatusMetrics(status::snapshot);
         this.handler = new ApiHandler(status, new DaemonHealth(inputs, wall), metrics);
+        this.settings = () -> inputs.settings().api();
+        this.limiter = new ConnectionLimiter(settings, metrics);
     }
 
     /**
@@ -76,11 +88,12 @@ public final class ApiServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(serverChannel(group))
                 // A restart binds again at once even while old connections linger in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(limiter)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new HttpServerCodec(),
-                                new CountingAggregator(metrics), handler);
+                        ch.pipeline().addLast(IDLE, new IdleTimeout(settings.get().idleTimeout()))
+                                .addLast(new HttpServerCodec(), new CountingAggregator(metrics), handler);
                     }
                 });
         // The listening socket is made on the group's thread, not the caller's: sockets belong to
@@ -108,6 +121,11 @@ public final class ApiServer implements AutoCloseable {
             channel.close().awaitUninterruptibly();
             channel = null;
         }
+    }
+
+    /** Open connections now (tests). */
+    int openConnections() {
+        return limiter.open();
     }
 
     /** The API's metrics (the daemon may read the bad-request count). */

@@ -1,7 +1,10 @@
 package io.vipkeeper.appliance.api;
 
+import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.Durations;
 import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.vrrp.fsm.PeerMismatch;
+import io.vipkeeper.vrrp.fsm.PeerMismatches;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.time.Clock;
@@ -17,6 +20,12 @@ import java.util.Optional;
  * <ul>
  * <li>a VRRP instance is in FAULT (its own interface down, a tracked interface or script at
  *     weight 0, a faulty sync group member): the node cannot take over its addresses; or</li>
+ * <li>a VRRP instance gets adverts for its VRID from a sender configured differently
+ *     ({@link io.vipkeeper.vrrp.fsm.MismatchReason}: version, authentication, advert interval, not
+ *     a unicast peer, which it drops; or other addresses, which a checking peer drops), the last
+ *     one within {@value PeerMismatches#WINDOW_MASTER_DOWN_INTERVALS} Master_Down_Intervals at the
+ *     slower of the two advert intervals ({@link PeerMismatch#active()}): one side does not hear
+ *     the other, so both are likely master; or</li>
  * <li>the IPVS manager cannot reach the kernel: it has never read the kernel's table, or its last
  *     successful read is older than {@link #STALE_INTERVALS} reconcile intervals (every run reads
  *     the table first, so only a kernel without IPVS, refused netlink or failing runs leave it
@@ -50,6 +59,14 @@ public final class DaemonHealth {
                 r.faults().forEach((source, reason) -> why.append(why.length() == 0 ? "" : "; ").append(source)
                         .append(": ").append(reason));
                 problems.add("vrrp instance " + e.getKey() + " is in FAULT" + (why.length() == 0 ? "" : " (" + why + ")"));
+            }
+            for (PeerMismatch m : r.mismatches()) {
+                if (m.active()) {
+                    problems.add("vrrp instance " + e.getKey() + " " + (m.reason().dropped() ? "drops" : "accepts")
+                            + " adverts for VRID " + r.config().virtualRouterId() + " from " + Addresses.format(m.peer())
+                            + " configured differently: " + m.reason().label() + " (" + m.detail() + "), " + m.count()
+                            + " so far; " + m.reason().consequence());
+                }
             }
         }
         inputs.ipvs().flatMap(this::ipvsProblem).ifPresent(problems::add);

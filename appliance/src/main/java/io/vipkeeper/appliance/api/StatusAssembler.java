@@ -70,11 +70,19 @@ public final class StatusAssembler {
         }
         StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
                 m.failures(), m.lastTableAt().map(Instant::toString).orElse(null))).orElse(null);
-        return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(),
+        return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(), s.digest(),
                 inputs.startedAt().toString(), inputs.loadedAt().toString(),
                 new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
-                instances(s), servers, manager);
+                instances(s), servers, manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null));
+    }
+
+    private static StatusSnapshot.VrrpReceive receive(io.vipkeeper.vrrp.fsm.ReceiveCounters c) {
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            drops.put(r.label(), c.drops().getOrDefault(r, 0L));
+        }
+        return new StatusSnapshot.VrrpReceive(drops, c.receiveErrors(), c.netlinkMalformed());
     }
 
     private static StatusSnapshot.LastReload reload(ReloadResult r) {
@@ -102,17 +110,25 @@ public final class StatusAssembler {
             drops.put(e.getKey().label(), e.getValue());
         }
         StatusSnapshot.LastTransition last = r.lastTransition().map(t -> transition(t, now, nowNanos)).orElse(null);
+        List<StatusSnapshot.Mismatch> mismatches = r.mismatches().stream().map(m -> new StatusSnapshot.Mismatch(
+                Addresses.format(m.peer()), m.reason().label(), m.detail(), m.count(),
+                wallTime(m.lastSeenNanos(), now, nowNanos), m.active())).toList();
         return new StatusSnapshot.Instance(vi.name(), vi.interfaceName(), r.config().virtualRouterId(),
                 r.config().version().byteValue(), r.state().name(), r.config().priority(), r.effectivePriority(),
                 r.masterAddress().map(Addresses::format).orElse(null), r.config().advertIntervalCentis() * 10L,
                 r.masterAdverIntervalCentis() * 10L, c.transitions(), last, c.advertsSent(), c.advertsReceived(),
-                drops, r.faults(), c.addressesRestored());
+                drops, r.faults(), vi.virtualIps().stream().map(Object::toString).toList(), c.addressesRestored(),
+                mismatches);
     }
 
     private static StatusSnapshot.LastTransition transition(Transition t, Instant now, long nowNanos) {
-        Instant at = now.minusNanos(Math.max(0, nowNanos - t.atNanos())).truncatedTo(ChronoUnit.MILLIS);
         return new StatusSnapshot.LastTransition(t.from().name(), t.to().name(), t.reason().label(), t.detail(),
-                at.toString());
+                wallTime(t.atNanos(), now, nowNanos));
+    }
+
+    /** A moment on the routers' clock ({@code atNanos}) as wall-clock time, to the millisecond. */
+    private static String wallTime(long atNanos, Instant now, long nowNanos) {
+        return now.minusNanos(Math.max(0, nowNanos - atNanos)).truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
     private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, KernelService ks,

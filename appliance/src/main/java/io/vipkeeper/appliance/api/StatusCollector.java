@@ -66,6 +66,16 @@ final class StatusCollector implements MultiCollector {
             received.add(i.advertsReceived(), "vrrp_instance", name);
             restored.add(i.addressesRestored(), "vrrp_instance", name);
         }
+        if (s.vrrpReceive() != null) {
+            var unattributed = m.counter("vipkeeper_vrrp_unattributed_drops",
+                    "VRRP packets discarded that no instance owns (unknown VRID, too short to name one), by reason.");
+            s.vrrpReceive().drops().forEach((reason, n) -> unattributed.add(n, "reason", reason));
+            m.counter("vipkeeper_vrrp_receive_errors",
+                    "Datagrams the VRRP sockets could not read (runts, not IP, receive errors).")
+                    .add(s.vrrpReceive().receiveErrors());
+            m.counter("vipkeeper_netlink_malformed_events", "Link and address events that could not be parsed.")
+                    .add(s.vrrpReceive().netlinkMalformed());
+        }
     }
 
     private static void realServers(StatusSnapshot s, MetricFamilies m) {

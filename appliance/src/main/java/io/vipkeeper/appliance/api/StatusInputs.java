@@ -33,6 +33,11 @@ public interface StatusInputs {
     /** VRRP routers by instance name (empty without a vrrp section); read-only use. */
     Map<String, VirtualRouter> routers();
 
+    /** Receive drops no VRRP instance owns; empty without a vrrp section. */
+    default Optional<io.vipkeeper.vrrp.fsm.ReceiveCounters> vrrpReceive() {
+        return Optional.empty();
+    }
+
     /** The IPVS manager, if the config has an ipvs section (its lastTable() has kernel counters). */
     Optional<IpvsManager> ipvs();
 

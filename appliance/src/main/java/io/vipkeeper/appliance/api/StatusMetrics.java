@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.api;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -11,11 +12,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 
-/** The registry behind {@code GET /metrics}: the status collector, the API's own counter, build info. */
+/** The registry behind {@code GET /metrics}: the status collector, the API's own counters, build info. */
 public final class StatusMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final Counter badRequests;
+    private final Gauge connections;
+    private final Counter refusedConnections;
 
     /** Metrics computed from {@code status} at each scrape. */
     public StatusMetrics(Supplier<StatusSnapshot> status) {
@@ -23,6 +26,15 @@ public final class StatusMetrics {
         badRequests = Counter.builder().name("vipkeeper_api_bad_requests")
                 .help("HTTP requests to the status API that were malformed or asked for something it does not serve.")
                 .register(registry);
+        connections = Gauge.builder().name("vipkeeper_api_connections")
+                .help("Open connections to the status API.").register(registry);
+        refusedConnections = Counter.builder().name("vipkeeper_api_refused_connections")
+                .help("Connections to the status API reset at once, over api.max-connections (cap=\"total\") or "
+                        + "api.max-connections-per-client (cap=\"per-client\").")
+                .labelNames("cap").register(registry);
+        for (ConnectionLimiter.Cap c : ConnectionLimiter.Cap.values()) {
+            refusedConnections.labelValues(c.label);
+        }
         Info build = Info.builder().name("vipkeeper_build_info").help("The running build.").labelNames("version")
                 .register(registry);
         build.setLabelValues(Version.get());
@@ -36,6 +48,26 @@ public final class StatusMetrics {
     /** Bad requests so far. */
     public long badRequests() {
         return badRequests.getLongValue();
+    }
+
+    /** One more open connection (the limiter let it in). */
+    void connectionOpened() {
+        connections.inc();
+    }
+
+    /** One open connection fewer. */
+    void connectionClosed() {
+        connections.dec();
+    }
+
+    /** Counts one connection reset over {@code cap}. */
+    void connectionRefused(ConnectionLimiter.Cap cap) {
+        refusedConnections.labelValues(cap.label).inc();
+    }
+
+    /** Connections refused so far by {@code cap}. */
+    long refusedConnections(ConnectionLimiter.Cap cap) {
+        return refusedConnections.labelValues(cap.label).getLongValue();
     }
 
     /** One scrape in the format {@code accept} asks for (OpenMetrics or Prometheus text). */

@@ -90,6 +90,10 @@ public final class StatusPage {
                 h.append("<tr class=\"fault\"><td></td><td colspan=\"8\" class=\"wrap\">fault: ")
                         .append(esc(f.getKey() + ": " + f.getValue())).append("</td></tr>\n");
             }
+            for (StatusSnapshot.Mismatch m : i.mismatches()) {
+                h.append(m.active() ? "<tr class=\"fault\">" : "<tr>").append("<td></td><td colspan=\"8\" class=\"wrap\">")
+                        .append("mismatch: ").append(esc(m.describe())).append("</td></tr>\n");
+            }
         }
         h.append("</table>\n");
     }

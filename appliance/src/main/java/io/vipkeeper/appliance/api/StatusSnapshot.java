@@ -11,15 +11,19 @@ import java.util.Map;
  * @param node the node name from the config
  * @param version the build's version line
  * @param configFile the config file in force
+ * @param configDigest SHA-256 of the config in force (the file, then its includes), to tell which
+ *     edit is running
  * @param startedAt when the daemon started
  * @param loadedAt when the settings in force were loaded
  * @param reloads reload outcomes so far
  * @param vrrpInstances VRRP instances in config order
  * @param virtualServers virtual servers in config order
  * @param ipvs the IPVS manager's counters; null without an ipvs section
+ * @param vrrpReceive receive drops no instance owns; null without a vrrp section
  */
-public record StatusSnapshot(String node, String version, String configFile, String startedAt, String loadedAt,
-        Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers, Ipvs ipvs) {
+public record StatusSnapshot(String node, String version, String configFile, String configDigest, String startedAt,
+        String loadedAt, Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers,
+        Ipvs ipvs, VrrpReceive vrrpReceive) {
 
     /** Copies the lists. */
     public StatusSnapshot {
@@ -71,16 +75,44 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param advertsReceived adverts received that passed every check
      * @param drops discarded packets by reason label (every reason, zeros included)
      * @param faults active faults by source; empty when healthy
+     * @param virtualIps the configured virtual IPs as {@code ADDR/PREFIX} (on the interface while MASTER)
      * @param addressesRestored VIPs that something else removed while master and that it put back
+     * @param mismatches senders whose adverts for this VRID are dropped because they are configured
+     *     differently, active ones first; empty when none (and when read from an older daemon)
      */
     public record Instance(String name, String interfaceName, int vrid, int version, String state,
             int configuredPriority, int effectivePriority, String masterAddress, long advertIntervalMs,
             long masterAdvertIntervalMs, long transitions, LastTransition lastTransition, long advertsSent,
-            long advertsReceived, Map<String, Long> drops, Map<String, String> faults, long addressesRestored) {
-        /** Copies the maps. */
+            long advertsReceived, Map<String, Long> drops, Map<String, String> faults, List<String> virtualIps,
+            long addressesRestored, List<Mismatch> mismatches) {
+        /** Copies the maps and the lists; a document of an older daemon without them has none. */
         public Instance {
             drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
             faults = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(faults));
+            virtualIps = virtualIps == null ? List.of() : List.copyOf(virtualIps);
+            mismatches = mismatches == null ? List.of() : List.copyOf(mismatches);
+        }
+    }
+
+    /**
+     * A sender configured differently for an instance's VRID: while its adverts come, both are
+     * likely master (we drop them, or for other addresses, a peer that checks drops ours).
+     *
+     * @param peer the sender's address
+     * @param reason what differs: "version", "auth_type", "authentication", "interval",
+     *     "not_unicast_peer" (its adverts are dropped, and counted under that drop reason) or
+     *     "address_list" (accepted)
+     * @param detail what differs, in words
+     * @param count adverts from this sender that showed it
+     * @param lastSeen when the last one came
+     * @param active whether that was recent enough to make {@code /healthz} answer 503 (within 3
+     *     Master_Down_Intervals at the slower of the two advert intervals)
+     */
+    public record Mismatch(String peer, String reason, String detail, long count, String lastSeen, boolean active) {
+        /** One line for people: sender, reason, what differs, how many, when. */
+        public String describe() {
+            return peer + ": " + reason + " (" + detail + "), " + count + " adverts, last at " + lastSeen
+                    + (active ? "; both may be master" : "");
         }
     }
 
@@ -157,5 +189,19 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param tableReadAt when the kernel table shown was read; null before the first read
      */
     public record Ipvs(long runs, long changes, long repairs, long failures, String tableReadAt) {
+    }
+
+    /**
+     * What the host dropped on receive that no VRRP instance owns.
+     *
+     * @param drops by reason label (unknown VRID, packets too short to name one, ...), zeros included
+     * @param receiveErrors datagrams the raw sockets could not read (runts, not IP, receive errors)
+     * @param netlinkMalformed link and address events from the kernel that could not be parsed
+     */
+    public record VrrpReceive(Map<String, Long> drops, long receiveErrors, long netlinkMalformed) {
+        /** Copies the map. */
+        public VrrpReceive {
+            drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
+        }
     }
 }

@@ -25,6 +25,8 @@ public final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             Settings settings = ConfigLoader.load(options.file());
+            settings.warnings().forEach(err::println);
+            err.flush();
             out.println(settings.summary());
             out.flush();
             return ExitCodes.OK;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vipkeeper reload}: sends SIGHUP to the daemon named by the pid file (what systemctl
+ * {@code vipkeeper reload}: sends SIGHUP to the daemon that holds the pid file (what systemctl
  * reload does too) and reports its verdict: the changes applied, or every problem with file:line
  * while the previous config stays in force (exit 1).
  */
@@ -36,16 +36,18 @@ public final class ReloadCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Long> pid = PidFile.read(pidFile).filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive)
-                .orElse(false));
-        if (pid.isEmpty()) {
-            err.println("vipkeeper reload: no running daemon (" + pidFile + ")");
+        long pid;
+        try {
+            // Only a daemon that holds the pid file: a stale file's pid may belong to anything now.
+            pid = PidFile.daemon(pidFile);
+        } catch (IllegalStateException e) {
+            err.println("vipkeeper reload: " + e.getMessage());
             return ExitCodes.FAILED;
         }
         Path resultFile = ReloadResultFile.beside(pidFile);
         long before = ReloadResultFile.read(resultFile).map(ReloadResultFile.Entry::sequence).orElse(-1L);
-        if (POSIXFactory.getNativePOSIX().kill(pid.get().intValue(), SIGHUP) != 0) {
-            err.println("vipkeeper reload: cannot signal pid " + pid.get());
+        if (POSIXFactory.getNativePOSIX().kill(pid, SIGHUP) != 0) {
+            err.println("vipkeeper reload: cannot signal pid " + pid);
             return ExitCodes.FAILED;
         }
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
@@ -54,14 +56,14 @@ public final class ReloadCommand implements Callable<Integer> {
             if (e.isPresent()) {
                 return report(e.get(), out, err);
             }
-            if (ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 Thread.sleep(20);
             } else {
-                err.println("vipkeeper reload: the daemon (pid " + pid.get() + ") exited");
+                err.println("vipkeeper reload: the daemon (pid " + pid + ") exited");
                 return ExitCodes.FAILED;
             }
         }
-        err.println("vipkeeper reload: signalled pid " + pid.get() + " but no result in " + resultFile + " after "
+        err.println("vipkeeper reload: signalled pid " + pid + " but no result in " + resultFile + " after "
                 + timeoutSeconds + " s");
         return ExitCodes.FAILED;
     }

@@ -18,8 +18,12 @@ public final class RunCommand implements Callable<Integer> {
             + "daemon on this host, in another network namespace, needs its own.")
     Path pidFile = PidFile.DEFAULT;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the daemon keeps what must outlive it, "
+            + "such as the IPVS services it owns (default: ${DEFAULT-VALUE}); a second daemon needs its own.")
+    Path stateDir = Daemon.DEFAULT_STATE_DIR;
+
     @Override
     public Integer call() throws InterruptedException {
-        return new Daemon(options.file(), options.verbosity(), pidFile).run();
+        return new Daemon(options.file(), options.verbosity(), pidFile, stateDir).run();
     }
 }

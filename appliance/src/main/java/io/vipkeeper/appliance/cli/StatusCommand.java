@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.api.StatusJson;
+import io.vipkeeper.appliance.api.StatusTable;
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.InvalidConfigException;

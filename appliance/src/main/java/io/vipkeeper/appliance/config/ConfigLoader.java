@@ -11,8 +11,11 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigParseable;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Loads a config file into {@link Settings}: parse (includes relative to the file, and every
@@ -22,6 +25,8 @@ import java.nio.file.Path;
 public final class ConfigLoader {
     /** Where operators keep the file. */
     public static final Path DEFAULT_PATH = Path.of("/etc/vipkeeper/vipkeeper.conf");
+    /** Parses of a file that keeps changing under the parser before the load gives up. */
+    static final int READ_ATTEMPTS = 4;
 
     private ConfigLoader() {
     }
@@ -36,8 +41,21 @@ public final class ConfigLoader {
      * load that filled it (the result is the same as without it).
      */
     public static Settings load(Path file, ConfigCache cache) throws InvalidConfigException {
-        Problems problems = new Problems();
+        return load(file, cache, () -> {
+        });
+    }
+
+    /**
+     * The load, with {@code afterParse} run after every parse: tests change files there, as a
+     * writer racing the parse would.
+     */
+    static Settings load(Path file, ConfigCache cache, Runnable afterParse) throws InvalidConfigException {
         String name = file.toString();
+        // Includes are found next to the including file: a bare "vipkeeper.conf" has no parent to
+        // look in, so the parser is given the absolute path and problems name the file as given.
+        Path absolute = file.toAbsolutePath();
+        UnaryOperator<String> names = f -> f.equals(absolute.toString()) ? name : f;
+        Problems problems = new Problems(names);
         if (!Files.exists(file)) {
             problems.add(new ConfigProblem(name, 0, "cannot read: no such file"));
         } else if (!Files.isRegularFile(file)) {
@@ -46,24 +64,60 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(name, 0, "cannot read: permission denied"));
         }
         problems.throwIfAny();
-        Config user;
-        Config merged;
+        for (int attempt = 1; ; attempt++) {
+            problems = new Problems(names);
+            FilesRead files = new FilesRead();
+            Parsed parsed = parse(absolute, cache, files, problems);
+            afterParse.run();
+            // A file written while it was parsed (an editor saving in place, a copy still running)
+            // gives half a config, or a syntax error that is not the operator's: read it again.
+            Optional<Path> changed = files.changed();
+            if (changed.isPresent() && attempt < READ_ATTEMPTS) {
+                pause(attempt);
+                continue;
+            }
+            if (changed.isPresent()) {
+                problems = new Problems(names);
+                problems.add(new ConfigProblem(changed.get().toString(), 0, "changed while it was being read, "
+                        + READ_ATTEMPTS + " times in a row; is something still writing it?"));
+            }
+            problems.throwIfAny();
+            Settings settings = SettingsReader.read(new ConfigNode("", parsed.merged().root(), parsed.user().root(),
+                    problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache);
+            problems.throwIfAny();
+            return settings;
+        }
+    }
+
+    /** A parse: the tree as the files wrote it, and merged over the defaults and resolved. */
+    private record Parsed(Config user, Config merged) {
+    }
+
+    /** Parses {@code file} and its includes, recording each in {@code files}; null after a problem. */
+    private static Parsed parse(Path file, ConfigCache cache, FilesRead files, Problems problems) {
         try {
+            files.read(file);
             ConfigParseOptions options = ConfigParseOptions.defaults()
                     .setSyntax(ConfigSyntax.CONF)
                     .setAllowMissing(false)
-                    .setIncluder(new RequiredIncluder(cache));
-            user = ConfigFactory.parseFile(file.toFile(), options);
-            merged = user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem());
+                    .setIncluder(new RequiredIncluder(cache, files));
+            Config user = ConfigFactory.parseFile(file.toFile(), options);
+            return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
         } catch (ConfigException e) {
-            problems.add(fromException(e, name));
-            problems.throwIfAny();
-            throw new AssertionError(e);
+            problems.add(fromException(e, file.toString()));
+        } catch (IOException e) {
+            problems.add(new ConfigProblem(file.toString(), 0, "cannot read: " + e.getMessage()));
         }
-        Settings settings = SettingsReader.read(new ConfigNode("", merged.root(), user.root(), problems), file,
-                cache);
-        problems.throwIfAny();
-        return settings;
+        return null;
+    }
+
+    /** Waits a little longer each time for a writer to finish. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(50L << (attempt - 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean sameBytes(String file, byte[] content) {
@@ -105,21 +159,24 @@ public final class ConfigLoader {
      */
     private static final class RequiredIncluder implements ConfigIncluder {
         private final ConfigCache cache;
+        /** Every file read in this load, shared by the copies typesafe-config makes. */
+        private final FilesRead files;
         /** Includes done so far in this load, shared by the copies typesafe-config makes. */
         private final long[] includes;
 
-        RequiredIncluder(ConfigCache cache) {
-            this(cache, new long[1]);
+        RequiredIncluder(ConfigCache cache, FilesRead files) {
+            this(cache, files, new long[1]);
         }
 
-        private RequiredIncluder(ConfigCache cache, long[] includes) {
+        private RequiredIncluder(ConfigCache cache, FilesRead files, long[] includes) {
             this.cache = cache;
+            this.files = files;
             this.includes = includes;
         }
 
         @Override
         public ConfigIncluder withFallback(ConfigIncluder fallback) {
-            return new RequiredIncluder(cache, includes);
+            return new RequiredIncluder(cache, files, includes);
         }
 
         @Override
@@ -131,8 +188,8 @@ public final class ConfigLoader {
                 String file = relative.origin().filename();
                 byte[] content;
                 try {
-                    content = Files.readAllBytes(Path.of(file));
-                } catch (java.io.IOException | RuntimeException e) {
+                    content = files.read(Path.of(file));
+                } catch (IOException | RuntimeException e) {
                     return relative.parse(options);
                 }
                 long before = includes[0];

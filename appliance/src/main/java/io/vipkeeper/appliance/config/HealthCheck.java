@@ -24,11 +24,11 @@ import java.util.OptionalInt;
  * @param tls the TLS side of https checks
  * @param udp datagram and expected answer of udp checks
  * @param dns query of dns checks
- * @param script program of script checks
+ * @param script program of script checks (its timeout is the check's)
  */
 public record HealthCheck(HealthCheckType type, Duration interval, Duration timeout, int rise, int fall,
         Optional<InetAddress> connectAddress, OptionalInt connectPort, InitialState initialState,
-        Optional<Http> http, Optional<Tls> tls, Optional<Udp> udp, Optional<Dns> dns, Optional<Script> script) {
+        Optional<Http> http, Optional<Tls> tls, Optional<Udp> udp, Optional<Dns> dns, Optional<Program> script) {
 
     /** The kinds of check. */
     public enum HealthCheckType implements ConfigName {
@@ -169,17 +169,6 @@ public record HealthCheck(HealthCheckType type, Duration interval, Duration time
         /** The TYPE value on the wire. */
         public int code() {
             return code;
-        }
-    }
-
-    /**
-     * The program of a script check.
-     *
-     * @param command the program (an absolute path) and its arguments
-     */
-    public record Script(List<String> command) {
-        public Script {
-            command = List.copyOf(command);
         }
     }
 

@@ -9,7 +9,6 @@ import io.vipkeeper.appliance.config.HealthCheck.DnsType;
 import io.vipkeeper.appliance.config.HealthCheck.HealthCheckType;
 import io.vipkeeper.appliance.config.HealthCheck.Http;
 import io.vipkeeper.appliance.config.HealthCheck.InitialState;
-import io.vipkeeper.appliance.config.HealthCheck.Script;
 import io.vipkeeper.appliance.config.HealthCheck.StatusRange;
 import io.vipkeeper.appliance.config.HealthCheck.Tls;
 import io.vipkeeper.appliance.config.HealthCheck.Udp;
@@ -64,7 +63,7 @@ final class HealthCheckReader {
         Optional<Tls> tls = tls(h.child("tls"));
         Optional<Udp> udp = udp(h.child("udp"));
         Optional<Dns> dns = dns(h.child("dns"));
-        Optional<Script> script = script(h.child("script"));
+        Optional<Program> script = script(h.child("script"), timeout);
         h.checkUnknownKeys();
         if (type == HealthCheckType.DNS && dns != null && dns.isEmpty()) {
             h.problem("type", "dns needs dns.name, the name to query");
@@ -237,15 +236,21 @@ final class HealthCheckReader {
         return true;
     }
 
-    /** The script block: empty when no command is given (an error only for script checks). */
-    private static Optional<Script> script(ConfigNode n) {
+    /**
+     * The script block: empty when no command is given (an error only for script checks). It runs
+     * within the check's timeout ({@code timeout}, null when that is invalid and the check with it).
+     */
+    private static Optional<Program> script(ConfigNode n, Duration timeout) {
         ConfigList list = n.list("command");
-        Optional<Script> out = Optional.empty();
+        Optional<Program> out = Optional.empty();
         boolean ok = list != null;
+        n.value("user");
         if (list != null && !list.isEmpty()) {
-            List<String> command = VrrpReader.command(n);
-            ok = command != null;
-            out = ok ? Optional.of(new Script(command)) : out;
+            // Only a check that has a program looks its user up (thousands of servers may not).
+            Optional<ScriptUser> user = ProgramReader.user(n, "user");
+            List<String> command = ProgramReader.command(n);
+            ok = command != null && user != null;
+            out = ok ? Optional.of(new Program(command, user, timeout == null ? Duration.ZERO : timeout)) : out;
         }
         n.checkUnknownKeys();
         return ok ? out : null;

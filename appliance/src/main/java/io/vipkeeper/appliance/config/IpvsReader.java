@@ -327,8 +327,8 @@ final class IpvsReader {
                     + " (this real server has no port of its own)");
             check = null;
         }
-        Optional<String> notifyUp = absolutePath(r, "notify-up");
-        Optional<String> notifyDown = absolutePath(r, "notify-down");
+        Optional<Program> notifyUp = ProgramReader.notify(r, "notify-up", "notify-user", "notify-timeout");
+        Optional<Program> notifyDown = ProgramReader.notify(r, "notify-down", "notify-user", "notify-timeout");
         r.checkUnknownKeys();
         if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null || upper == null
                 || lower == null || tunnel == null) {
@@ -336,12 +336,6 @@ final class IpvsReader {
         }
         return new RealServer(address.get(), port, weight, forwarding, check, upper, lower, tunnel, notifyUp,
                 notifyDown);
-    }
-
-    private static Optional<String> absolutePath(ConfigNode n, String key) {
-        Optional<String> path = n.optionalString(key);
-        path.filter(s -> !s.startsWith("/")).ifPresent(s -> n.problem(key, "\"" + s + "\" is not an absolute path"));
-        return path.filter(s -> s.startsWith("/"));
     }
 
     private static Optional<SyncDaemon> syncDaemon(ConfigNode s, Map<String, VrrpInstance> instances,

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Collects every problem found while reading a config so that one run reports all of them.
@@ -14,15 +15,23 @@ import java.util.Set;
 final class Problems {
     private final Set<ConfigProblem> found = new LinkedHashSet<>();
     private final Problems unknownKeysTo;
+    /** How files are named in the problems thrown (the parser sees absolute paths). */
+    private final UnaryOperator<String> fileNames;
     /** Every report, duplicates included: a reader that reported nothing has a clean result. */
     private int reports;
 
     Problems() {
-        this(null);
+        this(null, UnaryOperator.identity());
     }
 
-    private Problems(Problems unknownKeysTo) {
+    /** Problems whose files are named as {@code fileNames} says when thrown. */
+    Problems(UnaryOperator<String> fileNames) {
+        this(null, fileNames);
+    }
+
+    private Problems(Problems unknownKeysTo, UnaryOperator<String> fileNames) {
         this.unknownKeysTo = unknownKeysTo;
+        this.fileNames = fileNames;
     }
 
     /**
@@ -30,7 +39,7 @@ final class Problems {
      * block is read like an entry to find keys no entry knows, but has no required keys of its own.
      */
     Problems unknownKeysOnly() {
-        return new Problems(this);
+        return new Problems(this, fileNames);
     }
 
     void add(ConfigOrigin origin, String message) {
@@ -65,7 +74,8 @@ final class Problems {
     /** Throws with every problem, sorted by file and line, if there is any. */
     void throwIfAny() throws InvalidConfigException {
         if (!found.isEmpty()) {
-            List<ConfigProblem> sorted = new ArrayList<>(found);
+            List<ConfigProblem> sorted = new ArrayList<>(found.stream()
+                    .map(p -> new ConfigProblem(fileNames.apply(p.file()), p.line(), p.message())).distinct().toList());
             sorted.sort(Comparator.comparing(ConfigProblem::file).thenComparingInt(ConfigProblem::line));
             throw new InvalidConfigException(sorted);
         }

@@ -19,11 +19,12 @@ import java.util.Optional;
  * @param lowerThreshold connections below which it takes new ones again after the upper one
  * @param tunnel encapsulation when forwarding is tun
  * @param notifyUp program run as {@code PROGRAM VIRTUAL-SERVER REAL-SERVER UP} when it comes up
- * @param notifyDown program run as {@code PROGRAM VIRTUAL-SERVER REAL-SERVER DOWN} when it goes down
+ * @param notifyDown program run as {@code PROGRAM VIRTUAL-SERVER REAL-SERVER DOWN} when it goes down (a
+ *     real server's notifications are coalesced to the latest when its programs fall behind)
  */
 public record RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck,
-        int upperThreshold, int lowerThreshold, DestTunnel tunnel, Optional<String> notifyUp,
-        Optional<String> notifyDown) {
+        int upperThreshold, int lowerThreshold, DestTunnel tunnel, Optional<Program> notifyUp,
+        Optional<Program> notifyDown) {
 
     /** A real server without notify programs. */
     public RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck,

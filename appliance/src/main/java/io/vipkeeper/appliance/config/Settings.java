@@ -2,25 +2,54 @@ package io.vipkeeper.appliance.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Everything a config file says, validated and immutable. Built once per load by
  * {@link ConfigLoader}; a reload builds a new one and compares.
  *
- * @param source the file it was read from
+ * @param source the file it was read from, as named to the loader
+ * @param digest SHA-256 (hex) of the contents of the file and of its includes in the order they
+ *     were read ({@code cat FILE INCLUDE... | sha256sum}; for a file without includes its sha256sum)
+ * @param warnings what the operator should fix that does not stop the load (a world-readable file
+ *     holding secrets), one line each
  * @param nodeName this host's name in logs and status (default: the host name)
  * @param logLevel the log level unless the command line raises it
- * @param apiListen where the status API listens; empty when disabled
+ * @param api the status API: where it listens, its connection caps and idle timeout
+ * @param allowEmpty the file says it means to configure nothing (or to remove everything on a reload)
  */
 public record Settings(
         Path source,
+        String digest,
+        List<String> warnings,
         String nodeName,
         LogLevel logLevel,
-        Optional<InetSocketAddress> apiListen,
+        ApiSettings api,
+        boolean allowEmpty,
         VrrpSettings vrrp,
         IpvsSettings ipvs,
         RealServerModeSettings realServer) {
+
+    /** Where the status API listens; empty when disabled. */
+    public Optional<InetSocketAddress> apiListen() {
+        return api.listen();
+    }
+
+    /** Copies the warnings. */
+    public Settings {
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Whether the daemon has nothing to run: no VRRP instance, no virtual server, no sync daemon. */
+    public boolean runsNothing() {
+        return vrrp.instances().isEmpty() && ipvs.virtualServers().isEmpty() && ipvs.syncDaemon().isEmpty();
+    }
+
+    /** Whether no command has anything to do: nothing to run and no real-server VIP either. */
+    public boolean configuresNothing() {
+        return runsNothing() && realServer.vips().isEmpty();
+    }
 
     /** One line for operators: the file is good, and how much it configures. */
     public String summary() {
@@ -38,11 +67,11 @@ public record Settings(
 
     /**
      * These settings without their VRRP instances and virtual servers (and without the file's
-     * name): what is left is compared whole by a reload's difference, so no key can change
-     * unreported.
+     * name, digest and warnings, which are about the file): what is left is compared whole by a
+     * reload's difference, so no key can change unreported.
      */
     public Settings withoutNamedEntries() {
-        return new Settings(null, nodeName, logLevel, apiListen,
+        return new Settings(null, "", List.of(), nodeName, logLevel, api, allowEmpty,
                 new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups()),
                 new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
                 realServer);

@@ -3,31 +3,37 @@ package io.vipkeeper.appliance.config;
 import io.vipkeeper.appliance.config.ConfigNode.Element;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Reads the whole (merged, resolved) tree into {@link Settings}, recording every problem. */
 final class SettingsReader {
+    /** An empty or truncated file reads as a valid config that removes everything; say so instead. */
+    static final String NOTHING_TO_DO = "nothing to do: no VRRP instance, virtual server or real-server VIP is"
+            + " configured (an empty or half-written file?); a file meant to configure nothing says"
+            + " vipkeeper.allow-empty = true";
+
     private SettingsReader() {
     }
 
-    static Settings read(ConfigNode root, Path source, ConfigCache cache) {
+    /**
+     * @param source the file as named to the loader (a file with nothing to do is reported at its line 1)
+     * @param digest and {@code warnings}: what the load found out about the files, passed on
+     */
+    static Settings read(ConfigNode root, Path source, String digest, List<String> warnings, ConfigCache cache) {
         ConfigNode v = root.child("vipkeeper");
         String nodeName = v.optionalString("node-name").orElseGet(SettingsReader::hostName);
         LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
-        ConfigNode api = v.child("api");
-        Optional<InetSocketAddress> listen = api.optionalString("listen").flatMap(s -> {
-            Optional<InetSocketAddress> a = Addresses.parseSocket(s);
-            if (a.isEmpty()) {
-                api.problem("listen", "\"" + s + "\" is not ADDR:PORT (IPv6 as [ADDR]:PORT), or \"\" to disable");
-            }
-            return a;
-        });
-        api.checkUnknownKeys();
+        boolean allowEmpty = Boolean.TRUE.equals(v.bool("allow-empty"));
+        ApiSettings api = ApiReader.read(v.child("api"));
+        // Both reach every program through reference.conf's substitutions; checked here once more so
+        // a typo is found even while no program uses them.
+        ProgramReader.user(v, "script-user");
+        v.duration("notify-timeout", Duration.ofMillis(10), Duration.ofHours(1));
         ConfigNode vrrpNode = v.child("vrrp");
         VrrpSettings vrrp = VrrpReader.read(vrrpNode);
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
@@ -35,7 +41,13 @@ final class SettingsReader {
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         v.checkUnknownKeys();
         root.checkUnknownKeys();
-        return new Settings(source, nodeName, logLevel, listen, vrrp, ipvs, realServer);
+        Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, api, allowEmpty, vrrp, ipvs,
+                realServer);
+        // Only for an otherwise clean file: with a mistake in it, that is the news.
+        if (root.problems().isEmpty() && !allowEmpty && settings.configuresNothing()) {
+            root.problems().add(new ConfigProblem(source.toString(), 1, NOTHING_TO_DO));
+        }
+        return settings;
     }
 
     private static RealServerModeSettings realServerMode(ConfigNode r) {

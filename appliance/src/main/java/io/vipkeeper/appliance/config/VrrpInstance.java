@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param virtualIps the addresses this router owns, all of one family
  * @param unicastPeers non-empty: send adverts to these instead of the multicast group
  * @param unicastSource the source address of unicast adverts, if not the interface's
+ * @param unicastMinTtl the lowest IP TTL / hop limit accepted on adverts from unicast peers (255
+ *     unless they are routers away); adverts from any other address are dropped
  * @param authentication how adverts are authenticated
  * @param trackInterfaces interfaces whose state changes the priority (or faults the instance)
  * @param trackScripts names of {@code vrrp.scripts} whose result changes the priority
@@ -38,11 +40,12 @@ public record VrrpInstance(
         List<IpPrefix> virtualIps,
         List<InetAddress> unicastPeers,
         Optional<InetAddress> unicastSource,
+        int unicastMinTtl,
         Authentication authentication,
         List<TrackedInterface> trackInterfaces,
         List<String> trackScripts,
         Garp garp,
-        Optional<String> notifyScript) {
+        Optional<Program> notifyScript) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {

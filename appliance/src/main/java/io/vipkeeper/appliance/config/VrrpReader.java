@@ -60,7 +60,8 @@ final class VrrpReader {
     }
 
     private static VrrpScript readScript(String name, ConfigNode n) {
-        List<String> command = command(n);
+        List<String> command = ProgramReader.command(n);
+        Optional<ScriptUser> user = ProgramReader.user(n, "user");
         Duration interval = n.duration("interval", MS10, HOUR);
         Duration timeout = n.duration("timeout", MS10, HOUR);
         Integer weight = n.integer("weight", -254, 254);
@@ -70,28 +71,11 @@ final class VrrpReader {
             n.problem("timeout", Durations.format(timeout) + " is longer than the interval " + Durations.format(interval));
         }
         n.checkUnknownKeys();
-        if (command == null || interval == null || timeout == null || weight == null || rise == null || fall == null) {
+        if (command == null || user == null || interval == null || timeout == null || weight == null || rise == null
+                || fall == null) {
             return null;
         }
-        return new VrrpScript(name, command, interval, timeout, weight, rise, fall);
-    }
-
-    /** A program and its arguments; the program must be an absolute path. */
-    static List<String> command(ConfigNode n) {
-        if (!n.has("command")) {
-            n.problemHere("missing required key command");
-            return null;
-        }
-        List<Element<String>> parts = n.stringList("command");
-        if (parts.isEmpty()) {
-            n.problem("command", "must name a program");
-            return null;
-        }
-        if (!parts.get(0).value().startsWith("/")) {
-            n.problem("command", "\"" + parts.get(0).value() + "\" is not an absolute path (scripts run without a shell or PATH)");
-            return null;
-        }
-        return parts.stream().map(Element::value).toList();
+        return new VrrpScript(name, new Program(command, user, timeout), interval, weight, rise, fall);
     }
 
     private static VrrpInstance readInstance(String name, ConfigNode n, ConfigObject trackDefaults,
@@ -116,21 +100,20 @@ final class VrrpReader {
             address(n, e, ipv6).ifPresent(peers::add);
         }
         Optional<InetAddress> source = unicastSource(n, ipv6, rawPeers.isEmpty());
+        Integer minTtl = unicastMinTtl(n, rawPeers.isEmpty());
         Authentication auth = authentication(n.child("authentication"), version);
         List<TrackedInterface> tracked = trackInterfaces(n, trackDefaults);
         List<String> trackScripts = trackScripts(n, scripts);
         Garp garp = garp(n.child("garp"));
-        Optional<String> notify = n.optionalString("notify-script");
-        notify.filter(s -> !s.startsWith("/")).ifPresent(s ->
-                n.problem("notify-script", "\"" + s + "\" is not an absolute path"));
+        Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null
-                || tracked == null || garp == null) {
+                || tracked == null || garp == null || minTtl == null) {
             return null;
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
-                List.copyOf(peers), source, auth, tracked, trackScripts, garp, notify);
+                List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify);
     }
 
     /** An interface name as the kernel accepts it: 1..15 bytes, no '/', ':' allowed only as a label. */
@@ -206,6 +189,17 @@ final class VrrpReader {
             n.problem("unicast-source", "is set but unicast-peers is empty (multicast adverts use the interface address)");
         }
         return a;
+    }
+
+    /** Below 255 only with unicast peers: multicast adverts never cross a router (RFC 9568 §7.1). */
+    private static Integer unicastMinTtl(ConfigNode n, boolean noPeers) {
+        Integer ttl = n.integer("unicast-min-ttl", 1, 255);
+        if (ttl != null && ttl != 255 && noPeers) {
+            n.problem("unicast-min-ttl", "is " + ttl + " but unicast-peers is empty (multicast adverts must arrive"
+                    + " with TTL 255)");
+            return null;
+        }
+        return ttl;
     }
 
     private static Authentication authentication(ConfigNode a, VrrpVersion version) {

@@ -5,6 +5,7 @@ import io.vipkeeper.appliance.config.ConfigCache;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
+import io.vipkeeper.appliance.config.ReloadGuard;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
@@ -12,6 +13,7 @@ import io.vipkeeper.appliance.pool.IpvsManager;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
 import io.vipkeeper.appliance.pool.NatSetup;
+import io.vipkeeper.appliance.pool.OwnedServices;
 import java.util.function.Supplier;
 import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's lifecycle: load the config (refuse to start on any problem), program IPVS and keep
  * it so, start VRRP, run until
  * SIGTERM/SIGINT (masters send priority 0 and remove their VIPs, exit 0). SIGHUP reloads: a bad file is reported with every problem and the running
- * settings stay in force; a good one replaces them and the difference is logged.
+ * settings stay in force; a good one replaces them and the difference is logged. SIGUSR1 and
+ * SIGUSR2 write the data and stats dumps; see {@link Signals} for every other signal.
  */
 public final class Daemon implements StatusInputs {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -50,7 +53,10 @@ public final class Daemon implements StatusInputs {
     private final Path reloadFile;
     private final Supplier<IpvsKernel> ipvsKernel;
     private final NatSetup natSetup;
+    private final OwnedServices owned;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Set by the first SIGTERM/SIGINT; from then on SIGHUP reloads nothing. */
+    private volatile boolean stopping;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Settings settings;
     private final Instant startedAt = Instant.now();
@@ -63,20 +69,32 @@ public final class Daemon implements StatusInputs {
     /** Reloads re-read only included files and virtual servers that changed. */
     private final ConfigCache configCache = ConfigCache.create();
     private volatile VrrpRuntime vrrp;
-    /** Health checks and the status API share this group (never the VRRP loop). */
+    /** Health checks run on this group (never the VRRP loop). */
     private MultiThreadIoEventLoopGroup group;
+    /** The status API's own loop, so a flood of API connections cannot delay a health check. */
+    private MultiThreadIoEventLoopGroup apiGroup;
     private ApiServer api;
     private java.net.InetSocketAddress apiListen;
     /** Read on the VRRP loop by the transition listener. */
     private volatile IpvsManager ipvs;
     private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
 
-    public Daemon(Path configFile, int verbosity, Path pidFile) {
-        this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")));
+    /** Where the daemon keeps state across restarts (systemd's StateDirectory=vipkeeper). */
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
+
+    public Daemon(Path configFile, int verbosity, Path pidFile, Path stateDir) {
+        this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")),
+                OwnedServices.in(stateDir.resolve("ipvs-owned")));
     }
 
     /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
     Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
+        this(configFile, verbosity, pidFile, ipvsKernel, natSetup, OwnedServices.NONE);
+    }
+
+    private Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup,
+            OwnedServices owned) {
+        this.owned = owned;
         this.ipvsKernel = ipvsKernel;
         this.natSetup = natSetup;
         this.configFile = configFile;
@@ -95,6 +113,7 @@ public final class Daemon implements StatusInputs {
             return 1;
         }
         Logging.configure(settings.logLevel(), verbosity);
+        logWarnings(settings);
         PidFile pid;
         try {
             pid = PidFile.claim(pidFile);
@@ -113,12 +132,12 @@ public final class Daemon implements StatusInputs {
 
     private int runWith() throws InterruptedException {
         log.info("{} starting as {} from {}: {}", Version.line(), settings.nodeName(), configFile, settings.counts());
-        Signals.handle("TERM", this::requestStop);
-        Signals.handle("INT", this::requestStop);
         // Installed before VRRP starts so an early SIGHUP waits for the start (both synchronized).
-        Signals.handle("HUP", this::reload);
+        DumpFiles dumps = new DumpFiles(pidFile, this);
+        Signals.install(this::requestStop, this::reload, dumps::writeData, dumps::writeStats);
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("checks", true),
                 EpollIoHandler.newFactory());
+        apiGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api", true), EpollIoHandler.newFactory());
         // Health before IPVS: the first programming already leaves out servers that start down.
         health = new HealthMonitor(group, (vs, rs, up, reason) -> {
             IpvsManager m = ipvs;
@@ -137,6 +156,7 @@ public final class Daemon implements StatusInputs {
             stopIpvs();
             health.close();
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            apiGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             return 1;
         }
         startApi(settings);
@@ -148,6 +168,7 @@ public final class Daemon implements StatusInputs {
         health.close();
         stopIpvs();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        apiGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         log.info("stopped");
         return 0;
     }
@@ -167,7 +188,7 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, health);
+            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, health, owned);
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -181,7 +202,7 @@ public final class Daemon implements StatusInputs {
         if (api != null || s.apiListen().isEmpty()) {
             return;
         }
-        ApiServer server = new ApiServer(group, this);
+        ApiServer server = new ApiServer(apiGroup, this);
         try {
             server.start(s.apiListen().get());
             api = server;
@@ -220,21 +241,42 @@ public final class Daemon implements StatusInputs {
         return settings;
     }
 
-    /** Re-reads the config file; keeps the running settings if it has any problem. */
-    synchronized void reload() {
-        systemd.notify("RELOADING=1");
-        try {
-            reloadNow();
-        } finally {
-            systemd.notify("READY=1");
+    /**
+     * Re-reads the config file; keeps the running settings if it has any problem. Once stopping it
+     * does nothing: a reload then would start again what the shutdown has just stopped.
+     */
+    void reload() {
+        // Checked again under the lock: a reload may have waited for it while the shutdown held it.
+        if (ignoredWhileStopping()) {
+            return;
         }
+        synchronized (this) {
+            if (ignoredWhileStopping()) {
+                return;
+            }
+            systemd.notify("RELOADING=1");
+            try {
+                reloadNow();
+            } finally {
+                systemd.notify("READY=1");
+            }
+        }
+    }
+
+    private boolean ignoredWhileStopping() {
+        boolean ignored = stopping;
+        if (ignored) {
+            log.info("SIGHUP ignored: vipkeeper is stopping");
+        }
+        return ignored;
     }
 
     private void reloadNow() {
         log.info("reloading {}", configFile);
         Settings next;
         try {
-            next = ConfigLoader.load(configFile, configCache);
+            next = logWarnings(ConfigLoader.load(configFile, configCache));
+            ReloadGuard.check(settings, next);
         } catch (InvalidConfigException e) {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";
@@ -258,7 +300,7 @@ public final class Daemon implements StatusInputs {
                 startIpvs(next);
             }
             if (vrrp != null) {
-                vrrp.apply(next.vrrp());
+                vrrp.apply(next.vrrp(), diff.vrrp());
             } else {
                 startVrrp(next);
             }
@@ -329,6 +371,12 @@ public final class Daemon implements StatusInputs {
     }
 
     @Override
+    public Optional<io.vipkeeper.vrrp.fsm.ReceiveCounters> vrrpReceive() {
+        VrrpRuntime v = vrrp;
+        return v == null ? Optional.empty() : Optional.of(v.receiveCounters());
+    }
+
+    @Override
     public Optional<IpvsManager> ipvs() {
         return Optional.ofNullable(ipvs);
     }
@@ -340,9 +388,16 @@ public final class Daemon implements StatusInputs {
     }
 
     private void requestStop() {
+        stopping = true;
         log.info("stopping");
         systemd.notify("STOPPING=1");
         stopRequested.countDown();
+    }
+
+    /** Logs what the operator should fix in a file that loaded (a world-readable secret). */
+    private static Settings logWarnings(Settings s) {
+        s.warnings().forEach(w -> log.warn("{}", w));
+        return s;
     }
 
     private static void logProblems(InvalidConfigException e) {

@@ -4,47 +4,108 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Optional;
+import jnr.constants.platform.Errno;
+import jnr.constants.platform.OpenFlags;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
 
 /**
  * The running daemon's pid file, so {@code vipkeeper reload} and operators find it and a second
  * daemon on the same paths refuses to start. Its path is an option ({@code --pid-file}): two
  * daemons in different network namespaces of one host (labs, tests) each name their own.
+ *
+ * <p>The daemon holds an exclusive {@code flock(2)} on the file for its lifetime (the kernel drops
+ * it when the process dies, however it dies). So of daemons started at once exactly one gets it,
+ * and a file that no process holds is stale whatever pid it names: a pid that may since belong to
+ * anything.
  */
 public final class PidFile {
     /** Where the systemd unit and the tools look by default. */
     public static final Path DEFAULT = Path.of("/run/vipkeeper/vipkeeper.pid");
+    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+    /** flock(2) operations (sys/file.h). */
+    private static final int LOCK_SH = 1;
+    private static final int LOCK_EX = 2;
+    private static final int LOCK_NB = 4;
+    /**
+     * How often a start tries for the lock, 50 ms apart: {@link #daemon} takes a shared lock for
+     * an instant to see whether anyone holds the file, which must not turn a start away.
+     */
+    private static final int ATTEMPTS = 10;
 
     private final Path path;
-    private final long pid = ProcessHandle.current().pid();
+    private final int fd;
 
-    private PidFile(Path path) {
+    private PidFile(Path path, int fd) {
         this.path = path;
+        this.fd = fd;
     }
 
     /**
-     * Writes this process's pid to {@code path} (creating its directory).
+     * Locks {@code path} (creating it and its directory) and writes this process's pid to it.
      *
-     * @throws IllegalStateException naming the other daemon if one that is alive already holds it
+     * @throws IllegalStateException naming the other daemon if one holds it
      */
     public static PidFile claim(Path path) {
-        Optional<Long> other = read(path).filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
-                .filter(p -> p != ProcessHandle.current().pid());
-        if (other.isPresent()) {
-            throw new IllegalStateException("another vipkeeper runs as pid " + other.get() + " (" + path
-                    + "); a second daemon needs its own --pid-file");
-        }
         try {
-            Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".vipkeeper", ".pid");
-            Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.createDirectories(path.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write the pid file " + path + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create the directory of the pid file " + path + ": " + e, e);
         }
-        return new PidFile(path);
+        for (int attempt = 1; ; attempt++) {
+            int fd = POSIX.open(path.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
+                    | OpenFlags.O_CLOEXEC.intValue(), 0644);
+            if (fd < 0) {
+                throw new IllegalStateException("cannot open the pid file " + path + ": " + error());
+            }
+            int locked = POSIX.flock(fd, LOCK_EX | LOCK_NB);
+            int errno = POSIX.errno();
+            if (locked == 0 && sameFile(fd, path)) {
+                byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+                if (POSIX.ftruncate(fd, 0) != 0 || POSIX.pwrite(fd, pid, pid.length, 0L) != pid.length) {
+                    String error = error();
+                    POSIX.close(fd);
+                    throw new IllegalStateException("cannot write the pid file " + path + ": " + error);
+                }
+                return new PidFile(path, fd);
+            }
+            // Held by another process, or locked after a stopping daemon removed it (retry on the new file).
+            POSIX.close(fd);
+            if (locked != 0 && errno != Errno.EWOULDBLOCK.intValue()) {
+                throw new IllegalStateException("cannot lock the pid file " + path + ": " + describe(errno));
+            }
+            if (attempt == ATTEMPTS) {
+                throw new IllegalStateException(read(path).map(p -> "another vipkeeper runs as pid " + p)
+                        .orElse("another vipkeeper holds the pid file") + " (" + path
+                        + "); a second daemon needs its own --pid-file");
+            }
+            sleep();
+        }
+    }
+
+    /**
+     * The pid of the daemon that holds {@code path}, for sending it a signal.
+     *
+     * @throws IllegalStateException saying why there is none: no file, a file nobody holds (stale),
+     *     or one naming a process that is not vipkeeper
+     */
+    public static long daemon(Path path) {
+        Optional<Long> pid = read(path);
+        if (pid.isEmpty()) {
+            throw new IllegalStateException("no running daemon (" + path + ")");
+        }
+        if (!held(path)) {
+            throw new IllegalStateException("no running daemon: " + path + " names pid " + pid.get()
+                    + ", but no vipkeeper holds it (a stale file); not signalling pid " + pid.get());
+        }
+        String command = commandLine(pid.get());
+        if (!command.contains("vipkeeper")) {
+            throw new IllegalStateException("no running daemon: pid " + pid.get() + " of " + path + " is not vipkeeper ("
+                    + (command.isEmpty() ? "no such process" : command) + "); not signalling it");
+        }
+        return pid.get();
     }
 
     /** The pid in {@code path}, if it holds one. */
@@ -56,14 +117,68 @@ public final class PidFile {
         }
     }
 
-    /** Removes the file if it still names this process. */
+    /** Removes the file (if it is still the one locked) and drops the lock. */
     public void release() {
-        if (read(path).filter(p -> p == pid).isPresent()) {
-            try {
+        try {
+            if (sameFile(fd, path)) {
                 Files.deleteIfExists(path);
-            } catch (IOException e) {
-                // Nothing to do at exit; a stale file names a dead pid and is taken over next time.
             }
+        } catch (IOException e) {
+            // Nothing to do at exit: a file nobody holds is stale, and the next start takes it over.
+        } finally {
+            POSIX.close(fd);
+        }
+    }
+
+    /** Whether some process holds an exclusive lock on {@code path} (a shared one can then not be had). */
+    private static boolean held(Path path) {
+        int fd = POSIX.open(path.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
+        if (fd < 0) {
+            return false;
+        }
+        try {
+            return POSIX.flock(fd, LOCK_SH | LOCK_NB) != 0 && POSIX.errno() == Errno.EWOULDBLOCK.intValue();
+        } finally {
+            POSIX.close(fd); // also drops a shared lock just taken
+        }
+    }
+
+    /** Whether {@code fd} is the file at {@code path} (not one removed from there since it was opened). */
+    private static boolean sameFile(int fd, Path path) {
+        try {
+            Map<String, Object> attrs = Files.readAttributes(path, "unix:dev,ino");
+            var stat = POSIX.fstat(fd);
+            return ((Number) attrs.get("dev")).longValue() == stat.dev() && ((Number) attrs.get("ino")).longValue() == stat.ino();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@code /proc/PID/cmdline} with spaces between the arguments; empty if there is no such process. */
+    private static String commandLine(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String error() {
+        return describe(POSIX.errno());
+    }
+
+    private static String describe(int errno) {
+        Errno e = Errno.valueOf(errno);
+        return e == null ? "errno " + errno : e.description();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the pid file", e);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,18 +38,13 @@ public final class ReloadResultFile {
 
     /** The result file that belongs to {@code pidFile}. */
     public static Path beside(Path pidFile) {
-        String name = pidFile.getFileName().toString();
-        String stem = name.endsWith(".pid") ? name.substring(0, name.length() - 4) : name;
-        return pidFile.resolveSibling(stem + ".reload");
+        return RunFiles.beside(pidFile, "reload");
     }
 
     /** Replaces the file atomically; a failure is returned for the log, never thrown. */
     static Optional<String> write(Path file, long sequence, ReloadResult result) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, ".vipkeeper", ".reload");
-            Files.writeString(tmp, format(Entry.of(sequence, result)), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            RunFiles.replace(file, format(Entry.of(sequence, result)));
             return Optional.empty();
         } catch (IOException e) {
             return Optional.of("cannot write " + file + ": " + e.getMessage());

@@ -1,15 +1,18 @@
 package io.vipkeeper.appliance.daemon;
 
 import io.vipkeeper.appliance.config.Settings;
+import io.vipkeeper.appliance.vrrp.VrrpReloadPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a reload changes: which VRRP instances and virtual servers were added, removed or changed.
- * Entries are compared by value, so an untouched entry is never reported (or restarted).
+ * What a reload changes, computed once per reload: which VRRP instances and virtual servers were
+ * added, removed or changed, what VRRP does about each (the plan the VRRP runtime follows), and
+ * whether anything else changed. Entries are compared by value, so an untouched entry is never
+ * reported (or restarted).
  */
-public record SettingsDiff(Changes instances, Changes virtualServers, boolean otherChanged) {
+public record SettingsDiff(Changes instances, VrrpReloadPlan vrrp, Changes virtualServers, boolean otherChanged) {
 
     /** Names added, removed and changed within one map of named entries. */
     public record Changes(List<String> added, List<String> removed, List<String> changed) {
@@ -42,6 +45,7 @@ public record SettingsDiff(Changes instances, Changes virtualServers, boolean ot
     public static SettingsDiff between(Settings before, Settings after) {
         boolean other = !before.withoutNamedEntries().equals(after.withoutNamedEntries());
         return new SettingsDiff(Changes.of(before.vrrp().instances(), after.vrrp().instances()),
+                VrrpReloadPlan.between(before.vrrp(), after.vrrp()),
                 Changes.of(before.ipvs().virtualServers(), after.ipvs().virtualServers()), other);
     }
 
@@ -55,7 +59,9 @@ public record SettingsDiff(Changes instances, Changes virtualServers, boolean ot
         if (isEmpty()) {
             return "no changes";
         }
-        return "VRRP instances " + instances + ", virtual servers " + virtualServers
+        String how = vrrp.retune().isEmpty() && vrrp.carry().isEmpty() && vrrp.restart().isEmpty() ? ""
+                : " (retuned " + vrrp.retune() + ", carried over " + vrrp.carry() + ", restarted " + vrrp.restart() + ")";
+        return "VRRP instances " + instances + how + ", virtual servers " + virtualServers
                 + (otherChanged ? ", other settings changed" : "");
     }
 }

@@ -7,7 +7,7 @@ import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.vrrp.ProcessRunner;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;

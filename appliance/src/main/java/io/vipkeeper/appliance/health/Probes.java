@@ -2,7 +2,7 @@ package io.vipkeeper.appliance.health;
 
 import io.vipkeeper.appliance.config.HealthCheck;
 import io.vipkeeper.appliance.config.RealServer;
-import io.vipkeeper.appliance.vrrp.ProcessRunner;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import java.net.InetSocketAddress;
 
 /** Builds the probe a real server's health-check settings ask for. */
@@ -33,7 +33,7 @@ final class Probes {
             case HTTP, HTTPS -> new HttpProbe(transports, target, hc.timeout(), hc.http().orElseThrow(), hc.tls(), tls);
             case UDP -> new UdpProbe(transports, target, hc.timeout(), hc.udp().orElseThrow());
             case DNS -> new DnsProbe(transports, target, hc.timeout(), hc.dns().orElseThrow());
-            case SCRIPT -> new ScriptProbe(scripts, hc.script().orElseThrow(), hc.timeout());
+            case SCRIPT -> new ScriptProbe(scripts, hc.script().orElseThrow());
         };
     }
 }

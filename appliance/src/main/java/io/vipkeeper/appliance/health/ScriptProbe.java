@@ -1,8 +1,8 @@
 package io.vipkeeper.appliance.health;
 
 import io.netty.channel.EventLoop;
-import io.vipkeeper.appliance.config.HealthCheck.Script;
-import io.vipkeeper.appliance.vrrp.ProcessRunner;
+import io.vipkeeper.appliance.config.Program;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -12,20 +12,19 @@ import java.util.function.Consumer;
  */
 final class ScriptProbe implements Probe {
     private final ProcessRunner runner;
-    private final Script script;
-    private final Duration timeout;
+    private final Program program;
 
-    ScriptProbe(ProcessRunner runner, Script script, Duration timeout) {
+    ScriptProbe(ProcessRunner runner, Program program) {
         this.runner = runner;
-        this.script = script;
-        this.timeout = timeout;
+        this.program = program;
     }
 
     @Override
     public void run(EventLoop loop, Consumer<CheckResult> done) {
         // The attempt's own timer is a backstop for a queue of scripts; the runner kills at the timeout.
+        Duration timeout = program.timeout();
         Attempt attempt = new Attempt(loop, timeout.plusSeconds(1), CheckResult.down(Failures.timeout(timeout)), done);
-        runner.run(script.command(), timeout).whenComplete((r, e) -> loop.execute(() -> {
+        runner.run(program).whenComplete((r, e) -> loop.execute(() -> {
             if (e != null) {
                 attempt.fail(e);
             } else if (r.ok()) {

@@ -4,11 +4,11 @@ import io.vipkeeper.appliance.config.Durations;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.health.HealthView;
 import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.vrrp.ProcessRunner;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.ipvs.IpvsOp;
 import io.vipkeeper.appliance.ipvs.KernelService;
 import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +40,8 @@ public final class IpvsManager implements AutoCloseable {
     private final NatSetup nat;
     private final ScheduledExecutorService thread;
     private final Set<ServiceKey> formerlyOwned = new HashSet<>();
+    /** What this and earlier runs own, kept on disk. */
+    private final OwnedServices owned;
     /** Failures logged at error level while they last; one that goes away and comes back is logged again. */
     private final Set<String> reportedFailures = new HashSet<>();
     /** The failures of the run in progress. */
@@ -86,6 +88,12 @@ public final class IpvsManager implements AutoCloseable {
      * changes given to {@link #health}.
      */
     public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView) {
+        this(opener, nat, healthView, OwnedServices.NONE);
+    }
+
+    /** The same, keeping what it owns in {@code owned} across restarts. */
+    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView, OwnedServices owned) {
+        this.owned = owned;
         this.opener = opener;
         this.nat = nat;
         java.util.concurrent.ExecutorService scripts = Executors.newCachedThreadPool(r -> {
@@ -104,6 +112,9 @@ public final class IpvsManager implements AutoCloseable {
     /** Programs {@code s} now (waits for the first run) and keeps it so every reconcile interval. */
     public void start(IpvsSettings s) {
         call(() -> {
+            // Services an earlier run owned that the config no longer names: ours to delete.
+            formerlyOwned.addAll(owned.load());
+            formerlyOwned.removeAll(keys(s));
             install(s);
             long before = changes.get();
             reconcile(ReconcileRun.START);
@@ -225,6 +236,9 @@ public final class IpvsManager implements AutoCloseable {
             reconcileSyncDaemon();
             List<IpvsOp> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
+            Set<ServiceKey> ours = new java.util.LinkedHashSet<>(keys(settings));
+            ours.addAll(formerlyOwned);
+            owned.save(ours);
             long planned = System.nanoTime();
             List<IpvsKernel.Failure> refused = ops.isEmpty() ? List.of() : kernel.apply(ops);
             long acked = System.nanoTime();

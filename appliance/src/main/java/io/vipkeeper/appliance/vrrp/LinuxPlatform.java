@@ -125,6 +125,11 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     }
 
     @Override
+    public long malformedEvents() {
+        return monitors.stream().mapToLong(LinkMonitor::malformed).sum();
+    }
+
+    @Override
     public void setVips(Set<InetAddress> vips) {
         allVips = Set.copyOf(vips);
     }

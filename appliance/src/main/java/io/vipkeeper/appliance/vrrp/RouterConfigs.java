@@ -32,7 +32,7 @@ final class RouterConfigs {
         return new RouterConfig(i.name(), i.version(), i.virtualRouterId(), i.priority(),
                 (int) (i.advertInterval().toMillis() / 10), i.preempt(), i.preemptDelay(),
                 i.virtualIps().stream().map(IpPrefix::address).toList(), primary,
-                !i.unicastPeers().isEmpty(), authType, authData);
+                i.unicastPeers(), i.unicastMinTtl(), authType, authData);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.appliance.config.VrrpScript;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ public final class TrackScript {
     }
 
     private void runOnce() {
-        runner.run(script.command(), script.timeout()).whenComplete((result, error) -> {
+        runner.run(script.program()).whenComplete((result, error) -> {
             if (stopped) {
                 return;
             }

@@ -17,8 +17,8 @@ final class VrrpEndpoint {
     final VrrpDispatcher dispatcher;
     int users;
 
-    VrrpEndpoint(VrrpTransport transport) {
+    VrrpEndpoint(VrrpTransport transport, io.vipkeeper.vrrp.fsm.RouterCounters unattributed) {
         this.transport = transport;
-        this.dispatcher = new VrrpDispatcher(transport);
+        this.dispatcher = new VrrpDispatcher(transport, unattributed);
     }
 }

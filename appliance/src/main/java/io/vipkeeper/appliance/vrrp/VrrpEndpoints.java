@@ -27,6 +27,10 @@ final class VrrpEndpoints {
     private final VrrpPlatform platform;
     private final VrrpScheduler scheduler;
     private final Map<VrrpEndpoint.Key, VrrpEndpoint> open = new HashMap<>();
+    /** Drops no router owns, on every endpoint this host had. */
+    private final io.vipkeeper.vrrp.fsm.RouterCounters unattributed = new io.vipkeeper.vrrp.fsm.RouterCounters();
+    /** Receive errors of the endpoints closed so far. */
+    private long closedReceiveErrors;
 
     VrrpEndpoints(VrrpPlatform platform, VrrpScheduler scheduler) {
         this.platform = platform;
@@ -77,7 +81,7 @@ final class VrrpEndpoints {
         VrrpEndpoint endpoint = open.get(key);
         if (endpoint == null) {
             endpoint = new VrrpEndpoint(platform.openTransport(key.ifname(), key.ipv6(), key.source(),
-                    key.joinGroup(), ahKey));
+                    key.joinGroup(), ahKey), unattributed);
             open.put(key, endpoint);
         }
         AddressOwner owner;
@@ -112,9 +116,16 @@ final class VrrpEndpoints {
         stopped.whenComplete((ok, error) -> {
             rt.unbind();
             if (last) {
+                closedReceiveErrors += e.transport.receiveErrors();
                 e.transport.close();
             }
         });
+    }
+
+    /** Unattributed drops by reason, and receive errors, of every endpoint so far (on the loop). */
+    io.vipkeeper.vrrp.fsm.ReceiveCounters counters(long netlinkMalformed) {
+        long errors = closedReceiveErrors + open.values().stream().mapToLong(e -> e.transport.receiveErrors()).sum();
+        return new io.vipkeeper.vrrp.fsm.ReceiveCounters(unattributed.drops(), errors, netlinkMalformed);
     }
 
     /** Closes every endpoint once {@code stopped} completes (every master handed over). */

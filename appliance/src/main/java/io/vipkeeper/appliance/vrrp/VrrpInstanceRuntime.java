@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.HmacAuth;
 import io.vipkeeper.vrrp.fsm.TrackedPriority;
@@ -34,7 +35,7 @@ final class VrrpInstanceRuntime {
         this.router = new VirtualRouter(RouterConfigs.of(settings, RouterConfigs.unbound(settings)), scheduler,
                 actions);
         this.tracked = new TrackedPriority(router);
-        this.notify = settings.notifyScript().map(s -> new NotifyScripts(s, runner, NotifyScripts.TIMEOUT));
+        this.notify = settings.notifyScript().map(s -> new NotifyScripts(s, runner));
         notify.ifPresent(router::addListener);
     }
 

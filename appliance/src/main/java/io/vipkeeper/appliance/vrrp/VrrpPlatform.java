@@ -55,4 +55,9 @@ public interface VrrpPlatform {
     /** Every configured VIP, after each start or reload: never an interface's primary address. */
     default void setVips(java.util.Set<InetAddress> vips) {
     }
+
+    /** Link and address events that could not be parsed. */
+    default long malformedEvents() {
+        return 0;
+    }
 }

@@ -28,10 +28,11 @@ import java.util.Set;
  * @param added start
  * @param removed stop
  */
-record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<String> carry, List<String> restart,
+public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<String> carry, List<String> restart,
         List<String> added, List<String> removed) {
 
-    static VrrpReloadPlan between(VrrpSettings old, VrrpSettings next) {
+    /** The plan for moving from {@code old} to {@code next}. */
+    public static VrrpReloadPlan between(VrrpSettings old, VrrpSettings next) {
         List<String> unchanged = new ArrayList<>();
         List<String> retune = new ArrayList<>();
         Set<String> carry = new LinkedHashSet<>();

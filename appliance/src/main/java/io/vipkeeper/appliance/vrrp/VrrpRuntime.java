@@ -6,6 +6,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vipkeeper.appliance.config.IpPrefix;
 import io.vipkeeper.appliance.config.VrrpSettings;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import io.vipkeeper.vrrp.fsm.EventLoopScheduler;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import io.vipkeeper.vrrp.linux.LinuxWarmup;
@@ -29,6 +30,11 @@ public final class VrrpRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpRuntime.class);
     /** glibc's mallopt parameter M_ARENA_MAX (malloc.h). */
     private static final int M_ARENA_MAX = -8;
+    /**
+     * How long a stop waits for handovers and queued notify scripts (each instance runs at most one
+     * and keeps one waiting); within systemd's 90 s stop timeout.
+     */
+    private static final long SHUTDOWN_WAIT_SECONDS = 75;
 
     private final MultiThreadIoEventLoopGroup group;
     private final IoEventLoop loop;
@@ -73,9 +79,14 @@ public final class VrrpRuntime implements AutoCloseable {
         });
     }
 
-    /** Applies a reloaded vrrp section on the loop. */
-    public VrrpReloadPlan apply(VrrpSettings next) {
-        return onLoop(() -> service.apply(next));
+    /** Applies a reloaded vrrp section on the loop, as {@code plan} says. */
+    public VrrpReloadPlan apply(VrrpSettings next, VrrpReloadPlan plan) {
+        return onLoop(() -> service.apply(next, plan));
+    }
+
+    /** What was dropped on receive that no instance owns. */
+    public io.vipkeeper.vrrp.fsm.ReceiveCounters receiveCounters() {
+        return onLoop(service::receiveCounters);
     }
 
     /** The routers by instance name (read-only use from other threads). */
@@ -104,7 +115,7 @@ public final class VrrpRuntime implements AutoCloseable {
     public void close() {
         try {
             var stopped = onLoop(service::stop);
-            stopped.get(NotifyScripts.TIMEOUT.toSeconds() + 45, TimeUnit.SECONDS);
+            stopped.get(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
             onLoop(() -> null); // address removals run on the loop: let queued ones finish
         } catch (Exception e) {
             LOG.warn("VRRP shutdown incomplete: {}", e.toString());

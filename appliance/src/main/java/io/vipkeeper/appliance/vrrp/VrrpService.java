@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.vrrp;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.appliance.config.VrrpScript;
 import io.vipkeeper.appliance.config.VrrpSettings;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.SyncGroup;
 import io.vipkeeper.vrrp.fsm.TransitionListener;
@@ -79,7 +80,11 @@ public final class VrrpService {
      * ones stop.
      */
     public VrrpReloadPlan apply(VrrpSettings next) {
-        VrrpReloadPlan plan = VrrpReloadPlan.between(current, next);
+        return apply(next, VrrpReloadPlan.between(current, next));
+    }
+
+    /** The same, following {@code plan} (made from the settings in force and {@code next}). */
+    public VrrpReloadPlan apply(VrrpSettings next, VrrpReloadPlan plan) {
         platform.setVips(vips(next));
         for (String name : plan.removed()) {
             discard(name);
@@ -279,6 +284,11 @@ public final class VrrpService {
         instances.clear();
         // Endpoints stay open until every master handed over: it must hear the new master.
         return endpoints.closeAll(CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new)));
+    }
+
+    /** What was dropped on receive that no instance owns. */
+    public io.vipkeeper.vrrp.fsm.ReceiveCounters receiveCounters() {
+        return endpoints.counters(platform.malformedEvents());
     }
 
     /** The running routers by instance name, in config order. */

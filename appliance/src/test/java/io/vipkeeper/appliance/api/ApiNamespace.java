@@ -6,10 +6,7 @@ import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A network namespace with only {@code lo} up, for the status API's tests: the server's event
@@ -26,8 +23,13 @@ final class ApiNamespace implements AutoCloseable {
 
     /** A fresh namespace. */
     static ApiNamespace create() throws Exception {
+        return create("api");
+    }
+
+    /** A fresh namespace whose name ends in {@code suffix} (one per test class of a JVM). */
+    static ApiNamespace create(String suffix) throws Exception {
         NamespaceThreads.removeLeftovers(BASE, '-');
-        String name = BASE + Long.toHexString(ProcessHandle.current().pid()) + "-api";
+        String name = BASE + Long.toHexString(ProcessHandle.current().pid()) + "-" + suffix;
         run("ip", "netns", "add", name);
         run("ip", "-n", name, "link", "set", "lo", "up");
         return new ApiNamespace(name);
@@ -38,22 +40,9 @@ final class ApiNamespace implements AutoCloseable {
         return NamespaceThreads.factory(name, prefix);
     }
 
-    private void enter() {
-        NamespaceThreads.enter(name);
-    }
-
     /** Runs {@code task} on a new thread inside the namespace. */
     <T> T in(Callable<T> task) throws Exception {
-        FutureTask<T> f = new FutureTask<>(() -> {
-            enter();
-            return task.call();
-        });
-        new Thread(f, "in-" + name).start();
-        try {
-            return f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        }
+        return NamespaceThreads.call(name, task);
     }
 
     /** The command line to run {@code cmd} inside the namespace. */

@@ -37,6 +37,23 @@ class DaemonHealthTest {
     }
 
     @Test
+    void aPeerConfiguredDifferentlyIsAProblemForThreeMasterDownIntervals() throws Exception {
+        try (StatusFixture f = new StatusFixture(dir)) {
+            f.routers.get("mail").setFault("track-interface eth9", null);
+            Instant now = f.ipvs.get().lastTableAt().orElseThrow();
+            f.v2AdvertFrom("web", "198.18.0.2");
+            assertEquals(List.of("vrrp instance web drops adverts for VRID 51 from 198.18.0.2 configured differently:"
+                    + " version (VRRPv2 advert, this router speaks VRRPv3), 1 so far; both may be master"),
+                    rule(f, now).problems());
+            // web: v3, priority 150, 1 s adverts: 3 * (3 s + 106 * 1 s / 256) = 10.2421875 s.
+            f.vrrpClock.advance(Duration.ofNanos(10_242_187_499L));
+            assertEquals(1, rule(f, now).problems().size(), "still within the window");
+            f.vrrpClock.advance(Duration.ofNanos(1));
+            assertEquals(List.of(), rule(f, now).problems(), "no such advert for 3 Master_Down_Intervals");
+        }
+    }
+
+    @Test
     void ipvsThatNeverReadTheKernel() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             f.routers.remove("mail");

@@ -29,6 +29,8 @@ class StatusAssemblerTest {
             assertEquals("lb1", s.node());
             assertTrue(s.version().startsWith("vipkeeper "), s.version());
             assertEquals(dir.resolve("vipkeeper.conf").toString(), s.configFile());
+            assertEquals(f.settings.digest(), s.configDigest());
+            assertTrue(s.configDigest().matches("[0-9a-f]{64}"), s.configDigest());
             assertEquals("2026-11-23T10:00:00Z", s.startedAt());
             assertEquals("2026-11-23T10:00:30Z", s.loadedAt());
             assertEquals(new StatusSnapshot.Reloads(2, 1, new StatusSnapshot.LastReload("2026-11-23T10:00:50Z", false,
@@ -60,13 +62,14 @@ class StatusAssemblerTest {
             // Wall clock at start + 60 s; on the VRRP clock the transition (3.4140625 s) was 85.9 ms before now (3.5 s).
             assertEquals("2026-11-23T10:00:59.914Z", t.at());
             assertTrue(web.advertsSent() >= 1);
+            assertEquals(List.of("198.18.0.100/24"), web.virtualIps());
 
             StatusSnapshot.Instance db = s.vrrpInstances().get(1);
             assertEquals("BACKUP", db.state());
             assertEquals(2, db.drops().get("checksum"));
             assertEquals(1, db.drops().get("ttl"));
             assertEquals(0, db.drops().get("auth_type"));
-            assertEquals(11, db.drops().size(), "every reason, zeros included");
+            assertEquals(12, db.drops().size(), "every reason, zeros included");
 
             StatusSnapshot.Instance mail = s.vrrpInstances().get(2);
             assertEquals("FAULT", mail.state());
@@ -158,14 +161,43 @@ class StatusAssemblerTest {
     }
 
     @Test
+    void aPeerConfiguredDifferentlyIsListedWithItsLastDrop() throws Exception {
+        try (StatusFixture f = new StatusFixture(dir)) {
+            f.v2AdvertFrom("web", "198.18.0.2");
+            f.vrrpClock.advance(java.time.Duration.ofMillis(500));
+            f.v2AdvertFrom("web", "198.18.0.2");
+            f.vrrpClock.advance(java.time.Duration.ofMillis(250));
+            StatusSnapshot.Instance web = f.assembler().snapshot().vrrpInstances().get(0);
+            // The wall clock reads start + 60 s at VRRP time 4.25 s; the last drop was at 4.0 s.
+            assertEquals(List.of(new StatusSnapshot.Mismatch("198.18.0.2", "version",
+                    "VRRPv2 advert, this router speaks VRRPv3", 2, "2026-11-23T10:00:59.750Z", true)), web.mismatches());
+            assertEquals(2, web.drops().get("version"));
+            assertEquals(List.of(), f.assembler().snapshot().vrrpInstances().get(1).mismatches());
+        }
+    }
+
+    @Test
     void jsonRoundTrip() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             f.lastReload = Optional.of(new ReloadResult(StatusFixture.STARTED, true, List.of(), "VRRP instances +[] -[] ~[]"));
+            f.v2AdvertFrom("web", "198.18.0.2");
             StatusSnapshot s = f.assembler().snapshot();
             String json = StatusJson.write(s);
             assertEquals(s, StatusJson.read(json));
             assertTrue(json.contains("\"kernelWeight\" : null"), json);
             assertTrue(json.contains("\"state\" : \"MASTER\""), json);
+            assertTrue(json.contains("\"mismatches\" : [ {"), json);
+            assertTrue(json.contains("\"lastSeen\" : \"2026-11-23T10:01:00Z\""), json);
+        }
+    }
+
+    @Test
+    void statusOfADaemonWithoutMismatchesReadsAsNone() throws Exception {
+        try (StatusFixture f = new StatusFixture(dir)) {
+            String json = StatusJson.write(f.assembler().snapshot());
+            String older = json.replaceAll(",\\s*\"mismatches\" : \\[ \\]", "");
+            assertFalse(older.contains("mismatches"), older);
+            assertEquals(List.of(), StatusJson.read(older).vrrpInstances().get(0).mismatches());
         }
     }
 }

@@ -24,7 +24,10 @@ import io.vipkeeper.vrrp.fsm.RouterActions;
 import io.vipkeeper.vrrp.fsm.RouterConfig;
 import io.vipkeeper.vrrp.fsm.VirtualClock;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import io.vipkeeper.vrrp.protocol.V2AuthType;
 import io.vipkeeper.vrrp.protocol.VrrpAdvertisement;
+import io.vipkeeper.vrrp.protocol.VrrpMulticast;
+import io.vipkeeper.vrrp.transport.InboundPacket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +134,16 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
         VirtualRouter r = new VirtualRouter(RouterConfig.v3(name, vrid, priority, 100, ip("198.18.0.1"),
                 List.of(ip("198.18.0." + (49 + vrid)))), vrrpClock, none);
         return r;
+    }
+
+    /**
+     * A VRRPv2 advert (keepalived's default) from {@code peer} for the VRID and addresses of router
+     * {@code name}, which speaks v3 and drops it as a version mismatch.
+     */
+    void v2AdvertFrom(String name, String peer) {
+        VirtualRouter r = routers.get(name);
+        r.receive(new InboundPacket(ip(peer), VrrpMulticast.IPV4, 255, new byte[0]), VrrpAdvertisement.v2(
+                r.config().virtualRouterId(), 150, 1, r.config().virtualAddresses(), V2AuthType.NONE, new byte[8]));
     }
 
     /** What the assembler reads, on the fixture's clocks. */

@@ -83,6 +83,10 @@ class StatusMetricsTest {
             assertEquals(0, p.value("vipkeeper_config_reloads_total", "result", "ok"));
             assertEquals(1, p.value("vipkeeper_config_last_reload_success"), "no reload yet counts as success");
             assertEquals(0, p.value("vipkeeper_api_bad_requests_total"));
+            assertEquals(0, p.value("vipkeeper_api_connections"));
+            // Both series exist before the first refusal, so rate() and alerts see them from the start.
+            assertEquals(0, p.value("vipkeeper_api_refused_connections_total", "cap", "total"));
+            assertEquals(0, p.value("vipkeeper_api_refused_connections_total", "cap", "per-client"));
             assertEquals(1, p.value("vipkeeper_build_info", "version", Version.get()));
 
             f.reloadsOk = 3;
@@ -102,7 +106,8 @@ class StatusMetricsTest {
         try (StatusFixture f = new StatusFixture(dir)) {
             PrometheusText p = scrape(new StatusMetrics(f.assembler()::snapshot));
             Set<String> labels = p.samples.stream().flatMap(s -> s.labels().keySet().stream()).collect(Collectors.toSet());
-            assertEquals(Set.of("vrrp_instance", "state", "kind", "reason", "vs", "rs", "direction", "result", "version"),
+            assertEquals(Set.of("vrrp_instance", "state", "kind", "reason", "vs", "rs", "direction", "result", "version",
+                    "cap"),
                     labels);
             assertTrue(p.samples.stream().allMatch(s -> s.name().startsWith("vipkeeper_")));
         }

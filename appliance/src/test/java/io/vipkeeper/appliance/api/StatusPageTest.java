@@ -32,6 +32,17 @@ class StatusPageTest {
     }
 
     @Test
+    void anActiveMismatchIsShownAsAFault() throws Exception {
+        try (StatusFixture f = new StatusFixture(dir)) {
+            f.v2AdvertFrom("web", "198.18.0.2");
+            String page = StatusPage.render(f.assembler().snapshot());
+            assertTrue(page.contains("<tr class=\"fault\"><td></td><td colspan=\"8\" class=\"wrap\">mismatch: 198.18.0.2:"
+                    + " version (VRRPv2 advert, this router speaks VRRPv3), 1 adverts, last at 2026-11-23T10:01:00Z;"
+                    + " both may be master</td></tr>"), page);
+        }
+    }
+
+    @Test
     void escapeCoversTheFiveCharacters() {
         assertEquals("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;", StatusPage.esc("<a href=\"x\" title='y'>&"));
         assertEquals("", StatusPage.esc(null));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,11 +41,93 @@ class CheckCommandTest {
     }
 
     @Test
+    void anEmptyFileIsAProblemNotAnOk() throws Exception {
+        Path f = Files.writeString(dir.resolve("empty.conf"), "");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("", r.out());
+        assertEquals(f + ":1: nothing to do: no VRRP instance, virtual server or real-server VIP is configured (an"
+                + " empty or half-written file?); a file meant to configure nothing says vipkeeper.allow-empty = true\n"
+                + f + ": 1 problem, nothing was changed\n", r.err());
+    }
+
+    @Test
     void missingFileIsAProblemNotAStackTrace() {
         Path f = dir.resolve("absent.conf");
         CliRun r = CliRun.of("check", "-f", f.toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().startsWith(f + ": cannot read: no such file\n"), r.err());
+    }
+
+    @Test
+    void aBareFileNameFindsItsRelativeInclude() throws Exception {
+        // A bare name has no parent directory to resolve includes in; the files must sit in the
+        // working directory for that, so they get names of their own and go afterwards.
+        Path cwd = Path.of("").toAbsolutePath();
+        Path part = Files.createTempFile(cwd, "check-part-", ".conf");
+        Path main = Files.createTempFile(cwd, "check-bare-", ".conf");
+        try {
+            Files.writeString(part, "vipkeeper.vrrp.instances.web.virtual-ips = [\"198.18.0.100/24\"]\n");
+            Files.writeString(main, "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51 }\n"
+                    + "include \"" + part.getFileName() + "\"\n");
+            String bare = main.getFileName().toString();
+            CliRun r = CliRun.of("check", "-f", bare);
+            assertEquals("", r.err());
+            assertEquals(bare + ": OK: 1 VRRP instance, 0 virtual servers, 0 real servers\n", r.out());
+            assertEquals(0, r.exitCode());
+        } finally {
+            Files.deleteIfExists(main);
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private static final String PASS_INSTANCE = "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
+            + " version = 2, virtual-ips = [\"198.18.0.100/24\"],\n  authentication { type = pass, password = s3cret } }\n";
+
+    private Path withMode(String name, String text, String mode) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
+    }
+
+    @Test
+    void aWorldReadableFileHoldingAVrrpPasswordIsWarnedAbout() throws Exception {
+        Path f = withMode("pass.conf", PASS_INSTANCE, "rw-r--r--");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode());
+        assertEquals("warning: " + f + " is readable by other users and holds secrets"
+                + " (vipkeeper.vrrp.instances.web.authentication.password); chmod 640 " + f + "\n", r.err());
+        assertEquals(f + ": OK: 1 VRRP instance, 0 virtual servers, 0 real servers\n", r.out());
+    }
+
+    @Test
+    void aFileOnlyItsGroupMayReadIsNotWarnedAbout() throws Exception {
+        Path f = withMode("pass.conf", PASS_INSTANCE, "rw-r-----");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void aWorldReadableFileWithoutSecretsIsNotWarnedAbout() throws Exception {
+        Path f = withMode("plain.conf", PASS_INSTANCE.replace("type = pass, password = s3cret", "type = none"),
+                "rw-r--r--");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void anIncludedFileHoldingTheKeyIsTheOneWarnedAbout() throws Exception {
+        Path keys = withMode("keys.conf", "authentication { type = hmac-sha256, key = \"hex:" + "ab".repeat(32)
+                + "\" }\n", "rw-r--r--");
+        Path f = withMode("main.conf", "vipkeeper.vrrp.instance-defaults { include \"keys.conf\" }\n"
+                + PASS_INSTANCE.replace(",\n  authentication { type = pass, password = s3cret }", ""), "rw-r-----");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("warning: " + keys + " is readable by other users and holds secrets"
+                + " (vipkeeper.vrrp.instance-defaults.authentication.key); chmod 640 " + keys + "\n", r.err());
     }
 
     @Test

@@ -44,8 +44,10 @@ class RealServerCommandTest {
 
     @Test
     void upWithoutVipsIsRefusedBeforeAnythingChanges() throws Exception {
-        Path f = dir.resolve("empty.conf");
-        Files.writeString(f, "vipkeeper.node-name = backend\n");
+        // A load balancer's file on a backend: valid, but nothing for realserver up.
+        Path f = dir.resolve("lb.conf");
+        Files.writeString(f, "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
+                + " virtual-ips = [\"198.18.2.10\"] }\n");
         CliRun r = CliRun.of("realserver", "up", "-f", f.toString(), "--state", dir.resolve("s").toString());
         assertEquals(ExitCodes.INVALID_CONFIG, r.exitCode());
         assertEquals(f + ": vipkeeper.real-server.vips is empty: list the VIPs this backend serves\n", r.err());

@@ -18,7 +18,7 @@ class StatusCommandTest {
     @Test
     void disabledApiIsReported() throws Exception {
         Path f = dir.resolve("vipkeeper.conf");
-        Files.writeString(f, "vipkeeper.api.listen = \"\"\n");
+        Files.writeString(f, "vipkeeper.api.listen = \"\"\nvipkeeper.allow-empty = true\n");
         CliRun r = CliRun.of("status", "-f", f.toString());
         assertEquals(ExitCodes.FAILED, r.exitCode());
         assertEquals("vipkeeper status: the status API is disabled in " + f + " (api.listen = \"\"); use --url\n", r.err());

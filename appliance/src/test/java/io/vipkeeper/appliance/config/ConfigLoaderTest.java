@@ -1,9 +1,16 @@
 package io.vipkeeper.appliance.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +78,7 @@ class ConfigLoaderTest {
         assertEquals("198.18.0.5/32", ConfigLoader.load(ok).vrrp().instances().get("web").virtualIps().get(0).toString());
         System.setProperty("vipkeeper.node-name", "from-system-property");
         try {
-            Path plain = ConfigFiles.write(dir, "plain.conf", "vipkeeper.log-level = debug\n");
+            Path plain = ConfigFiles.write(dir, "plain.conf", "vipkeeper.allow-empty = true\n");
             assertEquals(SettingsReader.hostName(), ConfigLoader.load(plain).nodeName());
         } finally {
             System.clearProperty("vipkeeper.node-name");
@@ -79,9 +86,94 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void emptyFileIsAValidConfigThatDoesNothing() throws Exception {
-        Settings s = ConfigLoader.load(ConfigFiles.write(dir, "empty.conf", ""));
-        assertEquals(0, s.vrrp().instances().size());
-        assertEquals(0, s.ipvs().virtualServers().size());
+    void anEmptyFileHasNothingToDoAndIsRefused() {
+        Path file = ConfigFiles.write(dir, "empty.conf", "");
+        assertEquals(List.of(file + ":1: " + SettingsReader.NOTHING_TO_DO), problems(file));
+    }
+
+    @Test
+    void aFileThatSaysItMeansNothingLoads() throws Exception {
+        Settings s = ConfigLoader.load(ConfigFiles.write(dir, "drain.conf", "vipkeeper.allow-empty = true\n"));
+        assertTrue(s.allowEmpty());
+        assertTrue(s.runsNothing());
+    }
+
+    @Test
+    void aBackendsFileWithOnlyRealServerVipsHasSomethingToDo() throws Exception {
+        Settings s = ConfigLoader.load(ConfigFiles.write(dir, "backend.conf", "vipkeeper.real-server.vips = [\"198.18.0.5\"]\n"));
+        assertTrue(s.runsNothing());
+        assertFalse(s.configuresNothing());
+    }
+
+    private static final String ONE = "vipkeeper.vrrp.instances.a { interface = eth0, virtual-router-id = 1,"
+            + " virtual-ips = [\"198.18.0.1\"] }\n";
+    private static final String TWO = ONE + "vipkeeper.vrrp.instances.b { interface = eth0, virtual-router-id = 2,"
+            + " virtual-ips = [\"198.18.0.2\"] }\n";
+
+    /** Writes {@code text} to {@code file} the first time it runs, as a writer finishing after the parse. */
+    private static Runnable finishOnce(Path file, String text) {
+        int[] runs = {0};
+        return () -> {
+            if (runs[0]++ == 0) {
+                ConfigFiles.write(file.getParent(), file.getFileName().toString(), text);
+            }
+        };
+    }
+
+    @Test
+    void aFileFinishedAfterItWasParsedIsReadAgainNotTakenHalfWritten() throws Exception {
+        // The parse saw the first of two instances (the writer had not got further): a valid file
+        // that would remove instance b. The finished file is what must load.
+        Path file = ConfigFiles.write(dir, "main.conf", ONE);
+        Settings s = ConfigLoader.load(file, ConfigCache.NONE, finishOnce(file, TWO));
+        assertEquals(List.of("a", "b"), List.copyOf(s.vrrp().instances().keySet()));
+    }
+
+    @Test
+    void aSyntaxErrorInAFileStillBeingWrittenIsNotReported() throws Exception {
+        // Cut inside instance b's block: "{" not closed.
+        Path file = ConfigFiles.write(dir, "main.conf", TWO.substring(0, ONE.length() + 40));
+        Settings s = ConfigLoader.load(file, ConfigCache.create(), finishOnce(file, TWO));
+        assertEquals(2, s.vrrp().instances().size());
+    }
+
+    @Test
+    void anIncludedFileFinishedAfterTheParseIsReadAgain() throws Exception {
+        Path part = ConfigFiles.write(dir, "part.conf", "");
+        Path file = ConfigFiles.write(dir, "main.conf", ONE + "include \"part.conf\"\n");
+        String b = TWO.substring(ONE.length());
+        ConfigCache cache = ConfigCache.create();
+        Settings s = ConfigLoader.load(file, cache, finishOnce(part, b));
+        assertEquals(List.of("a", "b"), List.copyOf(s.vrrp().instances().keySet()));
+        // The cache did not keep the parse of the empty part either.
+        assertEquals(s.vrrp(), ConfigLoader.load(file, cache).vrrp());
+    }
+
+    @Test
+    void aFileThatKeepsChangingIsReportedAfterAFewTries() {
+        Path file = ConfigFiles.write(dir, "main.conf", ONE);
+        int[] runs = {0};
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(file,
+                ConfigCache.NONE, () -> ConfigFiles.write(dir, "main.conf", runs[0]++ % 2 == 0 ? TWO : ONE)));
+        assertEquals(List.of(file + ": changed while it was being read, " + ConfigLoader.READ_ATTEMPTS
+                + " times in a row; is something still writing it?"),
+                e.problems().stream().map(ConfigProblem::format).toList());
+        assertEquals(ConfigLoader.READ_ATTEMPTS, runs[0]);
+    }
+
+    @Test
+    void theDigestIsTheSha256OfTheFileThenItsIncludes() throws Exception {
+        Path part = ConfigFiles.write(dir, "part.conf", TWO.substring(ONE.length()));
+        String main = ONE + "include \"part.conf\"\n";
+        Path file = ConfigFiles.write(dir, "main.conf", main);
+        Settings s = ConfigLoader.load(file);
+        assertEquals(sha256(main + Files.readString(part)), s.digest());
+        Files.writeString(part, Files.readString(part).replace("198.18.0.2", "198.18.0.3"));
+        assertNotEquals(s.digest(), ConfigLoader.load(file).digest(), "an edit of an included file shows");
+        assertEquals(sha256(TWO), ConfigLoader.load(ConfigFiles.write(dir, "one.conf", TWO)).digest());
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -37,7 +37,9 @@ class ReferenceDefaultsTest {
         Settings s = minimal();
         assertEquals(SettingsReader.hostName(), s.nodeName());
         assertEquals(LogLevel.INFO, s.logLevel());
-        assertEquals(Optional.of(new InetSocketAddress("127.0.0.1", 9180)), s.apiListen());
+        assertEquals(new ApiSettings(Optional.of(new InetSocketAddress("127.0.0.1", 9180)), 256, 32,
+                Duration.ofSeconds(10)), s.api());
+        assertEquals(s.api().listen(), s.apiListen());
         assertEquals(List.of(), s.realServer().vips());
         assertEquals("eth0", s.realServer().interfaceName());
         assertTrue(s.vrrp().syncGroups().isEmpty());
@@ -54,6 +56,7 @@ class ReferenceDefaultsTest {
         assertEquals(32, i.virtualIps().get(0).prefixLength());
         assertEquals(List.of(), i.unicastPeers());
         assertEquals(Optional.empty(), i.unicastSource());
+        assertEquals(255, i.unicastMinTtl());
         assertEquals(new VrrpInstance.Authentication(AuthType.NONE, ""), i.authentication());
         assertEquals(List.of(), i.trackInterfaces());
         assertEquals(List.of(), i.trackScripts());
@@ -69,8 +72,8 @@ class ReferenceDefaultsTest {
                 "vipkeeper.vrrp.scripts.s { command = [\"/bin/true\"] }", "")));
         assertEquals(List.of(new VrrpInstance.TrackedInterface("eth1", 0), new VrrpInstance.TrackedInterface("eth2", 0)),
                 s.vrrp().instances().get("web").trackInterfaces());
-        assertEquals(new VrrpScript("s", List.of("/bin/true"), Duration.ofSeconds(1), Duration.ofSeconds(1), 0, 1, 1),
-                s.vrrp().scripts().get("s"));
+        assertEquals(new VrrpScript("s", new Program(List.of("/bin/true"), Optional.empty(), Duration.ofSeconds(1)),
+                Duration.ofSeconds(1), 0, 1, 1), s.vrrp().scripts().get("s"));
     }
 
     @Test

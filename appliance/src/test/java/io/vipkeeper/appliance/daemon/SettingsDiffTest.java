@@ -61,7 +61,8 @@ class SettingsDiffTest {
     /** A reload applied these but reported "no changes" (issue 15). */
     @Test
     void everyKeyOutsideTheNamedEntriesCountsToo() throws Exception {
-        for (String key : List.of("vipkeeper.ipvs.reconcile-interval = 7s", "vipkeeper.ipvs.drain-timeout = 9s")) {
+        for (String key : List.of("vipkeeper.ipvs.reconcile-interval = 7s", "vipkeeper.ipvs.drain-timeout = 9s",
+                "vipkeeper.api.max-connections-per-client = 4")) {
             SettingsDiff d = SettingsDiff.between(load(BASE), load(BASE + key + "\n"));
             assertTrue(d.otherChanged(), key);
             assertTrue(!d.isEmpty(), key);

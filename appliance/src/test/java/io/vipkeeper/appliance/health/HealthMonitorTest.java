@@ -160,7 +160,7 @@ class HealthMonitorTest {
     @Test
     void removedVirtualServerDisappears() throws Exception {
         monitor.apply(HealthConfigs.ipvs(dir, config(dir.resolve("rc"), "", "{ address = \"198.18.0.13\" }")));
-        monitor.apply(HealthConfigs.ipvs(dir, "vipkeeper.ipvs.virtual-servers {}\n"));
+        monitor.apply(HealthConfigs.ipvs(dir, "vipkeeper.ipvs.virtual-servers {}\nvipkeeper.allow-empty = true\n"));
         assertEquals(Map.of(), monitor.health());
     }
 

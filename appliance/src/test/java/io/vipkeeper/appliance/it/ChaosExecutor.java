@@ -98,7 +98,7 @@ final class ChaosExecutor {
             nodes.burn(b.burners());
             background.add(new Background(op.kind(), System.nanoTime() + b.millis() * 1_000_000, nodes::stopBurning));
         } else if (op instanceof ChaosOp.Forge f) {
-            ForgedAdverts forged = new ForgedAdverts(lab.ns("stranger"), nodes.intervalMs());
+            ChaosStranger forged = new ChaosStranger(lab.ns("stranger"), nodes.intervalMs());
             background.add(new Background(op.kind(), System.nanoTime() + f.millis() * 1_000_000, () -> {
                 forged.close();
                 timeline.op(System.nanoTime(), "forged adverts stopped: " + forged.sent() + " sent"

@@ -37,9 +37,10 @@ class DebInstallVmIT {
         Files.copy(REPO.resolve("vagrant/debian-vm/package-test"), share.resolve("test"), StandardCopyOption.COPY_ATTRIBUTES);
         String out = boot(List.of(), share);
         for (String step : List.of("Setting up vipkeeper", "StatusText=running 1 VRRP instance",
-                "198.18.0.100 on eth1 (MASTER)", "CapEff 0000000000003000", "Masq    3", "vipkeeper reload: exit 1",
+                "198.18.0.100 on eth1 (MASTER)", "CapEff 0000000000003000",
+                "system call filter on, /var/lib/vipkeeper 700, pid file 600", "Masq    3", "vipkeeper reload: exit 1",
                 ".conf:6: vipkeeper.ipvs.virtual-servers.web.schedular: unknown key", "VIP gone, nftables table gone",
-                "up: VIP on lo", "PACKAGE TEST PASSED")) {
+                "up: VIP on lo", "purge: config, /var/lib/vipkeeper and /run/vipkeeper gone", "PACKAGE TEST PASSED")) {
             assertTrue(out.contains(step), "missing: " + step);
         }
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,8 @@ class DebPackageIT {
         for (String line : List.of("-rwxr-xr-x root/root .* ./usr/bin/vipkeeper",
                 "-rw-r--r-- root/root .* ./usr/share/vipkeeper/vipkeeper.jar",
                 "-rw-r--r-- root/root .* ./usr/share/vipkeeper/jvm-options",
-                "-rw-r--r-- root/root .* ./etc/vipkeeper/vipkeeper.conf",
+                // Configs hold VRRP passwords and HMAC keys: not for every user of the host.
+                "-rw-r----- root/root .* ./etc/vipkeeper/vipkeeper.conf",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper.service",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper-realserver.service",
                 "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/examples/ipvs-dr.conf")) {
@@ -89,6 +91,60 @@ class DebPackageIT {
         } finally {
             Files.delete(link);
         }
+    }
+
+    @Test
+    void theLauncherMovesTheJvmsSuspendResumeSignalOffSigusr2() throws IOException {
+        // A java that prints what the launcher gave it (JAVA_HOME picks it).
+        Path home = root.getParent().resolve("java-" + ProcessHandle.current().pid());
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"$_JAVA_SR_SIGNUM\"\n");
+        java.toFile().setExecutable(true);
+        try {
+            String launcher = root.resolve("usr/bin/vipkeeper").toString();
+            assertEquals("39\n", Shell.run("env", "-u", "_JAVA_SR_SIGNUM", "JAVA_HOME=" + home, launcher, "version"));
+            assertEquals("40\n", Shell.run("env", "_JAVA_SR_SIGNUM=40", "JAVA_HOME=" + home, launcher, "version"),
+                    "an operator's own choice stands");
+        } finally {
+            Files.delete(java);
+            Files.delete(home.resolve("bin"));
+            Files.delete(home);
+        }
+    }
+
+    @Test
+    void theDaemonsUnitConfinesItAsTheReadmeSays() throws IOException {
+        List<String> unit = Files.readAllLines(root.resolve("lib/systemd/system/vipkeeper.service"));
+        // SyscallFilterIT finds every call the daemon makes in this filter.
+        for (String setting : List.of("SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM",
+                "UMask=0077", "LimitNOFILE=65536", "RuntimeDirectory=vipkeeper", "RuntimeDirectoryPreserve=yes",
+                "StateDirectory=vipkeeper", "StateDirectoryMode=0700", "ProtectSystem=strict")) {
+            assertTrue(unit.contains(setting), setting + " not in vipkeeper.service");
+        }
+        String readme = Files.readString(JarProcess.repo().resolve("systemd/README.md"));
+        for (String line : unit) {
+            String key = line.contains("=") && !line.startsWith("#") ? line.substring(0, line.indexOf('=')) : "";
+            if (!key.isEmpty() && !Set.of("Description", "Documentation").contains(key)) {
+                assertTrue(readme.contains(key), "systemd/README.md does not explain " + key);
+            }
+        }
+    }
+
+    @Test
+    void purgeRemovesStateAndRuntimeLeftoversRemoveKeepsThem() throws IOException {
+        Path control = Files.createTempDirectory(root.getParent(), "control");
+        Shell.run("dpkg-deb", "-e", deb.toString(), control.toString());
+        // In a mount namespace of its own, over empty /run and /var/lib: the host's stay untouched.
+        String out = Shell.run("unshare", "--mount", "--propagation", "private", "sh", "-ec", String.join("\n",
+                "mount -t tmpfs lab /run",
+                "mount -t tmpfs lab /var/lib",
+                "mkdir /var/lib/vipkeeper /run/vipkeeper",
+                "touch /var/lib/vipkeeper/state /run/vipkeeper/vipkeeper.pid",
+                control.resolve("postrm") + " remove",
+                "echo after remove: $(ls /var/lib/vipkeeper) $(ls /run/vipkeeper)",
+                control.resolve("postrm") + " purge",
+                "echo after purge: $(ls -d /var/lib/vipkeeper /run/vipkeeper 2>/dev/null)", ""));
+        assertEquals("after remove: state vipkeeper.pid\nafter purge:\n", out);
     }
 
     @Test

@@ -5,77 +5,50 @@ import io.vipkeeper.vrrp.codec.VrrpEncoder;
 import io.vipkeeper.vrrp.linux.RawIpSocket;
 import io.vipkeeper.vrrp.protocol.Ipv4Header;
 import io.vipkeeper.vrrp.protocol.VrrpAdvertisement;
-import io.vipkeeper.vrrp.protocol.VrrpMulticast;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A stranger on the lab's link claiming the lab's VRIDs: VRRPv3 adverts at priority 254 with the
- * right VIPs and TTL 255 from an address that is in no node's unicast-peers, sent unicast to both
- * nodes and to the VRRP multicast group every half advert interval, from a raw socket in the
- * stranger's namespace. A node must drop them all (keepalived: check_unicast_src).
+ * An attacker's (or a lab peer's) raw IPv4 socket on eth0 of a lab node: sends VRRP adverts with
+ * any source address and TTL, the IP header built here, as a forging host would.
  */
 final class ForgedAdverts implements AutoCloseable {
+    private static final int IPPROTO_VRRP = 112;
     private final RawIpSocket socket;
-    private final Thread sender;
-    private volatile boolean running = true;
-    private volatile Exception failure;
-    private volatile long sent;
 
-    ForgedAdverts(String strangerNs, int intervalMs) throws Exception {
-        socket = NamespaceThreads.call(strangerNs, () -> RawIpSocket.open(false, 112, "eth0", null));
-        Inet4Address source = (Inet4Address) InetAddress.getByName(ChaosConfig.STRANGER);
-        List<InetAddress> targets = List.of(InetAddress.getByName(ChaosConfig.SUBNET + ".1"),
-                InetAddress.getByName(ChaosConfig.SUBNET + ".2"), VrrpMulticast.IPV4);
-        List<VrrpAdvertisement> adverts = List.of(
-                VrrpAdvertisement.v3(ChaosConfig.VRID, 254, intervalMs / 10, List.of(
-                        InetAddress.getByName(ChaosConfig.VIP))),
-                VrrpAdvertisement.v3(ChaosConfig.VRID2, 254, intervalMs / 10, List.of(
-                        InetAddress.getByName(ChaosConfig.VIP2))));
-        // Built here, not on the sender's thread: the first encode loads the codec's classes, which
-        // put the first advert ~1 s after the operation started.
-        List<byte[]> packets = new java.util.ArrayList<>();
-        for (InetAddress to : targets) {
-            for (VrrpAdvertisement ad : adverts) {
-                packets.add(Ipv4Header.wrap(VrrpEncoder.encode(ad, source, to), source, (Inet4Address) to, 0, 112));
-            }
-        }
-        sender = new Thread(() -> {
+    private ForgedAdverts(RawIpSocket socket) {
+        this.socket = socket;
+    }
+
+    /** A raw socket on eth0 of namespace {@code ns} (opened by a thread that entered it: setns is per thread). */
+    static ForgedAdverts in(String ns) throws InterruptedException {
+        AtomicReference<Object> opened = new AtomicReference<>();
+        Thread t = new Thread(() -> {
             try {
-                while (running) {
-                    for (int i = 0; i < packets.size(); i++) {
-                        try {
-                            socket.send(packets.get(i), targets.get(i / adverts.size()));
-                            sent++;
-                        } catch (RuntimeException e) {
-                            failure = e; // EAGAIN while ARP resolves: the next round sends again
-                        }
-                    }
-                    Thread.sleep(Math.max(1, intervalMs / 2));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                NamespaceThreads.enter(ns);
+                opened.set(RawIpSocket.open(false, IPPROTO_VRRP, "eth0", null));
+            } catch (RuntimeException e) {
+                opened.set(e);
             }
         }, "forged-adverts");
-        sender.setDaemon(true);
-        sender.start();
+        t.start();
+        t.join();
+        if (opened.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        return new ForgedAdverts((RawIpSocket) opened.get());
     }
 
-    /** Adverts sent so far. */
-    long sent() {
-        return sent;
-    }
-
-    /** The last send the kernel refused, or null. */
-    Exception failure() {
-        return failure;
+    /** Sends {@code ad} from {@code source} to {@code destination} with IP TTL {@code ttl}. */
+    void send(VrrpAdvertisement ad, Inet4Address source, Inet4Address destination, int ttl) {
+        byte[] packet = Ipv4Header.wrap(VrrpEncoder.encode(ad, source, destination), source, destination, 0,
+                IPPROTO_VRRP);
+        packet[8] = (byte) ttl;
+        socket.send(packet, destination);
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        sender.join(2000);
+    public void close() {
         socket.close();
     }
 }

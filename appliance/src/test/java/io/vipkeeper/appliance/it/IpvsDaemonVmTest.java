@@ -66,7 +66,9 @@ class IpvsDaemonVmTest {
     }
 
     private static JarProcess start() throws Exception {
-        JarProcess p = JarProcess.startIn(NS, dir, "run", "-f", conf.toString());
+        // One state directory for every start: what a run owns is known to the next.
+        JarProcess p = JarProcess.startIn(NS, dir, "run", "-f", conf.toString(), "--state-dir",
+                dir.resolve("state").toString());
         p.awaitLog("change(s) at start");
         return p;
     }
@@ -148,8 +150,32 @@ class IpvsDaemonVmTest {
         assertEquals(before, table());
     }
 
+    /** Issue 15: ownership lived in memory, so such a service stayed in the kernel for good. */
     @Test
     @Order(5)
+    void aServiceRemovedFromTheConfigWhileStoppedIsDeletedAtTheNextStart() throws Exception {
+        String web = Files.readString(conf);
+        daemon.signal("TERM");
+        assertEquals(0, daemon.waitFor());
+        write(WEB + DNS);
+        daemon = start();
+        Set<String> withDns = table();
+        assertTrue(withDns.contains("-A -u 198.18.0.100:53 -s rr -o"), withDns.toString());
+        daemon.signal("TERM");
+        assertEquals(0, daemon.waitFor());
+        Files.writeString(conf, web);
+        daemon = start();
+        awaitTable(new TreeSet<>(List.of(
+                "-A -t 198.18.0.200:22 -s rr",
+                "-A -t 198.18.0.100:80 -s rr",
+                "-a -t 198.18.0.100:80 -r 198.18.0.11:8080 -m -w 1",
+                "-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2",
+                "-a -t 198.18.0.100:80 -r 198.18.0.13:8080 -m -w 1")));
+        assertTrue(daemon.err().contains("delete service UDP  198.18.0.100:53"), daemon.err());
+    }
+
+    @Test
+    @Order(6)
     void ipvsListReadsTheTableLikeIpvsadm() throws Exception {
         try (JarProcess list = JarProcess.startIn(NS, dir, "ipvs", "list")) {
             assertEquals(0, list.waitFor(), list.err());

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs appliance/target/vipkeeper.jar as a real process, the way operators and systemd do. */
@@ -50,6 +52,23 @@ final class JarProcess implements AutoCloseable {
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
+    /**
+     * The environment of systemd/vipkeeper.service ({@code Environment=NAME=VALUE} lines, one
+     * assignment each), so the tests run the JVM as the unit does: {@code _JAVA_SR_SIGNUM} moves
+     * HotSpot's thread suspend/resume signal off SIGUSR2, which is the daemon's stats dump.
+     */
+    static Map<String, String> environment() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(repo().resolve("systemd/vipkeeper.service"))) {
+            if (line.startsWith("Environment=")) {
+                String assignment = line.substring("Environment=".length()).strip();
+                int eq = assignment.indexOf('=');
+                env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
     /** With extra JVM arguments (a load agent in the benchmark) after the standard ones. */
     static JarProcess startIn(String netns, Path dir, List<String> extraJvm, String... args) throws IOException {
         return launch(netns, List.of(), extraJvm, dir, args);
@@ -80,10 +99,14 @@ final class JarProcess implements AutoCloseable {
             // Daemons of one test run share the host's /run: each gets its own pid file.
             cmd.addAll(List.of("--pid-file", Files.createTempFile(dir, "vipkeeper", ".pid").toString()));
         }
+        if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--state-dir")) {
+            cmd.addAll(List.of("--state-dir", Files.createTempDirectory(dir, "state").toString()));
+        }
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("JOURNAL_STREAM");
+        pb.environment().putAll(environment());
         return new JarProcess(pb.start(), out, err);
     }
 
@@ -129,6 +152,15 @@ final class JarProcess implements AutoCloseable {
         return Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
+    /** stderr, or why it cannot be read: for messages and conditions that cannot throw. */
+    String log() {
+        try {
+            return err();
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     long pid() {
         return process.pid();
     }
@@ -142,11 +174,11 @@ final class JarProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Sends a signal with the shell's kill, as systemd's ExecReload and stop would. */
+    /** Sends signal {@code name} (HUP, TERM, ...) with the shell's {@code kill -s}, as an operator or systemd would. */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + pid()).inheritIO().start();
+        Process kill = new ProcessBuilder("sh", "-c", "kill -s " + name + " " + pid()).inheritIO().start();
         if (kill.waitFor() != 0) {
-            throw new AssertionError("kill -" + name + " failed");
+            throw new AssertionError("kill -s " + name + " failed");
         }
     }
 
@@ -157,18 +189,29 @@ final class JarProcess implements AutoCloseable {
 
     /** Waits until stderr contains {@code text} at least {@code times} times. */
     void awaitLog(String text, int times) throws IOException, InterruptedException {
+        await("stderr", stderr, text, times);
+    }
+
+    /** Waits until stdout contains {@code text} (the process must stay alive meanwhile). */
+    void awaitOut(String text) throws IOException, InterruptedException {
+        await("stdout", stdout, text, 1);
+    }
+
+    private void await(String name, Path file, String text, int times) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (err().split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
+            boolean alive = process.isAlive(); // read after: what a process wrote before exiting counts
+            if (Files.readString(file, StandardCharsets.UTF_8).split(java.util.regex.Pattern.quote(text), -1).length
+                    - 1 >= times) {
                 return;
             }
-            if (!process.isAlive()) {
-                throw new AssertionError("vipkeeper exited (" + process.exitValue() + ") before logging \"" + text
-                        + "\"; stderr:\n" + err());
+            if (!alive) {
+                throw new AssertionError("vipkeeper exited (" + process.exitValue() + ") before writing \"" + text
+                        + "\" to " + name + "; stderr:\n" + err());
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no \"" + text + "\" in the log within 60 s; stderr:\n" + err());
+        throw new AssertionError("no \"" + text + "\" on " + name + " within 60 s; stderr:\n" + err());
     }
 
     @Override

@@ -89,6 +89,46 @@ class IpvsManagerTest {
         }
     }
 
+    /**
+     * Issue 15: ownership lived only in memory, so a service removed from the config while the
+     * daemon was stopped stayed in the kernel for good. The next run now knows it from the state
+     * file and deletes it; a service someone else made is still left alone.
+     */
+    @Test
+    void aServiceRemovedWhileStoppedIsDeletedAtTheNextStartAndForeignOnesStay() throws Exception {
+        OwnedServices owned = OwnedServices.in(dir.resolve("state/ipvs-owned"));
+        try (IpvsManager m = new IpvsManager(() -> kernel, NatSetup.NONE, Map::of, owned)) {
+            m.start(settings(WEB_CONF + DNS_CONF));
+        }
+        assertEquals(List.of("tcp 198.18.0.100 80", "udp 198.18.0.100 53"),
+                Files.readAllLines(dir.resolve("state/ipvs-owned")).stream().sorted().toList());
+        ServiceSpec foreign = new ServiceSpec(ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.200"),
+                22), "rr", 0, 0, 0xffffffffL);
+        kernel.apply(List.of(new IpvsOp.NewService(foreign, "by hand")));
+        try (IpvsManager m = new IpvsManager(() -> kernel, NatSetup.NONE, Map::of,
+                OwnedServices.in(dir.resolve("state/ipvs-owned")))) {
+            m.start(settings(WEB_CONF));
+            assertEquals(List.of(WEB, foreign.key()), List.copyOf(kernel.services.keySet()));
+            m.reconcileNow();
+        }
+        assertEquals(List.of("tcp 198.18.0.100 80"), Files.readAllLines(dir.resolve("state/ipvs-owned")));
+        try (IpvsManager m = manager(() -> kernel)) {
+            m.start(settings(WEB_CONF));
+            assertTrue(kernel.services.containsKey(foreign.key()), "without a state file nothing more is deleted");
+        }
+    }
+
+    @Test
+    void ownedServicesRoundTripAndAnUnreadableLineIsSkipped() throws Exception {
+        for (ServiceKey k : List.of(WEB, DNS, ServiceKey.ofFwmark(7, false), ServiceKey.ofFwmark(9, true),
+                ServiceKey.of(IpvsProtocol.SCTP, IpvsReconcilerTest.ip("2001:db8::1"), 5060))) {
+            assertEquals(k, OwnedServices.parse(OwnedServices.format(k)));
+        }
+        Path f = dir.resolve("ipvs-owned");
+        Files.writeString(f, "tcp 198.18.0.100 80\ngarbage\ntcp not-an-ip 80\n\n");
+        assertEquals(java.util.Set.of(WEB), OwnedServices.in(f).load());
+    }
+
     @Test
     void aRestartAdoptsACorrectTableWithoutAnyChange() throws Exception {
         try (IpvsManager first = manager(() -> kernel)) {

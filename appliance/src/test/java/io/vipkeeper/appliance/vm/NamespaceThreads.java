@@ -3,7 +3,10 @@ package io.vipkeeper.appliance.vm;
 import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.Native;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,28 +30,20 @@ public final class NamespaceThreads {
     }
 
     /**
-     * Runs {@code task} on a short-lived thread inside {@code ns} and returns its result: a socket
-     * it opens stays in that namespace whichever thread uses it later.
+     * Runs {@code task} on a new thread inside {@code ns} (sockets it opens stay there) and returns
+     * its result; its exception is rethrown as is. Waits at most a minute.
      */
     public static <T> T call(String ns, Callable<T> task) throws Exception {
-        Object[] result = {null};
-        Exception[] failure = {null};
-        Thread t = new Thread(() -> {
-            try {
-                enter(ns);
-                result[0] = task.call();
-            } catch (Exception e) {
-                failure[0] = e;
-            }
-        }, "in-" + ns);
-        t.start();
-        t.join();
-        if (failure[0] != null) {
-            throw failure[0];
+        FutureTask<T> f = new FutureTask<>(() -> {
+            enter(ns);
+            return task.call();
+        });
+        new Thread(f, "in-" + ns).start();
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
         }
-        @SuppressWarnings("unchecked")
-        T value = (T) result[0];
-        return value;
     }
 
     /** Daemon threads named {@code prefix-N} that enter {@code ns} before running anything. */

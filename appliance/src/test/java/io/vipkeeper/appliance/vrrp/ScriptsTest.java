@@ -1,50 +1,35 @@
 package io.vipkeeper.appliance.vrrp;
 
+import static io.vipkeeper.appliance.script.ScriptFixtures.await;
+import static io.vipkeeper.appliance.script.ScriptFixtures.program;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.config.VrrpScript;
+import io.vipkeeper.appliance.script.ProcessRunner;
+import io.vipkeeper.appliance.script.RunsScripts;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.Transition;
 import io.vipkeeper.vrrp.fsm.TransitionReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Notify and tracking scripts as real processes. */
-class ScriptsTest {
-    @TempDir
-    Path dir;
-    private final ExecutorService pool = Executors.newCachedThreadPool();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+class ScriptsTest extends RunsScripts {
     private final ProcessRunner runner = new ProcessRunner(pool);
 
-    @AfterEach
-    void stop() {
-        pool.shutdownNow();
-        timer.shutdownNow();
-    }
-
-    private Path script(String name, String body) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return p;
-    }
-
     private static Transition t(RouterState from, RouterState to) {
-        return new Transition("vi_1", from, to, TransitionReason.STARTUP, "", 100, 0);
+        return t(from, to, 100);
+    }
+
+    private static Transition t(RouterState from, RouterState to, int priority) {
+        return new Transition("vi_1", from, to, TransitionReason.STARTUP, "", priority, 0);
     }
 
     @Test
@@ -52,9 +37,10 @@ class ScriptsTest {
         Path log = dir.resolve("log");
         // The first run is the slowest: run concurrently (as keepalived does) the order would break.
         Path s = script("notify", "[ \"$3\" = BACKUP ] && sleep 0.5\necho \"$1 $2 $3 $4\" >> " + log);
-        NotifyScripts n = new NotifyScripts(s.toString(), runner, Duration.ofSeconds(5));
+        NotifyScripts n = new NotifyScripts(program(s, Duration.ofSeconds(5)), runner);
         n.onTransition(t(RouterState.INITIALIZE, RouterState.BACKUP));
         n.onTransition(t(RouterState.BACKUP, RouterState.MASTER));
+        n.idle().get(10, TimeUnit.SECONDS);
         n.onTransition(t(RouterState.MASTER, RouterState.FAULT));
         n.onTransition(t(RouterState.FAULT, RouterState.INITIALIZE));
         n.idle().get(10, TimeUnit.SECONDS);
@@ -66,7 +52,7 @@ class ScriptsTest {
     void aHangingNotifyScriptIsKilledAndTheNextStillRuns() throws Exception {
         Path log = dir.resolve("log");
         Path s = script("notify", "[ \"$3\" = BACKUP ] && sleep 60\necho \"$3\" >> " + log);
-        NotifyScripts n = new NotifyScripts(s.toString(), runner, Duration.ofMillis(300));
+        NotifyScripts n = new NotifyScripts(program(s, Duration.ofMillis(300)), runner);
         long start = System.nanoTime();
         n.onTransition(t(RouterState.INITIALIZE, RouterState.BACKUP));
         n.onTransition(t(RouterState.BACKUP, RouterState.MASTER));
@@ -77,10 +63,10 @@ class ScriptsTest {
 
     @Test
     void aMissingNotifyScriptIsReportedNotThrown() throws Exception {
-        NotifyScripts n = new NotifyScripts(dir.resolve("absent").toString(), runner, Duration.ofSeconds(1));
+        NotifyScripts n = new NotifyScripts(program(dir.resolve("absent"), Duration.ofSeconds(1)), runner);
         n.onTransition(t(RouterState.INITIALIZE, RouterState.BACKUP));
         n.idle().get(10, TimeUnit.SECONDS);
-        ProcessRunner.Result r = ProcessRunner.runNow(List.of(dir.resolve("absent").toString()), Duration.ofSeconds(1));
+        ProcessRunner.Result r = ProcessRunner.runNow(program(dir.resolve("absent"), Duration.ofSeconds(1)));
         assertTrue(r.describe().startsWith("could not run"), r.describe());
     }
 
@@ -90,8 +76,7 @@ class ScriptsTest {
         Files.writeString(flag, "");
         Path s = script("check", "test -e " + flag);
         List<Boolean> changes = Collections.synchronizedList(new ArrayList<>());
-        VrrpScript cfg = new VrrpScript("chk", List.of(s.toString()), Duration.ofMillis(50), Duration.ofSeconds(1),
-                -20, 2, 3);
+        VrrpScript cfg = new VrrpScript("chk", program(s, Duration.ofSeconds(1)), Duration.ofMillis(50), -20, 2, 3);
         TrackScript ts = new TrackScript(cfg, runner, timer, (up, why) -> changes.add(up));
         ts.start();
         Thread.sleep(400);
@@ -105,13 +90,27 @@ class ScriptsTest {
         ts.stop();
     }
 
-    private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
+    @Test
+    void aNotifyScriptThatFallsBehindGetsTheLatestStateInOrder() throws Exception {
+        Path log = dir.resolve("log");
+        Path s = script("notify", "sleep 0.2\necho \"$3 $4\" >> " + log);
+        NotifyScripts n = new NotifyScripts(program(s, Duration.ofSeconds(5)), runner);
+        RouterState[] states = {RouterState.BACKUP, RouterState.MASTER, RouterState.FAULT};
+        int transitions = 30;
+        for (int i = 1; i <= transitions; i++) {
+            n.onTransition(t(states[(i - 1) % 3], states[i % 3], i));
             Thread.sleep(20);
+        }
+        n.idle().get(20, TimeUnit.SECONDS);
+        List<String> delivered = Files.readAllLines(log);
+        assertTrue(delivered.size() < transitions / 2, "coalesced: " + delivered);
+        assertEquals(NotifyScripts.stateWord(states[transitions % 3]) + " " + transitions,
+                delivered.get(delivered.size() - 1), "the last delivered is the latest state");
+        int last = 0;
+        for (String line : delivered) {
+            int priority = Integer.parseInt(line.split(" ")[1]);
+            assertTrue(priority > last, "in order: " + delivered);
+            last = priority;
         }
     }
 }

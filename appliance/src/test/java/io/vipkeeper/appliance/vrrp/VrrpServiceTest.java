@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.VrrpSettings;
+import io.vipkeeper.appliance.script.ProcessRunner;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.VirtualClock;
 import io.vipkeeper.vrrp.transport.InMemoryNetwork;

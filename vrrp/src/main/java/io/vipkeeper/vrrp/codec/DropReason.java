@@ -6,7 +6,10 @@ package io.vipkeeper.vrrp.codec;
  * <p>Append-only: the labels appear in metrics.
  */
 public enum DropReason {
-    /** TTL / hop limit was not 255 (RFC 9568 §7.1): the packet crossed a router. */
+    /**
+     * TTL / hop limit below 255 (RFC 9568 §7.1): the packet crossed a router. A router with
+     * unicast peers may accept a lower minimum (peers some routers away).
+     */
     TTL("ttl"),
     /** The version nibble is not 2 or 3, or not the version the router speaks. */
     VERSION("version"),
@@ -27,7 +30,9 @@ public enum DropReason {
     /** Sent by this router (its own primary address). */
     OWN_PACKET("own_packet"),
     /** The address family does not match the router's. */
-    FAMILY("family");
+    FAMILY("family"),
+    /** A router with unicast peers got an advert from an address not among them. */
+    NOT_PEER("not_unicast_peer");
 
     private final String label;
 

@@ -23,7 +23,10 @@ import java.util.Objects;
  *     preempt_delay)
  * @param virtualAddresses the addresses advertised and owned as master
  * @param primaryAddress our source address: own-packet detection and the equal-priority tie-break
- * @param acceptAnyTtl accept TTL/hop limit other than 255 (unicast across routers)
+ * @param unicastPeers the addresses adverts are sent to and the only ones accepted from; empty =
+ *     multicast, adverts accepted from any source on the link (keepalived's check_unicast_src)
+ * @param minTtl the lowest IP TTL / hop limit accepted: 255 (RFC 9568 §7.1: the advert did not
+ *     cross a router), lower only with unicast peers that many routers away
  * @param authType v2 authentication type
  * @param authData v2 8 authentication bytes (the padded password for SIMPLE_TEXT, else zero)
  */
@@ -37,7 +40,8 @@ public record RouterConfig(
         Duration preemptDelay,
         List<InetAddress> virtualAddresses,
         InetAddress primaryAddress,
-        boolean acceptAnyTtl,
+        List<InetAddress> unicastPeers,
+        int minTtl,
         V2AuthType authType,
         byte[] authData) {
 
@@ -46,9 +50,13 @@ public record RouterConfig(
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(primaryAddress, "primaryAddress");
         virtualAddresses = List.copyOf(virtualAddresses);
+        unicastPeers = List.copyOf(unicastPeers);
         authData = authData.clone();
         if (priority < 1 || priority > 255) {
             throw new IllegalArgumentException("priority must be 1..255: " + priority);
+        }
+        if (minTtl < 1 || minTtl > 255 || (minTtl != 255 && unicastPeers.isEmpty())) {
+            throw new IllegalArgumentException("minimum TTL must be 255, or 1..255 with unicast peers: " + minTtl);
         }
         if (!virtualAddresses.isEmpty() && (virtualAddresses.get(0) instanceof Inet6Address)
                 != (primaryAddress instanceof Inet6Address)) {
@@ -63,7 +71,12 @@ public record RouterConfig(
     public static RouterConfig v3(String name, int vrid, int priority, int intervalCentis, InetAddress primary,
             List<InetAddress> vips) {
         return new RouterConfig(name, VrrpVersion.V3, vrid, priority, intervalCentis, true, Duration.ZERO, vips,
-                primary, false, V2AuthType.NONE, new byte[0]);
+                primary, List.of(), 255, V2AuthType.NONE, new byte[0]);
+    }
+
+    /** Whether adverts go to unicast peers (and are accepted from them only). */
+    public boolean isUnicast() {
+        return !unicastPeers.isEmpty();
     }
 
     /** Whether the router speaks IPv6. */
@@ -86,13 +99,19 @@ public record RouterConfig(
     /** This config with other preemption settings. */
     public RouterConfig withPreempt(boolean newPreempt, Duration newDelay) {
         return new RouterConfig(name, version, virtualRouterId, priority, advertIntervalCentis, newPreempt,
-                newDelay, virtualAddresses, primaryAddress, acceptAnyTtl, authType, authData);
+                newDelay, virtualAddresses, primaryAddress, unicastPeers, minTtl, authType, authData);
     }
 
     /** This config with another configured priority. */
     public RouterConfig withPriority(int newPriority) {
         return new RouterConfig(name, version, virtualRouterId, newPriority, advertIntervalCentis, preempt,
-                preemptDelay, virtualAddresses, primaryAddress, acceptAnyTtl, authType, authData);
+                preemptDelay, virtualAddresses, primaryAddress, unicastPeers, minTtl, authType, authData);
+    }
+
+    /** This config sending to and accepting from {@code peers} only, at TTL {@code newMinTtl} or more. */
+    public RouterConfig withUnicastPeers(List<InetAddress> peers, int newMinTtl) {
+        return new RouterConfig(name, version, virtualRouterId, priority, advertIntervalCentis, preempt,
+                preemptDelay, virtualAddresses, primaryAddress, peers, newMinTtl, authType, authData);
     }
 
     @Override
@@ -101,7 +120,7 @@ public record RouterConfig(
                 && virtualRouterId == c.virtualRouterId && priority == c.priority
                 && advertIntervalCentis == c.advertIntervalCentis && preempt == c.preempt
                 && preemptDelay.equals(c.preemptDelay) && virtualAddresses.equals(c.virtualAddresses)
-                && primaryAddress.equals(c.primaryAddress) && acceptAnyTtl == c.acceptAnyTtl
+                && primaryAddress.equals(c.primaryAddress) && unicastPeers.equals(c.unicastPeers) && minTtl == c.minTtl
                 && authType == c.authType && Arrays.equals(authData, c.authData);
     }
 
@@ -116,6 +135,7 @@ public record RouterConfig(
     public String toString() {
         return "RouterConfig[" + name + ", v" + version.byteValue() + ", vrid=" + virtualRouterId + ", prio="
                 + priority + ", intvl=" + advertIntervalCentis + "cs, preempt=" + preempt + ", vips="
-                + virtualAddresses + ", primary=" + primaryAddress + "]";
+                + virtualAddresses + ", primary=" + primaryAddress + (unicastPeers.isEmpty() ? "" : ", peers=" + unicastPeers
+                + ", minTtl=" + minTtl) + "]";
     }
 }

@@ -6,14 +6,12 @@ import io.vipkeeper.vrrp.protocol.VrrpPriority;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import io.vipkeeper.vrrp.transport.InboundPacket;
 import java.net.InetAddress;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +32,6 @@ public final class VirtualRouter {
     private final RouterActions actions;
     private final RouterCounters counters = new RouterCounters();
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Runnable> faultListeners = new CopyOnWriteArrayList<>();
     /** Replaced by a reload on the loop, read by the status API. */
     private volatile RouterConfig config;
 
@@ -60,15 +57,13 @@ public final class VirtualRouter {
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
     private volatile boolean wantsMaster;
     private MasterGate gate = r -> true;
-    private static final long DROP_WARNING_INTERVAL_NANOS = 1_000_000_000L;
-    private long lastDropWarning = Long.MIN_VALUE / 2;
+    /** Senders configured differently for our VRID (a likely split brain), for logs, status and health. */
+    private final PeerMismatches mismatches = new PeerMismatches();
     /** Completes when a stopped master released its addresses (see {@link #stop()}). */
     private CompletableFuture<Void> handover;
     private VrrpScheduler.Timer handoverTimer;
-    /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...); the loop's own. */
-    private final Map<String, String> faults = new TreeMap<>();
-    /** An immutable copy of {@code faults}, published after each change for readers on other threads. */
-    private volatile Map<String, String> publishedFaults = Map.of();
+    /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...). */
+    private final RouterFaults faults = new RouterFaults();
 
     /** A router in Initialize; call {@link #start()}. */
     public VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions) {
@@ -115,7 +110,7 @@ public final class VirtualRouter {
         finishHandover();
         preemptAllowedAtNanos = scheduler.nanoTime() + config.preemptDelay().toNanos();
         if (!faults.isEmpty()) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else {
             initialize(TransitionReason.STARTUP);
         }
@@ -186,7 +181,7 @@ public final class VirtualRouter {
         }
         log.info("{}: {} carried over by a reload (priority {})", config.name(), state, effectivePriority);
         if (!faults.isEmpty() && state != RouterState.FAULT) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else if (faults.isEmpty() && state == RouterState.FAULT) {
             initialize(TransitionReason.FAULT_CLEARED);
         } else if (state == RouterState.BACKUP && config.priority() == VrrpPriority.OWNER) {
@@ -252,36 +247,25 @@ public final class VirtualRouter {
             return;
         }
         boolean wasFaulty = !faults.isEmpty();
-        String before = reason == null ? faults.remove(source) : faults.put(source, reason);
-        if (Objects.equals(before, reason)) {
+        if (!faults.set(source, reason)) {
             return;
         }
-        publishedFaults = Collections.unmodifiableMap(new TreeMap<>(faults));
         if (!wasFaulty && !faults.isEmpty() && state != RouterState.INITIALIZE) {
-            changeState(RouterState.FAULT, TransitionReason.FAULT, faultSummary());
+            changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else if (faults.isEmpty() && state == RouterState.FAULT) {
             initialize(TransitionReason.FAULT_CLEARED);
         }
-        for (Runnable l : faultListeners) {
-            l.run();
-        }
+        faults.changed();
     }
 
     /** Adds a listener run after every change of the set of faults (a sync group's). */
     public void addFaultListener(Runnable listener) {
-        faultListeners.add(listener);
+        faults.addListener(listener);
     }
 
     /** Active faults by source, sorted by source; empty when healthy. An immutable snapshot. */
     public Map<String, String> faults() {
-        return publishedFaults;
-    }
-
-    private String faultSummary() {
-        StringBuilder sb = new StringBuilder();
-        faults.forEach((source, reason) -> sb.append(sb.length() == 0 ? "" : "; ").append(source).append(": ")
-                .append(reason));
-        return sb.toString();
+        return faults.snapshot();
     }
 
     /**
@@ -341,20 +325,19 @@ public final class VirtualRouter {
         if (retired) {
             return;
         }
-        Optional<DropReason> drop = AdvertFilter.check(config, packet, ad);
+        RouterConfig c = config;
+        Optional<DropReason> drop = AdvertFilter.check(c, packet, ad);
         if (drop.isPresent()) {
             counters.dropped(drop.get());
-            if ((drop.get() == DropReason.INTERVAL || drop.get() == DropReason.AUTHENTICATION)
-                    && scheduler.nanoTime() - lastDropWarning >= DROP_WARNING_INTERVAL_NANOS) {
-                // At most one line a second: a flood of bad adverts must not flood the log.
-                lastDropWarning = scheduler.nanoTime();
-                log.warn("{}: dropped advert from {}: {} ({}); {} dropped so far", config.name(),
-                        packet.source().getHostAddress(), drop.get().label(), ad,
-                        counters.droppedCount(drop.get()));
-            }
+            MismatchReason.of(drop.get()).ifPresent(m -> mismatch(packet, m, ad.maxAdverIntervalCentis(),
+                    () -> AdvertFilter.explain(m, c, ad)));
             return;
         }
         counters.received();
+        if (!AdvertFilter.sameAddresses(c, ad)) {
+            mismatch(packet, MismatchReason.ADDRESS_LIST, ad.maxAdverIntervalCentis(),
+                    () -> AdvertFilter.explain(MismatchReason.ADDRESS_LIST, c, ad));
+        }
         if (handover != null && ad.priority() != VrrpPriority.STOP) {
             log.info("{}: {} took over, releasing the addresses", config.name(), packet.source().getHostAddress());
             finishHandover();
@@ -365,6 +348,42 @@ public final class VirtualRouter {
             case MASTER -> masterReceive(packet, ad);
             default -> { }
         }
+    }
+
+    /**
+     * A message for this router's VRID that was dropped before it could be read as an advert: the
+     * decoder refused its format ({@code detail} says why) or the transport its authentication.
+     * Counted; a version or authentication mismatch from a sender the router would otherwise
+     * listen to is also reported like a refused advert.
+     */
+    public void dropped(InboundPacket packet, DropReason reason, String detail) {
+        if (retired) {
+            return;
+        }
+        counters.dropped(reason);
+        if (AdvertFilter.sender(config, packet).isEmpty()) {
+            MismatchReason.of(reason).ifPresent(m -> mismatch(packet, m, 0, () -> detail));
+        }
+    }
+
+    /**
+     * Records a sender configured differently and logs it once (see {@link PeerMismatches});
+     * {@code senderIntervalCentis} is its advert interval, 0 if unknown.
+     */
+    private void mismatch(InboundPacket packet, MismatchReason reason, int senderIntervalCentis,
+            Supplier<String> detail) {
+        long window = PeerMismatches.windowNanos(config.version(), effectivePriority, config.advertIntervalCentis(),
+                senderIntervalCentis);
+        mismatches.record(packet.source(), reason, scheduler.nanoTime(), window, detail).ifPresent(what ->
+                log.warn("{}: {} adverts for VRID {} from {} ({}: {}); {}. Logged again after a minute without such"
+                        + " adverts", config.name(), reason.dropped() ? "dropping" : "accepting",
+                        config.virtualRouterId(), packet.source().getHostAddress(), reason.label(), what,
+                        reason.consequence()));
+    }
+
+    /** Senders whose adverts for this VRID are refused as configured differently, active ones first. */
+    public List<PeerMismatch> mismatches() {
+        return mismatches.snapshot(scheduler.nanoTime());
     }
 
     /**

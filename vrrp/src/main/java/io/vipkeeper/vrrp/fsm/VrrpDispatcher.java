@@ -12,19 +12,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives on one transport (interface + family), decodes, and hands each advertisement to the
- * router with its VRID. Format drops are counted on that router when the VRID byte is readable,
- * otherwise on the dispatcher; unknown VRIDs are counted quietly.
+ * router with its VRID. Format and authentication drops go to that router when the VRID byte is
+ * readable (it counts them and reports a peer's version or authentication mismatch), otherwise
+ * they are counted on the dispatcher; unknown VRIDs are counted quietly.
  */
 public final class VrrpDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpDispatcher.class);
 
     private final Map<Integer, VirtualRouter> routers = new ConcurrentHashMap<>();
     private final Map<Integer, HmacAuth> hmac = new ConcurrentHashMap<>();
-    private final RouterCounters unattributed = new RouterCounters();
+    private final RouterCounters unattributed;
 
     /** Starts receiving from {@code transport}. */
     public VrrpDispatcher(VrrpTransport transport) {
+        this(transport, new RouterCounters());
+    }
+
+    /** The same, counting drops no router owns in {@code unattributed} (shared by a host's dispatchers). */
+    public VrrpDispatcher(VrrpTransport transport, RouterCounters unattributed) {
+        this.unattributed = unattributed;
         transport.onReceive(this::receive);
+        transport.serveOnly(routers::containsKey);
     }
 
     /** Routes adverts for the router's VRID to it. */
@@ -36,6 +44,8 @@ public final class VrrpDispatcher {
     public void add(VirtualRouter router, HmacAuth auth) {
         if (auth != null) {
             hmac.put(router.config().virtualRouterId(), auth);
+        } else {
+            hmac.remove(router.config().virtualRouterId()); // a successor without HMAC
         }
         add(router);
     }
@@ -66,12 +76,12 @@ public final class VrrpDispatcher {
             }
             VirtualRouter router = packet.payload().length > 1 ? routers.get(packet.payload()[1] & 0xff) : null;
             if (packet.rejected() != null) {
-                (router != null ? router.counters() : unattributed).dropped(packet.rejected());
+                dropped(router, packet, packet.rejected(), "authentication failed");
                 return;
             }
             DecodeResult result = VrrpDecoder.decode(packet, !kernelChecksum);
             if (result instanceof DecodeResult.Dropped d) {
-                (router != null ? router.counters() : unattributed).dropped(d.reason());
+                dropped(router, packet, d.reason(), d.detail());
                 LOG.debug("dropped packet from {}: {} ({})", packet.source().getHostAddress(), d.reason().label(),
                         d.detail());
             } else if (router == null) {
@@ -81,6 +91,15 @@ public final class VrrpDispatcher {
             }
         } catch (RuntimeException e) {
             LOG.error("unexpected error handling a packet from {}", packet.source().getHostAddress(), e);
+        }
+    }
+
+    /** Counted on the router of its VRID, which also judges whether it is a peer's mismatch; else here. */
+    private void dropped(VirtualRouter router, InboundPacket packet, DropReason reason, String detail) {
+        if (router != null) {
+            router.dropped(packet, reason, detail);
+        } else {
+            unattributed.dropped(reason);
         }
     }
 }

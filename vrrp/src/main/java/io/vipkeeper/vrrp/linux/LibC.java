@@ -7,7 +7,8 @@ import jnr.ffi.byref.IntByReference;
 
 /**
  * The few libc calls VRRP needs that the JDK does not offer (raw, packet and netlink sockets),
- * bound with jnr-ffi. Structs are passed as byte arrays packed by {@link SockAddr}.
+ * bound with jnr-ffi, and those the appliance needs to run operator scripts (subreaper, reaping,
+ * user lookup). Structs are passed as byte arrays packed by {@link SockAddr}.
  */
 public interface LibC {
     int socket(int domain, int type, int protocol);
@@ -41,4 +42,21 @@ public interface LibC {
 
     /** Only to query ({@code act} null) or to restore the default ({@code act} all zero). */
     int sigaction(int signum, @In byte[] act, @Out byte[] oldact);
+
+    /** Only with integer arguments (PR_SET_CHILD_SUBREAPER and the like). */
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    int waitpid(int pid, @Out int[] status, int options);
+
+    /** The calling thread's filesystem uid (returns the previous one; no error indication). */
+    int setfsuid(int fsuid);
+
+    /** The calling thread's filesystem gid (returns the previous one; no error indication). */
+    int setfsgid(int fsgid);
+
+    /** A struct passwd in libc's static buffer, or null: not thread-safe, callers serialize. */
+    Pointer getpwnam(String name);
+
+    /** A struct group in libc's static buffer, or null: not thread-safe, callers serialize. */
+    Pointer getgrnam(String name);
 }

@@ -28,6 +28,7 @@ public final class LinuxAhTransport implements VrrpTransport {
     private final byte[] key;
     private final Map<Integer, Long> sequence = new HashMap<>();
     private volatile Consumer<InboundPacket> receiver = p -> { };
+    private volatile java.util.function.IntPredicate served = vrid -> true;
     private int ipId = (int) (System.nanoTime() & 0x7fff) + 1;
 
     private LinuxAhTransport(RawIpSocket socket, Inet4Address source, byte[] key) {
@@ -46,9 +47,13 @@ public final class LinuxAhTransport implements VrrpTransport {
     }
 
     private void received(RawPacket p) {
+        byte[] vrrp = p.payload().length >= IpsecAh.HEADER_LENGTH ? IpsecAh.vrrpMessage(p.payload()) : new byte[0];
+        if (vrrp.length > 1 && !served.test(vrrp[1] & 0xff)) {
+            receiver.accept(p.toInbound(vrrp, DropReason.UNKNOWN_VRID));
+            return;
+        }
         boolean unicast = !p.destination().isMulticastAddress();
         IpsecAh.Check check = IpsecAh.verify(p.ipv4Header(), p.payload(), key, unicast);
-        byte[] vrrp = p.payload().length >= IpsecAh.HEADER_LENGTH ? IpsecAh.vrrpMessage(p.payload()) : new byte[0];
         if (check != IpsecAh.Check.OK) {
             LOG.debug("AH from {}: {}", p.source().getHostAddress(), check);
             receiver.accept(p.toInbound(vrrp, DropReason.AUTHENTICATION));
@@ -83,6 +88,16 @@ public final class LinuxAhTransport implements VrrpTransport {
     @Override
     public void onReceive(Consumer<InboundPacket> newReceiver) {
         this.receiver = newReceiver;
+    }
+
+    @Override
+    public long receiveErrors() {
+        return socket.receiveErrors();
+    }
+
+    @Override
+    public void serveOnly(java.util.function.IntPredicate vrids) {
+        this.served = vrids;
     }
 
     @Override

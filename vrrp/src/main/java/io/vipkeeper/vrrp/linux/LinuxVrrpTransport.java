@@ -60,6 +60,7 @@ public final class LinuxVrrpTransport implements VrrpTransport {
     }
 
     /** Datagrams the socket could not read. */
+    @Override
     public long receiveErrors() {
         return socket.receiveErrors();
     }

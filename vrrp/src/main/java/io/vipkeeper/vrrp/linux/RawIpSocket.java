@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RawIpSocket implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RawIpSocket.class);
+    /** Datagrams read per wake-up of the loop. */
+    private static final int BATCH = 32;
     private static final int MAX_DATAGRAM = 65_536;
 
     private final int fd;
@@ -145,7 +147,10 @@ public final class RawIpSocket implements AutoCloseable {
     }
 
     private void drain(Consumer<RawPacket> onPacket) {
-        for (int i = 0; i < 1024 && !closed; i++) {
+        // A bounded batch per wake-up (the registration is level-triggered, so the rest is read on
+        // the next turn): timers, the master's adverts above all, run between batches, so a flood
+        // of received packets cannot hold an advert back by more than a batch.
+        for (int i = 0; i < BATCH && !closed; i++) {
             RawPacket p;
             try {
                 p = ipv6 ? ipv6Receiver.receive() : receiveIpv4();

@@ -3,13 +3,11 @@ package io.vipkeeper.vrrp.protocol;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * keepalived's {@code auth_hmac} trailer (VRRP v2 and v3): 28 bytes after the VRRP message: ext
@@ -104,18 +102,13 @@ public final class HmacTrailer {
     }
 
     private static byte[] hmac(byte[] key, byte[] pseudo, byte[] packet, int messageLength) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(pseudo);
-            mac.update(packet, 0, 6);
-            mac.update(new byte[2]);
-            mac.update(packet, 8, messageLength - 8);
-            mac.update(packet, messageLength, 12);
-            mac.update(new byte[HMAC_LENGTH]);
-            return Arrays.copyOf(mac.doFinal(), HMAC_LENGTH);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required by every JDK", e);
-        }
+        Mac mac = Macs.keyed("HmacSHA256", key);
+        mac.update(pseudo);
+        mac.update(packet, 0, 6);
+        mac.update(new byte[2]);
+        mac.update(packet, 8, messageLength - 8);
+        mac.update(packet, messageLength, 12);
+        mac.update(new byte[HMAC_LENGTH]);
+        return Arrays.copyOf(mac.doFinal(), HMAC_LENGTH);
     }
 }

@@ -2,11 +2,9 @@ package io.vipkeeper.vrrp.protocol;
 
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * VRRPv2 IPsec AH authentication as keepalived does it (RFC 2338 §5.3.6.3 with RFC 2402): IP
@@ -102,14 +100,9 @@ public final class IpsecAh {
         if (unicast) {
             p[8] = 0;
         }
-        try {
-            Mac mac = Mac.getInstance("HmacMD5");
-            mac.init(new SecretKeySpec(key.length == 0 ? new byte[8] : key, "HmacMD5"));
-            mac.update(p, 0, ihl);
-            mac.update(p, ihl, p.length - ihl);
-            return Arrays.copyOf(mac.doFinal(), ICV_LENGTH);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacMD5 is required by every JDK", e);
-        }
+        Mac mac = Macs.keyed("HmacMD5", key.length == 0 ? new byte[8] : key);
+        mac.update(p, 0, ihl);
+        mac.update(p, ihl, p.length - ihl);
+        return Arrays.copyOf(mac.doFinal(), ICV_LENGTH);
     }
 }

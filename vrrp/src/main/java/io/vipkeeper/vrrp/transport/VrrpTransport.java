@@ -17,6 +17,19 @@ public interface VrrpTransport extends AutoCloseable {
     /** Where received messages go; replaces any earlier receiver. */
     void onReceive(Consumer<InboundPacket> receiver);
 
+    /**
+     * Which VRIDs have a router here: a transport whose receive checks cost more than that test
+     * (AH's ICV) may reject other VRIDs first, as {@code UNKNOWN_VRID}, so a flood for VRIDs
+     * nobody serves costs no cryptography. By default every VRID is checked.
+     */
+    default void serveOnly(java.util.function.IntPredicate vrids) {
+    }
+
+    /** Datagrams this transport received but could not read (runts, not IP, receive errors). */
+    default long receiveErrors() {
+        return 0;
+    }
+
     /** Stops receiving and releases the socket. */
     @Override
     void close();

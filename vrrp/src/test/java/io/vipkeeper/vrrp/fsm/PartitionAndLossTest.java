@@ -119,7 +119,7 @@ class PartitionAndLossTest {
     @Test
     void backupLearnsTheMastersV3Interval() {
         var a = seg.add("a", 1, 200, c -> new RouterConfig(c.name(), c.version(), c.virtualRouterId(),
-                c.priority(), 10, true, c.preemptDelay(), c.virtualAddresses(), c.primaryAddress(), false,
+                c.priority(), 10, true, c.preemptDelay(), c.virtualAddresses(), c.primaryAddress(), List.of(), 255,
                 c.authType(), c.authData()));
         var b = seg.add("b", 2, 100);
         a.router.start();

@@ -1,6 +1,7 @@
 package io.vipkeeper.vrrp.fsm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vipkeeper.vrrp.codec.DropReason;
 import io.vipkeeper.vrrp.codec.VrrpEncoder;
@@ -23,7 +24,7 @@ class ReceiveChecksTest {
         byte[] pass = {'p', 'w', 0, 0, 0, 0, 0, 0};
         var m = seg.add("m", 1, 100, c -> version == 3 ? c : new RouterConfig(c.name(), VrrpVersion.V2,
                 c.virtualRouterId(), c.priority(), 100, true, Duration.ZERO, c.virtualAddresses(),
-                c.primaryAddress(), false, V2AuthType.SIMPLE_TEXT, pass));
+                c.primaryAddress(), List.of(), 255, V2AuthType.SIMPLE_TEXT, pass));
         m.router.start();
         seg.clock.advanceMillis(5_000);
         assertEquals(RouterState.MASTER, m.state());
@@ -139,14 +140,61 @@ class ReceiveChecksTest {
         assertEquals(RouterState.BACKUP, m.state(), "the right password is obeyed");
     }
 
-    @Test
-    void unicastRouterMayAcceptOtherTtls() {
-        var m = seg.add("m", 1, 100, c -> new RouterConfig(c.name(), c.version(), c.virtualRouterId(), c.priority(),
-                c.advertIntervalCentis(), true, Duration.ZERO, c.virtualAddresses(), c.primaryAddress(), true,
-                V2AuthType.NONE, new byte[0]));
+    private static final InetAddress PEER = SimulatedSegment.ip("198.18.0.2");
+
+    /** A master at 198.18.0.1 whose only unicast peer is 198.18.0.2, accepting TTLs down to {@code minTtl}. */
+    private SimulatedSegment.Node unicastMaster(int minTtl) {
+        var m = seg.add("m", 1, 100, c -> c.withUnicastPeers(List.of(PEER), minTtl));
         m.router.start();
         seg.clock.advanceMillis(5_000);
-        inject(m, VrrpAdvertisement.v3(51, 250, 100, List.of(SimulatedSegment.VIP)), ATTACKER, 63);
-        assertEquals(RouterState.BACKUP, m.state());
+        assertEquals(RouterState.MASTER, m.state());
+        return m;
+    }
+
+    private void injectUnicast(SimulatedSegment.Node node, int priority, InetAddress source, int ttl) {
+        byte[] message = VrrpEncoder.encode(VrrpAdvertisement.v3(51, priority, 100, List.of(SimulatedSegment.VIP)),
+                source, node.address);
+        node.dispatcher.receive(new InboundPacket(source, node.address, ttl, message));
+    }
+
+    @Test
+    void unicastRouterDropsAStrangerAtAnyTtlAndCountsIt() {
+        var m = unicastMaster(255);
+        injectUnicast(m, 254, ATTACKER, 255);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.NOT_PEER));
+        assertEquals(RouterState.MASTER, m.state(), "a stranger at priority 254 does not take over");
+        injectUnicast(m, 254, ATTACKER, 64);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.TTL), "from beyond the TTL: the TTL is why");
+        assertEquals(RouterState.MASTER, m.state());
+        assertEquals(0, m.router.counters().advertsReceived());
+    }
+
+    @Test
+    void unicastPeerNeedsTtl255ByDefault() {
+        var m = unicastMaster(255);
+        injectUnicast(m, 254, PEER, 254);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.TTL));
+        assertEquals(RouterState.MASTER, m.state(), "a routed advert is refused unless configured");
+        injectUnicast(m, 254, PEER, 255);
+        assertEquals(RouterState.BACKUP, m.state(), "the peer on the link is obeyed");
+    }
+
+    @Test
+    void unicastRouterMayAcceptRoutedPeersDownToItsMinimumTtl() {
+        var m = unicastMaster(253);
+        injectUnicast(m, 254, PEER, 252);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.TTL));
+        assertEquals(RouterState.MASTER, m.state());
+        injectUnicast(m, 254, ATTACKER, 253);
+        assertEquals(1, m.router.counters().droppedCount(DropReason.NOT_PEER));
+        assertEquals(RouterState.MASTER, m.state());
+        injectUnicast(m, 254, PEER, 253);
+        assertEquals(RouterState.BACKUP, m.state(), "a peer two routers away is obeyed");
+    }
+
+    @Test
+    void multicastRouterCannotLowerItsMinimumTtl() {
+        var c = RouterConfig.v3("m", 51, 100, 100, SimulatedSegment.ip("198.18.0.1"), List.of(SimulatedSegment.VIP));
+        assertThrows(IllegalArgumentException.class, () -> c.withUnicastPeers(List.of(), 254));
     }
 }

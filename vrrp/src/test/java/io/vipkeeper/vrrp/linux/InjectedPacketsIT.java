@@ -53,7 +53,7 @@ class InjectedPacketsIT extends TwoNamespaces {
     @Test
     void forgedPacketsAreCountedAndTheMasterStays() throws Exception {
         RouterConfig config = new RouterConfig("vi_1", VrrpVersion.V2, 51, 100, 100, true, Duration.ZERO, VIPS, MASTER,
-                false, V2AuthType.SIMPLE_TEXT, PASS);
+                List.of(), 255, V2AuthType.SIMPLE_TEXT, PASS);
         LinuxVrrpTransport transport = NetNs.in(nsA, () -> LinuxVrrpTransport.open(loop, "vka", MASTER, true));
         AddressOwner none = new AddressOwner() {
             @Override

@@ -1,17 +1,19 @@
-package io.vipkeeper.appliance.cli;
+package io.vipkeeper.appliance.api;
 
-import io.vipkeeper.appliance.api.StatusSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code vipkeeper status} for people: the daemon, its VRRP instances, then virtual and real servers. */
-final class StatusTable {
+/**
+ * A {@link StatusSnapshot} for people: the daemon, its VRRP instances, then virtual and real
+ * servers. {@code vipkeeper status} prints it, and the SIGUSR1 data dump holds it.
+ */
+public final class StatusTable {
     private StatusTable() {
     }
 
     /** The text, ending with a newline. */
-    static String format(StatusSnapshot s) {
+    public static String format(StatusSnapshot s) {
         StringBuilder b = new StringBuilder();
         b.append(s.node()).append(": ").append(s.version()).append('\n');
         b.append("config ").append(s.configFile()).append(", loaded ").append(s.loadedAt()).append(", started ")
@@ -45,8 +47,14 @@ final class StatusTable {
             String last = t == null ? "-" : t.from() + " -> " + t.to() + " (" + t.reason() + ") at " + t.at();
             rows.add(new String[] {i.name(), i.state(), i.interfaceName(), Integer.toString(i.vrid()), prio,
                 dash(i.masterAddress()), i.masterAdvertIntervalMs() + "ms", Long.toString(i.transitions()), last});
+            if (!i.virtualIps().isEmpty()) {
+                rows.add(new String[] {"  virtual IPs", String.join(" ", i.virtualIps())});
+            }
             for (Map.Entry<String, String> f : i.faults().entrySet()) {
                 rows.add(new String[] {"  fault", f.getKey() + ": " + f.getValue()});
+            }
+            for (StatusSnapshot.Mismatch m : i.mismatches()) {
+                rows.add(new String[] {"  mismatch", m.describe()});
             }
         }
         columns(b, rows);
@@ -76,7 +84,7 @@ final class StatusTable {
         }
     }
 
-    /** Rows left-aligned in columns two spaces apart; a short row (a fault) is not measured. */
+    /** Rows left-aligned in columns two spaces apart; a short row (virtual IPs, a fault, a mismatch) is not measured. */
     private static void columns(StringBuilder b, List<String[]> rows) {
         int n = rows.get(0).length;
         int[] width = new int[n];

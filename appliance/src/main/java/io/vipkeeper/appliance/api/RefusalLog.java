@@ -1,0 +1,64 @@
+package io.vipkeeper.appliance.api;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.vipkeeper.appliance.config.Durations;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs refused connections at most once per interval, so that a flood of connections cannot flood
+ * the journal as well: the first refusal at once, the ones after it summed up in one line at the
+ * end of each interval while they go on. Used on one event loop only (the listening socket's).
+ */
+final class RefusalLog {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
+    /** At most one line a minute; the metric has the exact count at any time. */
+    static final Duration INTERVAL = Duration.ofMinutes(1);
+
+    private final Duration interval;
+    private final Consumer<String> sink;
+    private long suppressed;
+    private String latest;
+    private boolean armed;
+
+    /** Warnings to the log. */
+    RefusalLog(Duration interval) {
+        this(interval, log::warn);
+    }
+
+    /** Lines to {@code sink} (tests). */
+    RefusalLog(Duration interval, Consumer<String> sink) {
+        this.interval = interval;
+        this.sink = sink;
+    }
+
+    /**
+     * One refused connection: {@code why} says which cap; {@code loop} is the caller's event loop.
+     */
+    void refused(EventExecutor loop, String client, String why) {
+        String what = "from " + client + ": " + why;
+        if (armed) {
+            suppressed++;
+            latest = what;
+            return;
+        }
+        sink.accept("status API: refused a connection " + what + "; further refusals are summed up every "
+                + Durations.format(interval));
+        armed = true;
+        loop.schedule(() -> flush(loop), interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void flush(EventExecutor loop) {
+        if (suppressed == 0) {
+            armed = false;
+            return;
+        }
+        sink.accept("status API: refused " + suppressed + " more connection(s) in the last "
+                + Durations.format(interval) + ", the latest " + latest);
+        suppressed = 0;
+        loop.schedule(() -> flush(loop), interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+}

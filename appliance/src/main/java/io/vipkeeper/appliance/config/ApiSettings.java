@@ -1,0 +1,19 @@
+package io.vipkeeper.appliance.config;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code api} section: where the status API listens and how much of the daemon its clients may
+ * hold. The caps exist because every open connection costs the daemon a file descriptor, the same
+ * descriptors it needs to fork scripts and open health-check sockets.
+ *
+ * @param listen where the status API listens; empty when disabled
+ * @param maxConnections open connections the API keeps at most, from all clients together
+ * @param maxConnectionsPerClient open connections the API keeps at most from one client address
+ * @param idleTimeout a connection that neither sends a byte nor takes one for this long is closed
+ */
+public record ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
+        Duration idleTimeout) {
+}

@@ -1,0 +1,35 @@
+package io.vipkeeper.appliance.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Refuses a reload that would leave the daemon running nothing while it runs something now: a
+ * half-written or wrong file (a backend's, say) must not drop every VIP and drain every service.
+ * The file can say it means it ({@code vipkeeper.allow-empty = true}), since SIGHUP carries no flag.
+ * A step of its own between loading the new settings and applying them.
+ */
+public final class ReloadGuard {
+    private ReloadGuard() {
+    }
+
+    /** Throws, with the problem at line 1 of the new file, if {@code next} would remove all that {@code running} runs. */
+    public static void check(Settings running, Settings next) throws InvalidConfigException {
+        if (running.runsNothing() || !next.runsNothing() || next.allowEmpty()) {
+            return;
+        }
+        List<String> removed = new ArrayList<>();
+        if (!running.vrrp().instances().isEmpty()) {
+            removed.add("VRRP instances " + String.join(", ", running.vrrp().instances().keySet()));
+        }
+        if (!running.ipvs().virtualServers().isEmpty()) {
+            removed.add("virtual servers " + String.join(", ", running.ipvs().virtualServers().keySet()));
+        }
+        if (running.ipvs().syncDaemon().isPresent()) {
+            removed.add("the sync daemon");
+        }
+        throw new InvalidConfigException(List.of(new ConfigProblem(next.source().toString(), 1,
+                "would remove everything this daemon runs (" + String.join("; ", removed) + ") and run nothing"
+                        + " (a half-written or wrong file?); a file meant to do that says vipkeeper.allow-empty = true")));
+    }
+}

@@ -1,0 +1,234 @@
+package io.vipkeeper.appliance.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.vipkeeper.appliance.api.ConnectionLimiter.Cap;
+import io.vipkeeper.appliance.config.ConfigLoader;
+import io.vipkeeper.appliance.config.Settings;
+import io.vipkeeper.appliance.daemon.ReloadResult;
+import io.vipkeeper.appliance.health.RealServerHealth;
+import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The status API's connection caps and idle timeout over real sockets, in a network namespace of
+ * its own (lo only; clients from 127.0.0.N): connections over {@code max-connections-per-client}
+ * and {@code max-connections} are reset at once and counted, the others keep being served, and idle
+ * connections are closed. Small caps and a short timeout keep it fast. Needs root.
+ */
+class ApiConnectionLimitsIT {
+    private static final String API = "api { listen = \"127.0.0.1:9180\", max-connections = 6, "
+            + "max-connections-per-client = 3, idle-timeout = 10s }";
+    private static final String SHORT_IDLE = API.replace("idle-timeout = 10s", "idle-timeout = 500ms");
+
+    @TempDir
+    static Path dir;
+    static ApiNamespace ns;
+    static EventLoopGroup group;
+    Inputs inputs;
+    ApiServer server;
+    InetSocketAddress target;
+
+    @BeforeAll
+    static void namespace() throws Exception {
+        ns = ApiNamespace.create("limits");
+        group = new MultiThreadIoEventLoopGroup(1, ns.threads("api"), EpollIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void removeNamespace() {
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        inputs = new Inputs(settings(API));
+        server = new ApiServer(group, inputs);
+        server.start(new InetSocketAddress("127.0.0.1", 0));
+        target = server.localAddress();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void overThePerClientCapResetAtOnceWhileOthersAreServed() throws Exception {
+        try (ConnectionFlood flood = ConnectionFlood.open(ns.name, target, List.of("127.0.0.2"), 20)) {
+            await("17 of 20 reset", () -> flood.closedByServer() == 17);
+            assertEquals(3, server.openConnections());
+            assertEquals(17, server.metrics().refusedConnections(Cap.PER_CLIENT));
+            assertEquals(0, server.metrics().refusedConnections(Cap.TOTAL));
+
+            ConnectionFlood.Answer status = get("127.0.0.3", "/status");
+            assertEquals(200, status.status(), status.body());
+            assertEquals("lb1", StatusJson.read(status.body()).node());
+            PrometheusText m = PrometheusText.parse(get("127.0.0.3", "/metrics").body());
+            assertEquals(17, m.value("vipkeeper_api_refused_connections_total", "cap", "per-client"));
+            assertEquals(0, m.value("vipkeeper_api_refused_connections_total", "cap", "total"));
+            assertEquals(4, m.value("vipkeeper_api_connections"), "the flood's 3 and the scrape itself");
+        }
+        await("the flood's connections released", () -> server.openConnections() == 0);
+        assertEquals(200, get("127.0.0.2", "/healthz").status(), "the address is served again");
+    }
+
+    @Test
+    void overTheTotalCapResetFromAnyAddress() throws Exception {
+        List<String> sources = IntStream.rangeClosed(10, 13).mapToObj(i -> "127.0.0." + i).toList();
+        try (ConnectionFlood flood = ConnectionFlood.open(ns.name, target, sources, 5)) {
+            // 127.0.0.10 gets 3 (2 over its cap), .11 3 more, which fill the total (checked first).
+            await("14 of 20 reset", () -> flood.closedByServer() == 14);
+            assertEquals(6, server.openConnections());
+            assertEquals(2, server.metrics().refusedConnections(Cap.PER_CLIENT));
+            assertEquals(12, server.metrics().refusedConnections(Cap.TOTAL));
+            assertThrows(IOException.class, () -> get("127.0.0.20", "/status"), "a newcomer is reset while full");
+            assertEquals(13, server.metrics().refusedConnections(Cap.TOTAL));
+        }
+        await("the flood's connections released", () -> server.openConnections() == 0);
+        assertEquals(200, get("127.0.0.20", "/status").status());
+    }
+
+    @Test
+    void capsFollowTheSettingsInForce() throws Exception {
+        inputs.settings = settings(API.replace("max-connections-per-client = 3", "max-connections-per-client = 1"));
+        try (ConnectionFlood flood = ConnectionFlood.open(ns.name, target, List.of("127.0.0.40"), 4)) {
+            await("3 of 4 reset", () -> flood.closedByServer() == 3);
+            assertEquals(1, server.openConnections());
+        }
+    }
+
+    @Test
+    void silentConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
+        inputs.settings = settings(SHORT_IDLE);
+        try (ConnectionFlood flood = ConnectionFlood.open(ns.name, target, List.of("127.0.0.30"), 3)) {
+            assertEquals(0, flood.closedByServer(), "within the caps");
+            await("closed when idle", () -> flood.closedByServer() == 3);
+        }
+        await("released", () -> server.openConnections() == 0);
+    }
+
+    @Test
+    void keepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        inputs.settings = settings(SHORT_IDLE);
+        String text = ns.in(() -> {
+            try (SocketChannel c = SocketChannel.open(target)) {
+                c.socket().setSoTimeout(10_000);
+                c.write(ByteBuffer.wrap("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                long start = System.nanoTime();
+                String all = new String(c.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                long idleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(idleMs >= 400, "closed by the idle timeout, not at once: " + idleMs + " ms");
+                return all;
+            }
+        });
+        assertTrue(text.startsWith("HTTP/1.1 200 OK\r\n"), text);
+        assertEquals(1, text.split("HTTP/1.1 ", -1).length - 1, "one answer, then the server closed: " + text);
+        await("released", () -> server.openConnections() == 0);
+    }
+
+    private ConnectionFlood.Answer get(String source, String path) throws Exception {
+        return ConnectionFlood.get(ns.name, source, target, path);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static Settings settings(String api) throws Exception {
+        Path f = Files.createTempFile(dir, "vipkeeper", ".conf");
+        Files.writeString(f, "vipkeeper { node-name = \"lb1\", " + api + " }\n");
+        return ConfigLoader.load(f);
+    }
+
+    /** A daemon with nothing but its settings, which a test may replace as a reload does. */
+    static final class Inputs implements StatusInputs {
+        volatile Settings settings;
+
+        Inputs(Settings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public Settings settings() {
+            return settings;
+        }
+
+        @Override
+        public Instant startedAt() {
+            return Instant.EPOCH;
+        }
+
+        @Override
+        public Instant loadedAt() {
+            return Instant.EPOCH;
+        }
+
+        @Override
+        public Optional<ReloadResult> lastReload() {
+            return Optional.empty();
+        }
+
+        @Override
+        public long reloadsOk() {
+            return 0;
+        }
+
+        @Override
+        public long reloadsFailed() {
+            return 0;
+        }
+
+        @Override
+        public Map<String, VirtualRouter> routers() {
+            return Map.of();
+        }
+
+        @Override
+        public Optional<IpvsManager> ipvs() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, Map<DestKey, RealServerHealth>> health() {
+            return Map.of();
+        }
+    }
+}

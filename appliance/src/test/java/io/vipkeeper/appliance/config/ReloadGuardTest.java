@@ -1,0 +1,49 @@
+package io.vipkeeper.appliance.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A reload may not leave the daemon running nothing unless the new file says it means that. */
+class ReloadGuardTest {
+    private static final String RUNNING = String.join("\n",
+            "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.18.0.100\"] }",
+            "vipkeeper.vrrp.instances.db { interface = eth0, virtual-router-id = 52, virtual-ips = [\"198.18.0.101\"] }",
+            "vipkeeper.ipvs.virtual-servers.http { address = \"198.18.0.100\", port = 80, real-servers = [] }", "");
+    /** A backend's file copied onto a load balancer: valid, and nothing for the daemon to run. */
+    private static final String BACKEND = "vipkeeper.real-server.vips = [\"198.18.0.100\"]\n";
+
+    @TempDir
+    Path dir;
+
+    private Settings load(String name, String text) throws InvalidConfigException {
+        return ConfigLoader.load(ConfigFiles.write(dir, name, text));
+    }
+
+    @Test
+    void aFileThatWouldRemoveEverythingRunningIsRefusedAtItsFirstLine() throws Exception {
+        Settings running = load("running.conf", RUNNING);
+        Settings next = load("next.conf", BACKEND);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ReloadGuard.check(running, next));
+        assertEquals(List.of(next.source() + ":1: would remove everything this daemon runs (VRRP instances web, db;"
+                + " virtual servers http) and run nothing (a half-written or wrong file?); a file meant to do that says"
+                + " vipkeeper.allow-empty = true"), e.problems().stream().map(ConfigProblem::format).toList());
+    }
+
+    @Test
+    void theFileCanSayItMeansIt() throws Exception {
+        ReloadGuard.check(load("running.conf", RUNNING), load("next.conf", BACKEND + "vipkeeper.allow-empty = true\n"));
+        ReloadGuard.check(load("running.conf", RUNNING), load("next.conf", "vipkeeper.allow-empty = true\n"));
+    }
+
+    @Test
+    void keepingAnythingOrHavingRunNothingIsNotRefused() throws Exception {
+        Settings running = load("running.conf", RUNNING);
+        ReloadGuard.check(running, load("one.conf", RUNNING.lines().skip(2).findFirst().orElseThrow()));
+        ReloadGuard.check(load("idle.conf", "vipkeeper.allow-empty = true\n"), load("next.conf", BACKEND));
+    }
+}

@@ -245,16 +245,19 @@ final class ChaosExecutor {
 
     private void partition(ChaosOp.Partition p) throws Exception {
         Window w = windows.open(p.describe(), TAKEOVER, Set.of(), Set.of(), System.nanoTime());
+        long start = System.nanoTime();
         for (Node n : nodes.all()) {
             n.partitioned = true;
-            nodes.firewall(n);
         }
-        timeline.op(System.nanoTime(), "  partitioned");
+        nodes.firewall();
+        timeline.op(System.nanoTime(), "  partitioned (nft took " + Timers.ms(System.nanoTime() - start) + ")");
         sleep(p.holdMillis());
+        long heal = System.nanoTime();
         for (Node n : nodes.all()) {
             n.partitioned = false;
-            nodes.firewall(n);
         }
+        nodes.firewall();
+        timeline.op(System.nanoTime(), "  healed (nft took " + Timers.ms(System.nanoTime() - heal) + ")");
         close(w, System.nanoTime(), splitEnd(), SPLIT_END);
     }
 
@@ -262,13 +265,13 @@ final class ChaosExecutor {
         Window w = windows.open(l.describe(), TAKEOVER, Set.of(), Set.of(), System.nanoTime());
         for (String name : l.nodes()) {
             nodes.node(name).lossPercent = l.percent();
-            nodes.firewall(nodes.node(name));
         }
+        nodes.firewall();
         background.add(new Background(l.kind(), System.nanoTime() + l.millis() * 1_000_000, () -> {
             for (String name : l.nodes()) {
                 nodes.node(name).lossPercent = 0;
-                nodes.firewall(nodes.node(name));
             }
+            nodes.firewall();
             long end = System.nanoTime();
             w.closeAt(end + splitEnd());
             timeline.op(end, "loss into " + l.nodes() + " ended; its window closes " + Timers.ms(splitEnd())

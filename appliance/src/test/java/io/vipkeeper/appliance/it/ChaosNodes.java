@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The fault lab's machines and the hands on them: lb1 and lb2 (vipkeeper, or keepalived as lb2),
  * a client and a stranger on one bridge in 198.18.15.0/24; each load balancer also has trk0 (a
  * veth pair, always up) to track. Starts, signals, kills and restarts the daemons, writes their
- * files, takes links down, and keeps each node's nft table (partition, loss). What the lab expects
+ * files, takes links down, and keeps the bridge's nft table (partition, loss). What the lab expects
  * of a node (its last valid config, whether it should run) lives in its {@link Node}, which the
  * checker reads.
  */
@@ -203,23 +203,33 @@ final class ChaosNodes implements AutoCloseable {
         }
     }
 
-    /** Replaces the node's nft table with its partition and loss rules (drops of received VRRP only). */
-    void firewall(Node n) throws IOException, InterruptedException {
+    /**
+     * Replaces the bridge's nft table with every node's partition and loss rules: drops of VRRP
+     * forwarded between the ports named after the nodes. One table in the bridge's namespace, so a
+     * partition starts and heals in one transaction: healing one node's side seconds before the
+     * other's (nft in two namespaces once took 2.7 s) is a one-way link, a different fault.
+     */
+    void firewall() throws IOException, InterruptedException {
         StringBuilder rules = new StringBuilder();
-        if (n.partitioned) {
-            rules.append("    ip protocol vrrp ip saddr ").append(node(peerOf(n.name)).expected.address()).append(" drop\n");
+        for (Node n : nodes.values()) {
+            if (n.partitioned) {
+                rules.append("    iifname \"").append(peerOf(n.name)).append("\" oifname \"").append(n.name)
+                        .append("\" ip protocol vrrp drop\n");
+            }
+            if (n.lossPercent > 0) {
+                rules.append("    oifname \"").append(n.name).append("\" ip protocol vrrp numgen random mod 100 < ")
+                        .append(n.lossPercent).append(" drop\n");
+            }
         }
-        if (n.lossPercent > 0) {
-            rules.append("    ip protocol vrrp numgen random mod 100 < ").append(n.lossPercent).append(" drop\n");
-        }
-        String table = "table inet chaos\ndelete table inet chaos\ntable inet chaos {\n  chain input {\n"
-                + "    type filter hook input priority 0; policy accept;\n" + rules + "  }\n}\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", n.ns, "nft", "-f", "-").redirectErrorStream(true).start();
+        String table = "table bridge chaos\ndelete table bridge chaos\ntable bridge chaos {\n  chain forward {\n"
+                + "    type filter hook forward priority 0; policy accept;\n" + rules + "  }\n}\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", lab.bridgeNs(), "nft", "-f", "-").redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(table.getBytes(StandardCharsets.US_ASCII));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new IOException("nft in " + n.name + " failed: " + out + "\n" + table);
+            throw new IOException("nft in the bridge failed: " + out + "\n" + table);
         }
     }
 

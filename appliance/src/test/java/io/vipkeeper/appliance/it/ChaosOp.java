@@ -115,7 +115,7 @@ sealed interface ChaosOp {
         }
     }
 
-    /** VRRP between the two nodes dropped by nft in both namespaces for {@code holdMillis}. */
+    /** VRRP between the two nodes dropped both ways (nft in the bridge) for {@code holdMillis}. */
     record Partition(long holdMillis) implements ChaosOp {
         @Override
         public String describe() {

@@ -24,9 +24,9 @@ final class ChaosChecker {
     private final ChaosWindows.Timers timers;
     private final Map<String, Long> since = new HashMap<>();
     private final Set<String> reported = new HashSet<>();
+    private final Map<String, Sample> lastAnswered = new HashMap<>();
     private volatile boolean armed;
     private volatile long firstViolation = Long.MAX_VALUE;
-    private Sample previous;
     private String previousLine = "";
 
     ChaosChecker(ChaosNodes nodes, ChaosWindows windows, ChaosTimeline timeline, ChaosWindows.Timers timers) {
@@ -69,7 +69,6 @@ final class ChaosChecker {
             checkElected(s);
             checkReach(s);
         }
-        previous = s;
     }
 
     private void checkAlive(Sample s, NodeView v, ChaosNodes.Node n) {
@@ -105,16 +104,23 @@ final class ChaosChecker {
     }
 
     private void checkTransitions(Sample s, NodeView v) {
-        NodeView before = previous == null ? null : previous.nodes().get(v.node());
-        if (before == null || before.pid() != v.pid() || !before.answered() || !v.answered()) {
+        if (!v.answered()) {
+            return;
+        }
+        // Against the last sample in which the same process answered: a transition between two
+        // answered samples with unanswered ones in between counts as well.
+        Sample before = lastAnswered.get(v.node());
+        lastAnswered.put(v.node(), s);
+        NodeView was = before == null ? null : before.nodes().get(v.node());
+        if (was == null || was.pid() != v.pid()) {
             return;
         }
         for (Map.Entry<String, InstanceView> e : v.instances().entrySet()) {
-            InstanceView was = before.instances().get(e.getKey());
-            if (was != null && was.changedBy(e.getValue(), timers.interval() / 5_000_000)
-                    && !windows.covers(ChaosInvariant.NO_TRANSITION, v.node(), e.getKey(), previous.nanos(), s.nanos())) {
-                violation(s.nanos(), ChaosInvariant.NO_TRANSITION, v.node() + " " + e.getKey() + ": " + was.state()
-                        + " -> " + e.getValue().state() + ", transitions " + was.transitions() + " -> "
+            InstanceView old = was.instances().get(e.getKey());
+            if (old != null && old.changedBy(e.getValue(), timers.interval() / 5_000_000)
+                    && !windows.covers(ChaosInvariant.NO_TRANSITION, v.node(), e.getKey(), before.nanos(), s.nanos())) {
+                violation(s.nanos(), ChaosInvariant.NO_TRANSITION, v.node() + " " + e.getKey() + ": " + old.state()
+                        + " -> " + e.getValue().state() + ", transitions " + old.transitions() + " -> "
                         + e.getValue().transitions() + " (last: " + e.getValue().last() + ") where no window allows one");
             }
         }
@@ -235,7 +241,7 @@ final class ChaosChecker {
                 sb.append(" ?");
             }
             v.instances().forEach((name, i) -> sb.append(' ').append(name).append('=').append(i.state())
-                    .append('#').append(i.transitions()));
+                    .append('#').append(i.transitions()).append(i.drops().isEmpty() ? "" : " dropped" + i.drops()));
             sb.append(" vips").append(v.held().stream().map(a -> a.substring(a.lastIndexOf('.'))).toList());
             if (v.healthz() >= 0) {
                 sb.append(" healthz=").append(v.healthz());

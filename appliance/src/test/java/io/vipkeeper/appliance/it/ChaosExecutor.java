@@ -239,8 +239,34 @@ final class ChaosExecutor {
         sleep(l.holdMillis());
         nodes.link(n, l.cable(), true);
         long up = System.nanoTime();
-        close(w, Math.max(up + mdi(n) + n.arpRetransNanos, start + mdi(peer)), timers.interval(),
-                "the later of link up + its MDI + its ARP retransmit time and link down + the peer's MDI, + I");
+        long resolved = awaitNeighbours(n, peer);
+        long pid = nodes.pid(n);
+        awaitView(n, n.name + " out of FAULT", v -> v.pid() == pid && v.answered() && !v.instances().isEmpty()
+                && v.instances().values().stream().noneMatch(i -> i.state().equals("FAULT")));
+        long noticed = System.nanoTime();
+        timeline.op(noticed, "  link up; " + n.name + " and " + peer.name + " resolved each other "
+                + Timers.ms(resolved - up) + " later, " + n.name + " left FAULT " + Timers.ms(noticed - up) + " later");
+        close(w, Math.max(Math.max(resolved, noticed) + mdi(n), start + mdi(peer)), timers.interval(),
+                "the later of link usable (resolved, out of FAULT) + its MDI and link down + the peer's MDI, + I");
+    }
+
+    /**
+     * Waits until neither node has an unresolved (INCOMPLETE) neighbour entry for the other: while
+     * one has, its unicast adverts wait in the ARP queue for the kernel's next retransmission
+     * (retrans_time_ms, up to three probes), so the link is up but VRRP cannot cross yet. A link
+     * fault's window is bounded from this moment on. Returns when it saw that.
+     */
+    private long awaitNeighbours(Node a, Node b) throws Exception {
+        long deadline = System.nanoTime() + ANSWER_TIMEOUT_NANOS;
+        while (nodes.unresolved(a, b) || nodes.unresolved(b, a)) {
+            if (System.nanoTime() > deadline) {
+                checker.violation(System.nanoTime(), ChaosInvariant.ALIVE, a.name + " and " + b.name
+                        + " did not resolve each other's addresses after the link came back");
+                throw new Aborted();
+            }
+            sleepNanos(timers.interval() / 5);
+        }
+        return System.nanoTime();
     }
 
     private void partition(ChaosOp.Partition p) throws Exception {
@@ -315,7 +341,8 @@ final class ChaosExecutor {
     private void close(Window w, long anchor, long bound, String why) {
         w.closeAt(anchor + bound);
         foregroundEnd = Math.max(foregroundEnd, anchor + bound);
-        timeline.op(anchor, "  window " + w + " closes " + Timers.ms(bound) + " after this (" + why + ")");
+        timeline.op(System.nanoTime(), "  window " + w + " closes at " + timeline.at(anchor + bound).strip() + " ("
+                + why + ")");
     }
 
     private static final String SPLIT_END = "MDI of the higher master + 2 I";

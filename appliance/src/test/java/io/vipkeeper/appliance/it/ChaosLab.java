@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * SIGHUP storm, SIGUSR1, SIGUSR2             nothing                      -
  * SIGKILL or SIGTERM, start after 0-3 s      takeover; ALIVE and CONFIG   max(start + MDI(node),
  *                                              of the node until started    stop + MDI(peer)) + I
- * link down or cable pulled for 0-3 s        takeover                     max(up + MDI(node) + ARP,
+ * link down or cable pulled for 0-3 s        takeover                     max(usable + MDI(node),
  *                                                                           down + MDI(peer)) + I
  * partition (nft drops VRRP both ways)       takeover                     heal + split end
  * VRRP loss 5-60 % for 1-8 s (background)    takeover                     end + split end
@@ -55,11 +55,14 @@ import java.util.stream.Collectors;
  * ip addr del of a VIP on its master         nothing (MASTER_HOLDS        -
  *                                              allows one I)
  * </pre>
- * MDI(node) is the longest MDI of the node's instances. ARP is the node's ARP retransmit time
- * (net.ipv4.neigh.eth0.retrans_time_ms, 1 s by default): a node whose carrier went away has an
- * unresolved entry for its peer, and its unicast adverts wait in the ARP queue until the next
- * retransmission resolves it (measured: the first packet after the cable returns took 520 ms), so
- * the peer may not hear the returning master's first adverts for that long. "+ I" is the one advert interval the
+ * MDI(node) is the longest MDI of the node's instances. "Usable" is when, after the link came back,
+ * the node reports no instance in FAULT (it noticed; the kernel's link event reached it up to
+ * 0.4 s late under the CPU burners) and neither node has an INCOMPLETE neighbour entry for the
+ * other: a node whose carrier went
+ * away, or whose peer's did, may hold one, and its unicast adverts wait in the ARP queue until
+ * the kernel's next retransmission (retrans_time_ms, 1 s, up to three probes; measured: 520 ms
+ * for the first packet after a cable returned, 1.6 s once under load), so VRRP cannot cross yet.
+ * "+ I" is the one advert interval the
  * invariants also give a master to hold or release its VIPs (the old master steps down on the new
  * one's first advert). "Split end" = MDI(the higher master's priority) + 2 I: once they hear each
  * other the lower master steps down at the higher one's next advert (I) and the higher announces

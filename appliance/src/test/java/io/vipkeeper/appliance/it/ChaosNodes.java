@@ -42,21 +42,14 @@ final class ChaosNodes implements AutoCloseable {
         volatile boolean linkUp = true;
         volatile boolean partitioned;
         volatile int lossPercent;
-        /**
-         * The kernel's ARP retransmit time on eth0 (net.ipv4.neigh.eth0.retrans_time_ms): after its
-         * carrier returns, a node's unicast adverts wait in the ARP queue until the peer's address
-         * resolves again, up to this long.
-         */
-        final long arpRetransNanos;
         int starts;
 
-        Node(String name, String ns, boolean keepalived, Path conf, ChaosConfig expected, long arpRetransNanos) {
+        Node(String name, String ns, boolean keepalived, Path conf, ChaosConfig expected) {
             this.name = name;
             this.ns = ns;
             this.keepalived = keepalived;
             this.conf = conf;
             this.expected = expected;
-            this.arpRetransNanos = arpRetransNanos;
         }
     }
 
@@ -80,9 +73,7 @@ final class ChaosNodes implements AutoCloseable {
             Lab.sh("ip", "-n", ns, "link", "set", ChaosConfig.TRACKED, "up");
             Lab.sh("ip", "-n", ns, "link", "set", "trk1", "up");
             boolean ka = keepalivedPeer && name.equals("lb2");
-            long retrans = Long.parseLong(Lab.sh("ip", "netns", "exec", ns, "sysctl", "-n",
-                    "net.ipv4.neigh.eth0.retrans_time_ms").strip()) * 1_000_000;
-            n.nodes.put(name, new Node(name, ns, ka, dir.resolve(name + ".conf"), c, retrans));
+            n.nodes.put(name, new Node(name, ns, ka, dir.resolve(name + ".conf"), c));
         }
         lab.node("client", 9);
         lab.node("stranger", 66);
@@ -135,7 +126,10 @@ final class ChaosNodes implements AutoCloseable {
             n.process = lab.own(Keepalived.start(n.ns, dir, n.name + "-" + n.starts, render(n, n.expected)));
         } else {
             write(n, n.expected);
-            n.process = lab.own(JarProcess.startIn(n.ns, dir, "run", "-f", n.conf.toString()));
+            // CHAOS_DAEMON_JVM of vagrant/lab/chaos: options to diagnose pauses, such as a GC log per run.
+            List<String> extra = java.util.Arrays.stream(System.getProperty("chaos.daemon.jvm", "").split(" "))
+                    .filter(x -> !x.isEmpty()).map(x -> x.replace("NODE", n.name + "-" + n.starts)).toList();
+            n.process = lab.own(JarProcess.startIn(n.ns, dir, extra, "run", "-f", n.conf.toString()));
         }
         n.expectedAlive = true;
     }
@@ -231,6 +225,12 @@ final class ChaosNodes implements AutoCloseable {
         if (p.waitFor() != 0) {
             throw new IOException("nft in the bridge failed: " + out + "\n" + table);
         }
+    }
+
+    /** Whether {@code n}'s neighbour entry for {@code peer} waits for ARP (INCOMPLETE). */
+    boolean unresolved(Node n, Node peer) throws IOException, InterruptedException {
+        return Lab.sh("ip", "-n", n.ns, "neigh", "show", "to", peer.expected.address(), "dev", "eth0")
+                .contains("INCOMPLETE");
     }
 
     /** Deletes {@code vip} from the node's eth0, as an operator's {@code ip addr del} would. */

@@ -44,9 +44,10 @@ record NodeView(String node, long pid, boolean alive, Set<String> held, boolean 
      * @param priority configured priority (-1 when unknown)
      * @param vrid virtual router id (-1 when unknown)
      * @param intervalMs advert interval (-1 when unknown)
+     * @param drops received adverts dropped so far, by reason (only the reasons with drops)
      */
     record InstanceView(String state, long transitions, String signature, long lastAtMillis, String last, int priority,
-            int vrid, long intervalMs) {
+            int vrid, long intervalMs, Map<String, Long> drops) {
         /**
          * Whether a transition happened between {@code this} and {@code later}. The status gives the
          * last one's time on the wall clock, converted from the monotonic clock at every request, so
@@ -85,10 +86,16 @@ record NodeView(String node, long pid, boolean alive, Set<String> held, boolean 
                 String last = t.isObject() ? t.path("from").asText() + " -> " + t.path("to").asText() + " ("
                         + t.path("reason").asText() + ")" : "";
                 long at = t.path("at").isTextual() ? java.time.Instant.parse(t.path("at").asText()).toEpochMilli() : 0;
+                Map<String, Long> drops = new java.util.TreeMap<>();
+                i.path("drops").fields().forEachRemaining(d -> {
+                    if (d.getValue().asLong() > 0) {
+                        drops.put(d.getKey(), d.getValue().asLong());
+                    }
+                });
                 instances.put(i.path("name").asText(), new InstanceView(i.path("state").asText(),
                         i.path("transitions").asLong(), i.path("transitions").asLong() + " " + last, at, last,
                         i.path("configuredPriority").asInt(-1), i.path("vrid").asInt(-1),
-                        i.path("advertIntervalMs").asLong(-1)));
+                        i.path("advertIntervalMs").asLong(-1), drops));
             }
             JsonNode r = s.path("reloads");
             JsonNode last = r.path("last");
@@ -141,7 +148,7 @@ record NodeView(String node, long pid, boolean alive, Set<String> held, boolean 
             }
             Map<String, InstanceView> instances = new LinkedHashMap<>();
             states.forEach((name, state) -> instances.put(name, new InstanceView(state, counts.get(name)[0],
-                    Long.toString(counts.get(name)[0]), 0, lastLines.get(name), -1, -1, -1)));
+                    Long.toString(counts.get(name)[0]), 0, lastLines.get(name), -1, -1, -1, Map.of())));
             return new NodeView(node, pid, alive, held, true, instances, -1, reloads, 0, "", null);
         }
 

@@ -42,6 +42,15 @@ class VrrpPairIT extends InLab {
         return lab.own(JarProcess.startIn(lab.ns(node), dir, "run", "-f", config(node, priority, extra).toString()));
     }
 
+    /** lb1 (priority 150) and lb2 (100) running, once lb1 is master and lb2 backup. */
+    private JarProcess[] electedPair() throws Exception {
+        JarProcess lb1 = start("lb1", 150, "");
+        JarProcess lb2 = start("lb2", 100, "");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        return new JarProcess[] {lb1, lb2};
+    }
+
     private boolean has(String node) {
         try {
             return lab.has(node, VIP);
@@ -128,10 +137,9 @@ class VrrpPairIT extends InLab {
      */
     @Test
     void reloadingTheMasterWithAnyOtherChangeCausesNoTransitionAndNoGap() throws Exception {
-        JarProcess lb1 = start("lb1", 150, "");
-        JarProcess lb2 = start("lb2", 100, "");
-        lb1.awaitLog("vi_1: BACKUP -> MASTER");
-        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        JarProcess[] pair = electedPair();
+        JarProcess lb1 = pair[0];
+        JarProcess lb2 = pair[1];
         Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
         Lab.await(5, "lb2 released it", () -> !has("lb2"));
         int lb1Before = count(lb1.err(), "vi_1: ");
@@ -170,10 +178,7 @@ class VrrpPairIT extends InLab {
      */
     @Test
     void afterAPartitionHealsTheClientReachesTheMasterAgainAtOnce() throws Exception {
-        JarProcess lb1 = start("lb1", 150, "");
-        JarProcess lb2 = start("lb2", 100, "");
-        lb1.awaitLog("vi_1: BACKUP -> MASTER");
-        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        JarProcess lb2 = electedPair()[1];
         try (VipProbe probe = new VipProbe(lab.ns("client"), VIP)) {
             Lab.await(5, "the client reaches lb1", () -> probe.replies() > 100);
             lab.partition("lb1", true);

@@ -24,8 +24,6 @@ final class ChaosExecutor {
     /** Invariants a takeover suspends: who holds the VIP, whether the client reaches it, who is master. */
     private static final Set<ChaosInvariant> TAKEOVER = EnumSet.of(ChaosInvariant.NO_TRANSITION,
             ChaosInvariant.ONE_HOLDER, ChaosInvariant.REACH, ChaosInvariant.ELECTED);
-    /** Waits for a daemon's answer (a reload's result, a start) give up after this long: then it is a violation. */
-    private static final long ANSWER_TIMEOUT_NANOS = 60_000_000_000L;
 
     private final Lab lab;
     private final ChaosNodes nodes;
@@ -34,6 +32,7 @@ final class ChaosExecutor {
     private final ChaosChecker checker;
     private final ChaosSampler sampler;
     private final Timers timers;
+    private final ChaosWaits waits;
     private final List<Background> background = new ArrayList<>();
     private long foregroundEnd = Long.MIN_VALUE;
 
@@ -46,13 +45,6 @@ final class ChaosExecutor {
         void stop() throws Exception;
     }
 
-    /** Thrown out of a wait once a violation ends the run. */
-    static final class Aborted extends Exception {
-        Aborted() {
-            super("a violation ended the run");
-        }
-    }
-
     ChaosExecutor(Lab lab, ChaosNodes nodes, ChaosWindows windows, ChaosTimeline timeline, ChaosChecker checker,
             ChaosSampler sampler, Timers timers) {
         this.lab = lab;
@@ -62,17 +54,18 @@ final class ChaosExecutor {
         this.checker = checker;
         this.sampler = sampler;
         this.timers = timers;
+        this.waits = new ChaosWaits(nodes, checker, sampler, timeline, timers);
     }
 
     /** Waits for the windows of earlier foreground operations to close, then performs {@code op}. */
     void run(ChaosPlanner.Planned p) throws Exception {
-        sleepUntil(foregroundEnd);
+        waits.sleepUntil(foregroundEnd);
         endBackground(false);
-        sleep(p.pauseMillis());
+        waits.sleep(p.pauseMillis());
         ChaosOp op = p.op();
         for (Background b : List.copyOf(background)) {
             if (b.kind().equals(op.kind())) {
-                sleepUntil(b.endNanos());
+                waits.sleepUntil(b.endNanos());
                 endBackground(false);
             }
         }
@@ -85,7 +78,7 @@ final class ChaosExecutor {
             hupStorm(h);
         } else if (op instanceof ChaosOp.UserSignal u) {
             nodes.signal(nodes.node(u.node()), u.signal());
-            sleepNanos(3 * timers.interval()); // the checker watches that it lives and nothing moves
+            waits.sleepNanos(3 * timers.interval()); // the checker watches that it lives and nothing moves
         } else if (op instanceof ChaosOp.Restart r) {
             restart(r);
         } else if (op instanceof ChaosOp.LinkFault l) {
@@ -123,7 +116,7 @@ final class ChaosExecutor {
         long anchor = start;
         for (ChaosOp.Step step : r.steps()) {
             anchor = reloadValid(nodes.node(step.node()), step.config());
-            sleep(step.pauseMillis());
+            waits.sleep(step.pauseMillis());
         }
         if (w == null) {
             return;
@@ -153,10 +146,10 @@ final class ChaosExecutor {
     private long reloadValid(Node n, ChaosConfig next) throws Exception {
         Window config = windows.open("reload " + n.name, EnumSet.of(ChaosInvariant.CONFIG), Set.of(n.name), Set.of(),
                 System.nanoTime());
-        NodeView before = current(n);
+        NodeView before = waits.current(n);
         nodes.write(n, next);
         nodes.signal(n, "HUP");
-        NodeView after = awaitView(n, "the result of reloading " + n.name,
+        NodeView after = waits.awaitView(n, "the result of reloading " + n.name,
                 v -> v.pid() == before.pid() && v.reloadsOk() + v.reloadsFailed() > before.reloadsOk() + before.reloadsFailed());
         if (after.reloadsOk() == before.reloadsOk()) {
             checker.violation(System.nanoTime(), ChaosInvariant.CONFIG, n.name + " refused a valid file ("
@@ -171,10 +164,10 @@ final class ChaosExecutor {
     private void broken(ChaosOp.BrokenReload b) throws Exception {
         Node n = nodes.node(b.node());
         String text = ChaosFiles.broken(nodes.render(n, n.expected), b.variant(), b.at());
-        NodeView before = current(n);
+        NodeView before = waits.current(n);
         nodes.writeRaw(n, text);
         nodes.signal(n, "HUP");
-        NodeView after = awaitView(n, "the result of reloading " + n.name + " with a broken file",
+        NodeView after = waits.awaitView(n, "the result of reloading " + n.name + " with a broken file",
                 v -> v.pid() == before.pid() && v.reloadsOk() + v.reloadsFailed() > before.reloadsOk() + before.reloadsFailed());
         if (after.reloadsOk() > before.reloadsOk()) {
             checker.violation(System.nanoTime(), ChaosInvariant.CONFIG, n.name + " took a " + b.variant() + " file ("
@@ -185,16 +178,16 @@ final class ChaosExecutor {
 
     private void hupStorm(ChaosOp.HupStorm h) throws Exception {
         Node n = nodes.node(h.node());
-        NodeView before = current(n);
+        NodeView before = waits.current(n);
         nodes.hupStorm(n, h.count(), h.gapMillis());
         // Signals that arrive during a reload may merge: wait for at least one result, then for no
         // new one during about four advert intervals.
         long total = before.reloadsOk() + before.reloadsFailed();
-        NodeView after = awaitView(n, "a reload after the SIGHUP storm", v -> v.reloadsOk() + v.reloadsFailed() > total);
+        NodeView after = waits.awaitView(n, "a reload after the SIGHUP storm", v -> v.reloadsOk() + v.reloadsFailed() > total);
         long quietSince = System.nanoTime();
         long seen = after.reloadsOk() + after.reloadsFailed();
         while (System.nanoTime() - quietSince < timers.masterDown(1)) {
-            sleepNanos(timers.interval() / 5);
+            waits.sleepNanos(timers.interval() / 5);
             after = sampler.latest(n.name);
             if (after.reloadsOk() + after.reloadsFailed() != seen) {
                 seen = after.reloadsOk() + after.reloadsFailed();
@@ -222,9 +215,9 @@ final class ChaosExecutor {
             checker.violation(stopped, ChaosInvariant.ALIVE, n.name + " exited with status " + status
                     + " on SIGTERM; its log ends:\n" + nodes.logTail(n, 30));
         }
-        sleep(r.holdMillis());
+        waits.sleep(r.holdMillis());
         nodes.start(n);
-        long started = awaitStarted(n);
+        long started = waits.awaitStarted(n);
         down.closeAt(started);
         close(w, Math.max(started + mdi(n), start + mdi(peer)), timers.interval(),
                 "the later of its start + its MDI and the stop + the peer's MDI, + I");
@@ -236,37 +229,18 @@ final class ChaosExecutor {
         long start = System.nanoTime();
         Window w = windows.open(l.describe(), TAKEOVER, Set.of(), Set.of(), start);
         nodes.link(n, l.cable(), false);
-        sleep(l.holdMillis());
+        waits.sleep(l.holdMillis());
         nodes.link(n, l.cable(), true);
         long up = System.nanoTime();
-        long resolved = awaitNeighbours(n, peer);
+        long resolved = waits.awaitNeighbours(n, peer);
         long pid = nodes.pid(n);
-        awaitView(n, n.name + " out of FAULT", v -> v.pid() == pid && v.answered() && !v.instances().isEmpty()
+        waits.awaitView(n, n.name + " out of FAULT", v -> v.pid() == pid && v.answered() && !v.instances().isEmpty()
                 && v.instances().values().stream().noneMatch(i -> i.state().equals("FAULT")));
         long noticed = System.nanoTime();
         timeline.op(noticed, "  link up; " + n.name + " and " + peer.name + " resolved each other "
                 + Timers.ms(resolved - up) + " later, " + n.name + " left FAULT " + Timers.ms(noticed - up) + " later");
         close(w, Math.max(Math.max(resolved, noticed) + mdi(n), start + mdi(peer)), timers.interval(),
                 "the later of link usable (resolved, out of FAULT) + its MDI and link down + the peer's MDI, + I");
-    }
-
-    /**
-     * Waits until neither node has an unresolved (INCOMPLETE) neighbour entry for the other: while
-     * one has, its unicast adverts wait in the ARP queue for the kernel's next retransmission
-     * (retrans_time_ms, up to three probes), so the link is up but VRRP cannot cross yet. A link
-     * fault's window is bounded from this moment on. Returns when it saw that.
-     */
-    private long awaitNeighbours(Node a, Node b) throws Exception {
-        long deadline = System.nanoTime() + ANSWER_TIMEOUT_NANOS;
-        while (nodes.unresolved(a, b) || nodes.unresolved(b, a)) {
-            if (System.nanoTime() > deadline) {
-                checker.violation(System.nanoTime(), ChaosInvariant.ALIVE, a.name + " and " + b.name
-                        + " did not resolve each other's addresses after the link came back");
-                throw new Aborted();
-            }
-            sleepNanos(timers.interval() / 5);
-        }
-        return System.nanoTime();
     }
 
     private void partition(ChaosOp.Partition p) throws Exception {
@@ -277,7 +251,7 @@ final class ChaosExecutor {
         }
         nodes.firewall();
         timeline.op(System.nanoTime(), "  partitioned (nft took " + Timers.ms(System.nanoTime() - start) + ")");
-        sleep(p.holdMillis());
+        waits.sleep(p.holdMillis());
         long heal = System.nanoTime();
         for (Node n : nodes.all()) {
             n.partitioned = false;
@@ -313,7 +287,7 @@ final class ChaosExecutor {
             if (i != null && i.state().equals("MASTER") && v.held().contains(d.vip())) {
                 nodes.deleteVip(n, d.vip());
                 timeline.op(System.nanoTime(), "  deleted " + d.vip() + " on " + n.name);
-                sleepNanos(3 * timers.interval());
+                waits.sleepNanos(3 * timers.interval());
                 return;
             }
         }
@@ -334,8 +308,8 @@ final class ChaosExecutor {
 
     /** Waits until every window has closed. */
     void awaitQuiet() throws Exception {
-        sleepUntil(foregroundEnd);
-        sleepUntil(windows.lastEnd());
+        waits.sleepUntil(foregroundEnd);
+        waits.sleepUntil(windows.lastEnd());
     }
 
     private void close(Window w, long anchor, long bound, String why) {
@@ -374,60 +348,4 @@ final class ChaosExecutor {
                 .orElseThrow();
     }
 
-    /** The latest view of the node's current process, once its daemon has answered. */
-    private NodeView current(Node n) throws Exception {
-        long pid = nodes.pid(n);
-        return awaitView(n, n.name + "'s state", v -> v.pid() == pid && v.answered());
-    }
-
-    /** Waits until the started node reports every instance out of INITIALIZE; returns when it saw that. */
-    private long awaitStarted(Node n) throws Exception {
-        long pid = nodes.pid(n);
-        awaitView(n, n.name + " to start", v -> v.pid() == pid && v.answered()
-                && v.instances().keySet().containsAll(n.expected.instances().keySet())
-                && v.instances().values().stream().noneMatch(i -> i.state().equals("INITIALIZE")));
-        long at = System.nanoTime();
-        timeline.op(at, "  " + n.name + " started (pid " + pid + ")");
-        return at;
-    }
-
-    private NodeView awaitView(Node n, String what, Predicate<NodeView> ok) throws Exception {
-        long deadline = System.nanoTime() + ANSWER_TIMEOUT_NANOS;
-        while (true) {
-            NodeView v = sampler.latest(n.name);
-            if (v != null && ok.test(v)) {
-                return v;
-            }
-            if (checker.firstViolation() != Long.MAX_VALUE) {
-                throw new Aborted();
-            }
-            if (System.nanoTime() > deadline) {
-                checker.violation(System.nanoTime(), ChaosInvariant.ALIVE, "no " + what + " within "
-                        + ANSWER_TIMEOUT_NANOS / 1_000_000_000 + " s; its log ends:\n" + nodes.logTail(n, 30));
-                throw new Aborted();
-            }
-            sleepNanos(timers.interval() / 5);
-        }
-    }
-
-    private void sleep(long millis) throws Exception {
-        sleepNanos(millis * 1_000_000);
-    }
-
-    private void sleepUntil(long nanos) throws Exception {
-        if (nanos != Long.MIN_VALUE) {
-            sleepNanos(nanos - System.nanoTime());
-        }
-    }
-
-    /** Sleeps, waking early (Aborted) when a violation ends the run. */
-    private void sleepNanos(long nanos) throws Exception {
-        long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-            if (checker.firstViolation() != Long.MAX_VALUE) {
-                throw new Aborted();
-            }
-            Thread.sleep(Math.min(left / 1_000_000 + 1, 50));
-        }
-    }
 }

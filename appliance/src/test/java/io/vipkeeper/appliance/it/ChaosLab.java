@@ -56,18 +56,17 @@ import java.util.stream.Collectors;
  *                                              allows one I)
  * </pre>
  * MDI(node) is the longest MDI of the node's instances. "Usable" is when, after the link came back,
- * the node reports no instance in FAULT (it noticed; the kernel's link event reached it up to
- * 0.4 s late under the CPU burners) and neither node has an INCOMPLETE neighbour entry for the
- * other: a node whose carrier went
- * away, or whose peer's did, may hold one, and its unicast adverts wait in the ARP queue until
- * the kernel's next retransmission (retrans_time_ms, 1 s, up to three probes; measured: 520 ms
- * for the first packet after a cable returned, 1.6 s once under load), so VRRP cannot cross yet.
- * "+ I" is the one advert interval the
- * invariants also give a master to hold or release its VIPs (the old master steps down on the new
- * one's first advert). "Split end" = MDI(the higher master's priority) + 2 I: once they hear each
- * other the lower master steps down at the higher one's next advert (I) and the higher announces
- * the VIP again, at once or, if it had heard the lower during the split already, one MDI after the
- * lower's last advert, so that the clients the lower master drew to itself come back; + I.
+ * the node reports no instance in FAULT (it noticed the link) and neither node has an INCOMPLETE
+ * neighbour entry for the other: a node whose carrier went away, or whose peer's did, may hold
+ * one, and its unicast adverts wait in the ARP queue until the kernel's next retransmission
+ * (retrans_time_ms, 1 s, up to three probes; measured: 520 ms for the first packet after a cable
+ * returned, 1.6 s once under load), so VRRP cannot cross yet. "+ I" is the one advert interval
+ * the invariants also give a master to hold or release its VIPs (the old master steps down on the
+ * new one's first advert). "Split end" = MDI(the higher master's priority) + 2 I: once they hear
+ * each other the lower master steps down at the higher one's next advert (I) and the higher
+ * announces the VIP again, at once or, if it had heard the lower during the split already, one
+ * MDI after the lower's last advert, so that the clients the lower master drew to itself come
+ * back; + I.
  */
 public final class ChaosLab {
     private static final String SUBNET = ChaosConfig.SUBNET;
@@ -211,7 +210,7 @@ public final class ChaosLab {
                 executor.endBackground(true);
                 executor.awaitQuiet();
                 Thread.sleep(3 * o.intervalMs()); // a few samples after the last window closed
-            } catch (ChaosExecutor.Aborted e) {
+            } catch (ChaosWaits.Aborted e) {
                 opsEnd = System.nanoTime();
             }
             if (checker.firstViolation() != Long.MAX_VALUE) {

@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.it;
 import io.vipkeeper.appliance.it.ChaosSampler.Sample;
 import io.vipkeeper.appliance.it.NodeView.InstanceView;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,7 @@ final class ChaosChecker {
     private final Set<String> reported = new HashSet<>();
     private final Map<String, Sample> lastAnswered = new HashMap<>();
     private volatile boolean armed;
+    private volatile int stalls;
     private volatile long firstViolation = Long.MAX_VALUE;
     private String previousLine = "";
 
@@ -44,6 +46,32 @@ final class ChaosChecker {
     /** When the first violation was seen; Long.MAX_VALUE while none. */
     long firstViolation() {
         return firstViolation;
+    }
+
+    /**
+     * The lab's own sampling, at the daemons' priority, stalled from {@code from} to {@code to}
+     * (longer than an advert interval): the machine did not schedule its threads, so a daemon may
+     * have been as frozen as a dead one, and its peer may rightly have taken over (VRRP cannot tell
+     * a frozen master from a dead one). A fault the lab did not make but saw: a takeover window
+     * from the stall's start until a split's end after it, like a healed partition; counted and
+     * shown in the timeline, so a run says how often the machine itself broke the pair.
+     */
+    void machineStall(long from, long to) {
+        if (!armed) {
+            return;
+        }
+        stalls++;
+        ChaosWindows.Window w = windows.open("machine stall", EnumSet.of(ChaosInvariant.NO_TRANSITION,
+                ChaosInvariant.ONE_HOLDER, ChaosInvariant.REACH, ChaosInvariant.ELECTED), Set.of(), Set.of(), from);
+        long bound = nodes.splitEnd(timers);
+        w.closeAt(to + bound);
+        timeline.op(to, "  the lab's own sampling stalled " + ChaosWindows.Timers.ms(to - from)
+                + " (the machine starved it): takeover window until " + timeline.at(to + bound).strip());
+    }
+
+    /** Stalls seen by {@link #machineStall}. */
+    int stalls() {
+        return stalls;
     }
 
     void note(long nanos, String text) {

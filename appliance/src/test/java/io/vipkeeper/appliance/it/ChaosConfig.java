@@ -113,8 +113,11 @@ record ChaosConfig(String node, int host, int peerHost, int priority, int garpRe
                 authKey, s, priority2);
     }
 
-    /** The vipkeeper file; {@code notifyScript} is the script's path, {@code intervalMs} the advert interval. */
-    String vipkeeper(int intervalMs, String notifyScript) {
+    /**
+     * The vipkeeper file; {@code notifyScript} is the script's path, {@code intervalMs} the advert
+     * interval, {@code refreshSeconds} garp.master-refresh (0: none).
+     */
+    String vipkeeper(int intervalMs, String notifyScript, int refreshSeconds) {
         StringBuilder sb = new StringBuilder();
         sb.append("vipkeeper {\n");
         sb.append("  node-name = ").append(node).append('\n');
@@ -131,7 +134,7 @@ record ChaosConfig(String node, int host, int peerHost, int priority, int garpRe
             sb.append("      unicast-peers = [\"").append(SUBNET).append('.').append(peerHost).append("\"]\n");
             if (i.name().equals(VI_1)) {
                 sb.append("      garp { master-repeat = ").append(garpRepeat).append(", master-delay = ")
-                        .append(garpDelaySeconds).append("s }\n");
+                        .append(garpDelaySeconds).append("s, master-refresh = ").append(refreshSeconds).append("s }\n");
                 if (notifies) {
                     sb.append("      notify-script = \"").append(notifyScript).append("\"\n");
                 }
@@ -151,7 +154,7 @@ record ChaosConfig(String node, int host, int peerHost, int priority, int garpRe
     }
 
     /** The keepalived instances (keepalived 2.2.7 has no HMAC: authKey must be 0). */
-    String keepalived(int intervalMs, String notifyScript) {
+    String keepalived(int intervalMs, String notifyScript, int refreshSeconds) {
         if (authKey != 0) {
             throw new IllegalStateException("keepalived 2.2.7 has no hmac-sha256 authentication");
         }
@@ -164,6 +167,9 @@ record ChaosConfig(String node, int host, int peerHost, int priority, int garpRe
             if (i.name().equals(VI_1)) {
                 extra.add("garp_master_repeat " + garpRepeat);
                 extra.add("garp_master_delay " + garpDelaySeconds);
+                if (refreshSeconds > 0) {
+                    extra.add("garp_master_refresh " + refreshSeconds);
+                }
                 if (notifies) {
                     extra.add("notify \"" + notifyScript + "\"");
                 }

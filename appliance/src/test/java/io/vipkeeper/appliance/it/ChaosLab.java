@@ -54,6 +54,9 @@ import java.util.stream.Collectors;
  * forged priority-254 adverts (background)   nothing                      -
  * ip addr del of a VIP on its master         nothing (MASTER_HOLDS        -
  *                                              allows one I)
+ * (not an operation) the lab's own sampling  takeover                     stall end + split end
+ *   stalled longer than I: the machine
+ *   starved it, and the daemons with it
  * </pre>
  * MDI(node) is the longest MDI of the node's instances. "Usable" is when, after the link came back,
  * the node reports no instance in FAULT (it noticed the link) and neither node has an INCOMPLETE
@@ -66,7 +69,8 @@ import java.util.stream.Collectors;
  * each other the lower master steps down at the higher one's next advert (I) and the higher
  * announces the VIP again, at once or, if it had heard the lower during the split already, one
  * MDI after the lower's last advert, so that the clients the lower master drew to itself come
- * back; + I.
+ * back; + I. Beside keepalived, which sends nothing when it steps down, both nodes refresh their
+ * GARPs every second and a split ends within the longer of MDI and that second, + 2 I.
  */
 public final class ChaosLab {
     private static final String SUBNET = ChaosConfig.SUBNET;
@@ -250,7 +254,7 @@ public final class ChaosLab {
                 out.println("chaos: VIOLATION with seed " + o.seed() + " (replay: " + o.command() + "); logs in " + dir);
             }
             if (sampler != null) {
-                out.println("chaos: " + sampler.stats());
+                out.println("chaos: " + sampler.stats() + "; " + checker.stalls() + " machine stall(s) opened a window");
             }
             double seconds = (opsEnd - opsStart) / 1e9;
             out.println(String.format(Locale.ROOT, "chaos: seed %d, %d operations in %.0f s (%s), %d violation(s)%s",

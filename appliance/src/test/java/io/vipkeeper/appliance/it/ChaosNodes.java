@@ -97,10 +97,47 @@ final class ChaosNodes implements AutoCloseable {
         return intervalMs;
     }
 
+    /**
+     * garp.master-refresh of both nodes: 1 s beside keepalived, none otherwise. A keepalived master
+     * that steps down after a split sends nothing more, so a vipkeeper master whose advert ended the
+     * split first never learns that the clients were drawn away (a vipkeeper peer sends one last
+     * advert for that); only a periodic announcement brings them back before their ARP entries
+     * expire (seed 303 at 300 ms: the client unanswered for good after a partition healed).
+     */
+    int refreshSeconds() {
+        return node("lb2").keepalived ? 1 : 0;
+    }
+
+    /** How {@link #splitEnd} is made, for the timeline. */
+    static final String SPLIT_END = "MDI of the higher master (or the GARP refresh beside keepalived) + 2 I";
+
+    /**
+     * How long after the nodes hear each other again a split may last: the lower master steps down
+     * at the higher one's next advert (I); the higher announces the VIP again at once when it hears
+     * the lower, or one Master_Down_Interval of its own after the lower's last advert if it had
+     * heard it during the split already (MDI), or, beside keepalived, which sends nothing when it
+     * steps down, at its next GARP refresh ({@link #refreshSeconds}); plus the one-interval
+     * allowance (I).
+     */
+    long splitEnd(ChaosWindows.Timers timers) {
+        long mdi = 0;
+        for (String instance : List.of(ChaosConfig.VI_1, ChaosConfig.VI_2)) {
+            int higher = 0;
+            for (Node n : nodes.values()) {
+                ChaosConfig.Instance i = n.expected.instances().get(instance);
+                higher = Math.max(higher, i == null ? 0 : i.priority());
+            }
+            if (higher > 0) {
+                mdi = Math.max(mdi, timers.masterDown(higher));
+            }
+        }
+        return Math.max(mdi, refreshSeconds() * 1_000_000_000L) + 2 * timers.interval();
+    }
+
     /** The node's file for {@code c}. */
     String render(Node n, ChaosConfig c) {
-        return n.keepalived ? c.keepalived(intervalMs, notifyScript.toString())
-                : c.vipkeeper(intervalMs, notifyScript.toString());
+        return n.keepalived ? c.keepalived(intervalMs, notifyScript.toString(), refreshSeconds())
+                : c.vipkeeper(intervalMs, notifyScript.toString(), refreshSeconds());
     }
 
     /** Writes {@code c} as the node's file (the expectation changes only once a reload says it took it). */

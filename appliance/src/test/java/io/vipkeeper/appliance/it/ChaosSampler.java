@@ -77,6 +77,10 @@ final class ChaosSampler implements AutoCloseable {
         long next = System.nanoTime();
         while (running) {
             long now = System.nanoTime();
+            if (lastTick != 0 && now - lastTick > 5 * periodNanos) {
+                // This thread, at the daemons' priority, got no CPU for a whole advert interval.
+                checker.machineStall(lastTick, now);
+            }
             try {
                 Map<String, Future<NodeView>> reads = new LinkedHashMap<>();
                 for (ChaosNodes.Node n : nodes.all()) {

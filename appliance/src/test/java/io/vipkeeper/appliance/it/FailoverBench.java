@@ -61,7 +61,7 @@ public final class FailoverBench {
         Path dir = Files.createTempDirectory("vipkeeper-bench");
         List<String> nice = JarProcess.nice();
         System.out.println("Both products run at " + (nice.isEmpty() ? "the default priority"
-                : "nice " + nice.get(2) + " (the priority of vipkeeper.service)") + "; the soak's burners at 0.");
+                : "nice " + System.getProperty("vipkeeper.nice") + " (the priority of vipkeeper.service)") + "; the soak's burners at 0.");
         List<String> rows = new ArrayList<>();
         for (Interval iv : INTERVALS) {
             if (!iv.label().contains(only)) {

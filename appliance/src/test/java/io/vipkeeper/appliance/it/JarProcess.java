@@ -117,12 +117,28 @@ final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * {@code nice -n N} when the system property {@code vipkeeper.nice} is set (the benchmark runs
-     * both products at the scheduling priority the systemd unit gives vipkeeper), else nothing.
+     * {@code nice -n N} that puts the process at the niceness the system property
+     * {@code vipkeeper.nice} names (absolute, as the unit's Nice=; the benchmarks run both
+     * products at vipkeeper.service's priority), else nothing.
      */
     static List<String> nice() {
         String nice = System.getProperty("vipkeeper.nice", "");
-        return nice.isEmpty() ? List.of() : List.of("nice", "-n", nice);
+        return nice.isEmpty() ? List.of() : niceTo(Integer.parseInt(nice));
+    }
+
+    /** {@code nice -n N} that runs a command at niceness {@code absolute}, whatever this JVM's own is. */
+    static List<String> niceTo(int absolute) {
+        return List.of("nice", "-n", Integer.toString(absolute - ownNiceness()));
+    }
+
+    /** This process's niceness: field 19 of /proc/self/stat (after the command name in parentheses). */
+    private static int ownNiceness() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/self/stat", e);
+        }
     }
 
     /** Runs to completion (at most a minute) and returns the exit code. */
@@ -157,6 +173,11 @@ final class JarProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The exit status of a process that has exited. */
+    int exitValueNow() {
+        return process.exitValue();
     }
 
     /** Sends signal {@code name} (HUP, TERM, ...) with the shell's {@code kill -s}, as an operator or systemd would. */

@@ -15,10 +15,14 @@ import java.util.concurrent.TimeUnit;
 final class Keepalived implements AutoCloseable {
     private final Process process;
     private final Path log;
+    private final Path conf;
+    private final String name;
 
-    private Keepalived(Process process, Path log) {
+    private Keepalived(Process process, Path log, Path conf, String name) {
         this.process = process;
         this.log = log;
+        this.conf = conf;
+        this.name = name;
     }
 
     /**
@@ -48,21 +52,49 @@ final class Keepalived implements AutoCloseable {
     /** Starts keepalived (VRRP only, in the foreground, logging to a file) in namespace {@code ns}. */
     static Keepalived start(String ns, Path dir, String name, String instances) throws IOException {
         Path conf = dir.resolve(name + "-keepalived.conf");
-        Files.writeString(conf, """
-                global_defs {
-                  router_id %s
-                  vrrp_garp_master_delay 1
-                  vrrp_garp_master_repeat 1
-                }
-                %s
-                """.formatted(name, instances));
+        Files.writeString(conf, file(name, instances));
         Path log = dir.resolve(name + "-keepalived.log");
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(JarProcess.nice());
         cmd.addAll(List.of("keepalived", "-n", "-l", "-D", "-G", "-P", "-f", conf.toString(), "-p",
                 dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + "-vrrp.pid").toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Keepalived(p, log);
+        return new Keepalived(p, log, conf, name);
+    }
+
+    private static String file(String name, String instances) {
+        return """
+                global_defs {
+                  router_id %s
+                  vrrp_garp_master_delay 1
+                  vrrp_garp_master_repeat 1
+                }
+                %s
+                """.formatted(name, instances);
+    }
+
+    /** Writes new instances to its config file (a SIGHUP then reloads them). */
+    void rewrite(String instances) throws IOException {
+        Files.writeString(conf, file(name, instances));
+    }
+
+    /** The parent's pid (the process SIGHUP and SIGTERM go to). */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The parent's exit status; it must have exited. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    /** The log file. */
+    Path logFile() {
+        return log;
     }
 
     /** The log so far. */

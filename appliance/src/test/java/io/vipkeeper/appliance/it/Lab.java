@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A network-namespace lab on the host kernel: one namespace with a bridge, and nodes joined to it
- * by veth pairs (eth0 inside each node, 198.18.1.N/24). Names carry the owning JVM's pid so
+ * by veth pairs (eth0 inside each node, 198.18.1.N/24 unless another /24 is given). Names carry the owning JVM's pid so
  * leftovers of a killed run are removed at the next start and parallel runs never collide.
  * {@link #close()} kills what the lab started and deletes every namespace, also after failures.
  */
@@ -18,18 +18,26 @@ final class Lab implements AutoCloseable {
     private static int labs;
     private final String prefix;
     private final String bridge;
+    private final String subnet;
     private final List<String> namespaces = new ArrayList<>();
     private final List<AutoCloseable> processes = new ArrayList<>();
+    private boolean closed;
 
-    private Lab(String prefix) {
+    private Lab(String prefix, String subnet) {
         this.prefix = prefix;
         this.bridge = prefix + "br";
+        this.subnet = subnet;
     }
 
-    /** A lab with its bridge namespace. */
+    /** A lab with its bridge namespace, nodes on 198.18.1.0/24. */
     static Lab create() throws Exception {
+        return create("198.18.1");
+    }
+
+    /** A lab whose nodes are on {@code subnet}.0/24 (three octets, such as "198.18.15"). */
+    static Lab create(String subnet) throws Exception {
         removeLeftovers();
-        Lab lab = new Lab(BASE + Long.toHexString(ProcessHandle.current().pid()) + "x" + (labs++) + "-");
+        Lab lab = new Lab(BASE + Long.toHexString(ProcessHandle.current().pid()) + "x" + (labs++) + "-", subnet);
         try {
             lab.addNamespace(lab.bridge);
             sh("ip", "-n", lab.bridge, "link", "add", "br0", "type", "bridge");
@@ -66,13 +74,13 @@ final class Lab implements AutoCloseable {
                 "net.ipv6.conf.default.accept_dad=0");
     }
 
-    /** A node named {@code name} at 198.18.1.{host}; returns its namespace name. */
+    /** A node named {@code name} at SUBNET.{host}/24; returns its namespace name. */
     String node(String name, int host) throws Exception {
         String ns = prefix + name;
         addNamespace(ns);
         sh("ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", name, "netns", bridge);
         sh("ip", "-n", bridge, "link", "set", name, "master", "br0", "up");
-        sh("ip", "-n", ns, "addr", "add", "198.18.1." + host + "/24", "dev", "eth0");
+        sh("ip", "-n", ns, "addr", "add", subnet + "." + host + "/24", "dev", "eth0");
         sh("ip", "-n", ns, "link", "set", "eth0", "up");
         return ns;
     }
@@ -112,7 +120,7 @@ final class Lab implements AutoCloseable {
     }
 
     /** Closes {@code p} (kills the process) with the lab. */
-    <T extends AutoCloseable> T own(T p) {
+    synchronized <T extends AutoCloseable> T own(T p) {
         processes.add(p);
         return p;
     }
@@ -139,7 +147,11 @@ final class Lab implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return; // a Ctrl-C hook and the normal end may both close it
+        }
+        closed = true;
         for (AutoCloseable p : processes) {
             try {
                 p.close();

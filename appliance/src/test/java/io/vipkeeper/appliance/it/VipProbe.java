@@ -33,10 +33,18 @@ import jnr.ffi.byref.IntByReference;
 final class VipProbe implements AutoCloseable {
     private static final int IPPROTO_ICMP = 1;
     private static final long PERIOD_NANOS = 1_000_000;
+    private static final int SENT_RING = 8192;
+    /** SIOCINQ (FIONREAD): the size of the datagram waiting in the socket, 0 when none. */
+    private static final long SIOCINQ = 0x541B;
     private final int fd;
     private final byte[] destination;
     private final int id = ThreadLocalRandom.current().nextInt(1, 0x10000);
     private final List<Double> replies = new ArrayList<>();
+    /** Send times (nanoTime) of the last {@link #SENT_RING} requests, by sequence number. */
+    private final long[] sentAt = new long[SENT_RING];
+    private volatile int lastSeq = -1;
+    /** The send time of the newest request answered so far (echoed in its reply). */
+    private volatile long newestAnswered = Long.MIN_VALUE;
     private final Thread sender;
     private final Thread receiver;
     private volatile boolean running = true;
@@ -54,31 +62,20 @@ final class VipProbe implements AutoCloseable {
 
     /** A raw ICMP socket in {@code ns} (setns is per thread: a short-lived thread opens it there). */
     private static int openIn(String ns) throws Exception {
-        int[] fd = {-1};
-        RuntimeException[] failure = {null};
-        Thread t = new Thread(() -> {
-            try {
-                NamespaceThreads.enter(ns);
-                fd[0] = (int) Native.check(Native.LIBC.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), "socket icmp");
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        });
-        t.start();
-        t.join();
-        if (failure[0] != null) {
-            throw failure[0];
-        }
+        int fd = NamespaceThreads.call(ns, () -> (int) Native.check(Native.LIBC.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP),
+                "socket icmp"));
         // 50 ms receive timeout, so the receiver notices close(); struct timeval is two longs.
         byte[] timeval = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(0).putLong(50_000).array();
-        Native.check(Native.LIBC.setsockopt(fd[0], SOL_SOCKET, SO_RCVTIMEO, timeval, timeval.length), "SO_RCVTIMEO");
-        return fd[0];
+        Native.check(Native.LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, timeval.length), "SO_RCVTIMEO");
+        return fd;
     }
 
     private void send() {
         long next = System.nanoTime();
         for (int seq = 0; running; seq++) {
             byte[] echo = echoRequest(seq & 0xffff);
+            sentAt[seq % SENT_RING] = ByteBuffer.wrap(echo).getLong(8);
+            lastSeq = seq;
             Native.LIBC.sendto(fd, echo, echo.length, 0, destination, destination.length); // unreachable: lost
             next += PERIOD_NANOS;
             long now = System.nanoTime();
@@ -116,9 +113,13 @@ final class VipProbe implements AutoCloseable {
         while (running) {
             long n = Native.LIBC.recvfrom(fd, buf, buf.length, 0, from, fromLength);
             int header = (buf[0] & 0x0f) * 4;
-            if (n < header + 8 || buf[header] != 0
+            if (n < header + 16 || buf[header] != 0
                     || (((buf[header + 4] & 0xff) << 8) | (buf[header + 5] & 0xff)) != id) {
                 continue; // timeout, or not a reply to us
+            }
+            long sent = ByteBuffer.wrap(buf, header + 8, 8).getLong();
+            if (sent > newestAnswered) {
+                newestAnswered = sent;
             }
             double at = Native.LIBC.ioctl(fd, SIOCGSTAMPNS, stamp) < 0 ? System.currentTimeMillis() / 1e3
                     : stamp.getLong(0) + stamp.getLong(8) / 1e9;
@@ -135,6 +136,40 @@ final class VipProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the VIP has not answered, judged by requests rather than by replies (so a probe
+     * thread that was not scheduled for a while does not look like an outage): from the send time
+     * of the newest answered request to that of the newest request sent at least {@code graceNanos}
+     * ago (the time a reply may take to come back and be read); 0 when that one was answered, or
+     * when replies wait in the socket for the receiving thread.
+     */
+    long unansweredNanos(long graceNanos) {
+        if (backlogged()) {
+            return 0; // replies wait for the receiving thread (not scheduled): they came, so no outage now
+        }
+        int last = lastSeq;
+        long answered = newestAnswered;
+        long cutoff = System.nanoTime() - graceNanos;
+        for (int seq = last; seq >= 0 && seq > last - SENT_RING; seq--) {
+            long at = sentAt[seq % SENT_RING];
+            if (at <= cutoff) {
+                return Math.max(0, at - answered);
+            }
+        }
+        return 0;
+    }
+
+    /** The send time (nanoTime) of the newest request answered so far. */
+    long newestAnswered() {
+        return newestAnswered;
+    }
+
+    /** Whether replies are queued in the socket that the receiving thread has not read yet. */
+    private boolean backlogged() {
+        Pointer queued = Memory.allocateDirect(Native.RUNTIME, 4);
+        return Native.LIBC.ioctl(fd, SIOCINQ, queued) == 0 && queued.getInt(0) > 0;
+    }
+
     /** The longest gap as {start, end}: the epoch seconds of the replies before and after it. */
     double[] maxGap() {
         synchronized (replies) {
@@ -148,6 +183,21 @@ final class VipProbe implements AutoCloseable {
                 }
             }
             return gap;
+        }
+    }
+
+    /** The longest gap between consecutive replies after {@code epochSeconds} (counted from it), in milliseconds. */
+    double maxGapMillisSince(double epochSeconds) {
+        synchronized (replies) {
+            double last = epochSeconds;
+            double max = 0;
+            for (double at : replies) {
+                if (at > epochSeconds) {
+                    max = Math.max(max, at - last);
+                    last = at;
+                }
+            }
+            return max * 1000;
         }
     }
 

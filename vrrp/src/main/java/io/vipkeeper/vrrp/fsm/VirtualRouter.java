@@ -52,6 +52,8 @@ public final class VirtualRouter {
     /** Replaced by a successor ({@link #retire()}): deaf, silent and timerless from then on. */
     private boolean retired;
     private long preemptAllowedAtNanos;
+    /** Armed while another master of lower priority is heard; fires when it fell silent (see {@link #lowerPriorityMaster}). */
+    private VrrpScheduler.Timer splitTimer;
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
     private volatile boolean wantsMaster;
     private MasterGate gate = r -> true;
@@ -422,8 +424,48 @@ public final class VirtualRouter {
                 masterAdverIntervalCentis = ad.maxAdverIntervalCentis();
             }
             masterAddress = packet.source();
+            // One last advert as master: when a split ends with the higher master's advert arriving
+            // first, this is how it learns that we held and announced the addresses meanwhile (see
+            // lowerPriorityMaster); without it the clients stay with us after we let go.
+            sendAdvert(effectivePriority);
             changeState(RouterState.BACKUP, TransitionReason.HIGHER_PRIORITY,
                     "priority " + ad.priority() + " from " + packet.source().getHostAddress());
+        } else {
+            lowerPriorityMaster(packet, ad);
+        }
+    }
+
+    /**
+     * Another router advertises as master with a lower priority: the pair was split (a partition,
+     * lost adverts, adverts one side refuses) and it took the addresses and announced them, so the
+     * clients and switches send to it. It steps down at our next advert but announces nothing, so
+     * the clients would keep sending to a host without the VIP until their ARP entries expire (the
+     * fault lab measured tens of seconds). So we advertise at once and announce the addresses again
+     * when the split starts, as keepalived does, and once more when that master has been silent for
+     * a Master_Down_Interval (it stepped down, after announcing the addresses itself perhaps more
+     * than once). RFC 9568 §6.4.3 only says to discard the advert. A stream of such adverts costs
+     * two announcements, not one per advert.
+     */
+    private void lowerPriorityMaster(InboundPacket packet, VrrpAdvertisement ad) {
+        boolean starts = splitTimer == null;
+        if (!starts) {
+            splitTimer.cancel();
+        }
+        splitTimer = scheduler.schedule(this::splitOver, masterDownNanos());
+        if (starts) {
+            log.info("{}: {} advertises as master with priority {} (ours {}): announcing the addresses again",
+                    config.name(), packet.source().getHostAddress(), ad.priority(), effectivePriority);
+            sendAdvert(effectivePriority);
+            armAdverTimer();
+            actions.claimAddresses();
+        }
+    }
+
+    private void splitOver() {
+        splitTimer = null;
+        if (state == RouterState.MASTER) {
+            log.info("{}: the lower-priority master went silent: announcing the addresses again", config.name());
+            actions.claimAddresses();
         }
     }
 
@@ -531,6 +573,10 @@ public final class VirtualRouter {
         if (masterDownTimer != null) {
             masterDownTimer.cancel();
             masterDownTimer = null;
+        }
+        if (splitTimer != null) {
+            splitTimer.cancel();
+            splitTimer = null;
         }
         masterDownDeadlineNanos = Succession.NO_DEADLINE;
     }

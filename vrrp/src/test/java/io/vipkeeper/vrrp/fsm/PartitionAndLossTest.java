@@ -35,6 +35,30 @@ class PartitionAndLossTest {
         assertEquals(TransitionReason.HIGHER_PRIORITY, nodes[1].router.lastTransition().orElseThrow().reason());
     }
 
+    /**
+     * Found by the fault lab: during the split the backup took the VIP and announced it, so the
+     * client sent to it; after the heal it stepped down and the master, which never stopped being
+     * master, announced nothing: the client kept sending to a host without the VIP until its ARP
+     * entry expired. Now the master announces the VIP again when it hears the other master (at
+     * once) and when that one has fallen silent (a Master_Down_Interval later): twice per split.
+     */
+    @Test
+    void afterASplitTheMasterThatStaysAnnouncesItsAddressesAgain() {
+        var nodes = pairElected();
+        for (int split = 1; split <= 2; split++) {
+            seg.network.partition(Set.of(nodes[0].address));
+            seg.clock.advanceMillis(5_000);
+            assertEquals(List.of("a", "b"), seg.masters());
+            int claims = nodes[0].claims;
+            seg.network.heal();
+            seg.clock.advanceMillis(1_001);
+            assertEquals(List.of("a"), seg.holders());
+            assertEquals(claims + 1, nodes[0].claims, "split " + split + ": a announced its VIP again at once");
+            seg.clock.advanceMillis(10_000);
+            assertEquals(claims + 2, nodes[0].claims, "split " + split + ": and once more when b fell silent, then no more");
+        }
+    }
+
     @Test
     void twoLostAdvertsCauseNoTransitionButThreeAndSkewDo() {
         var nodes = pairElected();

@@ -36,6 +36,46 @@ class ReceiveChecksTest {
         node.dispatcher.receive(new InboundPacket(source, group, ttl, VrrpEncoder.encode(ad, source, group)));
     }
 
+    /**
+     * A master hearing another master of lower priority (a split) advertises at once and announces
+     * its VIP again, and once more when that master fell silent for a Master_Down_Interval; a
+     * stream of such adverts costs two announcements, not one per advert.
+     */
+    @Test
+    void aLowerPriorityMasterMakesTheMasterAnnounceAtTheSplitsStartAndEnd() {
+        var m = master(3);
+        int claims = m.claims;
+        long sent = m.router.counters().advertsSent();
+        inject(m, VrrpAdvertisement.v3(51, 50, 100, List.of(SimulatedSegment.VIP)), ATTACKER, 255);
+        assertEquals(claims + 1, m.claims, "announced at once");
+        assertEquals(sent + 1, m.router.counters().advertsSent(), "advertised at once, so the other steps down");
+        for (int i = 0; i < 20; i++) {
+            seg.clock.advanceMillis(500);
+            inject(m, VrrpAdvertisement.v3(51, 50, 100, List.of(SimulatedSegment.VIP)), ATTACKER, 255);
+        }
+        assertEquals(claims + 1, m.claims, "not again while the split lasts");
+        seg.clock.advanceMillis(3_000);
+        assertEquals(claims + 1, m.claims, "not before it was silent for a Master_Down_Interval (3.61 s)");
+        seg.clock.advanceMillis(700);
+        assertEquals(claims + 2, m.claims, "announced again when it fell silent");
+        seg.clock.advanceMillis(60_000);
+        assertEquals(claims + 2, m.claims);
+        assertEquals(RouterState.MASTER, m.state());
+    }
+
+    /**
+     * A master that steps down for a higher-priority one sends one advert of its own first: when a
+     * split ends with the higher master's advert arriving first, that is how it learns of the split.
+     */
+    @Test
+    void aMasterSteppingDownForAHigherOneAdvertisesOnceMore() {
+        var m = master(3);
+        long sent = m.router.counters().advertsSent();
+        inject(m, VrrpAdvertisement.v3(51, 200, 100, List.of(SimulatedSegment.VIP)), ATTACKER, 255);
+        assertEquals(RouterState.BACKUP, m.state());
+        assertEquals(sent + 1, m.router.counters().advertsSent());
+    }
+
     @Test
     void higherPriorityWithBadTtlIsDroppedAndCounted() {
         var m = master(3);

@@ -26,11 +26,16 @@ class ChaosIT {
                 "-Dvipkeeper.jar=" + JarProcess.jar().toAbsolutePath(),
                 "-Dvipkeeper.conf.dir=" + JarProcess.repo().resolve("conf"), "-Dvipkeeper.nice=-10",
                 ChaosLab.class.getName(), "--seed", "208", "--duration", "2m"));
-        Process lab = new ProcessBuilder(cmd).inheritIO().start();
+        Process lab = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        // Copied line by line: failsafe reads the test JVM's own stdout, so the lab may not write to it.
+        Thread copy = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(lab.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).lines().forEach(System.out::println), "chaos-output");
+        copy.start();
         try {
             if (!lab.waitFor(8, TimeUnit.MINUTES)) {
                 throw new AssertionError("the fault lab did not finish within 8 minutes");
             }
+            copy.join(10_000);
             assertEquals(0, lab.exitValue(), "the fault lab's report above names the violation and its seed");
         } finally {
             lab.destroy(); // SIGTERM: its shutdown hook removes the namespaces and processes it made

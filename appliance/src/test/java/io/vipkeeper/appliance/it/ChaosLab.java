@@ -69,8 +69,10 @@ import java.util.stream.Collectors;
  * each other the lower master steps down at the higher one's next advert (I) and the higher
  * announces the VIP again, at once or, if it had heard the lower during the split already, one
  * MDI after the lower's last advert, so that the clients the lower master drew to itself come
- * back; + I. Beside keepalived, which sends nothing when it steps down, both nodes refresh their
- * GARPs every second and a split ends within the longer of MDI and that second, + 2 I.
+ * back; if it heard nothing of the lower (the split ended one way, or the lower is keepalived, which
+ * sends no last advert), at its next GARP refresh: the lab sets garp.master-refresh = 1s on both
+ * nodes (without it seeds 101, 208 and 303 left the client unanswered until its ARP entry expired),
+ * so a split ends within the longer of MDI and that second, + 2 I.
  */
 public final class ChaosLab {
     private static final String SUBNET = ChaosConfig.SUBNET;

@@ -98,26 +98,26 @@ final class ChaosNodes implements AutoCloseable {
     }
 
     /**
-     * garp.master-refresh of both nodes: 1 s beside keepalived, none otherwise. A keepalived master
-     * that steps down after a split sends nothing more, so a vipkeeper master whose advert ended the
-     * split first never learns that the clients were drawn away (a vipkeeper peer sends one last
-     * advert for that); only a periodic announcement brings them back before their ARP entries
-     * expire (seed 303 at 300 ms: the client unanswered for good after a partition healed).
+     * garp.master-refresh of both nodes: 1 s. After a split the master that stays announces its VIPs
+     * again when it hears the lower master's adverts or its last advert on stepping down; if it hears
+     * neither (the split ended one way: loss or a half-healed partition dropped them, or the lower
+     * master is keepalived, which sends no last advert), only a periodic announcement brings back the
+     * clients the lower master drew to itself before their ARP entries expire (seeds 101, 208 and
+     * 303 left the client unanswered for good without one). Operators should set it too.
      */
     int refreshSeconds() {
-        return node("lb2").keepalived ? 1 : 0;
+        return 1;
     }
 
     /** How {@link #splitEnd} is made, for the timeline. */
-    static final String SPLIT_END = "MDI of the higher master (or the GARP refresh beside keepalived) + 2 I";
+    static final String SPLIT_END = "the longer of the higher master's MDI and the GARP refresh, + 2 I";
 
     /**
      * How long after the nodes hear each other again a split may last: the lower master steps down
      * at the higher one's next advert (I); the higher announces the VIP again at once when it hears
      * the lower, or one Master_Down_Interval of its own after the lower's last advert if it had
-     * heard it during the split already (MDI), or, beside keepalived, which sends nothing when it
-     * steps down, at its next GARP refresh ({@link #refreshSeconds}); plus the one-interval
-     * allowance (I).
+     * heard it during the split already (MDI), or, if it heard nothing of it, at its next GARP
+     * refresh ({@link #refreshSeconds}); plus the one-interval allowance (I).
      */
     long splitEnd(ChaosWindows.Timers timers) {
         long mdi = 0;

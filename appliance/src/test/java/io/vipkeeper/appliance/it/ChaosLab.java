@@ -44,8 +44,9 @@ import java.util.stream.Collectors;
  * reload with an empty, half-written or      nothing: it must be refused  -
  *   invalid file
  * SIGHUP storm, SIGUSR1, SIGUSR2             nothing                      -
- * SIGKILL or SIGTERM, start after 0-3 s      takeover; ALIVE and CONFIG   max(start + MDI(node),
- *                                              of the node until started    stop + MDI(peer)) + I
+ * SIGKILL or SIGTERM, start after 0-3 s      takeover; ALIVE, CONFIG,     max(start + MDI(node),
+ *                                              MASTER_HOLDS, HEALTHZ of     stop + MDI(peer)) + I
+ *                                              the node until it runs
  * link down or cable pulled for 0-3 s        takeover                     max(usable + MDI(node),
  *                                                                           down + MDI(peer)) + I
  * partition (nft drops VRRP both ways)       takeover                     heal + split end

@@ -72,6 +72,7 @@ public final class StatusAssembler {
                 m.failures(), m.lastTableAt().map(Instant::toString).orElse(null))).orElse(null);
         return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(), s.digest(),
                 inputs.startedAt().toString(), inputs.loadedAt().toString(),
+                // The counts before the last result: the daemon records a result before it counts it.
                 new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
                 instances(s), servers, manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null));

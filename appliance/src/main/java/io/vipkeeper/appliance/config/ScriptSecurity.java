@@ -46,7 +46,13 @@ public final class ScriptSecurity {
     }
 
     private static Optional<String> check(String program, boolean missingOk) {
-        Path path = Path.of(program);
+        Path path;
+        try {
+            path = Path.of(program);
+        } catch (java.nio.file.InvalidPathException e) {
+            // bench-fuzz found a NUL in a command: an exception out of the loader, not a problem.
+            return Optional.of("\"" + program.replace("\0", "\\0") + "\" is not a valid path: " + e.getReason());
+        }
         try {
             Optional<String> literal = walk(path);
             if (literal.isPresent()) {

@@ -281,7 +281,6 @@ public final class Daemon implements StatusInputs {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";
             log.error("reload failed: {}", summary);
-            reloadsFailed.incrementAndGet();
             recordReload(new ReloadResult(Instant.now(), false,
                     e.problems().stream().map(ConfigProblem::format).toList(), summary));
             return;
@@ -310,11 +309,9 @@ public final class Daemon implements StatusInputs {
             }
             startApi(next);
             log.info("reload succeeded: {}", diff);
-            reloadsOk.incrementAndGet();
             recordReload(new ReloadResult(Instant.now(), true, List.of(), diff.toString()));
         } catch (RuntimeException e) {
             log.error("reload applied only in part: {}", e.getMessage(), e);
-            reloadsFailed.incrementAndGet();
             recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e.getMessage())),
                     "applied only in part"));
         }
@@ -330,9 +327,15 @@ public final class Daemon implements StatusInputs {
         requestStop();
     }
 
+    /**
+     * Records a reload's outcome and counts it, in that order: a status that shows the new count
+     * (it reads the counts first) shows this result or a newer one, never the one before.
+     */
     private void recordReload(ReloadResult r) {
         lastReload = r;
-        writeReloadFile(reloadsOk.get() + reloadsFailed.get(), r);
+        long sequence = r.ok() ? reloadsOk.incrementAndGet() + reloadsFailed.get()
+                : reloadsFailed.incrementAndGet() + reloadsOk.get();
+        writeReloadFile(sequence, r);
     }
 
     private void writeReloadFile(long sequence, ReloadResult r) {

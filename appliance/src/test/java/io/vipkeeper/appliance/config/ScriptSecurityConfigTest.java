@@ -133,4 +133,11 @@ class ScriptSecurityConfigTest {
                         "  ]",
                         "}", "")));
     }
+
+    /** Found by bench-fuzz: a NUL in a command threw InvalidPathException out of the loader. */
+    @Test
+    void aCommandWithANulIsAProblemNotAnException() {
+        org.junit.jupiter.api.Assertions.assertTrue(ScriptSecurity.problemIfExists("/bin/pidof\0haproxy").orElseThrow()
+                .contains("is not a valid path"));
+    }
 }

@@ -115,8 +115,9 @@ class ProcessRunnerTest extends RunsScripts {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path s = script("whoami", "id -u; id -g");
         Path conf = dir.resolve("vipkeeper.conf");
+        // Three programs start (setsid, setpriv, the script): a loaded CI host took over the 1 s default.
         Files.writeString(conf, "vipkeeper.script-user = nobody\nvipkeeper.vrrp.scripts.chk.command = [\"" + s + "\"]\n"
-                + "vipkeeper.allow-empty = true\n");
+                + "vipkeeper.vrrp.scripts.chk { interval = 10s, timeout = 10s }\nvipkeeper.allow-empty = true\n");
         Program p = ConfigLoader.load(conf).vrrp().scripts().get("chk").program();
         ScriptUser nobody = p.user().orElseThrow();
         assertEquals(65534, nobody.uid());

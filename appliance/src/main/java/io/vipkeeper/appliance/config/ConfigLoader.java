@@ -201,8 +201,11 @@ public final class ConfigLoader {
             // typesafe-config falls back to the classpath when no such file sits next to the
             // including one; name the file the operator meant instead.
             ConfigParseable here = context.relativeTo(".");
-            String meant = here == null || here.origin().filename() == null ? what
-                    : Path.of(here.origin().filename()).getParent().resolve(what).normalize().toString();
+            String meant = what;
+            if (here != null && here.origin().filename() != null && what.indexOf('\0') < 0) {
+                // A name with a NUL is no path: Path.of threw InvalidPathException out of the loader.
+                meant = Path.of(here.origin().filename()).getParent().resolve(what).normalize().toString();
+            }
             throw new ConfigException.IO(ConfigOriginFactory.newSimple(meant), "no such file (named in an include)");
         }
     }

@@ -121,6 +121,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anIncludeNamedWithANulIsAProblemNotAnException() {
+        // Path.of threw InvalidPathException out of the loader while naming the missing file.
+        Path file = ConfigFiles.write(dir, "nul.conf", "include \"parts\\u0000x.conf\"\nvipkeeper.allow-empty = true\n");
+        assertEquals(List.of("parts\u0000x.conf: cannot read: no such file (named in an include)"), problems(file));
+    }
+
+    @Test
     void includeIsRelativeToTheIncludingFile() throws Exception {
         ConfigFiles.write(dir, "sub/vips.conf", "vipkeeper.vrrp.instances.web.virtual-ips = [\"198.18.0.7\"]\n");
         ConfigFiles.write(dir, "sub/main.conf", String.join("\n",

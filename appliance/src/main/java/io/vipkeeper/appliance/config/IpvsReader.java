@@ -122,7 +122,9 @@ final class IpvsReader {
         Boolean inhibit = n.bool("inhibit-on-failure");
         ConfigNode hcNode = n.child("health-check");
         HealthCheck check = healthCheck(hcNode);
-        List<RealServer> real = realServers(n, rsDefaults, hcNode.object(), port == null ? 0 : port, forwarding);
+        // A wrong check is said once, here: the real servers' copies of it would each say it again.
+        List<RealServer> real = realServers(n, rsDefaults, check == null ? null : hcNode.object(), port == null ? 0 : port,
+                forwarding);
         Boolean ipv6 = family(n, address, real);
         Persistence persistence = persistence(n.child("persistence"), ipv6);
         if (persistence != null && port != null && port == 0 && fwmark == null && persistence.timeout().isZero()) {
@@ -303,7 +305,9 @@ final class IpvsReader {
         Forwarding forwarding = r.has("forwarding") ? r.enumValue("forwarding", Forwarding.class) : vsForwarding;
         ConfigValue override = r.value("health-check");
         HealthCheck check;
-        if (override == null) {
+        if (vsCheck == null) {
+            check = null; // the virtual server's own check is wrong, and said so
+        } else if (override == null) {
             check = healthCheck(new ConfigNode(r.path("health-check"), vsCheck, null, r.problems()));
         } else {
             ConfigNode o = r.over("health-check", override, vsCheck, r.path("health-check"));

@@ -76,9 +76,9 @@ class ConfigLoaderTest {
                 "  address = \"198.18.0.100\", port = 80, health-check { type = http }",
                 "  real-servers = [{ address = \"198.18.0.13\" }]",
                 "}", ""));
+        // Said once, at the virtual server: its real servers' copies of the check are not read again.
         assertEquals(List.of(
-                nulled + ":1: vipkeeper.ipvs.virtual-servers.web.health-check.http: missing required key path",
-                nulled + ":1: vipkeeper.ipvs.virtual-servers.web.real-servers[0].health-check.http: missing required key path"),
+                nulled + ":1: vipkeeper.ipvs.virtual-servers.web.health-check.http: missing required key path"),
                 problems(nulled));
         Path concatenated = ConfigFiles.write(dir, "concatenated.conf", String.join("\n",
                 "vipkeeper.vrrp.instances.web {",

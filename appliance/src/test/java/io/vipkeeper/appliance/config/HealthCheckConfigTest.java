@@ -87,4 +87,17 @@ class HealthCheckConfigTest {
         assertEquals(List.of("/bin/true", "x"), rs.script().orElseThrow().command());
         assertTrue(rs.dns().isEmpty());
     }
+
+    @Test
+    void aWrongVirtualServerCheckIsSaidOnceNotAgainForEveryRealServer() throws Exception {
+        for (String check : List.of("health-check = 5", "health-check { type = tcp, interval = bad }")) {
+            InvalidConfigException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidConfigException.class,
+                    () -> load("vipkeeper.ipvs.virtual-servers.web {", "  address = \"198.18.0.100\"", "  port = 80",
+                            "  " + check, "  real-servers = [{ address = \"198.18.0.13\" }, { address = \"198.18.0.14\" }]",
+                            "}"));
+            assertEquals(1, e.problems().size(), check + ": " + e.problems());
+            assertTrue(e.problems().get(0).format().contains("h.conf:4: vipkeeper.ipvs.virtual-servers.web.health-check"),
+                    e.problems().toString());
+        }
+    }
 }

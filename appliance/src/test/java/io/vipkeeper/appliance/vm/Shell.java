@@ -16,7 +16,7 @@ public final class Shell {
 
     /** The checkout's root: the parent of vipkeeper.conf.dir, which the build sets to conf/. */
     public static Path repo() {
-        return Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+        return Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().normalize().getParent();
     }
 
     /** Runs {@code cmd}; stdout and stderr together. */

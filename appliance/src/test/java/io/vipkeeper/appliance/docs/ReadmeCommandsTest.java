@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipkeeper.appliance.vm.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,7 @@ import org.junit.jupiter.api.Test;
  * two blocks are the demo and the test command, in that order.
  */
 class ReadmeCommandsTest {
-    private static final Path REPO = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath()
-            .getParent();
+    private static final Path REPO = Shell.repo();
     /** The files that run README commands, and so must contain each of them. */
     private static final List<String> RUNNERS = List.of(".ci/run", "vagrant/demo",
             "appliance/src/test/java/io/vipkeeper/appliance/it/DemoIT.java", "vagrant/debian-vm/package-test");

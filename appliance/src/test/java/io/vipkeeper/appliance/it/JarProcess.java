@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import io.vipkeeper.appliance.vm.Shell;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class JarProcess implements AutoCloseable {
 
     /** The checkout's root: the parent of {@code vipkeeper.conf.dir} (conf/), which Maven sets. */
     static Path repo() {
-        return Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().getParent();
+        return Shell.repo();
     }
 
     static Path jar() {

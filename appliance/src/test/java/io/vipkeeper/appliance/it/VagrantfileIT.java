@@ -29,7 +29,7 @@ class VagrantfileIT {
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("Vagrantfile validated successfully."), out);
-        Shell.run("sh", "-n", vagrant.resolve("provision").toString());
+        Shell.run("bash", "-n", vagrant.resolve("provision").toString());
         assertTrue(Files.isExecutable(vagrant.resolve("provision")));
         for (String conf : new String[] {"lb1.conf", "lb2.conf", "web.conf"}) {
             assertTrue(Files.exists(vagrant.resolve(conf)), conf);

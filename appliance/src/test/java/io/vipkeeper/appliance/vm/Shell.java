@@ -6,11 +6,17 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command for a test and returns its output; a non-zero exit fails the test with the output. */
 public final class Shell {
     private Shell() {
+    }
+
+    /** The checkout's root: the parent of vipkeeper.conf.dir, which the build sets to conf/. */
+    public static Path repo() {
+        return Path.of(System.getProperty("vipkeeper.conf.dir", "../conf")).toAbsolutePath().normalize().getParent();
     }
 
     /** Runs {@code cmd}; stdout and stderr together. */
@@ -33,8 +39,15 @@ public final class Shell {
 
     /** Runs {@code cmd} (at most 5 minutes), whatever its exit code. */
     public static Result tryRun(String... cmd) {
+        return tryRun(Map.of(), cmd);
+    }
+
+    /** Runs {@code cmd} (at most 5 minutes) with {@code env} added to this process's environment. */
+    public static Result tryRun(Map<String, String> env, String... cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

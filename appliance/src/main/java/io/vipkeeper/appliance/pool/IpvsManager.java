@@ -1,13 +1,16 @@
 package io.vipkeeper.appliance.pool;
 
+import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.config.Durations;
 import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import io.vipkeeper.appliance.dataplane.DataPlaneStatus;
 import io.vipkeeper.appliance.health.HealthView;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
-import io.vipkeeper.appliance.ipvs.IpvsOp;
-import io.vipkeeper.appliance.ipvs.KernelService;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.script.ProcessRunner;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * without IPVS or a refused change is logged and retried at the next run, never fatal. Everything
  * runs on one thread of its own, the only one that talks IPVS netlink.
  */
-public final class IpvsManager implements AutoCloseable {
+public final class IpvsManager implements DataPlaneStatus, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
 
     private final Supplier<IpvsKernel> opener;
@@ -57,7 +60,7 @@ public final class IpvsManager implements AutoCloseable {
     private IpvsSettings settings;
     /** The table the pools want: built at each install, one service replaced per health change. */
     private Map<ServiceKey, DesiredService> wanted = new LinkedHashMap<>();
-    private IpvsReconciler reconciler;
+    private TableReconciler reconciler;
     private ScheduledFuture<?> periodic;
     private final SyncDaemonKeeper syncDaemon = new SyncDaemonKeeper();
     /** Changes in one run above which the log gets one line per service. */
@@ -65,7 +68,7 @@ public final class IpvsManager implements AutoCloseable {
     /** Dump, plan and apply of the last run, to the last ACK. */
     private volatile long lastRunNanos;
     /** The kernel's table as the last run dumped it (with counters), for status; null before one. */
-    private volatile Map<ServiceKey, KernelService> lastTable;
+    private volatile Map<ServiceKey, ActualService> lastTable;
     /** When {@code lastTable} was dumped. */
     private volatile java.time.Instant lastTableAt;
 
@@ -149,7 +152,7 @@ public final class IpvsManager implements AutoCloseable {
 
     private void install(IpvsSettings s) {
         if (reconciler == null || !s.drainTimeout().equals(settings.drainTimeout())) {
-            reconciler = new IpvsReconciler(s.drainTimeout());
+            reconciler = new TableReconciler(s.drainTimeout());
         }
         settings = s;
         wanted = pools.install(s);
@@ -163,7 +166,7 @@ public final class IpvsManager implements AutoCloseable {
     private static Set<ServiceKey> keys(IpvsSettings s) {
         Set<ServiceKey> keys = new HashSet<>();
         if (s != null) {
-            s.virtualServers().values().forEach(vs -> keys.add(ServiceKey.of(vs)));
+            s.virtualServers().values().forEach(vs -> keys.add(vs.key()));
         }
         return keys;
     }
@@ -173,7 +176,7 @@ public final class IpvsManager implements AutoCloseable {
      * policy decides, logs each decision once, runs notify programs, and the kernel follows in one
      * reconcile run shared by the changes that arrive meanwhile.
      */
-    public void health(String virtualServer, DestKey realServer, boolean up, String reason) {
+    public void health(String virtualServer, BackendKey realServer, boolean up, String reason) {
         thread.execute(() -> pools.health(virtualServer, realServer, up, reason).ifPresent(d -> {
             wanted.put(d.spec().key(), d);
             if (!healthPending) {
@@ -227,20 +230,20 @@ public final class IpvsManager implements AutoCloseable {
                 return;
             }
             long t0 = System.nanoTime();
-            Map<ServiceKey, KernelService> actual = kernel.table();
+            Map<ServiceKey, ActualService> actual = kernel.table();
             lastTable = actual;
             lastTableAt = java.time.Instant.now();
             long dumped = System.nanoTime();
             // After the dump: a draining real server keeps its masquerade rule while in the kernel.
             reconcileNat(why, actual);
             reconcileSyncDaemon();
-            List<IpvsOp> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
+            List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
             Set<ServiceKey> ours = new java.util.LinkedHashSet<>(keys(settings));
             ours.addAll(formerlyOwned);
             owned.save(ours);
             long planned = System.nanoTime();
-            List<IpvsKernel.Failure> refused = ops.isEmpty() ? List.of() : kernel.apply(ops);
+            List<DataPlane.Failure> refused = ops.isEmpty() ? List.of() : kernel.apply(ops);
             long acked = System.nanoTime();
             lastRunNanos = acked - t0;
             lastError = null;
@@ -249,16 +252,16 @@ public final class IpvsManager implements AutoCloseable {
             if (ops.isEmpty()) {
                 return;
             }
-            Set<IpvsOp> failed = new HashSet<>();
-            for (IpvsKernel.Failure f : refused) {
+            Set<TableChange> failed = new HashSet<>();
+            for (DataPlane.Failure f : refused) {
                 failed.add(f.op());
                 failures.incrementAndGet();
                 if (firstReport(f.error().getMessage())) {
-                    log.error("ipvs: {} failed (retried every {}); {}", IpvsOp.describe(f.op()),
+                    log.error("ipvs: {} failed (retried every {}); {}", TableChange.describe(f.op()),
                             Durations.format(settings.reconcileInterval()),
                             f.op().reason());
                 } else {
-                    log.debug("ipvs: {} failed again: {}", IpvsOp.describe(f.op()), f.error().getMessage());
+                    log.debug("ipvs: {} failed again: {}", TableChange.describe(f.op()), f.error().getMessage());
                 }
             }
             logChanges(ops, failed, why);
@@ -296,23 +299,23 @@ public final class IpvsManager implements AutoCloseable {
      * One line per change; a large programming run (a first start, a big reload) logs one line per
      * service instead, with every change at debug. Drift repairs are always logged one by one.
      */
-    private void logChanges(List<IpvsOp> ops, Set<IpvsOp> failed, ReconcileRun why) {
+    private void logChanges(List<TableChange> ops, Set<TableChange> failed, ReconcileRun why) {
         boolean drift = why == ReconcileRun.PERIODIC;
         boolean summarize = !drift && (ops.size() > SUMMARIZE_ABOVE || why == ReconcileRun.HEALTH);
         Map<ServiceKey, int[]> perService = new LinkedHashMap<>();
-        for (IpvsOp op : ops) {
+        for (TableChange op : ops) {
             if (failed.contains(op)) {
                 continue;
             }
             changes.incrementAndGet();
             if (drift) {
                 repairs.incrementAndGet();
-                log.warn("ipvs {}: {} ({})", why.label(), IpvsOp.describe(op), op.reason());
+                log.warn("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
             } else if (summarize) {
-                log.debug("ipvs {}: {} ({})", why.label(), IpvsOp.describe(op), op.reason());
+                log.debug("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
                 perService.computeIfAbsent(op.service(), k -> new int[1])[0]++;
             } else {
-                log.info("ipvs {}: {} ({})", why.label(), IpvsOp.describe(op), op.reason());
+                log.info("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
             }
         }
         if (why == ReconcileRun.HEALTH) {
@@ -323,7 +326,7 @@ public final class IpvsManager implements AutoCloseable {
     }
 
     /** NAT sysctls and rules first: a NAT service is only useful once the kernel forwards. */
-    private void reconcileNat(ReconcileRun why, Map<ServiceKey, KernelService> inKernel) {
+    private void reconcileNat(ReconcileRun why, Map<ServiceKey, ActualService> inKernel) {
         try {
             nat.reconcile(settings, inKernel, why);
         } catch (RuntimeException e) {
@@ -366,11 +369,13 @@ public final class IpvsManager implements AutoCloseable {
      * (at most {@code reconcile-interval} old; changes of that run are not in it). Empty before
      * the first successful dump.
      */
-    public java.util.Optional<Map<ServiceKey, KernelService>> lastTable() {
+    @Override
+    public java.util.Optional<Map<ServiceKey, ActualService>> lastTable() {
         return java.util.Optional.ofNullable(lastTable);
     }
 
     /** When {@link #lastTable()} was read from the kernel. */
+    @Override
     public java.util.Optional<java.time.Instant> lastTableAt() {
         return java.util.Optional.ofNullable(lastTableAt);
     }
@@ -381,26 +386,31 @@ public final class IpvsManager implements AutoCloseable {
      * Empty after a run that read the table and sent its changes; refused changes are counted in
      * {@link #failures()}, not here, since the kernel was reachable.
      */
+    @Override
     public java.util.Optional<String> lastError() {
         return java.util.Optional.ofNullable(lastError);
     }
 
     /** Reconcile runs so far. */
+    @Override
     public long runs() {
         return runs.get();
     }
 
     /** Changes made to the kernel (programming and repairs). */
+    @Override
     public long changes() {
         return changes.get();
     }
 
     /** Changes that repaired drift found by a periodic run. */
+    @Override
     public long repairs() {
         return repairs.get();
     }
 
     /** Refused changes and failed runs. */
+    @Override
     public long failures() {
         return failures.get();
     }

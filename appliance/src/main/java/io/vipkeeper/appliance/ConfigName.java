@@ -1,4 +1,4 @@
-package io.vipkeeper.appliance.config;
+package io.vipkeeper.appliance;
 
 /** An enum whose constants are spelled in the config file by {@link #configName()}. */
 public interface ConfigName {

@@ -1,7 +1,9 @@
-package io.vipkeeper.appliance.ipvs;
+package io.vipkeeper.appliance.dataplane;
 
 /**
- * The settable part of a virtual service (IPVS_SVC_ATTR_*): what NEW/SET_SERVICE carry.
+ * The settable part of a virtual service: scheduler and options. The options are a bit set
+ * numbered as IPVS numbers them ({@link #PERSISTENT}, {@link #ONE_PACKET}, {@link SchedulerFlag#bit()}),
+ * which the IPVS engine sends as they are and another engine reads through these constants.
  *
  * @param key identity
  * @param scheduler scheduler name ("wlc")

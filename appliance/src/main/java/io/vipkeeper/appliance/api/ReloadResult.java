@@ -1,4 +1,4 @@
-package io.vipkeeper.appliance.daemon;
+package io.vipkeeper.appliance.api;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.vipkeeper.appliance.ipvs;
+package io.vipkeeper.appliance.dataplane;
 
-import io.vipkeeper.appliance.config.ConfigName;
+import io.vipkeeper.appliance.ConfigName;
 
-/** Transport protocol of a virtual service, with its IANA protocol number (IPVS_SVC_ATTR_PROTOCOL). */
-public enum IpvsProtocol implements ConfigName {
+/** Transport protocol of a virtual service, with its IANA protocol number. */
+public enum TransportProtocol implements ConfigName {
     TCP("tcp", 6),
     UDP("udp", 17),
     SCTP("sctp", 132);
@@ -11,7 +11,7 @@ public enum IpvsProtocol implements ConfigName {
     private final String configName;
     private final int number;
 
-    IpvsProtocol(String configName, int number) {
+    TransportProtocol(String configName, int number) {
         this.configName = configName;
         this.number = number;
     }
@@ -23,7 +23,7 @@ public enum IpvsProtocol implements ConfigName {
 
     /** The IP protocol number. */
     /** The protocol with IP protocol number {@code n}, if IPVS balances it. */
-    public static java.util.Optional<IpvsProtocol> ofNumber(int n) {
+    public static java.util.Optional<TransportProtocol> ofNumber(int n) {
         return java.util.Arrays.stream(values()).filter(p -> p.number() == n).findFirst();
     }
 

@@ -1,13 +1,12 @@
-package io.vipkeeper.appliance.ipvs;
+package io.vipkeeper.appliance.dataplane;
 
-import io.vipkeeper.appliance.config.Addresses;
-import io.vipkeeper.appliance.config.VirtualServer;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * Identity of an IPVS virtual service as the kernel keys it: family + protocol + address + port,
- * or family + firewall mark.
+ * Identity of a virtual service in the data plane: family + protocol + address + port, or family
+ * + firewall mark (how IPVS keys it too).
  *
  * @param ipv6 address family
  * @param protocol IP protocol number (6, 17, 132); 0 for a fwmark service
@@ -18,19 +17,13 @@ import java.net.InetSocketAddress;
 public record ServiceKey(boolean ipv6, int protocol, InetAddress address, int port, long fwmark) {
 
     /** An address service. */
-    public static ServiceKey of(IpvsProtocol protocol, InetAddress address, int port) {
+    public static ServiceKey of(TransportProtocol protocol, InetAddress address, int port) {
         return new ServiceKey(address.getAddress().length == 16, protocol.number(), address, port, 0);
     }
 
     /** A firewall-mark service. */
     public static ServiceKey ofFwmark(long fwmark, boolean ipv6) {
         return new ServiceKey(ipv6, 0, null, 0, fwmark);
-    }
-
-    /** The key of a configured virtual server. */
-    public static ServiceKey of(VirtualServer vs) {
-        return vs.fwmark() != 0 ? ofFwmark(vs.fwmark(), vs.ipv6())
-                : of(vs.protocol(), vs.address().orElseThrow(), vs.port());
     }
 
     /** Whether this is a firewall-mark service. */
@@ -51,6 +44,6 @@ public record ServiceKey(boolean ipv6, int protocol, InetAddress address, int po
             default -> "proto " + protocol;
         };
         // ipvsadm pads the protocol to four characters: "TCP  ...", "SCTP ...".
-        return String.format(java.util.Locale.ROOT, "%-4s %s", proto, Addresses.format(new InetSocketAddress(address, port)));
+        return String.format(java.util.Locale.ROOT, "%-4s %s", proto, NetUtil.toSocketAddressString(new InetSocketAddress(address, port)));
     }
 }

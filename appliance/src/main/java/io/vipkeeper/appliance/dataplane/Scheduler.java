@@ -1,10 +1,11 @@
-package io.vipkeeper.appliance.ipvs;
+package io.vipkeeper.appliance.dataplane;
 
-import io.vipkeeper.appliance.config.ConfigName;
+import io.vipkeeper.appliance.ConfigName;
 
 /**
- * An IPVS scheduling algorithm, named as the kernel's {@code ip_vs_<name>} module and
- * IPVS_SVC_ATTR_SCHED_NAME expect. See ipvsadm(8) for what each one does.
+ * A scheduling algorithm. The names are IPVS's ({@code ip_vs_<name>}, see ipvsadm(8) for what each
+ * one does), kept for every engine where the meaning is the same; an engine lists the ones it
+ * implements in its {@link Capabilities}.
  */
 public enum Scheduler implements ConfigName {
     RR("rr"), WRR("wrr"), LC("lc"), WLC("wlc"), LBLC("lblc"), LBLCR("lblcr"), DH("dh"), SH("sh"),

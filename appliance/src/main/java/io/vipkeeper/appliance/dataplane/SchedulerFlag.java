@@ -1,10 +1,11 @@
-package io.vipkeeper.appliance.ipvs;
+package io.vipkeeper.appliance.dataplane;
 
-import io.vipkeeper.appliance.config.ConfigName;
+import io.vipkeeper.appliance.ConfigName;
 
 /**
- * Scheduler-specific service flags (include/uapi/linux/ip_vs.h IP_VS_SVC_F_SCHED1/2; ip_vs_mh.c
- * reuses the same bits). Each flag only means something to one scheduler.
+ * Scheduler-specific service options. Each flag only means something to one scheduler. The bit
+ * is the flag's place in {@link ServiceSpec#flags()}, which is IPVS's own numbering
+ * (include/uapi/linux/ip_vs.h IP_VS_SVC_F_SCHED1/2; ip_vs_mh.c reuses the same bits).
  */
 public enum SchedulerFlag implements ConfigName {
     /** IP_VS_SVC_F_SCHED_SH_PORT: hash the source port too. */
@@ -31,7 +32,7 @@ public enum SchedulerFlag implements ConfigName {
         return configName;
     }
 
-    /** The bit in IPVS_SVC_ATTR_FLAGS. */
+    /** The bit in {@link ServiceSpec#flags()} (IPVS_SVC_ATTR_FLAGS). */
     public int bit() {
         return bit;
     }

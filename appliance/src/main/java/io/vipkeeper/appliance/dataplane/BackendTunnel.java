@@ -1,4 +1,4 @@
-package io.vipkeeper.appliance.ipvs;
+package io.vipkeeper.appliance.dataplane;
 
 /**
  * How tun forwarding encapsulates packets for one real server.
@@ -7,7 +7,7 @@ package io.vipkeeper.appliance.ipvs;
  * @param port the real server's GUE port (0 for ipip and gre)
  * @param checksum gue/gre checksum mode
  */
-public record DestTunnel(TunnelType type, int port, TunnelChecksum checksum) {
+public record BackendTunnel(TunnelType type, int port, TunnelChecksum checksum) {
     /** Plain IP in IP: the kernel's default, and what it reports for every non-tun server. */
-    public static final DestTunnel IPIP = new DestTunnel(TunnelType.IPIP, 0, TunnelChecksum.NONE);
+    public static final BackendTunnel IPIP = new BackendTunnel(TunnelType.IPIP, 0, TunnelChecksum.NONE);
 }

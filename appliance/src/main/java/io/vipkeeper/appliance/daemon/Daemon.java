@@ -383,7 +383,7 @@ public final class Daemon implements StatusInputs {
 
     @Override
     public Optional<DataPlaneStatus> ipvs() {
-        return Optional.ofNullable(ipvs);
+        return Optional.ofNullable(ipvs).map(IpvsManager::status);
     }
 
     @Override

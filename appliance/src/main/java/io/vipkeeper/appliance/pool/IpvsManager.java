@@ -12,7 +12,6 @@ import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.health.HealthView;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.script.ProcessRunner;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@link NatKeeper}, {@link SyncDaemonKeeper}, {@link FailureLog} (log once), {@link ChangeLog}
  * and {@link ReconcileCounters} (status).
  */
-public final class IpvsManager implements DataPlaneStatus, AutoCloseable {
+public final class IpvsManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
 
     private final ReconcileThread thread = new ReconcileThread("ipvs");
@@ -265,54 +264,13 @@ public final class IpvsManager implements DataPlaneStatus, AutoCloseable {
     }
 
     /**
-     * The kernel's table as the last reconcile run saw it, with connection and traffic counters
-     * (at most {@code reconcile-interval} old; changes of that run are not in it). Empty before
-     * the first successful dump.
+     * The loop's status for the API: the kernel's table as the last run saw it, with connection
+     * and traffic counters (at most {@code reconcile-interval} old), why the last run failed if it
+     * did (the kernel's IPVS interface could not be opened, or the run broke off; refused changes
+     * are counted in failures instead, since the kernel was reachable), and the run counters.
      */
-    @Override
-    public Optional<Map<ServiceKey, ActualService>> lastTable() {
-        return counters.lastTable();
-    }
-
-    /** When {@link #lastTable()} was read from the kernel. */
-    @Override
-    public Optional<Instant> lastTableAt() {
-        return counters.lastTableAt();
-    }
-
-    /**
-     * Why the last reconcile run failed: the kernel's IPVS interface could not be opened (no ip_vs
-     * module, netlink refused) or the run broke off (a dump or a change that did not come back).
-     * Empty after a run that read the table and sent its changes; refused changes are counted in
-     * {@link #failures()}, not here, since the kernel was reachable.
-     */
-    @Override
-    public Optional<String> lastError() {
-        return counters.lastError();
-    }
-
-    /** Reconcile runs so far. */
-    @Override
-    public long runs() {
-        return counters.runs();
-    }
-
-    /** Changes made to the kernel (programming and repairs). */
-    @Override
-    public long changes() {
-        return counters.changes();
-    }
-
-    /** Changes that repaired drift found by a periodic run. */
-    @Override
-    public long repairs() {
-        return counters.repairs();
-    }
-
-    /** Refused changes and failed runs. */
-    @Override
-    public long failures() {
-        return counters.failures();
+    public DataPlaneStatus status() {
+        return counters;
     }
 
     /** Stops reconciling; the kernel's table stays as it is (a restart adopts it without a change). */

@@ -196,7 +196,7 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
 
     @Override
     public Optional<io.vipkeeper.appliance.dataplane.DataPlaneStatus> ipvs() {
-        return ipvs.map(m -> m);
+        return ipvs.map(IpvsManager::status);
     }
 
     @Override

@@ -52,8 +52,8 @@ class IpvsManagerTest {
             m.start(settings(WEB_CONF + DNS_CONF));
             assertEquals(List.of(WEB, DNS), List.copyOf(kernel.services.keySet()));
             assertEquals(2, kernel.services.get(WEB).dests().size());
-            assertEquals(5, m.changes());
-            assertEquals(0, m.repairs());
+            assertEquals(5, m.status().changes());
+            assertEquals(0, m.status().repairs());
         }
     }
 
@@ -69,11 +69,11 @@ class IpvsManagerTest {
             m.reconcileNow();
             assertEquals(3, kernel.services.get(WEB).dests().get(rs2.key()).spec().weight());
             assertTrue(kernel.services.containsKey(foreign.key()), "a service vipkeeper does not own stays");
-            assertEquals(1, m.repairs());
+            assertEquals(1, m.status().repairs());
             kernel.apply(List.of(new TableChange.DelService(WEB, "by hand")));
             m.reconcileNow();
             assertEquals(2, kernel.services.get(WEB).dests().size());
-            assertEquals(4, m.repairs());
+            assertEquals(4, m.status().repairs());
         }
     }
 
@@ -85,7 +85,7 @@ class IpvsManagerTest {
             assertEquals(List.of(DNS), List.copyOf(kernel.services.keySet()));
             m.apply(settings(DNS_CONF + WEB_CONF));
             assertTrue(kernel.services.containsKey(WEB));
-            assertEquals(0, m.repairs());
+            assertEquals(0, m.status().repairs());
         }
     }
 
@@ -137,7 +137,7 @@ class IpvsManagerTest {
         int before = kernel.applied.size();
         try (IpvsManager second = manager(() -> kernel)) {
             second.start(settings(WEB_CONF + DNS_CONF));
-            assertEquals(0, second.changes());
+            assertEquals(0, second.status().changes());
         }
         assertEquals(before, kernel.applied.size());
     }
@@ -157,7 +157,7 @@ class IpvsManagerTest {
             assertTrue(kernel.services.isEmpty());
             m.reconcileNow();
             assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
-            assertEquals(2, m.failures());
+            assertEquals(2, m.status().failures());
         }
     }
 
@@ -172,18 +172,18 @@ class IpvsManagerTest {
         })) {
             m.start(settings(WEB_CONF));
             assertEquals(Optional.of("cannot open the kernel's IPVS interface: generic netlink family IPVS not available: "
-                    + "ENOENT"), m.lastError());
-            assertEquals(1, m.failures(), "a run that cannot open the kernel is a failed run");
+                    + "ENOENT"), m.status().lastError());
+            assertEquals(1, m.status().failures(), "a run that cannot open the kernel is a failed run");
             m.reconcileNow();
-            assertEquals(Optional.empty(), m.lastError(), "cleared by a run that programmed the kernel");
+            assertEquals(Optional.empty(), m.status().lastError(), "cleared by a run that programmed the kernel");
             assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
 
             kernel.failDumps(new NetlinkException("IPVS_CMD_GET_SERVICE", 5));
             m.reconcileNow();
-            assertEquals(Optional.of("reconcile failed: IPVS_CMD_GET_SERVICE: EIO"), m.lastError());
+            assertEquals(Optional.of("reconcile failed: IPVS_CMD_GET_SERVICE: EIO"), m.status().lastError());
             kernel.failDumps(null);
             m.reconcileNow();
-            assertEquals(Optional.empty(), m.lastError());
+            assertEquals(Optional.empty(), m.status().lastError());
         }
     }
 
@@ -192,8 +192,8 @@ class IpvsManagerTest {
         kernel.refuse = op -> op instanceof TableChange.NewBackend;
         try (IpvsManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF));
-            assertEquals(2, m.failures());
-            assertEquals(Optional.empty(), m.lastError(), "the kernel answered; failures() counts the refusals");
+            assertEquals(2, m.status().failures());
+            assertEquals(Optional.empty(), m.status().lastError(), "the kernel answered; failures() counts the refusals");
         }
     }
 
@@ -204,13 +204,13 @@ class IpvsManagerTest {
             m.start(settings(WEB_CONF + DNS_CONF));
             assertEquals(1, kernel.services.get(WEB).dests().size());
             assertEquals(1, kernel.services.get(DNS).dests().size());
-            assertEquals(1, m.failures());
+            assertEquals(1, m.status().failures());
             m.reconcileNow();
-            assertEquals(2, m.failures());
+            assertEquals(2, m.status().failures());
             kernel.refuse = op -> false;
             m.reconcileNow();
             assertEquals(2, kernel.services.get(WEB).dests().size());
-            assertEquals(1, m.repairs());
+            assertEquals(1, m.status().repairs());
         }
     }
 

@@ -66,7 +66,7 @@ class PoolHealthTest {
             m.reconcileNow();
             assertEquals(2, dests().get(RS2).spec().weight());
             assertEquals(2, m.poolChanges());
-            assertEquals(0, m.repairs(), "health changes are not drift");
+            assertEquals(0, m.status().repairs(), "health changes are not drift");
         }
     }
 

@@ -49,6 +49,13 @@ class PackageRulesTest {
             .because("status, metrics and health speak the neutral model");
 
     @ArchTest
+    static final ArchRule onlyTheEngineAndItsOpenersSpeakNetlink = noClasses().that()
+            .resideOutsideOfPackages("io.vipkeeper.appliance.ipvs..", "io.vipkeeper.appliance.daemon..",
+                    "io.vipkeeper.appliance.cli..")
+            .should().dependOnClassesThat().resideInAPackage("io.vipkeeper.appliance.ipvs.genl..")
+            .because("kernel numbers and messages stay inside the engine; the daemon and the CLI only open it");
+
+    @ArchTest
     static final ArchRule appliancePackagesAreFreeOfCycles = slices().matching("io.vipkeeper.appliance.(*)..")
             .should().beFreeOfCycles()
             .because("each package's job leans on the ones below it (appliance/DESIGN.md), never back");

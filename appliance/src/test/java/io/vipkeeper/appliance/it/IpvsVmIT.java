@@ -12,20 +12,24 @@ import org.junit.jupiter.api.Test;
 /**
  * Boots the real-IPVS VM once (Debian's kernel under qemu, vagrant/ipvs-vm) and runs every
  * {@code ipvs-vm} tagged test inside it through {@code vm.VmSuite}, streaming its lines here.
- * {@code -Dvipkeeper.vm.tests=REGEX} runs the classes whose name matches.
+ * {@code -Dvipkeeper.vm.tests=REGEX} runs the classes whose name matches; {@code -Dvipkeeper.chaos.*}
+ * properties are passed on.
  */
 class IpvsVmIT {
     @Test
     void ipvsTestsPassInTheRealIpvsKernel() throws Exception {
         Path repo = JarProcess.repo();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(repo.resolve("vagrant/ipvs-vm/run").toString(), "--timeout", "1200",
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("vagrant/ipvs-vm/run").toString(), "--timeout", "1500",
                 "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Under TCG the C2 compiler costs more than it gains in a short run.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
                 "-Dvipkeeper.jar=" + JarProcess.jar().toAbsolutePath(), "-Dvipkeeper.await.seconds=150",
-                "-Dvipkeeper.conf.dir=" + repo.resolve("conf"),
-                "-cp", classpath, "io.vipkeeper.appliance.vm.VmSuite"));
+                "-Dvipkeeper.conf.dir=" + repo.resolve("conf")));
+        // The IPVS fault lab's seed and length (IpvsChaosVmTest), as given to Maven.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("vipkeeper.chaos.")).sorted()
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.addAll(List.of("-cp", classpath, "io.vipkeeper.appliance.vm.VmSuite"));
         String only = System.getProperty("vipkeeper.vm.tests", "");
         if (!only.isEmpty()) {
             cmd.add(only);

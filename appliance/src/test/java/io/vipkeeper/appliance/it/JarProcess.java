@@ -123,7 +123,11 @@ final class JarProcess implements AutoCloseable {
      */
     static List<String> nice() {
         String nice = System.getProperty("vipkeeper.nice", "");
-        return nice.isEmpty() ? List.of() : niceTo(Integer.parseInt(nice));
+        if (nice.isEmpty()) {
+            return List.of();
+        }
+        Autogroup.raiseTo(Integer.parseInt(nice));
+        return niceTo(Integer.parseInt(nice));
     }
 
     /** {@code nice -n N} that runs a command at niceness {@code absolute}, whatever this JVM's own is. */

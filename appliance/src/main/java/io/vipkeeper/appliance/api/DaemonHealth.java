@@ -2,7 +2,7 @@ package io.vipkeeper.appliance.api;
 
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.Durations;
-import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.dataplane.DataPlaneStatus;
 import io.vipkeeper.vrrp.fsm.PeerMismatch;
 import io.vipkeeper.vrrp.fsm.PeerMismatches;
 import io.vipkeeper.vrrp.fsm.RouterState;
@@ -31,7 +31,7 @@ import java.util.Optional;
  *     the table first, so only a kernel without IPVS, refused netlink or failing runs leave it
  *     that old).</li>
  * </ul>
- * The reason names the manager's {@linkplain IpvsManager#lastError() last error} when it has one,
+ * The reason names the manager's {@linkplain DataPlaneStatus#lastError() last error} when it has one,
  * and says so when it has none: a stale table without a failed run means runs stopped finishing.
  * BACKUP and INITIALIZE are healthy: a backup is doing its job, and INITIALIZE is a start or a
  * stop in progress. Unhealthy real servers are not the daemon's fault and do not count.
@@ -73,7 +73,7 @@ public final class DaemonHealth {
         return problems;
     }
 
-    private Optional<String> ipvsProblem(IpvsManager m) {
+    private Optional<String> ipvsProblem(DataPlaneStatus m) {
         Optional<Instant> readAt = m.lastTableAt();
         String why = m.lastError().map(e -> ": " + e).orElse("");
         if (readAt.isEmpty()) {

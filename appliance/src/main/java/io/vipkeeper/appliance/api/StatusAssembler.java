@@ -6,14 +6,14 @@ import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.config.VrrpInstance;
-import io.vipkeeper.appliance.daemon.ReloadResult;
+import io.vipkeeper.appliance.api.ReloadResult;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.IpvsStats;
-import io.vipkeeper.appliance.ipvs.KernelDest;
-import io.vipkeeper.appliance.ipvs.KernelService;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.DataPlaneStatus;
 import io.vipkeeper.vrrp.codec.DropReason;
 import io.vipkeeper.vrrp.fsm.RouterCounters;
 import io.vipkeeper.vrrp.fsm.Transition;
@@ -61,12 +61,12 @@ public final class StatusAssembler {
     /** The state now. */
     public StatusSnapshot snapshot() {
         Settings s = inputs.settings();
-        Optional<IpvsManager> ipvs = inputs.ipvs();
-        Map<ServiceKey, KernelService> table = ipvs.flatMap(IpvsManager::lastTable).orElse(Map.of());
+        Optional<DataPlaneStatus> ipvs = inputs.ipvs();
+        Map<ServiceKey, ActualService> table = ipvs.flatMap(DataPlaneStatus::lastTable).orElse(Map.of());
         List<StatusSnapshot.VirtualServerStatus> servers = new ArrayList<>();
-        Map<String, Map<DestKey, RealServerHealth>> health = inputs.health();
+        Map<String, Map<BackendKey, RealServerHealth>> health = inputs.health();
         for (VirtualServer vs : s.ipvs().virtualServers().values()) {
-            servers.add(virtualServer(vs, table.get(ServiceKey.of(vs)), health.getOrDefault(vs.name(), Map.of())));
+            servers.add(virtualServer(vs, table.get(vs.key()), health.getOrDefault(vs.name(), Map.of())));
         }
         StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
                 m.failures(), m.lastTableAt().map(Instant::toString).orElse(null))).orElse(null);
@@ -132,18 +132,18 @@ public final class StatusAssembler {
         return now.minusNanos(Math.max(0, nowNanos - atNanos)).truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
-    private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, KernelService ks,
-            Map<DestKey, RealServerHealth> health) {
+    private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, ActualService ks,
+            Map<BackendKey, RealServerHealth> health) {
         List<StatusSnapshot.RealServerStatus> reals = new ArrayList<>();
-        Set<DestKey> configured = new HashSet<>();
+        Set<BackendKey> configured = new HashSet<>();
         for (RealServer rs : vs.realServers()) {
-            DestKey key = rs.key();
+            BackendKey key = rs.key();
             configured.add(key);
-            KernelDest kd = ks == null ? null : ks.dests().get(key);
+            ActualBackend kd = ks == null ? null : ks.dests().get(key);
             reals.add(realServer(rs, kd, health.get(key)));
         }
         if (ks != null) {
-            for (KernelDest kd : ks.dests().values()) {
+            for (ActualBackend kd : ks.dests().values()) {
                 if (!configured.contains(kd.spec().key())) {
                     reals.add(new StatusSnapshot.RealServerStatus(kd.spec().key().toString(), "removed", null, null,
                             null, kd.spec().weight(), kd.activeConnections(), kd.inactiveConnections(),
@@ -155,7 +155,7 @@ public final class StatusAssembler {
                 vs.forwarding().configName(), ks != null, ks == null ? null : counters(ks.stats()), reals);
     }
 
-    private static StatusSnapshot.RealServerStatus realServer(RealServer rs, KernelDest kd, RealServerHealth h) {
+    private static StatusSnapshot.RealServerStatus realServer(RealServer rs, ActualBackend kd, RealServerHealth h) {
         String health = h == null ? "unchecked" : h.up() ? "up" : "down";
         return new StatusSnapshot.RealServerStatus(rs.identity(), health, h == null ? null : h.lastResult(),
                 h == null ? null : h.lastChange().toString(), rs.weight(),
@@ -163,7 +163,7 @@ public final class StatusAssembler {
                 kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()));
     }
 
-    private static StatusSnapshot.Counters counters(IpvsStats s) {
+    private static StatusSnapshot.Counters counters(TrafficCounters s) {
         return new StatusSnapshot.Counters(s.connections(), s.inPackets(), s.outPackets(), s.inBytes(),
                 s.outBytes());
     }

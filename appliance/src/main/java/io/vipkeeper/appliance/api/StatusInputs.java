@@ -1,10 +1,10 @@
 package io.vipkeeper.appliance.api;
 
 import io.vipkeeper.appliance.config.Settings;
-import io.vipkeeper.appliance.daemon.ReloadResult;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.api.ReloadResult;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.dataplane.DataPlaneStatus;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.time.Instant;
 import java.util.Map;
@@ -38,9 +38,9 @@ public interface StatusInputs {
         return Optional.empty();
     }
 
-    /** The IPVS manager, if the config has an ipvs section (its lastTable() has kernel counters). */
-    Optional<IpvsManager> ipvs();
+    /** The data plane loop, if the config has an ipvs section (its lastTable() has kernel counters). */
+    Optional<DataPlaneStatus> ipvs();
 
     /** Health of checked real servers: virtual server name → real server → health. */
-    Map<String, Map<DestKey, RealServerHealth>> health();
+    Map<String, Map<BackendKey, RealServerHealth>> health();
 }

@@ -2,7 +2,7 @@ package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.ipvs.IpvsJson;
 import io.vipkeeper.appliance.ipvs.IpvsListing;
-import io.vipkeeper.appliance.ipvs.KernelService;
+import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import java.io.PrintWriter;
 import java.util.Collection;
@@ -39,7 +39,7 @@ public final class IpvsCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (IpvsClient ipvs = IpvsClient.open()) {
-                Collection<KernelService> table = ipvs.table().values();
+                Collection<ActualService> table = ipvs.table().values();
                 String version = ipvs.info().versionLine();
                 out.print(json ? IpvsJson.write(version, table) : IpvsListing.format(version, table, stats));
                 out.flush();

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.config;
 
+import io.vipkeeper.appliance.ConfigName;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 
 /** How VRRP adverts are authenticated; which methods a version allows. */

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.config;
 
+import io.vipkeeper.appliance.ConfigName;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.config;
 
+import io.vipkeeper.appliance.ConfigName;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

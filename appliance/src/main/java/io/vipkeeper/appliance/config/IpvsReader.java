@@ -5,13 +5,13 @@ import com.typesafe.config.ConfigValue;
 import io.vipkeeper.appliance.config.ConfigNode.Element;
 import io.vipkeeper.appliance.config.IpvsSettings.SyncDaemon;
 import io.vipkeeper.appliance.config.VirtualServer.Persistence;
-import io.vipkeeper.appliance.ipvs.DestTunnel;
-import io.vipkeeper.appliance.ipvs.Forwarding;
-import io.vipkeeper.appliance.ipvs.TunnelChecksum;
-import io.vipkeeper.appliance.ipvs.TunnelType;
-import io.vipkeeper.appliance.ipvs.IpvsProtocol;
-import io.vipkeeper.appliance.ipvs.Scheduler;
-import io.vipkeeper.appliance.ipvs.SchedulerFlag;
+import io.vipkeeper.appliance.dataplane.BackendTunnel;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.TunnelChecksum;
+import io.vipkeeper.appliance.dataplane.TunnelType;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -95,11 +95,11 @@ final class IpvsReader {
         Integer port = n.has("port") ? n.integer("port", 0, 65535) : null;
         Long fwmark = n.has("fwmark") ? longValue(n.integer("fwmark", 1, Integer.MAX_VALUE)) : null;
         boolean identityOk = identity(n, address, port, fwmark);
-        IpvsProtocol protocol = n.enumValue("protocol", IpvsProtocol.class);
+        TransportProtocol protocol = n.enumValue("protocol", TransportProtocol.class);
         Scheduler scheduler = n.enumValue("scheduler", Scheduler.class);
         Set<SchedulerFlag> flags = schedulerFlags(n, scheduler);
         Boolean onePacket = n.bool("one-packet");
-        if (Boolean.TRUE.equals(onePacket) && protocol != null && protocol != IpvsProtocol.UDP) {
+        if (Boolean.TRUE.equals(onePacket) && protocol != null && protocol != TransportProtocol.UDP) {
             n.problem("one-packet", "only applies to protocol = udp");
         }
         Forwarding forwarding = n.enumValue("forwarding", Forwarding.class);
@@ -264,7 +264,7 @@ final class IpvsReader {
         return ok ? List.copyOf(out) : null;
     }
 
-    private static DestTunnel tunnel(ConfigNode t, Forwarding forwarding) {
+    private static BackendTunnel tunnel(ConfigNode t, Forwarding forwarding) {
         TunnelType type = t.enumValue("type", TunnelType.class);
         TunnelChecksum checksum = t.enumValue("checksum", TunnelChecksum.class);
         Integer port = t.has("port") ? t.integer("port", 1, 65535) : Integer.valueOf(0);
@@ -284,8 +284,8 @@ final class IpvsReader {
             t.problem("checksum", "ipip tunnels have no checksum option (gue and gre do)");
             return null;
         }
-        DestTunnel tunnel = new DestTunnel(type, port, checksum);
-        if (forwarding != null && forwarding != Forwarding.TUN && !tunnel.equals(DestTunnel.IPIP)) {
+        BackendTunnel tunnel = new BackendTunnel(type, port, checksum);
+        if (forwarding != null && forwarding != Forwarding.TUN && !tunnel.equals(BackendTunnel.IPIP)) {
             t.problem("type", type.configName() + " is for tun forwarding, and this real server uses "
                     + forwarding.configName());
             return null;
@@ -325,7 +325,7 @@ final class IpvsReader {
             r.problem("lower-threshold", lower + " needs an upper-threshold above it (is " + upper + ")");
             lower = null;
         }
-        DestTunnel tunnel = tunnel(r.child("tunnel"), forwarding);
+        BackendTunnel tunnel = tunnel(r.child("tunnel"), forwarding);
         if (check != null && port != null && port == 0 && check.type().usesPort() && check.connectPort().isEmpty()) {
             r.problemHere("a " + check.type().configName() + " check needs health-check.connect-port"
                     + " (this real server has no port of its own)");

@@ -1,8 +1,8 @@
 package io.vipkeeper.appliance.config;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.DestTunnel;
-import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendTunnel;
+import io.vipkeeper.appliance.dataplane.Forwarding;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param address the real server's address
  * @param port its port (the virtual server's port unless given)
  * @param weight scheduling weight 0..65535
- * @param forwarding how IPVS reaches it
+ * @param forwarding how the data plane reaches it
  * @param healthCheck its check (the virtual server's, with any overrides)
  * @param upperThreshold connections above which it takes no new ones (0 = no limit)
  * @param lowerThreshold connections below which it takes new ones again after the upper one
@@ -23,19 +23,19 @@ import java.util.Optional;
  *     real server's notifications are coalesced to the latest when its programs fall behind)
  */
 public record RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck,
-        int upperThreshold, int lowerThreshold, DestTunnel tunnel, Optional<Program> notifyUp,
+        int upperThreshold, int lowerThreshold, BackendTunnel tunnel, Optional<Program> notifyUp,
         Optional<Program> notifyDown) {
 
     /** A real server without notify programs. */
     public RealServer(InetAddress address, int port, int weight, Forwarding forwarding, HealthCheck healthCheck,
-            int upperThreshold, int lowerThreshold, DestTunnel tunnel) {
+            int upperThreshold, int lowerThreshold, BackendTunnel tunnel) {
         this(address, port, weight, forwarding, healthCheck, upperThreshold, lowerThreshold, tunnel, Optional.empty(),
                 Optional.empty());
     }
 
-    /** Its identity within its virtual server, as the kernel keys destinations. */
-    public DestKey key() {
-        return new DestKey(address, port);
+    /** Its identity within its virtual server, as the data plane keys backends. */
+    public BackendKey key() {
+        return new BackendKey(address, port);
     }
 
     /** {@code ADDR:PORT}, for messages. */

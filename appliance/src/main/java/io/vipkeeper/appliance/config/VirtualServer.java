@@ -1,9 +1,10 @@
 package io.vipkeeper.appliance.config;
 
-import io.vipkeeper.appliance.ipvs.Forwarding;
-import io.vipkeeper.appliance.ipvs.IpvsProtocol;
-import io.vipkeeper.appliance.ipvs.Scheduler;
-import io.vipkeeper.appliance.ipvs.SchedulerFlag;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An IPVS virtual service: an entry of {@code ipvs.virtual-servers}.
+ * A virtual service: an entry of {@code ipvs.virtual-servers}, in the data plane's neutral terms.
  *
  * @param name the entry's name, used in logs, status and metrics
  * @param address the virtual address; empty for a fwmark service
@@ -39,7 +40,7 @@ public record VirtualServer(
         int port,
         long fwmark,
         boolean ipv6,
-        IpvsProtocol protocol,
+        TransportProtocol protocol,
         Scheduler scheduler,
         Set<SchedulerFlag> schedulerFlags,
         boolean onePacket,
@@ -57,6 +58,11 @@ public record VirtualServer(
     public String identity() {
         return fwmark != 0 ? "fwmark " + fwmark + (ipv6 ? " (IPv6)" : "")
                 : protocol.configName() + " " + Addresses.format(new InetSocketAddress(address.orElseThrow(), port));
+    }
+
+    /** The service's identity in the data plane. */
+    public ServiceKey key() {
+        return fwmark != 0 ? ServiceKey.ofFwmark(fwmark, ipv6) : ServiceKey.of(protocol, address.orElseThrow(), port);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.daemon;
 
+import io.vipkeeper.appliance.api.ReloadResult;
 import io.vipkeeper.appliance.Version;
 import io.vipkeeper.appliance.config.ConfigCache;
 import io.vipkeeper.appliance.config.ConfigLoader;
@@ -10,6 +11,7 @@ import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
 import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.dataplane.DataPlaneStatus;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
 import io.vipkeeper.appliance.pool.NatSetup;
@@ -25,7 +27,7 @@ import io.vipkeeper.appliance.api.ApiServer;
 import io.vipkeeper.appliance.api.StatusInputs;
 import io.vipkeeper.appliance.health.HealthMonitor;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -380,12 +382,12 @@ public final class Daemon implements StatusInputs {
     }
 
     @Override
-    public Optional<IpvsManager> ipvs() {
-        return Optional.ofNullable(ipvs);
+    public Optional<DataPlaneStatus> ipvs() {
+        return Optional.ofNullable(ipvs).map(IpvsManager::status);
     }
 
     @Override
-    public Map<String, Map<DestKey, RealServerHealth>> health() {
+    public Map<String, Map<BackendKey, RealServerHealth>> health() {
         HealthMonitor h = health;
         return h == null ? Map.of() : h.health();
     }

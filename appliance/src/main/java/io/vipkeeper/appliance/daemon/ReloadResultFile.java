@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.daemon;
 
+import io.vipkeeper.appliance.api.ReloadResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

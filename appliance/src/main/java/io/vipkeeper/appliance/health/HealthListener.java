@@ -1,6 +1,6 @@
 package io.vipkeeper.appliance.health;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 
 /** Told when a real server goes up or down (after rise/fall); must not block. */
 @FunctionalInterface
@@ -11,5 +11,5 @@ public interface HealthListener {
      * @param up its new state
      * @param reason the check result that decided it
      */
-    void changed(String virtualServer, DestKey realServer, boolean up, String reason);
+    void changed(String virtualServer, BackendKey realServer, boolean up, String reason);
 }

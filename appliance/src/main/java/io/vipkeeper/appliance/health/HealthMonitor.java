@@ -6,7 +6,7 @@ import io.vipkeeper.appliance.config.HealthCheck.InitialState;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.VirtualServer;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.script.ProcessRunner;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
     private final ThreadPoolExecutor scriptThreads;
     private final Probes probes;
     /** Checks by virtual server name and real server, in config order; replaced whole by apply. */
-    private volatile Map<String, Map<DestKey, RealServerCheck>> checks = Map.of();
+    private volatile Map<String, Map<BackendKey, RealServerCheck>> checks = Map.of();
     private boolean closed;
 
     /**
@@ -69,15 +69,15 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
             throw new IllegalStateException("health monitor is closed");
         }
         tls.clear();
-        Map<String, Map<DestKey, RealServerCheck>> old = checks;
-        Map<String, Map<DestKey, RealServerCheck>> next = new LinkedHashMap<>();
+        Map<String, Map<BackendKey, RealServerCheck>> old = checks;
+        Map<String, Map<BackendKey, RealServerCheck>> next = new LinkedHashMap<>();
         List<RealServerCheck> started = new ArrayList<>();
         List<Handover> handovers = new ArrayList<>();
         for (VirtualServer vs : settings.virtualServers().values()) {
-            Map<DestKey, RealServerCheck> oldVs = old.getOrDefault(vs.name(), Map.of());
-            Map<DestKey, RealServerCheck> vsChecks = new LinkedHashMap<>();
+            Map<BackendKey, RealServerCheck> oldVs = old.getOrDefault(vs.name(), Map.of());
+            Map<BackendKey, RealServerCheck> vsChecks = new LinkedHashMap<>();
             for (RealServer rs : vs.realServers()) {
-                DestKey key = rs.key();
+                BackendKey key = rs.key();
                 RealServerCheck previous = oldVs.get(key);
                 if (previous != null && previous.settings.equals(rs.healthCheck())) {
                     vsChecks.put(key, previous);
@@ -94,8 +94,8 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
             next.put(vs.name(), Collections.unmodifiableMap(vsChecks));
         }
         checks = Collections.unmodifiableMap(next);
-        for (Map.Entry<String, Map<DestKey, RealServerCheck>> e : old.entrySet()) {
-            Map<DestKey, RealServerCheck> kept = next.getOrDefault(e.getKey(), Map.of());
+        for (Map.Entry<String, Map<BackendKey, RealServerCheck>> e : old.entrySet()) {
+            Map<BackendKey, RealServerCheck> kept = next.getOrDefault(e.getKey(), Map.of());
             e.getValue().forEach((key, c) -> {
                 if (kept.get(key) == null) {
                     c.stop();
@@ -112,7 +112,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
     private record Handover(RealServerCheck previous, RealServerCheck next) {
     }
 
-    private RealServerCheck check(String vs, DestKey key, RealServer rs, RealServerCheck previous) {
+    private RealServerCheck check(String vs, BackendKey key, RealServer rs, RealServerCheck previous) {
         Probe probe = probes.create(rs);
         boolean none = rs.healthCheck().type() == HealthCheckType.NONE;
         if (previous != null) {
@@ -141,10 +141,10 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
     }
 
     @Override
-    public Map<String, Map<DestKey, RealServerHealth>> health() {
-        Map<String, Map<DestKey, RealServerHealth>> out = new LinkedHashMap<>();
+    public Map<String, Map<BackendKey, RealServerHealth>> health() {
+        Map<String, Map<BackendKey, RealServerHealth>> out = new LinkedHashMap<>();
         checks.forEach((vs, servers) -> {
-            Map<DestKey, RealServerHealth> m = new LinkedHashMap<>();
+            Map<BackendKey, RealServerHealth> m = new LinkedHashMap<>();
             servers.forEach((key, c) -> m.put(key, c.health()));
             out.put(vs, Collections.unmodifiableMap(m));
         });

@@ -3,7 +3,7 @@ package io.vipkeeper.appliance.health;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vipkeeper.appliance.config.HealthCheck;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,7 @@ final class RealServerCheck {
     }
 
     final String virtualServer;
-    final DestKey dest;
+    final BackendKey dest;
     final HealthCheck settings;
     final EventLoop loop;
     private final Probe probe;
@@ -41,7 +41,7 @@ final class RealServerCheck {
      * @param probe null for type none (always up, never checked)
      * @param up the state to start in
      */
-    RealServerCheck(String virtualServer, DestKey dest, HealthCheck settings, EventLoop loop, Probe probe,
+    RealServerCheck(String virtualServer, BackendKey dest, HealthCheck settings, EventLoop loop, Probe probe,
             Changes changes, Clock clock, boolean up, Instant lastChange, String lastResult) {
         this.virtualServer = virtualServer;
         this.dest = dest;

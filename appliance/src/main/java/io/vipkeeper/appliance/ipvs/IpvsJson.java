@@ -1,5 +1,10 @@
 package io.vipkeeper.appliance.ipvs;
 
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,11 +22,11 @@ public final class IpvsJson {
     }
 
     /** The document, ending with a newline. */
-    public static String write(String versionLine, Collection<KernelService> services) {
+    public static String write(String versionLine, Collection<ActualService> services) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("version", versionLine);
         List<Object> list = new ArrayList<>();
-        for (KernelService s : services) {
+        for (ActualService s : services) {
             list.add(service(s));
         }
         doc.put("services", list);
@@ -33,7 +38,7 @@ public final class IpvsJson {
     }
 
     /** One service as a JSON object (also used by the status API). */
-    public static Map<String, Object> service(KernelService s) {
+    public static Map<String, Object> service(ActualService s) {
         ServiceSpec spec = s.spec();
         ServiceKey key = spec.key();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -41,7 +46,7 @@ public final class IpvsJson {
         if (key.isFwmark()) {
             m.put("fwmark", key.fwmark());
         } else {
-            m.put("protocol", IpvsProtocol.ofNumber(key.protocol()).map(IpvsProtocol::configName)
+            m.put("protocol", TransportProtocol.ofNumber(key.protocol()).map(TransportProtocol::configName)
                     .orElse(Integer.toString(key.protocol())));
             m.put("address", key.address().getHostAddress());
             m.put("port", key.port());
@@ -52,7 +57,7 @@ public final class IpvsJson {
         m.put("persistenceNetmask", spec.netmask());
         m.put("stats", s.stats());
         List<Object> dests = new ArrayList<>();
-        for (KernelDest d : s.dests().values()) {
+        for (ActualBackend d : s.dests().values()) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("address", d.spec().key().address().getHostAddress());
             r.put("port", d.spec().key().port());

@@ -1,16 +1,21 @@
 package io.vipkeeper.appliance.ipvs;
 
-import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
+import io.vipkeeper.appliance.dataplane.Capabilities;
+import io.vipkeeper.appliance.dataplane.DataPlane;
 import java.util.List;
-import java.util.Map;
 
-/** The kernel's IPVS table as the reconciler sees it: dump it, change it. */
-public interface IpvsKernel extends AutoCloseable {
-    /** Every service with its destinations, in the kernel's order. */
-    Map<ServiceKey, KernelService> table();
+/**
+ * The IPVS data plane: the neutral table through IPVS generic netlink, plus what only IPVS has,
+ * the connection sync daemons.
+ */
+public interface IpvsKernel extends DataPlane {
+    /** IPVS's names are the model's: it can express every scheduler, flag and forwarding method. */
+    Capabilities CAPABILITIES = Capabilities.everything("ipvs");
 
-    /** Carries out {@code ops} in order; a refused one does not stop the rest. Returns the refused ones. */
-    List<Failure> apply(List<IpvsOp> ops);
+    @Override
+    default Capabilities capabilities() {
+        return CAPABILITIES;
+    }
 
     /** The running connection sync daemons. */
     List<SyncDaemonState> syncDaemons();
@@ -20,11 +25,4 @@ public interface IpvsKernel extends AutoCloseable {
 
     /** Stops the sync daemon of {@code state} (master 1, backup 2). */
     void stopSyncDaemon(int state);
-
-    @Override
-    void close();
-
-    /** One change that the kernel refused, with its error. */
-    record Failure(IpvsOp op, NetlinkException error) {
-    }
 }

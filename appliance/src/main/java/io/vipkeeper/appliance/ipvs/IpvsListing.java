@@ -1,5 +1,12 @@
 package io.vipkeeper.appliance.ipvs;
 
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
@@ -15,7 +22,7 @@ public final class IpvsListing {
     }
 
     /** The listing; {@code versionLine} is the first line ("IP Virtual Server version ..."). */
-    public static String format(String versionLine, Collection<KernelService> services, boolean stats) {
+    public static String format(String versionLine, Collection<ActualService> services, boolean stats) {
         StringBuilder sb = new StringBuilder(versionLine).append('\n');
         if (stats) {
             sb.append(String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s%n", "Prot LocalAddress:Port", "Conns",
@@ -25,14 +32,14 @@ public final class IpvsListing {
             sb.append("Prot LocalAddress:Port Scheduler Flags\n");
             sb.append("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
         }
-        for (KernelService s : sorted(services)) {
+        for (ActualService s : sorted(services)) {
             if (stats) {
                 sb.append(statsLine(s.spec().key().toString(), s.stats()));
             } else {
                 sb.append(s.spec().key()).append(' ').append(s.spec().scheduler()).append(flags(s.spec()))
                         .append('\n');
             }
-            for (KernelDest d : s.dests().values().stream().sorted(DEST_ORDER).toList()) {
+            for (ActualBackend d : s.dests().values().stream().sorted(DEST_ORDER).toList()) {
                 String remote = "  -> " + d.spec().key();
                 if (stats) {
                     sb.append(statsLine(remote, d.stats()));
@@ -53,15 +60,15 @@ public final class IpvsListing {
             .thenComparingInt(ServiceKey::port);
 
     /** Real servers by address, then port. */
-    static final Comparator<KernelDest> DEST_ORDER = Comparator
-            .comparing((KernelDest d) -> d.spec().key().address().getAddress(), Arrays::compareUnsigned)
+    static final Comparator<ActualBackend> DEST_ORDER = Comparator
+            .comparing((ActualBackend d) -> d.spec().key().address().getAddress(), Arrays::compareUnsigned)
             .thenComparingInt(d -> d.spec().key().port());
 
-    private static List<KernelService> sorted(Collection<KernelService> services) {
+    private static List<ActualService> sorted(Collection<ActualService> services) {
         return services.stream().sorted(Comparator.comparing(s -> s.spec().key(), SERVICE_ORDER)).toList();
     }
 
-    private static String statsLine(String label, IpvsStats st) {
+    private static String statsLine(String label, TrafficCounters st) {
         return String.format(Locale.ROOT, "%-33s %8s %8s %8s %8s %8s%n", label, human(st.connections()),
                 human(st.inPackets()), human(st.outPackets()), human(st.inBytes()), human(st.outBytes()));
     }

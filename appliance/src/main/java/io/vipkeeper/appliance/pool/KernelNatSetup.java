@@ -2,7 +2,7 @@ package io.vipkeeper.appliance.pool;
 
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.config.VirtualServer;
-import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.realserver.Sysctl;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +50,8 @@ public final class KernelNatSetup implements NatSetup {
      * @param why the run, for the log
      */
     @Override
-    public void reconcile(IpvsSettings s, java.util.Map<io.vipkeeper.appliance.ipvs.ServiceKey,
-            io.vipkeeper.appliance.ipvs.KernelService> inKernel, ReconcileRun why) {
+    public void reconcile(IpvsSettings s, java.util.Map<io.vipkeeper.appliance.dataplane.ServiceKey,
+            io.vipkeeper.appliance.dataplane.ActualService> inKernel, ReconcileRun why) {
         sysctls(s).forEach((sysctl, value) -> {
             int now = sysctl.read();
             if (now != value) {

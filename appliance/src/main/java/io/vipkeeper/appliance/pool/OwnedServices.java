@@ -1,6 +1,6 @@
 package io.vipkeeper.appliance.pool;
 
-import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,11 @@
 package io.vipkeeper.appliance.pool;
 
+import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.DestSpec;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.pool.PoolPolicy.Placement;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -20,21 +21,21 @@ import java.util.Optional;
  */
 final class Pool {
     private VirtualServer vs;
-    private final Map<DestKey, Boolean> up = new HashMap<>();
-    private final Map<DestKey, String> reasons = new HashMap<>();
+    private final Map<BackendKey, Boolean> up = new HashMap<>();
+    private final Map<BackendKey, String> reasons = new HashMap<>();
     private boolean quorumUp;
 
     /** A pool starting from the health monitor's view ({@code health} may lack servers: up). */
-    Pool(VirtualServer vs, Map<DestKey, RealServerHealth> health) {
+    Pool(VirtualServer vs, Map<BackendKey, RealServerHealth> health) {
         this.vs = vs;
         adopt(health, Map.of());
         quorumUp = PoolPolicy.quorumUp(false, liveWeight(), vs.quorum(), vs.hysteresis());
     }
 
     /** A reload: kept servers keep their health, new ones take the monitor's; the quorum is re-judged. */
-    List<String> reconfigure(VirtualServer next, Map<DestKey, RealServerHealth> health) {
+    List<String> reconfigure(VirtualServer next, Map<BackendKey, RealServerHealth> health) {
         vs = next;
-        Map<DestKey, Boolean> before = new HashMap<>(up);
+        Map<BackendKey, Boolean> before = new HashMap<>(up);
         up.clear();
         adopt(health, before);
         reasons.keySet().retainAll(up.keySet());
@@ -42,9 +43,9 @@ final class Pool {
     }
 
     /** The monitor's view of each real server, else what the pool knew ({@code before}), else up. */
-    private void adopt(Map<DestKey, RealServerHealth> health, Map<DestKey, Boolean> before) {
+    private void adopt(Map<BackendKey, RealServerHealth> health, Map<BackendKey, Boolean> before) {
         for (RealServer rs : vs.realServers()) {
-            DestKey k = rs.key();
+            BackendKey k = rs.key();
             RealServerHealth h = health.get(k);
             up.put(k, h != null ? h.up() : before.getOrDefault(k, true));
             if (h != null && !h.up()) {
@@ -57,7 +58,7 @@ final class Pool {
      * A health change of one real server; returns what the pool did, one line each (empty when
      * nothing changed or the server is unknown).
      */
-    List<String> health(DestKey rs, boolean isUp, String reason) {
+    List<String> health(BackendKey rs, boolean isUp, String reason) {
         Boolean before = up.get(rs);
         if (before == null || before == isUp) {
             return List.of();
@@ -114,30 +115,30 @@ final class Pool {
 
     /** The destinations the policy wants now. */
     DesiredService desired() {
-        Map<DestKey, DestSpec> dests = new LinkedHashMap<>();
-        Map<DestKey, String> removeNow = new LinkedHashMap<>();
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        Map<BackendKey, String> removeNow = new LinkedHashMap<>();
         boolean sorry = sorryActive();
         for (RealServer rs : vs.realServers()) {
-            DestKey k = rs.key();
+            BackendKey k = rs.key();
             boolean isUp = up.getOrDefault(k, true);
             switch (PoolPolicy.realServer(isUp, vs.inhibitOnFailure(), sorry)) {
-                case IN -> dests.put(k, DesiredService.dest(rs, rs.weight()));
-                case ZERO -> dests.put(k, DesiredService.dest(rs, 0));
+                case IN -> dests.put(k, DesiredServices.dest(rs, rs.weight()));
+                case ZERO -> dests.put(k, DesiredServices.dest(rs, 0));
                 case OUT -> removeNow.put(k, isUp ? "quorum lost, sorry server in" : "down: "
                         + reasons.getOrDefault(k, "failed check"));
             }
         }
         Optional<InetSocketAddress> s = vs.sorryServer();
         if (s.isPresent()) {
-            DestKey k = new DestKey(s.get().getAddress(), s.get().getPort());
+            BackendKey k = new BackendKey(s.get().getAddress(), s.get().getPort());
             if (sorry) {
-                dests.put(k, new DestSpec(k, vs.forwarding(), 1, 0, 0));
+                dests.put(k, new BackendSpec(k, vs.forwarding(), 1, 0, 0));
                 removeNow.remove(k);
             } else if (!dests.containsKey(k)) {
                 removeNow.put(k, "sorry server, quorum held");
             }
         }
-        return new DesiredService(DesiredService.spec(vs), dests, removeNow);
+        return new DesiredService(DesiredServices.spec(vs), dests, removeNow);
     }
 
     private static String format(InetSocketAddress a) {

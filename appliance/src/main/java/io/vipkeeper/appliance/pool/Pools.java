@@ -1,11 +1,12 @@
 package io.vipkeeper.appliance.pool;
 
+import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.health.HealthView;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +40,11 @@ final class Pools {
      */
     Map<ServiceKey, DesiredService> install(IpvsSettings s) {
         settings = s;
-        Map<String, Map<DestKey, RealServerHealth>> health = view.health();
+        Map<String, Map<BackendKey, RealServerHealth>> health = view.health();
         Map<String, Pool> next = new LinkedHashMap<>();
         Map<ServiceKey, DesiredService> desired = new LinkedHashMap<>();
         for (VirtualServer vs : s.virtualServers().values()) {
-            Map<DestKey, RealServerHealth> h = health.getOrDefault(vs.name(), Map.of());
+            Map<BackendKey, RealServerHealth> h = health.getOrDefault(vs.name(), Map.of());
             Pool p = pools.get(vs.name());
             if (p == null) {
                 p = new Pool(vs, h);
@@ -59,7 +60,7 @@ final class Pools {
     }
 
     /** A real server went up or down: the changed service's desired state, if the pool changed. */
-    Optional<DesiredService> health(String virtualServer, DestKey realServer, boolean up, String reason) {
+    Optional<DesiredService> health(String virtualServer, BackendKey realServer, boolean up, String reason) {
         Pool p = pools.get(virtualServer);
         if (p == null) {
             return Optional.empty();

@@ -3,7 +3,7 @@ package io.vipkeeper.appliance.pool;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.VirtualServer;
-import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.dataplane.Forwarding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -31,12 +31,12 @@ public final class SnatRules {
      * ({@code inKernel}): a removed real server drains through its masquerade rule (were the rule
      * gone first, a connection scheduled to it in between would get no SNAT and fail).
      */
-    public static List<String> rules(IpvsSettings s, java.util.Map<io.vipkeeper.appliance.ipvs.ServiceKey,
-            io.vipkeeper.appliance.ipvs.KernelService> inKernel) {
+    public static List<String> rules(IpvsSettings s, java.util.Map<io.vipkeeper.appliance.dataplane.ServiceKey,
+            io.vipkeeper.appliance.dataplane.ActualService> inKernel) {
         List<String> rules = new ArrayList<>();
         s.virtualServers().forEach((name, vs) -> {
             if (vs.snat()) {
-                io.vipkeeper.appliance.ipvs.KernelService k = inKernel.get(io.vipkeeper.appliance.ipvs.ServiceKey.of(vs));
+                io.vipkeeper.appliance.dataplane.ActualService k = inKernel.get(vs.key());
                 List<java.net.InetSocketAddress> draining = new ArrayList<>();
                 if (k != null) {
                     k.dests().values().stream().filter(d -> d.spec().forwarding() == Forwarding.NAT)

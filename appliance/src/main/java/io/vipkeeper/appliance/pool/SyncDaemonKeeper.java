@@ -3,7 +3,6 @@ package io.vipkeeper.appliance.pool;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
-import io.vipkeeper.appliance.ipvs.genl.Ipvs;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +37,7 @@ final class SyncDaemonKeeper {
         }
         List<SyncDaemonState> running = kernel.syncDaemons();
         Optional<SyncDaemonState> want = settings.syncDaemon().map(d -> new SyncDaemonState(
-                masters.contains(d.instance()) ? Ipvs.STATE_MASTER : Ipvs.STATE_BACKUP, d.interfaceName(), d.syncId()));
+                masters.contains(d.instance()) ? SyncDaemonState.MASTER : SyncDaemonState.BACKUP, d.interfaceName(), d.syncId()));
         for (SyncDaemonState r : running) {
             if (want.isPresent() && !want.get().equals(r)) {
                 kernel.stopSyncDaemon(r.state());

@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * The one thread that talks rtnetlink to the kernel, with its socket: requests are serialized
- * and VRRP never blocks on them (ARCHITECTURE: "netlink requests are serialized on one executor").
+ * and VRRP never blocks on them (appliance/DESIGN.md, "Threads").
  */
 public final class KernelExecutor implements Executor, AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {

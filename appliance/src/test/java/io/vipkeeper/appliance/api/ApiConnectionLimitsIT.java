@@ -10,9 +10,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.vipkeeper.appliance.api.ConnectionLimiter.Cap;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.Settings;
-import io.vipkeeper.appliance.daemon.ReloadResult;
+import io.vipkeeper.appliance.api.ReloadResult;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.pool.IpvsManager;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.io.IOException;
@@ -223,12 +223,12 @@ class ApiConnectionLimitsIT {
         }
 
         @Override
-        public Optional<IpvsManager> ipvs() {
+        public Optional<io.vipkeeper.appliance.dataplane.DataPlaneStatus> ipvs() {
             return Optional.empty();
         }
 
         @Override
-        public Map<String, Map<DestKey, RealServerHealth>> health() {
+        public Map<String, Map<BackendKey, RealServerHealth>> health() {
             return Map.of();
         }
     }

@@ -28,7 +28,7 @@ class DaemonHealthTest {
     @Test
     void faultInstanceIsAProblemBackupAndDownRealServersAreNot() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
-            Instant now = f.ipvs.get().lastTableAt().orElseThrow();
+            Instant now = f.ipvs.get().status().lastTableAt().orElseThrow();
             assertEquals(List.of("vrrp instance mail is in FAULT (track-interface eth9: eth9 is down)"),
                     rule(f, now).problems());
             f.routers.get("mail").setFault("track-interface eth9", null);
@@ -40,7 +40,7 @@ class DaemonHealthTest {
     void aPeerConfiguredDifferentlyIsAProblemForThreeMasterDownIntervals() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             f.routers.get("mail").setFault("track-interface eth9", null);
-            Instant now = f.ipvs.get().lastTableAt().orElseThrow();
+            Instant now = f.ipvs.get().status().lastTableAt().orElseThrow();
             f.v2AdvertFrom("web", "198.18.0.2");
             assertEquals(List.of("vrrp instance web drops adverts for VRID 51 from 198.18.0.2 configured differently:"
                     + " version (VRRPv2 advert, this router speaks VRRPv3), 1 so far; both may be master"),
@@ -73,7 +73,7 @@ class DaemonHealthTest {
     void ipvsWhoseTableIsStale() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             f.routers.remove("mail");
-            Instant read = f.ipvs.get().lastTableAt().orElseThrow();
+            Instant read = f.ipvs.get().status().lastTableAt().orElseThrow();
             assertEquals(List.of(), rule(f, read.plus(Duration.ofSeconds(15))).problems(), "3 intervals of 5 s");
             assertEquals(List.of("ipvs: the kernel's IPVS table was last read 16s ago and no run failed since: reconcile "
                     + "runs are not finishing (reconcile-interval 5s; 0 failure(s))"),
@@ -90,7 +90,7 @@ class DaemonHealthTest {
             IpvsManager failing = new IpvsManager(() -> kernel, NatSetup.NONE);
             f.ipvs = Optional.of(failing);
             failing.start(f.settings.ipvs());
-            Instant read = failing.lastTableAt().orElseThrow();
+            Instant read = failing.status().lastTableAt().orElseThrow();
             kernel.failDumps(new NetlinkException("IPVS_CMD_GET_SERVICE", 5));
             failing.reconcileNow();
             assertEquals(List.of(), rule(f, read.plus(Duration.ofSeconds(15))).problems(),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.daemon.ReloadResult;
+import io.vipkeeper.appliance.api.ReloadResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

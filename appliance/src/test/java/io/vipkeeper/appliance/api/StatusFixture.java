@@ -3,19 +3,19 @@ package io.vipkeeper.appliance.api;
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.Settings;
-import io.vipkeeper.appliance.daemon.ReloadResult;
+import io.vipkeeper.appliance.api.ReloadResult;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.DestSpec;
-import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
-import io.vipkeeper.appliance.ipvs.IpvsOp;
-import io.vipkeeper.appliance.ipvs.IpvsProtocol;
-import io.vipkeeper.appliance.ipvs.IpvsStats;
-import io.vipkeeper.appliance.ipvs.KernelDest;
-import io.vipkeeper.appliance.ipvs.KernelService;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
 import io.vipkeeper.appliance.pool.IpvsManager;
 import io.vipkeeper.appliance.pool.NatSetup;
@@ -73,10 +73,10 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
               }
             }
             """;
-    static final DestKey RS1 = dest("198.18.1.1", 8080);
-    static final DestKey RS2 = dest("198.18.1.2", 8080);
-    static final DestKey RS3 = dest("198.18.1.3", 8080);
-    static final ServiceKey WEB = ServiceKey.of(IpvsProtocol.TCP, ip("198.18.0.100"), 80);
+    static final BackendKey RS1 = dest("198.18.1.1", 8080);
+    static final BackendKey RS2 = dest("198.18.1.2", 8080);
+    static final BackendKey RS3 = dest("198.18.1.3", 8080);
+    static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip("198.18.0.100"), 80);
 
     final VirtualClock vrrpClock = new VirtualClock();
     /** The wall clock: moved by tests to age the kernel table. */
@@ -87,7 +87,7 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
     Optional<ReloadResult> lastReload = Optional.empty();
     long reloadsOk;
     long reloadsFailed;
-    final Map<String, Map<DestKey, RealServerHealth>> health = new LinkedHashMap<>();
+    final Map<String, Map<BackendKey, RealServerHealth>> health = new LinkedHashMap<>();
     final FixedKernel kernel = new FixedKernel();
 
     StatusFixture(Path dir) throws Exception {
@@ -155,8 +155,8 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
         return NetUtil.createInetAddressFromIpAddressString(s);
     }
 
-    static DestKey dest(String address, int port) {
-        return new DestKey(ip(address), port);
+    static BackendKey dest(String address, int port) {
+        return new BackendKey(ip(address), port);
     }
 
     @Override
@@ -195,12 +195,12 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
     }
 
     @Override
-    public Optional<IpvsManager> ipvs() {
-        return ipvs;
+    public Optional<io.vipkeeper.appliance.dataplane.DataPlaneStatus> ipvs() {
+        return ipvs.map(IpvsManager::status);
     }
 
     @Override
-    public Map<String, Map<DestKey, RealServerHealth>> health() {
+    public Map<String, Map<BackendKey, RealServerHealth>> health() {
         return health;
     }
 
@@ -214,31 +214,31 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
      * with counters; no dns): changes are acknowledged and not applied, as if another tool undid them.
      */
     static final class FixedKernel implements IpvsKernel {
-        volatile Map<ServiceKey, KernelService> table = Map.of(WEB, new KernelService(
+        volatile Map<ServiceKey, ActualService> table = Map.of(WEB, new ActualService(
                 new ServiceSpec(WEB, "wrr", 0, 0, 0xffffffffL),
-                Map.of(RS1, new KernelDest(new DestSpec(RS1, Forwarding.NAT, 1, 0, 0), 7, 3, 0,
-                                new IpvsStats(120, 5000, 4000, 600_000, 9_000_000)),
-                        RS2, new KernelDest(new DestSpec(RS2, Forwarding.NAT, 0, 0, 0), 0, 1, 0,
-                                new IpvsStats(40, 900, 800, 90_000, 1_000_000))),
-                new IpvsStats(160, 5900, 4800, 690_000, 10_000_000)));
+                Map.of(RS1, new ActualBackend(new BackendSpec(RS1, Forwarding.NAT, 1, 0, 0), 7, 3, 0,
+                                new TrafficCounters(120, 5000, 4000, 600_000, 9_000_000)),
+                        RS2, new ActualBackend(new BackendSpec(RS2, Forwarding.NAT, 0, 0, 0), 0, 1, 0,
+                                new TrafficCounters(40, 900, 800, 90_000, 1_000_000))),
+                new TrafficCounters(160, 5900, 4800, 690_000, 10_000_000)));
 
         /** Adds a destination at weight 0 with {@code active} connections, as a drained one looks. */
-        void addDest(ServiceKey service, DestKey dest, long active) {
-            Map<ServiceKey, KernelService> t = new LinkedHashMap<>(table);
-            KernelService s = t.get(service);
-            Map<DestKey, KernelDest> dests = new LinkedHashMap<>(s.dests());
-            dests.put(dest, new KernelDest(new DestSpec(dest, Forwarding.NAT, 0, 0, 0), active, 0, 0, IpvsStats.ZERO));
-            t.put(service, new KernelService(s.spec(), dests, s.stats()));
+        void addDest(ServiceKey service, BackendKey dest, long active) {
+            Map<ServiceKey, ActualService> t = new LinkedHashMap<>(table);
+            ActualService s = t.get(service);
+            Map<BackendKey, ActualBackend> dests = new LinkedHashMap<>(s.dests());
+            dests.put(dest, new ActualBackend(new BackendSpec(dest, Forwarding.NAT, 0, 0, 0), active, 0, 0, TrafficCounters.ZERO));
+            t.put(service, new ActualService(s.spec(), dests, s.stats()));
             table = t;
         }
 
         @Override
-        public Map<ServiceKey, KernelService> table() {
+        public Map<ServiceKey, ActualService> table() {
             return table;
         }
 
         @Override
-        public List<Failure> apply(List<IpvsOp> ops) {
+        public List<Failure> apply(List<TableChange> ops) {
             return List.of();
         }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.config.HealthCheck.HealthCheckType;
-import io.vipkeeper.appliance.ipvs.Forwarding;
-import io.vipkeeper.appliance.ipvs.IpvsProtocol;
-import io.vipkeeper.appliance.ipvs.Scheduler;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.Scheduler;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ class ReferenceDefaultsTest {
     void virtualAndRealServer() throws Exception {
         Settings s = minimal();
         VirtualServer v = s.ipvs().virtualServers().get("web");
-        assertEquals(IpvsProtocol.TCP, v.protocol());
+        assertEquals(TransportProtocol.TCP, v.protocol());
         assertEquals(Scheduler.WLC, v.scheduler());
         assertTrue(v.schedulerFlags().isEmpty());
         assertFalse(v.onePacket());

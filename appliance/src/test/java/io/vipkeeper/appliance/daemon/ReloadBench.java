@@ -1,9 +1,9 @@
 package io.vipkeeper.appliance.daemon;
 
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
-import io.vipkeeper.appliance.ipvs.IpvsOp;
-import io.vipkeeper.appliance.ipvs.KernelService;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
 import io.vipkeeper.appliance.pool.InMemoryIpvs;
 import io.vipkeeper.appliance.pool.NatSetup;
@@ -38,12 +38,12 @@ public final class ReloadBench {
         volatile boolean report;
 
         @Override
-        public Map<ServiceKey, KernelService> table() {
+        public Map<ServiceKey, ActualService> table() {
             return table.table();
         }
 
         @Override
-        public List<Failure> apply(List<IpvsOp> ops) {
+        public List<Failure> apply(List<TableChange> ops) {
             List<Failure> f = table.apply(ops);
             if (report) {
                 try {

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.daemon;
 
+import io.vipkeeper.appliance.api.ReloadResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

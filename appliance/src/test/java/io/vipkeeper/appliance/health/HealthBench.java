@@ -1,7 +1,7 @@
 package io.vipkeeper.appliance.health;
 
 import ch.qos.logback.classic.Level;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +75,7 @@ public final class HealthBench {
 
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            Map<DestKey, Long> seen = new HashMap<>();
+            Map<BackendKey, Long> seen = new HashMap<>();
             snapshot(monitor, seen, new ArrayList<>());
             long checksBefore = total(monitor, false);
             long failuresBefore = total(monitor, true);
@@ -118,7 +118,7 @@ public final class HealthBench {
     }
 
     /** Adds the last latency of every server that ran a check since the previous snapshot. */
-    private static void snapshot(HealthMonitor monitor, Map<DestKey, Long> seen, List<Long> latencies) {
+    private static void snapshot(HealthMonitor monitor, Map<BackendKey, Long> seen, List<Long> latencies) {
         monitor.health().forEach((vs, servers) -> servers.forEach((key, h) -> {
             Long before = seen.put(key, h.checks());
             if (before != null && h.checks() > before) {

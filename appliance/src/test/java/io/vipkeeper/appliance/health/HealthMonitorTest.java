@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +29,12 @@ class HealthMonitorTest {
     private EventLoopGroup group;
     private Recorder recorder;
     private HealthMonitor monitor;
-    private static final DestKey RS1 = key("198.18.0.13", 80);
-    private static final DestKey RS2 = key("198.18.0.14", 80);
+    private static final BackendKey RS1 = key("198.18.0.13", 80);
+    private static final BackendKey RS2 = key("198.18.0.14", 80);
 
-    static DestKey key(String address, int port) {
+    static BackendKey key(String address, int port) {
         try {
-            return new DestKey(InetAddress.getByName(address), port);
+            return new BackendKey(InetAddress.getByName(address), port);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
@@ -76,7 +76,7 @@ class HealthMonitorTest {
                 "{ address = \"198.18.0.13\" }",
                 "{ address = \"198.18.0.14\", health-check.initial-state = down }",
                 "{ address = \"198.18.0.15\", health-check.type = none }")));
-        Map<DestKey, RealServerHealth> h = monitor.health().get("web");
+        Map<BackendKey, RealServerHealth> h = monitor.health().get("web");
         assertEquals(List.of(RS1, RS2, key("198.18.0.15", 80)), List.copyOf(h.keySet()));
         assertTrue(h.get(RS1).up());
         assertFalse(h.get(RS2).up());
@@ -128,7 +128,7 @@ class HealthMonitorTest {
         // RS1's check changes (fall 3 -> 4): it stays down with fresh counters. RS2 is removed, RS3 is new.
         monitor.apply(HealthConfigs.ipvs(dir, config(rc, "",
                 "{ address = \"198.18.0.13\", health-check.fall = 4 }", "{ address = \"198.18.0.16\" }")));
-        Map<DestKey, RealServerHealth> h = monitor.health().get("web");
+        Map<BackendKey, RealServerHealth> h = monitor.health().get("web");
         assertNull(h.get(RS2));
         assertFalse(h.get(RS1).up());
         assertTrue(h.get(key("198.18.0.16", 80)).up());

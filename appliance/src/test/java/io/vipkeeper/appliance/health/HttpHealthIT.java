@@ -3,7 +3,7 @@ package io.vipkeeper.appliance.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class HttpHealthIT {
         }
     }
 
-    private static DestKey rs(int n) {
+    private static BackendKey rs(int n) {
         return HealthMonitorTest.key("198.18.2." + n, 80);
     }
 
@@ -68,7 +68,7 @@ class HttpHealthIT {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(BODY.getBytes(StandardCharsets.UTF_8)));
         try (LabMonitor m = new LabMonitor(lab, dir)) {
-            Map<DestKey, RealServerHealth> h = m.steadyState("type = http, http.virtual-host = \"www.example.test\"",
+            Map<BackendKey, RealServerHealth> h = m.steadyState("type = http, http.virtual-host = \"www.example.test\"",
                     to(101, "80", "http.body-regex = \"\\\"status\\\":\\\\s*\\\"ok\\\"\""),
                     to(102, "81", ""),
                     to(103, "81", "http.status = [\"500-599\"]"),
@@ -101,7 +101,7 @@ class HttpHealthIT {
         String ca = certs.resolve("ca.pem").toString();
         String other = certs.resolve("other-ca.pem").toString();
         try (LabMonitor m = new LabMonitor(lab, dir)) {
-            Map<DestKey, RealServerHealth> h = m.steadyState("type = https, http.virtual-host = \"www.example.test\"",
+            Map<BackendKey, RealServerHealth> h = m.steadyState("type = https, http.virtual-host = \"www.example.test\"",
                     tls(111, "tls.ca-file = \"" + ca + "\""),
                     tls(112, "tls.ca-file = \"" + other + "\""),
                     tls(113, "tls { ca-file = \"" + other + "\", verify = false }"),
@@ -109,7 +109,7 @@ class HttpHealthIT {
                     tls(115, "tls.ca-file = \"" + ca + "\", tls.sni = \"198.18.2.10\", http.virtual-host = null"),
                     tls(116, "tls.ca-file = \"" + certs.resolve("missing.pem") + "\""),
                     tls(117, "tls.ca-file = \"" + certs.resolve("server.csr") + "\""));
-            DestKey good = HealthMonitorTest.key("198.18.2.111", 443);
+            BackendKey good = HealthMonitorTest.key("198.18.2.111", 443);
             assertEquals("status 200", h.get(good).lastResult());
             assertTrue(h.get(good).up());
             assertTrue(h.get(HealthMonitorTest.key("198.18.2.112", 443)).lastResult().startsWith("tls handshake failed"),

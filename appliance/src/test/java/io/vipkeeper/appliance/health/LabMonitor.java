@@ -3,7 +3,7 @@ package io.vipkeeper.appliance.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,12 +31,12 @@ final class LabMonitor implements AutoCloseable {
                 "vipkeeper.ipvs.virtual-servers.vs { address = \"198.18.0.100\", port = 80\n" + body + "\n}\n"));
     }
 
-    RealServerHealth health(DestKey rs) {
+    RealServerHealth health(BackendKey rs) {
         return monitor.health().get("vs").get(rs);
     }
 
     /** Waits until {@code rs} has had {@code checks} checks. */
-    RealServerHealth awaitChecks(DestKey rs, long checks, Duration within) throws InterruptedException {
+    RealServerHealth awaitChecks(BackendKey rs, long checks, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (health(rs).checks() < checks) {
             if (System.nanoTime() > deadline) {
@@ -52,15 +52,15 @@ final class LabMonitor implements AutoCloseable {
      * time out), then returns each one's health two checks later: a server that passes had no
      * failure in between, one that fails failed every time.
      */
-    Map<DestKey, RealServerHealth> steadyState(String check, String... realServers) throws Exception {
+    Map<BackendKey, RealServerHealth> steadyState(String check, String... realServers) throws Exception {
         apply("health-check { interval = 200ms, timeout = 150ms, rise = 1, fall = 1, " + check + " }\n"
                 + "real-servers = [" + String.join(",\n", realServers) + "]");
-        Map<DestKey, RealServerHealth> warm = new HashMap<>();
-        for (DestKey k : monitor.health().get("vs").keySet()) {
+        Map<BackendKey, RealServerHealth> warm = new HashMap<>();
+        for (BackendKey k : monitor.health().get("vs").keySet()) {
             warm.put(k, awaitChecks(k, 2, Duration.ofSeconds(10)));
         }
-        Map<DestKey, RealServerHealth> out = new HashMap<>();
-        for (DestKey k : warm.keySet()) {
+        Map<BackendKey, RealServerHealth> out = new HashMap<>();
+        for (BackendKey k : warm.keySet()) {
             RealServerHealth later = awaitChecks(k, warm.get(k).checks() + 2, Duration.ofSeconds(10));
             long failed = later.failures() - warm.get(k).failures();
             long checked = later.checks() - warm.get(k).checks();

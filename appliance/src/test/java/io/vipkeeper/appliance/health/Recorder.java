@@ -3,7 +3,7 @@ package io.vipkeeper.appliance.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** A listener that keeps every change with the time it came, for tests to wait on. */
 final class Recorder implements HealthListener {
     /** One call of the listener. */
-    record Change(String virtualServer, DestKey realServer, boolean up, String reason, long nanos,
+    record Change(String virtualServer, BackendKey realServer, boolean up, String reason, long nanos,
             RealServerHealth health) {
     }
 
@@ -26,7 +26,7 @@ final class Recorder implements HealthListener {
     }
 
     @Override
-    public void changed(String virtualServer, DestKey realServer, boolean up, String reason) {
+    public void changed(String virtualServer, BackendKey realServer, boolean up, String reason) {
         HealthView v = view;
         RealServerHealth h = v == null ? null : v.health().get(virtualServer).get(realServer);
         Change c = new Change(virtualServer, realServer, up, reason, System.nanoTime(), h);
@@ -44,7 +44,7 @@ final class Recorder implements HealthListener {
     }
 
     /** The next change, which must be {@code up} for {@code rs}. */
-    Change next(double seconds, DestKey rs, boolean up) throws InterruptedException {
+    Change next(double seconds, BackendKey rs, boolean up) throws InterruptedException {
         Change c = next(seconds);
         assertEquals(rs, c.realServer(), c.toString());
         assertEquals(up, c.up(), c.toString());

@@ -3,7 +3,7 @@ package io.vipkeeper.appliance.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class ScriptHealthIT {
     void scriptsRunInTheCheckersNamespace() throws Exception {
         try (HealthLab lab = HealthLab.create(); LabMonitor m = new LabMonitor(lab, dir)) {
             lab.address("198.18.4.1/32");
-            Map<DestKey, RealServerHealth> h = m.steadyState("type = script, script.command = [\"/bin/true\"]",
+            Map<BackendKey, RealServerHealth> h = m.steadyState("type = script, script.command = [\"/bin/true\"]",
                     script(101, "ip -o addr show | grep -q 198.18.4.1/32"),
                     script(102, "exit 1"),
                     script(103, "sleep 5"));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +47,7 @@ class TcpHealthIT {
 
     @Test
     void killedBackendGoesDownAfterFallChecksAndComesBackAfterRise() throws Exception {
-        DestKey rs = HealthMonitorTest.key("198.18.1.21", 8080);
+        BackendKey rs = HealthMonitorTest.key("198.18.1.21", 8080);
         Process backend = lab.backend("http", "198.18.1.21", "8080", "200", "ok");
         try (LabMonitor m = new LabMonitor(lab, dir)) {
             m.apply(CHECK + "\nreal-servers = [{ address = \"198.18.1.21\", port = 8080 }]");
@@ -81,7 +81,7 @@ class TcpHealthIT {
 
     @Test
     void droppedSynsTimeOut() throws Exception {
-        DestKey rs = HealthMonitorTest.key("198.18.1.22", 8080);
+        BackendKey rs = HealthMonitorTest.key("198.18.1.22", 8080);
         lab.backend("http", "198.18.1.22", "8080", "200", "ok");
         try (LabMonitor m = new LabMonitor(lab, dir)) {
             m.apply(CHECK + "\nreal-servers = [{ address = \"198.18.1.22\", port = 8080 }]");
@@ -101,7 +101,7 @@ class TcpHealthIT {
 
     @Test
     void flappingBackendNeverReachesFallOrRiseInARow() throws Exception {
-        DestKey rs = HealthMonitorTest.key("198.18.1.23", 8080);
+        BackendKey rs = HealthMonitorTest.key("198.18.1.23", 8080);
         lab.backend("http", "198.18.1.23", "8080", "200", "ok");
         try (LabMonitor m = new LabMonitor(lab, dir)) {
             // fall 3: one or two failures in a row (a short outage) never take it down.
@@ -125,7 +125,7 @@ class TcpHealthIT {
 
     @Test
     void startsDownWhenAskedAndRisesAfterRise() throws Exception {
-        DestKey rs = HealthMonitorTest.key("198.18.1.21", 9090);
+        BackendKey rs = HealthMonitorTest.key("198.18.1.21", 9090);
         lab.backend("http", "198.18.1.21", "9090", "200", "ok");
         try (LabMonitor m = new LabMonitor(lab, dir)) {
             long applied = System.nanoTime();

@@ -2,7 +2,7 @@ package io.vipkeeper.appliance.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +44,7 @@ class UdpDnsHealthIT {
         }
     }
 
-    private static DestKey rs(int n) {
+    private static BackendKey rs(int n) {
         return HealthMonitorTest.key("198.18.3." + n, 80);
     }
 
@@ -56,7 +56,7 @@ class UdpDnsHealthIT {
     @Test
     void udpWithAndWithoutExpect() throws Exception {
         try (LabMonitor m = new LabMonitor(lab, dir)) {
-            Map<DestKey, RealServerHealth> h = m.steadyState("type = udp",
+            Map<BackendKey, RealServerHealth> h = m.steadyState("type = udp",
                     udp(101, 5000, "expect = \"pong ping\""),
                     udp(102, 5000, "expect = \"hex:706f6e67\""),
                     udp(103, 5000, "expect = \"nope\""),
@@ -96,7 +96,7 @@ class UdpDnsHealthIT {
     @Test
     void dnsAgainstDnsmasq() throws Exception {
         try (LabMonitor m = new LabMonitor(lab, dir)) {
-            Map<DestKey, RealServerHealth> h = m.steadyState("type = dns, dns.name = \"health.example.test\"",
+            Map<BackendKey, RealServerHealth> h = m.steadyState("type = dns, dns.name = \"health.example.test\"",
                     dns(121, "53", "name = \"health.example.test\""),
                     dns(122, "53", "name = \"missing.example.test\""),
                     dns(123, "53", "name = \"health.example.test\", type = AAAA"),
@@ -111,7 +111,7 @@ class UdpDnsHealthIT {
     @Test
     void nioLoopsCheckTheSame() throws Exception {
         try (LabMonitor m = new LabMonitor(lab.group(1, io.netty.channel.nio.NioIoHandler.newFactory()), dir)) {
-            Map<DestKey, RealServerHealth> h = m.steadyState("type = udp, dns.name = \"health.example.test\"",
+            Map<BackendKey, RealServerHealth> h = m.steadyState("type = udp, dns.name = \"health.example.test\"",
                     udp(131, 5000, "expect = \"pong ping\""),
                     udp(132, 5001, ""),
                     dns(133, "53", "name = \"health.example.test\"").replace("health-check {", "health-check { type = dns,"),

@@ -1,5 +1,20 @@
 package io.vipkeeper.appliance.ipvs;
 
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.BackendTunnel;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.TunnelType;
+import io.vipkeeper.appliance.dataplane.TunnelChecksum;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import static io.vipkeeper.appliance.vm.Shell.run;
 import static io.vipkeeper.appliance.vm.Shell.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,53 +70,53 @@ class IpvsClientVmTest {
         }
     }
 
-    static ServiceSpec svc(IpvsProtocol p, String addr, int port, String sched, int flags, int timeout, long mask) {
+    static ServiceSpec svc(TransportProtocol p, String addr, int port, String sched, int flags, int timeout, long mask) {
         return new ServiceSpec(ServiceKey.of(p, ip(addr), port), sched, flags, timeout, mask);
     }
 
-    static DestSpec dest(String addr, int port, Forwarding f, int weight, int upper, int lower) {
-        return new DestSpec(new DestKey(ip(addr), port), f, weight, upper, lower);
+    static BackendSpec dest(String addr, int port, Forwarding f, int weight, int upper, int lower) {
+        return new BackendSpec(new BackendKey(ip(addr), port), f, weight, upper, lower);
     }
 
     /** A table with every scheduler, flag, forwarding method, both families and fwmarks. */
-    static List<IpvsOp> variedTable() {
-        List<IpvsOp> ops = new ArrayList<>();
-        ServiceSpec web = svc(IpvsProtocol.TCP, "198.18.0.1", 80, "wlc", 0, 0, 0xffffffffL);
-        ops.add(new IpvsOp.NewService(web, "test"));
-        ops.add(new IpvsOp.NewDest(web.key(), dest("198.18.0.10", 8080, Forwarding.NAT, 3, 0, 0), "test"));
-        ops.add(new IpvsOp.NewDest(web.key(), dest("198.18.0.11", 8080, Forwarding.NAT, 0, 100, 10), "test"));
-        ServiceSpec tls = svc(IpvsProtocol.TCP, "198.18.0.1", 443, "rr", ServiceSpec.PERSISTENT, 300, 0xffffff00L);
-        ops.add(new IpvsOp.NewService(tls, "test"));
-        ops.add(new IpvsOp.NewDest(tls.key(), dest("198.18.0.12", 443, Forwarding.DR, 1, 0, 0), "test"));
-        ops.add(new IpvsOp.NewDest(tls.key(), dest("198.18.0.13", 443, Forwarding.TUN, 2, 0, 0), "test"));
-        ops.add(new IpvsOp.NewDest(tls.key(), new DestSpec(new DestKey(ip("198.18.0.16"), 443), Forwarding.TUN, 1, 0,
-                0, new DestTunnel(TunnelType.GUE, 6080, TunnelChecksum.CSUM)), "test"));
-        ops.add(new IpvsOp.NewDest(tls.key(), new DestSpec(new DestKey(ip("198.18.0.17"), 443), Forwarding.TUN, 1, 500,
-                100, new DestTunnel(TunnelType.GRE, 0, TunnelChecksum.REMCSUM)), "test"));
-        ServiceSpec dns = svc(IpvsProtocol.UDP, "198.18.0.1", 53, "sh",
+    static List<TableChange> variedTable() {
+        List<TableChange> ops = new ArrayList<>();
+        ServiceSpec web = svc(TransportProtocol.TCP, "198.18.0.1", 80, "wlc", 0, 0, 0xffffffffL);
+        ops.add(new TableChange.NewService(web, "test"));
+        ops.add(new TableChange.NewBackend(web.key(), dest("198.18.0.10", 8080, Forwarding.NAT, 3, 0, 0), "test"));
+        ops.add(new TableChange.NewBackend(web.key(), dest("198.18.0.11", 8080, Forwarding.NAT, 0, 100, 10), "test"));
+        ServiceSpec tls = svc(TransportProtocol.TCP, "198.18.0.1", 443, "rr", ServiceSpec.PERSISTENT, 300, 0xffffff00L);
+        ops.add(new TableChange.NewService(tls, "test"));
+        ops.add(new TableChange.NewBackend(tls.key(), dest("198.18.0.12", 443, Forwarding.DR, 1, 0, 0), "test"));
+        ops.add(new TableChange.NewBackend(tls.key(), dest("198.18.0.13", 443, Forwarding.TUN, 2, 0, 0), "test"));
+        ops.add(new TableChange.NewBackend(tls.key(), new BackendSpec(new BackendKey(ip("198.18.0.16"), 443), Forwarding.TUN, 1, 0,
+                0, new BackendTunnel(TunnelType.GUE, 6080, TunnelChecksum.CSUM)), "test"));
+        ops.add(new TableChange.NewBackend(tls.key(), new BackendSpec(new BackendKey(ip("198.18.0.17"), 443), Forwarding.TUN, 1, 500,
+                100, new BackendTunnel(TunnelType.GRE, 0, TunnelChecksum.REMCSUM)), "test"));
+        ServiceSpec dns = svc(TransportProtocol.UDP, "198.18.0.1", 53, "sh",
                 ServiceSpec.ONE_PACKET | SchedulerFlag.SH_PORT.bit() | SchedulerFlag.SH_FALLBACK.bit(), 0, 0xffffffffL);
-        ops.add(new IpvsOp.NewService(dns, "test"));
-        ops.add(new IpvsOp.NewDest(dns.key(), dest("198.18.0.14", 53, Forwarding.NAT, 1, 0, 0), "test"));
-        ServiceSpec sctp = svc(IpvsProtocol.SCTP, "198.18.0.1", 9, "lc", 0, 0, 0xffffffffL);
-        ops.add(new IpvsOp.NewService(sctp, "test"));
+        ops.add(new TableChange.NewService(dns, "test"));
+        ops.add(new TableChange.NewBackend(dns.key(), dest("198.18.0.14", 53, Forwarding.NAT, 1, 0, 0), "test"));
+        ServiceSpec sctp = svc(TransportProtocol.SCTP, "198.18.0.1", 9, "lc", 0, 0, 0xffffffffL);
+        ops.add(new TableChange.NewService(sctp, "test"));
         ServiceSpec mark = new ServiceSpec(ServiceKey.ofFwmark(7, false), "mh", SchedulerFlag.MH_FALLBACK.bit(), 0,
                 0xffffffffL);
-        ops.add(new IpvsOp.NewService(mark, "test"));
-        ops.add(new IpvsOp.NewDest(mark.key(), dest("198.18.0.15", 0, Forwarding.DR, 5, 0, 0), "test"));
-        ServiceSpec v6 = svc(IpvsProtocol.TCP, "2001:2::1", 80, "wrr", ServiceSpec.PERSISTENT, 60, 64);
-        ops.add(new IpvsOp.NewService(v6, "test"));
-        ops.add(new IpvsOp.NewDest(v6.key(), dest("2001:2::10", 80, Forwarding.NAT, 4, 0, 0), "test"));
-        ops.add(new IpvsOp.NewDest(v6.key(), dest("2001:2::11", 80, Forwarding.DR, 1, 0, 0), "test"));
+        ops.add(new TableChange.NewService(mark, "test"));
+        ops.add(new TableChange.NewBackend(mark.key(), dest("198.18.0.15", 0, Forwarding.DR, 5, 0, 0), "test"));
+        ServiceSpec v6 = svc(TransportProtocol.TCP, "2001:2::1", 80, "wrr", ServiceSpec.PERSISTENT, 60, 64);
+        ops.add(new TableChange.NewService(v6, "test"));
+        ops.add(new TableChange.NewBackend(v6.key(), dest("2001:2::10", 80, Forwarding.NAT, 4, 0, 0), "test"));
+        ops.add(new TableChange.NewBackend(v6.key(), dest("2001:2::11", 80, Forwarding.DR, 1, 0, 0), "test"));
         ServiceSpec mark6 = new ServiceSpec(ServiceKey.ofFwmark(9, true), "sed", 0, 0, 128);
-        ops.add(new IpvsOp.NewService(mark6, "test"));
+        ops.add(new TableChange.NewService(mark6, "test"));
         int port = 1000;
         for (Scheduler s : Scheduler.values()) {
             if (s == Scheduler.TWOS && !twosAvailable()) {
                 continue;
             }
-            ServiceSpec each = svc(IpvsProtocol.TCP, "198.18.0.1", port++, s.configName(), 0, 0, 0xffffffffL);
-            ops.add(new IpvsOp.NewService(each, "test"));
-            ops.add(new IpvsOp.NewDest(each.key(), dest("198.18.0.20", 80, Forwarding.NAT, 1, 0, 0), "test"));
+            ServiceSpec each = svc(TransportProtocol.TCP, "198.18.0.1", port++, s.configName(), 0, 0, 0xffffffffL);
+            ops.add(new TableChange.NewService(each, "test"));
+            ops.add(new TableChange.NewBackend(each.key(), dest("198.18.0.20", 80, Forwarding.NAT, 1, 0, 0), "test"));
         }
         return ops;
     }
@@ -113,9 +128,9 @@ class IpvsClientVmTest {
 
     @Test
     void listingMatchesIpvsadmForEverySchedulerFlagAndMethod() {
-        List<IpvsOp> ops = variedTable();
+        List<TableChange> ops = variedTable();
         assertEquals(List.of(), ipvs.apply(ops));
-        Map<ServiceKey, KernelService> table = ipvs.table();
+        Map<ServiceKey, ActualService> table = ipvs.table();
         String version = ipvs.info().versionLine();
         assertEquals(run("ipvsadm", "-Ln"), IpvsListing.format(version, table.values(), false));
         assertEquals(run("ipvsadm", "-Ln", "--stats"), IpvsListing.format(version, table.values(), true));
@@ -125,10 +140,10 @@ class IpvsClientVmTest {
         assertTrue(tunnels.matches("(?s).*198\\.18\\.0\\.17:443\\s+Tunnel\\s+gre:r\\+c\\s.*"), tunnels);
         String thresholds = run("ipvsadm", "-Ln", "--thresholds", "-t", "198.18.0.1:443");
         assertTrue(thresholds.matches("(?s).*198\\.18\\.0\\.17:443\\s+500\\s+100.*"), thresholds);
-        for (IpvsOp op : ops) {
-            if (op instanceof IpvsOp.NewService o) {
+        for (TableChange op : ops) {
+            if (op instanceof TableChange.NewService o) {
                 assertEquals(o.spec(), table.get(o.spec().key()).spec().normalized(), "read back " + o.spec().key());
-            } else if (op instanceof IpvsOp.NewDest o) {
+            } else if (op instanceof TableChange.NewBackend o) {
                 assertEquals(o.dest(), table.get(o.service()).dests().get(o.dest().key()).spec(), "read back " + o);
             }
         }
@@ -136,36 +151,36 @@ class IpvsClientVmTest {
 
     @Test
     void editsAndDeletesShowInIpvsadm() {
-        ServiceSpec web = svc(IpvsProtocol.TCP, "198.18.0.1", 80, "wlc", 0, 0, 0xffffffffL);
-        DestSpec a = dest("198.18.0.10", 80, Forwarding.NAT, 1, 0, 0);
-        DestSpec b = dest("198.18.0.11", 80, Forwarding.NAT, 1, 0, 0);
-        assertEquals(List.of(), ipvs.apply(List.of(new IpvsOp.NewService(web, "t"), new IpvsOp.NewDest(web.key(), a, "t"),
-                new IpvsOp.NewDest(web.key(), b, "t"))));
+        ServiceSpec web = svc(TransportProtocol.TCP, "198.18.0.1", 80, "wlc", 0, 0, 0xffffffffL);
+        BackendSpec a = dest("198.18.0.10", 80, Forwarding.NAT, 1, 0, 0);
+        BackendSpec b = dest("198.18.0.11", 80, Forwarding.NAT, 1, 0, 0);
+        assertEquals(List.of(), ipvs.apply(List.of(new TableChange.NewService(web, "t"), new TableChange.NewBackend(web.key(), a, "t"),
+                new TableChange.NewBackend(web.key(), b, "t"))));
         ServiceSpec rr = new ServiceSpec(web.key(), "rr", ServiceSpec.PERSISTENT, 30, 0xffffffffL);
-        ipvs.apply(new IpvsOp.SetService(rr, "t"));
-        ipvs.apply(new IpvsOp.SetDest(web.key(), a.withWeight(7), "t"));
-        ipvs.apply(new IpvsOp.DelDest(web.key(), b.key(), "t"));
+        ipvs.apply(new TableChange.SetService(rr, "t"));
+        ipvs.apply(new TableChange.SetBackend(web.key(), a.withWeight(7), "t"));
+        ipvs.apply(new TableChange.DelBackend(web.key(), b.key(), "t"));
         String out = run("ipvsadm", "-Ln", "-t", "198.18.0.1:80");
         assertTrue(out.contains("TCP  198.18.0.1:80 rr persistent 30"), out);
         assertTrue(out.matches("(?s).*198\\.18\\.0\\.10:80\\s+Masq\\s+7\\s.*"), out);
         assertTrue(!out.contains("198.18.0.11"), out);
-        ipvs.apply(new IpvsOp.DelService(web.key(), "t"));
+        ipvs.apply(new TableChange.DelService(web.key(), "t"));
         assertEquals(0, ipvs.table().size());
         assertEquals("", run("ipvsadm", "-Sn"));
     }
 
     @Test
     void aRefusedCommandInABatchIsReportedAndTheRestApplied() {
-        ServiceSpec web = svc(IpvsProtocol.TCP, "198.18.0.1", 80, "rr", 0, 0, 0xffffffffL);
-        ServiceSpec bad = svc(IpvsProtocol.TCP, "198.18.0.1", 81, "nosuch", 0, 0, 0xffffffffL);
-        ServiceSpec missing = svc(IpvsProtocol.TCP, "198.18.0.1", 82, "rr", 0, 0, 0xffffffffL);
-        List<IpvsKernel.Failure> failures = ipvs.apply(List.of(new IpvsOp.NewService(web, "t"),
-                new IpvsOp.NewService(web, "t"), new IpvsOp.NewService(bad, "t"), new IpvsOp.SetService(missing, "t"),
-                new IpvsOp.NewDest(web.key(), dest("198.18.0.10", 80, Forwarding.DR, 1, 0, 0), "t")));
+        ServiceSpec web = svc(TransportProtocol.TCP, "198.18.0.1", 80, "rr", 0, 0, 0xffffffffL);
+        ServiceSpec bad = svc(TransportProtocol.TCP, "198.18.0.1", 81, "nosuch", 0, 0, 0xffffffffL);
+        ServiceSpec missing = svc(TransportProtocol.TCP, "198.18.0.1", 82, "rr", 0, 0, 0xffffffffL);
+        List<DataPlane.Failure> failures = ipvs.apply(List.of(new TableChange.NewService(web, "t"),
+                new TableChange.NewService(web, "t"), new TableChange.NewService(bad, "t"), new TableChange.SetService(missing, "t"),
+                new TableChange.NewBackend(web.key(), dest("198.18.0.10", 80, Forwarding.DR, 1, 0, 0), "t")));
         assertEquals(3, failures.size(), failures.toString());
-        assertTrue(failures.get(0).error().is(Errno.EEXIST), failures.get(0).error().getMessage());
-        assertTrue(failures.get(1).error().is(Errno.ENOENT), failures.get(1).error().getMessage());
-        assertTrue(failures.get(2).error().is(Errno.ESRCH), failures.get(2).error().getMessage());
+        assertTrue(((NetlinkException) failures.get(0).error()).is(Errno.EEXIST), failures.get(0).error().getMessage());
+        assertTrue(((NetlinkException) failures.get(1).error()).is(Errno.ENOENT), failures.get(1).error().getMessage());
+        assertTrue(((NetlinkException) failures.get(2).error()).is(Errno.ESRCH), failures.get(2).error().getMessage());
         assertTrue(failures.get(0).error().getMessage().contains("add service TCP  198.18.0.1:80"),
                 failures.get(0).error().getMessage());
         assertEquals(1, ipvs.table().get(web.key()).dests().size());
@@ -173,17 +188,17 @@ class IpvsClientVmTest {
 
     @Test
     void thousandsOfChangesInFewSystemCalls() {
-        List<IpvsOp> ops = new ArrayList<>();
+        List<TableChange> ops = new ArrayList<>();
         for (int s = 0; s < 20; s++) {
-            ServiceSpec svc = svc(IpvsProtocol.TCP, "198.18.0.1", 2000 + s, "wrr", 0, 0, 0xffffffffL);
-            ops.add(new IpvsOp.NewService(svc, "t"));
+            ServiceSpec svc = svc(TransportProtocol.TCP, "198.18.0.1", 2000 + s, "wrr", 0, 0, 0xffffffffL);
+            ops.add(new TableChange.NewService(svc, "t"));
             for (int d = 0; d < 100; d++) {
-                ops.add(new IpvsOp.NewDest(svc.key(), dest("198.18." + (4 + d / 200) + "." + (d % 200 + 1), 80,
+                ops.add(new TableChange.NewBackend(svc.key(), dest("198.18." + (4 + d / 200) + "." + (d % 200 + 1), 80,
                         Forwarding.NAT, 1 + d % 5, 0, 0), "t"));
             }
         }
         assertEquals(List.of(), ipvs.apply(ops));
-        Map<ServiceKey, KernelService> table = ipvs.table();
+        Map<ServiceKey, ActualService> table = ipvs.table();
         assertEquals(20, table.size());
         assertEquals(2000, table.values().stream().mapToInt(k -> k.dests().size()).sum());
         assertEquals(2020, run("ipvsadm", "-Sn").lines().count());

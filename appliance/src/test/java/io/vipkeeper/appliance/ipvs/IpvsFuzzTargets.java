@@ -1,5 +1,8 @@
 package io.vipkeeper.appliance.ipvs;
 
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.ipvs.genl.Ipvs;
 import io.vipkeeper.appliance.ipvs.genl.IpvsMessages;
@@ -32,7 +35,7 @@ public final class IpvsFuzzTargets {
 
     /** {@link IpvsReplies#service} and {@link IpvsReplies#serviceStats} on a GET_SERVICE dump. */
     static FuzzTarget services() {
-        ServiceSpec tcp = new ServiceSpec(ServiceKey.of(IpvsProtocol.TCP, ip("198.18.0.100"), 80), "wrr", 0, 0,
+        ServiceSpec tcp = new ServiceSpec(ServiceKey.of(TransportProtocol.TCP, ip("198.18.0.100"), 80), "wrr", 0, 0,
                 0xffffffffL);
         ServiceSpec fwmark = new ServiceSpec(ServiceKey.ofFwmark(7, true), "sh", 0x1 | 0x8, 300, 128);
         byte[] reply = IpvsRepliesTest.serviceReply();

@@ -1,5 +1,11 @@
 package io.vipkeeper.appliance.ipvs;
 
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -12,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** IPVS requests against the byte vectors of the linux-primitives reference (§1.6). */
 class IpvsMessagesTest {
     private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
-    private static final ServiceKey WEB = ServiceKey.of(IpvsProtocol.TCP,
+    private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP,
             NetUtil.createInetAddressFromIpAddressString("10.99.0.100"), 80);
 
     @Test
@@ -32,7 +38,7 @@ class IpvsMessagesTest {
 
     @Test
     void newDestHasTheServiceIdentityThenTheDestNest() {
-        DestSpec d = new DestSpec(new DestKey(NetUtil.createInetAddressFromIpAddressString("10.99.0.2"), 8080),
+        BackendSpec d = new BackendSpec(new BackendKey(NetUtil.createInetAddressFromIpAddressString("10.99.0.2"), 8080),
                 Forwarding.DR, 3, 0, 0);
         byte[] m = IpvsMessages.newDest(0x24, WEB, d, 2);
         assertEquals(140, m.length);
@@ -45,7 +51,7 @@ class IpvsMessagesTest {
 
     @Test
     void ipv6PersistencePrefixGoesInHostOrderAsIpvsadmSendsIt() {
-        ServiceKey v6 = ServiceKey.of(IpvsProtocol.TCP, NetUtil.createInetAddressFromIpAddressString("2001:2::1"), 80);
+        ServiceKey v6 = ServiceKey.of(TransportProtocol.TCP, NetUtil.createInetAddressFromIpAddressString("2001:2::1"), 80);
         byte[] m = IpvsMessages.newService(0x24, new ServiceSpec(v6, "rr", ServiceSpec.PERSISTENT, 60, 64), 1);
         // The kernel reads this word with nla_get_be32 and uses it raw as the prefix length (1..128).
         assertArrayEquals(HEX.parseHex("08 00 09 00 40 00 00 00"), Arrays.copyOfRange(m, m.length - 8, m.length));

@@ -1,5 +1,9 @@
 package io.vipkeeper.appliance.ipvs;
 
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -51,12 +55,12 @@ class IpvsRepliesTest {
         ServiceSpec s = IpvsReplies.service(parse(m));
         assertEquals("TCP  198.18.0.100:443", s.key().toString());
         assertEquals(new ServiceSpec(s.key(), "wlc", 0x1, 600, 0xffffff00L), s.normalized());
-        assertEquals(new IpvsStats(5, 10, 9, 1000, 900), IpvsReplies.serviceStats(parse(m)));
+        assertEquals(new TrafficCounters(5, 10, 9, 1000, 900), IpvsReplies.serviceStats(parse(m)));
     }
 
     @Test
     void destinationAndAMalformedOne() {
-        KernelDest d = IpvsReplies.dest(parse(destReply()), false);
+        ActualBackend d = IpvsReplies.dest(parse(destReply()), false);
         assertEquals("198.18.1.2:8080", d.spec().key().toString());
         assertEquals(Forwarding.NAT, d.spec().forwarding());
         assertEquals(2, d.spec().weight());

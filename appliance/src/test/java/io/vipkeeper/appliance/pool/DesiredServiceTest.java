@@ -1,10 +1,11 @@
 package io.vipkeeper.appliance.pool;
 
+import io.vipkeeper.appliance.dataplane.DesiredService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.VirtualServer;
-import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class DesiredServiceTest {
 
     @Test
     void persistenceBecomesFlagTimeoutAndMask() throws Exception {
-        DesiredService d = DesiredService.of(sample("ipvs-persistence.conf", "shop"));
+        DesiredService d = DesiredServices.of(sample("ipvs-persistence.conf", "shop"));
         ServiceSpec s = d.spec();
         assertEquals("lc", s.scheduler());
         assertEquals(ServiceSpec.PERSISTENT, s.flags());

@@ -1,11 +1,11 @@
 package io.vipkeeper.appliance.pool;
 
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
-import io.vipkeeper.appliance.ipvs.IpvsOp;
-import io.vipkeeper.appliance.ipvs.IpvsStats;
-import io.vipkeeper.appliance.ipvs.KernelDest;
-import io.vipkeeper.appliance.ipvs.KernelService;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.vrrp.linux.Errno;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
 import java.util.ArrayList;
@@ -18,11 +18,11 @@ import java.util.Map;
  * makes it refuse), for unit tests of the policy; the real kernel is tested in the VM.
  */
 public final class InMemoryIpvs implements IpvsKernel {
-    final Map<ServiceKey, KernelService> services = new LinkedHashMap<>();
-    final List<IpvsOp> applied = new ArrayList<>();
+    final Map<ServiceKey, ActualService> services = new LinkedHashMap<>();
+    final List<TableChange> applied = new ArrayList<>();
     boolean closed;
     /** Operations to refuse with EINVAL, as the kernel refuses what it cannot do. */
-    java.util.function.Predicate<IpvsOp> refuse = op -> false;
+    java.util.function.Predicate<TableChange> refuse = op -> false;
     /** Thrown by every dump while set, as when netlink stops answering; null: dumps work. */
     private RuntimeException dumpFailure;
 
@@ -32,7 +32,7 @@ public final class InMemoryIpvs implements IpvsKernel {
     }
 
     @Override
-    public synchronized Map<ServiceKey, KernelService> table() {
+    public synchronized Map<ServiceKey, ActualService> table() {
         if (dumpFailure != null) {
             throw dumpFailure;
         }
@@ -40,54 +40,54 @@ public final class InMemoryIpvs implements IpvsKernel {
     }
 
     @Override
-    public synchronized List<Failure> apply(List<IpvsOp> ops) {
+    public synchronized List<Failure> apply(List<TableChange> ops) {
         List<Failure> failures = new ArrayList<>();
-        for (IpvsOp op : ops) {
+        for (TableChange op : ops) {
             Errno e = applyOne(op);
             if (e == null) {
                 applied.add(op);
             } else {
-                failures.add(new Failure(op, new NetlinkException(IpvsOp.describe(op), e.number())));
+                failures.add(new Failure(op, new NetlinkException(TableChange.describe(op), e.number())));
             }
         }
         return failures;
     }
 
-    private Errno applyOne(IpvsOp op) {
+    private Errno applyOne(TableChange op) {
         if (refuse.test(op)) {
             return Errno.EINVAL;
         }
-        if (op instanceof IpvsOp.NewService o) {
+        if (op instanceof TableChange.NewService o) {
             if (services.containsKey(o.spec().key())) {
                 return Errno.EEXIST;
             }
-            services.put(o.spec().key(), new KernelService(o.spec(), Map.of(), IpvsStats.ZERO));
-        } else if (op instanceof IpvsOp.SetService o) {
-            KernelService s = services.get(o.spec().key());
+            services.put(o.spec().key(), new ActualService(o.spec(), Map.of(), TrafficCounters.ZERO));
+        } else if (op instanceof TableChange.SetService o) {
+            ActualService s = services.get(o.spec().key());
             if (s == null) {
                 return Errno.ESRCH;
             }
-            services.put(o.spec().key(), new KernelService(o.spec(), s.dests(), s.stats()));
-        } else if (op instanceof IpvsOp.DelService o) {
+            services.put(o.spec().key(), new ActualService(o.spec(), s.dests(), s.stats()));
+        } else if (op instanceof TableChange.DelService o) {
             return services.remove(o.key()) == null ? Errno.ESRCH : null;
-        } else if (op instanceof IpvsOp.NewDest o) {
-            return putDest(o.service(), new KernelDest(o.dest(), 0, 0, 0, IpvsStats.ZERO), true);
-        } else if (op instanceof IpvsOp.SetDest o) {
-            return putDest(o.service(), new KernelDest(o.dest(), 0, 0, 0, IpvsStats.ZERO), false);
-        } else if (op instanceof IpvsOp.DelDest o) {
-            KernelService s = services.get(o.service());
+        } else if (op instanceof TableChange.NewBackend o) {
+            return putDest(o.service(), new ActualBackend(o.dest(), 0, 0, 0, TrafficCounters.ZERO), true);
+        } else if (op instanceof TableChange.SetBackend o) {
+            return putDest(o.service(), new ActualBackend(o.dest(), 0, 0, 0, TrafficCounters.ZERO), false);
+        } else if (op instanceof TableChange.DelBackend o) {
+            ActualService s = services.get(o.service());
             if (s == null || !s.dests().containsKey(o.dest())) {
                 return Errno.ESRCH;
             }
-            Map<io.vipkeeper.appliance.ipvs.DestKey, KernelDest> d = new LinkedHashMap<>(s.dests());
+            Map<io.vipkeeper.appliance.dataplane.BackendKey, ActualBackend> d = new LinkedHashMap<>(s.dests());
             d.remove(o.dest());
-            services.put(o.service(), new KernelService(s.spec(), d, s.stats()));
+            services.put(o.service(), new ActualService(s.spec(), d, s.stats()));
         }
         return null;
     }
 
-    private Errno putDest(ServiceKey service, KernelDest dest, boolean create) {
-        KernelService s = services.get(service);
+    private Errno putDest(ServiceKey service, ActualBackend dest, boolean create) {
+        ActualService s = services.get(service);
         if (s == null) {
             return Errno.ESRCH;
         }
@@ -95,9 +95,9 @@ public final class InMemoryIpvs implements IpvsKernel {
         if (create == exists) {
             return create ? Errno.EEXIST : Errno.ESRCH;
         }
-        Map<io.vipkeeper.appliance.ipvs.DestKey, KernelDest> d = new LinkedHashMap<>(s.dests());
+        Map<io.vipkeeper.appliance.dataplane.BackendKey, ActualBackend> d = new LinkedHashMap<>(s.dests());
         d.put(dest.spec().key(), dest);
-        services.put(service, new KernelService(s.spec(), d, s.stats()));
+        services.put(service, new ActualService(s.spec(), d, s.stats()));
         return null;
     }
 

@@ -2,16 +2,16 @@ package io.vipkeeper.appliance.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.DestSpec;
-import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.ipvs.IpvsListing;
-import io.vipkeeper.appliance.ipvs.IpvsProtocol;
-import io.vipkeeper.appliance.ipvs.IpvsStats;
-import io.vipkeeper.appliance.ipvs.KernelDest;
-import io.vipkeeper.appliance.ipvs.KernelService;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 class IpvsListingTest {
     private static final String VERSION = "IP Virtual Server version 1.2.1 (size=4096)";
 
-    private static KernelService web() {
-        ServiceKey key = ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.100"), 80);
-        DestKey rs = new DestKey(IpvsReconcilerTest.ip("198.18.0.2"), 80);
-        KernelDest d = new KernelDest(new DestSpec(rs, Forwarding.NAT, 1, 0, 0), 3, 12, 0,
-                new IpvsStats(15, 200, 180, 1_234_567, 20_000));
-        return new KernelService(new ServiceSpec(key, "rr", ServiceSpec.PERSISTENT, 600, 0xffffff00L), Map.of(rs, d),
-                new IpvsStats(15, 200, 180, 1_234_567, 20_000));
+    private static ActualService web() {
+        ServiceKey key = ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.100"), 80);
+        BackendKey rs = new BackendKey(TableReconcilerTest.ip("198.18.0.2"), 80);
+        ActualBackend d = new ActualBackend(new BackendSpec(rs, Forwarding.NAT, 1, 0, 0), 3, 12, 0,
+                new TrafficCounters(15, 200, 180, 1_234_567, 20_000));
+        return new ActualService(new ServiceSpec(key, "rr", ServiceSpec.PERSISTENT, 600, 0xffffff00L), Map.of(rs, d),
+                new TrafficCounters(15, 200, 180, 1_234_567, 20_000));
     }
 
     @Test

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
-import io.vipkeeper.appliance.ipvs.IpvsOp;
-import io.vipkeeper.appliance.ipvs.IpvsProtocol;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
 import io.vipkeeper.appliance.ipvs.genl.Ipvs;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The manager's lifecycle on an in-memory table: start, drift, reload, restart, kernel trouble. */
 class IpvsManagerTest {
-    private static final ServiceKey WEB = ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.100"), 80);
-    private static final ServiceKey DNS = ServiceKey.of(IpvsProtocol.UDP, IpvsReconcilerTest.ip("198.18.0.100"), 53);
+    private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.100"), 80);
+    private static final ServiceKey DNS = ServiceKey.of(TransportProtocol.UDP, TableReconcilerTest.ip("198.18.0.100"), 53);
     private static final String WEB_CONF = "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
             + " scheduler = rr, real-servers = [{ address = \"198.18.1.1\" }, { address = \"198.18.1.2\", weight = 3 }] }\n";
     private static final String DNS_CONF = "vipkeeper.ipvs.virtual-servers.dns { address = \"198.18.0.100\", port = 53,"
@@ -52,8 +52,8 @@ class IpvsManagerTest {
             m.start(settings(WEB_CONF + DNS_CONF));
             assertEquals(List.of(WEB, DNS), List.copyOf(kernel.services.keySet()));
             assertEquals(2, kernel.services.get(WEB).dests().size());
-            assertEquals(5, m.changes());
-            assertEquals(0, m.repairs());
+            assertEquals(5, m.status().changes());
+            assertEquals(0, m.status().repairs());
         }
     }
 
@@ -61,19 +61,19 @@ class IpvsManagerTest {
     void driftIsRepairedAndForeignServicesAreLeftAlone() throws Exception {
         try (IpvsManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF));
-            ServiceSpec foreign = new ServiceSpec(ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.200"),
+            ServiceSpec foreign = new ServiceSpec(ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.200"),
                     22), "rr", 0, 0, 0xffffffffL);
             var rs2 = kernel.services.get(WEB).dests().values().stream().skip(1).findFirst().orElseThrow().spec();
-            kernel.apply(List.of(new IpvsOp.NewService(foreign, "by hand"),
-                    new IpvsOp.SetDest(WEB, rs2.withWeight(9), "by hand")));
+            kernel.apply(List.of(new TableChange.NewService(foreign, "by hand"),
+                    new TableChange.SetBackend(WEB, rs2.withWeight(9), "by hand")));
             m.reconcileNow();
             assertEquals(3, kernel.services.get(WEB).dests().get(rs2.key()).spec().weight());
             assertTrue(kernel.services.containsKey(foreign.key()), "a service vipkeeper does not own stays");
-            assertEquals(1, m.repairs());
-            kernel.apply(List.of(new IpvsOp.DelService(WEB, "by hand")));
+            assertEquals(1, m.status().repairs());
+            kernel.apply(List.of(new TableChange.DelService(WEB, "by hand")));
             m.reconcileNow();
             assertEquals(2, kernel.services.get(WEB).dests().size());
-            assertEquals(4, m.repairs());
+            assertEquals(4, m.status().repairs());
         }
     }
 
@@ -85,7 +85,7 @@ class IpvsManagerTest {
             assertEquals(List.of(DNS), List.copyOf(kernel.services.keySet()));
             m.apply(settings(DNS_CONF + WEB_CONF));
             assertTrue(kernel.services.containsKey(WEB));
-            assertEquals(0, m.repairs());
+            assertEquals(0, m.status().repairs());
         }
     }
 
@@ -102,9 +102,9 @@ class IpvsManagerTest {
         }
         assertEquals(List.of("tcp 198.18.0.100 80", "udp 198.18.0.100 53"),
                 Files.readAllLines(dir.resolve("state/ipvs-owned")).stream().sorted().toList());
-        ServiceSpec foreign = new ServiceSpec(ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.200"),
+        ServiceSpec foreign = new ServiceSpec(ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.200"),
                 22), "rr", 0, 0, 0xffffffffL);
-        kernel.apply(List.of(new IpvsOp.NewService(foreign, "by hand")));
+        kernel.apply(List.of(new TableChange.NewService(foreign, "by hand")));
         try (IpvsManager m = new IpvsManager(() -> kernel, NatSetup.NONE, Map::of,
                 OwnedServices.in(dir.resolve("state/ipvs-owned")))) {
             m.start(settings(WEB_CONF));
@@ -121,7 +121,7 @@ class IpvsManagerTest {
     @Test
     void ownedServicesRoundTripAndAnUnreadableLineIsSkipped() throws Exception {
         for (ServiceKey k : List.of(WEB, DNS, ServiceKey.ofFwmark(7, false), ServiceKey.ofFwmark(9, true),
-                ServiceKey.of(IpvsProtocol.SCTP, IpvsReconcilerTest.ip("2001:db8::1"), 5060))) {
+                ServiceKey.of(TransportProtocol.SCTP, TableReconcilerTest.ip("2001:db8::1"), 5060))) {
             assertEquals(k, OwnedServices.parse(OwnedServices.format(k)));
         }
         Path f = dir.resolve("ipvs-owned");
@@ -137,7 +137,7 @@ class IpvsManagerTest {
         int before = kernel.applied.size();
         try (IpvsManager second = manager(() -> kernel)) {
             second.start(settings(WEB_CONF + DNS_CONF));
-            assertEquals(0, second.changes());
+            assertEquals(0, second.status().changes());
         }
         assertEquals(before, kernel.applied.size());
     }
@@ -157,7 +157,7 @@ class IpvsManagerTest {
             assertTrue(kernel.services.isEmpty());
             m.reconcileNow();
             assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
-            assertEquals(2, m.failures());
+            assertEquals(2, m.status().failures());
         }
     }
 
@@ -172,45 +172,45 @@ class IpvsManagerTest {
         })) {
             m.start(settings(WEB_CONF));
             assertEquals(Optional.of("cannot open the kernel's IPVS interface: generic netlink family IPVS not available: "
-                    + "ENOENT"), m.lastError());
-            assertEquals(1, m.failures(), "a run that cannot open the kernel is a failed run");
+                    + "ENOENT"), m.status().lastError());
+            assertEquals(1, m.status().failures(), "a run that cannot open the kernel is a failed run");
             m.reconcileNow();
-            assertEquals(Optional.empty(), m.lastError(), "cleared by a run that programmed the kernel");
+            assertEquals(Optional.empty(), m.status().lastError(), "cleared by a run that programmed the kernel");
             assertEquals(List.of(WEB), List.copyOf(kernel.services.keySet()));
 
             kernel.failDumps(new NetlinkException("IPVS_CMD_GET_SERVICE", 5));
             m.reconcileNow();
-            assertEquals(Optional.of("reconcile failed: IPVS_CMD_GET_SERVICE: EIO"), m.lastError());
+            assertEquals(Optional.of("reconcile failed: IPVS_CMD_GET_SERVICE: EIO"), m.status().lastError());
             kernel.failDumps(null);
             m.reconcileNow();
-            assertEquals(Optional.empty(), m.lastError());
+            assertEquals(Optional.empty(), m.status().lastError());
         }
     }
 
     @Test
     void aRefusedChangeIsNotALastError() throws Exception {
-        kernel.refuse = op -> op instanceof IpvsOp.NewDest;
+        kernel.refuse = op -> op instanceof TableChange.NewBackend;
         try (IpvsManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF));
-            assertEquals(2, m.failures());
-            assertEquals(Optional.empty(), m.lastError(), "the kernel answered; failures() counts the refusals");
+            assertEquals(2, m.status().failures());
+            assertEquals(Optional.empty(), m.status().lastError(), "the kernel answered; failures() counts the refusals");
         }
     }
 
     @Test
     void aRefusedChangeIsCountedRetriedAndTheRestApplied() throws Exception {
-        kernel.refuse = op -> op instanceof IpvsOp.NewDest d && d.dest().weight() == 3;
+        kernel.refuse = op -> op instanceof TableChange.NewBackend d && d.dest().weight() == 3;
         try (IpvsManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF + DNS_CONF));
             assertEquals(1, kernel.services.get(WEB).dests().size());
             assertEquals(1, kernel.services.get(DNS).dests().size());
-            assertEquals(1, m.failures());
+            assertEquals(1, m.status().failures());
             m.reconcileNow();
-            assertEquals(2, m.failures());
+            assertEquals(2, m.status().failures());
             kernel.refuse = op -> false;
             m.reconcileNow();
             assertEquals(2, kernel.services.get(WEB).dests().size());
-            assertEquals(1, m.repairs());
+            assertEquals(1, m.status().repairs());
         }
     }
 

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.health.RealServerHealth;
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.IpvsProtocol;
-import io.vipkeeper.appliance.ipvs.KernelDest;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,15 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Health changes through the pool policy into an in-memory kernel table. */
 class PoolHealthTest {
-    private static final ServiceKey WEB = ServiceKey.of(IpvsProtocol.TCP, IpvsReconcilerTest.ip("198.18.0.100"), 80);
-    private static final DestKey RS1 = new DestKey(IpvsReconcilerTest.ip("198.18.1.1"), 80);
-    private static final DestKey RS2 = new DestKey(IpvsReconcilerTest.ip("198.18.1.2"), 80);
-    private static final DestKey SORRY = new DestKey(IpvsReconcilerTest.ip("198.18.1.9"), 8080);
+    private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.100"), 80);
+    private static final BackendKey RS1 = new BackendKey(TableReconcilerTest.ip("198.18.1.1"), 80);
+    private static final BackendKey RS2 = new BackendKey(TableReconcilerTest.ip("198.18.1.2"), 80);
+    private static final BackendKey SORRY = new BackendKey(TableReconcilerTest.ip("198.18.1.9"), 8080);
 
     @TempDir
     Path dir;
     private final InMemoryIpvs kernel = new InMemoryIpvs();
-    private final Map<String, Map<DestKey, RealServerHealth>> view = new ConcurrentHashMap<>();
+    private final Map<String, Map<BackendKey, RealServerHealth>> view = new ConcurrentHashMap<>();
 
     private IpvsSettings settings(String extra) throws Exception {
         Path f = dir.resolve("vipkeeper.conf");
@@ -46,7 +46,7 @@ class PoolHealthTest {
         return new IpvsManager(() -> kernel, NatSetup.NONE, () -> Map.copyOf(view));
     }
 
-    private Map<DestKey, KernelDest> dests() {
+    private Map<BackendKey, ActualBackend> dests() {
         return kernel.table().get(WEB).dests();
     }
 
@@ -66,7 +66,7 @@ class PoolHealthTest {
             m.reconcileNow();
             assertEquals(2, dests().get(RS2).spec().weight());
             assertEquals(2, m.poolChanges());
-            assertEquals(0, m.repairs(), "health changes are not drift");
+            assertEquals(0, m.status().repairs(), "health changes are not drift");
         }
     }
 
@@ -109,7 +109,7 @@ class PoolHealthTest {
             m.health("web", RS2, true, "connected");
             m.reconcileNow();
             assertEquals(List.of(RS1, RS2), List.copyOf(dests().keySet().stream().sorted(
-                    java.util.Comparator.comparing(DestKey::toString)).toList()));
+                    java.util.Comparator.comparing(BackendKey::toString)).toList()));
             assertTrue(m.quorums().get("web"));
         }
     }

@@ -54,18 +54,18 @@ class SnatRulesTest {
     void aRealServerStillInTheKernelKeepsItsRuleWhileItDrains() throws Exception {
         IpvsSettings s = settings("vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
                 + " snat = true, real-servers = [{ address = \"198.18.0.13\" }] }\n");
-        var key = io.vipkeeper.appliance.ipvs.ServiceKey.of(s.virtualServers().get("web"));
-        var gone = new io.vipkeeper.appliance.ipvs.DestKey(IpvsReconcilerTest.ip("198.18.0.14"), 80);
-        var kept = new io.vipkeeper.appliance.ipvs.DestKey(IpvsReconcilerTest.ip("198.18.0.13"), 80);
-        var kernel = Map.of(key, new io.vipkeeper.appliance.ipvs.KernelService(DesiredService.spec(
+        var key = s.virtualServers().get("web").key();
+        var gone = new io.vipkeeper.appliance.dataplane.BackendKey(TableReconcilerTest.ip("198.18.0.14"), 80);
+        var kept = new io.vipkeeper.appliance.dataplane.BackendKey(TableReconcilerTest.ip("198.18.0.13"), 80);
+        var kernel = Map.of(key, new io.vipkeeper.appliance.dataplane.ActualService(DesiredServices.spec(
                 s.virtualServers().get("web")), Map.of(
-                        kept, new io.vipkeeper.appliance.ipvs.KernelDest(new io.vipkeeper.appliance.ipvs.DestSpec(kept,
-                                io.vipkeeper.appliance.ipvs.Forwarding.NAT, 1, 0, 0), 0, 0, 0,
-                                io.vipkeeper.appliance.ipvs.IpvsStats.ZERO),
-                        gone, new io.vipkeeper.appliance.ipvs.KernelDest(new io.vipkeeper.appliance.ipvs.DestSpec(gone,
-                                io.vipkeeper.appliance.ipvs.Forwarding.NAT, 0, 0, 0), 1, 0, 0,
-                                io.vipkeeper.appliance.ipvs.IpvsStats.ZERO)),
-                io.vipkeeper.appliance.ipvs.IpvsStats.ZERO));
+                        kept, new io.vipkeeper.appliance.dataplane.ActualBackend(new io.vipkeeper.appliance.dataplane.BackendSpec(kept,
+                                io.vipkeeper.appliance.dataplane.Forwarding.NAT, 1, 0, 0), 0, 0, 0,
+                                io.vipkeeper.appliance.dataplane.TrafficCounters.ZERO),
+                        gone, new io.vipkeeper.appliance.dataplane.ActualBackend(new io.vipkeeper.appliance.dataplane.BackendSpec(gone,
+                                io.vipkeeper.appliance.dataplane.Forwarding.NAT, 0, 0, 0), 1, 0, 0,
+                                io.vipkeeper.appliance.dataplane.TrafficCounters.ZERO)),
+                io.vipkeeper.appliance.dataplane.TrafficCounters.ZERO));
         String rule = SnatRules.rules(s, kernel).get(0);
         assertEquals(true, rule.contains("198.18.0.13 . 80") && rule.contains("198.18.0.14 . 80"), rule);
         assertEquals(List.of("ip daddr . tcp dport { 198.18.0.13 . 80 } ct direction original masquerade comment"

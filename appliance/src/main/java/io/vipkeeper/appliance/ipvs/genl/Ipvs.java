@@ -72,8 +72,8 @@ public final class Ipvs {
     public static final int DAEMON_ATTR_MCAST_IFN = 2;
     public static final int DAEMON_ATTR_SYNC_ID = 3;
     /** IP_VS_STATE_MASTER / BACKUP. */
-    public static final int STATE_MASTER = 1;
-    public static final int STATE_BACKUP = 2;
+    public static final int STATE_MASTER = io.vipkeeper.appliance.ipvs.SyncDaemonState.MASTER;
+    public static final int STATE_BACKUP = io.vipkeeper.appliance.ipvs.SyncDaemonState.BACKUP;
 
     // Stats attributes (both STATS and STATS64)
     public static final int STATS_ATTR_CONNS = 1;

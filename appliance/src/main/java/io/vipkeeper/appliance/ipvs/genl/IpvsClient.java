@@ -1,14 +1,14 @@
 package io.vipkeeper.appliance.ipvs.genl;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.ipvs.IpvsInfo;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
-import io.vipkeeper.appliance.ipvs.IpvsOp;
+import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
-import io.vipkeeper.appliance.ipvs.KernelDest;
-import io.vipkeeper.appliance.ipvs.KernelService;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
 import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.netlink.GenericNetlink;
@@ -53,20 +53,20 @@ public final class IpvsClient implements IpvsKernel {
 
     /** Every service with its destinations and counters, in the kernel's order. */
     @Override
-    public Map<ServiceKey, KernelService> table() {
-        Map<ServiceKey, KernelService> table = new LinkedHashMap<>();
+    public Map<ServiceKey, ActualService> table() {
+        Map<ServiceKey, ActualService> table = new LinkedHashMap<>();
         for (NetlinkMessage m : doit(seq -> IpvsMessages.dumpServices(family, seq), "GET_SERVICE dump")) {
             ServiceSpec spec = IpvsReplies.service(m);
-            table.put(spec.key(), new KernelService(spec, dests(spec.key()), IpvsReplies.serviceStats(m)));
+            table.put(spec.key(), new ActualService(spec, dests(spec.key()), IpvsReplies.serviceStats(m)));
         }
         return table;
     }
 
     /** The destinations of one service. */
-    public Map<DestKey, KernelDest> dests(ServiceKey service) {
-        Map<DestKey, KernelDest> dests = new LinkedHashMap<>();
+    public Map<BackendKey, ActualBackend> dests(ServiceKey service) {
+        Map<BackendKey, ActualBackend> dests = new LinkedHashMap<>();
         for (NetlinkMessage m : doit(seq -> IpvsMessages.dumpDests(family, service, seq), "GET_DEST " + service)) {
-            KernelDest d = IpvsReplies.dest(m, service.ipv6());
+            ActualBackend d = IpvsReplies.dest(m, service.ipv6());
             dests.put(d.spec().key(), d);
         }
         return dests;
@@ -79,24 +79,24 @@ public final class IpvsClient implements IpvsKernel {
      * @return the refused ones, with the kernel's error
      */
     @Override
-    public List<Failure> apply(List<IpvsOp> ops) {
+    public List<Failure> apply(List<TableChange> ops) {
         List<byte[]> messages = new ArrayList<>(ops.size());
-        for (IpvsOp op : ops) {
+        for (TableChange op : ops) {
             messages.add(IpvsMessages.encode(family, op, NetlinkSocket.nextSeq()));
         }
         int[] errors = socket.requestAll(messages);
         List<Failure> failures = new ArrayList<>();
         for (int i = 0; i < errors.length; i++) {
             if (errors[i] != 0) {
-                failures.add(new Failure(ops.get(i), new NetlinkException(IpvsOp.describe(ops.get(i)), errors[i])));
+                failures.add(new Failure(ops.get(i), new NetlinkException(TableChange.describe(ops.get(i)), errors[i])));
             }
         }
         return failures;
     }
 
     /** Carries out one change, throwing the kernel's refusal. */
-    public void apply(IpvsOp op) {
-        doit(seq -> IpvsMessages.encode(family, op, seq), IpvsOp.describe(op));
+    public void apply(TableChange op) {
+        doit(seq -> IpvsMessages.encode(family, op, seq), TableChange.describe(op));
     }
 
     /** The kernel's IPVS version and table size. */

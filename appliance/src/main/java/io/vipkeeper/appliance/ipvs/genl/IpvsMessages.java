@@ -2,14 +2,14 @@ package io.vipkeeper.appliance.ipvs.genl;
 
 import static io.vipkeeper.appliance.ipvs.genl.Ipvs.*;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.DestSpec;
-import io.vipkeeper.appliance.ipvs.DestTunnel;
-import io.vipkeeper.appliance.ipvs.IpvsOp;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.BackendTunnel;
+import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkMessageBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -93,7 +93,7 @@ public final class IpvsMessages {
         return b.endNest().build(seq);
     }
 
-    private static byte[] dest(int family, int cmd, ServiceKey service, DestSpec d, boolean full, int seq) {
+    private static byte[] dest(int family, int cmd, ServiceKey service, BackendSpec d, boolean full, int seq) {
         NetlinkMessageBuilder b = NetlinkMessageBuilder.genl(family, DOIT, cmd, VERSION).beginNest(CMD_ATTR_SERVICE);
         identity(b, service);
         b.endNest().beginNest(CMD_ATTR_DEST);
@@ -104,32 +104,32 @@ public final class IpvsMessages {
         b.attrBytes(DEST_ATTR_ADDR, d.key().address().getAddress(), 16);
         b.attrBe16(DEST_ATTR_PORT, d.key().port());
         if (full) {
-            b.attrU32(DEST_ATTR_FWD_METHOD, d.forwarding().kernelValue());
+            b.attrU32(DEST_ATTR_FWD_METHOD, IpvsCodes.forwarding(d.forwarding()));
             b.attrU32(DEST_ATTR_WEIGHT, d.weight());
             b.attrU32(DEST_ATTR_U_THRESH, d.upperThreshold());
             b.attrU32(DEST_ATTR_L_THRESH, d.lowerThreshold());
-            if (d.forwarding() == io.vipkeeper.appliance.ipvs.Forwarding.TUN && !d.tunnel().equals(DestTunnel.IPIP)) {
-                b.attrU8(DEST_ATTR_TUN_TYPE, d.tunnel().type().kernelValue());
+            if (d.forwarding() == io.vipkeeper.appliance.dataplane.Forwarding.TUN && !d.tunnel().equals(BackendTunnel.IPIP)) {
+                b.attrU8(DEST_ATTR_TUN_TYPE, IpvsCodes.tunnelType(d.tunnel().type()));
                 b.attrBe16(DEST_ATTR_TUN_PORT, d.tunnel().port());
-                b.attrU16(DEST_ATTR_TUN_FLAGS, d.tunnel().checksum().kernelValue());
+                b.attrU16(DEST_ATTR_TUN_FLAGS, IpvsCodes.tunnelChecksum(d.tunnel().checksum()));
             }
         }
         return b.endNest().build(seq);
     }
 
     /** IPVS_CMD_NEW_DEST. */
-    public static byte[] newDest(int family, ServiceKey service, DestSpec d, int seq) {
+    public static byte[] newDest(int family, ServiceKey service, BackendSpec d, int seq) {
         return dest(family, CMD_NEW_DEST, service, d, true, seq);
     }
 
     /** IPVS_CMD_SET_DEST. */
-    public static byte[] setDest(int family, ServiceKey service, DestSpec d, int seq) {
+    public static byte[] setDest(int family, ServiceKey service, BackendSpec d, int seq) {
         return dest(family, CMD_SET_DEST, service, d, true, seq);
     }
 
     /** IPVS_CMD_DEL_DEST (address and port only). */
-    public static byte[] delDest(int family, ServiceKey service, DestKey d, int seq) {
-        return dest(family, CMD_DEL_DEST, service, new DestSpec(d, io.vipkeeper.appliance.ipvs.Forwarding.NAT, 0, 0,
+    public static byte[] delDest(int family, ServiceKey service, BackendKey d, int seq) {
+        return dest(family, CMD_DEL_DEST, service, new BackendSpec(d, io.vipkeeper.appliance.dataplane.Forwarding.NAT, 0, 0,
                 0), false, seq);
     }
 
@@ -174,18 +174,18 @@ public final class IpvsMessages {
     }
 
     /** The request that carries out {@code op}. */
-    public static byte[] encode(int family, IpvsOp op, int seq) {
-        if (op instanceof IpvsOp.NewService o) {
+    public static byte[] encode(int family, TableChange op, int seq) {
+        if (op instanceof TableChange.NewService o) {
             return newService(family, o.spec(), seq);
-        } else if (op instanceof IpvsOp.SetService o) {
+        } else if (op instanceof TableChange.SetService o) {
             return setService(family, o.spec(), seq);
-        } else if (op instanceof IpvsOp.DelService o) {
+        } else if (op instanceof TableChange.DelService o) {
             return delService(family, o.key(), seq);
-        } else if (op instanceof IpvsOp.NewDest o) {
+        } else if (op instanceof TableChange.NewBackend o) {
             return newDest(family, o.service(), o.dest(), seq);
-        } else if (op instanceof IpvsOp.SetDest o) {
+        } else if (op instanceof TableChange.SetBackend o) {
             return setDest(family, o.service(), o.dest(), seq);
-        } else if (op instanceof IpvsOp.DelDest o) {
+        } else if (op instanceof TableChange.DelBackend o) {
             return delDest(family, o.service(), o.dest(), seq);
         }
         throw new IllegalArgumentException("unknown IPVS operation " + op);

@@ -2,19 +2,17 @@ package io.vipkeeper.appliance.ipvs.genl;
 
 import static io.vipkeeper.appliance.ipvs.genl.Ipvs.*;
 
-import io.vipkeeper.appliance.ipvs.DestKey;
-import io.vipkeeper.appliance.ipvs.DestSpec;
-import io.vipkeeper.appliance.ipvs.DestTunnel;
-import io.vipkeeper.appliance.ipvs.TunnelChecksum;
-import io.vipkeeper.appliance.ipvs.TunnelType;
-import io.vipkeeper.appliance.ipvs.Forwarding;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.BackendTunnel;
+import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.ipvs.IpvsInfo;
-import io.vipkeeper.appliance.ipvs.IpvsStats;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
 import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
-import io.vipkeeper.appliance.ipvs.KernelDest;
-import io.vipkeeper.appliance.ipvs.ServiceKey;
-import io.vipkeeper.appliance.ipvs.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.vrrp.linux.netlink.GenericNetlink;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkAttributes;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkFormatException;
@@ -52,55 +50,48 @@ public final class IpvsReplies {
     }
 
     /** The traffic counters of a service reply (STATS64 if present, else STATS). */
-    public static IpvsStats serviceStats(NetlinkMessage m) {
+    public static TrafficCounters serviceStats(NetlinkMessage m) {
         return stats(m.attributes(GenericNetlink.GENL_HDRLEN).nested(CMD_ATTR_SERVICE), SVC_ATTR_STATS64,
                 SVC_ATTR_STATS);
     }
 
     /** A destination from one GET_DEST reply. */
-    public static KernelDest dest(NetlinkMessage m, boolean serviceIpv6) {
+    public static ActualBackend dest(NetlinkMessage m, boolean serviceIpv6) {
         NetlinkAttributes d = m.attributes(GenericNetlink.GENL_HDRLEN).nested(CMD_ATTR_DEST);
         boolean v6 = d.has(DEST_ATTR_ADDR_FAMILY) ? d.u16(DEST_ATTR_ADDR_FAMILY) == 10 : serviceIpv6;
-        DestKey key = new DestKey(d.address(DEST_ATTR_ADDR, v6 ? 16 : 4), d.be16(DEST_ATTR_PORT));
+        BackendKey key = new BackendKey(d.address(DEST_ATTR_ADDR, v6 ? 16 : 4), d.be16(DEST_ATTR_PORT));
         int fwd = (int) (d.u32(DEST_ATTR_FWD_METHOD) & 0x7);
-        Forwarding forwarding = switch (fwd) {
-            case 0 -> Forwarding.NAT;
-            case 2 -> Forwarding.TUN;
-            case 3 -> Forwarding.DR;
-            default -> throw new NetlinkFormatException("forwarding method " + fwd + " is not NAT, TUN or DR");
-        };
-        DestSpec spec = new DestSpec(key, forwarding, (int) d.u32(DEST_ATTR_WEIGHT), (int) d.u32(DEST_ATTR_U_THRESH),
+        Forwarding forwarding = IpvsCodes.forwarding(fwd);
+        BackendSpec spec = new BackendSpec(key, forwarding, (int) d.u32(DEST_ATTR_WEIGHT), (int) d.u32(DEST_ATTR_U_THRESH),
                 (int) d.u32(DEST_ATTR_L_THRESH), tunnel(d));
-        return new KernelDest(spec, d.u32(DEST_ATTR_ACTIVE_CONNS), d.u32(DEST_ATTR_INACT_CONNS),
+        return new ActualBackend(spec, d.u32(DEST_ATTR_ACTIVE_CONNS), d.u32(DEST_ATTR_INACT_CONNS),
                 d.has(DEST_ATTR_PERSIST_CONNS) ? d.u32(DEST_ATTR_PERSIST_CONNS) : 0,
                 stats(d, DEST_ATTR_STATS64, DEST_ATTR_STATS));
     }
 
     /** The tunnel attributes (kernels before 5.3 send none: plain ipip). */
-    private static DestTunnel tunnel(NetlinkAttributes d) {
+    private static BackendTunnel tunnel(NetlinkAttributes d) {
         if (!d.has(DEST_ATTR_TUN_TYPE)) {
-            return DestTunnel.IPIP;
+            return BackendTunnel.IPIP;
         }
         int type = d.u8(DEST_ATTR_TUN_TYPE);
         int flags = d.has(DEST_ATTR_TUN_FLAGS) ? d.u16(DEST_ATTR_TUN_FLAGS) : 0;
-        return new DestTunnel(TunnelType.ofKernel(type).orElseThrow(() -> new NetlinkFormatException(
-                "unknown tunnel type " + type)), d.has(DEST_ATTR_TUN_PORT) ? d.be16(DEST_ATTR_TUN_PORT) : 0,
-                TunnelChecksum.ofKernel(flags).orElseThrow(() -> new NetlinkFormatException(
-                        "unknown tunnel flags " + flags)));
+        return new BackendTunnel(IpvsCodes.tunnelType(type), d.has(DEST_ATTR_TUN_PORT) ? d.be16(DEST_ATTR_TUN_PORT) : 0,
+                IpvsCodes.tunnelChecksum(flags));
     }
 
-    private static IpvsStats stats(NetlinkAttributes parent, int stats64, int stats32) {
+    private static TrafficCounters stats(NetlinkAttributes parent, int stats64, int stats32) {
         if (parent.has(stats64)) {
             NetlinkAttributes s = parent.nested(stats64);
-            return new IpvsStats(s.u64(STATS_ATTR_CONNS), s.u64(STATS_ATTR_INPKTS), s.u64(STATS_ATTR_OUTPKTS),
+            return new TrafficCounters(s.u64(STATS_ATTR_CONNS), s.u64(STATS_ATTR_INPKTS), s.u64(STATS_ATTR_OUTPKTS),
                     s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES));
         }
         if (parent.has(stats32)) {
             NetlinkAttributes s = parent.nested(stats32);
-            return new IpvsStats(s.u32(STATS_ATTR_CONNS), s.u32(STATS_ATTR_INPKTS), s.u32(STATS_ATTR_OUTPKTS),
+            return new TrafficCounters(s.u32(STATS_ATTR_CONNS), s.u32(STATS_ATTR_INPKTS), s.u32(STATS_ATTR_OUTPKTS),
                     s.u64(STATS_ATTR_INBYTES), s.u64(STATS_ATTR_OUTBYTES));
         }
-        return IpvsStats.ZERO;
+        return TrafficCounters.ZERO;
     }
 
     /** The GET_INFO reply. */

@@ -1,0 +1,37 @@
+package io.vipkeeper.appliance.dataplane;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What a data plane engine can express: the schedulers, scheduler flags, forwarding methods,
+ * tunnel types and protocols it maps to its kernel, and whether it balances firewall-mark
+ * services. A config that needs something outside these is refused (at the file and line of the
+ * setting) rather than half programmed.
+ *
+ * @param engine the engine's name for messages ("ipvs")
+ * @param schedulers schedulers it implements
+ * @param schedulerFlags scheduler flags it honours
+ * @param forwarding forwarding methods it implements
+ * @param tunnels tunnel encapsulations for tun forwarding
+ * @param protocols transport protocols it balances
+ * @param fwmark whether it balances firewall-mark services
+ */
+public record Capabilities(String engine, Set<Scheduler> schedulers, Set<SchedulerFlag> schedulerFlags,
+        Set<Forwarding> forwarding, Set<TunnelType> tunnels, Set<TransportProtocol> protocols, boolean fwmark) {
+    /** Copies the sets. */
+    public Capabilities {
+        schedulers = Set.copyOf(schedulers);
+        schedulerFlags = Set.copyOf(schedulerFlags);
+        forwarding = Set.copyOf(forwarding);
+        tunnels = Set.copyOf(tunnels);
+        protocols = Set.copyOf(protocols);
+    }
+
+    /** Everything the neutral model has (IPVS, whose names the model keeps). */
+    public static Capabilities everything(String engine) {
+        return new Capabilities(engine, EnumSet.allOf(Scheduler.class), EnumSet.allOf(SchedulerFlag.class),
+                EnumSet.allOf(Forwarding.class), EnumSet.allOf(TunnelType.class),
+                EnumSet.allOf(TransportProtocol.class), true);
+    }
+}

@@ -1,0 +1,51 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs and counts the changes a run made: one line per change; a large programming run (a first
+ * start, a big reload) logs one line per service instead, with every change at debug. Drift
+ * repairs are always logged one by one.
+ */
+final class ChangeLog {
+    /** Under the manager's name: operators and tests know these lines as IpvsManager's. */
+    private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
+    /** Changes in one run above which the log gets one line per service. */
+    static final int SUMMARIZE_ABOVE = 50;
+
+    private ChangeLog() {
+    }
+
+    /** Logs {@code changes} but the {@code failed} ones (logged where they failed) and counts them. */
+    static void log(List<TableChange> changes, Set<TableChange> failed, ReconcileRun why, ReconcileCounters counters) {
+        boolean drift = why == ReconcileRun.PERIODIC;
+        boolean summarize = !drift && (changes.size() > SUMMARIZE_ABOVE || why == ReconcileRun.HEALTH);
+        Map<ServiceKey, int[]> perService = new LinkedHashMap<>();
+        for (TableChange op : changes) {
+            if (failed.contains(op)) {
+                continue;
+            }
+            counters.changed(drift);
+            if (drift) {
+                log.warn("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
+            } else if (summarize) {
+                log.debug("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
+                perService.computeIfAbsent(op.service(), k -> new int[1])[0]++;
+            } else {
+                log.info("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
+            }
+        }
+        if (why == ReconcileRun.HEALTH) {
+            return;
+        }
+        perService.forEach((service, n) -> log.info("ipvs {}: {} change(s) to {} (each at debug level)", why.label(),
+                n[0], service));
+    }
+}

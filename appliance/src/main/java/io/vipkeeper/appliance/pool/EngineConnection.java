@@ -1,0 +1,65 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.config.Durations;
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open data plane, opened on demand and again after a run broke off: a kernel without IPVS is
+ * retried every interval and logged once until it comes back. Used on the reconcile thread only.
+ *
+ * @param <K> the engine's interface
+ */
+final class EngineConnection<K extends DataPlane> {
+    /** Under the manager's name: operators and tests know these lines as IpvsManager's. */
+    private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
+
+    private final Supplier<K> opener;
+    private K kernel;
+    /** The last opening error logged; empty while the kernel is reachable. */
+    private String kernelError = "";
+
+    EngineConnection(Supplier<K> opener) {
+        this.opener = opener;
+    }
+
+    /** The open engine, opening it if needed; empty (failure counted and logged) when it cannot be opened. */
+    Optional<K> open(Duration retryEvery, ReconcileCounters counters) {
+        if (kernel != null) {
+            return Optional.of(kernel);
+        }
+        try {
+            kernel = opener.get();
+            if (!kernelError.isEmpty()) {
+                log.info("ipvs: kernel interface available again");
+            }
+            kernelError = "";
+            return Optional.of(kernel);
+        } catch (RuntimeException e) {
+            counters.runFailed("cannot open the kernel's IPVS interface: " + e.getMessage());
+            if (!e.getMessage().equals(kernelError)) {
+                log.error("ipvs: cannot program the kernel, retrying every {}: {}", Durations.format(retryEvery),
+                        e.getMessage());
+                kernelError = e.getMessage();
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The engine if it is open. */
+    Optional<K> current() {
+        return Optional.ofNullable(kernel);
+    }
+
+    /** Closes the engine; the next {@link #open} opens it again. */
+    void close() {
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
+        }
+    }
+}

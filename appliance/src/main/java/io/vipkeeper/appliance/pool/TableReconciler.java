@@ -1,0 +1,131 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plans the fewest table changes that turn a data plane's table into the desired one, for the
+ * services vipkeeper owns only. A destination that is no longer wanted is drained: weight 0 first,
+ * then deleted once it has had no active connections for a grace of two seconds at weight 0, or
+ * when the drain timeout passes (keepalived deletes at once, breaking connections in flight).
+ * A destination the pool policy removes now (a failed server) is deleted at once. Holds the drain clocks between runs; not thread-safe (one reconcile thread).
+ */
+public final class TableReconciler {
+    private final long drainTimeoutNanos;
+    /** How long a removed server stays at weight 0 before an idle one is deleted. */
+    static final long GRACE_NANOS = 2_000_000_000L;
+    /** When each destination started draining, by service then destination. */
+    private final Map<ServiceKey, Map<BackendKey, Long>> drainingSince = new HashMap<>();
+
+    /** Deletes a draining destination at the latest {@code drainTimeout} after it left the config. */
+    public TableReconciler(Duration drainTimeout) {
+        this.drainTimeoutNanos = drainTimeout.toNanos();
+    }
+
+    /**
+     * The commands to run now.
+     *
+     * @param desired services vipkeeper wants, by key
+     * @param actual the kernel's table as just dumped
+     * @param formerlyOwned services vipkeeper created and no longer wants (deleted if present)
+     * @param nowNanos monotonic time, for drain timeouts
+     */
+    public List<TableChange> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, ActualService> actual,
+            Set<ServiceKey> formerlyOwned, long nowNanos) {
+        List<TableChange> ops = new ArrayList<>();
+        for (DesiredService want : desired.values()) {
+            ServiceKey key = want.spec().key();
+            ActualService have = actual.get(key);
+            if (have == null) {
+                ops.add(new TableChange.NewService(want.spec(), "missing"));
+                want.dests().values().forEach(d -> ops.add(new TableChange.NewBackend(key, d, "missing")));
+                drainingSince.remove(key);
+                continue;
+            }
+            if (!have.spec().normalized().equals(want.spec().normalized())) {
+                ops.add(new TableChange.SetService(want.spec(), differences(have.spec().normalized(), want.spec())));
+            }
+            planDests(key, want, have, nowNanos, ops);
+        }
+        for (ServiceKey key : formerlyOwned) {
+            if (!desired.containsKey(key) && actual.containsKey(key)) {
+                ops.add(new TableChange.DelService(key, "no longer configured"));
+            }
+        }
+        drainingSince.keySet().retainAll(desired.keySet());
+        return ops;
+    }
+
+    private void planDests(ServiceKey key, DesiredService want, ActualService have, long now, List<TableChange> ops) {
+        Map<BackendKey, Long> draining = drainingSince.computeIfAbsent(key, k -> new HashMap<>());
+        for (BackendSpec d : want.dests().values()) {
+            ActualBackend k = have.dests().get(d.key());
+            draining.remove(d.key());
+            if (k == null) {
+                ops.add(new TableChange.NewBackend(key, d, "missing"));
+            } else if (!k.spec().equals(d)) {
+                ops.add(new TableChange.SetBackend(key, d, "was " + k.spec().forwarding().configName() + " weight "
+                        + k.spec().weight()));
+            }
+        }
+        for (ActualBackend k : have.dests().values()) {
+            BackendKey dk = k.spec().key();
+            if (want.dests().containsKey(dk)) {
+                continue;
+            }
+            String removal = want.removeNow().get(dk);
+            if (removal != null) {
+                ops.add(new TableChange.DelBackend(key, dk, removal));
+                draining.remove(dk);
+                continue;
+            }
+            Long since = draining.putIfAbsent(dk, now);
+            long started = since == null ? now : since;
+            long drained = now - started;
+            if (drained >= drainTimeoutNanos) {
+                ops.add(new TableChange.DelBackend(key, dk, k.activeConnections() == 0 ? "removed"
+                        : "removed, drain timeout with " + k.activeConnections() + " active connections"));
+                draining.remove(dk);
+            } else if (k.spec().weight() != 0) {
+                ops.add(new TableChange.SetBackend(key, k.spec().withWeight(0), "removed, draining "
+                        + k.activeConnections() + " active connections"));
+            } else if (k.activeConnections() == 0 && drained >= Math.min(GRACE_NANOS, drainTimeoutNanos)) {
+                // Only after a grace at weight 0: a connection scheduled just before the weight
+                // fell may still be opening (inactive, not yet active), and deleting its server
+                // would drop its packets.
+                ops.add(new TableChange.DelBackend(key, dk, "removed, no active connections"));
+                draining.remove(dk);
+            }
+        }
+    }
+
+    /** "scheduler was wrr, persistence timeout was 0": only what differs. */
+    private static String differences(ServiceSpec have, ServiceSpec want) {
+        java.util.StringJoiner j = new java.util.StringJoiner(", ");
+        if (!have.scheduler().equals(want.scheduler())) {
+            j.add("scheduler was " + have.scheduler());
+        }
+        if (have.flags() != want.flags()) {
+            j.add("flags were 0x" + Integer.toHexString(have.flags()));
+        }
+        if (have.timeoutSeconds() != want.timeoutSeconds()) {
+            j.add("persistence timeout was " + have.timeoutSeconds() + "s");
+        }
+        if (have.netmask() != want.netmask()) {
+            j.add("persistence netmask was " + have.netmask());
+        }
+        return j.toString();
+    }
+}

@@ -1,0 +1,151 @@
+package io.vipkeeper.appliance.pool;
+
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.util.NetUtil;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TableReconcilerTest {
+    private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip("198.18.0.100"), 80);
+    private static final ServiceKey DNS = ServiceKey.of(TransportProtocol.UDP, ip("198.18.0.100"), 53);
+    private static final ServiceSpec WEB_SPEC = new ServiceSpec(WEB, "wlc", 0, 0, 0xffffffffL);
+    private static final BackendSpec RS1 = dest("198.18.1.1", 1);
+    private static final BackendSpec RS2 = dest("198.18.1.2", 1);
+    private final TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(30));
+
+    static java.net.InetAddress ip(String s) {
+        return NetUtil.createInetAddressFromIpAddressString(s);
+    }
+
+    static BackendSpec dest(String addr, int weight) {
+        return new BackendSpec(new BackendKey(ip(addr), 80), Forwarding.NAT, weight, 0, 0);
+    }
+
+    static Map<ServiceKey, DesiredService> desired(ServiceSpec spec, BackendSpec... dests) {
+        Map<BackendKey, BackendSpec> m = new LinkedHashMap<>();
+        for (BackendSpec d : dests) {
+            m.put(d.key(), d);
+        }
+        return Map.of(spec.key(), new DesiredService(spec, m));
+    }
+
+    static Map<ServiceKey, ActualService> kernel(ServiceSpec spec, ActualBackend... dests) {
+        Map<BackendKey, ActualBackend> m = new LinkedHashMap<>();
+        for (ActualBackend d : dests) {
+            m.put(d.spec().key(), d);
+        }
+        return Map.of(spec.key(), new ActualService(spec, m, TrafficCounters.ZERO));
+    }
+
+    static ActualBackend k(BackendSpec d, long active) {
+        return new ActualBackend(d, active, 0, 0, TrafficCounters.ZERO);
+    }
+
+    @Test
+    void emptyKernelGetsTheWholeService() {
+        List<TableChange> ops = reconciler.plan(desired(WEB_SPEC, RS1, RS2), Map.of(), Set.of(), 0);
+        assertEquals(List.of(new TableChange.NewService(WEB_SPEC, "missing"), new TableChange.NewBackend(WEB, RS1, "missing"),
+                new TableChange.NewBackend(WEB, RS2, "missing")), ops);
+    }
+
+    @Test
+    void aCorrectTableNeedsNothingEvenWithKernelInternalFlags() {
+        ServiceSpec hashed = new ServiceSpec(WEB, "wlc", 0x2, 0, 0xffffffffL);
+        assertEquals(List.of(), reconciler.plan(desired(WEB_SPEC, RS1, RS2), kernel(hashed, k(RS1, 3), k(RS2, 0)),
+                Set.of(), 0));
+    }
+
+    @Test
+    void driftIsRepairedWithSetAndNew() {
+        ServiceSpec edited = new ServiceSpec(WEB, "rr", 0, 0, 0xffffffffL);
+        List<TableChange> ops = reconciler.plan(desired(WEB_SPEC, RS1, RS2), kernel(edited, k(RS1.withWeight(7), 0)),
+                Set.of(), 0);
+        assertEquals(3, ops.size());
+        assertEquals(new TableChange.SetService(WEB_SPEC, "scheduler was rr"), ops.get(0));
+        assertEquals(TableChange.SetBackend.class, ops.get(1).getClass());
+        assertEquals(RS1, ((TableChange.SetBackend) ops.get(1)).dest());
+        assertEquals(new TableChange.NewBackend(WEB, RS2, "missing"), ops.get(2));
+    }
+
+    @Test
+    void removedServerDrainsUntilIdleThenIsDeleted() {
+        var want = desired(WEB_SPEC, RS1);
+        List<TableChange> first = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)), Set.of(), 0);
+        assertEquals(List.of(new TableChange.SetBackend(WEB, RS2.withWeight(0), "removed, draining 4 active connections")),
+                first);
+        List<TableChange> second = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 2)), Set.of(),
+                10_000_000_000L);
+        assertEquals(List.of(), second, "weight already 0, still busy, within the timeout");
+        List<TableChange> third = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 0)), Set.of(),
+                12_000_000_000L);
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS2.key(), "removed, no active connections")), third);
+    }
+
+    @Test
+    void anIdleRemovedServerGoesToWeightZeroFirstAndIsDeletedAfterTheGrace() {
+        var want = desired(WEB_SPEC, RS1);
+        assertEquals(List.of(new TableChange.SetBackend(WEB, RS2.withWeight(0), "removed, draining 0 active connections")),
+                reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2, 0)), Set.of(), 0),
+                "a connection may be opening: no delete while the weight was not 0");
+        assertEquals(List.of(), reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 0)), Set.of(),
+                TableReconciler.GRACE_NANOS - 1));
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS2.key(), "removed, no active connections")),
+                reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 0)), Set.of(),
+                        TableReconciler.GRACE_NANOS));
+    }
+
+    @Test
+    void aZeroDrainTimeoutDeletesAtOnce() {
+        TableReconciler now = new TableReconciler(java.time.Duration.ZERO);
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS2.key(), "removed, drain timeout with 3 active connections")),
+                now.plan(desired(WEB_SPEC, RS1), kernel(WEB_SPEC, k(RS1, 0), k(RS2, 3)), Set.of(), 0));
+    }
+
+    @Test
+    void drainTimeoutDeletesABusyServer() {
+        var want = desired(WEB_SPEC, RS1);
+        reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)), Set.of(), 0);
+        List<TableChange> late = reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 4)), Set.of(),
+                30_000_000_000L);
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS2.key(), "removed, drain timeout with 4 active connections")),
+                late);
+    }
+
+    @Test
+    void aServerAddedBackDuringItsDrainGetsItsWeightBack() {
+        reconciler.plan(desired(WEB_SPEC, RS1), kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)), Set.of(), 0);
+        List<TableChange> ops = reconciler.plan(desired(WEB_SPEC, RS1, RS2),
+                kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 4)), Set.of(), 29_000_000_000L);
+        assertEquals(1, ops.size());
+        assertEquals(RS2, ((TableChange.SetBackend) ops.get(0)).dest());
+        List<TableChange> after = reconciler.plan(desired(WEB_SPEC, RS1), kernel(WEB_SPEC, k(RS1, 0), k(RS2, 4)),
+                Set.of(), 31_000_000_000L);
+        assertEquals(TableChange.SetBackend.class, after.get(0).getClass(), "a fresh drain, not the old clock");
+    }
+
+    @Test
+    void servicesNotOursAreLeftAloneAndFormerlyOwnedOnesDeleted() {
+        ServiceSpec dnsSpec = new ServiceSpec(DNS, "rr", 0, 0, 0xffffffffL);
+        Map<ServiceKey, ActualService> actual = new LinkedHashMap<>(kernel(WEB_SPEC, k(RS1, 0)));
+        actual.putAll(kernel(dnsSpec));
+        assertEquals(List.of(), reconciler.plan(desired(WEB_SPEC, RS1), actual, Set.of(), 0));
+        assertEquals(List.of(new TableChange.DelService(DNS, "no longer configured")),
+                reconciler.plan(desired(WEB_SPEC, RS1), actual, Set.of(DNS), 0));
+    }
+}

@@ -112,7 +112,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
 
     @Override
     public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
-            java.util.function.Consumer<InetAddress> onVipRemoved) {
+            BiConsumer<InetAddress, Integer> onVipRemoved) {
         Map<Integer, Boolean> last = new java.util.concurrent.ConcurrentHashMap<>();
         monitors.add(LinkMonitor.start(info -> {
             Boolean before = last.put(info.index(), info.usable());
@@ -121,7 +121,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
                 scheduler.execute(() -> onChange.accept(info.name(), info.usable()));
             }
         }, ifindex -> scheduler.execute(onAddresses), a -> !allVips.contains(a),
-                (ifindex, vip) -> scheduler.execute(() -> onVipRemoved.accept(vip))));
+                (ifindex, vip) -> scheduler.execute(() -> onVipRemoved.accept(vip.address(), vip.prefixLength()))));
     }
 
     @Override

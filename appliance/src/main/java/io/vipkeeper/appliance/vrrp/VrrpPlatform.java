@@ -50,7 +50,7 @@ public interface VrrpPlatform {
      * the scheduler's thread.
      */
     void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
-            java.util.function.Consumer<InetAddress> onVipRemoved);
+            java.util.function.BiConsumer<InetAddress, Integer> onVipRemoved);
 
     /** Every configured VIP, after each start or reload: never an interface's primary address. */
     default void setVips(java.util.Set<InetAddress> vips) {

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.vrrp;
 
+import io.vipkeeper.appliance.config.IpPrefix;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.appliance.config.VrrpScript;
 import io.vipkeeper.appliance.config.VrrpSettings;
@@ -238,10 +239,13 @@ public final class VrrpService {
 
     /**
      * A VIP left an interface. When vipkeeper released it, no master has it; when someone else
-     * removed a master's VIP, the master puts it back (a master must hold its VIPs).
+     * removed a master's VIP, the master puts it back (a master must hold its VIPs). An entry with
+     * another prefix than the instance's is not its VIP (its owner removes those itself).
      */
-    private void vipRemoved(java.net.InetAddress vip) {
-        instances.values().forEach(rt -> rt.router.addressRemoved(vip));
+    private void vipRemoved(java.net.InetAddress vip, int prefixLength) {
+        IpPrefix removed = new IpPrefix(vip, prefixLength);
+        instances.values().stream().filter(rt -> rt.settings.virtualIps().contains(removed))
+                .forEach(rt -> rt.router.addressRemoved(vip));
     }
 
     /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */

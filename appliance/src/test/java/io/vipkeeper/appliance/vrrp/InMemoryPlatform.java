@@ -32,7 +32,9 @@ final class InMemoryPlatform implements VrrpPlatform {
     private final Map<InetAddress, Set<String>> holders;
     private BiConsumer<String, Boolean> watcher = (i, u) -> { };
     private Runnable addressWatcher = () -> { };
-    private java.util.function.Consumer<InetAddress> vipWatcher = a -> { };
+    private java.util.function.BiConsumer<InetAddress, Integer> vipWatcher = (a, p) -> { };
+    /** The prefix each VIP was last claimed with, as the kernel would show it. */
+    private final Map<InetAddress, Integer> prefixes = new ConcurrentHashMap<>();
     private final AddressLedger ledger = new AddressLedger();
     int transportsOpened;
 
@@ -69,6 +71,7 @@ final class InMemoryPlatform implements VrrpPlatform {
             public void claim() {
                 vips.forEach(v -> {
                     ledger.claimed(this, ifname, v.address());
+                    prefixes.put(v.address(), v.prefixLength());
                     holders.computeIfAbsent(v.address(), k -> ConcurrentHashMap.newKeySet()).add(host);
                 });
             }
@@ -77,7 +80,7 @@ final class InMemoryPlatform implements VrrpPlatform {
             public void release() {
                 vips.stream().filter(v -> ledger.mayRelease(this, ifname, v.address())).forEach(v -> {
                     holders.computeIfAbsent(v.address(), k -> ConcurrentHashMap.newKeySet()).remove(host);
-                    vipWatcher.accept(v.address()); // rtnetlink reports our own removals too
+                    vipWatcher.accept(v.address(), v.prefixLength()); // rtnetlink reports our own removals too
                 });
             }
         };
@@ -85,7 +88,7 @@ final class InMemoryPlatform implements VrrpPlatform {
 
     @Override
     public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
-            java.util.function.Consumer<InetAddress> onVipRemoved) {
+            java.util.function.BiConsumer<InetAddress, Integer> onVipRemoved) {
         this.watcher = onChange;
         this.addressWatcher = onAddresses;
         this.vipWatcher = onVipRemoved;
@@ -94,7 +97,7 @@ final class InMemoryPlatform implements VrrpPlatform {
     /** Someone else removes a VIP from this host (ip addr del), reported as rtnetlink would. */
     void removeVipByHand(InetAddress vip) {
         holders.computeIfAbsent(vip, k -> ConcurrentHashMap.newKeySet()).remove(host);
-        vipWatcher.accept(vip);
+        vipWatcher.accept(vip, prefixes.getOrDefault(vip, vip.getAddress().length * 8));
     }
 
     /** Takes a link up or down, or creates it up, as rtnetlink would report. */

@@ -4,6 +4,7 @@ import io.vipkeeper.vrrp.fsm.AddressLedger;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.AnnouncementSchedule;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddress;
 import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Owners of one host share an {@link AddressLedger}: a release leaves alone an address that
  * another owner claimed later (a reload's successor).
+ *
+ * <p>An IPv4 address with two prefixes is two kernel entries: a reload that changed a VIP's prefix
+ * (/24 to /32), or a crashed run's VIP with the old prefix, would leave the other entry behind, and
+ * the host would keep answering for the VIP after it stepped down (two holders, for good). So a
+ * claim and a release also remove the owner's addresses with any other prefix.
  */
 public final class LinuxAddressOwner implements AddressOwner {
     private static final Logger LOG = LoggerFactory.getLogger(LinuxAddressOwner.class);
@@ -40,6 +46,7 @@ public final class LinuxAddressOwner implements AddressOwner {
     }
 
     private final String ifname;
+    private final int ifindex;
     private final List<Vip> vips;
     private final String label;
     private final InterfaceAddresses addresses;
@@ -59,6 +66,7 @@ public final class LinuxAddressOwner implements AddressOwner {
             boolean router, AddressLedger ledger) {
         this.ledger = ledger;
         this.ifname = ifname;
+        this.ifindex = ifindex;
         this.vips = List.copyOf(vips);
         this.label = ifname.length() <= 12 ? ifname + ":vk" : "";
         this.addresses = addresses;
@@ -102,6 +110,9 @@ public final class LinuxAddressOwner implements AddressOwner {
         }
         applyAll(additions);
         schedule.start();
+        if (removeOtherPrefixes(vips)) {
+            applyAll(additions); // an IPv6 address keeps its first prefix: it was the one removed
+        }
     }
 
     @Override
@@ -116,13 +127,45 @@ public final class LinuxAddressOwner implements AddressOwner {
             return;
         }
         schedule.stop();
+        List<Vip> released = new java.util.ArrayList<>();
         for (int i = 0; i < vips.size(); i++) {
             if (ledger.mayRelease(this, ifname, vips.get(i).address())) {
                 apply(removals.get(i));
+                released.add(vips.get(i));
             } else {
                 LOG.debug("{} on {} stays: claimed by its successor", vips.get(i).address().getHostAddress(), ifname);
             }
         }
+        removeOtherPrefixes(released);
+    }
+
+    /**
+     * Removes the entries of {@code of}'s addresses on this interface whose prefix is not the
+     * configured one (a reload changed it, or a crashed run left it). Returns whether there were any.
+     */
+    private boolean removeOtherPrefixes(List<Vip> of) {
+        if (of.isEmpty()) {
+            return false;
+        }
+        List<InterfaceAddress> present;
+        try {
+            present = addresses.list(ifindex);
+        } catch (RuntimeException e) {
+            LOG.error("listing the addresses on {}: {}", ifname, e.getMessage());
+            return false;
+        }
+        boolean removed = false;
+        for (InterfaceAddress a : present) {
+            for (Vip v : of) {
+                if (a.address().equals(v.address()) && a.prefixLength() != v.prefixLength()) {
+                    LOG.info("removing {}/{} from {}: the VIP is /{} now", a.address().getHostAddress(),
+                            a.prefixLength(), ifname, v.prefixLength());
+                    apply(InterfaceAddresses.removal(ifindex, a.address(), a.prefixLength()));
+                    removed = true;
+                }
+            }
+        }
+        return removed;
     }
 
     private void applyAll(List<InterfaceAddresses.Change> changes) {

@@ -95,11 +95,47 @@ class LinuxAddressOwnerIT extends TwoNamespaces {
         }
     }
 
+    @Test
+    void aVipWhosePrefixChangedLeavesNoEntryWithTheOldPrefix() throws Exception {
+        // Found by review: a reload from /24 to /32 left the /24 entry behind, and after the node
+        // stepped down both nodes answered for the VIP; a crashed run's /24 survived a restart too.
+        try (NetlinkSocket route = NetNs.in(nsA, () -> NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 2000))) {
+            LinkInfo link = new Links(route).byName("vka").orElseThrow();
+            Announcer announcer = NetNs.in(nsA, () -> Announcer.open(link.index(), link.mac()));
+            AddressLedger ledger = new AddressLedger();
+            EventLoopScheduler scheduler = new EventLoopScheduler(loop);
+            LinuxAddressOwner wide = owner(route, link, announcer, scheduler, ledger, 24, VIP);
+            LinuxAddressOwner narrow = owner(route, link, announcer, scheduler, ledger, 32, VIP);
+            loop.submit(wide::claim).get(10, TimeUnit.SECONDS);
+            loop.submit(() -> {
+                narrow.claim(); // the reload's successor, with the new prefix
+                wide.release();
+            }).get(10, TimeUnit.SECONDS);
+            String shown = NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka");
+            assertTrue(shown.contains("inet " + VIP + "/32"), shown);
+            assertFalse(shown.contains(VIP + "/24"), shown);
+            loop.submit(narrow::release).get(10, TimeUnit.SECONDS);
+            assertFalse(NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka").contains(VIP));
+
+            // A crashed run's /24 is still there when the new run (/32) starts as backup and releases.
+            NetNs.sh("ip", "-n", nsA, "addr", "add", VIP + "/24", "dev", "vka");
+            LinuxAddressOwner restarted = owner(route, link, announcer, scheduler, new AddressLedger(), 32, VIP);
+            loop.submit(restarted::release).get(10, TimeUnit.SECONDS);
+            assertFalse(NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka").contains(VIP));
+            announcer.close();
+        }
+    }
+
     private static LinuxAddressOwner owner(NetlinkSocket route, LinkInfo link, Announcer announcer,
             EventLoopScheduler scheduler, AddressLedger ledger, String... vips) throws Exception {
+        return owner(route, link, announcer, scheduler, ledger, 24, vips);
+    }
+
+    private static LinuxAddressOwner owner(NetlinkSocket route, LinkInfo link, Announcer announcer,
+            EventLoopScheduler scheduler, AddressLedger ledger, int prefix, String... vips) throws Exception {
         List<LinuxAddressOwner.Vip> list = new java.util.ArrayList<>();
         for (String v : vips) {
-            list.add(new LinuxAddressOwner.Vip(InetAddress.getByName(v), 24));
+            list.add(new LinuxAddressOwner.Vip(InetAddress.getByName(v), prefix));
         }
         return new LinuxAddressOwner("vka", link.index(), list, new InterfaceAddresses(route), announcer, scheduler,
                 1, Duration.ofSeconds(5), Duration.ZERO, false, ledger);

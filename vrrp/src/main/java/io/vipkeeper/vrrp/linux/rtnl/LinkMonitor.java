@@ -29,10 +29,10 @@ public final class LinkMonitor implements AutoCloseable {
     private volatile boolean stopped;
 
     /** Told of an address that {@code relevant} rejected being removed (a VIP deleted by hand). */
-    private final BiConsumer<Integer, InetAddress> otherRemoved;
+    private final BiConsumer<Integer, InterfaceAddress> otherRemoved;
 
     private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant, BiConsumer<Integer, InetAddress> otherRemoved) {
+            Predicate<InetAddress> relevant, BiConsumer<Integer, InterfaceAddress> otherRemoved) {
         this.socket = socket;
         this.otherRemoved = otherRemoved;
         this.thread = new Thread(() -> loop(listener, addresses, relevant), "link-monitor");
@@ -58,16 +58,16 @@ public final class LinkMonitor implements AutoCloseable {
 
     /**
      * The same, telling {@code addresses} only of the addresses {@code relevant} accepts, and
-     * {@code otherRemoved} (ifindex, address) of each removal of one it rejects: a VIP that
+     * {@code otherRemoved} (ifindex, address with its prefix) of each removal of one it rejects: a VIP that
      * someone deleted (or that vipkeeper released itself: the listener tells them apart).
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant, BiConsumer<Integer, InetAddress> otherRemoved) {
+            Predicate<InetAddress> relevant, BiConsumer<Integer, InterfaceAddress> otherRemoved) {
         return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, relevant, otherRemoved);
     }
 
     private static LinkMonitor start(int groups, Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant, BiConsumer<Integer, InetAddress> otherRemoved) {
+            Predicate<InetAddress> relevant, BiConsumer<Integer, InterfaceAddress> otherRemoved) {
         NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, groups, 1000);
         LinkMonitor m = new LinkMonitor(s, listener, addresses, relevant, otherRemoved);
         m.thread.start();
@@ -92,7 +92,7 @@ public final class LinkMonitor implements AutoCloseable {
                         if (relevant.test(a.address())) {
                             addresses.accept(a.ifindex());
                         } else if (m.type() == Rtnl.RTM_DELADDR) {
-                            otherRemoved.accept(a.ifindex(), a.address());
+                            otherRemoved.accept(a.ifindex(), a);
                         }
                     }
                 }

@@ -94,6 +94,9 @@ public final class Daemon implements StatusInputs {
         this(configFile, verbosity, pidFile, ipvsKernel, natSetup, OwnedServices.NONE);
     }
 
+    /** A SIGHUP came while starting (guarded by this). */
+    private boolean reloadOnceStarted;
+
     private Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup,
             OwnedServices owned) {
         this.owned = owned;
@@ -107,6 +110,12 @@ public final class Daemon implements StatusInputs {
 
     /** Runs until asked to stop; returns the process exit status. */
     public int run() throws InterruptedException {
+        // First of all: a signal's default action ends the process, and reading the config and
+        // claiming the pid file take a second or more, in which a SIGHUP or SIGUSR1 (a start
+        // script's reload, a monitoring habit) killed the daemon with no log line (found by review).
+        DumpFiles dumps = new DumpFiles(pidFile, this);
+        Signals.install(this::requestStop, this::reload, () -> onceStarted("USR1", dumps::writeData),
+                () -> onceStarted("USR2", dumps::writeStats));
         try {
             settings = ConfigLoader.load(configFile, configCache);
         } catch (InvalidConfigException e) {
@@ -134,9 +143,6 @@ public final class Daemon implements StatusInputs {
 
     private int runWith() throws InterruptedException {
         log.info("{} starting as {} from {}: {}", Version.line(), settings.nodeName(), configFile, settings.counts());
-        // Installed before VRRP starts so an early SIGHUP waits for the start (both synchronized).
-        DumpFiles dumps = new DumpFiles(pidFile, this);
-        Signals.install(this::requestStop, this::reload, dumps::writeData, dumps::writeStats);
         group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("checks", true),
                 EpollIoHandler.newFactory());
         apiGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api", true), EpollIoHandler.newFactory());
@@ -162,8 +168,15 @@ public final class Daemon implements StatusInputs {
             return 1;
         }
         startApi(settings);
-        started.countDown();
+        boolean reloadNow;
+        synchronized (this) {
+            started.countDown();
+            reloadNow = reloadOnceStarted;
+        }
         systemd.notify("READY=1\nSTATUS=running " + settings.counts());
+        if (reloadNow) {
+            reload();
+        }
         stopRequested.await();
         stopApi();
         stopVrrp();
@@ -254,6 +267,12 @@ public final class Daemon implements StatusInputs {
         }
         synchronized (this) {
             if (ignoredWhileStopping()) {
+                return;
+            }
+            if (started.getCount() > 0) {
+                // The file read at start may be older than the edit this signal announces.
+                reloadOnceStarted = true;
+                log.info("SIGHUP while starting: reloading once started");
                 return;
             }
             systemd.notify("RELOADING=1");
@@ -390,6 +409,15 @@ public final class Daemon implements StatusInputs {
     public Map<String, Map<BackendKey, RealServerHealth>> health() {
         HealthMonitor h = health;
         return h == null ? Map.of() : h.health();
+    }
+
+    /** Runs a dump once the daemon runs; before, there is nothing to dump yet. */
+    private void onceStarted(String signal, Runnable dump) {
+        if (started.getCount() > 0) {
+            log.info("SIG{} while starting: nothing to dump yet", signal);
+        } else {
+            dump.run();
+        }
     }
 
     private void requestStop() {

@@ -85,7 +85,8 @@ final class Signals {
         Signal signal = new Signal(name);
         if (ignored(signal.getNumber())) {
             byte[] defaults = new byte[SIGACTION_SIZE];
-            if (Native.LIBC.sigaction(signal.getNumber(), defaults, null) == 0) {
+            if (Native.LIBC.sigaction(signal.getNumber(), defaults, null) == 0
+                    && !"1".equals(System.getenv("VIPKEEPER_SIGNALS_DEFERRED"))) { // the launcher's own doing
                 log.info("SIG{} was ignored by whoever started vipkeeper (nohup?); handling it anyway", name);
             }
         }

@@ -76,6 +76,25 @@ final class JarProcess implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Through the package's launcher (appliance/src/deb/bin/vipkeeper) as vipkeeper.service runs
+     * it: VIPKEEPER_HOME is a directory with links to the jar and systemd/jvm-options, JAVA_HOME this JVM's.
+     */
+    static JarProcess startLauncherIn(String netns, Path dir, String... args) throws IOException {
+        Path home = Files.createTempDirectory(dir, "home");
+        Files.createSymbolicLink(home.resolve("vipkeeper.jar"), jar().toAbsolutePath());
+        Files.createSymbolicLink(home.resolve("jvm-options"), repo().resolve("systemd/jvm-options").toAbsolutePath());
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "env", "VIPKEEPER_HOME=" + home,
+                "JAVA_HOME=" + System.getProperty("java.home"), "sh",
+                repo().resolve("appliance/src/deb/bin/vipkeeper").toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("JOURNAL_STREAM");
+        return new JarProcess(pb.start(), out, err);
+    }
+
     /** With extra JVM arguments (a load agent in the benchmark) after the standard ones. */
     static JarProcess startIn(String netns, Path dir, List<String> extraJvm, String... args) throws IOException {
         return launch(netns, List.of(), extraJvm, dir, args);

@@ -99,6 +99,41 @@ class SignalsIT extends InLab {
     }
 
     @Test
+    void signalsWhileItStartsEndNothing() throws Exception {
+        // Found by review: a SIGHUP or SIGUSR1 0.3-0.8 s after the start killed the daemon with no
+        // log line (the JVM starting, the config being read, before the handlers were installed).
+        Path f = config(150, "");
+        Path pid = dir.resolve("run/vipkeeper.pid");
+        try (JarProcess p = lab.own(JarProcess.startLauncherIn(lab.ns("lb1"), dir, "run", "-f", f.toString(),
+                "--pid-file", pid.toString()))) {
+            Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+            // From the moment the launcher has exec'd java (before that the test would hit ip or env)
+            Lab.await(30, "the launcher to exec java", () -> {
+                try {
+                    return Files.readString(cmdline).split("\0")[0].endsWith("/java");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            int sent = 0;
+            long end = System.nanoTime() + 90_000_000_000L;
+            while (!p.log().contains("web: BACKUP -> MASTER") && p.isAlive() && System.nanoTime() < end) {
+                for (String name : List.of("HUP", "USR1", "USR2", "ALRM")) {
+                    p.signal(name);
+                    sent++;
+                }
+                Thread.sleep(25);
+            }
+            assertTrue(p.isAlive(), "the daemon died after " + sent + " signals while starting:\n" + p.log());
+            p.awaitLog("web: BACKUP -> MASTER");
+            assertTrue(p.log().contains("SIGHUP while starting: reloading once started"), p.log());
+            assertFalse(p.log().contains("was ignored by whoever started"), p.log());
+            p.signal("TERM");
+            assertEquals(0, p.waitFor());
+        }
+    }
+
+    @Test
     void aSighupDuringShutdownIsNotAReload() throws Exception {
         // The notify script holds the shutdown up for 3 s after the instance stops.
         Path stopping = dir.resolve("stopping");

@@ -112,7 +112,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
 
     @Override
     public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
-            BiConsumer<InetAddress, Integer> onVipRemoved) {
+            BiConsumer<InetAddress, Integer> onVipRemoved, VipAdded onVipAdded) {
         Map<Integer, Boolean> last = new java.util.concurrent.ConcurrentHashMap<>();
         monitors.add(LinkMonitor.start(info -> {
             Boolean before = last.put(info.index(), info.usable());
@@ -121,7 +121,16 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
                 scheduler.execute(() -> onChange.accept(info.name(), info.usable()));
             }
         }, ifindex -> scheduler.execute(onAddresses), a -> !allVips.contains(a),
-                (ifindex, vip) -> scheduler.execute(() -> onVipRemoved.accept(vip.address(), vip.prefixLength()))));
+                (vip, added) -> {
+                    if (!added) {
+                        scheduler.execute(() -> onVipRemoved.accept(vip.address(), vip.prefixLength()));
+                    } else if (!LinuxAddressOwner.isOwnLabel(vip.label())) {
+                        // Not one of ours (they carry our label): someone else's, on which interface?
+                        kernel.call(route -> new Links(route).all()).stream().filter(l -> l.index() == vip.ifindex())
+                                .findFirst().ifPresent(l -> scheduler.execute(() -> onVipAdded.added(l.name(),
+                                        vip.address(), vip.prefixLength())));
+                    }
+                }));
     }
 
     @Override

@@ -46,11 +46,18 @@ public interface VrrpPlatform {
      * Calls {@code onChange(ifname, usable)} for every later change of a link's usability (a link
      * that appears or is deleted included), {@code onAddresses} after an address other than a
      * VIP was added to or removed from any interface, and {@code onVipRemoved} with each VIP
-     * removed from any interface (by vipkeeper itself too: the service tells them apart). All on
-     * the scheduler's thread.
+     * removed from any interface (by vipkeeper itself too: the service tells them apart), and
+     * {@code onVipAdded} with each VIP added by anything but vipkeeper. All on the scheduler's thread.
      */
     void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
-            java.util.function.BiConsumer<InetAddress, Integer> onVipRemoved);
+            java.util.function.BiConsumer<InetAddress, Integer> onVipRemoved, VipAdded onVipAdded);
+
+    /** Told of a VIP that something other than vipkeeper added to an interface. */
+    @FunctionalInterface
+    interface VipAdded {
+        /** {@code address}/{@code prefixLength} appeared on {@code ifname}. */
+        void added(String ifname, InetAddress address, int prefixLength);
+    }
 
     /** Every configured VIP, after each start or reload: never an interface's primary address. */
     default void setVips(java.util.Set<InetAddress> vips) {

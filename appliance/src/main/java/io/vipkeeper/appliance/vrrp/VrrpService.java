@@ -65,7 +65,7 @@ public final class VrrpService {
      */
     public void start(VrrpSettings settings) {
         if (!watching) {
-            platform.watchLinks(this::linkChanged, this::addressesChanged, this::vipRemoved);
+            platform.watchLinks(this::linkChanged, this::addressesChanged, this::vipRemoved, this::vipAdded);
             watching = true;
         }
         platform.setVips(vips(settings));
@@ -246,6 +246,17 @@ public final class VrrpService {
         IpPrefix removed = new IpPrefix(vip, prefixLength);
         instances.values().stream().filter(rt -> rt.settings.virtualIps().contains(removed))
                 .forEach(rt -> rt.router.addressRemoved(vip));
+    }
+
+    /**
+     * Something other than vipkeeper put a VIP on an interface (ip addr add by hand, another
+     * daemon): on a host whose instance is not master that is a second holder, so the instance
+     * takes it away again; a master keeps it.
+     */
+    private void vipAdded(String ifname, java.net.InetAddress vip, int prefixLength) {
+        instances.values().stream().filter(rt -> rt.settings.interfaceName().equals(ifname)
+                && rt.settings.virtualIps().stream().anyMatch(p -> p.address().equals(vip)))
+                .forEach(rt -> rt.router.addressAdded(vip));
     }
 
     /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */

@@ -207,4 +207,19 @@ class VrrpPairIT extends InLab {
         Lab.await(5, "lb1 holds the VIP again", () -> has("lb1"));
         Lab.await(5, "the client reaches the VIP", this::clientReachesVip);
     }
+
+    @Test
+    void aBackupTakesAwayItsVipWhenSomeoneAddsIt() throws Exception {
+        // Found by review: `ip addr add` of the VIP on the backup stayed for good, two holders.
+        JarProcess lb1 = start("lb1", 150, "");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        JarProcess lb2 = start("lb2", 100, "");
+        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
+        Lab.sh("ip", "-n", lab.ns("lb2"), "addr", "add", VIP + "/24", "dev", "eth0");
+        lb2.awaitLog("vi_1: " + VIP + " was added to the interface while BACKUP; removing it");
+        Lab.await(5, "lb2 no longer holds the VIP", () -> !has("lb2"));
+        Lab.await(5, "the client reaches the VIP", this::clientReachesVip);
+        assertTrue(has("lb1"), "the master keeps it");
+    }
 }

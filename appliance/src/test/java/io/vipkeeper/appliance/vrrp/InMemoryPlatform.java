@@ -88,7 +88,7 @@ final class InMemoryPlatform implements VrrpPlatform {
 
     @Override
     public void watchLinks(BiConsumer<String, Boolean> onChange, Runnable onAddresses,
-            java.util.function.BiConsumer<InetAddress, Integer> onVipRemoved) {
+            java.util.function.BiConsumer<InetAddress, Integer> onVipRemoved, VipAdded onVipAdded) {
         this.watcher = onChange;
         this.addressWatcher = onAddresses;
         this.vipWatcher = onVipRemoved;

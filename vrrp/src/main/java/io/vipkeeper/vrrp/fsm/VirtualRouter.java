@@ -134,6 +134,21 @@ public final class VirtualRouter {
     }
 
     /**
+     * One of this router's addresses was put on its interface by something else while this router
+     * is not master: two hosts would answer for it, so it is removed again, and said. A master
+     * keeps it (it is its own). Returns whether it removed it.
+     */
+    public boolean addressAdded(InetAddress address) {
+        if (retired || state == RouterState.MASTER || !config.virtualAddresses().contains(address)) {
+            return false;
+        }
+        log.warn("{}: {} was added to the interface while {}; removing it (only the master holds its VIPs)",
+                config.name(), address.getHostAddress(), state);
+        actions.releaseAddresses();
+        return true;
+    }
+
+    /**
      * Hands this router's place to a successor built from reloaded settings with the same
      * interface, VRID and family: cancels its timers and makes it deaf and silent, without a
      * transition, a priority-0 advert or releasing anything (the caller releases what the

@@ -45,6 +45,9 @@ public final class LinuxAddressOwner implements AddressOwner {
     public record Vip(InetAddress address, int prefixLength) {
     }
 
+    /** The end of the label of every IPv4 VIP vipkeeper adds (ifname:vk), which tells its own from others'. */
+    private static final String LABEL_SUFFIX = ":vk";
+
     private final String ifname;
     private final int ifindex;
     private final List<Vip> vips;
@@ -68,7 +71,7 @@ public final class LinuxAddressOwner implements AddressOwner {
         this.ifname = ifname;
         this.ifindex = ifindex;
         this.vips = List.copyOf(vips);
-        this.label = ifname.length() <= 12 ? ifname + ":vk" : "";
+        this.label = ifname.length() <= 12 ? ifname + LABEL_SUFFIX : "";
         this.addresses = addresses;
         this.scheduler = scheduler;
         this.additions = this.vips.stream().map(v -> InterfaceAddresses.addition(ifindex, v.address(), v.prefixLength(),
@@ -77,6 +80,15 @@ public final class LinuxAddressOwner implements AddressOwner {
                 v.prefixLength())).toList();
         this.schedule = new AnnouncementSchedule(scheduler, () -> announceAll(announcer, router), repeat, delay,
                 refresh);
+    }
+
+    /**
+     * Whether an address with {@code label} was added by vipkeeper: IPv4 VIPs carry IFNAME:vk (an
+     * interface name over 12 characters leaves no room, and IPv6 addresses have no labels: those
+     * count as vipkeeper's, so nothing of ours is ever taken for someone else's).
+     */
+    public static boolean isOwnLabel(String label) {
+        return label == null || label.isEmpty() || label.endsWith(LABEL_SUFFIX);
     }
 
     private void announceAll(Announcer announcer, boolean router) {

@@ -28,13 +28,16 @@ public final class LinkMonitor implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private volatile boolean stopped;
 
-    /** Told of an address that {@code relevant} rejected being removed (a VIP deleted by hand). */
-    private final BiConsumer<Integer, InterfaceAddress> otherRemoved;
+    /**
+     * Told of each address that {@code relevant} rejected being added (true) or removed (false):
+     * a VIP deleted or added by hand, or by vipkeeper itself (the listener tells them apart).
+     */
+    private final BiConsumer<InterfaceAddress, Boolean> other;
 
     private LinkMonitor(NetlinkSocket socket, Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant, BiConsumer<Integer, InterfaceAddress> otherRemoved) {
+            Predicate<InetAddress> relevant, BiConsumer<InterfaceAddress, Boolean> other) {
         this.socket = socket;
-        this.otherRemoved = otherRemoved;
+        this.other = other;
         this.thread = new Thread(() -> loop(listener, addresses, relevant), "link-monitor");
         thread.setDaemon(true);
     }
@@ -44,7 +47,7 @@ public final class LinkMonitor implements AutoCloseable {
      * deleted links with flags 0.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener) {
-        return start(Rtnl.RTMGRP_LINK, listener, index -> { }, a -> false, (i, a) -> { });
+        return start(Rtnl.RTMGRP_LINK, listener, index -> { }, a -> false, (a, added) -> { });
     }
 
     /**
@@ -53,23 +56,23 @@ public final class LinkMonitor implements AutoCloseable {
      * events were lost and any interface's addresses may have changed.
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses) {
-        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, a -> true, (i, a) -> { });
+        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, a -> true, (a, added) -> { });
     }
 
     /**
      * The same, telling {@code addresses} only of the addresses {@code relevant} accepts, and
-     * {@code otherRemoved} (ifindex, address with its prefix) of each removal of one it rejects: a VIP that
-     * someone deleted (or that vipkeeper released itself: the listener tells them apart).
+     * {@code other} of each addition (true) and removal (false) of one it rejects: a VIP that someone
+     * added or deleted (or that vipkeeper claimed or released itself: the listener tells them apart).
      */
     public static LinkMonitor start(Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant, BiConsumer<Integer, InterfaceAddress> otherRemoved) {
-        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, relevant, otherRemoved);
+            Predicate<InetAddress> relevant, BiConsumer<InterfaceAddress, Boolean> other) {
+        return start(Rtnl.GROUPS_LINK_AND_ADDR, listener, addresses, relevant, other);
     }
 
     private static LinkMonitor start(int groups, Consumer<LinkInfo> listener, IntConsumer addresses,
-            Predicate<InetAddress> relevant, BiConsumer<Integer, InterfaceAddress> otherRemoved) {
+            Predicate<InetAddress> relevant, BiConsumer<InterfaceAddress, Boolean> other) {
         NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, groups, 1000);
-        LinkMonitor m = new LinkMonitor(s, listener, addresses, relevant, otherRemoved);
+        LinkMonitor m = new LinkMonitor(s, listener, addresses, relevant, other);
         m.thread.start();
         return m;
     }
@@ -91,8 +94,8 @@ public final class LinkMonitor implements AutoCloseable {
                         InterfaceAddress a = InterfaceAddresses.parse(m);
                         if (relevant.test(a.address())) {
                             addresses.accept(a.ifindex());
-                        } else if (m.type() == Rtnl.RTM_DELADDR) {
-                            otherRemoved.accept(a.ifindex(), a);
+                        } else {
+                            other.accept(a, m.type() == Rtnl.RTM_NEWADDR);
                         }
                     }
                 }

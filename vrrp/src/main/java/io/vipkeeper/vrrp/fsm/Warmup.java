@@ -17,8 +17,13 @@ public final class Warmup {
     private Warmup() {
     }
 
-    /** Runs {@code rounds} failovers of a three-router segment (a few hundred ms of CPU). */
-    public static void run(int rounds) {
+    /**
+     * Runs {@code rounds} failovers of a three-router segment (a few hundred ms of CPU), or as many
+     * as fit before {@code deadlineNanos} (System.nanoTime()): a start must not wait for an
+     * optimisation where the CPU is slow or taken (under TCG emulation on a loaded host it took
+     * over a minute and the demo's node missed its start deadline).
+     */
+    public static void run(int rounds, long deadlineNanos) {
         VirtualClock clock = new VirtualClock();
         InMemoryNetwork net = new InMemoryNetwork(clock, 10_000);
         VirtualRouter[] routers = new VirtualRouter[3];
@@ -39,7 +44,7 @@ public final class Warmup {
             new VrrpDispatcher(t).add(routers[i]);
             routers[i].start();
         }
-        for (int r = 0; r < rounds; r++) {
+        for (int r = 0; r < rounds && System.nanoTime() - deadlineNanos < 0; r++) {
             clock.advanceMillis(100);
             VirtualRouter top = routers[2];
             net.setLinkUp(addresses[2], false);

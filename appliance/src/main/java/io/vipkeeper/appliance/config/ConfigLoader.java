@@ -240,18 +240,23 @@ public final class ConfigLoader {
         }
 
         /**
-         * The line of the first include of {@code what} in {@code content}, or 0: typesafe-config
-         * tells an includer neither the including file nor the line.
+         * The line of the first include of {@code what} in {@code content} (typesafe-config tells an
+         * includer neither the including file nor the line); failing that (a name written with
+         * escapes) the first include, or line 1.
          */
         private static int lineOf(byte[] content, String what) {
             String[] lines = new String(content, StandardCharsets.UTF_8).split("\n", -1);
+            int first = 0;
             for (int i = 0; i < lines.length; i++) {
                 int include = lines[i].indexOf("include");
                 if (include >= 0 && lines[i].indexOf(what, include) >= 0) {
                     return i + 1;
                 }
+                if (include >= 0 && first == 0) {
+                    first = i + 1;
+                }
             }
-            return 0;
+            return Math.max(first, 1);
         }
     }
 }

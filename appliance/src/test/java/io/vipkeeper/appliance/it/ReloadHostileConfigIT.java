@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * reload is refused and counted, and SIGTERM still ends the daemon.
  */
 class ReloadHostileConfigIT extends InLab {
-    private static final String GOOD = "vipkeeper {\n  api.listen = \"\"\n  vrrp.instances.web {\n    interface = eth0\n"
-            + "    virtual-router-id = 51\n    priority = 150\n    virtual-ips = [\"198.18.1.100/24\"]\n  }\n}\n";
+    /** Nine lines: an include appended is line 10. */
+    private static final String GOOD = DaemonLifecycleIT.GOOD.replace("PRIO", "150");
 
     @Override
     protected void nodes(Lab newLab) throws Exception {

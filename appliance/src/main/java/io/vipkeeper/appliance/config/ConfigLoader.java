@@ -12,8 +12,12 @@ import com.typesafe.config.ConfigParseable;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -27,6 +31,8 @@ public final class ConfigLoader {
     public static final Path DEFAULT_PATH = Path.of("/etc/vipkeeper/vipkeeper.conf");
     /** Parses of a file that keeps changing under the parser before the load gives up. */
     static final int READ_ATTEMPTS = 4;
+    /** The problem, at line 1 of the main file, with a config that overflows the stack or heap. */
+    static final String TOO_LARGE_TO_RESOLVE = "too deeply nested or too large to resolve";
 
     private ConfigLoader() {
     }
@@ -64,6 +70,21 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(name, 0, "cannot read: permission denied"));
         }
         problems.throwIfAny();
+        try {
+            return readAndCheck(file, absolute, names, cache, afterParse);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // Thousands of nested blocks overflow the parser's stack, a doubling substitution
+            // (x1 = ${x0} ${x0}, x2 = ${x1} ${x1}, ...) fills any heap: a bad file like any other,
+            // not an error that kills the reload thread or check with a stack trace. Both unwind
+            // here, so what they took is free again.
+            throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, TOO_LARGE_TO_RESOLVE)));
+        }
+    }
+
+    /** Parses, re-parsing while a file changes under the parser, then reads and checks. */
+    private static Settings readAndCheck(Path file, Path absolute, UnaryOperator<String> names, ConfigCache cache,
+            Runnable afterParse) throws InvalidConfigException {
+        Problems problems;
         for (int attempt = 1; ; attempt++) {
             problems = new Problems(names);
             FilesRead files = new FilesRead();
@@ -100,11 +121,13 @@ public final class ConfigLoader {
             ConfigParseOptions options = ConfigParseOptions.defaults()
                     .setSyntax(ConfigSyntax.CONF)
                     .setAllowMissing(false)
-                    .setIncluder(new RequiredIncluder(cache, files));
+                    .setIncluder(new RequiredIncluder(cache, files, file));
             Config user = ConfigFactory.parseFile(file.toFile(), options);
             return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
         } catch (ConfigException e) {
             problems.add(fromException(e, file.toString()));
+        } catch (FilesRead.Refused e) {
+            problems.add(new ConfigProblem(file.toString(), 1, "cannot read: " + e.getMessage()));
         } catch (IOException e) {
             problems.add(new ConfigProblem(file.toString(), 0, "cannot read: " + e.getMessage()));
         }
@@ -117,14 +140,6 @@ public final class ConfigLoader {
             Thread.sleep(50L << (attempt - 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static boolean sameBytes(String file, byte[] content) {
-        try {
-            return java.util.Arrays.equals(Files.readAllBytes(Path.of(file)), content);
-        } catch (java.io.IOException e) {
-            return false;
         }
     }
 
@@ -163,20 +178,23 @@ public final class ConfigLoader {
         private final FilesRead files;
         /** Includes done so far in this load, shared by the copies typesafe-config makes. */
         private final long[] includes;
+        /** The files being parsed, innermost first: the top one holds the include at hand. */
+        private final Deque<Path> parsing;
 
-        RequiredIncluder(ConfigCache cache, FilesRead files) {
-            this(cache, files, new long[1]);
+        RequiredIncluder(ConfigCache cache, FilesRead files, Path main) {
+            this(cache, files, new long[1], new ArrayDeque<>(List.of(main)));
         }
 
-        private RequiredIncluder(ConfigCache cache, FilesRead files, long[] includes) {
+        private RequiredIncluder(ConfigCache cache, FilesRead files, long[] includes, Deque<Path> parsing) {
             this.cache = cache;
             this.files = files;
             this.includes = includes;
+            this.parsing = parsing;
         }
 
         @Override
         public ConfigIncluder withFallback(ConfigIncluder fallback) {
-            return new RequiredIncluder(cache, files, includes);
+            return new RequiredIncluder(cache, files, includes, parsing);
         }
 
         @Override
@@ -189,14 +207,26 @@ public final class ConfigLoader {
                 byte[] content;
                 try {
                     content = files.read(Path.of(file));
+                } catch (FilesRead.Refused e) {
+                    // Not handed to typesafe-config: it would read the FIFO or /dev/zero itself.
+                    Path including = parsing.peek();
+                    throw new ConfigException.IO(ConfigOriginFactory.newFile(including.toString())
+                            .withLineNumber(lineOf(files.content(including).orElse(new byte[0]), what)),
+                            e.getMessage());
                 } catch (IOException | RuntimeException e) {
                     return relative.parse(options);
                 }
                 long before = includes[0];
                 // Kept only if it included nothing (a nested file could change unseen) and did not
                 // change while it was parsed.
-                return cache.parse(file, content, () -> relative.parse(options), () -> includes[0] == before
-                        && sameBytes(file, content));
+                return cache.parse(file, content, () -> {
+                    parsing.push(Path.of(file));
+                    try {
+                        return relative.parse(options);
+                    } finally {
+                        parsing.pop();
+                    }
+                }, () -> includes[0] == before && FilesRead.holds(Path.of(file), content));
             }
             // typesafe-config falls back to the classpath when no such file sits next to the
             // including one; name the file the operator meant instead.
@@ -207,6 +237,26 @@ public final class ConfigLoader {
                 meant = Path.of(here.origin().filename()).getParent().resolve(what).normalize().toString();
             }
             throw new ConfigException.IO(ConfigOriginFactory.newSimple(meant), "no such file (named in an include)");
+        }
+
+        /**
+         * The line of the first include of {@code what} in {@code content} (typesafe-config tells an
+         * includer neither the including file nor the line); failing that (a name written with
+         * escapes) the first include, or line 1.
+         */
+        private static int lineOf(byte[] content, String what) {
+            String[] lines = new String(content, StandardCharsets.UTF_8).split("\n", -1);
+            int first = 0;
+            for (int i = 0; i < lines.length; i++) {
+                int include = lines[i].indexOf("include");
+                if (include >= 0 && lines[i].indexOf(what, include) >= 0) {
+                    return i + 1;
+                }
+                if (include >= 0 && first == 0) {
+                    first = i + 1;
+                }
+            }
+            return Math.max(first, 1);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,6 +22,23 @@ import java.util.Optional;
  * the config in effect is taken over.
  */
 final class FilesRead {
+    /**
+     * Bytes one file may hold: generous (a config of 100,000 virtual servers is a few MiB), and far
+     * below what a reload can hold in memory beside a running daemon.
+     */
+    static final long MAX_FILE_BYTES = 16L << 20;
+    /** Bytes all files of one load together may hold. */
+    static final long MAX_TOTAL_BYTES = 32L << 20;
+
+    /** A file this load refuses to read: not a regular file, or too large. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     private record Look(Path file, Object inode, long size, FileTime modified, byte[] content) {
         boolean same(Look o) {
             return Objects.equals(inode, o.inode) && size == o.size && modified.equals(o.modified)
@@ -29,19 +47,43 @@ final class FilesRead {
     }
 
     private final List<Look> looks = new ArrayList<>();
+    private long total;
 
-    /** Reads {@code file} whole and remembers how it looked. */
+    /**
+     * Reads {@code file} whole and remembers how it looked; refuses a file that is not a regular
+     * one after following links, or would take this load past a size cap.
+     */
     byte[] read(Path file) throws IOException {
-        Look l = look(file);
+        Look l = look(file, Math.min(MAX_FILE_BYTES, MAX_TOTAL_BYTES - total));
         looks.add(l);
+        total += l.content().length;
         return l.content();
+    }
+
+    /** What {@link #read} found in {@code file} the last time it read it, if it did. */
+    Optional<byte[]> content(Path file) {
+        for (int i = looks.size() - 1; i >= 0; i--) {
+            if (looks.get(i).file().equals(file)) {
+                return Optional.of(looks.get(i).content());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code file} still holds {@code content} (false if it cannot be read as it was). */
+    static boolean holds(Path file, byte[] content) {
+        try {
+            return Arrays.equals(look(file, MAX_FILE_BYTES).content(), content);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The first file read that no longer looks as it did (or is gone), if any. */
     Optional<Path> changed() {
         for (Look l : looks) {
             try {
-                if (!look(l.file()).same(l)) {
+                if (!look(l.file(), MAX_FILE_BYTES).same(l)) {
                     return Optional.of(l.file());
                 }
             } catch (IOException e) {
@@ -65,10 +107,30 @@ final class FilesRead {
         }
     }
 
-    private static Look look(Path file) throws IOException {
+    private static Look look(Path file, long limit) throws IOException {
         // Attributes first: a write between the two calls then shows as a change next time.
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-        byte[] content = Files.readAllBytes(file);
+        // Opening a FIFO blocks until a writer comes (a reload that never ends, holding the
+        // daemon's lock); /dev/zero never ends and a growing file may not: none is read whole.
+        if (!a.isRegularFile()) {
+            throw new Refused(file + " is not a regular file");
+        }
+        if (a.size() > limit) {
+            throw tooLarge(file, limit);
+        }
+        byte[] content;
+        try (InputStream in = Files.newInputStream(file)) {
+            content = in.readNBytes((int) limit + 1);
+        }
+        if (content.length > limit) {
+            throw tooLarge(file, limit);
+        }
         return new Look(file, a.fileKey(), a.size(), a.lastModifiedTime(), content);
+    }
+
+    private static Refused tooLarge(Path file, long limit) {
+        return new Refused(file + " is too large: " + (limit == MAX_FILE_BYTES
+                ? "over " + MAX_FILE_BYTES + " bytes"
+                : "all files of the config together over " + MAX_TOTAL_BYTES + " bytes"));
     }
 }

@@ -305,6 +305,13 @@ public final class Daemon implements StatusInputs {
             recordReload(new ReloadResult(Instant.now(), false,
                     e.problems().stream().map(ConfigProblem::format).toList(), summary));
             return;
+        } catch (RuntimeException | Error e) {
+            // A loader bug must not end the SIGHUP thread unrecorded: the operator's reload
+            // command would wait for a result that never comes.
+            String summary = "cannot load " + configFile + " (" + e + "); still running the previous config";
+            log.error("reload failed: {}", summary, e);
+            recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e)), summary));
+            return;
         }
         try {
             SettingsDiff diff = SettingsDiff.between(settings, next);
@@ -331,7 +338,7 @@ public final class Daemon implements StatusInputs {
             startApi(next);
             log.info("reload succeeded: {}", diff);
             recordReload(new ReloadResult(Instant.now(), true, List.of(), diff.toString()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.error("reload applied only in part: {}", e.getMessage(), e);
             recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e.getMessage())),
                     "applied only in part"));

@@ -52,6 +52,15 @@ class CheckCommandTest {
     }
 
     @Test
+    void nestingThatOverflowsTheStackIsAProblemAtLine1NotAStackTrace() throws Exception {
+        Path f = Files.writeString(dir.resolve("deep.conf"), "a {".repeat(200_000) + "}".repeat(200_000) + "\n");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals(f + ":1: too deeply nested or too large to resolve\n" + f + ": 1 problem, nothing was changed\n",
+                r.err());
+    }
+
+    @Test
     void missingFileIsAProblemNotAStackTrace() {
         Path f = dir.resolve("absent.conf");
         CliRun r = CliRun.of("check", "-f", f.toString());

@@ -246,6 +246,84 @@ class ConfigLoaderTest {
         assertEquals(sha256(TWO), ConfigLoader.load(ConfigFiles.write(dir, "one.conf", TWO)).digest());
     }
 
+    /** The load's problems, from a thread of its own given 20 s: a load that hangs fails the test. */
+    private static List<String> problemsWithin20s(Path file) throws Exception {
+        return problemsWithin(file, 20);
+    }
+
+    private static List<String> problemsWithin(Path file, int seconds) throws Exception {
+        Object[] outcome = new Object[1];
+        // A small stack, so that deep nesting overflows it at once in any JVM.
+        Thread t = new Thread(null, () -> {
+            try {
+                outcome[0] = ConfigLoader.load(file);
+            } catch (Throwable e) {
+                outcome[0] = e;
+            }
+        }, "load", 512 * 1024);
+        t.setDaemon(true);
+        t.start();
+        t.join(seconds * 1000L);
+        assertFalse(t.isAlive(), "the load did not end in " + seconds + " s");
+        if (outcome[0] instanceof InvalidConfigException e) {
+            return e.problems().stream().map(ConfigProblem::format).toList();
+        }
+        throw new AssertionError("expected problems, got " + outcome[0],
+                outcome[0] instanceof Throwable e ? e : null);
+    }
+
+    @Test
+    void anIncludedFifoIsRefusedNotWaitedFor() throws Exception {
+        Path fifo = dir.resolve("extra.inc");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        Path file = ConfigFiles.write(dir, "main.conf", "vipkeeper.allow-empty = true\ninclude \"extra.inc\"\n");
+        try {
+            assertEquals(List.of(file + ":2: cannot read: " + fifo + " is not a regular file"), problemsWithin20s(file));
+        } finally {
+            // Frees a load still waiting in open() for a writer (read and write: never blocks itself).
+            new java.io.RandomAccessFile(fifo.toFile(), "rw").close();
+        }
+    }
+
+    @Test
+    void anIncludeLinkedToDevZeroIsRefusedNotReadForever() throws Exception {
+        Files.createDirectories(dir.resolve("parts"));
+        Files.createSymbolicLink(dir.resolve("parts/zero.conf"), Path.of("/dev/zero"));
+        Path file = ConfigFiles.write(dir, "main.conf", "# parts\nvipkeeper.allow-empty = true\n"
+                + "vipkeeper { include \"parts/zero.conf\" }\n");
+        assertEquals(List.of(file + ":3: cannot read: " + dir.resolve("parts/zero.conf") + " is not a regular file"),
+                problemsWithin20s(file));
+    }
+
+    @Test
+    void aFileOverTheSizeCapIsRefusedBeforeItIsRead() throws Exception {
+        Path big = dir.resolve("big.conf");
+        try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(FilesRead.MAX_FILE_BYTES + 1);
+        }
+        Path file = ConfigFiles.write(dir, "main.conf", "include \"big.conf\"\n");
+        assertEquals(List.of(file + ":1: cannot read: " + big + " is too large: over " + FilesRead.MAX_FILE_BYTES
+                + " bytes"), problemsWithin20s(file));
+    }
+
+    @Test
+    void aSubstitutionThatDoublesUntilTheHeapIsFullIsAProblemAtLine1() throws Exception {
+        StringBuilder bomb = new StringBuilder("vipkeeper.allow-empty = true\nx0 = \"ab\"\n");
+        for (int i = 1; i <= 40; i++) {
+            bomb.append("x").append(i).append(" = ${x").append(i - 1).append("} ${x").append(i - 1).append("}\n");
+        }
+        Path file = ConfigFiles.write(dir, "bomb.conf", bomb.toString());
+        // Strings past 2^31 characters overflow whatever the heap: ~10 s of doubling here.
+        assertEquals(List.of(file + ":1: " + ConfigLoader.TOO_LARGE_TO_RESOLVE), problemsWithin(file, 120));
+    }
+
+    @Test
+    void nestingDeeperThanTheStackIsAProblemAtLine1() throws Exception {
+        Path file = ConfigFiles.write(dir, "deep.conf", "vipkeeper.allow-empty = true\n"
+                + "a {".repeat(20_000) + "}".repeat(20_000) + "\n");
+        assertEquals(List.of(file + ":1: " + ConfigLoader.TOO_LARGE_TO_RESOLVE), problemsWithin20s(file));
+    }
+
     private static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class DaemonLifecycleIT extends InLab {
     /** Rounds of three starts at once: without the lock two of the three ran in about one round of four here. */
     private static final int ROUNDS = 8;
-    private static final String GOOD = "vipkeeper {\n  api.listen = \"\"\n  vrrp.instances.web {\n    interface = eth0\n"
+    static final String GOOD = "vipkeeper {\n  api.listen = \"\"\n  vrrp.instances.web {\n    interface = eth0\n"
             + "    virtual-router-id = 51\n    priority = PRIO\n    virtual-ips = [\"198.18.1.100/24\"]\n  }\n}\n";
 
     @Override

@@ -32,7 +32,8 @@ final class ChaosFiles {
         };
     }
 
-    private static String replaceOnce(String text, String regex, String replacement) {
+    /** {@code text} with the first match of {@code regex} replaced; the lab's own mistake if there is none. */
+    static String replaceOnce(String text, String regex, String replacement) {
         String out = text.replaceFirst(regex, replacement);
         if (out.equals(text)) {
             throw new IllegalStateException("no " + regex + " in the lab's config");

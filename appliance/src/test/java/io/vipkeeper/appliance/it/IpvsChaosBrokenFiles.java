@@ -8,8 +8,8 @@ import java.util.List;
  * would remove everything), and valid HOCON with one bad value or key.
  */
 final class IpvsChaosBrokenFiles {
-    static final String EMPTY = "empty";
-    static final String HALF_WRITTEN = "half-written";
+    static final String EMPTY = ChaosFiles.EMPTY;
+    static final String HALF_WRITTEN = ChaosFiles.HALF_WRITTEN;
     /** Every variant; the planner draws one. */
     static final List<String> VARIANTS = List.of(EMPTY, HALF_WRITTEN, "no virtual servers", "unknown scheduler",
             "weight 70000", "misspelt key", "stray brace", "port 0 without persistence", "bare duration");
@@ -17,27 +17,19 @@ final class IpvsChaosBrokenFiles {
     private IpvsChaosBrokenFiles() {
     }
 
-    /** {@code valid} broken the way {@code variant} says; {@code at} places the cut of a half-written file. */
+    /**
+     * {@code valid} broken the way {@code variant} says; {@code at} places the cut of a half-written
+     * file. The empty, half-written and stray-brace files are the VRRP lab's ({@link ChaosFiles}).
+     */
     static String broken(String valid, String variant, double at) {
         return switch (variant) {
-            case EMPTY -> "";
-            case HALF_WRITTEN -> valid.substring(0, (int) (at * valid.lastIndexOf('}')));
             case "no virtual servers" -> valid.substring(0, valid.indexOf("virtual-servers {")) + "virtual-servers {}\n  }\n}\n";
-            case "unknown scheduler" -> replaceOnce(valid, "scheduler = \\w+", "scheduler = fastest");
-            case "weight 70000" -> replaceOnce(valid, "weight = \\d+", "weight = 70000");
-            case "misspelt key" -> replaceOnce(valid, "snat = true", "snat = true\n        sheduler = rr");
-            case "stray brace" -> valid + "}\n";
-            case "port 0 without persistence" -> replaceOnce(valid, "port = 80\n", "port = 0\n");
-            case "bare duration" -> replaceOnce(valid, "reconcile-interval = (\\d+)ms", "reconcile-interval = $1");
-            default -> throw new IllegalArgumentException(variant);
+            case "unknown scheduler" -> ChaosFiles.replaceOnce(valid, "scheduler = \\w+", "scheduler = fastest");
+            case "weight 70000" -> ChaosFiles.replaceOnce(valid, "weight = \\d+", "weight = 70000");
+            case "misspelt key" -> ChaosFiles.replaceOnce(valid, "snat = true", "snat = true\n        sheduler = rr");
+            case "port 0 without persistence" -> ChaosFiles.replaceOnce(valid, "port = 80\n", "port = 0\n");
+            case "bare duration" -> ChaosFiles.replaceOnce(valid, "reconcile-interval = (\\d+)ms", "reconcile-interval = $1");
+            default -> ChaosFiles.broken(valid, variant, at);
         };
-    }
-
-    private static String replaceOnce(String text, String regex, String replacement) {
-        String out = text.replaceFirst(regex, replacement);
-        if (out.equals(text)) {
-            throw new IllegalStateException("no " + regex + " in the lab's config");
-        }
-        return out;
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -24,10 +25,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import java.net.InetSocketAddress;
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.ApiSettings;
+import io.vipkeeper.appliance.config.Durations;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * The status API's HTTP listener: JSON status, Prometheus metrics, health and the status page
  * (see {@link ApiHandler}), served on the caller's event loop group (the daemon gives it one of its
  * own). Read-only; requests larger than {@link #MAX_REQUEST_BYTES} are cut off, connections over
- * the caps are reset ({@link ConnectionLimiter}) and idle ones closed ({@link IdleTimeout}), by the
- * {@code api} settings in force when a connection comes.
+ * the caps are reset ({@link ConnectionLimiter}), a connection's next request is read only once its
+ * previous answer is out ({@link OneRequestAtATime}) and idle or stalled ones are closed
+ * ({@link IdleTimeout}), by the {@code api} settings in force when a connection comes.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -51,12 +57,29 @@ public final class ApiServer implements AutoCloseable {
      * streams count against both caps.
      */
     static final String IDLE = "idle";
+    /**
+     * Bytes read from a connection at a time. Auto-read is off, so this bounds what one read brings
+     * in: the requests a client pipelined into it wait decoded (a few hundred bytes each) until
+     * their turn, at most ~120 of the shortest per connection. Larger requests take several reads.
+     */
+    static final int READ_BYTES = 4096;
+    /**
+     * The kernel's send buffer per connection (it doubles it), instead of autotuning up to 4 MB:
+     * the answers a client that does not read gets before its connection stalls are produced at
+     * the expense of everyone else on the loop, ~8,000 small /status answers per connection with
+     * autotuning. A reading client of a large answer still gets it at 64 KB per round trip.
+     */
+    static final int SEND_BUFFER_BYTES = 32 * 1024;
+    /** How long {@link #close} waits for the listener to close: a hung loop must not hang the stop. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final EventLoopGroup group;
     private final StatusMetrics metrics;
     private final ApiHandler handler;
+    private final OneRequestAtATime pacing = new OneRequestAtATime();
     private final Supplier<ApiSettings> settings;
     private final ConnectionLimiter limiter;
+    private final RefusalLog stalls = new RefusalLog(RefusalLog.INTERVAL, "closed");
     private volatile Channel channel;
 
     /** A server reading {@code inputs}; nothing listens before {@link #start}. */
@@ -89,11 +112,16 @@ public final class ApiServer implements AutoCloseable {
                 // A restart binds again at once even while old connections linger in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(limiter)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BYTES))
+                .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(IDLE, new IdleTimeout(settings.get().idleTimeout()))
-                                .addLast(new HttpServerCodec(), new CountingAggregator(metrics), handler);
+                        Duration idle = settings.get().idleTimeout();
+                        ch.pipeline().addLast(IDLE, new IdleTimeout(idle, c -> stalled(c, idle)))
+                                .addLast(new HttpServerCodec(), new CountingAggregator(metrics),
+                                        new FlowControlHandler(), pacing, handler);
                     }
                 });
         // The listening socket is made on the group's thread, not the caller's: sockets belong to
@@ -114,13 +142,26 @@ public final class ApiServer implements AutoCloseable {
         return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
-    /** Stops listening; the event loop group stays the caller's. */
+    /**
+     * Stops listening; the event loop group stays the caller's. Waits {@link #CLOSE_WAIT} at most:
+     * a loop that hangs (it did once, out of direct memory) must not keep the daemon from stopping.
+     */
     @Override
     public void close() {
         if (channel != null) {
-            channel.close().awaitUninterruptibly();
+            if (!channel.close().awaitUninterruptibly(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("status API: the listener on {} did not close within {} ms; stopping without it",
+                        Addresses.format(localAddress()), CLOSE_WAIT.toMillis());
+            }
             channel = null;
         }
+    }
+
+    private void stalled(Channel c, Duration idle) {
+        metrics.connectionStalled();
+        String client = c.remoteAddress() instanceof InetSocketAddress a ? Addresses.format(a.getAddress()) : "?";
+        stalls.refused(c.eventLoop(), client, "its answer lay untaken for api.idle-timeout ("
+                + Durations.format(idle) + "): a client that stopped reading, or pipelined requests without reading");
     }
 
     /** Open connections now (tests). */

@@ -48,7 +48,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private final Supplier<ApiSettings> settings;
     private final StatusMetrics metrics;
-    private final RefusalLog refusals = new RefusalLog(RefusalLog.INTERVAL);
+    private final RefusalLog refusals = new RefusalLog(RefusalLog.INTERVAL, "refused");
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
 

@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs refused connections at most once per interval, so that a flood of connections cannot flood
- * the journal as well: the first refusal at once, the ones after it summed up in one line at the
- * end of each interval while they go on. Used on one event loop only (the listening socket's).
+ * Logs refused (or closed) connections at most once per interval, so that a flood of connections
+ * cannot flood the journal as well: the first one at once, the ones after it summed up in one line
+ * at the end of each interval while they go on. Safe on any event loop (connections are closed on
+ * theirs).
  */
 final class RefusalLog {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
@@ -20,43 +21,46 @@ final class RefusalLog {
 
     private final Duration interval;
     private final Consumer<String> sink;
+    private final String verb;
     private long suppressed;
     private String latest;
     private boolean armed;
 
-    /** Warnings to the log. */
-    RefusalLog(Duration interval) {
-        this(interval, log::warn);
+    /** Warnings to the log about connections {@code verb} ("refused", "closed"). */
+    RefusalLog(Duration interval, String verb) {
+        this(interval, verb, log::warn);
     }
 
     /** Lines to {@code sink} (tests). */
-    RefusalLog(Duration interval, Consumer<String> sink) {
+    RefusalLog(Duration interval, String verb, Consumer<String> sink) {
         this.interval = interval;
+        this.verb = verb;
         this.sink = sink;
     }
 
     /**
-     * One refused connection: {@code why} says which cap; {@code loop} is the caller's event loop.
+     * One refused connection: {@code why} says which cap (or why it was closed); {@code loop} is
+     * the caller's event loop.
      */
-    void refused(EventExecutor loop, String client, String why) {
+    synchronized void refused(EventExecutor loop, String client, String why) {
         String what = "from " + client + ": " + why;
         if (armed) {
             suppressed++;
             latest = what;
             return;
         }
-        sink.accept("status API: refused a connection " + what + "; further refusals are summed up every "
+        sink.accept("status API: " + verb + " a connection " + what + "; further ones are summed up every "
                 + Durations.format(interval));
         armed = true;
         loop.schedule(() -> flush(loop), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void flush(EventExecutor loop) {
+    private synchronized void flush(EventExecutor loop) {
         if (suppressed == 0) {
             armed = false;
             return;
         }
-        sink.accept("status API: refused " + suppressed + " more connection(s) in the last "
+        sink.accept("status API: " + verb + " " + suppressed + " more connection(s) in the last "
                 + Durations.format(interval) + ", the latest " + latest);
         suppressed = 0;
         loop.schedule(() -> flush(loop), interval.toNanos(), TimeUnit.NANOSECONDS);

@@ -19,6 +19,7 @@ public final class StatusMetrics {
     private final Counter badRequests;
     private final Gauge connections;
     private final Counter refusedConnections;
+    private final Counter stalledConnections;
 
     /** Metrics computed from {@code status} at each scrape. */
     public StatusMetrics(Supplier<StatusSnapshot> status) {
@@ -32,6 +33,10 @@ public final class StatusMetrics {
                 .help("Connections to the status API reset at once, over api.max-connections (cap=\"total\") or "
                         + "api.max-connections-per-client (cap=\"per-client\").")
                 .labelNames("cap").register(registry);
+        stalledConnections = Counter.builder().name("vipkeeper_api_stalled_connections")
+                .help("Connections to the status API closed after api.idle-timeout with an answer the client did not "
+                        + "take (a client that stopped reading, such as one pipelining requests without reading).")
+                .register(registry);
         for (ConnectionLimiter.Cap c : ConnectionLimiter.Cap.values()) {
             refusedConnections.labelValues(c.label);
         }
@@ -63,6 +68,16 @@ public final class StatusMetrics {
     /** Counts one connection reset over {@code cap}. */
     void connectionRefused(ConnectionLimiter.Cap cap) {
         refusedConnections.labelValues(cap.label).inc();
+    }
+
+    /** Counts one connection closed with an answer its client did not take. */
+    void connectionStalled() {
+        stalledConnections.inc();
+    }
+
+    /** Connections closed so far with an answer their client did not take. */
+    long stalledConnections() {
+        return stalledConnections.getLongValue();
     }
 
     /** Connections refused so far by {@code cap}. */

@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
@@ -22,10 +23,12 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -156,6 +159,61 @@ class ApiConnectionLimitsIT {
         assertTrue(text.startsWith("HTTP/1.1 200 OK\r\n"), text);
         assertEquals(1, text.split("HTTP/1.1 ", -1).length - 1, "one answer, then the server closed: " + text);
         await("released", () -> server.openConnections() == 0);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        String text = ns.in(() -> {
+            try (SocketChannel c = SocketChannel.open(target)) {
+                c.socket().setSoTimeout(10_000);
+                c.write(ByteBuffer.wrap(("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+                return new String(c.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        });
+        List<String> statuses = text.lines().filter(l -> l.startsWith("HTTP/1.1 ")).toList();
+        assertEquals(List.of("HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"), statuses, text);
+    }
+
+    @Test
+    void aClientPipeliningWithoutReadingHoldsOneAnswerAndIsClosedAfterTheIdleTimeout() throws Exception {
+        inputs.settings = settings(SHORT_IDLE);
+        byte[] many = "GET /status HTTP/1.1\r\nHost: x\r\n\r\n".repeat(500).getBytes(StandardCharsets.US_ASCII);
+        long written = ns.in(() -> {
+            try (SocketChannel c = SocketChannel.open(target)) {
+                long n = 0;
+                try {
+                    // Until the server stops reading and closes the connection; never reads an answer.
+                    for (int i = 0; i < 10_000; i++) {
+                        n += c.write(ByteBuffer.wrap(many));
+                    }
+                } catch (IOException closed) {
+                    return n;
+                }
+                throw new AssertionError("the server kept reading " + n + " bytes of requests nobody took answers to");
+            }
+        });
+        assertTrue(written > 0);
+        await("counted as stalled", () -> server.metrics().stalledConnections() == 1);
+        await("released", () -> server.openConnections() == 0);
+        assertEquals(200, get("127.0.0.2", "/healthz").status(), "served meanwhile and after");
+    }
+
+    @Test
+    void closeReturnsWhileTheLoopHangs() throws Exception {
+        CountDownLatch hang = new CountDownLatch(1);
+        group.next().execute(() -> {
+            try {
+                hang.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), server::close, "close waits for a hung loop forever");
+        } finally {
+            hang.countDown();
+        }
     }
 
     private ConnectionFlood.Answer get(String source, String path) throws Exception {

@@ -111,12 +111,18 @@ public final class ConnectionFlood implements AutoCloseable {
      * IOException when the server resets the connection.
      */
     public static Answer get(String netns, String source, InetSocketAddress target, String path) throws Exception {
+        return get(netns, source, target, path, 5000);
+    }
+
+    /** The same, waiting at most {@code timeoutMillis} for the answer. */
+    public static Answer get(String netns, String source, InetSocketAddress target, String path, int timeoutMillis)
+            throws Exception {
         return NamespaceThreads.call(netns, () -> {
             try (SocketChannel c = SocketChannel.open()) {
                 c.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 c.bind(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(source), 0));
                 c.connect(target);
-                c.socket().setSoTimeout(5000);
+                c.socket().setSoTimeout(timeoutMillis);
                 c.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII)));
                 String text = new String(c.socket().getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** At most one line per interval however many connections are refused, and none is lost. */
 class RefusalLogTest {
     private final List<String> lines = new ArrayList<>();
-    private final RefusalLog log = new RefusalLog(Duration.ofMinutes(1), lines::add);
+    private final RefusalLog log = new RefusalLog(Duration.ofMinutes(1), "refused", lines::add);
     private final EmbeddedChannel loop = new EmbeddedChannel();
 
     {
@@ -34,7 +34,7 @@ class RefusalLogTest {
     void firstAtOnceThenOneSumPerInterval() {
         refuse(1000, "127.0.0.2");
         assertEquals(List.of("status API: refused a connection from 127.0.0.2: 32 open from that address "
-                + "(api.max-connections-per-client); further refusals are summed up every 1m"), lines);
+                + "(api.max-connections-per-client); further ones are summed up every 1m"), lines);
         advance(59);
         assertEquals(1, lines.size(), "nothing more within the interval");
         refuse(5, "127.0.0.3");

@@ -82,7 +82,7 @@ class HealthMonitorTest {
         assertFalse(h.get(RS2).up());
         assertTrue(h.get(key("198.18.0.15", 80)).up());
         assertEquals("not checked", h.get(key("198.18.0.15", 80)).lastResult());
-        Recorder.Change down = recorder.next(3, RS1, false);
+        Recorder.Change down = recorder.next(15, RS1, false);
         assertEquals("exit 1", down.reason());
         RealServerHealth rs1 = monitor.health().get("web").get(RS1);
         assertEquals(3, rs1.failures());
@@ -97,9 +97,9 @@ class HealthMonitorTest {
         monitor.apply(HealthConfigs.ipvs(dir, config(rc, "", "{ address = \"198.18.0.13\" }")));
         assertTrue(recorder.quietFor(0.6));
         exitCode(rc, 3);
-        assertEquals("exit 3", recorder.next(3, RS1, false).reason());
+        assertEquals("exit 3", recorder.next(15, RS1, false).reason());
         exitCode(rc, 0);
-        assertEquals("exit 0", recorder.next(3, RS1, true).reason());
+        assertEquals("exit 0", recorder.next(15, RS1, true).reason());
         RealServerHealth h = monitor.health().get("web").get(RS1);
         assertTrue(h.up());
         assertEquals("exit 0", h.lastResult());
@@ -112,7 +112,7 @@ class HealthMonitorTest {
                 + "  health-check { type = script, interval = 200ms, timeout = 50ms, fall = 1,\n"
                 + "    script.command = [\"/bin/sleep\", \"5\"] }\n"
                 + "  real-servers = [{ address = \"198.18.0.13\" }] }\n"));
-        assertEquals("timeout after 50ms", recorder.next(3, RS1, false).reason());
+        assertEquals("timeout after 50ms", recorder.next(15, RS1, false).reason());
     }
 
     @Test
@@ -121,8 +121,8 @@ class HealthMonitorTest {
         exitCode(rc, 1);
         String rs2 = "{ address = \"198.18.0.14\" }";
         monitor.apply(HealthConfigs.ipvs(dir, config(rc, "", "{ address = \"198.18.0.13\" }", rs2)));
-        recorder.next(3);
-        recorder.next(3);
+        recorder.next(15);
+        recorder.next(15);
         Thread.sleep(300);
         long before = monitor.health().get("web").get(RS1).checks();
         // RS1's check changes (fall 3 -> 4): it stays down with fresh counters. RS2 is removed, RS3 is new.
@@ -132,7 +132,7 @@ class HealthMonitorTest {
         assertNull(h.get(RS2));
         assertFalse(h.get(RS1).up());
         assertTrue(h.get(key("198.18.0.16", 80)).up());
-        Recorder.Change c = recorder.next(3);
+        Recorder.Change c = recorder.next(15);
         assertEquals(key("198.18.0.16", 80), c.realServer());
         assertFalse(c.up());
         RealServerHealth rs1 = monitor.health().get("web").get(RS1);
@@ -145,8 +145,8 @@ class HealthMonitorTest {
         assertTrue(monitor.health().get("web").get(RS1).checks() >= now);
         assertTrue(recorder.quietFor(0.5));
         exitCode(rc, 0);
-        recorder.next(3);
-        recorder.next(3);
+        recorder.next(15);
+        recorder.next(15);
         assertTrue(recorder.all().stream().noneMatch(x -> x.realServer().equals(RS2) && x.up()));
     }
 
@@ -155,9 +155,9 @@ class HealthMonitorTest {
         Path rc = dir.resolve("rc");
         exitCode(rc, 1);
         monitor.apply(HealthConfigs.ipvs(dir, config(rc, "", "{ address = \"198.18.0.13\" }")));
-        recorder.next(3, RS1, false);
+        recorder.next(15, RS1, false);
         monitor.apply(HealthConfigs.ipvs(dir, config(rc, "", "{ address = \"198.18.0.13\", health-check.type = none }")));
-        assertEquals("not checked (type none)", recorder.next(3, RS1, true).reason());
+        assertEquals("not checked (type none)", recorder.next(15, RS1, true).reason());
         assertTrue(monitor.health().get("web").get(RS1).up());
     }
 

@@ -86,11 +86,8 @@ final class NftScript {
         String proto = NftLayout.protocolName(key);
         s.append("add chain ").append(T).append(' ').append(chain).append('\n');
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
-        s.append("add map ").append(T).append(' ').append(NftLayout.weights(key)).append(" { typeof ").append(f)
-                .append(" daddr . ").append(proto).append(" dport : meta mark; }\n");
+        declareMaps(s, key);
         s.append("flush map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
-        s.append("add map ").append(T).append(' ').append(NftLayout.slots(key)).append(" { typeof numgen inc mod 1 : ")
-                .append(f).append(" daddr . ").append(proto).append(" dport; flags interval; }\n");
         s.append("flush map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
         if (!svc.dests().isEmpty()) {
             s.append("add element ").append(T).append(' ').append(NftLayout.weights(key)).append(" { ")
@@ -125,21 +122,26 @@ final class NftScript {
 
     /** Removes a service's verdict map entry, chain and maps (added first, so each exists). */
     static void deleteService(StringBuilder s, ServiceKey key) {
-        String f = NftLayout.family(key.ipv6());
         String chain = NftLayout.chain(key);
-        String proto = NftLayout.protocolName(key);
         String entry = " " + NftLayout.services(key.ipv6()) + " { " + serviceElement(key);
         s.append("add chain ").append(T).append(' ').append(chain).append('\n');
         s.append("add element ").append(T).append(entry).append(" : goto ").append(chain).append(" }\n");
         s.append("delete element ").append(T).append(entry).append(" }\n");
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
         s.append("delete chain ").append(T).append(' ').append(chain).append('\n');
+        declareMaps(s, key);
+        s.append("delete map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
+        s.append("delete map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
+    }
+
+    /** Adds the service's weight and slot maps (a no-op for maps that exist). */
+    private static void declareMaps(StringBuilder s, ServiceKey key) {
+        String f = NftLayout.family(key.ipv6());
+        String proto = NftLayout.protocolName(key);
         s.append("add map ").append(T).append(' ').append(NftLayout.weights(key)).append(" { typeof ").append(f)
                 .append(" daddr . ").append(proto).append(" dport : meta mark; }\n");
-        s.append("delete map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
         s.append("add map ").append(T).append(' ').append(NftLayout.slots(key)).append(" { typeof numgen inc mod 1 : ")
                 .append(f).append(" daddr . ").append(proto).append(" dport; flags interval; }\n");
-        s.append("delete map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
     }
 
     /** Every NAT backend of {@code services} as "SET ELEMENT". */

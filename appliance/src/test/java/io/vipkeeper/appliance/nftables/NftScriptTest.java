@@ -44,8 +44,8 @@ class NftScriptTest {
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
-                flush map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                flush map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_w { 198.18.230.11 . 8080 : 1, 198.18.230.12 . 8080 : 2, 198.18.230.13 . 8080 : 0 }
                 add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080, 198.18.230.11 . tcp . 8080, 198.18.230.13 . tcp . 8080 }
@@ -97,8 +97,8 @@ class NftScriptTest {
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 delete chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
-                delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }
                 delete element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }

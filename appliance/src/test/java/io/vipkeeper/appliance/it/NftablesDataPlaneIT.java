@@ -19,6 +19,8 @@ import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -44,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The nftables engine for real, in namespaces on the host kernel: a balancer (lb, .10) running
  * {@link NftablesDataPlane} on a thread inside its namespace, driven through the shared
  * {@link TableReconciler} as the daemon drives IPVS, two busybox web servers (web1 .11, web2 .12,
- * answering their own name) and a client (.20) that connects through the VIP .100.
+ * answering their own name over TCP, and over UDP where a test starts a responder) and a client
+ * (.20) that connects through the VIP .100.
  */
 class NftablesDataPlaneIT {
     private static final String SUBNET = "198.18.230";
@@ -100,6 +103,53 @@ class NftablesDataPlaneIT {
     void roundRobinSpreadsNewConnectionsEvenly() throws Exception {
         reconcile(desired("rr", 1, 1));
         assertEquals(Map.of("web1", 5, "web2", 5), spread(10));
+    }
+
+    @Test
+    void udpIsBalancedToo() throws Exception {
+        ServiceKey dns = ServiceKey.of(TransportProtocol.UDP, ip(SUBNET + ".100"), 53);
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        for (String web : List.of("web1", "web2")) {
+            BackendKey b = new BackendKey(ip(SUBNET + ".1" + web.charAt(3)), 5353);
+            dests.put(b, backend(b, 1));
+            DatagramSocket server = NamespaceThreads.call(lab.ns(web), () -> new DatagramSocket(new InetSocketAddress(b.address(), 5353)));
+            lab.own(server::close);
+            Thread t = new Thread(() -> answer(server, web), "udp-" + web);
+            t.setDaemon(true);
+            t.start();
+        }
+        reconcile(Map.of(dns, new DesiredService(new ServiceSpec(dns, "rr", 0, 0, 0xffffffffL), dests)));
+        Map<String, Integer> seen = new TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            String who = NamespaceThreads.call(lab.ns("client"), () -> {
+                try (DatagramSocket s = new DatagramSocket()) {
+                    s.setSoTimeout(2000);
+                    byte[] q = "who".getBytes(StandardCharsets.US_ASCII);
+                    s.send(new DatagramPacket(q, q.length, new InetSocketAddress(SUBNET + ".100", 53)));
+                    DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                    s.receive(reply);
+                    assertEquals(new InetSocketAddress(SUBNET + ".100", 53), reply.getSocketAddress(), "the reply comes from the VIP");
+                    return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
+                }
+            });
+            seen.merge(who, 1, Integer::sum);
+        }
+        assertEquals(Map.of("web1", 2, "web2", 2), seen);
+    }
+
+    /** Answers every datagram with {@code name} until the socket is closed. */
+    private static void answer(DatagramSocket server, String name) {
+        byte[] buf = new byte[64];
+        byte[] me = name.getBytes(StandardCharsets.US_ASCII);
+        try {
+            while (true) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                server.receive(p);
+                server.send(new DatagramPacket(me, me.length, p.getSocketAddress()));
+            }
+        } catch (java.io.IOException closed) {
+            // the lab closed it
+        }
     }
 
     @Test

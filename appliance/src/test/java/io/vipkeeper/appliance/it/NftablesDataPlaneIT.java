@@ -232,6 +232,23 @@ class NftablesDataPlaneIT {
     }
 
     @Test
+    void whatItCannotDoIsRefusedAndTheRestIsProgrammed() throws Exception {
+        ServiceKey lc = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".101"), 80);
+        BackendKey dr = new BackendKey(ip(SUBNET + ".13"), 80);
+        List<TableChange> ops = List.of(
+                new TableChange.NewService(new ServiceSpec(lc, "lc", 0, 0, 0xffffffffL), "test"),
+                new TableChange.NewService(new ServiceSpec(WEB, "rr", 0, 0, 0xffffffffL), "test"),
+                new TableChange.NewBackend(WEB, new BackendSpec(dr, Forwarding.DR, 1, 0, 0), "test"),
+                new TableChange.NewBackend(WEB, backend(WEB1, 1), "test"));
+        List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
+        assertEquals(List.of(ops.get(0), ops.get(2)), failures.stream().map(DataPlane.Failure::op).toList());
+        assertTrue(failures.get(0).error().getMessage().contains("scheduler lc is not one nftables implements"), failures.toString());
+        assertEquals(Set.of(WEB), table().keySet());
+        assertEquals(Set.of(WEB1), table().get(WEB).dests().keySet());
+        assertEquals(Map.of("web1", 2), spread(2));
+    }
+
+    @Test
     void otherTablesAreLeftAlone() throws Exception {
         nft("add table inet vipkeeper; add chain inet vipkeeper keep");
         reconcile(desired("rr", 1, 1));

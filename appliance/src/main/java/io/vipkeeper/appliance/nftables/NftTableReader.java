@@ -28,10 +28,11 @@ import java.util.Set;
 /**
  * Reads {@code nft -j list table inet vipkeeper_lb} back into the neutral model. A service is an
  * entry of a verdict map; its spec comes from its rule's comment and its backends from its weight
- * map. Whatever else the service needs (its slot map, its selector, its NAT backend entries) is
- * compared with what {@link NftScript} would write for that spec and those backends; when they
- * differ the spec is reported with a scheduler marked as drifted, so the reconciler plans an edit
- * of the service and the engine rewrites it whole. Pure: no kernel access.
+ * map. Whatever else the service needs (its slot map, its selector, its NAT backend entries, the
+ * hooked rules of its family) is compared with what {@link NftScript} would write for that spec
+ * and those backends; when they differ the spec is reported with a scheduler marked as drifted, so
+ * the reconciler plans an edit of the service and the engine rewrites it (and the hooked rules)
+ * whole. Pure: no kernel access.
  */
 final class NftTableReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +50,7 @@ final class NftTableReader {
         }
         Map<String, JsonNode> maps = new HashMap<>();
         Set<String> natElements = new HashSet<>();
-        Map<String, JsonNode> rules = new HashMap<>();
+        Map<String, List<JsonNode>> rules = new HashMap<>();
         for (JsonNode o : root.path("nftables")) {
             if (o.has("map")) {
                 maps.put(o.get("map").path("name").asText(), o.get("map"));
@@ -58,9 +59,7 @@ final class NftTableReader {
                     natElements.add(o.get("set").path("name").asText() + " " + concat(e));
                 }
             } else if (o.has("rule")) {
-                // One rule per service chain: two (a hand edit) read as none, which is drift.
-                JsonNode r = o.get("rule");
-                rules.merge(r.path("chain").asText(), r, (a, b) -> JSON.nullNode());
+                rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
             }
         }
         Map<ServiceKey, ActualService> table = new LinkedHashMap<>();
@@ -73,14 +72,33 @@ final class NftTableReader {
                 JsonNode k = e.get(0).path("concat");
                 ServiceKey key = ServiceKey.of(protocol(k.get(1)), address(k.get(0).asText()), k.get(2).asInt());
                 String chain = e.get(1).path("goto").path("target").asText();
-                table.put(key, service(key, chain, maps, rules, natElements));
+                List<JsonNode> own = rules.getOrDefault(chain, List.of());
+                // One rule per service chain: two (a hand edit) read as none, which is drift.
+                ActualService svc = service(key, chain, maps, own.size() == 1 ? own.get(0) : null, natElements);
+                table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rules of " + NftLayout.family(v6) + " missing"));
             }
         }
         return table;
     }
 
-    private static ActualService service(ServiceKey key, String chain, Map<String, JsonNode> maps,
-            Map<String, JsonNode> rules, Set<String> natElements) {
+    /** Whether prerouting still looks the family's services up and postrouting masquerades its backends. */
+    private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
+        boolean lookup = rules.getOrDefault("prerouting", List.of()).stream()
+                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.services(v6) + "\""));
+        boolean masquerade = rules.getOrDefault("postrouting", List.of()).stream()
+                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.natBackends(v6) + "\"") && r.toString().contains("masquerade"));
+        return lookup && masquerade;
+    }
+
+    private static ActualService drifted(ActualService svc, String why) {
+        ServiceSpec spec = svc.spec();
+        ServiceSpec marked = new ServiceSpec(spec.key(), spec.scheduler() + " (drifted: " + why + ")", spec.flags(),
+                spec.timeoutSeconds(), spec.netmask());
+        return new ActualService(marked, svc.dests(), svc.stats());
+    }
+
+    private static ActualService service(ServiceKey key, String chain, Map<String, JsonNode> maps, JsonNode rule,
+            Set<String> natElements) {
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
         if (weights != null) {
@@ -90,7 +108,6 @@ final class NftTableReader {
                 dests.put(b, new BackendSpec(b, Forwarding.NAT, e.get(1).asInt(), 0, 0));
             }
         }
-        JsonNode rule = rules.get(chain);
         ServiceSpec written = rule == null ? null : NftLayout.spec(key, rule.path("comment").asText(null)).orElse(null);
         String drift;
         ServiceSpec spec;
@@ -101,15 +118,12 @@ final class NftTableReader {
             spec = written;
             drift = drift(new DesiredService(written, dests), chain, rule, maps.get(NftLayout.slots(key)), natElements);
         }
-        if (drift != null) {
-            spec = new ServiceSpec(key, spec.scheduler() + " (drifted: " + drift + ")", spec.flags(),
-                    spec.timeoutSeconds(), spec.netmask());
-        }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
         dests.values().forEach(d -> actual.put(d.key(), new ActualBackend(d, 0, 0, 0, TrafficCounters.ZERO)));
         long packets = rule == null ? 0 : counterPackets(rule);
         // The nat chain sees only a connection's first packet: its counter counts connections.
-        return new ActualService(spec, actual, new TrafficCounters(packets, 0, 0, 0, 0));
+        ActualService svc = new ActualService(spec, actual, new TrafficCounters(packets, 0, 0, 0, 0));
+        return drift == null ? svc : drifted(svc, drift);
     }
 
     /** What differs from what {@link NftScript} writes for {@code svc}, or null. */

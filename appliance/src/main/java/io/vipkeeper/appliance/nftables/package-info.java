@@ -25,12 +25,12 @@
  * </ul>
  * A change to a service rewrites that service's chain and two maps in the transaction (a weight
  * change moves the following backends' slots anyway); the rest of the table is left alone but for
- * the four hooked rules, rewritten each time so a hand edit of them is undone. Reading back,
- * anything of a service that differs from what its spec and weights would write (a flushed slot
- * map, a missing NAT entry, an edited rule) reports the service's scheduler as drifted, so the
- * shared reconciler plans an edit and the service is rewritten; a deleted table or verdict map
- * entry reads as missing services, which it re-adds. Established connections are conntrack's: a
- * backend leaving the slot map takes no new connections but keeps its flows.
+ * the four hooked rules, rewritten each time. Reading back, anything of a service that differs
+ * from what its spec and weights would write (a flushed slot map, a missing NAT entry, an edited
+ * rule, a flushed hook chain) reports the service's scheduler as drifted, so the shared reconciler
+ * plans an edit and the service is rewritten; a deleted table or verdict map entry reads as
+ * missing services, which it re-adds. Established connections are conntrack's: a backend leaving
+ * the slot map takes no new connections but keeps its flows.
  *
  * <p>Not yet: other schedulers, persistence and scheduler flags, DR/TUN forwarding, firewall-mark
  * and SCTP services, connection thresholds, per-backend counters ({@link

@@ -249,6 +249,17 @@ class NftablesDataPlaneIT {
     }
 
     @Test
+    void aFlushedHookChainIsSeenAndRepaired() throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        nft("flush chain inet vipkeeper_lb prerouting");
+        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
+        reconcile(want);
+        assertEquals(List.of(), plan(want));
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+    }
+
+    @Test
     void otherTablesAreLeftAlone() throws Exception {
         nft("add table inet vipkeeper; add chain inet vipkeeper keep");
         reconcile(desired("rr", 1, 1));

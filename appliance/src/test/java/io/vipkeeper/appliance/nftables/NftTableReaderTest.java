@@ -77,6 +77,21 @@ class NftTableReaderTest {
     }
 
     @Test
+    void aMissingLookupInPreroutingIsDriftOfThatFamilysServices() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode all = (ArrayNode) json.readTree(fixture()).get("nftables");
+        for (int i = all.size() - 1; i >= 0; i--) {
+            JsonNode r = all.get(i).path("rule");
+            if ("prerouting".equals(r.path("chain").asText()) && r.toString().contains("\"@services4\"")) {
+                all.remove(i);
+            }
+        }
+        Map<ServiceKey, ActualService> table = NftTableReader.read(json.writeValueAsString(json.createObjectNode().set("nftables", all)));
+        assertEquals("wrr (drifted: hooked rules of ip missing)", table.get(NftScriptTest.WEB).spec().scheduler());
+        assertTrue(table.get(NftScriptTest.DNS6).spec().scheduler().startsWith("sh (drifted: selector"), "IPv6 keeps only its own drift");
+    }
+
+    @Test
     void anEmptyTableHasNoServices() {
         assertEquals(Map.of(), NftTableReader.read("{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}},"
                 + " {\"table\": {\"family\": \"inet\", \"name\": \"vipkeeper_lb\", \"handle\": 3}}]}"));

@@ -1,0 +1,74 @@
+package io.vipkeeper.appliance.nftables;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+
+/**
+ * One libnftables context: runs nft scripts in the calling thread's network namespace without a
+ * process per change. Each {@link #run} is one atomic transaction, as {@code nft -f} is: all of the
+ * script or nothing. Not thread-safe; confine it to one thread and close it there.
+ */
+public final class NftContext implements AutoCloseable {
+    /** Loaded once; the runtime package only ships the versioned name (no libnftables.so link). */
+    private static volatile LibNftables lib;
+    private Pointer ctx;
+
+    /** A context with output and errors buffered (never printed to the process's stdout/stderr). */
+    public NftContext() {
+        LibNftables l = library();
+        ctx = l.nft_ctx_new(0);
+        if (ctx == null) {
+            throw new NftException("nft_ctx_new failed");
+        }
+        l.nft_ctx_buffer_output(ctx);
+        l.nft_ctx_buffer_error(ctx);
+    }
+
+    private static LibNftables library() {
+        LibNftables l = lib;
+        if (l == null) {
+            l = LibraryLoader.create(LibNftables.class).search("/usr/lib/x86_64-linux-gnu").search("/usr/lib64")
+                    .search("/usr/lib").load("libnftables.so.1");
+            lib = l;
+        }
+        return l;
+    }
+
+    /** Runs {@code script} as one transaction; returns nft's text output. */
+    public String run(String script) {
+        return exec(script, 0);
+    }
+
+    /** Runs {@code command} (a list command) and returns its output as JSON text. */
+    public String json(String command) {
+        return exec(command, LibNftables.OUTPUT_JSON);
+    }
+
+    private String exec(String script, int outputFlags) {
+        if (ctx == null) {
+            throw new IllegalStateException("nft context closed");
+        }
+        LibNftables l = library();
+        // Input is parsed as JSON first when the JSON output flag is set, so scripts run without it.
+        l.nft_ctx_output_set_flags(ctx, outputFlags);
+        int rc = l.nft_run_cmd_from_buffer(ctx, script);
+        String out = nullToEmpty(l.nft_ctx_get_output_buffer(ctx));
+        String err = nullToEmpty(l.nft_ctx_get_error_buffer(ctx));
+        if (rc != 0) {
+            throw new NftException(err.isBlank() ? "nft refused the script (rc " + rc + ")" : err.strip());
+        }
+        return out;
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    @Override
+    public void close() {
+        if (ctx != null) {
+            library().nft_ctx_free(ctx);
+            ctx = null;
+        }
+    }
+}

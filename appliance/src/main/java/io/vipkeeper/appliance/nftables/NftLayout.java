@@ -1,0 +1,166 @@
+package io.vipkeeper.appliance.nftables;
+
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.CRC32;
+
+/**
+ * The engine's table layout as names and values: the table, the per-service chain and maps, the
+ * spec comment, and the scheduling slots and selector each service gets. Both the script writer
+ * and the table reader use it, so what one writes the other expects.
+ */
+final class NftLayout {
+    /** The engine's own table; it never touches another one. */
+    static final String TABLE = "vipkeeper_lb";
+    /** Marks the spec comment on a service rule. */
+    private static final String COMMENT_PREFIX = "vipkeeper ";
+    /** Orders backends by address bytes then port, so every director fills the slots alike. */
+    static final Comparator<BackendKey> BACKEND_ORDER = Comparator
+            .<BackendKey, byte[]>comparing(k -> k.address().getAddress(), Arrays::compareUnsigned)
+            .thenComparingInt(BackendKey::port);
+
+    private NftLayout() {
+    }
+
+    /** The service's chain: {@code svc_tcp_c612e664_80} (protocol, address in hex, port). */
+    static String chain(ServiceKey key) {
+        return "svc_" + protocolName(key) + "_" + HexFormat.of().formatHex(key.address().getAddress()) + "_" + key.port();
+    }
+
+    /** Its weight map (backend address . port : weight), what {@code table()} reports as backends. */
+    static String weights(ServiceKey key) {
+        return chain(key) + "_w";
+    }
+
+    /** Its scheduling map (slot interval : backend address . port). */
+    static String slots(ServiceKey key) {
+        return chain(key) + "_s";
+    }
+
+    /** The verdict map of the service's family. */
+    static String services(boolean ipv6) {
+        return ipv6 ? "services6" : "services4";
+    }
+
+    /** The set of NAT backends of the family, whose DNATed connections are masqueraded. */
+    static String natBackends(boolean ipv6) {
+        return ipv6 ? "nat_backends6" : "nat_backends4";
+    }
+
+    static String family(boolean ipv6) {
+        return ipv6 ? "ip6" : "ip";
+    }
+
+    static String protocolName(ServiceKey key) {
+        return TransportProtocol.ofNumber(key.protocol()).map(TransportProtocol::configName)
+                .orElseThrow(() -> new IllegalArgumentException("protocol " + key.protocol()));
+    }
+
+    /** The comment that carries the settable spec on the service's rule. */
+    static String comment(ServiceSpec spec) {
+        return COMMENT_PREFIX + "sched=" + spec.scheduler() + " flags=" + spec.flags() + " timeout="
+                + spec.timeoutSeconds() + " netmask=" + spec.netmask();
+    }
+
+    /** The spec {@link #comment} wrote, or empty when the comment is not one of ours. */
+    static Optional<ServiceSpec> spec(ServiceKey key, String comment) {
+        if (comment == null || !comment.startsWith(COMMENT_PREFIX)) {
+            return Optional.empty();
+        }
+        String scheduler = null;
+        Integer flags = null;
+        Integer timeout = null;
+        Long netmask = null;
+        try {
+            for (String field : comment.substring(COMMENT_PREFIX.length()).split(" ")) {
+                int eq = field.indexOf('=');
+                String name = eq < 0 ? field : field.substring(0, eq);
+                String value = eq < 0 ? "" : field.substring(eq + 1);
+                switch (name) {
+                    case "sched" -> scheduler = value;
+                    case "flags" -> flags = Integer.parseInt(value);
+                    case "timeout" -> timeout = Integer.parseInt(value);
+                    case "netmask" -> netmask = Long.parseLong(value);
+                    default -> {
+                        return Optional.empty();
+                    }
+                }
+            }
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (scheduler == null || flags == null || timeout == null || netmask == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ServiceSpec(key, scheduler, flags, timeout, netmask));
+    }
+
+    /** A range of scheduling slots that selects one backend. */
+    record Slot(long from, long to, BackendKey backend) {
+    }
+
+    /**
+     * The slots of a service: backends with weight above 0 in {@link #BACKEND_ORDER}, one slot each
+     * for rr (IPVS's rr ignores weights but 0), {@code weight} slots each for wrr and sh.
+     */
+    static List<Slot> slots(DesiredService service) {
+        boolean weighted = !Scheduler.RR.configName().equals(service.spec().scheduler());
+        List<BackendSpec> live = new ArrayList<>(service.dests().values().stream().filter(b -> b.weight() > 0).toList());
+        live.sort(Comparator.comparing(BackendSpec::key, BACKEND_ORDER));
+        List<Slot> slots = new ArrayList<>();
+        long next = 0;
+        for (BackendSpec b : live) {
+            long width = weighted ? b.weight() : 1;
+            slots.add(new Slot(next, next + width - 1, b.key()));
+            next += width;
+        }
+        return slots;
+    }
+
+    /** How the service's rule picks a slot (null selector when no backend takes connections). */
+    record Selector(String mode, long mod, long seed) {
+    }
+
+    /** The selector {@link #slots} need: numgen inc (rr), numgen random (wrr), jhash of the source (sh). */
+    static Selector selector(DesiredService service) {
+        List<Slot> slots = slots(service);
+        long total = slots.isEmpty() ? 0 : slots.get(slots.size() - 1).to() + 1;
+        String scheduler = service.spec().scheduler();
+        if (Scheduler.RR.configName().equals(scheduler)) {
+            return new Selector("inc", total, 0);
+        } else if (Scheduler.WRR.configName().equals(scheduler)) {
+            return new Selector("random", total, 0);
+        } else if (Scheduler.SH.configName().equals(scheduler)) {
+            return new Selector("jhash", total, seed(service.spec().key()));
+        }
+        throw new IllegalArgumentException("scheduler " + scheduler + " is not one nftables implements");
+    }
+
+    /**
+     * The jhash seed of a service: a CRC32 of its identity, so every director (and every rewrite of
+     * the rule) hashes a client to the same slot; nft would pick a random seed per rule otherwise.
+     */
+    static long seed(ServiceKey key) {
+        CRC32 crc = new CRC32();
+        crc.update(chain(key).getBytes(StandardCharsets.US_ASCII));
+        return crc.getValue();
+    }
+
+    /** A 32-bit seed as nft writes it. */
+    static String hex(long seed) {
+        return String.format(Locale.ROOT, "0x%08x", seed);
+    }
+}

@@ -1,0 +1,220 @@
+package io.vipkeeper.appliance.nftables;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.util.NetUtil;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads {@code nft -j list table inet vipkeeper_lb} back into the neutral model. A service is an
+ * entry of a verdict map; its spec comes from its rule's comment and its backends from its weight
+ * map. Whatever else the service needs (its slot map, its selector, its NAT backend entries, the
+ * hooked rules of its family) is compared with what {@link NftScript} would write for that spec
+ * and those backends; when they differ the spec is reported with a scheduler marked as drifted, so
+ * the reconciler plans an edit of the service and the engine rewrites it (and the hooked rules)
+ * whole. Pure: no kernel access.
+ */
+final class NftTableReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private NftTableReader() {
+    }
+
+    /** The services in {@code json}, in verdict map order. */
+    static Map<ServiceKey, ActualService> read(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable nft JSON", e);
+        }
+        Map<String, JsonNode> maps = new HashMap<>();
+        Set<String> natElements = new HashSet<>();
+        Map<String, List<JsonNode>> rules = new HashMap<>();
+        for (JsonNode o : root.path("nftables")) {
+            if (o.has("map")) {
+                maps.put(o.get("map").path("name").asText(), o.get("map"));
+            } else if (o.has("set") && o.get("set").path("name").asText().startsWith("nat_backends")) {
+                for (JsonNode e : o.get("set").path("elem")) {
+                    natElements.add(o.get("set").path("name").asText() + " " + concat(e));
+                }
+            } else if (o.has("rule")) {
+                rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
+            }
+        }
+        Map<ServiceKey, ActualService> table = new LinkedHashMap<>();
+        for (boolean v6 : new boolean[] {false, true}) {
+            JsonNode services = maps.get(NftLayout.services(v6));
+            if (services == null) {
+                continue;
+            }
+            for (JsonNode e : services.path("elem")) {
+                JsonNode k = e.get(0).path("concat");
+                ServiceKey key = ServiceKey.of(protocol(k.get(1)), address(k.get(0).asText()), k.get(2).asInt());
+                String chain = e.get(1).path("goto").path("target").asText();
+                List<JsonNode> own = rules.getOrDefault(chain, List.of());
+                // One rule per service chain: two (a hand edit) read as none, which is drift.
+                ActualService svc = service(key, chain, maps, own.size() == 1 ? own.get(0) : null, natElements);
+                table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rules of " + NftLayout.family(v6) + " missing"));
+            }
+        }
+        return table;
+    }
+
+    /** Whether prerouting still looks the family's services up and postrouting masquerades its backends. */
+    private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
+        boolean lookup = rules.getOrDefault("prerouting", List.of()).stream()
+                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.services(v6) + "\""));
+        boolean masquerade = rules.getOrDefault("postrouting", List.of()).stream()
+                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.natBackends(v6) + "\"") && r.toString().contains("masquerade"));
+        return lookup && masquerade;
+    }
+
+    private static ActualService drifted(ActualService svc, String why) {
+        ServiceSpec spec = svc.spec();
+        ServiceSpec marked = new ServiceSpec(spec.key(), spec.scheduler() + " (drifted: " + why + ")", spec.flags(),
+                spec.timeoutSeconds(), spec.netmask());
+        return new ActualService(marked, svc.dests(), svc.stats());
+    }
+
+    private static ActualService service(ServiceKey key, String chain, Map<String, JsonNode> maps, JsonNode rule,
+            Set<String> natElements) {
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        JsonNode weights = maps.get(NftLayout.weights(key));
+        if (weights != null) {
+            for (JsonNode e : weights.path("elem")) {
+                JsonNode c = e.get(0).path("concat");
+                BackendKey b = new BackendKey(address(c.get(0).asText()), c.get(1).asInt());
+                dests.put(b, new BackendSpec(b, Forwarding.NAT, e.get(1).asInt(), 0, 0));
+            }
+        }
+        ServiceSpec written = rule == null ? null : NftLayout.spec(key, rule.path("comment").asText(null)).orElse(null);
+        String drift;
+        ServiceSpec spec;
+        if (written == null) {
+            spec = new ServiceSpec(key, "", 0, 0, 0);
+            drift = "no readable service rule";
+        } else {
+            spec = written;
+            drift = drift(new DesiredService(written, dests), chain, rule, maps.get(NftLayout.slots(key)), natElements);
+        }
+        Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
+        dests.values().forEach(d -> actual.put(d.key(), new ActualBackend(d, 0, 0, 0, TrafficCounters.ZERO)));
+        long packets = rule == null ? 0 : counterPackets(rule);
+        // The nat chain sees only a connection's first packet: its counter counts connections.
+        ActualService svc = new ActualService(spec, actual, new TrafficCounters(packets, 0, 0, 0, 0));
+        return drift == null ? svc : drifted(svc, drift);
+    }
+
+    /** What differs from what {@link NftScript} writes for {@code svc}, or null. */
+    private static String drift(DesiredService svc, String chain, JsonNode rule, JsonNode slotMap, Set<String> natElements) {
+        ServiceKey key = svc.spec().key();
+        String proto = NftLayout.protocolName(key);
+        for (BackendKey b : svc.dests().keySet()) {
+            if (!natElements.contains(NftLayout.natBackends(key.ipv6()) + " " + NetUtil.toAddressString(b.address()) + " "
+                    + proto + " " + b.port())) {
+                return "NAT entry of " + b + " missing";
+            }
+        }
+        NftLayout.Selector want;
+        try {
+            want = NftLayout.selector(svc);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        if (slotMap == null) {
+            return "slot map missing";
+        }
+        List<String> haveSlots = new ArrayList<>();
+        for (JsonNode e : slotMap.path("elem")) {
+            JsonNode k = e.get(0);
+            String range = k.has("range") ? k.get("range").get(0).asLong() + "-" + k.get("range").get(1).asLong()
+                    : k.asLong() + "-" + k.asLong();
+            haveSlots.add(range + " " + concat(e.get(1)));
+        }
+        List<String> wantSlots = NftLayout.slots(svc).stream().map(s -> s.from() + "-" + s.to() + " "
+                + NetUtil.toAddressString(s.backend().address()) + " " + s.backend().port()).toList();
+        if (!haveSlots.equals(wantSlots)) {
+            return "slots " + haveSlots + " instead of " + wantSlots;
+        }
+        NftLayout.Selector have = selector(rule);
+        if (want.mod() == 0 ? have != null : !want.equals(have)) {
+            return "selector " + have + " instead of " + want;
+        }
+        return null;
+    }
+
+    /** The selector of the rule's dnat, or null when it has none. */
+    private static NftLayout.Selector selector(JsonNode rule) {
+        for (JsonNode x : rule.path("expr")) {
+            JsonNode key = x.path("dnat").path("addr").path("map").path("key");
+            if (key.has("numgen")) {
+                return new NftLayout.Selector(key.get("numgen").path("mode").asText(), key.get("numgen").path("mod").asLong(), 0);
+            } else if (key.has("jhash")) {
+                return new NftLayout.Selector("jhash", key.get("jhash").path("mod").asLong(),
+                        key.get("jhash").path("seed").asLong());
+            } else if (x.has("dnat")) {
+                return new NftLayout.Selector("?", -1, -1);
+            }
+        }
+        return null;
+    }
+
+    private static long counterPackets(JsonNode rule) {
+        for (JsonNode x : rule.path("expr")) {
+            if (x.has("counter")) {
+                return x.get("counter").path("packets").asLong();
+            }
+        }
+        return 0;
+    }
+
+    /** An element's concatenation as space-separated values. */
+    private static String concat(JsonNode element) {
+        List<String> parts = new ArrayList<>();
+        for (JsonNode p : element.path("concat")) {
+            parts.add(p.isTextual() && (NetUtil.isValidIpV4Address(p.asText()) || NetUtil.isValidIpV6Address(p.asText()))
+                    ? NetUtil.toAddressString(address(p.asText())) : p.asText());
+        }
+        return String.join(" ", parts);
+    }
+
+    private static TransportProtocol protocol(JsonNode n) {
+        for (TransportProtocol p : TransportProtocol.values()) {
+            if (p.configName().equals(n.asText()) || n.isInt() && p.number() == n.asInt()) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("protocol " + n);
+    }
+
+    private static InetAddress address(String literal) {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(literal);
+        Objects.requireNonNull(bytes, () -> "not an address: " + literal);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.vipkeeper.appliance.nftables;
+
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.Capabilities;
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The nftables engine: NAT forwarding of TCP and UDP services, IPv4 and IPv6, with rr, wrr and sh,
+ * in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
+ * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
+ * refuses it, each service is tried on its own so one bad service does not hold back the rest.
+ * Holds the table as last read or programmed, since a service is always rewritten whole. Used from
+ * one thread (the one whose network namespace it programs).
+ */
+public final class NftablesDataPlane implements DataPlane {
+    private static final Capabilities CAPABILITIES = new Capabilities("nftables",
+            EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH), Set.of(), EnumSet.of(Forwarding.NAT), Set.of(),
+            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false);
+
+    private final NftContext nft;
+    /** The table as last read or programmed. */
+    private Map<ServiceKey, DesiredService> programmed = new LinkedHashMap<>();
+
+    /** An engine on a new libnftables context in the calling thread's network namespace. */
+    public NftablesDataPlane() {
+        this(new NftContext());
+    }
+
+    NftablesDataPlane(NftContext nft) {
+        this.nft = nft;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Map<ServiceKey, ActualService> table() {
+        String json;
+        try {
+            json = nft.json("list table inet " + NftLayout.TABLE);
+        } catch (NftException e) {
+            if (e.getMessage().contains("No such file or directory")) {
+                programmed = new LinkedHashMap<>();
+                return Map.of();
+            }
+            throw e;
+        }
+        Map<ServiceKey, ActualService> table = NftTableReader.read(json);
+        Map<ServiceKey, DesiredService> seen = new LinkedHashMap<>();
+        table.forEach((k, v) -> {
+            Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+            v.dests().forEach((b, a) -> dests.put(b, a.spec()));
+            seen.put(k, new DesiredService(v.spec(), dests));
+        });
+        programmed = seen;
+        return table;
+    }
+
+    @Override
+    public List<Failure> apply(List<TableChange> changes) {
+        List<Failure> failures = new ArrayList<>();
+        Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(programmed);
+        Map<ServiceKey, List<TableChange>> byService = new LinkedHashMap<>();
+        for (TableChange op : changes) {
+            String refusal = refusal(op, next);
+            if (refusal != null) {
+                failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + refusal)));
+                continue;
+            }
+            fold(op, next);
+            byService.computeIfAbsent(op.service(), k -> new ArrayList<>()).add(op);
+        }
+        if (byService.isEmpty()) {
+            return failures;
+        }
+        try {
+            nft.run(NftScript.transaction(programmed, next, byService.keySet()));
+            programmed = next;
+            return failures;
+        } catch (NftException whole) {
+            if (byService.size() == 1) {
+                byService.values().iterator().next().forEach(op -> failures.add(new Failure(op, whole)));
+                return failures;
+            }
+        }
+        for (Map.Entry<ServiceKey, List<TableChange>> e : byService.entrySet()) {
+            Map<ServiceKey, DesiredService> one = new LinkedHashMap<>(programmed);
+            DesiredService svc = next.get(e.getKey());
+            if (svc == null) {
+                one.remove(e.getKey());
+            } else {
+                one.put(e.getKey(), svc);
+            }
+            try {
+                nft.run(NftScript.transaction(programmed, one, List.of(e.getKey())));
+                programmed = one;
+            } catch (NftException refused) {
+                e.getValue().forEach(op -> failures.add(new Failure(op, refused)));
+            }
+        }
+        return failures;
+    }
+
+    /** Why this engine cannot carry out {@code op} on {@code table}, or null. */
+    private static String refusal(TableChange op, Map<ServiceKey, DesiredService> table) {
+        ServiceKey key = op.service();
+        if (key.isFwmark()) {
+            return "nftables balances no firewall-mark services";
+        }
+        if (TransportProtocol.ofNumber(key.protocol()).filter(CAPABILITIES.protocols()::contains).isEmpty()) {
+            return "nftables balances TCP and UDP only";
+        }
+        if (op instanceof TableChange.NewService o) {
+            return specRefusal(o.spec());
+        } else if (op instanceof TableChange.SetService o) {
+            return table.containsKey(key) ? specRefusal(o.spec()) : "no such service";
+        } else if (op instanceof TableChange.DelService) {
+            return table.containsKey(key) ? null : "no such service";
+        } else if (op instanceof TableChange.NewBackend o) {
+            return !table.containsKey(key) ? "no such service" : backendRefusal(key, o.dest());
+        } else if (op instanceof TableChange.SetBackend o) {
+            return !table.containsKey(key) || !table.get(key).dests().containsKey(o.dest().key()) ? "no such real server"
+                    : backendRefusal(key, o.dest());
+        } else if (op instanceof TableChange.DelBackend o) {
+            return table.containsKey(key) && table.get(key).dests().containsKey(o.dest()) ? null : "no such real server";
+        }
+        return "unknown change";
+    }
+
+    private static String specRefusal(ServiceSpec spec) {
+        if (CAPABILITIES.schedulers().stream().noneMatch(s -> s.configName().equals(spec.scheduler()))) {
+            return "scheduler " + spec.scheduler() + " is not one nftables implements (rr, wrr, sh)";
+        }
+        if ((spec.flags() & ServiceSpec.SETTABLE_FLAGS) != 0) {
+            return "nftables implements no persistence, one-packet or scheduler flags";
+        }
+        return null;
+    }
+
+    private static String backendRefusal(ServiceKey service, BackendSpec dest) {
+        if (!CAPABILITIES.forwarding().contains(dest.forwarding())) {
+            return "nftables forwards by NAT only";
+        }
+        if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {
+            return "the real server's address family is not the service's";
+        }
+        if (dest.upperThreshold() != 0 || dest.lowerThreshold() != 0) {
+            return "nftables implements no connection thresholds";
+        }
+        return null;
+    }
+
+    /** Applies {@code op} to the model {@code table}. */
+    private static void fold(TableChange op, Map<ServiceKey, DesiredService> table) {
+        ServiceKey key = op.service();
+        DesiredService old = table.get(key);
+        if (op instanceof TableChange.NewService o) {
+            table.put(key, new DesiredService(o.spec(), old == null ? Map.of() : old.dests()));
+        } else if (op instanceof TableChange.SetService o) {
+            table.put(key, new DesiredService(o.spec(), old.dests()));
+        } else if (op instanceof TableChange.DelService) {
+            table.remove(key);
+        } else if (op instanceof TableChange.NewBackend o) {
+            table.put(key, withDest(old, o.dest()));
+        } else if (op instanceof TableChange.SetBackend o) {
+            table.put(key, withDest(old, o.dest()));
+        } else if (op instanceof TableChange.DelBackend o) {
+            Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>(old.dests());
+            dests.remove(o.dest());
+            table.put(key, new DesiredService(old.spec(), dests));
+        }
+    }
+
+    private static DesiredService withDest(DesiredService svc, BackendSpec dest) {
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>(svc.dests());
+        dests.put(dest.key(), dest);
+        return new DesiredService(svc.spec(), dests);
+    }
+
+    @Override
+    public void close() {
+        nft.close();
+    }
+}

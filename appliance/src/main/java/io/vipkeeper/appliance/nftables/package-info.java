@@ -1,0 +1,40 @@
+/**
+ * The nftables engine (first slice): NAT load balancing of TCP and UDP services, IPv4 and IPv6,
+ * with the rr, wrr and sh schedulers, programmed through libnftables ({@link
+ * io.vipkeeper.appliance.nftables.NftContext}, jnr-ffi, no process per change) in one table of
+ * its own, {@code inet vipkeeper_lb}; it never touches another table (the SNAT table
+ * {@code inet vipkeeper} included).
+ *
+ * <p>Layout, with a constant rule count per service:
+ * <ul>
+ * <li>{@code prerouting} (nat, dstnat): {@code ip daddr . meta l4proto . th dport vmap @services4}
+ * and the same for ip6: one lookup finds the service's chain.</li>
+ * <li>{@code svc_<proto>_<address hex>_<port>}: one rule, {@code counter dnat to <selector> map
+ * @..._s}, whose comment carries the service spec (scheduler, flags, timeout, netmask). The
+ * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
+ * {@code jhash ip saddr mod N seed S} (sh), S a CRC32 of the service's identity so every director
+ * and every rewrite hashes a client alike. With no backend above weight 0 the rule only counts.</li>
+ * <li>{@code ..._s}: slot intervals to backend address . port, backends with weight above 0 in
+ * address order, one slot each for rr, {@code weight} slots for wrr and sh.</li>
+ * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
+ * reports.</li>
+ * <li>{@code postrouting} (nat, srcnat): {@code ct status dnat} to an entry of {@code
+ * nat_backends4/6} (address . protocol . port of every backend) is masqueraded, so replies come
+ * back through the balancer. A connection another table DNATs to one of our backends is
+ * masqueraded too.</li>
+ * </ul>
+ * A change to a service rewrites that service's chain and two maps in the transaction (a weight
+ * change moves the following backends' slots anyway); the rest of the table is left alone but for
+ * the four hooked rules, rewritten each time. Reading back, anything of a service that differs
+ * from what its spec and weights would write (a flushed slot map, a missing NAT entry, an edited
+ * rule, a flushed hook chain) reports the service's scheduler as drifted, so the shared reconciler
+ * plans an edit and the service is rewritten; a deleted table or verdict map entry reads as
+ * missing services, which it re-adds. Established connections are conntrack's: a backend leaving
+ * the slot map takes no new connections but keeps its flows.
+ *
+ * <p>Not yet: other schedulers, persistence and scheduler flags, DR/TUN forwarding, firewall-mark
+ * and SCTP services, connection thresholds, per-backend counters ({@link
+ * io.vipkeeper.appliance.nftables.NftablesDataPlane#capabilities()} says so). Services that the
+ * local host itself opens connections to are not balanced (no output hook).
+ */
+package io.vipkeeper.appliance.nftables;

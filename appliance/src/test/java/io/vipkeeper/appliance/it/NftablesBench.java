@@ -1,0 +1,102 @@
+package io.vipkeeper.appliance.it;
+
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
+import io.vipkeeper.appliance.pool.TableReconciler;
+import io.vipkeeper.appliance.vm.NamespaceThreads;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * nftables engine programming benchmark on this host, in a namespace of its own: N services x N
+ * backends (wrr) from an empty table through the shared reconciler, one backend's weight change,
+ * and an idle reconcile (dump + plan) of the unchanged table. Prints figures; asserts nothing.
+ * Usage: NftablesBench [--services N] [--rounds R]
+ */
+public final class NftablesBench {
+    private NftablesBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = 100;
+        int rounds = 3;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--services" -> n = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        String ns = "vknftbench" + Long.toHexString(ProcessHandle.current().pid());
+        Lab.sh("ip", "netns", "add", ns);
+        ExecutorService thread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(ns, "nft"));
+        try {
+            System.out.printf(Locale.ROOT, "nftables engine, %d services x %d backends (wrr), %d rounds%n", n, n, rounds);
+            for (int r = 1; r <= rounds; r++) {
+                round(thread, n, r);
+                Lab.sh("ip", "netns", "exec", ns, "nft", "flush", "ruleset");
+            }
+        } finally {
+            thread.shutdownNow();
+            Lab.sh("ip", "netns", "del", ns);
+        }
+    }
+
+    private static void round(ExecutorService thread, int n, int round) throws Exception {
+        Map<ServiceKey, DesiredService> want = new LinkedHashMap<>();
+        for (int s = 0; s < n; s++) {
+            ServiceKey key = ServiceKey.of(TransportProtocol.TCP, InetAddress.getByAddress(new byte[] {(byte) 198, 18, (byte) 232, (byte) s}), 80);
+            Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+            for (int b = 0; b < n; b++) {
+                BackendKey bk = new BackendKey(InetAddress.getByAddress(new byte[] {(byte) 198, 19, (byte) s, (byte) (b + 1)}), 8080);
+                dests.put(bk, new BackendSpec(bk, Forwarding.NAT, 1 + b % 5, 0, 0));
+            }
+            want.put(key, new DesiredService(new ServiceSpec(key, "wrr", 0, 0, 0xffffffffL), dests));
+        }
+        TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(10));
+        Callable<String> run = () -> {
+            try (DataPlane engine = new NftablesDataPlane()) {
+                long t0 = System.nanoTime();
+                List<TableChange> ops = reconciler.plan(want, engine.table(), Set.of(), System.nanoTime());
+                List<DataPlane.Failure> failed = engine.apply(ops);
+                long t1 = System.nanoTime();
+                Map<ServiceKey, ActualService> read = engine.table();
+                long t2 = System.nanoTime();
+                List<TableChange> idle = reconciler.plan(want, read, Set.of(), System.nanoTime());
+                long t3 = System.nanoTime();
+                ServiceKey first = want.keySet().iterator().next();
+                BackendSpec one = want.get(first).dests().values().iterator().next();
+                long t4 = System.nanoTime();
+                List<DataPlane.Failure> failed2 = engine.apply(List.of(new TableChange.SetBackend(first, one.withWeight(one.weight() + 7), "bench")));
+                long t5 = System.nanoTime();
+                return String.format(Locale.ROOT,
+                        "round %d: from empty %d changes in %.0f ms (%d refused); dump %.0f ms + plan %.0f ms (%d changes left);"
+                                + " one weight change %.1f ms (%d refused)",
+                        round, ops.size(), ms(t1 - t0), failed.size(), ms(t2 - t1), ms(t3 - t2), idle.size(), ms(t5 - t4),
+                        failed2.size());
+            }
+        };
+        System.out.println(thread.submit(run).get());
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

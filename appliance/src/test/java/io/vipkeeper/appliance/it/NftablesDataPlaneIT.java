@@ -1,0 +1,359 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
+import io.vipkeeper.appliance.pool.TableReconciler;
+import io.vipkeeper.appliance.vm.NamespaceThreads;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The nftables engine for real, in namespaces on the host kernel: a balancer (lb, .10) running
+ * {@link NftablesDataPlane} on a thread inside its namespace, driven through the shared
+ * {@link TableReconciler} as the daemon drives IPVS, two busybox web servers (web1 .11, web2 .12,
+ * answering their own name over TCP, and over UDP where a test starts a responder) and a client
+ * (.20) that connects through the VIP .100.
+ */
+class NftablesDataPlaneIT {
+    private static final String SUBNET = "198.18.230";
+    private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 80);
+    private static final BackendKey WEB1 = new BackendKey(ip(SUBNET + ".11"), 8080);
+    private static final BackendKey WEB2 = new BackendKey(ip(SUBNET + ".12"), 8080);
+
+    @TempDir
+    Path dir;
+    private Lab lab;
+    private ExecutorService lbThread;
+    private DataPlane engine;
+    private final TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = Lab.create(SUBNET);
+        try {
+            WebBackends.add(lab, dir, 2, 8080);
+            String lb = lab.node("lb", 10);
+            lab.node("client", 20);
+            Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
+            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+            lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
+            engine = onLb(NftablesDataPlane::new);
+            for (String web : List.of("web1", "web2")) {
+                Lab.await(10, web + " serving", () -> get(web, SUBNET + ".1" + web.charAt(3), 8080) != null);
+            }
+        } catch (Exception | Error e) {
+            cleanUp();
+            throw e;
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        try {
+            if (engine != null) {
+                onLb(() -> {
+                    engine.close();
+                    return null;
+                });
+            }
+        } finally {
+            if (lbThread != null) {
+                lbThread.shutdownNow();
+            }
+            lab.close();
+        }
+    }
+
+    @Test
+    void roundRobinSpreadsNewConnectionsEvenly() throws Exception {
+        reconcile(desired("rr", 1, 1));
+        assertEquals(Map.of("web1", 5, "web2", 5), spread(10));
+    }
+
+    @Test
+    void udpIsBalancedToo() throws Exception {
+        ServiceKey dns = ServiceKey.of(TransportProtocol.UDP, ip(SUBNET + ".100"), 53);
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        for (String web : List.of("web1", "web2")) {
+            BackendKey b = new BackendKey(ip(SUBNET + ".1" + web.charAt(3)), 5353);
+            dests.put(b, backend(b, 1));
+            DatagramSocket server = NamespaceThreads.call(lab.ns(web), () -> new DatagramSocket(new InetSocketAddress(b.address(), 5353)));
+            lab.own(server::close);
+            Thread t = new Thread(() -> answer(server, web), "udp-" + web);
+            t.setDaemon(true);
+            t.start();
+        }
+        reconcile(Map.of(dns, new DesiredService(new ServiceSpec(dns, "rr", 0, 0, 0xffffffffL), dests)));
+        Map<String, Integer> seen = new TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            String who = NamespaceThreads.call(lab.ns("client"), () -> {
+                try (DatagramSocket s = new DatagramSocket()) {
+                    s.setSoTimeout(2000);
+                    byte[] q = "who".getBytes(StandardCharsets.US_ASCII);
+                    s.send(new DatagramPacket(q, q.length, new InetSocketAddress(SUBNET + ".100", 53)));
+                    DatagramPacket reply = new DatagramPacket(new byte[64], 64);
+                    s.receive(reply);
+                    assertEquals(new InetSocketAddress(SUBNET + ".100", 53), reply.getSocketAddress(), "the reply comes from the VIP");
+                    return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII);
+                }
+            });
+            seen.merge(who, 1, Integer::sum);
+        }
+        assertEquals(Map.of("web1", 2, "web2", 2), seen);
+    }
+
+    /** Answers every datagram with {@code name} until the socket is closed. */
+    private static void answer(DatagramSocket server, String name) {
+        byte[] buf = new byte[64];
+        byte[] me = name.getBytes(StandardCharsets.US_ASCII);
+        try {
+            while (true) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                server.receive(p);
+                server.send(new DatagramPacket(me, me.length, p.getSocketAddress()));
+            }
+        } catch (java.io.IOException closed) {
+            // the lab closed it
+        }
+    }
+
+    @Test
+    void weightedRoundRobinFollowsTheWeights() throws Exception {
+        reconcile(desired("wrr", 3, 1));
+        Map<String, Integer> spread = spread(40);
+        assertTrue(spread.getOrDefault("web1", 0) > spread.getOrDefault("web2", 0), "web1 has 3 times web2's weight: " + spread);
+        assertTrue(spread.containsKey("web2"), "web2 has weight 1: " + spread);
+    }
+
+    @Test
+    void aBackendAtWeightZeroOrRemovedTakesNoNewConnections() throws Exception {
+        reconcile(desired("rr", 1, 1));
+        assertEquals(Set.of("web1", "web2"), spread(4).keySet());
+        reconcile(desired("rr", 1, 0));
+        assertEquals(Map.of("web1", 6), spread(6));
+        // web1 leaves the config: the reconciler drains it (weight 0), then deletes it.
+        Map<ServiceKey, DesiredService> onlyWeb2 = desired("rr", 0, 1);
+        reconcile(onlyWeb2);
+        assertEquals(Map.of("web2", 6), spread(6));
+        Lab.await(10, "web1 deleted after draining", () -> {
+            reconcileUnchecked(onlyWeb2);
+            return !table().get(WEB).dests().containsKey(WEB1);
+        });
+        assertEquals(Map.of("web2", 6), spread(6));
+    }
+
+    @Test
+    void sourceHashPinsAClientToOneBackend() throws Exception {
+        reconcile(desired("sh", 1, 1));
+        assertEquals(1, spread(10).size(), "one client, one backend");
+        // The seed is derived from the service: the same client hashes alike after a rewrite.
+        String before = spread(1).keySet().iterator().next();
+        onLb(() -> engine.apply(List.of(new TableChange.SetBackend(WEB, backend(WEB2, 1), "rewrite"))));
+        assertEquals(Map.of(before, 5), spread(5));
+    }
+
+    @Test
+    void tableReadsBackWhatApplyMade() throws Exception {
+        Map<ServiceKey, DesiredService> want = new LinkedHashMap<>(desired("wrr", 3, 0));
+        ServiceKey dns6 = ServiceKey.of(TransportProtocol.UDP, ip("2001:db8:230::100"), 53);
+        BackendKey dnsBackend = new BackendKey(ip("2001:db8:230::11"), 5353);
+        want.put(dns6, new DesiredService(new ServiceSpec(dns6, "sh", 0, 0, 128), Map.of(dnsBackend, backend(dnsBackend, 7))));
+        reconcile(want);
+        Map<ServiceKey, ActualService> table = table();
+        assertEquals(want.keySet(), table.keySet());
+        for (DesiredService d : want.values()) {
+            ActualService a = table.get(d.spec().key());
+            assertEquals(d.spec(), a.spec());
+            Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+            a.dests().forEach((k, v) -> dests.put(k, v.spec()));
+            assertEquals(d.dests(), dests);
+        }
+        assertEquals(List.of(), plan(want), "nothing left to do once applied");
+    }
+
+    @Test
+    void aDeletedTableIsSeenAndRepaired() throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        nft("delete table inet vipkeeper_lb");
+        assertEquals(Map.of(), table());
+        assertNotEquals(List.of(), plan(want));
+        reconcile(want);
+        assertEquals(List.of(), plan(want));
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+    }
+
+    @Test
+    void aFlushedSlotMapIsSeenAndRepaired() throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        String chain = "svc_tcp_c612e664_80";
+        nft("flush map inet vipkeeper_lb " + chain + "_s");
+        assertNotEquals(want.get(WEB).spec(), table().get(WEB).spec(), "the flushed map is drift");
+        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
+        reconcile(want);
+        assertEquals(List.of(), plan(want));
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+    }
+
+    @Test
+    void whatItCannotDoIsRefusedAndTheRestIsProgrammed() throws Exception {
+        ServiceKey lc = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".101"), 80);
+        BackendKey dr = new BackendKey(ip(SUBNET + ".13"), 80);
+        List<TableChange> ops = List.of(
+                new TableChange.NewService(new ServiceSpec(lc, "lc", 0, 0, 0xffffffffL), "test"),
+                new TableChange.NewService(new ServiceSpec(WEB, "rr", 0, 0, 0xffffffffL), "test"),
+                new TableChange.NewBackend(WEB, new BackendSpec(dr, Forwarding.DR, 1, 0, 0), "test"),
+                new TableChange.NewBackend(WEB, backend(WEB1, 1), "test"));
+        List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
+        assertEquals(List.of(ops.get(0), ops.get(2)), failures.stream().map(DataPlane.Failure::op).toList());
+        assertTrue(failures.get(0).error().getMessage().contains("scheduler lc is not one nftables implements"), failures.toString());
+        assertEquals(Set.of(WEB), table().keySet());
+        assertEquals(Set.of(WEB1), table().get(WEB).dests().keySet());
+        assertEquals(Map.of("web1", 2), spread(2));
+    }
+
+    @Test
+    void aFlushedHookChainIsSeenAndRepaired() throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        nft("flush chain inet vipkeeper_lb prerouting");
+        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
+        reconcile(want);
+        assertEquals(List.of(), plan(want));
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+    }
+
+    @Test
+    void otherTablesAreLeftAlone() throws Exception {
+        nft("add table inet vipkeeper; add chain inet vipkeeper keep");
+        reconcile(desired("rr", 1, 1));
+        onLb(() -> engine.apply(List.of(new TableChange.DelService(WEB, "test"))));
+        assertTrue(nft("list tables").contains("table inet vipkeeper\n"), "the SNAT table is not ours");
+        assertEquals(Map.of(), table());
+    }
+
+    private static Map<ServiceKey, DesiredService> desired(String scheduler, int weight1, int weight2) {
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        if (weight1 > 0 || weight2 == 0) {
+            dests.put(WEB1, backend(WEB1, weight1));
+        }
+        dests.put(WEB2, backend(WEB2, weight2));
+        return Map.of(WEB, new DesiredService(new ServiceSpec(WEB, scheduler, 0, 0, 0xffffffffL), dests));
+    }
+
+    private static BackendSpec backend(BackendKey key, int weight) {
+        return new BackendSpec(key, Forwarding.NAT, weight, 0, 0);
+    }
+
+    /** One reconcile run: dump, plan, apply; fails on a refused change. */
+    private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
+        List<TableChange> ops = plan(want);
+        List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
+        assertEquals(List.of(), failures);
+    }
+
+    private void reconcileUnchecked(Map<ServiceKey, DesiredService> want) {
+        try {
+            reconcile(want);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {
+        Map<ServiceKey, ActualService> actual = table();
+        return reconciler.plan(want, actual, Set.of(WEB), System.nanoTime());
+    }
+
+    private Map<ServiceKey, ActualService> table() {
+        try {
+            return onLb(engine::table);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String nft(String command) throws Exception {
+        return Lab.sh("ip", "netns", "exec", lab.ns("lb"), "nft", command);
+    }
+
+    private <T> T onLb(Callable<T> task) throws Exception {
+        return lbThread.submit(task).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Which backend answered each of {@code connections} new connections from the client to the VIP. */
+    private Map<String, Integer> spread(int connections) throws Exception {
+        Map<String, Integer> seen = new TreeMap<>();
+        for (int i = 0; i < connections; i++) {
+            String who = get("client", SUBNET + ".100", 80);
+            assertTrue(who != null, "connection " + i + " through the VIP was answered");
+            seen.merge(who, 1, Integer::sum);
+        }
+        return seen;
+    }
+
+    /** The body of GET / from node {@code from} to address:port, or null when nothing answers. */
+    private String get(String from, String address, int port) {
+        try {
+            return NamespaceThreads.call(lab.ns(from), () -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(address, port), 2000);
+                    s.setSoTimeout(2000);
+                    OutputStream out = s.getOutputStream();
+                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    InputStream in = s.getInputStream();
+                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                    int body = response.indexOf("\r\n\r\n");
+                    return body < 0 ? null : response.substring(body + 4).strip();
+                }
+            });
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.vipkeeper.appliance.nftables;
+
+import static io.vipkeeper.appliance.nftables.NftFixtures.backend;
+import static io.vipkeeper.appliance.nftables.NftFixtures.service;
+import static io.vipkeeper.appliance.nftables.NftFixtures.tcp;
+import static io.vipkeeper.appliance.nftables.NftFixtures.udp;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The nft scripts the engine runs, for fixed tables: exact text. */
+class NftScriptTest {
+    static final String SKELETON = """
+            add table inet vipkeeper_lb
+            add map inet vipkeeper_lb services4 { typeof ip daddr . meta l4proto . tcp dport : verdict; }
+            add set inet vipkeeper_lb nat_backends4 { typeof ip daddr . meta l4proto . tcp dport; }
+            add map inet vipkeeper_lb services6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; }
+            add set inet vipkeeper_lb nat_backends6 { typeof ip6 daddr . meta l4proto . tcp dport; }
+            add chain inet vipkeeper_lb prerouting { type nat hook prerouting priority dstnat; policy accept; }
+            add chain inet vipkeeper_lb postrouting { type nat hook postrouting priority srcnat; policy accept; }
+            flush chain inet vipkeeper_lb prerouting
+            flush chain inet vipkeeper_lb postrouting
+            add rule inet vipkeeper_lb prerouting ip daddr . meta l4proto . th dport vmap @services4
+            add rule inet vipkeeper_lb postrouting ct status dnat ip daddr . meta l4proto . th dport @nat_backends4 masquerade
+            add rule inet vipkeeper_lb prerouting ip6 daddr . meta l4proto . th dport vmap @services6
+            add rule inet vipkeeper_lb postrouting ct status dnat ip6 daddr . meta l4proto . th dport @nat_backends6 masquerade
+            """;
+    static final ServiceKey WEB = tcp("198.18.230.100", 80);
+    static final DesiredService WEB_WRR = service(WEB, "wrr", backend("198.18.230.12", 8080, 2),
+            backend("198.18.230.11", 8080, 1), backend("198.18.230.13", 8080, 0));
+    static final ServiceKey DNS6 = udp("2001:db8:230::100", 53);
+    static final DesiredService DNS6_SH = service(DNS6, "sh", backend("2001:db8:230::11", 5353, 1),
+            backend("2001:db8:230::12", 5353, 1));
+
+    @Test
+    void aNewServiceGetsItsChainMapsAndVerdictEntryWithSlotsInAddressOrder() {
+        assertEquals(SKELETON + """
+                add chain inet vipkeeper_lb svc_tcp_c612e664_80
+                flush chain inet vipkeeper_lb svc_tcp_c612e664_80
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                flush map inet vipkeeper_lb svc_tcp_c612e664_80_w
+                flush map inet vipkeeper_lb svc_tcp_c612e664_80_s
+                add element inet vipkeeper_lb svc_tcp_c612e664_80_w { 198.18.230.11 . 8080 : 1, 198.18.230.12 . 8080 : 2, 198.18.230.13 . 8080 : 0 }
+                add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080, 198.18.230.11 . tcp . 8080, 198.18.230.13 . tcp . 8080 }
+                add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0 : 198.18.230.11 . 8080, 1-2 : 198.18.230.12 . 8080 }
+                add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
+                add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
+                """, NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR), List.of(WEB)));
+    }
+
+    @Test
+    void sourceHashOnIpv6HashesTheSourceWithTheServicesSeed() {
+        String script = NftScript.transaction(Map.of(), Map.of(DNS6, DNS6_SH), List.of(DNS6));
+        String chain = "svc_udp_20010db8023000000000000000000100_53";
+        assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto udp counter dnat ip6 to jhash ip6 saddr mod 2 seed "
+                + NftLayout.hex(NftLayout.seed(DNS6)) + " map @" + chain + "_s comment"), script);
+        assertTrue(script.contains("add element inet vipkeeper_lb " + chain + "_s { 0 : 2001:db8:230::11 . 5353, 1 : 2001:db8:230::12 . 5353 }"), script);
+        assertTrue(script.contains("add element inet vipkeeper_lb services6 { 2001:db8:230::100 . udp . 53 : goto " + chain + " }"), script);
+        assertEquals(0x76950b02L, NftLayout.seed(WEB), "CRC32 of the chain name: the same on every director");
+    }
+
+    @Test
+    void aWeightChangeRewritesThatServiceOnly() {
+        DesiredService heavier = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.11", 8080, 1),
+                backend("198.18.230.13", 8080, 0));
+        String script = NftScript.transaction(Map.of(WEB, WEB_WRR, DNS6, DNS6_SH), Map.of(WEB, heavier, DNS6, DNS6_SH), List.of(WEB));
+        assertFalse(script.contains("svc_udp"), script);
+        assertFalse(script.contains("delete"), script);
+        assertTrue(script.contains("{ 0 : 198.18.230.11 . 8080, 1-5 : 198.18.230.12 . 8080 }"), script);
+        assertTrue(script.contains("numgen random mod 6 map"), script);
+    }
+
+    @Test
+    void aServiceWithoutLiveBackendsOnlyCounts() {
+        DesiredService idle = service(WEB, "rr", backend("198.18.230.11", 8080, 0));
+        String script = NftScript.transaction(Map.of(), Map.of(WEB, idle), List.of(WEB));
+        assertTrue(script.contains("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter comment \"vipkeeper sched=rr"), script);
+        assertFalse(script.contains("add element inet vipkeeper_lb svc_tcp_c612e664_80_s"), script);
+    }
+
+    @Test
+    void aDeletedServiceIsRemovedWithItsNatEntriesUnlessAnotherServiceSharesThem() {
+        ServiceKey other = tcp("198.18.230.101", 80);
+        DesiredService sharing = service(other, "rr", backend("198.18.230.11", 8080, 1));
+        String script = NftScript.transaction(Map.of(WEB, WEB_WRR, other, sharing), Map.of(other, sharing), List.of(WEB));
+        assertEquals(SKELETON + """
+                add chain inet vipkeeper_lb svc_tcp_c612e664_80
+                add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
+                delete element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 }
+                flush chain inet vipkeeper_lb svc_tcp_c612e664_80
+                delete chain inet vipkeeper_lb svc_tcp_c612e664_80
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
+                add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }
+                delete element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }
+                add element inet vipkeeper_lb nat_backends4 { 198.18.230.13 . tcp . 8080 }
+                delete element inet vipkeeper_lb nat_backends4 { 198.18.230.13 . tcp . 8080 }
+                """, script);
+    }
+}

@@ -1,0 +1,100 @@
+package io.vipkeeper.appliance.nftables;
+
+import static io.vipkeeper.appliance.nftables.NftFixtures.backend;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reading {@code nft -j list table inet vipkeeper_lb} back. table.json is nft 1.0.6's listing of
+ * {@link NftScriptTest}'s wrr service as the engine writes it, and of an IPv6 sh service whose
+ * rule has a hand-set seed (0x12345678) instead of the derived one.
+ */
+class NftTableReaderTest {
+    /** The fixture with the elements of {@code kind} {@code name} changed by {@code edit}. */
+    private static String edited(String kind, String name, Consumer<ArrayNode> edit) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode root = json.readTree(fixture());
+        for (JsonNode o : root.get("nftables")) {
+            if (o.has(kind) && name.equals(o.get(kind).path("name").asText())) {
+                edit.accept((ArrayNode) o.get(kind).get("elem"));
+            }
+        }
+        return json.writeValueAsString(root);
+    }
+
+    private static String fixture() throws IOException {
+        try (InputStream in = NftTableReaderTest.class.getResourceAsStream("table.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aServiceAsTheEngineWroteItReadsBackAsItsSpecAndBackends() throws IOException {
+        Map<ServiceKey, ActualService> table = NftTableReader.read(fixture());
+        assertEquals(List.of(NftScriptTest.WEB, NftScriptTest.DNS6), List.copyOf(table.keySet()));
+        ActualService web = table.get(NftScriptTest.WEB);
+        assertEquals(NftScriptTest.WEB_WRR.spec(), web.spec());
+        assertEquals(List.of(backend("198.18.230.11", 8080, 1), backend("198.18.230.12", 8080, 2),
+                backend("198.18.230.13", 8080, 0)), web.dests().values().stream().map(ActualBackend::spec).toList());
+        assertEquals(TrafficCounters.ZERO, web.stats());
+    }
+
+    @Test
+    void aRuleThatDiffersFromWhatTheSpecWritesIsReportedAsDrift() throws IOException {
+        ActualService dns = NftTableReader.read(fixture()).get(NftScriptTest.DNS6);
+        assertTrue(dns.spec().scheduler().startsWith("sh (drifted: selector"), dns.spec().scheduler());
+        assertEquals(List.of(backend("2001:db8:230::11", 5353, 1)), dns.dests().values().stream().map(ActualBackend::spec).toList());
+    }
+
+    @Test
+    void aFlushedSlotMapIsDrift() throws IOException {
+        String flushed = edited("map", "svc_tcp_c612e664_80_s", elem -> elem.removeAll());
+        ServiceSpec spec = NftTableReader.read(flushed).get(NftScriptTest.WEB).spec();
+        assertTrue(spec.scheduler().startsWith("wrr (drifted: slots [] instead of"), spec.scheduler());
+    }
+
+    @Test
+    void aMissingNatEntryIsDrift() throws IOException {
+        String json = edited("set", "nat_backends4", elem -> elem.remove(2));
+        ServiceSpec spec = NftTableReader.read(json).get(NftScriptTest.WEB).spec();
+        assertEquals("wrr (drifted: NAT entry of 198.18.230.13:8080 missing)", spec.scheduler());
+    }
+
+    @Test
+    void aMissingLookupInPreroutingIsDriftOfThatFamilysServices() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode all = (ArrayNode) json.readTree(fixture()).get("nftables");
+        for (int i = all.size() - 1; i >= 0; i--) {
+            JsonNode r = all.get(i).path("rule");
+            if ("prerouting".equals(r.path("chain").asText()) && r.toString().contains("\"@services4\"")) {
+                all.remove(i);
+            }
+        }
+        Map<ServiceKey, ActualService> table = NftTableReader.read(json.writeValueAsString(json.createObjectNode().set("nftables", all)));
+        assertEquals("wrr (drifted: hooked rules of ip missing)", table.get(NftScriptTest.WEB).spec().scheduler());
+        assertTrue(table.get(NftScriptTest.DNS6).spec().scheduler().startsWith("sh (drifted: selector"), "IPv6 keeps only its own drift");
+    }
+
+    @Test
+    void anEmptyTableHasNoServices() {
+        assertEquals(Map.of(), NftTableReader.read("{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\"}},"
+                + " {\"table\": {\"family\": \"inet\", \"name\": \"vipkeeper_lb\", \"handle\": 3}}]}"));
+    }
+
+}

@@ -113,6 +113,9 @@ public final class Daemon implements StatusInputs {
         // First of all: a signal's default action ends the process, and reading the config and
         // claiming the pid file take a second or more, in which a SIGHUP or SIGUSR1 (a start
         // script's reload, a monitoring habit) killed the daemon with no log line (found by review).
+        // At INFO until the config says otherwise: what installing the handlers says (a signal the
+        // daemon was started with ignored) must not be lost to the CLI's WARN.
+        Logging.configure(io.vipkeeper.appliance.config.LogLevel.INFO, verbosity);
         DumpFiles dumps = new DumpFiles(pidFile, this);
         Signals.install(this::requestStop, this::reload, () -> onceStarted("USR1", dumps::writeData),
                 () -> onceStarted("USR2", dumps::writeStats));

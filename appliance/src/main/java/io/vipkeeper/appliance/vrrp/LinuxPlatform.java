@@ -127,8 +127,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
                     } else if (!LinuxAddressOwner.isOwnLabel(vip.label())) {
                         // Not one of ours (they carry our label): someone else's, on which interface?
                         kernel.call(route -> new Links(route).all()).stream().filter(l -> l.index() == vip.ifindex())
-                                .findFirst().ifPresent(l -> scheduler.execute(() -> onVipAdded.added(l.name(),
-                                        vip.address(), vip.prefixLength())));
+                                .findFirst().ifPresent(l -> scheduler.execute(() -> onVipAdded.added(l.name(), vip.address())));
                     }
                 }));
     }

@@ -55,8 +55,8 @@ public interface VrrpPlatform {
     /** Told of a VIP that something other than vipkeeper added to an interface. */
     @FunctionalInterface
     interface VipAdded {
-        /** {@code address}/{@code prefixLength} appeared on {@code ifname}. */
-        void added(String ifname, InetAddress address, int prefixLength);
+        /** {@code address} appeared on {@code ifname}. */
+        void added(String ifname, InetAddress address);
     }
 
     /** Every configured VIP, after each start or reload: never an interface's primary address. */

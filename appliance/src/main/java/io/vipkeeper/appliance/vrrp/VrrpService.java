@@ -253,7 +253,7 @@ public final class VrrpService {
      * daemon): on a host whose instance is not master that is a second holder, so the instance
      * takes it away again; a master keeps it.
      */
-    private void vipAdded(String ifname, java.net.InetAddress vip, int prefixLength) {
+    private void vipAdded(String ifname, java.net.InetAddress vip) {
         instances.values().stream().filter(rt -> rt.settings.interfaceName().equals(ifname)
                 && rt.settings.virtualIps().stream().anyMatch(p -> p.address().equals(vip)))
                 .forEach(rt -> rt.router.addressAdded(vip));

@@ -59,6 +59,8 @@ public final class LinuxAddressOwner implements AddressOwner {
     private final VrrpScheduler scheduler;
     private final AnnouncementSchedule schedule;
     private final AddressLedger ledger;
+    /** Claimed and not released since (VRRP loop only). */
+    private boolean holding;
 
     /**
      * @param addresses rtnetlink access through a socket of the VRRP loop, used only there
@@ -122,9 +124,14 @@ public final class LinuxAddressOwner implements AddressOwner {
         }
         applyAll(additions);
         schedule.start();
-        if (removeOtherPrefixes(vips)) {
-            applyAll(additions); // an IPv6 address keeps its first prefix: it was the one removed
-        }
+        holding = true;
+        // After the takeover's first advert (the router sends it when claim returns): a dump of
+        // the interface's addresses must not delay it.
+        scheduler.execute(() -> {
+            if (holding && removeOtherPrefixes(vips)) {
+                applyAll(additions); // an IPv6 address keeps its first prefix: it was the one removed
+            }
+        });
     }
 
     @Override
@@ -139,6 +146,7 @@ public final class LinuxAddressOwner implements AddressOwner {
             return;
         }
         schedule.stop();
+        holding = false;
         List<Vip> released = new java.util.ArrayList<>();
         for (int i = 0; i < vips.size(); i++) {
             if (ledger.mayRelease(this, ifname, vips.get(i).address())) {

@@ -111,6 +111,7 @@ class LinuxAddressOwnerIT extends TwoNamespaces {
                 narrow.claim(); // the reload's successor, with the new prefix
                 wide.release();
             }).get(10, TimeUnit.SECONDS);
+            loop.submit(() -> null).get(10, TimeUnit.SECONDS); // the claim's clean-up runs after the takeover
             String shown = NetNs.sh("ip", "-n", nsA, "addr", "show", "dev", "vka");
             assertTrue(shown.contains("inet " + VIP + "/32"), shown);
             assertFalse(shown.contains(VIP + "/24"), shown);

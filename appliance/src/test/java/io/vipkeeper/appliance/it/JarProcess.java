@@ -88,11 +88,7 @@ final class JarProcess implements AutoCloseable {
                 "JAVA_HOME=" + System.getProperty("java.home"), "sh",
                 repo().resolve("appliance/src/deb/bin/vipkeeper").toString()));
         cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().remove("JOURNAL_STREAM");
-        return new JarProcess(pb.start(), out, err);
+        return spawn(cmd, dir, Map.of()); // the launcher sets the unit's environment itself
     }
 
     /** With extra JVM arguments (a load agent in the benchmark) after the standard ones. */
@@ -128,11 +124,16 @@ final class JarProcess implements AutoCloseable {
         if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--state-dir")) {
             cmd.addAll(List.of("--state-dir", Files.createTempDirectory(dir, "state").toString()));
         }
+        return spawn(cmd, dir, environment());
+    }
+
+    /** Starts {@code cmd} with stdout and stderr in files under {@code dir}, not as a journald stream. */
+    private static JarProcess spawn(List<String> cmd, Path dir, Map<String, String> env) throws IOException {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("JOURNAL_STREAM");
-        pb.environment().putAll(environment());
+        pb.environment().putAll(env);
         return new JarProcess(pb.start(), out, err);
     }
 

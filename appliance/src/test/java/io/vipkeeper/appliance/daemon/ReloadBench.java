@@ -124,15 +124,8 @@ public final class ReloadBench {
         }
         TimedKernel kernel = new TimedKernel();
         Daemon daemon = new Daemon(conf, 0, dir.resolve("vipkeeper.pid"), () -> kernel, NatSetup.NONE);
-        Thread runner = new Thread(() -> {
-            try {
-                daemon.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "daemon");
         long t0 = System.nanoTime();
-        runner.start();
+        Thread runner = DaemonThread.start(daemon);
         if (!daemon.awaitStarted(120)) {
             throw new IllegalStateException("the daemon did not start");
         }

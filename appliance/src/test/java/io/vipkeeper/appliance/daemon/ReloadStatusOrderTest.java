@@ -37,14 +37,7 @@ class ReloadStatusOrderTest {
         Files.writeString(conf, config(1));
         InMemoryIpvs kernel = new InMemoryIpvs();
         Daemon daemon = new Daemon(conf, 0, dir.resolve("vipkeeper.pid"), () -> kernel, NatSetup.NONE);
-        Thread runner = new Thread(() -> {
-            try {
-                daemon.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "daemon");
-        runner.start();
+        Thread runner = DaemonThread.start(daemon);
         assertTrue(daemon.awaitStarted(60), "the daemon did not start");
         StatusAssembler status = StatusAssembler.of(daemon);
         AtomicBoolean done = new AtomicBoolean();

@@ -31,15 +31,24 @@ class ChaosIT {
                 ChaosLab.class.getName(), "--seed", "208", "--duration", "2m", "--interval", "300ms"));
         Process lab = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         // Copied line by line: failsafe reads the test JVM's own stdout, so the lab may not write to it.
+        // The lab's verdict lines also go into the failure message: CI shows a build's summary, not its whole output.
+        List<String> verdict = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread copy = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(lab.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8)).lines().forEach(System.out::println), "chaos-output");
+                java.nio.charset.StandardCharsets.UTF_8)).lines().forEach(line -> {
+                    System.out.println(line);
+                    if (line.startsWith("chaos: VIOLATION") || line.startsWith("chaos: seed ")
+                            || line.contains("machine stall") || line.startsWith("chaos: the lab failed")) {
+                        verdict.add(line);
+                    }
+                }), "chaos-output");
         copy.start();
         try {
             if (!lab.waitFor(8, TimeUnit.MINUTES)) {
                 throw new AssertionError("the fault lab did not finish within 8 minutes");
             }
             copy.join(10_000);
-            assertEquals(0, lab.exitValue(), "the fault lab's report above names the violation and its seed");
+            assertEquals(0, lab.exitValue(), () -> "the fault lab's report above names the violation and its seed:\n"
+                    + String.join("\n", verdict));
         } finally {
             lab.destroy(); // SIGTERM: its shutdown hook removes the namespaces and processes it made
             if (!lab.waitFor(30, TimeUnit.SECONDS)) {

@@ -16,9 +16,11 @@ import java.util.Set;
  * @param tunnels tunnel encapsulations for tun forwarding
  * @param protocols transport protocols it balances
  * @param fwmark whether it balances firewall-mark services
+ * @param options the service and backend options it honours
  */
 public record Capabilities(String engine, Set<Scheduler> schedulers, Set<SchedulerFlag> schedulerFlags,
-        Set<Forwarding> forwarding, Set<TunnelType> tunnels, Set<TransportProtocol> protocols, boolean fwmark) {
+        Set<Forwarding> forwarding, Set<TunnelType> tunnels, Set<TransportProtocol> protocols, boolean fwmark,
+        Set<Option> options) {
     /** Copies the sets. */
     public Capabilities {
         schedulers = Set.copyOf(schedulers);
@@ -26,12 +28,25 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         forwarding = Set.copyOf(forwarding);
         tunnels = Set.copyOf(tunnels);
         protocols = Set.copyOf(protocols);
+        options = Set.copyOf(options);
+    }
+
+    /** A service or backend option beyond scheduler, forwarding and protocol. */
+    public enum Option {
+        /** Client affinity ({@code persistence.timeout} above 0). */
+        PERSISTENCE,
+        /** UDP: each datagram scheduled on its own. */
+        ONE_PACKET,
+        /** A backend's upper and lower connection thresholds. */
+        THRESHOLDS,
+        /** The kernel's connection sync daemon ({@code ipvs.sync-daemon}). */
+        SYNC_DAEMON
     }
 
     /** Everything the neutral model has (IPVS, whose names the model keeps). */
     public static Capabilities everything(String engine) {
         return new Capabilities(engine, EnumSet.allOf(Scheduler.class), EnumSet.allOf(SchedulerFlag.class),
                 EnumSet.allOf(Forwarding.class), EnumSet.allOf(TunnelType.class),
-                EnumSet.allOf(TransportProtocol.class), true);
+                EnumSet.allOf(TransportProtocol.class), true, EnumSet.allOf(Option.class));
     }
 }

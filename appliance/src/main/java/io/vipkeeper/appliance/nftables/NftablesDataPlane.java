@@ -30,7 +30,7 @@ import java.util.Set;
 public final class NftablesDataPlane implements DataPlane {
     private static final Capabilities CAPABILITIES = new Capabilities("nftables",
             EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH), Set.of(), EnumSet.of(Forwarding.NAT), Set.of(),
-            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false);
+            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of());
 
     private final NftContext nft;
     /** The table as last read or programmed. */

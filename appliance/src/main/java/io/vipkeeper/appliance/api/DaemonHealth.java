@@ -69,21 +69,25 @@ public final class DaemonHealth {
                 }
             }
         }
-        inputs.ipvs().flatMap(this::ipvsProblem).ifPresent(problems::add);
+        String engine = inputs.dataPlane().map(c -> c.engine()).orElse("ipvs");
+        inputs.ipvs().flatMap(m -> ipvsProblem(m, engine)).ifPresent(problems::add);
         return problems;
     }
 
-    private Optional<String> ipvsProblem(DataPlaneStatus m) {
+    private Optional<String> ipvsProblem(DataPlaneStatus m, String engine) {
+        // The IPVS wording is older than the nftables engine, and operators' checks may match it.
+        String table = engine.equals("ipvs") ? "the kernel's IPVS table" : "the " + engine + " table";
+        String hint = engine.equals("ipvs") ? "is the ip_vs module loaded?" : "is libnftables1 installed?";
         Optional<Instant> readAt = m.lastTableAt();
         String why = m.lastError().map(e -> ": " + e).orElse("");
         if (readAt.isEmpty()) {
-            return Optional.of("ipvs: the kernel's IPVS table could not be read yet" + why + " (" + m.failures()
-                    + " failure(s); is the ip_vs module loaded?)");
+            return Optional.of(engine + ": " + table + " could not be read yet" + why + " (" + m.failures()
+                    + " failure(s); " + hint + ")");
         }
         Duration interval = inputs.settings().ipvs().reconcileInterval();
         Duration age = Duration.between(readAt.get(), clock.instant());
         if (age.compareTo(interval.multipliedBy(STALE_INTERVALS)) > 0) {
-            return Optional.of("ipvs: the kernel's IPVS table was last read " + Durations.format(age.withNanos(0))
+            return Optional.of(engine + ": " + table + " was last read " + Durations.format(age.withNanos(0))
                     + " ago" + (why.isEmpty() ? " and no run failed since: reconcile runs are not finishing" : why)
                     + " (reconcile-interval " + Durations.format(interval) + "; " + m.failures() + " failure(s))");
         }

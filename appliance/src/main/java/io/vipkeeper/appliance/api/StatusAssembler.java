@@ -75,7 +75,8 @@ public final class StatusAssembler {
                 // The counts before the last result: the daemon records a result before it counts it.
                 new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
-                instances(s), servers, manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null));
+                instances(s), servers, inputs.dataPlane().map(c -> new StatusSnapshot.DataPlane(c.choice(), c.engine(),
+                        c.reason())).orElse(null), manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null));
     }
 
     private static StatusSnapshot.VrrpReceive receive(io.vipkeeper.vrrp.fsm.ReceiveCounters c) {

@@ -124,6 +124,10 @@ final class StatusCollector implements MultiCollector {
                 inactive.add(rs.inactiveConnections(), id);
             }
         }
+        if (s.dataPlane() != null) {
+            m.gauge("vipkeeper_data_plane_info", "The engine that forwards the virtual servers (value 1).")
+                    .add(1, "engine", s.dataPlane().engine(), "choice", s.dataPlane().choice());
+        }
         StatusSnapshot.Ipvs ipvs = s.ipvs();
         if (ipvs != null) {
             m.counter("vipkeeper_ipvs_reconcile_runs", "IPVS reconcile runs.").add(ipvs.runs());

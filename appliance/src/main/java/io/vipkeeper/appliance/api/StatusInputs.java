@@ -38,6 +38,11 @@ public interface StatusInputs {
         return Optional.empty();
     }
 
+    /** The engine that forwards the virtual servers and why; empty before the config is read. */
+    default Optional<io.vipkeeper.appliance.dataplane.EngineChoice> dataPlane() {
+        return Optional.empty();
+    }
+
     /** The data plane loop, if the config has an ipvs section (its lastTable() has kernel counters). */
     Optional<DataPlaneStatus> ipvs();
 

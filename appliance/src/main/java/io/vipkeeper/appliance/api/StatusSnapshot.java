@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public record StatusSnapshot(String node, String version, String configFile, String configDigest, String startedAt,
         String loadedAt, Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers,
-        Ipvs ipvs, VrrpReceive vrrpReceive) {
+        DataPlane dataPlane, Ipvs ipvs, VrrpReceive vrrpReceive) {
 
     /** Copies the lists. */
     public StatusSnapshot {
@@ -180,7 +180,17 @@ public record StatusSnapshot(String node, String version, String configFile, Str
     }
 
     /**
-     * The IPVS manager.
+     * The engine that forwards the virtual servers.
+     *
+     * @param choice what the config asked for (auto, ipvs, nftables)
+     * @param engine the engine running
+     * @param reason why this engine
+     */
+    public record DataPlane(String choice, String engine, String reason) {
+    }
+
+    /**
+     * The data plane manager (named ipvs in the JSON since before nftables; it keeps either engine).
      *
      * @param runs reconcile runs
      * @param changes changes made to the kernel

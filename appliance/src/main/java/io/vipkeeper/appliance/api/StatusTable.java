@@ -77,8 +77,12 @@ public final class StatusTable {
             }
         }
         columns(b, rows);
+        if (s.dataPlane() != null) {
+            b.append("data plane: ").append(s.dataPlane().engine()).append(" (").append(s.dataPlane().reason())
+                    .append(")\n");
+        }
         if (s.ipvs() != null) {
-            b.append("ipvs: kernel table read at ").append(dash(s.ipvs().tableReadAt())).append("; reconcile runs ")
+            b.append(s.dataPlane() == null ? "ipvs" : s.dataPlane().engine()).append(": kernel table read at ").append(dash(s.ipvs().tableReadAt())).append("; reconcile runs ")
                     .append(s.ipvs().runs()).append(", changes ").append(s.ipvs().changes()).append(", repairs ")
                     .append(s.ipvs().repairs()).append(", failures ").append(s.ipvs().failures()).append('\n');
         }

@@ -20,6 +20,8 @@ public final class ConfigCache {
     private final boolean enabled;
     private final Map<String, Parsed> parsed = new HashMap<>();
     private final Map<String, Read> read = new HashMap<>();
+    /** The engine the kept readings were checked against. */
+    private String readFor = "";
     private long parseHits;
     private long readHits;
 
@@ -74,6 +76,14 @@ public final class ConfigCache {
     void keep(String name, ConfigObject block, ConfigObject defaults, ConfigObject rsDefaults, VirtualServer vs) {
         if (enabled) {
             read.put(name, new Read(block, defaults, rsDefaults, vs));
+        }
+    }
+
+    /** Forgets every virtual server read for another engine than {@code engine} (their checks and defaults differ). */
+    void engine(String engine) {
+        if (!engine.equals(readFor)) {
+            read.clear();
+            readFor = engine;
         }
     }
 

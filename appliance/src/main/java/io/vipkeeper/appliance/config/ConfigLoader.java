@@ -47,15 +47,28 @@ public final class ConfigLoader {
      * load that filled it (the result is the same as without it).
      */
     public static Settings load(Path file, ConfigCache cache) throws InvalidConfigException {
-        return load(file, cache, () -> {
+        return load(file, cache, DataPlaneResolver.ANY);
+    }
+
+    /**
+     * The same, with the virtual servers checked against the engine {@code engines} names for the
+     * file's {@code data-plane} (a scheduler it lacks is a problem at the scheduler's line).
+     */
+    public static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines) throws InvalidConfigException {
+        return load(file, cache, engines, () -> {
         });
+    }
+
+    static Settings load(Path file, ConfigCache cache, Runnable afterParse) throws InvalidConfigException {
+        return load(file, cache, DataPlaneResolver.ANY, afterParse);
     }
 
     /**
      * The load, with {@code afterParse} run after every parse: tests change files there, as a
      * writer racing the parse would.
      */
-    static Settings load(Path file, ConfigCache cache, Runnable afterParse) throws InvalidConfigException {
+    static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, Runnable afterParse)
+            throws InvalidConfigException {
         String name = file.toString();
         // Includes are found next to the including file: a bare "vipkeeper.conf" has no parent to
         // look in, so the parser is given the absolute path and problems name the file as given.
@@ -71,7 +84,7 @@ public final class ConfigLoader {
         }
         problems.throwIfAny();
         try {
-            return readAndCheck(file, absolute, names, cache, afterParse);
+            return readAndCheck(file, absolute, names, cache, engines, afterParse);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // Thousands of nested blocks overflow the parser's stack, a doubling substitution
             // (x1 = ${x0} ${x0}, x2 = ${x1} ${x1}, ...) fills any heap: a bad file like any other,
@@ -83,7 +96,7 @@ public final class ConfigLoader {
 
     /** Parses, re-parsing while a file changes under the parser, then reads and checks. */
     private static Settings readAndCheck(Path file, Path absolute, UnaryOperator<String> names, ConfigCache cache,
-            Runnable afterParse) throws InvalidConfigException {
+            DataPlaneResolver engines, Runnable afterParse) throws InvalidConfigException {
         Problems problems;
         for (int attempt = 1; ; attempt++) {
             problems = new Problems(names);
@@ -104,7 +117,7 @@ public final class ConfigLoader {
             }
             problems.throwIfAny();
             Settings settings = SettingsReader.read(new ConfigNode("", parsed.merged().root(), parsed.user().root(),
-                    problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache);
+                    problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache, engines);
             problems.throwIfAny();
             return settings;
         }

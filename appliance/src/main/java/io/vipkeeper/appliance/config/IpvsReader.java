@@ -32,13 +32,16 @@ final class IpvsReader {
     }
 
     static IpvsSettings read(ConfigNode ipvs, Map<String, VrrpInstance> instances, Set<String> instanceNames,
-            ConfigCache cache) {
+            ConfigCache cache, EngineCheck engine) {
+        // A reading kept from a load checked against another engine says nothing about this one.
+        cache.engine(engine.engine());
         // Each defaults block is also read as an entry of its own, to report its unknown keys.
         ConfigNode rsDefaultsNode = ipvs.child("real-server-defaults");
         ConfigObject rsDefaults = rsDefaultsNode.object();
         ConfigNode vsDefaults = ipvs.child("virtual-server-defaults");
-        virtualServer("", vsDefaults.probe(), rsDefaults);
-        realServer(rsDefaultsNode.probe(), vsDefaults.child("health-check").object(), 0, Forwarding.NAT, null);
+        virtualServer("", vsDefaults.probe(), rsDefaults, EngineCheck.NONE);
+        realServer(rsDefaultsNode.probe(), vsDefaults.child("health-check").object(), 0, Forwarding.NAT, null,
+                EngineCheck.NONE);
         ConfigNode syncDefaults = ipvs.child("sync-daemon-defaults");
         syncDaemon(syncDefaults.probe(), instances, instanceNames);
 
@@ -55,7 +58,7 @@ final class IpvsReader {
                     continue;
                 }
                 int before = ipvs.problems().reports();
-                vs = virtualServer(name, n, rsDefaults);
+                vs = virtualServer(name, n, rsDefaults, engine);
                 if (vs == null) {
                     continue;
                 }
@@ -77,6 +80,9 @@ final class IpvsReader {
         if (syncValue != null) {
             ConfigNode s = ipvs.over("sync-daemon", syncValue, syncDefaults.object(), ipvs.path("sync-daemon"));
             sync = s == null ? Optional.empty() : syncDaemon(s, instances, instanceNames);
+            if (sync.isPresent()) {
+                engine.syncDaemon(ipvs);
+            }
         }
         Duration reconcileInterval = ipvs.duration("reconcile-interval", Duration.ofMillis(100), Duration.ofHours(1));
         Duration drainTimeout = ipvs.duration("drain-timeout", Duration.ZERO, Duration.ofDays(1));
@@ -84,7 +90,7 @@ final class IpvsReader {
         return new IpvsSettings(servers, sync, reconcileInterval, drainTimeout);
     }
 
-    private static VirtualServer virtualServer(String name, ConfigNode n, ConfigObject rsDefaults) {
+    private static VirtualServer virtualServer(String name, ConfigNode n, ConfigObject rsDefaults, EngineCheck engine) {
         Optional<InetAddress> address = n.optionalString("address").flatMap(s -> {
             Optional<InetAddress> a = Addresses.parse(s);
             if (a.isEmpty()) {
@@ -96,8 +102,11 @@ final class IpvsReader {
         Long fwmark = n.has("fwmark") ? longValue(n.integer("fwmark", 1, Integer.MAX_VALUE)) : null;
         boolean identityOk = identity(n, address, port, fwmark);
         TransportProtocol protocol = n.enumValue("protocol", TransportProtocol.class);
-        Scheduler scheduler = n.enumValue("scheduler", Scheduler.class);
+        Scheduler scheduler = engine.scheduler(n);
         Set<SchedulerFlag> flags = schedulerFlags(n, scheduler);
+        if (flags != null && !engine.schedulerFlags(n, flags)) {
+            flags = null;
+        }
         Boolean onePacket = n.bool("one-packet");
         if (Boolean.TRUE.equals(onePacket) && protocol != null && protocol != TransportProtocol.UDP) {
             n.problem("one-packet", "only applies to protocol = udp");
@@ -124,14 +133,16 @@ final class IpvsReader {
         HealthCheck check = healthCheck(hcNode);
         // A wrong check is said once, here: the real servers' copies of it would each say it again.
         List<RealServer> real = realServers(n, rsDefaults, check == null ? null : hcNode.object(), port == null ? 0 : port,
-                forwarding);
+                forwarding, engine);
         Boolean ipv6 = family(n, address, real);
         Persistence persistence = persistence(n.child("persistence"), ipv6);
         if (persistence != null && port != null && port == 0 && fwmark == null && persistence.timeout().isZero()) {
             n.problem("port", "0 (all ports) needs persistence.timeout above 0s");
         }
+        boolean fits = engine.service(n, protocol, n.has("fwmark"), forwarding, Boolean.TRUE.equals(onePacket),
+                persistence != null && !persistence.timeout().isZero());
         n.checkUnknownKeys();
-        if (!identityOk || protocol == null || scheduler == null || flags == null || onePacket == null
+        if (!fits || !identityOk || protocol == null || scheduler == null || flags == null || onePacket == null
                 || forwarding == null || snat == null || quorum == null || hysteresis == null
                 || inhibit == null || check == null || real == null || ipv6 == null || persistence == null) {
             return null;
@@ -236,13 +247,13 @@ final class IpvsReader {
     }
 
     private static List<RealServer> realServers(ConfigNode vs, ConfigObject defaults, ConfigObject vsCheck,
-            int vsPort, Forwarding vsForwarding) {
+            int vsPort, Forwarding vsForwarding, EngineCheck engine) {
         List<RealServer> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         boolean ok = true;
         Boolean vsIpv6 = vs.optionalString("address").flatMap(Addresses::parse).map(a -> a instanceof Inet6Address).orElse(null);
         for (ConfigNode r : vs.objectList("real-servers", defaults)) {
-            RealServer rs = realServer(r, vsCheck, vsPort, vsForwarding, vsIpv6);
+            RealServer rs = realServer(r, vsCheck, vsPort, vsForwarding, vsIpv6, engine);
             if (rs == null) {
                 ok = false;
                 continue;
@@ -294,7 +305,7 @@ final class IpvsReader {
     }
 
     private static RealServer realServer(ConfigNode r, ConfigObject vsCheck, int vsPort, Forwarding vsForwarding,
-            Boolean vsIpv6) {
+            Boolean vsIpv6, EngineCheck engine) {
         String addressText = r.string("address");
         Optional<InetAddress> address = addressText == null ? Optional.empty() : Addresses.parse(addressText);
         if (addressText != null && address.isEmpty()) {
@@ -333,9 +344,11 @@ final class IpvsReader {
         }
         Optional<Program> notifyUp = ProgramReader.notify(r, "notify-up", "notify-user", "notify-timeout");
         Optional<Program> notifyDown = ProgramReader.notify(r, "notify-down", "notify-user", "notify-timeout");
+        boolean fits = engine.realServer(r, forwarding, upper == null ? 0 : upper,
+                tunnel == null ? null : tunnel.type());
         r.checkUnknownKeys();
-        if (address.isEmpty() || port == null || weight == null || forwarding == null || check == null || upper == null
-                || lower == null || tunnel == null) {
+        if (!fits || address.isEmpty() || port == null || weight == null || forwarding == null || check == null
+                || upper == null || lower == null || tunnel == null) {
             return null;
         }
         return new RealServer(address.get(), port, weight, forwarding, check, upper, lower, tunnel, notifyUp,

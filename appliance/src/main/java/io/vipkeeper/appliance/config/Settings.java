@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param logLevel the log level unless the command line raises it
  * @param api the status API: where it listens, its connection caps and idle timeout
  * @param allowEmpty the file says it means to configure nothing (or to remove everything on a reload)
+ * @param dataPlane the engine the file asks for and the one it was checked against
  */
 public record Settings(
         Path source,
@@ -27,6 +28,7 @@ public record Settings(
         LogLevel logLevel,
         ApiSettings api,
         boolean allowEmpty,
+        DataPlane dataPlane,
         VrrpSettings vrrp,
         IpvsSettings ipvs,
         RealServerModeSettings realServer) {
@@ -34,6 +36,16 @@ public record Settings(
     /** Where the status API listens; empty when disabled. */
     public Optional<InetSocketAddress> apiListen() {
         return api.listen();
+    }
+
+    /**
+     * {@code vipkeeper.data-plane} and what it came to.
+     *
+     * @param choice what the file says (auto by default)
+     * @param engine the engine the virtual servers were checked against ("ipvs", "nftables"; "auto"
+     *     when the load checked against no engine)
+     */
+    public record DataPlane(DataPlaneChoice choice, String engine) {
     }
 
     /** Copies the warnings. */
@@ -71,7 +83,7 @@ public record Settings(
      * reload's difference, so no key can change unreported.
      */
     public Settings withoutNamedEntries() {
-        return new Settings(null, "", List.of(), nodeName, logLevel, api, allowEmpty,
+        return new Settings(null, "", List.of(), nodeName, logLevel, api, allowEmpty, dataPlane,
                 new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups()),
                 new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
                 realServer);

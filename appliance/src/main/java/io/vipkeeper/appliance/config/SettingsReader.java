@@ -20,11 +20,25 @@ final class SettingsReader {
     private SettingsReader() {
     }
 
+    /** The check for the engine {@code choice} resolves to; a choice that cannot be honoured is reported. */
+    private static EngineCheck engine(ConfigNode v, DataPlaneChoice choice, DataPlaneResolver engines) {
+        if (choice == null) {
+            return EngineCheck.NONE;
+        }
+        try {
+            return new EngineCheck(engines.capabilities(choice));
+        } catch (IllegalArgumentException e) {
+            v.problem("data-plane", e.getMessage());
+            return EngineCheck.NONE;
+        }
+    }
+
     /**
      * @param source the file as named to the loader (a file with nothing to do is reported at its line 1)
      * @param digest and {@code warnings}: what the load found out about the files, passed on
      */
-    static Settings read(ConfigNode root, Path source, String digest, List<String> warnings, ConfigCache cache) {
+    static Settings read(ConfigNode root, Path source, String digest, List<String> warnings, ConfigCache cache,
+            DataPlaneResolver engines) {
         ConfigNode v = root.child("vipkeeper");
         String nodeName = v.optionalString("node-name").orElseGet(SettingsReader::hostName);
         LogLevel logLevel = v.enumValue("log-level", LogLevel.class);
@@ -34,14 +48,17 @@ final class SettingsReader {
         // a typo is found even while no program uses them.
         ProgramReader.user(v, "script-user");
         v.duration("notify-timeout", Duration.ofMillis(10), Duration.ofHours(1));
+        DataPlaneChoice dataPlane = v.enumValue("data-plane", DataPlaneChoice.class);
+        EngineCheck engine = engine(v, dataPlane, engines);
         ConfigNode vrrpNode = v.child("vrrp");
         VrrpSettings vrrp = VrrpReader.read(vrrpNode);
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
-                vrrpNode.child("instances").object().keySet(), cache);
+                vrrpNode.child("instances").object().keySet(), cache, engine);
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         v.checkUnknownKeys();
         root.checkUnknownKeys();
-        Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, api, allowEmpty, vrrp, ipvs,
+        Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, api, allowEmpty,
+                new Settings.DataPlane(dataPlane == null ? DataPlaneChoice.AUTO : dataPlane, engine.engine()), vrrp, ipvs,
                 realServer);
         // Only for an otherwise clean file: with a mistake in it, that is the news.
         if (root.problems().isEmpty() && !allowEmpty && settings.configuresNothing()) {

@@ -53,9 +53,12 @@ public final class Daemon implements StatusInputs {
     private final int verbosity;
     private final Path pidFile;
     private final Path reloadFile;
-    private final Supplier<IpvsKernel> ipvsKernel;
+    private final DataPlaneSelector engines;
+    /** The engine this daemon runs, fixed by the first load. */
+    private volatile DataPlaneSelector.Engine engine;
     private final NatSetup natSetup;
-    private final OwnedServices owned;
+    /** What an engine's earlier runs owned, by engine name. */
+    private final java.util.function.Function<String, OwnedServices> owned;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Set by the first SIGTERM/SIGINT; from then on SIGHUP reloads nothing. */
     private volatile boolean stopping;
@@ -85,22 +88,23 @@ public final class Daemon implements StatusInputs {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
 
     public Daemon(Path configFile, int verbosity, Path pidFile, Path stateDir) {
-        this(configFile, verbosity, pidFile, IpvsClient::open, new KernelNatSetup(new Nft("nft")),
-                OwnedServices.in(stateDir.resolve("ipvs-owned")));
+        this(configFile, verbosity, pidFile, DataPlaneSelector.forKernel(IpvsClient::open),
+                new KernelNatSetup(new Nft("nft")), engine -> OwnedServices.in(stateDir.resolve(engine + "-owned")));
     }
 
     /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
     Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
-        this(configFile, verbosity, pidFile, ipvsKernel, natSetup, OwnedServices.NONE);
+        this(configFile, verbosity, pidFile, DataPlaneSelector.forKernel(ipvsKernel), natSetup,
+                engine -> OwnedServices.NONE);
     }
 
     /** A SIGHUP came while starting (guarded by this). */
     private boolean reloadOnceStarted;
 
-    private Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup,
-            OwnedServices owned) {
+    private Daemon(Path configFile, int verbosity, Path pidFile, DataPlaneSelector engines, NatSetup natSetup,
+            java.util.function.Function<String, OwnedServices> owned) {
         this.owned = owned;
-        this.ipvsKernel = ipvsKernel;
+        this.engines = engines;
         this.natSetup = natSetup;
         this.configFile = configFile;
         this.verbosity = verbosity;
@@ -120,7 +124,7 @@ public final class Daemon implements StatusInputs {
         Signals.install(this::requestStop, this::reload, () -> onceStarted("USR1", dumps::writeData),
                 () -> onceStarted("USR2", dumps::writeStats));
         try {
-            settings = ConfigLoader.load(configFile, configCache);
+            settings = ConfigLoader.load(configFile, configCache, engines);
         } catch (InvalidConfigException e) {
             logProblems(e);
             log.error("not starting: {} has {} problem(s)", configFile, e.problems().size());
@@ -128,6 +132,9 @@ public final class Daemon implements StatusInputs {
         }
         Logging.configure(settings.logLevel(), verbosity);
         logWarnings(settings);
+        engine = engines.resolve(settings.dataPlane().choice());
+        engines.fix(engine);
+        log.info("data plane: {} ({})", engine.name(), engine.choice().reason());
         PidFile pid;
         try {
             pid = PidFile.claim(pidFile);
@@ -206,7 +213,7 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            IpvsManager m = new IpvsManager(ipvsKernel, natSetup, health, owned);
+            IpvsManager m = new IpvsManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()));
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -299,7 +306,7 @@ public final class Daemon implements StatusInputs {
         log.info("reloading {}", configFile);
         Settings next;
         try {
-            next = logWarnings(ConfigLoader.load(configFile, configCache));
+            next = logWarnings(ConfigLoader.load(configFile, configCache, engines));
             ReloadGuard.check(settings, next);
         } catch (InvalidConfigException e) {
             logProblems(e);
@@ -408,6 +415,11 @@ public final class Daemon implements StatusInputs {
     public Optional<io.vipkeeper.vrrp.fsm.ReceiveCounters> vrrpReceive() {
         VrrpRuntime v = vrrp;
         return v == null ? Optional.empty() : Optional.of(v.receiveCounters());
+    }
+
+    @Override
+    public Optional<io.vipkeeper.appliance.dataplane.EngineChoice> dataPlane() {
+        return Optional.ofNullable(engine).map(DataPlaneSelector.Engine::choice);
     }
 
     @Override

@@ -17,10 +17,12 @@ import java.util.Set;
  * @param protocols transport protocols it balances
  * @param fwmark whether it balances firewall-mark services
  * @param options the service and backend options it honours
+ * @param defaultScheduler the scheduler of a service whose config names none: a file must not
+ *     turn invalid by moving to a kernel with another engine
  */
 public record Capabilities(String engine, Set<Scheduler> schedulers, Set<SchedulerFlag> schedulerFlags,
         Set<Forwarding> forwarding, Set<TunnelType> tunnels, Set<TransportProtocol> protocols, boolean fwmark,
-        Set<Option> options) {
+        Set<Option> options, Scheduler defaultScheduler) {
     /** Copies the sets. */
     public Capabilities {
         schedulers = Set.copyOf(schedulers);
@@ -43,10 +45,10 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         SYNC_DAEMON
     }
 
-    /** Everything the neutral model has (IPVS, whose names the model keeps). */
+    /** Everything the neutral model has (IPVS, whose names the model keeps), wlc by default. */
     public static Capabilities everything(String engine) {
         return new Capabilities(engine, EnumSet.allOf(Scheduler.class), EnumSet.allOf(SchedulerFlag.class),
                 EnumSet.allOf(Forwarding.class), EnumSet.allOf(TunnelType.class),
-                EnumSet.allOf(TransportProtocol.class), true, EnumSet.allOf(Option.class));
+                EnumSet.allOf(TransportProtocol.class), true, EnumSet.allOf(Option.class), Scheduler.WLC);
     }
 }

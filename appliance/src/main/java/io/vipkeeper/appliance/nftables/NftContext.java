@@ -27,8 +27,14 @@ public final class NftContext implements AutoCloseable {
     private static LibNftables library() {
         LibNftables l = lib;
         if (l == null) {
-            l = LibraryLoader.create(LibNftables.class).search("/usr/lib/x86_64-linux-gnu").search("/usr/lib64")
-                    .search("/usr/lib").load("libnftables.so.1");
+            try {
+                l = LibraryLoader.create(LibNftables.class).search("/usr/lib/x86_64-linux-gnu").search("/usr/lib64")
+                        .search("/usr/lib").load("libnftables.so.1");
+            } catch (LinkageError e) {
+                // An Error from jnr-ffi: turned into the engine's own failure, which callers log and retry.
+                throw new NftException("cannot load libnftables.so.1 (Debian: apt install libnftables1): "
+                        + e.getMessage());
+            }
             lib = l;
         }
         return l;

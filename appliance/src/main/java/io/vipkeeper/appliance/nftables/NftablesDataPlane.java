@@ -28,9 +28,11 @@ import java.util.Set;
  * one thread (the one whose network namespace it programs).
  */
 public final class NftablesDataPlane implements DataPlane {
-    private static final Capabilities CAPABILITIES = new Capabilities("nftables",
+    /** What it implements; without a scheduler in the config a service gets wrr (weighted random). */
+    public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH), Set.of(), EnumSet.of(Forwarding.NAT), Set.of(),
-            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of());
+            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of(),
+            Scheduler.WRR);
 
     private final NftContext nft;
     /** The table as last read or programmed. */

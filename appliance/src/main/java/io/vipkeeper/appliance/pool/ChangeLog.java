@@ -24,7 +24,8 @@ final class ChangeLog {
     }
 
     /** Logs {@code changes} but the {@code failed} ones (logged where they failed) and counts them. */
-    static void log(List<TableChange> changes, Set<TableChange> failed, ReconcileRun why, ReconcileCounters counters) {
+    static void log(String engine, List<TableChange> changes, Set<TableChange> failed, ReconcileRun why,
+            ReconcileCounters counters) {
         boolean drift = why == ReconcileRun.PERIODIC;
         boolean summarize = !drift && (changes.size() > SUMMARIZE_ABOVE || why == ReconcileRun.HEALTH);
         Map<ServiceKey, int[]> perService = new LinkedHashMap<>();
@@ -34,18 +35,18 @@ final class ChangeLog {
             }
             counters.changed(drift);
             if (drift) {
-                log.warn("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
+                log.warn("{} {}: {} ({})", engine, why.label(), TableChange.describe(op), op.reason());
             } else if (summarize) {
-                log.debug("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
+                log.debug("{} {}: {} ({})", engine, why.label(), TableChange.describe(op), op.reason());
                 perService.computeIfAbsent(op.service(), k -> new int[1])[0]++;
             } else {
-                log.info("ipvs {}: {} ({})", why.label(), TableChange.describe(op), op.reason());
+                log.info("{} {}: {} ({})", engine, why.label(), TableChange.describe(op), op.reason());
             }
         }
         if (why == ReconcileRun.HEALTH) {
             return;
         }
-        perService.forEach((service, n) -> log.info("ipvs {}: {} change(s) to {} (each at debug level)", why.label(),
+        perService.forEach((service, n) -> log.info("{} {}: {} change(s) to {} (each at debug level)", engine, why.label(),
                 n[0], service));
     }
 }

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open data plane, opened on demand and again after a run broke off: a kernel without IPVS is
- * retried every interval and logged once until it comes back. Used on the reconcile thread only.
+ * The open data plane, opened on demand and again after a run broke off: a kernel without the
+ * engine (no IPVS, no libnftables) is retried every interval and logged once until it comes back. Used on the reconcile thread only.
  *
  * @param <K> the engine's interface
  */
@@ -18,12 +18,15 @@ final class EngineConnection<K extends DataPlane> {
     /** Under the manager's name: operators and tests know these lines as IpvsManager's. */
     private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
 
-    private final Supplier<K> opener;
+    private final Supplier<? extends K> opener;
+    /** The engine's name in log lines ("ipvs"). */
+    private final String engine;
     private K kernel;
     /** The last opening error logged; empty while the kernel is reachable. */
     private String kernelError = "";
 
-    EngineConnection(Supplier<K> opener) {
+    EngineConnection(String engine, Supplier<? extends K> opener) {
+        this.engine = engine;
         this.opener = opener;
     }
 
@@ -35,14 +38,15 @@ final class EngineConnection<K extends DataPlane> {
         try {
             kernel = opener.get();
             if (!kernelError.isEmpty()) {
-                log.info("ipvs: kernel interface available again");
+                log.info("{}: kernel interface available again", engine);
             }
             kernelError = "";
             return Optional.of(kernel);
         } catch (RuntimeException e) {
-            counters.runFailed("cannot open the kernel's IPVS interface: " + e.getMessage());
+            counters.runFailed("cannot open the kernel's " + (engine.equals("ipvs") ? "IPVS" : engine) + " interface: "
+                    + e.getMessage());
             if (!e.getMessage().equals(kernelError)) {
-                log.error("ipvs: cannot program the kernel, retrying every {}: {}", Durations.format(retryEvery),
+                log.error("{}: cannot program the kernel, retrying every {}: {}", engine, Durations.format(retryEvery),
                         e.getMessage());
                 kernelError = e.getMessage();
             }

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class IpvsManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
 
-    private final ReconcileThread thread = new ReconcileThread("ipvs");
-    private final EngineConnection<IpvsKernel> kernel;
+    private final ReconcileThread thread;
+    /** The engine's name, first word of its log lines ("ipvs", "nftables"). */
+    private final String engine;
+    private final EngineConnection<DataPlane> kernel;
     private final NatKeeper nat;
     private final SyncDaemonKeeper syncDaemon = new SyncDaemonKeeper();
     private final FailureLog failureLog = new FailureLog();
@@ -67,6 +69,11 @@ public final class IpvsManager implements AutoCloseable {
         this(opener, nat, Map::of);
     }
 
+    /** An IPVS manager (the sync daemon needs IPVS; any other engine runs without one). */
+    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView, OwnedServices owned) {
+        this("ipvs", opener, nat, healthView, owned);
+    }
+
     /**
      * A manager that opens the kernel interface with {@code opener} on its own thread and places
      * real servers by {@code healthView} (a server it does not list counts as up) and the health
@@ -76,10 +83,16 @@ public final class IpvsManager implements AutoCloseable {
         this(opener, nat, healthView, OwnedServices.NONE);
     }
 
-    /** The same, keeping what it owns in {@code owned} across restarts. */
-    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView, OwnedServices owned) {
+    /**
+     * A manager of the engine named {@code engine} that {@code opener} opens, keeping what it owns
+     * in {@code owned} across restarts.
+     */
+    public IpvsManager(String engine, Supplier<? extends DataPlane> opener, NatSetup nat, HealthView healthView,
+            OwnedServices owned) {
+        this.engine = engine;
+        this.thread = new ReconcileThread(engine);
         this.owned = owned;
-        this.kernel = new EngineConnection<>(opener);
+        this.kernel = new EngineConnection<>(engine, opener);
         this.nat = new NatKeeper(nat);
         ExecutorService scripts = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "pool-notify");
@@ -99,8 +112,8 @@ public final class IpvsManager implements AutoCloseable {
             long before = counters.changes();
             reconcile(ReconcileRun.START);
             if (kernel.current().isPresent()) {
-                log.info("ipvs: {} virtual server(s) in the kernel after {} change(s) at start, in {} ms",
-                        s.virtualServers().size(), counters.changes() - before, counters.lastRunNanos() / 1_000_000);
+                log.info("{}: {} virtual server(s) in the kernel after {} change(s) at start, in {} ms",
+                        engine, s.virtualServers().size(), counters.changes() - before, counters.lastRunNanos() / 1_000_000);
             }
             return null;
         });
@@ -193,18 +206,20 @@ public final class IpvsManager implements AutoCloseable {
     private void reconcileOnce(ReconcileRun why) {
         try {
             counters.run();
-            Optional<IpvsKernel> open = kernel.open(settings.reconcileInterval(), counters);
+            Optional<DataPlane> open = kernel.open(settings.reconcileInterval(), counters);
             if (open.isEmpty()) {
                 return;
             }
-            IpvsKernel k = open.get();
+            DataPlane k = open.get();
             long t0 = System.nanoTime();
             Map<ServiceKey, ActualService> actual = k.table();
             counters.tableRead(actual);
             long dumped = System.nanoTime();
             // After the dump: a draining real server keeps its masquerade rule while in the kernel.
             nat.reconcile(settings, actual, why, failureLog, counters);
-            syncDaemon.reconcile(settings, k);
+            if (k instanceof IpvsKernel ipvs) {
+                syncDaemon.reconcile(settings, ipvs);
+            }
             List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
             formerlyOwned.retainAll(actual.keySet());
             Set<ServiceKey> ours = new LinkedHashSet<>(keys(settings));
@@ -214,15 +229,15 @@ public final class IpvsManager implements AutoCloseable {
             List<DataPlane.Failure> refused = ops.isEmpty() ? List.of() : k.apply(ops);
             long acked = System.nanoTime();
             counters.ranFor(acked - t0);
-            log.debug("ipvs: dump {} ms, plan {} ms, {} change(s) {} ms", (dumped - t0) / 1_000_000,
+            log.debug("{}: dump {} ms, plan {} ms, {} change(s) {} ms", engine, (dumped - t0) / 1_000_000,
                     (planned - dumped) / 1_000_000, ops.size(), (acked - planned) / 1_000_000);
             if (ops.isEmpty()) {
                 return;
             }
-            ChangeLog.log(ops, refusedOnes(refused), why, counters);
+            ChangeLog.log(engine, ops, refusedOnes(refused), why, counters);
         } catch (RuntimeException e) {
             counters.runFailed("reconcile failed: " + e.getMessage());
-            log.error("ipvs: reconcile failed, retrying in {}: {}",
+            log.error("{}: reconcile failed, retrying in {}: {}", engine,
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             kernel.close();
         }
@@ -235,10 +250,10 @@ public final class IpvsManager implements AutoCloseable {
             failed.add(f.op());
             counters.failed();
             if (failureLog.firstReport(f.error().getMessage())) {
-                log.error("ipvs: {} failed (retried every {}); {}", TableChange.describe(f.op()),
+                log.error("{}: {} failed (retried every {}); {}", engine, TableChange.describe(f.op()),
                         Durations.format(settings.reconcileInterval()), f.op().reason());
             } else {
-                log.debug("ipvs: {} failed again: {}", TableChange.describe(f.op()), f.error().getMessage());
+                log.debug("{}: {} failed again: {}", engine, TableChange.describe(f.op()), f.error().getMessage());
             }
         }
         return failed;
@@ -251,9 +266,9 @@ public final class IpvsManager implements AutoCloseable {
     public void vrrpState(String instance, boolean master) {
         thread.execute(() -> {
             if (syncDaemon.vrrpState(settings, instance, master)) {
-                kernel.current().ifPresent(k -> {
+                kernel.current().filter(IpvsKernel.class::isInstance).ifPresent(k -> {
                     try {
-                        syncDaemon.reconcile(settings, k);
+                        syncDaemon.reconcile(settings, (IpvsKernel) k);
                     } catch (RuntimeException e) {
                         counters.failed();
                         log.error("ipvs: sync daemon: {}", e.getMessage());

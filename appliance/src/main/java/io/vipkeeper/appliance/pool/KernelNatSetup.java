@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
 public final class KernelNatSetup implements NatSetup {
     private static final Logger log = LoggerFactory.getLogger(KernelNatSetup.class);
 
+    /** IPVS keeps its connections in conntrack only with this set, which SNAT needs. */
+    private static final Sysctl IPVS_CONNTRACK = new Sysctl("net.ipv4.vs.conntrack");
+    private static final java.nio.file.Path IPVS_SYSCTLS = java.nio.file.Path.of("/proc/sys/net/ipv4/vs");
+
     private final Nft nft;
     private List<String> appliedRules = List.of();
     /** nft's own listing of the table right after vipkeeper wrote it; null while vipkeeper has none. */
@@ -38,7 +42,7 @@ public final class KernelNatSetup implements NatSetup {
                 wanted.put(vs.ipv6() ? new Sysctl("net.ipv6.conf.all.forwarding") : new Sysctl("net.ipv4.ip_forward"), 1);
             }
             if (nat && vs.snat()) {
-                wanted.put(new Sysctl("net.ipv4.vs.conntrack"), 1);
+                wanted.put(IPVS_CONNTRACK, 1);
             }
         }
         return wanted;
@@ -53,6 +57,9 @@ public final class KernelNatSetup implements NatSetup {
     public void reconcile(IpvsSettings s, java.util.Map<io.vipkeeper.appliance.dataplane.ServiceKey,
             io.vipkeeper.appliance.dataplane.ActualService> inKernel, ReconcileRun why) {
         sysctls(s).forEach((sysctl, value) -> {
+            if (sysctl.equals(IPVS_CONNTRACK) && !java.nio.file.Files.isDirectory(IPVS_SYSCTLS)) {
+                return; // no IPVS loaded: the nftables engine DNATs in conntrack anyway
+            }
             int now = sysctl.read();
             if (now != value) {
                 sysctl.write(value);

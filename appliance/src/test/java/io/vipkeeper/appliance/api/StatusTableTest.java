@@ -16,7 +16,7 @@ class StatusTableTest {
     private static String format(StatusSnapshot.Instance i) {
         return StatusTable.format(new StatusSnapshot("lb1", "vipkeeper test", "/etc/vipkeeper/vipkeeper.conf",
                 "e3b0c442", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z", new StatusSnapshot.Reloads(0, 0, null), List.of(i),
-                List.of(), null, null));
+                List.of(), null, null, null));
     }
 
     @Test

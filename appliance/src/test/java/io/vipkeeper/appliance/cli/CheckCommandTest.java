@@ -21,10 +21,35 @@ class CheckCommandTest {
                 "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.18.0.100/24\"] }",
                 "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,",
                 "  real-servers = [{ address = \"198.18.0.13\" }, { address = \"198.18.0.14\" }] }", ""));
-        CliRun r = CliRun.of("check", "-f", f.toString());
+        CliRun r = CliRun.of("check", "-f", f.toString(), "--data-plane", "ipvs");
         assertEquals(0, r.exitCode());
-        assertEquals(f + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n", r.out());
+        assertEquals(f + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n"
+                + "checked for data plane ipvs (data-plane = ipvs)\n", r.out());
         assertEquals("", r.err());
+    }
+
+    @Test
+    void whatTheOtherEngineLacksIsAProblemAtItsLineAndTheDefaultSchedulerFitsBoth() throws Exception {
+        Path f = dir.resolve("engine.conf");
+        Files.writeString(f, String.join("\n",
+                "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,",
+                "  real-servers = [{ address = \"198.18.0.13\" }] }",
+                "vipkeeper.ipvs.virtual-servers.dr { address = \"198.18.0.100\", port = 81, forwarding = dr",
+                "  scheduler = lc",
+                "  real-servers = [{ address = \"198.18.0.13\" }] }", ""));
+        CliRun ipvs = CliRun.of("check", "-f", f.toString(), "--data-plane", "ipvs");
+        assertEquals(0, ipvs.exitCode(), ipvs.err());
+        CliRun nft = CliRun.of("check", "-f", f.toString(), "--data-plane", "nftables");
+        assertEquals(1, nft.exitCode());
+        assertEquals(String.join("\n",
+                f + ":3: vipkeeper.ipvs.virtual-servers.dr.forwarding: the nftables data plane has no forwarding dr"
+                        + " (it has nat)",
+                f + ":4: vipkeeper.ipvs.virtual-servers.dr.scheduler: the nftables data plane has no scheduler lc"
+                        + " (it has rr, sh, wrr)",
+                f + ": 2 problems, nothing was changed", ""), nft.err());
+        CliRun bad = CliRun.of("check", "-f", f.toString(), "--data-plane", "xdp");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("\"xdp\" is not ipvs or nftables"), bad.err());
     }
 
     @Test

@@ -1,0 +1,103 @@
+package io.vipkeeper.appliance.config;
+
+import io.vipkeeper.appliance.ConfigName;
+import io.vipkeeper.appliance.dataplane.Capabilities;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.TunnelType;
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Refuses, at the line of the setting, what the engine that will run the config cannot do (a
+ * {@code lblc} scheduler on nftables, a sync daemon without IPVS), so a config is turned down whole
+ * at {@code check}, start or reload instead of being half programmed. It also gives a service
+ * without a {@code scheduler} the engine's default.
+ */
+final class EngineCheck {
+    /** Checks nothing: the defaults blocks are read on their own for unknown keys only. */
+    static final EngineCheck NONE = new EngineCheck(Capabilities.everything("any"));
+
+    private final Capabilities caps;
+
+    EngineCheck(Capabilities caps) {
+        this.caps = caps;
+    }
+
+    /** The engine's name, for messages and status ("ipvs"). */
+    String engine() {
+        return caps.engine();
+    }
+
+    /** The scheduler the file names, else the engine's default; null (reported) when the engine lacks it. */
+    Scheduler scheduler(ConfigNode n) {
+        if (!n.has("scheduler")) {
+            return caps.defaultScheduler();
+        }
+        Scheduler s = n.enumValue("scheduler", Scheduler.class);
+        return s == null || supported(n, "scheduler", s, caps.schedulers()) ? s : null;
+    }
+
+    /** Whether the engine has every flag; the ones it lacks are reported. */
+    boolean schedulerFlags(ConfigNode n, Set<SchedulerFlag> flags) {
+        boolean ok = true;
+        for (SchedulerFlag f : flags) {
+            ok &= supported(n, "scheduler-flags", f, caps.schedulerFlags());
+        }
+        return ok;
+    }
+
+    /** Checks the service-wide settings the engine may lack; false when one was reported. */
+    boolean service(ConfigNode n, TransportProtocol protocol, boolean fwmark, Forwarding forwarding, boolean onePacket,
+            boolean persistent) {
+        boolean ok = protocol == null || supported(n, "protocol", protocol, caps.protocols());
+        if (fwmark && !caps.fwmark()) {
+            n.problem("fwmark", lacks("firewall-mark services") + "; give address and port");
+            ok = false;
+        }
+        ok &= forwarding == null || supported(n, "forwarding", forwarding, caps.forwarding());
+        ok &= option(n, "one-packet", onePacket, Capabilities.Option.ONE_PACKET, "one-packet scheduling");
+        ok &= option(n, "persistence", persistent, Capabilities.Option.PERSISTENCE, "persistence");
+        return ok;
+    }
+
+    /** Checks a real server's own settings; false when one was reported. */
+    boolean realServer(ConfigNode r, Forwarding forwarding, int upperThreshold, TunnelType tunnel) {
+        boolean ok = forwarding == null || !r.has("forwarding") || supported(r, "forwarding", forwarding, caps.forwarding());
+        ok &= option(r, "upper-threshold", upperThreshold > 0, Capabilities.Option.THRESHOLDS, "connection thresholds");
+        if (forwarding == Forwarding.TUN && tunnel != null) {
+            ok &= supported(r.child("tunnel"), "type", tunnel, caps.tunnels());
+        }
+        return ok;
+    }
+
+    /** Checks that the engine has a sync daemon when the file asks for one. */
+    void syncDaemon(ConfigNode ipvs) {
+        option(ipvs, "sync-daemon", true, Capabilities.Option.SYNC_DAEMON, "connection sync daemon");
+    }
+
+    private boolean option(ConfigNode n, String key, boolean used, Capabilities.Option option, String what) {
+        if (used && !caps.options().contains(option)) {
+            n.problem(key, lacks(what));
+            return false;
+        }
+        return true;
+    }
+
+    private <E extends ConfigName> boolean supported(ConfigNode n, String key, E value, Collection<E> has) {
+        if (has.contains(value)) {
+            return true;
+        }
+        Set<String> names = new TreeSet<>();
+        has.forEach(h -> names.add(h.configName()));
+        n.problem(key, lacks(key + " " + value.configName()) + (names.isEmpty() ? "" : " (it has " + String.join(", ", names) + ")"));
+        return false;
+    }
+
+    private String lacks(String what) {
+        return "the " + caps.engine() + " data plane has no " + what;
+    }
+}

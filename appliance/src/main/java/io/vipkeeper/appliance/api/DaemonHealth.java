@@ -26,7 +26,7 @@ import java.util.Optional;
  *     one within {@value PeerMismatches#WINDOW_MASTER_DOWN_INTERVALS} Master_Down_Intervals at the
  *     slower of the two advert intervals ({@link PeerMismatch#active()}): one side does not hear
  *     the other, so both are likely master; or</li>
- * <li>the IPVS manager cannot reach the kernel: it has never read the kernel's table, or its last
+ * <li>the data plane manager cannot reach the kernel: it has never read the kernel's table, or its last
  *     successful read is older than {@link #STALE_INTERVALS} reconcile intervals (every run reads
  *     the table first, so only a kernel without IPVS, refused netlink or failing runs leave it
  *     that old).</li>

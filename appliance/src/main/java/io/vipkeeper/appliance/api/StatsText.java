@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * The counters of a {@link StatusSnapshot} for people, as keepalived's stats dump lists them: reloads,
  * then per VRRP instance its transitions, adverts and dropped packets by reason (zeros included,
- * so a reader can grep any reason), then the IPVS manager's and the virtual servers' counters. The
+ * so a reader can grep any reason), then the data plane manager's and the virtual servers' counters. The
  * SIGUSR2 stats dump holds it; the same numbers are on {@code /metrics}.
  */
 public final class StatsText {

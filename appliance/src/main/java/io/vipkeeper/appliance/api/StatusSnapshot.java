@@ -18,7 +18,7 @@ import java.util.Map;
  * @param reloads reload outcomes so far
  * @param vrrpInstances VRRP instances in config order
  * @param virtualServers virtual servers in config order
- * @param ipvs the IPVS manager's counters; null without an ipvs section
+ * @param ipvs the data plane manager's counters; null without an ipvs section
  * @param vrrpReceive receive drops no instance owns; null without a vrrp section
  */
 public record StatusSnapshot(String node, String version, String configFile, String configDigest, String startedAt,

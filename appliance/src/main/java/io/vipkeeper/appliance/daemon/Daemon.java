@@ -10,7 +10,7 @@ import io.vipkeeper.appliance.config.ReloadGuard;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
 import io.vipkeeper.appliance.logging.Logging;
-import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.pool.DataPlaneManager;
 import io.vipkeeper.appliance.dataplane.DataPlaneStatus;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
@@ -81,7 +81,7 @@ public final class Daemon implements StatusInputs {
     private ApiServer api;
     private java.net.InetSocketAddress apiListen;
     /** Read on the VRRP loop by the transition listener. */
-    private volatile IpvsManager ipvs;
+    private volatile DataPlaneManager ipvs;
     private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
 
     /** Where the daemon keeps state across restarts (systemd's StateDirectory=vipkeeper). */
@@ -158,7 +158,7 @@ public final class Daemon implements StatusInputs {
         apiGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api", true), EpollIoHandler.newFactory());
         // Health before IPVS: the first programming already leaves out servers that start down.
         health = new HealthMonitor(group, (vs, rs, up, reason) -> {
-            IpvsManager m = ipvs;
+            DataPlaneManager m = ipvs;
             if (m != null) {
                 m.health(vs, rs, up, reason);
             }
@@ -202,7 +202,7 @@ public final class Daemon implements StatusInputs {
         if (vrrp == null && !s.vrrp().instances().isEmpty()) {
             vrrp = new VrrpRuntime(s.vrrp());
             vrrp.addTransitionListener(t -> {
-                IpvsManager m = ipvs;
+                DataPlaneManager m = ipvs;
                 if (m != null) {
                     m.vrrpState(t.router(), t.to() == RouterState.MASTER);
                 }
@@ -213,7 +213,7 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            IpvsManager m = new IpvsManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()));
+            DataPlaneManager m = new DataPlaneManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()));
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -424,7 +424,7 @@ public final class Daemon implements StatusInputs {
 
     @Override
     public Optional<DataPlaneStatus> ipvs() {
-        return Optional.ofNullable(ipvs).map(IpvsManager::status);
+        return Optional.ofNullable(ipvs).map(DataPlaneManager::status);
     }
 
     @Override

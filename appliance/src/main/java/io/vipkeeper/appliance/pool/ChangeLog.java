@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * repairs are always logged one by one.
  */
 final class ChangeLog {
-    /** Under the manager's name: operators and tests know these lines as IpvsManager's. */
-    private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
+    /** Under the manager's name: operators and tests know these lines as DataPlaneManager's. */
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneManager.class);
     /** Changes in one run above which the log gets one line per service. */
     static final int SUMMARIZE_ABOVE = 50;
 

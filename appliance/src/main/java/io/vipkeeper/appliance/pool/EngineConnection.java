@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * @param <K> the engine's interface
  */
 final class EngineConnection<K extends DataPlane> {
-    /** Under the manager's name: operators and tests know these lines as IpvsManager's. */
-    private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
+    /** Under the manager's name: operators and tests know these lines as DataPlaneManager's. */
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneManager.class);
 
     private final Supplier<? extends K> opener;
     /** The engine's name in log lines ("ipvs"). */

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * logged once while they last, and never stop the run (the table is still worth programming).
  */
 final class NatKeeper {
-    /** Under the manager's name: operators and tests know these lines as IpvsManager's. */
-    private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
+    /** Under the manager's name: operators and tests know these lines as DataPlaneManager's. */
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneManager.class);
 
     private final NatSetup nat;
 

@@ -14,7 +14,7 @@ import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.api.ReloadResult;
 import io.vipkeeper.appliance.health.RealServerHealth;
 import io.vipkeeper.appliance.dataplane.BackendKey;
-import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.pool.DataPlaneManager;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.io.IOException;
 import java.net.InetSocketAddress;

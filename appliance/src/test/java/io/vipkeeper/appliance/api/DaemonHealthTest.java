@@ -3,7 +3,7 @@ package io.vipkeeper.appliance.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vipkeeper.appliance.pool.InMemoryIpvs;
-import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.pool.DataPlaneManager;
 import io.vipkeeper.appliance.pool.NatSetup;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class DaemonHealthTest {
         try (StatusFixture f = new StatusFixture(dir)) {
             f.routers.remove("mail");
             f.ipvs.get().close();
-            IpvsManager broken = new IpvsManager(() -> {
+            DataPlaneManager broken = new DataPlaneManager(() -> {
                 throw new IllegalStateException("IPVS generic netlink family not found");
             }, NatSetup.NONE);
             f.ipvs = Optional.of(broken);
@@ -87,7 +87,7 @@ class DaemonHealthTest {
             f.routers.remove("mail");
             f.ipvs.get().close();
             InMemoryIpvs kernel = new InMemoryIpvs();
-            IpvsManager failing = new IpvsManager(() -> kernel, NatSetup.NONE);
+            DataPlaneManager failing = new DataPlaneManager(() -> kernel, NatSetup.NONE);
             f.ipvs = Optional.of(failing);
             failing.start(f.settings.ipvs());
             Instant read = failing.status().lastTableAt().orElseThrow();

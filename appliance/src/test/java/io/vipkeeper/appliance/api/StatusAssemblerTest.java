@@ -149,7 +149,7 @@ class StatusAssemblerTest {
     }
 
     @Test
-    void withoutIpvsManagerNothingIsInTheKernel() throws Exception {
+    void withoutDataPlaneManagerNothingIsInTheKernel() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             f.ipvs.get().close();
             f.ipvs = Optional.empty();

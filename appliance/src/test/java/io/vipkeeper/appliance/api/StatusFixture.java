@@ -17,7 +17,7 @@ import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
-import io.vipkeeper.appliance.pool.IpvsManager;
+import io.vipkeeper.appliance.pool.DataPlaneManager;
 import io.vipkeeper.appliance.pool.NatSetup;
 import io.vipkeeper.vrrp.codec.DropReason;
 import io.vipkeeper.vrrp.fsm.RouterActions;
@@ -42,7 +42,7 @@ import java.util.Optional;
 
 /**
  * A daemon's state built by hand for the status API's tests: a real config file, real virtual
- * routers on a virtual clock (web MASTER, db BACKUP, mail FAULT), a real IpvsManager over a kernel
+ * routers on a virtual clock (web MASTER, db BACKUP, mail FAULT), a real DataPlaneManager over a kernel
  * table with counters (web in the kernel, dns not), and health results (one up, one down, one
  * unchecked).
  */
@@ -83,7 +83,7 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
     Clock wall = Clock.fixed(STARTED.plusSeconds(60), ZoneOffset.UTC);
     final Settings settings;
     final Map<String, VirtualRouter> routers = new LinkedHashMap<>();
-    Optional<IpvsManager> ipvs;
+    Optional<DataPlaneManager> ipvs;
     Optional<ReloadResult> lastReload = Optional.empty();
     long reloadsOk;
     long reloadsFailed;
@@ -112,7 +112,7 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
                 RS1, new RealServerHealth(true, "connected", STARTED.plusSeconds(2), 30, 0, Duration.ofMillis(1)),
                 RS2, new RealServerHealth(false, "connection refused", STARTED.plusSeconds(6), 30, 30,
                         Duration.ofMillis(1))));
-        IpvsManager m = new IpvsManager(() -> kernel, NatSetup.NONE);
+        DataPlaneManager m = new DataPlaneManager(() -> kernel, NatSetup.NONE);
         m.start(settings.ipvs());
         ipvs = Optional.of(m);
     }
@@ -196,7 +196,7 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
 
     @Override
     public Optional<io.vipkeeper.appliance.dataplane.DataPlaneStatus> ipvs() {
-        return ipvs.map(IpvsManager::status);
+        return ipvs.map(DataPlaneManager::status);
     }
 
     @Override
@@ -206,7 +206,7 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
 
     @Override
     public void close() {
-        ipvs.ifPresent(IpvsManager::close);
+        ipvs.ifPresent(DataPlaneManager::close);
     }
 
     /**

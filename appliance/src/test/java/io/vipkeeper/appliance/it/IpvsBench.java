@@ -105,7 +105,7 @@ public final class IpvsBench {
             p.signal("HUP");
             p.awaitLog("reload succeeded");
             String reload = p.err().substring(p.err().indexOf("reloading"));
-            List<String> changes = reload.lines().filter(l -> l.contains("IpvsManager: ipvs reload:")).toList();
+            List<String> changes = reload.lines().filter(l -> l.contains("DataPlaneManager: ipvs reload:")).toList();
             row("vipkeeper: one-line change (a weight), netlink changes", changes.size() + " ("
                     + changes.stream().findFirst().orElse("none").replaceAll(".*ipvs reload: ", "") + ")");
             p.err().lines().filter(l -> l.contains("ipvs: dump")).limit(2).forEach(l -> System.out.println("    " + l));

@@ -42,8 +42,8 @@ class PoolHealthTest {
         return ConfigLoader.load(f).ipvs();
     }
 
-    private IpvsManager manager() {
-        return new IpvsManager(() -> kernel, NatSetup.NONE, () -> Map.copyOf(view));
+    private DataPlaneManager manager() {
+        return new DataPlaneManager(() -> kernel, NatSetup.NONE, () -> Map.copyOf(view));
     }
 
     private Map<BackendKey, ActualBackend> dests() {
@@ -57,7 +57,7 @@ class PoolHealthTest {
 
     @Test
     void aDownServerLeavesAtOnceAndReturnsWithItsWeight() throws Exception {
-        try (IpvsManager m = manager()) {
+        try (DataPlaneManager m = manager()) {
             m.start(settings(""));
             m.health("web", RS2, false, "connection refused");
             m.reconcileNow();
@@ -72,7 +72,7 @@ class PoolHealthTest {
 
     @Test
     void inhibitOnFailureKeepsTheServerAtWeightZero() throws Exception {
-        try (IpvsManager m = manager()) {
+        try (DataPlaneManager m = manager()) {
             m.start(settings("inhibit-on-failure = true,"));
             m.health("web", RS1, false, "timeout after 1s");
             m.reconcileNow();
@@ -84,7 +84,7 @@ class PoolHealthTest {
     @Test
     void aServerDownAtStartIsNotProgrammedAndADownOneInTheKernelIsDeleted() throws Exception {
         view.put("web", Map.of(RS1, health(false), RS2, health(true)));
-        try (IpvsManager m = manager()) {
+        try (DataPlaneManager m = manager()) {
             m.start(settings(""));
             assertEquals(List.of(RS2), List.copyOf(dests().keySet()));
         }
@@ -92,7 +92,7 @@ class PoolHealthTest {
 
     @Test
     void lostQuorumPutsTheSorryServerInPlaceOfThePoolUntilItReturns() throws Exception {
-        try (IpvsManager m = manager()) {
+        try (DataPlaneManager m = manager()) {
             m.start(settings("quorum = 2, sorry-server = \"198.18.1.9:8080\","));
             assertEquals(List.of(RS1, RS2), List.copyOf(dests().keySet()));
             m.health("web", RS1, false, "connection refused");
@@ -116,7 +116,7 @@ class PoolHealthTest {
 
     @Test
     void hysteresisHoldsTheSorryServerUntilQuorumPlusHysteresis() throws Exception {
-        try (IpvsManager m = manager()) {
+        try (DataPlaneManager m = manager()) {
             m.start(settings("quorum = 2, hysteresis = 1, sorry-server = \"198.18.1.9:8080\", inhibit-on-failure = true,"));
             m.health("web", RS2, false, "status 503");
             m.reconcileNow();
@@ -143,7 +143,7 @@ class PoolHealthTest {
         Path script = dir.resolve("notify.sh");
         Files.writeString(script, "#!/bin/sh\nsleep 0.2\necho \"$@\" >> " + log + "\n");
         script.toFile().setExecutable(true);
-        try (IpvsManager m = manager()) {
+        try (DataPlaneManager m = manager()) {
             Path f = dir.resolve("vipkeeper.conf");
             Files.writeString(f, "vipkeeper.ipvs.real-server-defaults { notify-up = \"" + script + "\", notify-down = \""
                     + script + "\", notify-timeout = 5s }\nvipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\","

@@ -27,18 +27,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the kernel's IPVS table equal to the config: reconciles at start, after every reload and
+ * Keeps the data plane's table (IPVS or nftables) equal to the config: reconciles at start, after every reload and
  * every {@code reconcile-interval}, logging each change (at start and reload as programming, later
  * as a drift repair). Owns only the services the config names; others are never touched. A kernel
- * without IPVS or a refused change is logged and retried at the next run, never fatal. Everything
- * runs on one thread of its own ({@link ReconcileThread}), the only one that talks IPVS netlink.
+ * without the engine or a refused change is logged and retried at the next run, never fatal.
+ * Everything runs on one thread of its own ({@link ReconcileThread}), the only one that talks to
+ * the engine. Its log lines start with the engine's name ("ipvs programmed: ...").
  * This class only sequences a run; its parts each do one job: {@link Pools} (policy),
  * {@link TableReconciler} (plan and drain), {@link EngineConnection} (open and retry),
  * {@link NatKeeper}, {@link SyncDaemonKeeper}, {@link FailureLog} (log once), {@link ChangeLog}
  * and {@link ReconcileCounters} (status).
  */
-public final class IpvsManager implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(IpvsManager.class);
+public final class DataPlaneManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneManager.class);
 
     private final ReconcileThread thread;
     /** The engine's name, first word of its log lines ("ipvs", "nftables"). */
@@ -65,12 +66,12 @@ public final class IpvsManager implements AutoCloseable {
     private boolean healthPending;
 
     /** A manager without health checks (every real server up), opening the kernel with {@code opener}. */
-    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat) {
+    public DataPlaneManager(Supplier<IpvsKernel> opener, NatSetup nat) {
         this(opener, nat, Map::of);
     }
 
     /** An IPVS manager (the sync daemon needs IPVS; any other engine runs without one). */
-    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView, OwnedServices owned) {
+    public DataPlaneManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView, OwnedServices owned) {
         this("ipvs", opener, nat, healthView, owned);
     }
 
@@ -79,7 +80,7 @@ public final class IpvsManager implements AutoCloseable {
      * real servers by {@code healthView} (a server it does not list counts as up) and the health
      * changes given to {@link #health}.
      */
-    public IpvsManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView) {
+    public DataPlaneManager(Supplier<IpvsKernel> opener, NatSetup nat, HealthView healthView) {
         this(opener, nat, healthView, OwnedServices.NONE);
     }
 
@@ -87,7 +88,7 @@ public final class IpvsManager implements AutoCloseable {
      * A manager of the engine named {@code engine} that {@code opener} opens, keeping what it owns
      * in {@code owned} across restarts.
      */
-    public IpvsManager(String engine, Supplier<? extends DataPlane> opener, NatSetup nat, HealthView healthView,
+    public DataPlaneManager(String engine, Supplier<? extends DataPlane> opener, NatSetup nat, HealthView healthView,
             OwnedServices owned) {
         this.engine = engine;
         this.thread = new ReconcileThread(engine);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The manager's lifecycle on an in-memory table: start, drift, reload, restart, kernel trouble. */
-class IpvsManagerTest {
+class DataPlaneManagerTest {
     private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.100"), 80);
     private static final ServiceKey DNS = ServiceKey.of(TransportProtocol.UDP, TableReconcilerTest.ip("198.18.0.100"), 53);
     private static final String WEB_CONF = "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
@@ -42,13 +42,13 @@ class IpvsManagerTest {
         return ConfigLoader.load(f).ipvs();
     }
 
-    private IpvsManager manager(Supplier<IpvsKernel> opener) {
-        return new IpvsManager(opener, NatSetup.NONE);
+    private DataPlaneManager manager(Supplier<IpvsKernel> opener) {
+        return new DataPlaneManager(opener, NatSetup.NONE);
     }
 
     @Test
     void startProgramsTheWholeConfig() throws Exception {
-        try (IpvsManager m = manager(() -> kernel)) {
+        try (DataPlaneManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF + DNS_CONF));
             assertEquals(List.of(WEB, DNS), List.copyOf(kernel.services.keySet()));
             assertEquals(2, kernel.services.get(WEB).dests().size());
@@ -59,7 +59,7 @@ class IpvsManagerTest {
 
     @Test
     void driftIsRepairedAndForeignServicesAreLeftAlone() throws Exception {
-        try (IpvsManager m = manager(() -> kernel)) {
+        try (DataPlaneManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF));
             ServiceSpec foreign = new ServiceSpec(ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.200"),
                     22), "rr", 0, 0, 0xffffffffL);
@@ -79,7 +79,7 @@ class IpvsManagerTest {
 
     @Test
     void reloadDeletesDroppedServicesAndAddsNewOnes() throws Exception {
-        try (IpvsManager m = manager(() -> kernel)) {
+        try (DataPlaneManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF + DNS_CONF));
             m.apply(settings(DNS_CONF));
             assertEquals(List.of(DNS), List.copyOf(kernel.services.keySet()));
@@ -97,7 +97,7 @@ class IpvsManagerTest {
     @Test
     void aServiceRemovedWhileStoppedIsDeletedAtTheNextStartAndForeignOnesStay() throws Exception {
         OwnedServices owned = OwnedServices.in(dir.resolve("state/ipvs-owned"));
-        try (IpvsManager m = new IpvsManager(() -> kernel, NatSetup.NONE, Map::of, owned)) {
+        try (DataPlaneManager m = new DataPlaneManager(() -> kernel, NatSetup.NONE, Map::of, owned)) {
             m.start(settings(WEB_CONF + DNS_CONF));
         }
         assertEquals(List.of("tcp 198.18.0.100 80", "udp 198.18.0.100 53"),
@@ -105,14 +105,14 @@ class IpvsManagerTest {
         ServiceSpec foreign = new ServiceSpec(ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.200"),
                 22), "rr", 0, 0, 0xffffffffL);
         kernel.apply(List.of(new TableChange.NewService(foreign, "by hand")));
-        try (IpvsManager m = new IpvsManager(() -> kernel, NatSetup.NONE, Map::of,
+        try (DataPlaneManager m = new DataPlaneManager(() -> kernel, NatSetup.NONE, Map::of,
                 OwnedServices.in(dir.resolve("state/ipvs-owned")))) {
             m.start(settings(WEB_CONF));
             assertEquals(List.of(WEB, foreign.key()), List.copyOf(kernel.services.keySet()));
             m.reconcileNow();
         }
         assertEquals(List.of("tcp 198.18.0.100 80"), Files.readAllLines(dir.resolve("state/ipvs-owned")));
-        try (IpvsManager m = manager(() -> kernel)) {
+        try (DataPlaneManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF));
             assertTrue(kernel.services.containsKey(foreign.key()), "without a state file nothing more is deleted");
         }
@@ -131,11 +131,11 @@ class IpvsManagerTest {
 
     @Test
     void aRestartAdoptsACorrectTableWithoutAnyChange() throws Exception {
-        try (IpvsManager first = manager(() -> kernel)) {
+        try (DataPlaneManager first = manager(() -> kernel)) {
             first.start(settings(WEB_CONF + DNS_CONF));
         }
         int before = kernel.applied.size();
-        try (IpvsManager second = manager(() -> kernel)) {
+        try (DataPlaneManager second = manager(() -> kernel)) {
             second.start(settings(WEB_CONF + DNS_CONF));
             assertEquals(0, second.status().changes());
         }
@@ -145,7 +145,7 @@ class IpvsManagerTest {
     @Test
     void aKernelWithoutIpvsIsRetriedNotFatal() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        try (IpvsManager m = manager(() -> {
+        try (DataPlaneManager m = manager(() -> {
             if (attempts.incrementAndGet() < 3) {
                 throw new NetlinkException("generic netlink family IPVS not available", 2);
             }
@@ -164,7 +164,7 @@ class IpvsManagerTest {
     @Test
     void lastErrorSaysWhyTheKernelCannotBeProgrammedUntilARunSucceeds() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        try (IpvsManager m = manager(() -> {
+        try (DataPlaneManager m = manager(() -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new NetlinkException("generic netlink family IPVS not available", 2);
             }
@@ -190,7 +190,7 @@ class IpvsManagerTest {
     @Test
     void aRefusedChangeIsNotALastError() throws Exception {
         kernel.refuse = op -> op instanceof TableChange.NewBackend;
-        try (IpvsManager m = manager(() -> kernel)) {
+        try (DataPlaneManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF));
             assertEquals(2, m.status().failures());
             assertEquals(Optional.empty(), m.status().lastError(), "the kernel answered; failures() counts the refusals");
@@ -200,7 +200,7 @@ class IpvsManagerTest {
     @Test
     void aRefusedChangeIsCountedRetriedAndTheRestApplied() throws Exception {
         kernel.refuse = op -> op instanceof TableChange.NewBackend d && d.dest().weight() == 3;
-        try (IpvsManager m = manager(() -> kernel)) {
+        try (DataPlaneManager m = manager(() -> kernel)) {
             m.start(settings(WEB_CONF + DNS_CONF));
             assertEquals(1, kernel.services.get(WEB).dests().size());
             assertEquals(1, kernel.services.get(DNS).dests().size());
@@ -219,7 +219,7 @@ class IpvsManagerTest {
         String vrrp = "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
                 + " virtual-ips = [\"198.18.0.100/24\"] }\n"
                 + "vipkeeper.ipvs.sync-daemon { instance = web, sync-id = 7 }\n";
-        try (IpvsManager m = manager(() -> kernel)) {
+        try (DataPlaneManager m = manager(() -> kernel)) {
             m.start(settings(vrrp + WEB_CONF));
             assertEquals(List.of(new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 7)), kernel.syncDaemons());
             m.vrrpState("other", true);

@@ -33,8 +33,11 @@ final class ChangeLog {
             if (failed.contains(op)) {
                 continue;
             }
-            counters.changed(drift);
-            if (drift) {
+            boolean repair = drift && !TableReconciler.endsADrain(op);
+            counters.changed(repair);
+            if (drift && !repair) {
+                log.info("{} drained: {} ({})", engine, TableChange.describe(op), op.reason());
+            } else if (repair) {
                 log.warn("{} {}: {} ({})", engine, why.label(), TableChange.describe(op), op.reason());
             } else if (summarize) {
                 log.debug("{} {}: {} ({})", engine, why.label(), TableChange.describe(op), op.reason());

@@ -81,7 +81,9 @@ public final class KernelNatSetup implements NatSetup {
             log.warn("nat repaired drift: table {} was changed outside vipkeeper; rewrote its {} rule(s)",
                     SnatRules.TABLE, rules.size());
         } else {
-            log.info("nat {}: table {} with {} masquerade rule(s)", why.label(), SnatRules.TABLE, rules.size());
+            // New rules in a periodic run follow the table (a drained real server left), not an edit.
+            log.info("nat {}: table {} with {} masquerade rule(s)",
+                    why == ReconcileRun.PERIODIC ? "updated" : why.label(), SnatRules.TABLE, rules.size());
         }
     }
 

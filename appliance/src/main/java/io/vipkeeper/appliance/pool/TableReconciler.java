@@ -23,6 +23,19 @@ import java.util.Set;
  * A destination the pool policy removes now (a failed server) is deleted at once. Holds the drain clocks between runs; not thread-safe (one reconcile thread).
  */
 public final class TableReconciler {
+    /** How every deletion that ends a drain begins its reason. */
+    private static final String DRAINED = "removed";
+
+    /**
+     * Whether {@code op} ends a drain this reconciler started (the deletion of a removed backend
+     * once its connections ended or the drain timeout passed): a run's planned follow-up, not a
+     * repair of someone else's edit, even when a periodic run carries it out.
+     */
+    public static boolean endsADrain(TableChange op) {
+        return op instanceof TableChange.DelBackend d && (d.reason().equals(DRAINED)
+                || d.reason().startsWith(DRAINED + ", "));
+    }
+
     private final long drainTimeoutNanos;
     /** How long a removed server stays at weight 0 before an idle one is deleted. */
     static final long GRACE_NANOS = 2_000_000_000L;
@@ -95,8 +108,8 @@ public final class TableReconciler {
             long started = since == null ? now : since;
             long drained = now - started;
             if (drained >= drainTimeoutNanos) {
-                ops.add(new TableChange.DelBackend(key, dk, k.activeConnections() == 0 ? "removed"
-                        : "removed, drain timeout with " + k.activeConnections() + " active connections"));
+                ops.add(new TableChange.DelBackend(key, dk, k.activeConnections() == 0 ? DRAINED
+                        : DRAINED + ", drain timeout with " + k.activeConnections() + " active connections"));
                 draining.remove(dk);
             } else if (k.spec().weight() != 0) {
                 ops.add(new TableChange.SetBackend(key, k.spec().withWeight(0), "removed, draining "
@@ -105,7 +118,7 @@ public final class TableReconciler {
                 // Only after a grace at weight 0: a connection scheduled just before the weight
                 // fell may still be opening (inactive, not yet active), and deleting its server
                 // would drop its packets.
-                ops.add(new TableChange.DelBackend(key, dk, "removed, no active connections"));
+                ops.add(new TableChange.DelBackend(key, dk, DRAINED + ", no active connections"));
                 draining.remove(dk);
             }
         }

@@ -77,6 +77,21 @@ class DataPlaneManagerTest {
         }
     }
 
+    /** The review of issue 16: a drain ending in a periodic run was logged and counted as a drift repair. */
+    @Test
+    void aDrainEndingInAPeriodicRunIsNoRepair() throws Exception {
+        String drainFast = "vipkeeper.ipvs.drain-timeout = 100ms\n";
+        try (DataPlaneManager m = manager(() -> kernel)) {
+            m.start(settings(drainFast + WEB_CONF));
+            m.apply(settings(drainFast + WEB_CONF.replace(", { address = \"198.18.1.2\", weight = 3 }", "")));
+            assertEquals(2, kernel.services.get(WEB).dests().size(), "draining at weight 0 first");
+            Thread.sleep(200);
+            m.reconcileNow();
+            assertEquals(1, kernel.services.get(WEB).dests().size());
+            assertEquals(0, m.status().repairs());
+        }
+    }
+
     @Test
     void reloadDeletesDroppedServicesAndAddsNewOnes() throws Exception {
         try (DataPlaneManager m = manager(() -> kernel)) {

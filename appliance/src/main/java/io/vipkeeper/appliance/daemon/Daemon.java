@@ -135,6 +135,7 @@ public final class Daemon implements StatusInputs {
         engine = engines.resolve(settings.dataPlane().choice());
         engines.fix(engine);
         log.info("data plane: {} ({})", engine.name(), engine.choice().reason());
+        EngineLeftovers.removeForeignTo(engine.name());
         PidFile pid;
         try {
             pid = PidFile.claim(pidFile);

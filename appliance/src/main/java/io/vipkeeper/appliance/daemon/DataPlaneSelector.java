@@ -68,7 +68,10 @@ public final class DataPlaneSelector implements DataPlaneResolver {
 
             @Override
             public String describe(DataPlaneChoice choice) {
-                return s.describe(forced.orElse(choice));
+                Engine e = s.resolve(forced.orElse(choice));
+                String why = forced.map(f -> "--data-plane " + f.configName()).orElse(e.choice().reason());
+                return e.name() + " (" + why + ")" + (forced.orElse(choice) == DataPlaneChoice.AUTO ? ""
+                        : s.unavailable(e).map(u -> "; but not on this host: " + u).orElse(""));
             }
         };
     }
@@ -101,6 +104,15 @@ public final class DataPlaneSelector implements DataPlaneResolver {
                 yield auto;
             }
         };
+    }
+
+    /** Why a named engine cannot run on this host, as far as a check can tell without loading a module. */
+    private java.util.Optional<String> unavailable(Engine e) {
+        String missing = opens(e.opener());
+        if (missing == null || (e.name().equals("ipvs") && loadIpvs.get().equals("ok"))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(missing + " (the daemon would retry every reconcile-interval)");
     }
 
     /** From now on a config must resolve to {@code engine}. */

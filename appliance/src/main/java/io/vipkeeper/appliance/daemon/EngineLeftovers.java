@@ -1,0 +1,40 @@
+package io.vipkeeper.appliance.daemon;
+
+import io.vipkeeper.appliance.nftables.NftContext;
+import io.vipkeeper.appliance.nftables.NftException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a run on the other engine left behind. The nftables engine's table stays in place across
+ * restarts (so traffic flows while the daemon restarts), and it DNATs before routing, ahead of
+ * IPVS: a daemon moved to IPVS would leave it forwarding with nothing keeping it (the operator
+ * trial saw a backend marked down keep its traffic). So a daemon on IPVS removes it at start.
+ */
+final class EngineLeftovers {
+    private static final Logger log = LoggerFactory.getLogger(EngineLeftovers.class);
+    /** The nftables engine's table (its package description names it). */
+    static final String NFTABLES_TABLE = "inet vipkeeper_lb";
+
+    private EngineLeftovers() {
+    }
+
+    /** Removes what the engine other than {@code engine} left; a host without libnftables has nothing to remove. */
+    static void removeForeignTo(String engine) {
+        if (!engine.equals("ipvs")) {
+            return;
+        }
+        try (NftContext nft = new NftContext()) {
+            try {
+                nft.json("list table " + NFTABLES_TABLE);
+            } catch (NftException absent) {
+                return;
+            }
+            nft.run("delete table " + NFTABLES_TABLE);
+            log.warn("data plane: removed table {}, left by an earlier run on the nftables data plane (this one runs"
+                    + " ipvs)", NFTABLES_TABLE);
+        } catch (NftException e) {
+            log.debug("data plane: nothing of the nftables engine's to remove: {}", e.getMessage());
+        }
+    }
+}

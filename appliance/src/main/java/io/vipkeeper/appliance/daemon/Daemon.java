@@ -232,8 +232,7 @@ public final class Daemon implements StatusInputs {
         try {
             server.start(s.apiListen().get());
             api = server;
-            apiListen = s.apiListen().get();
-            log.info("status API on http://{}/", io.vipkeeper.appliance.config.Addresses.format(server.localAddress()));
+            apiListen = s.apiListen().get(); // ApiServer.start says where it listens
         } catch (RuntimeException e) {
             server.close();
             log.error("{}; running without it", e.getMessage());

@@ -168,6 +168,8 @@ class NftablesDaemonIT {
 
         StatusSnapshot.DataPlane plane = api.status("director", DIRECTOR).dataPlane();
         assertEquals(new StatusSnapshot.DataPlane("nftables", "nftables", "data-plane = nftables"), plane);
+        assertEquals(1, api.metrics("director", DIRECTOR).value("vipkeeper_data_plane_info", "engine", "nftables",
+                "choice", "nftables"));
         await("status shows web1 and web2 in the kernel at weight 1", () -> {
             StatusSnapshot.VirtualServerStatus web = virtualServer("web");
             return web.inKernel() && kernelWeights(web).equals(Map.of(WEB1, 1, WEB2, 1));
@@ -233,6 +235,7 @@ class NftablesDaemonIT {
     void handEditsAreRepairedAndAForeignTableIsNeverTouched() throws Exception {
         Map<String, Integer> programmed = weights();
         int repairs = count(daemon.err(), "nftables repaired drift:");
+        long repairsInStatus = api.status("director", DIRECTOR).ipvs().repairs();
         long t0 = System.nanoTime();
         nft("delete table inet vipkeeper_lb");
         await("the deleted table back", () -> weights().equals(programmed));
@@ -255,6 +258,13 @@ class NftablesDaemonIT {
         System.out.printf("nftables: flushed slot map repaired after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         daemon.awaitLog("nftables repaired drift: edit service TCP  " + VIP + ":80");
         assertTrue(count(daemon.err(), "nftables repaired drift:") > repairs + 1, daemon.err());
+        await("status counts the repairs", () -> {
+            try {
+                return api.status("director", DIRECTOR).ipvs().repairs() > repairsInStatus + 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
         assertEquals(Map.of("web1", 2, "web2", 2), spread(80, 4));
         assertEquals(foreignTable, nft("list table " + FOREIGN), "the test's own table is untouched");
     }

@@ -85,6 +85,11 @@ final class Lab implements AutoCloseable {
         return ns;
     }
 
+    /** The nodes' /24 as three octets ("198.18.1"). */
+    String subnet() {
+        return subnet;
+    }
+
     /** The namespace of node {@code name}. */
     String ns(String name) {
         return prefix + name;

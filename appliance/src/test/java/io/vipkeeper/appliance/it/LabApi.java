@@ -9,7 +9,8 @@ import java.io.IOException;
 
 /**
  * A node's status API read from inside its namespace with curl, the way a monitoring agent on
- * the host would: {@code /status}, {@code /metrics} and {@code /healthz} of 198.18.1.{host}:9180.
+ * the host would: {@code /status}, {@code /metrics} and {@code /healthz} of SUBNET.{host}:9180, SUBNET
+ * the lab's (198.18.1 unless it was made with another).
  */
 final class LabApi {
     private final Lab lab;
@@ -25,7 +26,7 @@ final class LabApi {
     /** GET {@code path} from node {@code host}'s API, with curl inside the node's namespace. */
     Answer get(String node, int host, String path) throws IOException, InterruptedException {
         String out = Lab.sh("ip", "netns", "exec", lab.ns(node), "curl", "-sS", "--max-time", "5",
-                "-w", "\n%{http_code}", "http://198.18.1." + host + ":9180" + path);
+                "-w", "\n%{http_code}", "http://" + lab.subnet() + "." + host + ":9180" + path);
         int nl = out.lastIndexOf('\n');
         return new Answer(Integer.parseInt(out.substring(nl + 1).strip()), out.substring(0, nl));
     }

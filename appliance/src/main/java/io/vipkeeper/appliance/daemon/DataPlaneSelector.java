@@ -149,8 +149,8 @@ public final class DataPlaneSelector implements DataPlaneResolver {
         try {
             opener.get().close();
             return null;
-        } catch (RuntimeException e) {
-            return e.getMessage();
+        } catch (RuntimeException | LinkageError e) {
+            return String.valueOf(e.getMessage());
         }
     }
 

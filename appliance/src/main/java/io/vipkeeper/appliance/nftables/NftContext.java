@@ -16,12 +16,23 @@ public final class NftContext implements AutoCloseable {
     /** A context with output and errors buffered (never printed to the process's stdout/stderr). */
     public NftContext() {
         LibNftables l = library();
-        ctx = l.nft_ctx_new(0);
+        try {
+            ctx = l.nft_ctx_new(0);
+        } catch (LinkageError e) {
+            // jnr-ffi may hand out a binding whose first call fails (a broken or empty library file).
+            throw unusable(e);
+        }
         if (ctx == null) {
             throw new NftException("nft_ctx_new failed");
         }
         l.nft_ctx_buffer_output(ctx);
         l.nft_ctx_buffer_error(ctx);
+    }
+
+    private static NftException unusable(LinkageError e) {
+        // jnr's message goes on for lines of search paths; its first line names the problem.
+        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
+        return new NftException("cannot use libnftables.so.1 (Debian: apt install libnftables1): " + first);
     }
 
     private static LibNftables library() {
@@ -32,8 +43,7 @@ public final class NftContext implements AutoCloseable {
                         .search("/usr/lib").load("libnftables.so.1");
             } catch (LinkageError e) {
                 // An Error from jnr-ffi: turned into the engine's own failure, which callers log and retry.
-                throw new NftException("cannot load libnftables.so.1 (Debian: apt install libnftables1): "
-                        + e.getMessage());
+                throw unusable(e);
             }
             lib = l;
         }

@@ -42,13 +42,15 @@ final class EngineConnection<K extends DataPlane> {
             }
             kernelError = "";
             return Optional.of(kernel);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError too: a native library that cannot be bound must not end the reconcile thread.
+            String why = String.valueOf(e.getMessage());
             counters.runFailed("cannot open the kernel's " + (engine.equals("ipvs") ? "IPVS" : engine) + " interface: "
-                    + e.getMessage());
-            if (!e.getMessage().equals(kernelError)) {
+                    + why);
+            if (!why.equals(kernelError)) {
                 log.error("{}: cannot program the kernel, retrying every {}: {}", engine, Durations.format(retryEvery),
-                        e.getMessage());
-                kernelError = e.getMessage();
+                        why);
+                kernelError = why;
             }
             return Optional.empty();
         }

@@ -85,6 +85,18 @@ class DataPlaneSelectorTest {
         assertTrue(e.choice().reason().endsWith("and nftables cannot be used (no libnftables)"), e.choice().reason());
     }
 
+    /** The hostile review of issue 16: a libnftables that cannot be bound threw an Error through the probe. */
+    @Test
+    void aLibraryThatCannotBeBoundIsAReasonNotACrash() {
+        DataPlaneSelector s = new DataPlaneSelector(ipvs(false), () -> {
+            throw new UnsatisfiedLinkError("libnftables.so.1: file too short");
+        }, modprobe("no"));
+        DataPlaneSelector.Engine e = s.resolve(DataPlaneChoice.AUTO);
+        assertEquals("ipvs", e.name());
+        assertTrue(e.choice().reason().endsWith("nftables cannot be used (libnftables.so.1: file too short)"),
+                e.choice().reason());
+    }
+
     @Test
     void onceFixedAConfigThatMovesToAnotherEngineIsRefused() {
         DataPlaneSelector s = new DataPlaneSelector(ipvs(false), nft(true), modprobe("no"));

@@ -69,7 +69,7 @@ public final class StatusAssembler {
             servers.add(virtualServer(vs, table.get(vs.key()), health.getOrDefault(vs.name(), Map.of())));
         }
         StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
-                m.failures(), m.lastTableAt().map(Instant::toString).orElse(null))).orElse(null);
+                m.failures(), m.lastTableAt().map(Instant::toString).orElse(null), m.lastError().orElse(null))).orElse(null);
         return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(), s.digest(),
                 inputs.startedAt().toString(), inputs.loadedAt().toString(),
                 // The counts before the last result: the daemon records a result before it counts it.

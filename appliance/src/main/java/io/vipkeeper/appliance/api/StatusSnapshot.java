@@ -197,8 +197,10 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param repairs changes that repaired drift
      * @param failures refused changes and failed runs
      * @param tableReadAt when the kernel table shown was read; null before the first read
+     * @param lastError why the last run could not read or program the kernel (the table shown is
+     *     then older than that run); null after a run that could
      */
-    public record Ipvs(long runs, long changes, long repairs, long failures, String tableReadAt) {
+    public record Ipvs(long runs, long changes, long repairs, long failures, String tableReadAt, String lastError) {
     }
 
     /**

@@ -85,6 +85,9 @@ public final class StatusTable {
             b.append(s.dataPlane() == null ? "ipvs" : s.dataPlane().engine()).append(": kernel table read at ").append(dash(s.ipvs().tableReadAt())).append("; reconcile runs ")
                     .append(s.ipvs().runs()).append(", changes ").append(s.ipvs().changes()).append(", repairs ")
                     .append(s.ipvs().repairs()).append(", failures ").append(s.ipvs().failures()).append('\n');
+            if (s.ipvs().lastError() != null) {
+                b.append("  last run failed: ").append(s.ipvs().lastError()).append('\n');
+            }
         }
     }
 

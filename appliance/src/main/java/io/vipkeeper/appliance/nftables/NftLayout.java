@@ -55,11 +55,6 @@ final class NftLayout {
         return ipv6 ? "services6" : "services4";
     }
 
-    /** The set of NAT backends of the family, whose DNATed connections are masqueraded. */
-    static String natBackends(boolean ipv6) {
-        return ipv6 ? "nat_backends6" : "nat_backends4";
-    }
-
     static String family(boolean ipv6) {
         return ipv6 ? "ip6" : "ip";
     }

@@ -2,20 +2,16 @@ package io.vipkeeper.appliance.nftables;
 
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.dataplane.BackendKey;
-import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Writes the nft script of one transaction: the table's skeleton (idempotent, so a deleted table
- * comes back), then each changed service rewritten whole or removed, then the NAT backend set
- * changed by difference. A service's rewrite touches only its own chain and maps, so a weight
+ * comes back), then each changed service rewritten whole or removed. A service's rewrite touches only its own chain and maps, so a weight
  * change costs one service, never the table. Deletions first add what they delete (an add of an
  * existing object is a no-op in nft), so a delete of something drift already removed succeeds.
  */
@@ -41,40 +37,24 @@ final class NftScript {
                 writeService(s, want);
             }
         }
-        Set<String> before = natBackends(from.values());
-        Set<String> after = natBackends(to.values());
-        for (String gone : before) {
-            if (!after.contains(gone)) {
-                String element = " { " + gone.substring(gone.indexOf(' ') + 1) + " }\n";
-                String set = gone.substring(0, gone.indexOf(' '));
-                s.append("add element ").append(T).append(' ').append(set).append(element);
-                s.append("delete element ").append(T).append(' ').append(set).append(element);
-            }
-        }
         return s.toString();
     }
 
-    /** The base table: the two verdict maps, the NAT backend sets and the hooked chains. */
+    /** The base table: the two verdict maps and the hooked chain. */
     static void skeleton(StringBuilder s) {
         s.append("add table ").append(T).append('\n');
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
             s.append("add map ").append(T).append(' ').append(NftLayout.services(v6)).append(" { typeof ").append(f)
                     .append(" daddr . meta l4proto . tcp dport : verdict; }\n");
-            s.append("add set ").append(T).append(' ').append(NftLayout.natBackends(v6)).append(" { typeof ").append(f)
-                    .append(" daddr . meta l4proto . tcp dport; }\n");
         }
         s.append("add chain ").append(T).append(" prerouting { type nat hook prerouting priority dstnat; policy accept; }\n");
-        s.append("add chain ").append(T).append(" postrouting { type nat hook postrouting priority srcnat; policy accept; }\n");
-        // The hooked chains are rewritten whole each time: two rules each, and a hand edit is undone.
+        // The hooked chain is rewritten whole each time: two rules, and a hand edit is undone.
         s.append("flush chain ").append(T).append(" prerouting\n");
-        s.append("flush chain ").append(T).append(" postrouting\n");
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
             s.append("add rule ").append(T).append(" prerouting ").append(f).append(" daddr . meta l4proto . th dport vmap @")
                     .append(NftLayout.services(v6)).append('\n');
-            s.append("add rule ").append(T).append(" postrouting ct status dnat ").append(f)
-                    .append(" daddr . meta l4proto . th dport @").append(NftLayout.natBackends(v6)).append(" masquerade\n");
         }
     }
 
@@ -93,10 +73,6 @@ final class NftScript {
             s.append("add element ").append(T).append(' ').append(NftLayout.weights(key)).append(" { ")
                     .append(svc.dests().values().stream().sorted((a, b) -> NftLayout.BACKEND_ORDER.compare(a.key(), b.key()))
                             .map(b -> endpoint(b.key()) + " : " + b.weight()).collect(Collectors.joining(", ")))
-                    .append(" }\n");
-            s.append("add element ").append(T).append(' ').append(NftLayout.natBackends(key.ipv6())).append(" { ")
-                    .append(svc.dests().values().stream().map(b -> natElement(b.key(), proto))
-                            .collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
         List<NftLayout.Slot> slots = NftLayout.slots(svc);
@@ -144,24 +120,8 @@ final class NftScript {
                 .append(f).append(" daddr . ").append(proto).append(" dport; flags interval; }\n");
     }
 
-    /** Every NAT backend of {@code services} as "SET ELEMENT". */
-    private static Set<String> natBackends(Collection<DesiredService> services) {
-        Set<String> all = new LinkedHashSet<>();
-        for (DesiredService svc : services) {
-            ServiceKey key = svc.spec().key();
-            for (BackendSpec b : svc.dests().values()) {
-                all.add(NftLayout.natBackends(key.ipv6()) + " " + natElement(b.key(), NftLayout.protocolName(key)));
-            }
-        }
-        return all;
-    }
-
     private static String serviceElement(ServiceKey key) {
         return NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . " + key.port();
-    }
-
-    private static String natElement(BackendKey b, String proto) {
-        return NetUtil.toAddressString(b.address()) + " . " + proto + " . " + b.port();
     }
 
     private static String endpoint(BackendKey b) {

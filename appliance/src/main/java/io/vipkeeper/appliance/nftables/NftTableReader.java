@@ -18,18 +18,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Reads {@code nft -j list table inet vipkeeper_lb} back into the neutral model. A service is an
  * entry of a verdict map; its spec comes from its rule's comment and its backends from its weight
- * map. Whatever else the service needs (its slot map, its selector, its NAT backend entries, the
- * hooked rules of its family) is compared with what {@link NftScript} would write for that spec
+ * map. Whatever else the service needs (its slot map, its selector, the hooked rule of its
+ * family) is compared with what {@link NftScript} would write for that spec
  * and those backends; when they differ the spec is reported with a scheduler marked as drifted, so
  * the reconciler plans an edit of the service and the engine rewrites it (and the hooked rules)
  * whole. Pure: no kernel access.
@@ -49,15 +47,10 @@ final class NftTableReader {
             throw new UncheckedIOException("unreadable nft JSON", e);
         }
         Map<String, JsonNode> maps = new HashMap<>();
-        Set<String> natElements = new HashSet<>();
         Map<String, List<JsonNode>> rules = new HashMap<>();
         for (JsonNode o : root.path("nftables")) {
             if (o.has("map")) {
                 maps.put(o.get("map").path("name").asText(), o.get("map"));
-            } else if (o.has("set") && o.get("set").path("name").asText().startsWith("nat_backends")) {
-                for (JsonNode e : o.get("set").path("elem")) {
-                    natElements.add(o.get("set").path("name").asText() + " " + concat(e));
-                }
             } else if (o.has("rule")) {
                 rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
             }
@@ -74,20 +67,17 @@ final class NftTableReader {
                 String chain = e.get(1).path("goto").path("target").asText();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
                 // One rule per service chain: two (a hand edit) read as none, which is drift.
-                ActualService svc = service(key, chain, maps, own.size() == 1 ? own.get(0) : null, natElements);
-                table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rules of " + NftLayout.family(v6) + " missing"));
+                ActualService svc = service(key, maps, own.size() == 1 ? own.get(0) : null);
+                table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rule of " + NftLayout.family(v6) + " missing"));
             }
         }
         return table;
     }
 
-    /** Whether prerouting still looks the family's services up and postrouting masquerades its backends. */
+    /** Whether prerouting still looks the family's services up. */
     private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
-        boolean lookup = rules.getOrDefault("prerouting", List.of()).stream()
+        return rules.getOrDefault("prerouting", List.of()).stream()
                 .anyMatch(r -> r.toString().contains("\"@" + NftLayout.services(v6) + "\""));
-        boolean masquerade = rules.getOrDefault("postrouting", List.of()).stream()
-                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.natBackends(v6) + "\"") && r.toString().contains("masquerade"));
-        return lookup && masquerade;
     }
 
     private static ActualService drifted(ActualService svc, String why) {
@@ -97,8 +87,7 @@ final class NftTableReader {
         return new ActualService(marked, svc.dests(), svc.stats());
     }
 
-    private static ActualService service(ServiceKey key, String chain, Map<String, JsonNode> maps, JsonNode rule,
-            Set<String> natElements) {
+    private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, JsonNode rule) {
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
         if (weights != null) {
@@ -116,7 +105,7 @@ final class NftTableReader {
             drift = "no readable service rule";
         } else {
             spec = written;
-            drift = drift(new DesiredService(written, dests), chain, rule, maps.get(NftLayout.slots(key)), natElements);
+            drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slots(key)));
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
         dests.values().forEach(d -> actual.put(d.key(), new ActualBackend(d, 0, 0, 0, TrafficCounters.ZERO)));
@@ -127,15 +116,7 @@ final class NftTableReader {
     }
 
     /** What differs from what {@link NftScript} writes for {@code svc}, or null. */
-    private static String drift(DesiredService svc, String chain, JsonNode rule, JsonNode slotMap, Set<String> natElements) {
-        ServiceKey key = svc.spec().key();
-        String proto = NftLayout.protocolName(key);
-        for (BackendKey b : svc.dests().keySet()) {
-            if (!natElements.contains(NftLayout.natBackends(key.ipv6()) + " " + NetUtil.toAddressString(b.address()) + " "
-                    + proto + " " + b.port())) {
-                return "NAT entry of " + b + " missing";
-            }
-        }
+    private static String drift(DesiredService svc, JsonNode rule, JsonNode slotMap) {
         NftLayout.Selector want;
         try {
             want = NftLayout.selector(svc);

@@ -5,6 +5,12 @@
  * its own, {@code inet vipkeeper_lb}; it never touches another table (the SNAT table
  * {@code inet vipkeeper} included).
  *
+ * <p>It DNATs only: replies must come back through the balancer by routing (the backends' route
+ * to the clients goes through it), or, for services with {@code snat = true}, by the masquerade
+ * rules pool/SnatRules writes into {@code inet vipkeeper} for every engine (they match the
+ * backends' address and port, which is what nft's DNAT leaves as IPVS does). Masquerading every
+ * DNATed connection here would hide the client's address from the backends of all services.
+ *
  * <p>Layout, with a constant rule count per service:
  * <ul>
  * <li>{@code prerouting} (nat, dstnat): {@code ip daddr . meta l4proto . th dport vmap @services4}
@@ -18,16 +24,12 @@
  * address order, one slot each for rr, {@code weight} slots for wrr and sh.</li>
  * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
  * reports.</li>
- * <li>{@code postrouting} (nat, srcnat): {@code ct status dnat} to an entry of {@code
- * nat_backends4/6} (address . protocol . port of every backend) is masqueraded, so replies come
- * back through the balancer. A connection another table DNATs to one of our backends is
- * masqueraded too.</li>
  * </ul>
  * A change to a service rewrites that service's chain and two maps in the transaction (a weight
  * change moves the following backends' slots anyway); the rest of the table is left alone but for
- * the four hooked rules, rewritten each time. Reading back, anything of a service that differs
- * from what its spec and weights would write (a flushed slot map, a missing NAT entry, an edited
- * rule, a flushed hook chain) reports the service's scheduler as drifted, so the shared reconciler
+ * the two hooked rules, rewritten each time. Reading back, anything of a service that differs
+ * from what its spec and weights would write (a flushed slot map, an edited rule, a flushed hook
+ * chain) reports the service's scheduler as drifted, so the shared reconciler
  * plans an edit and the service is rewritten; a deleted table or verdict map entry reads as
  * missing services, which it re-adds. Established connections are conntrack's: a backend leaving
  * the slot map takes no new connections but keeps its flows.

@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
+import io.vipkeeper.appliance.pool.SnatRules;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.io.InputStream;
@@ -25,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link NftablesDataPlane} on a thread inside its namespace, driven through the shared
  * {@link TableReconciler} as the daemon drives IPVS, two busybox web servers (web1 .11, web2 .12,
  * answering their own name over TCP, and over UDP where a test starts a responder) and a client
- * (.20) that connects through the VIP .100.
+ * (.20) that connects through the VIP .100. The engine only DNATs, so the backends answer through
+ * the balancer by routing: they are on a /28 that leaves the client out, with their default route
+ * via the balancer (one test puts them back on the client's /24 and masquerades as SnatRules does).
  */
 class NftablesDataPlaneIT {
     private static final String SUBNET = "198.18.230";
@@ -70,7 +75,13 @@ class NftablesDataPlaneIT {
             String lb = lab.node("lb", 10);
             lab.node("client", 20);
             Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
-            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+            // Replies leave by the interface they came in on: no redirect may send the backends to the client.
+            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
+                    "net.ipv4.conf.eth0.send_redirects=0");
+            for (String web : List.of("web1", "web2")) {
+                prefix(web, 28);
+                Lab.sh("ip", "-n", lab.ns(web), "route", "add", "default", "via", SUBNET + ".10");
+            }
             lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
             engine = onLb(NftablesDataPlane::new);
             for (String web : List.of("web1", "web2")) {
@@ -100,9 +111,41 @@ class NftablesDataPlaneIT {
     }
 
     @Test
-    void roundRobinSpreadsNewConnectionsEvenly() throws Exception {
+    void roundRobinSpreadsNewConnectionsEvenlyAndBackendsSeeTheClient() throws Exception {
+        for (String web : List.of("web1", "web2")) {
+            Lab.sh("ip", "netns", "exec", lab.ns(web), "nft", "add table inet seen; add chain inet seen in"
+                    + " { type filter hook input priority 0; }; add rule inet seen in ip saddr " + SUBNET + ".20 tcp dport 8080 counter");
+        }
         reconcile(desired("rr", 1, 1));
         assertEquals(Map.of("web1", 5, "web2", 5), spread(10));
+        for (String web : List.of("web1", "web2")) {
+            String seen = Lab.sh("ip", "netns", "exec", lab.ns(web), "nft", "list chain inet seen in");
+            assertFalse(seen.contains("counter packets 0 "), web + " saw packets from the client's own address: " + seen);
+        }
+    }
+
+    @Test
+    void backendsOnTheClientsSubnetNeedSnatRulesMasquerade() throws Exception {
+        for (String web : List.of("web1", "web2")) {
+            prefix(web, 24);
+        }
+        reconcile(desired("rr", 1, 1));
+        assertEquals(null, get("client", SUBNET + ".100", 80), "the backend answers the client directly, which drops it");
+        // What pool/SnatRules writes for a service with snat = true, in its own table.
+        Path script = dir.resolve("snat.nft");
+        Files.writeString(script, SnatRules.script(List.of("ip daddr . tcp dport { " + SUBNET + ".11 . 8080, " + SUBNET
+                + ".12 . 8080 } ct direction original masquerade comment \"web\"")));
+        Lab.sh("ip", "netns", "exec", lab.ns("lb"), "nft", "-f", script.toString());
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+    }
+
+    /** Puts the backend's address on a /{@code length} (its routes stay as they were). */
+    private void prefix(String web, int length) throws Exception {
+        String address = SUBNET + ".1" + web.charAt(3);
+        String ns = lab.ns(web);
+        String old = Lab.sh("ip", "-n", ns, "-o", "-4", "addr", "show", "dev", "eth0").replaceAll("(?s).*inet (\\S+).*", "$1");
+        Lab.sh("ip", "-n", ns, "addr", "add", address + "/" + length, "dev", "eth0");
+        Lab.sh("ip", "-n", ns, "addr", "del", old, "dev", "eth0");
     }
 
     @Test

@@ -19,17 +19,11 @@ class NftScriptTest {
     static final String SKELETON = """
             add table inet vipkeeper_lb
             add map inet vipkeeper_lb services4 { typeof ip daddr . meta l4proto . tcp dport : verdict; }
-            add set inet vipkeeper_lb nat_backends4 { typeof ip daddr . meta l4proto . tcp dport; }
             add map inet vipkeeper_lb services6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; }
-            add set inet vipkeeper_lb nat_backends6 { typeof ip6 daddr . meta l4proto . tcp dport; }
             add chain inet vipkeeper_lb prerouting { type nat hook prerouting priority dstnat; policy accept; }
-            add chain inet vipkeeper_lb postrouting { type nat hook postrouting priority srcnat; policy accept; }
             flush chain inet vipkeeper_lb prerouting
-            flush chain inet vipkeeper_lb postrouting
             add rule inet vipkeeper_lb prerouting ip daddr . meta l4proto . th dport vmap @services4
-            add rule inet vipkeeper_lb postrouting ct status dnat ip daddr . meta l4proto . th dport @nat_backends4 masquerade
             add rule inet vipkeeper_lb prerouting ip6 daddr . meta l4proto . th dport vmap @services6
-            add rule inet vipkeeper_lb postrouting ct status dnat ip6 daddr . meta l4proto . th dport @nat_backends6 masquerade
             """;
     static final ServiceKey WEB = tcp("198.18.230.100", 80);
     static final DesiredService WEB_WRR = service(WEB, "wrr", backend("198.18.230.12", 8080, 2),
@@ -48,7 +42,6 @@ class NftScriptTest {
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_w { 198.18.230.11 . 8080 : 1, 198.18.230.12 . 8080 : 2, 198.18.230.13 . 8080 : 0 }
-                add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080, 198.18.230.11 . tcp . 8080, 198.18.230.13 . tcp . 8080 }
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0 : 198.18.230.11 . 8080, 1-2 : 198.18.230.12 . 8080 }
                 add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
                 add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
@@ -64,6 +57,14 @@ class NftScriptTest {
         assertTrue(script.contains("add element inet vipkeeper_lb " + chain + "_s { 0 : 2001:db8:230::11 . 5353, 1 : 2001:db8:230::12 . 5353 }"), script);
         assertTrue(script.contains("add element inet vipkeeper_lb services6 { 2001:db8:230::100 . udp . 53 : goto " + chain + " }"), script);
         assertEquals(0x76950b02L, NftLayout.seed(WEB), "CRC32 of the chain name: the same on every director");
+    }
+
+    @Test
+    void nothingIsMasqueraded() {
+        // SNAT is a per-service choice (snat = true), written by pool/SnatRules in its own table.
+        String script = NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR, DNS6, DNS6_SH), List.of(WEB, DNS6));
+        assertFalse(script.contains("masquerade"), script);
+        assertFalse(script.contains("postrouting"), script);
     }
 
     @Test
@@ -86,7 +87,7 @@ class NftScriptTest {
     }
 
     @Test
-    void aDeletedServiceIsRemovedWithItsNatEntriesUnlessAnotherServiceSharesThem() {
+    void aDeletedServiceIsRemovedWithItsChainMapsAndVerdictEntryOnly() {
         ServiceKey other = tcp("198.18.230.101", 80);
         DesiredService sharing = service(other, "rr", backend("198.18.230.11", 8080, 1));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR, other, sharing), Map.of(other, sharing), List.of(WEB));
@@ -100,10 +101,6 @@ class NftScriptTest {
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
-                add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }
-                delete element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }
-                add element inet vipkeeper_lb nat_backends4 { 198.18.230.13 . tcp . 8080 }
-                delete element inet vipkeeper_lb nat_backends4 { 198.18.230.13 . tcp . 8080 }
                 """, script);
     }
 }

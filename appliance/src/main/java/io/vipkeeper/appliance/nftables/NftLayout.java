@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
@@ -108,10 +109,14 @@ final class NftLayout {
     }
 
     /**
-     * The slots of a service: backends with weight above 0 in {@link #BACKEND_ORDER}, one slot each
-     * for rr (IPVS's rr ignores weights but 0), {@code weight} slots each for wrr and sh.
+     * The slots of a service: for rr, wrr and sh, backends with weight above 0 in {@link
+     * #BACKEND_ORDER}, one slot each for rr (IPVS's rr ignores weights but 0), {@code weight} slots
+     * each for wrr and sh; for mh the {@link MaglevTable}, runs of equal slots as one interval.
      */
     static List<Slot> slots(DesiredService service) {
+        if (Scheduler.MH.configName().equals(service.spec().scheduler())) {
+            return runs(MaglevTable.build(service.dests().values()));
+        }
         boolean weighted = !Scheduler.RR.configName().equals(service.spec().scheduler());
         List<BackendSpec> live = new ArrayList<>(service.dests().values().stream().filter(b -> b.weight() > 0).toList());
         live.sort(Comparator.comparing(BackendSpec::key, BACKEND_ORDER));
@@ -125,21 +130,44 @@ final class NftLayout {
         return slots;
     }
 
-    /** How the service's rule picks a slot (null selector when no backend takes connections). */
+    /** A lookup table as intervals of equal slots. */
+    private static List<Slot> runs(BackendKey[] table) {
+        List<Slot> slots = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= table.length; i++) {
+            if (i == table.length || !table[i].equals(table[from])) {
+                slots.add(new Slot(from, i - 1, table[from]));
+                from = i;
+            }
+        }
+        return slots;
+    }
+
+    /**
+     * How the service's rule picks a slot (mod 0 when no backend takes connections). Modes: {@code
+     * inc} and {@code random} (numgen), {@code jhash} (of the source address) and {@code
+     * jhash-port} (source address . source port, the sh-port and mh-port flags).
+     */
     record Selector(String mode, long mod, long seed) {
     }
 
-    /** The selector {@link #slots} need: numgen inc (rr), numgen random (wrr), jhash of the source (sh). */
+    /**
+     * The selector {@link #slots} need: numgen inc (rr), numgen random (wrr), jhash of the source
+     * over the slots (sh) or over the whole Maglev table (mh).
+     */
     static Selector selector(DesiredService service) {
         List<Slot> slots = slots(service);
         long total = slots.isEmpty() ? 0 : slots.get(slots.size() - 1).to() + 1;
         String scheduler = service.spec().scheduler();
+        ServiceKey key = service.spec().key();
         if (Scheduler.RR.configName().equals(scheduler)) {
             return new Selector("inc", total, 0);
         } else if (Scheduler.WRR.configName().equals(scheduler)) {
             return new Selector("random", total, 0);
-        } else if (Scheduler.SH.configName().equals(scheduler)) {
-            return new Selector("jhash", total, seed(service.spec().key()));
+        } else if (Scheduler.SH.configName().equals(scheduler) || Scheduler.MH.configName().equals(scheduler)) {
+            SchedulerFlag portFlag = Scheduler.SH.configName().equals(scheduler) ? SchedulerFlag.SH_PORT : SchedulerFlag.MH_PORT;
+            boolean port = (service.spec().flags() & portFlag.bit()) != 0;
+            return new Selector(port ? "jhash-port" : "jhash", total, seed(key));
         }
         throw new IllegalArgumentException("scheduler " + scheduler + " is not one nftables implements");
     }

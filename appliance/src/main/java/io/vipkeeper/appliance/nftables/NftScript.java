@@ -87,6 +87,7 @@ final class NftScript {
         if (sel.mod() > 0) {
             String pick = switch (sel.mode()) {
                 case "jhash" -> "jhash " + f + " saddr mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
+                case "jhash-port" -> "jhash " + f + " saddr . th sport mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
                 default -> "numgen " + sel.mode() + " mod " + sel.mod();
             };
             s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(NftLayout.slots(key));

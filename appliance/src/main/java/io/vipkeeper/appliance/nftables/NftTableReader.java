@@ -152,7 +152,9 @@ final class NftTableReader {
             if (key.has("numgen")) {
                 return new NftLayout.Selector(key.get("numgen").path("mode").asText(), key.get("numgen").path("mod").asLong(), 0);
             } else if (key.has("jhash")) {
-                return new NftLayout.Selector("jhash", key.get("jhash").path("mod").asLong(),
+                // A concatenation is the source address . source port (sh-port, mh-port).
+                String mode = key.get("jhash").path("expr").has("concat") ? "jhash-port" : "jhash";
+                return new NftLayout.Selector(mode, key.get("jhash").path("mod").asLong(),
                         key.get("jhash").path("seed").asLong());
             } else if (x.has("dnat")) {
                 return new NftLayout.Selector("?", -1, -1);

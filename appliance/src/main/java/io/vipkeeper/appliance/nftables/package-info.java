@@ -1,6 +1,6 @@
 /**
- * The nftables engine (first slice): NAT load balancing of TCP and UDP services, IPv4 and IPv6,
- * with the rr, wrr and sh schedulers, programmed through libnftables ({@link
+ * The nftables engine: NAT load balancing of TCP and UDP services, IPv4 and IPv6,
+ * with the rr, wrr, sh and mh schedulers (sh-port and mh-port flags), programmed through libnftables ({@link
  * io.vipkeeper.appliance.nftables.NftContext}, jnr-ffi, no process per change) in one table of
  * its own, {@code inet vipkeeper_lb}; it never touches another table (the SNAT table
  * {@code inet vipkeeper} included).
@@ -18,10 +18,13 @@
  * <li>{@code svc_<proto>_<address hex>_<port>}: one rule, {@code counter dnat to <selector> map
  * @..._s}, whose comment carries the service spec (scheduler, flags, timeout, netmask). The
  * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
- * {@code jhash ip saddr mod N seed S} (sh), S a CRC32 of the service's identity so every director
- * and every rewrite hashes a client alike. With no backend above weight 0 the rule only counts.</li>
+ * {@code jhash ip saddr mod N seed S} (sh, mh; {@code ip saddr . th sport} with sh-port or mh-port),
+ * S a CRC32 of the service's identity so every director and every rewrite hashes a client alike. With no backend above weight 0 the rule only counts.</li>
  * <li>{@code ..._s}: slot intervals to backend address . port, backends with weight above 0 in
- * address order, one slot each for rr, {@code weight} slots for wrr and sh.</li>
+ * address order, one slot each for rr, {@code weight} slots for wrr and sh; for mh the {@link
+ * io.vipkeeper.appliance.nftables.MaglevTable} of the backends (M slots, runs as intervals), so a
+ * backend that leaves moves about its own share of the clients and one that returns gets them
+ * back.</li>
  * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
  * reports.</li>
  * </ul>
@@ -34,7 +37,7 @@
  * missing services, which it re-adds. Established connections are conntrack's: a backend leaving
  * the slot map takes no new connections but keeps its flows.
  *
- * <p>Not yet: other schedulers, persistence and scheduler flags, DR/TUN forwarding, firewall-mark
+ * <p>Not yet: other schedulers, persistence, the fallback scheduler flags, DR/TUN forwarding, firewall-mark
  * and SCTP services, connection thresholds, per-backend counters ({@link
  * io.vipkeeper.appliance.nftables.NftablesDataPlane#capabilities()} says so). Services that the
  * local host itself opens connections to are not balanced (no output hook).

@@ -10,6 +10,7 @@ import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The nftables engine for real, in namespaces on the host kernel: a balancer (lb, .10) running
  * {@link NftablesDataPlane} on a thread inside its namespace, driven through the shared
- * {@link TableReconciler} as the daemon drives IPVS, two busybox web servers (web1 .11, web2 .12,
+ * {@link TableReconciler} as the daemon drives IPVS, three busybox web servers (web1 .11 to web3 .13,
  * answering their own name over TCP, and over UDP where a test starts a responder) and a client
  * (.20) that connects through the VIP .100. The engine only DNATs, so the backends answer through
  * the balancer by routing: they are on a /28 that leaves the client out, with their default route
@@ -59,6 +60,8 @@ class NftablesDataPlaneIT {
     private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 80);
     private static final BackendKey WEB1 = new BackendKey(ip(SUBNET + ".11"), 8080);
     private static final BackendKey WEB2 = new BackendKey(ip(SUBNET + ".12"), 8080);
+    private static final BackendKey WEB3 = new BackendKey(ip(SUBNET + ".13"), 8080);
+    private static final List<String> WEBS = List.of("web1", "web2", "web3");
 
     @TempDir
     Path dir;
@@ -71,20 +74,20 @@ class NftablesDataPlaneIT {
     void lab() throws Exception {
         lab = Lab.create(SUBNET);
         try {
-            WebBackends.add(lab, dir, 2, 8080);
+            WebBackends.add(lab, dir, WEBS.size(), 8080);
             String lb = lab.node("lb", 10);
             lab.node("client", 20);
             Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
             // Replies leave by the interface they came in on: no redirect may send the backends to the client.
             Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
                     "net.ipv4.conf.eth0.send_redirects=0");
-            for (String web : List.of("web1", "web2")) {
+            for (String web : WEBS) {
                 prefix(web, 28);
                 Lab.sh("ip", "-n", lab.ns(web), "route", "add", "default", "via", SUBNET + ".10");
             }
             lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
             engine = onLb(NftablesDataPlane::new);
-            for (String web : List.of("web1", "web2")) {
+            for (String web : WEBS) {
                 Lab.await(10, web + " serving", () -> get(web, SUBNET + ".1" + web.charAt(3), 8080) != null);
             }
         } catch (Exception | Error e) {
@@ -231,8 +234,70 @@ class NftablesDataPlaneIT {
     }
 
     @Test
+    void maglevKeepsClientsOnTheirBackendWhenAnotherLeavesAndPutsThemBackWhenItReturns() throws Exception {
+        List<String> clients = new ArrayList<>();
+        for (int i = 30; i < 70; i++) {
+            clients.add(SUBNET + "." + i);
+            Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", SUBNET + "." + i + "/24", "dev", "eth0");
+        }
+        Map<ServiceKey, DesiredService> three = maglev(0, WEB1, WEB2, WEB3);
+        reconcile(three);
+        Map<String, String> before = byClient(clients);
+        assertEquals(before, byClient(clients), "each client address stays on its backend");
+        assertEquals(Set.copyOf(WEBS), Set.copyOf(before.values()), "40 addresses reach all three: " + before);
+        // web3 leaves: drained at weight 0 (absent from the Maglev table), then deleted.
+        Map<ServiceKey, DesiredService> two = maglev(0, WEB1, WEB2);
+        reconcile(two);
+        Map<String, String> without = byClient(clients);
+        Lab.await(10, "web3 deleted after draining", () -> {
+            reconcileUnchecked(two);
+            return !table().get(WEB).dests().containsKey(WEB3);
+        });
+        assertEquals(without, byClient(clients), "deleting the drained backend moves nobody");
+        List<String> moved = new ArrayList<>();
+        for (String c : clients) {
+            assertNotEquals("web3", without.get(c));
+            if (!before.get(c).equals("web3") && !before.get(c).equals(without.get(c))) {
+                moved.add(c);
+            }
+        }
+        assertTrue(moved.size() <= clients.size() / 10, "clients of the staying backends that moved: " + moved);
+        reconcile(three);
+        assertEquals(before, byClient(clients), "the table is a function of the backends: web3's clients come back");
+    }
+
+    @Test
+    void maglevWithThePortFlagSpreadsOneClientsConnections() throws Exception {
+        reconcile(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2));
+        assertEquals(Set.of("web1", "web2"), spread(20).keySet());
+        assertEquals(List.of(), plan(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2)), "read back as written");
+    }
+
+    /** The backend each client address reaches through the VIP. */
+    private Map<String, String> byClient(List<String> clients) {
+        Map<String, String> seen = new TreeMap<>();
+        for (String c : clients) {
+            String who = get("client", c, SUBNET + ".100", 80);
+            assertTrue(who != null, c + " was answered through the VIP");
+            seen.put(c, who);
+        }
+        return seen;
+    }
+
+    private static Map<ServiceKey, DesiredService> maglev(int flags, BackendKey... backends) {
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        for (BackendKey b : backends) {
+            dests.put(b, backend(b, 1));
+        }
+        return Map.of(WEB, new DesiredService(new ServiceSpec(WEB, "mh", flags, 0, 0xffffffffL), dests));
+    }
+
+    @Test
     void tableReadsBackWhatApplyMade() throws Exception {
         Map<ServiceKey, DesiredService> want = new LinkedHashMap<>(desired("wrr", 3, 0));
+        ServiceKey tls = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 443);
+        want.put(tls, new DesiredService(new ServiceSpec(tls, "mh", SchedulerFlag.MH_PORT.bit(), 0, 0xffffffffL),
+                Map.of(WEB1, backend(WEB1, 2), WEB3, backend(WEB3, 1))));
         ServiceKey dns6 = ServiceKey.of(TransportProtocol.UDP, ip("2001:db8:230::100"), 53);
         BackendKey dnsBackend = new BackendKey(ip("2001:db8:230::11"), 5353);
         want.put(dns6, new DesiredService(new ServiceSpec(dns6, "sh", 0, 0, 128), Map.of(dnsBackend, backend(dnsBackend, 7))));
@@ -278,14 +343,17 @@ class NftablesDataPlaneIT {
     void whatItCannotDoIsRefusedAndTheRestIsProgrammed() throws Exception {
         ServiceKey lc = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".101"), 80);
         BackendKey dr = new BackendKey(ip(SUBNET + ".13"), 80);
+        ServiceKey fallback = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".102"), 80);
         List<TableChange> ops = List.of(
                 new TableChange.NewService(new ServiceSpec(lc, "lc", 0, 0, 0xffffffffL), "test"),
                 new TableChange.NewService(new ServiceSpec(WEB, "rr", 0, 0, 0xffffffffL), "test"),
                 new TableChange.NewBackend(WEB, new BackendSpec(dr, Forwarding.DR, 1, 0, 0), "test"),
-                new TableChange.NewBackend(WEB, backend(WEB1, 1), "test"));
+                new TableChange.NewBackend(WEB, backend(WEB1, 1), "test"),
+                new TableChange.NewService(new ServiceSpec(fallback, "mh", SchedulerFlag.MH_FALLBACK.bit(), 0, 0xffffffffL), "test"));
         List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
-        assertEquals(List.of(ops.get(0), ops.get(2)), failures.stream().map(DataPlane.Failure::op).toList());
+        assertEquals(List.of(ops.get(0), ops.get(2), ops.get(4)), failures.stream().map(DataPlane.Failure::op).toList());
         assertTrue(failures.get(0).error().getMessage().contains("scheduler lc is not one nftables implements"), failures.toString());
+        assertTrue(failures.get(2).error().getMessage().contains("scheduler flags but sh-port and mh-port"), failures.toString());
         assertEquals(Set.of(WEB), table().keySet());
         assertEquals(Set.of(WEB1), table().get(WEB).dests().keySet());
         assertEquals(Map.of("web1", 2), spread(2));
@@ -373,9 +441,17 @@ class NftablesDataPlaneIT {
 
     /** The body of GET / from node {@code from} to address:port, or null when nothing answers. */
     private String get(String from, String address, int port) {
+        return get(from, null, address, port);
+    }
+
+    /** The same from the node's address {@code local} (null: the kernel's choice). */
+    private String get(String from, String local, String address, int port) {
         try {
             return NamespaceThreads.call(lab.ns(from), () -> {
                 try (Socket s = new Socket()) {
+                    if (local != null) {
+                        s.bind(new InetSocketAddress(local, 0));
+                    }
                     s.connect(new InetSocketAddress(address, port), 2000);
                     s.setSoTimeout(2000);
                     OutputStream out = s.getOutputStream();

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,40 @@ class NftScriptTest {
         String script = NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR, DNS6, DNS6_SH), List.of(WEB, DNS6));
         assertFalse(script.contains("masquerade"), script);
         assertFalse(script.contains("postrouting"), script);
+    }
+
+    @Test
+    void maglevHashesTheSourceOverTheWholeTableWhoseRunsAreTheSlotMap() {
+        DesiredService mh = service(WEB, "mh", backend("198.18.230.12", 8080, 1), backend("198.18.230.11", 8080, 1),
+                backend("198.18.230.13", 8080, 0));
+        String script = NftScript.transaction(Map.of(), Map.of(WEB, mh), List.of(WEB));
+        assertTrue(script.contains("counter dnat ip to jhash ip saddr mod " + MaglevTable.SIZE + " seed 0x76950b02 map @svc_tcp_c612e664_80_s"),
+                script);
+        String elements = script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb svc_tcp_c612e664_80_s ")).findFirst()
+                .orElseThrow();
+        BackendKey[] table = MaglevTable.build(mh.dests().values());
+        StringBuilder want = new StringBuilder();
+        for (NftLayout.Slot slot : NftLayout.slots(mh)) {
+            for (long i = slot.from(); i <= slot.to(); i++) {
+                assertEquals(table[(int) i], slot.backend(), "slot " + i);
+            }
+            want.append(want.length() == 0 ? "" : ", ").append(slot.from() == slot.to() ? "" + slot.from() : slot.from() + "-" + slot.to())
+                    .append(" : ").append(slot.backend().address().getHostAddress()).append(" . 8080");
+        }
+        assertEquals("add element inet vipkeeper_lb svc_tcp_c612e664_80_s { " + want + " }", elements);
+        assertTrue(elements.startsWith("add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0"), elements);
+        assertTrue(elements.contains("" + (MaglevTable.SIZE - 1) + " : "), "the last slot is mapped too");
+    }
+
+    @Test
+    void thePortFlagsHashTheSourcePortToo() {
+        for (String scheduler : List.of("sh", "mh")) {
+            DesiredService svc = new DesiredService(new ServiceSpec(WEB, scheduler, 0x10, 0, 0xffffffffL),
+                    service(WEB, scheduler, backend("198.18.230.12", 8080, 1)).dests());
+            String script = NftScript.transaction(Map.of(), Map.of(WEB, svc), List.of(WEB));
+            assertTrue(script.contains("dnat ip to jhash ip saddr . th sport mod "), script);
+            assertTrue(script.contains("comment \"vipkeeper sched=" + scheduler + " flags=16 "), script);
+        }
     }
 
     @Test

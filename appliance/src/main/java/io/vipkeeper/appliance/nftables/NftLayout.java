@@ -56,6 +56,35 @@ final class NftLayout {
         return ipv6 ? "services6" : "services4";
     }
 
+    /**
+     * What a per-backend counter set counts: a connection's first packet ({@code new}), its packets
+     * towards the backend ({@code in}) or back from it ({@code out}).
+     */
+    enum Counted {
+        NEW("new", "ct state new", "daddr", "dport"),
+        IN("in", "ct direction original", "daddr", "dport"),
+        OUT("out", "ct direction reply", "saddr", "sport");
+
+        final String name;
+        /** The match that picks the packets. */
+        final String match;
+        /** Where the backend's address and port are in those packets (after DNAT, before un-DNAT). */
+        final String address;
+        final String port;
+
+        Counted(String name, String match, String address, String port) {
+            this.name = name;
+            this.match = match;
+            this.address = address;
+            this.port = port;
+        }
+    }
+
+    /** The family's counter set of {@code what}: VIP . protocol . backend address . port, with counters. */
+    static String counters(boolean ipv6, Counted what) {
+        return "backend_" + what.name + (ipv6 ? "6" : "4");
+    }
+
     static String family(boolean ipv6) {
         return ipv6 ? "ip6" : "ip";
     }

@@ -7,11 +7,13 @@ import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Writes the nft script of one transaction: the table's skeleton (idempotent, so a deleted table
- * comes back), then each changed service rewritten whole or removed. A service's rewrite touches only its own chain and maps, so a weight
+ * comes back), then each changed service rewritten whole or removed, its backends' counter set
+ * elements changed by difference (so counts survive a rewrite). A service's rewrite touches only its own chain and maps, so a weight
  * change costs one service, never the table. Deletions first add what they delete (an add of an
  * existing object is a no-op in nft), so a delete of something drift already removed succeeds.
  */
@@ -36,26 +38,70 @@ final class NftScript {
             } else {
                 writeService(s, want);
             }
+            counters(s, key, from.get(key), want);
         }
         return s.toString();
     }
 
-    /** The base table: the two verdict maps and the hooked chain. */
+    /**
+     * The base table: the two verdict maps, the per-backend counter sets and the hooked chains. The
+     * forward chain looks each balanced packet up in one counter set (a new connection's first in
+     * two): the set element's own counter is the backend's, so no rule per backend is needed.
+     */
     static void skeleton(StringBuilder s) {
         s.append("add table ").append(T).append('\n');
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
+            String addr = v6 ? "ipv6_addr" : "ipv4_addr";
             s.append("add map ").append(T).append(' ').append(NftLayout.services(v6)).append(" { typeof ").append(f)
                     .append(" daddr . meta l4proto . tcp dport : verdict; }\n");
+            for (NftLayout.Counted c : NftLayout.Counted.values()) {
+                s.append("add set ").append(T).append(' ').append(NftLayout.counters(v6, c)).append(" { type ").append(addr)
+                        .append(" . inet_proto . ").append(addr).append(" . inet_service; counter; }\n");
+            }
         }
         s.append("add chain ").append(T).append(" prerouting { type nat hook prerouting priority dstnat; policy accept; }\n");
-        // The hooked chain is rewritten whole each time: two rules, and a hand edit is undone.
+        s.append("add chain ").append(T).append(" forward { type filter hook forward priority filter; policy accept; }\n");
+        // The hooked chains are rewritten whole each time: a few rules, and a hand edit is undone.
         s.append("flush chain ").append(T).append(" prerouting\n");
+        s.append("flush chain ").append(T).append(" forward\n");
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
             s.append("add rule ").append(T).append(" prerouting ").append(f).append(" daddr . meta l4proto . th dport vmap @")
                     .append(NftLayout.services(v6)).append('\n');
+            for (NftLayout.Counted c : NftLayout.Counted.values()) {
+                // ct original daddr is the VIP in both directions; the backend is the packet's own end.
+                s.append("add rule ").append(T).append(" forward ").append(c.match).append(" ct original ").append(f)
+                        .append(" daddr . meta l4proto . ").append(f).append(' ').append(c.address).append(" . th ")
+                        .append(c.port).append(" @").append(NftLayout.counters(v6, c)).append('\n');
+            }
         }
+    }
+
+    /**
+     * Keeps the counter set elements of the service's backends: adds {@code to}'s (an add leaves an
+     * existing element and its counts alone, and puts back one drift removed) and deletes the ones
+     * only {@code from} has (added first, so the delete cannot fail).
+     */
+    static void counters(StringBuilder s, ServiceKey key, DesiredService from, DesiredService to) {
+        Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet();
+        List<BackendKey> gone = from == null ? List.of() : from.dests().keySet().stream().filter(b -> !keep.contains(b)).toList();
+        for (NftLayout.Counted c : NftLayout.Counted.values()) {
+            String set = NftLayout.counters(key.ipv6(), c);
+            if (!keep.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(set).append(counterElements(key, keep));
+            }
+            if (!gone.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(set).append(counterElements(key, gone));
+                s.append("delete element ").append(T).append(' ').append(set).append(counterElements(key, gone));
+            }
+        }
+    }
+
+    private static String counterElements(ServiceKey key, Collection<BackendKey> backends) {
+        String service = NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
+        return backends.stream().sorted(NftLayout.BACKEND_ORDER).map(b -> service + endpoint(b))
+                .collect(Collectors.joining(", ", " { ", " }\n"));
     }
 
     /** Creates or rewrites a service's chain, weight map, slot map and verdict map entry. */

@@ -26,11 +26,11 @@ import java.util.Objects;
 /**
  * Reads {@code nft -j list table inet vipkeeper_lb} back into the neutral model. A service is an
  * entry of a verdict map; its spec comes from its rule's comment and its backends from its weight
- * map. Whatever else the service needs (its slot map, its selector, the hooked rule of its
- * family) is compared with what {@link NftScript} would write for that spec
- * and those backends; when they differ the spec is reported with a scheduler marked as drifted, so
- * the reconciler plans an edit of the service and the engine rewrites it (and the hooked rules)
- * whole. Pure: no kernel access.
+ * map, their counters from the family's counter sets. Whatever else the service needs (its slot
+ * map, its selector, its backends' counter set elements, the hooked rules of its family) is
+ * compared with what {@link NftScript} would write for that spec and those backends; when they
+ * differ the spec is reported with a scheduler marked as drifted, so the reconciler plans an edit
+ * of the service and the engine rewrites it (and the hooked rules) whole. Pure: no kernel access.
  */
 final class NftTableReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,9 +48,16 @@ final class NftTableReader {
         }
         Map<String, JsonNode> maps = new HashMap<>();
         Map<String, List<JsonNode>> rules = new HashMap<>();
+        // Counter set name -> "VIP proto backend port" -> the element's counter.
+        Map<String, Map<String, JsonNode>> counters = new HashMap<>();
         for (JsonNode o : root.path("nftables")) {
             if (o.has("map")) {
                 maps.put(o.get("map").path("name").asText(), o.get("map"));
+            } else if (o.has("set")) {
+                Map<String, JsonNode> elements = counters.computeIfAbsent(o.get("set").path("name").asText(), n -> new HashMap<>());
+                for (JsonNode e : o.get("set").path("elem")) {
+                    elements.put(concat(e.path("elem").path("val")), e.path("elem").path("counter"));
+                }
             } else if (o.has("rule")) {
                 rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
             }
@@ -67,17 +74,22 @@ final class NftTableReader {
                 String chain = e.get(1).path("goto").path("target").asText();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
                 // One rule per service chain: two (a hand edit) read as none, which is drift.
-                ActualService svc = service(key, maps, own.size() == 1 ? own.get(0) : null);
-                table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rule of " + NftLayout.family(v6) + " missing"));
+                ActualService svc = service(key, maps, own.size() == 1 ? own.get(0) : null, counters);
+                table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rules of " + NftLayout.family(v6) + " missing"));
             }
         }
         return table;
     }
 
-    /** Whether prerouting still looks the family's services up. */
+    /** Whether prerouting still looks the family's services up and forward counts its backends. */
     private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
-        return rules.getOrDefault("prerouting", List.of()).stream()
-                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.services(v6) + "\""));
+        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6)));
+        for (NftLayout.Counted c : NftLayout.Counted.values()) {
+            lookups.add(NftLayout.counters(v6, c));
+        }
+        List<JsonNode> hooked = new ArrayList<>(rules.getOrDefault("prerouting", List.of()));
+        hooked.addAll(rules.getOrDefault("forward", List.of()));
+        return lookups.stream().allMatch(set -> hooked.stream().anyMatch(r -> r.toString().contains("\"@" + set + "\"")));
     }
 
     private static ActualService drifted(ActualService svc, String why) {
@@ -87,7 +99,8 @@ final class NftTableReader {
         return new ActualService(marked, svc.dests(), svc.stats());
     }
 
-    private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, JsonNode rule) {
+    private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, JsonNode rule,
+            Map<String, Map<String, JsonNode>> counters) {
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
         if (weights != null) {
@@ -108,10 +121,27 @@ final class NftTableReader {
             drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slots(key)));
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
-        dests.values().forEach(d -> actual.put(d.key(), new ActualBackend(d, 0, 0, 0, TrafficCounters.ZERO)));
-        long packets = rule == null ? 0 : counterPackets(rule);
+        long[] sums = new long[4];
+        for (BackendSpec d : dests.values()) {
+            String element = NetUtil.toAddressString(key.address()) + " " + NftLayout.protocolName(key) + " "
+                    + NetUtil.toAddressString(d.key().address()) + " " + d.key().port();
+            JsonNode[] c = new JsonNode[NftLayout.Counted.values().length];
+            for (NftLayout.Counted what : NftLayout.Counted.values()) {
+                c[what.ordinal()] = counters.getOrDefault(NftLayout.counters(key.ipv6(), what), Map.of()).get(element);
+                if (c[what.ordinal()] == null && drift == null) {
+                    drift = what.name + " counter of " + d.key() + " missing";
+                }
+            }
+            TrafficCounters stats = new TrafficCounters(packets(c[0]), packets(c[1]), packets(c[2]), bytes(c[1]), bytes(c[2]));
+            actual.put(d.key(), new ActualBackend(d, 0, 0, 0, stats));
+            sums[0] += stats.inPackets();
+            sums[1] += stats.outPackets();
+            sums[2] += stats.inBytes();
+            sums[3] += stats.outBytes();
+        }
         // The nat chain sees only a connection's first packet: its counter counts connections.
-        ActualService svc = new ActualService(spec, actual, new TrafficCounters(packets, 0, 0, 0, 0));
+        long connections = rule == null ? 0 : counterPackets(rule);
+        ActualService svc = new ActualService(spec, actual, new TrafficCounters(connections, sums[0], sums[1], sums[2], sums[3]));
         return drift == null ? svc : drifted(svc, drift);
     }
 
@@ -161,6 +191,14 @@ final class NftTableReader {
             }
         }
         return null;
+    }
+
+    private static long packets(JsonNode counter) {
+        return counter == null ? 0 : counter.path("packets").asLong();
+    }
+
+    private static long bytes(JsonNode counter) {
+        return counter == null ? 0 : counter.path("bytes").asLong();
     }
 
     private static long counterPackets(JsonNode rule) {

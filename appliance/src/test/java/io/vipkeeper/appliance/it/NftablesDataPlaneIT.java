@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
@@ -15,6 +16,7 @@ import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.SnatRules;
@@ -125,6 +127,26 @@ class NftablesDataPlaneIT {
             String seen = Lab.sh("ip", "netns", "exec", lab.ns(web), "nft", "list chain inet seen in");
             assertFalse(seen.contains("counter packets 0 "), web + " saw packets from the client's own address: " + seen);
         }
+    }
+
+    @Test
+    void eachBackendCountsItsConnectionsPacketsAndBytesAndARewriteKeepsThem() throws Exception {
+        reconcile(desired("rr", 1, 1));
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+        Map<BackendKey, ActualBackend> dests = table().get(WEB).dests();
+        for (BackendKey b : List.of(WEB1, WEB2)) {
+            TrafficCounters c = dests.get(b).stats();
+            assertEquals(3, c.connections(), b + ": " + c);
+            // In: SYN, request, ACKs, FIN; out: SYN-ACK, answer, FIN. Every packet has 40 header bytes at least.
+            assertTrue(c.inPackets() >= 3 * 3 && c.outPackets() >= 3 * 2, b + ": " + c);
+            assertTrue(c.inBytes() >= 40 * c.inPackets() && c.outBytes() >= 40 * c.outPackets(), b + ": " + c);
+        }
+        assertEquals(6, table().get(WEB).stats().connections());
+        TrafficCounters before = dests.get(WEB1).stats();
+        reconcile(desired("rr", 2, 1));
+        TrafficCounters after = table().get(WEB).dests().get(WEB1).stats();
+        assertEquals(3, after.connections(), "the weight change rewrote the service but kept the counts");
+        assertTrue(after.inBytes() >= before.inBytes(), after + " after " + before);
     }
 
     @Test

@@ -21,11 +21,25 @@ class NftScriptTest {
     static final String SKELETON = """
             add table inet vipkeeper_lb
             add map inet vipkeeper_lb services4 { typeof ip daddr . meta l4proto . tcp dport : verdict; }
+            add set inet vipkeeper_lb backend_new4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_in4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_out4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
             add map inet vipkeeper_lb services6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; }
+            add set inet vipkeeper_lb backend_new6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_in6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_out6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
             add chain inet vipkeeper_lb prerouting { type nat hook prerouting priority dstnat; policy accept; }
+            add chain inet vipkeeper_lb forward { type filter hook forward priority filter; policy accept; }
             flush chain inet vipkeeper_lb prerouting
+            flush chain inet vipkeeper_lb forward
             add rule inet vipkeeper_lb prerouting ip daddr . meta l4proto . th dport vmap @services4
+            add rule inet vipkeeper_lb forward ct state new ct original ip daddr . meta l4proto . ip daddr . th dport @backend_new4
+            add rule inet vipkeeper_lb forward ct direction original ct original ip daddr . meta l4proto . ip daddr . th dport @backend_in4
+            add rule inet vipkeeper_lb forward ct direction reply ct original ip daddr . meta l4proto . ip saddr . th sport @backend_out4
             add rule inet vipkeeper_lb prerouting ip6 daddr . meta l4proto . th dport vmap @services6
+            add rule inet vipkeeper_lb forward ct state new ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_new6
+            add rule inet vipkeeper_lb forward ct direction original ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_in6
+            add rule inet vipkeeper_lb forward ct direction reply ct original ip6 daddr . meta l4proto . ip6 saddr . th sport @backend_out6
             """;
     static final ServiceKey WEB = tcp("198.18.230.100", 80);
     static final DesiredService WEB_WRR = service(WEB, "wrr", backend("198.18.230.12", 8080, 2),
@@ -47,6 +61,9 @@ class NftScriptTest {
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0 : 198.18.230.11 . 8080, 1-2 : 198.18.230.12 . 8080 }
                 add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
                 add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
+                add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 """, NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR), List.of(WEB)));
     }
 
@@ -115,6 +132,18 @@ class NftScriptTest {
     }
 
     @Test
+    void aRewriteKeepsTheCounterElementsOfStayingBackendsAndDeletesTheOthers() {
+        DesiredService without13 = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.11", 8080, 1));
+        String script = NftScript.transaction(Map.of(WEB, WEB_WRR), Map.of(WEB, without13), List.of(WEB));
+        String staying = "198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080";
+        for (String set : List.of("backend_new4", "backend_in4", "backend_out4")) {
+            assertTrue(script.contains("add element inet vipkeeper_lb " + set + " { " + staying + " }\n"), script);
+            assertTrue(script.contains("delete element inet vipkeeper_lb " + set + " { 198.18.230.100 . tcp . 198.18.230.13 . 8080 }\n"), script);
+            assertFalse(script.contains("flush set inet vipkeeper_lb " + set), "a flush would zero the staying backends' counts");
+        }
+    }
+
+    @Test
     void aServiceWithoutLiveBackendsOnlyCounts() {
         DesiredService idle = service(WEB, "rr", backend("198.18.230.11", 8080, 0));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, idle), List.of(WEB));
@@ -137,6 +166,12 @@ class NftScriptTest {
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
+                add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 """, script);
     }
 }

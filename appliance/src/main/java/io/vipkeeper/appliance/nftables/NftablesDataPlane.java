@@ -29,6 +29,8 @@ import java.util.Set;
  * one thread (the one whose network namespace it programs).
  */
 public final class NftablesDataPlane implements DataPlane {
+    /** The engine's table, as nft names it. */
+    public static final String TABLE = "inet " + NftLayout.TABLE;
     private static final Capabilities CAPABILITIES = new Capabilities("nftables",
             EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH, Scheduler.MH),
             EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
@@ -56,7 +58,7 @@ public final class NftablesDataPlane implements DataPlane {
     public Map<ServiceKey, ActualService> table() {
         String json;
         try {
-            json = nft.json("list table inet " + NftLayout.TABLE);
+            json = nft.json("list table " + TABLE);
         } catch (NftException e) {
             if (e.getMessage().contains("No such file or directory")) {
                 programmed = new LinkedHashMap<>();

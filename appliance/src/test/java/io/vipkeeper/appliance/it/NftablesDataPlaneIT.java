@@ -150,6 +150,36 @@ class NftablesDataPlaneIT {
     }
 
     @Test
+    void nftablesListPrintsTheTableAsIpvsListDoes() throws Exception {
+        reconcile(desired("rr", 1, 1));
+        assertEquals(Map.of("web1", 2, "web2", 2), spread(4));
+        try (JarProcess list = JarProcess.startIn(lab.ns("lb"), dir, "nftables", "list")) {
+            assertEquals(0, list.waitFor(), list.err());
+            assertEquals("nftables engine, table inet vipkeeper_lb\n"
+                    + "Prot LocalAddress:Port Scheduler Flags\n"
+                    + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+                    + "TCP  198.18.230.100:80 rr\n"
+                    + "  -> 198.18.230.11:8080           Masq    1      0          0         \n"
+                    + "  -> 198.18.230.12:8080           Masq    1      0          0         \n", list.out());
+        }
+        try (JarProcess stats = JarProcess.startIn(lab.ns("lb"), dir, "nftables", "list", "--stats")) {
+            assertEquals(0, stats.waitFor(), stats.err());
+            List<String> lines = stats.out().lines().toList();
+            assertTrue(lines.get(3).matches("TCP  198\\.18\\.230\\.100:80 +4 +[1-9]\\d* +[1-9]\\d* +[1-9]\\d* +[1-9]\\d*"), stats.out());
+            for (int i = 4; i <= 5; i++) {
+                assertTrue(lines.get(i).matches("  -> 198\\.18\\.230\\.1" + (i - 3) + ":8080 +2 +[1-9]\\d* +[1-9]\\d* +[1-9]\\d* +[1-9]\\d*"),
+                        stats.out());
+            }
+        }
+        try (JarProcess json = JarProcess.startIn(lab.ns("lb"), dir, "nftables", "list", "--json")) {
+            assertEquals(0, json.waitFor(), json.err());
+            var web = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("services").get(0);
+            assertEquals("rr", web.get("scheduler").asText(), json.out());
+            assertEquals(2, web.get("realServers").get(0).get("stats").get("connections").asInt(), json.out());
+        }
+    }
+
+    @Test
     void backendsOnTheClientsSubnetNeedSnatRulesMasquerade() throws Exception {
         for (String web : List.of("web1", "web2")) {
             prefix(web, 24);

@@ -11,11 +11,14 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -26,6 +29,9 @@ import java.util.zip.CRC32;
 final class NftLayout {
     /** The engine's own table; it never touches another one. */
     static final String TABLE = "vipkeeper_lb";
+    /** The schedulers the engine writes. */
+    static final Set<Scheduler> SCHEDULERS = Collections.unmodifiableSet(EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH,
+            Scheduler.MH));
     /** Marks the spec comment on a service rule. */
     private static final String COMMENT_PREFIX = "vipkeeper ";
     /** Orders backends by address bytes then port, so every director fills the slots alike. */
@@ -46,9 +52,32 @@ final class NftLayout {
         return chain(key) + "_w";
     }
 
-    /** Its scheduling map (slot interval : backend address . port). */
+    /** Its scheduling map for rr, wrr and sh (slot interval : backend address . port). */
     static String slots(ServiceKey key) {
         return chain(key) + "_s";
+    }
+
+    /**
+     * Its scheduling map for mh (slot : backend address . port), a plain map: the Maglev table's
+     * slots barely form runs, and nft 1.0.6 deletes elements of an interval map slowly (800 of
+     * 8191 took 5.6 s against 25 ms in a plain map), which an mh change by difference needs.
+     */
+    static String maglevSlots(ServiceKey key) {
+        return chain(key) + "_m";
+    }
+
+    /** The scheduling map a service of {@code spec} uses. */
+    static String slotMap(ServiceSpec spec) {
+        return maglev(spec) ? maglevSlots(spec.key()) : slots(spec.key());
+    }
+
+    /** The scheduling map it does not use. */
+    static String otherSlotMap(ServiceSpec spec) {
+        return maglev(spec) ? slots(spec.key()) : maglevSlots(spec.key());
+    }
+
+    static boolean maglev(ServiceSpec spec) {
+        return Scheduler.MH.configName().equals(spec.scheduler());
     }
 
     /** The verdict map of the service's family. */
@@ -140,11 +169,16 @@ final class NftLayout {
     /**
      * The slots of a service: for rr, wrr and sh, backends with weight above 0 in {@link
      * #BACKEND_ORDER}, one slot each for rr (IPVS's rr ignores weights but 0), {@code weight} slots
-     * each for wrr and sh; for mh the {@link MaglevTable}, runs of equal slots as one interval.
+     * each for wrr and sh; for mh the {@link MaglevTable}, one slot each.
      */
     static List<Slot> slots(DesiredService service) {
-        if (Scheduler.MH.configName().equals(service.spec().scheduler())) {
-            return runs(MaglevTable.build(service.dests().values()));
+        if (maglev(service.spec())) {
+            BackendKey[] table = MaglevTable.build(service.dests().values());
+            List<Slot> slots = new ArrayList<>(table.length);
+            for (int i = 0; i < table.length; i++) {
+                slots.add(new Slot(i, i, table[i]));
+            }
+            return slots;
         }
         boolean weighted = !Scheduler.RR.configName().equals(service.spec().scheduler());
         List<BackendSpec> live = new ArrayList<>(service.dests().values().stream().filter(b -> b.weight() > 0).toList());
@@ -155,19 +189,6 @@ final class NftLayout {
             long width = weighted ? b.weight() : 1;
             slots.add(new Slot(next, next + width - 1, b.key()));
             next += width;
-        }
-        return slots;
-    }
-
-    /** A lookup table as intervals of equal slots. */
-    private static List<Slot> runs(BackendKey[] table) {
-        List<Slot> slots = new ArrayList<>();
-        int from = 0;
-        for (int i = 1; i <= table.length; i++) {
-            if (i == table.length || !table[i].equals(table[from])) {
-                slots.add(new Slot(from, i - 1, table[from]));
-                from = i;
-            }
         }
         return slots;
     }
@@ -199,6 +220,11 @@ final class NftLayout {
             return new Selector(port ? "jhash-port" : "jhash", total, seed(key));
         }
         throw new IllegalArgumentException("scheduler " + scheduler + " is not one nftables implements");
+    }
+
+    /** Whether {@code scheduler} is one this engine writes (a drifted one read back is not). */
+    static boolean implemented(String scheduler) {
+        return SCHEDULERS.stream().anyMatch(x -> x.configName().equals(scheduler));
     }
 
     /**

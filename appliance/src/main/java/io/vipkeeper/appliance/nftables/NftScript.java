@@ -5,6 +5,7 @@ import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,7 @@ final class NftScript {
             if (want == null) {
                 deleteService(s, key);
             } else {
-                writeService(s, want);
+                writeService(s, want, from.get(key));
             }
             counters(s, key, from.get(key), want);
         }
@@ -104,8 +105,14 @@ final class NftScript {
                 .collect(Collectors.joining(", ", " { ", " }\n"));
     }
 
-    /** Creates or rewrites a service's chain, weight map, slot map and verdict map entry. */
-    static void writeService(StringBuilder s, DesiredService svc) {
+    /**
+     * Creates or rewrites a service's chain, weight map, slot map and verdict map entry. The slot
+     * map is changed by difference when {@code was} (the service as programmed, or null) is one
+     * this engine wrote: an mh change then touches only the slots that moved, about 1/N of
+     * thousands, instead of refilling all of them. A service read back as drifted carries a marked
+     * scheduler, so it is refilled whole.
+     */
+    static void writeService(StringBuilder s, DesiredService svc, DesiredService was) {
         ServiceKey key = svc.spec().key();
         String f = NftLayout.family(key.ipv6());
         String chain = NftLayout.chain(key);
@@ -114,18 +121,32 @@ final class NftScript {
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
         declareMaps(s, key);
         s.append("flush map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
-        s.append("flush map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
+        String map = NftLayout.slotMap(svc.spec());
+        List<NftLayout.Slot> slots = NftLayout.slots(svc);
+        // By difference only in the plain map of mh, and only over what this engine wrote there.
+        List<NftLayout.Slot> before = was == null || !NftLayout.maglev(svc.spec()) || !NftLayout.maglev(was.spec()) ? null
+                : NftLayout.slots(was);
+        if (before == null) {
+            s.append("flush map ").append(T).append(' ').append(map).append('\n');
+        } else {
+            Set<NftLayout.Slot> keep = new HashSet<>(slots);
+            List<NftLayout.Slot> gone = before.stream().filter(x -> !keep.contains(x)).toList();
+            if (!gone.isEmpty()) {
+                s.append("delete element ").append(T).append(' ').append(map).append(" { ")
+                        .append(gone.stream().map(NftScript::interval).collect(Collectors.joining(", "))).append(" }\n");
+            }
+        }
         if (!svc.dests().isEmpty()) {
             s.append("add element ").append(T).append(' ').append(NftLayout.weights(key)).append(" { ")
                     .append(svc.dests().values().stream().sorted((a, b) -> NftLayout.BACKEND_ORDER.compare(a.key(), b.key()))
                             .map(b -> endpoint(b.key()) + " : " + b.weight()).collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
-        List<NftLayout.Slot> slots = NftLayout.slots(svc);
-        if (!slots.isEmpty()) {
-            s.append("add element ").append(T).append(' ').append(NftLayout.slots(key)).append(" { ")
-                    .append(slots.stream().map(x -> (x.from() == x.to() ? Long.toString(x.from()) : x.from() + "-" + x.to())
-                            + " : " + endpoint(x.backend())).collect(Collectors.joining(", ")))
+        Set<NftLayout.Slot> had = before == null ? Set.of() : new HashSet<>(before);
+        List<NftLayout.Slot> added = slots.stream().filter(x -> !had.contains(x)).toList();
+        if (!added.isEmpty()) {
+            s.append("add element ").append(T).append(' ').append(map).append(" { ")
+                    .append(added.stream().map(x -> interval(x) + " : " + endpoint(x.backend())).collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto).append(" counter");
@@ -136,9 +157,11 @@ final class NftScript {
                 case "jhash-port" -> "jhash " + f + " saddr . th sport mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
                 default -> "numgen " + sel.mode() + " mod " + sel.mod();
             };
-            s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(NftLayout.slots(key));
+            s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);
         }
         s.append(" comment \"").append(NftLayout.comment(svc.spec())).append("\"\n");
+        // The scheduler may have changed between rr/wrr/sh and mh: the map no rule refers to goes.
+        s.append("delete map ").append(T).append(' ').append(NftLayout.otherSlotMap(svc.spec())).append('\n');
         s.append("add element ").append(T).append(' ').append(NftLayout.services(key.ipv6())).append(" { ")
                 .append(serviceElement(key)).append(" : goto ").append(chain).append(" }\n");
     }
@@ -155,6 +178,7 @@ final class NftScript {
         declareMaps(s, key);
         s.append("delete map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
         s.append("delete map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
+        s.append("delete map ").append(T).append(' ').append(NftLayout.maglevSlots(key)).append('\n');
     }
 
     /** Adds the service's weight and slot maps (a no-op for maps that exist). */
@@ -165,10 +189,16 @@ final class NftScript {
                 .append(" daddr . ").append(proto).append(" dport : meta mark; }\n");
         s.append("add map ").append(T).append(' ').append(NftLayout.slots(key)).append(" { typeof numgen inc mod 1 : ")
                 .append(f).append(" daddr . ").append(proto).append(" dport; flags interval; }\n");
+        s.append("add map ").append(T).append(' ').append(NftLayout.maglevSlots(key)).append(" { typeof numgen inc mod 1 : ")
+                .append(f).append(" daddr . ").append(proto).append(" dport; }\n");
     }
 
     private static String serviceElement(ServiceKey key) {
         return NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . " + key.port();
+    }
+
+    private static String interval(NftLayout.Slot x) {
+        return x.from() == x.to() ? Long.toString(x.from()) : x.from() + "-" + x.to();
     }
 
     private static String endpoint(BackendKey b) {

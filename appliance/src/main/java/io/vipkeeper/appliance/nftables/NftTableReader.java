@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Reads {@code nft -j list table inet vipkeeper_lb} back into the neutral model. A service is an
@@ -118,7 +119,7 @@ final class NftTableReader {
             drift = "no readable service rule";
         } else {
             spec = written;
-            drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slots(key)));
+            drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slotMap(written)));
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
         long[] sums = new long[4];
@@ -156,21 +157,28 @@ final class NftTableReader {
         if (slotMap == null) {
             return "slot map missing";
         }
-        List<String> haveSlots = new ArrayList<>();
+        // Slot "from-to" : backend, ordered by slot (a plain map lists in hash order).
+        TreeMap<Long, String> haveSlots = new TreeMap<>();
         for (JsonNode e : slotMap.path("elem")) {
             JsonNode k = e.get(0);
-            String range = k.has("range") ? k.get("range").get(0).asLong() + "-" + k.get("range").get(1).asLong()
-                    : k.asLong() + "-" + k.asLong();
-            haveSlots.add(range + " " + concat(e.get(1)));
+            long from = k.has("range") ? k.get("range").get(0).asLong() : k.asLong();
+            long to = k.has("range") ? k.get("range").get(1).asLong() : from;
+            haveSlots.put(from, from + "-" + to + " : " + concat(e.get(1)));
         }
-        List<String> wantSlots = NftLayout.slots(svc).stream().map(s -> s.from() + "-" + s.to() + " "
-                + NetUtil.toAddressString(s.backend().address()) + " " + s.backend().port()).toList();
-        if (!haveSlots.equals(wantSlots)) {
-            return "slots " + haveSlots + " instead of " + wantSlots;
+        List<String> have = List.copyOf(haveSlots.values());
+        List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.from() + "-" + x.to() + " : "
+                + NetUtil.toAddressString(x.backend().address()) + " " + x.backend().port()).toList();
+        if (have.size() != wantSlots.size()) {
+            return "slots: " + have.size() + " entries instead of " + wantSlots.size();
         }
-        NftLayout.Selector have = selector(rule);
-        if (want.mod() == 0 ? have != null : !want.equals(have)) {
-            return "selector " + have + " instead of " + want;
+        for (int i = 0; i < have.size(); i++) {
+            if (!have.get(i).equals(wantSlots.get(i))) {
+                return "slot " + have.get(i) + " instead of " + wantSlots.get(i);
+            }
+        }
+        NftLayout.Selector selector = selector(rule);
+        if (want.mod() == 0 ? selector != null : !want.equals(selector)) {
+            return "selector " + selector + " instead of " + want;
         }
         return null;
     }

@@ -7,7 +7,6 @@ import io.vipkeeper.appliance.dataplane.Capabilities;
 import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.Forwarding;
-import io.vipkeeper.appliance.dataplane.Scheduler;
 import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
@@ -32,7 +31,7 @@ public final class NftablesDataPlane implements DataPlane {
     /** The engine's table, as nft names it. */
     public static final String TABLE = "inet " + NftLayout.TABLE;
     private static final Capabilities CAPABILITIES = new Capabilities("nftables",
-            EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH, Scheduler.MH),
+            NftLayout.SCHEDULERS,
             EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of());
 

@@ -22,10 +22,11 @@
  * mh-port), S a CRC32 of the service's identity so every director and every rewrite hashes a client
  * alike. With no backend above weight 0 the rule only counts.</li>
  * <li>{@code ..._s}: slot intervals to backend address . port, backends with weight above 0 in
- * address order, one slot each for rr, {@code weight} slots for wrr and sh; for mh the {@link
- * io.vipkeeper.appliance.nftables.MaglevTable} of the backends (M slots, runs as intervals), so a
- * backend that leaves moves about its own share of the clients and one that returns gets them
- * back.</li>
+ * address order, one slot each for rr, {@code weight} slots for wrr and sh.</li>
+ * <li>{@code ..._m} instead for mh: the {@link io.vipkeeper.appliance.nftables.MaglevTable} of the
+ * backends, slot : backend, a plain map (nft deletes interval elements slowly) changed by
+ * difference, so a backend that leaves moves about its own share of the clients (and of the map
+ * elements) and one that returns gets them back.</li>
  * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
  * reports.</li>
  * <li>{@code forward} (filter): per-backend counters. Each balanced packet is looked up once in
@@ -38,8 +39,9 @@
  * in the key: two services on one VIP and protocol sharing a backend address and port share
  * its counts.) Same for IPv6 with {@code ..6}.</li>
  * </ul>
- * A change to a service rewrites that service's chain and two maps in the transaction (a weight
- * change moves the following backends' slots anyway) and its counter elements; the rest of the
+ * A change to a service rewrites that service's chain and maps in the transaction (a weight
+ * change moves the following backends' slots anyway; mh's slots change by difference) and its
+ * counter elements; the rest of the
  * table is left alone but for the hooked chains' eight rules, rewritten each time. Reading back,
  * anything of a service that differs from what its spec and weights would write (a flushed slot
  * map, an edited rule, a flushed hook chain, a missing counter element) reports the service's

@@ -300,6 +300,8 @@ class NftablesDataPlaneIT {
         // web3 leaves: drained at weight 0 (absent from the Maglev table), then deleted.
         Map<ServiceKey, DesiredService> two = maglev(0, WEB1, WEB2);
         reconcile(two);
+        assertTrue(plan(two).stream().noneMatch(op -> op instanceof TableChange.SetService),
+                "the slots that moved, written by difference, read back as the table of web1 and web2 (no drift)");
         Map<String, String> without = byClient(clients);
         Lab.await(10, "web3 deleted after draining", () -> {
             reconcileUnchecked(two);
@@ -315,7 +317,21 @@ class NftablesDataPlaneIT {
         }
         assertTrue(moved.size() <= clients.size() / 10, "clients of the staying backends that moved: " + moved);
         reconcile(three);
+        assertEquals(List.of(), plan(three));
         assertEquals(before, byClient(clients), "the table is a function of the backends: web3's clients come back");
+    }
+
+    @Test
+    void switchingBetweenWrrAndMhSwapsTheSlotMap() throws Exception {
+        reconcile(desired("wrr", 1, 1));
+        reconcile(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2));
+        assertEquals(List.of(), plan(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2)));
+        assertEquals(Set.of("web1", "web2"), spread(20).keySet());
+        assertFalse(nft("list table inet vipkeeper_lb").contains("map svc_tcp_c612e664_80_s "), "the wrr map went");
+        reconcile(desired("rr", 1, 1));
+        assertEquals(List.of(), plan(desired("rr", 1, 1)));
+        assertEquals(Map.of("web1", 2, "web2", 2), spread(4));
+        assertFalse(nft("list table inet vipkeeper_lb").contains("map svc_tcp_c612e664_80_m "), "the mh map went");
     }
 
     @Test

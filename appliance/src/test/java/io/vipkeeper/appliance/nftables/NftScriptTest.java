@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The nft scripts the engine runs, for fixed tables: exact text. */
@@ -55,11 +58,13 @@ class NftScriptTest {
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_w { 198.18.230.11 . 8080 : 1, 198.18.230.12 . 8080 : 2, 198.18.230.13 . 8080 : 0 }
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0 : 198.18.230.11 . 8080, 1-2 : 198.18.230.12 . 8080 }
                 add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
                 add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
                 add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
@@ -87,26 +92,23 @@ class NftScriptTest {
     }
 
     @Test
-    void maglevHashesTheSourceOverTheWholeTableWhoseRunsAreTheSlotMap() {
+    void maglevHashesTheSourceOverTheWholeTableInAPlainMap() {
         DesiredService mh = service(WEB, "mh", backend("198.18.230.12", 8080, 1), backend("198.18.230.11", 8080, 1),
                 backend("198.18.230.13", 8080, 0));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, mh), List.of(WEB));
-        assertTrue(script.contains("counter dnat ip to jhash ip saddr mod " + MaglevTable.SIZE + " seed 0x76950b02 map @svc_tcp_c612e664_80_s"),
+        assertTrue(script.contains("counter dnat ip to jhash ip saddr mod " + MaglevTable.SIZE + " seed 0x76950b02 map @svc_tcp_c612e664_80_m"),
                 script);
-        String elements = script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb svc_tcp_c612e664_80_s ")).findFirst()
-                .orElseThrow();
+        assertTrue(script.contains("add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }"),
+                "no interval flag: " + script);
+        assertTrue(script.contains("delete map inet vipkeeper_lb svc_tcp_c612e664_80_s\n"), "the interval map of rr, wrr and sh goes");
         BackendKey[] table = MaglevTable.build(mh.dests().values());
         StringBuilder want = new StringBuilder();
-        for (NftLayout.Slot slot : NftLayout.slots(mh)) {
-            for (long i = slot.from(); i <= slot.to(); i++) {
-                assertEquals(table[(int) i], slot.backend(), "slot " + i);
-            }
-            want.append(want.length() == 0 ? "" : ", ").append(slot.from() == slot.to() ? "" + slot.from() : slot.from() + "-" + slot.to())
-                    .append(" : ").append(slot.backend().address().getHostAddress()).append(" . 8080");
+        for (int i = 0; i < table.length; i++) {
+            want.append(i == 0 ? "" : ", ").append(i).append(" : ").append(table[i].address().getHostAddress()).append(" . 8080");
         }
-        assertEquals("add element inet vipkeeper_lb svc_tcp_c612e664_80_s { " + want + " }", elements);
-        assertTrue(elements.startsWith("add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0"), elements);
-        assertTrue(elements.contains("" + (MaglevTable.SIZE - 1) + " : "), "the last slot is mapped too");
+        assertEquals("add element inet vipkeeper_lb svc_tcp_c612e664_80_m { " + want + " }",
+                script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb svc_tcp_c612e664_80_m ")).findFirst().orElseThrow());
+        assertEquals(MaglevTable.SIZE, table.length);
     }
 
     @Test
@@ -126,9 +128,39 @@ class NftScriptTest {
                 backend("198.18.230.13", 8080, 0));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR, DNS6, DNS6_SH), Map.of(WEB, heavier, DNS6, DNS6_SH), List.of(WEB));
         assertFalse(script.contains("svc_udp"), script);
-        assertFalse(script.contains("delete"), script);
+        assertFalse(script.contains("delete element"), "an interval map is refilled (its deletes are slow in nft): " + script);
         assertTrue(script.contains("{ 0 : 198.18.230.11 . 8080, 1-5 : 198.18.230.12 . 8080 }"), script);
         assertTrue(script.contains("numgen random mod 6 map"), script);
+    }
+
+    @Test
+    void aMaglevChangeWritesOnlyTheSlotsThatMovedUnlessTheServiceDrifted() {
+        BackendSpec[] ten = new BackendSpec[10];
+        for (int i = 0; i < ten.length; i++) {
+            ten[i] = backend("198.18.230." + (11 + i), 8080, 1);
+        }
+        DesiredService before = service(WEB, "mh", ten);
+        DesiredService after = service(WEB, "mh", java.util.Arrays.copyOf(ten, 9));
+        String script = NftScript.transaction(Map.of(WEB, before), Map.of(WEB, after), List.of(WEB));
+        assertFalse(script.contains("flush map inet vipkeeper_lb svc_tcp_c612e664_80_m"), "no refill of all the slots");
+        Set<NftLayout.Slot> had = new HashSet<>(NftLayout.slots(before));
+        Set<NftLayout.Slot> want = new HashSet<>(NftLayout.slots(after));
+        String deleted = line(script, "delete element inet vipkeeper_lb svc_tcp_c612e664_80_m { ");
+        String added = line(script, "add element inet vipkeeper_lb svc_tcp_c612e664_80_m { ");
+        assertEquals(had.stream().filter(x -> !want.contains(x)).count(), deleted.split(", ").length);
+        assertEquals(want.stream().filter(x -> !had.contains(x)).count(), added.split(", ").length);
+        assertTrue(added.split(", ").length < MaglevTable.SIZE / 5, "about a tenth of the slots move: " + added.split(", ").length);
+        DesiredService drifted = new DesiredService(new ServiceSpec(WEB, "mh (drifted: slot map missing)", 0, 0, 0xffffffffL),
+                before.dests());
+        String repair = NftScript.transaction(Map.of(WEB, drifted), Map.of(WEB, after), List.of(WEB));
+        assertTrue(repair.contains("flush map inet vipkeeper_lb svc_tcp_c612e664_80_m\n"), "a drifted service is refilled whole");
+        assertEquals(want.size(), line(repair, "add element inet vipkeeper_lb svc_tcp_c612e664_80_m { ").split(", ").length);
+    }
+
+    /** The elements of the script's line starting with {@code prefix}. */
+    private static String line(String script, String prefix) {
+        return script.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(prefix + " in " + script))
+                .substring(prefix.length()).replace(" }", "");
     }
 
     @Test
@@ -164,8 +196,10 @@ class NftScriptTest {
                 delete chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
                 add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 delete element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }

@@ -439,6 +439,18 @@ class NftablesDataPlaneIT {
     }
 
     @Test
+    void aFlushedCounterSetIsSeenAndRepaired() throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        nft("flush set inet vipkeeper_lb backend_in4");
+        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
+        reconcile(want);
+        assertEquals(List.of(), plan(want));
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        assertTrue(table().get(WEB).dests().get(WEB1).stats().inPackets() > 0, "counting again");
+    }
+
+    @Test
     void otherTablesAreLeftAlone() throws Exception {
         nft("add table inet vipkeeper; add chain inet vipkeeper keep");
         reconcile(desired("rr", 1, 1));

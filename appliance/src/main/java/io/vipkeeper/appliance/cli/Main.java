@@ -30,6 +30,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing a command: run, check, reload, status, ipvs, realserver or version");
+                "Missing a command: run, check, reload, status, ipvs, nftables, realserver or version");
     }
 }

@@ -396,14 +396,7 @@ class NftablesDataPlaneIT {
 
     @Test
     void aFlushedSlotMapIsSeenAndRepaired() throws Exception {
-        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
-        reconcile(want);
-        String chain = "svc_tcp_c612e664_80";
-        nft("flush map inet vipkeeper_lb " + chain + "_s");
-        assertNotEquals(want.get(WEB).spec(), table().get(WEB).spec(), "the flushed map is drift");
-        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
-        reconcile(want);
-        assertEquals(List.of(), plan(want));
+        repairedAfter("flush map inet vipkeeper_lb svc_tcp_c612e664_80_s");
         assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
     }
 
@@ -429,25 +422,28 @@ class NftablesDataPlaneIT {
 
     @Test
     void aFlushedHookChainIsSeenAndRepaired() throws Exception {
-        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
-        reconcile(want);
-        nft("flush chain inet vipkeeper_lb prerouting");
-        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
-        reconcile(want);
-        assertEquals(List.of(), plan(want));
+        repairedAfter("flush chain inet vipkeeper_lb prerouting");
         assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
     }
 
     @Test
     void aFlushedCounterSetIsSeenAndRepaired() throws Exception {
-        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
-        reconcile(want);
-        nft("flush set inet vipkeeper_lb backend_in4");
-        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
-        reconcile(want);
-        assertEquals(List.of(), plan(want));
+        repairedAfter("flush set inet vipkeeper_lb backend_in4");
         assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
         assertTrue(table().get(WEB).dests().get(WEB1).stats().inPackets() > 0, "counting again");
+    }
+
+    /**
+     * Programs rr over web1 and web2, makes the hand edit {@code edit}, and checks that the
+     * reconciler sees it as drift (one rewrite of the service) and that nothing is left after it.
+     */
+    private void repairedAfter(String edit) throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        nft(edit);
+        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList(), edit + " is drift");
+        reconcile(want);
+        assertEquals(List.of(), plan(want));
     }
 
     @Test

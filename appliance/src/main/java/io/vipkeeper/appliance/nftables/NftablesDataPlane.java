@@ -20,12 +20,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The nftables engine: NAT forwarding of TCP and UDP services, IPv4 and IPv6, with rr, wrr, sh and mh,
- * in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
+ * The nftables engine: NAT forwarding of TCP and UDP services, IPv4 and IPv6, with rr, wrr, sh
+ * and mh, in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
  * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
  * refuses it, each service is tried on its own so one bad service does not hold back the rest.
- * Holds the table as last read or programmed, since a service is always rewritten whole. Used from
- * one thread (the one whose network namespace it programs).
+ * Holds the table as last read or programmed, since a service is rewritten from it (whole, but
+ * for mh's slots and the counter elements, which change by difference). Used from one thread
+ * (the one whose network namespace it programs).
  */
 public final class NftablesDataPlane implements DataPlane {
     /** The engine's table, as nft names it. */

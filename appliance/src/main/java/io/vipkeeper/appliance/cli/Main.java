@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vipkeeper", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "High-availability appliance: VRRP owns the virtual IPs, IPVS balances the traffic.",
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class,
-                IpvsCommand.class, RealServerCommand.class, VersionCommand.class})
+                IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
@@ -30,6 +30,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing a command: run, check, reload, status, ipvs, realserver or version");
+                "Missing a command: run, check, reload, status, ipvs, nftables, realserver or version");
     }
 }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 final class EngineLeftovers {
     private static final Logger log = LoggerFactory.getLogger(EngineLeftovers.class);
     /** The nftables engine's table (its package description names it). */
-    static final String NFTABLES_TABLE = "inet vipkeeper_lb";
+    static final String NFTABLES_TABLE = io.vipkeeper.appliance.nftables.NftablesDataPlane.TABLE;
 
     private EngineLeftovers() {
     }

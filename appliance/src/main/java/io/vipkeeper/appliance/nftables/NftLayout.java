@@ -4,17 +4,21 @@ import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -25,6 +29,9 @@ import java.util.zip.CRC32;
 final class NftLayout {
     /** The engine's own table; it never touches another one. */
     static final String TABLE = "vipkeeper_lb";
+    /** The schedulers the engine writes. */
+    static final Set<Scheduler> SCHEDULERS = Collections.unmodifiableSet(EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH,
+            Scheduler.MH));
     /** Marks the spec comment on a service rule. */
     private static final String COMMENT_PREFIX = "vipkeeper ";
     /** Orders backends by address bytes then port, so every director fills the slots alike. */
@@ -45,9 +52,32 @@ final class NftLayout {
         return chain(key) + "_w";
     }
 
-    /** Its scheduling map (slot interval : backend address . port). */
+    /** Its scheduling map for rr, wrr and sh (slot interval : backend address . port). */
     static String slots(ServiceKey key) {
         return chain(key) + "_s";
+    }
+
+    /**
+     * Its scheduling map for mh (slot : backend address . port), a plain map: the Maglev table's
+     * slots barely form runs, and nft 1.0.6 deletes elements of an interval map slowly (800 of
+     * 8191 took 5.6 s against 25 ms in a plain map), which an mh change by difference needs.
+     */
+    static String maglevSlots(ServiceKey key) {
+        return chain(key) + "_m";
+    }
+
+    /** The scheduling map a service of {@code spec} uses. */
+    static String slotMap(ServiceSpec spec) {
+        return maglev(spec) ? maglevSlots(spec.key()) : slots(spec.key());
+    }
+
+    /** The scheduling map it does not use. */
+    static String otherSlotMap(ServiceSpec spec) {
+        return maglev(spec) ? slots(spec.key()) : maglevSlots(spec.key());
+    }
+
+    static boolean maglev(ServiceSpec spec) {
+        return Scheduler.MH.configName().equals(spec.scheduler());
     }
 
     /** The verdict map of the service's family. */
@@ -55,9 +85,33 @@ final class NftLayout {
         return ipv6 ? "services6" : "services4";
     }
 
-    /** The set of NAT backends of the family, whose DNATed connections are masqueraded. */
-    static String natBackends(boolean ipv6) {
-        return ipv6 ? "nat_backends6" : "nat_backends4";
+    /**
+     * What a per-backend counter set counts: a connection's first packet ({@code new}), its packets
+     * towards the backend ({@code in}) or back from it ({@code out}).
+     */
+    enum Counted {
+        NEW("new", "ct state new", "daddr", "dport"),
+        IN("in", "ct direction original", "daddr", "dport"),
+        OUT("out", "ct direction reply", "saddr", "sport");
+
+        final String name;
+        /** The match that picks the packets. */
+        final String match;
+        /** Where the backend's address and port are in those packets (after DNAT, before un-DNAT). */
+        final String address;
+        final String port;
+
+        Counted(String name, String match, String address, String port) {
+            this.name = name;
+            this.match = match;
+            this.address = address;
+            this.port = port;
+        }
+    }
+
+    /** The family's counter set of {@code what}: VIP . protocol . backend address . port, with counters. */
+    static String counters(boolean ipv6, Counted what) {
+        return "backend_" + what.name + (ipv6 ? "6" : "4");
     }
 
     static String family(boolean ipv6) {
@@ -113,10 +167,19 @@ final class NftLayout {
     }
 
     /**
-     * The slots of a service: backends with weight above 0 in {@link #BACKEND_ORDER}, one slot each
-     * for rr (IPVS's rr ignores weights but 0), {@code weight} slots each for wrr and sh.
+     * The slots of a service: for rr, wrr and sh, backends with weight above 0 in {@link
+     * #BACKEND_ORDER}, one slot each for rr (IPVS's rr ignores weights but 0), {@code weight} slots
+     * each for wrr and sh; for mh the {@link MaglevTable}, one slot each.
      */
     static List<Slot> slots(DesiredService service) {
+        if (maglev(service.spec())) {
+            BackendKey[] table = MaglevTable.build(service.dests().values());
+            List<Slot> slots = new ArrayList<>(table.length);
+            for (int i = 0; i < table.length; i++) {
+                slots.add(new Slot(i, i, table[i]));
+            }
+            return slots;
+        }
         boolean weighted = !Scheduler.RR.configName().equals(service.spec().scheduler());
         List<BackendSpec> live = new ArrayList<>(service.dests().values().stream().filter(b -> b.weight() > 0).toList());
         live.sort(Comparator.comparing(BackendSpec::key, BACKEND_ORDER));
@@ -130,23 +193,38 @@ final class NftLayout {
         return slots;
     }
 
-    /** How the service's rule picks a slot (null selector when no backend takes connections). */
+    /**
+     * How the service's rule picks a slot (mod 0 when no backend takes connections). Modes: {@code
+     * inc} and {@code random} (numgen), {@code jhash} (of the source address) and {@code
+     * jhash-port} (source address . source port, the sh-port and mh-port flags).
+     */
     record Selector(String mode, long mod, long seed) {
     }
 
-    /** The selector {@link #slots} need: numgen inc (rr), numgen random (wrr), jhash of the source (sh). */
+    /**
+     * The selector {@link #slots} need: numgen inc (rr), numgen random (wrr), jhash of the source
+     * over the slots (sh) or over the whole Maglev table (mh).
+     */
     static Selector selector(DesiredService service) {
         List<Slot> slots = slots(service);
         long total = slots.isEmpty() ? 0 : slots.get(slots.size() - 1).to() + 1;
         String scheduler = service.spec().scheduler();
+        ServiceKey key = service.spec().key();
         if (Scheduler.RR.configName().equals(scheduler)) {
             return new Selector("inc", total, 0);
         } else if (Scheduler.WRR.configName().equals(scheduler)) {
             return new Selector("random", total, 0);
-        } else if (Scheduler.SH.configName().equals(scheduler)) {
-            return new Selector("jhash", total, seed(service.spec().key()));
+        } else if (Scheduler.SH.configName().equals(scheduler) || Scheduler.MH.configName().equals(scheduler)) {
+            SchedulerFlag portFlag = Scheduler.SH.configName().equals(scheduler) ? SchedulerFlag.SH_PORT : SchedulerFlag.MH_PORT;
+            boolean port = (service.spec().flags() & portFlag.bit()) != 0;
+            return new Selector(port ? "jhash-port" : "jhash", total, seed(key));
         }
         throw new IllegalArgumentException("scheduler " + scheduler + " is not one nftables implements");
+    }
+
+    /** Whether {@code scheduler} is one this engine writes (a drifted one read back is not). */
+    static boolean implemented(String scheduler) {
+        return SCHEDULERS.stream().anyMatch(x -> x.configName().equals(scheduler));
     }
 
     /**

@@ -2,11 +2,10 @@ package io.vipkeeper.appliance.nftables;
 
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.dataplane.BackendKey;
-import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the nft script of one transaction: the table's skeleton (idempotent, so a deleted table
- * comes back), then each changed service rewritten whole or removed, then the NAT backend set
- * changed by difference. A service's rewrite touches only its own chain and maps, so a weight
+ * comes back), then each changed service rewritten whole or removed, its backends' counter set
+ * elements changed by difference (so counts survive a rewrite). A service's rewrite touches only its own chain and maps, so a weight
  * change costs one service, never the table. Deletions first add what they delete (an add of an
  * existing object is a no-op in nft), so a delete of something drift already removed succeeds.
  */
@@ -38,48 +37,82 @@ final class NftScript {
             if (want == null) {
                 deleteService(s, key);
             } else {
-                writeService(s, want);
+                writeService(s, want, from.get(key));
             }
-        }
-        Set<String> before = natBackends(from.values());
-        Set<String> after = natBackends(to.values());
-        for (String gone : before) {
-            if (!after.contains(gone)) {
-                String element = " { " + gone.substring(gone.indexOf(' ') + 1) + " }\n";
-                String set = gone.substring(0, gone.indexOf(' '));
-                s.append("add element ").append(T).append(' ').append(set).append(element);
-                s.append("delete element ").append(T).append(' ').append(set).append(element);
-            }
+            counters(s, key, from.get(key), want);
         }
         return s.toString();
     }
 
-    /** The base table: the two verdict maps, the NAT backend sets and the hooked chains. */
+    /**
+     * The base table: the two verdict maps, the per-backend counter sets and the hooked chains. The
+     * forward chain looks each balanced packet up in one counter set (a new connection's first in
+     * two): the set element's own counter is the backend's, so no rule per backend is needed.
+     */
     static void skeleton(StringBuilder s) {
         s.append("add table ").append(T).append('\n');
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
+            String addr = v6 ? "ipv6_addr" : "ipv4_addr";
             s.append("add map ").append(T).append(' ').append(NftLayout.services(v6)).append(" { typeof ").append(f)
                     .append(" daddr . meta l4proto . tcp dport : verdict; }\n");
-            s.append("add set ").append(T).append(' ').append(NftLayout.natBackends(v6)).append(" { typeof ").append(f)
-                    .append(" daddr . meta l4proto . tcp dport; }\n");
+            for (NftLayout.Counted c : NftLayout.Counted.values()) {
+                s.append("add set ").append(T).append(' ').append(NftLayout.counters(v6, c)).append(" { type ").append(addr)
+                        .append(" . inet_proto . ").append(addr).append(" . inet_service; counter; }\n");
+            }
         }
         s.append("add chain ").append(T).append(" prerouting { type nat hook prerouting priority dstnat; policy accept; }\n");
-        s.append("add chain ").append(T).append(" postrouting { type nat hook postrouting priority srcnat; policy accept; }\n");
-        // The hooked chains are rewritten whole each time: two rules each, and a hand edit is undone.
+        s.append("add chain ").append(T).append(" forward { type filter hook forward priority filter; policy accept; }\n");
+        // The hooked chains are rewritten whole each time: a few rules, and a hand edit is undone.
         s.append("flush chain ").append(T).append(" prerouting\n");
-        s.append("flush chain ").append(T).append(" postrouting\n");
+        s.append("flush chain ").append(T).append(" forward\n");
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
             s.append("add rule ").append(T).append(" prerouting ").append(f).append(" daddr . meta l4proto . th dport vmap @")
                     .append(NftLayout.services(v6)).append('\n');
-            s.append("add rule ").append(T).append(" postrouting ct status dnat ").append(f)
-                    .append(" daddr . meta l4proto . th dport @").append(NftLayout.natBackends(v6)).append(" masquerade\n");
+            for (NftLayout.Counted c : NftLayout.Counted.values()) {
+                // ct original daddr is the VIP in both directions; the backend is the packet's own end.
+                s.append("add rule ").append(T).append(" forward ").append(c.match).append(" ct original ").append(f)
+                        .append(" daddr . meta l4proto . ").append(f).append(' ').append(c.address).append(" . th ")
+                        .append(c.port).append(" @").append(NftLayout.counters(v6, c)).append('\n');
+            }
         }
     }
 
-    /** Creates or rewrites a service's chain, weight map, slot map and verdict map entry. */
-    static void writeService(StringBuilder s, DesiredService svc) {
+    /**
+     * Keeps the counter set elements of the service's backends: adds {@code to}'s (an add leaves an
+     * existing element and its counts alone, and puts back one drift removed) and deletes the ones
+     * only {@code from} has (added first, so the delete cannot fail).
+     */
+    static void counters(StringBuilder s, ServiceKey key, DesiredService from, DesiredService to) {
+        Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet();
+        List<BackendKey> gone = from == null ? List.of() : from.dests().keySet().stream().filter(b -> !keep.contains(b)).toList();
+        for (NftLayout.Counted c : NftLayout.Counted.values()) {
+            String set = NftLayout.counters(key.ipv6(), c);
+            if (!keep.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(set).append(counterElements(key, keep));
+            }
+            if (!gone.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(set).append(counterElements(key, gone));
+                s.append("delete element ").append(T).append(' ').append(set).append(counterElements(key, gone));
+            }
+        }
+    }
+
+    private static String counterElements(ServiceKey key, Collection<BackendKey> backends) {
+        String service = NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
+        return backends.stream().sorted(NftLayout.BACKEND_ORDER).map(b -> service + endpoint(b))
+                .collect(Collectors.joining(", ", " { ", " }\n"));
+    }
+
+    /**
+     * Creates or rewrites a service's chain, weight map, slot map and verdict map entry. The slot
+     * map is changed by difference when {@code was} (the service as programmed, or null) is one
+     * this engine wrote: an mh change then touches only the slots that moved, about 1/N of
+     * thousands, instead of refilling all of them. A service read back as drifted carries a marked
+     * scheduler, so it is refilled whole.
+     */
+    static void writeService(StringBuilder s, DesiredService svc, DesiredService was) {
         ServiceKey key = svc.spec().key();
         String f = NftLayout.family(key.ipv6());
         String chain = NftLayout.chain(key);
@@ -88,22 +121,32 @@ final class NftScript {
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
         declareMaps(s, key);
         s.append("flush map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
-        s.append("flush map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
+        String map = NftLayout.slotMap(svc.spec());
+        List<NftLayout.Slot> slots = NftLayout.slots(svc);
+        // By difference only in the plain map of mh, and only over what this engine wrote there.
+        List<NftLayout.Slot> before = was == null || !NftLayout.maglev(svc.spec()) || !NftLayout.maglev(was.spec()) ? null
+                : NftLayout.slots(was);
+        if (before == null) {
+            s.append("flush map ").append(T).append(' ').append(map).append('\n');
+        } else {
+            Set<NftLayout.Slot> keep = new HashSet<>(slots);
+            List<NftLayout.Slot> gone = before.stream().filter(x -> !keep.contains(x)).toList();
+            if (!gone.isEmpty()) {
+                s.append("delete element ").append(T).append(' ').append(map).append(" { ")
+                        .append(gone.stream().map(NftScript::interval).collect(Collectors.joining(", "))).append(" }\n");
+            }
+        }
         if (!svc.dests().isEmpty()) {
             s.append("add element ").append(T).append(' ').append(NftLayout.weights(key)).append(" { ")
                     .append(svc.dests().values().stream().sorted((a, b) -> NftLayout.BACKEND_ORDER.compare(a.key(), b.key()))
                             .map(b -> endpoint(b.key()) + " : " + b.weight()).collect(Collectors.joining(", ")))
                     .append(" }\n");
-            s.append("add element ").append(T).append(' ').append(NftLayout.natBackends(key.ipv6())).append(" { ")
-                    .append(svc.dests().values().stream().map(b -> natElement(b.key(), proto))
-                            .collect(Collectors.joining(", ")))
-                    .append(" }\n");
         }
-        List<NftLayout.Slot> slots = NftLayout.slots(svc);
-        if (!slots.isEmpty()) {
-            s.append("add element ").append(T).append(' ').append(NftLayout.slots(key)).append(" { ")
-                    .append(slots.stream().map(x -> (x.from() == x.to() ? Long.toString(x.from()) : x.from() + "-" + x.to())
-                            + " : " + endpoint(x.backend())).collect(Collectors.joining(", ")))
+        Set<NftLayout.Slot> had = before == null ? Set.of() : new HashSet<>(before);
+        List<NftLayout.Slot> added = slots.stream().filter(x -> !had.contains(x)).toList();
+        if (!added.isEmpty()) {
+            s.append("add element ").append(T).append(' ').append(map).append(" { ")
+                    .append(added.stream().map(x -> interval(x) + " : " + endpoint(x.backend())).collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto).append(" counter");
@@ -111,11 +154,14 @@ final class NftScript {
         if (sel.mod() > 0) {
             String pick = switch (sel.mode()) {
                 case "jhash" -> "jhash " + f + " saddr mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
+                case "jhash-port" -> "jhash " + f + " saddr . th sport mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
                 default -> "numgen " + sel.mode() + " mod " + sel.mod();
             };
-            s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(NftLayout.slots(key));
+            s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);
         }
         s.append(" comment \"").append(NftLayout.comment(svc.spec())).append("\"\n");
+        // The scheduler may have changed between rr/wrr/sh and mh: the map no rule refers to goes.
+        s.append("delete map ").append(T).append(' ').append(NftLayout.otherSlotMap(svc.spec())).append('\n');
         s.append("add element ").append(T).append(' ').append(NftLayout.services(key.ipv6())).append(" { ")
                 .append(serviceElement(key)).append(" : goto ").append(chain).append(" }\n");
     }
@@ -132,6 +178,7 @@ final class NftScript {
         declareMaps(s, key);
         s.append("delete map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
         s.append("delete map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
+        s.append("delete map ").append(T).append(' ').append(NftLayout.maglevSlots(key)).append('\n');
     }
 
     /** Adds the service's weight and slot maps (a no-op for maps that exist). */
@@ -142,26 +189,16 @@ final class NftScript {
                 .append(" daddr . ").append(proto).append(" dport : meta mark; }\n");
         s.append("add map ").append(T).append(' ').append(NftLayout.slots(key)).append(" { typeof numgen inc mod 1 : ")
                 .append(f).append(" daddr . ").append(proto).append(" dport; flags interval; }\n");
-    }
-
-    /** Every NAT backend of {@code services} as "SET ELEMENT". */
-    private static Set<String> natBackends(Collection<DesiredService> services) {
-        Set<String> all = new LinkedHashSet<>();
-        for (DesiredService svc : services) {
-            ServiceKey key = svc.spec().key();
-            for (BackendSpec b : svc.dests().values()) {
-                all.add(NftLayout.natBackends(key.ipv6()) + " " + natElement(b.key(), NftLayout.protocolName(key)));
-            }
-        }
-        return all;
+        s.append("add map ").append(T).append(' ').append(NftLayout.maglevSlots(key)).append(" { typeof numgen inc mod 1 : ")
+                .append(f).append(" daddr . ").append(proto).append(" dport; }\n");
     }
 
     private static String serviceElement(ServiceKey key) {
         return NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . " + key.port();
     }
 
-    private static String natElement(BackendKey b, String proto) {
-        return NetUtil.toAddressString(b.address()) + " . " + proto + " . " + b.port();
+    private static String interval(NftLayout.Slot x) {
+        return x.from() == x.to() ? Long.toString(x.from()) : x.from() + "-" + x.to();
     }
 
     private static String endpoint(BackendKey b) {

@@ -18,21 +18,20 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reads {@code nft -j list table inet vipkeeper_lb} back into the neutral model. A service is an
  * entry of a verdict map; its spec comes from its rule's comment and its backends from its weight
- * map. Whatever else the service needs (its slot map, its selector, its NAT backend entries, the
- * hooked rules of its family) is compared with what {@link NftScript} would write for that spec
- * and those backends; when they differ the spec is reported with a scheduler marked as drifted, so
- * the reconciler plans an edit of the service and the engine rewrites it (and the hooked rules)
- * whole. Pure: no kernel access.
+ * map, their counters from the family's counter sets. Whatever else the service needs (its slot
+ * map, its selector, its backends' counter set elements, the hooked rules of its family) is
+ * compared with what {@link NftScript} would write for that spec and those backends; when they
+ * differ the spec is reported with a scheduler marked as drifted, so the reconciler plans an edit
+ * of the service and the engine rewrites it (and the hooked rules) whole. Pure: no kernel access.
  */
 final class NftTableReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,14 +48,16 @@ final class NftTableReader {
             throw new UncheckedIOException("unreadable nft JSON", e);
         }
         Map<String, JsonNode> maps = new HashMap<>();
-        Set<String> natElements = new HashSet<>();
         Map<String, List<JsonNode>> rules = new HashMap<>();
+        // Counter set name -> "VIP proto backend port" -> the element's counter.
+        Map<String, Map<String, JsonNode>> counters = new HashMap<>();
         for (JsonNode o : root.path("nftables")) {
             if (o.has("map")) {
                 maps.put(o.get("map").path("name").asText(), o.get("map"));
-            } else if (o.has("set") && o.get("set").path("name").asText().startsWith("nat_backends")) {
+            } else if (o.has("set")) {
+                Map<String, JsonNode> elements = counters.computeIfAbsent(o.get("set").path("name").asText(), n -> new HashMap<>());
                 for (JsonNode e : o.get("set").path("elem")) {
-                    natElements.add(o.get("set").path("name").asText() + " " + concat(e));
+                    elements.put(concat(e.path("elem").path("val")), e.path("elem").path("counter"));
                 }
             } else if (o.has("rule")) {
                 rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
@@ -74,20 +75,22 @@ final class NftTableReader {
                 String chain = e.get(1).path("goto").path("target").asText();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
                 // One rule per service chain: two (a hand edit) read as none, which is drift.
-                ActualService svc = service(key, chain, maps, own.size() == 1 ? own.get(0) : null, natElements);
+                ActualService svc = service(key, maps, own.size() == 1 ? own.get(0) : null, counters);
                 table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rules of " + NftLayout.family(v6) + " missing"));
             }
         }
         return table;
     }
 
-    /** Whether prerouting still looks the family's services up and postrouting masquerades its backends. */
+    /** Whether prerouting still looks the family's services up and forward counts its backends. */
     private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
-        boolean lookup = rules.getOrDefault("prerouting", List.of()).stream()
-                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.services(v6) + "\""));
-        boolean masquerade = rules.getOrDefault("postrouting", List.of()).stream()
-                .anyMatch(r -> r.toString().contains("\"@" + NftLayout.natBackends(v6) + "\"") && r.toString().contains("masquerade"));
-        return lookup && masquerade;
+        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6)));
+        for (NftLayout.Counted c : NftLayout.Counted.values()) {
+            lookups.add(NftLayout.counters(v6, c));
+        }
+        List<JsonNode> hooked = new ArrayList<>(rules.getOrDefault("prerouting", List.of()));
+        hooked.addAll(rules.getOrDefault("forward", List.of()));
+        return lookups.stream().allMatch(set -> hooked.stream().anyMatch(r -> r.toString().contains("\"@" + set + "\"")));
     }
 
     private static ActualService drifted(ActualService svc, String why) {
@@ -97,8 +100,8 @@ final class NftTableReader {
         return new ActualService(marked, svc.dests(), svc.stats());
     }
 
-    private static ActualService service(ServiceKey key, String chain, Map<String, JsonNode> maps, JsonNode rule,
-            Set<String> natElements) {
+    private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, JsonNode rule,
+            Map<String, Map<String, JsonNode>> counters) {
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
         if (weights != null) {
@@ -116,26 +119,35 @@ final class NftTableReader {
             drift = "no readable service rule";
         } else {
             spec = written;
-            drift = drift(new DesiredService(written, dests), chain, rule, maps.get(NftLayout.slots(key)), natElements);
+            drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slotMap(written)));
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
-        dests.values().forEach(d -> actual.put(d.key(), new ActualBackend(d, 0, 0, 0, TrafficCounters.ZERO)));
-        long packets = rule == null ? 0 : counterPackets(rule);
+        long[] sums = new long[4];
+        for (BackendSpec d : dests.values()) {
+            String element = NetUtil.toAddressString(key.address()) + " " + NftLayout.protocolName(key) + " "
+                    + NetUtil.toAddressString(d.key().address()) + " " + d.key().port();
+            JsonNode[] c = new JsonNode[NftLayout.Counted.values().length];
+            for (NftLayout.Counted what : NftLayout.Counted.values()) {
+                c[what.ordinal()] = counters.getOrDefault(NftLayout.counters(key.ipv6(), what), Map.of()).get(element);
+                if (c[what.ordinal()] == null && drift == null) {
+                    drift = what.name + " counter of " + d.key() + " missing";
+                }
+            }
+            TrafficCounters stats = new TrafficCounters(packets(c[0]), packets(c[1]), packets(c[2]), bytes(c[1]), bytes(c[2]));
+            actual.put(d.key(), new ActualBackend(d, 0, 0, 0, stats));
+            sums[0] += stats.inPackets();
+            sums[1] += stats.outPackets();
+            sums[2] += stats.inBytes();
+            sums[3] += stats.outBytes();
+        }
         // The nat chain sees only a connection's first packet: its counter counts connections.
-        ActualService svc = new ActualService(spec, actual, new TrafficCounters(packets, 0, 0, 0, 0));
+        long connections = rule == null ? 0 : counterPackets(rule);
+        ActualService svc = new ActualService(spec, actual, new TrafficCounters(connections, sums[0], sums[1], sums[2], sums[3]));
         return drift == null ? svc : drifted(svc, drift);
     }
 
     /** What differs from what {@link NftScript} writes for {@code svc}, or null. */
-    private static String drift(DesiredService svc, String chain, JsonNode rule, JsonNode slotMap, Set<String> natElements) {
-        ServiceKey key = svc.spec().key();
-        String proto = NftLayout.protocolName(key);
-        for (BackendKey b : svc.dests().keySet()) {
-            if (!natElements.contains(NftLayout.natBackends(key.ipv6()) + " " + NetUtil.toAddressString(b.address()) + " "
-                    + proto + " " + b.port())) {
-                return "NAT entry of " + b + " missing";
-            }
-        }
+    private static String drift(DesiredService svc, JsonNode rule, JsonNode slotMap) {
         NftLayout.Selector want;
         try {
             want = NftLayout.selector(svc);
@@ -145,21 +157,28 @@ final class NftTableReader {
         if (slotMap == null) {
             return "slot map missing";
         }
-        List<String> haveSlots = new ArrayList<>();
+        // Slot "from-to" : backend, ordered by slot (a plain map lists in hash order).
+        TreeMap<Long, String> haveSlots = new TreeMap<>();
         for (JsonNode e : slotMap.path("elem")) {
             JsonNode k = e.get(0);
-            String range = k.has("range") ? k.get("range").get(0).asLong() + "-" + k.get("range").get(1).asLong()
-                    : k.asLong() + "-" + k.asLong();
-            haveSlots.add(range + " " + concat(e.get(1)));
+            long from = k.has("range") ? k.get("range").get(0).asLong() : k.asLong();
+            long to = k.has("range") ? k.get("range").get(1).asLong() : from;
+            haveSlots.put(from, from + "-" + to + " : " + concat(e.get(1)));
         }
-        List<String> wantSlots = NftLayout.slots(svc).stream().map(s -> s.from() + "-" + s.to() + " "
-                + NetUtil.toAddressString(s.backend().address()) + " " + s.backend().port()).toList();
-        if (!haveSlots.equals(wantSlots)) {
-            return "slots " + haveSlots + " instead of " + wantSlots;
+        List<String> have = List.copyOf(haveSlots.values());
+        List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.from() + "-" + x.to() + " : "
+                + NetUtil.toAddressString(x.backend().address()) + " " + x.backend().port()).toList();
+        if (have.size() != wantSlots.size()) {
+            return "slots: " + have.size() + " entries instead of " + wantSlots.size();
         }
-        NftLayout.Selector have = selector(rule);
-        if (want.mod() == 0 ? have != null : !want.equals(have)) {
-            return "selector " + have + " instead of " + want;
+        for (int i = 0; i < have.size(); i++) {
+            if (!have.get(i).equals(wantSlots.get(i))) {
+                return "slot " + have.get(i) + " instead of " + wantSlots.get(i);
+            }
+        }
+        NftLayout.Selector selector = selector(rule);
+        if (want.mod() == 0 ? selector != null : !want.equals(selector)) {
+            return "selector " + selector + " instead of " + want;
         }
         return null;
     }
@@ -171,13 +190,23 @@ final class NftTableReader {
             if (key.has("numgen")) {
                 return new NftLayout.Selector(key.get("numgen").path("mode").asText(), key.get("numgen").path("mod").asLong(), 0);
             } else if (key.has("jhash")) {
-                return new NftLayout.Selector("jhash", key.get("jhash").path("mod").asLong(),
+                // A concatenation is the source address . source port (sh-port, mh-port).
+                String mode = key.get("jhash").path("expr").has("concat") ? "jhash-port" : "jhash";
+                return new NftLayout.Selector(mode, key.get("jhash").path("mod").asLong(),
                         key.get("jhash").path("seed").asLong());
             } else if (x.has("dnat")) {
                 return new NftLayout.Selector("?", -1, -1);
             }
         }
         return null;
+    }
+
+    private static long packets(JsonNode counter) {
+        return counter == null ? 0 : counter.path("packets").asLong();
+    }
+
+    private static long bytes(JsonNode counter) {
+        return counter == null ? 0 : counter.path("bytes").asLong();
     }
 
     private static long counterPackets(JsonNode rule) {

@@ -8,6 +8,7 @@ import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
@@ -20,19 +21,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The nftables engine: NAT forwarding of TCP and UDP services, IPv4 and IPv6, with rr, wrr and sh,
- * in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
+ * The nftables engine: NAT forwarding of TCP and UDP services, IPv4 and IPv6, with rr, wrr, sh
+ * and mh, in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
  * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
  * refuses it, each service is tried on its own so one bad service does not hold back the rest.
- * Holds the table as last read or programmed, since a service is always rewritten whole. Used from
- * one thread (the one whose network namespace it programs).
+ * Holds the table as last read or programmed, since a service is rewritten from it (whole, but
+ * for mh's slots and the counter elements, which change by difference). Used from one thread
+ * (the one whose network namespace it programs).
  */
 public final class NftablesDataPlane implements DataPlane {
+    /** The engine's table, as nft names it. */
+    public static final String TABLE = "inet " + NftLayout.TABLE;
     /** What it implements; without a scheduler in the config a service gets wrr (weighted random). */
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
-            EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH), Set.of(), EnumSet.of(Forwarding.NAT), Set.of(),
-            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of(),
-            Scheduler.WRR);
+            NftLayout.SCHEDULERS,
+            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
+            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of(), Scheduler.WRR);
 
     private final NftContext nft;
     /** The table as last read or programmed. */
@@ -56,7 +60,7 @@ public final class NftablesDataPlane implements DataPlane {
     public Map<ServiceKey, ActualService> table() {
         String json;
         try {
-            json = nft.json("list table inet " + NftLayout.TABLE);
+            json = nft.json("list table " + TABLE);
         } catch (NftException e) {
             if (e.getMessage().contains("No such file or directory")) {
                 programmed = new LinkedHashMap<>();
@@ -148,10 +152,16 @@ public final class NftablesDataPlane implements DataPlane {
 
     private static String specRefusal(ServiceSpec spec) {
         if (CAPABILITIES.schedulers().stream().noneMatch(s -> s.configName().equals(spec.scheduler()))) {
-            return "scheduler " + spec.scheduler() + " is not one nftables implements (rr, wrr, sh)";
+            return "scheduler " + spec.scheduler() + " is not one nftables implements (rr, wrr, sh, mh)";
         }
-        if ((spec.flags() & ServiceSpec.SETTABLE_FLAGS) != 0) {
-            return "nftables implements no persistence, one-packet or scheduler flags";
+        int honoured = 0;
+        for (SchedulerFlag f : CAPABILITIES.schedulerFlags()) {
+            if (f.scheduler().configName().equals(spec.scheduler())) {
+                honoured |= f.bit();
+            }
+        }
+        if ((spec.flags() & ServiceSpec.SETTABLE_FLAGS & ~honoured) != 0) {
+            return "nftables implements no persistence, one-packet or scheduler flags but sh-port and mh-port";
         }
         return null;
     }

@@ -1,9 +1,15 @@
 /**
- * The nftables engine (first slice): NAT load balancing of TCP and UDP services, IPv4 and IPv6,
- * with the rr, wrr and sh schedulers, programmed through libnftables ({@link
- * io.vipkeeper.appliance.nftables.NftContext}, jnr-ffi, no process per change) in one table of
- * its own, {@code inet vipkeeper_lb}; it never touches another table (the SNAT table
- * {@code inet vipkeeper} included).
+ * The nftables engine: NAT load balancing of TCP and UDP services, IPv4 and IPv6,
+ * with the rr, wrr, sh and mh schedulers (sh-port and mh-port flags), programmed through
+ * libnftables ({@link io.vipkeeper.appliance.nftables.NftContext}, jnr-ffi, no process per change)
+ * in one table of its own, {@code inet vipkeeper_lb}; it never touches another table (the SNAT
+ * table {@code inet vipkeeper} included).
+ *
+ * <p>It DNATs only: replies must come back through the balancer by routing (the backends' route
+ * to the clients goes through it), or, for services with {@code snat = true}, by the masquerade
+ * rules pool/SnatRules writes into {@code inet vipkeeper} for every engine (they match the
+ * backends' address and port, which is what nft's DNAT leaves as IPVS does). Masquerading every
+ * DNATed connection here would hide the client's address from the backends of all services.
  *
  * <p>Layout, with a constant rule count per service:
  * <ul>
@@ -12,28 +18,40 @@
  * <li>{@code svc_<proto>_<address hex>_<port>}: one rule, {@code counter dnat to <selector> map
  * @..._s}, whose comment carries the service spec (scheduler, flags, timeout, netmask). The
  * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
- * {@code jhash ip saddr mod N seed S} (sh), S a CRC32 of the service's identity so every director
- * and every rewrite hashes a client alike. With no backend above weight 0 the rule only counts.</li>
+ * {@code jhash ip saddr mod N seed S} (sh, mh; {@code ip saddr . th sport} with sh-port or
+ * mh-port), S a CRC32 of the service's identity so every director and every rewrite hashes a client
+ * alike. With no backend above weight 0 the rule only counts.</li>
  * <li>{@code ..._s}: slot intervals to backend address . port, backends with weight above 0 in
  * address order, one slot each for rr, {@code weight} slots for wrr and sh.</li>
+ * <li>{@code ..._m} instead for mh: the {@link io.vipkeeper.appliance.nftables.MaglevTable} of the
+ * backends, slot : backend, a plain map (nft deletes interval elements slowly) changed by
+ * difference, so a backend that leaves moves about its own share of the clients (and of the map
+ * elements) and one that returns gets them back.</li>
  * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
  * reports.</li>
- * <li>{@code postrouting} (nat, srcnat): {@code ct status dnat} to an entry of {@code
- * nat_backends4/6} (address . protocol . port of every backend) is masqueraded, so replies come
- * back through the balancer. A connection another table DNATs to one of our backends is
- * masqueraded too.</li>
+ * <li>{@code forward} (filter): per-backend counters. Each balanced packet is looked up once in
+ * {@code backend_in4} (towards the backend) or {@code backend_out4} (back), a connection's first
+ * packet also in {@code backend_new4}, keyed by VIP . protocol . backend address . port (the
+ * VIP from conntrack's original tuple, the backend from the packet); those sets have the {@code
+ * counter} flag, so each element counts its own packets and bytes and no rule per backend is
+ * needed. Elements are added and deleted by difference, so a rewrite keeps the counts. (nft
+ * 1.0.6 refuses {@code ct original proto-dst} in a concatenation, so the service's port is not
+ * in the key: two services on one VIP and protocol sharing a backend address and port share
+ * its counts.) Same for IPv6 with {@code ..6}.</li>
  * </ul>
- * A change to a service rewrites that service's chain and two maps in the transaction (a weight
- * change moves the following backends' slots anyway); the rest of the table is left alone but for
- * the four hooked rules, rewritten each time. Reading back, anything of a service that differs
- * from what its spec and weights would write (a flushed slot map, a missing NAT entry, an edited
- * rule, a flushed hook chain) reports the service's scheduler as drifted, so the shared reconciler
- * plans an edit and the service is rewritten; a deleted table or verdict map entry reads as
- * missing services, which it re-adds. Established connections are conntrack's: a backend leaving
- * the slot map takes no new connections but keeps its flows.
+ * A change to a service rewrites that service's chain and maps in the transaction (a weight
+ * change moves the following backends' slots anyway; mh's slots change by difference) and its
+ * counter elements; the rest of the
+ * table is left alone but for the hooked chains' eight rules, rewritten each time. Reading back,
+ * anything of a service that differs from what its spec and weights would write (a flushed slot
+ * map, an edited rule, a flushed hook chain, a missing counter element) reports the service's
+ * scheduler as drifted, so the shared reconciler plans an edit and the service is rewritten; a
+ * deleted table or verdict map entry reads as missing services, which it re-adds. Established
+ * connections are conntrack's: a backend leaving the slot map takes no new connections but keeps
+ * its flows.
  *
- * <p>Not yet: other schedulers, persistence and scheduler flags, DR/TUN forwarding, firewall-mark
- * and SCTP services, connection thresholds, per-backend counters ({@link
+ * <p>Not yet: other schedulers, persistence, the fallback scheduler flags, DR/TUN forwarding,
+ * firewall-mark and SCTP services, connection thresholds, active/inactive connection counts ({@link
  * io.vipkeeper.appliance.nftables.NftablesDataPlane#capabilities()} says so). Services that the
  * local host itself opens connections to are not balanced (no output hook).
  */

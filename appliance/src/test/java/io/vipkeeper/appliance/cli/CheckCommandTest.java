@@ -49,7 +49,7 @@ class CheckCommandTest {
                 f + ":3: vipkeeper.ipvs.virtual-servers.dr.forwarding: the nftables data plane has no forwarding dr"
                         + " (it has nat)",
                 f + ":4: vipkeeper.ipvs.virtual-servers.dr.scheduler: the nftables data plane has no scheduler lc"
-                        + " (it has rr, sh, wrr)",
+                        + " (it has mh, rr, sh, wrr)",
                 f + ": 2 problems, nothing was changed", ""), nft.err());
         CliRun bad = CliRun.of("check", "-f", f.toString(), "--data-plane", "xdp");
         assertEquals(2, bad.exitCode());

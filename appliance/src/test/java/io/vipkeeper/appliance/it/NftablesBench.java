@@ -26,9 +26,9 @@ import java.util.concurrent.Executors;
 
 /**
  * nftables engine programming benchmark on this host, in a namespace of its own: N services x N
- * backends (wrr) from an empty table through the shared reconciler, one backend's weight change,
- * and an idle reconcile (dump + plan) of the unchanged table. Prints figures; asserts nothing.
- * Usage: NftablesBench [--services N] [--rounds R]
+ * backends (wrr unless told) from an empty table through the shared reconciler, one backend's
+ * weight change, and an idle reconcile (dump + plan) of the unchanged table. Prints figures;
+ * asserts nothing. Usage: NftablesBench [--services N] [--rounds R] [--scheduler rr|wrr|sh|mh]
  */
 public final class NftablesBench {
     private NftablesBench() {
@@ -37,10 +37,12 @@ public final class NftablesBench {
     public static void main(String[] args) throws Exception {
         int n = 100;
         int rounds = 3;
+        String scheduler = "wrr";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--services" -> n = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--scheduler" -> scheduler = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -48,9 +50,9 @@ public final class NftablesBench {
         Lab.sh("ip", "netns", "add", ns);
         ExecutorService thread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(ns, "nft"));
         try {
-            System.out.printf(Locale.ROOT, "nftables engine, %d services x %d backends (wrr), %d rounds%n", n, n, rounds);
+            System.out.printf(Locale.ROOT, "nftables engine, %d services x %d backends (%s), %d rounds%n", n, n, scheduler, rounds);
             for (int r = 1; r <= rounds; r++) {
-                round(thread, n, r);
+                round(thread, n, r, scheduler);
                 Lab.sh("ip", "netns", "exec", ns, "nft", "flush", "ruleset");
             }
         } finally {
@@ -59,7 +61,7 @@ public final class NftablesBench {
         }
     }
 
-    private static void round(ExecutorService thread, int n, int round) throws Exception {
+    private static void round(ExecutorService thread, int n, int round, String scheduler) throws Exception {
         Map<ServiceKey, DesiredService> want = new LinkedHashMap<>();
         for (int s = 0; s < n; s++) {
             ServiceKey key = ServiceKey.of(TransportProtocol.TCP, InetAddress.getByAddress(new byte[] {(byte) 198, 18, (byte) 232, (byte) s}), 80);
@@ -68,7 +70,7 @@ public final class NftablesBench {
                 BackendKey bk = new BackendKey(InetAddress.getByAddress(new byte[] {(byte) 198, 19, (byte) s, (byte) (b + 1)}), 8080);
                 dests.put(bk, new BackendSpec(bk, Forwarding.NAT, 1 + b % 5, 0, 0));
             }
-            want.put(key, new DesiredService(new ServiceSpec(key, "wrr", 0, 0, 0xffffffffL), dests));
+            want.put(key, new DesiredService(new ServiceSpec(key, scheduler, 0, 0, 0xffffffffL), dests));
         }
         TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(10));
         Callable<String> run = () -> {

@@ -1,20 +1,25 @@
 package io.vipkeeper.appliance.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TrafficCounters;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
+import io.vipkeeper.appliance.pool.SnatRules;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.io.InputStream;
@@ -25,6 +30,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,15 +51,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The nftables engine for real, in namespaces on the host kernel: a balancer (lb, .10) running
  * {@link NftablesDataPlane} on a thread inside its namespace, driven through the shared
- * {@link TableReconciler} as the daemon drives IPVS, two busybox web servers (web1 .11, web2 .12,
+ * {@link TableReconciler} as the daemon drives IPVS, three busybox web servers (web1 .11 to web3 .13,
  * answering their own name over TCP, and over UDP where a test starts a responder) and a client
- * (.20) that connects through the VIP .100.
+ * (.20) that connects through the VIP .100. The engine only DNATs, so the backends answer through
+ * the balancer by routing: they are on a /28 that leaves the client out, with their default route
+ * via the balancer (one test puts them back on the client's /24 and masquerades as SnatRules does).
  */
 class NftablesDataPlaneIT {
     private static final String SUBNET = "198.18.230";
     private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 80);
     private static final BackendKey WEB1 = new BackendKey(ip(SUBNET + ".11"), 8080);
     private static final BackendKey WEB2 = new BackendKey(ip(SUBNET + ".12"), 8080);
+    private static final BackendKey WEB3 = new BackendKey(ip(SUBNET + ".13"), 8080);
+    private static final List<String> WEBS = List.of("web1", "web2", "web3");
 
     @TempDir
     Path dir;
@@ -66,14 +76,20 @@ class NftablesDataPlaneIT {
     void lab() throws Exception {
         lab = Lab.create(SUBNET);
         try {
-            WebBackends.add(lab, dir, 2, 8080);
+            WebBackends.add(lab, dir, WEBS.size(), 8080);
             String lb = lab.node("lb", 10);
             lab.node("client", 20);
             Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
-            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+            // Replies leave by the interface they came in on: no redirect may send the backends to the client.
+            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
+                    "net.ipv4.conf.eth0.send_redirects=0");
+            for (String web : WEBS) {
+                prefix(web, 28);
+                Lab.sh("ip", "-n", lab.ns(web), "route", "add", "default", "via", SUBNET + ".10");
+            }
             lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
             engine = onLb(NftablesDataPlane::new);
-            for (String web : List.of("web1", "web2")) {
+            for (String web : WEBS) {
                 Lab.await(10, web + " serving", () -> get(web, SUBNET + ".1" + web.charAt(3), 8080) != null);
             }
         } catch (Exception | Error e) {
@@ -100,9 +116,91 @@ class NftablesDataPlaneIT {
     }
 
     @Test
-    void roundRobinSpreadsNewConnectionsEvenly() throws Exception {
+    void roundRobinSpreadsNewConnectionsEvenlyAndBackendsSeeTheClient() throws Exception {
+        for (String web : List.of("web1", "web2")) {
+            Lab.sh("ip", "netns", "exec", lab.ns(web), "nft", "add table inet seen; add chain inet seen in"
+                    + " { type filter hook input priority 0; }; add rule inet seen in ip saddr " + SUBNET + ".20 tcp dport 8080 counter");
+        }
         reconcile(desired("rr", 1, 1));
         assertEquals(Map.of("web1", 5, "web2", 5), spread(10));
+        for (String web : List.of("web1", "web2")) {
+            String seen = Lab.sh("ip", "netns", "exec", lab.ns(web), "nft", "list chain inet seen in");
+            assertFalse(seen.contains("counter packets 0 "), web + " saw packets from the client's own address: " + seen);
+        }
+    }
+
+    @Test
+    void eachBackendCountsItsConnectionsPacketsAndBytesAndARewriteKeepsThem() throws Exception {
+        reconcile(desired("rr", 1, 1));
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+        Map<BackendKey, ActualBackend> dests = table().get(WEB).dests();
+        for (BackendKey b : List.of(WEB1, WEB2)) {
+            TrafficCounters c = dests.get(b).stats();
+            assertEquals(3, c.connections(), b + ": " + c);
+            // In: SYN, request, ACKs, FIN; out: SYN-ACK, answer, FIN. Every packet has 40 header bytes at least.
+            assertTrue(c.inPackets() >= 3 * 3 && c.outPackets() >= 3 * 2, b + ": " + c);
+            assertTrue(c.inBytes() >= 40 * c.inPackets() && c.outBytes() >= 40 * c.outPackets(), b + ": " + c);
+        }
+        assertEquals(6, table().get(WEB).stats().connections());
+        TrafficCounters before = dests.get(WEB1).stats();
+        reconcile(desired("rr", 2, 1));
+        TrafficCounters after = table().get(WEB).dests().get(WEB1).stats();
+        assertEquals(3, after.connections(), "the weight change rewrote the service but kept the counts");
+        assertTrue(after.inBytes() >= before.inBytes(), after + " after " + before);
+    }
+
+    @Test
+    void nftablesListPrintsTheTableAsIpvsListDoes() throws Exception {
+        reconcile(desired("rr", 1, 1));
+        assertEquals(Map.of("web1", 2, "web2", 2), spread(4));
+        try (JarProcess list = JarProcess.startIn(lab.ns("lb"), dir, "nftables", "list")) {
+            assertEquals(0, list.waitFor(), list.err());
+            assertEquals("nftables engine, table inet vipkeeper_lb\n"
+                    + "Prot LocalAddress:Port Scheduler Flags\n"
+                    + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+                    + "TCP  198.18.230.100:80 rr\n"
+                    + "  -> 198.18.230.11:8080           Masq    1      0          0         \n"
+                    + "  -> 198.18.230.12:8080           Masq    1      0          0         \n", list.out());
+        }
+        try (JarProcess stats = JarProcess.startIn(lab.ns("lb"), dir, "nftables", "list", "--stats")) {
+            assertEquals(0, stats.waitFor(), stats.err());
+            List<String> lines = stats.out().lines().toList();
+            assertTrue(lines.get(3).matches("TCP  198\\.18\\.230\\.100:80 +4 +[1-9]\\d* +[1-9]\\d* +[1-9]\\d* +[1-9]\\d*"), stats.out());
+            for (int i = 4; i <= 5; i++) {
+                assertTrue(lines.get(i).matches("  -> 198\\.18\\.230\\.1" + (i - 3) + ":8080 +2 +[1-9]\\d* +[1-9]\\d* +[1-9]\\d* +[1-9]\\d*"),
+                        stats.out());
+            }
+        }
+        try (JarProcess json = JarProcess.startIn(lab.ns("lb"), dir, "nftables", "list", "--json")) {
+            assertEquals(0, json.waitFor(), json.err());
+            var web = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("services").get(0);
+            assertEquals("rr", web.get("scheduler").asText(), json.out());
+            assertEquals(2, web.get("realServers").get(0).get("stats").get("connections").asInt(), json.out());
+        }
+    }
+
+    @Test
+    void backendsOnTheClientsSubnetNeedSnatRulesMasquerade() throws Exception {
+        for (String web : List.of("web1", "web2")) {
+            prefix(web, 24);
+        }
+        reconcile(desired("rr", 1, 1));
+        assertEquals(null, get("client", SUBNET + ".100", 80), "the backend answers the client directly, which drops it");
+        // What pool/SnatRules writes for a service with snat = true, in its own table.
+        Path script = dir.resolve("snat.nft");
+        Files.writeString(script, SnatRules.script(List.of("ip daddr . tcp dport { " + SUBNET + ".11 . 8080, " + SUBNET
+                + ".12 . 8080 } ct direction original masquerade comment \"web\"")));
+        Lab.sh("ip", "netns", "exec", lab.ns("lb"), "nft", "-f", script.toString());
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+    }
+
+    /** Puts the backend's address on a /{@code length} (its routes stay as they were). */
+    private void prefix(String web, int length) throws Exception {
+        String address = SUBNET + ".1" + web.charAt(3);
+        String ns = lab.ns(web);
+        String old = Lab.sh("ip", "-n", ns, "-o", "-4", "addr", "show", "dev", "eth0").replaceAll("(?s).*inet (\\S+).*", "$1");
+        Lab.sh("ip", "-n", ns, "addr", "add", address + "/" + length, "dev", "eth0");
+        Lab.sh("ip", "-n", ns, "addr", "del", old, "dev", "eth0");
     }
 
     @Test
@@ -188,8 +286,86 @@ class NftablesDataPlaneIT {
     }
 
     @Test
+    void maglevKeepsClientsOnTheirBackendWhenAnotherLeavesAndPutsThemBackWhenItReturns() throws Exception {
+        List<String> clients = new ArrayList<>();
+        for (int i = 30; i < 70; i++) {
+            clients.add(SUBNET + "." + i);
+            Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", SUBNET + "." + i + "/24", "dev", "eth0");
+        }
+        Map<ServiceKey, DesiredService> three = maglev(0, WEB1, WEB2, WEB3);
+        reconcile(three);
+        Map<String, String> before = byClient(clients);
+        assertEquals(before, byClient(clients), "each client address stays on its backend");
+        assertEquals(Set.copyOf(WEBS), Set.copyOf(before.values()), "40 addresses reach all three: " + before);
+        // web3 leaves: drained at weight 0 (absent from the Maglev table), then deleted.
+        Map<ServiceKey, DesiredService> two = maglev(0, WEB1, WEB2);
+        reconcile(two);
+        assertTrue(plan(two).stream().noneMatch(op -> op instanceof TableChange.SetService),
+                "the slots that moved, written by difference, read back as the table of web1 and web2 (no drift)");
+        Map<String, String> without = byClient(clients);
+        Lab.await(10, "web3 deleted after draining", () -> {
+            reconcileUnchecked(two);
+            return !table().get(WEB).dests().containsKey(WEB3);
+        });
+        assertEquals(without, byClient(clients), "deleting the drained backend moves nobody");
+        List<String> moved = new ArrayList<>();
+        for (String c : clients) {
+            assertNotEquals("web3", without.get(c));
+            if (!before.get(c).equals("web3") && !before.get(c).equals(without.get(c))) {
+                moved.add(c);
+            }
+        }
+        assertTrue(moved.size() <= clients.size() / 10, "clients of the staying backends that moved: " + moved);
+        reconcile(three);
+        assertEquals(List.of(), plan(three));
+        assertEquals(before, byClient(clients), "the table is a function of the backends: web3's clients come back");
+    }
+
+    @Test
+    void switchingBetweenWrrAndMhSwapsTheSlotMap() throws Exception {
+        reconcile(desired("wrr", 1, 1));
+        reconcile(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2));
+        assertEquals(List.of(), plan(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2)));
+        assertEquals(Set.of("web1", "web2"), spread(20).keySet());
+        assertFalse(nft("list table inet vipkeeper_lb").contains("map svc_tcp_c612e664_80_s "), "the wrr map went");
+        reconcile(desired("rr", 1, 1));
+        assertEquals(List.of(), plan(desired("rr", 1, 1)));
+        assertEquals(Map.of("web1", 2, "web2", 2), spread(4));
+        assertFalse(nft("list table inet vipkeeper_lb").contains("map svc_tcp_c612e664_80_m "), "the mh map went");
+    }
+
+    @Test
+    void maglevWithThePortFlagSpreadsOneClientsConnections() throws Exception {
+        reconcile(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2));
+        assertEquals(Set.of("web1", "web2"), spread(20).keySet());
+        assertEquals(List.of(), plan(maglev(SchedulerFlag.MH_PORT.bit(), WEB1, WEB2)), "read back as written");
+    }
+
+    /** The backend each client address reaches through the VIP. */
+    private Map<String, String> byClient(List<String> clients) {
+        Map<String, String> seen = new TreeMap<>();
+        for (String c : clients) {
+            String who = get("client", c, SUBNET + ".100", 80);
+            assertTrue(who != null, c + " was answered through the VIP");
+            seen.put(c, who);
+        }
+        return seen;
+    }
+
+    private static Map<ServiceKey, DesiredService> maglev(int flags, BackendKey... backends) {
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        for (BackendKey b : backends) {
+            dests.put(b, backend(b, 1));
+        }
+        return Map.of(WEB, new DesiredService(new ServiceSpec(WEB, "mh", flags, 0, 0xffffffffL), dests));
+    }
+
+    @Test
     void tableReadsBackWhatApplyMade() throws Exception {
         Map<ServiceKey, DesiredService> want = new LinkedHashMap<>(desired("wrr", 3, 0));
+        ServiceKey tls = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 443);
+        want.put(tls, new DesiredService(new ServiceSpec(tls, "mh", SchedulerFlag.MH_PORT.bit(), 0, 0xffffffffL),
+                Map.of(WEB1, backend(WEB1, 2), WEB3, backend(WEB3, 1))));
         ServiceKey dns6 = ServiceKey.of(TransportProtocol.UDP, ip("2001:db8:230::100"), 53);
         BackendKey dnsBackend = new BackendKey(ip("2001:db8:230::11"), 5353);
         want.put(dns6, new DesiredService(new ServiceSpec(dns6, "sh", 0, 0, 128), Map.of(dnsBackend, backend(dnsBackend, 7))));
@@ -220,14 +396,7 @@ class NftablesDataPlaneIT {
 
     @Test
     void aFlushedSlotMapIsSeenAndRepaired() throws Exception {
-        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
-        reconcile(want);
-        String chain = "svc_tcp_c612e664_80";
-        nft("flush map inet vipkeeper_lb " + chain + "_s");
-        assertNotEquals(want.get(WEB).spec(), table().get(WEB).spec(), "the flushed map is drift");
-        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
-        reconcile(want);
-        assertEquals(List.of(), plan(want));
+        repairedAfter("flush map inet vipkeeper_lb svc_tcp_c612e664_80_s");
         assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
     }
 
@@ -235,14 +404,17 @@ class NftablesDataPlaneIT {
     void whatItCannotDoIsRefusedAndTheRestIsProgrammed() throws Exception {
         ServiceKey lc = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".101"), 80);
         BackendKey dr = new BackendKey(ip(SUBNET + ".13"), 80);
+        ServiceKey fallback = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".102"), 80);
         List<TableChange> ops = List.of(
                 new TableChange.NewService(new ServiceSpec(lc, "lc", 0, 0, 0xffffffffL), "test"),
                 new TableChange.NewService(new ServiceSpec(WEB, "rr", 0, 0, 0xffffffffL), "test"),
                 new TableChange.NewBackend(WEB, new BackendSpec(dr, Forwarding.DR, 1, 0, 0), "test"),
-                new TableChange.NewBackend(WEB, backend(WEB1, 1), "test"));
+                new TableChange.NewBackend(WEB, backend(WEB1, 1), "test"),
+                new TableChange.NewService(new ServiceSpec(fallback, "mh", SchedulerFlag.MH_FALLBACK.bit(), 0, 0xffffffffL), "test"));
         List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
-        assertEquals(List.of(ops.get(0), ops.get(2)), failures.stream().map(DataPlane.Failure::op).toList());
+        assertEquals(List.of(ops.get(0), ops.get(2), ops.get(4)), failures.stream().map(DataPlane.Failure::op).toList());
         assertTrue(failures.get(0).error().getMessage().contains("scheduler lc is not one nftables implements"), failures.toString());
+        assertTrue(failures.get(2).error().getMessage().contains("scheduler flags but sh-port and mh-port"), failures.toString());
         assertEquals(Set.of(WEB), table().keySet());
         assertEquals(Set.of(WEB1), table().get(WEB).dests().keySet());
         assertEquals(Map.of("web1", 2), spread(2));
@@ -250,13 +422,28 @@ class NftablesDataPlaneIT {
 
     @Test
     void aFlushedHookChainIsSeenAndRepaired() throws Exception {
+        repairedAfter("flush chain inet vipkeeper_lb prerouting");
+        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
+    }
+
+    @Test
+    void aFlushedCounterSetIsSeenAndRepaired() throws Exception {
+        repairedAfter("flush set inet vipkeeper_lb backend_in4");
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        assertTrue(table().get(WEB).dests().get(WEB1).stats().inPackets() > 0, "counting again");
+    }
+
+    /**
+     * Programs rr over web1 and web2, makes the hand edit {@code edit}, and checks that the
+     * reconciler sees it as drift (one rewrite of the service) and that nothing is left after it.
+     */
+    private void repairedAfter(String edit) throws Exception {
         Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
         reconcile(want);
-        nft("flush chain inet vipkeeper_lb prerouting");
-        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList());
+        nft(edit);
+        assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList(), edit + " is drift");
         reconcile(want);
         assertEquals(List.of(), plan(want));
-        assertEquals(Map.of("web1", 3, "web2", 3), spread(6));
     }
 
     @Test
@@ -330,9 +517,17 @@ class NftablesDataPlaneIT {
 
     /** The body of GET / from node {@code from} to address:port, or null when nothing answers. */
     private String get(String from, String address, int port) {
+        return get(from, null, address, port);
+    }
+
+    /** The same from the node's address {@code local} (null: the kernel's choice). */
+    private String get(String from, String local, String address, int port) {
         try {
             return NamespaceThreads.call(lab.ns(from), () -> {
                 try (Socket s = new Socket()) {
+                    if (local != null) {
+                        s.bind(new InetSocketAddress(local, 0));
+                    }
                     s.connect(new InetSocketAddress(address, port), 2000);
                     s.setSoTimeout(2000);
                     OutputStream out = s.getOutputStream();

@@ -8,10 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The nft scripts the engine runs, for fixed tables: exact text. */
@@ -19,17 +24,25 @@ class NftScriptTest {
     static final String SKELETON = """
             add table inet vipkeeper_lb
             add map inet vipkeeper_lb services4 { typeof ip daddr . meta l4proto . tcp dport : verdict; }
-            add set inet vipkeeper_lb nat_backends4 { typeof ip daddr . meta l4proto . tcp dport; }
+            add set inet vipkeeper_lb backend_new4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_in4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_out4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
             add map inet vipkeeper_lb services6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; }
-            add set inet vipkeeper_lb nat_backends6 { typeof ip6 daddr . meta l4proto . tcp dport; }
+            add set inet vipkeeper_lb backend_new6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_in6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            add set inet vipkeeper_lb backend_out6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
             add chain inet vipkeeper_lb prerouting { type nat hook prerouting priority dstnat; policy accept; }
-            add chain inet vipkeeper_lb postrouting { type nat hook postrouting priority srcnat; policy accept; }
+            add chain inet vipkeeper_lb forward { type filter hook forward priority filter; policy accept; }
             flush chain inet vipkeeper_lb prerouting
-            flush chain inet vipkeeper_lb postrouting
+            flush chain inet vipkeeper_lb forward
             add rule inet vipkeeper_lb prerouting ip daddr . meta l4proto . th dport vmap @services4
-            add rule inet vipkeeper_lb postrouting ct status dnat ip daddr . meta l4proto . th dport @nat_backends4 masquerade
+            add rule inet vipkeeper_lb forward ct state new ct original ip daddr . meta l4proto . ip daddr . th dport @backend_new4
+            add rule inet vipkeeper_lb forward ct direction original ct original ip daddr . meta l4proto . ip daddr . th dport @backend_in4
+            add rule inet vipkeeper_lb forward ct direction reply ct original ip daddr . meta l4proto . ip saddr . th sport @backend_out4
             add rule inet vipkeeper_lb prerouting ip6 daddr . meta l4proto . th dport vmap @services6
-            add rule inet vipkeeper_lb postrouting ct status dnat ip6 daddr . meta l4proto . th dport @nat_backends6 masquerade
+            add rule inet vipkeeper_lb forward ct state new ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_new6
+            add rule inet vipkeeper_lb forward ct direction original ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_in6
+            add rule inet vipkeeper_lb forward ct direction reply ct original ip6 daddr . meta l4proto . ip6 saddr . th sport @backend_out6
             """;
     static final ServiceKey WEB = tcp("198.18.230.100", 80);
     static final DesiredService WEB_WRR = service(WEB, "wrr", backend("198.18.230.12", 8080, 2),
@@ -45,13 +58,17 @@ class NftScriptTest {
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_w { 198.18.230.11 . 8080 : 1, 198.18.230.12 . 8080 : 2, 198.18.230.13 . 8080 : 0 }
-                add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080, 198.18.230.11 . tcp . 8080, 198.18.230.13 . tcp . 8080 }
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0 : 198.18.230.11 . 8080, 1-2 : 198.18.230.12 . 8080 }
                 add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
                 add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
+                add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 """, NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR), List.of(WEB)));
     }
 
@@ -67,14 +84,95 @@ class NftScriptTest {
     }
 
     @Test
+    void nothingIsMasqueraded() {
+        // SNAT is a per-service choice (snat = true), written by pool/SnatRules in its own table.
+        String script = NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR, DNS6, DNS6_SH), List.of(WEB, DNS6));
+        assertFalse(script.contains("masquerade"), script);
+        assertFalse(script.contains("postrouting"), script);
+    }
+
+    @Test
+    void maglevHashesTheSourceOverTheWholeTableInAPlainMap() {
+        DesiredService mh = service(WEB, "mh", backend("198.18.230.12", 8080, 1), backend("198.18.230.11", 8080, 1),
+                backend("198.18.230.13", 8080, 0));
+        String script = NftScript.transaction(Map.of(), Map.of(WEB, mh), List.of(WEB));
+        assertTrue(script.contains("counter dnat ip to jhash ip saddr mod " + MaglevTable.SIZE + " seed 0x76950b02 map @svc_tcp_c612e664_80_m"),
+                script);
+        assertTrue(script.contains("add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }"),
+                "no interval flag: " + script);
+        assertTrue(script.contains("delete map inet vipkeeper_lb svc_tcp_c612e664_80_s\n"), "the interval map of rr, wrr and sh goes");
+        BackendKey[] table = MaglevTable.build(mh.dests().values());
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i < table.length; i++) {
+            want.append(i == 0 ? "" : ", ").append(i).append(" : ").append(table[i].address().getHostAddress()).append(" . 8080");
+        }
+        assertEquals("add element inet vipkeeper_lb svc_tcp_c612e664_80_m { " + want + " }",
+                script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb svc_tcp_c612e664_80_m ")).findFirst().orElseThrow());
+        assertEquals(MaglevTable.SIZE, table.length);
+    }
+
+    @Test
+    void thePortFlagsHashTheSourcePortToo() {
+        for (String scheduler : List.of("sh", "mh")) {
+            DesiredService svc = new DesiredService(new ServiceSpec(WEB, scheduler, 0x10, 0, 0xffffffffL),
+                    service(WEB, scheduler, backend("198.18.230.12", 8080, 1)).dests());
+            String script = NftScript.transaction(Map.of(), Map.of(WEB, svc), List.of(WEB));
+            assertTrue(script.contains("dnat ip to jhash ip saddr . th sport mod "), script);
+            assertTrue(script.contains("comment \"vipkeeper sched=" + scheduler + " flags=16 "), script);
+        }
+    }
+
+    @Test
     void aWeightChangeRewritesThatServiceOnly() {
         DesiredService heavier = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.11", 8080, 1),
                 backend("198.18.230.13", 8080, 0));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR, DNS6, DNS6_SH), Map.of(WEB, heavier, DNS6, DNS6_SH), List.of(WEB));
         assertFalse(script.contains("svc_udp"), script);
-        assertFalse(script.contains("delete"), script);
+        assertFalse(script.contains("delete element"), "an interval map is refilled (its deletes are slow in nft): " + script);
         assertTrue(script.contains("{ 0 : 198.18.230.11 . 8080, 1-5 : 198.18.230.12 . 8080 }"), script);
         assertTrue(script.contains("numgen random mod 6 map"), script);
+    }
+
+    @Test
+    void aMaglevChangeWritesOnlyTheSlotsThatMovedUnlessTheServiceDrifted() {
+        BackendSpec[] ten = new BackendSpec[10];
+        for (int i = 0; i < ten.length; i++) {
+            ten[i] = backend("198.18.230." + (11 + i), 8080, 1);
+        }
+        DesiredService before = service(WEB, "mh", ten);
+        DesiredService after = service(WEB, "mh", java.util.Arrays.copyOf(ten, 9));
+        String script = NftScript.transaction(Map.of(WEB, before), Map.of(WEB, after), List.of(WEB));
+        assertFalse(script.contains("flush map inet vipkeeper_lb svc_tcp_c612e664_80_m"), "no refill of all the slots");
+        Set<NftLayout.Slot> had = new HashSet<>(NftLayout.slots(before));
+        Set<NftLayout.Slot> want = new HashSet<>(NftLayout.slots(after));
+        String deleted = line(script, "delete element inet vipkeeper_lb svc_tcp_c612e664_80_m { ");
+        String added = line(script, "add element inet vipkeeper_lb svc_tcp_c612e664_80_m { ");
+        assertEquals(had.stream().filter(x -> !want.contains(x)).count(), deleted.split(", ").length);
+        assertEquals(want.stream().filter(x -> !had.contains(x)).count(), added.split(", ").length);
+        assertTrue(added.split(", ").length < MaglevTable.SIZE / 5, "about a tenth of the slots move: " + added.split(", ").length);
+        DesiredService drifted = new DesiredService(new ServiceSpec(WEB, "mh (drifted: slot map missing)", 0, 0, 0xffffffffL),
+                before.dests());
+        String repair = NftScript.transaction(Map.of(WEB, drifted), Map.of(WEB, after), List.of(WEB));
+        assertTrue(repair.contains("flush map inet vipkeeper_lb svc_tcp_c612e664_80_m\n"), "a drifted service is refilled whole");
+        assertEquals(want.size(), line(repair, "add element inet vipkeeper_lb svc_tcp_c612e664_80_m { ").split(", ").length);
+    }
+
+    /** The elements of the script's line starting with {@code prefix}. */
+    private static String line(String script, String prefix) {
+        return script.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(prefix + " in " + script))
+                .substring(prefix.length()).replace(" }", "");
+    }
+
+    @Test
+    void aRewriteKeepsTheCounterElementsOfStayingBackendsAndDeletesTheOthers() {
+        DesiredService without13 = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.11", 8080, 1));
+        String script = NftScript.transaction(Map.of(WEB, WEB_WRR), Map.of(WEB, without13), List.of(WEB));
+        String staying = "198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080";
+        for (String set : List.of("backend_new4", "backend_in4", "backend_out4")) {
+            assertTrue(script.contains("add element inet vipkeeper_lb " + set + " { " + staying + " }\n"), script);
+            assertTrue(script.contains("delete element inet vipkeeper_lb " + set + " { 198.18.230.100 . tcp . 198.18.230.13 . 8080 }\n"), script);
+            assertFalse(script.contains("flush set inet vipkeeper_lb " + set), "a flush would zero the staying backends' counts");
+        }
     }
 
     @Test
@@ -86,7 +184,7 @@ class NftScriptTest {
     }
 
     @Test
-    void aDeletedServiceIsRemovedWithItsNatEntriesUnlessAnotherServiceSharesThem() {
+    void aDeletedServiceIsRemovedWithItsChainMapsAndVerdictEntryOnly() {
         ServiceKey other = tcp("198.18.230.101", 80);
         DesiredService sharing = service(other, "rr", backend("198.18.230.11", 8080, 1));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR, other, sharing), Map.of(other, sharing), List.of(WEB));
@@ -98,12 +196,16 @@ class NftScriptTest {
                 delete chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
-                add element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }
-                delete element inet vipkeeper_lb nat_backends4 { 198.18.230.12 . tcp . 8080 }
-                add element inet vipkeeper_lb nat_backends4 { 198.18.230.13 . tcp . 8080 }
-                delete element inet vipkeeper_lb nat_backends4 { 198.18.230.13 . tcp . 8080 }
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
+                add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 """, script);
     }
 }

@@ -1,0 +1,34 @@
+package io.vipkeeper.appliance.cli;
+
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code vipkeeper nftables list}: the nftables engine's table as vipkeeper reads it. */
+@Command(name = "nftables", description = "Read the nftables engine's table (" + NftablesDataPlane.TABLE + ").",
+        subcommands = NftablesCommand.List.class)
+public final class NftablesCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing a command: list");
+    }
+
+    /**
+     * {@code vipkeeper nftables list [--stats] [--json]}: what {@link NftablesDataPlane#table()}
+     * reads, in the network namespace the command runs in. The engine keeps no connection counts
+     * (ActiveConn and InActConn print 0); its counters are per backend and service.
+     */
+    @Command(name = "list", description = "The nftables engine's table, laid out like `ipvsadm -Ln`.")
+    static final class List extends TableListCommand {
+        @Override
+        Table read() {
+            try (NftablesDataPlane nft = new NftablesDataPlane()) {
+                return new Table("nftables engine, table " + NftablesDataPlane.TABLE, nft.table().values());
+            }
+        }
+    }
+}

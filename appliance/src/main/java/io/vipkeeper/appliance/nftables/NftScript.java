@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the nft script of one transaction: the table's skeleton (idempotent, so a deleted table
- * comes back), then each changed service rewritten whole or removed, its backends' counter set
+ * comes back), both verdict maps rewritten whole, then each changed service rewritten or removed, its backends' counter set
  * elements changed by difference (so counts survive a rewrite). A service's rewrite touches only its own chain and maps, so a weight
  * change costs one service, never the table. Deletions first add what they delete (an add of an
  * existing object is a no-op in nft), so a delete of something drift already removed succeeds.
@@ -32,6 +32,7 @@ final class NftScript {
             Collection<ServiceKey> changed) {
         StringBuilder s = new StringBuilder();
         skeleton(s);
+        verdictMaps(s, to);
         for (ServiceKey key : changed) {
             DesiredService want = to.get(key);
             if (want == null) {
@@ -68,13 +69,36 @@ final class NftScript {
         s.append("flush chain ").append(T).append(" forward\n");
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
-            s.append("add rule ").append(T).append(" prerouting ").append(f).append(" daddr . meta l4proto . th dport vmap @")
-                    .append(NftLayout.services(v6)).append('\n');
+            // Only addresses this host holds, as IPVS balances only local ones: a VRRP backup, or a
+            // director whose VIP was taken away, forwards what is routed to it instead of balancing.
+            s.append("add rule ").append(T).append(" prerouting fib daddr type local ").append(f)
+                    .append(" daddr . meta l4proto . th dport vmap @").append(NftLayout.services(v6)).append('\n');
             for (NftLayout.Counted c : NftLayout.Counted.values()) {
                 // ct original daddr is the VIP in both directions; the backend is the packet's own end.
                 s.append("add rule ").append(T).append(" forward ").append(c.match).append(" ct original ").append(f)
                         .append(" daddr . meta l4proto . ").append(f).append(' ').append(c.address).append(" . th ")
                         .append(c.port).append(" @").append(NftLayout.counters(v6, c)).append('\n');
+            }
+        }
+    }
+
+    /**
+     * Rewrites both verdict maps whole from {@code to}: every service's chain is declared first (a
+     * no-op where it exists), then each map is flushed and refilled. A hundred elements cost
+     * little, and an entry someone added, pointed elsewhere or gave another verdict is gone after
+     * any transaction, where adding the service's own entry beside it failed ("File exists").
+     */
+    static void verdictMaps(StringBuilder s, Map<ServiceKey, DesiredService> to) {
+        for (ServiceKey key : to.keySet()) {
+            s.append("add chain ").append(T).append(' ').append(NftLayout.chain(key)).append('\n');
+        }
+        for (boolean v6 : new boolean[] {false, true}) {
+            s.append("flush map ").append(T).append(' ').append(NftLayout.services(v6)).append('\n');
+            String elements = to.keySet().stream().filter(k -> k.ipv6() == v6)
+                    .map(k -> serviceElement(k) + " : goto " + NftLayout.chain(k)).collect(Collectors.joining(", "));
+            if (!elements.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(NftLayout.services(v6)).append(" { ").append(elements)
+                        .append(" }\n");
             }
         }
     }
@@ -106,7 +130,8 @@ final class NftScript {
     }
 
     /**
-     * Creates or rewrites a service's chain, weight map, slot map and verdict map entry. The slot
+     * Creates or rewrites a service's chain, weight map and slot map (its verdict map entry is
+     * {@link #verdictMaps}'s). The slot
      * map is changed by difference when {@code was} (the service as programmed, or null) is one
      * this engine wrote: an mh change then touches only the slots that moved, about 1/N of
      * thousands, instead of refilling all of them. A service read back as drifted carries a marked
@@ -162,17 +187,13 @@ final class NftScript {
         s.append(" comment \"").append(NftLayout.comment(svc.spec())).append("\"\n");
         // The scheduler may have changed between rr/wrr/sh and mh: the map no rule refers to goes.
         s.append("delete map ").append(T).append(' ').append(NftLayout.otherSlotMap(svc.spec())).append('\n');
-        s.append("add element ").append(T).append(' ').append(NftLayout.services(key.ipv6())).append(" { ")
-                .append(serviceElement(key)).append(" : goto ").append(chain).append(" }\n");
     }
 
-    /** Removes a service's verdict map entry, chain and maps (added first, so each exists). */
+    /** Removes a service's chain and maps (added first, so each exists). */
     static void deleteService(StringBuilder s, ServiceKey key) {
         String chain = NftLayout.chain(key);
-        String entry = " " + NftLayout.services(key.ipv6()) + " { " + serviceElement(key);
+        // Its verdict map entry is already gone: verdictMaps rewrote the map without it.
         s.append("add chain ").append(T).append(' ').append(chain).append('\n');
-        s.append("add element ").append(T).append(entry).append(" : goto ").append(chain).append(" }\n");
-        s.append("delete element ").append(T).append(entry).append(" }\n");
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
         s.append("delete chain ").append(T).append(' ').append(chain).append('\n');
         declareMaps(s, key);

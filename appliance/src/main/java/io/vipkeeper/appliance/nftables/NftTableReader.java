@@ -69,21 +69,54 @@ final class NftTableReader {
             if (services == null) {
                 continue;
             }
+            Map<ServiceKey, ActualService> family = new LinkedHashMap<>();
+            String stray = null;
             for (JsonNode e : services.path("elem")) {
-                JsonNode k = e.get(0).path("concat");
-                ServiceKey key = ServiceKey.of(protocol(k.get(1)), address(k.get(0).asText()), k.get(2).asInt());
+                ServiceKey key = serviceKey(e);
+                if (key == null) {
+                    // Not one of ours (another protocol, a comment, a hand-made verdict): skipped,
+                    // and the family's services rewritten, which rewrites the map without it.
+                    stray = "a verdict map entry vipkeeper did not write";
+                    continue;
+                }
                 String chain = e.get(1).path("goto").path("target").asText();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
                 // One rule per service chain: two (a hand edit) read as none, which is drift.
                 ActualService svc = service(key, maps, own.size() == 1 ? own.get(0) : null, counters);
-                table.put(key, hooked(rules, v6) ? svc : drifted(svc, "hooked rules of " + NftLayout.family(v6) + " missing"));
+                family.put(key, chain.equals(NftLayout.chain(key)) ? svc
+                        : drifted(svc, "verdict map entry points to " + (chain.isEmpty() ? "no chain" : chain)));
             }
+            String why = stray != null ? stray
+                    : hooked(rules, v6) ? null : "hooked rules of " + NftLayout.family(v6) + " changed";
+            family.forEach((key, svc) -> table.put(key, why == null ? svc : drifted(svc, why)));
         }
         return table;
     }
 
-    /** Whether prerouting still looks the family's services up and forward counts its backends. */
+    /** The service a verdict map element names, or null when it is not one vipkeeper writes. */
+    private static ServiceKey serviceKey(JsonNode e) {
+        try {
+            JsonNode k = e.get(0).path("concat");
+            if (k.size() != 3 || !e.get(1).has("goto")) {
+                return null;
+            }
+            return ServiceKey.of(protocol(k.get(1)), address(k.get(0).asText()), k.get(2).asInt());
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether prerouting and forward hold exactly the rules the skeleton writes: each family's
+     * lookups, and nothing else (a rule added by hand there would steer or drop traffic).
+     */
     private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
+        List<JsonNode> pre = rules.getOrDefault("prerouting", List.of());
+        List<JsonNode> fwd = rules.getOrDefault("forward", List.of());
+        if (pre.size() != 2 || fwd.size() != 2 * NftLayout.Counted.values().length
+                || pre.stream().anyMatch(r -> !r.toString().contains("\"local\""))) {
+            return false;
+        }
         List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6)));
         for (NftLayout.Counted c : NftLayout.Counted.values()) {
             lookups.add(NftLayout.counters(v6, c));

@@ -35,11 +35,11 @@ class NftScriptTest {
             add chain inet vipkeeper_lb forward { type filter hook forward priority filter; policy accept; }
             flush chain inet vipkeeper_lb prerouting
             flush chain inet vipkeeper_lb forward
-            add rule inet vipkeeper_lb prerouting ip daddr . meta l4proto . th dport vmap @services4
+            add rule inet vipkeeper_lb prerouting fib daddr type local ip daddr . meta l4proto . th dport vmap @services4
             add rule inet vipkeeper_lb forward ct state new ct original ip daddr . meta l4proto . ip daddr . th dport @backend_new4
             add rule inet vipkeeper_lb forward ct direction original ct original ip daddr . meta l4proto . ip daddr . th dport @backend_in4
             add rule inet vipkeeper_lb forward ct direction reply ct original ip daddr . meta l4proto . ip saddr . th sport @backend_out4
-            add rule inet vipkeeper_lb prerouting ip6 daddr . meta l4proto . th dport vmap @services6
+            add rule inet vipkeeper_lb prerouting fib daddr type local ip6 daddr . meta l4proto . th dport vmap @services6
             add rule inet vipkeeper_lb forward ct state new ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_new6
             add rule inet vipkeeper_lb forward ct direction original ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_in6
             add rule inet vipkeeper_lb forward ct direction reply ct original ip6 daddr . meta l4proto . ip6 saddr . th sport @backend_out6
@@ -55,6 +55,10 @@ class NftScriptTest {
     void aNewServiceGetsItsChainMapsAndVerdictEntryWithSlotsInAddressOrder() {
         assertEquals(SKELETON + """
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
+                flush map inet vipkeeper_lb services4
+                add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
+                flush map inet vipkeeper_lb services6
+                add chain inet vipkeeper_lb svc_tcp_c612e664_80
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
@@ -65,7 +69,6 @@ class NftScriptTest {
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0 : 198.18.230.11 . 8080, 1-2 : 198.18.230.12 . 8080 }
                 add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
-                add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
                 add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
@@ -127,7 +130,9 @@ class NftScriptTest {
         DesiredService heavier = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.11", 8080, 1),
                 backend("198.18.230.13", 8080, 0));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR, DNS6, DNS6_SH), Map.of(WEB, heavier, DNS6, DNS6_SH), List.of(WEB));
-        assertFalse(script.contains("svc_udp"), script);
+        // The other service keeps its chain and maps; only its verdict map entry is written again.
+        assertFalse(script.contains("flush chain inet vipkeeper_lb svc_udp") || script.contains("add rule inet vipkeeper_lb svc_udp")
+                || script.contains("map inet vipkeeper_lb svc_udp"), script);
         assertFalse(script.contains("delete element"), "an interval map is refilled (its deletes are slow in nft): " + script);
         assertTrue(script.contains("{ 0 : 198.18.230.11 . 8080, 1-5 : 198.18.230.12 . 8080 }"), script);
         assertTrue(script.contains("numgen random mod 6 map"), script);
@@ -189,9 +194,11 @@ class NftScriptTest {
         DesiredService sharing = service(other, "rr", backend("198.18.230.11", 8080, 1));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR, other, sharing), Map.of(other, sharing), List.of(WEB));
         assertEquals(SKELETON + """
+                add chain inet vipkeeper_lb svc_tcp_c612e665_80
+                flush map inet vipkeeper_lb services4
+                add element inet vipkeeper_lb services4 { 198.18.230.101 . tcp . 80 : goto svc_tcp_c612e665_80 }
+                flush map inet vipkeeper_lb services6
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
-                add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
-                delete element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 }
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 delete chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }

@@ -95,8 +95,43 @@ class NftTableReaderTest {
             }
         }
         Map<ServiceKey, ActualService> table = NftTableReader.read(json.writeValueAsString(json.createObjectNode().set("nftables", all)));
-        assertEquals("wrr (drifted: hooked rules of ip missing)", table.get(NftScriptTest.WEB).spec().scheduler());
+        assertEquals("wrr (drifted: hooked rules of ip changed)", table.get(NftScriptTest.WEB).spec().scheduler());
         assertTrue(table.get(NftScriptTest.DNS6).spec().scheduler().startsWith("sh (drifted: selector"), "IPv6 keeps only its own drift");
+    }
+
+    /**
+     * The hostile review of issue 16: an element of another protocol in the verdict map made every
+     * read throw, so nothing was reconciled, health failover included; an element pointing to
+     * another chain was followed as the service's own. Both now read as drift of the family's
+     * services (whose rewrite rewrites the whole map).
+     */
+    @Test
+    void aStrayOrMisdirectedVerdictMapEntryIsDriftNotAFailure() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String stray = edited("map", "services4", elem -> elem.add(json.createArrayNode()
+                .add(json.createObjectNode().set("concat", json.createArrayNode().add("198.18.230.200").add("icmp").add(0)))
+                .add(json.createObjectNode().putNull("drop"))));
+        ActualService web = NftTableReader.read(stray).get(NftScriptTest.WEB);
+        assertEquals("wrr (drifted: a verdict map entry vipkeeper did not write)", web.spec().scheduler());
+        assertEquals(List.of(NftScriptTest.WEB, NftScriptTest.DNS6), List.copyOf(NftTableReader.read(stray).keySet()));
+        String elsewhere = edited("map", "services4", elem -> ((com.fasterxml.jackson.databind.node.ObjectNode) elem.get(0)
+                .get(1).get("goto")).put("target", "evil"));
+        String scheduler = NftTableReader.read(elsewhere).get(NftScriptTest.WEB).spec().scheduler();
+        assertTrue(scheduler.endsWith("(drifted: verdict map entry points to evil)"), scheduler);
+    }
+
+    @Test
+    void aRuleAddedByHandToPreroutingIsDrift() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode root = json.readTree(fixture());
+        for (JsonNode o : root.get("nftables")) {
+            if (o.has("rule") && o.get("rule").path("chain").asText().equals("prerouting")) {
+                ((ArrayNode) root.get("nftables")).add(json.createObjectNode().set("rule", o.get("rule").deepCopy()));
+                break;
+            }
+        }
+        assertEquals("wrr (drifted: hooked rules of ip changed)",
+                NftTableReader.read(json.writeValueAsString(root)).get(NftScriptTest.WEB).spec().scheduler());
     }
 
     @Test

@@ -39,6 +39,12 @@ public final class NftablesDataPlane implements DataPlane {
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of(), Scheduler.WRR);
 
     private final NftContext nft;
+    /** The ruleset generation, where the kernel answers it; null after it failed once. */
+    private NftGeneration generations;
+    /** The generation {@link #lastRead} was read at; -1 when none or after a change of ours. */
+    private long readAt = -1;
+    private Map<ServiceKey, ActualService> lastRead = Map.of();
+    private int cachedReads;
     /** The table as last read or programmed. */
     private Map<ServiceKey, DesiredService> programmed = new LinkedHashMap<>();
 
@@ -49,6 +55,11 @@ public final class NftablesDataPlane implements DataPlane {
 
     NftablesDataPlane(NftContext nft) {
         this.nft = nft;
+        try {
+            this.generations = new NftGeneration();
+        } catch (RuntimeException e) {
+            this.generations = null; // every run reads the whole table, as before the generation check
+        }
     }
 
     @Override
@@ -56,8 +67,43 @@ public final class NftablesDataPlane implements DataPlane {
         return CAPABILITIES;
     }
 
+    /**
+     * The table as last read while the ruleset generation has not moved since, for at most this
+     * many runs in a row; then it is read again anyway, which is when per-backend counters in
+     * status move on. Drift is seen at the next run either way: any change to any table moves
+     * the generation.
+     */
+    public static final int CACHED_READS = 5;
+
     @Override
     public Map<ServiceKey, ActualService> table() {
+        long generation = generation();
+        if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS) {
+            cachedReads++;
+            return lastRead;
+        }
+        cachedReads = 0;
+        Map<ServiceKey, ActualService> table = read();
+        readAt = generation;
+        lastRead = table;
+        return table;
+    }
+
+    /** The ruleset generation, or -1 when it cannot be read (every run then reads the table). */
+    private long generation() {
+        if (generations == null) {
+            return -1;
+        }
+        try {
+            return generations.current();
+        } catch (RuntimeException e) {
+            generations.close();
+            generations = null;
+            return -1;
+        }
+    }
+
+    private Map<ServiceKey, ActualService> read() {
         String json;
         try {
             json = nft.json("list table " + TABLE);
@@ -81,6 +127,7 @@ public final class NftablesDataPlane implements DataPlane {
 
     @Override
     public List<Failure> apply(List<TableChange> changes) {
+        readAt = -1; // what this writes is read back whole at the next run
         List<Failure> failures = new ArrayList<>();
         Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(programmed);
         Map<ServiceKey, List<TableChange>> byService = new LinkedHashMap<>();
@@ -208,6 +255,9 @@ public final class NftablesDataPlane implements DataPlane {
 
     @Override
     public void close() {
+        if (generations != null) {
+            generations.close();
+        }
         nft.close();
     }
 }

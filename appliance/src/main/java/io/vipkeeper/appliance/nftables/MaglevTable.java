@@ -21,7 +21,8 @@ import java.util.List;
  * weights: every director with the same config builds the same one.
  *
  * <p>{@link #SIZE}: 8191 slots, the smallest of the primes measured that keeps the remapping
- * within 1.1/N when one of 10 backends leaves or returns (MaglevBench, every backend in turn):
+ * within 1.1/N when one of 10 backends leaves or returns (MaglevBench's 10, every backend in
+ * turn; a set where two backends draw the same skip walks one permutation twice and moves more):
  * 4093 moves 11.3 % of the slots on average (worst 11.5 %), 8191 10.8 % (worst 10.9 %), 16381
  * 10.5 %, 65537 10.2 %; IPVS's default 251 moves 14.3 %. At 100 backends no size in reach keeps
  * 1.1/N: Maglev's fill cascades into the others' slots as N grows against M, 3.7 % at 4093,

@@ -15,13 +15,14 @@ import java.util.List;
  * slots move, which is what keeps a client on its backend across a change.
  *
  * <p>Weights as in IPVS's ip_vs_mh: divided by their greatest common divisor, shifted down when
- * the largest quotient needs more than {@link #TURN_BITS} bits, a backend with weight w claims w
- * slots per turn, weight 0 is absent. The backends take turns in {@link NftLayout#BACKEND_ORDER}
+ * the largest quotient needs more bits than the table size (IP_VS_MH_TAB_BITS, ilog2 of it), a
+ * backend with weight w claims w slots per turn, weight 0 is absent. The backends take turns in {@link NftLayout#BACKEND_ORDER}
  * and the hashes use fixed keys, so the table is a pure function of the backends and their
  * weights: every director with the same config builds the same one.
  *
  * <p>{@link #SIZE}: 8191 slots, the smallest of the primes measured that keeps the remapping
- * within 1.1/N when one of 10 backends leaves or returns (MaglevBench, every backend in turn):
+ * within 1.1/N when one of 10 backends leaves or returns (MaglevBench's 10, every backend in
+ * turn; a set where two backends draw the same skip walks one permutation twice and moves more):
  * 4093 moves 11.3 % of the slots on average (worst 11.5 %), 8191 10.8 % (worst 10.9 %), 16381
  * 10.5 %, 65537 10.2 %; IPVS's default 251 moves 14.3 %. At 100 backends no size in reach keeps
  * 1.1/N: Maglev's fill cascades into the others' slots as N grows against M, 3.7 % at 4093,
@@ -33,8 +34,6 @@ import java.util.List;
 final class MaglevTable {
     /** Slots in the table, a prime (see the class description for why this one). */
     static final int SIZE = 8191;
-    /** At most this many bits of per-round turns, as IP_VS_MH_TAB_BITS bounds IPVS's. */
-    static final int TURN_BITS = 8;
     private static final long OFFSET_KEY = 0x6d61676c65763031L;
     private static final long SKIP_KEY = 0x6d61676c65763032L;
 
@@ -56,7 +55,7 @@ final class MaglevTable {
         int n = live.size();
         long[] offset = new long[n];
         long[] skip = new long[n];
-        int[] turns = turns(live);
+        int[] turns = turns(live, 31 - Integer.numberOfLeadingZeros(size));
         for (int i = 0; i < n; i++) {
             byte[] id = identity(live.get(i).key());
             offset[i] = Long.remainderUnsigned(hash(id, OFFSET_KEY), size);
@@ -82,16 +81,15 @@ final class MaglevTable {
         }
     }
 
-    /** Slots per round: weight / gcd, shifted as ip_vs_mh_shift_weight does, at least 1. */
-    private static int[] turns(List<BackendSpec> live) {
+    /** Slots per round: weight / gcd, shifted as ip_vs_mh_shift_weight does to {@code bits}, at least 1. */
+    private static int[] turns(List<BackendSpec> live, int bits) {
         int gcd = 0;
         int max = 0;
         for (BackendSpec b : live) {
             gcd = gcd(gcd, b.weight());
             max = Math.max(max, b.weight());
         }
-        int bits = 32 - Integer.numberOfLeadingZeros(max / gcd);
-        int shift = Math.max(0, bits - TURN_BITS);
+        int shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(max / gcd) - bits);
         int[] turns = new int[live.size()];
         for (int i = 0; i < turns.length; i++) {
             turns[i] = Math.max(1, (live.get(i).weight() / gcd) >> shift);

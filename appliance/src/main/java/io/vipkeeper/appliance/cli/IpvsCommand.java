@@ -23,7 +23,15 @@ public final class IpvsCommand implements Runnable {
     static final class List extends TableListCommand {
         @Override
         Table read() {
-            try (IpvsClient ipvs = IpvsClient.open()) {
+            IpvsClient opened;
+            try {
+                opened = IpvsClient.open();
+            } catch (RuntimeException e) {
+                // The operator trial ran this on a host whose daemon runs nftables: say where the table is.
+                throw new IllegalStateException(e.getMessage() + "; on a kernel without IPVS the daemon runs the nftables"
+                        + " data plane: vipkeeper nftables list", e);
+            }
+            try (IpvsClient ipvs = opened) {
                 Collection<ActualService> table = ipvs.table().values();
                 return new Table(ipvs.info().versionLine(), table);
             }

@@ -13,8 +13,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +44,7 @@ import java.util.regex.Pattern;
 final class DataPathLab implements AutoCloseable {
     private static final byte[] RESPONSE = ("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
             .getBytes(StandardCharsets.US_ASCII);
+    private static final AttributeKey<Boolean> SENT = AttributeKey.valueOf("sent");
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)(m?s)");
     private static final Pattern ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
@@ -137,8 +141,6 @@ final class DataPathLab implements AutoCloseable {
         }
     }
 
-    private static final io.netty.util.AttributeKey<Boolean> SENT = io.netty.util.AttributeKey.valueOf("sent");
-
     private void batch(Path dir, String node, String commands) throws Exception {
         Path file = Files.writeString(dir.resolve("ip-" + node + ".batch"), commands);
         Lab.sh("ip", "-n", ns(node), "-batch", file.toString());
@@ -156,7 +158,7 @@ final class DataPathLab implements AutoCloseable {
                     "http://" + CompareTable.vip(s) + "/");
             Matcher m = REQUESTS.matcher(out);
             return m.find() && Long.parseLong(m.group(1)) > 0 && !NON_2XX.matcher(out).find() && !ERRORS.matcher(out).find();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -215,7 +217,7 @@ final class DataPathLab implements AutoCloseable {
                     String stat = Files.readString(p.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                } catch (java.io.IOException gone) {
+                } catch (IOException gone) {
                     // a process that ended while we listed /proc
                 }
             }
@@ -226,7 +228,7 @@ final class DataPathLab implements AutoCloseable {
     @Override
     public void close() {
         if (responders != null) {
-            responders.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+            responders.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         }
         for (String ns : namespaces) {
             try {

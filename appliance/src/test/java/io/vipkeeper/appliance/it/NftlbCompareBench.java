@@ -1,5 +1,7 @@
 package io.vipkeeper.appliance.it;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
@@ -12,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.LoggerFactory;
 
 /**
  * vipkeeper's nftables engine side by side with nftlb 1.0.7 in one run, each in network namespaces
@@ -54,8 +59,7 @@ public final class NftlbCompareBench {
     }
 
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-                .setLevel(ch.qos.logback.classic.Level.INFO);
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
         NftlbCompareBench bench = new NftlbCompareBench(Files.createTempDirectory("nftlb-bench"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -106,7 +110,7 @@ public final class NftlbCompareBench {
     }
 
     private static List<Integer> ints(String csv) {
-        return csv.isBlank() ? List.of() : java.util.Arrays.stream(csv.split(",")).map(Integer::valueOf).toList();
+        return csv.isBlank() ? List.of() : Arrays.stream(csv.split(",")).map(Integer::valueOf).toList();
     }
 
     private static String version(String... cmd) {
@@ -188,18 +192,16 @@ public final class NftlbCompareBench {
     /** Our engine, fresh on an empty namespace: the daemon's path (plan, then one apply), then one weight change. */
     private static void ours(ExecutorService thread, String ns, int n, Spread figures) throws Exception {
         Map<ServiceKey, DesiredService> want = CompareTable.desired(n);
-        TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(10));
         Callable<Void> run = () -> {
             try (DataPlane engine = new NftablesDataPlane()) {
                 long t0 = System.nanoTime();
-                List<TableChange> ops = reconciler.plan(want, engine.table(), Set.of(), System.nanoTime());
-                List<DataPlane.Failure> failed = engine.apply(ops);
+                program(engine, want);
                 long t1 = System.nanoTime();
                 BackendSpec one = CompareTable.backendSpec(n - 1, 0, changedWeight());
-                List<DataPlane.Failure> failed2 = engine.apply(List.of(new TableChange.SetBackend(CompareTable.service(n - 1), one, "bench")));
+                List<DataPlane.Failure> failed = engine.apply(List.of(new TableChange.SetBackend(CompareTable.service(n - 1), one, "bench")));
                 long t2 = System.nanoTime();
-                if (!failed.isEmpty() || !failed2.isEmpty()) {
-                    throw new IllegalStateException("the engine refused " + failed + failed2);
+                if (!failed.isEmpty()) {
+                    throw new IllegalStateException("the engine refused " + failed);
                 }
                 figures.add(key(OURS, n, "empty"), (t1 - t0) / 1e6);
                 figures.add(key(OURS, n, "weight"), (t2 - t1) / 1e6);
@@ -210,6 +212,15 @@ public final class NftlbCompareBench {
             thread.submit(run).get();
         } finally {
             Lab.sh("ip", "netns", "exec", ns, "nft", "flush", "ruleset");
+        }
+    }
+
+    /** The daemon's path: plan against what the engine reads back, then one apply; a refusal is an error. */
+    private static void program(DataPlane engine, Map<ServiceKey, DesiredService> want) {
+        List<DataPlane.Failure> failed = engine.apply(new TableReconciler(Duration.ofSeconds(10)).plan(want, engine.table(), Set.of(),
+                System.nanoTime()));
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("the engine refused " + failed);
         }
     }
 
@@ -278,7 +289,7 @@ public final class NftlbCompareBench {
             for (int r = 1; r <= rounds; r++) {
                 List<String[]> order = new ArrayList<>(runs);
                 if (r % 2 == 0) {
-                    java.util.Collections.reverse(order); // alternate, as above
+                    Collections.reverse(order); // alternate, as above
                 }
                 for (String[] p : order) {
                     String tool = p[0].equals("ours") ? OURS : NFTLB;
@@ -328,11 +339,11 @@ public final class NftlbCompareBench {
         Map<ServiceKey, DesiredService> want = CompareTable.desired(n);
         DataPlane engine = lbThread.submit(() -> {
             DataPlane e = new NftablesDataPlane();
-            List<DataPlane.Failure> failed = e.apply(new TableReconciler(Duration.ofSeconds(10)).plan(want, e.table(), Set.of(),
-                    System.nanoTime()));
-            if (!failed.isEmpty()) {
+            try {
+                program(e, want);
+            } catch (RuntimeException refused) {
                 e.close();
-                throw new IllegalStateException("the engine refused " + failed);
+                throw refused;
             }
             return e;
         }).get();

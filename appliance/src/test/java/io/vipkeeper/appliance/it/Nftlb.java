@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -27,6 +29,13 @@ import java.util.function.Predicate;
 final class Nftlb implements AutoCloseable {
     private static final int PORT = 5599;
     private static final String KEY = "vipkeeper-bench";
+    /** Daemons still running; killed when the JVM stops (Ctrl-C, SIGTERM), else they keep their namespace alive. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "nftlb-kill"));
+    }
+
     private final Process process;
     private final ExecutorService thread;
     private final NftContext nft;
@@ -49,12 +58,14 @@ final class Nftlb implements AutoCloseable {
         Process p = new ProcessBuilder("ip", "netns", "exec", ns, "nftlb", "-H", "127.0.0.1", "-P", Integer.toString(PORT),
                 "-k", KEY, "-L", "2", "-l", "3").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+        RUNNING.add(p);
         ExecutorService thread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(ns, "nftlb-api"));
         NftContext nft;
         try {
             nft = thread.submit(NftContext::new).get();
         } catch (Exception e) {
             p.destroyForcibly();
+            RUNNING.remove(p);
             thread.shutdownNow();
             throw e;
         }
@@ -184,6 +195,7 @@ final class Nftlb implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
+        RUNNING.remove(process);
         try {
             thread.submit(() -> {
                 nft.close();

@@ -18,7 +18,7 @@ class DemoIT {
     @Test
     void theFailoverDemoTellsTheWholeStory() throws Exception {
         String out = demo();
-        assertTrue(out.contains("| data plane: nftables (the kernel has no IPVS"), out);
+        assertTrue(out.contains("| data plane: nftables (data-plane = nftables)"), out);
         assertTrue(out.contains("web1, web2: HTTP server on :80 (NAT"), out);
     }
 

@@ -18,8 +18,9 @@ class JarIT {
         Path example = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf"), "vipkeeper.conf");
         try (JarProcess p = JarProcess.start(dir, "check", "-f", example.toString())) {
             assertEquals(0, p.waitFor(), p.err());
-            assertEquals(example + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n"
-                    + "checked for data plane ipvs (data-plane = ipvs)\n", p.out());
+            // The second line goes on to say so where this kernel has no IPVS.
+            assertTrue(p.out().startsWith(example + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n"
+                    + "checked for data plane ipvs (data-plane = ipvs)"), p.out());
         }
     }
 

@@ -35,15 +35,21 @@ public final class DataPlaneSelector implements DataPlaneResolver {
     private final Supplier<? extends DataPlane> nftables;
     /** Loads the IPVS module; returns what happened, for the reason. */
     private final Supplier<String> loadIpvs;
-    /** The probe only asks modprobe whether it could load IPVS. */
-    private boolean dryRun;
+    /** The probe only asks modprobe whether it could load IPVS ({@code check}). */
+    private final boolean dryRun;
     private Engine auto;
     private Engine running;
 
     DataPlaneSelector(Supplier<IpvsKernel> ipvs, Supplier<? extends DataPlane> nftables, Supplier<String> loadIpvs) {
+        this(ipvs, nftables, loadIpvs, false);
+    }
+
+    private DataPlaneSelector(Supplier<IpvsKernel> ipvs, Supplier<? extends DataPlane> nftables,
+            Supplier<String> loadIpvs, boolean dryRun) {
         this.ipvs = ipvs;
         this.nftables = nftables;
         this.loadIpvs = loadIpvs;
+        this.dryRun = dryRun;
     }
 
     /** The selector of a real daemon: the kernel's IPVS, libnftables, modprobe. */
@@ -58,8 +64,7 @@ public final class DataPlaneSelector implements DataPlaneResolver {
      */
     public static DataPlaneResolver forCheck(java.util.Optional<DataPlaneChoice> forced) {
         DataPlaneSelector s = new DataPlaneSelector(io.vipkeeper.appliance.ipvs.genl.IpvsClient::open,
-                NftablesDataPlane::new, Modprobe::ipvsDryRun);
-        s.dryRun = true;
+                NftablesDataPlane::new, Modprobe::ipvsDryRun, true);
         return new DataPlaneResolver() {
             @Override
             public Capabilities capabilities(DataPlaneChoice choice) {
@@ -74,12 +79,6 @@ public final class DataPlaneSelector implements DataPlaneResolver {
                         : s.unavailable(e).map(u -> "; but not on this host: " + u).orElse(""));
             }
         };
-    }
-
-    @Override
-    public String describe(DataPlaneChoice choice) {
-        Engine e = resolve(choice);
-        return e.name() + " (" + e.choice().reason() + ")";
     }
 
     @Override

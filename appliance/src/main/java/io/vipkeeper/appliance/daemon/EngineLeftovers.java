@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.daemon;
 
 import io.vipkeeper.appliance.nftables.NftContext;
 import io.vipkeeper.appliance.nftables.NftException;
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineLeftovers {
     private static final Logger log = LoggerFactory.getLogger(EngineLeftovers.class);
-    /** The nftables engine's table (its package description names it). */
-    static final String NFTABLES_TABLE = io.vipkeeper.appliance.nftables.NftablesDataPlane.TABLE;
 
     private EngineLeftovers() {
     }
@@ -26,13 +25,13 @@ final class EngineLeftovers {
         }
         try (NftContext nft = new NftContext()) {
             try {
-                nft.json("list table " + NFTABLES_TABLE);
+                nft.json("list table " + NftablesDataPlane.TABLE);
             } catch (NftException absent) {
                 return;
             }
-            nft.run("delete table " + NFTABLES_TABLE);
+            nft.run("delete table " + NftablesDataPlane.TABLE);
             log.warn("data plane: removed table {}, left by an earlier run on the nftables data plane (this one runs"
-                    + " ipvs)", NFTABLES_TABLE);
+                    + " ipvs)", NftablesDataPlane.TABLE);
         } catch (NftException e) {
             log.debug("data plane: nothing of the nftables engine's to remove: {}", e.getMessage());
         }

@@ -142,7 +142,7 @@ final class NftScript {
         String f = NftLayout.family(key.ipv6());
         String chain = NftLayout.chain(key);
         String proto = NftLayout.protocolName(key);
-        s.append("add chain ").append(T).append(' ').append(chain).append('\n');
+        // Its chain exists: verdictMaps declared the chain of every service it writes.
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
         declareMaps(s, key);
         s.append("flush map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');

@@ -58,7 +58,6 @@ class NftScriptTest {
                 flush map inet vipkeeper_lb services4
                 add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
                 flush map inet vipkeeper_lb services6
-                add chain inet vipkeeper_lb svc_tcp_c612e664_80
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }

@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * competes as a whole. A lab whose daemons run at nice -10 while another session builds or boots a
  * VM gets one session's share, nice or not: the fault lab saw both daemons paused 500 ms at the
  * same moment (a young GC of 3 MB) and a backup's spurious takeover (seed 701). So a lab that asks
- * for a niceness gives its whole session that niceness too.
+ * for a niceness gives its whole session that niceness too, where the kernel lets it: a container
+ * (CI runs in one) may refuse the write, and then the lab goes on at plain niceness and says so.
  */
 final class Autogroup {
     private static final Path SELF = Path.of("/proc/self/autogroup");
@@ -20,7 +21,10 @@ final class Autogroup {
     private Autogroup() {
     }
 
-    /** Sets this session's autogroup niceness to {@code nice} once (root may lower it); a kernel without autogroups has nothing to set. */
+    /**
+     * Sets this session's autogroup niceness to {@code nice} once (root may lower it); a kernel
+     * without autogroups has nothing to set, and one that refuses the write gets a line on stderr.
+     */
     static synchronized void raiseTo(int nice) {
         if (raised || !Files.isWritable(SELF)) {
             return;
@@ -29,7 +33,9 @@ final class Autogroup {
             Files.writeString(SELF, Integer.toString(nice));
             raised = true;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot set this session's autogroup niceness to " + nice + " in " + SELF, e);
+            raised = true;
+            System.err.println("lab: cannot set this session's autogroup niceness to " + nice + " in " + SELF
+                    + " (" + e.getMessage() + "); the daemons share the CPU with other sessions as equals");
         }
     }
 }

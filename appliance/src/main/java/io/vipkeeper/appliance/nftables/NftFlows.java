@@ -1,0 +1,116 @@
+package io.vipkeeper.appliance.nftables;
+
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's flows to its backends as conntrack holds them, for what IPVS does with connections
+ * of its own: each backend's established count (what the shared drain waits for before it deletes
+ * a removed backend) and, when a backend is deleted, the cut of its flows (otherwise conntrack
+ * keeps forwarding an established flow to it for as long as it lives). A flow is the service's
+ * when its original destination is the VIP and port and its protocol the service's; it is the
+ * backend's when its reply comes from the backend's address and port (DNAT rewrote it there).
+ */
+final class NftFlows {
+    private static final Logger log = LoggerFactory.getLogger(NftFlows.class);
+
+    private NftFlows() {
+    }
+
+    /** Whether {@code f} is a flow of {@code service} forwarded to {@code backend}. */
+    static boolean of(Conntrack.Flow f, ServiceKey service, BackendKey backend) {
+        return !service.isFwmark() && f.protocol() == service.protocol() && f.original().dst().equals(service.address())
+                && f.original().dstPort() == service.port() && f.reply().src().equals(backend.address())
+                && f.reply().srcPort() == backend.port();
+    }
+
+    /** {@code table} with each backend's established flows as its active connections. */
+    static Map<ServiceKey, ActualService> counted(Map<ServiceKey, ActualService> table, List<Conntrack.Flow> flows) {
+        Map<ServiceKey, ActualService> out = new LinkedHashMap<>();
+        table.forEach((key, svc) -> {
+            Map<BackendKey, ActualBackend> dests = new LinkedHashMap<>();
+            svc.dests().forEach((b, a) -> {
+                long active = flows.stream().filter(f -> f.established() && of(f, key, b)).count();
+                dests.put(b, new ActualBackend(a.spec(), active, a.inactiveConnections(), a.persistentConnections(), a.stats()));
+            });
+            out.put(key, new ActualService(svc.spec(), dests, svc.stats()));
+        });
+        return out;
+    }
+
+    /** Whether a backend of {@code table} is at weight 0: draining, so its count decides when it goes. */
+    static boolean draining(Map<ServiceKey, ActualService> table) {
+        return table.values().stream().flatMap(s -> s.dests().values().stream()).anyMatch(b -> b.spec().weight() == 0);
+    }
+
+    /**
+     * The backends that {@code changes} deleted (minus the refused ones): a deleted backend's, and
+     * every backend of a deleted service as {@code before} had them.
+     */
+    static Map<ServiceKey, Set<BackendKey>> deleted(List<TableChange> changes, List<DataPlane.Failure> failures,
+            Map<ServiceKey, DesiredService> before) {
+        Set<TableChange> refused = new java.util.HashSet<>();
+        failures.forEach(f -> refused.add(f.op()));
+        Map<ServiceKey, Set<BackendKey>> gone = new LinkedHashMap<>();
+        for (TableChange op : changes) {
+            if (refused.contains(op)) {
+                continue;
+            }
+            if (op instanceof TableChange.DelBackend d) {
+                gone.computeIfAbsent(d.service(), k -> new LinkedHashSet<>()).add(d.dest());
+            } else if (op instanceof TableChange.DelService d && before.containsKey(d.key())) {
+                gone.computeIfAbsent(d.key(), k -> new LinkedHashSet<>()).addAll(before.get(d.key()).dests().keySet());
+            }
+        }
+        return gone;
+    }
+
+    /**
+     * Deletes the flows of each deleted backend and logs one line per backend that had any.
+     *
+     * @return flows deleted, by service and backend
+     */
+    static Map<ServiceKey, Map<BackendKey, Integer>> cut(Conntrack conntrack, Map<ServiceKey, Set<BackendKey>> gone) {
+        Map<ServiceKey, Map<BackendKey, Integer>> cut = new LinkedHashMap<>();
+        if (gone.isEmpty()) {
+            return cut;
+        }
+        List<Conntrack.Flow> flows = conntrack.dump();
+        gone.forEach((service, backends) -> {
+            for (BackendKey b : backends) {
+                List<Conntrack.Flow> theirs = new ArrayList<>();
+                flows.stream().filter(f -> of(f, service, b)).forEach(theirs::add);
+                int n = deleteAll(conntrack, theirs);
+                if (n > 0) {
+                    log.info("nftables cut {} flows of real server {} of {}: it was deleted", n, b, service);
+                }
+                cut.computeIfAbsent(service, k -> new LinkedHashMap<>()).put(b, n);
+            }
+        });
+        return cut;
+    }
+
+    private static int deleteAll(Conntrack conntrack, Collection<Conntrack.Flow> flows) {
+        int n = 0;
+        for (Conntrack.Flow f : flows) {
+            if (conntrack.delete(f)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

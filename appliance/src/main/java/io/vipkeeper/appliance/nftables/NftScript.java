@@ -32,16 +32,21 @@ final class NftScript {
             Collection<ServiceKey> changed) {
         StringBuilder s = new StringBuilder();
         skeleton(s);
+        NftPersistence.open(s, from, to);
         verdictMaps(s, to);
         for (ServiceKey key : changed) {
             DesiredService want = to.get(key);
             if (want == null) {
                 deleteService(s, key);
+                if (from.containsKey(key)) {
+                    NftPersistence.drop(s, from.get(key).spec());
+                }
             } else {
                 writeService(s, want, from.get(key));
             }
             counters(s, key, from.get(key), want);
         }
+        NftPersistence.records(s, from, to);
         return s.toString();
     }
 
@@ -174,6 +179,7 @@ final class NftScript {
                     .append(added.stream().map(x -> interval(x) + " : " + endpoint(x.backend())).collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
+        NftPersistence.lookup(s, svc, was);
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto).append(" counter");
         NftLayout.Selector sel = NftLayout.selector(svc);
         if (sel.mod() > 0) {

@@ -81,14 +81,17 @@ final class NftTableReader {
                 }
                 String chain = e.get(1).path("goto").path("target").asText();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
-                // One rule per service chain: two (a hand edit) read as none, which is drift.
-                ActualService svc = service(key, maps, own.size() == 1 ? own.get(0) : null, counters);
+                // One rule per service chain (two with persistence): more (a hand edit) read as none, which is drift.
+                ActualService svc = service(key, maps, own, rules.get(NftPersistence.CHAIN), counters);
                 family.put(key, chain.equals(NftLayout.chain(key)) ? svc
                         : drifted(svc, "verdict map entry points to " + (chain.isEmpty() ? "no chain" : chain)));
             }
             String why = stray != null ? stray
                     : hooked(rules, v6) ? null : "hooked rules of " + NftLayout.family(v6) + " changed";
             family.forEach((key, svc) -> table.put(key, why == null ? svc : drifted(svc, why)));
+        }
+        if (NftPersistence.strayRecords(rules.get(NftPersistence.CHAIN), table.values().stream().map(ActualService::spec).toList())) {
+            table.replaceAll((key, svc) -> drifted(svc, "a persistence record rule vipkeeper did not write"));
         }
         return table;
     }
@@ -133,8 +136,9 @@ final class NftTableReader {
         return new ActualService(marked, svc.dests(), svc.stats());
     }
 
-    private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, JsonNode rule,
-            Map<String, Map<String, JsonNode>> counters) {
+    private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, List<JsonNode> own,
+            List<JsonNode> records, Map<String, Map<String, JsonNode>> counters) {
+        JsonNode rule = NftPersistence.serviceRule(own);
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
         if (weights != null) {
@@ -153,6 +157,9 @@ final class NftTableReader {
         } else {
             spec = written;
             drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slotMap(written)));
+            if (drift == null) {
+                drift = NftPersistence.drift(new DesiredService(written, dests), own, maps.get(NftPersistence.map(key)), records);
+            }
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
         long[] sums = new long[4];
@@ -174,7 +181,7 @@ final class NftTableReader {
             sums[3] += stats.outBytes();
         }
         // The nat chain sees only a connection's first packet: its counter counts connections.
-        long connections = rule == null ? 0 : counterPackets(rule);
+        long connections = rule == null ? 0 : counterPackets(NftPersistence.countingRule(own));
         ActualService svc = new ActualService(spec, actual, new TrafficCounters(connections, sums[0], sums[1], sums[2], sums[3]));
         return drift == null ? svc : drifted(svc, drift);
     }

@@ -64,6 +64,18 @@ final class EngineCheck {
         return ok;
     }
 
+    /**
+     * Checks what a persistent service asks beyond persistence itself: IPv6, every port. Says
+     * nothing where the engine has no persistence at all ({@link #service} said so).
+     */
+    boolean persistence(ConfigNode n, boolean ipv6, boolean allPorts) {
+        if (!caps.options().contains(Capabilities.Option.PERSISTENCE)) {
+            return true;
+        }
+        boolean ok = option(n, "persistence", ipv6, Capabilities.Option.PERSISTENCE_IPV6, "IPv6 persistence");
+        return ok & option(n, "port", allPorts, Capabilities.Option.ALL_PORTS, "all-ports (port 0) services");
+    }
+
     /** Checks a real server's own settings; false when one was reported. */
     boolean realServer(ConfigNode r, Forwarding forwarding, int upperThreshold, TunnelType tunnel) {
         boolean ok = forwarding == null || !r.has("forwarding") || supported(r, "forwarding", forwarding, caps.forwarding());

@@ -141,6 +141,9 @@ final class IpvsReader {
         }
         boolean fits = engine.service(n, protocol, n.has("fwmark"), forwarding, Boolean.TRUE.equals(onePacket),
                 persistence != null && !persistence.timeout().isZero());
+        if (persistence != null && !persistence.timeout().isZero()) {
+            fits &= engine.persistence(n, Boolean.TRUE.equals(ipv6), port != null && port == 0 && fwmark == null);
+        }
         n.checkUnknownKeys();
         if (!fits || !identityOk || protocol == null || scheduler == null || flags == null || onePacket == null
                 || forwarding == null || snat == null || quorum == null || hysteresis == null

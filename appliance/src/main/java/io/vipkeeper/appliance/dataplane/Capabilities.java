@@ -42,7 +42,11 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         /** A backend's upper and lower connection thresholds. */
         THRESHOLDS,
         /** The kernel's connection sync daemon ({@code ipvs.sync-daemon}). */
-        SYNC_DAEMON
+        SYNC_DAEMON,
+        /** Persistence of IPv6 services (the nftables engine has it for IPv4 only). */
+        PERSISTENCE_IPV6,
+        /** Services on every port ({@code port = 0}, persistent). */
+        ALL_PORTS
     }
 
     /** Everything the neutral model has (IPVS, whose names the model keeps), wlc by default. */

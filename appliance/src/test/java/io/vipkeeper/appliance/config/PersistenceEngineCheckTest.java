@@ -1,0 +1,58 @@
+package io.vipkeeper.appliance.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vipkeeper.appliance.dataplane.Capabilities;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.Scheduler;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Persistence on an engine that has it for IPv4 services on one port only, as nftables does. */
+class PersistenceEngineCheckTest {
+    private static final Capabilities IPV4_ONLY = new Capabilities("v4", EnumSet.of(Scheduler.RR, Scheduler.WRR), Set.of(),
+            EnumSet.of(Forwarding.NAT), Set.of(), EnumSet.of(TransportProtocol.TCP), false,
+            EnumSet.of(Capabilities.Option.PERSISTENCE), Scheduler.WRR);
+
+    @TempDir
+    Path dir;
+
+    private Path write(String... lines) {
+        return ConfigFiles.write(dir, "p.conf", String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void anIpv4ServiceOnOnePortKeepsItsPersistence() throws Exception {
+        Path f = write("vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,",
+                "  persistence { timeout = 300s, netmask = \"255.255.255.0\" }",
+                "  real-servers = [{ address = \"198.18.0.13\" }] }");
+        VirtualServer web = ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY).ipvs().virtualServers().get("web");
+        assertEquals(new VirtualServer.Persistence(Duration.ofSeconds(300), 24), web.persistence());
+    }
+
+    @Test
+    void ipv6PersistenceAndAllPortsAreRefusedAtTheirLines() {
+        Path f = write("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8::100\", port = 80,",
+                "  persistence.timeout = 60s",
+                "  real-servers = [{ address = \"2001:db8::13\" }] }",
+                "vipkeeper.ipvs.virtual-servers.all {",
+                "  address = \"198.18.0.100\"",
+                "  port = 0",
+                "  persistence.timeout = 60s",
+                "  real-servers = [{ address = \"198.18.0.13\", port = 80 }] }");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY));
+        assertEquals(List.of(
+                "p.conf:6: vipkeeper.ipvs.virtual-servers.all.port: the v4 data plane has no all-ports (port 0) services",
+                "p.conf:2: vipkeeper.ipvs.virtual-servers.six.persistence: the v4 data plane has no IPv6 persistence"),
+                e.problems().stream().map(p -> Path.of(p.file()).getFileName() + ":" + p.line() + ": " + p.message())
+                        .sorted((a, b) -> b.compareTo(a)).toList());
+    }
+}

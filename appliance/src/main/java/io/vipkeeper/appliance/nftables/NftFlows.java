@@ -25,10 +25,63 @@ import org.slf4j.LoggerFactory;
  * when its original destination is the VIP and port and its protocol the service's; it is the
  * backend's when its reply comes from the backend's address and port (DNAT rewrote it there).
  */
-final class NftFlows {
+final class NftFlows implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NftFlows.class);
+    /** The conntrack table, opened at first use; null when it cannot be (then no counts, no cuts). */
+    private Conntrack conntrack;
+    private boolean unavailable;
 
-    private NftFlows() {
+    /** Every entry, or none when conntrack cannot be read (the engine balances on without counts or cuts). */
+    private List<Conntrack.Flow> all() {
+        Conntrack ct = conntrack();
+        if (ct == null) {
+            return List.of();
+        }
+        try {
+            return ct.dump();
+        } catch (RuntimeException e) {
+            log.warn("nftables could not read conntrack, no connection counts: {}", e.toString());
+            close();
+            return List.of();
+        }
+    }
+
+    private Conntrack conntrack() {
+        if (conntrack == null && !unavailable) {
+            try {
+                conntrack = new Conntrack();
+            } catch (RuntimeException e) {
+                unavailable = true;
+                log.warn("nftables has no ctnetlink, so no connection counts and no cut at a drain's end: {}", e.toString());
+            }
+        }
+        return conntrack;
+    }
+
+    /** {@code table} with each backend's established flows as its active connections. */
+    Map<ServiceKey, ActualService> counted(Map<ServiceKey, ActualService> table) {
+        return table.isEmpty() ? table : counted(table, all());
+    }
+
+    /** Cuts the flows of the backends in {@code gone}; a failure is logged, the table change stands. */
+    void cut(Map<ServiceKey, Set<BackendKey>> gone) {
+        Conntrack ct = gone.isEmpty() ? null : conntrack();
+        if (ct == null) {
+            return;
+        }
+        try {
+            cut(ct, gone);
+        } catch (RuntimeException e) {
+            log.warn("nftables could not cut the flows of {}: {}", gone, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (conntrack != null) {
+            conntrack.close();
+            conntrack = null;
+        }
     }
 
     /** Whether {@code f} is a flow of {@code service} forwarded to {@code backend}. */
@@ -38,13 +91,27 @@ final class NftFlows {
                 && f.reply().srcPort() == backend.port();
     }
 
-    /** {@code table} with each backend's established flows as its active connections. */
+    /** Where a flow goes: protocol, VIP and port, backend address and port. */
+    private record Path(int protocol, java.net.InetAddress vip, int port, BackendKey backend) {
+        static Path of(Conntrack.Flow f) {
+            return new Path(f.protocol(), f.original().dst(), f.original().dstPort(),
+                    new BackendKey(f.reply().src(), f.reply().srcPort()));
+        }
+
+        static Path of(ServiceKey service, BackendKey backend) {
+            return new Path(service.protocol(), service.address(), service.port(), backend);
+        }
+    }
+
+    /** {@code table} with each backend's established flows as its active connections (one pass over the flows). */
     static Map<ServiceKey, ActualService> counted(Map<ServiceKey, ActualService> table, List<Conntrack.Flow> flows) {
+        Map<Path, Long> established = new java.util.HashMap<>();
+        flows.stream().filter(Conntrack.Flow::established).forEach(f -> established.merge(Path.of(f), 1L, Long::sum));
         Map<ServiceKey, ActualService> out = new LinkedHashMap<>();
         table.forEach((key, svc) -> {
             Map<BackendKey, ActualBackend> dests = new LinkedHashMap<>();
             svc.dests().forEach((b, a) -> {
-                long active = flows.stream().filter(f -> f.established() && of(f, key, b)).count();
+                long active = key.isFwmark() ? 0 : established.getOrDefault(Path.of(key, b), 0L);
                 dests.put(b, new ActualBackend(a.spec(), active, a.inactiveConnections(), a.persistentConnections(), a.stats()));
             });
             out.put(key, new ActualService(svc.spec(), dests, svc.stats()));

@@ -31,7 +31,10 @@ import java.util.stream.Collectors;
  * deleted in the transaction that takes it out of the slot map, so no new connection follows an
  * old record to it; the reader calls an element that points elsewhere drift, which repairs the
  * few recorded between the listing and the commit. IPv6 is refused: nft 1.0.6 aborts (an
- * assertion in netlink_linearize.c) on a map update whose value is an IPv6 address . port.
+ * assertion in netlink_linearize.c) on a map update whose value is an IPv6 address . port, which
+ * in the daemon's process would end it. nft 1.0.6 has no JSON form for the map update either: a
+ * JSON listing prints it as its text (which {@link #drift} compares) and writes "warning: stmt ops
+ * map have no json callback" to the process's stderr, once per persistent service per full read.
  */
 final class NftPersistence {
     /** The base chain that records each persistent service's choices after DNAT. */
@@ -223,6 +226,33 @@ final class NftPersistence {
                 .collect(Collectors.joining(", ", " { ", " }\n")));
         s.append("delete element ").append(T).append(' ').append(m)
                 .append(stale.stream().map(Entry::client).collect(Collectors.joining(", ", " { ", " }\n")));
+    }
+
+    /**
+     * The script that deletes the elements pointing to a backend that left the live set of a
+     * changed persistent service, listed from the kernel (the traffic writes them); appended to the
+     * transaction that takes the backend out of the slot map, so no new connection follows them.
+     */
+    static String forget(NftContext nft, Map<ServiceKey, DesiredService> from, Map<ServiceKey, DesiredService> to,
+            Collection<ServiceKey> changed) {
+        StringBuilder s = new StringBuilder();
+        for (ServiceKey key : changed) {
+            DesiredService want = to.get(key);
+            DesiredService was = from.get(key);
+            if (want == null || was == null || !persistent(want.spec()) || !persistent(was.spec())
+                    || was.spec().netmask() != want.spec().netmask()) {
+                continue; // no map, a new one, or one this transaction empties
+            }
+            if (live(want).containsAll(live(was)) && NftLayout.implemented(was.spec().scheduler())) {
+                continue; // nobody left, and the map held nothing stale when read
+            }
+            try {
+                forget(s, want, listed(nft.json("list map " + T + " " + map(key)), map(key)));
+            } catch (NftException gone) {
+                // No map to clean: the transaction declares it.
+            }
+        }
+        return s.toString();
     }
 
     /** The scheduling rule among a service chain's rules (its last), or null when they are not one or two. */

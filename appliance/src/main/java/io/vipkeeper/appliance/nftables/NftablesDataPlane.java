@@ -36,7 +36,8 @@ public final class NftablesDataPlane implements DataPlane {
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             NftLayout.SCHEDULERS,
             EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
-            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of(), Scheduler.WRR);
+            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, EnumSet.of(Capabilities.Option.PERSISTENCE),
+            Scheduler.WRR);
 
     private final NftContext nft;
     /** The ruleset generation, where the kernel answers it; null after it failed once. */
@@ -47,6 +48,8 @@ public final class NftablesDataPlane implements DataPlane {
     private int cachedReads;
     /** The table as last read or programmed. */
     private Map<ServiceKey, DesiredService> programmed = new LinkedHashMap<>();
+    /** The backends' conntrack flows: counted as active connections, cut when a backend is deleted. */
+    private final NftFlows flows = new NftFlows();
 
     /** An engine on a new libnftables context in the calling thread's network namespace. */
     public NftablesDataPlane() {
@@ -83,10 +86,14 @@ public final class NftablesDataPlane implements DataPlane {
         long generation = generation();
         if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS) {
             cachedReads++;
+            if (NftFlows.draining(lastRead)) {
+                // A drain ends when its backend's flows do: their count may not wait for a full read.
+                lastRead = flows.counted(lastRead);
+            }
             return lastRead;
         }
         cachedReads = 0;
-        Map<ServiceKey, ActualService> table = read();
+        Map<ServiceKey, ActualService> table = flows.counted(read());
         readAt = generation;
         lastRead = table;
         return table;
@@ -128,8 +135,20 @@ public final class NftablesDataPlane implements DataPlane {
         return table;
     }
 
+    /**
+     * Programs {@code changes}, then cuts the conntrack flows of every backend they deleted: a
+     * drain ends here (the shared reconciler deletes a removed backend once its flows ended or the
+     * drain timeout passed), and a flow left in conntrack would go on to it for as long as it lives.
+     */
     @Override
     public List<Failure> apply(List<TableChange> changes) {
+        Map<ServiceKey, DesiredService> before = programmed;
+        List<Failure> failures = program(changes);
+        flows.cut(NftFlows.deleted(changes, failures, before));
+        return failures;
+    }
+
+    private List<Failure> program(List<TableChange> changes) {
         readAt = -1; // what this writes is read back whole at the next run
         List<Failure> failures = new ArrayList<>();
         Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(programmed);
@@ -147,7 +166,8 @@ public final class NftablesDataPlane implements DataPlane {
             return failures;
         }
         try {
-            nft.run(NftScript.transaction(programmed, next, byService.keySet()));
+            nft.run(NftScript.transaction(programmed, next, byService.keySet()) + NftPersistence.forget(nft, programmed, next,
+                    byService.keySet()));
             programmed = next;
             return failures;
         } catch (NftException whole) {
@@ -165,7 +185,8 @@ public final class NftablesDataPlane implements DataPlane {
                 one.put(e.getKey(), svc);
             }
             try {
-                nft.run(NftScript.transaction(programmed, one, List.of(e.getKey())));
+                nft.run(NftScript.transaction(programmed, one, List.of(e.getKey())) + NftPersistence.forget(nft, programmed, one,
+                        List.of(e.getKey())));
                 programmed = one;
             } catch (NftException refused) {
                 e.getValue().forEach(op -> failures.add(new Failure(op, refused)));
@@ -210,8 +231,14 @@ public final class NftablesDataPlane implements DataPlane {
                 honoured |= f.bit();
             }
         }
-        if ((spec.flags() & ServiceSpec.SETTABLE_FLAGS & ~honoured) != 0) {
-            return "nftables implements no persistence, one-packet or scheduler flags but sh-port and mh-port";
+        if ((spec.flags() & ServiceSpec.SETTABLE_FLAGS & ~honoured & ~ServiceSpec.PERSISTENT) != 0) {
+            return "nftables implements no one-packet or scheduler flags but sh-port and mh-port";
+        }
+        if (NftPersistence.persistent(spec) && spec.key().ipv6()) {
+            return "nftables implements no IPv6 persistence";
+        }
+        if (spec.key().port() == 0) {
+            return "nftables balances no all-ports (port 0) services";
         }
         return null;
     }
@@ -258,6 +285,7 @@ public final class NftablesDataPlane implements DataPlane {
 
     @Override
     public void close() {
+        flows.close();
         if (generations != null) {
             generations.close();
         }

@@ -1,0 +1,352 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
+import io.vipkeeper.appliance.dataplane.DataPlane;
+import io.vipkeeper.appliance.dataplane.DesiredService;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.dataplane.TableChange;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
+import io.vipkeeper.appliance.pool.TableReconciler;
+import io.vipkeeper.appliance.vm.NamespaceThreads;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Persistence and the drain's end in the nftables engine, for real in namespaces: a balancer (lb,
+ * .10) running {@link NftablesDataPlane} through the shared {@link TableReconciler}, two busybox
+ * web servers (web1 .11, web2 .12, their name over HTTP on 8080, and a line echo on 9000 that
+ * answers "NAME LINE") routed back through the balancer, and a client (.20, .21, and 198.18.237.20
+ * on a second /24) that connects through the VIP .100.
+ */
+class NftablesPersistenceIT {
+    private static final String SUBNET = "198.18.236";
+    private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 80);
+    private static final ServiceKey ECHO = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 9000);
+    private static final BackendKey WEB1 = new BackendKey(ip(SUBNET + ".11"), 8080);
+    private static final BackendKey WEB2 = new BackendKey(ip(SUBNET + ".12"), 8080);
+    private static final BackendKey ECHO1 = new BackendKey(ip(SUBNET + ".11"), 9000);
+    private static final BackendKey ECHO2 = new BackendKey(ip(SUBNET + ".12"), 9000);
+    private static final String OTHER_NET = "198.18.237.20";
+
+    @TempDir
+    Path dir;
+    private Lab lab;
+    private ExecutorService lbThread;
+    private DataPlane engine;
+    private TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
+
+    @BeforeEach
+    void lab() throws Exception {
+        lab = Lab.create(SUBNET);
+        try {
+            WebBackends.add(lab, dir, 2, 8080);
+            String lb = lab.node("lb", 10);
+            String client = lab.node("client", 20);
+            Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
+            Lab.sh("ip", "-n", lb, "addr", "add", "198.18.237.1/24", "dev", "eth0");
+            Lab.sh("ip", "-n", client, "addr", "add", SUBNET + ".21/24", "dev", "eth0");
+            Lab.sh("ip", "-n", client, "addr", "add", OTHER_NET + "/24", "dev", "eth0");
+            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
+                    "net.ipv4.conf.eth0.send_redirects=0");
+            for (String web : List.of("web1", "web2")) {
+                String ns = lab.ns(web);
+                String address = SUBNET + ".1" + web.charAt(3);
+                Lab.sh("ip", "-n", ns, "addr", "add", address + "/28", "dev", "eth0");
+                Lab.sh("ip", "-n", ns, "addr", "del", address + "/24", "dev", "eth0");
+                Lab.sh("ip", "-n", ns, "route", "add", "default", "via", SUBNET + ".10");
+                echo(web, ip(address));
+            }
+            lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
+            engine = onLb(NftablesDataPlane::new);
+            for (String web : List.of("web1", "web2")) {
+                Lab.await(10, web + " serving", () -> get(null, SUBNET + ".1" + web.charAt(3), 8080) != null);
+            }
+        } catch (Exception | Error e) {
+            cleanUp();
+            throw e;
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        try {
+            if (engine != null) {
+                onLb(() -> {
+                    engine.close();
+                    return null;
+                });
+            }
+        } finally {
+            if (lbThread != null) {
+                lbThread.shutdownNow();
+            }
+            lab.close();
+        }
+    }
+
+    @Test
+    void aPersistentServiceKeepsEachClientOnItsBackendAndItsRecordsAreNotDrift() throws Exception {
+        Map<ServiceKey, DesiredService> want = web(0xffffffffL, 1, 1);
+        reconcile(want);
+        String first = only(spread(SUBNET + ".20", 6));
+        String second = only(spread(SUBNET + ".21", 6));
+        assertNotEquals(first, second, "rr gives the second client the other backend, and persistence keeps each on its own");
+        assertEquals(List.of(), plan(want), "the records the traffic wrote are not drift");
+        // Per /24: both addresses are one client, the other network another.
+        Map<ServiceKey, DesiredService> perNet = web(0xffffff00L, 1, 1);
+        reconcile(perNet);
+        String net = only(spread(SUBNET + ".20", 3));
+        assertEquals(Map.of(net, 3), spread(SUBNET + ".21", 3));
+        assertEquals(1, spread(OTHER_NET, 4).size());
+        assertEquals(List.of(), plan(perNet));
+        assertEquals(10, table().get(WEB).stats().connections(), "each connection once, recorded or not (since the rewrite)");
+    }
+
+    @Test
+    void aBackendThatTakesNoNewConnectionsLosesItsClientsInTheSameTransaction() throws Exception {
+        reconcile(web(0xffffffffL, 1, 1));
+        String pinned = only(spread(SUBNET + ".20", 3));
+        Map<ServiceKey, DesiredService> without = "web1".equals(pinned) ? web(0xffffffffL, 0, 1) : web(0xffffffffL, 1, 0);
+        reconcile(without);
+        String other = "web1".equals(pinned) ? "web2" : "web1";
+        assertEquals(Map.of(other, 3), spread(SUBNET + ".20", 3), "the record of the backend at weight 0 went with it");
+        assertEquals(List.of(), plan(without));
+        reconcile(web(0xffffffffL, 1, 1));
+        assertEquals(Map.of(other, 3), spread(SUBNET + ".20", 3), "the client stays where it was recorded since");
+    }
+
+    @Test
+    void handEditsOfThePersistenceArePutBack() throws Exception {
+        Map<ServiceKey, DesiredService> want = web(0xffffffffL, 1, 0);
+        reconcile(want);
+        assertEquals(Map.of("web1", 2), spread(SUBNET + ".20", 2));
+        for (String edit : List.of("flush chain inet vipkeeper_lb persist",
+                "add element inet vipkeeper_lb svc_tcp_c612ec64_80_p { 198.18.236.21 : 198.18.236.12 . 8080 }",
+                "delete rule inet vipkeeper_lb svc_tcp_c612ec64_80 handle ")) {
+            nft(edit.endsWith("handle ") ? edit + firstRuleHandle() : edit);
+            assertEquals(List.of(TableChange.SetService.class), plan(want).stream().map(Object::getClass).toList(), edit + " is drift");
+            reconcile(want);
+            assertEquals(List.of(), plan(want), "after repairing " + edit);
+        }
+        assertEquals(Map.of("web1", 2), spread(SUBNET + ".21", 2), "the hand-made record to web2 (weight 0) is gone");
+        assertTrue(nft("list chain inet vipkeeper_lb persist").contains("update @svc_tcp_c612ec64_80_p"), "recording again");
+    }
+
+    private String firstRuleHandle() throws Exception {
+        String chain = Lab.sh("ip", "netns", "exec", lab.ns("lb"), "nft", "-a", "list", "chain", "inet", "vipkeeper_lb",
+                "svc_tcp_c612ec64_80");
+        return chain.replaceAll("(?s).*?map @svc_tcp_c612ec64_80_p # handle (\\d+).*", "$1");
+    }
+
+    /**
+     * A flow stays up through the drain (weight 0, counted as active so the drain waits past its
+     * two-second grace) and is cut when the drain timeout deletes its backend: its next packet
+     * finds no conntrack entry, goes to the remaining backend as a stray segment and is reset.
+     */
+    @Test
+    void anEstablishedConnectionWorksThroughTheDrainAndIsCutWhenItsBackendIsDeleted() throws Exception {
+        reconciler = new TableReconciler(Duration.ofSeconds(4));
+        Map<BackendKey, BackendSpec> both = new LinkedHashMap<>();
+        both.put(ECHO1, backend(ECHO1, 1));
+        both.put(ECHO2, backend(ECHO2, 1));
+        reconcile(Map.of(ECHO, new DesiredService(new ServiceSpec(ECHO, "rr", 0, 0, 0xffffffffL), both)));
+        try (Socket s = NamespaceThreads.call(lab.ns("client"), () -> new Socket(SUBNET + ".100", 9000))) {
+            s.setSoTimeout(3000);
+            PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.US_ASCII);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            out.println("hello");
+            String who = in.readLine().split(" ")[0];
+            BackendKey mine = "web1".equals(who) ? ECHO1 : ECHO2;
+            BackendKey other = mine == ECHO1 ? ECHO2 : ECHO1;
+            Map<ServiceKey, DesiredService> rest = Map.of(ECHO, new DesiredService(new ServiceSpec(ECHO, "rr", 0, 0, 0xffffffffL),
+                    Map.of(other, backend(other, 1))));
+            reconcile(rest);
+            assertEquals(0, table().get(ECHO).dests().get(mine).spec().weight(), "draining");
+            long start = System.nanoTime();
+            int echoes = 0;
+            while (System.nanoTime() - start < 3_000_000_000L) {
+                reconcile(rest);
+                assertTrue(table().get(ECHO).dests().containsKey(mine), "an active flow holds the drain past its grace");
+                assertEquals(1, table().get(ECHO).dests().get(mine).activeConnections());
+                out.println("still " + echoes);
+                assertEquals(who + " still " + echoes, in.readLine(), "the flow goes on while it drains");
+                echoes++;
+                Thread.sleep(250);
+            }
+            Lab.await(5, "deleted at the drain timeout", () -> {
+                reconcileUnchecked(rest);
+                return !table().get(ECHO).dests().containsKey(mine);
+            });
+            assertThrows(IOException.class, () -> {
+                out.println("after");
+                String line = in.readLine();
+                if (line == null) {
+                    throw new IOException("closed");
+                }
+                fail("the flow went on after its backend was deleted: " + line);
+            });
+        }
+    }
+
+    private static void fail(String message) {
+        throw new AssertionError(message);
+    }
+
+    /** A line echo on address:9000 in the web's namespace that prefixes each line with the web's name. */
+    private void echo(String web, InetAddress address) throws Exception {
+        ServerSocket server = NamespaceThreads.call(lab.ns(web), () -> new ServerSocket(9000, 50, address));
+        lab.own(server::close);
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    Socket c = server.accept();
+                    Thread h = new Thread(() -> {
+                        try (c) {
+                            BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+                            PrintWriter out = new PrintWriter(c.getOutputStream(), true, StandardCharsets.US_ASCII);
+                            for (String line; (line = in.readLine()) != null;) {
+                                out.println(web + " " + line);
+                            }
+                        } catch (IOException gone) {
+                            // the client went
+                        }
+                    });
+                    h.setDaemon(true);
+                    h.start();
+                }
+            } catch (IOException closed) {
+                // the lab closed it
+            }
+        }, "echo-" + web);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** rr over web1 and web2 at these weights, persistent for 300 s per {@code netmask}. */
+    private static Map<ServiceKey, DesiredService> web(long netmask, int weight1, int weight2) {
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        dests.put(WEB1, backend(WEB1, weight1));
+        dests.put(WEB2, backend(WEB2, weight2));
+        return Map.of(WEB, new DesiredService(new ServiceSpec(WEB, "rr", ServiceSpec.PERSISTENT, 300, netmask), dests));
+    }
+
+    private static BackendSpec backend(BackendKey key, int weight) {
+        return new BackendSpec(key, Forwarding.NAT, weight, 0, 0);
+    }
+
+    private static String only(Map<String, Integer> spread) {
+        assertEquals(1, spread.size(), "one client, one backend: " + spread);
+        return spread.keySet().iterator().next();
+    }
+
+    private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
+        List<TableChange> ops = plan(want);
+        List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
+        assertEquals(List.of(), failures);
+    }
+
+    private void reconcileUnchecked(Map<ServiceKey, DesiredService> want) {
+        try {
+            reconcile(want);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {
+        return reconciler.plan(want, table(), Set.of(WEB, ECHO), System.nanoTime());
+    }
+
+    private Map<ServiceKey, ActualService> table() {
+        try {
+            return onLb(engine::table);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String nft(String command) throws Exception {
+        return Lab.sh("ip", "netns", "exec", lab.ns("lb"), "nft", command);
+    }
+
+    private <T> T onLb(Callable<T> task) throws Exception {
+        return lbThread.submit(task).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Which backend answered each of {@code connections} new connections from {@code local} to the VIP. */
+    private Map<String, Integer> spread(String local, int connections) throws Exception {
+        Map<String, Integer> seen = new TreeMap<>();
+        for (int i = 0; i < connections; i++) {
+            String who = get(local, SUBNET + ".100", 80);
+            assertTrue(who != null, "connection " + i + " from " + local + " through the VIP was answered");
+            seen.merge(who, 1, Integer::sum);
+        }
+        return seen;
+    }
+
+    /** The body of GET / from the client's address {@code local} (null: the kernel's choice), or null. */
+    private String get(String local, String address, int port) {
+        try {
+            return NamespaceThreads.call(lab.ns("client"), () -> {
+                try (Socket s = new Socket()) {
+                    if (local != null) {
+                        s.bind(new InetSocketAddress(local, 0));
+                    }
+                    s.connect(new InetSocketAddress(address, port), 2000);
+                    s.setSoTimeout(2000);
+                    OutputStream out = s.getOutputStream();
+                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    InputStream in = s.getInputStream();
+                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                    int body = response.indexOf("\r\n\r\n");
+                    return body < 0 ? null : response.substring(body + 4).strip();
+                }
+            });
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+}

@@ -46,12 +46,22 @@
  * anything of a service that differs from what its spec and weights would write (a flushed slot
  * map, an edited rule, a flushed hook chain, a missing counter element) reports the service's
  * scheduler as drifted, so the shared reconciler plans an edit and the service is rewritten; a
- * deleted table or verdict map entry reads as missing services, which it re-adds. Established
- * connections are conntrack's: a backend leaving the slot map takes no new connections but keeps
- * its flows.
+ * deleted table or verdict map entry reads as missing services, which it re-adds.
  *
- * <p>Not yet: other schedulers, persistence, the fallback scheduler flags, DR/TUN forwarding,
- * firewall-mark and SCTP services, connection thresholds, active/inactive connection counts ({@link
+ * <p>Persistence (IPv4): a persistent service's chain has a lookup rule first, {@code dnat to ip
+ * saddr & MASK map @..._p}, and the base chain {@code persist} (filter, prerouting, dstnat + 10)
+ * records each new DNATed connection's backend there with the timeout ({@link
+ * io.vipkeeper.appliance.nftables.NftPersistence}); a backend leaving the live set has its
+ * elements deleted in the same transaction.
+ *
+ * <p>Established connections are conntrack's: a backend leaving the slot map takes no new
+ * connections but keeps its flows, which are counted as its active connections (a ctnetlink dump,
+ * {@link io.vipkeeper.appliance.nftables.Conntrack}) so the shared drain waits for them, and cut
+ * (their entries deleted) when the backend is deleted ({@link
+ * io.vipkeeper.appliance.nftables.NftFlows}).
+ *
+ * <p>Not yet: other schedulers, IPv6 persistence, port 0 services, the fallback scheduler flags, DR/TUN forwarding,
+ * firewall-mark and SCTP services, connection thresholds, inactive connection counts ({@link
  * io.vipkeeper.appliance.nftables.NftablesDataPlane#capabilities()} says so). Services that the
  * local host itself opens connections to are not balanced (no output hook).
  */

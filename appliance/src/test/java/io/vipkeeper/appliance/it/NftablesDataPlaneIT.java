@@ -22,13 +22,10 @@ import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.SnatRules;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,9 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +62,7 @@ class NftablesDataPlaneIT {
     @TempDir
     Path dir;
     private Lab lab;
-    private ExecutorService lbThread;
+    private NftLabEngine lb;
     private DataPlane engine;
     private final TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
 
@@ -87,8 +81,8 @@ class NftablesDataPlaneIT {
                 prefix(web, 28);
                 Lab.sh("ip", "-n", lab.ns(web), "route", "add", "default", "via", SUBNET + ".10");
             }
-            lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
-            engine = onLb(NftablesDataPlane::new);
+            this.lb = NftLabEngine.start(lb);
+            engine = this.lb.engine();
             for (String web : WEBS) {
                 Lab.await(10, web + " serving", () -> get(web, SUBNET + ".1" + web.charAt(3), 8080) != null);
             }
@@ -101,16 +95,10 @@ class NftablesDataPlaneIT {
     @AfterEach
     void cleanUp() throws Exception {
         try {
-            if (engine != null) {
-                onLb(() -> {
-                    engine.close();
-                    return null;
-                });
+            if (lb != null) {
+                lb.close();
             }
         } finally {
-            if (lbThread != null) {
-                lbThread.shutdownNow();
-            }
             lab.close();
         }
     }
@@ -499,9 +487,7 @@ class NftablesDataPlaneIT {
 
     /** One reconcile run: dump, plan, apply; fails on a refused change. */
     private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
-        List<TableChange> ops = plan(want);
-        List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
-        assertEquals(List.of(), failures);
+        lb.reconcile(reconciler, want, Set.of(WEB));
     }
 
     private void reconcileUnchecked(Map<ServiceKey, DesiredService> want) {
@@ -518,11 +504,7 @@ class NftablesDataPlaneIT {
     }
 
     private Map<ServiceKey, ActualService> table() {
-        try {
-            return onLb(engine::table);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return lb.table();
     }
 
     /**
@@ -541,7 +523,7 @@ class NftablesDataPlaneIT {
     }
 
     private <T> T onLb(Callable<T> task) throws Exception {
-        return lbThread.submit(task).get(30, TimeUnit.SECONDS);
+        return lb.on(task);
     }
 
     /** Which backend answered each of {@code connections} new connections from the client to the VIP. */
@@ -562,26 +544,7 @@ class NftablesDataPlaneIT {
 
     /** The same from the node's address {@code local} (null: the kernel's choice). */
     private String get(String from, String local, String address, int port) {
-        try {
-            return NamespaceThreads.call(lab.ns(from), () -> {
-                try (Socket s = new Socket()) {
-                    if (local != null) {
-                        s.bind(new InetSocketAddress(local, 0));
-                    }
-                    s.connect(new InetSocketAddress(address, port), 2000);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
-        } catch (Exception e) {
-            return null;
-        }
+        return NftLabEngine.get(lab.ns(from), local, address, port);
     }
 
     private static InetAddress ip(String literal) {

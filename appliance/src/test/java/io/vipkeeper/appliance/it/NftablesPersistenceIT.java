@@ -20,12 +20,9 @@ import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,7 +59,7 @@ class NftablesPersistenceIT {
     @TempDir
     Path dir;
     private Lab lab;
-    private ExecutorService lbThread;
+    private NftLabEngine lb;
     private DataPlane engine;
     private TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
 
@@ -90,8 +84,8 @@ class NftablesPersistenceIT {
                 Lab.sh("ip", "-n", ns, "route", "add", "default", "via", SUBNET + ".10");
                 echo(web, ip(address));
             }
-            lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
-            engine = onLb(NftablesDataPlane::new);
+            this.lb = NftLabEngine.start(lb);
+            engine = this.lb.engine();
             for (String web : List.of("web1", "web2")) {
                 Lab.await(10, web + " serving", () -> get(null, SUBNET + ".1" + web.charAt(3), 8080) != null);
             }
@@ -104,16 +98,10 @@ class NftablesPersistenceIT {
     @AfterEach
     void cleanUp() throws Exception {
         try {
-            if (engine != null) {
-                onLb(() -> {
-                    engine.close();
-                    return null;
-                });
+            if (lb != null) {
+                lb.close();
             }
         } finally {
-            if (lbThread != null) {
-                lbThread.shutdownNow();
-            }
             lab.close();
         }
     }
@@ -274,9 +262,7 @@ class NftablesPersistenceIT {
     }
 
     private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
-        List<TableChange> ops = plan(want);
-        List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
-        assertEquals(List.of(), failures);
+        lb.reconcile(reconciler, want, Set.of(WEB, ECHO));
     }
 
     private void reconcileUnchecked(Map<ServiceKey, DesiredService> want) {
@@ -292,11 +278,7 @@ class NftablesPersistenceIT {
     }
 
     private Map<ServiceKey, ActualService> table() {
-        try {
-            return onLb(engine::table);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return lb.table();
     }
 
     private String nft(String command) throws Exception {
@@ -304,7 +286,7 @@ class NftablesPersistenceIT {
     }
 
     private <T> T onLb(Callable<T> task) throws Exception {
-        return lbThread.submit(task).get(30, TimeUnit.SECONDS);
+        return lb.on(task);
     }
 
     /** Which backend answered each of {@code connections} new connections from {@code local} to the VIP. */
@@ -320,26 +302,7 @@ class NftablesPersistenceIT {
 
     /** The body of GET / from the client's address {@code local} (null: the kernel's choice), or null. */
     private String get(String local, String address, int port) {
-        try {
-            return NamespaceThreads.call(lab.ns("client"), () -> {
-                try (Socket s = new Socket()) {
-                    if (local != null) {
-                        s.bind(new InetSocketAddress(local, 0));
-                    }
-                    s.connect(new InetSocketAddress(address, port), 2000);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
-        } catch (Exception e) {
-            return null;
-        }
+        return NftLabEngine.get(lab.ns("client"), local, address, port);
     }
 
     private static InetAddress ip(String literal) {

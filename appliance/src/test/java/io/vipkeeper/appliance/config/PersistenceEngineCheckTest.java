@@ -4,22 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vipkeeper.appliance.dataplane.Capabilities;
-import io.vipkeeper.appliance.dataplane.Forwarding;
-import io.vipkeeper.appliance.dataplane.Scheduler;
-import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Persistence on an engine that has it for IPv4 services on one port only, as nftables does. */
+/** Persistence on the nftables engine, which has it for IPv4 services on one port only. */
 class PersistenceEngineCheckTest {
-    private static final Capabilities IPV4_ONLY = new Capabilities("v4", EnumSet.of(Scheduler.RR, Scheduler.WRR), Set.of(),
-            EnumSet.of(Forwarding.NAT), Set.of(), EnumSet.of(TransportProtocol.TCP), false,
-            EnumSet.of(Capabilities.Option.PERSISTENCE), Scheduler.WRR);
+    private static final Capabilities IPV4_ONLY = NftablesDataPlane.CAPABILITIES;
 
     @TempDir
     Path dir;
@@ -50,8 +44,8 @@ class PersistenceEngineCheckTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY));
         assertEquals(List.of(
-                "p.conf:6: vipkeeper.ipvs.virtual-servers.all.port: the v4 data plane has no all-ports (port 0) services",
-                "p.conf:2: vipkeeper.ipvs.virtual-servers.six.persistence: the v4 data plane has no IPv6 persistence"),
+                "p.conf:6: vipkeeper.ipvs.virtual-servers.all.port: the nftables data plane has no all-ports (port 0) services",
+                "p.conf:2: vipkeeper.ipvs.virtual-servers.six.persistence: the nftables data plane has no IPv6 persistence"),
                 e.problems().stream().map(p -> Path.of(p.file()).getFileName() + ":" + p.line() + ": " + p.message())
                         .sorted((a, b) -> b.compareTo(a)).toList());
     }

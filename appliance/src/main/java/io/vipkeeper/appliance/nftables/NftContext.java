@@ -57,7 +57,8 @@ public final class NftContext implements AutoCloseable {
 
     /** Runs {@code command} (a list command) and returns its output as JSON text. */
     public String json(String command) {
-        return exec(command, LibNftables.OUTPUT_JSON);
+        // nft 1.0.6 warns on C's stderr about statements it has no JSON for (QuietStderr says which).
+        return QuietStderr.during(() -> exec(command, LibNftables.OUTPUT_JSON));
     }
 
     private String exec(String script, int outputFlags) {

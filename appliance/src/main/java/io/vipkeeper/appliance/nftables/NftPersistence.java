@@ -33,8 +33,8 @@ import java.util.stream.Collectors;
  * few recorded between the listing and the commit. IPv6 is refused: nft 1.0.6 aborts (an
  * assertion in netlink_linearize.c) on a map update whose value is an IPv6 address . port, which
  * in the daemon's process would end it. nft 1.0.6 has no JSON form for the map update either: a
- * JSON listing prints it as its text (which {@link #drift} compares) and writes "warning: stmt ops
- * map have no json callback" to the process's stderr, once per persistent service per full read.
+ * JSON listing prints it as its text (which {@link #drift} compares) and warns on C's stderr,
+ * which {@link QuietStderr} silences.
  */
 final class NftPersistence {
     /** The base chain that records each persistent service's choices after DNAT. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,12 +68,48 @@ class DebPackageIT {
                 "-rw-r----- root/root .* ./etc/vipkeeper/vipkeeper.conf",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper.service",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper-realserver.service",
-                "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/examples/ipvs-dr.conf")) {
+                "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/examples/ipvs-dr.conf",
+                "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/reference.conf",
+                "-rw-r--r-- root/root .* ./usr/share/man/man1/vipkeeper.1",
+                "-rw-r--r-- root/root .* ./usr/share/man/man1/vipkeeper-realserver-up.1",
+                "-rw-r--r-- root/root .* ./usr/share/bash-completion/completions/vipkeeper")) {
             assertTrue(listing.lines().anyMatch(l -> l.matches(line.replace(" .* ", "\\s.*\\s"))),
                     line + " not in:\n" + listing);
         }
         assertEquals(Files.readString(Path.of(System.getProperty("vipkeeper.conf.dir"), "vipkeeper.conf")),
                 Files.readString(root.resolve("etc/vipkeeper/vipkeeper.conf")));
+    }
+
+    @Test
+    void everyCommandHasAManPageThatRenders() throws IOException {
+        Path man1 = root.resolve("usr/share/man/man1");
+        for (String page : List.of("vipkeeper", "vipkeeper-run", "vipkeeper-check", "vipkeeper-reload", "vipkeeper-status",
+                "vipkeeper-ipvs-list", "vipkeeper-nftables-list", "vipkeeper-realserver-up", "vipkeeper-help")) {
+            Path file = man1.resolve(page + ".1");
+            // man -l renders the troff file as `man vipkeeper` would; --warnings makes groff report bad markup.
+            Shell.Result warnings = Shell.tryRun("sh", "-c", "man --warnings -l " + file + " >/dev/null");
+            assertEquals(new Shell.Result(0, ""), warnings, page);
+            Shell.Result text = Shell.tryRun(Map.of("MANWIDTH", "100", "MANPAGER", "cat"), "man", "-l", file.toString());
+            assertEquals(0, text.code(), page + ": " + text.output());
+            assertTrue(text.output().contains("SYNOPSIS") && text.output().contains(page.replace('-', ' ')), page + ":\n" + text.output());
+        }
+        String top = Shell.run("sh", "-c", "MANWIDTH=100 man -l " + man1.resolve("vipkeeper.1") + " | cat");
+        for (String cmd : List.of("run", "check", "reload", "status", "nftables", "realserver", "help")) {
+            assertTrue(top.contains("vipkeeper-" + cmd + "(1)") || top.lines().anyMatch(l -> l.strip().startsWith(cmd)), cmd + " not in:\n" + top);
+        }
+    }
+
+    @Test
+    void bashCompletionOffersTheSubcommands() {
+        Path script = root.resolve("usr/share/bash-completion/completions/vipkeeper");
+        String words = Shell.run("bash", "-c", "source " + script + "; COMP_WORDS=(vipkeeper ''); COMP_CWORD=1; COMP_LINE='vipkeeper '; COMP_POINT=10;"
+                + " _complete_vipkeeper; printf '%s\\n' \"${COMPREPLY[@]}\"");
+        for (String cmd : List.of("run", "check", "reload", "status", "ipvs", "nftables", "realserver", "version", "help")) {
+            assertTrue(words.lines().anyMatch(cmd::equals), cmd + " not offered: " + words);
+        }
+        String sub = Shell.run("bash", "-c", "source " + script + "; COMP_WORDS=(vipkeeper realserver ''); COMP_CWORD=2; COMP_LINE='vipkeeper realserver ';"
+                + " COMP_POINT=21; _complete_vipkeeper; printf '%s\\n' \"${COMPREPLY[@]}\"");
+        assertEquals(List.of("down", "status", "up"), sub.lines().sorted().toList(), sub);
     }
 
     @Test

@@ -207,10 +207,16 @@ class DaemonLifecycleIT extends InLab {
                 assertEquals(1, second.waitFor());
                 assertTrue(second.err().contains("another vipkeeper runs as pid " + first.pid()), second.err());
             }
+            // The refused second daemon left the first's control socket alone: it still answers.
+            try (JarProcess status = JarProcess.start(dir, "status", "--json", "--pid-file", pid.toString())) {
+                assertEquals(0, status.waitFor(), status.err());
+                assertTrue(StatusJson.read(status.out()).vrrpInstances().stream().anyMatch(i -> i.name().equals("web")), status.out());
+            }
             first.signal("TERM");
             assertEquals(0, first.waitFor());
         }
         assertTrue(!Files.exists(pid), "the pid file goes with the daemon");
+        assertTrue(!Files.exists(pid.resolveSibling("vipkeeper.sock")), "the control socket goes with the daemon");
     }
 
     @Test

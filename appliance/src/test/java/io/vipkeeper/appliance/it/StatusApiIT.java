@@ -235,7 +235,8 @@ class StatusApiIT extends InLab {
                 "a refused reload changes nothing");
 
         config("lb1", 1, 160, "");
-        assertTrue(reload("lb1", 0).contains("reloaded: VRRP instances +[] -[] ~[vi_1]"));
+        String reloaded = reload("lb1", 0);
+        assertTrue(reloaded.contains("reloaded: vi_1: priority 150 -> 160 (VRRP: vi_1 retuned)"), reloaded);
         StatusSnapshot afterFix = status("lb1", 1);
         assertEquals(1, afterFix.reloads().ok());
         assertEquals(1, afterFix.reloads().failed());

@@ -8,6 +8,7 @@ import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.dataplane.TunnelType;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -72,6 +73,29 @@ final class EngineCheck {
             ok &= supported(r.child("tunnel"), "type", tunnel, caps.tunnels());
         }
         return ok;
+    }
+
+    /**
+     * Checks that the engine can DNAT a firewall-mark service's real servers when some keep the
+     * packet's port (no port of their own) and others have one; false when it was reported.
+     */
+    boolean realServerPorts(ConfigNode n, boolean fwmark, List<RealServer> real) {
+        boolean mixed = fwmark && real.stream().anyMatch(r -> r.port() == 0) && real.stream().anyMatch(r -> r.port() != 0);
+        return option(n, "real-servers", mixed, Capabilities.Option.MIXED_PORTS,
+                "firewall-mark services whose real servers mix a port of their own with none (give all or none a port)");
+    }
+
+    /**
+     * Checks that the engine balances port lists when the service has one; IPVS has no multiport
+     * service, and a firewall-mark service does the same there.
+     */
+    boolean portList(ConfigNode n, boolean used) {
+        if (used && !caps.options().contains(Capabilities.Option.PORT_LISTS)) {
+            n.problem("ports", lacks("port lists (no multiport services): mark the ports with a rule and use a"
+                    + " fwmark service instead"));
+            return false;
+        }
+        return true;
     }
 
     /** Checks that the engine has a sync daemon when the file asks for one. */

@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.nftables;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
@@ -16,6 +17,7 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,15 +73,21 @@ final class NftTableReader {
             }
             Map<ServiceKey, ActualService> family = new LinkedHashMap<>();
             String stray = null;
-            for (JsonNode e : services.path("elem")) {
-                ServiceKey key = serviceKey(e);
+            // Each entry's service (null: not one vipkeeper writes) and the chain it goes to.
+            List<Map.Entry<ServiceKey, String>> entries = new ArrayList<>();
+            services.path("elem").forEach(e -> entries.add(new AbstractMap.SimpleEntry<>(serviceKey(e, v6), target(e))));
+            maps.getOrDefault(NftFwmark.marks(v6), NullNode.getInstance()).path("elem")
+                    .forEach(e -> entries.add(new AbstractMap.SimpleEntry<>(serviceKey(e, v6), target(e))));
+            entries.addAll(NftPorts.read(maps.get(NftPorts.ports(v6)), v6));
+            for (Map.Entry<ServiceKey, String> e : entries) {
+                ServiceKey key = e.getKey();
                 if (key == null) {
                     // Not one of ours (another protocol, a comment, a hand-made verdict): skipped,
                     // and the family's services rewritten, which rewrites the map without it.
                     stray = "a verdict map entry vipkeeper did not write";
                     continue;
                 }
-                String chain = e.get(1).path("goto").path("target").asText();
+                String chain = e.getValue();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
                 // One rule per service chain: two (a hand edit) read as none, which is drift.
                 ActualService svc = service(key, maps, own.size() == 1 ? own.get(0) : null, counters);
@@ -93,9 +101,17 @@ final class NftTableReader {
         return table;
     }
 
+    /** The chain a verdict map element goes to ("" when none). */
+    private static String target(JsonNode e) {
+        return e.path(1).path("goto").path("target").asText();
+    }
+
     /** The service a verdict map element names, or null when it is not one vipkeeper writes. */
-    private static ServiceKey serviceKey(JsonNode e) {
+    private static ServiceKey serviceKey(JsonNode e, boolean v6) {
         try {
+            if (e.get(0).isNumber() && e.get(1).has("goto") && e.get(0).asLong() > 0) {
+                return ServiceKey.ofFwmark(e.get(0).asLong(), v6);
+            }
             JsonNode k = e.get(0).path("concat");
             if (k.size() != 3 || !e.get(1).has("goto")) {
                 return null;
@@ -113,11 +129,11 @@ final class NftTableReader {
     private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
         List<JsonNode> pre = rules.getOrDefault("prerouting", List.of());
         List<JsonNode> fwd = rules.getOrDefault("forward", List.of());
-        if (pre.size() != 2 || fwd.size() != 2 * NftLayout.Counted.values().length
+        if (pre.size() != 6 || fwd.size() != 2 * NftLayout.Counted.values().length
                 || pre.stream().anyMatch(r -> !r.toString().contains("\"local\""))) {
             return false;
         }
-        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6)));
+        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6), NftFwmark.marks(v6), NftPorts.ports(v6)));
         for (NftLayout.Counted c : NftLayout.Counted.values()) {
             lookups.add(NftLayout.counters(v6, c));
         }
@@ -152,11 +168,16 @@ final class NftTableReader {
             drift = "no readable service rule";
         } else {
             spec = written;
-            drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slotMap(written)));
+            DesiredService read = new DesiredService(written, dests);
+            drift = drift(read, rule, maps.get(NftFwmark.slotMap(read)));
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
         long[] sums = new long[4];
         for (BackendSpec d : dests.values()) {
+            if (key.isFwmark() || d.key().port() == 0) {
+                actual.put(d.key(), new ActualBackend(d, 0, 0, 0, TrafficCounters.ZERO)); // no counter elements (NftScript)
+                continue;
+            }
             String element = NetUtil.toAddressString(key.address()) + " " + NftLayout.protocolName(key) + " "
                     + NetUtil.toAddressString(d.key().address()) + " " + d.key().port();
             JsonNode[] c = new JsonNode[NftLayout.Counted.values().length];
@@ -196,11 +217,14 @@ final class NftTableReader {
             JsonNode k = e.get(0);
             long from = k.has("range") ? k.get("range").get(0).asLong() : k.asLong();
             long to = k.has("range") ? k.get("range").get(1).asLong() : from;
-            haveSlots.put(from, from + "-" + to + " : " + concat(e.get(1)));
+            JsonNode value = e.get(1);
+            haveSlots.put(from, from + "-" + to + " : " + (value.isTextual() ? NetUtil.toAddressString(address(value.asText()))
+                    : concat(value)));
         }
         List<String> have = List.copyOf(haveSlots.values());
+        boolean portless = NftFwmark.portless(svc);
         List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.from() + "-" + x.to() + " : "
-                + NetUtil.toAddressString(x.backend().address()) + " " + x.backend().port()).toList();
+                + NftFwmark.target(x.backend(), portless).replace(" . ", " ")).toList();
         if (have.size() != wantSlots.size()) {
             return "slots: " + have.size() + " entries instead of " + wantSlots.size();
         }

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The nftables engine: NAT forwarding of TCP and UDP services, IPv4 and IPv6, with rr, wrr, sh
+ * The nftables engine: NAT forwarding of TCP, UDP, SCTP and firewall-mark services, IPv4 and IPv6, with rr, wrr, sh
  * and mh, in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
  * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
  * refuses it, each service is tried on its own so one bad service does not hold back the rest.
@@ -36,7 +36,8 @@ public final class NftablesDataPlane implements DataPlane {
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             NftLayout.SCHEDULERS,
             EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
-            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of(), Scheduler.WRR);
+            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP, TransportProtocol.SCTP), true,
+            EnumSet.of(Capabilities.Option.PORT_LISTS), Scheduler.WRR);
 
     private final NftContext nft;
     /** The ruleset generation, where the kernel answers it; null after it failed once. */
@@ -177,11 +178,8 @@ public final class NftablesDataPlane implements DataPlane {
     /** Why this engine cannot carry out {@code op} on {@code table}, or null. */
     private static String refusal(TableChange op, Map<ServiceKey, DesiredService> table) {
         ServiceKey key = op.service();
-        if (key.isFwmark()) {
-            return "nftables balances no firewall-mark services";
-        }
-        if (TransportProtocol.ofNumber(key.protocol()).filter(CAPABILITIES.protocols()::contains).isEmpty()) {
-            return "nftables balances TCP and UDP only";
+        if (!key.isFwmark() && TransportProtocol.ofNumber(key.protocol()).filter(CAPABILITIES.protocols()::contains).isEmpty()) {
+            return "nftables balances TCP, UDP and SCTP only";
         }
         if (op instanceof TableChange.NewService o) {
             return specRefusal(o.spec());
@@ -190,10 +188,10 @@ public final class NftablesDataPlane implements DataPlane {
         } else if (op instanceof TableChange.DelService) {
             return table.containsKey(key) ? null : "no such service";
         } else if (op instanceof TableChange.NewBackend o) {
-            return !table.containsKey(key) ? "no such service" : backendRefusal(key, o.dest());
+            return !table.containsKey(key) ? "no such service" : backendRefusal(table.get(key), o.dest());
         } else if (op instanceof TableChange.SetBackend o) {
             return !table.containsKey(key) || !table.get(key).dests().containsKey(o.dest().key()) ? "no such real server"
-                    : backendRefusal(key, o.dest());
+                    : backendRefusal(table.get(key), o.dest());
         } else if (op instanceof TableChange.DelBackend o) {
             return table.containsKey(key) && table.get(key).dests().containsKey(o.dest()) ? null : "no such real server";
         }
@@ -216,7 +214,12 @@ public final class NftablesDataPlane implements DataPlane {
         return null;
     }
 
-    private static String backendRefusal(ServiceKey service, BackendSpec dest) {
+    private static String backendRefusal(DesiredService svc, BackendSpec dest) {
+        ServiceKey service = svc.spec().key();
+        String ports = NftFwmark.mixedPorts(svc, dest);
+        if (ports != null) {
+            return ports;
+        }
         if (!CAPABILITIES.forwarding().contains(dest.forwarding())) {
             return "nftables forwards by NAT only";
         }

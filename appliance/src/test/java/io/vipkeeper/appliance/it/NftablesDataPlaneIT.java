@@ -22,17 +22,13 @@ import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.SnatRules;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,51 +60,23 @@ class NftablesDataPlaneIT {
 
     @TempDir
     Path dir;
+    private NftNatLab natLab;
     private Lab lab;
-    private ExecutorService lbThread;
+    private NftEngineThread lbEngine;
     private DataPlane engine;
-    private final TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
 
     @BeforeEach
     void lab() throws Exception {
-        lab = Lab.create(SUBNET);
-        try {
-            WebBackends.add(lab, dir, WEBS.size(), 8080);
-            String lb = lab.node("lb", 10);
-            lab.node("client", 20);
-            Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
-            // Replies leave by the interface they came in on: no redirect may send the backends to the client.
-            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
-                    "net.ipv4.conf.eth0.send_redirects=0");
-            for (String web : WEBS) {
-                prefix(web, 28);
-                Lab.sh("ip", "-n", lab.ns(web), "route", "add", "default", "via", SUBNET + ".10");
-            }
-            lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
-            engine = onLb(NftablesDataPlane::new);
-            for (String web : WEBS) {
-                Lab.await(10, web + " serving", () -> get(web, SUBNET + ".1" + web.charAt(3), 8080) != null);
-            }
-        } catch (Exception | Error e) {
-            cleanUp();
-            throw e;
-        }
+        natLab = NftNatLab.create(dir, SUBNET, WEBS.size(), 8080);
+        lab = natLab.lab();
+        lbEngine = natLab.engine();
+        engine = lbEngine.engine();
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (engine != null) {
-                onLb(() -> {
-                    engine.close();
-                    return null;
-                });
-            }
-        } finally {
-            if (lbThread != null) {
-                lbThread.shutdownNow();
-            }
-            lab.close();
+        if (natLab != null) {
+            natLab.close(); // JUnit runs this also after a failed @BeforeEach
         }
     }
 
@@ -196,11 +161,7 @@ class NftablesDataPlaneIT {
 
     /** Puts the backend's address on a /{@code length} (its routes stay as they were). */
     private void prefix(String web, int length) throws Exception {
-        String address = SUBNET + ".1" + web.charAt(3);
-        String ns = lab.ns(web);
-        String old = Lab.sh("ip", "-n", ns, "-o", "-4", "addr", "show", "dev", "eth0").replaceAll("(?s).*inet (\\S+).*", "$1");
-        Lab.sh("ip", "-n", ns, "addr", "add", address + "/" + length, "dev", "eth0");
-        Lab.sh("ip", "-n", ns, "addr", "del", old, "dev", "eth0");
+        NftNatLab.prefix(lab, web, length);
     }
 
     @Test
@@ -499,9 +460,7 @@ class NftablesDataPlaneIT {
 
     /** One reconcile run: dump, plan, apply; fails on a refused change. */
     private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
-        List<TableChange> ops = plan(want);
-        List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
-        assertEquals(List.of(), failures);
+        lbEngine.reconcile(want, Set.of(WEB));
     }
 
     private void reconcileUnchecked(Map<ServiceKey, DesiredService> want) {
@@ -513,16 +472,11 @@ class NftablesDataPlaneIT {
     }
 
     private List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {
-        Map<ServiceKey, ActualService> actual = table();
-        return reconciler.plan(want, actual, Set.of(WEB), System.nanoTime());
+        return lbEngine.plan(want, Set.of(WEB));
     }
 
     private Map<ServiceKey, ActualService> table() {
-        try {
-            return onLb(engine::table);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return lbEngine.table();
     }
 
     /**
@@ -541,7 +495,7 @@ class NftablesDataPlaneIT {
     }
 
     private <T> T onLb(Callable<T> task) throws Exception {
-        return lbThread.submit(task).get(30, TimeUnit.SECONDS);
+        return lbEngine.call(task);
     }
 
     /** Which backend answered each of {@code connections} new connections from the client to the VIP. */
@@ -562,26 +516,7 @@ class NftablesDataPlaneIT {
 
     /** The same from the node's address {@code local} (null: the kernel's choice). */
     private String get(String from, String local, String address, int port) {
-        try {
-            return NamespaceThreads.call(lab.ns(from), () -> {
-                try (Socket s = new Socket()) {
-                    if (local != null) {
-                        s.bind(new InetSocketAddress(local, 0));
-                    }
-                    s.connect(new InetSocketAddress(address, port), 2000);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
-        } catch (Exception e) {
-            return null;
-        }
+        return WebBackends.get(lab.ns(from), local, address, port);
     }
 
     private static InetAddress ip(String literal) {

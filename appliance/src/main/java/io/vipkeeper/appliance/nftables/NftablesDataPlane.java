@@ -35,10 +35,12 @@ public final class NftablesDataPlane implements DataPlane {
     /** What it implements; without a scheduler in the config a service gets wrr (weighted random). */
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             NftLayout.SCHEDULERS,
-            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
+            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR), Set.of(),
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, Set.of(), Scheduler.WRR);
 
     private final NftContext nft;
+    /** Direct routing's netdev table. */
+    private final NftDsr dsr;
     /** The ruleset generation, where the kernel answers it; null after it failed once. */
     private NftGeneration generations;
     /** The generation {@link #lastRead} was read at; -1 when none or after a change of ours. */
@@ -55,6 +57,8 @@ public final class NftablesDataPlane implements DataPlane {
 
     NftablesDataPlane(NftContext nft) {
         this.nft = nft;
+        DsrHops hops = new DsrHops();
+        this.dsr = new NftDsr(nft, hops::snapshot);
         try {
             this.generations = new NftGeneration();
         } catch (RuntimeException e) {
@@ -81,7 +85,8 @@ public final class NftablesDataPlane implements DataPlane {
     @Override
     public Map<ServiceKey, ActualService> table() {
         long generation = generation();
-        if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS) {
+        // dr's MACs change without a new generation: with dr services every run reads.
+        if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS && !NftDsr.any(programmed)) {
             cachedReads++;
             return lastRead;
         }
@@ -125,7 +130,7 @@ public final class NftablesDataPlane implements DataPlane {
             seen.put(k, new DesiredService(v.spec(), dests));
         });
         programmed = seen;
-        return table;
+        return dsr.check(table, seen);
     }
 
     @Override
@@ -140,6 +145,13 @@ public final class NftablesDataPlane implements DataPlane {
                 failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + refusal)));
                 continue;
             }
+            Map<ServiceKey, DesiredService> trial = new LinkedHashMap<>(next);
+            fold(op, trial);
+            String dr = trial.containsKey(op.service()) ? NftDsr.refusal(trial.get(op.service())) : null;
+            if (dr != null) {
+                failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr)));
+                continue;
+            }
             fold(op, next);
             byService.computeIfAbsent(op.service(), k -> new ArrayList<>()).add(op);
         }
@@ -149,6 +161,7 @@ public final class NftablesDataPlane implements DataPlane {
         try {
             nft.run(NftScript.transaction(programmed, next, byService.keySet()));
             programmed = next;
+            dsr.program(programmed);
             return failures;
         } catch (NftException whole) {
             if (byService.size() == 1) {
@@ -171,6 +184,7 @@ public final class NftablesDataPlane implements DataPlane {
                 e.getValue().forEach(op -> failures.add(new Failure(op, refused)));
             }
         }
+        dsr.program(programmed);
         return failures;
     }
 
@@ -218,7 +232,7 @@ public final class NftablesDataPlane implements DataPlane {
 
     private static String backendRefusal(ServiceKey service, BackendSpec dest) {
         if (!CAPABILITIES.forwarding().contains(dest.forwarding())) {
-            return "nftables forwards by NAT only";
+            return "nftables forwards by NAT and dr only";
         }
         if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {
             return "the real server's address family is not the service's";

@@ -8,6 +8,7 @@ import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.dataplane.TunnelType;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -70,6 +71,31 @@ final class EngineCheck {
         ok &= option(r, "upper-threshold", upperThreshold > 0, Capabilities.Option.THRESHOLDS, "connection thresholds");
         if (forwarding == Forwarding.TUN && tunnel != null) {
             ok &= supported(r.child("tunnel"), "type", tunnel, caps.tunnels());
+        }
+        return ok;
+    }
+
+    /**
+     * Checks dr (the service's forwarding or a real server's) against an engine that forwards it
+     * without connection state: only a hash of the client (sh, mh) then keeps a connection on one
+     * real server. False when a problem was reported.
+     */
+    boolean directRouting(ConfigNode n, Scheduler scheduler, Forwarding forwarding, List<RealServer> real, Boolean ipv6) {
+        if (forwarding != Forwarding.DR && (real == null || real.stream().noneMatch(r -> r.forwarding() == Forwarding.DR))) {
+            return true;
+        }
+        String key = n.has("forwarding") ? "forwarding" : "real-servers";
+        boolean ok = true;
+        if (Boolean.TRUE.equals(ipv6) && !caps.options().contains(Capabilities.Option.DR_IPV6)) {
+            n.problem(key, lacks("dr for IPv6"));
+            ok = false;
+        }
+        if (scheduler != null && scheduler != Scheduler.SH && scheduler != Scheduler.MH
+                && !caps.options().contains(Capabilities.Option.DR_ANY_SCHEDULER)) {
+            n.problem(n.has("scheduler") ? "scheduler" : key, lacks("dr with scheduler " + scheduler.configName())
+                    + ": it forwards dr without connection tracking, so only a hash of the client keeps a connection"
+                    + " on one real server; use sh or mh");
+            ok = false;
         }
         return ok;
     }

@@ -141,6 +141,7 @@ final class IpvsReader {
         }
         boolean fits = engine.service(n, protocol, n.has("fwmark"), forwarding, Boolean.TRUE.equals(onePacket),
                 persistence != null && !persistence.timeout().isZero());
+        fits &= engine.directRouting(n, scheduler, forwarding, real, ipv6);
         n.checkUnknownKeys();
         if (!fits || !identityOk || protocol == null || scheduler == null || flags == null || onePacket == null
                 || forwarding == null || snat == null || quorum == null || hysteresis == null

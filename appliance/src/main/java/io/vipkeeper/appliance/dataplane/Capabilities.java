@@ -42,7 +42,11 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         /** A backend's upper and lower connection thresholds. */
         THRESHOLDS,
         /** The kernel's connection sync daemon ({@code ipvs.sync-daemon}). */
-        SYNC_DAEMON
+        SYNC_DAEMON,
+        /** dr with any scheduler: the engine keeps per-connection state, so rr or wrr keep a connection in place. */
+        DR_ANY_SCHEDULER,
+        /** dr for IPv6 services. */
+        DR_IPV6
     }
 
     /** Everything the neutral model has (IPVS, whose names the model keeps), wlc by default. */

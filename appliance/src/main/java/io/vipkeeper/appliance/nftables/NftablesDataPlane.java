@@ -32,6 +32,8 @@ import java.util.Set;
 public final class NftablesDataPlane implements DataPlane {
     /** The engine's table, as nft names it. */
     public static final String TABLE = "inet " + NftLayout.TABLE;
+    /** Direct routing's table, as nft names it. */
+    public static final String DSR_TABLE = NftDsr.TABLE;
     /** What it implements; without a scheduler in the config a service gets wrr (weighted random). */
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             NftLayout.SCHEDULERS,

@@ -103,7 +103,7 @@ final class NftDsr {
 
     private void write(Map<ServiceKey, DesiredService> table) {
         String script = script(table);
-        if (script.equals(written) && Objects.equals(writtenJson, listing())) {
+        if (script.equals(written) && (!any(table) || Objects.equals(writtenJson, listing()))) {
             return;
         }
         written = null;

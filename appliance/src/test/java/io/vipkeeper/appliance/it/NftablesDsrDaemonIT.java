@@ -3,12 +3,6 @@ package io.vipkeeper.appliance.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -120,22 +114,6 @@ class NftablesDsrDaemonIT {
     }
 
     private static String get(Lab lab) {
-        try {
-            return NamespaceThreads.call(lab.ns("client"), () -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(VIP, 80), 1000);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
-        } catch (Exception e) {
-            return null;
-        }
+        return HttpGet.body(lab.ns("client"), VIP, 80, 1000);
     }
 }

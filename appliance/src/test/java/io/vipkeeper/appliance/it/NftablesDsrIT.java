@@ -17,12 +17,7 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -153,6 +148,22 @@ class NftablesDsrIT {
     }
 
     @Test
+    void aBackendWhoseMacChangesIsRewrittenToTheNewOne() throws Exception {
+        settle(desired(WEB1, WEB2));
+        String map = "netdev vipkeeper_dsr svc_tcp_" + hex(VIP) + "_80_d";
+        String moved = "02:00:5e:10:01:0b";
+        assertTrue(!sh("lb", "nft", "list map " + map).contains(moved));
+        // web1 gets a new card: its MAC changes, and the balancer's neighbour entry learns it.
+        sh("web1", "ip", "link", "set", "eth0", "address", moved);
+        sh("lb", "ip", "neigh", "replace", SUBNET + ".11", "lladdr", moved, "dev", "eth0", "nud", "reachable");
+        assertEquals(List.of(TableChange.SetService.class), plan(desired(WEB1, WEB2)).stream().map(Object::getClass).toList(),
+                "a changed MAC is drift");
+        settle(desired(WEB1, WEB2));
+        assertTrue(sh("lb", "nft", "list map " + map).contains(moved), sh("lb", "nft", "list map " + map));
+        assertEquals(Set.of("web1", "web2"), spread(20).keySet());
+    }
+
+    @Test
     void roundRobinIsRefusedForDr() throws Exception {
         Map<ServiceKey, DesiredService> rr = desired("rr", WEB1, WEB2);
         List<TableChange> ops = plan(rr);
@@ -249,23 +260,7 @@ class NftablesDsrIT {
 
     /** The body of GET / from the client to address:80, or null when nothing answers. */
     private String get(String address) {
-        try {
-            return NamespaceThreads.call(lab.ns("client"), () -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(address, 80), 2000);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
-        } catch (Exception e) {
-            return null;
-        }
+        return HttpGet.body(lab.ns("client"), address, 80, 2000);
     }
 
     private static String hex(String address) {

@@ -14,9 +14,17 @@ final class HttpGet {
 
     /** The body of GET / from namespace {@code ns} to address:port, or null when nothing answers in time. */
     static String body(String ns, String address, int port, int timeoutMillis) {
+        return body(ns, null, address, port, timeoutMillis);
+    }
+
+    /** The same from the namespace's address {@code local} (null: the kernel's choice). */
+    static String body(String ns, String local, String address, int port, int timeoutMillis) {
         try {
             return NamespaceThreads.call(ns, () -> {
                 try (Socket s = new Socket()) {
+                    if (local != null) {
+                        s.bind(new InetSocketAddress(local, 0));
+                    }
                     s.connect(new InetSocketAddress(address, port), timeoutMillis);
                     s.setSoTimeout(2000);
                     OutputStream out = s.getOutputStream();

@@ -22,13 +22,10 @@ import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.SnatRules;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +39,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,19 +96,7 @@ class NftablesDataPlaneIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (engine != null) {
-                onLb(() -> {
-                    engine.close();
-                    return null;
-                });
-            }
-        } finally {
-            if (lbThread != null) {
-                lbThread.shutdownNow();
-            }
-            lab.close();
-        }
+        EngineThread.close(lbThread, engine, lab);
     }
 
     @Test
@@ -541,7 +525,7 @@ class NftablesDataPlaneIT {
     }
 
     private <T> T onLb(Callable<T> task) throws Exception {
-        return lbThread.submit(task).get(30, TimeUnit.SECONDS);
+        return EngineThread.call(lbThread, task);
     }
 
     /** Which backend answered each of {@code connections} new connections from the client to the VIP. */
@@ -562,26 +546,7 @@ class NftablesDataPlaneIT {
 
     /** The same from the node's address {@code local} (null: the kernel's choice). */
     private String get(String from, String local, String address, int port) {
-        try {
-            return NamespaceThreads.call(lab.ns(from), () -> {
-                try (Socket s = new Socket()) {
-                    if (local != null) {
-                        s.bind(new InetSocketAddress(local, 0));
-                    }
-                    s.connect(new InetSocketAddress(address, port), 2000);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
-        } catch (Exception e) {
-            return null;
-        }
+        return HttpGet.body(lab.ns(from), local, address, port, 2000);
     }
 
     private static InetAddress ip(String literal) {

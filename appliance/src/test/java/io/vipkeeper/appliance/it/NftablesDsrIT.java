@@ -97,19 +97,7 @@ class NftablesDsrIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (engine != null) {
-                onLb(() -> {
-                    engine.close();
-                    return null;
-                });
-            }
-        } finally {
-            if (lbThread != null) {
-                lbThread.shutdownNow();
-            }
-            lab.close();
-        }
+        EngineThread.close(lbThread, engine, lab);
     }
 
     @Test
@@ -217,7 +205,7 @@ class NftablesDsrIT {
     }
 
     private <T> T onLb(Callable<T> task) throws Exception {
-        return lbThread.submit(task).get(30, TimeUnit.SECONDS);
+        return EngineThread.call(lbThread, task);
     }
 
     private String sh(String node, String... cmd) throws Exception {

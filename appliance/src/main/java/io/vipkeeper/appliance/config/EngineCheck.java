@@ -86,6 +86,11 @@ final class EngineCheck {
         }
         String key = n.has("forwarding") ? "forwarding" : "real-servers";
         boolean ok = true;
+        if (real != null && real.stream().anyMatch(r -> r.forwarding() != Forwarding.DR)
+                && !caps.options().contains(Capabilities.Option.MIXED_FORWARDING)) {
+            n.problem("real-servers", lacks("dr beside other forwarding in one virtual server") + "; give them all dr");
+            ok = false;
+        }
         if (Boolean.TRUE.equals(ipv6) && !caps.options().contains(Capabilities.Option.DR_IPV6)) {
             n.problem(key, lacks("dr for IPv6"));
             ok = false;

@@ -46,7 +46,9 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         /** dr with any scheduler: the engine keeps per-connection state, so rr or wrr keep a connection in place. */
         DR_ANY_SCHEDULER,
         /** dr for IPv6 services. */
-        DR_IPV6
+        DR_IPV6,
+        /** Real servers of one service forwarding differently (dr beside nat). */
+        MIXED_FORWARDING
     }
 
     /** Everything the neutral model has (IPVS, whose names the model keeps), wlc by default. */

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * the interface whose IPv4 network holds the backend (dr rewrites MACs, so the backend must be on
  * the same L2; one behind a router is left out) and its MAC from the kernel's neighbour table. A
  * backend without a usable neighbour entry is sent one datagram to its discard port, which makes
- * the kernel resolve it (ARP), and is left out until a later run finds its MAC. Each backend left
- * out is logged once per cause, not at every run.
+ * the kernel resolve it (ARP), and is left out until a later run finds its MAC. A backend left
+ * out is logged once (and once more when it is found), not at every run.
  */
 final class DsrHops {
     private static final Logger log = LoggerFactory.getLogger(DsrHops.class);

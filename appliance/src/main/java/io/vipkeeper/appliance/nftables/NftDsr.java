@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * service there that matches the VIP (only while this host holds it), protocol and port, sets the
  * frame's source MAC to the interface's and its destination MAC to the backend's picked by a hash
  * of the client, and sends it out again ({@code fwd to}). The backends answer the client
- * directly. Netdev ingress has no conntrack, so only the hash schedulers (sh, mh) keep a
+ * directly; as with IPVS the frame keeps the service's port, so a real server's own port is not used. Netdev ingress has no conntrack, so only the hash schedulers (sh, mh) keep a
  * connection on one backend; the service's chain in {@code inet vipkeeper_lb} stays (it carries
  * the spec and backends the engine reads back) without a dnat.
  *
@@ -78,9 +78,6 @@ final class NftDsr {
         if (!Scheduler.SH.configName().equals(s) && !Scheduler.MH.configName().equals(s)) {
             return "nftables forwards dr in netdev ingress, which has no connection tracking: only a hash of the client"
                     + " (sh, mh) keeps a connection on one real server";
-        }
-        if (svc.dests().keySet().stream().anyMatch(b -> b.port() != key.port())) {
-            return "dr cannot change the port: the real server's port must be the service's";
         }
         return null;
     }

@@ -54,6 +54,15 @@ class DirectRoutingConfigTest {
     }
 
     @Test
+    void drBesideNatInOneServiceIsAProblemAtItsRealServers() {
+        assertEquals(List.of("dr.conf:3: vipkeeper.ipvs.virtual-servers.mixed.real-servers: the nftables data plane has no dr"
+                + " beside other forwarding in one virtual server; give them all dr"),
+                problems("vipkeeper.ipvs.virtual-servers.mixed { address = \"198.18.0.100\", port = 80, forwarding = dr",
+                        "  scheduler = sh",
+                        "  real-servers = [{ address = \"198.18.0.13\" }, { address = \"198.18.0.14\", forwarding = nat }] }"));
+    }
+
+    @Test
     void drOverIpv6IsAProblem() {
         assertEquals(List.of("dr.conf:1: vipkeeper.ipvs.virtual-servers.v6.forwarding: the nftables data plane has no dr for IPv6"),
                 problems("vipkeeper.ipvs.virtual-servers.v6 { address = \"2001:db8::100\", port = 80, forwarding = dr",

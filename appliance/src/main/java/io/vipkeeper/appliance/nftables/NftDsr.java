@@ -115,8 +115,22 @@ final class NftDsr {
      * after writing (a hand edit).
      */
     Map<ServiceKey, ActualService> check(Map<ServiceKey, ActualService> read, Map<ServiceKey, DesiredService> table) {
+        return marked(read, table, true);
+    }
+
+    /**
+     * The same without listing the table: for a run at which the ruleset generation has not moved
+     * (so nobody edited it), where only the MACs may have changed. Listing the table costs about
+     * as much as writing it (NftDsr with 40 mh services: 3.5 s).
+     */
+    Map<ServiceKey, ActualService> recheck(Map<ServiceKey, ActualService> read, Map<ServiceKey, DesiredService> table) {
+        return marked(read, table, false);
+    }
+
+    private Map<ServiceKey, ActualService> marked(Map<ServiceKey, ActualService> read, Map<ServiceKey, DesiredService> table,
+            boolean list) {
         String now = script(table);
-        if (now.equals(written) && (!any(table) || Objects.equals(writtenJson, listing()))) {
+        if (now.equals(written) && (!list || !any(table) || Objects.equals(writtenJson, listing()))) {
             return read;
         }
         String why = now.equals(written) ? "dr table edited" : "dr table out of date";

@@ -88,10 +88,10 @@ public final class NftablesDataPlane implements DataPlane {
     @Override
     public Map<ServiceKey, ActualService> table() {
         long generation = generation();
-        // dr's MACs change without a new generation: with dr services every run reads.
-        if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS && !NftDsr.any(programmed)) {
+        if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS) {
             cachedReads++;
-            return lastRead;
+            // dr's MACs change without a new generation: they are looked up at every run.
+            return NftDsr.any(programmed) ? dsr.recheck(lastRead, programmed) : lastRead;
         }
         cachedReads = 0;
         Map<ServiceKey, ActualService> table = read();

@@ -39,6 +39,13 @@ class DirectRoutingConfigTest {
     }
 
     @Test
+    void theNftablesDrSampleLoadsOnNftables() throws Exception {
+        Path sample = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf"), "samples", "nftables-dr.conf");
+        Settings s = ConfigLoader.load(sample, ConfigCache.NONE, choice -> NftablesDataPlane.CAPABILITIES);
+        assertEquals(Forwarding.DR, s.ipvs().virtualServers().get("web").forwarding());
+    }
+
+    @Test
     void drWithAnotherSchedulerIsAProblemAtTheSchedulerOrElseTheForwardingLine() {
         String why = ": it forwards dr without connection tracking, so only a hash of the client keeps a connection on"
                 + " one real server; use sh or mh";

@@ -98,6 +98,36 @@ final class EngineCheck {
         return true;
     }
 
+    /**
+     * Checks dr (the service's forwarding or a real server's) against an engine that forwards it
+     * without connection state: only a hash of the client (sh, mh) then keeps a connection on one
+     * real server. False when a problem was reported.
+     */
+    boolean directRouting(ConfigNode n, Scheduler scheduler, Forwarding forwarding, List<RealServer> real, Boolean ipv6) {
+        if (forwarding != Forwarding.DR && (real == null || real.stream().noneMatch(r -> r.forwarding() == Forwarding.DR))) {
+            return true;
+        }
+        String key = n.has("forwarding") ? "forwarding" : "real-servers";
+        boolean ok = true;
+        if (real != null && real.stream().anyMatch(r -> r.forwarding() != Forwarding.DR)
+                && !caps.options().contains(Capabilities.Option.MIXED_FORWARDING)) {
+            n.problem("real-servers", lacks("dr beside other forwarding in one virtual server") + "; give them all dr");
+            ok = false;
+        }
+        if (Boolean.TRUE.equals(ipv6) && !caps.options().contains(Capabilities.Option.DR_IPV6)) {
+            n.problem(key, lacks("dr for IPv6"));
+            ok = false;
+        }
+        if (scheduler != null && scheduler != Scheduler.SH && scheduler != Scheduler.MH
+                && !caps.options().contains(Capabilities.Option.DR_ANY_SCHEDULER)) {
+            n.problem(n.has("scheduler") ? "scheduler" : key, lacks("dr with scheduler " + scheduler.configName())
+                    + ": it forwards dr without connection tracking, so only a hash of the client keeps a connection"
+                    + " on one real server; use sh or mh");
+            ok = false;
+        }
+        return ok;
+    }
+
     /** Checks that the engine has a sync daemon when the file asks for one. */
     void syncDaemon(ConfigNode ipvs) {
         option(ipvs, "sync-daemon", true, Capabilities.Option.SYNC_DAEMON, "connection sync daemon");

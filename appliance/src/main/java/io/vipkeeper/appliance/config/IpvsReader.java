@@ -149,6 +149,7 @@ final class IpvsReader {
                 persistence != null && !persistence.timeout().isZero());
         fits &= engine.portList(n, n.has("ports"));
         fits &= real == null || engine.realServerPorts(n, n.has("fwmark") || n.has("ports"), real);
+        fits &= engine.directRouting(n, scheduler, forwarding, real, ipv6);
         n.checkUnknownKeys();
         if (!fits || !identityOk || protocol == null || scheduler == null || flags == null || onePacket == null
                 || forwarding == null || snat == null || quorum == null || hysteresis == null

@@ -46,7 +46,13 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         /** A firewall-mark service whose real servers mix a port of their own with none (port 0). */
         MIXED_PORTS,
         /** A service on a list of ports and ranges ({@code ports}), which IPVS has not. */
-        PORT_LISTS
+        PORT_LISTS,
+        /** dr with any scheduler: the engine keeps per-connection state, so rr or wrr keep a connection in place. */
+        DR_ANY_SCHEDULER,
+        /** dr for IPv6 services. */
+        DR_IPV6,
+        /** Real servers of one service forwarding differently (dr beside nat). */
+        MIXED_FORWARDING
     }
 
     /** These capabilities without {@code option}. */

@@ -153,6 +153,9 @@ final class NftLayout {
                     case "flags" -> flags = Integer.parseInt(value);
                     case "timeout" -> timeout = Integer.parseInt(value);
                     case "netmask" -> netmask = Long.parseLong(value);
+                    case "fwd" -> {
+                        // dr's mark (NftDsr.MARK): the backends' forwarding, read on its own
+                    }
                     default -> {
                         return Optional.empty();
                     }

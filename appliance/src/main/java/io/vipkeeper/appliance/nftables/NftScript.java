@@ -203,7 +203,9 @@ final class NftScript {
         }
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto).append(" counter");
         NftLayout.Selector sel = NftLayout.selector(svc);
-        if (sel.mod() > 0) {
+        boolean dr = NftDsr.directRouting(svc);
+        // A dr service's frames never get here (netdev ingress sent them on): nothing to dnat.
+        if (sel.mod() > 0 && !dr) {
             String pick = switch (sel.mode()) {
                 case "jhash" -> "jhash " + f + " saddr mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
                 case "jhash-port" -> "jhash " + f + " saddr . th sport mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
@@ -211,7 +213,7 @@ final class NftScript {
             };
             s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);
         }
-        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append("\"\n");
+        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append(dr ? NftDsr.MARK : "").append("\"\n");
         // The scheduler may have changed between rr/wrr/sh and mh: the maps no rule refers to go.
         for (String other : NftFwmark.slotMaps(key)) {
             if (!other.equals(map)) {

@@ -142,7 +142,7 @@ final class NftTableReader {
         return lookups.stream().allMatch(set -> hooked.stream().anyMatch(r -> r.toString().contains("\"@" + set + "\"")));
     }
 
-    private static ActualService drifted(ActualService svc, String why) {
+    static ActualService drifted(ActualService svc, String why) {
         ServiceSpec spec = svc.spec();
         ServiceSpec marked = new ServiceSpec(spec.key(), spec.scheduler() + " (drifted: " + why + ")", spec.flags(),
                 spec.timeoutSeconds(), spec.netmask());
@@ -153,11 +153,12 @@ final class NftTableReader {
             Map<String, Map<String, JsonNode>> counters) {
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
+        boolean dr = rule != null && rule.path("comment").asText("").endsWith(NftDsr.MARK);
         if (weights != null) {
             for (JsonNode e : weights.path("elem")) {
                 JsonNode c = e.get(0).path("concat");
                 BackendKey b = new BackendKey(address(c.get(0).asText()), c.get(1).asInt());
-                dests.put(b, new BackendSpec(b, Forwarding.NAT, e.get(1).asInt(), 0, 0));
+                dests.put(b, new BackendSpec(b, dr ? Forwarding.DR : Forwarding.NAT, e.get(1).asInt(), 0, 0));
             }
         }
         ServiceSpec written = rule == null ? null : NftLayout.spec(key, rule.path("comment").asText(null)).orElse(null);
@@ -234,7 +235,7 @@ final class NftTableReader {
             }
         }
         NftLayout.Selector selector = selector(rule);
-        if (want.mod() == 0 ? selector != null : !want.equals(selector)) {
+        if (want.mod() == 0 || NftDsr.directRouting(svc) ? selector != null : !want.equals(selector)) {
             return "selector " + selector + " instead of " + want;
         }
         return null;

@@ -22,7 +22,8 @@ import java.util.Set;
 
 /**
  * The nftables engine: NAT forwarding of TCP, UDP, SCTP and firewall-mark services, IPv4 and IPv6, with rr, wrr, sh
- * and mh, in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
+ * and mh, in the table {@code inet vipkeeper_lb}, and dr with sh and mh through {@link NftDsr}'s
+ * netdev table (see the package description for the layout). One
  * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
  * refuses it, each service is tried on its own so one bad service does not hold back the rest.
  * Holds the table as last read or programmed, since a service is rewritten from it (whole, but
@@ -32,14 +33,18 @@ import java.util.Set;
 public final class NftablesDataPlane implements DataPlane {
     /** The engine's table, as nft names it. */
     public static final String TABLE = "inet " + NftLayout.TABLE;
+    /** Direct routing's table, as nft names it. */
+    public static final String DSR_TABLE = NftDsr.TABLE;
     /** What it implements; without a scheduler in the config a service gets wrr (weighted random). */
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             NftLayout.SCHEDULERS,
-            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
+            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR), Set.of(),
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP, TransportProtocol.SCTP), true,
             EnumSet.of(Capabilities.Option.PORT_LISTS), Scheduler.WRR);
 
     private final NftContext nft;
+    /** Direct routing's netdev table. */
+    private final NftDsr dsr;
     /** The ruleset generation, where the kernel answers it; null after it failed once. */
     private NftGeneration generations;
     /** The generation {@link #lastRead} was read at; -1 when none or after a change of ours. */
@@ -56,6 +61,8 @@ public final class NftablesDataPlane implements DataPlane {
 
     NftablesDataPlane(NftContext nft) {
         this.nft = nft;
+        DsrHops hops = new DsrHops();
+        this.dsr = new NftDsr(nft, hops::snapshot);
         try {
             this.generations = new NftGeneration();
         } catch (RuntimeException e) {
@@ -84,7 +91,8 @@ public final class NftablesDataPlane implements DataPlane {
         long generation = generation();
         if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS) {
             cachedReads++;
-            return lastRead;
+            // dr's MACs change without a new generation: they are looked up at every run.
+            return NftDsr.any(programmed) ? dsr.recheck(lastRead, programmed) : lastRead;
         }
         cachedReads = 0;
         Map<ServiceKey, ActualService> table = read();
@@ -126,7 +134,7 @@ public final class NftablesDataPlane implements DataPlane {
             seen.put(k, new DesiredService(v.spec(), dests));
         });
         programmed = seen;
-        return table;
+        return dsr.check(table, seen);
     }
 
     @Override
@@ -141,6 +149,13 @@ public final class NftablesDataPlane implements DataPlane {
                 failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + refusal)));
                 continue;
             }
+            Map<ServiceKey, DesiredService> trial = new LinkedHashMap<>(next);
+            fold(op, trial);
+            String dr = trial.containsKey(op.service()) ? NftDsr.refusal(trial.get(op.service())) : null;
+            if (dr != null) {
+                failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr)));
+                continue;
+            }
             fold(op, next);
             byService.computeIfAbsent(op.service(), k -> new ArrayList<>()).add(op);
         }
@@ -150,6 +165,7 @@ public final class NftablesDataPlane implements DataPlane {
         try {
             nft.run(NftScript.transaction(programmed, next, byService.keySet()));
             programmed = next;
+            dsr.program(programmed);
             return failures;
         } catch (NftException whole) {
             if (byService.size() == 1) {
@@ -172,6 +188,7 @@ public final class NftablesDataPlane implements DataPlane {
                 e.getValue().forEach(op -> failures.add(new Failure(op, refused)));
             }
         }
+        dsr.program(programmed);
         return failures;
     }
 
@@ -221,7 +238,7 @@ public final class NftablesDataPlane implements DataPlane {
             return ports;
         }
         if (!CAPABILITIES.forwarding().contains(dest.forwarding())) {
-            return "nftables forwards by NAT only";
+            return "nftables forwards by NAT and dr only";
         }
         if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {
             return "the real server's address family is not the service's";

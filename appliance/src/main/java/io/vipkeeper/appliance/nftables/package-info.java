@@ -62,7 +62,30 @@
  * connections are conntrack's: a backend leaving the slot map takes no new connections but keeps
  * its flows.
  *
- * <p>Not yet: other schedulers, persistence, the fallback scheduler flags, DR/TUN forwarding,
+ * <p>Direct routing ({@code forwarding = dr}, {@link io.vipkeeper.appliance.nftables.NftDsr}) lives in a
+ * second table of its own, {@code netdev vipkeeper_dsr}: an ingress chain {@code in_<device>} on
+ * each interface that dr backends are reached on, and per dr service a rule there, {@code ip daddr
+ * VIP meta l4proto P th dport PORT fib daddr type local ether saddr set <the interface's MAC>
+ * ether daddr set jhash ip saddr [. th sport] mod N seed S map @svc_..._d fwd to "<device>"}, with
+ * the same slots and seed as the NAT path (sh's weighted slots, mh's Maglev table) mapped to the
+ * backends' MACs. The source MAC must be rewritten too: a switch that saw the client's MAC come
+ * from the balancer's port would send the backends' answers there. MACs come from the kernel's
+ * neighbour table (RTM_GETNEIGH); a backend without one is sent a datagram (the kernel resolves
+ * it) and left out until a later run finds it, one not on a directly connected network is left
+ * out, each logged once. The service's chain in the inet table stays, without a dnat, its comment
+ * marked {@code fwd=dr}, so its spec and backends read back as for NAT. The netdev table is
+ * derived (services plus MACs of the moment), written whole when it would change and compared
+ * whole with what was read back after writing it: a changed or newly known MAC, or any hand
+ * edit, reads as drift of the dr services, and their rewrite puts the table back. With no
+ * conntrack in ingress only sh and mh keep a connection on one backend (rr and wrr are refused),
+ * and drain means nothing: a backend that leaves the map loses its connections at once; mh keeps
+ * the other backends' clients in place, sh rehashes them. Clients' frames must arrive on the
+ * backends' interface. The whole rewrite is the simple path, not the cheap one: 40 mh dr services
+ * (8191 slots each) take about 3 s to write and 3.5 s to list on this lab's host, so the table is
+ * listed only when the ruleset generation moved. Not done: IPv6 dr, mh slots changed by difference
+ * for dr, per-backend counters for dr, tunnel mode.
+ *
+ * <p>Not yet: other schedulers, persistence, the fallback scheduler flags, TUN forwarding,
  * a mark or multiport service whose real servers mix a port with none, connection thresholds,
  * active/inactive connection counts ({@link
  * io.vipkeeper.appliance.nftables.NftablesDataPlane#capabilities()} says so). Services that the

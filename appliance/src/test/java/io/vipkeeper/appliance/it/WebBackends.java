@@ -1,11 +1,6 @@
 package io.vipkeeper.appliance.it;
 
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,26 +33,7 @@ final class WebBackends {
      * kernel's choice) to address:port, or null when nothing answers within 2 s.
      */
     static String get(String ns, String local, String address, int port) {
-        try {
-            return NamespaceThreads.call(ns, () -> {
-                try (Socket s = new Socket()) {
-                    if (local != null) {
-                        s.bind(new InetSocketAddress(local, 0));
-                    }
-                    s.connect(new InetSocketAddress(address, port), 2000);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
-        } catch (Exception e) {
-            return null;
-        }
+        return HttpGet.body(ns, local, address, port, 2000);
     }
 
     /** Runs {@code cmd} in {@code ns}, output to {@code out} (or dropped); closing kills it and its children. */

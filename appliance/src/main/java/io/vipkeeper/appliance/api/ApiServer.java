@@ -13,8 +13,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -30,6 +31,10 @@ import java.net.InetSocketAddress;
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.ApiSettings;
 import io.vipkeeper.appliance.config.Durations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +86,8 @@ public final class ApiServer implements AutoCloseable {
     private final ConnectionLimiter limiter;
     private final RefusalLog stalls = new RefusalLog(RefusalLog.INTERVAL, "closed");
     private volatile Channel channel;
+    private volatile Channel local;
+    private volatile Path localPath;
 
     /** A server reading {@code inputs}; nothing listens before {@link #start}. */
     public ApiServer(EventLoopGroup group, StatusInputs inputs) {
@@ -111,19 +118,8 @@ public final class ApiServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap().group(group).channel(serverChannel(group))
                 // A restart binds again at once even while old connections linger in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(limiter)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BYTES))
-                .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        Duration idle = settings.get().idleTimeout();
-                        ch.pipeline().addLast(IDLE, new IdleTimeout(idle, c -> stalled(c, idle)))
-                                .addLast(new HttpServerCodec(), new CountingAggregator(metrics),
-                                        new FlowControlHandler(), pacing, handler);
-                    }
-                });
+                .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES);
+        served(b);
         // The listening socket is made on the group's thread, not the caller's: sockets belong to
         // the network namespace of the thread that creates them, and the loop's is the one served.
         ChannelFuture bound = group.next().submit(() -> b.bind(listen)).syncUninterruptibly().getNow()
@@ -137,6 +133,56 @@ public final class ApiServer implements AutoCloseable {
         log.info("status API on http://{}/", Addresses.format(localAddress()));
     }
 
+    /**
+     * Serves the same API on the unix socket {@code socket} as well (the control socket the CLI
+     * finds beside the pid file, with no config to read): a stale file there is replaced, the
+     * socket is left readable and writable by every local user (the API is read-only, as on
+     * loopback), and {@link #close} removes it. Its connections count against the API's caps as
+     * one client. Needs the epoll transport.
+     *
+     * @throws IllegalStateException naming the path and the reason when the bind fails
+     */
+    public void listenLocal(Path socket) {
+        if (!(group instanceof IoEventLoopGroup g && g.isIoType(EpollIoHandler.class))) {
+            throw new IllegalStateException("control socket " + socket + ": needs the epoll transport");
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new IllegalStateException("control socket " + socket + ": cannot remove the old one: " + e.getMessage(), e);
+        }
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class);
+        served(b);
+        ChannelFuture bound = b.bind(new DomainSocketAddress(socket.toFile())).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("control socket: cannot listen on " + socket + ": " + bound.cause().getMessage(), bound.cause());
+        }
+        local = bound.channel();
+        localPath = socket;
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        } catch (IOException e) {
+            log.warn("control socket {}: cannot open it to local users: {}", socket, e.getMessage());
+        }
+        log.info("control socket on {}", socket);
+    }
+
+    /** The caps, the idle timeout, the codec, the pacing and the handler on every accepted connection. */
+    private void served(ServerBootstrap b) {
+        b.handler(limiter)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BYTES))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Duration idle = settings.get().idleTimeout();
+                        ch.pipeline().addLast(IDLE, new IdleTimeout(idle, c -> stalled(c, idle)))
+                                .addLast(new HttpServerCodec(), new CountingAggregator(metrics),
+                                        new FlowControlHandler(), pacing, handler);
+                    }
+                });
+    }
+
     /** Where the server listens (the actual port when started on port 0); null before start. */
     public InetSocketAddress localAddress() {
         return channel == null ? null : (InetSocketAddress) channel.localAddress();
@@ -148,13 +194,35 @@ public final class ApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (channel != null) {
-            if (!channel.close().awaitUninterruptibly(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("status API: the listener on {} did not close within {} ms; stopping without it",
-                        Addresses.format(localAddress()), CLOSE_WAIT.toMillis());
+        closeTcp();
+        if (local != null) {
+            closeWithin(local, localPath.toString());
+            local = null;
+            try {
+                Files.deleteIfExists(localPath);
+            } catch (IOException e) {
+                log.warn("control socket {}: cannot remove it: {}", localPath, e.getMessage());
             }
+        }
+    }
+
+    /** Stops listening on TCP only (api.listen changed or went away); the control socket stays. */
+    public void closeTcp() {
+        if (channel != null) {
+            closeWithin(channel, Addresses.format(localAddress()));
             channel = null;
         }
+    }
+
+    private static void closeWithin(Channel listener, String where) {
+        if (!listener.close().awaitUninterruptibly(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("status API: the listener on {} did not close within {} ms; stopping without it", where, CLOSE_WAIT.toMillis());
+        }
+    }
+
+    /** Whether the API listens on TCP. */
+    public boolean listensOnTcp() {
+        return channel != null;
     }
 
     private void stalled(Channel c, Duration idle) {

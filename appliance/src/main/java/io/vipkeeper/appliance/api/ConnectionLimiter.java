@@ -1,9 +1,11 @@
 package io.vipkeeper.appliance.api;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.unix.DomainSocketChannel;
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.ApiSettings;
 import java.net.InetAddress;
@@ -29,8 +31,10 @@ import java.util.function.Supplier;
  * <p>Every accepted connection holds a slot until it closes, whatever it serves: a request/response
  * connection until its idle timeout at most, a future event stream for as long as it is open.
  * Caps are read from the settings in force at each connection, so a reload applies to new ones.
- * Accepts run on the listening socket's event loop; releases on any connection's.
+ * Accepts run on the listening socket's event loop; releases on any connection's. One limiter
+ * sits on both listeners (TCP and the control socket), so the total cap is the daemon's.
  */
+@ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     /** The cap a connection was refused by; {@link #label} is the metric's {@code cap} label. */
     enum Cap {
@@ -46,6 +50,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The one "client" every connection to the control socket counts as (0.0.0.0, no IP peer). */
+    static final InetAddress LOCAL_SOCKET = localSocket();
+
     private final Supplier<ApiSettings> settings;
     private final StatusMetrics metrics;
     private final RefusalLog refusals = new RefusalLog(RefusalLog.INTERVAL, "refused");
@@ -60,12 +67,16 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel child = (Channel) msg;
-        if (!(child.remoteAddress() instanceof InetSocketAddress remote)) {
+        InetAddress client;
+        if (child.remoteAddress() instanceof InetSocketAddress remote) {
+            client = remote.getAddress();
+        } else if (child instanceof DomainSocketChannel) {
+            client = LOCAL_SOCKET;
+        } else {
             // No IP peer to count it against (none when the socket is already gone): not served.
             child.unsafe().closeForcibly();
             return;
         }
-        InetAddress client = remote.getAddress();
         ApiSettings s = settings.get();
         Cap over = admit(client, s);
         if (over == null) {
@@ -114,5 +125,13 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             // Closed without the reset then: still closed at once.
         }
         child.unsafe().closeForcibly();
+    }
+
+    private static InetAddress localSocket() {
+        try {
+            return InetAddress.getByAddress("control-socket", new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * @param at when it finished
  * @param ok whether the new config is in force
  * @param problems why not (each with file:line), empty when ok
- * @param summary what changed ("VRRP instances +[] -[] ~[vi1], ...") or why it failed, one line
+ * @param summary what changed ("web: priority 150 -> 160; virtual server api added") or why it failed, one line
  */
 public record ReloadResult(Instant at, boolean ok, List<String> problems, String summary) {
     /** Copies the problems. */

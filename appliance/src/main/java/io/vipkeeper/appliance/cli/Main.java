@@ -5,14 +5,21 @@ import io.vipkeeper.appliance.config.LogLevel;
 import io.vipkeeper.appliance.logging.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Entry point of {@code vipkeeper.jar}: dispatches to the subcommands. */
-@Command(name = "vipkeeper", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "High-availability appliance: VRRP owns the virtual IPs, IPVS balances the traffic.",
+/**
+ * Entry point of {@code vipkeeper.jar}: dispatches to the subcommands. {@code -h/--help} and
+ * {@code -V/--version} are inherited by every command and subcommand, and {@code vipkeeper help
+ * [CMD]} prints any command's usage, so no command answers a request for help with an error.
+ */
+@Command(name = "vipkeeper", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Version.class,
+        description = "High-availability appliance: VRRP owns the virtual IPs, IPVS or nftables balances the traffic.",
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class,
-                IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class})
+                IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class,
+                HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
@@ -30,6 +37,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing a command: run, check, reload, status, ipvs, nftables, realserver or version");
+                "Missing a command: run, check, reload, status, ipvs, nftables, realserver, version or help");
     }
 }

@@ -6,6 +6,8 @@ import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.Settings;
+import io.vipkeeper.appliance.daemon.ControlSocket;
+import io.vipkeeper.appliance.daemon.PidFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -14,16 +16,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vipkeeper status}: the running daemon's state, read from its status API. */
+/**
+ * {@code vipkeeper status}: the running daemon's state, read from its status API: over the control
+ * socket beside the pid file when it is there (no config read, so it works while the file is
+ * broken or missing), else over HTTP at {@code --url} or the config's {@code api.listen}.
+ */
 @Command(name = "status", description = "Show the running daemon's VRRP instances and virtual servers (from its API).")
 public final class StatusCommand implements Callable<Integer> {
     /** How long to wait for the daemon. */
@@ -36,57 +45,96 @@ public final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "The API's base URL, e.g. http://127.0.0.1:9180 (default: api.listen of the config file).")
+            description = "The API's base URL, e.g. http://127.0.0.1:9180 (default: the control socket beside the pid file,"
+                    + " else api.listen of the config file).")
     URI url;
+
+    @Option(names = "--pid-file", paramLabel = "FILE", description = "The daemon's pid file (default: ${DEFAULT-VALUE});"
+            + " its control socket is beside it (vipkeeper.sock) and needs no config file. Without --url, -f or --pid-file,"
+            + " the default socket when it is there, else the default config's api.listen.")
+    Path pidFile = PidFile.DEFAULT;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Path socket = ControlSocket.beside(pidFile);
+        String body;
+        String from;
+        // An explicit --url or -f says which daemon; else the control socket, named or found.
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        boolean fileGiven = given != null && given.hasMatchedOption("--file");
+        boolean pidGiven = given != null && given.hasMatchedOption("--pid-file");
+        if (url == null && (pidGiven || !fileGiven && Files.exists(socket))) {
+            from = socket.toString();
+            try {
+                LocalHttp.Response r = LocalHttp.get(socket, "/status", TIMEOUT);
+                if (r.status() != 200) {
+                    return fail(err, socket + " answered " + r.status() + ": " + r.body().strip());
+                }
+                body = r.body();
+            } catch (IOException e) {
+                return fail(err, "cannot reach the daemon at " + socket + ": " + describe(e) + " (is vipkeeper running?)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail(err, "interrupted");
+            }
+        } else {
+            URI base;
+            if (url != null) {
+                base = url;
+            } else {
+                Optional<InetSocketAddress> listen;
+                try {
+                    Settings settings = ConfigLoader.load(options.file());
+                    listen = settings.apiListen();
+                } catch (InvalidConfigException e) {
+                    return ConfigErrors.report(err, options.file(), e);
+                }
+                if (listen.isEmpty()) {
+                    return fail(err, "the status API is disabled in " + options.file()
+                            + " (api.listen = \"\"); use --pid-file (the daemon's control socket) or --url");
+                }
+                base = baseUri(listen.get());
+            }
+            URI status = base.resolve("/status");
+            from = status.toString();
+            try {
+                body = overHttp(status);
+            } catch (IOException e) {
+                return fail(err, "cannot reach the daemon at " + status + ": " + describe(e) + " (is vipkeeper running?)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail(err, "interrupted");
+            } catch (IllegalArgumentException e) {
+                return fail(err, "bad URL " + base + ": " + e.getMessage());
+            }
+        }
+        return print(body, from);
+    }
+
+    private static String overHttp(URI status) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(status).timeout(TIMEOUT).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("it answered " + r.statusCode() + ": " + r.body().strip());
+        }
+        return r.body();
+    }
+
+    private int print(String body, String from) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        URI base;
-        if (url != null) {
-            base = url;
-        } else {
-            Optional<InetSocketAddress> listen;
-            try {
-                Settings settings = ConfigLoader.load(options.file());
-                listen = settings.apiListen();
-            } catch (InvalidConfigException e) {
-                return ConfigErrors.report(err, options.file(), e);
-            }
-            if (listen.isEmpty()) {
-                return fail(err, "the status API is disabled in " + options.file() + " (api.listen = \"\"); use --url");
-            }
-            base = baseUri(listen.get());
-        }
-        URI status = base.resolve("/status");
-        String body;
-        try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(status).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return fail(err, status + " answered " + r.statusCode() + ": " + r.body().strip());
-            }
-            body = r.body();
-        } catch (IOException e) {
-            return fail(err, "cannot reach the daemon at " + status + ": " + describe(e) + " (is vipkeeper running?)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail(err, "interrupted");
-        } catch (IllegalArgumentException e) {
-            return fail(err, "bad URL " + base + ": " + e.getMessage());
-        }
         if (json) {
             out.print(body);
         } else {
             try {
                 out.print(StatusTable.format(StatusJson.read(body)));
             } catch (IOException e) {
-                return fail(err, status + " did not answer with a status document: " + e.getMessage());
+                return fail(err, from + " did not answer with a status document: " + e.getMessage());
             }
         }
         out.flush();

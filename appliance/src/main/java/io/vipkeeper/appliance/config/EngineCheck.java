@@ -8,6 +8,7 @@ import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.dataplane.TunnelType;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -82,6 +83,59 @@ final class EngineCheck {
         ok &= option(r, "upper-threshold", upperThreshold > 0, Capabilities.Option.THRESHOLDS, "connection thresholds");
         if (forwarding == Forwarding.TUN && tunnel != null) {
             ok &= supported(r.child("tunnel"), "type", tunnel, caps.tunnels());
+        }
+        return ok;
+    }
+
+    /**
+     * Checks that the engine can DNAT a firewall-mark service's real servers when some keep the
+     * packet's port (no port of their own) and others have one; false when it was reported.
+     */
+    boolean realServerPorts(ConfigNode n, boolean fwmark, List<RealServer> real) {
+        boolean mixed = fwmark && real.stream().anyMatch(r -> r.port() == 0) && real.stream().anyMatch(r -> r.port() != 0);
+        return option(n, "real-servers", mixed, Capabilities.Option.MIXED_PORTS,
+                "firewall-mark services whose real servers mix a port of their own with none (give all or none a port)");
+    }
+
+    /**
+     * Checks that the engine balances port lists when the service has one; IPVS has no multiport
+     * service, and a firewall-mark service does the same there.
+     */
+    boolean portList(ConfigNode n, boolean used) {
+        if (used && !caps.options().contains(Capabilities.Option.PORT_LISTS)) {
+            n.problem("ports", lacks("port lists (no multiport services): mark the ports with a rule and use a"
+                    + " fwmark service instead"));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Checks dr (the service's forwarding or a real server's) against an engine that forwards it
+     * without connection state: only a hash of the client (sh, mh) then keeps a connection on one
+     * real server. False when a problem was reported.
+     */
+    boolean directRouting(ConfigNode n, Scheduler scheduler, Forwarding forwarding, List<RealServer> real, Boolean ipv6) {
+        if (forwarding != Forwarding.DR && (real == null || real.stream().noneMatch(r -> r.forwarding() == Forwarding.DR))) {
+            return true;
+        }
+        String key = n.has("forwarding") ? "forwarding" : "real-servers";
+        boolean ok = true;
+        if (real != null && real.stream().anyMatch(r -> r.forwarding() != Forwarding.DR)
+                && !caps.options().contains(Capabilities.Option.MIXED_FORWARDING)) {
+            n.problem("real-servers", lacks("dr beside other forwarding in one virtual server") + "; give them all dr");
+            ok = false;
+        }
+        if (Boolean.TRUE.equals(ipv6) && !caps.options().contains(Capabilities.Option.DR_IPV6)) {
+            n.problem(key, lacks("dr for IPv6"));
+            ok = false;
+        }
+        if (scheduler != null && scheduler != Scheduler.SH && scheduler != Scheduler.MH
+                && !caps.options().contains(Capabilities.Option.DR_ANY_SCHEDULER)) {
+            n.problem(n.has("scheduler") ? "scheduler" : key, lacks("dr with scheduler " + scheduler.configName())
+                    + ": it forwards dr without connection tracking, so only a hash of the client keeps a connection"
+                    + " on one real server; use sh or mh");
+            ok = false;
         }
         return ok;
     }

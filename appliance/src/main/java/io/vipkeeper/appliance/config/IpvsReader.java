@@ -7,6 +7,7 @@ import io.vipkeeper.appliance.config.IpvsSettings.SyncDaemon;
 import io.vipkeeper.appliance.config.VirtualServer.Persistence;
 import io.vipkeeper.appliance.dataplane.BackendTunnel;
 import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.PortList;
 import io.vipkeeper.appliance.dataplane.TunnelChecksum;
 import io.vipkeeper.appliance.dataplane.TunnelType;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
@@ -67,9 +68,13 @@ final class IpvsReader {
                 }
             }
             String other = identities.putIfAbsent(vs.identity(), name);
+            String shared = other == null ? PortsReader.overlapping(vs, servers.values()) : null;
             if (other != null) {
                 (n != null ? n : e.read(vsDefaults.object())).problemHere(vs.identity() + " is already virtual server "
                         + other);
+            } else if (shared != null) {
+                (n != null ? n : e.read(vsDefaults.object())).problemHere(vs.identity() + " shares a port with virtual server "
+                        + shared);
             } else {
                 servers.put(name, vs);
             }
@@ -100,7 +105,8 @@ final class IpvsReader {
         });
         Integer port = n.has("port") ? n.integer("port", 0, 65535) : null;
         Long fwmark = n.has("fwmark") ? longValue(n.integer("fwmark", 1, Integer.MAX_VALUE)) : null;
-        boolean identityOk = identity(n, address, port, fwmark);
+        PortList ports = n.has("ports") ? PortsReader.read(n) : PortList.NONE;
+        boolean identityOk = identity(n, address, port, fwmark) && ports != null;
         TransportProtocol protocol = n.enumValue("protocol", TransportProtocol.class);
         Scheduler scheduler = engine.scheduler(n);
         Set<SchedulerFlag> flags = schedulerFlags(n, scheduler);
@@ -141,6 +147,9 @@ final class IpvsReader {
         }
         boolean fits = engine.service(n, protocol, n.has("fwmark"), forwarding, Boolean.TRUE.equals(onePacket),
                 persistence != null && !persistence.timeout().isZero());
+        fits &= engine.portList(n, n.has("ports"));
+        fits &= real == null || engine.realServerPorts(n, n.has("fwmark") || n.has("ports"), real);
+        fits &= engine.directRouting(n, scheduler, forwarding, real, ipv6);
         if (persistence != null && !persistence.timeout().isZero()) {
             fits &= engine.persistence(n, Boolean.TRUE.equals(ipv6), port != null && port == 0 && fwmark == null);
         }
@@ -150,7 +159,7 @@ final class IpvsReader {
                 || inhibit == null || check == null || real == null || ipv6 == null || persistence == null) {
             return null;
         }
-        return new VirtualServer(name, address, fwmark == null ? port : 0, fwmark == null ? 0 : fwmark, ipv6,
+        return new VirtualServer(name, address, fwmark == null && port != null ? port : 0, ports, fwmark == null ? 0 : fwmark, ipv6,
                 protocol, scheduler, flags, onePacket, forwarding, snat, persistence, quorum, hysteresis, sorry,
                 inhibit, check, real);
     }
@@ -162,11 +171,22 @@ final class IpvsReader {
     private static boolean identity(ConfigNode n, Optional<InetAddress> address, Integer port, Long fwmark) {
         boolean hasAddress = n.value("address") != null && !n.optionalString("address").isEmpty();
         if (fwmark != null || n.has("fwmark")) {
-            if (hasAddress || n.has("port")) {
+            if (hasAddress || n.has("port") || n.has("ports")) {
                 n.problemHere("give either address and port, or fwmark, not both");
                 return false;
             }
             return fwmark != null;
+        }
+        if (n.has("ports")) {
+            if (n.has("port")) {
+                n.problem("ports", "give port or ports, not both");
+                return false;
+            }
+            if (!hasAddress) {
+                n.problemHere("needs an address with its ports");
+                return false;
+            }
+            return address.isPresent();
         }
         if (!hasAddress || !n.has("port")) {
             n.problemHere("needs address and port (or fwmark)");

@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.config;
 
 import io.vipkeeper.appliance.dataplane.Forwarding;
+import io.vipkeeper.appliance.dataplane.PortList;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.dataplane.Scheduler;
 import io.vipkeeper.appliance.dataplane.SchedulerFlag;
@@ -17,7 +18,10 @@ import java.util.Set;
  *
  * @param name the entry's name, used in logs, status and metrics
  * @param address the virtual address; empty for a fwmark service
- * @param port the virtual port (0 for a fwmark service or an all-ports persistent service)
+ * @param port the virtual port (0 for a fwmark service, a multiport service or an all-ports
+ *     persistent service)
+ * @param ports the ports of a multiport service ({@code ports = [80, "8000-8100"]}); {@link
+ *     PortList#NONE} otherwise
  * @param fwmark firewall mark; 0 when the service is an address and port
  * @param ipv6 whether the service is IPv6
  * @param protocol transport protocol
@@ -38,6 +42,7 @@ public record VirtualServer(
         String name,
         Optional<InetAddress> address,
         int port,
+        PortList ports,
         long fwmark,
         boolean ipv6,
         TransportProtocol protocol,
@@ -54,15 +59,21 @@ public record VirtualServer(
         HealthCheck healthCheck,
         List<RealServer> realServers) {
 
-    /** How the service is named in messages: {@code tcp 198.18.0.100:80} or {@code fwmark 7}. */
+    /**
+     * How the service is named in messages: {@code tcp 198.18.0.100:80}, {@code fwmark 7} or
+     * {@code tcp 198.18.0.100:80,443,8000-8100}.
+     */
     public String identity() {
         return fwmark != 0 ? "fwmark " + fwmark + (ipv6 ? " (IPv6)" : "")
-                : protocol.configName() + " " + Addresses.format(new InetSocketAddress(address.orElseThrow(), port));
+                : ports.isEmpty() ? protocol.configName() + " " + Addresses.format(new InetSocketAddress(address.orElseThrow(), port))
+                : protocol.configName() + " " + (ipv6 ? "[" + Addresses.format(address.get()) + "]"
+                        : Addresses.format(address.get())) + ":" + ports;
     }
 
     /** The service's identity in the data plane. */
     public ServiceKey key() {
-        return fwmark != 0 ? ServiceKey.ofFwmark(fwmark, ipv6) : ServiceKey.of(protocol, address.orElseThrow(), port);
+        return fwmark != 0 ? ServiceKey.ofFwmark(fwmark, ipv6) : !ports.isEmpty()
+                ? ServiceKey.ofPorts(protocol, address.orElseThrow(), ports) : ServiceKey.of(protocol, address.orElseThrow(), port);
     }
 
     /**

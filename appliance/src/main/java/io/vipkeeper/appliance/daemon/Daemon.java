@@ -223,18 +223,28 @@ public final class Daemon implements StatusInputs {
         }
     }
 
-    /** The status API; a listener that cannot bind is logged and retried at the next reload. */
+    /**
+     * The status API on the control socket beside the pid file (always, so commands need no
+     * config) and on {@code api.listen} when set; a listener that cannot bind is logged, and the
+     * TCP one retried at the next reload.
+     */
     private synchronized void startApi(Settings s) {
-        if (api != null || s.apiListen().isEmpty()) {
+        if (api == null) {
+            api = new ApiServer(apiGroup, this);
+            try {
+                api.listenLocal(ControlSocket.beside(pidFile));
+            } catch (RuntimeException e) {
+                log.error("{}; running without it", e.getMessage());
+            }
+        }
+        if (api.listensOnTcp() || s.apiListen().isEmpty()) {
             return;
         }
-        ApiServer server = new ApiServer(apiGroup, this);
         try {
-            server.start(s.apiListen().get());
-            api = server;
+            api.start(s.apiListen().get());
             apiListen = s.apiListen().get(); // ApiServer.start says where it listens
         } catch (RuntimeException e) {
-            server.close();
+            api.closeTcp();
             log.error("{}; running without it", e.getMessage());
         }
     }
@@ -342,7 +352,9 @@ public final class Daemon implements StatusInputs {
                 startVrrp(next);
             }
             if (!next.apiListen().equals(Optional.ofNullable(apiListen))) {
-                stopApi();
+                if (api != null) {
+                    api.closeTcp();
+                }
                 apiListen = null;
             }
             startApi(next);

@@ -24,7 +24,6 @@ import jnr.posix.POSIXFactory;
 public final class PidFile {
     /** Where the systemd unit and the tools look by default. */
     public static final Path DEFAULT = Path.of("/run/vipkeeper/vipkeeper.pid");
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
     /** flock(2) operations (sys/file.h). */
     private static final int LOCK_SH = 1;
     private static final int LOCK_EX = 2;
@@ -55,24 +54,24 @@ public final class PidFile {
             throw new IllegalStateException("cannot create the directory of the pid file " + path + ": " + e, e);
         }
         for (int attempt = 1; ; attempt++) {
-            int fd = POSIX.open(path.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
+            int fd = Native.POSIX.open(path.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
                     | OpenFlags.O_CLOEXEC.intValue(), 0644);
             if (fd < 0) {
                 throw new IllegalStateException("cannot open the pid file " + path + ": " + error());
             }
-            int locked = POSIX.flock(fd, LOCK_EX | LOCK_NB);
-            int errno = POSIX.errno();
+            int locked = Native.POSIX.flock(fd, LOCK_EX | LOCK_NB);
+            int errno = Native.POSIX.errno();
             if (locked == 0 && sameFile(fd, path)) {
                 byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-                if (POSIX.ftruncate(fd, 0) != 0 || POSIX.pwrite(fd, pid, pid.length, 0L) != pid.length) {
+                if (Native.POSIX.ftruncate(fd, 0) != 0 || Native.POSIX.pwrite(fd, pid, pid.length, 0L) != pid.length) {
                     String error = error();
-                    POSIX.close(fd);
+                    Native.POSIX.close(fd);
                     throw new IllegalStateException("cannot write the pid file " + path + ": " + error);
                 }
                 return new PidFile(path, fd);
             }
             // Held by another process, or locked after a stopping daemon removed it (retry on the new file).
-            POSIX.close(fd);
+            Native.POSIX.close(fd);
             if (locked != 0 && errno != Errno.EWOULDBLOCK.intValue()) {
                 throw new IllegalStateException("cannot lock the pid file " + path + ": " + describe(errno));
             }
@@ -126,20 +125,20 @@ public final class PidFile {
         } catch (IOException e) {
             // Nothing to do at exit: a file nobody holds is stale, and the next start takes it over.
         } finally {
-            POSIX.close(fd);
+            Native.POSIX.close(fd);
         }
     }
 
     /** Whether some process holds an exclusive lock on {@code path} (a shared one can then not be had). */
     private static boolean held(Path path) {
-        int fd = POSIX.open(path.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
+        int fd = Native.POSIX.open(path.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
         if (fd < 0) {
             return false;
         }
         try {
-            return POSIX.flock(fd, LOCK_SH | LOCK_NB) != 0 && POSIX.errno() == Errno.EWOULDBLOCK.intValue();
+            return Native.POSIX.flock(fd, LOCK_SH | LOCK_NB) != 0 && Native.POSIX.errno() == Errno.EWOULDBLOCK.intValue();
         } finally {
-            POSIX.close(fd); // also drops a shared lock just taken
+            Native.POSIX.close(fd); // also drops a shared lock just taken
         }
     }
 
@@ -147,7 +146,7 @@ public final class PidFile {
     private static boolean sameFile(int fd, Path path) {
         try {
             Map<String, Object> attrs = Files.readAttributes(path, "unix:dev,ino");
-            var stat = POSIX.fstat(fd);
+            var stat = Native.POSIX.fstat(fd);
             return ((Number) attrs.get("dev")).longValue() == stat.dev() && ((Number) attrs.get("ino")).longValue() == stat.ino();
         } catch (IOException | RuntimeException e) {
             return false;
@@ -165,7 +164,7 @@ public final class PidFile {
     }
 
     private static String error() {
-        return describe(POSIX.errno());
+        return describe(Native.POSIX.errno());
     }
 
     private static String describe(int errno) {
@@ -180,5 +179,14 @@ public final class PidFile {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the pid file", e);
         }
+    }
+
+    /**
+     * jnr-posix, bound on first use: {@link #DEFAULT} is read by every command line as it is
+     * built (even {@code vipkeeper version}), and binding libc there cost each command ~430
+     * classes and a native library load.
+     */
+    private static final class Native {
+        static final POSIX POSIX = POSIXFactory.getNativePOSIX();
     }
 }

@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * What a reload changes, computed once per reload: which VRRP instances and virtual servers were
  * added, removed or changed, what VRRP does about each (the plan the VRRP runtime follows), and
- * whether anything else changed. Entries are compared by value, so an untouched entry is never
- * reported (or restarted).
+ * whether anything else changed, and all of it in words ({@link ChangeWords}). Entries are compared
+ * by value, so an untouched entry is never reported (or restarted).
  */
-public record SettingsDiff(Changes instances, VrrpReloadPlan vrrp, Changes virtualServers, boolean otherChanged) {
+public record SettingsDiff(Changes instances, VrrpReloadPlan vrrp, Changes virtualServers, boolean otherChanged,
+        List<String> words) {
 
     /** Names added, removed and changed within one map of named entries. */
     public record Changes(List<String> added, List<String> removed, List<String> changed) {
@@ -46,7 +47,8 @@ public record SettingsDiff(Changes instances, VrrpReloadPlan vrrp, Changes virtu
         boolean other = !before.withoutNamedEntries().equals(after.withoutNamedEntries());
         return new SettingsDiff(Changes.of(before.vrrp().instances(), after.vrrp().instances()),
                 VrrpReloadPlan.between(before.vrrp(), after.vrrp()),
-                Changes.of(before.ipvs().virtualServers(), after.ipvs().virtualServers()), other);
+                Changes.of(before.ipvs().virtualServers(), after.ipvs().virtualServers()), other,
+                ChangeWords.between(before, after));
     }
 
     /** Whether the two loads are the same in every respect. */
@@ -54,14 +56,21 @@ public record SettingsDiff(Changes instances, VrrpReloadPlan vrrp, Changes virtu
         return instances.isEmpty() && virtualServers.isEmpty() && !otherChanged;
     }
 
+    /**
+     * What changed in words ("web: priority 150 -> 160; virtual server api added"), then, when
+     * VRRP instances changed, what VRRP does about them: retuned in place, carried over with their
+     * state, or restarted (the one that may hand a VIP over).
+     */
     @Override
     public String toString() {
         if (isEmpty()) {
             return "no changes";
         }
-        String how = vrrp.retune().isEmpty() && vrrp.carry().isEmpty() && vrrp.restart().isEmpty() ? ""
-                : " (retuned " + vrrp.retune() + ", carried over " + vrrp.carry() + ", restarted " + vrrp.restart() + ")";
-        return "VRRP instances " + instances + how + ", virtual servers " + virtualServers
-                + (otherChanged ? ", other settings changed" : "");
+        String said = words.isEmpty() ? "settings changed" : String.join("; ", words);
+        List<String> how = new ArrayList<>();
+        vrrp.retune().forEach(n -> how.add(n + " retuned"));
+        vrrp.carry().forEach(n -> how.add(n + " carried over"));
+        vrrp.restart().forEach(n -> how.add(n + " restarted"));
+        return said + (how.isEmpty() ? "" : " (VRRP: " + String.join(", ", how) + ")");
     }
 }

@@ -43,13 +43,35 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         THRESHOLDS,
         /** The kernel's connection sync daemon ({@code ipvs.sync-daemon}). */
         SYNC_DAEMON,
+        /** A firewall-mark service whose real servers mix a port of their own with none (port 0). */
+        MIXED_PORTS,
+        /** A service on a list of ports and ranges ({@code ports}), which IPVS has not. */
+        PORT_LISTS,
+        /** dr with any scheduler: the engine keeps per-connection state, so rr or wrr keep a connection in place. */
+        DR_ANY_SCHEDULER,
+        /** dr for IPv6 services. */
+        DR_IPV6,
+        /** Real servers of one service forwarding differently (dr beside nat). */
+        MIXED_FORWARDING,
         /** Persistence of IPv6 services (the nftables engine has it for IPv4 only). */
         PERSISTENCE_IPV6,
         /** Services on every port ({@code port = 0}, persistent). */
         ALL_PORTS
     }
 
-    /** Everything the neutral model has (IPVS, whose names the model keeps), wlc by default. */
+    /** These capabilities without {@code option}. */
+    public Capabilities without(Option option) {
+        Set<Option> fewer = EnumSet.noneOf(Option.class);
+        fewer.addAll(options);
+        fewer.remove(option);
+        return new Capabilities(engine, schedulers, schedulerFlags, forwarding, tunnels, protocols, fwmark, fewer,
+                defaultScheduler);
+    }
+
+    /**
+     * Everything the neutral model has (IPVS, whose names the model keeps, has all of it but port
+     * lists), wlc by default.
+     */
     public static Capabilities everything(String engine) {
         return new Capabilities(engine, EnumSet.allOf(Scheduler.class), EnumSet.allOf(SchedulerFlag.class),
                 EnumSet.allOf(Forwarding.class), EnumSet.allOf(TunnelType.class),

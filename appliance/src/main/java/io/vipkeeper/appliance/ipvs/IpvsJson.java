@@ -50,6 +50,9 @@ public final class IpvsJson {
                     .orElse(Integer.toString(key.protocol())));
             m.put("address", key.address().getHostAddress());
             m.put("port", key.port());
+            if (key.hasPorts()) {
+                m.put("ports", key.ports().toString());
+            }
         }
         m.put("scheduler", spec.scheduler());
         m.put("flags", spec.flags() & ServiceSpec.SETTABLE_FLAGS);

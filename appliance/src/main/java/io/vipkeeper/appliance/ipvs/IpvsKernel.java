@@ -10,7 +10,7 @@ import java.util.List;
  */
 public interface IpvsKernel extends DataPlane {
     /** IPVS's names are the model's: it can express every scheduler, flag and forwarding method. */
-    Capabilities CAPABILITIES = Capabilities.everything("ipvs");
+    Capabilities CAPABILITIES = Capabilities.everything("ipvs").without(Capabilities.Option.PORT_LISTS);
 
     @Override
     default Capabilities capabilities() {

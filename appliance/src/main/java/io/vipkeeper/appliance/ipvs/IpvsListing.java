@@ -57,7 +57,7 @@ public final class IpvsListing {
     static final Comparator<ServiceKey> SERVICE_ORDER = Comparator.comparingLong(ServiceKey::fwmark)
             .thenComparing(ServiceKey::ipv6).thenComparingInt(ServiceKey::protocol)
             .thenComparing(k -> k.address() == null ? new byte[0] : k.address().getAddress(), Arrays::compareUnsigned)
-            .thenComparingInt(ServiceKey::port);
+            .thenComparingInt(ServiceKey::port).thenComparing(k -> k.ports().toString());
 
     /** Real servers by address, then port. */
     static final Comparator<ActualBackend> DEST_ORDER = Comparator

@@ -44,6 +44,11 @@ final class NftLayout {
 
     /** The service's chain: {@code svc_tcp_c612e664_80} (protocol, address in hex, port). */
     static String chain(ServiceKey key) {
+        if (key.isFwmark()) {
+            return NftFwmark.chain(key);
+        } else if (key.hasPorts()) {
+            return NftPorts.chain(key);
+        }
         return "svc_" + protocolName(key) + "_" + HexFormat.of().formatHex(key.address().getAddress()) + "_" + key.port();
     }
 
@@ -148,6 +153,9 @@ final class NftLayout {
                     case "flags" -> flags = Integer.parseInt(value);
                     case "timeout" -> timeout = Integer.parseInt(value);
                     case "netmask" -> netmask = Long.parseLong(value);
+                    case "fwd" -> {
+                        // dr's mark (NftDsr.MARK): the backends' forwarding, read on its own
+                    }
                     default -> {
                         return Optional.empty();
                     }

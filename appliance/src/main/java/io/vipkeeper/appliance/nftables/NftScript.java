@@ -62,6 +62,8 @@ final class NftScript {
             String addr = v6 ? "ipv6_addr" : "ipv4_addr";
             s.append("add map ").append(T).append(' ').append(NftLayout.services(v6)).append(" { typeof ").append(f)
                     .append(" daddr . meta l4proto . tcp dport : verdict; }\n");
+            s.append("add map ").append(T).append(' ').append(NftFwmark.marks(v6)).append(" { typeof meta mark : verdict; }\n");
+            s.append("add map ").append(T).append(' ').append(NftPorts.ports(v6)).append(NftPorts.declaration(v6)).append('\n');
             for (NftLayout.Counted c : NftLayout.Counted.values()) {
                 s.append("add set ").append(T).append(' ').append(NftLayout.counters(v6, c)).append(" { type ").append(addr)
                         .append(" . inet_proto . ").append(addr).append(" . inet_service; counter; }\n");
@@ -76,8 +78,11 @@ final class NftScript {
             String f = NftLayout.family(v6);
             // Only addresses this host holds, as IPVS balances only local ones: a VRRP backup, or a
             // director whose VIP was taken away, forwards what is routed to it instead of balancing.
+            // A mark first, as IPVS looks a packet's firewall mark up before its address and port.
+            s.append("add rule ").append(T).append(" prerouting ").append(NftFwmark.hookRule(v6)).append('\n');
             s.append("add rule ").append(T).append(" prerouting fib daddr type local ").append(f)
                     .append(" daddr . meta l4proto . th dport vmap @").append(NftLayout.services(v6)).append('\n');
+            s.append("add rule ").append(T).append(" prerouting ").append(NftPorts.hookRule(v6)).append('\n');
             for (NftLayout.Counted c : NftLayout.Counted.values()) {
                 // ct original daddr is the VIP in both directions; the backend is the packet's own end.
                 s.append("add rule ").append(T).append(" forward ").append(c.match).append(" ct original ").append(f)
@@ -99,11 +104,23 @@ final class NftScript {
         }
         for (boolean v6 : new boolean[] {false, true}) {
             s.append("flush map ").append(T).append(' ').append(NftLayout.services(v6)).append('\n');
-            String elements = to.keySet().stream().filter(k -> k.ipv6() == v6)
+            String elements = to.keySet().stream().filter(k -> k.ipv6() == v6 && !k.isFwmark() && !k.hasPorts())
                     .map(k -> serviceElement(k) + " : goto " + NftLayout.chain(k)).collect(Collectors.joining(", "));
             if (!elements.isEmpty()) {
                 s.append("add element ").append(T).append(' ').append(NftLayout.services(v6)).append(" { ").append(elements)
                         .append(" }\n");
+            }
+            s.append("flush map ").append(T).append(' ').append(NftFwmark.marks(v6)).append('\n');
+            String marks = to.keySet().stream().filter(k -> k.ipv6() == v6 && k.isFwmark())
+                    .map(k -> k.fwmark() + " : goto " + NftLayout.chain(k)).collect(Collectors.joining(", "));
+            if (!marks.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(NftFwmark.marks(v6)).append(" { ").append(marks).append(" }\n");
+            }
+            s.append("flush map ").append(T).append(' ').append(NftPorts.ports(v6)).append('\n');
+            String ports = to.keySet().stream().filter(k -> k.ipv6() == v6 && k.hasPorts()).map(NftPorts::elements)
+                    .collect(Collectors.joining(", "));
+            if (!ports.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(NftPorts.ports(v6)).append(" { ").append(ports).append(" }\n");
             }
         }
     }
@@ -114,8 +131,13 @@ final class NftScript {
      * only {@code from} has (added first, so the delete cannot fail).
      */
     static void counters(StringBuilder s, ServiceKey key, DesiredService from, DesiredService to) {
-        Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet();
-        List<BackendKey> gone = from == null ? List.of() : from.dests().keySet().stream().filter(b -> !keep.contains(b)).toList();
+        if (key.isFwmark()) {
+            return; // no VIP of its own to key the elements by: a mark service has no per-backend counts
+        }
+        // A real server without a port takes the packet's: no element can name the port it is counted by.
+        Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet().stream().filter(b -> b.port() != 0).collect(Collectors.toSet());
+        List<BackendKey> gone = from == null ? List.of()
+                : from.dests().keySet().stream().filter(b -> b.port() != 0 && !keep.contains(b)).toList();
         for (NftLayout.Counted c : NftLayout.Counted.values()) {
             String set = NftLayout.counters(key.ipv6(), c);
             if (!keep.isEmpty()) {
@@ -146,17 +168,21 @@ final class NftScript {
         ServiceKey key = svc.spec().key();
         String f = NftLayout.family(key.ipv6());
         String chain = NftLayout.chain(key);
-        String proto = NftLayout.protocolName(key);
+        String proto = NftFwmark.protocolMatch(key);
         // Its chain exists: verdictMaps declared the chain of every service it writes.
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
         declareMaps(s, key);
         s.append("flush map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
-        String map = NftLayout.slotMap(svc.spec());
+        String map = NftFwmark.slotMap(svc);
+        boolean portless = NftFwmark.portless(svc);
         List<NftLayout.Slot> slots = NftLayout.slots(svc);
         // By difference only in the plain map of mh, and only over what this engine wrote there.
-        List<NftLayout.Slot> before = was == null || !NftLayout.maglev(svc.spec()) || !NftLayout.maglev(was.spec()) ? null
-                : NftLayout.slots(was);
-        if (before == null) {
+        List<NftLayout.Slot> before = was == null || !NftLayout.maglev(svc.spec()) || !NftLayout.maglev(was.spec())
+                || !map.equals(NftFwmark.slotMap(was)) || NftFwmark.recreated(svc) ? null : NftLayout.slots(was);
+        if (NftFwmark.recreated(svc)) {
+            s.append("delete map ").append(T).append(' ').append(map).append('\n');
+            declareMaps(s, key);
+        } else if (before == null) {
             s.append("flush map ").append(T).append(' ').append(map).append('\n');
         } else {
             Set<NftLayout.Slot> keep = new HashSet<>(slots);
@@ -176,13 +202,16 @@ final class NftScript {
         List<NftLayout.Slot> added = slots.stream().filter(x -> !had.contains(x)).toList();
         if (!added.isEmpty()) {
             s.append("add element ").append(T).append(' ').append(map).append(" { ")
-                    .append(added.stream().map(x -> interval(x) + " : " + endpoint(x.backend())).collect(Collectors.joining(", ")))
+                    .append(added.stream().map(x -> interval(x) + " : " + NftFwmark.target(x.backend(), portless))
+                            .collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
         NftPersistence.lookup(s, svc, was);
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto).append(" counter");
         NftLayout.Selector sel = NftLayout.selector(svc);
-        if (sel.mod() > 0) {
+        boolean dr = NftDsr.directRouting(svc);
+        // A dr service's frames never get here (netdev ingress sent them on): nothing to dnat.
+        if (sel.mod() > 0 && !dr) {
             String pick = switch (sel.mode()) {
                 case "jhash" -> "jhash " + f + " saddr mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
                 case "jhash-port" -> "jhash " + f + " saddr . th sport mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
@@ -190,9 +219,13 @@ final class NftScript {
             };
             s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);
         }
-        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append("\"\n");
-        // The scheduler may have changed between rr/wrr/sh and mh: the map no rule refers to goes.
-        s.append("delete map ").append(T).append(' ').append(NftLayout.otherSlotMap(svc.spec())).append('\n');
+        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append(dr ? NftDsr.MARK : "").append("\"\n");
+        // The scheduler may have changed between rr/wrr/sh and mh: the maps no rule refers to go.
+        for (String other : NftFwmark.slotMaps(key)) {
+            if (!other.equals(map)) {
+                s.append("delete map ").append(T).append(' ').append(other).append('\n');
+            }
+        }
     }
 
     /** Removes a service's chain and maps (added first, so each exists). */
@@ -204,20 +237,27 @@ final class NftScript {
         s.append("delete chain ").append(T).append(' ').append(chain).append('\n');
         declareMaps(s, key);
         s.append("delete map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
-        s.append("delete map ").append(T).append(' ').append(NftLayout.slots(key)).append('\n');
-        s.append("delete map ").append(T).append(' ').append(NftLayout.maglevSlots(key)).append('\n');
+        for (String map : NftFwmark.slotMaps(key)) {
+            s.append("delete map ").append(T).append(' ').append(map).append('\n');
+        }
     }
 
     /** Adds the service's weight and slot maps (a no-op for maps that exist). */
     private static void declareMaps(StringBuilder s, ServiceKey key) {
         String f = NftLayout.family(key.ipv6());
-        String proto = NftLayout.protocolName(key);
+        String proto = NftFwmark.portExpression(key);
         s.append("add map ").append(T).append(' ').append(NftLayout.weights(key)).append(" { typeof ").append(f)
                 .append(" daddr . ").append(proto).append(" dport : meta mark; }\n");
         s.append("add map ").append(T).append(' ').append(NftLayout.slots(key)).append(" { typeof numgen inc mod 1 : ")
                 .append(f).append(" daddr . ").append(proto).append(" dport; flags interval; }\n");
         s.append("add map ").append(T).append(' ').append(NftLayout.maglevSlots(key)).append(" { typeof numgen inc mod 1 : ")
                 .append(f).append(" daddr . ").append(proto).append(" dport; }\n");
+        if (NftFwmark.keepsPorts(key)) {
+            s.append("add map ").append(T).append(' ').append(NftFwmark.addressSlots(key)).append(" { typeof numgen inc mod 1 : ")
+                    .append(f).append(" daddr; flags interval; }\n");
+            s.append("add map ").append(T).append(' ').append(NftFwmark.addressMaglevSlots(key))
+                    .append(" { typeof numgen inc mod 1 : ").append(f).append(" daddr; }\n");
+        }
     }
 
     private static String serviceElement(ServiceKey key) {

@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.nftables;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
@@ -16,6 +17,7 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,15 +73,21 @@ final class NftTableReader {
             }
             Map<ServiceKey, ActualService> family = new LinkedHashMap<>();
             String stray = null;
-            for (JsonNode e : services.path("elem")) {
-                ServiceKey key = serviceKey(e);
+            // Each entry's service (null: not one vipkeeper writes) and the chain it goes to.
+            List<Map.Entry<ServiceKey, String>> entries = new ArrayList<>();
+            services.path("elem").forEach(e -> entries.add(new AbstractMap.SimpleEntry<>(serviceKey(e, v6), target(e))));
+            maps.getOrDefault(NftFwmark.marks(v6), NullNode.getInstance()).path("elem")
+                    .forEach(e -> entries.add(new AbstractMap.SimpleEntry<>(serviceKey(e, v6), target(e))));
+            entries.addAll(NftPorts.read(maps.get(NftPorts.ports(v6)), v6));
+            for (Map.Entry<ServiceKey, String> e : entries) {
+                ServiceKey key = e.getKey();
                 if (key == null) {
                     // Not one of ours (another protocol, a comment, a hand-made verdict): skipped,
                     // and the family's services rewritten, which rewrites the map without it.
                     stray = "a verdict map entry vipkeeper did not write";
                     continue;
                 }
-                String chain = e.get(1).path("goto").path("target").asText();
+                String chain = e.getValue();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
                 // One rule per service chain (two with persistence): more (a hand edit) read as none, which is drift.
                 ActualService svc = service(key, maps, own, rules.get(NftPersistence.CHAIN), counters);
@@ -96,9 +104,17 @@ final class NftTableReader {
         return table;
     }
 
+    /** The chain a verdict map element goes to ("" when none). */
+    private static String target(JsonNode e) {
+        return e.path(1).path("goto").path("target").asText();
+    }
+
     /** The service a verdict map element names, or null when it is not one vipkeeper writes. */
-    private static ServiceKey serviceKey(JsonNode e) {
+    private static ServiceKey serviceKey(JsonNode e, boolean v6) {
         try {
+            if (e.get(0).isNumber() && e.get(1).has("goto") && e.get(0).asLong() > 0) {
+                return ServiceKey.ofFwmark(e.get(0).asLong(), v6);
+            }
             JsonNode k = e.get(0).path("concat");
             if (k.size() != 3 || !e.get(1).has("goto")) {
                 return null;
@@ -116,11 +132,11 @@ final class NftTableReader {
     private static boolean hooked(Map<String, List<JsonNode>> rules, boolean v6) {
         List<JsonNode> pre = rules.getOrDefault("prerouting", List.of());
         List<JsonNode> fwd = rules.getOrDefault("forward", List.of());
-        if (pre.size() != 2 || fwd.size() != 2 * NftLayout.Counted.values().length
+        if (pre.size() != 6 || fwd.size() != 2 * NftLayout.Counted.values().length
                 || pre.stream().anyMatch(r -> !r.toString().contains("\"local\""))) {
             return false;
         }
-        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6)));
+        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6), NftFwmark.marks(v6), NftPorts.ports(v6)));
         for (NftLayout.Counted c : NftLayout.Counted.values()) {
             lookups.add(NftLayout.counters(v6, c));
         }
@@ -129,7 +145,7 @@ final class NftTableReader {
         return lookups.stream().allMatch(set -> hooked.stream().anyMatch(r -> r.toString().contains("\"@" + set + "\"")));
     }
 
-    private static ActualService drifted(ActualService svc, String why) {
+    static ActualService drifted(ActualService svc, String why) {
         ServiceSpec spec = svc.spec();
         ServiceSpec marked = new ServiceSpec(spec.key(), spec.scheduler() + " (drifted: " + why + ")", spec.flags(),
                 spec.timeoutSeconds(), spec.netmask());
@@ -141,11 +157,12 @@ final class NftTableReader {
         JsonNode rule = NftPersistence.serviceRule(own);
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
+        boolean dr = rule != null && rule.path("comment").asText("").endsWith(NftDsr.MARK);
         if (weights != null) {
             for (JsonNode e : weights.path("elem")) {
                 JsonNode c = e.get(0).path("concat");
                 BackendKey b = new BackendKey(address(c.get(0).asText()), c.get(1).asInt());
-                dests.put(b, new BackendSpec(b, Forwarding.NAT, e.get(1).asInt(), 0, 0));
+                dests.put(b, new BackendSpec(b, dr ? Forwarding.DR : Forwarding.NAT, e.get(1).asInt(), 0, 0));
             }
         }
         ServiceSpec written = rule == null ? null : NftLayout.spec(key, rule.path("comment").asText(null)).orElse(null);
@@ -156,14 +173,19 @@ final class NftTableReader {
             drift = "no readable service rule";
         } else {
             spec = written;
-            drift = drift(new DesiredService(written, dests), rule, maps.get(NftLayout.slotMap(written)));
+            DesiredService read = new DesiredService(written, dests);
+            drift = drift(read, rule, maps.get(NftFwmark.slotMap(read)));
             if (drift == null) {
-                drift = NftPersistence.drift(new DesiredService(written, dests), own, maps.get(NftPersistence.map(key)), records);
+                drift = NftPersistence.drift(read, own, maps.get(NftPersistence.map(key)), records);
             }
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
         long[] sums = new long[4];
         for (BackendSpec d : dests.values()) {
+            if (key.isFwmark() || d.key().port() == 0) {
+                actual.put(d.key(), new ActualBackend(d, 0, 0, 0, TrafficCounters.ZERO)); // no counter elements (NftScript)
+                continue;
+            }
             String element = NetUtil.toAddressString(key.address()) + " " + NftLayout.protocolName(key) + " "
                     + NetUtil.toAddressString(d.key().address()) + " " + d.key().port();
             JsonNode[] c = new JsonNode[NftLayout.Counted.values().length];
@@ -203,11 +225,14 @@ final class NftTableReader {
             JsonNode k = e.get(0);
             long from = k.has("range") ? k.get("range").get(0).asLong() : k.asLong();
             long to = k.has("range") ? k.get("range").get(1).asLong() : from;
-            haveSlots.put(from, from + "-" + to + " : " + concat(e.get(1)));
+            JsonNode value = e.get(1);
+            haveSlots.put(from, from + "-" + to + " : " + (value.isTextual() ? NetUtil.toAddressString(address(value.asText()))
+                    : concat(value)));
         }
         List<String> have = List.copyOf(haveSlots.values());
+        boolean portless = NftFwmark.portless(svc);
         List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.from() + "-" + x.to() + " : "
-                + NetUtil.toAddressString(x.backend().address()) + " " + x.backend().port()).toList();
+                + NftFwmark.target(x.backend(), portless).replace(" . ", " ")).toList();
         if (have.size() != wantSlots.size()) {
             return "slots: " + have.size() + " entries instead of " + wantSlots.size();
         }
@@ -217,7 +242,7 @@ final class NftTableReader {
             }
         }
         NftLayout.Selector selector = selector(rule);
-        if (want.mod() == 0 ? selector != null : !want.equals(selector)) {
+        if (want.mod() == 0 || NftDsr.directRouting(svc) ? selector != null : !want.equals(selector)) {
             return "selector " + selector + " instead of " + want;
         }
         return null;

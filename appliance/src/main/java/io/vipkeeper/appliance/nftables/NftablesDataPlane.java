@@ -21,8 +21,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The nftables engine: NAT forwarding of TCP and UDP services, IPv4 and IPv6, with rr, wrr, sh
- * and mh, in the table {@code inet vipkeeper_lb} (see the package description for the layout). One
+ * The nftables engine: NAT forwarding of TCP, UDP, SCTP and firewall-mark services, IPv4 and IPv6, with rr, wrr, sh
+ * and mh, in the table {@code inet vipkeeper_lb}, and dr with sh and mh through {@link NftDsr}'s
+ * netdev table (see the package description for the layout). One
  * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
  * refuses it, each service is tried on its own so one bad service does not hold back the rest.
  * Holds the table as last read or programmed, since a service is rewritten from it (whole, but
@@ -32,14 +33,19 @@ import java.util.Set;
 public final class NftablesDataPlane implements DataPlane {
     /** The engine's table, as nft names it. */
     public static final String TABLE = "inet " + NftLayout.TABLE;
+    /** Direct routing's table, as nft names it. */
+    public static final String DSR_TABLE = NftDsr.TABLE;
     /** What it implements; without a scheduler in the config a service gets wrr (weighted random). */
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             NftLayout.SCHEDULERS,
-            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT), Set.of(),
-            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP), false, EnumSet.of(Capabilities.Option.PERSISTENCE),
+            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR), Set.of(),
+            EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP, TransportProtocol.SCTP), true,
+            EnumSet.of(Capabilities.Option.PORT_LISTS, Capabilities.Option.PERSISTENCE),
             Scheduler.WRR);
 
     private final NftContext nft;
+    /** Direct routing's netdev table. */
+    private final NftDsr dsr;
     /** The ruleset generation, where the kernel answers it; null after it failed once. */
     private NftGeneration generations;
     /** The generation {@link #lastRead} was read at; -1 when none or after a change of ours. */
@@ -58,6 +64,8 @@ public final class NftablesDataPlane implements DataPlane {
 
     NftablesDataPlane(NftContext nft) {
         this.nft = nft;
+        DsrHops hops = new DsrHops();
+        this.dsr = new NftDsr(nft, hops::snapshot);
         try {
             this.generations = new NftGeneration();
         } catch (RuntimeException e) {
@@ -90,7 +98,8 @@ public final class NftablesDataPlane implements DataPlane {
                 // A drain ends when its backend's flows do: their count may not wait for a full read.
                 lastRead = flows.counted(lastRead);
             }
-            return lastRead;
+            // dr's MACs change without a new generation: they are looked up at every run.
+            return NftDsr.any(programmed) ? dsr.recheck(lastRead, programmed) : lastRead;
         }
         cachedReads = 0;
         Map<ServiceKey, ActualService> table = flows.counted(read());
@@ -132,7 +141,7 @@ public final class NftablesDataPlane implements DataPlane {
             seen.put(k, new DesiredService(v.spec(), dests));
         });
         programmed = seen;
-        return table;
+        return dsr.check(table, seen);
     }
 
     /**
@@ -159,6 +168,13 @@ public final class NftablesDataPlane implements DataPlane {
                 failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + refusal)));
                 continue;
             }
+            Map<ServiceKey, DesiredService> trial = new LinkedHashMap<>(next);
+            fold(op, trial);
+            String dr = trial.containsKey(op.service()) ? NftDsr.refusal(trial.get(op.service())) : null;
+            if (dr != null) {
+                failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr)));
+                continue;
+            }
             fold(op, next);
             byService.computeIfAbsent(op.service(), k -> new ArrayList<>()).add(op);
         }
@@ -169,6 +185,7 @@ public final class NftablesDataPlane implements DataPlane {
             nft.run(NftScript.transaction(programmed, next, byService.keySet()) + NftPersistence.forget(nft, programmed, next,
                     byService.keySet()));
             programmed = next;
+            dsr.program(programmed);
             return failures;
         } catch (NftException whole) {
             if (byService.size() == 1) {
@@ -192,17 +209,15 @@ public final class NftablesDataPlane implements DataPlane {
                 e.getValue().forEach(op -> failures.add(new Failure(op, refused)));
             }
         }
+        dsr.program(programmed);
         return failures;
     }
 
     /** Why this engine cannot carry out {@code op} on {@code table}, or null. */
     private static String refusal(TableChange op, Map<ServiceKey, DesiredService> table) {
         ServiceKey key = op.service();
-        if (key.isFwmark()) {
-            return "nftables balances no firewall-mark services";
-        }
-        if (TransportProtocol.ofNumber(key.protocol()).filter(CAPABILITIES.protocols()::contains).isEmpty()) {
-            return "nftables balances TCP and UDP only";
+        if (!key.isFwmark() && TransportProtocol.ofNumber(key.protocol()).filter(CAPABILITIES.protocols()::contains).isEmpty()) {
+            return "nftables balances TCP, UDP and SCTP only";
         }
         if (op instanceof TableChange.NewService o) {
             return specRefusal(o.spec());
@@ -211,10 +226,10 @@ public final class NftablesDataPlane implements DataPlane {
         } else if (op instanceof TableChange.DelService) {
             return table.containsKey(key) ? null : "no such service";
         } else if (op instanceof TableChange.NewBackend o) {
-            return !table.containsKey(key) ? "no such service" : backendRefusal(key, o.dest());
+            return !table.containsKey(key) ? "no such service" : backendRefusal(table.get(key), o.dest());
         } else if (op instanceof TableChange.SetBackend o) {
             return !table.containsKey(key) || !table.get(key).dests().containsKey(o.dest().key()) ? "no such real server"
-                    : backendRefusal(key, o.dest());
+                    : backendRefusal(table.get(key), o.dest());
         } else if (op instanceof TableChange.DelBackend o) {
             return table.containsKey(key) && table.get(key).dests().containsKey(o.dest()) ? null : "no such real server";
         }
@@ -237,15 +252,26 @@ public final class NftablesDataPlane implements DataPlane {
         if (NftPersistence.persistent(spec) && spec.key().ipv6()) {
             return "nftables implements no IPv6 persistence";
         }
-        if (spec.key().port() == 0) {
+        if (NftPersistence.persistent(spec) && (spec.key().isFwmark() || spec.key().hasPorts())) {
+            return "nftables implements persistence for address and port services only";
+        }
+        if (spec.key().port() == 0 && !spec.key().isFwmark() && !spec.key().hasPorts()) {
             return "nftables balances no all-ports (port 0) services";
         }
         return null;
     }
 
-    private static String backendRefusal(ServiceKey service, BackendSpec dest) {
+    private static String backendRefusal(DesiredService svc, BackendSpec dest) {
+        ServiceKey service = svc.spec().key();
+        String ports = NftFwmark.mixedPorts(svc, dest);
+        if (ports != null) {
+            return ports;
+        }
         if (!CAPABILITIES.forwarding().contains(dest.forwarding())) {
-            return "nftables forwards by NAT only";
+            return "nftables forwards by NAT and dr only";
+        }
+        if (dest.forwarding() == Forwarding.DR && NftPersistence.persistent(svc.spec())) {
+            return "nftables implements persistence for NAT only";
         }
         if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {
             return "the real server's address family is not the service's";

@@ -1,5 +1,6 @@
 /**
- * The nftables engine: NAT load balancing of TCP and UDP services, IPv4 and IPv6,
+ * The nftables engine: NAT load balancing of TCP, UDP and SCTP services, firewall-mark services
+ * and services on a list of ports, IPv4 and IPv6,
  * with the rr, wrr, sh and mh schedulers (sh-port and mh-port flags), programmed through
  * libnftables ({@link io.vipkeeper.appliance.nftables.NftContext}, jnr-ffi, no process per change)
  * in one table of its own, {@code inet vipkeeper_lb}; it never touches another table (the SNAT
@@ -14,7 +15,14 @@
  * <p>Layout, with a constant rule count per service:
  * <ul>
  * <li>{@code prerouting} (nat, dstnat): {@code ip daddr . meta l4proto . th dport vmap @services4}
- * and the same for ip6: one lookup finds the service's chain.</li>
+ * and the same for ip6: one lookup finds the service's chain. Before it {@code meta nfproto ipv4
+ * meta mark vmap @marks4} finds a firewall-mark service's chain {@code svc_fwm4_<mark>} (the
+ * operator's rule sets the mark at priority mangle; IPVS too looks a mark up first); after it
+ * {@code ... vmap @ports4}, an interval map, finds a multiport service's chain {@code
+ * svc_<proto>_<address hex>_p80_443_8000to8100} (a long list: {@code _l<crc32>}) from any of its
+ * ranges ({@link io.vipkeeper.appliance.nftables.NftPorts}). A mark service's rule matches {@code
+ * meta l4proto { tcp, udp, sctp }}; its maps name the port {@code th dport}, which nft 1.0.6 reads
+ * back wrongly from the kernel, so its slot map is recreated with every rewrite.</li>
  * <li>{@code svc_<proto>_<address hex>_<port>}: one rule, {@code counter dnat to <selector> map
  * @..._s}, whose comment carries the service spec (scheduler, flags, timeout, netmask). The
  * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
@@ -27,6 +35,10 @@
  * backends, slot : backend, a plain map (nft deletes interval elements slowly) changed by
  * difference, so a backend that leaves moves about its own share of the clients (and of the map
  * elements) and one that returns gets them back.</li>
+ * <li>{@code ..._sa} / {@code ..._ma} instead for a mark or multiport service whose real servers
+ * have no port (port 0, the packet's port kept, as IPVS does): slot : address only. Such real
+ * servers, and every real server of a mark service (no VIP to key by), have no counter
+ * elements.</li>
  * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
  * reports.</li>
  * <li>{@code forward} (filter): per-backend counters. Each balanced packet is looked up once in
@@ -42,11 +54,34 @@
  * A change to a service rewrites that service's chain and maps in the transaction (a weight
  * change moves the following backends' slots anyway; mh's slots change by difference) and its
  * counter elements; the rest of the
- * table is left alone but for the hooked chains' eight rules, rewritten each time. Reading back,
+ * table is left alone but for the hooked chains' twelve rules, rewritten each time. Reading back,
  * anything of a service that differs from what its spec and weights would write (a flushed slot
  * map, an edited rule, a flushed hook chain, a missing counter element) reports the service's
  * scheduler as drifted, so the shared reconciler plans an edit and the service is rewritten; a
  * deleted table or verdict map entry reads as missing services, which it re-adds.
+ *
+ * <p>Direct routing ({@code forwarding = dr}, {@link io.vipkeeper.appliance.nftables.NftDsr}) lives in a
+ * second table of its own, {@code netdev vipkeeper_dsr}: an ingress chain {@code in_<device>} on
+ * each interface that dr backends are reached on, and per dr service a rule there, {@code ip daddr
+ * VIP meta l4proto P th dport PORT fib daddr type local ether saddr set <the interface's MAC>
+ * ether daddr set jhash ip saddr [. th sport] mod N seed S map @svc_..._d fwd to "<device>"}, with
+ * the same slots and seed as the NAT path (sh's weighted slots, mh's Maglev table) mapped to the
+ * backends' MACs. The source MAC must be rewritten too: a switch that saw the client's MAC come
+ * from the balancer's port would send the backends' answers there. MACs come from the kernel's
+ * neighbour table (RTM_GETNEIGH); a backend without one is sent a datagram (the kernel resolves
+ * it) and left out until a later run finds it, one not on a directly connected network is left
+ * out, each logged once. The service's chain in the inet table stays, without a dnat, its comment
+ * marked {@code fwd=dr}, so its spec and backends read back as for NAT. The netdev table is
+ * derived (services plus MACs of the moment), written whole when it would change and compared
+ * whole with what was read back after writing it: a changed or newly known MAC, or any hand
+ * edit, reads as drift of the dr services, and their rewrite puts the table back. With no
+ * conntrack in ingress only sh and mh keep a connection on one backend (rr and wrr are refused),
+ * and drain means nothing: a backend that leaves the map loses its connections at once; mh keeps
+ * the other backends' clients in place, sh rehashes them. Clients' frames must arrive on the
+ * backends' interface. The whole rewrite is the simple path, not the cheap one: 40 mh dr services
+ * (8191 slots each) take about 3 s to write and 3.5 s to list on this lab's host, so the table is
+ * listed only when the ruleset generation moved. Not done: IPv6 dr, mh slots changed by difference
+ * for dr, per-backend counters for dr, tunnel mode.
  *
  * <p>Persistence (IPv4): a persistent service's chain has a lookup rule first, {@code dnat to ip
  * saddr & MASK map @..._p}, and the base chain {@code persist} (filter, prerouting, dstnat + 10)
@@ -60,8 +95,10 @@
  * (their entries deleted) when the backend is deleted ({@link
  * io.vipkeeper.appliance.nftables.NftFlows}).
  *
- * <p>Not yet: other schedulers, IPv6 persistence, port 0 services, the fallback scheduler flags, DR/TUN forwarding,
- * firewall-mark and SCTP services, connection thresholds, inactive connection counts ({@link
+ * <p>Not yet: other schedulers, IPv6 persistence and persistence of mark, multiport or dr
+ * services, port 0 services, the fallback scheduler flags, TUN forwarding, a mark or multiport
+ * service whose real servers mix a port with none, connection thresholds, inactive connection
+ * counts ({@link
  * io.vipkeeper.appliance.nftables.NftablesDataPlane#capabilities()} says so). Services that the
  * local host itself opens connections to are not balanced (no output hook).
  */

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.pool;
 
+import io.vipkeeper.appliance.dataplane.PortList;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -99,7 +100,8 @@ public final class OwnedServices {
             case 132 -> "sctp";
             default -> Integer.toString(k.protocol());
         };
-        return proto + " " + k.address().getHostAddress() + " " + k.port();
+        // A list of one port reads like a port: "ports=" tells them apart.
+        return proto + " " + k.address().getHostAddress() + " " + (k.hasPorts() ? "ports=" + k.ports() : k.port());
     }
 
     static ServiceKey parse(String line) {
@@ -122,6 +124,9 @@ public final class OwnedServices {
         InetAddress a = io.netty.util.NetUtil.createInetAddressFromIpAddressString(f[1]);
         if (a == null) {
             throw new IllegalArgumentException("not an address: " + f[1]);
+        }
+        if (f[2].startsWith("ports=")) {
+            return new ServiceKey(a.getAddress().length == 16, protocol, a, 0, 0, PortList.parse(f[2].substring(6)));
         }
         return new ServiceKey(a.getAddress().length == 16, protocol, a, Integer.parseInt(f[2]), 0);
     }

@@ -179,7 +179,7 @@ class StatusAssemblerTest {
     @Test
     void jsonRoundTrip() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
-            f.lastReload = Optional.of(new ReloadResult(StatusFixture.STARTED, true, List.of(), "VRRP instances +[] -[] ~[]"));
+            f.lastReload = Optional.of(new ReloadResult(StatusFixture.STARTED, true, List.of(), "web: priority 150 -> 160"));
             f.v2AdvertFrom("web", "198.18.0.2");
             StatusSnapshot s = f.assembler().snapshot();
             String json = StatusJson.write(s);

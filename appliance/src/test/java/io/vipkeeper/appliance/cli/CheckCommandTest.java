@@ -39,16 +39,19 @@ class CheckCommandTest {
                 "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,",
                 "  real-servers = [{ address = \"198.18.0.13\" }] }",
                 "vipkeeper.ipvs.virtual-servers.dr { address = \"198.18.0.100\", port = 81, forwarding = dr",
-                "  scheduler = lc",
+                "  scheduler = rr",
+                "  real-servers = [{ address = \"198.18.0.13\" }] }",
+                "vipkeeper.ipvs.virtual-servers.lc { address = \"198.18.0.100\", port = 82, scheduler = lc",
                 "  real-servers = [{ address = \"198.18.0.13\" }] }", ""));
         CliRun ipvs = CliRun.of("check", "-f", f.toString(), "--data-plane", "ipvs");
         assertEquals(0, ipvs.exitCode(), ipvs.err());
         CliRun nft = CliRun.of("check", "-f", f.toString(), "--data-plane", "nftables");
         assertEquals(1, nft.exitCode());
         assertEquals(String.join("\n",
-                f + ":3: vipkeeper.ipvs.virtual-servers.dr.forwarding: the nftables data plane has no forwarding dr"
-                        + " (it has nat)",
-                f + ":4: vipkeeper.ipvs.virtual-servers.dr.scheduler: the nftables data plane has no scheduler lc"
+                f + ":4: vipkeeper.ipvs.virtual-servers.dr.scheduler: the nftables data plane has no dr with scheduler rr:"
+                        + " it forwards dr without connection tracking, so only a hash of the client keeps a connection"
+                        + " on one real server; use sh or mh",
+                f + ":6: vipkeeper.ipvs.virtual-servers.lc.scheduler: the nftables data plane has no scheduler lc"
                         + " (it has mh, rr, sh, wrr)",
                 f + ": 2 problems, nothing was changed", ""), nft.err());
         CliRun bad = CliRun.of("check", "-f", f.toString(), "--data-plane", "xdp");

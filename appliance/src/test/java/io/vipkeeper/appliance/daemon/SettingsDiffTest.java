@@ -46,6 +46,32 @@ class SettingsDiffTest {
         assertEquals(List.of("api"), d.instances().changed());
         assertEquals(List.of("web"), d.virtualServers().changed());
         assertEquals(false, d.otherChanged());
+        assertEquals(List.of("api: priority 100 -> 120", "vrrp instance db added", "virtual server web 198.18.0.13:80: weight 1 -> 3"),
+                d.words());
+        assertEquals("api: priority 100 -> 120; vrrp instance db added; virtual server web 198.18.0.13:80: weight 1 -> 3"
+                + " (VRRP: api retuned)", d.toString());
+    }
+
+    @Test
+    void realServersAreMatchedByAddressAndPortAndValuesPrintedAsTheFileSpellsThem() throws Exception {
+        String two = BASE.replace("real-servers = [{ address = \"198.18.0.13\" }]",
+                "real-servers = [{ address = \"198.18.0.13\", port = 8080 }, { address = \"198.18.0.14\", port = 8080 }]");
+        String changed = two.replace("{ address = \"198.18.0.13\", port = 8080 }, ", "")
+                .replace("{ address = \"198.18.0.14\", port = 8080 }", "{ address = \"198.18.0.14\", port = 8080, weight = 5 }, { address = \"198.18.0.15\", port = 8080 }")
+                .replace("virtual-router-id = 51,", "virtual-router-id = 51, advert-interval = 100ms,")
+                + "vipkeeper.api.listen = \"\"\n";
+        SettingsDiff d = SettingsDiff.between(load(two), load(changed));
+        assertEquals(List.of("web: advert-interval 1s -> 100ms",
+                "virtual server web 198.18.0.14:8080: weight 1 -> 5", "virtual server web 198.18.0.15:8080 added",
+                "virtual server web 198.18.0.13:8080 removed", "api.listen 127.0.0.1:9180 -> none"), d.words());
+    }
+
+    @Test
+    void aChangedSecretIsNamedNeverShown() throws Exception {
+        String pass = BASE.replace("virtual-router-id = 51,", "virtual-router-id = 51, version = 2, authentication { type = pass, password = s3cret1 },");
+        SettingsDiff d = SettingsDiff.between(load(pass), load(pass.replace("s3cret1", "s3cret2")));
+        assertEquals(List.of("web: authentication changed"), d.words());
+        assertTrue(!d.toString().contains("s3cret"), d.toString());
     }
 
     @Test
@@ -55,7 +81,7 @@ class SettingsDiffTest {
                         + "vipkeeper.log-level = debug\n"));
         assertEquals(List.of("api"), d.instances().removed());
         assertTrue(d.otherChanged());
-        assertEquals("VRRP instances +[] -[api] ~[], virtual servers +[] -[] ~[], other settings changed", d.toString());
+        assertEquals("vrrp instance api removed; log-level info -> debug", d.toString());
     }
 
     /** A reload applied these but reported "no changes" (issue 15). */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,12 +68,48 @@ class DebPackageIT {
                 "-rw-r----- root/root .* ./etc/vipkeeper/vipkeeper.conf",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper.service",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper-realserver.service",
-                "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/examples/ipvs-dr.conf")) {
+                "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/examples/ipvs-dr.conf",
+                "-rw-r--r-- root/root .* ./usr/share/doc/vipkeeper/reference.conf",
+                "-rw-r--r-- root/root .* ./usr/share/man/man1/vipkeeper.1",
+                "-rw-r--r-- root/root .* ./usr/share/man/man1/vipkeeper-realserver-up.1",
+                "-rw-r--r-- root/root .* ./usr/share/bash-completion/completions/vipkeeper")) {
             assertTrue(listing.lines().anyMatch(l -> l.matches(line.replace(" .* ", "\\s.*\\s"))),
                     line + " not in:\n" + listing);
         }
         assertEquals(Files.readString(Path.of(System.getProperty("vipkeeper.conf.dir"), "vipkeeper.conf")),
                 Files.readString(root.resolve("etc/vipkeeper/vipkeeper.conf")));
+    }
+
+    @Test
+    void everyCommandHasAManPageThatRenders() throws IOException {
+        Path man1 = root.resolve("usr/share/man/man1");
+        for (String page : List.of("vipkeeper", "vipkeeper-run", "vipkeeper-check", "vipkeeper-reload", "vipkeeper-status",
+                "vipkeeper-ipvs-list", "vipkeeper-nftables-list", "vipkeeper-realserver-up", "vipkeeper-help")) {
+            Path file = man1.resolve(page + ".1");
+            // man -l renders the troff file as `man vipkeeper` would; --warnings makes groff report bad markup.
+            Shell.Result warnings = Shell.tryRun("sh", "-c", "man --warnings -l " + file + " >/dev/null");
+            assertEquals(new Shell.Result(0, ""), warnings, page);
+            Shell.Result text = Shell.tryRun(Map.of("MANWIDTH", "100", "MANPAGER", "cat"), "man", "-l", file.toString());
+            assertEquals(0, text.code(), page + ": " + text.output());
+            assertTrue(text.output().contains("SYNOPSIS") && text.output().contains(page.replace('-', ' ')), page + ":\n" + text.output());
+        }
+        String top = Shell.run("sh", "-c", "MANWIDTH=100 man -l " + man1.resolve("vipkeeper.1") + " | cat");
+        for (String cmd : List.of("run", "check", "reload", "status", "nftables", "realserver", "help")) {
+            assertTrue(top.contains("vipkeeper-" + cmd + "(1)") || top.lines().anyMatch(l -> l.strip().startsWith(cmd)), cmd + " not in:\n" + top);
+        }
+    }
+
+    @Test
+    void bashCompletionOffersTheSubcommands() {
+        Path script = root.resolve("usr/share/bash-completion/completions/vipkeeper");
+        String words = Shell.run("bash", "-c", "source " + script + "; COMP_WORDS=(vipkeeper ''); COMP_CWORD=1; COMP_LINE='vipkeeper '; COMP_POINT=10;"
+                + " _complete_vipkeeper; printf '%s\\n' \"${COMPREPLY[@]}\"");
+        for (String cmd : List.of("run", "check", "reload", "status", "ipvs", "nftables", "realserver", "version", "help")) {
+            assertTrue(words.lines().anyMatch(cmd::equals), cmd + " not offered: " + words);
+        }
+        String sub = Shell.run("bash", "-c", "source " + script + "; COMP_WORDS=(vipkeeper realserver ''); COMP_CWORD=2; COMP_LINE='vipkeeper realserver ';"
+                + " COMP_POINT=21; _complete_vipkeeper; printf '%s\\n' \"${COMPREPLY[@]}\"");
+        assertEquals(List.of("down", "status", "up"), sub.lines().sorted().toList(), sub);
     }
 
     @Test
@@ -92,6 +129,59 @@ class DebPackageIT {
             assertTrue(flags.contains("vipkeeper 0."), flags);
         } finally {
             Files.delete(link);
+        }
+    }
+
+    @Test
+    void commandsStartFromAClassDataArchiveTheFirstGoodStatusRecords() throws Exception {
+        Path launcher = root.resolve("usr/bin/vipkeeper");
+        Path cache = Files.createTempDirectory(root.getParent(), "cache");
+        Path run = Files.createTempDirectory(root.getParent(), "run");
+        Path conf = Files.writeString(run.resolve("c.conf"), "vipkeeper.allow-empty = true\nvipkeeper.api.listen = \"\"\n");
+        Path pid = run.resolve("vipkeeper.pid");
+        // In a network namespace of its own: an empty daemon still looks at the host's data plane.
+        Process daemon = new ProcessBuilder("unshare", "--net", launcher.toString(), "run", "-f", conf.toString(),
+                "--pid-file", pid.toString(), "--state-dir", run.resolve("state").toString())
+                .redirectErrorStream(true).redirectOutput(run.resolve("daemon.log").toFile()).start();
+        try {
+            Path socket = run.resolve("vipkeeper.sock");
+            for (int i = 0; i < 300 && !Files.exists(socket); i++) {
+                Thread.sleep(100);
+            }
+            Map<String, String> env = Map.of("VIPKEEPER_CACHE", cache.toString());
+            // A status that fails loaded too little to be worth keeping.
+            assertEquals(1, Shell.tryRun(env, launcher.toString(), "status", "--pid-file", run.resolve("none.pid").toString()).code());
+            assertEquals(List.of(), archives(cache));
+            Shell.Result first = Shell.tryRun(env, launcher.toString(), "status", "--pid-file", pid.toString());
+            assertEquals(0, first.code(), first.output());
+            List<Path> made = archives(cache);
+            assertEquals(1, made.size(), "archives: " + made);
+            Map<String, String> flags = Map.of("VIPKEEPER_CACHE", cache.toString(), "JAVA_TOOL_OPTIONS", "-XX:+PrintCommandLineFlags");
+            Shell.Result next = Shell.tryRun(flags, launcher.toString(), "status", "--pid-file", pid.toString());
+            assertEquals(0, next.code(), next.output());
+            assertTrue(next.output().contains("-XX:SharedArchiveFile=" + made.get(0)), next.output());
+            assertTrue(next.output().contains("vipkeeper 0."), next.output());
+            // A new jar (its change time) makes the archive stale: the next status records a new one.
+            Path jar = root.resolve("usr/share/vipkeeper/vipkeeper.jar");
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5000));
+            assertEquals(0, Shell.tryRun(env, launcher.toString(), "status", "--pid-file", pid.toString()).code());
+            List<Path> renewed = archives(cache);
+            assertEquals(1, renewed.size(), "archives: " + renewed);
+            assertTrue(!renewed.equals(made), "the stale archive was replaced: " + renewed);
+            // The daemon itself never runs from one (its classes are loaded once, and an archive it
+            // could not use must not change how it starts).
+            Shell.Result daemonFlags = Shell.tryRun(flags, launcher.toString(), "run", "--help");
+            assertEquals(0, daemonFlags.code(), daemonFlags.output());
+            assertTrue(!daemonFlags.output().contains("SharedArchiveFile"), daemonFlags.output());
+        } finally {
+            daemon.destroy();
+            daemon.waitFor();
+        }
+    }
+
+    private static List<Path> archives(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.sorted().toList();
         }
     }
 
@@ -140,13 +230,15 @@ class DebPackageIT {
         String out = Shell.run("unshare", "--mount", "--propagation", "private", "sh", "-ec", String.join("\n",
                 "mount -t tmpfs lab /run",
                 "mount -t tmpfs lab /var/lib",
-                "mkdir /var/lib/vipkeeper /run/vipkeeper",
-                "touch /var/lib/vipkeeper/state /run/vipkeeper/vipkeeper.pid",
+                "mount -t tmpfs lab /var/cache",
+                "mkdir /var/lib/vipkeeper /run/vipkeeper /var/cache/vipkeeper",
+                "touch /var/lib/vipkeeper/state /run/vipkeeper/vipkeeper.pid /var/cache/vipkeeper/cli-1-2.jsa",
                 control.resolve("postrm") + " remove",
-                "echo after remove: $(ls /var/lib/vipkeeper) $(ls /run/vipkeeper)",
+                "echo after remove: $(ls /var/lib/vipkeeper) $(ls /run/vipkeeper) $(ls -A /var/cache)",
                 control.resolve("postrm") + " purge",
                 "echo after purge: $(ls -d /var/lib/vipkeeper /run/vipkeeper 2>/dev/null)", ""));
-        assertEquals("after remove: state vipkeeper.pid\nafter purge:\n", out);
+        // The launcher's class-data archive goes with the jar it was made from.
+        assertEquals("after remove: state vipkeeper.pid\nafter purge:\n", out.replace(" \n", "\n"));
     }
 
     @Test

@@ -26,6 +26,8 @@ class EngineSwitchIT {
                 "  api.listen = \"\"",
                 "  ipvs.virtual-servers.web { address = \"198.18.235.100\", port = 80, health-check.type = none,",
                 "    real-servers = [{ address = \"198.18.235.11\" }] }",
+                "  ipvs.virtual-servers.dr { address = \"198.18.235.100\", port = 81, health-check.type = none,",
+                "    forwarding = dr, scheduler = sh, real-servers = [{ address = \"198.18.235.12\" }] }",
                 "}", ""));
     }
 
@@ -36,17 +38,19 @@ class EngineSwitchIT {
             Lab.sh("ip", "netns", "exec", lb, "nft", "add", "table", "ip", "mine");
             try (JarProcess nft = JarProcess.startIn(lb, dir, "run", "-f", conf("nftables").toString(),
                     "--pid-file", dir.resolve("nft.pid").toString(), "--state-dir", dir.resolve("state").toString())) {
-                nft.awaitLog("nftables: 1 virtual server(s) in the kernel after");
+                nft.awaitLog("nftables: 2 virtual server(s) in the kernel after");
                 Lab.sh("kill", "-TERM", Long.toString(nft.pid()));
                 nft.waitFor();
             }
-            assertTrue(Lab.sh("ip", "netns", "exec", lb, "nft", "list", "tables").contains("table inet vipkeeper_lb"),
-                    "a stopped nftables daemon leaves its table");
+            String left = Lab.sh("ip", "netns", "exec", lb, "nft", "list", "tables");
+            assertTrue(left.contains("table inet vipkeeper_lb") && left.contains("table netdev vipkeeper_dsr"),
+                    "a stopped nftables daemon leaves its tables: " + left);
             try (JarProcess ipvs = JarProcess.startIn(lb, dir, "run", "-f", conf("ipvs").toString(),
                     "--pid-file", dir.resolve("ipvs.pid").toString(), "--state-dir", dir.resolve("state").toString())) {
                 ipvs.awaitLog("removed table inet vipkeeper_lb, left by an earlier run on the nftables data plane");
+                ipvs.awaitLog("removed table netdev vipkeeper_dsr, left by an earlier run on the nftables data plane");
                 String tables = Lab.sh("ip", "netns", "exec", lb, "nft", "list", "tables");
-                assertFalse(tables.contains("vipkeeper_lb"), tables);
+                assertFalse(tables.contains("vipkeeper_lb") || tables.contains("vipkeeper_dsr"), tables);
                 assertTrue(tables.contains("table ip mine"), tables);
             }
         }

@@ -29,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,45 +60,23 @@ class NftablesDataPlaneIT {
 
     @TempDir
     Path dir;
+    private NftNatLab natLab;
     private Lab lab;
-    private NftLabEngine lb;
+    private NftEngineThread lbEngine;
     private DataPlane engine;
-    private final TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
 
     @BeforeEach
     void lab() throws Exception {
-        lab = Lab.create(SUBNET);
-        try {
-            WebBackends.add(lab, dir, WEBS.size(), 8080);
-            String lb = lab.node("lb", 10);
-            lab.node("client", 20);
-            Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
-            // Replies leave by the interface they came in on: no redirect may send the backends to the client.
-            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
-                    "net.ipv4.conf.eth0.send_redirects=0");
-            for (String web : WEBS) {
-                prefix(web, 28);
-                Lab.sh("ip", "-n", lab.ns(web), "route", "add", "default", "via", SUBNET + ".10");
-            }
-            this.lb = NftLabEngine.start(lb);
-            engine = this.lb.engine();
-            for (String web : WEBS) {
-                Lab.await(10, web + " serving", () -> get(web, SUBNET + ".1" + web.charAt(3), 8080) != null);
-            }
-        } catch (Exception | Error e) {
-            cleanUp();
-            throw e;
-        }
+        natLab = NftNatLab.create(dir, SUBNET, WEBS.size(), 8080);
+        lab = natLab.lab();
+        lbEngine = natLab.engine();
+        engine = lbEngine.engine();
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (lb != null) {
-                lb.close();
-            }
-        } finally {
-            lab.close();
+        if (natLab != null) {
+            natLab.close(); // JUnit runs this also after a failed @BeforeEach
         }
     }
 
@@ -184,11 +161,7 @@ class NftablesDataPlaneIT {
 
     /** Puts the backend's address on a /{@code length} (its routes stay as they were). */
     private void prefix(String web, int length) throws Exception {
-        String address = SUBNET + ".1" + web.charAt(3);
-        String ns = lab.ns(web);
-        String old = Lab.sh("ip", "-n", ns, "-o", "-4", "addr", "show", "dev", "eth0").replaceAll("(?s).*inet (\\S+).*", "$1");
-        Lab.sh("ip", "-n", ns, "addr", "add", address + "/" + length, "dev", "eth0");
-        Lab.sh("ip", "-n", ns, "addr", "del", old, "dev", "eth0");
+        NftNatLab.prefix(lab, web, length);
     }
 
     @Test
@@ -487,7 +460,7 @@ class NftablesDataPlaneIT {
 
     /** One reconcile run: dump, plan, apply; fails on a refused change. */
     private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
-        lb.reconcile(reconciler, want, Set.of(WEB));
+        lbEngine.reconcile(want, Set.of(WEB));
     }
 
     private void reconcileUnchecked(Map<ServiceKey, DesiredService> want) {
@@ -499,12 +472,11 @@ class NftablesDataPlaneIT {
     }
 
     private List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {
-        Map<ServiceKey, ActualService> actual = table();
-        return reconciler.plan(want, actual, Set.of(WEB), System.nanoTime());
+        return lbEngine.plan(want, Set.of(WEB));
     }
 
     private Map<ServiceKey, ActualService> table() {
-        return lb.table();
+        return lbEngine.table();
     }
 
     /**
@@ -523,7 +495,7 @@ class NftablesDataPlaneIT {
     }
 
     private <T> T onLb(Callable<T> task) throws Exception {
-        return lb.on(task);
+        return lbEngine.call(task);
     }
 
     /** Which backend answered each of {@code connections} new connections from the client to the VIP. */
@@ -544,7 +516,7 @@ class NftablesDataPlaneIT {
 
     /** The same from the node's address {@code local} (null: the kernel's choice). */
     private String get(String from, String local, String address, int port) {
-        return NftLabEngine.get(lab.ns(from), local, address, port);
+        return WebBackends.get(lab.ns(from), local, address, port);
     }
 
     private static InetAddress ip(String literal) {

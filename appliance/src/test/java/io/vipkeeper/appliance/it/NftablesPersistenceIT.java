@@ -59,52 +59,34 @@ class NftablesPersistenceIT {
 
     @TempDir
     Path dir;
+    private NftNatLab nat;
     private Lab lab;
-    private NftLabEngine lb;
+    private NftEngineThread lb;
     private DataPlane engine;
     private TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
 
     @BeforeEach
     void lab() throws Exception {
-        lab = Lab.create(SUBNET);
+        nat = NftNatLab.create(dir, SUBNET, 2, 8080);
         try {
-            WebBackends.add(lab, dir, 2, 8080);
-            String lb = lab.node("lb", 10);
-            String client = lab.node("client", 20);
-            Lab.sh("ip", "-n", lb, "addr", "add", SUBNET + ".100/32", "dev", "eth0");
-            Lab.sh("ip", "-n", lb, "addr", "add", "198.18.237.1/24", "dev", "eth0");
-            Lab.sh("ip", "-n", client, "addr", "add", SUBNET + ".21/24", "dev", "eth0");
-            Lab.sh("ip", "-n", client, "addr", "add", OTHER_NET + "/24", "dev", "eth0");
-            Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.send_redirects=0",
-                    "net.ipv4.conf.eth0.send_redirects=0");
+            lab = nat.lab();
+            Lab.sh("ip", "-n", lab.ns("lb"), "addr", "add", "198.18.237.1/24", "dev", "eth0");
+            Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", SUBNET + ".21/24", "dev", "eth0");
+            Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", OTHER_NET + "/24", "dev", "eth0");
             for (String web : List.of("web1", "web2")) {
-                String ns = lab.ns(web);
-                String address = SUBNET + ".1" + web.charAt(3);
-                Lab.sh("ip", "-n", ns, "addr", "add", address + "/28", "dev", "eth0");
-                Lab.sh("ip", "-n", ns, "addr", "del", address + "/24", "dev", "eth0");
-                Lab.sh("ip", "-n", ns, "route", "add", "default", "via", SUBNET + ".10");
-                echo(web, ip(address));
+                echo(web, ip(SUBNET + ".1" + web.charAt(3)));
             }
-            this.lb = NftLabEngine.start(lb);
-            engine = this.lb.engine();
-            for (String web : List.of("web1", "web2")) {
-                Lab.await(10, web + " serving", () -> get(null, SUBNET + ".1" + web.charAt(3), 8080) != null);
-            }
+            lb = nat.engine();
+            engine = lb.engine();
         } catch (Exception | Error e) {
-            cleanUp();
+            nat.close();
             throw e;
         }
     }
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            if (lb != null) {
-                lb.close();
-            }
-        } finally {
-            lab.close();
-        }
+        nat.close();
     }
 
     @Test
@@ -269,7 +251,8 @@ class NftablesPersistenceIT {
     }
 
     private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
-        lb.reconcile(reconciler, want, Set.of(WEB, ECHO));
+        List<TableChange> ops = plan(want);
+        assertEquals(List.of(), onLb(() -> engine.apply(ops)));
     }
 
     private void reconcileUnchecked(Map<ServiceKey, DesiredService> want) {
@@ -293,7 +276,7 @@ class NftablesPersistenceIT {
     }
 
     private <T> T onLb(Callable<T> task) throws Exception {
-        return lb.on(task);
+        return lb.call(task);
     }
 
     /** Which backend answered each of {@code connections} new connections from {@code local} to the VIP. */
@@ -309,7 +292,7 @@ class NftablesPersistenceIT {
 
     /** The body of GET / from the client's address {@code local} (null: the kernel's choice), or null. */
     private String get(String local, String address, int port) {
-        return NftLabEngine.get(lab.ns("client"), local, address, port);
+        return HttpGet.body(lab.ns("client"), local, address, port, 2000);
     }
 
     private static InetAddress ip(String literal) {

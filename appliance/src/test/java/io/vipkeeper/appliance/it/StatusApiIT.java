@@ -10,6 +10,7 @@ import io.vipkeeper.appliance.api.StatusSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -212,6 +213,14 @@ class StatusApiIT extends InLab {
         String refused = reload("lb1", 1);
         String problem = conf1 + ":8: vipkeeper.vrrp.instances.vi_1.preempt: expected true or false, got \"maybe\"";
         assertTrue(refused.contains(problem), refused);
+        // The control socket beside the pid file needs no config: it answers while the file is broken.
+        Path socket = pidFile("lb1").resolveSibling("vipkeeper.sock");
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        try (JarProcess cli = JarProcess.startIn(lab.ns("lb1"), dir, "status", "--pid-file", pidFile("lb1").toString())) {
+            assertEquals(0, cli.waitFor(), cli.err());
+            assertTrue(cli.out().startsWith("lb1: vipkeeper "), cli.out());
+            assertTrue(cli.out().contains("vi_1 "), cli.out());
+        }
         StatusSnapshot.Reloads failed = status("lb1", 1).reloads();
         assertEquals(0, failed.ok());
         assertEquals(1, failed.failed());
@@ -226,7 +235,8 @@ class StatusApiIT extends InLab {
                 "a refused reload changes nothing");
 
         config("lb1", 1, 160, "");
-        assertTrue(reload("lb1", 0).contains("reloaded: VRRP instances +[] -[] ~[vi_1]"));
+        String reloaded = reload("lb1", 0);
+        assertTrue(reloaded.contains("reloaded: vi_1: priority 150 -> 160 (VRRP: vi_1 retuned)"), reloaded);
         StatusSnapshot afterFix = status("lb1", 1);
         assertEquals(1, afterFix.reloads().ok());
         assertEquals(1, afterFix.reloads().failed());
@@ -240,6 +250,11 @@ class StatusApiIT extends InLab {
         assertEquals(160, m1.value("vipkeeper_vrrp_priority", "vrrp_instance", INSTANCE, "kind", "configured"));
 
         lb1.signal("KILL");
+        Lab.await(5, "lb1 gone", () -> !lb1.isAlive());
+        try (JarProcess cli = JarProcess.start(dir, "status", "--pid-file", pidFile("lb1").toString())) {
+            assertEquals(1, cli.waitFor(), cli.out());
+            assertTrue(cli.err().startsWith("vipkeeper status: cannot reach the daemon at " + socket + ": "), cli.err());
+        }
         Lab.await(5, "lb2's /status shows MASTER after lb1 was killed", () -> statusShows("lb2", 2, "MASTER"));
         StatusSnapshot.Instance took = instance(status("lb2", 2));
         assertEquals("198.18.1.2", took.masterAddress());

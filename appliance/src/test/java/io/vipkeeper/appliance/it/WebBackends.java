@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,14 @@ final class WebBackends {
                         root.toString()));
             }
         }
+    }
+
+    /**
+     * The body of GET / from namespace {@code ns} (from its address {@code local}, null: the
+     * kernel's choice) to address:port, or null when nothing answers within 2 s.
+     */
+    static String get(String ns, String local, String address, int port) {
+        return HttpGet.body(ns, local, address, port, 2000);
     }
 
     /** Runs {@code cmd} in {@code ns}, output to {@code out} (or dropped); closing kills it and its children. */

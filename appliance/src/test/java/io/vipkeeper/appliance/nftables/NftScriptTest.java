@@ -24,10 +24,14 @@ class NftScriptTest {
     static final String SKELETON = """
             add table inet vipkeeper_lb
             add map inet vipkeeper_lb services4 { typeof ip daddr . meta l4proto . tcp dport : verdict; }
+            add map inet vipkeeper_lb marks4 { typeof meta mark : verdict; }
+            add map inet vipkeeper_lb ports4 { typeof ip daddr . meta l4proto . tcp dport : verdict; flags interval; }
             add set inet vipkeeper_lb backend_new4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
             add set inet vipkeeper_lb backend_in4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
             add set inet vipkeeper_lb backend_out4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
             add map inet vipkeeper_lb services6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; }
+            add map inet vipkeeper_lb marks6 { typeof meta mark : verdict; }
+            add map inet vipkeeper_lb ports6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; flags interval; }
             add set inet vipkeeper_lb backend_new6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
             add set inet vipkeeper_lb backend_in6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
             add set inet vipkeeper_lb backend_out6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
@@ -35,11 +39,15 @@ class NftScriptTest {
             add chain inet vipkeeper_lb forward { type filter hook forward priority filter; policy accept; }
             flush chain inet vipkeeper_lb prerouting
             flush chain inet vipkeeper_lb forward
+            add rule inet vipkeeper_lb prerouting fib daddr type local meta nfproto ipv4 meta mark vmap @marks4
             add rule inet vipkeeper_lb prerouting fib daddr type local ip daddr . meta l4proto . th dport vmap @services4
+            add rule inet vipkeeper_lb prerouting fib daddr type local ip daddr . meta l4proto . th dport vmap @ports4
             add rule inet vipkeeper_lb forward ct state new ct original ip daddr . meta l4proto . ip daddr . th dport @backend_new4
             add rule inet vipkeeper_lb forward ct direction original ct original ip daddr . meta l4proto . ip daddr . th dport @backend_in4
             add rule inet vipkeeper_lb forward ct direction reply ct original ip daddr . meta l4proto . ip saddr . th sport @backend_out4
+            add rule inet vipkeeper_lb prerouting fib daddr type local meta nfproto ipv6 meta mark vmap @marks6
             add rule inet vipkeeper_lb prerouting fib daddr type local ip6 daddr . meta l4proto . th dport vmap @services6
+            add rule inet vipkeeper_lb prerouting fib daddr type local ip6 daddr . meta l4proto . th dport vmap @ports6
             add rule inet vipkeeper_lb forward ct state new ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_new6
             add rule inet vipkeeper_lb forward ct direction original ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_in6
             add rule inet vipkeeper_lb forward ct direction reply ct original ip6 daddr . meta l4proto . ip6 saddr . th sport @backend_out6
@@ -57,7 +65,11 @@ class NftScriptTest {
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
                 flush map inet vipkeeper_lb services4
                 add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
+                flush map inet vipkeeper_lb marks4
+                flush map inet vipkeeper_lb ports4
                 flush map inet vipkeeper_lb services6
+                flush map inet vipkeeper_lb marks6
+                flush map inet vipkeeper_lb ports6
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
@@ -196,7 +208,11 @@ class NftScriptTest {
                 add chain inet vipkeeper_lb svc_tcp_c612e665_80
                 flush map inet vipkeeper_lb services4
                 add element inet vipkeeper_lb services4 { 198.18.230.101 . tcp . 80 : goto svc_tcp_c612e665_80 }
+                flush map inet vipkeeper_lb marks4
+                flush map inet vipkeeper_lb ports4
                 flush map inet vipkeeper_lb services6
+                flush map inet vipkeeper_lb marks6
+                flush map inet vipkeeper_lb ports6
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 delete chain inet vipkeeper_lb svc_tcp_c612e664_80

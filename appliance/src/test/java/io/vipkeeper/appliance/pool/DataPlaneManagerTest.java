@@ -8,6 +8,7 @@ import io.vipkeeper.appliance.config.IpvsSettings;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.dataplane.PortList;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
@@ -136,7 +137,9 @@ class DataPlaneManagerTest {
     @Test
     void ownedServicesRoundTripAndAnUnreadableLineIsSkipped() throws Exception {
         for (ServiceKey k : List.of(WEB, DNS, ServiceKey.ofFwmark(7, false), ServiceKey.ofFwmark(9, true),
-                ServiceKey.of(TransportProtocol.SCTP, TableReconcilerTest.ip("2001:db8::1"), 5060))) {
+                ServiceKey.of(TransportProtocol.SCTP, TableReconcilerTest.ip("2001:db8::1"), 5060),
+                ServiceKey.ofPorts(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.100"), PortList.parse("80")),
+                ServiceKey.ofPorts(TransportProtocol.UDP, TableReconcilerTest.ip("2001:db8::1"), PortList.parse("53,8000-8100")))) {
             assertEquals(k, OwnedServices.parse(OwnedServices.format(k)));
         }
         Path f = dir.resolve("ipvs-owned");

@@ -61,6 +61,8 @@ public final class LinuxAddressOwner implements AddressOwner {
     private final AddressLedger ledger;
     /** Claimed and not released since (VRRP loop only). */
     private boolean holding;
+    /** What a claim sends, for its log line. */
+    private final String announcing;
 
     /**
      * @param addresses rtnetlink access through a socket of the VRRP loop, used only there
@@ -82,6 +84,9 @@ public final class LinuxAddressOwner implements AddressOwner {
                 v.prefixLength())).toList();
         this.schedule = new AnnouncementSchedule(scheduler, () -> announceAll(announcer, router), repeat, delay,
                 refresh);
+        this.announcing = repeat == 0 ? "no gratuitous ARP / unsolicited NA (garp.master-repeat = 0)"
+                : "gratuitous ARP / unsolicited NA: " + repeat + " now" + (delay.isZero() ? "" : ", " + repeat + " after "
+                        + delay.toMillis() + " ms") + (refresh.isZero() ? "" : ", then " + repeat + " every " + refresh.toMillis() + " ms");
     }
 
     /**
@@ -101,6 +106,7 @@ public final class LinuxAddressOwner implements AddressOwner {
                 LOG.warn("announcing {} on {}: {}", v.address().getHostAddress(), ifname, e.getMessage());
             }
         }
+        LOG.debug("{}: announced {}", ifname, describe(vips));
     }
 
     /** A takeover is about a millisecond away: warm the add path (it then takes half as long). */
@@ -131,7 +137,16 @@ public final class LinuxAddressOwner implements AddressOwner {
             if (holding && removeOtherPrefixes(vips)) {
                 applyAll(additions); // an IPv6 address keeps its first prefix: it was the one removed
             }
+            if (holding) {
+                LOG.info("{}: added {}; {}", ifname, describe(vips), announcing);
+            }
         });
+    }
+
+    /** "198.18.1.100/24, 2001:db8::1/64". */
+    private static String describe(List<Vip> vips) {
+        return vips.stream().map(v -> v.address().getHostAddress() + "/" + v.prefixLength())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override
@@ -157,6 +172,9 @@ public final class LinuxAddressOwner implements AddressOwner {
             }
         }
         removeOtherPrefixes(released);
+        if (!released.isEmpty()) {
+            LOG.info("{}: removed {}", ifname, describe(released));
+        }
     }
 
     /**

@@ -1,0 +1,133 @@
+package io.vipkeeper.appliance.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One HTTP/1.1 GET over the daemon's control socket (a unix stream socket; the JDK's HTTP client
+ * speaks only TCP). The daemon answers with a Content-Length and closes on "Connection: close", so
+ * reading to the end of the stream is the whole answer; anything else is a clear error.
+ */
+final class LocalHttp {
+    /** An answer: the status code and the body. */
+    record Response(int status, String body) {
+    }
+
+    private LocalHttp() {
+    }
+
+    /** GETs {@code path} from the daemon on {@code socket}, giving up after {@code timeout}. */
+    static Response get(Path socket, String path, Duration timeout) throws IOException, InterruptedException {
+        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "control-socket");
+            t.setDaemon(true);
+            return t;
+        });
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            Future<byte[]> answer = ex.submit(() -> exchange(ch, socket, path));
+            return parse(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            throw new IOException("no answer within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            ch.close();
+            ex.shutdownNow();
+        }
+    }
+
+    private static byte[] exchange(SocketChannel ch, Path socket, String path) throws IOException {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        ch.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(16384);
+        while (ch.read(buf) >= 0) {
+            all.write(buf.array(), 0, buf.position());
+            buf.clear();
+            if (complete(all.toByteArray())) {
+                break;
+            }
+        }
+        return all.toByteArray();
+    }
+
+    /** Whether {@code raw} holds the head and as many body bytes as its Content-Length says. */
+    private static boolean complete(byte[] raw) {
+        int head = headEnd(raw);
+        if (head < 0) {
+            return false;
+        }
+        String text = new String(raw, 0, head, StandardCharsets.ISO_8859_1);
+        for (String line : text.split("\r\n")) {
+            String[] kv = line.split(":", 2);
+            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("content-length")) {
+                try {
+                    return raw.length - head >= Integer.parseInt(kv[1].strip());
+                } catch (NumberFormatException e) {
+                    return true; // parse() says what is wrong with it
+                }
+            }
+        }
+        return false; // no length: the end of the stream ends it
+    }
+
+
+    /** The status code and the body of a raw HTTP/1.1 answer with a Content-Length (what the API sends). */
+    static Response parse(byte[] raw) throws IOException {
+        int headEnd = headEnd(raw);
+        String text = new String(raw, 0, Math.max(headEnd, 0), StandardCharsets.ISO_8859_1);
+        if (!text.startsWith("HTTP/1.") || headEnd < 0) {
+            throw new IOException("not an HTTP answer (" + raw.length + " bytes)");
+        }
+        String[] head = text.strip().split("\r\n");
+        String[] statusLine = head[0].split(" ", 3);
+        int status;
+        try {
+            status = Integer.parseInt(statusLine.length > 1 ? statusLine[1] : "");
+        } catch (NumberFormatException e) {
+            throw new IOException("bad status line: " + head[0]);
+        }
+        byte[] body = java.util.Arrays.copyOfRange(raw, headEnd, raw.length);
+        for (int i = 1; i < head.length; i++) {
+            String[] kv = head[i].split(":", 2);
+            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("content-length")) {
+                int length;
+                try {
+                    length = Integer.parseInt(kv[1].strip());
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad Content-Length: " + kv[1].strip());
+                }
+                if (body.length < length) {
+                    throw new IOException("the answer ended after " + body.length + " of " + length + " bytes");
+                }
+                return new Response(status, new String(body, 0, length, StandardCharsets.UTF_8));
+            }
+        }
+        return new Response(status, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The offset just past the blank line that ends the head; -1 before it has come. */
+    private static int headEnd(byte[] raw) {
+        for (int i = 0; i + 3 < raw.length; i++) {
+            if (raw[i] == '\r' && raw[i + 1] == '\n' && raw[i + 2] == '\r' && raw[i + 3] == '\n') {
+                return i + 4;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,43 @@
+package io.vipkeeper.appliance.it;
+
+import io.vipkeeper.appliance.vm.NamespaceThreads;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** One HTTP/1.0 GET from inside a lab namespace, for tests that count which backend answered. */
+final class HttpGet {
+    private HttpGet() {
+    }
+
+    /** The body of GET / from namespace {@code ns} to address:port, or null when nothing answers in time. */
+    static String body(String ns, String address, int port, int timeoutMillis) {
+        return body(ns, null, address, port, timeoutMillis);
+    }
+
+    /** The same from the namespace's address {@code local} (null: the kernel's choice). */
+    static String body(String ns, String local, String address, int port, int timeoutMillis) {
+        try {
+            return NamespaceThreads.call(ns, () -> {
+                try (Socket s = new Socket()) {
+                    if (local != null) {
+                        s.bind(new InetSocketAddress(local, 0));
+                    }
+                    s.connect(new InetSocketAddress(address, port), timeoutMillis);
+                    s.setSoTimeout(2000);
+                    OutputStream out = s.getOutputStream();
+                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    InputStream in = s.getInputStream();
+                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                    int body = response.indexOf("\r\n\r\n");
+                    return body < 0 ? null : response.substring(body + 4).strip();
+                }
+            });
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

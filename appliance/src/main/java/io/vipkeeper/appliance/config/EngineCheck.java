@@ -66,14 +66,17 @@ final class EngineCheck {
     }
 
     /**
-     * Checks what a persistent service asks beyond persistence itself: IPv6, every port. Says
-     * nothing where the engine has no persistence at all ({@link #service} said so).
+     * Checks what a persistent service asks beyond persistence itself: IPv6, every port, a mark,
+     * port-list or dr service ({@code other}). Says nothing where the engine has no persistence at
+     * all ({@link #service} said so).
      */
-    boolean persistence(ConfigNode n, boolean ipv6, boolean allPorts) {
+    boolean persistence(ConfigNode n, boolean ipv6, boolean allPorts, boolean other) {
         if (!caps.options().contains(Capabilities.Option.PERSISTENCE)) {
             return true;
         }
         boolean ok = option(n, "persistence", ipv6, Capabilities.Option.PERSISTENCE_IPV6, "IPv6 persistence");
+        ok &= option(n, "persistence", other, Capabilities.Option.PERSISTENCE_ANY_SERVICE,
+                "persistence of firewall-mark, port-list or dr services");
         return ok & option(n, "port", allPorts, Capabilities.Option.ALL_PORTS, "all-ports (port 0) services");
     }
 

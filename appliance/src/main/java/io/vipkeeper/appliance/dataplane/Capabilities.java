@@ -56,7 +56,9 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         /** Persistence of IPv6 services (the nftables engine has it for IPv4 only). */
         PERSISTENCE_IPV6,
         /** Services on every port ({@code port = 0}, persistent). */
-        ALL_PORTS
+        ALL_PORTS,
+        /** Persistence of firewall-mark, port-list and dr services (nftables has it for NAT on one port). */
+        PERSISTENCE_ANY_SERVICE
     }
 
     /** These capabilities without {@code option}. */

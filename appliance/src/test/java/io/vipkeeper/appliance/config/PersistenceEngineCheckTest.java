@@ -32,7 +32,7 @@ class PersistenceEngineCheckTest {
     }
 
     @Test
-    void ipv6PersistenceAndAllPortsAreRefusedAtTheirLines() {
+    void ipv6AllPortsAndMarkPersistenceAreRefusedAtTheirLines() {
         Path f = write("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8::100\", port = 80,",
                 "  persistence.timeout = 60s",
                 "  real-servers = [{ address = \"2001:db8::13\" }] }",
@@ -40,12 +40,18 @@ class PersistenceEngineCheckTest {
                 "  address = \"198.18.0.100\"",
                 "  port = 0",
                 "  persistence.timeout = 60s",
-                "  real-servers = [{ address = \"198.18.0.13\", port = 80 }] }");
+                "  real-servers = [{ address = \"198.18.0.13\", port = 80 }] }",
+                "vipkeeper.ipvs.virtual-servers.mark {",
+                "  fwmark = 7",
+                "  persistence.timeout = 60s",
+                "  real-servers = [{ address = \"198.18.0.14\", port = 80 }] }");
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY));
         assertEquals(List.of(
                 "p.conf:6: vipkeeper.ipvs.virtual-servers.all.port: the nftables data plane has no all-ports (port 0) services",
-                "p.conf:2: vipkeeper.ipvs.virtual-servers.six.persistence: the nftables data plane has no IPv6 persistence"),
+                "p.conf:2: vipkeeper.ipvs.virtual-servers.six.persistence: the nftables data plane has no IPv6 persistence",
+                "p.conf:11: vipkeeper.ipvs.virtual-servers.mark.persistence: the nftables data plane has no persistence of"
+                        + " firewall-mark, port-list or dr services"),
                 e.problems().stream().map(p -> Path.of(p.file()).getFileName() + ":" + p.line() + ": " + p.message())
                         .sorted((a, b) -> b.compareTo(a)).toList());
     }

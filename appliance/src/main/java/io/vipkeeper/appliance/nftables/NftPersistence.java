@@ -116,6 +116,11 @@ final class NftPersistence {
      * (a map may be left then); added first, so it exists.
      */
     static void drop(StringBuilder s, ServiceSpec was) {
+        // A mark or port-list service is never persistent here (it has no one protocol and port to
+        // record), so it never had a map: there is nothing to declare, and nft could not.
+        if (was.key().isFwmark() || was.key().hasPorts()) {
+            return;
+        }
         if (persistent(was) || !NftLayout.implemented(was.scheduler())) {
             declare(s, was.key());
             s.append("delete map ").append(T).append(' ').append(map(was.key())).append('\n');

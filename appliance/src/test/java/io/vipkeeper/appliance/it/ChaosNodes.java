@@ -284,12 +284,26 @@ final class ChaosNodes implements AutoCloseable {
         Lab.sh("ip", "-n", n.ns, "addr", "del", vip + "/24", "dev", "eth0");
     }
 
-    /** Starts {@code count} busy loops at nice 0 (the daemons run at the unit's -10). */
+    /**
+     * Starts {@code count} busy loops ten nice levels below the daemons: at 0 where they run at
+     * the unit's -10, as other work on a director would, and at 10 where the kernel refused them
+     * -10 (a container without CAP_SYS_NICE, as CI's), so the load stays below them either way.
+     */
     void burn(int count) throws IOException {
+        int daemons = nodes.values().stream().filter(this::alive).mapToInt(this::niceness).max().orElse(0);
         for (int i = 0; i < count; i++) {
-            List<String> cmd = new ArrayList<>(JarProcess.niceTo(0));
+            List<String> cmd = new ArrayList<>(JarProcess.niceTo(Math.min(19, Math.max(0, daemons + 10))));
             cmd.addAll(List.of("sh", "-c", "while :; do :; done"));
             burners.add(new ProcessBuilder(cmd).start());
+        }
+    }
+
+    /** The daemon's niceness; 0 if it exited a moment ago. */
+    private int niceness(Node n) {
+        try {
+            return JarProcess.niceness(Long.toString(pid(n)));
+        } catch (IllegalStateException e) {
+            return 0;
         }
     }
 

@@ -156,13 +156,18 @@ final class JarProcess implements AutoCloseable {
         return List.of("nice", "-n", Integer.toString(absolute - ownNiceness()));
     }
 
-    /** This process's niceness: field 19 of /proc/self/stat (after the command name in parentheses). */
+    /** This process's niceness. */
     private static int ownNiceness() {
+        return niceness("self");
+    }
+
+    /** Process {@code pid}'s niceness ("self" for this one): field 19 of /proc/PID/stat (after the command name in parentheses). */
+    static int niceness(String pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
             return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/self/stat", e);
+            throw new IllegalStateException("cannot read /proc/" + pid + "/stat", e);
         }
     }
 

@@ -12,12 +12,14 @@ import java.time.format.DateTimeFormatter;
 /**
  * One log event per line. Under journald (JOURNAL_STREAM set) each line starts with the syslog
  * priority ({@code <3>} for errors ... {@code <7>} for debug), which journald turns into the entry's
- * priority, and carries no timestamp of its own; on a terminal it starts with the local time.
+ * priority, and carries no timestamp of its own; on a terminal it starts with the local time and
+ * its offset from UTC ({@code 2026-12-06 23:08:33.123+0000}), so lines from hosts in other zones
+ * compare.
  * A throwable adds its summary to the line; the stack trace follows only at debug level.
  */
 public final class LineLayout extends LayoutBase<ILoggingEvent> {
     private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSxx").withZone(ZoneId.systemDefault());
 
     private final boolean journald;
     private final boolean stackTraces;

@@ -180,7 +180,7 @@ final class IpvsChaosLab implements AutoCloseable {
                 .forEach(out::println);
     }
 
-    /** The log lines stamped from {@code from} to {@code to} (the daemon writes local "yyyy-MM-dd HH:mm:ss.SSS"). */
+    /** The log lines stamped from {@code from} to {@code to} (the daemon writes local "yyyy-MM-dd HH:mm:ss.SSS" and the offset after it). */
     static List<String> logBetween(String log, java.time.Instant from, java.time.Instant to) {
         java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
                 .withZone(java.time.ZoneId.systemDefault());

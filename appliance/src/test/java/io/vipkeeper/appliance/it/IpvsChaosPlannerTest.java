@@ -107,9 +107,9 @@ class IpvsChaosPlannerTest {
 
     @Test
     void runTimesComeFromTheDaemonsDebugLinesAndPausesAreNotRunTime() {
-        String log = "2026-12-06 14:29:23.233 INFO  Daemon: reloading /tmp/x.conf\n"
-                + "2026-12-06 14:29:24.000 DEBUG DataPlaneManager: ipvs: dump 100 ms, plan 300 ms, 2 change(s) 50 ms\n"
-                + "2026-12-06 14:29:30.700 DEBUG DataPlaneManager: ipvs: dump 10 ms, plan 180 ms, 0 change(s) 10 ms\n";
+        String log = "2026-12-06 14:29:23.233+0000 INFO  Daemon: reloading /tmp/x.conf\n"
+                + "2026-12-06 14:29:24.000+0000 DEBUG DataPlaneManager: ipvs: dump 100 ms, plan 300 ms, 2 change(s) 50 ms\n"
+                + "2026-12-06 14:29:30.700+0000 DEBUG DataPlaneManager: ipvs: dump 10 ms, plan 180 ms, 0 change(s) 10 ms\n";
         IpvsChaosRunClock.Runs r = IpvsChaosRunClock.of(log);
         assertEquals(List.of(2L, 450L, 450L, 6500L), List.of((long) r.runs(), r.longestMillis(), r.medianMillis(),
                 r.longestPauseMillis()));

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class IpvsChaosRunClock {
     private static final Pattern RUN = Pattern.compile(
-            "^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}) DEBUG DataPlaneManager: ipvs: dump (\\d+) ms, plan (\\d+) ms,"
+            "^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3})[+-]\\d{4} DEBUG DataPlaneManager: ipvs: dump (\\d+) ms, plan (\\d+) ms,"
                     + " \\d+ change\\(s\\) (\\d+) ms");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 

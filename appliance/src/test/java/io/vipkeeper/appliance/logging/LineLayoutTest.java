@@ -37,7 +37,7 @@ class LineLayoutTest {
     void terminalLinesStartWithTheTimeAndDebugShowsStackTraces() {
         LineLayout l = new LineLayout(false, true);
         String text = l.doLayout(event(Level.ERROR, "failed", new IllegalStateException("boom")));
-        assertTrue(text.matches("(?s)\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR Daemon: failed: "
+        assertTrue(text.matches("(?s)\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4} ERROR Daemon: failed: "
                 + "java.lang.IllegalStateException: boom\n.*at io.vipkeeper.*"), text);
     }
 }

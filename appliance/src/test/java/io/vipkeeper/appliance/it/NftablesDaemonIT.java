@@ -179,8 +179,8 @@ class NftablesDaemonIT {
             String out = cli.out();
             assertTrue(out.contains("\ndata plane: nftables (data-plane = nftables)\n"), out);
             assertTrue(out.matches("(?s).*\nweb tcp " + Pattern.quote(VIP) + ":80 rr nat +yes.*"), out);
-            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB1) + " +up +1 +weight 1 .*"), out);
-            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB2) + " +up +1 +weight 1 .*"), out);
+            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB1) + " +up +enabled +1 +config +weight 1 .*"), out);
+            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB2) + " +up +enabled +1 +config +weight 1 .*"), out);
             assertTrue(out.contains("\nnftables: kernel table read at "), out);
         }
     }

@@ -85,44 +85,56 @@ final class BackendApi {
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, String rawPath) {
         FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
                 Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        boolean post = req.method().name().equals("POST");
+        ControlAccess.Peer peer = null;
+        String who = "TCP client " + ctx.channel().remoteAddress();
+        if (ctx.channel() instanceof EpollDomainSocketChannel local) {
+            try {
+                PeerCredentials c = local.peerCredentials();
+                peer = access.peer(c.uid(), c.gids());
+                who = peer.who();
+            } catch (IOException e) {
+                who = "a local peer whose credentials cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        // Reads are open, over TCP too, and TCP takes no writes: refusals there are logged at debug
+        // level only (and counted), so that no remote client can flood the log; a local write's
+        // refusal is a warning with its peer's uid.
         BackendRoute route;
         try {
             route = BackendRoute.parse(req.method().name(), rawPath);
         } catch (IllegalArgumentException e) {
-            refuse(ctx, head, "invalid", "bad_request", HttpResponseStatus.BAD_REQUEST, e.getMessage(), null);
+            refuse(ctx, head, "invalid", "bad_request", HttpResponseStatus.BAD_REQUEST, e.getMessage(), who, post && peer != null);
             return;
         }
         if (!route.write()) {
-            list(ctx, head, route);
+            list(ctx, head, route, who);
             return;
         }
-        if (!(ctx.channel() instanceof EpollDomainSocketChannel local)) {
+        if (!(ctx.channel() instanceof EpollDomainSocketChannel)) {
             FullHttpResponse r = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "the TCP API is read-only: change runtime"
                     + " state over the control socket (vipkeeper backend ...) on the director itself");
             r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            refused(route.label(), "read_only", "TCP client " + ctx.channel().remoteAddress(), "the TCP API is read-only");
+            refused(route.label(), "read_only", who, "the TCP API is read-only", false);
             ApiHandler.send(ctx, head, r, false);
             return;
         }
-        ControlAccess.Peer peer;
-        try {
-            PeerCredentials c = local.peerCredentials();
-            peer = access.peer(c.uid(), c.gids());
-        } catch (IOException e) {
+        if (peer == null) {
             refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN,
-                    "cannot read the peer's credentials: " + e.getMessage(), "unknown peer");
+                    "cannot read the peer's credentials", who, true);
             return;
         }
         Optional<String> no = access.refusal(peer, status.inputs().settings().api().controlGroup());
         if (no.isPresent()) {
-            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN, no.get(), peer.who());
+            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN, no.get(), who, true);
             return;
         }
+        ControlAccess.Peer by = peer;
         try {
-            orders.execute(() -> order(ctx, head, route, peer));
+            orders.execute(() -> order(ctx, head, route, by));
         } catch (RejectedExecutionException e) {
             refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.SERVICE_UNAVAILABLE, "the daemon is stopping",
-                    peer.who());
+                    who, true);
         }
     }
 
@@ -146,22 +158,22 @@ final class BackendApi {
                 case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
                 case NOT_SAVED -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             };
-            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), peer.who());
+            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), peer.who(), true);
         } catch (RuntimeException e) {
             log.error("backend {} {} {} by {} failed", route.order().label(), route.virtualServer(), route.backend(),
                     peer.who(), e);
             refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    "internal error: " + e.getMessage(), peer.who());
+                    "internal error: " + e.getMessage(), peer.who(), true);
         }
     }
 
-    private void list(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route) {
+    private void list(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route, String who) {
         StatusSnapshot s = status.snapshot();
         List<StatusSnapshot.VirtualServerStatus> vss = s.virtualServers().stream()
                 .filter(v -> route.virtualServer() == null || v.name().equals(route.virtualServer())).toList();
         if (route.virtualServer() != null && vss.isEmpty()) {
             refuse(ctx, head, "list", "unknown_virtual_server", HttpResponseStatus.NOT_FOUND, "no virtual server "
-                    + route.virtualServer() + " in the config", null);
+                    + route.virtualServer() + " in the config", who, false);
             return;
         }
         metrics.backendOrder("list", "unchanged");
@@ -169,15 +181,18 @@ final class BackendApi {
     }
 
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest head, String order, String reason,
-            HttpResponseStatus code, String message, String who) {
-        refused(order, reason, who, message);
+            HttpResponseStatus code, String message, String who, boolean write) {
+        refused(order, reason, who, message, write);
         ApiHandler.send(ctx, head, error(code, message), false);
     }
 
-    private void refused(String order, String reason, String who, String message) {
+    /** Counts a refusal; logs it with its peer, at warn for a write (or a malformed POST), else at debug. */
+    private void refused(String order, String reason, String who, String message, boolean write) {
         metrics.backendOrder(order, "refused_" + reason);
-        if (who != null) {
+        if (write) {
             log.warn("backend {} refused for {}: {}", order, who, message);
+        } else {
+            log.debug("backend {} refused for {}: {}", order, who, message);
         }
     }
 

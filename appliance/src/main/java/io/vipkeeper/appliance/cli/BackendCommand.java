@@ -51,7 +51,7 @@ public final class BackendCommand implements Runnable {
     }
 
     /** What every order shares: the daemon, the virtual server and the backend. */
-    abstract static class Order implements Callable<Integer> {
+    static class Order implements Callable<Integer> {
         @Mixin
         Target target;
 
@@ -65,8 +65,10 @@ public final class BackendCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        /** The action's path after VS/RS: "drain", "weight/3". */
-        abstract String action();
+        /** The action's path after VS/RS: the command's name ("drain"), or more ("weight/3"). */
+        String action() {
+            return spec.name();
+        }
 
         @Override
         public Integer call() {
@@ -79,9 +81,10 @@ public final class BackendCommand implements Runnable {
                     ? "weight " + a.path("weight").asInt() + " (" + a.path("weightOrigin").asText() + ")"
                     : "weight 0 while " + a.path("admin").asText() + (a.path("weightOrigin").asText().equals("runtime")
                             ? "" : " (config weight " + a.path("configWeight").asInt() + ")");
-            out.println(a.path("virtualServer").asText() + " " + a.path("backend").asText() + ": "
-                    + (a.path("changed").asBoolean() ? a.path("before").asText() + " -> " + a.path("admin").asText()
-                            : "already " + a.path("admin").asText()) + ", " + weight);
+            String before = a.path("before").asText();
+            String now = a.path("admin").asText();
+            String state = !a.path("changed").asBoolean() ? "already " + now : before.equals(now) ? now : before + " -> " + now;
+            out.println(a.path("virtualServer").asText() + " " + a.path("backend").asText() + ": " + state + ", " + weight);
             out.println("node " + a.path("node").asText() + " only: " + a.path("note").asText());
         }
     }
@@ -89,28 +92,16 @@ public final class BackendCommand implements Runnable {
     /** {@code vipkeeper backend drain VS RS}. */
     @Command(name = "drain", description = "Weight 0 until enabled: no new connections, established ones finish.")
     static final class Drain extends Order {
-        @Override
-        String action() {
-            return "drain";
-        }
     }
 
     /** {@code vipkeeper backend disable VS RS}. */
     @Command(name = "disable", description = "Out of the table now, as a failed health check would take it.")
     static final class Disable extends Order {
-        @Override
-        String action() {
-            return "disable";
-        }
     }
 
     /** {@code vipkeeper backend enable VS RS}. */
     @Command(name = "enable", description = "Back to the config: enabled at the config weight (drops a runtime weight).")
     static final class Enable extends Order {
-        @Override
-        String action() {
-            return "enable";
-        }
     }
 
     /** {@code vipkeeper backend weight VS RS N}. */

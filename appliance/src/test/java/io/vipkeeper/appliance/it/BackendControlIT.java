@@ -298,6 +298,28 @@ class BackendControlIT {
         assertEquals("enabled", realServer(WEB1).admin());
     }
 
+    /**
+     * Prints how long an order takes over the control socket, from curl's request to its answer
+     * (the daemon writes the state file, reconciles the kernel and answers): a figure, not a check.
+     */
+    @Test
+    @Order(8)
+    void printsHowLongAnOrderTakes() throws Exception {
+        Path socket = pidFile.resolveSibling("vipkeeper.sock");
+        List<Double> ms = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) { // ends at weight 5, where it started
+            String out = Lab.sh("ip", "netns", "exec", lab.ns("director"), "curl", "-s", "-o", "/dev/null", "-w",
+                    "%{http_code} %{time_total}", "--unix-socket", socket.toString(), "-X", "POST",
+                    "http://director/backends/web/" + WEB2 + "/weight/" + (i % 2 == 0 ? 6 : 5)).strip();
+            assertTrue(out.startsWith("200 "), out);
+            ms.add(Double.parseDouble(out.substring(4)) * 1000);
+        }
+        java.util.Collections.sort(ms);
+        System.out.printf("backend order over the control socket (state write + nftables reconcile): median %.1f ms,"
+                + " max %.1f ms over %d orders%n", ms.get(ms.size() / 2), ms.get(ms.size() - 1), ms.size());
+        assertEquals(Map.of(WEB1, 1, WEB2, 5), weights());
+    }
+
     private static void reload(String text) throws Exception {
         int before = count(daemon.err(), "reload succeeded");
         Files.writeString(conf, text);

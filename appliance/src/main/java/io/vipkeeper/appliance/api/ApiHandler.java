@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the status API's requests: {@code /status}, {@code /metrics}, {@code /healthz} and the
  * page at {@code /}, by GET or HEAD only. Anything else is refused (400, 404, 405) and counted;
- * a malformed request also closes its connection. Read-only: no route changes anything.
+ * a malformed request also closes its connection. The runtime backend routes under {@code /backends}
+ * go to {@link BackendApi}, the only ones that may change anything (on the control socket only).
  */
 @ChannelHandler.Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -36,11 +37,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StatusAssembler status;
     private final DaemonHealth health;
     private final StatusMetrics metrics;
+    private final BackendApi backends;
 
-    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics) {
+    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends) {
         this.status = status;
         this.health = health;
         this.metrics = metrics;
+        this.backends = backends;
     }
 
     @Override
@@ -53,7 +56,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String path;
         try {
-            path = new QueryStringDecoder(req.uri()).path();
+            QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+            if (BackendRoute.owns(uri.rawPath())) {
+                backends.handle(ctx, req, uri.rawPath());
+                return;
+            }
+            path = uri.path();
         } catch (IllegalArgumentException e) {
             metrics.badRequest();
             send(ctx, req, text(HttpResponseStatus.BAD_REQUEST, "bad request URI\n"), true);
@@ -61,7 +69,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (!PATHS.contains(path)) {
             metrics.badRequest();
-            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics or /healthz\n"), false);
+            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics, /healthz or /backends\n"), false);
             return;
         }
         if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
@@ -106,7 +114,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response(status, TEXT, body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
+    static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
@@ -116,7 +124,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** Sends {@code r} (without its body for HEAD), closing the connection when asked or when the client wants. */
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r, boolean close) {
+    static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r, boolean close) {
         if (req.method().equals(HttpMethod.HEAD)) {
             ByteBuf body = r.content();
             r = r.replace(Unpooled.EMPTY_BUFFER);

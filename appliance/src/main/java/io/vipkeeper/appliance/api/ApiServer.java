@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The status API's HTTP listener: JSON status, Prometheus metrics, health and the status page
  * (see {@link ApiHandler}), served on the caller's event loop group (the daemon gives it one of its
- * own). Read-only; requests larger than {@link #MAX_REQUEST_BYTES} are cut off, connections over
+ * own). Read-only but for the runtime backend orders on the control socket ({@link BackendApi});
+ * requests larger than {@link #MAX_REQUEST_BYTES} are cut off, connections over
  * the caps are reset ({@link ConnectionLimiter}), a connection's next request is read only once its
  * previous answer is out ({@link OneRequestAtATime}) and idle or stalled ones are closed
  * ({@link IdleTimeout}), by the {@code api} settings in force when a connection comes.
@@ -81,6 +82,8 @@ public final class ApiServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final StatusMetrics metrics;
     private final ApiHandler handler;
+    /** Runtime backend orders, one at a time, off the API's loop. */
+    private final java.util.concurrent.ExecutorService orders;
     private final OneRequestAtATime pacing = new OneRequestAtATime();
     private final Supplier<ApiSettings> settings;
     private final ConnectionLimiter limiter;
@@ -99,7 +102,13 @@ public final class ApiServer implements AutoCloseable {
         this.group = group;
         StatusAssembler status = new StatusAssembler(inputs, wall, routerNanos);
         this.metrics = new StatusMetrics(status::snapshot);
-        this.handler = new ApiHandler(status, new DaemonHealth(inputs, wall), metrics);
+        this.orders = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "backend-orders");
+            t.setDaemon(true);
+            return t;
+        });
+        this.handler = new ApiHandler(status, new DaemonHealth(inputs, wall), metrics,
+                new BackendApi(status, metrics, ControlAccess.SYSTEM, orders));
         this.settings = () -> inputs.settings().api();
         this.limiter = new ConnectionLimiter(settings, metrics);
     }
@@ -136,8 +145,8 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Serves the same API on the unix socket {@code socket} as well (the control socket the CLI
      * finds beside the pid file, with no config to read): a stale file there is replaced, the
-     * socket is left readable and writable by every local user (the API is read-only, as on
-     * loopback), and {@link #close} removes it. Its connections count against the API's caps as
+     * socket is left readable and writable by every local user (reads are open as on loopback;
+     * writes check the peer's credentials, see {@link BackendApi}), and {@link #close} removes it. Its connections count against the API's caps as
      * one client. Needs the epoll transport.
      *
      * @throws IllegalStateException naming the path and the reason when the bind fails
@@ -194,6 +203,7 @@ public final class ApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        orders.shutdown();
         closeTcp();
         if (local != null) {
             closeWithin(local, localPath.toString());

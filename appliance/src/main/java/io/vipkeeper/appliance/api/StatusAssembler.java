@@ -8,6 +8,7 @@ import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.appliance.api.ReloadResult;
 import io.vipkeeper.appliance.health.RealServerHealth;
+import io.vipkeeper.appliance.pool.BackendAdmin;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.TrafficCounters;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
@@ -65,8 +66,10 @@ public final class StatusAssembler {
         Map<ServiceKey, ActualService> table = ipvs.flatMap(DataPlaneStatus::lastTable).orElse(Map.of());
         List<StatusSnapshot.VirtualServerStatus> servers = new ArrayList<>();
         Map<String, Map<BackendKey, RealServerHealth>> health = inputs.health();
+        Map<String, Map<BackendKey, BackendAdmin>> runtime = inputs.runtimeStates();
         for (VirtualServer vs : s.ipvs().virtualServers().values()) {
-            servers.add(virtualServer(vs, table.get(vs.key()), health.getOrDefault(vs.name(), Map.of())));
+            servers.add(virtualServer(vs, table.get(vs.key()), health.getOrDefault(vs.name(), Map.of()),
+                    runtime.getOrDefault(vs.name(), Map.of())));
         }
         StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
                 m.failures(), m.lastTableAt().map(Instant::toString).orElse(null), m.lastError().orElse(null))).orElse(null);
@@ -134,21 +137,21 @@ public final class StatusAssembler {
     }
 
     private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, ActualService ks,
-            Map<BackendKey, RealServerHealth> health) {
+            Map<BackendKey, RealServerHealth> health, Map<BackendKey, BackendAdmin> runtime) {
         List<StatusSnapshot.RealServerStatus> reals = new ArrayList<>();
         Set<BackendKey> configured = new HashSet<>();
         for (RealServer rs : vs.realServers()) {
             BackendKey key = rs.key();
             configured.add(key);
             ActualBackend kd = ks == null ? null : ks.dests().get(key);
-            reals.add(realServer(rs, kd, health.get(key)));
+            reals.add(realServer(rs, kd, health.get(key), runtime.getOrDefault(key, BackendAdmin.DEFAULT)));
         }
         if (ks != null) {
             for (ActualBackend kd : ks.dests().values()) {
                 if (!configured.contains(kd.spec().key())) {
                     reals.add(new StatusSnapshot.RealServerStatus(kd.spec().key().toString(), "removed", null, null,
                             null, kd.spec().weight(), kd.activeConnections(), kd.inactiveConnections(),
-                            counters(kd.stats())));
+                            counters(kd.stats()), null, null, null));
                 }
             }
         }
@@ -156,12 +159,14 @@ public final class StatusAssembler {
                 vs.forwarding().configName(), ks != null, ks == null ? null : counters(ks.stats()), reals);
     }
 
-    private static StatusSnapshot.RealServerStatus realServer(RealServer rs, ActualBackend kd, RealServerHealth h) {
+    private static StatusSnapshot.RealServerStatus realServer(RealServer rs, ActualBackend kd, RealServerHealth h,
+            BackendAdmin admin) {
         String health = h == null ? "unchecked" : h.up() ? "up" : "down";
         return new StatusSnapshot.RealServerStatus(rs.identity(), health, h == null ? null : h.lastResult(),
                 h == null ? null : h.lastChange().toString(), rs.weight(),
                 kd == null ? null : kd.spec().weight(), kd == null ? null : kd.activeConnections(),
-                kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()));
+                kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()),
+                admin.state().label(), admin.origin(), admin.weight());
     }
 
     private static StatusSnapshot.Counters counters(TrafficCounters s) {

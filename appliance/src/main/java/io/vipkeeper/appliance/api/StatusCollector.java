@@ -81,6 +81,10 @@ final class StatusCollector implements MultiCollector {
     private static void realServers(StatusSnapshot s, MetricFamilies m) {
         var up = m.gauge("vipkeeper_real_server_up", "1 when the real server's check says up or it has no check, 0 when down.");
         var weight = m.gauge("vipkeeper_real_server_weight", "The real server's weight in the kernel (absent when not there).");
+        var admin = m.gauge("vipkeeper_real_server_admin_state", "The operator's runtime state of the real server on this"
+                + " node, one series per state (enabled, drained, disabled), 1 for the current one.");
+        var runtime = m.gauge("vipkeeper_real_server_runtime_weight", "1 while an operator's runtime weight replaces the"
+                + " config's (weight origin runtime), 0 while the config's applies.");
         for (StatusSnapshot.VirtualServerStatus vs : s.virtualServers()) {
             for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
                 if (!rs.health().equals("removed")) {
@@ -88,6 +92,12 @@ final class StatusCollector implements MultiCollector {
                 }
                 if (rs.kernelWeight() != null) {
                     weight.add(rs.kernelWeight(), "vs", vs.name(), "rs", rs.address());
+                }
+                if (rs.admin() != null) {
+                    for (io.vipkeeper.appliance.pool.AdminState a : io.vipkeeper.appliance.pool.AdminState.values()) {
+                        admin.add(a.label().equals(rs.admin()) ? 1 : 0, "vs", vs.name(), "rs", rs.address(), "state", a.label());
+                    }
+                    runtime.add("runtime".equals(rs.weightOrigin()) ? 1 : 0, "vs", vs.name(), "rs", rs.address());
                 }
             }
         }

@@ -48,4 +48,14 @@ public interface StatusInputs {
 
     /** Health of checked real servers: virtual server name → real server → health. */
     Map<String, Map<BackendKey, RealServerHealth>> health();
+
+    /** The operator's runtime backend states that are not the default: virtual server → backend → state. */
+    default Map<String, Map<BackendKey, io.vipkeeper.appliance.pool.BackendAdmin>> runtimeStates() {
+        return Map.of();
+    }
+
+    /** Where the control socket's runtime backend orders go; empty when no data plane runs. */
+    default Optional<BackendControl> backendControl() {
+        return Optional.empty();
+    }
 }

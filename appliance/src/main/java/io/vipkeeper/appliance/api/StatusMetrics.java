@@ -20,6 +20,7 @@ public final class StatusMetrics {
     private final Gauge connections;
     private final Counter refusedConnections;
     private final Counter stalledConnections;
+    private final Counter backendOrders;
 
     /** Metrics computed from {@code status} at each scrape. */
     public StatusMetrics(Supplier<StatusSnapshot> status) {
@@ -37,6 +38,11 @@ public final class StatusMetrics {
                 .help("Connections to the status API closed after api.idle-timeout with an answer the client did not "
                         + "take (a client that stopped reading, such as one pipelining requests without reading).")
                 .register(registry);
+        backendOrders = Counter.builder().name("vipkeeper_backend_orders")
+                .help("Runtime backend requests on the API by order (list, drain, disable, enable, weight) and outcome:"
+                        + " changed, unchanged, or refused_REASON (forbidden, read_only, bad_request, unknown_virtual_server,"
+                        + " unknown_backend, not_saved).")
+                .labelNames("order", "outcome").register(registry);
         for (ConnectionLimiter.Cap c : ConnectionLimiter.Cap.values()) {
             refusedConnections.labelValues(c.label);
         }
@@ -53,6 +59,16 @@ public final class StatusMetrics {
     /** Bad requests so far. */
     public long badRequests() {
         return badRequests.getLongValue();
+    }
+
+    /** Counts one runtime backend request: {@code order} ("drain", ..., "list", "invalid") and its outcome. */
+    void backendOrder(String order, String outcome) {
+        backendOrders.labelValues(order, outcome).inc();
+    }
+
+    /** Runtime backend requests so far with {@code order} and {@code outcome}. */
+    long backendOrders(String order, String outcome) {
+        return backendOrders.labelValues(order, outcome).getLongValue();
     }
 
     /** One more open connection (the limiter let it in). */

@@ -161,10 +161,15 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param activeConnections active connections; null when not in the kernel
      * @param inactiveConnections inactive connections; null when not in the kernel
      * @param counters traffic counters; null when not in the kernel
+     * @param admin the operator's runtime state on this node: {@code enabled}, {@code drained} or
+     *     {@code disabled}; null when removed from the config (and from an older daemon)
+     * @param weightOrigin {@code config}, or {@code runtime} while an operator's runtime weight
+     *     replaces it; null when removed from the config
+     * @param runtimeWeight the runtime weight; null when the config's applies
      */
     public record RealServerStatus(String address, String health, String lastResult, String since,
             Integer configuredWeight, Integer kernelWeight, Long activeConnections, Long inactiveConnections,
-            Counters counters) {
+            Counters counters, String admin, String weightOrigin, Integer runtimeWeight) {
     }
 
     /**

@@ -65,18 +65,41 @@ public final class StatusTable {
             b.append("no virtual servers\n");
             return;
         }
+        b.append(backends(s.virtualServers()));
+        dataPlane(b, s);
+    }
+
+    /**
+     * The virtual servers with their backends as columns: health, this node's admin state, the
+     * weight in force and whose it is (config or runtime), then the kernel's view ({@code vipkeeper
+     * status} and {@code vipkeeper backend list}).
+     */
+    public static String backends(List<StatusSnapshot.VirtualServerStatus> servers) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"VIRTUAL SERVER", "HEALTH", "WEIGHT", "IN KERNEL", "ACTIVE", "INACTIVE", "CONNS"});
-        for (StatusSnapshot.VirtualServerStatus vs : s.virtualServers()) {
+        // ADMIN (this node's runtime state) and ORIGIN (whose weight WEIGHT is) sit next to HEALTH.
+        rows.add(new String[] {"VIRTUAL SERVER", "HEALTH", "ADMIN", "WEIGHT", "ORIGIN", "IN KERNEL", "ACTIVE", "INACTIVE",
+            "CONNS"});
+        for (StatusSnapshot.VirtualServerStatus vs : servers) {
             rows.add(new String[] {vs.name() + " " + vs.identity() + " " + vs.scheduler() + " " + vs.forwarding(), "",
-                "", vs.inKernel() ? "yes" : "NO", "", "", vs.counters() == null ? "-" : Long.toString(vs.counters().connections())});
+                "", "", "", vs.inKernel() ? "yes" : "NO", "", "", vs.counters() == null ? "-" : Long.toString(vs.counters().connections())});
             for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
-                rows.add(new String[] {"  -> " + rs.address(), rs.health(), dash(rs.configuredWeight()),
+                rows.add(new String[] {"  -> " + rs.address(), rs.health(), dash(rs.admin()),
+                    dash(rs.runtimeWeight() != null ? rs.runtimeWeight() : rs.configuredWeight()), dash(rs.weightOrigin()),
                     rs.kernelWeight() == null ? "NO" : "weight " + rs.kernelWeight(), dash(rs.activeConnections()),
                     dash(rs.inactiveConnections()), rs.counters() == null ? "-" : Long.toString(rs.counters().connections())});
             }
         }
+        StringBuilder b = new StringBuilder();
         columns(b, rows);
+        boolean runtime = servers.stream().flatMap(vs -> vs.realServers().stream()).anyMatch(rs ->
+                rs.admin() != null && !rs.admin().equals("enabled") || "runtime".equals(rs.weightOrigin()));
+        if (runtime) {
+            b.append("ADMIN and runtime weights are this node's only (vipkeeper backend on each director)\n");
+        }
+        return b.toString();
+    }
+
+    private static void dataPlane(StringBuilder b, StatusSnapshot s) {
         if (s.dataPlane() != null) {
             b.append("data plane: ").append(s.dataPlane().engine()).append(" (").append(s.dataPlane().reason())
                     .append(")\n");

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One HTTP/1.1 GET over the daemon's control socket (a unix stream socket; the JDK's HTTP client
+ * One HTTP/1.1 GET or POST over the daemon's control socket (a unix stream socket; the JDK's HTTP client
  * speaks only TCP). The daemon answers with a Content-Length and closes on "Connection: close", so
  * reading to the end of the stream is the whole answer; anything else is a clear error.
  */
@@ -31,6 +31,16 @@ final class LocalHttp {
 
     /** GETs {@code path} from the daemon on {@code socket}, giving up after {@code timeout}. */
     static Response get(Path socket, String path, Duration timeout) throws IOException, InterruptedException {
+        return send(socket, "GET", path, timeout);
+    }
+
+    /** POSTs to {@code path} (no body) on the daemon on {@code socket}, giving up after {@code timeout}. */
+    static Response post(Path socket, String path, Duration timeout) throws IOException, InterruptedException {
+        return send(socket, "POST", path, timeout);
+    }
+
+    private static Response send(Path socket, String method, String path, Duration timeout)
+            throws IOException, InterruptedException {
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "control-socket");
             t.setDaemon(true);
@@ -38,7 +48,7 @@ final class LocalHttp {
         });
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            Future<byte[]> answer = ex.submit(() -> exchange(ch, socket, path));
+            Future<byte[]> answer = ex.submit(() -> exchange(ch, socket, method, path));
             return parse(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
             throw new IOException("no answer within " + timeout.toMillis() + " ms");
@@ -50,9 +60,11 @@ final class LocalHttp {
         }
     }
 
-    private static byte[] exchange(SocketChannel ch, Path socket, String path) throws IOException {
+    private static byte[] exchange(SocketChannel ch, Path socket, String method, String path) throws IOException {
         ch.connect(UnixDomainSocketAddress.of(socket));
-        ch.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        String body = method.equals("POST") ? "Content-Length: 0\r\n" : "";
+        ch.write(ByteBuffer.wrap((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + body
+                + "Connection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII)));
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         ByteBuffer buf = ByteBuffer.allocate(16384);

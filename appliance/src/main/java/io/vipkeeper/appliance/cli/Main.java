@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vipkeeper", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Version.class,
         description = "High-availability appliance: VRRP owns the virtual IPs, IPVS or nftables balances the traffic.",
-        subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class,
+        subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, BackendCommand.class,
                 IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class,
                 HelpCommand.class})
 public final class Main implements Runnable {
@@ -37,6 +37,6 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing a command: run, check, reload, status, ipvs, nftables, realserver, version or help");
+                "Missing a command: run, check, reload, status, backend, ipvs, nftables, realserver, version or help");
     }
 }

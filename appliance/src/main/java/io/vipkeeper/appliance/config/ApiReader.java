@@ -13,6 +13,9 @@ final class ApiReader {
      */
     static final int MAX_CONNECTIONS = 1024;
 
+    /** A group name as useradd(8) and /etc/group take it (a name that starts with a digit looks like a gid). */
+    private static final java.util.regex.Pattern GROUP_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
+
     private ApiReader() {
     }
 
@@ -32,10 +35,16 @@ final class ApiReader {
             perClient = null;
         }
         Duration idle = api.duration("idle-timeout", Duration.ofMillis(100), Duration.ofMinutes(10));
+        Optional<String> group = api.optionalString("control-group").map(String::strip).filter(g -> !g.isEmpty());
+        if (group.isPresent() && !GROUP_NAME.matcher(group.get()).matches()) {
+            api.problem("control-group", "\"" + group.get() + "\" is not a group name (letters, digits, _ . -; not"
+                    + " starting with - or a digit), or \"\" for root only");
+            group = null;
+        }
         api.checkUnknownKeys();
-        if (max == null || perClient == null || idle == null) {
+        if (max == null || perClient == null || idle == null || group == null) {
             return null;
         }
-        return new ApiSettings(listen, max, perClient, idle);
+        return new ApiSettings(listen, max, perClient, idle, group);
     }
 }

@@ -13,7 +13,14 @@ import java.util.Optional;
  * @param maxConnections open connections the API keeps at most, from all clients together
  * @param maxConnectionsPerClient open connections the API keeps at most from one client address
  * @param idleTimeout a connection that neither sends a byte nor takes one for this long is closed
+ * @param controlGroup the group whose members may change runtime state over the control socket
+ *     besides root; empty: root only
  */
 public record ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
-        Duration idleTimeout) {
+        Duration idleTimeout, Optional<String> controlGroup) {
+    /** Settings with no control group (root only). */
+    public ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
+            Duration idleTimeout) {
+        this(listen, maxConnections, maxConnectionsPerClient, idleTimeout, Optional.empty());
+    }
 }

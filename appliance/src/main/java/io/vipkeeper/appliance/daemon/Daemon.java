@@ -16,6 +16,7 @@ import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.pool.KernelNatSetup;
 import io.vipkeeper.appliance.pool.NatSetup;
 import io.vipkeeper.appliance.pool.OwnedServices;
+import io.vipkeeper.appliance.pool.RuntimeState;
 import java.util.function.Supplier;
 import io.vipkeeper.appliance.pool.Nft;
 import io.vipkeeper.appliance.vrrp.VrrpRuntime;
@@ -59,6 +60,8 @@ public final class Daemon implements StatusInputs {
     private final NatSetup natSetup;
     /** What an engine's earlier runs owned, by engine name. */
     private final java.util.function.Function<String, OwnedServices> owned;
+    /** The operator's runtime backend states, kept for the next start (one per data plane manager). */
+    private final Supplier<RuntimeState> runtime;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Set by the first SIGTERM/SIGINT; from then on SIGHUP reloads nothing. */
     private volatile boolean stopping;
@@ -89,21 +92,26 @@ public final class Daemon implements StatusInputs {
 
     public Daemon(Path configFile, int verbosity, Path pidFile, Path stateDir) {
         this(configFile, verbosity, pidFile, DataPlaneSelector.forKernel(IpvsClient::open),
-                new KernelNatSetup(new Nft("nft")), engine -> OwnedServices.in(stateDir.resolve(engine + "-owned")));
+                new KernelNatSetup(new Nft("nft")), engine -> OwnedServices.in(stateDir.resolve(engine + "-owned")),
+                () -> RuntimeState.in(stateDir.resolve(RUNTIME_STATE)));
     }
+
+    /** The operator's runtime backend states in the state directory (vipkeeper backend ...). */
+    static final String RUNTIME_STATE = "runtime-state.json";
 
     /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
     Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
         this(configFile, verbosity, pidFile, DataPlaneSelector.forKernel(ipvsKernel), natSetup,
-                engine -> OwnedServices.NONE);
+                engine -> OwnedServices.NONE, RuntimeState::inMemory);
     }
 
     /** A SIGHUP came while starting (guarded by this). */
     private boolean reloadOnceStarted;
 
     private Daemon(Path configFile, int verbosity, Path pidFile, DataPlaneSelector engines, NatSetup natSetup,
-            java.util.function.Function<String, OwnedServices> owned) {
+            java.util.function.Function<String, OwnedServices> owned, Supplier<RuntimeState> runtime) {
         this.owned = owned;
+        this.runtime = runtime;
         this.engines = engines;
         this.natSetup = natSetup;
         this.configFile = configFile;
@@ -214,7 +222,8 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
-            DataPlaneManager m = new DataPlaneManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()));
+            DataPlaneManager m = new DataPlaneManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()),
+                    runtime.get());
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -443,6 +452,18 @@ public final class Daemon implements StatusInputs {
     public Map<String, Map<BackendKey, RealServerHealth>> health() {
         HealthMonitor h = health;
         return h == null ? Map.of() : h.health();
+    }
+
+    @Override
+    public Map<String, Map<BackendKey, io.vipkeeper.appliance.pool.BackendAdmin>> runtimeStates() {
+        DataPlaneManager m = ipvs;
+        return m == null ? Map.of() : m.runtimeStates();
+    }
+
+    @Override
+    public Optional<io.vipkeeper.appliance.api.BackendControl> backendControl() {
+        DataPlaneManager m = ipvs;
+        return m == null ? Optional.empty() : Optional.of(m::backend);
     }
 
     /** Runs a dump once the daemon runs; before, there is nothing to dump yet. */

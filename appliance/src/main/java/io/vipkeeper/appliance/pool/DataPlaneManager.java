@@ -52,6 +52,8 @@ public final class DataPlaneManager implements AutoCloseable {
     private final Set<ServiceKey> formerlyOwned = new HashSet<>();
     /** What this and earlier runs own, kept on disk. */
     private final OwnedServices owned;
+    /** The operator's runtime backend states, kept on disk. */
+    private final RuntimeState runtime;
     private IpvsSettings settings;
     /** The table the pools want: built at each install, one service replaced per health change. */
     private Map<ServiceKey, DesiredService> wanted = new LinkedHashMap<>();
@@ -90,7 +92,14 @@ public final class DataPlaneManager implements AutoCloseable {
      */
     public DataPlaneManager(String engine, Supplier<? extends DataPlane> opener, NatSetup nat, HealthView healthView,
             OwnedServices owned) {
+        this(engine, opener, nat, healthView, owned, RuntimeState.inMemory());
+    }
+
+    /** The same, with the operator's runtime backend states kept in {@code runtime}. */
+    public DataPlaneManager(String engine, Supplier<? extends DataPlane> opener, NatSetup nat, HealthView healthView,
+            OwnedServices owned, RuntimeState runtime) {
         this.engine = engine;
+        this.runtime = runtime;
         this.thread = new ReconcileThread(engine);
         this.owned = owned;
         this.kernel = new EngineConnection<>(engine, opener);
@@ -109,6 +118,7 @@ public final class DataPlaneManager implements AutoCloseable {
             // Services an earlier run owned that the config no longer names: ours to delete.
             formerlyOwned.addAll(owned.load());
             formerlyOwned.removeAll(keys(s));
+            runtime.load();
             install(s);
             long before = counters.changes();
             reconcile(ReconcileRun.START);
@@ -146,7 +156,8 @@ public final class DataPlaneManager implements AutoCloseable {
             reconciler = new TableReconciler(s.drainTimeout());
         }
         settings = s;
-        wanted = pools.install(s);
+        runtime.retain(s).forEach(d -> log.warn("runtime state dropped: {}", d));
+        wanted = pools.install(s, runtime);
         thread.every(s.reconcileInterval(), () -> reconcile(ReconcileRun.PERIODIC));
     }
 
@@ -171,6 +182,67 @@ public final class DataPlaneManager implements AutoCloseable {
                 thread.execute(() -> reconcile(ReconcileRun.HEALTH));
             }
         }));
+    }
+
+    /**
+     * Carries out an operator's runtime order for a backend (from the control socket's thread; waits
+     * for it): checks it, writes the new state to the state directory, and runs one reconcile so the
+     * kernel holds it when this returns. Orders run one at a time on the data plane's thread, so
+     * concurrent ones serialize. {@code who} says who gave it, for the log.
+     *
+     * @throws BackendRefusal naming what is wrong; nothing changed
+     */
+    public BackendChange backend(String virtualServer, String backend, BackendOrder order, Integer weight, String who)
+            throws BackendRefusal {
+        if (order == BackendOrder.WEIGHT && (weight == null || weight < 0 || weight > BackendAdmin.MAX_WEIGHT)) {
+            throw new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST, "weight " + (weight == null ? "missing" : weight)
+                    + ": give an integer 0.." + BackendAdmin.MAX_WEIGHT);
+        }
+        Object[] outcome = thread.call(() -> {
+            try {
+                return new Object[] {order(virtualServer, backend, order, weight, who)};
+            } catch (BackendRefusal r) {
+                return new Object[] {r};
+            }
+        });
+        if (outcome[0] instanceof BackendRefusal r) {
+            throw r;
+        }
+        return (BackendChange) outcome[0];
+    }
+
+    private BackendChange order(String vsName, String backend, BackendOrder order, Integer weight, String who)
+            throws BackendRefusal {
+        io.vipkeeper.appliance.config.VirtualServer vs = settings == null ? null : settings.virtualServers().get(vsName);
+        if (vs == null) {
+            throw new BackendRefusal(BackendRefusal.Reason.UNKNOWN_VIRTUAL_SERVER, "no virtual server " + vsName
+                    + " in the config" + (settings == null || settings.virtualServers().isEmpty() ? ""
+                    : " (it has " + String.join(", ", settings.virtualServers().keySet()) + ")"));
+        }
+        io.vipkeeper.appliance.config.RealServer rs = BackendLookup.find(vs, backend);
+        BackendAdmin before = runtime.get(vsName, rs.key());
+        BackendAdmin after = order.apply(before, weight);
+        BackendChange change = new BackendChange(vsName, rs.identity(), before, after, rs.weight());
+        if (!change.changed()) {
+            log.info("backend {} {}: {} by {}: already {}", vsName, rs.identity(), order.label(), who, after.describe());
+            return change;
+        }
+        try {
+            runtime.set(vsName, rs.key(), after);
+        } catch (java.io.IOException e) {
+            throw new BackendRefusal(BackendRefusal.Reason.NOT_SAVED, "cannot write the runtime state: " + e.getMessage()
+                    + "; nothing changed");
+        }
+        log.info("backend {} {}: {} by {}: {} -> {} (runtime state of this node)", vsName, rs.identity(), order.label(),
+                who, before.describe(), after.describe());
+        pools.admin(vsName, rs.key(), after).ifPresent(d -> wanted.put(d.spec().key(), d));
+        reconcile(ReconcileRun.ADMIN);
+        return change;
+    }
+
+    /** The operator's runtime backend states now, by virtual server and backend (any thread). */
+    public java.util.Map<String, java.util.Map<BackendKey, BackendAdmin>> runtimeStates() {
+        return runtime.view();
     }
 
     /** Pool decisions so far (a real server in or out, a quorum lost or gained). */

@@ -23,18 +23,29 @@ final class Pool {
     private VirtualServer vs;
     private final Map<BackendKey, Boolean> up = new HashMap<>();
     private final Map<BackendKey, String> reasons = new HashMap<>();
+    /** The operator's runtime states of the backends not at {@link BackendAdmin#DEFAULT}. */
+    private final Map<BackendKey, BackendAdmin> admin = new HashMap<>();
     private boolean quorumUp;
 
     /** A pool starting from the health monitor's view ({@code health} may lack servers: up). */
     Pool(VirtualServer vs, Map<BackendKey, RealServerHealth> health) {
+        this(vs, health, Map.of());
+    }
+
+    /** The same with the operator's runtime states ({@code admin}, by backend). */
+    Pool(VirtualServer vs, Map<BackendKey, RealServerHealth> health, Map<BackendKey, BackendAdmin> admin) {
         this.vs = vs;
+        this.admin.putAll(admin);
         adopt(health, Map.of());
         quorumUp = PoolPolicy.quorumUp(false, liveWeight(), vs.quorum(), vs.hysteresis());
     }
 
     /** A reload: kept servers keep their health, new ones take the monitor's; the quorum is re-judged. */
-    List<String> reconfigure(VirtualServer next, Map<BackendKey, RealServerHealth> health) {
+    List<String> reconfigure(VirtualServer next, Map<BackendKey, RealServerHealth> health,
+            Map<BackendKey, BackendAdmin> runtime) {
         vs = next;
+        admin.clear();
+        admin.putAll(runtime);
         Map<BackendKey, Boolean> before = new HashMap<>(up);
         up.clear();
         adopt(health, before);
@@ -67,10 +78,24 @@ final class Pool {
         reasons.put(rs, reason);
         List<String> events = new ArrayList<>();
         boolean sorry = sorryActive();
-        Placement p = PoolPolicy.realServer(isUp, vs.inhibitOnFailure(), sorry);
-        events.add(rs + " " + (isUp ? "UP" : "DOWN") + " (" + reason + "): " + describe(p, sorry));
+        Placement p = PoolPolicy.effective(1, adminOf(rs), isUp, vs.inhibitOnFailure(), sorry).placement();
+        events.add(rs + " " + (isUp ? "UP" : "DOWN") + " (" + reason + "): " + describe(p, sorry, adminOf(rs)));
         events.addAll(judgeQuorum());
         return events;
+    }
+
+    /** An operator's runtime change of one backend; returns what the quorum did, if anything. */
+    List<String> admin(BackendKey rs, BackendAdmin state) {
+        if (state.isDefault()) {
+            admin.remove(rs);
+        } else {
+            admin.put(rs, state);
+        }
+        return judgeQuorum();
+    }
+
+    private BackendAdmin adminOf(BackendKey rs) {
+        return admin.getOrDefault(rs, BackendAdmin.DEFAULT);
     }
 
     private List<String> judgeQuorum() {
@@ -86,11 +111,13 @@ final class Pool {
                 + " hysteresis " + vs.hysteresis() + ")" + sorry);
     }
 
-    private static String describe(Placement p, boolean sorry) {
+    private static String describe(Placement p, boolean sorry, BackendAdmin a) {
         return switch (p) {
             case IN -> "in the pool";
-            case ZERO -> sorry ? "weight 0 (sorry server in)" : "weight 0 (inhibit-on-failure)";
-            case OUT -> sorry ? "out (sorry server in)" : "removed";
+            case ZERO -> sorry ? "weight 0 (sorry server in)" : a.state() == AdminState.DRAINED
+                    ? "weight 0 (drained by the operator)" : "weight 0 (inhibit-on-failure)";
+            case OUT -> sorry ? "out (sorry server in)" : a.state() == AdminState.DISABLED
+                    ? "out (disabled by the operator)" : "removed";
         };
     }
 
@@ -101,9 +128,7 @@ final class Pool {
     private long liveWeight() {
         long w = 0;
         for (RealServer rs : vs.realServers()) {
-            if (up.getOrDefault(rs.key(), true)) {
-                w += rs.weight();
-            }
+            w += PoolPolicy.liveWeight(rs.weight(), adminOf(rs.key()), up.getOrDefault(rs.key(), true));
         }
         return w;
     }
@@ -121,11 +146,12 @@ final class Pool {
         for (RealServer rs : vs.realServers()) {
             BackendKey k = rs.key();
             boolean isUp = up.getOrDefault(k, true);
-            switch (PoolPolicy.realServer(isUp, vs.inhibitOnFailure(), sorry)) {
-                case IN -> dests.put(k, DesiredServices.dest(rs, rs.weight()));
-                case ZERO -> dests.put(k, DesiredServices.dest(rs, 0));
-                case OUT -> removeNow.put(k, isUp ? "quorum lost, sorry server in" : "down: "
-                        + reasons.getOrDefault(k, "failed check"));
+            BackendAdmin a = adminOf(k);
+            PoolPolicy.Effective e = PoolPolicy.effective(rs.weight(), a, isUp, vs.inhibitOnFailure(), sorry);
+            switch (e.placement()) {
+                case IN, ZERO -> dests.put(k, DesiredServices.dest(rs, e.weight()));
+                case OUT -> removeNow.put(k, a.state() == AdminState.DISABLED ? "disabled by the operator"
+                        : isUp ? "quorum lost, sorry server in" : "down: " + reasons.getOrDefault(k, "failed check"));
             }
         }
         Optional<InetSocketAddress> s = vs.sorryServer();

@@ -38,7 +38,7 @@ final class Pools {
      * Takes new settings (start, reload): kept pools keep their state; returns the desired table
      * (a fresh mutable map, the caller's to keep up to date with {@link #health}).
      */
-    Map<ServiceKey, DesiredService> install(IpvsSettings s) {
+    Map<ServiceKey, DesiredService> install(IpvsSettings s, RuntimeState runtime) {
         settings = s;
         Map<String, Map<BackendKey, RealServerHealth>> health = view.health();
         Map<String, Pool> next = new LinkedHashMap<>();
@@ -47,9 +47,9 @@ final class Pools {
             Map<BackendKey, RealServerHealth> h = health.getOrDefault(vs.name(), Map.of());
             Pool p = pools.get(vs.name());
             if (p == null) {
-                p = new Pool(vs, h);
+                p = new Pool(vs, h, runtime.of(vs.name()));
             } else {
-                p.reconfigure(vs, h).forEach(e -> event(vs.name(), e));
+                p.reconfigure(vs, h, runtime.of(vs.name())).forEach(e -> event(vs.name(), e));
             }
             next.put(vs.name(), p);
             DesiredService d = p.desired();
@@ -73,6 +73,16 @@ final class Pools {
         settings.virtualServers().get(virtualServer).realServers().stream()
                 .filter(rs -> rs.key().equals(realServer)).findFirst()
                 .ifPresent(rs -> notify.changed(virtualServer, rs, up));
+        return Optional.of(p.desired());
+    }
+
+    /** An operator's runtime change of a backend: the service's desired state after it. */
+    Optional<DesiredService> admin(String virtualServer, BackendKey realServer, BackendAdmin state) {
+        Pool p = pools.get(virtualServer);
+        if (p == null) {
+            return Optional.empty();
+        }
+        p.admin(realServer, state).forEach(e -> event(virtualServer, e));
         return Optional.of(p.desired());
     }
 

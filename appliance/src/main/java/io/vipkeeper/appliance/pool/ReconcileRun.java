@@ -8,6 +8,8 @@ public enum ReconcileRun {
     RELOAD("reload"),
     /** After health changes: the pool policy logged each decision already. */
     HEALTH("health"),
+    /** After an operator's runtime order (vipkeeper backend ...), which the log has with its author already. */
+    ADMIN("runtime change"),
     /** A periodic run: every change repairs drift someone caused by hand. */
     PERIODIC("repaired drift");
 

@@ -288,8 +288,8 @@ class ApiServerIT {
         assertTrue(out.startsWith("lb1: vipkeeper "), out);
         assertTrue(out.matches("(?s).*\nweb +MASTER +eth0 +51 +150 +198\\.18\\.0\\.1 +1000ms +2 +BACKUP -> MASTER \\(master_down\\).*"), out);
         assertTrue(out.matches("(?s).*\nmail +FAULT .*\n  fault  track-interface eth9: eth9 is down\n.*"), out);
-        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.1:8080 +up +1 +weight 1 +7 +3 +120\n.*"), out);
-        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.3:8080 +unchecked +3 +NO +- +- +-\n.*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.1:8080 +up +enabled +1 +config +weight 1 +7 +3 +120\n.*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.3:8080 +unchecked +enabled +3 +config +NO +- +- +-\n.*"), out);
         assertTrue(out.matches("(?s).*\ndns udp 198\\.18\\.0\\.100:53 wlc nat +NO +-\n  -> 198\\.18\\.1\\.1:53 +unchecked .*"), out);
         assertEquals("", table[2]);
 

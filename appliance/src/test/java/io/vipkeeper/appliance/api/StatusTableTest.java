@@ -19,6 +19,32 @@ class StatusTableTest {
                 List.of(), null, null, null));
     }
 
+    private static StatusSnapshot.RealServerStatus backend(String address, String admin, String origin, Integer runtime) {
+        Integer kernel = null;
+        if (admin.equals("enabled")) {
+            kernel = runtime == null ? 2 : runtime;
+        } else if (admin.equals("drained")) {
+            kernel = 0;
+        }
+        return new StatusSnapshot.RealServerStatus(address, "up", "connected", null, 2, kernel, null, null, null, admin,
+                origin, runtime);
+    }
+
+    @Test
+    void eachBackendShowsItsAdminStateAndWeightOriginNextToItsHealth() {
+        String out = StatusTable.backends(List.of(new StatusSnapshot.VirtualServerStatus("web", "tcp 198.18.0.100:80",
+                "rr", "nat", true, null, List.of(backend("198.18.1.1:80", "enabled", "config", null),
+                        backend("198.18.1.2:80", "drained", "config", null),
+                        backend("198.18.1.3:80", "disabled", "config", null),
+                        backend("198.18.1.4:80", "enabled", "runtime", 7)))));
+        assertTrue(out.matches("VIRTUAL SERVER +HEALTH  ADMIN     WEIGHT  ORIGIN   IN KERNEL (?s).*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.1:80 +up      enabled   2       config   weight 2 .*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.2:80 +up      drained   2       config   weight 0 .*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.3:80 +up      disabled  2       config   NO .*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.4:80 +up      enabled   7       runtime  weight 7 .*"), out);
+        assertTrue(out.endsWith("\nADMIN and runtime weights are this node's only (vipkeeper backend on each director)\n"), out);
+    }
+
     @Test
     void mismatchingPeersAreListedUnderTheirInstance() {
         String out = format(instance(List.of(

@@ -53,6 +53,7 @@ class NftablesDaemonIT {
     private static Path conf;
     private static JarProcess daemon;
     private static LabApi api;
+    private static NftLbTable lb;
     private static String foreignTable;
     private static final Map<String, AutoCloseable> servers = new TreeMap<>();
 
@@ -89,6 +90,7 @@ class NftablesDaemonIT {
     @BeforeAll
     static void build() throws Exception {
         lab = Lab.create(SUBNET);
+        lb = new NftLbTable(lab, "director");
         try {
             dir = Files.createTempDirectory("vk-nftd");
             String director = lab.node("director", DIRECTOR);
@@ -179,8 +181,8 @@ class NftablesDaemonIT {
             String out = cli.out();
             assertTrue(out.contains("\ndata plane: nftables (data-plane = nftables)\n"), out);
             assertTrue(out.matches("(?s).*\nweb tcp " + Pattern.quote(VIP) + ":80 rr nat +yes.*"), out);
-            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB1) + " +up +1 +weight 1 .*"), out);
-            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB2) + " +up +1 +weight 1 .*"), out);
+            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB1) + " +up +enabled +1 +config +weight 1 .*"), out);
+            assertTrue(out.matches("(?s).*\n  -> " + Pattern.quote(WEB2) + " +up +enabled +1 +config +weight 1 .*"), out);
             assertTrue(out.contains("\nnftables: kernel table read at "), out);
         }
     }
@@ -368,33 +370,15 @@ class NftablesDaemonIT {
     }
 
     private static String nft(String command) throws IOException, InterruptedException {
-        return Lab.sh("ip", "netns", "exec", lab.ns("director"), "nft", command);
+        return lb.nft(command);
     }
 
-    /** The engine's table without its counters (traffic moves them; nothing else should). */
     private static String lbTable() throws Exception {
-        return nft("list table inet vipkeeper_lb").replaceAll("counter packets \\d+ bytes \\d+", "counter");
+        return lb.listing();
     }
 
-    private static final Pattern WEIGHT = Pattern.compile("(" + Pattern.quote(SUBNET) + "\\.\\d+) \\. (\\d+) : 0x([0-9a-f]+)");
-
-    /**
-     * Every backend's weight in the engine's weight maps, as nft lists them ("ADDR . PORT : 0xWEIGHT"),
-     * by ADDR:PORT; empty while the table is missing.
-     */
     private static Map<String, Integer> weights() {
-        String table;
-        try {
-            table = nft("list table inet vipkeeper_lb");
-        } catch (Exception e) {
-            return Map.of();
-        }
-        Map<String, Integer> weights = new HashMap<>();
-        Matcher m = WEIGHT.matcher(table);
-        while (m.find()) {
-            weights.put(m.group(1) + ":" + m.group(2), Integer.parseInt(m.group(3), 16));
-        }
-        return weights;
+        return lb.weights();
     }
 
     private static StatusSnapshot.VirtualServerStatus virtualServer(String name) {

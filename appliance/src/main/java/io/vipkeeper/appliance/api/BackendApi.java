@@ -1,0 +1,213 @@
+package io.vipkeeper.appliance.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vipkeeper.appliance.pool.BackendChange;
+import io.vipkeeper.appliance.pool.BackendRefusal;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the runtime backend routes of {@link BackendRoute}: reads to anyone who may read the API,
+ * writes only on the control socket and only to root or {@code api.control-group} members
+ * ({@link ControlAccess}); the TCP listener answers a write with 405. Every write and refusal is
+ * logged with its peer and counted in {@code vipkeeper_backend_orders_total}. Orders run on
+ * {@code orders} (one thread: they serialize, and a slow kernel never holds up the API's loop).
+ */
+final class BackendApi {
+    private static final Logger log = LoggerFactory.getLogger(BackendApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Said with every answer: a drain on one director does not follow a failover to another. */
+    static final String PER_NODE = "runtime state is per node: it applies to this director only; do the same on"
+            + " the others if their backends should follow";
+
+    private final StatusAssembler status;
+    private final StatusMetrics metrics;
+    private final ControlAccess access;
+    private final Executor orders;
+
+    BackendApi(StatusAssembler status, StatusMetrics metrics, ControlAccess access, Executor orders) {
+        this.status = status;
+        this.metrics = metrics;
+        this.access = access;
+        this.orders = orders;
+    }
+
+    /**
+     * An order carried out, as the API answers it.
+     *
+     * @param node this director's name
+     * @param virtualServer the virtual server
+     * @param backend the backend, {@code ADDR:PORT}
+     * @param order the action
+     * @param changed false when it was in that state already
+     * @param before the admin state before
+     * @param admin the admin state now
+     * @param weight the weight it has now while up (0 drained or disabled)
+     * @param weightOrigin config or runtime
+     * @param configWeight the config's weight
+     * @param note {@link #PER_NODE}
+     */
+    record Answer(String node, String virtualServer, String backend, String order, boolean changed, String before,
+            String admin, int weight, String weightOrigin, int configWeight, String note) {
+    }
+
+    /**
+     * The backends of every (or one) virtual server, as status has them.
+     *
+     * @param node this director's name
+     * @param note {@link #PER_NODE}
+     * @param virtualServers the virtual servers with their backends
+     */
+    record Listing(String node, String note, List<StatusSnapshot.VirtualServerStatus> virtualServers) {
+    }
+
+    /** Answers {@code req} for {@code rawPath} (not yet percent-decoded). */
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req, String rawPath) {
+        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+                Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        boolean post = req.method().name().equals("POST");
+        ControlAccess.Peer peer = null;
+        String who = "TCP client " + ctx.channel().remoteAddress();
+        if (ctx.channel() instanceof EpollDomainSocketChannel local) {
+            try {
+                PeerCredentials c = local.peerCredentials();
+                peer = access.peer(c.uid(), c.gids());
+                who = peer.who();
+            } catch (IOException e) {
+                who = "a local peer whose credentials cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        // Reads are open, over TCP too, and TCP takes no writes: refusals there are logged at debug
+        // level only (and counted), so that no remote client can flood the log; a local write's
+        // refusal is a warning with its peer's uid.
+        BackendRoute route;
+        try {
+            route = BackendRoute.parse(req.method().name(), rawPath);
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, head, "invalid", "bad_request", HttpResponseStatus.BAD_REQUEST, e.getMessage(), who, post && peer != null);
+            return;
+        }
+        if (!route.write()) {
+            list(ctx, head, route, who);
+            return;
+        }
+        if (!(ctx.channel() instanceof EpollDomainSocketChannel)) {
+            FullHttpResponse r = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "the TCP API is read-only: change runtime"
+                    + " state over the control socket (vipkeeper backend ...) on the director itself");
+            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            refused(route.label(), "read_only", who, "the TCP API is read-only", false);
+            ApiHandler.send(ctx, head, r, false);
+            return;
+        }
+        if (peer == null) {
+            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN,
+                    "cannot read the peer's credentials", who, true);
+            return;
+        }
+        Optional<String> no = access.refusal(peer, status.inputs().settings().api().controlGroup());
+        if (no.isPresent()) {
+            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN, no.get(), who, true);
+            return;
+        }
+        ControlAccess.Peer by = peer;
+        try {
+            orders.execute(() -> order(ctx, head, route, by));
+        } catch (RejectedExecutionException e) {
+            refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.SERVICE_UNAVAILABLE, "the daemon is stopping",
+                    who, true);
+        }
+    }
+
+    private void order(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route, ControlAccess.Peer peer) {
+        Optional<BackendControl> control = status.inputs().backendControl();
+        try {
+            if (control.isEmpty()) {
+                throw new BackendRefusal(BackendRefusal.Reason.UNKNOWN_VIRTUAL_SERVER, "no virtual server "
+                        + route.virtualServer() + ": the config has no virtual servers");
+            }
+            BackendChange c = control.get().backend(route.virtualServer(), route.backend(), route.order(), route.weight(),
+                    peer.who());
+            metrics.backendOrder(route.label(), c.changed() ? "changed" : "unchanged");
+            Answer a = new Answer(status.inputs().settings().nodeName(), c.virtualServer(), c.backend(), route.label(),
+                    c.changed(), c.before().state().label(), c.after().state().label(), c.weight(), c.after().origin(),
+                    c.configWeight(), PER_NODE);
+            ApiHandler.send(ctx, head, json(HttpResponseStatus.OK, a), false);
+        } catch (BackendRefusal r) {
+            HttpResponseStatus code = switch (r.reason()) {
+                case UNKNOWN_VIRTUAL_SERVER, UNKNOWN_BACKEND -> HttpResponseStatus.NOT_FOUND;
+                case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
+                case NOT_SAVED -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            };
+            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), peer.who(), true);
+        } catch (RuntimeException e) {
+            log.error("backend {} {} {} by {} failed", route.order().label(), route.virtualServer(), route.backend(),
+                    peer.who(), e);
+            refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal error: " + e.getMessage(), peer.who(), true);
+        }
+    }
+
+    private void list(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route, String who) {
+        StatusSnapshot s = status.snapshot();
+        List<StatusSnapshot.VirtualServerStatus> vss = s.virtualServers().stream()
+                .filter(v -> route.virtualServer() == null || v.name().equals(route.virtualServer())).toList();
+        if (route.virtualServer() != null && vss.isEmpty()) {
+            refuse(ctx, head, "list", "unknown_virtual_server", HttpResponseStatus.NOT_FOUND, "no virtual server "
+                    + route.virtualServer() + " in the config", who, false);
+            return;
+        }
+        metrics.backendOrder("list", "unchanged");
+        ApiHandler.send(ctx, head, json(HttpResponseStatus.OK, new Listing(s.node(), PER_NODE, vss)), false);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest head, String order, String reason,
+            HttpResponseStatus code, String message, String who, boolean write) {
+        refused(order, reason, who, message, write);
+        ApiHandler.send(ctx, head, error(code, message), false);
+    }
+
+    /** Counts a refusal; logs it with its peer, at warn for a write (or a malformed POST), else at debug. */
+    private void refused(String order, String reason, String who, String message, boolean write) {
+        metrics.backendOrder(order, "refused_" + reason);
+        if (write) {
+            log.warn("backend {} refused for {}: {}", order, who, message);
+        } else {
+            log.debug("backend {} refused for {}: {}", order, who, message);
+        }
+    }
+
+    private static FullHttpResponse error(HttpResponseStatus code, String message) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", message);
+        return json(code, body);
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus code, Object body) {
+        try {
+            return ApiHandler.response(code, "application/json; charset=utf-8",
+                    (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the answer as JSON", e);
+        }
+    }
+}

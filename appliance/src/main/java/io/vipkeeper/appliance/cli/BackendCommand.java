@@ -1,0 +1,206 @@
+package io.vipkeeper.appliance.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vipkeeper.appliance.api.StatusSnapshot;
+import io.vipkeeper.appliance.api.StatusTable;
+import io.vipkeeper.appliance.daemon.ControlSocket;
+import io.vipkeeper.appliance.daemon.PidFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vipkeeper backend drain|disable|enable|weight|list}: runtime backend control over the
+ * running daemon's control socket (POST and GET {@code /backends/...}); no config file is read.
+ * Runtime state belongs to the node it is given on, and every answer says so.
+ */
+@Command(name = "backend", description = "Drain, disable, enable or re-weight a backend at runtime, on this node only"
+        + " (over the daemon's control socket; kept across restarts and reloads).",
+        subcommands = {BackendCommand.Drain.class, BackendCommand.Disable.class, BackendCommand.Enable.class,
+                BackendCommand.Weight.class, BackendCommand.ListBackends.class})
+public final class BackendCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "Missing a command: drain, disable, enable, weight or list");
+    }
+
+    /** The daemon to talk to, by its pid file (its control socket is beside it). */
+    static final class Target {
+        @Option(names = "--pid-file", paramLabel = "FILE", description = "The daemon's pid file (default: ${DEFAULT-VALUE});"
+                + " its control socket (vipkeeper.sock) is beside it.")
+        Path pidFile = PidFile.DEFAULT;
+    }
+
+    /** What every order shares: the daemon, the virtual server and the backend. */
+    static class Order implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", paramLabel = "VS", description = "The virtual server's name in the config.")
+        String virtualServer;
+
+        @Parameters(index = "1", paramLabel = "RS", description = "The backend as ADDR[:PORT] (IPv6 as [ADDR]:PORT),"
+                + " as status shows it.")
+        String backend;
+
+        @Spec
+        CommandSpec spec;
+
+        /** The action's path after VS/RS: the command's name ("drain"), or more ("weight/3"). */
+        String action() {
+            return spec.name();
+        }
+
+        @Override
+        public Integer call() {
+            String path = "/backends/" + segment(virtualServer) + "/" + segment(backend) + "/" + action();
+            return exchange(spec, target, true, path, this::print);
+        }
+
+        private void print(PrintWriter out, JsonNode a) {
+            String weight = a.path("admin").asText().equals("enabled")
+                    ? "weight " + a.path("weight").asInt() + " (" + a.path("weightOrigin").asText() + ")"
+                    : "weight 0 while " + a.path("admin").asText() + (a.path("weightOrigin").asText().equals("runtime")
+                            ? "" : " (config weight " + a.path("configWeight").asInt() + ")");
+            String before = a.path("before").asText();
+            String now = a.path("admin").asText();
+            String state = !a.path("changed").asBoolean() ? "already " + now : before.equals(now) ? now : before + " -> " + now;
+            out.println(a.path("virtualServer").asText() + " " + a.path("backend").asText() + ": " + state + ", " + weight);
+            out.println("node " + a.path("node").asText() + " only: " + a.path("note").asText());
+        }
+    }
+
+    /** {@code vipkeeper backend drain VS RS}. */
+    @Command(name = "drain", description = "Weight 0 until enabled: no new connections, established ones finish.")
+    static final class Drain extends Order {
+    }
+
+    /** {@code vipkeeper backend disable VS RS}. */
+    @Command(name = "disable", description = "Out of the table now, as a failed health check would take it.")
+    static final class Disable extends Order {
+    }
+
+    /** {@code vipkeeper backend enable VS RS}. */
+    @Command(name = "enable", description = "Back to the config: enabled at the config weight (drops a runtime weight).")
+    static final class Enable extends Order {
+    }
+
+    /** {@code vipkeeper backend weight VS RS N}. */
+    @Command(name = "weight", description = "A runtime weight N (0..65535) in place of the config's, until enabled.")
+    static final class Weight extends Order {
+        @Parameters(index = "2", paramLabel = "N", description = "The weight, 0..65535.")
+        String weight;
+
+        @Override
+        String action() {
+            // Checked by the daemon, which counts a refusal; sent as typed.
+            return "weight/" + segment(weight);
+        }
+    }
+
+    /** {@code vipkeeper backend list [VS]}. */
+    @Command(name = "list", description = "Every (or one) virtual server's backends: health, admin state, weight and"
+            + " its origin (config or runtime), the kernel's weight.")
+    static final class ListBackends implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "VS", description = "Only this virtual server.")
+        String virtualServer;
+
+        @Option(names = "--json", description = "The API's JSON document as is.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String path = "/backends" + (virtualServer == null ? "" : "/" + segment(virtualServer));
+            return exchange(spec, target, false, path, (out, doc) -> {
+                if (json) {
+                    out.println(doc.toPrettyString());
+                    return;
+                }
+                List<StatusSnapshot.VirtualServerStatus> servers = new ArrayList<>();
+                for (JsonNode vs : doc.path("virtualServers")) {
+                    try {
+                        servers.add(JSON.treeToValue(vs, StatusSnapshot.VirtualServerStatus.class));
+                    } catch (IOException e) {
+                        throw new IllegalStateException("not a virtual server: " + e.getMessage(), e);
+                    }
+                }
+                out.print(servers.isEmpty() ? "no virtual servers\n" : StatusTable.backends(servers));
+                out.println("node " + doc.path("node").asText() + ": " + doc.path("note").asText());
+            });
+        }
+    }
+
+    /** How an answer is shown. */
+    private interface Printer {
+        void print(PrintWriter out, JsonNode answer);
+    }
+
+    /** One request to the daemon; prints its answer, or its error on stderr with a non-zero exit. */
+    private static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String name = "vipkeeper backend " + spec.name();
+        Path socket = ControlSocket.beside(target.pidFile);
+        LocalHttp.Response r;
+        try {
+            r = post ? LocalHttp.post(socket, path, StatusCommand.TIMEOUT) : LocalHttp.get(socket, path, StatusCommand.TIMEOUT);
+        } catch (IOException e) {
+            return fail(err, name, "cannot reach the daemon at " + socket + ": " + e.getMessage() + " (is vipkeeper running?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(err, name, "interrupted");
+        }
+        JsonNode doc;
+        try {
+            doc = JSON.readTree(r.body());
+        } catch (IOException e) {
+            return fail(err, name, socket + " answered " + r.status() + ": " + r.body().strip());
+        }
+        if (r.status() != 200) {
+            return fail(err, name, doc.path("error").asText(r.body().strip()));
+        }
+        try {
+            printer.print(out, doc);
+        } catch (IllegalStateException e) {
+            return fail(err, name, socket + " answered with " + e.getMessage());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** A path segment, percent-encoded (an IPv6 backend's brackets and colons, a name's spaces). */
+    static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static int fail(PrintWriter err, String name, String message) {
+        err.println(name + ": " + message);
+        err.flush();
+        return ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,222 @@
+package io.vipkeeper.appliance.pool;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vipkeeper.appliance.config.Addresses;
+import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.config.RealServer;
+import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's runtime backend states on this node (drained, disabled, runtime weights), kept in
+ * a JSON file under the state directory ({@code /var/lib/vipkeeper/runtime-state.json}) so they
+ * survive a restart. Written through a temporary file, fsync and a rename, so a crash leaves the old
+ * states or the new ones; a change that cannot be written is refused, so what the daemon does is
+ * always what the file says. Per node: the peer director has its own file. Changed on the data
+ * plane thread only; {@link #view} may be read from any thread.
+ */
+public final class RuntimeState {
+    private static final Logger log = LoggerFactory.getLogger(RuntimeState.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path file;
+    private Map<String, Map<BackendKey, BackendAdmin>> states = new LinkedHashMap<>();
+    private volatile Map<String, Map<BackendKey, BackendAdmin>> view = Map.of();
+
+    private RuntimeState(Path file) {
+        this.file = file;
+    }
+
+    /** States kept in {@code file}. */
+    public static RuntimeState in(Path file) {
+        return new RuntimeState(file);
+    }
+
+    /** States in memory only (tests, benchmarks). */
+    public static RuntimeState inMemory() {
+        return new RuntimeState(null);
+    }
+
+    /** The file, as the file format's records. */
+    record Document(String note, List<Entry> backends) {
+    }
+
+    /** One backend's state in the file. */
+    record Entry(String virtualServer, String address, int port, String admin, Integer weight) {
+    }
+
+    /**
+     * Reads the file (none yet: no states). An unreadable file or entry is logged and left out: the
+     * backends it named run as the config says, and the next change rewrites the file.
+     */
+    void load() {
+        states = new LinkedHashMap<>();
+        if (file != null && Files.exists(file)) {
+            try {
+                Document d = MAPPER.readValue(file.toFile(), Document.class);
+                for (Entry e : d.backends() == null ? List.<Entry>of() : d.backends()) {
+                    try {
+                        put(e.virtualServer(), key(e.address(), e.port()), new BackendAdmin(AdminState.of(e.admin())
+                                .orElseThrow(() -> new IllegalArgumentException("no admin state " + e.admin())), e.weight()));
+                    } catch (RuntimeException bad) {
+                        log.warn("{}: skipping {}: {}", file, e, bad.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                log.warn("cannot read the runtime state {}: {}; every backend runs as the config says", file, e.getMessage());
+            }
+        }
+        publish();
+        if (!view.isEmpty()) {
+            log.info("runtime state from {}: {}", file, describe(view));
+        }
+    }
+
+    private static BackendKey key(String address, int port) {
+        InetAddress a = Addresses.parse(address == null ? "" : address)
+                .orElseThrow(() -> new IllegalArgumentException("\"" + address + "\" is not an IP address"));
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        return new BackendKey(a, port);
+    }
+
+    /** The state of {@code rs} in {@code vs} (the default when untouched). */
+    BackendAdmin get(String vs, BackendKey rs) {
+        return states.getOrDefault(vs, Map.of()).getOrDefault(rs, BackendAdmin.DEFAULT);
+    }
+
+    /** Every state of {@code vs}'s backends that is not the default. */
+    Map<BackendKey, BackendAdmin> of(String vs) {
+        return Map.copyOf(states.getOrDefault(vs, Map.of()));
+    }
+
+    /**
+     * Sets the state of {@code rs} in {@code vs}: written to the file first, kept only once written.
+     *
+     * @throws IOException when the file cannot be written (nothing changed)
+     */
+    void set(String vs, BackendKey rs, BackendAdmin admin) throws IOException {
+        Map<String, Map<BackendKey, BackendAdmin>> before = copy(states);
+        put(vs, rs, admin);
+        try {
+            save();
+        } catch (IOException e) {
+            states = before;
+            throw e;
+        }
+        publish();
+    }
+
+    private void put(String vs, BackendKey rs, BackendAdmin admin) {
+        if (admin.isDefault()) {
+            Map<BackendKey, BackendAdmin> m = states.get(vs);
+            if (m != null) {
+                m.remove(rs);
+                if (m.isEmpty()) {
+                    states.remove(vs);
+                }
+            }
+        } else {
+            states.computeIfAbsent(vs, k -> new LinkedHashMap<>()).put(rs, admin);
+        }
+    }
+
+    /**
+     * Drops the states of virtual servers and backends that {@code s} no longer has (a reload, or a
+     * start with an edited file); returns one line per state dropped, for the log.
+     */
+    List<String> retain(IpvsSettings s) {
+        List<String> dropped = new ArrayList<>();
+        for (var vs : new ArrayList<>(states.entrySet())) {
+            VirtualServer v = s.virtualServers().get(vs.getKey());
+            Set<BackendKey> keys = new HashSet<>();
+            if (v != null) {
+                v.realServers().stream().map(RealServer::key).forEach(keys::add);
+            }
+            for (var rs : new ArrayList<>(vs.getValue().entrySet())) {
+                if (!keys.contains(rs.getKey())) {
+                    dropped.add(vs.getKey() + " " + rs.getKey() + " (" + rs.getValue().describe() + "): "
+                            + (v == null ? "the virtual server" : "the backend") + " is no longer in the config");
+                    put(vs.getKey(), rs.getKey(), BackendAdmin.DEFAULT);
+                }
+            }
+        }
+        if (!dropped.isEmpty()) {
+            try {
+                save();
+            } catch (IOException e) {
+                // The states are gone from memory; the next change or reload writes the file again.
+                log.warn("cannot write the runtime state {}: {}", file, e.getMessage());
+            }
+            publish();
+        }
+        return dropped;
+    }
+
+    /** Every backend state that is not the default, by virtual server and backend (any thread). */
+    public Map<String, Map<BackendKey, BackendAdmin>> view() {
+        return view;
+    }
+
+    private void publish() {
+        view = Map.copyOf(copy(states));
+    }
+
+    private static Map<String, Map<BackendKey, BackendAdmin>> copy(Map<String, Map<BackendKey, BackendAdmin>> m) {
+        Map<String, Map<BackendKey, BackendAdmin>> c = new LinkedHashMap<>();
+        m.forEach((vs, rs) -> c.put(vs, new LinkedHashMap<>(rs)));
+        return c;
+    }
+
+    private void save() throws IOException {
+        if (file == null) {
+            return;
+        }
+        List<Entry> entries = new ArrayList<>();
+        states.forEach((vs, rs) -> rs.forEach((k, a) -> entries.add(new Entry(vs,
+                k.address().getHostAddress(), k.port(), a.state().label(), a.weight()))));
+        byte[] bytes = MAPPER.writeValueAsBytes(new Document("vipkeeper runtime backend states of this node only;"
+                + " written by the daemon, vipkeeper backend changes them", entries));
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** "web 198.18.1.13:8080 drained; ..." for the log. */
+    static String describe(Map<String, Map<BackendKey, BackendAdmin>> states) {
+        List<String> parts = new ArrayList<>();
+        states.forEach((vs, rs) -> rs.forEach((k, a) -> parts.add(vs + " " + k + " " + a.describe())));
+        return String.join("; ", parts);
+    }
+
+    /** The file (null in memory). */
+    Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+}

@@ -26,7 +26,7 @@ class RealServerCommandTest {
 
     @Test
     void mainNamesItAmongTheCommands() {
-        assertTrue(CliRun.of().err().startsWith("Missing a command: run, check, reload, status, ipvs, nftables, realserver, version or help\n"));
+        assertTrue(CliRun.of().err().startsWith("Missing a command: run, check, reload, status, backend, ipvs, nftables, realserver, version or help\n"));
     }
 
     @Test

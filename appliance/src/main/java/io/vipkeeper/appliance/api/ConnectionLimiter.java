@@ -50,7 +50,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The one "client" every connection to the control socket counts as (0.0.0.0, no IP peer). */
+    /**
+     * A control socket peer whose credentials cannot be read: counted as one client. A peer with
+     * credentials counts as its uid, so one local user filling their allowance does not lock
+     * root (or anyone else) out of the socket.
+     */
     static final InetAddress LOCAL_SOCKET = localSocket();
 
     private final Supplier<ApiSettings> settings;
@@ -70,8 +74,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         InetAddress client;
         if (child.remoteAddress() instanceof InetSocketAddress remote) {
             client = remote.getAddress();
-        } else if (child instanceof DomainSocketChannel) {
-            client = LOCAL_SOCKET;
+        } else if (child instanceof DomainSocketChannel local) {
+            client = localPeer(local);
         } else {
             // No IP peer to count it against (none when the socket is already gone): not served.
             child.unsafe().closeForcibly();
@@ -127,9 +131,19 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         child.unsafe().closeForcibly();
     }
 
+    /** The "client" a control socket connection counts as: 0.0.0.0 for root, 0.x.y.z for uid x.y.z. */
+    static InetAddress localPeer(DomainSocketChannel ch) {
+        try {
+            int uid = ((io.netty.channel.epoll.EpollDomainSocketChannel) ch).peerCredentials().uid();
+            return InetAddress.getByAddress("uid-" + uid, new byte[] {0, (byte) (uid >>> 16), (byte) (uid >>> 8), (byte) uid});
+        } catch (ClassCastException | java.io.IOException e) {
+            return LOCAL_SOCKET;
+        }
+    }
+
     private static InetAddress localSocket() {
         try {
-            return InetAddress.getByAddress("control-socket", new byte[4]);
+            return InetAddress.getByAddress("control-socket", new byte[] {0, (byte) 255, (byte) 255, (byte) 255});
         } catch (java.net.UnknownHostException e) {
             throw new AssertionError(e);
         }

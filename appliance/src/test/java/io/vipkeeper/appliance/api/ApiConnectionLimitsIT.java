@@ -108,6 +108,49 @@ class ApiConnectionLimitsIT {
     }
 
     @Test
+    void onControlSocketEachUserHasItsOwnAllowanceSoNobodyLocksRootOut() throws Exception {
+        Path dir = Files.createTempDirectory("vk-sock");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = dir.resolve("vipkeeper.sock");
+        server.listenLocal(socket);
+        // User nobody opens ten connections and holds them (the per-client cap here is 3): a
+        // one-file Java program, run by the JDK's source launcher.
+        Path hold = Files.writeString(dir.resolve("Hold.java"), String.join("\n",
+                "import java.net.*; import java.nio.channels.*;",
+                "public class Hold { public static void main(String[] a) throws Exception {",
+                "  var held = new java.util.ArrayList<SocketChannel>();",
+                "  for (int i = 0; i < 10; i++) { var c = SocketChannel.open(StandardProtocolFamily.UNIX);",
+                "    c.connect(UnixDomainSocketAddress.of(a[0])); held.add(c); }",
+                "  System.out.print(\"held\"); System.out.flush(); Thread.sleep(60000); } }", ""));
+        Files.setPosixFilePermissions(hold, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Process holder = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), hold.toString(), socket.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            assertEquals("held", new String(holder.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+            await("nobody holds 3, the rest reset", () -> server.metrics().refusedConnections(Cap.PER_CLIENT) == 7);
+            assertEquals(3, server.openConnections());
+            // Root is another user: served.
+            try (SocketChannel c = SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                c.connect(java.net.UnixDomainSocketAddress.of(socket));
+                c.write(ByteBuffer.wrap("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer in = ByteBuffer.allocate(4096);
+                while (c.read(in) >= 0 && in.hasRemaining()) {
+                    // until the server closes
+                }
+                String answer = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            }
+        } finally {
+            holder.destroyForcibly();
+            server.close();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(hold);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
     void overTheTotalCapResetFromAnyAddress() throws Exception {
         List<String> sources = IntStream.rangeClosed(10, 13).mapToObj(i -> "127.0.0." + i).toList();
         try (ConnectionFlood flood = ConnectionFlood.open(ns.name, target, sources, 5)) {

@@ -161,6 +161,19 @@ class DebPackageIT {
             assertEquals(0, next.code(), next.output());
             assertTrue(next.output().contains("-XX:SharedArchiveFile=" + made.get(0)), next.output());
             assertTrue(next.output().contains("vipkeeper 0."), next.output());
+            // A truncated archive (a crash or a full disk while it was written) made every command
+            // fault in the JVM: one whose size is not the one in its name is not used, and the next
+            // status records a whole one again.
+            byte[] whole = Files.readAllBytes(made.get(0));
+            Files.write(made.get(0), java.util.Arrays.copyOf(whole, 100_000));
+            Shell.Result afterCut = Shell.tryRun(env, launcher.toString(), "status", "--pid-file", pid.toString());
+            assertEquals(0, afterCut.code(), afterCut.output());
+            assertTrue(afterCut.output().contains("vipkeeper 0."), afterCut.output());
+            made = archives(cache);
+            assertEquals(1, made.size(), "archives: " + made);
+            String name = made.get(0).getFileName().toString();
+            assertEquals(name.substring(name.lastIndexOf('-') + 1, name.length() - ".jsa".length()),
+                    Long.toString(Files.size(made.get(0))), "a whole archive again, named by its size");
             // A new jar (its change time) makes the archive stale: the next status records a new one.
             Path jar = root.resolve("usr/share/vipkeeper/vipkeeper.jar");
             Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5000));

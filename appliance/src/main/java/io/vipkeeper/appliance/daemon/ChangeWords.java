@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.daemon;
 import io.vipkeeper.appliance.ConfigName;
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.Durations;
+import io.vipkeeper.appliance.config.Program;
 import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.Settings;
 import java.lang.reflect.InvocationTargetException;
@@ -27,8 +28,8 @@ import java.util.TreeSet;
  * records they are, names each setting as the file spells it (priority, advert-interval) and
  * prints values as the file would (durations as 100ms, addresses bare, none for an absent value).
  * Real servers are matched by address and port, not by their place in the list. Secrets are never
- * printed: a changed {@code authentication} (or any part named like a key, password or token) is
- * only said to have changed.
+ * printed: a changed {@code authentication} (or any part named like a key, password or token) and a
+ * changed program to run (whose command line may carry one) are only said to have changed.
  */
 final class ChangeWords {
     private static final Set<String> SECRET = Set.of("authentication", "password", "key", "secret", "token");
@@ -71,7 +72,7 @@ final class ChangeWords {
                     continue;
                 }
                 String sub = join(path, kebab(name));
-                if (SECRET.contains(name)) {
+                if (SECRET.contains(name) || hidesItsValue(value(c, a)) || hidesItsValue(value(c, b))) {
                     if (!java.util.Objects.equals(value(c, a), value(c, b))) {
                         out.add(sub + " changed");
                     }
@@ -101,6 +102,21 @@ final class ChangeWords {
             return;
         }
         out.add(path + " " + show(a) + " -> " + show(b));
+    }
+
+    /**
+     * Whether a value is a program to run (a notify or check script): its command line may carry
+     * a credential (--token=...), and the summary goes to the log and to every local reader of
+     * /status, so only that it changed is said.
+     */
+    private static boolean hidesItsValue(Object v) {
+        if (v instanceof Optional<?> o) {
+            return o.filter(Program.class::isInstance).isPresent();
+        }
+        if (v instanceof Collection<?> c) {
+            return c.stream().anyMatch(Program.class::isInstance);
+        }
+        return v instanceof Program;
     }
 
     /** Real servers by address:port: added, removed, or their changed parts. */

@@ -75,6 +75,14 @@ class SettingsDiffTest {
     }
 
     @Test
+    void aChangedProgramIsNamedNeverItsCommandLine() throws Exception {
+        String script = BASE.replace("virtual-router-id = 51,", "virtual-router-id = 51, notify-script = \"/bin/true --token=T1\",");
+        SettingsDiff d = SettingsDiff.between(load(script), load(script.replace("--token=T1", "--token=T2")));
+        assertEquals(List.of("web: notify-script changed"), d.words());
+        assertTrue(!d.toString().contains("--token"), d.toString());
+    }
+
+    @Test
     void removalsAndOtherSettings() throws Exception {
         SettingsDiff d = SettingsDiff.between(load(BASE),
                 load(BASE.lines().filter(l -> !l.contains("instances.api")).reduce("", (a, b) -> a + b + "\n")

@@ -40,8 +40,14 @@ final class NftPersistence {
     /** The base chain that records each persistent service's choices after DNAT. */
     static final String CHAIN = "persist";
     private static final String T = "inet " + NftLayout.TABLE;
-    /** Elements at most per map: a client network each; a full map records no more (they are still balanced). */
-    static final int SIZE = 1 << 20;
+    /**
+     * Elements at most per map: a client network each; a full map records no more (new clients are
+     * still balanced, without a record, until entries time out). Every full read of the table lists
+     * each map whole into the daemon's heap (64 MB in the unit): 200,000 records ran it out of
+     * memory in a review, so the bound is what a read holds with room to spare for several
+     * persistent services (about 100 bytes of JSON a record).
+     */
+    static final int SIZE = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private NftPersistence() {

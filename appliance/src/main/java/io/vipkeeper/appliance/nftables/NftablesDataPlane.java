@@ -168,15 +168,24 @@ public final class NftablesDataPlane implements DataPlane {
                 failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + refusal)));
                 continue;
             }
-            Map<ServiceKey, DesiredService> trial = new LinkedHashMap<>(next);
-            fold(op, trial);
-            String dr = trial.containsKey(op.service()) ? NftDsr.refusal(trial.get(op.service())) : null;
-            if (dr != null) {
-                failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr)));
-                continue;
-            }
             fold(op, next);
             byService.computeIfAbsent(op.service(), k -> new ArrayList<>()).add(op);
+        }
+        // dr is judged on each service as all its changes leave it, not change by change: a
+        // service moving between nat and dr is mixed until its last real server moved, and a
+        // check in between refused every step of the move for ever (found by review).
+        for (java.util.Iterator<Map.Entry<ServiceKey, List<TableChange>>> it = byService.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<ServiceKey, List<TableChange>> e = it.next();
+            String dr = next.containsKey(e.getKey()) ? NftDsr.refusal(next.get(e.getKey())) : null;
+            if (dr != null) {
+                e.getValue().forEach(op -> failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr))));
+                if (programmed.containsKey(e.getKey())) {
+                    next.put(e.getKey(), programmed.get(e.getKey()));
+                } else {
+                    next.remove(e.getKey());
+                }
+                it.remove();
+            }
         }
         if (byService.isEmpty()) {
             return failures;

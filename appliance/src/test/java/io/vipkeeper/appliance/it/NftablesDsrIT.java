@@ -152,11 +152,25 @@ class NftablesDsrIT {
     }
 
     @Test
+    void aServiceMovesBetweenDrAndNatInOneRun() throws Exception {
+        settle(desired(WEB1, WEB2));
+        // A reload that turns every real server to nat: mixed after the first change, whole after
+        // the last; judged change by change it was refused for ever (found by review).
+        settle(desired("sh", Forwarding.NAT, WEB1, WEB2));
+        assertEquals(Forwarding.NAT, table().get(WEB).dests().get(WEB1).spec().forwarding());
+        assertEquals(Forwarding.NAT, table().get(WEB).dests().get(WEB2).spec().forwarding());
+        settle(desired(WEB1, WEB2));
+        assertEquals(Forwarding.DR, table().get(WEB).dests().get(WEB2).spec().forwarding());
+        assertEquals(Set.of("web1", "web2"), spread(20).keySet(), "dr again: both answer");
+    }
+
+    @Test
     void roundRobinIsRefusedForDr() throws Exception {
         Map<ServiceKey, DesiredService> rr = desired("rr", WEB1, WEB2);
         List<TableChange> ops = plan(rr);
         List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
-        assertEquals(2, failures.size(), "both dr backends of an rr service are refused: " + failures);
+        // Judged as the run leaves it: the service and both its dr backends are refused together.
+        assertEquals(3, failures.size(), "an rr service of dr backends is refused whole: " + failures);
         assertTrue(failures.get(0).error().getMessage().contains("no connection tracking"), failures.get(0).error().getMessage());
     }
 
@@ -166,9 +180,13 @@ class NftablesDsrIT {
 
     /** A dr service hashing the client's address and port (sh-port), so one client spreads. */
     private static Map<ServiceKey, DesiredService> desired(String scheduler, BackendKey... backends) {
+        return desired(scheduler, Forwarding.DR, backends);
+    }
+
+    private static Map<ServiceKey, DesiredService> desired(String scheduler, Forwarding forwarding, BackendKey... backends) {
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         for (BackendKey b : backends) {
-            dests.put(b, new BackendSpec(b, Forwarding.DR, 1, 0, 0));
+            dests.put(b, new BackendSpec(b, forwarding, 1, 0, 0));
         }
         int flags = "sh".equals(scheduler) ? SchedulerFlag.SH_PORT.bit() : 0;
         return Map.of(WEB, new DesiredService(new ServiceSpec(WEB, scheduler, flags, 0, 0xffffffffL), dests));

@@ -85,7 +85,7 @@ class VrrpPairIT extends InLab {
         lb1.awaitLog("vi_1: BACKUP -> MASTER");
         Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));
         // The log says what a takeover adds and announces (keepalived's habit too).
-        lb1.awaitLog("eth0: added " + VIP + "/24; gratuitous ARP / unsolicited NA: 5 now, 5 after 5000 ms");
+        lb1.awaitLog("eth0: VIPs in place: " + VIP + "/24; gratuitous ARP / unsolicited NA: 5 now, 5 after 5000 ms");
         lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
         assertFalse(has("lb2"));
         Lab.await(5, "the client reaches the VIP: " + pingOutput(), this::clientReachesVip);
@@ -97,7 +97,9 @@ class VrrpPairIT extends InLab {
         JarProcess lb1again = start("lb1", 150, "");
         lb1again.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
         Lab.await(5, "lb2 gives the VIP back", () -> !has("lb2"));
-        lb2.awaitLog("eth0: removed " + VIP + "/24");
+        lb2.awaitLog("eth0: VIPs removed: " + VIP + "/24");
+        assertFalse(lb1again.err().matches("(?s).*removed:? " + VIP.replace(".", "\\.") + ".*"),
+                "a start clears leftovers without saying VIPs moved: " + lb1again.err());
         assertTrue(has("lb1"), "lb1 holds it again (its leftover was removed and re-added)");
         Lab.await(5, "the client reaches the VIP", this::clientReachesVip);
 

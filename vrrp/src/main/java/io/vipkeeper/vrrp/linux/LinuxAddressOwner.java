@@ -138,7 +138,9 @@ public final class LinuxAddressOwner implements AddressOwner {
                 applyAll(additions); // an IPv6 address keeps its first prefix: it was the one removed
             }
             if (holding) {
-                LOG.info("{}: added {}; {}", ifname, describe(vips), announcing);
+                // Every claim (a takeover, a reload that changed the VIPs, a VIP put back) adds
+                // them all; the kernel keeps those already there, so the line says what is held.
+                LOG.info("{}: VIPs in place: {}; {}", ifname, describe(vips), announcing);
             }
         });
     }
@@ -161,6 +163,7 @@ public final class LinuxAddressOwner implements AddressOwner {
             return;
         }
         schedule.stop();
+        boolean held = holding;
         holding = false;
         List<Vip> released = new java.util.ArrayList<>();
         for (int i = 0; i < vips.size(); i++) {
@@ -172,8 +175,14 @@ public final class LinuxAddressOwner implements AddressOwner {
             }
         }
         removeOtherPrefixes(released);
+        // A release at start (clearing what a crashed run may have left) removes addresses that
+        // are usually not there: said only at debug, not as if VIPs had moved.
         if (!released.isEmpty()) {
-            LOG.info("{}: removed {}", ifname, describe(released));
+            if (held) {
+                LOG.info("{}: VIPs removed: {}", ifname, describe(released));
+            } else {
+                LOG.debug("{}: cleared any leftover of {}", ifname, describe(released));
+            }
         }
     }
 

@@ -17,6 +17,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vipkeeper", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Version.class,
         description = "High-availability appliance: VRRP owns the virtual IPs, IPVS or nftables balances the traffic.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success", "1:the config has problems (each on stderr as FILE:LINE), or the command failed (one line says why)",
+                "2:a usage error", "3:realserver status: not set up"},
+        footerHeading = "%nFiles:%n",
+        footer = {"/etc/vipkeeper/vipkeeper.conf: the config (every key with its default: /usr/share/doc/vipkeeper/reference.conf)",
+                "/run/vipkeeper/vipkeeper.pid, .sock, .reload, .data, .stats: the daemon's pid file, control socket, last reload, dumps",
+                "/var/lib/vipkeeper: what outlives the daemon (the services it owns, runtime backend state)",
+                "/var/cache/vipkeeper: the launcher's class-data archive"},
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, BackendCommand.class,
                 IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class,
                 HelpCommand.class})

@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vipkeeper run}: the daemon, in the foreground (systemd runs it this way). */
-@Command(name = "run", description = "Run the daemon in the foreground until SIGTERM; SIGHUP reloads the config.")
+@Command(name = "run", description = {"Run the daemon in the foreground until SIGTERM; SIGHUP reloads the config.",
+        "Signals: HUP reloads, TERM and INT stop (a master hands over first), USR1 and USR2 write the data and stats"
+                + " dumps beside the pid file."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption options;

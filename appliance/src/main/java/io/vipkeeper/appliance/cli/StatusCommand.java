@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.api.StatusJson;
 import io.vipkeeper.appliance.api.StatusTable;
 import io.vipkeeper.appliance.config.Addresses;
 import io.vipkeeper.appliance.config.ConfigLoader;
+import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.daemon.ControlSocket;
@@ -91,7 +92,13 @@ public final class StatusCommand implements Callable<Integer> {
                     Settings settings = ConfigLoader.load(options.file());
                     listen = settings.apiListen();
                 } catch (InvalidConfigException e) {
-                    return ConfigErrors.report(err, options.file(), e);
+                    // The file was only a way to find the daemon: say that, not "nothing was changed".
+                    for (ConfigProblem p : e.problems()) {
+                        err.println(p.format());
+                    }
+                    fail(err, (fileGiven ? "" : "no control socket at " + socket + " (is vipkeeper running? --pid-file"
+                            + " names another daemon's), and ") + options.file() + " cannot say where the status API listens");
+                    return ExitCodes.INVALID_CONFIG;
                 }
                 if (listen.isEmpty()) {
                     return fail(err, "the status API is disabled in " + options.file()

@@ -40,6 +40,16 @@ class HelpTest {
     }
 
     @Test
+    void everyCommandsHelpAndManPageSayExitStatusAndFiles() {
+        for (String cmd : List.of("check", "run", "status", "reload")) {
+            String out = CliRun.of(cmd, "--help").out();
+            assertTrue(out.contains("Exit status:\n") && out.contains("2   a usage error"), cmd + ":\n" + out);
+            assertTrue(out.contains("Files:\n/etc/vipkeeper/vipkeeper.conf"), cmd + ":\n" + out);
+        }
+        assertTrue(CliRun.of("run", "--help").out().replaceAll("\\s+", " ").contains("USR1 and USR2 write the data and stats dumps"));
+    }
+
+    @Test
     void helpForAnUnknownCommandIsAUsageError() {
         CliRun r = CliRun.of("help", "frobnicate");
         assertEquals(2, r.exitCode(), r.out());

@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,6 +57,8 @@ public final class IpvsJson {
         }
         m.put("scheduler", spec.scheduler());
         m.put("flags", spec.flags() & ServiceSpec.SETTABLE_FLAGS);
+        // By name too, as the text listing prints them: 16 alone says nothing to an operator.
+        m.put("schedulerFlags", SchedulerFlag.names(spec.flags(), spec.scheduler()));
         m.put("persistenceTimeout", (spec.flags() & ServiceSpec.PERSISTENT) != 0 ? spec.timeoutSeconds() : 0);
         m.put("persistenceNetmask", spec.netmask());
         m.put("stats", s.stats());

@@ -90,17 +90,9 @@ public final class IpvsListing {
     /** In ipvsadm's order: scheduler flags (by bit), persistence, one-packet. */
     private static String flags(ServiceSpec s) {
         StringBuilder sb = new StringBuilder();
-        int sched = s.flags() & 0x38;
-        if (sched != 0) {
-            java.util.StringJoiner names = new java.util.StringJoiner(",", " (", ")");
-            for (int bit = 0x08; bit <= 0x20; bit <<= 1) {
-                for (SchedulerFlag f : SchedulerFlag.values()) {
-                    if (f.bit() == bit && (sched & bit) != 0 && f.scheduler().configName().equals(s.scheduler())) {
-                        names.add(f.configName());
-                    }
-                }
-            }
-            sb.append(names);
+        List<String> sched = SchedulerFlag.names(s.flags(), s.scheduler());
+        if (!sched.isEmpty()) {
+            sb.append(" (").append(String.join(",", sched)).append(')');
         }
         if ((s.flags() & ServiceSpec.PERSISTENT) != 0) {
             sb.append(" persistent ").append(s.timeoutSeconds());

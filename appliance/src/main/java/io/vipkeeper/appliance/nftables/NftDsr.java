@@ -8,9 +8,13 @@ import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.Scheduler;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * written whole in one transaction whenever it would differ from what was written, and compared
  * whole with what was read back right after writing it: a hand edit, a MAC that changed or one
  * that became known reads as drift of every dr service, which the reconciler repairs.
+ *
+ * <p>An engine that did not write the table itself (a restarted daemon, {@code vipkeeper nftables
+ * list}) has nothing to compare with, so the table carries a stamp: an empty set whose comment is a
+ * digest of the script that wrote it. When the stamp says the script this engine would write now,
+ * the table is adopted as written; only a table edited by hand while no engine watched, stamp
+ * left alone, passes unnoticed.
  */
 final class NftDsr {
     private static final Logger log = LoggerFactory.getLogger(NftDsr.class);
@@ -43,6 +53,8 @@ final class NftDsr {
     static final String TABLE = "netdev vipkeeper_dsr";
     /** Marks a dr service's spec comment in the inet table. */
     static final String MARK = " fwd=dr";
+    /** The set that carries the stamp (see the class comment). */
+    static final String STAMP_SET = "written";
 
     private final NftContext nft;
     private final Supplier<Function<BackendKey, DsrHop>> hops;
@@ -100,11 +112,12 @@ final class NftDsr {
 
     private void write(Map<ServiceKey, DesiredService> table) {
         String script = script(table);
+        adopt(script);
         if (script.equals(written) && (!any(table) || Objects.equals(writtenJson, listing()))) {
             return;
         }
         written = null;
-        nft.run(script);
+        nft.run(script + (any(table) ? stamp(script) : ""));
         written = script;
         writtenJson = listing();
     }
@@ -130,6 +143,9 @@ final class NftDsr {
     private Map<ServiceKey, ActualService> marked(Map<ServiceKey, ActualService> read, Map<ServiceKey, DesiredService> table,
             boolean list) {
         String now = script(table);
+        if (list) {
+            adopt(now);
+        }
         if (now.equals(written) && (!list || !any(table) || Objects.equals(writtenJson, listing()))) {
             return read;
         }
@@ -146,6 +162,36 @@ final class NftDsr {
     private String script(Map<ServiceKey, DesiredService> table) {
         List<DesiredService> dr = table.values().stream().filter(NftDsr::directRouting).toList();
         return script(dr, dr.isEmpty() ? b -> null : hops.get());
+    }
+
+    /**
+     * Takes the table as written by {@code script} when nothing was written by this engine yet and
+     * the table's stamp says {@code script}.
+     */
+    private void adopt(String script) {
+        if (written != null) {
+            return;
+        }
+        String json = listing();
+        if (json != null && json.contains("\"" + digest(script) + "\"")) {
+            written = script;
+            writtenJson = json;
+        }
+    }
+
+    /** The line that stamps the table with {@code script}'s digest (run with it, in one transaction). */
+    static String stamp(String script) {
+        return "add set " + TABLE + " " + STAMP_SET + " { type ipv4_addr; comment \"" + digest(script) + "\"; }\n";
+    }
+
+    /** The stamp's comment: a SHA-256 of {@code script}, hex (nft keeps comments up to 128 bytes). */
+    static String digest(String script) {
+        try {
+            return "vipkeeper " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 
     private String listing() {
@@ -169,9 +215,12 @@ final class NftDsr {
             return s.toString();
         }
         s.append("add table ").append(TABLE).append('\n');
-        // Chain per device, rules in service order: the same input writes the same script.
+        // Chain per device, rules in the order of the services' chains: the same services write the
+        // same script whatever order they come in (as configured, or as a fresh engine reads them back).
         Map<String, List<String>> rules = new TreeMap<>();
-        for (DesiredService svc : services) {
+        List<DesiredService> sorted = services.stream().sorted(Comparator.comparing(svc -> NftLayout.chain(svc.spec().key())))
+                .toList();
+        for (DesiredService svc : sorted) {
             ServiceKey key = svc.spec().key();
             String map = NftLayout.chain(key) + "_d";
             Map<BackendKey, DsrHop> hop = new LinkedHashMap<>();

@@ -74,7 +74,10 @@
  * marked {@code fwd=dr}, so its spec and backends read back as for NAT. The netdev table is
  * derived (services plus MACs of the moment), written whole when it would change and compared
  * whole with what was read back after writing it: a changed or newly known MAC, or any hand
- * edit, reads as drift of the dr services, and their rewrite puts the table back. With no
+ * edit, reads as drift of the dr services, and their rewrite puts the table back. An empty set
+ * {@code written} stamps the table with a digest of the script that wrote it, so an engine that
+ * did not write it (a restarted daemon, {@code vipkeeper nftables list}) adopts a table that says
+ * what it would write instead of reading it as out of date. With no
  * conntrack in ingress only sh and mh keep a connection on one backend (rr and wrr are refused),
  * and drain means nothing: a backend that leaves the map loses its connections at once; mh keeps
  * the other backends' clients in place, sh rehashes them. Clients' frames must arrive on the

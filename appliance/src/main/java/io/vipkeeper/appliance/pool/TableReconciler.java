@@ -6,6 +6,7 @@ import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import java.time.Duration;
@@ -124,6 +125,18 @@ public final class TableReconciler {
         }
     }
 
+    /** A spec's flags as the listing names them ("sh-port, persistent"), "none" when there are none. */
+    private static String flagNames(ServiceSpec spec) {
+        List<String> names = new ArrayList<>(SchedulerFlag.names(spec.flags(), spec.scheduler()));
+        if ((spec.flags() & ServiceSpec.PERSISTENT) != 0) {
+            names.add("persistent");
+        }
+        if ((spec.flags() & ServiceSpec.ONE_PACKET) != 0) {
+            names.add("one-packet");
+        }
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
     /** "scheduler was wrr, persistence timeout was 0": only what differs. */
     private static String differences(ServiceSpec have, ServiceSpec want) {
         java.util.StringJoiner j = new java.util.StringJoiner(", ");
@@ -131,7 +144,7 @@ public final class TableReconciler {
             j.add("scheduler was " + have.scheduler());
         }
         if (have.flags() != want.flags()) {
-            j.add("flags were 0x" + Integer.toHexString(have.flags()));
+            j.add("flags were " + flagNames(have));
         }
         if (have.timeoutSeconds() != want.timeoutSeconds()) {
             j.add("persistence timeout was " + have.timeoutSeconds() + "s");

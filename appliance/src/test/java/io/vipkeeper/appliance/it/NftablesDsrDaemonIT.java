@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code vipkeeper run} in a director's namespace, two busybox web servers prepared by the jar's
  * own {@code vipkeeper realserver up} (VIP on lo, ARP sysctls) and a client, all on one bridge.
  * The client's connections are answered by the backends straight back (the director sees no
- * answer); a reload that drops a backend leaves it no new connections; a hand-flushed MAC map is
- * refilled by the daemon's next reconcile run.
+ * answer); a hand-flushed MAC map is refilled by the daemon's next reconcile run; a daemon killed
+ * and started again adopts the dr table it left with no change (and {@code vipkeeper nftables
+ * list} shows it without drift); a reload that drops a backend leaves it no new connections.
  */
 class NftablesDsrDaemonIT {
     private static final String SUBNET = "198.18.241";
@@ -57,7 +59,7 @@ class NftablesDsrDaemonIT {
     }
 
     @Test
-    void backendsAnswerDirectlyAReloadDropsOneAndAFlushedMapIsRefilled() throws Exception {
+    void backendsAnswerDirectlyAFlushedMapIsRefilledARestartAdoptsTheTableAndAReloadDropsOne() throws Exception {
         try (Lab lab = Lab.create(SUBNET)) {
             WebBackends.add(lab, dir, 2, 80);
             String director = lab.node("director", 1);
@@ -87,6 +89,19 @@ class NftablesDsrDaemonIT {
                 Lab.sh("ip", "netns", "exec", director, "nft", "flush map " + MAP);
                 Lab.await(10, "the flushed map refilled", () -> elements(lab) > 0);
                 assertEquals(Set.of("web1", "web2"), spread(lab, 20).keySet());
+            }
+            // Killed, the daemon left its tables; started again it finds the dr table right and adopts it.
+            try (JarProcess daemon = lab.own(JarProcess.startIn(director, dir, "run", "-f", conf.toString(),
+                    "--state-dir", dir.resolve("state").toString()))) {
+                daemon.awaitLog("change(s) at start");
+                Thread.sleep(3000); // three reconcile runs
+                assertTrue(daemon.err().contains("after 0 change(s) at start"), daemon.err());
+                assertFalse(daemon.err().contains("programmed"), daemon.err());
+                assertFalse(daemon.err().contains("drifted"), daemon.err());
+                try (JarProcess list = JarProcess.startIn(director, dir, "nftables", "list")) {
+                    assertEquals(0, list.waitFor(), list.err());
+                    assertTrue(list.out().contains("mh") && !list.out().contains("drifted"), list.out());
+                }
 
                 Files.writeString(conf, config("12"));
                 Lab.sh("kill", "-HUP", Long.toString(daemon.pid()));

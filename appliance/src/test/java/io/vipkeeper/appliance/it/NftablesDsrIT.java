@@ -151,6 +151,37 @@ class NftablesDsrIT {
         assertEquals(Set.of("web1", "web2"), spread(20).keySet());
     }
 
+    /**
+     * A second engine that did not write the dr table (a restarted daemon, {@code vipkeeper
+     * nftables list}) reads a correct one as it is, at each read, and leaves it unwritten.
+     */
+    @Test
+    void aFreshEngineAdoptsACorrectDrTable() throws Exception {
+        // Two dr services, the later chain name first: a fresh engine reads them back in another order.
+        ServiceKey alt = ServiceKey.of(TransportProtocol.TCP, ip(VIP), 8080);
+        Map<ServiceKey, DesiredService> want = new LinkedHashMap<>();
+        DesiredService web = desired(WEB1, WEB2).get(WEB);
+        want.put(alt, new DesiredService(new ServiceSpec(alt, "mh", 0, 0, 0xffffffffL), web.dests()));
+        want.put(WEB, web);
+        settle(want, Set.of(WEB, alt));
+        String before = sh("lb", "nft", "-a", "list table netdev vipkeeper_dsr");
+        DataPlane fresh = onLb(NftablesDataPlane::new);
+        try {
+            for (int read = 1; read <= 2; read++) {
+                Map<ServiceKey, ActualService> actual = onLb(fresh::table);
+                assertEquals("sh", actual.get(WEB).spec().scheduler(), "read " + read + " reports no drift");
+                assertEquals("mh", actual.get(alt).spec().scheduler(), "read " + read + " reports no drift");
+                assertEquals(List.of(), reconciler.plan(want, actual, want.keySet(), System.nanoTime()));
+            }
+            assertEquals(before, sh("lb", "nft", "-a", "list table netdev vipkeeper_dsr"), "the table was not rewritten");
+        } finally {
+            onLb(() -> {
+                fresh.close();
+                return null;
+            });
+        }
+    }
+
     @Test
     void aServiceMovesBetweenDrAndNatInOneRun() throws Exception {
         settle(desired(WEB1, WEB2));
@@ -198,24 +229,31 @@ class NftablesDsrIT {
      * them and rewrites the dr table.
      */
     private void settle(Map<ServiceKey, DesiredService> want) throws Exception {
+        settle(want, Set.of(WEB));
+    }
+
+    private void settle(Map<ServiceKey, DesiredService> want, Set<ServiceKey> owned) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            List<TableChange> ops = plan(want);
+            List<TableChange> ops = plan(want, owned);
             if (ops.isEmpty() && System.nanoTime() > deadline - TimeUnit.SECONDS.toNanos(9)) {
                 return;
             }
             List<DataPlane.Failure> failures = onLb(() -> engine.apply(ops));
             assertEquals(List.of(), failures);
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("still changing after 10 s: " + plan(want));
+                throw new AssertionError("still changing after 10 s: " + plan(want, owned));
             }
             Thread.sleep(200);
         }
     }
 
     private List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {
-        Map<ServiceKey, ActualService> actual = table();
-        return reconciler.plan(want, actual, Set.of(WEB), System.nanoTime());
+        return plan(want, Set.of(WEB));
+    }
+
+    private List<TableChange> plan(Map<ServiceKey, DesiredService> want, Set<ServiceKey> owned) throws Exception {
+        return reconciler.plan(want, table(), owned, System.nanoTime());
     }
 
     private Map<ServiceKey, ActualService> table() throws Exception {

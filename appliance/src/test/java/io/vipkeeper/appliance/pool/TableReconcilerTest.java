@@ -12,6 +12,7 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.dataplane.TrafficCounters;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import java.time.Duration;
@@ -81,6 +82,16 @@ class TableReconcilerTest {
         assertEquals(TableChange.SetBackend.class, ops.get(1).getClass());
         assertEquals(RS1, ((TableChange.SetBackend) ops.get(1)).dest());
         assertEquals(new TableChange.NewBackend(WEB, RS2, "missing"), ops.get(2));
+    }
+
+    @Test
+    void changedFlagsAreLoggedByName() {
+        ServiceSpec sh = new ServiceSpec(WEB, "sh", 0, 0, 0xffffffffL);
+        ServiceSpec shPort = new ServiceSpec(WEB, "sh", SchedulerFlag.SH_PORT.bit(), 0, 0xffffffffL);
+        assertEquals(List.of(new TableChange.SetService(shPort, "flags were none")),
+                reconciler.plan(desired(shPort, RS1), kernel(sh, k(RS1, 0)), Set.of(), 0));
+        assertEquals(List.of(new TableChange.SetService(sh, "flags were sh-port")),
+                reconciler.plan(desired(sh, RS1), kernel(shPort, k(RS1, 0)), Set.of(), 0));
     }
 
     @Test

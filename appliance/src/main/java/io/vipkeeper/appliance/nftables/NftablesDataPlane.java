@@ -152,8 +152,10 @@ public final class NftablesDataPlane implements DataPlane {
     @Override
     public List<Failure> apply(List<TableChange> changes) {
         Map<ServiceKey, DesiredService> before = programmed;
-        List<Failure> failures = program(changes);
+        List<Failure> failures = new ArrayList<>(program(changes));
         flows.cut(NftFlows.deleted(changes, failures, before));
+        // In the order of the changes, however they were judged.
+        failures.sort(java.util.Comparator.comparingInt(f -> changes.indexOf(f.op())));
         return failures;
     }
 
@@ -173,20 +175,38 @@ public final class NftablesDataPlane implements DataPlane {
         }
         // dr is judged on each service as all its changes leave it, not change by change: a
         // service moving between nat and dr is mixed until its last real server moved, and a
-        // check in between refused every step of the move for ever (found by review).
-        for (java.util.Iterator<Map.Entry<ServiceKey, List<TableChange>>> it = byService.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<ServiceKey, List<TableChange>> e = it.next();
-            String dr = next.containsKey(e.getKey()) ? NftDsr.refusal(next.get(e.getKey())) : null;
-            if (dr != null) {
-                e.getValue().forEach(op -> failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr))));
-                if (programmed.containsKey(e.getKey())) {
-                    next.put(e.getKey(), programmed.get(e.getKey()));
+        // check in between refused every step of the move for ever (found by review). Only where
+        // the end state cannot be forwarded are its changes judged one by one, so what can be
+        // programmed still is.
+        for (Map.Entry<ServiceKey, List<TableChange>> e : byService.entrySet()) {
+            ServiceKey key = e.getKey();
+            if (!next.containsKey(key) || NftDsr.refusal(next.get(key)) == null) {
+                continue;
+            }
+            Map<ServiceKey, DesiredService> one = new LinkedHashMap<>();
+            if (programmed.containsKey(key)) {
+                one.put(key, programmed.get(key));
+            }
+            List<TableChange> kept = new ArrayList<>();
+            for (TableChange op : e.getValue()) {
+                Map<ServiceKey, DesiredService> trial = new LinkedHashMap<>(one);
+                fold(op, trial);
+                String dr = trial.containsKey(key) ? NftDsr.refusal(trial.get(key)) : null;
+                if (dr != null) {
+                    failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr)));
                 } else {
-                    next.remove(e.getKey());
+                    fold(op, one);
+                    kept.add(op);
                 }
-                it.remove();
+            }
+            e.setValue(kept);
+            if (one.containsKey(key)) {
+                next.put(key, one.get(key));
+            } else {
+                next.remove(key);
             }
         }
+        byService.values().removeIf(List::isEmpty);
         if (byService.isEmpty()) {
             return failures;
         }

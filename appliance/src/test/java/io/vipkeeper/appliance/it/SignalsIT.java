@@ -68,7 +68,7 @@ class SignalsIT extends InLab {
             assertTrue(stats.contains("\n  adverts received: 0\n"), stats);
             assertTrue(stats.contains("\n  dropped ttl: 0\n") && stats.contains("\n  dropped authentication: 0\n"), stats);
             try (Stream<Path> files = Files.list(run)) {
-                assertEquals(List.of("vipkeeper.data", "vipkeeper.pid", "vipkeeper.reload", "vipkeeper.stats"),
+                assertEquals(List.of("vipkeeper.data", "vipkeeper.pid", "vipkeeper.reload", "vipkeeper.sock", "vipkeeper.stats"),
                         files.map(x -> x.getFileName().toString()).sorted().toList(), "no temporary file left behind");
             }
 

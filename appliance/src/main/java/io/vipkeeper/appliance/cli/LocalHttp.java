@@ -84,20 +84,16 @@ final class LocalHttp {
         if (head < 0) {
             return false;
         }
-        String text = new String(raw, 0, head, StandardCharsets.ISO_8859_1);
-        for (String line : text.split("\r\n")) {
-            String[] kv = line.split(":", 2);
-            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("content-length")) {
-                try {
-                    return raw.length - head >= Integer.parseInt(kv[1].strip());
-                } catch (NumberFormatException e) {
-                    return true; // parse() says what is wrong with it
-                }
+        String length = contentLength(new String(raw, 0, head, StandardCharsets.ISO_8859_1));
+        if (length != null) {
+            try {
+                return raw.length - head >= Integer.parseInt(length);
+            } catch (NumberFormatException e) {
+                return true; // parse() says what is wrong with it
             }
         }
         return false; // no length: the end of the stream ends it
     }
-
 
     /** The status code and the body of a raw HTTP/1.1 answer with a Content-Length (what the API sends). */
     static Response parse(byte[] raw) throws IOException {
@@ -115,22 +111,31 @@ final class LocalHttp {
             throw new IOException("bad status line: " + head[0]);
         }
         byte[] body = java.util.Arrays.copyOfRange(raw, headEnd, raw.length);
-        for (int i = 1; i < head.length; i++) {
-            String[] kv = head[i].split(":", 2);
-            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("content-length")) {
-                int length;
-                try {
-                    length = Integer.parseInt(kv[1].strip());
-                } catch (NumberFormatException e) {
-                    throw new IOException("bad Content-Length: " + kv[1].strip());
-                }
-                if (body.length < length) {
-                    throw new IOException("the answer ended after " + body.length + " of " + length + " bytes");
-                }
-                return new Response(status, new String(body, 0, length, StandardCharsets.UTF_8));
+        String value = contentLength(text);
+        if (value != null) {
+            int length;
+            try {
+                length = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad Content-Length: " + value);
             }
+            if (body.length < length) {
+                throw new IOException("the answer ended after " + body.length + " of " + length + " bytes");
+            }
+            return new Response(status, new String(body, 0, length, StandardCharsets.UTF_8));
         }
         return new Response(status, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The Content-Length header's value in {@code head} (the status line and headers), stripped; null without one. */
+    private static String contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            String[] kv = line.split(":", 2);
+            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("content-length")) {
+                return kv[1].strip();
+            }
+        }
+        return null;
     }
 
     /** The offset just past the blank line that ends the head; -1 before it has come. */

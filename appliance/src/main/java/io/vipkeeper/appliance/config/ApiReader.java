@@ -1,6 +1,10 @@
 package io.vipkeeper.appliance.config;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,6 +21,60 @@ final class ApiReader {
     private static final java.util.regex.Pattern GROUP_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
 
     private ApiReader() {
+    }
+
+    /** The token file's tokens (read again at each load); null after a problem. */
+    private static TokenFile.Tokens tokens(ConfigNode api, Boolean write) {
+        Optional<String> file = api.optionalString("token-file").map(String::strip).filter(f -> !f.isEmpty());
+        if (file.isEmpty()) {
+            if (Boolean.TRUE.equals(write)) {
+                api.problem("write", "on needs api.token-file: the tokens that may write");
+                return null;
+            }
+            return TokenFile.Tokens.NONE;
+        }
+        try {
+            return TokenFile.readForDaemon(Path.of(file.get()));
+        } catch (TokenFile.Problem e) {
+            api.problem("token-file", e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code api.tls}: empty when neither file is set; null after a problem. */
+    private static Optional<ApiSettings.Tls> tls(ConfigNode api) {
+        ConfigNode tls = api.child("tls");
+        String cert = tls.optionalString("cert").map(String::strip).orElse("");
+        String key = tls.optionalString("key").map(String::strip).orElse("");
+        tls.checkUnknownKeys();
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            // Said at the one that is set: the missing one has no line in the operator's file.
+            tls.problem(cert.isEmpty() ? "key" : "cert", "api.tls needs both cert and key (PEM files); "
+                    + (cert.isEmpty() ? "cert" : "key") + " is missing");
+            return null;
+        }
+        boolean ok = pem(tls, "cert", cert, "-----BEGIN CERTIFICATE-----", "a PEM certificate")
+                & pem(tls, "key", key, "-----BEGIN PRIVATE KEY-----",
+                        "a PEM PKCS#8 private key (openssl pkcs8 -topk8 -nocrypt converts an older one)");
+        return ok ? Optional.of(new ApiSettings.Tls(Path.of(cert), Path.of(key))) : null;
+    }
+
+    /** Whether {@code file} is readable and holds {@code marker}; records a problem saying it is not {@code kind} when not. */
+    private static boolean pem(ConfigNode tls, String key, String file, String marker, String kind) {
+        try {
+            String text = Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
+            if (!text.contains(marker)) {
+                tls.problem(key, file + " is not " + kind);
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            tls.problem(key, "cannot read " + file + ": " + e.getMessage());
+            return false;
+        }
     }
 
     /** The settings, or null when the block has a problem (recorded in the node's problems). */
@@ -41,10 +99,20 @@ final class ApiReader {
                     + " starting with - or a digit), or \"\" for root only");
             group = null;
         }
+        Boolean write = api.bool("write");
+        TokenFile.Tokens tokens = tokens(api, write);
+        Optional<ApiSettings.Tls> tls = tls(api);
+        if (Boolean.TRUE.equals(write) && listen.isPresent() && !listen.get().getAddress().isLoopbackAddress()
+                && tls != null && tls.isEmpty()) {
+            api.problem("write", "on with api.listen " + Addresses.format(listen.get()) + ", not a loopback address,"
+                    + " needs api.tls { cert, key }: a bearer token must not cross the network in clear");
+            write = null;
+        }
         api.checkUnknownKeys();
-        if (max == null || perClient == null || idle == null || group == null) {
+        if (max == null || perClient == null || idle == null || group == null || write == null || tokens == null
+                || tls == null) {
             return null;
         }
-        return new ApiSettings(listen, max, perClient, idle, group);
+        return new ApiSettings(listen, max, perClient, idle, group, write, tokens, tls);
     }
 }

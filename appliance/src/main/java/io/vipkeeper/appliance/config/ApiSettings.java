@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.config;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -15,12 +16,33 @@ import java.util.Optional;
  * @param idleTimeout a connection that neither sends a byte nor takes one for this long is closed
  * @param controlGroup the group whose members may change runtime state over the control socket
  *     besides root; empty: root only
+ * @param write whether the TCP listener takes writes (with a bearer token from {@code tokens})
+ * @param tokens the tokens of {@code api.token-file}, read at each load; {@link TokenFile.Tokens#NONE}
+ *     without one
+ * @param tls the certificate and key the TCP listener serves TLS with; empty: plain HTTP
  */
 public record ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
-        Duration idleTimeout, Optional<String> controlGroup) {
+        Duration idleTimeout, Optional<String> controlGroup, boolean write, TokenFile.Tokens tokens,
+        Optional<Tls> tls) {
     /** Settings with no control group (root only). */
     public ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
             Duration idleTimeout) {
         this(listen, maxConnections, maxConnectionsPerClient, idleTimeout, Optional.empty());
+    }
+
+    /** Settings with a read-only TCP listener in plain HTTP. */
+    public ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
+            Duration idleTimeout, Optional<String> controlGroup) {
+        this(listen, maxConnections, maxConnectionsPerClient, idleTimeout, controlGroup, false, TokenFile.Tokens.NONE,
+                Optional.empty());
+    }
+
+    /**
+     * {@code api.tls}: PEM files, read when a connection comes (a renewed certificate needs no restart).
+     *
+     * @param cert the certificate chain
+     * @param key its private key (PKCS#8, as openssl writes it)
+     */
+    public record Tls(Path cert, Path key) {
     }
 }

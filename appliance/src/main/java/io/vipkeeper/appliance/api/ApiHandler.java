@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Answers the status API's requests: {@code /status}, {@code /metrics}, {@code /healthz} and the
  * page at {@code /}, by GET or HEAD only. Anything else is refused (400, 404, 405) and counted;
  * a malformed request also closes its connection. The runtime backend routes under {@code /backends}
- * go to {@link BackendApi}, the only ones that may change anything (on the control socket only).
+ * go to {@link BackendApi}, the only ones that may change anything (who may: {@link Caller}).
  */
 @ChannelHandler.Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

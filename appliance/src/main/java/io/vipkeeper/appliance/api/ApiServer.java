@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The status API's HTTP listener: JSON status, Prometheus metrics, health and the status page
  * (see {@link ApiHandler}), served on the caller's event loop group (the daemon gives it one of its
- * own). Read-only but for the runtime backend orders on the control socket ({@link BackendApi});
+ * own), in TLS when {@code api.tls} is set ({@link Tls}). Read-only but for the runtime backend orders
+ * ({@link BackendApi}, who may give them: {@link Caller});
  * requests larger than {@link #MAX_REQUEST_BYTES} are cut off, connections over
  * the caps are reset ({@link ConnectionLimiter}), a connection's next request is read only once its
  * previous answer is out ({@link OneRequestAtATime}) and idle or stalled ones are closed
@@ -88,6 +89,8 @@ public final class ApiServer implements AutoCloseable {
     private final Supplier<ApiSettings> settings;
     private final ConnectionLimiter limiter;
     private final RefusalLog stalls = new RefusalLog(RefusalLog.INTERVAL, "closed");
+    private final RefusalLog tlsFailures = new RefusalLog(RefusalLog.INTERVAL, "dropped");
+    private final Tls tls = new Tls();
     private volatile Channel channel;
     private volatile Channel local;
     private volatile Path localPath;
@@ -128,7 +131,7 @@ public final class ApiServer implements AutoCloseable {
                 // A restart binds again at once even while old connections linger in TIME_WAIT.
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES);
-        served(b);
+        served(b, true);
         // The listening socket is made on the group's thread, not the caller's: sockets belong to
         // the network namespace of the thread that creates them, and the loop's is the one served.
         ChannelFuture bound = group.next().submit(() -> b.bind(listen)).syncUninterruptibly().getNow()
@@ -139,7 +142,8 @@ public final class ApiServer implements AutoCloseable {
                     + Addresses.format(listen) + ": " + cause.getMessage(), cause);
         }
         channel = bound.channel();
-        log.info("status API on http://{}/", Addresses.format(localAddress()));
+        log.info("status API on {}://{}/", settings.get().tls().isPresent() ? "https" : "http",
+                Addresses.format(localAddress()));
     }
 
     /**
@@ -161,7 +165,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalStateException("control socket " + socket + ": cannot remove the old one: " + e.getMessage(), e);
         }
         ServerBootstrap b = new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class);
-        served(b);
+        served(b, false);
         ChannelFuture bound = b.bind(new DomainSocketAddress(socket.toFile())).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IllegalStateException("control socket: cannot listen on " + socket + ": " + bound.cause().getMessage(), bound.cause());
@@ -176,15 +180,28 @@ public final class ApiServer implements AutoCloseable {
         log.info("control socket on {}", socket);
     }
 
-    /** The caps, the idle timeout, the codec, the pacing and the handler on every accepted connection. */
-    private void served(ServerBootstrap b) {
+    /**
+     * The caps, the idle timeout, the codec, the pacing and the handler on every accepted connection;
+     * TLS first on a TCP one ({@code tcp}) when {@code api.tls} is set when it comes.
+     */
+    private void served(ServerBootstrap b, boolean tcp) {
         b.handler(limiter)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BYTES))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        Duration idle = settings.get().idleTimeout();
+                        ApiSettings api = settings.get();
+                        Duration idle = api.idleTimeout();
+                        if (tcp && api.tls().isPresent()) {
+                            try {
+                                ch.pipeline().addLast(tls.handler(api.tls().get(), ch.alloc()));
+                            } catch (IllegalStateException e) {
+                                tlsFailures.refused(ch.eventLoop(), "?", e.getMessage());
+                                ch.close();
+                                return;
+                            }
+                        }
                         ch.pipeline().addLast(IDLE, new IdleTimeout(idle, c -> stalled(c, idle)))
                                 .addLast(new HttpServerCodec(), new CountingAggregator(metrics),
                                         new FlowControlHandler(), pacing, handler);

@@ -5,17 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vipkeeper.appliance.config.ApiSettings;
 import io.vipkeeper.appliance.pool.BackendChange;
 import io.vipkeeper.appliance.pool.BackendRefusal;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the runtime backend routes of {@link BackendRoute}: reads to anyone who may read the API,
- * writes only on the control socket and only to root or {@code api.control-group} members
- * ({@link ControlAccess}); the TCP listener answers a write with 405. Every write and refusal is
- * logged with its peer and counted in {@code vipkeeper_backend_orders_total}. Orders run on
+ * Serves the runtime backend routes of {@link BackendRoute}: reads to anyone who may read the API;
+ * writes on the control socket to root or {@code api.control-group} members ({@link ControlAccess}),
+ * over TCP with {@code api.write} on and a bearer token of {@code api.token-file}, as {@link Caller}
+ * decides. Every write and refusal is logged with its caller and counted in
+ * {@code vipkeeper_backend_orders_total}. Orders run on
  * {@code orders} (one thread: they serialize, and a slow kernel never holds up the API's loop).
  */
 final class BackendApi {
@@ -44,6 +43,7 @@ final class BackendApi {
     private final StatusMetrics metrics;
     private final ControlAccess access;
     private final Executor orders;
+    private final RefusalLog remoteRefusals = new RefusalLog(RefusalLog.INTERVAL, "refused", "write");
 
     BackendApi(StatusAssembler status, StatusMetrics metrics, ControlAccess access, Executor orders) {
         this.status = status;
@@ -86,59 +86,38 @@ final class BackendApi {
         FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
                 Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
         boolean post = req.method().name().equals("POST");
-        ControlAccess.Peer peer = null;
-        String who = "TCP client " + ctx.channel().remoteAddress();
-        if (ctx.channel() instanceof EpollDomainSocketChannel local) {
-            try {
-                PeerCredentials c = local.peerCredentials();
-                peer = access.peer(c.uid(), c.gids());
-                who = peer.who();
-            } catch (IOException e) {
-                who = "a local peer whose credentials cannot be read (" + e.getMessage() + ")";
-            }
-        }
-        // Reads are open, over TCP too, and TCP takes no writes: refusals there are logged at debug
-        // level only (and counted), so that no remote client can flood the log; a local write's
-        // refusal is a warning with its peer's uid.
+        ApiSettings api = status.inputs().settings().api();
+        Caller caller = Caller.of(ctx.channel(), req.headers(), access, api);
         BackendRoute route;
         try {
             route = BackendRoute.parse(req.method().name(), rawPath);
         } catch (IllegalArgumentException e) {
-            refuse(ctx, head, "invalid", "bad_request", HttpResponseStatus.BAD_REQUEST, e.getMessage(), who, post && peer != null);
+            refuse(ctx, head, "invalid", "bad_request", HttpResponseStatus.BAD_REQUEST, e.getMessage(), caller, post);
             return;
         }
         if (!route.write()) {
-            list(ctx, head, route, who);
+            list(ctx, head, route, caller);
             return;
         }
-        if (!(ctx.channel() instanceof EpollDomainSocketChannel)) {
-            FullHttpResponse r = error(HttpResponseStatus.METHOD_NOT_ALLOWED, "the TCP API is read-only: change runtime"
-                    + " state over the control socket (vipkeeper backend ...) on the director itself");
-            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            refused(route.label(), "read_only", who, "the TCP API is read-only", false);
+        Optional<Caller.Refusal> no = caller.refusal(api, access);
+        if (no.isPresent()) {
+            FullHttpResponse r = error(no.get().status(), no.get().message());
+            if (no.get().challenge()) {
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vipkeeper\"");
+            }
+            refused(ctx, route.label(), no.get().reason(), caller, no.get().message(), true);
             ApiHandler.send(ctx, head, r, false);
             return;
         }
-        if (peer == null) {
-            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN,
-                    "cannot read the peer's credentials", who, true);
-            return;
-        }
-        Optional<String> no = access.refusal(peer, status.inputs().settings().api().controlGroup());
-        if (no.isPresent()) {
-            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN, no.get(), who, true);
-            return;
-        }
-        ControlAccess.Peer by = peer;
         try {
-            orders.execute(() -> order(ctx, head, route, by));
+            orders.execute(() -> order(ctx, head, route, caller));
         } catch (RejectedExecutionException e) {
             refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.SERVICE_UNAVAILABLE, "the daemon is stopping",
-                    who, true);
+                    caller, true);
         }
     }
 
-    private void order(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route, ControlAccess.Peer peer) {
+    private void order(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route, Caller caller) {
         Optional<BackendControl> control = status.inputs().backendControl();
         try {
             if (control.isEmpty()) {
@@ -146,7 +125,7 @@ final class BackendApi {
                         + route.virtualServer() + ": the config has no virtual servers");
             }
             BackendChange c = control.get().backend(route.virtualServer(), route.backend(), route.order(), route.weight(),
-                    peer.who());
+                    caller.who());
             metrics.backendOrder(route.label(), c.changed() ? "changed" : "unchanged");
             Answer a = new Answer(status.inputs().settings().nodeName(), c.virtualServer(), c.backend(), route.label(),
                     c.changed(), c.before().state().label(), c.after().state().label(), c.weight(), c.after().origin(),
@@ -158,22 +137,22 @@ final class BackendApi {
                 case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
                 case NOT_SAVED -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             };
-            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), peer.who(), true);
+            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), caller, true);
         } catch (RuntimeException e) {
             log.error("backend {} {} {} by {} failed", route.order().label(), route.virtualServer(), route.backend(),
-                    peer.who(), e);
+                    caller.who(), e);
             refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    "internal error: " + e.getMessage(), peer.who(), true);
+                    "internal error: " + e.getMessage(), caller, true);
         }
     }
 
-    private void list(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route, String who) {
+    private void list(ChannelHandlerContext ctx, FullHttpRequest head, BackendRoute route, Caller caller) {
         StatusSnapshot s = status.snapshot();
         List<StatusSnapshot.VirtualServerStatus> vss = s.virtualServers().stream()
                 .filter(v -> route.virtualServer() == null || v.name().equals(route.virtualServer())).toList();
         if (route.virtualServer() != null && vss.isEmpty()) {
             refuse(ctx, head, "list", "unknown_virtual_server", HttpResponseStatus.NOT_FOUND, "no virtual server "
-                    + route.virtualServer() + " in the config", who, false);
+                    + route.virtualServer() + " in the config", caller, false);
             return;
         }
         metrics.backendOrder("list", "unchanged");
@@ -181,18 +160,25 @@ final class BackendApi {
     }
 
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest head, String order, String reason,
-            HttpResponseStatus code, String message, String who, boolean write) {
-        refused(order, reason, who, message, write);
+            HttpResponseStatus code, String message, Caller caller, boolean write) {
+        refused(ctx, order, reason, caller, message, write);
         ApiHandler.send(ctx, head, error(code, message), false);
     }
 
-    /** Counts a refusal; logs it with its peer, at warn for a write (or a malformed POST), else at debug. */
-    private void refused(String order, String reason, String who, String message, boolean write) {
+    /**
+     * Counts a refusal by its reason and logs it with its caller: a local write's (or malformed
+     * POST's) at warn, a TCP client's write at most once a minute ({@link RefusalLog}: a client
+     * without a token must not flood the journal), a read's at debug.
+     */
+    private void refused(ChannelHandlerContext ctx, String order, String reason, Caller caller, String message,
+            boolean write) {
         metrics.backendOrder(order, "refused_" + reason);
-        if (write) {
-            log.warn("backend {} refused for {}: {}", order, who, message);
+        if (write && caller.remote()) {
+            remoteRefusals.refused(ctx.executor(), caller.who(), "backend " + order + " refused: " + message);
+        } else if (write) {
+            log.warn("backend {} refused for {}: {}", order, caller.who(), message);
         } else {
-            log.debug("backend {} refused for {}: {}", order, who, message);
+            log.debug("backend {} refused for {}: {}", order, caller.who(), message);
         }
     }
 

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs refused (or closed) connections at most once per interval, so that a flood of connections
+ * Logs refused (or closed) connections, or refused writes, at most once per interval, so that a flood of them
  * cannot flood the journal as well: the first one at once, the ones after it summed up in one line
  * at the end of each interval while they go on. Safe on any event loop (connections are closed on
  * theirs).
@@ -22,19 +22,30 @@ final class RefusalLog {
     private final Duration interval;
     private final Consumer<String> sink;
     private final String verb;
+    private final String noun;
     private long suppressed;
     private String latest;
     private boolean armed;
 
     /** Warnings to the log about connections {@code verb} ("refused", "closed"). */
     RefusalLog(Duration interval, String verb) {
-        this(interval, verb, log::warn);
+        this(interval, verb, "connection", log::warn);
+    }
+
+    /** Warnings to the log about {@code noun}s ("write") {@code verb}. */
+    RefusalLog(Duration interval, String verb, String noun) {
+        this(interval, verb, noun, log::warn);
     }
 
     /** Lines to {@code sink} (tests). */
     RefusalLog(Duration interval, String verb, Consumer<String> sink) {
+        this(interval, verb, "connection", sink);
+    }
+
+    private RefusalLog(Duration interval, String verb, String noun, Consumer<String> sink) {
         this.interval = interval;
         this.verb = verb;
+        this.noun = noun;
         this.sink = sink;
     }
 
@@ -49,7 +60,7 @@ final class RefusalLog {
             latest = what;
             return;
         }
-        sink.accept("status API: " + verb + " a connection " + what + "; further ones are summed up every "
+        sink.accept("status API: " + verb + " a " + noun + " " + what + "; further ones are summed up every "
                 + Durations.format(interval));
         armed = true;
         loop.schedule(() -> flush(loop), interval.toNanos(), TimeUnit.NANOSECONDS);
@@ -60,7 +71,7 @@ final class RefusalLog {
             armed = false;
             return;
         }
-        sink.accept("status API: " + verb + " " + suppressed + " more connection(s) in the last "
+        sink.accept("status API: " + verb + " " + suppressed + " more " + noun + "(s) in the last "
                 + Durations.format(interval) + ", the latest " + latest);
         suppressed = 0;
         loop.schedule(() -> flush(loop), interval.toNanos(), TimeUnit.NANOSECONDS);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vipkeeper.appliance.api.StatusSnapshot;
 import io.vipkeeper.appliance.api.StatusTable;
-import io.vipkeeper.appliance.daemon.ControlSocket;
 import io.vipkeeper.appliance.daemon.PidFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,11 +23,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vipkeeper backend drain|disable|enable|weight|list}: runtime backend control over the
- * running daemon's control socket (POST and GET {@code /backends/...}); no config file is read.
+ * running daemon's control socket, or its HTTP API with {@code --url} ({@link DaemonLink}), by POST
+ * and GET {@code /backends/...}; no config file is read.
  * Runtime state belongs to the node it is given on, and every answer says so.
  */
 @Command(name = "backend", description = "Drain, disable, enable or re-weight a backend at runtime, on this node only"
-        + " (over the daemon's control socket; kept across restarts and reloads).",
+        + " (over the daemon's control socket, or its HTTP API with --url; kept across restarts and reloads).",
         subcommands = {BackendCommand.Drain.class, BackendCommand.Disable.class, BackendCommand.Enable.class,
                 BackendCommand.Weight.class, BackendCommand.ListBackends.class})
 public final class BackendCommand implements Runnable {
@@ -43,11 +43,31 @@ public final class BackendCommand implements Runnable {
                 "Missing a command: drain, disable, enable, weight or list");
     }
 
-    /** The daemon to talk to, by its pid file (its control socket is beside it). */
+    /** The daemon to talk to: by its pid file (its control socket is beside it), or by its API's URL. */
     static final class Target {
         @Option(names = "--pid-file", paramLabel = "FILE", description = "The daemon's pid file (default: ${DEFAULT-VALUE});"
                 + " its control socket (vipkeeper.sock) is beside it.")
         Path pidFile = PidFile.DEFAULT;
+
+        @Option(names = "--url", paramLabel = "URL", description = "The daemon's HTTP API instead of the control socket,"
+                + " e.g. https://lb1:9180 (writes need api.write = on there and --token-file).")
+        String url;
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "With --url: the bearer token to send, from a"
+                + " file of \"name token\" lines as api.token-file has them.")
+        Path tokenFile;
+
+        @Option(names = "--token-name", paramLabel = "NAME", description = "With --token-file: which of its tokens"
+                + " (needed when it holds more than one).")
+        String tokenName;
+
+        @Option(names = "--cacert", paramLabel = "FILE", description = "With an https --url: trust the PEM certificates"
+                + " in FILE (a self-signed one) instead of the system's authorities.")
+        Path caCert;
+
+        DaemonLink.Options options() {
+            return new DaemonLink.Options(pidFile, url, tokenFile, tokenName, caCert);
+        }
     }
 
     /** What every order shares: the daemon, the virtual server and the backend. */
@@ -165,10 +185,16 @@ public final class BackendCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String name = "vipkeeper backend " + spec.name();
-        Path socket = ControlSocket.beside(target.pidFile);
+        DaemonLink link;
+        try {
+            link = DaemonLink.of(target.options());
+        } catch (DaemonLink.Problem e) {
+            return fail(err, name, e.getMessage());
+        }
+        String socket = link.where();
         LocalHttp.Response r;
         try {
-            r = post ? LocalHttp.post(socket, path, StatusCommand.TIMEOUT) : LocalHttp.get(socket, path, StatusCommand.TIMEOUT);
+            r = post ? link.post(path) : link.get(path);
         } catch (IOException e) {
             return fail(err, name, "cannot reach the daemon at " + socket + ": " + e.getMessage() + " (is vipkeeper running?)");
         } catch (InterruptedException e) {

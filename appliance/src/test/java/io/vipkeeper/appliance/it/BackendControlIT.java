@@ -258,15 +258,15 @@ class BackendControlIT {
                 + WEB2 + "/explode"));
         assertEquals("400", curl("--unix-socket", socket.toString(), "-X", "DELETE", "http://director/backends/web/" + WEB2
                 + "/drain"));
-        assertEquals("405", curl("-X", "POST", "http://" + SUBNET + "." + DIRECTOR + ":9180/backends/web/" + WEB2
-                + "/disable"), "the TCP API is read-only");
+        assertEquals("403", curl("-X", "POST", "http://" + SUBNET + "." + DIRECTOR + ":9180/backends/web/" + WEB2
+                + "/disable"), "api.write is off by default: the TCP API is read-only");
         assertEquals(table, lbTable(), "a refused order changes nothing");
         assertEquals(state, Files.readString(stateFile));
         PrometheusText m = api.metrics("director", DIRECTOR);
         assertEquals(1, m.value("vipkeeper_backend_orders_total", "order", "disable", "outcome", "refused_unknown_virtual_server"));
         assertEquals(1, m.value("vipkeeper_backend_orders_total", "order", "disable", "outcome", "refused_unknown_backend"));
         assertEquals(4, m.value("vipkeeper_backend_orders_total", "order", "invalid", "outcome", "refused_bad_request"));
-        assertEquals(1, m.value("vipkeeper_backend_orders_total", "order", "disable", "outcome", "refused_read_only"));
+        assertEquals(1, m.value("vipkeeper_backend_orders_total", "order", "disable", "outcome", "refused_writes_off"));
         assertTrue(daemon.isAlive());
     }
 

@@ -321,14 +321,7 @@ class BackendControlIT {
     }
 
     private static void reload(String text) throws Exception {
-        int before = count(daemon.err(), "reload succeeded");
-        Files.writeString(conf, text);
-        daemon.signal("HUP");
-        daemon.awaitLog("reload succeeded", before + 1);
-    }
-
-    private static int count(String text, String what) {
-        return text.split(Pattern.quote(what), -1).length - 1;
+        daemon.reload(conf, text);
     }
 
     /** The HTTP status curl gets in the director's namespace. */

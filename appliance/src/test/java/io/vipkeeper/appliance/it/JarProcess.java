@@ -228,6 +228,20 @@ final class JarProcess implements AutoCloseable {
         await("stderr", stderr, text, times);
     }
 
+    /** How often stderr holds {@code what} so far. */
+    int logCount(String what) throws IOException {
+        String err = err();
+        return err.split(java.util.regex.Pattern.quote(what), -1).length - 1;
+    }
+
+    /** Writes {@code text} to {@code conf}, sends SIGHUP and waits for the daemon's next "reload succeeded". */
+    void reload(Path conf, String text) throws IOException, InterruptedException {
+        int before = logCount("reload succeeded");
+        java.nio.file.Files.writeString(conf, text);
+        signal("HUP");
+        awaitLog("reload succeeded", before + 1);
+    }
+
     /** Waits until stdout contains {@code text} (the process must stay alive meanwhile). */
     void awaitOut(String text) throws IOException, InterruptedException {
         await("stdout", stdout, text, 1);

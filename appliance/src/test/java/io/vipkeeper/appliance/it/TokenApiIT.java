@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -203,14 +206,14 @@ class TokenApiIT {
         assertEquals(3, metrics().value("vipkeeper_backend_orders_total", "order", "disable", "outcome",
                 "refused_unauthorized"));
         daemon.awaitLog("status API: refused a write from a client over https from " + SUBNET + ".50 (no token)");
-        assertEquals(1, count(daemon.err(), "status API: refused a write"), "three refusals, one line a minute: "
+        assertEquals(1, daemon.logCount("status API: refused a write"), "three refusals, one line a minute: "
                 + daemon.err());
     }
 
     @Test
     @Order(4)
     void withWritesOffAValidTokenIsRefusedWithHowToTurnThemOn() throws Exception {
-        reload(config(false));
+        daemon.reload(conf, config(false));
         String table = lb.listing();
         String r = curl("-X", "POST", "-H", "Authorization: Bearer " + TOKEN, URL + "/backends/web/" + WEB1 + "/disable");
         assertTrue(r.startsWith("HTTP/1.1 403"), r);
@@ -221,7 +224,7 @@ class TokenApiIT {
         assertEquals(table, lb.listing());
         assertEquals(2, metrics().value("vipkeeper_backend_orders_total", "order", "disable", "outcome",
                 "refused_writes_off"));
-        reload(config(true));
+        daemon.reload(conf, config(true));
     }
 
     @Test
@@ -229,7 +232,7 @@ class TokenApiIT {
     void aTokenFileOthersMayReadIsRefusedAtReloadAndAtStart() throws Exception {
         Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-r--r--"));
         try {
-            int before = count(daemon.err(), "reload failed");
+            int before = daemon.logCount("reload failed");
             daemon.signal("HUP");
             daemon.awaitLog("reload failed", before + 1);
             assertTrue(daemon.err().contains(conf + ":7: vipkeeper.api.token-file: " + tokens + " is mode 0644: a token"
@@ -252,6 +255,34 @@ class TokenApiIT {
                 + " loopback address, needs api.tls { cert, key }"), c.err());
     }
 
+    /**
+     * Prints how long an order takes over HTTPS from the client (a new TLS connection each, the
+     * token checked, the state written, nftables reconciled), and over the CLI with --url: figures,
+     * not checks.
+     */
+    @Test
+    @Order(7)
+    void printsHowLongAnOrderTakesOverHttps() throws Exception {
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // ends at weight 2, where it started
+            String out = Lab.sh("ip", "netns", "exec", lab.ns("client"), "curl", "-s", "-o", "/dev/null", "-w",
+                    "%{http_code} %{time_total}", "--cacert", cert.toString(), "-X", "POST", "-H",
+                    "Authorization: Bearer " + TOKEN, URL + "/backends/web/" + WEB2 + "/weight/" + (i % 2 == 0 ? 3 : 2))
+                    .strip();
+            assertTrue(out.startsWith("200 "), out);
+            ms.add(Double.parseDouble(out.substring(4)) * 1000);
+        }
+        Collections.sort(ms);
+        long t0 = System.nanoTime();
+        Cli c = backend("weight", "web", WEB2, "2", "--token-file", tokens.toString());
+        double cli = (System.nanoTime() - t0) / 1e6;
+        assertEquals(0, c.exit(), c.err());
+        System.out.printf("backend order over HTTPS with a bearer token (curl, TLS handshake included): median %.1f ms,"
+                + " max %.1f ms over %d orders; vipkeeper backend weight --url: %.0f ms wall-clock%n",
+                ms.get(ms.size() / 2), ms.get(ms.size() - 1), ms.size(), cli);
+        assertEquals(Map.of(WEB1, 1, WEB2, 2), lb.weights());
+    }
+
     /** A second daemon started on {@code file} in the director's namespace, which must refuse to start. */
     private static Cli refusedStart(Path file) throws Exception {
         try (JarProcess p = JarProcess.startIn(lab.ns("director"), dir, "run", "-f", file.toString(), "--pid-file",
@@ -260,16 +291,5 @@ class TokenApiIT {
             assertNotEquals(0, exit, p.err());
             return new Cli(exit, p.out(), p.err());
         }
-    }
-
-    private static void reload(String text) throws Exception {
-        int before = count(daemon.err(), "reload succeeded");
-        Files.writeString(conf, text);
-        daemon.signal("HUP");
-        daemon.awaitLog("reload succeeded", before + 1);
-    }
-
-    private static int count(String text, String what) {
-        return text.split(Pattern.quote(what), -1).length - 1;
     }
 }

@@ -197,7 +197,7 @@ public final class ApiServer implements AutoCloseable {
                             try {
                                 ch.pipeline().addLast(tls.handler(api.tls().get(), ch.alloc()));
                             } catch (IllegalStateException e) {
-                                tlsFailures.refused(ch.eventLoop(), "?", e.getMessage());
+                                tlsFailures.refused(ch.eventLoop(), client(ch), e.getMessage());
                                 ch.close();
                                 return;
                             }
@@ -252,10 +252,14 @@ public final class ApiServer implements AutoCloseable {
         return channel != null;
     }
 
+    /** The client's address as log lines say it. */
+    private static String client(Channel c) {
+        return c.remoteAddress() instanceof InetSocketAddress a ? Addresses.format(a.getAddress()) : "?";
+    }
+
     private void stalled(Channel c, Duration idle) {
         metrics.connectionStalled();
-        String client = c.remoteAddress() instanceof InetSocketAddress a ? Addresses.format(a.getAddress()) : "?";
-        stalls.refused(c.eventLoop(), client, "its answer lay untaken for api.idle-timeout ("
+        stalls.refused(c.eventLoop(), client(c), "its answer lay untaken for api.idle-timeout ("
                 + Durations.format(idle) + "): a client that stopped reading, or pipelined requests without reading");
     }
 

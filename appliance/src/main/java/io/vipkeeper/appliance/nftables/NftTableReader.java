@@ -231,7 +231,7 @@ final class NftTableReader {
         }
         List<String> have = List.copyOf(haveSlots.values());
         boolean portless = NftFwmark.portless(svc);
-        List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.from() + "-" + x.to() + " : "
+        List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.index() + "-" + x.index() + " : "
                 + NftFwmark.target(x.backend(), portless).replace(" . ", " ")).toList();
         if (have.size() != wantSlots.size()) {
             return "slots: " + have.size() + " entries instead of " + wantSlots.size();

@@ -294,8 +294,8 @@ class NftablesDataPlaneIT {
         reconcile(desired("rr", 1, 1));
         assertEquals(List.of(), plan(desired("rr", 1, 1)));
         assertEquals(Map.of("web1", 2, "web2", 2), spread(4));
-        assertFalse(nft("list table inet vipkeeper_lb").contains("flags interval"), "no interval map but ports4/6: "
-                + nft("list table inet vipkeeper_lb").lines().filter(l -> l.contains("map ")).toList());
+        String listing = nft("list table inet vipkeeper_lb");
+        assertEquals(2, listing.split("flags interval", -1).length - 1, "no interval map but ports4 and ports6: " + listing);
     }
 
     /**
@@ -306,7 +306,8 @@ class NftablesDataPlaneIT {
     @Test
     void anEarlierVersionsIntervalSlotMapIsReplaced() throws Exception {
         reconcile(desired("rr", 1, 1));
-        String rule = nft("-a list chain inet vipkeeper_lb svc_tcp_c612e664_80").lines().filter(l -> l.contains("dnat"))
+        String rule = Lab.sh("ip", "netns", "exec", lab.ns("lb"), "nft", "-a", "list", "chain", "inet", "vipkeeper_lb",
+                "svc_tcp_c612e664_80").lines().filter(l -> l.contains("dnat"))
                 .findFirst().orElseThrow().trim();
         String handle = rule.substring(rule.lastIndexOf("# handle ") + 9);
         String legacyRule = rule.substring(0, rule.indexOf(" # handle")).replace("@svc_tcp_c612e664_80_m", "@svc_tcp_c612e664_80_s")

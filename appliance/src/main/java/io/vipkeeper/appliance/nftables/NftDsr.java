@@ -239,16 +239,14 @@ final class NftDsr {
             DsrHop first = hop.values().stream().findFirst().orElse(null);
             Map<BackendKey, BackendSpec> live = new LinkedHashMap<>();
             hop.keySet().forEach(b -> live.put(b, svc.dests().get(b)));
-            boolean maglev = NftLayout.maglev(svc.spec());
-            s.append("add map ").append(TABLE).append(' ').append(map).append(" { typeof numgen inc mod 1 : ether daddr;")
-                    .append(maglev ? "" : " flags interval;").append(" }\n");
+            s.append("add map ").append(TABLE).append(' ').append(map).append(" { typeof numgen inc mod 1 : ether daddr; }\n");
             if (first == null) {
                 continue; // no backend to send to: the VIP's packets go up the stack (and find no listener)
             }
             DesiredService usable = new DesiredService(svc.spec(), live);
             List<String> elements = new ArrayList<>();
             for (NftLayout.Slot x : NftLayout.slots(usable)) {
-                elements.add((x.from() == x.to() ? Long.toString(x.from()) : x.from() + "-" + x.to()) + " : "
+                elements.add(x.index() + " : "
                         + hop.get(x.backend()).mac());
             }
             s.append("add element ").append(TABLE).append(' ').append(map).append(" { ").append(String.join(", ", elements))

@@ -86,28 +86,30 @@ final class NftFwmark {
         return key.isFwmark() || key.hasPorts();
     }
 
-    /** The slot maps of an address-only (portless) service: interval map for rr/wrr/sh, plain for mh. */
-    static String addressSlots(ServiceKey key) {
+    /** The interval slot map of an address-only service's rr, wrr and sh before every scheduler used {@link #addressSlots}. */
+    static String legacyAddressSlots(ServiceKey key) {
         return NftLayout.chain(key) + "_sa";
     }
 
-    static String addressMaglevSlots(ServiceKey key) {
+    /** The slot map of an address-only (portless) service, slot : address. */
+    static String addressSlots(ServiceKey key) {
         return NftLayout.chain(key) + "_ma";
     }
 
     /** The slot map {@code svc} uses. */
     static String slotMap(DesiredService svc) {
         ServiceKey key = svc.spec().key();
-        if (!portless(svc)) {
-            return NftLayout.slotMap(svc.spec());
-        }
-        return NftLayout.maglev(svc.spec()) ? addressMaglevSlots(key) : addressSlots(key);
+        return portless(svc) ? addressSlots(key) : NftLayout.slotMap(key);
     }
 
-    /** Every slot map a service may have; those it does not use are deleted when it is written. */
+    /** The interval maps of earlier versions a service may still have; a rewrite deletes them. */
+    static List<String> legacySlotMaps(ServiceKey key) {
+        return keepsPorts(key) ? List.of(NftLayout.legacySlots(key), legacyAddressSlots(key)) : List.of(NftLayout.legacySlots(key));
+    }
+
+    /** Every plain slot map a service may have; those it does not use are deleted when it is written. */
     static List<String> slotMaps(ServiceKey key) {
-        return keepsPorts(key) ? List.of(NftLayout.slots(key), NftLayout.maglevSlots(key), addressSlots(key), addressMaglevSlots(key))
-                : List.of(NftLayout.slots(key), NftLayout.maglevSlots(key));
+        return keepsPorts(key) ? List.of(NftLayout.slotMap(key), addressSlots(key)) : List.of(NftLayout.slotMap(key));
     }
 
     /** A slot's value: address . port, or the address alone for a portless service. */

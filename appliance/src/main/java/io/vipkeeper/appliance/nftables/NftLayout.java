@@ -57,28 +57,25 @@ final class NftLayout {
         return chain(key) + "_w";
     }
 
-    /** Its scheduling map for rr, wrr and sh (slot interval : backend address . port). */
-    static String slots(ServiceKey key) {
+    /**
+     * The interval slot map rr, wrr and sh used before every scheduler moved to {@link #slotMap}: a
+     * table written by an earlier version has it, so a rewrite declares it (as it was) and deletes it.
+     * nft 1.0.6 loads every interval map's elements before any change to the table, so with one
+     * such map per service one weight change at 100 services cost about four times what it costs
+     * with plain maps (measured with {@code nft -f}: 40-50 ms against 10-20 ms).
+     */
+    static String legacySlots(ServiceKey key) {
         return chain(key) + "_s";
     }
 
     /**
-     * Its scheduling map for mh (slot : backend address . port), a plain map: the Maglev table's
-     * slots barely form runs, and nft 1.0.6 deletes elements of an interval map slowly (800 of
-     * 8191 took 5.6 s against 25 ms in a plain map), which an mh change by difference needs.
+     * Its scheduling map, slot : backend address . port, one element per slot, a plain map changed by
+     * difference: for mh the {@link MaglevTable}, so a backend that leaves moves about its own share
+     * of the clients (nft 1.0.6 deletes elements of an interval map slowly: 800 of 8191 took 5.6 s
+     * against 25 ms in a plain map); for rr, wrr and sh the {@link #slots} in backend order.
      */
-    static String maglevSlots(ServiceKey key) {
+    static String slotMap(ServiceKey key) {
         return chain(key) + "_m";
-    }
-
-    /** The scheduling map a service of {@code spec} uses. */
-    static String slotMap(ServiceSpec spec) {
-        return maglev(spec) ? maglevSlots(spec.key()) : slots(spec.key());
-    }
-
-    /** The scheduling map it does not use. */
-    static String otherSlotMap(ServiceSpec spec) {
-        return maglev(spec) ? slots(spec.key()) : maglevSlots(spec.key());
     }
 
     static boolean maglev(ServiceSpec spec) {
@@ -170,35 +167,65 @@ final class NftLayout {
         return Optional.of(new ServiceSpec(key, scheduler, flags, timeout, netmask));
     }
 
-    /** A range of scheduling slots that selects one backend. */
-    record Slot(long from, long to, BackendKey backend) {
+    /**
+     * The most slots wrr and sh give a service: weights that do not reduce (by their greatest common
+     * divisor) to this many are shared out in proportion, each live backend keeping one slot at
+     * least, so a weight is honoured to about one part in this many.
+     */
+    static final int MAX_WEIGHTED_SLOTS = 4096;
+
+    /** A scheduling slot and the backend it selects. */
+    record Slot(long index, BackendKey backend) {
     }
 
     /**
-     * The slots of a service: for rr, wrr and sh, backends with weight above 0 in {@link
-     * #BACKEND_ORDER}, one slot each for rr (IPVS's rr ignores weights but 0), {@code weight} slots
-     * each for wrr and sh; for mh the {@link MaglevTable}, one slot each.
+     * The slots of a service, one element each: for rr, wrr and sh, backends with weight above 0 in
+     * {@link #BACKEND_ORDER}, one slot each for rr (IPVS's rr ignores weights but 0), for wrr and sh
+     * as many as {@link #shares} gives their weight; for mh the {@link MaglevTable}.
      */
     static List<Slot> slots(DesiredService service) {
         if (maglev(service.spec())) {
             BackendKey[] table = MaglevTable.build(service.dests().values());
             List<Slot> slots = new ArrayList<>(table.length);
             for (int i = 0; i < table.length; i++) {
-                slots.add(new Slot(i, i, table[i]));
+                slots.add(new Slot(i, table[i]));
             }
             return slots;
         }
         boolean weighted = !Scheduler.RR.configName().equals(service.spec().scheduler());
         List<BackendSpec> live = new ArrayList<>(service.dests().values().stream().filter(b -> b.weight() > 0).toList());
         live.sort(Comparator.comparing(BackendSpec::key, BACKEND_ORDER));
+        long[] shares = weighted ? shares(live.stream().mapToLong(BackendSpec::weight).toArray()) : null;
         List<Slot> slots = new ArrayList<>();
         long next = 0;
-        for (BackendSpec b : live) {
-            long width = weighted ? b.weight() : 1;
-            slots.add(new Slot(next, next + width - 1, b.key()));
-            next += width;
+        for (int i = 0; i < live.size(); i++) {
+            long width = weighted ? shares[i] : 1;
+            for (long k = 0; k < width; k++, next++) {
+                slots.add(new Slot(next, live.get(i).key()));
+            }
         }
         return slots;
+    }
+
+    /**
+     * How many slots each of {@code weights} (all above 0) gets: the weights over their greatest
+     * common divisor, or, when those add up to more than {@link #MAX_WEIGHTED_SLOTS}, each weight's
+     * share of that many rounded down, at least 1. A pure function of the weights, so directors with
+     * the same config fill the slots alike (sh hashes a client to the same backend on each).
+     */
+    static long[] shares(long[] weights) {
+        long gcd = 0;
+        long sum = 0;
+        for (long w : weights) {
+            gcd = java.math.BigInteger.valueOf(gcd).gcd(java.math.BigInteger.valueOf(w)).longValueExact();
+            sum += w;
+        }
+        long[] shares = new long[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            shares[i] = sum / gcd <= MAX_WEIGHTED_SLOTS ? weights[i] / gcd
+                    : Math.max(1, weights[i] * MAX_WEIGHTED_SLOTS / sum);
+        }
+        return shares;
     }
 
     /**
@@ -215,7 +242,7 @@ final class NftLayout {
      */
     static Selector selector(DesiredService service) {
         List<Slot> slots = slots(service);
-        long total = slots.isEmpty() ? 0 : slots.get(slots.size() - 1).to() + 1;
+        long total = slots.size();
         String scheduler = service.spec().scheduler();
         ServiceKey key = service.spec().key();
         if (Scheduler.RR.configName().equals(scheduler)) {

@@ -176,8 +176,8 @@ final class NftScript {
         String map = NftFwmark.slotMap(svc);
         boolean portless = NftFwmark.portless(svc);
         List<NftLayout.Slot> slots = NftLayout.slots(svc);
-        // By difference only in the plain map of mh, and only over what this engine wrote there.
-        List<NftLayout.Slot> before = was == null || !NftLayout.maglev(svc.spec()) || !NftLayout.maglev(was.spec())
+        // By difference, and only over what this engine wrote there (a drifted service is refilled).
+        List<NftLayout.Slot> before = was == null || !NftLayout.implemented(was.spec().scheduler())
                 || !map.equals(NftFwmark.slotMap(was)) || NftFwmark.recreated(svc) ? null : NftLayout.slots(was);
         if (NftFwmark.recreated(svc)) {
             s.append("delete map ").append(T).append(' ').append(map).append('\n');
@@ -189,7 +189,7 @@ final class NftScript {
             List<NftLayout.Slot> gone = before.stream().filter(x -> !keep.contains(x)).toList();
             if (!gone.isEmpty()) {
                 s.append("delete element ").append(T).append(' ').append(map).append(" { ")
-                        .append(gone.stream().map(NftScript::interval).collect(Collectors.joining(", "))).append(" }\n");
+                        .append(gone.stream().map(x -> Long.toString(x.index())).collect(Collectors.joining(", "))).append(" }\n");
             }
         }
         if (!svc.dests().isEmpty()) {
@@ -202,7 +202,7 @@ final class NftScript {
         List<NftLayout.Slot> added = slots.stream().filter(x -> !had.contains(x)).toList();
         if (!added.isEmpty()) {
             s.append("add element ").append(T).append(' ').append(map).append(" { ")
-                    .append(added.stream().map(x -> interval(x) + " : " + NftFwmark.target(x.backend(), portless))
+                    .append(added.stream().map(x -> x.index() + " : " + NftFwmark.target(x.backend(), portless))
                             .collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
@@ -220,11 +220,15 @@ final class NftScript {
             s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);
         }
         s.append(" comment \"").append(NftLayout.comment(svc.spec())).append(dr ? NftDsr.MARK : "").append("\"\n");
-        // The scheduler may have changed between rr/wrr/sh and mh: the maps no rule refers to go.
+        // Its ports may have changed kind, and an earlier version's interval map may be there: the
+        // maps no rule refers to go.
         for (String other : NftFwmark.slotMaps(key)) {
             if (!other.equals(map)) {
                 s.append("delete map ").append(T).append(' ').append(other).append('\n');
             }
+        }
+        for (String legacy : NftFwmark.legacySlotMaps(key)) {
+            s.append("delete map ").append(T).append(' ').append(legacy).append('\n');
         }
     }
 
@@ -240,32 +244,35 @@ final class NftScript {
         for (String map : NftFwmark.slotMaps(key)) {
             s.append("delete map ").append(T).append(' ').append(map).append('\n');
         }
+        for (String legacy : NftFwmark.legacySlotMaps(key)) {
+            s.append("delete map ").append(T).append(' ').append(legacy).append('\n');
+        }
     }
 
-    /** Adds the service's weight and slot maps (a no-op for maps that exist). */
+    /**
+     * Adds the service's weight and slot maps (a no-op for maps that exist), and the interval maps
+     * of earlier versions as they were, so that deleting them cannot fail.
+     */
     private static void declareMaps(StringBuilder s, ServiceKey key) {
         String f = NftLayout.family(key.ipv6());
         String proto = NftFwmark.portExpression(key);
         s.append("add map ").append(T).append(' ').append(NftLayout.weights(key)).append(" { typeof ").append(f)
                 .append(" daddr . ").append(proto).append(" dport : meta mark; }\n");
-        s.append("add map ").append(T).append(' ').append(NftLayout.slots(key)).append(" { typeof numgen inc mod 1 : ")
-                .append(f).append(" daddr . ").append(proto).append(" dport; flags interval; }\n");
-        s.append("add map ").append(T).append(' ').append(NftLayout.maglevSlots(key)).append(" { typeof numgen inc mod 1 : ")
-                .append(f).append(" daddr . ").append(proto).append(" dport; }\n");
+        String endpoint = f + " daddr . " + proto + " dport";
+        s.append("add map ").append(T).append(' ').append(NftLayout.slotMap(key)).append(" { typeof numgen inc mod 1 : ")
+                .append(endpoint).append("; }\n");
+        s.append("add map ").append(T).append(' ').append(NftLayout.legacySlots(key)).append(" { typeof numgen inc mod 1 : ")
+                .append(endpoint).append("; flags interval; }\n");
         if (NftFwmark.keepsPorts(key)) {
             s.append("add map ").append(T).append(' ').append(NftFwmark.addressSlots(key)).append(" { typeof numgen inc mod 1 : ")
-                    .append(f).append(" daddr; flags interval; }\n");
-            s.append("add map ").append(T).append(' ').append(NftFwmark.addressMaglevSlots(key))
-                    .append(" { typeof numgen inc mod 1 : ").append(f).append(" daddr; }\n");
+                    .append(f).append(" daddr; }\n");
+            s.append("add map ").append(T).append(' ').append(NftFwmark.legacyAddressSlots(key))
+                    .append(" { typeof numgen inc mod 1 : ").append(f).append(" daddr; flags interval; }\n");
         }
     }
 
     private static String serviceElement(ServiceKey key) {
         return NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . " + key.port();
-    }
-
-    private static String interval(NftLayout.Slot x) {
-        return x.from() == x.to() ? Long.toString(x.from()) : x.from() + "-" + x.to();
     }
 
     private static String endpoint(BackendKey b) {

@@ -1,5 +1,7 @@
 package io.vipkeeper.appliance.nftables;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -43,27 +45,33 @@ final class NftTableReader {
 
     /** The services in {@code json}, in verdict map order. */
     static Map<ServiceKey, ActualService> read(String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable nft JSON", e);
-        }
         Map<String, JsonNode> maps = new HashMap<>();
         Map<String, List<JsonNode>> rules = new HashMap<>();
-        // Counter set name -> "VIP proto backend port" -> the element's counter.
-        Map<String, Map<String, JsonNode>> counters = new HashMap<>();
-        for (JsonNode o : root.path("nftables")) {
-            if (o.has("map")) {
-                maps.put(o.get("map").path("name").asText(), o.get("map"));
-            } else if (o.has("set")) {
-                Map<String, JsonNode> elements = counters.computeIfAbsent(o.get("set").path("name").asText(), n -> new HashMap<>());
-                for (JsonNode e : o.get("set").path("elem")) {
-                    elements.put(concat(e.path("elem").path("val")), e.path("elem").path("counter"));
-                }
-            } else if (o.has("rule")) {
-                rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
+        // Counter set name -> "VIP proto backend port" -> the element's counts.
+        Map<String, Map<String, Count>> counters = new HashMap<>();
+        // One listed object at a time: a tree of the whole listing (4.4 MB of JSON at 100 services
+        // x 100 backends, three counter sets of 10,000 elements) outgrew the daemon's 64 MB heap,
+        // and the counter sets, the bulk of it, are kept as two numbers an element.
+        try (JsonParser p = JSON.getFactory().createParser(json)) {
+            if (!toArray(p, "nftables")) {
+                return new LinkedHashMap<>();
             }
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                JsonNode o = p.readValueAsTree();
+                if (o.has("map")) {
+                    maps.put(o.get("map").path("name").asText(), o.get("map"));
+                } else if (o.has("set")) {
+                    Map<String, Count> elements = counters.computeIfAbsent(o.get("set").path("name").asText(), n -> new HashMap<>());
+                    for (JsonNode e : o.get("set").path("elem")) {
+                        JsonNode c = e.path("elem").path("counter");
+                        elements.put(concat(e.path("elem").path("val")), new Count(c.path("packets").asLong(), c.path("bytes").asLong()));
+                    }
+                } else if (o.has("rule")) {
+                    rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable nft JSON", e);
         }
         Map<ServiceKey, ActualService> table = new LinkedHashMap<>();
         for (boolean v6 : new boolean[] {false, true}) {
@@ -102,6 +110,26 @@ final class NftTableReader {
             table.replaceAll((key, svc) -> drifted(svc, "a persistence record rule vipkeeper did not write"));
         }
         return table;
+    }
+
+    /** A counter set element's counts. */
+    private record Count(long packets, long bytes) {
+    }
+
+    /** Moves {@code p} into the top-level array {@code name}; false when the document has none. */
+    private static boolean toArray(JsonParser p, String name) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new IOException("not a JSON object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            boolean wanted = name.equals(p.currentName());
+            JsonToken value = p.nextToken();
+            if (wanted && value == JsonToken.START_ARRAY) {
+                return true;
+            }
+            p.skipChildren();
+        }
+        return false;
     }
 
     /** The chain a verdict map element goes to ("" when none). */
@@ -153,7 +181,7 @@ final class NftTableReader {
     }
 
     private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, List<JsonNode> own,
-            List<JsonNode> records, Map<String, Map<String, JsonNode>> counters) {
+            List<JsonNode> records, Map<String, Map<String, Count>> counters) {
         JsonNode rule = NftPersistence.serviceRule(own);
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
@@ -188,7 +216,7 @@ final class NftTableReader {
             }
             String element = NetUtil.toAddressString(key.address()) + " " + NftLayout.protocolName(key) + " "
                     + NetUtil.toAddressString(d.key().address()) + " " + d.key().port();
-            JsonNode[] c = new JsonNode[NftLayout.Counted.values().length];
+            Count[] c = new Count[NftLayout.Counted.values().length];
             for (NftLayout.Counted what : NftLayout.Counted.values()) {
                 c[what.ordinal()] = counters.getOrDefault(NftLayout.counters(key.ipv6(), what), Map.of()).get(element);
                 if (c[what.ordinal()] == null && drift == null) {
@@ -231,7 +259,7 @@ final class NftTableReader {
         }
         List<String> have = List.copyOf(haveSlots.values());
         boolean portless = NftFwmark.portless(svc);
-        List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.from() + "-" + x.to() + " : "
+        List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.index() + "-" + x.index() + " : "
                 + NftFwmark.target(x.backend(), portless).replace(" . ", " ")).toList();
         if (have.size() != wantSlots.size()) {
             return "slots: " + have.size() + " entries instead of " + wantSlots.size();
@@ -266,12 +294,12 @@ final class NftTableReader {
         return null;
     }
 
-    private static long packets(JsonNode counter) {
-        return counter == null ? 0 : counter.path("packets").asLong();
+    private static long packets(Count counter) {
+        return counter == null ? 0 : counter.packets();
     }
 
-    private static long bytes(JsonNode counter) {
-        return counter == null ? 0 : counter.path("bytes").asLong();
+    private static long bytes(Count counter) {
+        return counter == null ? 0 : counter.bytes();
     }
 
     private static long counterPackets(JsonNode rule) {

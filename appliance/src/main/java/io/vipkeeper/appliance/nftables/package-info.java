@@ -24,18 +24,21 @@
  * meta l4proto { tcp, udp, sctp }}; its maps name the port {@code th dport}, which nft 1.0.6 reads
  * back wrongly from the kernel, so its slot map is recreated with every rewrite.</li>
  * <li>{@code svc_<proto>_<address hex>_<port>}: one rule, {@code counter dnat to <selector> map
- * @..._s}, whose comment carries the service spec (scheduler, flags, timeout, netmask). The
+ * @..._m}, whose comment carries the service spec (scheduler, flags, timeout, netmask). The
  * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
  * {@code jhash ip saddr mod N seed S} (sh, mh; {@code ip saddr . th sport} with sh-port or
  * mh-port), S a CRC32 of the service's identity so every director and every rewrite hashes a client
  * alike. With no backend above weight 0 the rule only counts.</li>
- * <li>{@code ..._s}: slot intervals to backend address . port, backends with weight above 0 in
- * address order, one slot each for rr, {@code weight} slots for wrr and sh.</li>
- * <li>{@code ..._m} instead for mh: the {@link io.vipkeeper.appliance.nftables.MaglevTable} of the
- * backends, slot : backend, a plain map (nft deletes interval elements slowly) changed by
- * difference, so a backend that leaves moves about its own share of the clients (and of the map
- * elements) and one that returns gets them back.</li>
- * <li>{@code ..._sa} / {@code ..._ma} instead for a mark or multiport service whose real servers
+ * <li>{@code ..._m}: the slots, slot : backend address . port, one element each, a plain map
+ * changed by difference. rr: one slot per backend above weight 0, in address order; wrr and sh:
+ * the weights over their greatest common divisor, shared out over at most 4096 slots when they do
+ * not reduce that far; mh: the {@link io.vipkeeper.appliance.nftables.MaglevTable} of the
+ * backends, so a backend that leaves moves about its own share of the clients (and of the map
+ * elements) and one that returns gets them back. No interval maps: nft 1.0.6 loads the elements
+ * of every interval map in the table before any change, which made one weight change at 100
+ * services cost four times as much; the {@code ..._s} interval map earlier versions wrote is
+ * deleted when its service is rewritten.</li>
+ * <li>{@code ..._ma} instead for a mark or multiport service whose real servers
  * have no port (port 0, the packet's port kept, as IPVS does): slot : address only. Such real
  * servers, and every real server of a mark service (no VIP to key by), have no counter
  * elements.</li>
@@ -52,7 +55,7 @@
  * its counts.) Same for IPv6 with {@code ..6}.</li>
  * </ul>
  * A change to a service rewrites that service's chain and maps in the transaction (a weight
- * change moves the following backends' slots anyway; mh's slots change by difference) and its
+ * change moves the following backends' slots, written by difference) and its
  * counter elements; the rest of the
  * table is left alone but for the hooked chains' twelve rules, rewritten each time. Reading back,
  * anything of a service that differs from what its spec and weights would write (a flushed slot

@@ -246,7 +246,7 @@ class NftablesDaemonIT {
         daemon.awaitLog("nftables repaired drift: add service TCP  " + VIP + ":80");
         assertEquals(Map.of("web1", 2, "web2", 2), spread(80, 4));
 
-        String slots = "inet vipkeeper_lb " + WEB_CHAIN + "_s";
+        String slots = "inet vipkeeper_lb " + WEB_CHAIN + "_m";
         // Flushed and listed in one nft run: a second run could come after the daemon's repair.
         assertFalse(nft("flush map " + slots + "; list map " + slots).contains(SUBNET), "the slot map is empty");
         t0 = System.nanoTime();

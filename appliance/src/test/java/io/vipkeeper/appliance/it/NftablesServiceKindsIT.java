@@ -89,7 +89,7 @@ class NftablesServiceKindsIT {
     @Test
     void handEditsOfAMarkServiceAreSeenAndPutBack() throws Exception {
         Map<ServiceKey, DesiredService> want = service(MARK7, "rr", 8080);
-        for (String edit : List.of("delete element inet vipkeeper_lb marks4 { 7 }", "flush map inet vipkeeper_lb svc_fwm4_7_s",
+        for (String edit : List.of("delete element inet vipkeeper_lb marks4 { 7 }", "flush map inet vipkeeper_lb svc_fwm4_7_m",
                 "flush map inet vipkeeper_lb marks4", "flush chain inet vipkeeper_lb prerouting")) {
             reconcile(want);
             nft(edit);

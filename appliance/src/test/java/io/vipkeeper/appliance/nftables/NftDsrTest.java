@@ -47,8 +47,8 @@ class NftDsrTest {
                 "add table netdev vipkeeper_dsr",
                 "delete table netdev vipkeeper_dsr",
                 "add table netdev vipkeeper_dsr",
-                "add map netdev vipkeeper_dsr svc_tcp_c612f064_80_d { typeof numgen inc mod 1 : ether daddr; flags interval; }",
-                "add element netdev vipkeeper_dsr svc_tcp_c612f064_80_d { 0 : 02:00:00:00:00:0b, 1-2 : 02:00:00:00:00:0c }",
+                "add map netdev vipkeeper_dsr svc_tcp_c612f064_80_d { typeof numgen inc mod 1 : ether daddr; }",
+                "add element netdev vipkeeper_dsr svc_tcp_c612f064_80_d { 0 : 02:00:00:00:00:0b, 1 : 02:00:00:00:00:0c, 2 : 02:00:00:00:00:0c }",
                 "add chain netdev vipkeeper_dsr in_eth0 { type filter hook ingress device \"eth0\" priority 0; policy accept; }",
                 "add rule netdev vipkeeper_dsr in_eth0 ip daddr 198.18.240.100 meta l4proto tcp th dport 80 fib daddr type local"
                         + " ether saddr set " + LB + " ether daddr set jhash ip saddr . th sport mod 3 seed " + seed

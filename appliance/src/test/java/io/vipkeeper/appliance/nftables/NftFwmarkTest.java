@@ -27,15 +27,15 @@ class NftFwmarkTest {
                 script);
         assertTrue(script.contains("flush map inet vipkeeper_lb marks4\nadd element inet vipkeeper_lb marks4 { 7 : goto svc_fwm4_7 }\n"),
                 script);
-        assertTrue(script.contains("add map inet vipkeeper_lb svc_fwm4_7_s { typeof numgen inc mod 1 : ip daddr . th dport; flags interval; }"),
+        assertTrue(script.contains("add map inet vipkeeper_lb svc_fwm4_7_m { typeof numgen inc mod 1 : ip daddr . th dport; }"),
                 script);
-        assertTrue(script.contains("add element inet vipkeeper_lb svc_fwm4_7_s { 0 : 198.18.230.11 . 8080, 1 : 198.18.230.12 . 8080 }"),
+        assertTrue(script.contains("add element inet vipkeeper_lb svc_fwm4_7_m { 0 : 198.18.230.11 . 8080, 1 : 198.18.230.12 . 8080 }"),
                 script);
         assertTrue(script.contains("add rule inet vipkeeper_lb svc_fwm4_7 meta l4proto { tcp, udp, sctp } counter dnat ip to numgen inc"
-                + " mod 2 map @svc_fwm4_7_s comment"), script);
+                + " mod 2 map @svc_fwm4_7_m comment"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb services4"), "no address entry: " + script);
         assertFalse(script.contains("add element inet vipkeeper_lb backend_"), "no VIP to key counters by: " + script);
-        for (String unused : List.of("_m", "_sa", "_ma")) {
+        for (String unused : List.of("_ma", "_s", "_sa")) {
             assertTrue(script.contains("delete map inet vipkeeper_lb svc_fwm4_7" + unused + "\n"), unused + ": " + script);
         }
     }
@@ -44,10 +44,11 @@ class NftFwmarkTest {
     void realServersWithoutAPortKeepThePacketsPortThroughAnAddressOnlySlotMap() {
         DesiredService svc = service(MARK7, "wrr", backend("198.18.230.11", 0, 2), backend("198.18.230.12", 0, 1));
         String script = NftScript.transaction(Map.of(), Map.of(MARK7, svc), List.of(MARK7));
-        assertTrue(script.contains("add map inet vipkeeper_lb svc_fwm4_7_sa { typeof numgen inc mod 1 : ip daddr; flags interval; }"), script);
-        assertTrue(script.contains("add element inet vipkeeper_lb svc_fwm4_7_sa { 0-1 : 198.18.230.11, 2 : 198.18.230.12 }"), script);
-        assertTrue(script.contains("dnat ip to numgen random mod 3 map @svc_fwm4_7_sa comment"), script);
-        assertTrue(script.contains("delete map inet vipkeeper_lb svc_fwm4_7_s\n"), script);
+        assertTrue(script.contains("add map inet vipkeeper_lb svc_fwm4_7_ma { typeof numgen inc mod 1 : ip daddr; }"), script);
+        assertTrue(script.contains("add element inet vipkeeper_lb svc_fwm4_7_ma { 0 : 198.18.230.11, 1 : 198.18.230.11, 2 : 198.18.230.12 }"), script);
+        assertTrue(script.contains("dnat ip to numgen random mod 3 map @svc_fwm4_7_ma comment"), script);
+        assertTrue(script.contains("delete map inet vipkeeper_lb svc_fwm4_7_m\n"), script);
+        assertTrue(script.contains("delete map inet vipkeeper_lb svc_fwm4_7_sa\n"), script);
         // From ported to portless is a map swap, never a difference against the other map's slots.
         DesiredService ported = service(MARK7, "mh", backend("198.18.230.11", 80, 1));
         DesiredService portless = service(MARK7, "mh", backend("198.18.230.11", 0, 1));
@@ -74,7 +75,7 @@ class NftFwmarkTest {
         String script = NftScript.transaction(Map.of(), Map.of(mark6, svc), List.of(mark6));
         assertTrue(script.contains("add element inet vipkeeper_lb marks6 { 7 : goto svc_fwm6_7 }"), script);
         assertTrue(script.contains("counter dnat ip6 to jhash ip6 saddr mod 1 seed " + NftLayout.hex(NftLayout.seed(mark6))
-                + " map @svc_fwm6_7_sa"), script);
+                + " map @svc_fwm6_7_ma"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb marks4"), script);
     }
 

@@ -127,7 +127,7 @@ class NftPersistenceTest {
         int map = script.indexOf("add map inet vipkeeper_lb " + MAP + " { typeof ip saddr : ip daddr . tcp dport; flags dynamic,timeout;");
         int lookup = script.indexOf("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to ip saddr"
                 + " & 255.255.255.0 map @" + MAP + "\n");
-        int scheduling = script.indexOf("dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s");
+        int scheduling = script.indexOf("dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_m");
         int record = script.indexOf("add rule inet vipkeeper_lb persist ct state new ct status dnat meta l4proto tcp ct original ip"
                 + " daddr 198.18.230.100 ct original proto-dst 80 update @" + MAP
                 + " { ip saddr & 255.255.255.0 timeout 5m : ip daddr . tcp dport }\n");

@@ -31,7 +31,7 @@ class NftPortsTest {
                 + ", 198.18.230.100 . tcp . 443 : goto " + chain + ", 198.18.230.100 . tcp . 8000-8100 : goto " + chain + " }\n"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb services4"), script);
         assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto tcp counter dnat ip to numgen inc mod 1 map @"
-                + chain + "_s comment"), script);
+                + chain + "_m comment"), script);
         assertTrue(script.contains("add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080 }"), script);
     }
 
@@ -39,8 +39,8 @@ class NftPortsTest {
     void realServersWithoutAPortKeepThePacketsPortAndAreNotCounted() {
         DesiredService svc = service(WEB, "rr", backend("198.18.230.11", 0, 1), backend("198.18.230.12", 0, 1));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, svc), List.of(WEB));
-        assertTrue(script.contains("map @svc_tcp_c612e664_p80_443_8000to8100_sa comment"), script);
-        assertTrue(script.contains("_sa { 0 : 198.18.230.11, 1 : 198.18.230.12 }"), script);
+        assertTrue(script.contains("map @svc_tcp_c612e664_p80_443_8000to8100_ma comment"), script);
+        assertTrue(script.contains("_ma { 0 : 198.18.230.11, 1 : 198.18.230.12 }"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb backend_"), script);
     }
 

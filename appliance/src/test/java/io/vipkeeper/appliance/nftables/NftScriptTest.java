@@ -72,14 +72,14 @@ class NftScriptTest {
                 flush map inet vipkeeper_lb ports6
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
-                add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_w
-                flush map inet vipkeeper_lb svc_tcp_c612e664_80_s
+                flush map inet vipkeeper_lb svc_tcp_c612e664_80_m
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_w { 198.18.230.11 . 8080 : 1, 198.18.230.12 . 8080 : 2, 198.18.230.13 . 8080 : 0 }
-                add element inet vipkeeper_lb svc_tcp_c612e664_80_s { 0 : 198.18.230.11 . 8080, 1-2 : 198.18.230.12 . 8080 }
-                add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_s comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
-                delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
+                add element inet vipkeeper_lb svc_tcp_c612e664_80_m { 0 : 198.18.230.11 . 8080, 1 : 198.18.230.12 . 8080, 2 : 198.18.230.12 . 8080 }
+                add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_m comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
@@ -91,8 +91,8 @@ class NftScriptTest {
         String script = NftScript.transaction(Map.of(), Map.of(DNS6, DNS6_SH), List.of(DNS6));
         String chain = "svc_udp_20010db8023000000000000000000100_53";
         assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto udp counter dnat ip6 to jhash ip6 saddr mod 2 seed "
-                + NftLayout.hex(NftLayout.seed(DNS6)) + " map @" + chain + "_s comment"), script);
-        assertTrue(script.contains("add element inet vipkeeper_lb " + chain + "_s { 0 : 2001:db8:230::11 . 5353, 1 : 2001:db8:230::12 . 5353 }"), script);
+                + NftLayout.hex(NftLayout.seed(DNS6)) + " map @" + chain + "_m comment"), script);
+        assertTrue(script.contains("add element inet vipkeeper_lb " + chain + "_m { 0 : 2001:db8:230::11 . 5353, 1 : 2001:db8:230::12 . 5353 }"), script);
         assertTrue(script.contains("add element inet vipkeeper_lb services6 { 2001:db8:230::100 . udp . 53 : goto " + chain + " }"), script);
         assertEquals(0x76950b02L, NftLayout.seed(WEB), "CRC32 of the chain name: the same on every director");
     }
@@ -114,7 +114,7 @@ class NftScriptTest {
                 script);
         assertTrue(script.contains("add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }"),
                 "no interval flag: " + script);
-        assertTrue(script.contains("delete map inet vipkeeper_lb svc_tcp_c612e664_80_s\n"), "the interval map of rr, wrr and sh goes");
+        assertTrue(script.contains("delete map inet vipkeeper_lb svc_tcp_c612e664_80_s\n"), "an earlier version's interval map goes");
         BackendKey[] table = MaglevTable.build(mh.dests().values());
         StringBuilder want = new StringBuilder();
         for (int i = 0; i < table.length; i++) {
@@ -144,9 +144,13 @@ class NftScriptTest {
         // The other service keeps its chain and maps; only its verdict map entry is written again.
         assertFalse(script.contains("flush chain inet vipkeeper_lb svc_udp") || script.contains("add rule inet vipkeeper_lb svc_udp")
                 || script.contains("map inet vipkeeper_lb svc_udp"), script);
-        assertFalse(script.contains("delete element"), "an interval map is refilled (its deletes are slow in nft): " + script);
-        assertTrue(script.contains("{ 0 : 198.18.230.11 . 8080, 1-5 : 198.18.230.12 . 8080 }"), script);
+        // By difference in the plain map: slot 0 stays, 1 and 2 stay .12's, 3 to 5 are new.
+        assertFalse(script.contains("flush map inet vipkeeper_lb svc_tcp_c612e664_80_m"), script);
+        assertFalse(script.contains("delete element inet vipkeeper_lb svc_tcp_c612e664_80_m"), script);
+        assertTrue(script.contains("add element inet vipkeeper_lb svc_tcp_c612e664_80_m { 3 : 198.18.230.12 . 8080, 4 : 198.18.230.12 . 8080, "
+                + "5 : 198.18.230.12 . 8080 }"), script);
         assertTrue(script.contains("numgen random mod 6 map"), script);
+        assertTrue(script.contains("delete map inet vipkeeper_lb svc_tcp_c612e664_80_s\n"), "no interval map is left: " + script);
     }
 
     @Test
@@ -196,7 +200,7 @@ class NftScriptTest {
         DesiredService idle = service(WEB, "rr", backend("198.18.230.11", 8080, 0));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, idle), List.of(WEB));
         assertTrue(script.contains("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter comment \"vipkeeper sched=rr"), script);
-        assertFalse(script.contains("add element inet vipkeeper_lb svc_tcp_c612e664_80_s"), script);
+        assertFalse(script.contains("add element inet vipkeeper_lb svc_tcp_c612e664_80_m"), script);
     }
 
     @Test
@@ -217,11 +221,11 @@ class NftScriptTest {
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 delete chain inet vipkeeper_lb svc_tcp_c612e664_80
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
-                add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }
+                add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
-                delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
+                delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 delete element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }

@@ -79,9 +79,9 @@ class NftTableReaderTest {
 
     @Test
     void aFlushedSlotMapIsDrift() throws IOException {
-        String flushed = edited("map", "svc_tcp_c612e664_80_s", elem -> elem.removeAll());
+        String flushed = edited("map", "svc_tcp_c612e664_80_m", elem -> elem.removeAll());
         ServiceSpec spec = NftTableReader.read(flushed).get(NftScriptTest.WEB).spec();
-        assertEquals("wrr (drifted: slots: 0 entries instead of 2)", spec.scheduler());
+        assertEquals("wrr (drifted: slots: 0 entries instead of 3)", spec.scheduler());
     }
 
     @Test

@@ -187,7 +187,7 @@ class StatusApiIT extends InLab {
             }
         });
         assertEquals(0, metrics("lb1", 1).value("vipkeeper_vrrp_receive_errors_total"));
-        assertEquals(1L, status("lb1", 1).vrrpReceive().drops().get("unknown_vrid"));
+        assertEquals(1L, status("lb1", 1).vrrpReceive().drops().get("unknownVrid"));
         for (int host : List.of(1, 2)) {
             LabApi.Answer h = get("lb" + host, host, "/healthz");
             assertEquals(200, h.status(), h.body());

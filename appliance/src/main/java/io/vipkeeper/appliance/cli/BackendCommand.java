@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vipkeeper.appliance.api.StatusSnapshot;
 import io.vipkeeper.appliance.api.StatusTable;
-import io.vipkeeper.appliance.daemon.ControlSocket;
-import io.vipkeeper.appliance.daemon.PidFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -43,17 +41,10 @@ public final class BackendCommand implements Runnable {
                 "Missing a command: drain, disable, enable, weight or list");
     }
 
-    /** The daemon to talk to, by its pid file (its control socket is beside it). */
-    static final class Target {
-        @Option(names = "--pid-file", paramLabel = "FILE", description = "The daemon's pid file (default: ${DEFAULT-VALUE});"
-                + " its control socket (vipkeeper.sock) is beside it.")
-        Path pidFile = PidFile.DEFAULT;
-    }
-
     /** What every order shares: the daemon, the virtual server and the backend. */
     static class Order implements Callable<Integer> {
         @Mixin
-        Target target;
+        DaemonOptions target;
 
         @Parameters(index = "0", paramLabel = "VS", description = "The virtual server's name in the config.")
         String virtualServer;
@@ -122,7 +113,7 @@ public final class BackendCommand implements Runnable {
             + " its origin (config or runtime), the kernel's weight.")
     static final class ListBackends implements Callable<Integer> {
         @Mixin
-        Target target;
+        DaemonOptions target;
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "VS", description = "Only this virtual server.")
         String virtualServer;
@@ -161,11 +152,11 @@ public final class BackendCommand implements Runnable {
     }
 
     /** One request to the daemon; prints its answer, or its error on stderr with a non-zero exit. */
-    private static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
+    private static int exchange(CommandSpec spec, DaemonOptions target, boolean post, String path, Printer printer) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String name = "vipkeeper backend " + spec.name();
-        Path socket = ControlSocket.beside(target.pidFile);
+        Path socket = target.files().socket();
         LocalHttp.Response r;
         try {
             r = post ? LocalHttp.post(socket, path, StatusCommand.TIMEOUT) : LocalHttp.get(socket, path, StatusCommand.TIMEOUT);

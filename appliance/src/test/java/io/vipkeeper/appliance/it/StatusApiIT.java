@@ -213,8 +213,8 @@ class StatusApiIT extends InLab {
         String refused = reload("lb1", 1);
         String problem = conf1 + ":8: vipkeeper.vrrp.instances.vi_1.preempt: expected true or false, got \"maybe\"";
         assertTrue(refused.contains(problem), refused);
-        // The control socket beside the pid file needs no config: it answers while the file is broken.
-        Path socket = pidFile("lb1").resolveSibling("vipkeeper.sock");
+        // The control socket in the run directory needs no config: it answers while the file is broken.
+        Path socket = pidFile("lb1").resolveSibling("control.sock");
         assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         try (JarProcess cli = JarProcess.startIn(lab.ns("lb1"), dir, "status", "--pid-file", pidFile("lb1").toString())) {
             assertEquals(0, cli.waitFor(), cli.err());

@@ -138,7 +138,10 @@ class RunDirIT {
     void reloadOverTheSocketAnswersInWordsAndReloadsOnlyThatDaemon() throws Exception {
         Files.writeString(conf("lb1"), config("lb1", 61, 160));
         // Neither the config nor the pid file is needed: a pid file that is not there changes nothing.
+        long t0 = System.nanoTime();
         Cli c = cli("reload", "--run-dir", runDir("lb1").toString(), "--pid-file", dir.resolve("nowhere.pid").toString());
+        System.out.printf("reload over the control socket: %.0f ms wall-clock (CLI process included)%n",
+                (System.nanoTime() - t0) / 1e6);
         assertEquals(0, c.exit(), c.out() + c.err());
         assertEquals("reloaded: vi_61: priority 150 -> 160 (VRRP: vi_61 retuned)\n", c.out());
         daemons.get(0).awaitLog("reload asked by uid 0 (root)");
@@ -207,7 +210,10 @@ class RunDirIT {
     void withoutItsSocketADaemonStillGetsSighupByItsPidFile() throws Exception {
         Files.delete(runDir("lb2").resolve("control.sock"));
         Files.writeString(conf("lb2"), config("lb2", 62, 140));
+        long t0 = System.nanoTime();
         Cli c = cli("reload", "--run-dir", runDir("lb2").toString());
+        System.out.printf("reload by SIGHUP and the result file: %.0f ms wall-clock (CLI process included)%n",
+                (System.nanoTime() - t0) / 1e6);
         assertEquals(0, c.exit(), c.out() + c.err());
         assertEquals("reloaded: vi_62: priority 150 -> 140 (VRRP: vi_62 retuned)\n", c.out());
         daemons.get(1).awaitLog("reload asked by SIGHUP");

@@ -38,8 +38,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final DaemonHealth health;
     private final StatusMetrics metrics;
     private final BackendApi backends;
+    private final ReloadApi reloads;
 
-    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends) {
+    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends, ReloadApi reloads) {
+        this.reloads = reloads;
         this.status = status;
         this.health = health;
         this.metrics = metrics;
@@ -59,6 +61,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             QueryStringDecoder uri = new QueryStringDecoder(req.uri());
             if (BackendRoute.owns(uri.rawPath())) {
                 backends.handle(ctx, req, uri.rawPath());
+                return;
+            }
+            if (uri.rawPath().equals(ReloadApi.PATH)) {
+                reloads.handle(ctx, req);
                 return;
             }
             path = uri.path();

@@ -111,7 +111,8 @@ public final class ApiServer implements AutoCloseable {
             return t;
         });
         this.handler = new ApiHandler(status, new DaemonHealth(inputs, wall), metrics,
-                new BackendApi(status, metrics, ControlAccess.SYSTEM, orders));
+                new BackendApi(status, metrics, ControlAccess.SYSTEM, orders),
+                new ReloadApi(status, metrics, ControlAccess.SYSTEM, orders));
         this.settings = () -> inputs.settings().api();
         this.limiter = new ConnectionLimiter(settings, metrics);
     }
@@ -148,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Serves the same API on the unix socket {@code socket} as well (the control socket the CLI
-     * finds beside the pid file, with no config to read): a stale file there is replaced, the
+     * finds in the run directory, with no config to read): a stale file there is replaced, the
      * socket is left readable and writable by every local user (reads are open as on loopback;
      * writes check the peer's credentials, see {@link BackendApi}), and {@link #close} removes it. Its connections count against the API's caps as
      * one client. Needs the epoll transport.

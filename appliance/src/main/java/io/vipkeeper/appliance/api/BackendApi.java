@@ -182,13 +182,15 @@ final class BackendApi {
         }
     }
 
-    private static FullHttpResponse error(HttpResponseStatus code, String message) {
+    /** {@code {"error": message}} with {@code code}; every write route answers refusals so. */
+    static FullHttpResponse error(HttpResponseStatus code, String message) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", message);
         return json(code, body);
     }
 
-    private static FullHttpResponse json(HttpResponseStatus code, Object body) {
+    /** {@code body} as indented JSON with {@code code}. */
+    static FullHttpResponse json(HttpResponseStatus code, Object body) {
         try {
             return ApiHandler.response(code, "application/json; charset=utf-8",
                     (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -24,7 +24,8 @@ public final class StatsText {
             line(b, "adverts sent", i.advertsSent());
             line(b, "adverts received", i.advertsReceived());
             for (Map.Entry<String, Long> d : i.drops().entrySet()) {
-                line(b, "dropped " + d.getKey(), d.getValue());
+                // The reason as the log and the metrics say it, not as a JSON key.
+                line(b, "dropped " + JsonNames.snake(d.getKey()), d.getValue());
             }
         }
         StatusSnapshot.Ipvs ipvs = s.ipvs();

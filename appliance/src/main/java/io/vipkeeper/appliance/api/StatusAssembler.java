@@ -20,7 +20,6 @@ import io.vipkeeper.vrrp.fsm.RouterCounters;
 import io.vipkeeper.vrrp.fsm.Transition;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -72,9 +71,9 @@ public final class StatusAssembler {
                     runtime.getOrDefault(vs.name(), Map.of())));
         }
         StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
-                m.failures(), m.lastTableAt().map(Instant::toString).orElse(null), m.lastError().orElse(null))).orElse(null);
+                m.failures(), m.lastTableAt().map(StatusJson::timestamp).orElse(null), m.lastError().orElse(null))).orElse(null);
         return new StatusSnapshot(s.nodeName(), Version.line(), s.source().toString(), s.digest(),
-                inputs.startedAt().toString(), inputs.loadedAt().toString(),
+                StatusJson.timestamp(inputs.startedAt()), StatusJson.timestamp(inputs.loadedAt()),
                 // The counts before the last result: the daemon records a result before it counts it.
                 new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
@@ -85,13 +84,13 @@ public final class StatusAssembler {
     private static StatusSnapshot.VrrpReceive receive(io.vipkeeper.vrrp.fsm.ReceiveCounters c) {
         Map<String, Long> drops = new LinkedHashMap<>();
         for (DropReason r : DropReason.values()) {
-            drops.put(r.label(), c.drops().getOrDefault(r, 0L));
+            drops.put(JsonNames.camel(r.label()), c.drops().getOrDefault(r, 0L));
         }
         return new StatusSnapshot.VrrpReceive(drops, c.receiveErrors(), c.netlinkMalformed());
     }
 
     private static StatusSnapshot.LastReload reload(ReloadResult r) {
-        return new StatusSnapshot.LastReload(r.at().toString(), r.ok(), r.problems(), r.summary());
+        return new StatusSnapshot.LastReload(StatusJson.timestamp(r.at()), r.ok(), r.problems(), r.summary());
     }
 
     private List<StatusSnapshot.Instance> instances(Settings s) {
@@ -112,7 +111,7 @@ public final class StatusAssembler {
         RouterCounters c = r.counters();
         Map<String, Long> drops = new LinkedHashMap<>();
         for (Map.Entry<DropReason, Long> e : c.drops().entrySet()) {
-            drops.put(e.getKey().label(), e.getValue());
+            drops.put(JsonNames.camel(e.getKey().label()), e.getValue());
         }
         StatusSnapshot.LastTransition last = r.lastTransition().map(t -> transition(t, now, nowNanos)).orElse(null);
         List<StatusSnapshot.Mismatch> mismatches = r.mismatches().stream().map(m -> new StatusSnapshot.Mismatch(
@@ -133,7 +132,7 @@ public final class StatusAssembler {
 
     /** A moment on the routers' clock ({@code atNanos}) as wall-clock time, to the millisecond. */
     private static String wallTime(long atNanos, Instant now, long nowNanos) {
-        return now.minusNanos(Math.max(0, nowNanos - atNanos)).truncatedTo(ChronoUnit.MILLIS).toString();
+        return StatusJson.timestamp(now.minusNanos(Math.max(0, nowNanos - atNanos)));
     }
 
     private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, ActualService ks,
@@ -163,7 +162,7 @@ public final class StatusAssembler {
             BackendAdmin admin) {
         String health = h == null ? "unchecked" : h.up() ? "up" : "down";
         return new StatusSnapshot.RealServerStatus(rs.identity(), health, h == null ? null : h.lastResult(),
-                h == null ? null : h.lastChange().toString(), rs.weight(),
+                h == null ? null : StatusJson.timestamp(h.lastChange()), rs.weight(),
                 kd == null ? null : kd.spec().weight(), kd == null ? null : kd.activeConnections(),
                 kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()),
                 admin.state().label(), admin.origin(), admin.weight());

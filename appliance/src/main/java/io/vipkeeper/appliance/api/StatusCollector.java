@@ -61,7 +61,7 @@ final class StatusCollector implements MultiCollector {
             priority.add(i.configuredPriority(), "vrrp_instance", name, "kind", "configured");
             priority.add(i.effectivePriority(), "vrrp_instance", name, "kind", "effective");
             transitions.add(i.transitions(), "vrrp_instance", name);
-            i.drops().forEach((reason, n) -> drops.add(n, "vrrp_instance", name, "reason", reason));
+            i.drops().forEach((reason, n) -> drops.add(n, "vrrp_instance", name, "reason", JsonNames.snake(reason)));
             sent.add(i.advertsSent(), "vrrp_instance", name);
             received.add(i.advertsReceived(), "vrrp_instance", name);
             restored.add(i.addressesRestored(), "vrrp_instance", name);
@@ -69,7 +69,7 @@ final class StatusCollector implements MultiCollector {
         if (s.vrrpReceive() != null) {
             var unattributed = m.counter("vipkeeper_vrrp_unattributed_drops",
                     "VRRP packets discarded that no instance owns (unknown VRID, too short to name one), by reason.");
-            s.vrrpReceive().drops().forEach((reason, n) -> unattributed.add(n, "reason", reason));
+            s.vrrpReceive().drops().forEach((reason, n) -> unattributed.add(n, "reason", JsonNames.snake(reason)));
             m.counter("vipkeeper_vrrp_receive_errors",
                     "Datagrams the VRRP sockets could not read (runts, not IP, receive errors).")
                     .add(s.vrrpReceive().receiveErrors());

@@ -58,4 +58,9 @@ public interface StatusInputs {
     default Optional<BackendControl> backendControl() {
         return Optional.empty();
     }
+
+    /** Where {@code POST /reload} on the control socket goes; empty when nothing can reload. */
+    default Optional<ReloadControl> reloadControl() {
+        return Optional.empty();
+    }
 }

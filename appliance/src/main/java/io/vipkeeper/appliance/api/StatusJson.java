@@ -11,7 +11,16 @@ public final class StatusJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** Every timestamp in the API's JSON: ISO-8601 UTC with milliseconds, always three digits. */
+    private static final java.time.format.DateTimeFormatter TIMESTAMP =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
     private StatusJson() {
+    }
+
+    /** {@code at} as the JSON writes every timestamp ("2026-12-07T01:30:40.123Z"); null stays null. */
+    public static String timestamp(java.time.Instant at) {
+        return at == null ? null : TIMESTAMP.format(at);
     }
 
     /** The document, ending with a newline. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vipkeeper.appliance.api.StatusSnapshot;
 import io.vipkeeper.appliance.api.StatusTable;
-import io.vipkeeper.appliance.daemon.PidFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -43,11 +42,10 @@ public final class BackendCommand implements Runnable {
                 "Missing a command: drain, disable, enable, weight or list");
     }
 
-    /** The daemon to talk to: by its pid file (its control socket is beside it), or by its API's URL. */
+    /** The daemon to talk to: by its run directory (its control socket is there), or by its API's URL. */
     static final class Target {
-        @Option(names = "--pid-file", paramLabel = "FILE", description = "The daemon's pid file (default: ${DEFAULT-VALUE});"
-                + " its control socket (vipkeeper.sock) is beside it.")
-        Path pidFile = PidFile.DEFAULT;
+        @Mixin
+        DaemonOptions daemon;
 
         @Option(names = "--url", paramLabel = "URL", description = "The daemon's HTTP API instead of the control socket,"
                 + " e.g. https://lb1:9180 (writes need api.write = on there and --token-file).")
@@ -66,7 +64,7 @@ public final class BackendCommand implements Runnable {
         Path caCert;
 
         DaemonLink.Options options() {
-            return new DaemonLink.Options(pidFile, url, tokenFile, tokenName, caCert);
+            return new DaemonLink.Options(daemon.files().socket(), url, tokenFile, tokenName, caCert);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.config.TokenFile;
-import io.vipkeeper.appliance.daemon.ControlSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -36,13 +35,13 @@ abstract class DaemonLink {
     /**
      * The options that pick it.
      *
-     * @param pidFile the daemon's pid file (its control socket beside it); used without a URL
+     * @param socket the daemon's control socket; used without a URL
      * @param url the API's base URL ({@code https://host:port}); null for the control socket
      * @param tokenFile a token file ({@code name token} lines); null for no token
      * @param tokenName which token of the file; null when it holds one
      * @param caCert PEM certificates to trust instead of the system's; null for the system's
      */
-    record Options(Path pidFile, String url, Path tokenFile, String tokenName, Path caCert) {
+    record Options(Path socket, String url, Path tokenFile, String tokenName, Path caCert) {
     }
 
     /** The link {@code o} asks for. */
@@ -51,7 +50,7 @@ abstract class DaemonLink {
             if (o.tokenFile() != null || o.caCert() != null) {
                 throw new Problem("--token-file and --cacert go with --url (the control socket needs neither)");
             }
-            return new Socket(ControlSocket.beside(o.pidFile()));
+            return new Socket(o.socket());
         }
         URI base;
         try {

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
                 "2:a usage error", "3:realserver status: not set up"},
         footerHeading = "%nFiles:%n",
         footer = {"/etc/vipkeeper/vipkeeper.conf: the config (every key with its default: /usr/share/doc/vipkeeper/reference.conf)",
-                "/run/vipkeeper/vipkeeper.pid, .sock, .reload, .data, .stats: the daemon's pid file, control socket, last reload, dumps",
+                "/run/vipkeeper (--run-dir): vipkeeper.pid, control.sock, vipkeeper.reload, .data, .stats: the daemon's pid file,"
+                        + " control socket, last reload, dumps",
                 "/var/lib/vipkeeper: what outlives the daemon (the services it owns, runtime backend state)",
                 "/var/cache/vipkeeper: the launcher's class-data archive"},
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, BackendCommand.class,

@@ -1,7 +1,6 @@
 package io.vipkeeper.appliance.cli;
 
 import io.vipkeeper.appliance.daemon.Daemon;
-import io.vipkeeper.appliance.daemon.PidFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,14 +10,13 @@ import picocli.CommandLine.Option;
 /** {@code vipkeeper run}: the daemon, in the foreground (systemd runs it this way). */
 @Command(name = "run", description = {"Run the daemon in the foreground until SIGTERM; SIGHUP reloads the config.",
         "Signals: HUP reloads, TERM and INT stop (a master hands over first), USR1 and USR2 write the data and stats"
-                + " dumps beside the pid file."})
+                + " dumps in the run directory."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption options;
 
-    @Option(names = "--pid-file", paramLabel = "FILE", description = "Pid file (default: ${DEFAULT-VALUE}); a second "
-            + "daemon on this host, in another network namespace, needs its own.")
-    Path pidFile = PidFile.DEFAULT;
+    @Mixin
+    DaemonOptions daemon;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the daemon keeps what must outlive it, "
             + "such as the IPVS services it owns (default: ${DEFAULT-VALUE}); a second daemon needs its own.")
@@ -26,6 +24,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return new Daemon(options.file(), options.verbosity(), pidFile, stateDir).run();
+        return new Daemon(options.file(), options.verbosity(), daemon.files(), stateDir).run();
     }
 }

@@ -7,8 +7,6 @@ import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.Settings;
-import io.vipkeeper.appliance.daemon.ControlSocket;
-import io.vipkeeper.appliance.daemon.PidFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -31,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vipkeeper status}: the running daemon's state, read from its status API: over the control
- * socket beside the pid file when it is there (no config read, so it works while the file is
+ * socket in the run directory when it is there (no config read, so it works while the file is
  * broken or missing), else over HTTP at {@code --url} or the config's {@code api.listen}.
  */
 @Command(name = "status", description = "Show the running daemon's VRRP instances and virtual servers (from its API).")
@@ -46,42 +44,47 @@ public final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "The API's base URL, e.g. http://127.0.0.1:9180 (default: the control socket beside the pid file,"
-                    + " else api.listen of the config file).")
+            description = "The API's base URL, e.g. http://127.0.0.1:9180 (default: the control socket in the run directory"
+                    + " when it is there or --run-dir is given, else api.listen of the config file).")
     URI url;
 
-    @Option(names = "--pid-file", paramLabel = "FILE", description = "The daemon's pid file (default: ${DEFAULT-VALUE});"
-            + " its control socket is beside it (vipkeeper.sock) and needs no config file. Without --url, -f or --pid-file,"
-            + " the default socket when it is there, else the default config's api.listen.")
-    Path pidFile = PidFile.DEFAULT;
+    @Mixin
+    DaemonOptions daemon;
 
     @Spec
     CommandSpec spec;
 
+    /** One way to the status document: the control socket or HTTP. */
+    private interface Fetch {
+        /** The body of a 200 answer. */
+        String body() throws IOException, InterruptedException;
+    }
+
+    /** The daemon answered, but not with 200. */
+    private static final class NotOk extends IOException {
+        NotOk(int status, String body) {
+            super("answered " + status + ": " + body.strip());
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        Path socket = ControlSocket.beside(pidFile);
-        String body;
+        Path socket = daemon.files().socket();
         String from;
+        Fetch fetch;
         // An explicit --url or -f says which daemon; else the control socket, named or found.
         CommandLine.ParseResult given = spec.commandLine().getParseResult();
         boolean fileGiven = given != null && given.hasMatchedOption("--file");
-        boolean pidGiven = given != null && given.hasMatchedOption("--pid-file");
-        if (url == null && (pidGiven || !fileGiven && Files.exists(socket))) {
+        if (url == null && (daemon.given() || !fileGiven && Files.exists(socket))) {
             from = socket.toString();
-            try {
+            fetch = () -> {
                 LocalHttp.Response r = LocalHttp.get(socket, "/status", TIMEOUT);
                 if (r.status() != 200) {
-                    return fail(err, socket + " answered " + r.status() + ": " + r.body().strip());
+                    throw new NotOk(r.status(), r.body());
                 }
-                body = r.body();
-            } catch (IOException e) {
-                return fail(err, "cannot reach the daemon at " + socket + ": " + describe(e) + " (is vipkeeper running?)");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return fail(err, "interrupted");
-            }
+                return r.body();
+            };
         } else {
             URI base;
             if (url != null) {
@@ -96,28 +99,37 @@ public final class StatusCommand implements Callable<Integer> {
                     for (ConfigProblem p : e.problems()) {
                         err.println(p.format());
                     }
-                    fail(err, (fileGiven ? "" : "no control socket at " + socket + " (is vipkeeper running? --pid-file"
+                    fail(err, (fileGiven ? "" : "no control socket at " + socket + " (is vipkeeper running? --run-dir"
                             + " names another daemon's), and ") + options.file() + " cannot say where the status API listens");
                     return ExitCodes.INVALID_CONFIG;
                 }
                 if (listen.isEmpty()) {
                     return fail(err, "the status API is disabled in " + options.file()
-                            + " (api.listen = \"\"); use --pid-file (the daemon's control socket) or --url");
+                            + " (api.listen = \"\"); use --run-dir (the daemon's control socket) or --url");
                 }
                 base = baseUri(listen.get());
             }
-            URI status = base.resolve("/status");
-            from = status.toString();
+            URI status;
             try {
-                body = overHttp(status);
-            } catch (IOException e) {
-                return fail(err, "cannot reach the daemon at " + status + ": " + describe(e) + " (is vipkeeper running?)");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return fail(err, "interrupted");
+                status = base.resolve("/status");
             } catch (IllegalArgumentException e) {
                 return fail(err, "bad URL " + base + ": " + e.getMessage());
             }
+            from = status.toString();
+            fetch = () -> overHttp(status);
+        }
+        String body;
+        try {
+            body = fetch.body();
+        } catch (NotOk e) {
+            return fail(err, from + " " + e.getMessage());
+        } catch (IOException e) {
+            return fail(err, "cannot reach the daemon at " + from + ": " + describe(e) + " (is vipkeeper running?)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(err, "interrupted");
+        } catch (IllegalArgumentException e) {
+            return fail(err, "bad URL " + from + ": " + e.getMessage());
         }
         return print(body, from);
     }
@@ -127,7 +139,7 @@ public final class StatusCommand implements Callable<Integer> {
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(status).timeout(TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IOException("it answered " + r.statusCode() + ": " + r.body().strip());
+            throw new NotOk(r.statusCode(), r.body());
         }
         return r.body();
     }

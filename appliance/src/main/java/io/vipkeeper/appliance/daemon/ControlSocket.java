@@ -1,19 +1,16 @@
 package io.vipkeeper.appliance.daemon;
 
-import java.nio.file.Path;
-
 /**
- * Where the daemon's control socket is: beside its pid file ({@code /run/vipkeeper/vipkeeper.pid}
- * → {@code /run/vipkeeper/vipkeeper.sock}), so a command that is given the pid file (or its
- * default) finds the daemon without reading the config, and two daemons with their own pid files
- * never share a socket. The socket serves the status API (see api/ApiServer#listenLocal).
+ * The daemon's control socket, {@code control.sock} in its run directory
+ * ({@code /run/vipkeeper/control.sock}; see {@link RunFiles#socket()}): a unix stream socket that
+ * serves the status API to local users and takes the writes (backend orders, reload) from root and
+ * {@code api.control-group} (see api/ApiServer#listenLocal and api/ControlAccess). Commands find
+ * it by the run directory alone, with no config to read.
  */
 public final class ControlSocket {
-    private ControlSocket() {
-    }
+    /** The socket's name in the run directory. */
+    public static final String NAME = "control.sock";
 
-    /** The socket of the daemon that holds {@code pidFile}. */
-    public static Path beside(Path pidFile) {
-        return RunFiles.beside(pidFile, "sock");
+    private ControlSocket() {
     }
 }

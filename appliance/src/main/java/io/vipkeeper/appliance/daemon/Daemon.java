@@ -52,7 +52,7 @@ public final class Daemon implements StatusInputs {
 
     private final Path configFile;
     private final int verbosity;
-    private final Path pidFile;
+    private final RunFiles runFiles;
     private final Path reloadFile;
     private final DataPlaneSelector engines;
     /** The engine this daemon runs, fixed by the first load. */
@@ -90,8 +90,8 @@ public final class Daemon implements StatusInputs {
     /** Where the daemon keeps state across restarts (systemd's StateDirectory=vipkeeper). */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
 
-    public Daemon(Path configFile, int verbosity, Path pidFile, Path stateDir) {
-        this(configFile, verbosity, pidFile, DataPlaneSelector.forKernel(IpvsClient::open),
+    public Daemon(Path configFile, int verbosity, RunFiles runFiles, Path stateDir) {
+        this(configFile, verbosity, runFiles, DataPlaneSelector.forKernel(IpvsClient::open),
                 new KernelNatSetup(new Nft("nft")), engine -> OwnedServices.in(stateDir.resolve(engine + "-owned")),
                 () -> RuntimeState.in(stateDir.resolve(RUNTIME_STATE)));
     }
@@ -101,14 +101,14 @@ public final class Daemon implements StatusInputs {
 
     /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
     Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
-        this(configFile, verbosity, pidFile, DataPlaneSelector.forKernel(ipvsKernel), natSetup,
+        this(configFile, verbosity, RunFiles.forPidFile(pidFile), DataPlaneSelector.forKernel(ipvsKernel), natSetup,
                 engine -> OwnedServices.NONE, RuntimeState::inMemory);
     }
 
     /** A SIGHUP came while starting (guarded by this). */
     private boolean reloadOnceStarted;
 
-    private Daemon(Path configFile, int verbosity, Path pidFile, DataPlaneSelector engines, NatSetup natSetup,
+    private Daemon(Path configFile, int verbosity, RunFiles runFiles, DataPlaneSelector engines, NatSetup natSetup,
             java.util.function.Function<String, OwnedServices> owned, Supplier<RuntimeState> runtime) {
         this.owned = owned;
         this.runtime = runtime;
@@ -116,8 +116,8 @@ public final class Daemon implements StatusInputs {
         this.natSetup = natSetup;
         this.configFile = configFile;
         this.verbosity = verbosity;
-        this.pidFile = pidFile;
-        this.reloadFile = ReloadResultFile.beside(pidFile);
+        this.runFiles = runFiles;
+        this.reloadFile = runFiles.reloadResult();
     }
 
     /** Runs until asked to stop; returns the process exit status. */
@@ -128,7 +128,7 @@ public final class Daemon implements StatusInputs {
         // At INFO until the config says otherwise: what installing the handlers says (a signal the
         // daemon was started with ignored) must not be lost to the CLI's WARN.
         Logging.configure(io.vipkeeper.appliance.config.LogLevel.INFO, verbosity);
-        DumpFiles dumps = new DumpFiles(pidFile, this);
+        DumpFiles dumps = new DumpFiles(runFiles, this);
         Signals.install(this::requestStop, this::reload, () -> onceStarted("USR1", dumps::writeData),
                 () -> onceStarted("USR2", dumps::writeStats));
         try {
@@ -146,12 +146,18 @@ public final class Daemon implements StatusInputs {
         EngineLeftovers.removeForeignTo(engine.name());
         PidFile pid;
         try {
-            pid = PidFile.claim(pidFile);
+            pid = PidFile.claim(runFiles.pidFile());
         } catch (IllegalStateException e) {
             log.error("not starting: {}", e.getMessage());
             return 1;
         }
         try {
+            // The pid file made its own directory; a --pid-file elsewhere leaves the run directory to us.
+            try {
+                java.nio.file.Files.createDirectories(runFiles.dir());
+            } catch (java.io.IOException e) {
+                log.error("run directory {}: {}", runFiles.dir(), e.getMessage());
+            }
             writeReloadFile(0, new ReloadResult(startedAt, true, List.of(), "started"));
             return runWith();
         } finally {
@@ -233,7 +239,7 @@ public final class Daemon implements StatusInputs {
     }
 
     /**
-     * The status API on the control socket beside the pid file (always, so commands need no
+     * The status API on the control socket in the run directory (always, so commands need no
      * config) and on {@code api.listen} when set; a listener that cannot bind is logged, and the
      * TCP one retried at the next reload.
      */
@@ -241,7 +247,7 @@ public final class Daemon implements StatusInputs {
         if (api == null) {
             api = new ApiServer(apiGroup, this);
             try {
-                api.listenLocal(ControlSocket.beside(pidFile));
+                api.listenLocal(runFiles.socket());
             } catch (RuntimeException e) {
                 log.error("{}; running without it", e.getMessage());
             }
@@ -290,38 +296,58 @@ public final class Daemon implements StatusInputs {
      * does nothing: a reload then would start again what the shutdown has just stopped.
      */
     void reload() {
+        reload("SIGHUP");
+    }
+
+    /**
+     * Reloads as {@link #reload()} does, for {@code who} ("SIGHUP", a control socket peer), and
+     * returns the outcome. Reloads serialize on this daemon's lock: one that comes while another
+     * runs waits, then re-reads the file itself. While starting the reload is put off until started,
+     * and while stopping it is ignored; either answer starts with {@link io.vipkeeper.appliance.api.ReloadControl#NOT_NOW}.
+     */
+    ReloadResult reload(String who) {
         // Checked again under the lock: a reload may have waited for it while the shutdown held it.
-        if (ignoredWhileStopping()) {
-            return;
+        if (ignoredWhileStopping(who)) {
+            return notNow("vipkeeper is stopping; nothing was reloaded");
         }
         synchronized (this) {
-            if (ignoredWhileStopping()) {
-                return;
+            if (ignoredWhileStopping(who)) {
+                return notNow("vipkeeper is stopping; nothing was reloaded");
             }
             if (started.getCount() > 0) {
                 // The file read at start may be older than the edit this signal announces.
                 reloadOnceStarted = true;
-                log.info("SIGHUP while starting: reloading once started");
-                return;
+                log.info("{} while starting: reloading once started", who);
+                return notNow("vipkeeper is starting; it reloads once started (see vipkeeper status)");
             }
             systemd.notify("RELOADING=1");
             try {
-                reloadNow();
+                log.info("reload asked by {}", who);
+                return reloadNow();
             } finally {
                 systemd.notify("READY=1");
             }
         }
     }
 
-    private boolean ignoredWhileStopping() {
+    private static ReloadResult notNow(String why) {
+        return new ReloadResult(Instant.now(), false, List.of(), io.vipkeeper.appliance.api.ReloadControl.NOT_NOW + why);
+    }
+
+    @Override
+    public Optional<io.vipkeeper.appliance.api.ReloadControl> reloadControl() {
+        return Optional.of(this::reload);
+    }
+
+    private boolean ignoredWhileStopping(String who) {
         boolean ignored = stopping;
         if (ignored) {
-            log.info("SIGHUP ignored: vipkeeper is stopping");
+            log.info("{} ignored: vipkeeper is stopping", who);
         }
         return ignored;
     }
 
-    private void reloadNow() {
+    private ReloadResult reloadNow() {
         log.info("reloading {}", configFile);
         Settings next;
         try {
@@ -331,16 +357,14 @@ public final class Daemon implements StatusInputs {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";
             log.error("reload failed: {}", summary);
-            recordReload(new ReloadResult(Instant.now(), false,
+            return recordReload(new ReloadResult(Instant.now(), false,
                     e.problems().stream().map(ConfigProblem::format).toList(), summary));
-            return;
         } catch (RuntimeException | Error e) {
             // A loader bug must not end the SIGHUP thread unrecorded: the operator's reload
             // command would wait for a result that never comes.
             String summary = "cannot load " + configFile + " (" + e + "); still running the previous config";
             log.error("reload failed: {}", summary, e);
-            recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e)), summary));
-            return;
+            return recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e)), summary));
         }
         try {
             SettingsDiff diff = SettingsDiff.between(settings, next);
@@ -368,10 +392,10 @@ public final class Daemon implements StatusInputs {
             }
             startApi(next);
             log.info("reload succeeded: {}", diff);
-            recordReload(new ReloadResult(Instant.now(), true, List.of(), diff.toString()));
+            return recordReload(new ReloadResult(Instant.now(), true, List.of(), diff.toString()));
         } catch (RuntimeException | Error e) {
             log.error("reload applied only in part: {}", e.getMessage(), e);
-            recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e.getMessage())),
+            return recordReload(new ReloadResult(Instant.now(), false, List.of(String.valueOf(e.getMessage())),
                     "applied only in part"));
         }
     }
@@ -390,11 +414,12 @@ public final class Daemon implements StatusInputs {
      * Records a reload's outcome and counts it, in that order: a status that shows the new count
      * (it reads the counts first) shows this result or a newer one, never the one before.
      */
-    private void recordReload(ReloadResult r) {
+    private ReloadResult recordReload(ReloadResult r) {
         lastReload = r;
         long sequence = r.ok() ? reloadsOk.incrementAndGet() + reloadsFailed.get()
                 : reloadsFailed.incrementAndGet() + reloadsOk.get();
         writeReloadFile(sequence, r);
+        return r;
     }
 
     private void writeReloadFile(long sequence, ReloadResult r) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The dumps SIGUSR1 and SIGUSR2 write, as keepalived writes /tmp/keepalived.data and
  * /tmp/keepalived.stats: the data dump (config summary, every VRRP instance with its state,
  * priority, master and virtual IPs, the virtual and real servers) and the stats dump (counters),
- * beside the pid file ({@code vipkeeper.data}, {@code vipkeeper.stats}). Each is replaced
+ * in the run directory ({@code vipkeeper.data}, {@code vipkeeper.stats}). Each is replaced
  * atomically and the log says where it went; a dump that fails is logged, never fatal.
  */
 final class DumpFiles {
@@ -26,11 +26,11 @@ final class DumpFiles {
     private final Dump data;
     private final Dump stats;
 
-    DumpFiles(Path pidFile, StatusInputs inputs) {
+    DumpFiles(RunFiles files, StatusInputs inputs) {
         this.status = StatusAssembler.of(inputs);
-        this.data = new Dump("data dump", RunFiles.beside(pidFile, "data"),
+        this.data = new Dump("data dump", files.dataDump(),
                 s -> "running config: " + inputs.settings().counts() + "\n" + StatusTable.format(s));
-        this.stats = new Dump("stats dump", RunFiles.beside(pidFile, "stats"), StatsText::format);
+        this.stats = new Dump("stats dump", files.statsDump(), StatsText::format);
     }
 
     /** Writes the data dump. */

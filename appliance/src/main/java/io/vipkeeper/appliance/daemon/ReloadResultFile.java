@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The last reload's outcome, beside the pid file ({@code vipkeeper.pid} → {@code vipkeeper.reload}),
+ * The last reload's outcome, {@code vipkeeper.reload} in the run directory ({@link RunFiles}),
  * so {@code vipkeeper reload} can report it whether or not the HTTP API is enabled. The sequence
  * number grows with every reload; 0 is the start.
  *
@@ -35,11 +35,6 @@ public final class ReloadResultFile {
     }
 
     private ReloadResultFile() {
-    }
-
-    /** The result file that belongs to {@code pidFile}. */
-    public static Path beside(Path pidFile) {
-        return RunFiles.beside(pidFile, "reload");
     }
 
     /** Replaces the file atomically; a failure is returned for the log, never thrown. */

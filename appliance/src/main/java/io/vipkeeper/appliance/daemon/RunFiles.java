@@ -7,18 +7,56 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The daemon's files beside its pid file, in its run directory ({@code /run/vipkeeper} by
- * default): {@code vipkeeper.pid} → {@code vipkeeper.reload}, {@code .data}, {@code .stats}.
+ * The daemon's run directory ({@code /run/vipkeeper} by default, {@code --run-dir}) and the one
+ * place that names what is in it: the pid file {@code vipkeeper.pid}, the control socket
+ * {@code control.sock} ({@link ControlSocket}), the last reload {@code vipkeeper.reload} and the
+ * dumps {@code vipkeeper.data} and {@code vipkeeper.stats}. A command given the same directory as
+ * the daemon finds all of them without reading the config; two daemons in two network namespaces
+ * of one host each get a directory of their own.
+ *
+ * @param dir the run directory
+ * @param pidFile the pid file: {@code dir/vipkeeper.pid} unless {@code --pid-file} names another
  */
-final class RunFiles {
-    private RunFiles() {
+public record RunFiles(Path dir, Path pidFile) {
+    /** Where the systemd unit (RuntimeDirectory=vipkeeper) and the commands look by default. */
+    public static final Path DEFAULT_DIR = Path.of("/run/vipkeeper");
+    /** The pid file's name in the run directory. */
+    public static final String PID = "vipkeeper.pid";
+    /** The default daemon's files. */
+    public static final RunFiles DEFAULT = in(DEFAULT_DIR);
+
+    /** The files of the daemon whose run directory is {@code dir}. */
+    public static RunFiles in(Path dir) {
+        return new RunFiles(dir, dir.resolve(PID));
     }
 
-    /** The file named like {@code pidFile} with {@code extension} (no dot) instead of {@code .pid}. */
-    static Path beside(Path pidFile, String extension) {
-        String name = pidFile.getFileName().toString();
-        String stem = name.endsWith(".pid") ? name.substring(0, name.length() - 4) : name;
-        return pidFile.resolveSibling(stem + "." + extension);
+    /**
+     * The files of the daemon that holds {@code pidFile} (the older {@code --pid-file} alone):
+     * its run directory is the pid file's, as the other files have always been beside it.
+     */
+    public static RunFiles forPidFile(Path pidFile) {
+        Path parent = pidFile.toAbsolutePath().getParent();
+        return new RunFiles(parent, pidFile);
+    }
+
+    /** The control socket. */
+    public Path socket() {
+        return dir.resolve(ControlSocket.NAME);
+    }
+
+    /** The last reload's outcome ({@link ReloadResultFile}). */
+    public Path reloadResult() {
+        return dir.resolve("vipkeeper.reload");
+    }
+
+    /** The data dump SIGUSR1 writes. */
+    public Path dataDump() {
+        return dir.resolve("vipkeeper.data");
+    }
+
+    /** The stats dump SIGUSR2 writes. */
+    public Path statsDump() {
+        return dir.resolve("vipkeeper.stats");
     }
 
     /** Replaces {@code file} with {@code text} atomically: a reader sees the old file or the whole new one. */

@@ -31,9 +31,9 @@ class StatusAssemblerTest {
             assertEquals(dir.resolve("vipkeeper.conf").toString(), s.configFile());
             assertEquals(f.settings.digest(), s.configDigest());
             assertTrue(s.configDigest().matches("[0-9a-f]{64}"), s.configDigest());
-            assertEquals("2026-11-23T10:00:00Z", s.startedAt());
-            assertEquals("2026-11-23T10:00:30Z", s.loadedAt());
-            assertEquals(new StatusSnapshot.Reloads(2, 1, new StatusSnapshot.LastReload("2026-11-23T10:00:50Z", false,
+            assertEquals("2026-11-23T10:00:00.000Z", s.startedAt());
+            assertEquals("2026-11-23T10:00:30.000Z", s.loadedAt());
+            assertEquals(new StatusSnapshot.Reloads(2, 1, new StatusSnapshot.LastReload("2026-11-23T10:00:50.000Z", false,
                     List.of("vipkeeper.conf:3: bad priority"), "refused: 1 problem")), s.reloads());
         }
     }
@@ -68,7 +68,7 @@ class StatusAssemblerTest {
             assertEquals("BACKUP", db.state());
             assertEquals(2, db.drops().get("checksum"));
             assertEquals(1, db.drops().get("ttl"));
-            assertEquals(0, db.drops().get("auth_type"));
+            assertEquals(0, db.drops().get("authType"));
             assertEquals(12, db.drops().size(), "every reason, zeros included");
 
             StatusSnapshot.Instance mail = s.vrrpInstances().get(2);
@@ -94,7 +94,7 @@ class StatusAssemblerTest {
             assertEquals("198.18.1.1:8080", rs1.address());
             assertEquals("up", rs1.health());
             assertEquals("connected", rs1.lastResult());
-            assertEquals("2026-11-23T10:00:02Z", rs1.since());
+            assertEquals("2026-11-23T10:00:02.000Z", rs1.since());
             assertEquals(1, rs1.configuredWeight());
             assertEquals(1, rs1.kernelWeight());
             assertEquals(7, rs1.activeConnections());
@@ -187,7 +187,7 @@ class StatusAssemblerTest {
             assertTrue(json.contains("\"kernelWeight\" : null"), json);
             assertTrue(json.contains("\"state\" : \"MASTER\""), json);
             assertTrue(json.contains("\"mismatches\" : [ {"), json);
-            assertTrue(json.contains("\"lastSeen\" : \"2026-11-23T10:01:00Z\""), json);
+            assertTrue(json.contains("\"lastSeen\" : \"2026-11-23T10:01:00.000Z\""), json);
         }
     }
 

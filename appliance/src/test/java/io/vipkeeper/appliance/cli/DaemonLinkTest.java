@@ -16,7 +16,7 @@ class DaemonLinkTest {
     Path dir;
 
     private DaemonLink link(String url, Path tokenFile, String tokenName, Path caCert) throws DaemonLink.Problem {
-        return DaemonLink.of(new DaemonLink.Options(dir.resolve("vipkeeper.pid"), url, tokenFile, tokenName, caCert));
+        return DaemonLink.of(new DaemonLink.Options(dir.resolve("control.sock"), url, tokenFile, tokenName, caCert));
     }
 
     private String problem(String url, Path tokenFile, String tokenName, Path caCert) {
@@ -25,7 +25,7 @@ class DaemonLinkTest {
 
     @Test
     void withoutAUrlItIsTheControlSocketBesideThePidFile() throws Exception {
-        assertEquals(dir.resolve("vipkeeper.sock").toString(), link(null, null, null, null).where());
+        assertEquals(dir.resolve("control.sock").toString(), link(null, null, null, null).where());
         assertEquals("--token-file and --cacert go with --url (the control socket needs neither)",
                 problem(null, dir.resolve("t"), null, null));
     }

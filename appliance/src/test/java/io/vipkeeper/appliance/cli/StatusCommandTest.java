@@ -21,7 +21,7 @@ class StatusCommandTest {
         Files.writeString(f, "vipkeeper.api.listen = \"\"\nvipkeeper.allow-empty = true\n");
         CliRun r = CliRun.of("status", "-f", f.toString());
         assertEquals(ExitCodes.FAILED, r.exitCode());
-        assertEquals("vipkeeper status: the status API is disabled in " + f + " (api.listen = \"\"); use --pid-file (the daemon's control socket) or --url\n", r.err());
+        assertEquals("vipkeeper status: the status API is disabled in " + f + " (api.listen = \"\"); use --run-dir (the daemon's control socket) or --url\n", r.err());
     }
 
     @Test

@@ -18,7 +18,7 @@ class ReloadResultFileTest {
 
     @Test
     void aResultWithAwkwardProblemsReadsBackAsWritten() {
-        Path file = ReloadResultFile.beside(dir.resolve("vipkeeper.pid"));
+        Path file = RunFiles.in(dir).reloadResult();
         assertEquals(dir.resolve("vipkeeper.reload"), file);
         ReloadResult failed = new ReloadResult(Instant.parse("2026-11-23T18:30:01.123456Z"), false,
                 List.of("/etc/vipkeeper/a.conf:3: unknown key \"prioriti\"", "two\nlines and a \\ backslash\\n", ""),

@@ -253,7 +253,7 @@ class BackendControlIT {
         assertTrue(c.err().contains("weight \"65536\" is not an integer in 0..65535"), c.err());
         c = backend("weight", "web", WEB2, "-1");
         assertEquals(1, c.exit());
-        Path socket = pidFile.resolveSibling("vipkeeper.sock");
+        Path socket = pidFile.resolveSibling("control.sock");
         assertEquals("400", curl("--unix-socket", socket.toString(), "-X", "POST", "http://director/backends/web/"
                 + WEB2 + "/explode"));
         assertEquals("400", curl("--unix-socket", socket.toString(), "-X", "DELETE", "http://director/backends/web/" + WEB2
@@ -305,7 +305,7 @@ class BackendControlIT {
     @Test
     @Order(8)
     void printsHowLongAnOrderTakes() throws Exception {
-        Path socket = pidFile.resolveSibling("vipkeeper.sock");
+        Path socket = pidFile.resolveSibling("control.sock");
         List<Double> ms = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) { // ends at weight 5, where it started
             String out = Lab.sh("ip", "netns", "exec", lab.ns("director"), "curl", "-s", "-o", "/dev/null", "-w",

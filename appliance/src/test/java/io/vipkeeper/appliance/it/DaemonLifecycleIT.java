@@ -215,7 +215,7 @@ class DaemonLifecycleIT extends InLab {
             assertEquals(0, first.waitFor());
         }
         assertTrue(!Files.exists(pid), "the pid file goes with the daemon");
-        assertTrue(!Files.exists(pid.resolveSibling("vipkeeper.sock")), "the control socket goes with the daemon");
+        assertTrue(!Files.exists(pid.resolveSibling("control.sock")), "the control socket goes with the daemon");
     }
 
     @Test

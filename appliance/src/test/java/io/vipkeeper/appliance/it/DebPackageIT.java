@@ -144,7 +144,7 @@ class DebPackageIT {
                 "--pid-file", pid.toString(), "--state-dir", run.resolve("state").toString())
                 .redirectErrorStream(true).redirectOutput(run.resolve("daemon.log").toFile()).start();
         try {
-            Path socket = run.resolve("vipkeeper.sock");
+            Path socket = run.resolve("control.sock");
             for (int i = 0; i < 300 && !Files.exists(socket); i++) {
                 Thread.sleep(100);
             }

@@ -117,9 +117,10 @@ final class JarProcess implements AutoCloseable {
         cmd.addAll(extraJvm);
         cmd.addAll(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
-        if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--pid-file")) {
-            // Daemons of one test run share the host's /run: each gets its own pid file.
-            cmd.addAll(List.of("--pid-file", Files.createTempFile(dir, "vipkeeper", ".pid").toString()));
+        if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--pid-file")
+                && !List.of(args).contains("--run-dir")) {
+            // Daemons of one test run share the host's /run: each gets its own run directory.
+            cmd.addAll(List.of("--run-dir", Files.createTempDirectory(dir, "run").toString()));
         }
         if (args.length > 0 && args[0].equals("run") && !List.of(args).contains("--state-dir")) {
             cmd.addAll(List.of("--state-dir", Files.createTempDirectory(dir, "state").toString()));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The signals a keepalived operator sends out of habit, with {@code kill -s NAME}, to a running
  * {@code vipkeeper run} in a lab namespace: none ends it without a handover. USR1 and USR2 write
- * keepalived's data and stats dumps beside the pid file; a SIGHUP during shutdown is not a reload.
+ * keepalived's data and stats dumps in the run directory; a SIGHUP during shutdown is not a reload.
  */
 class SignalsIT extends InLab {
     private static final String VIP = "198.18.1.100";
@@ -68,7 +68,7 @@ class SignalsIT extends InLab {
             assertTrue(stats.contains("\n  adverts received: 0\n"), stats);
             assertTrue(stats.contains("\n  dropped ttl: 0\n") && stats.contains("\n  dropped authentication: 0\n"), stats);
             try (Stream<Path> files = Files.list(run)) {
-                assertEquals(List.of("vipkeeper.data", "vipkeeper.pid", "vipkeeper.reload", "vipkeeper.sock", "vipkeeper.stats"),
+                assertEquals(List.of("control.sock", "vipkeeper.data", "vipkeeper.pid", "vipkeeper.reload", "vipkeeper.stats"),
                         files.map(x -> x.getFileName().toString()).sorted().toList(), "no temporary file left behind");
             }
 

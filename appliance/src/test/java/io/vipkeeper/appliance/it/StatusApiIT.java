@@ -187,7 +187,7 @@ class StatusApiIT extends InLab {
             }
         });
         assertEquals(0, metrics("lb1", 1).value("vipkeeper_vrrp_receive_errors_total"));
-        assertEquals(1L, status("lb1", 1).vrrpReceive().drops().get("unknown_vrid"));
+        assertEquals(1L, status("lb1", 1).vrrpReceive().drops().get("unknownVrid"));
         for (int host : List.of(1, 2)) {
             LabApi.Answer h = get("lb" + host, host, "/healthz");
             assertEquals(200, h.status(), h.body());
@@ -213,8 +213,8 @@ class StatusApiIT extends InLab {
         String refused = reload("lb1", 1);
         String problem = conf1 + ":8: vipkeeper.vrrp.instances.vi_1.preempt: expected true or false, got \"maybe\"";
         assertTrue(refused.contains(problem), refused);
-        // The control socket beside the pid file needs no config: it answers while the file is broken.
-        Path socket = pidFile("lb1").resolveSibling("vipkeeper.sock");
+        // The control socket in the run directory needs no config: it answers while the file is broken.
+        Path socket = pidFile("lb1").resolveSibling("control.sock");
         assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         try (JarProcess cli = JarProcess.startIn(lab.ns("lb1"), dir, "status", "--pid-file", pidFile("lb1").toString())) {
             assertEquals(0, cli.waitFor(), cli.err());

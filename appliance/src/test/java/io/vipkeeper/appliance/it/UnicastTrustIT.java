@@ -81,7 +81,7 @@ class UnicastTrustIT extends InLab {
             assertTrue(lb1HasVip() && !lb1.err().contains("MASTER -> BACKUP"),
                     "a stranger at priority 254 did not take the VIP");
             Lab.await(5, "every stranger's advert counted as not_unicast_peer",
-                    () -> count(api, "not_unicast_peer") == ADVERTS);
+                    () -> count(api, "notUnicastPeer") == ADVERTS);
             assertEquals(ADVERTS, api.metrics("lb1", 1).value("vipkeeper_vrrp_dropped_packets_total",
                     "vrrp_instance", INSTANCE, "reason", "not_unicast_peer"));
 

@@ -1,0 +1,130 @@
+package io.vipkeeper.appliance.api;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code POST /reload}: the reload SIGHUP runs, asked over the control socket by root or an
+ * {@code api.control-group} member ({@link ControlAccess}, as the backend orders), answered with
+ * its outcome: 200 and the changes in words, 422 and every problem as FILE:LINE (the previous
+ * config stays in force), 503 while the daemon starts or stops. Any other caller gets 403 (405 over
+ * TCP), logged and counted as a bad request. Reloads run on {@code reloads}, off the API's loop, and
+ * serialize with each other and with SIGHUP in the daemon: a second one waits, then runs.
+ */
+final class ReloadApi {
+    /** The route. */
+    static final String PATH = "/reload";
+    private static final Logger log = LoggerFactory.getLogger(ReloadApi.class);
+
+    private final StatusAssembler status;
+    private final StatusMetrics metrics;
+    private final ControlAccess access;
+    private final Executor reloads;
+
+    ReloadApi(StatusAssembler status, StatusMetrics metrics, ControlAccess access, Executor reloads) {
+        this.status = status;
+        this.metrics = metrics;
+        this.access = access;
+        this.reloads = reloads;
+    }
+
+    /**
+     * A reload's outcome as the API answers it.
+     *
+     * @param node this director's name
+     * @param ok whether the new config is in force
+     * @param at when the reload finished (ISO-8601 UTC)
+     * @param summary what changed, in words, or why it failed
+     * @param problems every problem as FILE:LINE; empty when ok
+     */
+    record Answer(String node, boolean ok, String at, String summary, List<String> problems) {
+    }
+
+    /** Answers {@code req} for {@code /reload}. */
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+                Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        if (!req.method().name().equals("POST")) {
+            FullHttpResponse r = BackendApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "POST " + PATH + " reloads the config");
+            r.headers().set(HttpHeaderNames.ALLOW, "POST");
+            refuse(ctx, head, r, "TCP or local client", "method " + req.method().name(), false);
+            return;
+        }
+        if (!(ctx.channel() instanceof EpollDomainSocketChannel local)) {
+            FullHttpResponse r = BackendApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "the TCP API is read-only: reload over the"
+                    + " control socket (vipkeeper reload) on the director itself");
+            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            // debug only: no remote client may flood the log
+            refuse(ctx, head, r, "TCP client " + ctx.channel().remoteAddress(), "the TCP API is read-only", false);
+            return;
+        }
+        ControlAccess.Peer peer;
+        try {
+            PeerCredentials c = local.peerCredentials();
+            peer = access.peer(c.uid(), c.gids());
+        } catch (IOException e) {
+            refuse(ctx, head, BackendApi.error(HttpResponseStatus.FORBIDDEN, "cannot read the peer's credentials"),
+                    "a local peer", e.getMessage(), true);
+            return;
+        }
+        Optional<String> no = access.refusal(peer, status.inputs().settings().api().controlGroup());
+        if (no.isPresent()) {
+            refuse(ctx, head, BackendApi.error(HttpResponseStatus.FORBIDDEN, no.get()), peer.who(), no.get(), true);
+            return;
+        }
+        Optional<ReloadControl> control = status.inputs().reloadControl();
+        if (control.isEmpty()) {
+            refuse(ctx, head, BackendApi.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "this daemon cannot reload"), peer.who(),
+                    "no reload control", true);
+            return;
+        }
+        try {
+            reloads.execute(() -> reload(ctx, head, control.get(), peer));
+        } catch (RejectedExecutionException e) {
+            refuse(ctx, head, BackendApi.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the daemon is stopping"), peer.who(),
+                    "stopping", true);
+        }
+    }
+
+    private void reload(ChannelHandlerContext ctx, FullHttpRequest head, ReloadControl control, ControlAccess.Peer peer) {
+        FullHttpResponse r;
+        try {
+            ReloadResult result = control.reload(peer.who());
+            HttpResponseStatus code = result.ok() ? HttpResponseStatus.OK
+                    : result.problems().isEmpty() && result.summary().startsWith(ReloadControl.NOT_NOW) ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : HttpResponseStatus.UNPROCESSABLE_ENTITY;
+            r = BackendApi.json(code, new Answer(status.inputs().settings().nodeName(), result.ok(),
+                    StatusJson.timestamp(result.at()), result.summary(), result.problems()));
+        } catch (RuntimeException e) {
+            log.error("reload by {} failed", peer.who(), e);
+            r = BackendApi.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e.getMessage());
+        }
+        ApiHandler.send(ctx, head, r, false);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest head, FullHttpResponse r, String who, String why,
+            boolean warn) {
+        metrics.badRequest();
+        if (warn) {
+            log.warn("reload refused for {}: {}", who, why);
+        } else {
+            log.debug("reload refused for {}: {}", who, why);
+        }
+        ApiHandler.send(ctx, head, r, false);
+    }
+}

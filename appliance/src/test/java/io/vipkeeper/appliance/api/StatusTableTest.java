@@ -27,7 +27,7 @@ class StatusTableTest {
             kernel = 0;
         }
         return new StatusSnapshot.RealServerStatus(address, "up", "connected", null, 2, kernel, null, null, null, admin,
-                origin, runtime);
+                origin, runtime, "config");
     }
 
     @Test

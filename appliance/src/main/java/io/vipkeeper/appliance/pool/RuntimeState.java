@@ -56,6 +56,12 @@ public final class RuntimeState {
         return new RuntimeState(file);
     }
 
+    /** The file's states as they are now, read (tests, tools). */
+    RuntimeState loaded() {
+        load();
+        return this;
+    }
+
     /** States in memory only (tests, benchmarks). */
     public static RuntimeState inMemory() {
         return new RuntimeState(null);

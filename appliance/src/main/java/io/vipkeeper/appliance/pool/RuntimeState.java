@@ -289,7 +289,10 @@ public final class RuntimeState {
 
     private void publish() {
         view = Map.copyOf(copy(states));
-        addedView = Map.copyOf(copy(added));
+        // In the order added, as the file and the log list them.
+        Map<String, Map<BackendKey, Integer>> a = new LinkedHashMap<>();
+        added.forEach((vs, rs) -> a.put(vs, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rs))));
+        addedView = java.util.Collections.unmodifiableMap(a);
     }
 
     private static <V> Map<String, Map<BackendKey, V>> copy(Map<String, Map<BackendKey, V>> m) {

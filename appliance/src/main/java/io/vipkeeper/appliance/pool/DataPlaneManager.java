@@ -253,14 +253,16 @@ public final class DataPlaneManager implements AutoCloseable {
                     + " in the config" + (settings == null || settings.virtualServers().isEmpty() ? ""
                     : " (it has " + String.join(", ", settings.virtualServers().keySet()) + ")"));
         }
-        if (order == BackendOrder.ADD) {
-            return add(vs, backend, weight == null ? RuntimeBackends.DEFAULT_WEIGHT : weight, who);
+        if (order == BackendOrder.ADD || order == BackendOrder.REMOVE) {
+            BackendChange c = order == BackendOrder.ADD
+                    ? RuntimeBackendOrders.add(runtime, vs, backend, weight == null ? RuntimeBackends.DEFAULT_WEIGHT : weight, who)
+                    : RuntimeBackendOrders.remove(runtime, vs, backend, settings.drainTimeout(), who);
+            regroup();
+            reconcile(ReconcileRun.ADMIN);
+            return c;
         }
         io.vipkeeper.appliance.config.RealServer rs = BackendLookup.find(vs, backend);
         String origin = runtime.isAdded(vsName, rs.key()) ? RuntimeState.RUNTIME : "config";
-        if (order == BackendOrder.REMOVE) {
-            return remove(vs, rs, origin, who);
-        }
         BackendAdmin before = runtime.get(vsName, rs.key());
         BackendAdmin after = order.apply(before, weight);
         BackendChange change = new BackendChange(vsName, rs.identity(), before, after, rs.weight(), origin);
@@ -268,62 +270,12 @@ public final class DataPlaneManager implements AutoCloseable {
             log.info("backend {} {}: {} by {}: already {}", vsName, rs.identity(), order.label(), who, after.describe());
             return change;
         }
-        saved(() -> runtime.set(vsName, rs.key(), after));
+        RuntimeBackendOrders.saved(() -> runtime.set(vsName, rs.key(), after));
         log.info("backend {} {}: {} by {}: {} -> {} (runtime state of this node)", vsName, rs.identity(), order.label(),
                 who, before.describe(), after.describe());
         pools.admin(vsName, rs.key(), after).ifPresent(d -> wanted.put(d.spec().key(), d));
         reconcile(ReconcileRun.ADMIN);
         return change;
-    }
-
-    private BackendChange add(VirtualServer vs, String backend, int weight, String who) throws BackendRefusal {
-        BackendKey key = RuntimeBackends.parse(vs, backend);
-        Optional<RealServer> there = vs.realServers().stream().filter(rs -> rs.key().equals(key)).findFirst();
-        if (there.isPresent()) {
-            boolean added = runtime.isAdded(vs.name(), key);
-            throw new BackendRefusal(BackendRefusal.Reason.DUPLICATE, "virtual server " + vs.name() + " has "
-                    + there.get().identity() + " already (" + (added ? "added at runtime" : "in the config") + ")");
-        }
-        saved(() -> runtime.add(vs.name(), key, weight));
-        RealServer rs = RuntimeBackends.backend(vs, key, weight);
-        log.info("backend {} {}: add by {}: a runtime backend at weight {}, checked with the service's {} check"
-                + " (runtime state of this node)", vs.name(), rs.identity(), who, weight,
-                vs.healthCheck().type().configName());
-        regroup();
-        reconcile(ReconcileRun.ADMIN);
-        return new BackendChange(vs.name(), rs.identity(), BackendAdmin.DEFAULT, BackendAdmin.DEFAULT, weight,
-                RuntimeState.RUNTIME, "added");
-    }
-
-    private BackendChange remove(VirtualServer vs, RealServer rs, String origin, String who) throws BackendRefusal {
-        if (!origin.equals(RuntimeState.RUNTIME)) {
-            throw new BackendRefusal(BackendRefusal.Reason.CONFIG_BACKEND, rs.identity() + " of virtual server "
-                    + vs.name() + " is in the config: edit the file and reload to remove it (only backends added"
-                    + " with vipkeeper backend add are removed at runtime)");
-        }
-        BackendAdmin before = runtime.get(vs.name(), rs.key());
-        saved(() -> runtime.remove(vs.name(), rs.key()));
-        log.info("backend {} {}: remove by {}: draining (weight 0) until its connections end, at most {}, then deleted",
-                vs.name(), rs.identity(), who, Durations.format(settings.drainTimeout()));
-        regroup();
-        reconcile(ReconcileRun.ADMIN);
-        return new BackendChange(vs.name(), rs.identity(), before, BackendAdmin.DEFAULT, rs.weight(),
-                RuntimeState.RUNTIME, "removed");
-    }
-
-    /** A change of the state file. */
-    private interface StateWrite {
-        void run() throws java.io.IOException;
-    }
-
-    /** Runs {@code write}; a file that cannot be written refuses the order. */
-    private static void saved(StateWrite write) throws BackendRefusal {
-        try {
-            write.run();
-        } catch (java.io.IOException e) {
-            throw new BackendRefusal(BackendRefusal.Reason.NOT_SAVED, "cannot write the runtime state: " + e.getMessage()
-                    + "; nothing changed");
-        }
     }
 
     /** The runtime backends in force ({@code vipkeeper backend add}), by virtual server (any thread). */

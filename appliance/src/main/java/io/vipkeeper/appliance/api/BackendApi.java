@@ -64,11 +64,13 @@ final class BackendApi {
      * @param admin the admin state now
      * @param weight the weight it has now while up (0 drained or disabled)
      * @param weightOrigin config or runtime
-     * @param configWeight the config's weight
+     * @param configWeight the config's weight (a runtime backend's: the weight it was added at)
+     * @param origin {@code config} for a backend of the file, {@code runtime} for one added at runtime
+     * @param event {@code added} or {@code removed} for add and remove; null otherwise
      * @param note {@link #PER_NODE}
      */
     record Answer(String node, String virtualServer, String backend, String order, boolean changed, String before,
-            String admin, int weight, String weightOrigin, int configWeight, String note) {
+            String admin, int weight, String weightOrigin, int configWeight, String origin, String event, String note) {
     }
 
     /**
@@ -129,11 +131,12 @@ final class BackendApi {
             metrics.backendOrder(route.label(), c.changed() ? "changed" : "unchanged");
             Answer a = new Answer(status.inputs().settings().nodeName(), c.virtualServer(), c.backend(), route.label(),
                     c.changed(), c.before().state().label(), c.after().state().label(), c.weight(), c.after().origin(),
-                    c.configWeight(), PER_NODE);
+                    c.configWeight(), c.origin(), c.event(), PER_NODE);
             ApiHandler.send(ctx, head, json(HttpResponseStatus.OK, a), false);
         } catch (BackendRefusal r) {
             HttpResponseStatus code = switch (r.reason()) {
                 case UNKNOWN_VIRTUAL_SERVER, UNKNOWN_BACKEND -> HttpResponseStatus.NOT_FOUND;
+                case DUPLICATE, CONFIG_BACKEND -> HttpResponseStatus.CONFLICT;
                 case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
                 case NOT_SAVED -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             };

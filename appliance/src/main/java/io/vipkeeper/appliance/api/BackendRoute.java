@@ -18,20 +18,29 @@ import java.util.Optional;
  * POST /backends/VS/RS/disable            out of the table now
  * POST /backends/VS/RS/enable             back to the config: enabled at the config weight
  * POST /backends/VS/RS/weight/N           runtime weight N (0..65535) in place of the config's
+ * POST /backends/VS/RS/add                 a runtime backend (not in the file) at the default weight
+ * POST /backends/VS/RS/add/N               the same at weight N (0..65535): the weight is a path segment,
+ *                                          as weight/N's is, so that no order has a query or a body
+ * POST /backends/VS/RS/remove              a runtime backend drained (weight 0 until its connections
+ *                                          end or drain-timeout passes), then deleted
  * </pre>
  *
  * VS is the virtual server's name in the config, RS the backend as {@code ADDR:PORT} (or the bare
- * address when only one backend has it). A request body is ignored.
+ * address when only one backend has it; for add the bare address means the service's port). A
+ * request body is ignored.
  *
  * @param write whether it changes state (POST)
  * @param virtualServer the name; null for the whole list
  * @param backend the backend as given; null for a read
  * @param order what to do; null for a read
- * @param weight the runtime weight for {@link BackendOrder#WEIGHT}; null otherwise
+ * @param weight the runtime weight for {@link BackendOrder#WEIGHT}, the weight of {@link BackendOrder#ADD}
+ *     when given; null otherwise
  */
 record BackendRoute(boolean write, String virtualServer, String backend, BackendOrder order, Integer weight) {
     /** The path every route starts with. */
     static final String PREFIX = "/backends";
+    /** The actions, for messages. */
+    private static final String ACTIONS = "drain, disable, enable, weight/N, add[/N] or remove";
 
     /** Whether {@code path} is one of these routes' (so the caller hands it here). */
     static boolean owns(String path) {
@@ -56,16 +65,21 @@ record BackendRoute(boolean write, String virtualServer, String backend, Backend
             throw new IllegalArgumentException("method " + method + ": GET to read, POST to change");
         }
         if (seg.size() < 3) {
-            throw new IllegalArgumentException("POST " + PREFIX + "/VS/RS/ACTION; ACTION is drain, disable, enable or weight/N");
+            throw new IllegalArgumentException("POST " + PREFIX + "/VS/RS/ACTION; ACTION is " + ACTIONS);
         }
         BackendOrder order = BackendOrder.of(seg.get(2)).orElseThrow(() -> new IllegalArgumentException("unknown action \""
-                + seg.get(2) + "\": drain, disable, enable or weight/N"));
+                + seg.get(2) + "\": " + ACTIONS));
         Integer weight = null;
         if (order == BackendOrder.WEIGHT) {
             if (seg.size() != 4) {
                 throw new IllegalArgumentException("POST " + PREFIX + "/VS/RS/weight/N with N in 0..65535");
             }
             weight = weight(seg.get(3));
+        } else if (order == BackendOrder.ADD) {
+            if (seg.size() > 4) {
+                throw new IllegalArgumentException("POST " + PREFIX + "/VS/RS/add or " + PREFIX + "/VS/RS/add/N with N in 0..65535");
+            }
+            weight = seg.size() == 4 ? weight(seg.get(3)) : null;
         } else if (seg.size() != 3) {
             throw new IllegalArgumentException("POST " + PREFIX + "/VS/RS/" + order.label() + " takes nothing after the action");
         }

@@ -66,9 +66,10 @@ public final class StatusAssembler {
         List<StatusSnapshot.VirtualServerStatus> servers = new ArrayList<>();
         Map<String, Map<BackendKey, RealServerHealth>> health = inputs.health();
         Map<String, Map<BackendKey, BackendAdmin>> runtime = inputs.runtimeStates();
+        Map<String, List<RealServer>> added = inputs.runtimeBackends();
         for (VirtualServer vs : s.ipvs().virtualServers().values()) {
-            servers.add(virtualServer(vs, table.get(vs.key()), health.getOrDefault(vs.name(), Map.of()),
-                    runtime.getOrDefault(vs.name(), Map.of())));
+            servers.add(virtualServer(vs, added.getOrDefault(vs.name(), List.of()), table.get(vs.key()),
+                    health.getOrDefault(vs.name(), Map.of()), runtime.getOrDefault(vs.name(), Map.of())));
         }
         StatusSnapshot.Ipvs manager = ipvs.map(m -> new StatusSnapshot.Ipvs(m.runs(), m.changes(), m.repairs(),
                 m.failures(), m.lastTableAt().map(StatusJson::timestamp).orElse(null), m.lastError().orElse(null))).orElse(null);
@@ -135,22 +136,28 @@ public final class StatusAssembler {
         return StatusJson.timestamp(now.minusNanos(Math.max(0, nowNanos - atNanos)));
     }
 
-    private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, ActualService ks,
-            Map<BackendKey, RealServerHealth> health, Map<BackendKey, BackendAdmin> runtime) {
+    private static StatusSnapshot.VirtualServerStatus virtualServer(VirtualServer vs, List<RealServer> added,
+            ActualService ks, Map<BackendKey, RealServerHealth> health, Map<BackendKey, BackendAdmin> runtime) {
         List<StatusSnapshot.RealServerStatus> reals = new ArrayList<>();
         Set<BackendKey> configured = new HashSet<>();
-        for (RealServer rs : vs.realServers()) {
+        int fromFile = vs.realServers().size();
+        List<RealServer> all = concat(vs.realServers(), added);
+        for (int i = 0; i < all.size(); i++) {
+            RealServer rs = all.get(i);
             BackendKey key = rs.key();
-            configured.add(key);
+            if (!configured.add(key)) {
+                continue; // a runtime backend the file has now: the file's
+            }
+            String origin = i < fromFile ? "config" : "runtime";
             ActualBackend kd = ks == null ? null : ks.dests().get(key);
-            reals.add(realServer(rs, kd, health.get(key), runtime.getOrDefault(key, BackendAdmin.DEFAULT)));
+            reals.add(realServer(rs, origin, kd, health.get(key), runtime.getOrDefault(key, BackendAdmin.DEFAULT)));
         }
         if (ks != null) {
             for (ActualBackend kd : ks.dests().values()) {
                 if (!configured.contains(kd.spec().key())) {
                     reals.add(new StatusSnapshot.RealServerStatus(kd.spec().key().toString(), "removed", null, null,
                             null, kd.spec().weight(), kd.activeConnections(), kd.inactiveConnections(),
-                            counters(kd.stats()), null, null, null));
+                            counters(kd.stats()), null, null, null, null));
                 }
             }
         }
@@ -158,14 +165,20 @@ public final class StatusAssembler {
                 vs.forwarding().configName(), ks != null, ks == null ? null : counters(ks.stats()), reals);
     }
 
-    private static StatusSnapshot.RealServerStatus realServer(RealServer rs, ActualBackend kd, RealServerHealth h,
-            BackendAdmin admin) {
+    private static List<RealServer> concat(List<RealServer> a, List<RealServer> b) {
+        List<RealServer> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static StatusSnapshot.RealServerStatus realServer(RealServer rs, String origin, ActualBackend kd,
+            RealServerHealth h, BackendAdmin admin) {
         String health = h == null ? "unchecked" : h.up() ? "up" : "down";
         return new StatusSnapshot.RealServerStatus(rs.identity(), health, h == null ? null : h.lastResult(),
                 h == null ? null : StatusJson.timestamp(h.lastChange()), rs.weight(),
                 kd == null ? null : kd.spec().weight(), kd == null ? null : kd.activeConnections(),
                 kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()),
-                admin.state().label(), admin.origin(), admin.weight());
+                admin.state().label(), admin.origin(), admin.weight(), origin);
     }
 
     private static StatusSnapshot.Counters counters(TrafficCounters s) {

@@ -83,6 +83,8 @@ final class StatusCollector implements MultiCollector {
         var weight = m.gauge("vipkeeper_real_server_weight", "The real server's weight in the kernel (absent when not there).");
         var admin = m.gauge("vipkeeper_real_server_admin_state", "The operator's runtime state of the real server on this"
                 + " node, one series per state (enabled, drained, disabled), 1 for the current one.");
+        var origin = m.gauge("vipkeeper_real_server_runtime_backend", "1 for a runtime backend (origin runtime: added"
+                + " with vipkeeper backend add on this node), 0 for one of the config file.");
         var runtime = m.gauge("vipkeeper_real_server_runtime_weight", "1 while an operator's runtime weight replaces the"
                 + " config's (weight origin runtime), 0 while the config's applies.");
         for (StatusSnapshot.VirtualServerStatus vs : s.virtualServers()) {
@@ -98,6 +100,9 @@ final class StatusCollector implements MultiCollector {
                         admin.add(a.label().equals(rs.admin()) ? 1 : 0, "vs", vs.name(), "rs", rs.address(), "state", a.label());
                     }
                     runtime.add("runtime".equals(rs.weightOrigin()) ? 1 : 0, "vs", vs.name(), "rs", rs.address());
+                }
+                if (rs.origin() != null) {
+                    origin.add("runtime".equals(rs.origin()) ? 1 : 0, "vs", vs.name(), "rs", rs.address());
                 }
             }
         }

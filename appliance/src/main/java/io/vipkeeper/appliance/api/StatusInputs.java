@@ -54,6 +54,11 @@ public interface StatusInputs {
         return Map.of();
     }
 
+    /** The runtime backends ({@code vipkeeper backend add}) by virtual server: not in the file, origin runtime. */
+    default Map<String, java.util.List<io.vipkeeper.appliance.config.RealServer>> runtimeBackends() {
+        return Map.of();
+    }
+
     /** Where the control socket's runtime backend orders go; empty when no data plane runs. */
     default Optional<BackendControl> backendControl() {
         return Optional.empty();

@@ -166,10 +166,13 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param weightOrigin {@code config}, or {@code runtime} while an operator's runtime weight
      *     replaces it; null when removed from the config
      * @param runtimeWeight the runtime weight; null when the config's applies
+     * @param origin {@code config} for a backend of the file, {@code runtime} for one added with
+     *     {@code vipkeeper backend add} (its configuredWeight is the weight it was added at); null when
+     *     removed (and from an older daemon)
      */
     public record RealServerStatus(String address, String health, String lastResult, String since,
             Integer configuredWeight, Integer kernelWeight, Long activeConnections, Long inactiveConnections,
-            Counters counters, String admin, String weightOrigin, Integer runtimeWeight) {
+            Counters counters, String admin, String weightOrigin, Integer runtimeWeight, String origin) {
     }
 
     /**

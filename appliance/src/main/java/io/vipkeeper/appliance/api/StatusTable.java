@@ -83,7 +83,8 @@ public final class StatusTable {
             rows.add(new String[] {vs.name() + " " + vs.identity() + " " + vs.scheduler() + " " + vs.forwarding(), "",
                 "", "", "", vs.inKernel() ? "yes" : "NO", "", "", vs.counters() == null ? "-" : Long.toString(vs.counters().connections())});
             for (StatusSnapshot.RealServerStatus rs : vs.realServers()) {
-                rows.add(new String[] {"  -> " + rs.address(), rs.health(), dash(rs.admin()),
+                // A runtime backend (vipkeeper backend add) says so where its address is.
+                rows.add(new String[] {"  -> " + rs.address() + ("runtime".equals(rs.origin()) ? " (runtime backend)" : ""), rs.health(), dash(rs.admin()),
                     dash(rs.runtimeWeight() != null ? rs.runtimeWeight() : rs.configuredWeight()), dash(rs.weightOrigin()),
                     rs.kernelWeight() == null ? "NO" : "weight " + rs.kernelWeight(), dash(rs.activeConnections()),
                     dash(rs.inactiveConnections()), rs.counters() == null ? "-" : Long.toString(rs.counters().connections())});
@@ -92,9 +93,11 @@ public final class StatusTable {
         StringBuilder b = new StringBuilder();
         columns(b, rows);
         boolean runtime = servers.stream().flatMap(vs -> vs.realServers().stream()).anyMatch(rs ->
-                rs.admin() != null && !rs.admin().equals("enabled") || "runtime".equals(rs.weightOrigin()));
+                rs.admin() != null && !rs.admin().equals("enabled") || "runtime".equals(rs.weightOrigin())
+                        || "runtime".equals(rs.origin()));
         if (runtime) {
-            b.append("ADMIN and runtime weights are this node's only (vipkeeper backend on each director)\n");
+            b.append("ADMIN, runtime weights and runtime backends are this node's only (vipkeeper backend on each"
+                    + " director)\n");
         }
         return b.toString();
     }

@@ -21,15 +21,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vipkeeper backend drain|disable|enable|weight|list}: runtime backend control over the
- * running daemon's control socket, or its HTTP API with {@code --url} ({@link DaemonLink}), by POST
+ * {@code vipkeeper backend drain|disable|enable|weight|add|remove|list}: runtime backend control over
+ * the running daemon's control socket, or its HTTP API with {@code --url} ({@link DaemonLink}), by POST
  * and GET {@code /backends/...}; no config file is read.
  * Runtime state belongs to the node it is given on, and every answer says so.
  */
-@Command(name = "backend", description = "Drain, disable, enable or re-weight a backend at runtime, on this node only"
-        + " (over the daemon's control socket, or its HTTP API with --url; kept across restarts and reloads).",
+@Command(name = "backend", description = "Drain, disable, enable, re-weight, add or remove a backend at runtime, on this"
+        + " node only (over the daemon's control socket, or its HTTP API with --url; kept across restarts and reloads).",
         subcommands = {BackendCommand.Drain.class, BackendCommand.Disable.class, BackendCommand.Enable.class,
-                BackendCommand.Weight.class, BackendCommand.ListBackends.class})
+                BackendCommand.Weight.class, BackendAddRemove.Add.class, BackendAddRemove.Remove.class,
+                BackendCommand.ListBackends.class})
 public final class BackendCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -39,7 +40,7 @@ public final class BackendCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "Missing a command: drain, disable, enable, weight or list");
+                "Missing a command: drain, disable, enable, weight, add, remove or list");
     }
 
     /** The daemon to talk to: by its run directory (its control socket is there), or by its API's URL. */
@@ -94,7 +95,8 @@ public final class BackendCommand implements Runnable {
             return exchange(spec, target, true, path, this::print);
         }
 
-        private void print(PrintWriter out, JsonNode a) {
+        /** Prints the daemon's answer {@code a}. */
+        void print(PrintWriter out, JsonNode a) {
             String weight = a.path("admin").asText().equals("enabled")
                     ? "weight " + a.path("weight").asInt() + " (" + a.path("weightOrigin").asText() + ")"
                     : "weight 0 while " + a.path("admin").asText() + (a.path("weightOrigin").asText().equals("runtime")
@@ -174,12 +176,12 @@ public final class BackendCommand implements Runnable {
     }
 
     /** How an answer is shown. */
-    private interface Printer {
+    interface Printer {
         void print(PrintWriter out, JsonNode answer);
     }
 
     /** One request to the daemon; prints its answer, or its error on stderr with a non-zero exit. */
-    private static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
+    static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String name = "vipkeeper backend " + spec.name();

@@ -230,6 +230,7 @@ public final class Daemon implements StatusInputs {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
             DataPlaneManager m = new DataPlaneManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()),
                     runtime.get());
+            m.checkWith(health::apply);
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -373,10 +374,11 @@ public final class Daemon implements StatusInputs {
             }
             settings = next;
             loadedAt = Instant.now();
-            health.apply(next.ipvs());
             if (ipvs != null) {
+                // The manager hands the health monitor the file's backends with the runtime ones.
                 ipvs.apply(next.ipvs());
             } else {
+                health.apply(next.ipvs());
                 startIpvs(next);
             }
             if (vrrp != null) {
@@ -483,6 +485,12 @@ public final class Daemon implements StatusInputs {
     public Map<String, Map<BackendKey, io.vipkeeper.appliance.pool.BackendAdmin>> runtimeStates() {
         DataPlaneManager m = ipvs;
         return m == null ? Map.of() : m.runtimeStates();
+    }
+
+    @Override
+    public Map<String, List<io.vipkeeper.appliance.config.RealServer>> runtimeBackends() {
+        DataPlaneManager m = ipvs;
+        return m == null ? Map.of() : m.runtimeBackends();
     }
 
     @Override

@@ -7,13 +7,21 @@ package io.vipkeeper.appliance.pool;
  * @param backend the backend as {@code ADDR:PORT}
  * @param before its runtime state before
  * @param after its runtime state now (persisted, and the kernel told)
- * @param configWeight its weight in the config
+ * @param configWeight its weight in the config (a runtime backend's: the weight it was added at)
+ * @param origin {@code config} for a backend of the file, {@code runtime} for one added at runtime
+ * @param event {@code added} or {@code removed} for {@code backend add|remove}; null for a state order
  */
 public record BackendChange(String virtualServer, String backend, BackendAdmin before, BackendAdmin after,
-        int configWeight) {
+        int configWeight, String origin, String event) {
+    /** A state order's change of a backend of {@code origin}. */
+    public BackendChange(String virtualServer, String backend, BackendAdmin before, BackendAdmin after,
+            int configWeight, String origin) {
+        this(virtualServer, backend, before, after, configWeight, origin, null);
+    }
+
     /** Whether the order changed anything. */
     public boolean changed() {
-        return !before.equals(after);
+        return event != null || !before.equals(after);
     }
 
     /** The weight the backend has while up: 0 when drained or disabled, else runtime or config weight. */

@@ -12,7 +12,11 @@ public enum BackendOrder {
     /** Back to the config: enabled, at the config weight (drops a runtime weight). */
     ENABLE,
     /** A runtime weight in place of the config's; the admin state stays. */
-    WEIGHT;
+    WEIGHT,
+    /** A runtime backend that is not in the file, checked with the service's check (not an admin state). */
+    ADD,
+    /** A runtime backend drained, then deleted (not an admin state; the file's backends are refused). */
+    REMOVE;
 
     /** The lower-case name the API's paths and the CLI use. */
     public String label() {
@@ -36,6 +40,7 @@ public enum BackendOrder {
             case DISABLE -> new BackendAdmin(AdminState.DISABLED, before.weight());
             case ENABLE -> BackendAdmin.DEFAULT;
             case WEIGHT -> new BackendAdmin(before.state(), weight);
+            case ADD, REMOVE -> throw new IllegalStateException(label() + " adds or removes a backend, not a state");
         };
     }
 }

@@ -8,6 +8,10 @@ public final class BackendRefusal extends Exception {
         UNKNOWN_VIRTUAL_SERVER("unknown_virtual_server"),
         /** The virtual server has no such backend in the config. */
         UNKNOWN_BACKEND("unknown_backend"),
+        /** {@code backend add} of a backend the virtual server has already (in the file or at runtime). */
+        DUPLICATE("duplicate"),
+        /** {@code backend remove} of a backend of the file: only runtime backends are removed at runtime. */
+        CONFIG_BACKEND("config_backend"),
         /** The order itself is wrong (a weight out of range, an address that is not one). */
         BAD_REQUEST("bad_request"),
         /** The state could not be written to the state directory. */

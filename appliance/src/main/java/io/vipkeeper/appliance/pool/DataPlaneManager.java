@@ -22,7 +22,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import io.vipkeeper.appliance.config.RealServer;
+import io.vipkeeper.appliance.config.VirtualServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +57,14 @@ public final class DataPlaneManager implements AutoCloseable {
     private final OwnedServices owned;
     /** The operator's runtime backend states, kept on disk. */
     private final RuntimeState runtime;
+    /** The settings in force: the file's with the runtime backends merged in ({@link RuntimeBackends}). */
     private IpvsSettings settings;
+    /** The file's settings, as the last start or reload gave them. */
+    private IpvsSettings fileSettings;
+    /** Told the settings in force whenever their backends change: the health monitor's apply. */
+    private Consumer<IpvsSettings> checks = s -> { };
+    /** The runtime backends in force, by virtual server (any thread). */
+    private volatile Map<String, List<RealServer>> runtimeBackends = Map.of();
     /** The table the pools want: built at each install, one service replaced per health change. */
     private Map<ServiceKey, DesiredService> wanted = new LinkedHashMap<>();
     private TableReconciler reconciler;
@@ -112,6 +122,15 @@ public final class DataPlaneManager implements AutoCloseable {
         this.pools = new Pools(healthView, new PoolNotify(new ProcessRunner(scripts)));
     }
 
+    /**
+     * Checks health with {@code monitor}: it is given the settings in force (the file's and the
+     * runtime backends) at start, at reload and whenever a runtime backend is added or removed, so
+     * a runtime backend is checked as the file's backends of its service are. Call before start.
+     */
+    public void checkWith(Consumer<IpvsSettings> monitor) {
+        this.checks = monitor;
+    }
+
     /** Programs {@code s} now (waits for the first run) and keeps it so every reconcile interval. */
     public void start(IpvsSettings s) {
         thread.call(() -> {
@@ -155,10 +174,25 @@ public final class DataPlaneManager implements AutoCloseable {
         if (reconciler == null || !s.drainTimeout().equals(settings.drainTimeout())) {
             reconciler = new TableReconciler(s.drainTimeout());
         }
-        settings = s;
+        fileSettings = s;
         runtime.retain(s).forEach(d -> log.warn("runtime state dropped: {}", d));
-        wanted = pools.install(s, runtime);
+        regroup();
         thread.every(s.reconcileInterval(), () -> reconcile(ReconcileRun.PERIODIC));
+    }
+
+    /** The file's settings and the runtime backends, to the health monitor and the pools. */
+    private void regroup() {
+        settings = RuntimeBackends.merge(fileSettings, runtime.added());
+        checks.accept(settings);
+        wanted = pools.install(settings, runtime);
+        Map<String, List<RealServer>> added = new LinkedHashMap<>();
+        runtime.added().forEach((vs, keys) -> {
+            VirtualServer v = settings.virtualServers().get(vs);
+            if (v != null) {
+                added.put(vs, v.realServers().stream().filter(rs -> keys.containsKey(rs.key())).toList());
+            }
+        });
+        runtimeBackends = Map.copyOf(added);
     }
 
     private static Set<ServiceKey> keys(IpvsSettings s) {
@@ -194,7 +228,7 @@ public final class DataPlaneManager implements AutoCloseable {
      */
     public BackendChange backend(String virtualServer, String backend, BackendOrder order, Integer weight, String who)
             throws BackendRefusal {
-        if (order == BackendOrder.WEIGHT && (weight == null || weight < 0 || weight > BackendAdmin.MAX_WEIGHT)) {
+        if ((order == BackendOrder.WEIGHT || order == BackendOrder.ADD && weight != null) && (weight == null || weight < 0 || weight > BackendAdmin.MAX_WEIGHT)) {
             throw new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST, "weight " + (weight == null ? "missing" : weight)
                     + ": give an integer 0.." + BackendAdmin.MAX_WEIGHT);
         }
@@ -219,25 +253,34 @@ public final class DataPlaneManager implements AutoCloseable {
                     + " in the config" + (settings == null || settings.virtualServers().isEmpty() ? ""
                     : " (it has " + String.join(", ", settings.virtualServers().keySet()) + ")"));
         }
+        if (order == BackendOrder.ADD || order == BackendOrder.REMOVE) {
+            BackendChange c = order == BackendOrder.ADD
+                    ? RuntimeBackendOrders.add(runtime, vs, backend, weight == null ? RuntimeBackends.DEFAULT_WEIGHT : weight, who)
+                    : RuntimeBackendOrders.remove(runtime, vs, backend, settings.drainTimeout(), who);
+            regroup();
+            reconcile(ReconcileRun.ADMIN);
+            return c;
+        }
         io.vipkeeper.appliance.config.RealServer rs = BackendLookup.find(vs, backend);
+        String origin = runtime.isAdded(vsName, rs.key()) ? RuntimeState.RUNTIME : "config";
         BackendAdmin before = runtime.get(vsName, rs.key());
         BackendAdmin after = order.apply(before, weight);
-        BackendChange change = new BackendChange(vsName, rs.identity(), before, after, rs.weight());
+        BackendChange change = new BackendChange(vsName, rs.identity(), before, after, rs.weight(), origin);
         if (!change.changed()) {
             log.info("backend {} {}: {} by {}: already {}", vsName, rs.identity(), order.label(), who, after.describe());
             return change;
         }
-        try {
-            runtime.set(vsName, rs.key(), after);
-        } catch (java.io.IOException e) {
-            throw new BackendRefusal(BackendRefusal.Reason.NOT_SAVED, "cannot write the runtime state: " + e.getMessage()
-                    + "; nothing changed");
-        }
+        RuntimeBackendOrders.saved(() -> runtime.set(vsName, rs.key(), after));
         log.info("backend {} {}: {} by {}: {} -> {} (runtime state of this node)", vsName, rs.identity(), order.label(),
                 who, before.describe(), after.describe());
         pools.admin(vsName, rs.key(), after).ifPresent(d -> wanted.put(d.spec().key(), d));
         reconcile(ReconcileRun.ADMIN);
         return change;
+    }
+
+    /** The runtime backends in force ({@code vipkeeper backend add}), by virtual server (any thread). */
+    public Map<String, List<RealServer>> runtimeBackends() {
+        return runtimeBackends;
     }
 
     /** The operator's runtime backend states now, by virtual server and backend (any thread). */

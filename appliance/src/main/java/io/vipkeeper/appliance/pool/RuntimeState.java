@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's runtime backend states on this node (drained, disabled, runtime weights), kept in
- * a JSON file under the state directory ({@code /var/lib/vipkeeper/runtime-state.json}) so they
+ * The operator's runtime backend states on this node (drained, disabled, runtime weights) and the
+ * runtime backends ({@code vipkeeper backend add}: backends that are not in the file), kept in a JSON
+ * file under the state directory ({@code /var/lib/vipkeeper/runtime-state.json}) so they
  * survive a restart. Written through a temporary file, fsync and a rename, so a crash leaves the old
  * states or the new ones; a change that cannot be written is refused, so what the daemon does is
  * always what the file says. Per node: the peer director has its own file. Changed on the data
@@ -42,6 +43,9 @@ public final class RuntimeState {
     private final Path file;
     private Map<String, Map<BackendKey, BackendAdmin>> states = new LinkedHashMap<>();
     private volatile Map<String, Map<BackendKey, BackendAdmin>> view = Map.of();
+    /** Runtime backends with the weight they were added at, by virtual server, in the order added. */
+    private Map<String, Map<BackendKey, Integer>> added = new LinkedHashMap<>();
+    private volatile Map<String, Map<BackendKey, Integer>> addedView = Map.of();
 
     private RuntimeState(Path file) {
         this.file = file;
@@ -50,6 +54,12 @@ public final class RuntimeState {
     /** States kept in {@code file}. */
     public static RuntimeState in(Path file) {
         return new RuntimeState(file);
+    }
+
+    /** The file's states as they are now, read (tests, tools). */
+    RuntimeState loaded() {
+        load();
+        return this;
     }
 
     /** States in memory only (tests, benchmarks). */
@@ -61,9 +71,18 @@ public final class RuntimeState {
     record Document(String note, List<Entry> backends) {
     }
 
-    /** One backend's state in the file. */
-    record Entry(String virtualServer, String address, int port, String admin, Integer weight) {
+    /**
+     * One backend's state in the file.
+     *
+     * @param origin {@code runtime} for a runtime backend; null (or {@code config}) for one of the file
+     * @param addedWeight a runtime backend's weight, as added (its "config weight"); null otherwise
+     */
+    record Entry(String virtualServer, String address, int port, String admin, Integer weight, String origin,
+            Integer addedWeight) {
     }
+
+    /** The origin a runtime backend's entry has. */
+    static final String RUNTIME = "runtime";
 
     /**
      * Reads the file (none yet: no states). An unreadable file or entry is logged and left out: the
@@ -71,13 +90,21 @@ public final class RuntimeState {
      */
     void load() {
         states = new LinkedHashMap<>();
+        added = new LinkedHashMap<>();
         if (file != null && Files.exists(file)) {
             try {
                 Document d = MAPPER.readValue(file.toFile(), Document.class);
                 for (Entry e : d.backends() == null ? List.<Entry>of() : d.backends()) {
                     try {
-                        put(e.virtualServer(), key(e.address(), e.port()), new BackendAdmin(AdminState.of(e.admin())
-                                .orElseThrow(() -> new IllegalArgumentException("no admin state " + e.admin())), e.weight()));
+                        BackendKey k = key(e.address(), e.port());
+                        BackendAdmin a = new BackendAdmin(AdminState.of(e.admin())
+                                .orElseThrow(() -> new IllegalArgumentException("no admin state " + e.admin())), e.weight());
+                        if (RUNTIME.equals(e.origin())) {
+                            int w = e.addedWeight() == null ? RuntimeBackends.DEFAULT_WEIGHT : e.addedWeight();
+                            new BackendAdmin(AdminState.ENABLED, w); // checks its range
+                            added.computeIfAbsent(e.virtualServer(), vs -> new LinkedHashMap<>()).put(k, w);
+                        }
+                        put(e.virtualServer(), k, a);
                     } catch (RuntimeException bad) {
                         log.warn("{}: skipping {}: {}", file, e, bad.getMessage());
                     }
@@ -89,6 +116,9 @@ public final class RuntimeState {
         publish();
         if (!view.isEmpty()) {
             log.info("runtime state from {}: {}", file, describe(view));
+        }
+        if (!addedView.isEmpty()) {
+            log.info("runtime backends from {}: {}", file, describeAdded(addedView));
         }
     }
 
@@ -117,15 +147,64 @@ public final class RuntimeState {
      * @throws IOException when the file cannot be written (nothing changed)
      */
     void set(String vs, BackendKey rs, BackendAdmin admin) throws IOException {
+        change(() -> put(vs, rs, admin));
+    }
+
+    /**
+     * Adds runtime backend {@code rs} to {@code vs} at {@code weight}, enabled: written to the file
+     * first, kept only once written.
+     *
+     * @throws IOException when the file cannot be written (nothing changed)
+     */
+    void add(String vs, BackendKey rs, int weight) throws IOException {
+        change(() -> {
+            added.computeIfAbsent(vs, k -> new LinkedHashMap<>()).put(rs, weight);
+            put(vs, rs, BackendAdmin.DEFAULT);
+        });
+    }
+
+    /**
+     * Forgets runtime backend {@code rs} of {@code vs} and its state (the kernel then drains it as
+     * it drains a backend a reload removes): written to the file first, kept only once written.
+     *
+     * @throws IOException when the file cannot be written (nothing changed)
+     */
+    void remove(String vs, BackendKey rs) throws IOException {
+        change(() -> {
+            unadd(vs, rs);
+            put(vs, rs, BackendAdmin.DEFAULT);
+        });
+    }
+
+    /** Whether {@code rs} is a runtime backend of {@code vs}. */
+    boolean isAdded(String vs, BackendKey rs) {
+        return added.getOrDefault(vs, Map.of()).containsKey(rs);
+    }
+
+    /** Makes {@code edit} in memory, writes the file, and publishes; undoes the edit when the write fails. */
+    private void change(Runnable edit) throws IOException {
         Map<String, Map<BackendKey, BackendAdmin>> before = copy(states);
-        put(vs, rs, admin);
+        Map<String, Map<BackendKey, Integer>> addedBefore = copy(added);
+        edit.run();
         try {
             save();
         } catch (IOException e) {
             states = before;
+            added = addedBefore;
             throw e;
         }
+        TestHook.afterStateWrite(file);
         publish();
+    }
+
+    private void unadd(String vs, BackendKey rs) {
+        Map<BackendKey, Integer> m = added.get(vs);
+        if (m != null) {
+            m.remove(rs);
+            if (m.isEmpty()) {
+                added.remove(vs);
+            }
+        }
     }
 
     private void put(String vs, BackendKey rs, BackendAdmin admin) {
@@ -148,12 +227,36 @@ public final class RuntimeState {
      */
     List<String> retain(IpvsSettings s) {
         List<String> dropped = new ArrayList<>();
+        boolean changed = false;
+        for (var vs : new ArrayList<>(added.entrySet())) {
+            VirtualServer v = s.virtualServers().get(vs.getKey());
+            for (var rs : new ArrayList<>(vs.getValue().entrySet())) {
+                String name = vs.getKey() + " " + rs.getKey();
+                Optional<String> cannot = v == null ? Optional.of("the virtual server is no longer in the config")
+                        : RuntimeBackends.problem(v, rs.getKey());
+                if (v != null && v.realServers().stream().anyMatch(r -> r.key().equals(rs.getKey()))) {
+                    // The file wins: the backend is the file's now, at the file's weight; an
+                    // operator's drain, disable or runtime weight on it stays (it is the same backend).
+                    log.info("runtime backend {} is in the config now: a config backend from here on, at the config's"
+                            + " weight (it was added at weight {}); its runtime state stays: {}", name, rs.getValue(),
+                            get(vs.getKey(), rs.getKey()).describe());
+                    unadd(vs.getKey(), rs.getKey());
+                    changed = true;
+                } else if (cannot.isPresent()) {
+                    dropped.add("runtime backend " + name + " (added at weight " + rs.getValue() + "): " + cannot.get());
+                    unadd(vs.getKey(), rs.getKey());
+                    put(vs.getKey(), rs.getKey(), BackendAdmin.DEFAULT);
+                    changed = true;
+                }
+            }
+        }
         for (var vs : new ArrayList<>(states.entrySet())) {
             VirtualServer v = s.virtualServers().get(vs.getKey());
             Set<BackendKey> keys = new HashSet<>();
             if (v != null) {
                 v.realServers().stream().map(RealServer::key).forEach(keys::add);
             }
+            keys.addAll(added.getOrDefault(vs.getKey(), Map.of()).keySet());
             for (var rs : new ArrayList<>(vs.getValue().entrySet())) {
                 if (!keys.contains(rs.getKey())) {
                     dropped.add(vs.getKey() + " " + rs.getKey() + " (" + rs.getValue().describe() + "): "
@@ -162,7 +265,7 @@ public final class RuntimeState {
                 }
             }
         }
-        if (!dropped.isEmpty()) {
+        if (changed || !dropped.isEmpty()) {
             try {
                 save();
             } catch (IOException e) {
@@ -179,12 +282,21 @@ public final class RuntimeState {
         return view;
     }
 
-    private void publish() {
-        view = Map.copyOf(copy(states));
+    /** The runtime backends with the weight each was added at, by virtual server (any thread). */
+    public Map<String, Map<BackendKey, Integer>> added() {
+        return addedView;
     }
 
-    private static Map<String, Map<BackendKey, BackendAdmin>> copy(Map<String, Map<BackendKey, BackendAdmin>> m) {
-        Map<String, Map<BackendKey, BackendAdmin>> c = new LinkedHashMap<>();
+    private void publish() {
+        view = Map.copyOf(copy(states));
+        // In the order added, as the file and the log list them.
+        Map<String, Map<BackendKey, Integer>> a = new LinkedHashMap<>();
+        added.forEach((vs, rs) -> a.put(vs, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rs))));
+        addedView = java.util.Collections.unmodifiableMap(a);
+    }
+
+    private static <V> Map<String, Map<BackendKey, V>> copy(Map<String, Map<BackendKey, V>> m) {
+        Map<String, Map<BackendKey, V>> c = new LinkedHashMap<>();
         m.forEach((vs, rs) -> c.put(vs, new LinkedHashMap<>(rs)));
         return c;
     }
@@ -194,8 +306,15 @@ public final class RuntimeState {
             return;
         }
         List<Entry> entries = new ArrayList<>();
-        states.forEach((vs, rs) -> rs.forEach((k, a) -> entries.add(new Entry(vs,
-                k.address().getHostAddress(), k.port(), a.state().label(), a.weight()))));
+        states.forEach((vs, rs) -> rs.forEach((k, a) -> {
+            if (!isAdded(vs, k)) {
+                entries.add(new Entry(vs, k.address().getHostAddress(), k.port(), a.state().label(), a.weight(), null, null));
+            }
+        }));
+        added.forEach((vs, rs) -> rs.forEach((k, w) -> {
+            BackendAdmin a = get(vs, k);
+            entries.add(new Entry(vs, k.address().getHostAddress(), k.port(), a.state().label(), a.weight(), RUNTIME, w));
+        }));
         byte[] bytes = MAPPER.writeValueAsBytes(new Document("vipkeeper runtime backend states of this node only;"
                 + " written by the daemon, vipkeeper backend changes them", entries));
         Files.createDirectories(file.getParent());
@@ -212,6 +331,13 @@ public final class RuntimeState {
     static String describe(Map<String, Map<BackendKey, BackendAdmin>> states) {
         List<String> parts = new ArrayList<>();
         states.forEach((vs, rs) -> rs.forEach((k, a) -> parts.add(vs + " " + k + " " + a.describe())));
+        return String.join("; ", parts);
+    }
+
+    /** "web 198.18.1.13:8080 weight 1; ..." for the log. */
+    static String describeAdded(Map<String, Map<BackendKey, Integer>> added) {
+        List<String> parts = new ArrayList<>();
+        added.forEach((vs, rs) -> rs.forEach((k, w) -> parts.add(vs + " " + k + " weight " + w)));
         return String.join("; ", parts);
     }
 

@@ -41,12 +41,32 @@ class BackendRouteTest {
         assertBad("POST", "/backends/web/198.18.1.2:80/weight/1/2", "weight/N with N in 0..65535");
         assertBad("POST", "/backends/web/198.18.1.2:80/reboot", "unknown action \"reboot\"");
         assertBad("POST", "/backends/web/198.18.1.2:80/drain/now", "takes nothing after the action");
-        assertBad("POST", "/backends/web/198.18.1.2:80", "ACTION is drain, disable, enable or weight/N");
+        assertBad("POST", "/backends/web/198.18.1.2:80", "ACTION is drain, disable, enable, weight/N, add[/N] or remove");
         assertBad("POST", "/backends", "ACTION is drain");
         assertBad("POST", "/backends/web//drain", "empty segment");
         assertBad("GET", "/backends/web/198.18.1.2:80", "changes are POSTs");
         assertBad("DELETE", "/backends/web/198.18.1.2:80/drain", "GET to read, POST to change");
         assertBad("PUT", "/backends/web/198.18.1.2:80/drain", "GET to read, POST to change");
+    }
+
+    @Test
+    void addTakesAnOptionalWeightAndRemoveNothing() {
+        assertEquals(new BackendRoute(true, "web", "198.18.1.3:80", BackendOrder.ADD, null),
+                BackendRoute.parse("POST", "/backends/web/198.18.1.3:80/add"));
+        assertEquals(new BackendRoute(true, "web", "198.18.1.3", BackendOrder.ADD, 7),
+                BackendRoute.parse("POST", "/backends/web/198.18.1.3/add/7"));
+        assertEquals(new BackendRoute(true, "web", "[2001:db8::3]:80", BackendOrder.ADD, 0),
+                BackendRoute.parse("POST", "/backends/web/%5B2001%3Adb8%3A%3A3%5D%3A80/add/0"));
+        assertEquals(new BackendRoute(true, "web", "198.18.1.3:80", BackendOrder.REMOVE, null),
+                BackendRoute.parse("POST", "/backends/web/198.18.1.3:80/remove"));
+        assertEquals("add", BackendRoute.parse("POST", "/backends/web/198.18.1.3/add/7").label());
+        assertEquals("remove", BackendRoute.parse("POST", "/backends/web/198.18.1.3/remove").label());
+        assertBad("POST", "/backends/web/198.18.1.3:80/add/65536", "is not an integer in 0..65535");
+        assertBad("POST", "/backends/web/198.18.1.3:80/add/-1", "is not an integer in 0..65535");
+        assertBad("POST", "/backends/web/198.18.1.3:80/add/two", "is not an integer in 0..65535");
+        assertBad("POST", "/backends/web/198.18.1.3:80/add/1/2", "add/N with N in 0..65535");
+        assertBad("POST", "/backends/web/198.18.1.3:80/remove/now", "takes nothing after the action");
+        assertBad("GET", "/backends/web/198.18.1.3:80/add", "changes are POSTs");
     }
 
     @Test

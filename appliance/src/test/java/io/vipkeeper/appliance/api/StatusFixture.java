@@ -89,6 +89,8 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
     long reloadsFailed;
     final Map<String, Map<BackendKey, RealServerHealth>> health = new LinkedHashMap<>();
     final FixedKernel kernel = new FixedKernel();
+    /** Runtime backends (vipkeeper backend add) by virtual server, as the data plane manager has them. */
+    final Map<String, List<io.vipkeeper.appliance.config.RealServer>> runtimeBackends = new LinkedHashMap<>();
 
     StatusFixture(Path dir) throws Exception {
         this(dir, CONF);
@@ -202,6 +204,11 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
     @Override
     public Map<String, Map<BackendKey, RealServerHealth>> health() {
         return health;
+    }
+
+    @Override
+    public Map<String, List<io.vipkeeper.appliance.config.RealServer>> runtimeBackends() {
+        return runtimeBackends;
     }
 
     @Override

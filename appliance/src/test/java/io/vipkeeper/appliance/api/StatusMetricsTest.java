@@ -76,6 +76,23 @@ class StatusMetricsTest {
     }
 
     @Test
+    void eachBackendHasItsOriginAndARuntimeBackendIsListedWithTheFiles() throws Exception {
+        try (StatusFixture f = new StatusFixture(dir)) {
+            io.vipkeeper.appliance.config.RealServer file = f.settings.ipvs().virtualServers().get("web").realServers().get(0);
+            f.runtimeBackends.put("web", List.of(new io.vipkeeper.appliance.config.RealServer(StatusFixture.ip("198.18.1.9"),
+                    8080, 4, file.forwarding(), file.healthCheck(), 0, 0, file.tunnel())));
+            StatusSnapshot.RealServerStatus added = f.assembler().snapshot().virtualServers().get(0).realServers().stream()
+                    .filter(rs -> rs.address().equals("198.18.1.9:8080")).findFirst().orElseThrow();
+            assertEquals("runtime", added.origin());
+            assertEquals(4, added.configuredWeight());
+            PrometheusText p = scrape(new StatusMetrics(f.assembler()::snapshot));
+            assertEquals(1, p.value("vipkeeper_real_server_runtime_backend", "vs", "web", "rs", "198.18.1.9:8080"));
+            assertEquals(0, p.value("vipkeeper_real_server_runtime_backend", "vs", "web", "rs", "198.18.1.1:8080"));
+            assertEquals(1, p.value("vipkeeper_real_server_up", "vs", "web", "rs", "198.18.1.9:8080"), "unchecked yet");
+        }
+    }
+
+    @Test
     void configApiAndBuild() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             StatusMetrics m = new StatusMetrics(f.assembler()::snapshot);

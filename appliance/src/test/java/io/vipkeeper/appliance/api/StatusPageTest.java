@@ -37,7 +37,7 @@ class StatusPageTest {
             f.v2AdvertFrom("web", "198.18.0.2");
             String page = StatusPage.render(f.assembler().snapshot());
             assertTrue(page.contains("<tr class=\"fault\"><td></td><td colspan=\"8\" class=\"wrap\">mismatch: 198.18.0.2:"
-                    + " version (VRRPv2 advert, this router speaks VRRPv3), 1 adverts, last at 2026-11-23T10:01:00Z;"
+                    + " version (VRRPv2 advert, this router speaks VRRPv3), 1 adverts, last at 2026-11-23T10:01:00.000Z;"
                     + " both may be master</td></tr>"), page);
         }
     }

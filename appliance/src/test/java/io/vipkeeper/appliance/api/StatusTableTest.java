@@ -27,7 +27,7 @@ class StatusTableTest {
             kernel = 0;
         }
         return new StatusSnapshot.RealServerStatus(address, "up", "connected", null, 2, kernel, null, null, null, admin,
-                origin, runtime);
+                origin, runtime, "config");
     }
 
     @Test
@@ -42,7 +42,20 @@ class StatusTableTest {
         assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.2:80 +up      drained   2       config   weight 0 .*"), out);
         assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.3:80 +up      disabled  2       config   NO .*"), out);
         assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.4:80 +up      enabled   7       runtime  weight 7 .*"), out);
-        assertTrue(out.endsWith("\nADMIN and runtime weights are this node's only (vipkeeper backend on each director)\n"), out);
+        assertTrue(out.endsWith("\nADMIN, runtime weights and runtime backends are this node's only (vipkeeper backend"
+                + " on each director)\n"), out);
+    }
+
+    @Test
+    void aRuntimeBackendSaysSoBesideItsAddress() {
+        StatusSnapshot.RealServerStatus b = backend("198.18.1.5:80", "enabled", "config", null);
+        StatusSnapshot.RealServerStatus added = new StatusSnapshot.RealServerStatus(b.address(), b.health(), b.lastResult(),
+                b.since(), b.configuredWeight(), b.kernelWeight(), null, null, null, b.admin(), b.weightOrigin(), null, "runtime");
+        String out = StatusTable.backends(List.of(new StatusSnapshot.VirtualServerStatus("web", "tcp 198.18.0.100:80",
+                "rr", "nat", true, null, List.of(backend("198.18.1.1:80", "enabled", "config", null), added))));
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.1:80 +up .*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.5:80 \\(runtime backend\\) +up +enabled +2 +config +weight 2 .*"), out);
+        assertTrue(out.contains("runtime backends are this node's only"), out);
     }
 
     @Test

@@ -50,6 +50,15 @@ class HelpTest {
     }
 
     @Test
+    void backendHelpListsAddAndRemoveAndAddTakesAWeight() {
+        String backend = CliRun.of("backend", "-h").out();
+        assertTrue(backend.contains("\n  add ") && backend.contains("\n  remove "), backend);
+        String add = CliRun.of("backend", "add", "-h").out();
+        assertTrue(add.startsWith("Usage: vipkeeper backend add [-hV] [--pid-file=FILE] [--weight=N] VS RS"), add);
+        assertTrue(CliRun.of("backend", "remove", "--help").out().replaceAll("\\s+", " ").contains("edit the file and reload"));
+    }
+
+    @Test
     void helpForAnUnknownCommandIsAUsageError() {
         CliRun r = CliRun.of("help", "frobnicate");
         assertEquals(2, r.exitCode(), r.out());

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.vipkeeper.appliance.it.BackendCli.Cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -127,20 +128,8 @@ class BackendControlIT {
         return p;
     }
 
-    /** A finished CLI run. */
-    private record Cli(int exit, String out, String err) {
-    }
-
     private static Cli backend(List<String> wrapper, String... args) throws Exception {
-        String[] all = new String[args.length + 3];
-        all[0] = "backend";
-        System.arraycopy(args, 0, all, 1, args.length);
-        all[args.length + 1] = "--pid-file";
-        all[args.length + 2] = pidFile.toString();
-        try (JarProcess p = JarProcess.startInVia(lab.ns("director"), wrapper, dir, all)) {
-            int exit = p.waitFor();
-            return new Cli(exit, p.out(), p.err());
-        }
+        return BackendCli.backend(lab, dir, pidFile, wrapper, args);
     }
 
     private static Cli backend(String... args) throws Exception {
@@ -214,7 +203,7 @@ class BackendControlIT {
             assertEquals(0, p.waitFor(), p.err());
             assertTrue(p.out().matches("(?s).*\n  -> " + Pattern.quote(WEB2) + " +up +enabled +5 +runtime +weight 5 .*"),
                     p.out());
-            assertTrue(p.out().contains("\nADMIN and runtime weights are this node's only"), p.out());
+            assertTrue(p.out().contains("\nADMIN, runtime weights and runtime backends are this node's only"), p.out());
         }
     }
 
@@ -346,8 +335,7 @@ class BackendControlIT {
     }
 
     private static StatusSnapshot.RealServerStatus realServer(String address) throws Exception {
-        return api.status("director", DIRECTOR).virtualServers().get(0).realServers().stream()
-                .filter(r -> r.address().equals(address)).findFirst().orElseThrow();
+        return BackendCli.realServer(api, DIRECTOR, address);
     }
 
     private static Integer kernelWeight(String address) {
@@ -362,14 +350,7 @@ class BackendControlIT {
         Lab.await(30, what + "\nnft:\n" + weights() + "\ndaemon:\n" + (daemon == null ? "-" : daemon.log()), condition);
     }
 
-    /** Which backend answered each of {@code requests} requests from the client to VIP:80. */
     private static Map<String, Integer> spread(int requests) throws Exception {
-        Map<String, Integer> hits = new TreeMap<>();
-        for (int i = 0; i < requests; i++) {
-            String out = Lab.sh("ip", "netns", "exec", lab.ns("client"), "curl", "-sS", "--fail", "--max-time", "3",
-                    "http://" + VIP + "/");
-            hits.merge(out.strip(), 1, Integer::sum);
-        }
-        return hits;
+        return BackendCli.spread(lab, VIP, requests);
     }
 }

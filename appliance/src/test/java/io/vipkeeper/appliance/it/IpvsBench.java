@@ -14,10 +14,13 @@ import java.util.regex.Pattern;
  * x 100 real servers from an empty table with vipkeeper, with ipvsadm one call per change, with
  * {@code ipvsadm -R}, and with keepalived's checker; then a one-line config change. Prints a table.
  * Each contender gets a fresh network namespace. Usage: IpvsBench [--services N] [--per-command N] [--only-vipkeeper]
+ * [--nftables]. With {@code --nftables} (on a host without IPVS, e.g. this one) only vipkeeper runs,
+ * on the nftables engine, and its table is counted from {@code nft -j list table inet vipkeeper_lb}.
  */
 public final class IpvsBench {
     private static final String NS = "vkbench";
     private static int services = 100;
+    private static boolean nftables;
     private static final int REAL_SERVERS = 100;
     private static final List<String> rows = new ArrayList<>();
 
@@ -32,13 +35,17 @@ public final class IpvsBench {
                 case "--services" -> services = Integer.parseInt(args[++i]);
                 case "--per-command" -> perCommandServices = Integer.parseInt(args[++i]);
                 case "--only-vipkeeper" -> onlyVipkeeper = true;
+                case "--nftables" -> {
+                    nftables = true;
+                    onlyVipkeeper = true;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path dir = Files.createTempDirectory("vk-bench");
         int entries = services * (REAL_SERVERS + 1);
-        System.out.printf("IPVS programming, %d services x %d real servers (%d kernel objects), Debian %s under TCG%n",
-                services, REAL_SERVERS, entries, Shell.run("uname", "-r").strip());
+        System.out.printf("%s programming, %d services x %d real servers (%d kernel objects), kernel %s%n",
+                nftables ? "nftables" : "IPVS", services, REAL_SERVERS, entries, Shell.run("uname", "-r").strip());
         vipkeeper(dir);
         if (!onlyVipkeeper) {
             restore(dir);
@@ -59,7 +66,19 @@ public final class IpvsBench {
         return "198.18." + (2 + r / 250) + "." + (r % 250 + 1);
     }
 
-    private static int kernelDests() {
+    private static int kernelDests() throws java.io.IOException {
+        if (nftables) {
+            // Every backend is an element of its service's weight map (..._w).
+            com.fasterxml.jackson.databind.JsonNode table = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    Shell.run("ip", "netns", "exec", NS, "nft", "-j", "list", "table", "inet", "vipkeeper_lb"));
+            int n = 0;
+            for (com.fasterxml.jackson.databind.JsonNode o : table.path("nftables")) {
+                if (o.path("map").path("name").asText().endsWith("_w")) {
+                    n += o.path("map").path("elem").size();
+                }
+            }
+            return n;
+        }
         return (int) Shell.run("ip", "netns", "exec", NS, "ipvsadm", "-Sn").lines().filter(l -> l.startsWith("-a"))
                 .count();
     }
@@ -70,7 +89,7 @@ public final class IpvsBench {
     }
 
     private static String vipkeeperConf(int changedWeight) {
-        StringBuilder sb = new StringBuilder("vipkeeper {\n api.listen = \"\"\n"
+        StringBuilder sb = new StringBuilder("vipkeeper {\n api.listen = \"\"\n" + (nftables ? " data-plane = nftables\n" : "")
                 + " ipvs.virtual-server-defaults.health-check.type = none\n ipvs.virtual-servers {\n");
         for (int s = 0; s < services; s++) {
             sb.append("  s").append(s).append(" { address = \"198.18.0.100\", port = ").append(1000 + s)
@@ -105,9 +124,10 @@ public final class IpvsBench {
             p.signal("HUP");
             p.awaitLog("reload succeeded");
             String reload = p.err().substring(p.err().indexOf("reloading"));
-            List<String> changes = reload.lines().filter(l -> l.contains("DataPlaneManager: ipvs reload:")).toList();
-            row("vipkeeper: one-line change (a weight), netlink changes", changes.size() + " ("
-                    + changes.stream().findFirst().orElse("none").replaceAll(".*ipvs reload: ", "") + ")");
+            String engine = nftables ? "nftables" : "ipvs";
+            List<String> changes = reload.lines().filter(l -> l.contains("DataPlaneManager: " + engine + " reload:")).toList();
+            row("vipkeeper: one-line change (a weight), changes", changes.size() + " ("
+                    + changes.stream().findFirst().orElse("none").replaceAll(".*" + engine + " reload: ", "") + ")");
             p.err().lines().filter(l -> l.contains("ipvs: dump")).limit(2).forEach(l -> System.out.println("    " + l));
             p.signal("TERM");
             p.waitFor();

@@ -1,0 +1,124 @@
+package io.vipkeeper.appliance.pool;
+
+import com.typesafe.config.ConfigFactory;
+import io.vipkeeper.appliance.config.Addresses;
+import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.config.RealServer;
+import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendTunnel;
+import io.vipkeeper.appliance.dataplane.Forwarding;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runtime backends ({@code vipkeeper backend add}): backends that are not in the file, each made
+ * into a {@link RealServer} the way the config makes one without overrides (the service's forwarding
+ * and health check, no thresholds, no notify programs) and merged into the settings, so that the
+ * health monitor, the pools and the status see them as they see the file's.
+ */
+final class RuntimeBackends {
+    /** The weight of a backend added without one: the config's default real-server weight. */
+    static final int DEFAULT_WEIGHT = ConfigFactory.defaultReference().getInt("vipkeeper.ipvs.real-server-defaults.weight");
+
+    private RuntimeBackends() {
+    }
+
+    /**
+     * The backend {@code text} names as a new backend of {@code vs} ({@code ADDR:PORT}, or the bare
+     * address: the service's port, none on a service without one), checked against the service.
+     *
+     * @throws BackendRefusal naming what is wrong
+     */
+    static BackendKey parse(VirtualServer vs, String text) throws BackendRefusal {
+        Optional<InetSocketAddress> socket = Addresses.parseSocket(text);
+        InetAddress address;
+        int port;
+        if (socket.isPresent()) {
+            address = socket.get().getAddress();
+            port = socket.get().getPort();
+        } else {
+            address = Addresses.parse(text).orElseThrow(() -> new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST,
+                    "\"" + text + "\" is not a backend address: ADDR[:PORT] with PORT 1..65535, IPv6 as [ADDR]:PORT"));
+            port = vs.port();
+        }
+        BackendKey key = new BackendKey(address, port);
+        Optional<String> wrong = problem(vs, key);
+        if (wrong.isPresent()) {
+            throw new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST, wrong.get());
+        }
+        return key;
+    }
+
+    /**
+     * What keeps {@code key} from being a backend of {@code vs} (the rules the config reader applies to
+     * a real server of the file), empty when it may be one.
+     */
+    static Optional<String> problem(VirtualServer vs, BackendKey key) {
+        InetAddress a = key.address();
+        if (vs.ipv6() != a instanceof Inet6Address && vs.forwarding() != Forwarding.TUN) {
+            return Optional.of(Addresses.format(a) + " is " + Addresses.family(a) + " but virtual server " + vs.name()
+                    + " is " + (vs.ipv6() ? "IPv6" : "IPv4") + " (only tun may mix families)");
+        }
+        if (vs.port() == 0) {
+            List<RealServer> others = vs.realServers().stream().filter(rs -> !rs.key().equals(key)).toList();
+            boolean portless = others.stream().anyMatch(rs -> rs.port() == 0);
+            boolean ported = others.stream().anyMatch(rs -> rs.port() != 0);
+            if (key.port() != 0 && portless && !ported) {
+                return Optional.of("the backends of " + vs.name() + " carry no port: give the address alone");
+            }
+            if (key.port() == 0 && ported && !portless) {
+                return Optional.of("the backends of " + vs.name() + " carry a port: give ADDR:PORT");
+            }
+            if (key.port() == 0 && vs.healthCheck().type().usesPort() && vs.healthCheck().connectPort().isEmpty()) {
+                return Optional.of("the " + vs.healthCheck().type().configName() + " check of " + vs.name()
+                        + " needs a port, and the service has none: give ADDR:PORT");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A runtime backend of {@code vs} at {@code weight}, as the config would make it. */
+    static RealServer backend(VirtualServer vs, BackendKey key, int weight) {
+        return new RealServer(key.address(), key.port(), weight, vs.forwarding(), vs.healthCheck(), 0, 0,
+                BackendTunnel.IPIP);
+    }
+
+    /**
+     * {@code file} with each virtual server's runtime backends ({@code added}: name, backend, weight)
+     * after its own; a backend the file has or the service cannot have is left out.
+     */
+    static IpvsSettings merge(IpvsSettings file, Map<String, Map<BackendKey, Integer>> added) {
+        if (added.isEmpty()) {
+            return file;
+        }
+        Map<String, VirtualServer> out = new LinkedHashMap<>();
+        for (VirtualServer vs : file.virtualServers().values()) {
+            Map<BackendKey, Integer> extra = added.getOrDefault(vs.name(), Map.of());
+            if (extra.isEmpty()) {
+                out.put(vs.name(), vs);
+                continue;
+            }
+            List<RealServer> reals = new ArrayList<>(vs.realServers());
+            extra.forEach((k, w) -> {
+                if (reals.stream().noneMatch(rs -> rs.key().equals(k)) && problem(vs, k).isEmpty()) {
+                    reals.add(backend(vs, k, w));
+                }
+            });
+            out.put(vs.name(), withRealServers(vs, reals));
+        }
+        return new IpvsSettings(out, file.syncDaemon(), file.reconcileInterval(), file.drainTimeout());
+    }
+
+    private static VirtualServer withRealServers(VirtualServer v, List<RealServer> reals) {
+        return new VirtualServer(v.name(), v.address(), v.port(), v.ports(), v.fwmark(), v.ipv6(), v.protocol(),
+                v.scheduler(), v.schedulerFlags(), v.onePacket(), v.forwarding(), v.snat(), v.persistence(), v.quorum(),
+                v.hysteresis(), v.sorryServer(), v.inhibitOnFailure(), v.healthCheck(), List.copyOf(reals));
+    }
+}

@@ -1,0 +1,184 @@
+package io.vipkeeper.appliance.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.config.ConfigLoader;
+import io.vipkeeper.appliance.config.IpvsSettings;
+import io.vipkeeper.appliance.config.RealServer;
+import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.dataplane.ActualBackend;
+import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.ServiceKey;
+import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runtime backends ({@code backend add|remove}) through the data plane manager into an in-memory
+ * kernel table and a state file: what add and remove do, each refusal, restart and reload merge.
+ */
+class RuntimeBackendsTest {
+    private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("198.18.0.100"), 80);
+    private static final BackendKey RS1 = new BackendKey(TableReconcilerTest.ip("198.18.1.1"), 80);
+    private static final BackendKey RS3 = new BackendKey(TableReconcilerTest.ip("198.18.1.3"), 80);
+    private static final String WEB_CONF = "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
+            + " health-check { type = http, http.path = \"/ok\" }, real-servers = [ { address = \"198.18.1.1\" } ] }\n";
+    private static final String MARK_CONF = "vipkeeper.ipvs.virtual-servers.mark { fwmark = 7, health-check.connect-port = 80,"
+            + " real-servers = [ { address = \"198.18.2.1\" } ] }\n";
+
+    @TempDir
+    Path dir;
+    private final InMemoryIpvs kernel = new InMemoryIpvs();
+    /** What the manager last handed the health monitor. */
+    private final AtomicReference<IpvsSettings> checked = new AtomicReference<>();
+
+    private IpvsSettings settings(String text) throws Exception {
+        Path f = dir.resolve("vipkeeper.conf");
+        Files.writeString(f, text);
+        return ConfigLoader.load(f).ipvs();
+    }
+
+    private Path stateFile() {
+        return dir.resolve("state").resolve("runtime-state.json");
+    }
+
+    private DataPlaneManager manager() {
+        DataPlaneManager m = new DataPlaneManager("ipvs", () -> kernel, NatSetup.NONE, Map::of, OwnedServices.NONE,
+                RuntimeState.in(stateFile()));
+        m.checkWith(checked::set);
+        return m;
+    }
+
+    private Map<BackendKey, ActualBackend> dests() {
+        return kernel.table().get(WEB).dests();
+    }
+
+    @Test
+    void anAddedBackendIsProgrammedCheckedWithTheServicesCheckAndShownAsRuntime() throws Exception {
+        try (DataPlaneManager m = manager()) {
+            m.start(settings(WEB_CONF));
+            BackendChange c = m.backend("web", "198.18.1.3", BackendOrder.ADD, 4, "root");
+            assertEquals("added", c.event());
+            assertEquals("runtime", c.origin());
+            assertEquals("198.18.1.3:80", c.backend(), "a bare address takes the service's port");
+            assertEquals(4, dests().get(RS3).spec().weight(), "in the kernel table when add returns");
+            VirtualServer web = checked.get().virtualServers().get("web");
+            RealServer added = web.realServers().stream().filter(rs -> rs.key().equals(RS3)).findFirst().orElseThrow();
+            assertEquals(web.healthCheck(), added.healthCheck(), "the health monitor checks it with the service's check");
+            assertEquals(web.realServers().get(0).healthCheck(), added.healthCheck());
+            assertEquals(List.of(RS3), m.runtimeBackends().get("web").stream().map(RealServer::key).toList());
+            m.health("web", RS3, false, "connection refused");
+            m.reconcileNow();
+            assertFalse(dests().containsKey(RS3), "its failed check takes it out as it takes the file's backends out");
+            m.health("web", RS3, true, "200 OK");
+            m.reconcileNow();
+            assertEquals(4, dests().get(RS3).spec().weight());
+            m.backend("web", "198.18.1.3:80", BackendOrder.DRAIN, null, "root");
+            assertEquals(0, dests().get(RS3).spec().weight(), "the state orders work on it too");
+            assertEquals("runtime", m.backend("web", "198.18.1.3:80", BackendOrder.ENABLE, null, "root").origin());
+            assertEquals(RuntimeBackends.DEFAULT_WEIGHT, m.backend("web", "198.18.1.4:8080", BackendOrder.ADD, null, "root")
+                    .configWeight(), "without a weight: the config's default");
+        }
+    }
+
+    @Test
+    void everyBadAddIsRefusedWithItsReasonAndChangesNothing() throws Exception {
+        try (DataPlaneManager m = manager()) {
+            m.start(settings(WEB_CONF + MARK_CONF
+                    + "vipkeeper.ipvs.virtual-servers.ported { fwmark = 8, real-servers = [ { address = \"198.18.3.1\", port = 80 } ] }\n"));
+            m.backend("web", "198.18.1.3:80", BackendOrder.ADD, null, "root");
+            Map<ServiceKey, ActualService> table = kernel.table();
+            String file = Files.readString(stateFile());
+            assertRefused(m, "api", "198.18.1.5:80", 1, BackendRefusal.Reason.UNKNOWN_VIRTUAL_SERVER, "no virtual server api");
+            assertRefused(m, "web", "198.18.1.1:80", 1, BackendRefusal.Reason.DUPLICATE, "already (in the config)");
+            assertRefused(m, "web", "198.18.1.3", 1, BackendRefusal.Reason.DUPLICATE, "already (added at runtime)");
+            assertRefused(m, "web", "web5.example", 1, BackendRefusal.Reason.BAD_REQUEST, "is not a backend address");
+            assertRefused(m, "web", "198.18.1.5:0", 1, BackendRefusal.Reason.BAD_REQUEST, "is not a backend address");
+            assertRefused(m, "web", "198.18.1.5:80", 65536, BackendRefusal.Reason.BAD_REQUEST, "0..65535");
+            assertRefused(m, "web", "198.18.1.5:80", -1, BackendRefusal.Reason.BAD_REQUEST, "0..65535");
+            assertRefused(m, "web", "[2001:db8::5]:80", 1, BackendRefusal.Reason.BAD_REQUEST, "only tun may mix families");
+            assertRefused(m, "mark", "198.18.2.5:80", 1, BackendRefusal.Reason.BAD_REQUEST, "carry no port");
+            assertRefused(m, "ported", "198.18.3.5", 1, BackendRefusal.Reason.BAD_REQUEST, "carry a port");
+            assertEquals(table, kernel.table());
+            assertEquals(file, Files.readString(stateFile()));
+            m.backend("mark", "198.18.2.5", BackendOrder.ADD, null, "root");
+            m.backend("ported", "198.18.3.5:81", BackendOrder.ADD, null, "root");
+        }
+    }
+
+    private static void assertRefused(DataPlaneManager m, String vs, String rs, Integer weight,
+            BackendRefusal.Reason reason, String says) {
+        BackendRefusal r = assertThrows(BackendRefusal.class, () -> m.backend(vs, rs, BackendOrder.ADD, weight, "root"),
+                vs + " " + rs);
+        assertEquals(reason, r.reason(), r.getMessage());
+        assertTrue(r.getMessage().contains(says), r.getMessage());
+    }
+
+    @Test
+    void removeRefusesTheFilesBackendsAndDrainsARuntimeOneBeforeDeletingIt() throws Exception {
+        try (DataPlaneManager m = manager()) {
+            m.start(settings("vipkeeper.ipvs.drain-timeout = 300ms\n" + WEB_CONF));
+            m.backend("web", "198.18.1.3:80", BackendOrder.ADD, 5, "root");
+            m.backend("web", "198.18.1.3:80", BackendOrder.WEIGHT, 6, "root");
+            BackendRefusal r = assertThrows(BackendRefusal.class,
+                    () -> m.backend("web", "198.18.1.1:80", BackendOrder.REMOVE, null, "root"));
+            assertEquals(BackendRefusal.Reason.CONFIG_BACKEND, r.reason());
+            assertTrue(r.getMessage().contains("edit the file"), r.getMessage());
+            assertEquals(BackendRefusal.Reason.UNKNOWN_BACKEND, assertThrows(BackendRefusal.class,
+                    () -> m.backend("web", "198.18.1.9:80", BackendOrder.REMOVE, null, "root")).reason());
+            assertEquals(1, dests().get(RS1).spec().weight());
+            BackendChange c = m.backend("web", "198.18.1.3:80", BackendOrder.REMOVE, null, "root");
+            assertEquals("removed", c.event());
+            assertEquals(0, dests().get(RS3).spec().weight(), "drained first: weight 0, its connections finish");
+            assertNull(m.runtimeStates().get("web"), "its runtime state is gone with it");
+            assertFalse(m.runtimeBackends().containsKey("web"));
+            assertFalse(checked.get().virtualServers().get("web").realServers().stream().anyMatch(rs -> rs.key().equals(RS3)),
+                    "no longer checked");
+            assertFalse(Files.readString(stateFile()).contains("198.18.1.3"), Files.readString(stateFile()));
+            Thread.sleep(400);
+            m.reconcileNow();
+            assertFalse(dests().containsKey(RS3), "deleted once drained (drain-timeout here)");
+        }
+    }
+
+    @Test
+    void runtimeBackendsSurviveARestartAndAReloadMergesThemWithTheFile() throws Exception {
+        String withApi = WEB_CONF + "vipkeeper.ipvs.virtual-servers.api { address = \"198.18.0.101\", port = 80,"
+                + " real-servers = [ { address = \"198.18.1.1\" } ] }\n";
+        try (DataPlaneManager m = manager()) {
+            m.start(settings(withApi));
+            m.backend("web", "198.18.1.3:80", BackendOrder.ADD, 4, "root");
+            m.backend("web", "198.18.1.3:80", BackendOrder.DRAIN, null, "root");
+            m.backend("api", "198.18.1.7:80", BackendOrder.ADD, 2, "root");
+        }
+        kernel.services.clear();
+        try (DataPlaneManager m = manager()) {
+            m.start(settings(withApi));
+            assertEquals(0, dests().get(RS3).spec().weight(), "added and drained, after a restart");
+            assertEquals(Map.of("web", Map.of(RS3, 4), "api", Map.of(new BackendKey(TableReconcilerTest.ip("198.18.1.7"), 80), 2)),
+                    RuntimeState.in(stateFile()).loaded().added());
+            m.apply(settings(WEB_CONF));
+            assertEquals(Map.of("web", Map.of(RS3, 4)), RuntimeState.in(stateFile()).loaded().added(),
+                    "a reload that drops the service drops its runtime backends");
+            m.apply(settings(WEB_CONF.replace("{ address = \"198.18.1.1\" }",
+                    "{ address = \"198.18.1.1\" }, { address = \"198.18.1.3\", weight = 9 }")));
+            assertEquals(Map.of(), RuntimeState.in(stateFile()).loaded().added(), "in the file now: a config backend");
+            assertEquals(Map.of("web", Map.of(RS3, new BackendAdmin(AdminState.DRAINED, null))), m.runtimeStates(),
+                    "the operator's drain stays");
+            assertEquals(BackendRefusal.Reason.CONFIG_BACKEND, assertThrows(BackendRefusal.class,
+                    () -> m.backend("web", "198.18.1.3:80", BackendOrder.REMOVE, null, "root")).reason());
+            m.backend("web", "198.18.1.3:80", BackendOrder.ENABLE, null, "root");
+            assertEquals(9, dests().get(RS3).spec().weight(), "at the file's weight");
+        }
+    }
+}

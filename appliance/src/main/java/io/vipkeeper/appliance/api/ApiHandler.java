@@ -38,8 +38,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final DaemonHealth health;
     private final StatusMetrics metrics;
     private final BackendApi backends;
+    private final VrrpApi vrrp;
 
-    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends) {
+    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends, VrrpApi vrrp) {
+        this.vrrp = vrrp;
         this.status = status;
         this.health = health;
         this.metrics = metrics;
@@ -61,6 +63,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 backends.handle(ctx, req, uri.rawPath());
                 return;
             }
+            if (VrrpRoute.owns(uri.rawPath())) {
+                vrrp.handle(ctx, req);
+                return;
+            }
             path = uri.path();
         } catch (IllegalArgumentException e) {
             metrics.badRequest();
@@ -69,7 +75,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (!PATHS.contains(path)) {
             metrics.badRequest();
-            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics, /healthz or /backends\n"), false);
+            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics, /healthz, /backends or /vrrp\n"), false);
             return;
         }
         if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {

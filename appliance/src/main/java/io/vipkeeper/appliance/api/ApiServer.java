@@ -108,7 +108,8 @@ public final class ApiServer implements AutoCloseable {
             return t;
         });
         this.handler = new ApiHandler(status, new DaemonHealth(inputs, wall), metrics,
-                new BackendApi(status, metrics, ControlAccess.SYSTEM, orders));
+                new BackendApi(status, metrics, ControlAccess.SYSTEM, orders),
+                new VrrpApi(status, metrics, ControlAccess.SYSTEM, orders));
         this.settings = () -> inputs.settings().api();
         this.limiter = new ConnectionLimiter(settings, metrics);
     }

@@ -196,13 +196,13 @@ final class BackendApi {
         }
     }
 
-    private static FullHttpResponse error(HttpResponseStatus code, String message) {
+    static FullHttpResponse error(HttpResponseStatus code, String message) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", message);
         return json(code, body);
     }
 
-    private static FullHttpResponse json(HttpResponseStatus code, Object body) {
+    static FullHttpResponse json(HttpResponseStatus code, Object body) {
         try {
             return ApiHandler.response(code, "application/json; charset=utf-8",
                     (JSON.writeValueAsString(body) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -156,19 +156,25 @@ public final class BackendCommand implements Runnable {
     }
 
     /** How an answer is shown. */
-    private interface Printer {
+    interface Printer {
         void print(PrintWriter out, JsonNode answer);
     }
 
     /** One request to the daemon; prints its answer, or its error on stderr with a non-zero exit. */
     private static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
+        return exchange(spec, target, post, path, StatusCommand.TIMEOUT, printer);
+    }
+
+    /** The same, waiting at most {@code timeout} for the answer (a VRRP handover takes seconds). */
+    static int exchange(CommandSpec spec, Target target, boolean post, String path, java.time.Duration timeout,
+            Printer printer) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String name = "vipkeeper backend " + spec.name();
+        String name = spec.qualifiedName();
         Path socket = ControlSocket.beside(target.pidFile);
         LocalHttp.Response r;
         try {
-            r = post ? LocalHttp.post(socket, path, StatusCommand.TIMEOUT) : LocalHttp.get(socket, path, StatusCommand.TIMEOUT);
+            r = post ? LocalHttp.post(socket, path, timeout) : LocalHttp.get(socket, path, timeout);
         } catch (IOException e) {
             return fail(err, name, "cannot reach the daemon at " + socket + ": " + e.getMessage() + " (is vipkeeper running?)");
         } catch (InterruptedException e) {

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * a JSON file under the state directory ({@code /var/lib/vipkeeper/runtime-state.json}) so they
  * survive a restart. Written through a temporary file, fsync and a rename, so a crash leaves the old
  * states or the new ones; a change that cannot be written is refused, so what the daemon does is
- * always what the file says. Per node: the peer director has its own file. Changed on the data
- * plane thread only; {@link #view} may be read from any thread.
+ * always what the file says. Per node: the peer director has its own file. Beside the backends the
+ * file keeps the VRRP instances the operator put in maintenance ({@code vipkeeper vrrp maintenance},
+ * changed from the control socket's order thread): one file, so one atomic write holds both. The
+ * writers hold this object's lock; {@link #view} may be read from any thread.
  */
 public final class RuntimeState {
     private static final Logger log = LoggerFactory.getLogger(RuntimeState.class);
@@ -42,6 +44,9 @@ public final class RuntimeState {
     private final Path file;
     private Map<String, Map<BackendKey, BackendAdmin>> states = new LinkedHashMap<>();
     private volatile Map<String, Map<BackendKey, BackendAdmin>> view = Map.of();
+    /** VRRP instances in the operator's maintenance, sorted. */
+    private java.util.SortedSet<String> maintenance = new java.util.TreeSet<>();
+    private boolean loaded;
 
     private RuntimeState(Path file) {
         this.file = file;
@@ -57,8 +62,8 @@ public final class RuntimeState {
         return new RuntimeState(null);
     }
 
-    /** The file, as the file format's records. */
-    record Document(String note, List<Entry> backends) {
+    /** The file, as the file format's records ({@code maintenance}: VRRP instance names; absent in older files). */
+    record Document(String note, List<Entry> backends, List<String> maintenance) {
     }
 
     /** One backend's state in the file. */
@@ -69,11 +74,12 @@ public final class RuntimeState {
      * Reads the file (none yet: no states). An unreadable file or entry is logged and left out: the
      * backends it named run as the config says, and the next change rewrites the file.
      */
-    void load() {
+    synchronized void load() {
         states = new LinkedHashMap<>();
         if (file != null && Files.exists(file)) {
             try {
                 Document d = MAPPER.readValue(file.toFile(), Document.class);
+                maintenance = new java.util.TreeSet<>(d.maintenance() == null ? List.of() : d.maintenance());
                 for (Entry e : d.backends() == null ? List.<Entry>of() : d.backends()) {
                     try {
                         put(e.virtualServer(), key(e.address(), e.port()), new BackendAdmin(AdminState.of(e.admin())
@@ -86,6 +92,7 @@ public final class RuntimeState {
                 log.warn("cannot read the runtime state {}: {}; every backend runs as the config says", file, e.getMessage());
             }
         }
+        loaded = true;
         publish();
         if (!view.isEmpty()) {
             log.info("runtime state from {}: {}", file, describe(view));
@@ -116,7 +123,7 @@ public final class RuntimeState {
      *
      * @throws IOException when the file cannot be written (nothing changed)
      */
-    void set(String vs, BackendKey rs, BackendAdmin admin) throws IOException {
+    synchronized void set(String vs, BackendKey rs, BackendAdmin admin) throws IOException {
         Map<String, Map<BackendKey, BackendAdmin>> before = copy(states);
         put(vs, rs, admin);
         try {
@@ -146,7 +153,7 @@ public final class RuntimeState {
      * Drops the states of virtual servers and backends that {@code s} no longer has (a reload, or a
      * start with an edited file); returns one line per state dropped, for the log.
      */
-    List<String> retain(IpvsSettings s) {
+    synchronized List<String> retain(IpvsSettings s) {
         List<String> dropped = new ArrayList<>();
         for (var vs : new ArrayList<>(states.entrySet())) {
             VirtualServer v = s.virtualServers().get(vs.getKey());
@@ -189,15 +196,43 @@ public final class RuntimeState {
         return c;
     }
 
-    private void save() throws IOException {
+    /**
+     * The VRRP instances in the operator's maintenance, as the file has them; the file is read
+     * first if no data plane read it yet (a config with VRRP only).
+     */
+    public synchronized java.util.SortedSet<String> maintenance() {
+        if (!loaded) {
+            load();
+        }
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(maintenance));
+    }
+
+    /**
+     * Sets the VRRP instances in maintenance: written to the file first, kept only once written.
+     *
+     * @throws IOException when the file cannot be written (nothing changed)
+     */
+    public synchronized void setMaintenance(java.util.Set<String> instances) throws IOException {
+        java.util.SortedSet<String> before = maintenance;
+        maintenance = new java.util.TreeSet<>(instances);
+        try {
+            save();
+        } catch (IOException e) {
+            maintenance = before;
+            throw e;
+        }
+    }
+
+    private synchronized void save() throws IOException {
         if (file == null) {
             return;
         }
         List<Entry> entries = new ArrayList<>();
         states.forEach((vs, rs) -> rs.forEach((k, a) -> entries.add(new Entry(vs,
                 k.address().getHostAddress(), k.port(), a.state().label(), a.weight()))));
-        byte[] bytes = MAPPER.writeValueAsBytes(new Document("vipkeeper runtime backend states of this node only;"
-                + " written by the daemon, vipkeeper backend changes them", entries));
+        byte[] bytes = MAPPER.writeValueAsBytes(new Document("vipkeeper runtime backend states and VRRP maintenance of"
+                + " this node only; written by the daemon, vipkeeper backend and vipkeeper vrrp change them", entries,
+                List.copyOf(maintenance)));
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class StatusTableTest {
     private static StatusSnapshot.Instance instance(List<StatusSnapshot.Mismatch> mismatches) {
         return new StatusSnapshot.Instance("vi_1", "eth0", 51, 3, "MASTER", 150, 150, "198.18.1.1", 1000, 1000, 2,
-                null, 10, 0, Map.of(), Map.of(), List.of("198.18.1.100/24"), 0, mismatches);
+                null, 10, 0, Map.of(), Map.of(), List.of("198.18.1.100/24"), 0, mismatches,
+                false, null);
     }
 
     private static String format(StatusSnapshot.Instance i) {

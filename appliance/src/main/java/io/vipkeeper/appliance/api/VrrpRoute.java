@@ -37,8 +37,11 @@ record VrrpRoute(boolean write, String instance, boolean on, boolean force) {
      */
     static VrrpRoute parse(String method, String uri) {
         QueryStringDecoder q = new QueryStringDecoder(uri);
-        String rest = q.path().substring(PREFIX.length());
-        List<String> seg = rest.isEmpty() || rest.equals("/") ? List.of() : List.of(rest.substring(1).split("/", -1));
+        // Split before decoding, so that an instance named "a/b" (sent as a%2Fb) stays one segment.
+        String rest = q.rawPath().substring(PREFIX.length());
+        List<String> seg = rest.isEmpty() || rest.equals("/") ? List.of() : java.util.Arrays.stream(
+                rest.substring(1).split("/", -1)).map(x -> QueryStringDecoder.decodeComponent(x,
+                        java.nio.charset.StandardCharsets.UTF_8)).toList();
         if (method.equals("GET") || method.equals("HEAD")) {
             if (!seg.isEmpty()) {
                 throw new IllegalArgumentException("GET " + PREFIX + " lists the instances; changes are POSTs");

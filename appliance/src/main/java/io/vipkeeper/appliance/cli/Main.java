@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nFiles:%n",
         footer = {"/etc/vipkeeper/vipkeeper.conf: the config (every key with its default: /usr/share/doc/vipkeeper/reference.conf)",
                 "/run/vipkeeper/vipkeeper.pid, .sock, .reload, .data, .stats: the daemon's pid file, control socket, last reload, dumps",
-                "/var/lib/vipkeeper: what outlives the daemon (the services it owns, runtime backend state)",
+                "/var/lib/vipkeeper: what outlives the daemon (the services it owns, runtime backend state, VRRP maintenance)",
                 "/var/cache/vipkeeper: the launcher's class-data archive"},
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, BackendCommand.class,
                 VrrpCommand.class,

@@ -323,14 +323,7 @@ public final class VirtualRouter {
         if (state != RouterState.MASTER) {
             return CompletableFuture.completedFuture(Resignation.of(Resignation.Outcome.NOT_MASTER));
         }
-        if (adverTimer != null) {
-            adverTimer.cancel();
-            adverTimer = null;
-        }
-        if (splitTimer != null) {
-            splitTimer.cancel();
-            splitTimer = null;
-        }
+        cancelMasterTimers();
         sendAdvert(VrrpPriority.STOP);
         actions.stopAnnouncing();
         resignation = new CompletableFuture<>();
@@ -752,19 +745,24 @@ public final class VirtualRouter {
     }
 
     private void cancelTimers() {
-        if (adverTimer != null) {
-            adverTimer.cancel();
-            adverTimer = null;
-        }
+        cancelMasterTimers();
         if (masterDownTimer != null) {
             masterDownTimer.cancel();
             masterDownTimer = null;
+        }
+        masterDownDeadlineNanos = Succession.NO_DEADLINE;
+    }
+
+    /** Cancels what only a master runs: Adver_Timer and the split timer. */
+    private void cancelMasterTimers() {
+        if (adverTimer != null) {
+            adverTimer.cancel();
+            adverTimer = null;
         }
         if (splitTimer != null) {
             splitTimer.cancel();
             splitTimer = null;
         }
-        masterDownDeadlineNanos = Succession.NO_DEADLINE;
     }
 
     private void sendAdvert(int priority) {

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.api;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -44,6 +45,16 @@ class StatusTableTest {
         assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.3:80 +up      disabled  2       config   NO .*"), out);
         assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.4:80 +up      enabled   7       runtime  weight 7 .*"), out);
         assertTrue(out.endsWith("\nADMIN and runtime weights are this node's only (vipkeeper backend on each director)\n"), out);
+    }
+
+    @Test
+    void anInstanceInMaintenanceSaysSoBesideItsState() {
+        StatusSnapshot.Instance i = instance(List.of());
+        StatusSnapshot.Instance kept = new StatusSnapshot.Instance(i.name(), i.interfaceName(), i.vrid(), i.version(),
+                "BACKUP", 150, 150, "198.18.1.2", 1000, 1000, 3, null, 10, 20, Map.of(), Map.of(), i.virtualIps(), 0,
+                List.of(), true, "2026-11-23T10:00:01Z");
+        assertTrue(format(kept).contains("\nvi_1      BACKUP (maintenance)  eth0 "), format(kept));
+        assertFalse(format(i).contains("(maintenance)"), format(i));
     }
 
     @Test

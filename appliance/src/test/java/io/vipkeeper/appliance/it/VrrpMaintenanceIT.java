@@ -208,5 +208,20 @@ class VrrpMaintenanceIT extends InLab {
         System.out.printf("pings lost (20 ms apart): maintenance on the MASTER %d, graceful stop %d%n",
                 lostInMaintenance, lostInStop);
         assertTrue(lostInMaintenance <= MAX_LOST, "lost " + lostInMaintenance + " pings");
+
+        // lb2 alone: nobody would take its VIP, so maintenance is refused and it stays MASTER with the VIP.
+        Lab.await(5, "lb2 holds the VIP", () -> has("lb2"));
+        int stepDowns = lb2.err().split("MASTER -> BACKUP", -1).length;
+        c = vrrp("lb2", "maintenance", "on", "vi_1");
+        assertEquals(1, c.exit(), c.out());
+        assertTrue(c.err().contains("nobody would hold the VIPs of vi_1: no new master advertised within "), c.err());
+        assertTrue(c.err().contains("--force releases them all the same"), c.err());
+        lb2.awaitLog("vi_1: no new master advertised within 450 ms: nobody would hold the addresses; staying MASTER");
+        assertTrue(has("lb2"), "the VIP never left");
+        assertEquals(stepDowns, lb2.err().split("MASTER -> BACKUP", -1).length, "no transition: " + lb2.err());
+        c = vrrp("lb2", "list");
+        assertTrue(c.out().matches("(?s).*vi_1 +MASTER +100 +off .*"), c.out());
+        assertTrue(metrics("lb2").contains(
+                "vipkeeper_vrrp_maintenance_orders_total{order=\"on\",outcome=\"refused_no_peer\"} 1"));
     }
 }

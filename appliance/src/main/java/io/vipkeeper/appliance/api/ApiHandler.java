@@ -39,9 +39,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StatusMetrics metrics;
     private final BackendApi backends;
     private final ReloadApi reloads;
+    private final VrrpApi vrrp;
 
-    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends, ReloadApi reloads) {
+    ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends, ReloadApi reloads,
+            VrrpApi vrrp) {
         this.reloads = reloads;
+        this.vrrp = vrrp;
         this.status = status;
         this.health = health;
         this.metrics = metrics;
@@ -67,6 +70,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 reloads.handle(ctx, req);
                 return;
             }
+            if (VrrpRoute.owns(uri.rawPath())) {
+                vrrp.handle(ctx, req);
+                return;
+            }
             path = uri.path();
         } catch (IllegalArgumentException e) {
             metrics.badRequest();
@@ -75,7 +82,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (!PATHS.contains(path)) {
             metrics.badRequest();
-            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics, /healthz or /backends\n"), false);
+            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics, /healthz, /backends or /vrrp\n"), false);
             return;
         }
         if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {

@@ -112,7 +112,8 @@ public final class ApiServer implements AutoCloseable {
         });
         this.handler = new ApiHandler(status, new DaemonHealth(inputs, wall), metrics,
                 new BackendApi(status, metrics, ControlAccess.SYSTEM, orders),
-                new ReloadApi(status, metrics, ControlAccess.SYSTEM, orders));
+                new ReloadApi(status, metrics, ControlAccess.SYSTEM, orders),
+                new VrrpApi(status, metrics, ControlAccess.SYSTEM, orders));
         this.settings = () -> inputs.settings().api();
         this.limiter = new ConnectionLimiter(settings, metrics);
     }

@@ -123,7 +123,8 @@ public final class StatusAssembler {
                 r.masterAddress().map(Addresses::format).orElse(null), r.config().advertIntervalCentis() * 10L,
                 r.masterAdverIntervalCentis() * 10L, c.transitions(), last, c.advertsSent(), c.advertsReceived(),
                 drops, r.faults(), vi.virtualIps().stream().map(Object::toString).toList(), c.addressesRestored(),
-                mismatches);
+                mismatches, r.inMaintenance(), r.lastPeerAdvertNanos().isPresent()
+                        ? wallTime(r.lastPeerAdvertNanos().getAsLong(), now, nowNanos) : null);
     }
 
     private static StatusSnapshot.LastTransition transition(Transition t, Instant now, long nowNanos) {

@@ -51,6 +51,8 @@ final class StatusCollector implements MultiCollector {
         var sent = m.counter("vipkeeper_vrrp_adverts_sent", "VRRP advertisements sent.");
         var received = m.counter("vipkeeper_vrrp_adverts_received",
                 "VRRP advertisements received that passed every check.");
+        var maintenance = m.gauge("vipkeeper_vrrp_maintenance",
+                "1 while the operator keeps the VRRP instance in maintenance on this node (vipkeeper vrrp maintenance).");
         var restored = m.counter("vipkeeper_vrrp_addresses_restored",
                 "Times a master put back its VIPs after something else removed one from its interface.");
         for (StatusSnapshot.Instance i : s.vrrpInstances()) {
@@ -65,6 +67,7 @@ final class StatusCollector implements MultiCollector {
             sent.add(i.advertsSent(), "vrrp_instance", name);
             received.add(i.advertsReceived(), "vrrp_instance", name);
             restored.add(i.addressesRestored(), "vrrp_instance", name);
+            maintenance.add(i.maintenance() ? 1 : 0, "vrrp_instance", name);
         }
         if (s.vrrpReceive() != null) {
             var unattributed = m.counter("vipkeeper_vrrp_unattributed_drops",

@@ -59,6 +59,11 @@ public interface StatusInputs {
         return Map.of();
     }
 
+    /** Where the control socket's VRRP maintenance orders go; empty when no VRRP runs. */
+    default Optional<VrrpControl> vrrpControl() {
+        return Optional.empty();
+    }
+
     /** Where the control socket's runtime backend orders go; empty when no data plane runs. */
     default Optional<BackendControl> backendControl() {
         return Optional.empty();

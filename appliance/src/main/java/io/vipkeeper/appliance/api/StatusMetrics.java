@@ -21,6 +21,7 @@ public final class StatusMetrics {
     private final Counter refusedConnections;
     private final Counter stalledConnections;
     private final Counter backendOrders;
+    private final Counter vrrpOrders;
 
     /** Metrics computed from {@code status} at each scrape. */
     public StatusMetrics(Supplier<StatusSnapshot> status) {
@@ -42,6 +43,10 @@ public final class StatusMetrics {
                 .help("Runtime backend requests on the API by order (list, drain, disable, enable, weight) and outcome:"
                         + " changed, unchanged, or refused_REASON (forbidden, read_only, bad_request, unknown_virtual_server,"
                         + " unknown_backend, not_saved).")
+                .labelNames("order", "outcome").register(registry);
+        vrrpOrders = Counter.builder().name("vipkeeper_vrrp_maintenance_orders")
+                .help("VRRP requests on the API by order (list, on, off) and outcome: changed, unchanged, or"
+                        + " refused_REASON (forbidden, read_only, bad_request, unknown_instance, no_peer, not_saved).")
                 .labelNames("order", "outcome").register(registry);
         for (ConnectionLimiter.Cap c : ConnectionLimiter.Cap.values()) {
             refusedConnections.labelValues(c.label);
@@ -69,6 +74,16 @@ public final class StatusMetrics {
     /** Runtime backend requests so far with {@code order} and {@code outcome}. */
     long backendOrders(String order, String outcome) {
         return backendOrders.labelValues(order, outcome).getLongValue();
+    }
+
+    /** Counts one VRRP request: {@code order} ("on", "off", "list", "invalid") and its outcome. */
+    void vrrpOrder(String order, String outcome) {
+        vrrpOrders.labelValues(order, outcome).inc();
+    }
+
+    /** VRRP requests so far with {@code order} and {@code outcome}. */
+    long vrrpOrders(String order, String outcome) {
+        return vrrpOrders.labelValues(order, outcome).getLongValue();
     }
 
     /** One more open connection (the limiter let it in). */

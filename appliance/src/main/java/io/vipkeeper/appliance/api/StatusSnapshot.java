@@ -79,12 +79,15 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param addressesRestored VIPs that something else removed while master and that it put back
      * @param mismatches senders whose adverts for this VRID are dropped because they are configured
      *     differently, active ones first; empty when none (and when read from an older daemon)
+     * @param maintenance whether the operator put it in maintenance on this node (never MASTER until off)
+     * @param masterSeen when the last advert from another router came (the master's, while one
+     *     advertises), or null if none came since the daemon started
      */
     public record Instance(String name, String interfaceName, int vrid, int version, String state,
             int configuredPriority, int effectivePriority, String masterAddress, long advertIntervalMs,
             long masterAdvertIntervalMs, long transitions, LastTransition lastTransition, long advertsSent,
             long advertsReceived, Map<String, Long> drops, Map<String, String> faults, List<String> virtualIps,
-            long addressesRestored, List<Mismatch> mismatches) {
+            long addressesRestored, List<Mismatch> mismatches, boolean maintenance, String masterSeen) {
         /** Copies the maps and the lists; a document of an older daemon without them has none. */
         public Instance {
             drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));

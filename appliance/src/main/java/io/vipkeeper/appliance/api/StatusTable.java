@@ -45,7 +45,7 @@ public final class StatusTable {
                     : i.effectivePriority() + " (of " + i.configuredPriority() + ")";
             StatusSnapshot.LastTransition t = i.lastTransition();
             String last = t == null ? "-" : t.from() + " -> " + t.to() + " (" + t.reason() + ") at " + t.at();
-            rows.add(new String[] {i.name(), i.state(), i.interfaceName(), Integer.toString(i.vrid()), prio,
+            rows.add(new String[] {i.name(), i.state() + (i.maintenance() ? " (maintenance)" : ""), i.interfaceName(), Integer.toString(i.vrid()), prio,
                 dash(i.masterAddress()), i.masterAdvertIntervalMs() + "ms", Long.toString(i.transitions()), last});
             if (!i.virtualIps().isEmpty()) {
                 rows.add(new String[] {"  virtual IPs", String.join(" ", i.virtualIps())});
@@ -115,6 +115,13 @@ public final class StatusTable {
                 b.append("  last run failed: ").append(s.ipvs().lastError()).append('\n');
             }
         }
+    }
+
+    /** {@link #columns(StringBuilder, List)} as a string (the CLI's other tables). */
+    public static String columns(List<String[]> rows) {
+        StringBuilder b = new StringBuilder();
+        columns(b, rows);
+        return b.toString();
     }
 
     /** Rows left-aligned in columns two spaces apart; a short row (virtual IPs, a fault, a mismatch) is not measured. */

@@ -182,9 +182,15 @@ public final class BackendCommand implements Runnable {
 
     /** One request to the daemon; prints its answer, or its error on stderr with a non-zero exit. */
     static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
+        return exchange(spec, target, post, path, StatusCommand.TIMEOUT, printer);
+    }
+
+    /** The same, waiting at most {@code timeout} for the answer (a VRRP handover takes seconds). */
+    static int exchange(CommandSpec spec, Target target, boolean post, String path, java.time.Duration timeout,
+            Printer printer) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String name = "vipkeeper backend " + spec.name();
+        String name = spec.qualifiedName();
         DaemonLink link;
         try {
             link = DaemonLink.of(target.options());
@@ -194,7 +200,7 @@ public final class BackendCommand implements Runnable {
         String socket = link.where();
         LocalHttp.Response r;
         try {
-            r = post ? link.post(path) : link.get(path);
+            r = post ? link.post(path, timeout) : link.get(path, timeout);
         } catch (IOException e) {
             return fail(err, name, "cannot reach the daemon at " + socket + ": " + e.getMessage() + " (is vipkeeper running?)");
         } catch (InterruptedException e) {

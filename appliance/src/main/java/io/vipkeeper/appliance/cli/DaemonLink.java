@@ -71,10 +71,20 @@ abstract class DaemonLink {
     }
 
     /** GETs {@code path} (a read). */
-    abstract LocalHttp.Response get(String path) throws IOException, InterruptedException;
+    LocalHttp.Response get(String path) throws IOException, InterruptedException {
+        return get(path, StatusCommand.TIMEOUT);
+    }
 
     /** POSTs to {@code path} (a write). */
-    abstract LocalHttp.Response post(String path) throws IOException, InterruptedException;
+    LocalHttp.Response post(String path) throws IOException, InterruptedException {
+        return post(path, StatusCommand.TIMEOUT);
+    }
+
+    /** GETs {@code path}, waiting at most {@code timeout} for the answer. */
+    abstract LocalHttp.Response get(String path, java.time.Duration timeout) throws IOException, InterruptedException;
+
+    /** POSTs to {@code path}, waiting at most {@code timeout} for the answer (a VRRP handover takes seconds). */
+    abstract LocalHttp.Response post(String path, java.time.Duration timeout) throws IOException, InterruptedException;
 
     /** Where it goes, for messages. */
     abstract String where();
@@ -128,13 +138,13 @@ abstract class DaemonLink {
         }
 
         @Override
-        LocalHttp.Response get(String path) throws IOException, InterruptedException {
-            return LocalHttp.get(socket, path, StatusCommand.TIMEOUT);
+        LocalHttp.Response get(String path, java.time.Duration timeout) throws IOException, InterruptedException {
+            return LocalHttp.get(socket, path, timeout);
         }
 
         @Override
-        LocalHttp.Response post(String path) throws IOException, InterruptedException {
-            return LocalHttp.post(socket, path, StatusCommand.TIMEOUT);
+        LocalHttp.Response post(String path, java.time.Duration timeout) throws IOException, InterruptedException {
+            return LocalHttp.post(socket, path, timeout);
         }
 
         @Override
@@ -156,17 +166,17 @@ abstract class DaemonLink {
         }
 
         @Override
-        LocalHttp.Response get(String path) throws IOException, InterruptedException {
-            return send(request(path).GET());
+        LocalHttp.Response get(String path, java.time.Duration timeout) throws IOException, InterruptedException {
+            return send(request(path, timeout).GET());
         }
 
         @Override
-        LocalHttp.Response post(String path) throws IOException, InterruptedException {
-            return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
+        LocalHttp.Response post(String path, java.time.Duration timeout) throws IOException, InterruptedException {
+            return send(request(path, timeout).POST(HttpRequest.BodyPublishers.noBody()));
         }
 
-        private HttpRequest.Builder request(String path) {
-            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(StatusCommand.TIMEOUT);
+        private HttpRequest.Builder request(String path, java.time.Duration timeout) {
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
             return token == null ? r : r.header("Authorization", "Bearer " + token);
         }
 

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
         footer = {"/etc/vipkeeper/vipkeeper.conf: the config (every key with its default: /usr/share/doc/vipkeeper/reference.conf)",
                 "/run/vipkeeper (--run-dir): vipkeeper.pid, control.sock, vipkeeper.reload, .data, .stats: the daemon's pid file,"
                         + " control socket, last reload, dumps",
-                "/var/lib/vipkeeper: what outlives the daemon (the services it owns, runtime backend state)",
+                "/var/lib/vipkeeper: what outlives the daemon (the services it owns, runtime backend state, VRRP maintenance)",
                 "/var/cache/vipkeeper: the launcher's class-data archive"},
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, BackendCommand.class,
+                VrrpCommand.class,
                 IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class,
                 HelpCommand.class})
 public final class Main implements Runnable {

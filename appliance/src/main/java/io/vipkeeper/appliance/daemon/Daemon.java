@@ -215,7 +215,7 @@ public final class Daemon implements StatusInputs {
 
     private synchronized void startVrrp(Settings s) {
         if (vrrp == null && !s.vrrp().instances().isEmpty()) {
-            vrrp = new VrrpRuntime(s.vrrp());
+            vrrp = new VrrpRuntime(s.vrrp(), maintenanceStore());
             vrrp.addTransitionListener(t -> {
                 DataPlaneManager m = ipvs;
                 if (m != null) {
@@ -226,10 +226,36 @@ public final class Daemon implements StatusInputs {
         }
     }
 
+    /** The one runtime state of this daemon: backends and VRRP maintenance share its file. */
+    private synchronized RuntimeState runtimeState() {
+        if (runtimeState == null) {
+            runtimeState = runtime.get();
+        }
+        return runtimeState;
+    }
+
+    private RuntimeState runtimeState;
+
+    /** The VRRP maintenance kept beside the backend states, in the same file. */
+    private io.vipkeeper.appliance.vrrp.Maintenance.Store maintenanceStore() {
+        RuntimeState state = runtimeState();
+        return new io.vipkeeper.appliance.vrrp.Maintenance.Store() {
+            @Override
+            public java.util.Set<String> load() {
+                return state.maintenance();
+            }
+
+            @Override
+            public void save(java.util.Set<String> instances) throws java.io.IOException {
+                state.setMaintenance(instances);
+            }
+        };
+    }
+
     private synchronized void startIpvs(Settings s) {
         if (ipvs == null && (!s.ipvs().virtualServers().isEmpty() || s.ipvs().syncDaemon().isPresent())) {
             DataPlaneManager m = new DataPlaneManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()),
-                    runtime.get());
+                    runtimeState());
             m.checkWith(health::apply);
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
@@ -497,6 +523,12 @@ public final class Daemon implements StatusInputs {
     public Optional<io.vipkeeper.appliance.api.BackendControl> backendControl() {
         DataPlaneManager m = ipvs;
         return m == null ? Optional.empty() : Optional.of(m::backend);
+    }
+
+    @Override
+    public Optional<io.vipkeeper.appliance.api.VrrpControl> vrrpControl() {
+        VrrpRuntime v = vrrp;
+        return v == null ? Optional.empty() : Optional.of(v::maintenance);
     }
 
     /** Runs a dump once the daemon runs; before, there is nothing to dump yet. */

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * file under the state directory ({@code /var/lib/vipkeeper/runtime-state.json}) so they
  * survive a restart. Written through a temporary file, fsync and a rename, so a crash leaves the old
  * states or the new ones; a change that cannot be written is refused, so what the daemon does is
- * always what the file says. Per node: the peer director has its own file. Changed on the data
- * plane thread only; {@link #view} may be read from any thread.
+ * always what the file says. Per node: the peer director has its own file. Beside the backends the
+ * file keeps the VRRP instances the operator put in maintenance ({@code vipkeeper vrrp maintenance},
+ * changed from the control socket's order thread): one file, so one atomic write holds both. The
+ * writers hold this object's lock; {@link #view} may be read from any thread.
  */
 public final class RuntimeState {
     private static final Logger log = LoggerFactory.getLogger(RuntimeState.class);
@@ -46,6 +48,9 @@ public final class RuntimeState {
     /** Runtime backends with the weight they were added at, by virtual server, in the order added. */
     private Map<String, Map<BackendKey, Integer>> added = new LinkedHashMap<>();
     private volatile Map<String, Map<BackendKey, Integer>> addedView = Map.of();
+    /** VRRP instances in the operator's maintenance, sorted. */
+    private java.util.SortedSet<String> maintenance = new java.util.TreeSet<>();
+    private boolean loaded;
 
     private RuntimeState(Path file) {
         this.file = file;
@@ -67,8 +72,8 @@ public final class RuntimeState {
         return new RuntimeState(null);
     }
 
-    /** The file, as the file format's records. */
-    record Document(String note, List<Entry> backends) {
+    /** The file, as the file format's records ({@code maintenance}: VRRP instance names; absent in older files). */
+    record Document(String note, List<Entry> backends, List<String> maintenance) {
     }
 
     /**
@@ -88,12 +93,13 @@ public final class RuntimeState {
      * Reads the file (none yet: no states). An unreadable file or entry is logged and left out: the
      * backends it named run as the config says, and the next change rewrites the file.
      */
-    void load() {
+    synchronized void load() {
         states = new LinkedHashMap<>();
         added = new LinkedHashMap<>();
         if (file != null && Files.exists(file)) {
             try {
                 Document d = MAPPER.readValue(file.toFile(), Document.class);
+                maintenance = new java.util.TreeSet<>(d.maintenance() == null ? List.of() : d.maintenance());
                 for (Entry e : d.backends() == null ? List.<Entry>of() : d.backends()) {
                     try {
                         BackendKey k = key(e.address(), e.port());
@@ -113,6 +119,7 @@ public final class RuntimeState {
                 log.warn("cannot read the runtime state {}: {}; every backend runs as the config says", file, e.getMessage());
             }
         }
+        loaded = true;
         publish();
         if (!view.isEmpty()) {
             log.info("runtime state from {}: {}", file, describe(view));
@@ -146,7 +153,7 @@ public final class RuntimeState {
      *
      * @throws IOException when the file cannot be written (nothing changed)
      */
-    void set(String vs, BackendKey rs, BackendAdmin admin) throws IOException {
+    synchronized void set(String vs, BackendKey rs, BackendAdmin admin) throws IOException {
         change(() -> put(vs, rs, admin));
     }
 
@@ -156,7 +163,7 @@ public final class RuntimeState {
      *
      * @throws IOException when the file cannot be written (nothing changed)
      */
-    void add(String vs, BackendKey rs, int weight) throws IOException {
+    synchronized void add(String vs, BackendKey rs, int weight) throws IOException {
         change(() -> {
             added.computeIfAbsent(vs, k -> new LinkedHashMap<>()).put(rs, weight);
             put(vs, rs, BackendAdmin.DEFAULT);
@@ -169,7 +176,7 @@ public final class RuntimeState {
      *
      * @throws IOException when the file cannot be written (nothing changed)
      */
-    void remove(String vs, BackendKey rs) throws IOException {
+    synchronized void remove(String vs, BackendKey rs) throws IOException {
         change(() -> {
             unadd(vs, rs);
             put(vs, rs, BackendAdmin.DEFAULT);
@@ -177,7 +184,7 @@ public final class RuntimeState {
     }
 
     /** Whether {@code rs} is a runtime backend of {@code vs}. */
-    boolean isAdded(String vs, BackendKey rs) {
+    synchronized boolean isAdded(String vs, BackendKey rs) {
         return added.getOrDefault(vs, Map.of()).containsKey(rs);
     }
 
@@ -225,7 +232,7 @@ public final class RuntimeState {
      * Drops the states of virtual servers and backends that {@code s} no longer has (a reload, or a
      * start with an edited file); returns one line per state dropped, for the log.
      */
-    List<String> retain(IpvsSettings s) {
+    synchronized List<String> retain(IpvsSettings s) {
         List<String> dropped = new ArrayList<>();
         boolean changed = false;
         for (var vs : new ArrayList<>(added.entrySet())) {
@@ -301,7 +308,34 @@ public final class RuntimeState {
         return c;
     }
 
-    private void save() throws IOException {
+    /**
+     * The VRRP instances in the operator's maintenance, as the file has them; the file is read
+     * first if no data plane read it yet (a config with VRRP only).
+     */
+    public synchronized java.util.SortedSet<String> maintenance() {
+        if (!loaded) {
+            load();
+        }
+        return java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(maintenance));
+    }
+
+    /**
+     * Sets the VRRP instances in maintenance: written to the file first, kept only once written.
+     *
+     * @throws IOException when the file cannot be written (nothing changed)
+     */
+    public synchronized void setMaintenance(java.util.Set<String> instances) throws IOException {
+        java.util.SortedSet<String> before = maintenance;
+        maintenance = new java.util.TreeSet<>(instances);
+        try {
+            save();
+        } catch (IOException e) {
+            maintenance = before;
+            throw e;
+        }
+    }
+
+    private synchronized void save() throws IOException {
         if (file == null) {
             return;
         }
@@ -315,8 +349,9 @@ public final class RuntimeState {
             BackendAdmin a = get(vs, k);
             entries.add(new Entry(vs, k.address().getHostAddress(), k.port(), a.state().label(), a.weight(), RUNTIME, w));
         }));
-        byte[] bytes = MAPPER.writeValueAsBytes(new Document("vipkeeper runtime backend states of this node only;"
-                + " written by the daemon, vipkeeper backend changes them", entries));
+        byte[] bytes = MAPPER.writeValueAsBytes(new Document("vipkeeper runtime backend states, runtime backends and VRRP"
+                + " maintenance of this node only; written by the daemon, vipkeeper backend and vipkeeper vrrp change them",
+                entries, List.copyOf(maintenance)));
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -43,9 +43,16 @@ public final class VrrpRuntime implements AutoCloseable {
     private final ScheduledExecutorService scriptTimer;
     private final LinuxPlatform platform;
     private final VrrpService service;
+    private final Maintenance maintenance;
+    private final MaintenanceOrders orders;
 
-    /** Starts the threads; nothing runs until {@link #start}. */
+    /** Starts the threads, with maintenance kept in memory only; nothing runs until {@link #start}. */
     public VrrpRuntime(VrrpSettings settings) {
+        this(settings, Maintenance.inMemory());
+    }
+
+    /** Starts the threads, keeping the instances in maintenance in {@code kept}; nothing runs until {@link #start}. */
+    public VrrpRuntime(VrrpSettings settings, Maintenance.Store kept) {
         // glibc gives each thread that mallocs its own 64 MB arena; a few dozen JVM threads made
         // resident memory grow by tens of MB. Two arenas are plenty for vipkeeper.
         io.vipkeeper.vrrp.linux.Native.LIBC.mallopt(M_ARENA_MAX, 2);
@@ -61,6 +68,22 @@ public final class VrrpRuntime implements AutoCloseable {
         EventLoopScheduler scheduler = new EventLoopScheduler(loop);
         platform = new LinuxPlatform(loop, scheduler, kernel, VrrpService.vips(settings));
         service = new VrrpService(platform, scheduler, new ProcessRunner(scriptThreads), scriptTimer);
+        maintenance = new Maintenance(kept);
+        maintenance.retain(settings);
+        service.useMaintenance(maintenance);
+        orders = new MaintenanceOrders(maintenance, service, this::onLoop);
+    }
+
+    /**
+     * Puts VRRP instance {@code instance} (with its sync group) in the operator's maintenance or
+     * takes it out, kept across restarts; waits for a master's graceful resignation. {@code who}
+     * names the asker for the log. Call off the VRRP loop.
+     *
+     * @throws MaintenanceRefusal when it cannot be done; nothing changed
+     */
+    public MaintenanceChange maintenance(String instance, boolean on, boolean force, String who)
+            throws MaintenanceRefusal {
+        return orders.order(instance, on, force, who);
     }
 
     /** Told about every transition, on the VRRP loop: must not block (call before start). */
@@ -81,6 +104,7 @@ public final class VrrpRuntime implements AutoCloseable {
 
     /** Applies a reloaded vrrp section on the loop, as {@code plan} says. */
     public VrrpReloadPlan apply(VrrpSettings next, VrrpReloadPlan plan) {
+        maintenance.retain(next);
         return onLoop(() -> service.apply(next, plan));
     }
 

@@ -42,6 +42,8 @@ public final class VrrpService {
     private VrrpSettings current = new VrrpSettings(Map.of(), Map.of(), Map.of());
     private boolean watching;
     private final List<TransitionListener> transitionListeners = new ArrayList<>();
+    /** The operator's maintenance: routers of these instances start in it (after a restart or reload). */
+    private Maintenance maintenance = new Maintenance(Maintenance.inMemory());
 
     /** A service that has not started anything yet. */
     public VrrpService(VrrpPlatform platform, VrrpScheduler scheduler, ProcessRunner runner,
@@ -51,6 +53,32 @@ public final class VrrpService {
         this.runner = runner;
         this.scriptTimer = scriptTimer;
         this.endpoints = new VrrpEndpoints(platform, scheduler);
+    }
+
+    /** Where the instances in maintenance are kept (call before start). */
+    void useMaintenance(Maintenance kept) {
+        this.maintenance = kept;
+    }
+
+    /** The vrrp section in force. */
+    VrrpSettings settings() {
+        return current;
+    }
+
+    /**
+     * Puts the routers of {@code names} in maintenance or takes them out (see
+     * {@link VirtualRouter#setMaintenance}); the results complete when each resignation ended.
+     */
+    List<CompletableFuture<io.vipkeeper.vrrp.fsm.Resignation>> setMaintenance(List<String> names, boolean on,
+            boolean force) {
+        List<CompletableFuture<io.vipkeeper.vrrp.fsm.Resignation>> results = new ArrayList<>();
+        for (String name : names) {
+            VrrpInstanceRuntime rt = instances.get(name);
+            results.add(rt == null ? CompletableFuture.completedFuture(new io.vipkeeper.vrrp.fsm.Resignation(
+                    io.vipkeeper.vrrp.fsm.Resignation.Outcome.NOT_MASTER, null, 0))
+                    : rt.router.setMaintenance(on, force));
+        }
+        return results;
     }
 
     /** Told about every transition of every instance, present and future (call before start). */
@@ -171,6 +199,12 @@ public final class VrrpService {
                 if (ts != null && !ts.isUp()) {
                     rt.tracked.update(TRACK_SCRIPT + s, ts.script().weight(), false, "script " + s + " is failing");
                 }
+            }
+            if (maintenance.contains(rt.settings.name())) {
+                // Before it starts: a router in maintenance never becomes master, not even for a moment.
+                rt.router.setMaintenance(true, true);
+                LOG.info("{}: in maintenance (vipkeeper vrrp maintenance off {} ends it)", rt.settings.name(),
+                        rt.settings.name());
             }
             VrrpInstanceRuntime before = predecessors.get(rt.settings.name());
             if (before == null) {

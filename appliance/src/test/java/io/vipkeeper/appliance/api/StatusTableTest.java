@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.api;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class StatusTableTest {
     private static StatusSnapshot.Instance instance(List<StatusSnapshot.Mismatch> mismatches) {
         return new StatusSnapshot.Instance("vi_1", "eth0", 51, 3, "MASTER", 150, 150, "198.18.1.1", 1000, 1000, 2,
-                null, 10, 0, Map.of(), Map.of(), List.of("198.18.1.100/24"), 0, mismatches);
+                null, 10, 0, Map.of(), Map.of(), List.of("198.18.1.100/24"), 0, mismatches,
+                false, null);
     }
 
     private static String format(StatusSnapshot.Instance i) {
@@ -56,6 +58,16 @@ class StatusTableTest {
         assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.1:80 +up .*"), out);
         assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.5:80 \\(runtime backend\\) +up +enabled +2 +config +weight 2 .*"), out);
         assertTrue(out.contains("runtime backends are this node's only"), out);
+    }
+
+    @Test
+    void anInstanceInMaintenanceSaysSoBesideItsState() {
+        StatusSnapshot.Instance i = instance(List.of());
+        StatusSnapshot.Instance kept = new StatusSnapshot.Instance(i.name(), i.interfaceName(), i.vrid(), i.version(),
+                "BACKUP", 150, 150, "198.18.1.2", 1000, 1000, 3, null, 10, 20, Map.of(), Map.of(), i.virtualIps(), 0,
+                List.of(), true, "2026-11-23T10:00:01Z");
+        assertTrue(format(kept).contains("\nvi_1      BACKUP (maintenance)  eth0 "), format(kept));
+        assertFalse(format(i).contains("(maintenance)"), format(i));
     }
 
     @Test

@@ -32,8 +32,11 @@ public final class SyncGroup {
     }
 
     private void follow(VirtualRouter source, Transition t) {
+        // A member resigning for maintenance hands over on its own (the operator puts the whole
+        // group in maintenance, each member resigning gracefully): following it would drop a
+        // member's addresses before its successor advertised.
         if (t.reason() == TransitionReason.SYNC_GROUP || t.reason() == TransitionReason.SHUTDOWN
-                || t.from() == RouterState.FAULT) {
+                || t.reason() == TransitionReason.MAINTENANCE || t.from() == RouterState.FAULT) {
             return;
         }
         if (t.to() == RouterState.MASTER || t.to() == RouterState.BACKUP) {

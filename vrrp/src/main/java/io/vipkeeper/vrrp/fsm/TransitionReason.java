@@ -21,7 +21,9 @@ public enum TransitionReason {
     /** Stopped by the operator (SIGTERM, reload removing the instance). */
     SHUTDOWN("shutdown"),
     /** Followed another member of its sync group. */
-    SYNC_GROUP("sync_group");
+    SYNC_GROUP("sync_group"),
+    /** The operator put it in maintenance: a master resigned to a new master (priority 0 first). */
+    MAINTENANCE("maintenance");
 
     private final String label;
 

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -64,6 +65,22 @@ public final class VirtualRouter {
     private VrrpScheduler.Timer handoverTimer;
     /** Active faults by source ("interface", "track-interface eth1", "sync-group", ...). */
     private final RouterFaults faults = new RouterFaults();
+    /** When the graceful stop's wait began, for its closing log line. */
+    private long handoverStartNanos;
+    /**
+     * The operator's maintenance: never Master (no Master_Down takeover, no preemption, no
+     * address-owner start) until it ends; adverts are still heard so the router knows the master.
+     */
+    private volatile boolean maintenance;
+    /** While a master in maintenance waits for a new master's advert: completes with the outcome. */
+    private CompletableFuture<Resignation> resignation;
+    private VrrpScheduler.Timer resignTimer;
+    private long resignStartNanos;
+    private boolean resignForce;
+    /** Master_Down_Timer fired in maintenance: said once until a master is heard again. */
+    private boolean masterDownInMaintenanceLogged;
+    /** When the last valid advert from another router came ({@link Long#MIN_VALUE}: never). */
+    private volatile long lastPeerAdvertNanos = Long.MIN_VALUE;
 
     /** A router in Initialize; call {@link #start()}. */
     public VirtualRouter(RouterConfig config, VrrpScheduler scheduler, RouterActions actions) {
@@ -199,7 +216,7 @@ public final class VirtualRouter {
             changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else if (faults.isEmpty() && state == RouterState.FAULT) {
             initialize(TransitionReason.FAULT_CLEARED);
-        } else if (state == RouterState.BACKUP && config.priority() == VrrpPriority.OWNER) {
+        } else if (state == RouterState.BACKUP && config.priority() == VrrpPriority.OWNER && !maintenance) {
             changeState(RouterState.MASTER, TransitionReason.ADDRESS_OWNER, "");
         }
     }
@@ -236,9 +253,24 @@ public final class VirtualRouter {
         // master advertises, so clients see no gap beyond their ARP update; give up after the
         // longest Master_Down_Interval a backup can have.
         handover = new CompletableFuture<>();
-        handoverTimer = scheduler.schedule(this::finishHandover,
-                4 * RouterTimers.centisToNanos(masterAdverIntervalCentis) + 50_000_000L);
+        handoverStartNanos = scheduler.nanoTime();
+        long bound = handoverBoundNanos();
+        log.info("{}: stopping: sent priority 0; keeping the addresses until the new master's advert (at most {} ms)",
+                config.name(), bound / 1_000_000);
+        handoverTimer = scheduler.schedule(() -> {
+            log.info("{}: no new master advertised within {} ms: releasing the addresses", config.name(),
+                    bound / 1_000_000);
+            finishHandover();
+        }, bound);
         return handover;
+    }
+
+    /**
+     * How long a resigning master keeps its addresses waiting for a new master's advert: the
+     * longest Master_Down_Interval a backup can have, plus a margin for its wake-up.
+     */
+    private long handoverBoundNanos() {
+        return 4 * RouterTimers.centisToNanos(masterAdverIntervalCentis) + 50_000_000L;
     }
 
     private void finishHandover() {
@@ -250,6 +282,120 @@ public final class VirtualRouter {
         CompletableFuture<Void> done = handover;
         handover = null;
         done.complete(null);
+    }
+
+    /**
+     * Puts the router in the operator's maintenance ({@code on}) or takes it out. In maintenance it
+     * never becomes Master: no takeover when Master_Down_Timer fires, no preemption, no
+     * address-owner start, no following its sync group into Master; it still hears adverts. A
+     * master resigns the way a graceful stop does: it advertises priority 0, stops announcing and
+     * keeps its addresses until a new master advertises, then goes to Backup and releases them. If
+     * none does within the stop's bound, it releases them to nobody when {@code force}, and
+     * otherwise leaves maintenance and goes on as master (nobody would hold the addresses). A
+     * backup that knows of no master is refused the same way unless {@code force}. Taking it out
+     * returns the router to the election: a backup whose Master_Down_Timer fired meanwhile takes
+     * over now, a preempting one takes over at the master's next advert as usual. The result
+     * completes with the outcome.
+     */
+    public CompletableFuture<Resignation> setMaintenance(boolean on, boolean force) {
+        if (retired) {
+            return CompletableFuture.completedFuture(Resignation.of(Resignation.Outcome.INTERRUPTED));
+        }
+        if (!on) {
+            maintenance = false;
+            endResignation(Resignation.of(Resignation.Outcome.INTERRUPTED));
+            if (state == RouterState.MASTER) {
+                resume();
+            } else if (state == RouterState.BACKUP && config.priority() == VrrpPriority.OWNER) {
+                changeState(RouterState.MASTER, TransitionReason.ADDRESS_OWNER, "");
+            } else if (state == RouterState.BACKUP && wantsMaster && gate.mayBecomeMaster(this)) {
+                changeState(RouterState.MASTER, masterDownReason, "maintenance ended");
+            }
+            return CompletableFuture.completedFuture(Resignation.of(Resignation.Outcome.NOT_MASTER));
+        }
+        if (resignation != null) {
+            return resignation;
+        }
+        if (state == RouterState.BACKUP && masterAddress == null && !force) {
+            return CompletableFuture.completedFuture(Resignation.of(Resignation.Outcome.NO_PEER));
+        }
+        maintenance = true;
+        if (state != RouterState.MASTER) {
+            return CompletableFuture.completedFuture(Resignation.of(Resignation.Outcome.NOT_MASTER));
+        }
+        cancelMasterTimers();
+        sendAdvert(VrrpPriority.STOP);
+        actions.stopAnnouncing();
+        resignation = new CompletableFuture<>();
+        resignStartNanos = scheduler.nanoTime();
+        resignForce = force;
+        long bound = handoverBoundNanos();
+        log.info("{}: maintenance: sent priority 0; keeping the addresses until the new master's advert (at most {} ms)",
+                config.name(), bound / 1_000_000);
+        resignTimer = scheduler.schedule(this::resignBoundReached, bound);
+        return resignation;
+    }
+
+    /** Whether the operator put this router in maintenance. */
+    public boolean inMaintenance() {
+        return maintenance;
+    }
+
+    /** When the last valid advert from another router with a priority above 0 came, on the scheduler's clock. */
+    public OptionalLong lastPeerAdvertNanos() {
+        long at = lastPeerAdvertNanos;
+        return at == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(at);
+    }
+
+    /** A new master advertised while we resigned: it has the addresses now. */
+    private void resigned(InetAddress newMaster) {
+        long waited = scheduler.nanoTime() - resignStartNanos;
+        log.info("{}: new master {} seen after {} ms: releasing the addresses", config.name(),
+                newMaster.getHostAddress(), waited / 1_000_000);
+        CompletableFuture<Resignation> done = resignation;
+        resignation = null;
+        resignTimer.cancel();
+        changeState(RouterState.BACKUP, TransitionReason.MAINTENANCE, "new master " + newMaster.getHostAddress());
+        masterAddress = newMaster;
+        done.complete(new Resignation(Resignation.Outcome.HANDED_OVER, newMaster, waited));
+    }
+
+    private void resignBoundReached() {
+        long waited = scheduler.nanoTime() - resignStartNanos;
+        CompletableFuture<Resignation> done = resignation;
+        resignation = null;
+        if (resignForce) {
+            log.warn("{}: no new master advertised within {} ms: releasing the addresses to nobody (forced)",
+                    config.name(), waited / 1_000_000);
+            changeState(RouterState.BACKUP, TransitionReason.MAINTENANCE, "forced, no new master");
+            done.complete(new Resignation(Resignation.Outcome.RELEASED_TO_NOBODY, null, waited));
+        } else {
+            log.warn("{}: no new master advertised within {} ms: nobody would hold the addresses; staying MASTER,"
+                    + " maintenance not entered", config.name(), waited / 1_000_000);
+            maintenance = false;
+            resume();
+            done.complete(new Resignation(Resignation.Outcome.NO_PEER, null, waited));
+        }
+    }
+
+    /** A master that resigned goes on: advertises and announces its addresses again. */
+    private void resume() {
+        if (adverTimer != null) {
+            return;
+        }
+        actions.claimAddresses();
+        sendAdvert(effectivePriority);
+        armAdverTimer();
+    }
+
+    private void endResignation(Resignation outcome) {
+        if (resignation != null) {
+            CompletableFuture<Resignation> done = resignation;
+            resignation = null;
+            resignTimer.cancel();
+            log.info("{}: resignation for maintenance ended: {}", config.name(), outcome.outcome());
+            done.complete(outcome);
+        }
     }
 
     /**
@@ -291,7 +437,7 @@ public final class VirtualRouter {
         if (retired) {
             return;
         }
-        if (target == RouterState.MASTER && state == RouterState.BACKUP) {
+        if (target == RouterState.MASTER && state == RouterState.BACKUP && !maintenance) {
             changeState(RouterState.MASTER, TransitionReason.SYNC_GROUP, "with " + member);
         } else if (target == RouterState.BACKUP && state == RouterState.MASTER) {
             changeState(RouterState.BACKUP, TransitionReason.SYNC_GROUP, "with " + member);
@@ -310,7 +456,7 @@ public final class VirtualRouter {
         if (clamped != effectivePriority) {
             log.info("{}: effective priority {} -> {}", config.name(), effectivePriority, clamped);
             effectivePriority = clamped;
-            if (state == RouterState.MASTER) {
+            if (state == RouterState.MASTER && resignation == null) {
                 sendAdvert(effectivePriority);
                 armAdverTimer();
             }
@@ -353,9 +499,19 @@ public final class VirtualRouter {
             mismatch(packet, MismatchReason.ADDRESS_LIST, ad.maxAdverIntervalCentis(),
                     () -> AdvertFilter.explain(MismatchReason.ADDRESS_LIST, c, ad));
         }
+        if (ad.priority() != VrrpPriority.STOP) {
+            lastPeerAdvertNanos = scheduler.nanoTime();
+        }
         if (handover != null && ad.priority() != VrrpPriority.STOP) {
-            log.info("{}: {} took over, releasing the addresses", config.name(), packet.source().getHostAddress());
+            log.info("{}: new master {} seen after {} ms: releasing the addresses", config.name(),
+                    packet.source().getHostAddress(), (scheduler.nanoTime() - handoverStartNanos) / 1_000_000);
             finishHandover();
+            return;
+        }
+        if (resignation != null) {
+            if (ad.priority() != VrrpPriority.STOP) {
+                resigned(packet.source());
+            }
             return;
         }
         switch (state) {
@@ -413,7 +569,8 @@ public final class VirtualRouter {
                     effectivePriority, masterAdverIntervalCentis), packet.ageNanos()), TransitionReason.MASTER_STOPPED);
             return;
         }
-        boolean preemptNow = config.preempt() && scheduler.nanoTime() >= preemptAllowedAtNanos;
+        boolean preemptNow = !maintenance && config.preempt() && scheduler.nanoTime() >= preemptAllowedAtNanos;
+        masterDownInMaintenanceLogged = false;
         if (!preemptNow || ad.priority() >= effectivePriority) {
             if (config.version() == VrrpVersion.V3) {
                 masterAdverIntervalCentis = ad.maxAdverIntervalCentis();
@@ -485,7 +642,7 @@ public final class VirtualRouter {
     }
 
     private void initialize(TransitionReason reason) {
-        if (config.priority() == VrrpPriority.OWNER) {
+        if (config.priority() == VrrpPriority.OWNER && !maintenance) {
             changeState(RouterState.MASTER, TransitionReason.ADDRESS_OWNER, "");
         } else {
             masterAdverIntervalCentis = config.advertIntervalCentis();
@@ -498,6 +655,7 @@ public final class VirtualRouter {
     private void changeState(RouterState to, TransitionReason reason, String detail) {
         RouterState from = state;
         cancelTimers();
+        endResignation(Resignation.of(Resignation.Outcome.INTERRUPTED));
         wantsMaster = false;
         if (from == RouterState.MASTER && to != RouterState.BACKUP) {
             // Leaving Master other than for a better master: backups take over after Skew_Time
@@ -557,7 +715,13 @@ public final class VirtualRouter {
         masterDownDeadlineNanos = Succession.NO_DEADLINE;
         if (state == RouterState.BACKUP) {
             wantsMaster = true;
-            if (gate.mayBecomeMaster(this)) {
+            if (maintenance) {
+                if (!masterDownInMaintenanceLogged) {
+                    masterDownInMaintenanceLogged = true;
+                    log.warn("{}: no master heard for Master_Down_Interval, but in maintenance: staying BACKUP, nobody"
+                            + " holds the addresses", config.name());
+                }
+            } else if (gate.mayBecomeMaster(this)) {
                 changeState(RouterState.MASTER, masterDownReason, "");
             } else {
                 log.info("{}: master down, waiting for the rest of its sync group", config.name());
@@ -581,19 +745,24 @@ public final class VirtualRouter {
     }
 
     private void cancelTimers() {
-        if (adverTimer != null) {
-            adverTimer.cancel();
-            adverTimer = null;
-        }
+        cancelMasterTimers();
         if (masterDownTimer != null) {
             masterDownTimer.cancel();
             masterDownTimer = null;
+        }
+        masterDownDeadlineNanos = Succession.NO_DEADLINE;
+    }
+
+    /** Cancels what only a master runs: Adver_Timer and the split timer. */
+    private void cancelMasterTimers() {
+        if (adverTimer != null) {
+            adverTimer.cancel();
+            adverTimer = null;
         }
         if (splitTimer != null) {
             splitTimer.cancel();
             splitTimer = null;
         }
-        masterDownDeadlineNanos = Succession.NO_DEADLINE;
     }
 
     private void sendAdvert(int priority) {

@@ -1,0 +1,153 @@
+package io.vipkeeper.appliance.api;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vipkeeper.appliance.vrrp.MaintenanceChange;
+import io.vipkeeper.appliance.vrrp.MaintenanceRefusal;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the VRRP routes of {@link VrrpRoute}: the list to anyone who may read the API, maintenance
+ * orders only on the control socket and only to root or {@code api.control-group} members
+ * ({@link ControlAccess}), as the backend orders are; the TCP listener answers them with 405. Every
+ * order and refusal is logged with its peer and counted in
+ * {@code vipkeeper_vrrp_maintenance_orders_total}. Orders run on {@code orders}, the backend orders'
+ * thread: they serialize, and a resignation's wait for the new master never holds up the API's loop.
+ */
+final class VrrpApi {
+    private static final Logger log = LoggerFactory.getLogger(VrrpApi.class);
+    /** Said with every answer: maintenance on one director is not maintenance on another. */
+    static final String PER_NODE = "maintenance is per node: it applies to this director only and is kept across its"
+            + " restarts and reloads";
+
+    private final StatusAssembler status;
+    private final StatusMetrics metrics;
+    private final ControlAccess access;
+    private final Executor orders;
+
+    VrrpApi(StatusAssembler status, StatusMetrics metrics, ControlAccess access, Executor orders) {
+        this.status = status;
+        this.metrics = metrics;
+        this.access = access;
+        this.orders = orders;
+    }
+
+    /**
+     * An order carried out, as the API answers it.
+     *
+     * @param node this director's name
+     * @param change what was done
+     * @param note {@link #PER_NODE}
+     */
+    record Answer(String node, MaintenanceChange change, String note) {
+    }
+
+    /**
+     * Every instance, as status has it (state, priorities, VIPs, maintenance, master seen).
+     *
+     * @param node this director's name
+     * @param note {@link #PER_NODE}
+     * @param instances the instances in config order
+     */
+    record Listing(String node, String note, List<StatusSnapshot.Instance> instances) {
+    }
+
+    /** Answers {@code req} for its URI (not yet percent-decoded). */
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+                Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        VrrpRoute route;
+        try {
+            route = VrrpRoute.parse(req.method().name(), req.uri());
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, head, "invalid", "bad_request", HttpResponseStatus.BAD_REQUEST, e.getMessage(),
+                    "a client", false);
+            return;
+        }
+        if (!route.write()) {
+            StatusSnapshot s = status.snapshot();
+            metrics.vrrpOrder("list", "unchanged");
+            ApiHandler.send(ctx, head, BackendApi.json(HttpResponseStatus.OK, new Listing(s.node(), PER_NODE,
+                    s.vrrpInstances())), false);
+            return;
+        }
+        if (!(ctx.channel() instanceof EpollDomainSocketChannel local)) {
+            FullHttpResponse r = BackendApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "the TCP API is read-only:"
+                    + " put an instance in maintenance over the control socket (vipkeeper vrrp ...) on the director");
+            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            metrics.vrrpOrder(route.label(), "refused_read_only");
+            ApiHandler.send(ctx, head, r, false);
+            return;
+        }
+        ControlAccess.Peer peer;
+        try {
+            PeerCredentials c = local.peerCredentials();
+            peer = access.peer(c.uid(), c.gids());
+        } catch (IOException e) {
+            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN,
+                    "cannot read the peer's credentials", "a local peer (" + e.getMessage() + ")", true);
+            return;
+        }
+        Optional<String> no = access.refusal(peer, status.inputs().settings().api().controlGroup());
+        if (no.isPresent()) {
+            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN, no.get(), peer.who(), true);
+            return;
+        }
+        try {
+            orders.execute(() -> order(ctx, head, route, peer));
+        } catch (RejectedExecutionException e) {
+            refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the daemon is stopping", peer.who(), true);
+        }
+    }
+
+    private void order(ChannelHandlerContext ctx, FullHttpRequest head, VrrpRoute route, ControlAccess.Peer peer) {
+        try {
+            VrrpControl control = status.inputs().vrrpControl().orElseThrow(() -> new MaintenanceRefusal(
+                    MaintenanceRefusal.Reason.UNKNOWN_INSTANCE, "no VRRP instance " + route.instance()
+                            + ": the config has no VRRP instances"));
+            MaintenanceChange c = control.maintenance(route.instance(), route.on(), route.force(), peer.who());
+            metrics.vrrpOrder(route.label(), c.changed() ? "changed" : "unchanged");
+            ApiHandler.send(ctx, head, BackendApi.json(HttpResponseStatus.OK,
+                    new Answer(status.inputs().settings().nodeName(), c, PER_NODE)), false);
+        } catch (MaintenanceRefusal r) {
+            HttpResponseStatus code = switch (r.reason()) {
+                case UNKNOWN_INSTANCE -> HttpResponseStatus.NOT_FOUND;
+                case NO_PEER -> HttpResponseStatus.CONFLICT;
+                case NOT_SAVED -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
+            };
+            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), peer.who(), true);
+        } catch (RuntimeException e) {
+            log.error("vrrp maintenance {} {} by {} failed", route.label(), route.instance(), peer.who(), e);
+            refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "internal error: " + e.getMessage(), peer.who(), true);
+        }
+    }
+
+    /** Counts a refusal and answers it; a write's is logged at warn with its peer, a malformed request's at debug. */
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest head, String order, String reason,
+            HttpResponseStatus code, String message, String who, boolean write) {
+        metrics.vrrpOrder(order, "refused_" + reason);
+        if (write) {
+            log.warn("vrrp maintenance {} refused for {}: {}", order, who, message);
+        } else {
+            log.debug("vrrp {} refused for {}: {}", order, who, message);
+        }
+        ApiHandler.send(ctx, head, BackendApi.error(code, message), false);
+    }
+}

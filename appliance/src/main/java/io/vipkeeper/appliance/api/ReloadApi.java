@@ -2,15 +2,12 @@ package io.vipkeeper.appliance.api;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -20,10 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code POST /reload}: the reload SIGHUP runs, asked over the control socket by root or an
- * {@code api.control-group} member ({@link ControlAccess}, as the backend orders), answered with
- * its outcome: 200 and the changes in words, 422 and every problem as FILE:LINE (the previous
- * config stays in force), 503 while the daemon starts or stops. Any other caller gets 403 (405 over
- * TCP), logged and counted as a bad request. Reloads run on {@code reloads}, off the API's loop, and
+ * {@code api.control-group} member, or over TCP with {@code api.write} on and a bearer token, as
+ * {@link Caller} decides for the backend orders; answered with its outcome: 200 and the changes in
+ * words, 422 and every problem as FILE:LINE (the previous config stays in force), 503 while the
+ * daemon starts or stops. Any other caller gets 401 or 403, logged (over TCP at debug level) and
+ * counted as a bad request. Reloads run on {@code reloads}, off the API's loop, and
  * serialize with each other and with SIGHUP in the daemon: a second one waits, then runs.
  */
 final class ReloadApi {
@@ -65,53 +63,42 @@ final class ReloadApi {
             refuse(ctx, head, r, "TCP or local client", "method " + req.method().name(), false);
             return;
         }
-        if (!(ctx.channel() instanceof EpollDomainSocketChannel local)) {
-            FullHttpResponse r = BackendApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "the TCP API is read-only: reload over the"
-                    + " control socket (vipkeeper reload) on the director itself");
-            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            // debug only: no remote client may flood the log
-            refuse(ctx, head, r, "TCP client " + ctx.channel().remoteAddress(), "the TCP API is read-only", false);
-            return;
-        }
-        ControlAccess.Peer peer;
-        try {
-            PeerCredentials c = local.peerCredentials();
-            peer = access.peer(c.uid(), c.gids());
-        } catch (IOException e) {
-            refuse(ctx, head, BackendApi.error(HttpResponseStatus.FORBIDDEN, "cannot read the peer's credentials"),
-                    "a local peer", e.getMessage(), true);
-            return;
-        }
-        Optional<String> no = access.refusal(peer, status.inputs().settings().api().controlGroup());
+        Caller caller = Caller.of(ctx.channel(), req.headers(), access, status.inputs().settings().api());
+        Optional<Caller.Refusal> no = caller.refusal(status.inputs().settings().api(), access);
         if (no.isPresent()) {
-            refuse(ctx, head, BackendApi.error(HttpResponseStatus.FORBIDDEN, no.get()), peer.who(), no.get(), true);
+            FullHttpResponse r = BackendApi.error(no.get().status(), no.get().message());
+            if (no.get().challenge()) {
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vipkeeper\"");
+            }
+            // A remote refusal at debug only: no client over TCP may flood the log (it is counted).
+            refuse(ctx, head, r, caller.who(), no.get().message(), !caller.remote());
             return;
         }
         Optional<ReloadControl> control = status.inputs().reloadControl();
         if (control.isEmpty()) {
-            refuse(ctx, head, BackendApi.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "this daemon cannot reload"), peer.who(),
+            refuse(ctx, head, BackendApi.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "this daemon cannot reload"), caller.who(),
                     "no reload control", true);
             return;
         }
         try {
-            reloads.execute(() -> reload(ctx, head, control.get(), peer));
+            reloads.execute(() -> reload(ctx, head, control.get(), caller));
         } catch (RejectedExecutionException e) {
-            refuse(ctx, head, BackendApi.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the daemon is stopping"), peer.who(),
+            refuse(ctx, head, BackendApi.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the daemon is stopping"), caller.who(),
                     "stopping", true);
         }
     }
 
-    private void reload(ChannelHandlerContext ctx, FullHttpRequest head, ReloadControl control, ControlAccess.Peer peer) {
+    private void reload(ChannelHandlerContext ctx, FullHttpRequest head, ReloadControl control, Caller caller) {
         FullHttpResponse r;
         try {
-            ReloadResult result = control.reload(peer.who());
+            ReloadResult result = control.reload(caller.who());
             HttpResponseStatus code = result.ok() ? HttpResponseStatus.OK
                     : result.problems().isEmpty() && result.summary().startsWith(ReloadControl.NOT_NOW) ? HttpResponseStatus.SERVICE_UNAVAILABLE
                     : HttpResponseStatus.UNPROCESSABLE_ENTITY;
             r = BackendApi.json(code, new Answer(status.inputs().settings().nodeName(), result.ok(),
                     StatusJson.timestamp(result.at()), result.summary(), result.problems()));
         } catch (RuntimeException e) {
-            log.error("reload by {} failed", peer.who(), e);
+            log.error("reload by {} failed", caller.who(), e);
             r = BackendApi.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e.getMessage());
         }
         ApiHandler.send(ctx, head, r, false);

@@ -2,8 +2,6 @@ package io.vipkeeper.appliance.api;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -12,7 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vipkeeper.appliance.vrrp.MaintenanceChange;
 import io.vipkeeper.appliance.vrrp.MaintenanceRefusal;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the VRRP routes of {@link VrrpRoute}: the list to anyone who may read the API, maintenance
- * orders only on the control socket and only to root or {@code api.control-group} members
- * ({@link ControlAccess}), as the backend orders are; the TCP listener answers them with 405. Every
+ * orders to whom {@link Caller} allows them, as the backend orders: root or {@code api.control-group}
+ * members on the control socket, a bearer token over TCP with {@code api.write} on. Every
  * order and refusal is logged with its peer and counted in
  * {@code vipkeeper_vrrp_maintenance_orders_total}. Orders run on {@code orders}, the backend orders'
  * thread: they serialize, and a resignation's wait for the new master never holds up the API's loop.
@@ -86,42 +83,37 @@ final class VrrpApi {
                     s.vrrpInstances())), false);
             return;
         }
-        if (!(ctx.channel() instanceof EpollDomainSocketChannel local)) {
-            FullHttpResponse r = BackendApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "the TCP API is read-only:"
-                    + " put an instance in maintenance over the control socket (vipkeeper vrrp ...) on the director");
-            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            metrics.vrrpOrder(route.label(), "refused_read_only");
+        Caller caller = Caller.of(ctx.channel(), req.headers(), access, status.inputs().settings().api());
+        Optional<Caller.Refusal> no = caller.refusal(status.inputs().settings().api(), access);
+        if (no.isPresent()) {
+            FullHttpResponse r = BackendApi.error(no.get().status(), no.get().message());
+            if (no.get().challenge()) {
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vipkeeper\"");
+            }
+            metrics.vrrpOrder(route.label(), "refused_" + no.get().reason());
+            // A remote refusal at debug only: no client over TCP may flood the log (it is counted).
+            if (caller.remote()) {
+                log.debug("vrrp maintenance {} refused for {}: {}", route.label(), caller.who(), no.get().message());
+            } else {
+                log.warn("vrrp maintenance {} refused for {}: {}", route.label(), caller.who(), no.get().message());
+            }
             ApiHandler.send(ctx, head, r, false);
             return;
         }
-        ControlAccess.Peer peer;
         try {
-            PeerCredentials c = local.peerCredentials();
-            peer = access.peer(c.uid(), c.gids());
-        } catch (IOException e) {
-            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN,
-                    "cannot read the peer's credentials", "a local peer (" + e.getMessage() + ")", true);
-            return;
-        }
-        Optional<String> no = access.refusal(peer, status.inputs().settings().api().controlGroup());
-        if (no.isPresent()) {
-            refuse(ctx, head, route.label(), "forbidden", HttpResponseStatus.FORBIDDEN, no.get(), peer.who(), true);
-            return;
-        }
-        try {
-            orders.execute(() -> order(ctx, head, route, peer));
+            orders.execute(() -> order(ctx, head, route, caller));
         } catch (RejectedExecutionException e) {
             refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "the daemon is stopping", peer.who(), true);
+                    "the daemon is stopping", caller.who(), true);
         }
     }
 
-    private void order(ChannelHandlerContext ctx, FullHttpRequest head, VrrpRoute route, ControlAccess.Peer peer) {
+    private void order(ChannelHandlerContext ctx, FullHttpRequest head, VrrpRoute route, Caller caller) {
         try {
             VrrpControl control = status.inputs().vrrpControl().orElseThrow(() -> new MaintenanceRefusal(
                     MaintenanceRefusal.Reason.UNKNOWN_INSTANCE, "no VRRP instance " + route.instance()
                             + ": the config has no VRRP instances"));
-            MaintenanceChange c = control.maintenance(route.instance(), route.on(), route.force(), peer.who());
+            MaintenanceChange c = control.maintenance(route.instance(), route.on(), route.force(), caller.who());
             metrics.vrrpOrder(route.label(), c.changed() ? "changed" : "unchanged");
             ApiHandler.send(ctx, head, BackendApi.json(HttpResponseStatus.OK,
                     new Answer(status.inputs().settings().nodeName(), c, PER_NODE)), false);
@@ -131,11 +123,11 @@ final class VrrpApi {
                 case NO_PEER -> HttpResponseStatus.CONFLICT;
                 case NOT_SAVED -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             };
-            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), peer.who(), true);
+            refuse(ctx, head, route.label(), r.reason().label(), code, r.getMessage(), caller.who(), true);
         } catch (RuntimeException e) {
-            log.error("vrrp maintenance {} {} by {} failed", route.label(), route.instance(), peer.who(), e);
+            log.error("vrrp maintenance {} {} by {} failed", route.label(), route.instance(), caller.who(), e);
             refuse(ctx, head, route.label(), "not_saved", HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    "internal error: " + e.getMessage(), peer.who(), true);
+                    "internal error: " + e.getMessage(), caller.who(), true);
         }
     }
 

@@ -54,7 +54,8 @@ class HelpTest {
         String backend = CliRun.of("backend", "-h").out();
         assertTrue(backend.contains("\n  add ") && backend.contains("\n  remove "), backend);
         String add = CliRun.of("backend", "add", "-h").out();
-        assertTrue(add.startsWith("Usage: vipkeeper backend add [-hV] [--pid-file=FILE] [--weight=N] VS RS"), add);
+        assertTrue(add.startsWith("Usage: vipkeeper backend add [-hV]"), add);
+        assertTrue(add.replaceAll("\\s+", " ").contains("[--weight=N] VS RS"), add);
         assertTrue(CliRun.of("backend", "remove", "--help").out().replaceAll("\\s+", " ").contains("edit the file and reload"));
     }
 

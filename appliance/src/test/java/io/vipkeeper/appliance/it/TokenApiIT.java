@@ -210,6 +210,24 @@ class TokenApiIT {
                 + daemon.err());
     }
 
+    /** Reload and VRRP maintenance are writes like the backend orders: the same token decides. */
+    @Test
+    @Order(3)
+    void reloadAndMaintenanceOverTcpNeedTheTokenToo() throws Exception {
+        String none = curl("-X", "POST", URL + "/reload");
+        assertTrue(none.startsWith("HTTP/1.1 401"), none);
+        assertTrue(Pattern.compile("(?im)^www-authenticate: Bearer").matcher(none).find(), none);
+        int reloads = daemon.logCount("reload succeeded");
+        String ok = curl("-X", "POST", "-H", "Authorization: Bearer " + TOKEN, URL + "/reload");
+        assertTrue(ok.startsWith("HTTP/1.1 200"), ok);
+        assertTrue(ok.contains("\"ok\" : true"), ok);
+        daemon.awaitLog("reload succeeded", reloads + 1);
+        String maintenance = curl("-X", "POST", URL + "/vrrp/vi_1/maintenance/on");
+        assertTrue(maintenance.startsWith("HTTP/1.1 401"), maintenance);
+        String allowed = curl("-X", "POST", "-H", "Authorization: Bearer " + TOKEN, URL + "/vrrp/vi_1/maintenance/on");
+        assertTrue(allowed.startsWith("HTTP/1.1 404"), "past the token, the order itself is judged (no VRRP here): " + allowed);
+    }
+
     @Test
     @Order(4)
     void withWritesOffAValidTokenIsRefusedWithHowToTurnThemOn() throws Exception {

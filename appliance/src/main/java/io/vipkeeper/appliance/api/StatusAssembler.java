@@ -79,7 +79,8 @@ public final class StatusAssembler {
                 new StatusSnapshot.Reloads(inputs.reloadsOk(), inputs.reloadsFailed(),
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
                 instances(s), servers, inputs.dataPlane().map(c -> new StatusSnapshot.DataPlane(c.choice(), c.engine(),
-                        c.reason())).orElse(null), manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null));
+                        c.reason())).orElse(null), manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null),
+                new DaemonHealth(inputs, wall).problems());
     }
 
     private static StatusSnapshot.VrrpReceive receive(io.vipkeeper.vrrp.fsm.ReceiveCounters c) {

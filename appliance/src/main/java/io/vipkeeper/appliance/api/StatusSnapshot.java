@@ -20,15 +20,18 @@ import java.util.Map;
  * @param virtualServers virtual servers in config order
  * @param ipvs the data plane manager's counters; null without an ipvs section
  * @param vrrpReceive receive drops no instance owns; null without a vrrp section
+ * @param problems why {@code /healthz} answers 503 (an instance in FAULT, a misconfigured peer, a
+ *     data plane the daemon cannot read or program), one reason each; empty when healthy
  */
 public record StatusSnapshot(String node, String version, String configFile, String configDigest, String startedAt,
         String loadedAt, Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers,
-        DataPlane dataPlane, Ipvs ipvs, VrrpReceive vrrpReceive) {
+        DataPlane dataPlane, Ipvs ipvs, VrrpReceive vrrpReceive, List<String> problems) {
 
-    /** Copies the lists. */
+    /** Copies the lists (a daemon older than {@code problems} sends none). */
     public StatusSnapshot {
         vrrpInstances = List.copyOf(vrrpInstances);
         virtualServers = List.copyOf(virtualServers);
+        problems = problems == null ? List.of() : List.copyOf(problems);
     }
 
     /**

@@ -25,7 +25,10 @@ public final class StatusTable {
                     .append(r.last().summary());
             r.last().problems().forEach(p -> b.append("\n  ").append(p));
         }
-        b.append("\n\n");
+        b.append('\n');
+        // What /healthz answers 503 for, where an operator reading status sees it first.
+        s.problems().forEach(p -> b.append("PROBLEM: ").append(p).append('\n'));
+        b.append('\n');
         instances(b, s.vrrpInstances());
         b.append('\n');
         virtualServers(b, s);

@@ -18,7 +18,16 @@ class StatusTableTest {
     private static String format(StatusSnapshot.Instance i) {
         return StatusTable.format(new StatusSnapshot("lb1", "vipkeeper test", "/etc/vipkeeper/vipkeeper.conf",
                 "e3b0c442", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z", new StatusSnapshot.Reloads(0, 0, null), List.of(i),
-                List.of(), null, null, null));
+                List.of(), null, null, null, List.of()));
+    }
+
+    @Test
+    void whatHealthzAnswers503ForIsPrintedAtTheTop() {
+        String text = StatusTable.format(new StatusSnapshot("lb1", "vipkeeper test", "/etc/vipkeeper/vipkeeper.conf",
+                "e3b0c442", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z", new StatusSnapshot.Reloads(0, 0, null), List.of(),
+                List.of(), null, null, null, List.of("nftables: the nftables table could not be read yet: no libnftables")));
+        assertTrue(text.contains("\nPROBLEM: nftables: the nftables table could not be read yet: no libnftables\n\nno VRRP instances"),
+                text);
     }
 
     private static StatusSnapshot.RealServerStatus backend(String address, String admin, String origin, Integer runtime) {

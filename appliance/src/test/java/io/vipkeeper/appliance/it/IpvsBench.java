@@ -58,7 +58,7 @@ public final class IpvsBench {
 
     private static void namespace() {
         Shell.sh("ip netns del " + NS + " 2>/dev/null; ip netns add " + NS + " && ip -n " + NS
-                + " link add eth0 type dummy && ip -n " + NS + " link set eth0 up && ip -n " + NS
+                + " link add eth0 type veth peer name eth1 && ip -n " + NS + " link set eth1 up && ip -n " + NS + " link set eth0 up && ip -n " + NS
                 + " addr add 198.18.0.1/16 dev eth0");
     }
 

@@ -40,6 +40,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final BackendApi backends;
     private final ReloadApi reloads;
     private final VrrpApi vrrp;
+    private final SocketReadGate gate = new SocketReadGate(ControlAccess.SYSTEM);
 
     ApiHandler(StatusAssembler status, DaemonHealth health, StatusMetrics metrics, BackendApi backends, ReloadApi reloads,
             VrrpApi vrrp) {
@@ -57,6 +58,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             metrics.badRequest();
             log.debug("api: bad request from {}: {}", ctx.channel().remoteAddress(), req.decoderResult().cause());
             send(ctx, req, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), true);
+            return;
+        }
+        java.util.Optional<String> unreadable = gate.refusal(ctx.channel(), req.headers(), status.inputs().settings().api());
+        if (unreadable.isPresent()) {
+            metrics.badRequest();
+            log.debug("api: {}", unreadable.get());
+            send(ctx, req, text(HttpResponseStatus.FORBIDDEN, unreadable.get() + "\n"), false);
             return;
         }
         String path;

@@ -99,6 +99,15 @@ final class ApiReader {
                     + " starting with - or a digit), or \"\" for root only");
             group = null;
         }
+        String read = api.string("socket-read");
+        Boolean restricted = read == null ? null : switch (read) {
+            case "all" -> false;
+            case "control-group" -> true;
+            default -> {
+                api.problem("socket-read", "\"" + read + "\" is not all or control-group");
+                yield null;
+            }
+        };
         Boolean write = api.bool("write");
         TokenFile.Tokens tokens = tokens(api, write);
         Optional<ApiSettings.Tls> tls = tls(api);
@@ -110,9 +119,9 @@ final class ApiReader {
         }
         api.checkUnknownKeys();
         if (max == null || perClient == null || idle == null || group == null || write == null || tokens == null
-                || tls == null) {
+                || tls == null || restricted == null) {
             return null;
         }
-        return new ApiSettings(listen, max, perClient, idle, group, write, tokens, tls);
+        return new ApiSettings(listen, max, perClient, idle, group, write, tokens, tls, restricted);
     }
 }

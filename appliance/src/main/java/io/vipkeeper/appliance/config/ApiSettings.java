@@ -20,10 +20,19 @@ import java.util.Optional;
  * @param tokens the tokens of {@code api.token-file}, read at each load; {@link TokenFile.Tokens#NONE}
  *     without one
  * @param tls the certificate and key the TCP listener serves TLS with; empty: plain HTTP
+ * @param socketReadsRestricted whether only root and {@code controlGroup} may read the control
+ *     socket too ({@code api.socket-read = control-group}); false: every local user may read
  */
 public record ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
         Duration idleTimeout, Optional<String> controlGroup, boolean write, TokenFile.Tokens tokens,
-        Optional<Tls> tls) {
+        Optional<Tls> tls, boolean socketReadsRestricted) {
+    /** Settings whose control socket every local user may read. */
+    public ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
+            Duration idleTimeout, Optional<String> controlGroup, boolean write, TokenFile.Tokens tokens,
+            Optional<Tls> tls) {
+        this(listen, maxConnections, maxConnectionsPerClient, idleTimeout, controlGroup, write, tokens, tls, false);
+    }
+
     /** Settings with no control group (root only). */
     public ApiSettings(Optional<InetSocketAddress> listen, int maxConnections, int maxConnectionsPerClient,
             Duration idleTimeout) {

@@ -219,4 +219,24 @@ class RunDirIT {
         daemons.get(1).awaitLog("reload asked by SIGHUP");
         assertFalse(Files.exists(runDir("lb2").resolve("control.sock")));
     }
+
+    /** With api.socket-read = control-group, local users but root and the group are refused reads too. */
+    @Test
+    @Order(7)
+    void socketReadControlGroupKeepsOtherLocalUsersOutAndAReloadOpensItAgain() throws Exception {
+        String open = config("lb1", 61, 170);
+        Files.writeString(conf("lb1"), open.replace("  api.listen = \"\"\n", "  api.listen = \"\"\n  api.socket-read = control-group\n"));
+        Cli reload = cli("reload", "--run-dir", runDir("lb1").toString());
+        assertEquals(0, reload.exit(), reload.out() + reload.err());
+        Cli refused = cli(NOBODY, "status", "--run-dir", runDir("lb1").toString());
+        assertEquals(1, refused.exit(), refused.out());
+        assertTrue(refused.err().contains("uid 65534 (nobody) may not read the control socket: api.socket-read = control-group"),
+                refused.err());
+        assertEquals("lb1", status("lb1").node(), "root still reads");
+        Files.writeString(conf("lb1"), open);
+        reload = cli("reload", "--run-dir", runDir("lb1").toString());
+        assertEquals(0, reload.exit(), reload.out() + reload.err());
+        Cli read = cli(NOBODY, "status", "--run-dir", runDir("lb1").toString());
+        assertEquals(0, read.exit(), read.err());
+    }
 }

@@ -51,29 +51,11 @@ class BackendAddRemoveIT {
     /** web with web1 (and web2 when {@code web2InFile}); api on .101 when {@code withApi}. */
     private static String config(boolean web2InFile, boolean withApi) {
         String check = "health-check { type = tcp, interval = 300ms, timeout = 200ms, rise = 1, fall = 1 }";
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = nftables
-                  api.listen = "%s.%d:9180"
-                  ipvs {
-                    reconcile-interval = 1s
-                    drain-timeout = 20s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = rr
-                        %s
-                        real-servers = [{ address = "%s.11" }%s]
-                      }
-                      %s
-                    }
-                  }
-                }
-                """.formatted(SUBNET, DIRECTOR, VIP, check, SUBNET, web2InFile ? ", { address = \"" + SUBNET
-                + ".12\", weight = 7 }" : "", withApi ? "api { address = \"" + SUBNET + ".101\", port = 80, " + check
-                + ", real-servers = [{ address = \"" + SUBNET + ".11\" }] }" : "");
+        return NatDirector.config("nftables", "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "drain-timeout = 20s",
+                NatDirector.web(VIP, "rr", check, "{ address = \"" + SUBNET + ".11\" }" + (web2InFile ? ", { address = \""
+                        + SUBNET + ".12\", weight = 7 }" : "")),
+                withApi ? "api { address = \"" + SUBNET + ".101\", port = 80, " + check + ", real-servers = [{ address = \""
+                        + SUBNET + ".11\" }] }" : "");
     }
 
     @BeforeAll

@@ -48,25 +48,9 @@ class BackendControlIT {
     private static final Map<String, AutoCloseable> servers = new TreeMap<>();
 
     private static String config(boolean withWeb1) {
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = nftables
-                  api.listen = "%s.%d:9180"
-                  ipvs {
-                    reconcile-interval = 1s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = rr
-                        health-check.type = none
-                        real-servers = [%s{ address = "%s.12", weight = 2 }]
-                      }
-                    }
-                  }
-                }
-                """.formatted(SUBNET, DIRECTOR, VIP, withWeb1 ? "{ address = \"" + SUBNET + ".11\" }, " : "", SUBNET);
+        return NatDirector.config("nftables", "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "",
+                NatDirector.web(VIP, "rr", "health-check.type = none", (withWeb1 ? "{ address = \"" + SUBNET + ".11\" }, " : "")
+                        + "{ address = \"" + SUBNET + ".12\", weight = 2 }"));
     }
 
     @BeforeAll

@@ -26,6 +26,40 @@ final class NatDirector {
         return ns;
     }
 
+    /**
+     * The director's config: node director on {@code dataPlane} with the {@code api} settings, and
+     * the {@code services} (see {@link #web}) reconciled every second, with other {@code ipvs} settings.
+     */
+    static String config(String dataPlane, String api, String ipvs, String... services) {
+        return """
+                vipkeeper {
+                  node-name = director
+                  data-plane = %s
+                  %s
+                  ipvs {
+                    reconcile-interval = 1s
+                    %s
+                    virtual-servers {
+                      %s
+                    }
+                  }
+                }
+                """.formatted(dataPlane, api, ipvs, String.join("\n", services));
+    }
+
+    /** Virtual server web: {@code vip}:80 with {@code scheduler}, {@code check} and {@code realServers} (HOCON). */
+    static String web(String vip, String scheduler, String check, String realServers) {
+        return """
+                web {
+                  address = "%s"
+                  port = 80
+                  scheduler = %s
+                  %s
+                  real-servers = [%s]
+                }
+                """.formatted(vip, scheduler, check, realServers);
+    }
+
     /** busybox httpd on port 80 in {@code name}'s namespace, serving {@code root}. */
     static AutoCloseable httpd(Lab lab, String name, Path root) throws Exception {
         return WebBackends.background(lab.ns(name), null, "busybox", "httpd", "-f", "-p", "80", "-h", root.toString());

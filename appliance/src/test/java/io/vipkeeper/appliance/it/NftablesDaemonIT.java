@@ -57,33 +57,20 @@ class NftablesDaemonIT {
     private static final Map<String, AutoCloseable> servers = new TreeMap<>();
 
     private static String config(String dataPlane, String scheduler, int web2Weight) {
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = %s
-                  api.listen = "%s.%d:9180"
-                  ipvs {
-                    reconcile-interval = 1s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = %s
-                        health-check { type = http, interval = 300ms, timeout = 250ms, rise = 2, fall = 2 }
-                        real-servers = [{ address = "%s.11" }, { address = "%s.12", weight = %d }]
-                      }
-                      masq {
-                        address = "%s"
-                        port = 81
-                        scheduler = rr
-                        snat = true
-                        health-check.type = none
-                        real-servers = [{ address = "%s.13", port = 80 }]
-                      }
-                    }
-                  }
+        String check = "health-check { type = http, interval = 300ms, timeout = 250ms, rise = 2, fall = 2 }";
+        return NatDirector.config(dataPlane, "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "",
+                NatDirector.web(VIP, scheduler, check,
+                        "{ address = \"%s.11\" }, { address = \"%s.12\", weight = %d }".formatted(SUBNET, SUBNET, web2Weight)),
+                """
+                masq {
+                  address = "%s"
+                  port = 81
+                  scheduler = rr
+                  snat = true
+                  health-check.type = none
+                  real-servers = [{ address = "%s.13", port = 80 }]
                 }
-                """.formatted(dataPlane, SUBNET, DIRECTOR, VIP, scheduler, SUBNET, SUBNET, web2Weight, VIP, SUBNET);
+                """.formatted(VIP, SUBNET));
     }
 
     @BeforeAll

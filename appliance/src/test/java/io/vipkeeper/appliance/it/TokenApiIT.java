@@ -57,30 +57,16 @@ class TokenApiIT {
     }
 
     private static String config(boolean write) {
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = nftables
-                  api {
-                    listen = "%s:9180"
-                    write = %s
-                    token-file = "%s"
-                    tls { cert = "%s", key = "%s" }
-                  }
-                  ipvs {
-                    reconcile-interval = 1s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = rr
-                        health-check.type = none
-                        real-servers = [{ address = "%s.11" }, { address = "%s.12", weight = 2 }]
-                      }
-                    }
-                  }
+        return NatDirector.config("nftables", """
+                api {
+                  listen = "%s:9180"
+                  write = %s
+                  token-file = "%s"
+                  tls { cert = "%s", key = "%s" }
                 }
-                """.formatted(DIRECTOR, write ? "on" : "off", tokens, cert, dir.resolve("key.pem"), VIP, SUBNET, SUBNET);
+                """.formatted(DIRECTOR, write ? "on" : "off", tokens, cert, dir.resolve("key.pem")), "",
+                NatDirector.web(VIP, "rr", "health-check.type = none",
+                        "{ address = \"%s.11\" }, { address = \"%s.12\", weight = 2 }".formatted(SUBNET, SUBNET)));
     }
 
     @BeforeAll

@@ -51,29 +51,11 @@ class BackendAddRemoveIT {
     /** web with web1 (and web2 when {@code web2InFile}); api on .101 when {@code withApi}. */
     private static String config(boolean web2InFile, boolean withApi) {
         String check = "health-check { type = tcp, interval = 300ms, timeout = 200ms, rise = 1, fall = 1 }";
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = nftables
-                  api.listen = "%s.%d:9180"
-                  ipvs {
-                    reconcile-interval = 1s
-                    drain-timeout = 20s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = rr
-                        %s
-                        real-servers = [{ address = "%s.11" }%s]
-                      }
-                      %s
-                    }
-                  }
-                }
-                """.formatted(SUBNET, DIRECTOR, VIP, check, SUBNET, web2InFile ? ", { address = \"" + SUBNET
-                + ".12\", weight = 7 }" : "", withApi ? "api { address = \"" + SUBNET + ".101\", port = 80, " + check
-                + ", real-servers = [{ address = \"" + SUBNET + ".11\" }] }" : "");
+        return NatDirector.config("nftables", "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "drain-timeout = 20s",
+                NatDirector.web(VIP, "rr", check, "{ address = \"" + SUBNET + ".11\" }" + (web2InFile ? ", { address = \""
+                        + SUBNET + ".12\", weight = 7 }" : "")),
+                withApi ? "api { address = \"" + SUBNET + ".101\", port = 80, " + check + ", real-servers = [{ address = \""
+                        + SUBNET + ".11\" }] }" : "");
     }
 
     @BeforeAll
@@ -82,19 +64,15 @@ class BackendAddRemoveIT {
         lb = new NftLbTable(lab, "director");
         try {
             dir = Files.createTempDirectory("vk-addrm");
-            String director = lab.node("director", DIRECTOR);
-            lab.node("client", 50);
-            Lab.sh("ip", "-n", director, "addr", "add", VIP + "/32", "dev", "eth0");
+            String director = NatDirector.create(lab, DIRECTOR, VIP);
             Lab.sh("ip", "-n", director, "addr", "add", SUBNET + ".101/32", "dev", "eth0");
-            Lab.sh("ip", "netns", "exec", director, "sysctl", "-qw", "net.ipv4.ip_forward=1",
-                    "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0");
             for (int i = 1; i <= 3; i++) {
                 String name = "web" + i;
                 lab.node(name, 10 + i);
                 Files.createDirectories(dir.resolve(name));
                 Files.writeString(dir.resolve(name).resolve("index.html"), name + "\n");
                 serve(name);
-                Lab.sh("ip", "-n", lab.ns(name), "route", "add", SUBNET + ".50/32", "via", SUBNET + "." + DIRECTOR);
+                NatDirector.routeBack(lab, name, SUBNET, DIRECTOR);
             }
             api = new LabApi(lab);
             conf = dir.resolve("vipkeeper.conf");
@@ -110,21 +88,11 @@ class BackendAddRemoveIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        for (AutoCloseable s : servers.values()) {
-            s.close();
-        }
-        servers.clear();
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
+        NatDirector.tearDown(servers, daemon, lab);
     }
 
     private static void serve(String name) throws Exception {
-        servers.put(name, WebBackends.background(lab.ns(name), null, "busybox", "httpd", "-f", "-p", "80", "-h",
-                dir.resolve(name).toString()));
+        servers.put(name, NatDirector.httpd(lab, name, dir.resolve(name)));
     }
 
     private static void stop(String name) throws Exception {
@@ -132,11 +100,7 @@ class BackendAddRemoveIT {
     }
 
     private static JarProcess start(List<String> jvm) throws Exception {
-        JarProcess p = lab.own(JarProcess.startIn(lab.ns("director"), dir, jvm, "run", "-f", conf.toString(),
-                "--pid-file", pidFile.toString(), "--state-dir", dir.resolve("state").toString()));
-        p.awaitLog("change(s) at start");
-        p.awaitLog("control socket on ");
-        return p;
+        return BackendCli.daemon(lab, dir, conf, pidFile, jvm);
     }
 
     private static String[] args(String... args) {
@@ -150,7 +114,7 @@ class BackendAddRemoveIT {
     @Test
     @Order(1)
     void anAddedBackendServesClientTrafficAndShowsAsRuntime() throws Exception {
-        await("web1 in the kernel", () -> weights().equals(Map.of(WEB1, 1)));
+        await("web1 in the kernel", () -> lb.weights().equals(Map.of(WEB1, 1)));
         assertEquals(Map.of("web1", 4), spread(4));
 
         Cli c = backend("add", "web", SUBNET + ".12", "--weight", "3");
@@ -159,7 +123,7 @@ class BackendAddRemoveIT {
         assertTrue(c.out().contains("node director only: runtime state is per node"), c.out());
         daemon.awaitLog("backend web " + WEB2 + ": add by uid 0 (root): a runtime backend at weight 3, checked with the"
                 + " service's tcp check");
-        assertEquals(Map.of(WEB1, 1, WEB2, 3), weights(), "the order returns once the kernel has it");
+        assertEquals(Map.of(WEB1, 1, WEB2, 3), lb.weights(), "the order returns once the kernel has it");
         assertEquals(Map.of("web1", 3, "web2", 3), spread(6), "round robin over both");
         assertTrue(Files.readString(stateFile).contains("\"origin\" : \"runtime\""), Files.readString(stateFile));
 
@@ -188,11 +152,11 @@ class BackendAddRemoveIT {
     @Order(2)
     void itIsHealthCheckedWithTheServicesCheck() throws Exception {
         stop("web2");
-        await("web2 out of the table while its server is down", () -> weights().equals(Map.of(WEB1, 1)));
+        await("web2 out of the table while its server is down", () -> lb.weights().equals(Map.of(WEB1, 1)));
         assertEquals("down", health(WEB2));
         assertEquals(Map.of("web1", 3), spread(3));
         serve("web2");
-        await("web2 back once its server answers", () -> weights().equals(Map.of(WEB1, 1, WEB2, 3)));
+        await("web2 back once its server answers", () -> lb.weights().equals(Map.of(WEB1, 1, WEB2, 3)));
         assertEquals(Map.of("web1", 2, "web2", 2), spread(4));
     }
 
@@ -240,33 +204,33 @@ class BackendAddRemoveIT {
         assertEquals(table, lb.listing());
         assertEquals("runtime", realServer(WEB2).origin());
 
-        reload(config(false, true));
+        daemon.reload(conf, config(false, true));
         assertEquals(table, lb.listing(), "a reload keeps them");
-        reload(config(false, false));
+        daemon.reload(conf, config(false, false));
         daemon.awaitLog("runtime state dropped: runtime backend api " + WEB3 + " (added at weight 1): the virtual server is"
                 + " no longer in the config");
         assertFalse(Files.readString(stateFile).contains(SUBNET + ".13"), Files.readString(stateFile));
-        reload(config(true, false));
+        daemon.reload(conf, config(true, false));
         daemon.awaitLog("runtime backend web " + WEB2 + " is in the config now: a config backend from here on, at the"
                 + " config's weight (it was added at weight 3)");
-        await("web2 at the file's weight", () -> weights().equals(Map.of(WEB1, 1, WEB2, 7)));
+        await("web2 at the file's weight", () -> lb.weights().equals(Map.of(WEB1, 1, WEB2, 7)));
         assertEquals("config", realServer(WEB2).origin());
         assertFalse(Files.readString(stateFile).contains(SUBNET + ".12"), Files.readString(stateFile));
-        reload(config(false, false));
-        await("web2 gone with the file's line", () -> weights().equals(Map.of(WEB1, 1)));
+        daemon.reload(conf, config(false, false));
+        await("web2 gone with the file's line", () -> lb.weights().equals(Map.of(WEB1, 1)));
     }
 
     @Test
     @Order(5)
     void removeDrainsThenDeletes() throws Exception {
         assertEquals(0, backend("add", "web", WEB3).exit());
-        await("web3 in", () -> weights().equals(Map.of(WEB1, 1, WEB3, 1)));
+        await("web3 in", () -> lb.weights().equals(Map.of(WEB1, 1, WEB3, 1)));
         Cli c = backend("remove", "web", WEB3);
         assertEquals(0, c.exit(), c.err());
         assertTrue(c.out().contains("web " + WEB3 + ": removed; draining"), c.out());
-        assertEquals(Map.of(WEB1, 1, WEB3, 0), weights(), "drained first: weight 0");
+        assertEquals(Map.of(WEB1, 1, WEB3, 0), lb.weights(), "drained first: weight 0");
         assertEquals(Map.of("web1", 3), spread(3), "no new connections to it");
-        await("web3 deleted once drained", () -> weights().equals(Map.of(WEB1, 1)));
+        await("web3 deleted once drained", () -> lb.weights().equals(Map.of(WEB1, 1)));
         assertFalse(Files.readString(stateFile).contains(SUBNET + ".13"), Files.readString(stateFile));
         // Status shows the kernel's table as the last run read it: at most one reconcile interval old.
         await("status no longer lists web3", () -> {
@@ -287,25 +251,25 @@ class BackendAddRemoveIT {
         try (JarProcess order = JarProcess.startIn(lab.ns("director"), dir, args("add", "web", WEB3))) {
             daemon.awaitLog("stalling after writing " + stateFile);
             assertTrue(Files.readString(stateFile).contains(SUBNET + ".13"), "the intent is written");
-            assertEquals(Map.of(WEB1, 1), weights(), "the kernel is not touched yet");
+            assertEquals(Map.of(WEB1, 1), lb.weights(), "the kernel is not touched yet");
             daemon.signal("KILL");
             daemon.waitFor();
         }
         daemon = start(List.of());
-        await("the persisted add is carried out at start", () -> weights().equals(Map.of(WEB1, 1, WEB3, 1)));
+        await("the persisted add is carried out at start", () -> lb.weights().equals(Map.of(WEB1, 1, WEB3, 1)));
         assertEquals("runtime", realServer(WEB3).origin());
 
         restartWith(List.of(STALL));
         try (JarProcess order = JarProcess.startIn(lab.ns("director"), dir, args("remove", "web", WEB3))) {
             daemon.awaitLog("stalling after writing " + stateFile);
             assertFalse(Files.readString(stateFile).contains(SUBNET + ".13"), "the intent is written");
-            assertEquals(Map.of(WEB1, 1, WEB3, 1), weights(), "the kernel is not touched yet");
+            assertEquals(Map.of(WEB1, 1, WEB3, 1), lb.weights(), "the kernel is not touched yet");
             daemon.signal("KILL");
             daemon.waitFor();
         }
         daemon = start(List.of());
         await("the persisted remove is carried out at start: drained, then deleted",
-                () -> weights().equals(Map.of(WEB1, 1)));
+                () -> lb.weights().equals(Map.of(WEB1, 1)));
         daemon.awaitLog("removed");
     }
 
@@ -315,28 +279,16 @@ class BackendAddRemoveIT {
         daemon = start(jvm);
     }
 
-    private static void reload(String text) throws Exception {
-        daemon.reload(conf, text);
-    }
-
-    private static Map<String, Integer> weights() {
-        return lb.weights();
-    }
-
-    private static StatusSnapshot.RealServerStatus realServer(String address) throws Exception {
+    private static StatusSnapshot.RealServerStatus realServer(String address) {
         return BackendCli.realServer(api, DIRECTOR, address);
     }
 
     private static String health(String address) {
-        try {
-            return realServer(address).health();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return realServer(address).health();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Lab.await(30, what + "\nnft:\n" + weights() + "\ndaemon:\n" + (daemon == null ? "-" : daemon.log()), condition);
+        NatDirector.await(lb, daemon, what, condition);
     }
 
     private static Map<String, Integer> spread(int requests) throws Exception {

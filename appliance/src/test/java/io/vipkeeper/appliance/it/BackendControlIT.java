@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.api.PrometheusText;
 import io.vipkeeper.appliance.api.StatusSnapshot;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import io.vipkeeper.appliance.it.BackendCli.Cli;
 import org.junit.jupiter.api.AfterAll;
@@ -51,25 +48,9 @@ class BackendControlIT {
     private static final Map<String, AutoCloseable> servers = new TreeMap<>();
 
     private static String config(boolean withWeb1) {
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = nftables
-                  api.listen = "%s.%d:9180"
-                  ipvs {
-                    reconcile-interval = 1s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = rr
-                        health-check.type = none
-                        real-servers = [%s{ address = "%s.12", weight = 2 }]
-                      }
-                    }
-                  }
-                }
-                """.formatted(SUBNET, DIRECTOR, VIP, withWeb1 ? "{ address = \"" + SUBNET + ".11\" }, " : "", SUBNET);
+        return NatDirector.config("nftables", "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "",
+                NatDirector.web(VIP, "rr", "health-check.type = none", (withWeb1 ? "{ address = \"" + SUBNET + ".11\" }, " : "")
+                        + "{ address = \"" + SUBNET + ".12\", weight = 2 }"));
     }
 
     @BeforeAll
@@ -80,19 +61,14 @@ class BackendControlIT {
             dir = Files.createTempDirectory("vk-backend");
             // nobody must reach the control socket in here, as it reaches /run/vipkeeper.
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            String director = lab.node("director", DIRECTOR);
-            lab.node("client", 50);
-            Lab.sh("ip", "-n", director, "addr", "add", VIP + "/32", "dev", "eth0");
-            Lab.sh("ip", "netns", "exec", director, "sysctl", "-qw", "net.ipv4.ip_forward=1",
-                    "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0");
+            NatDirector.create(lab, DIRECTOR, VIP);
             for (int i = 1; i <= 2; i++) {
                 String name = "web" + i;
                 lab.node(name, 10 + i);
                 Path root = Files.createDirectories(dir.resolve(name));
                 Files.writeString(root.resolve("index.html"), name + "\n");
-                servers.put(name, WebBackends.background(lab.ns(name), null, "busybox", "httpd", "-f", "-p", "80", "-h",
-                        root.toString()));
-                Lab.sh("ip", "-n", lab.ns(name), "route", "add", SUBNET + ".50/32", "via", SUBNET + "." + DIRECTOR);
+                servers.put(name, NatDirector.httpd(lab, name, root));
+                NatDirector.routeBack(lab, name, SUBNET, DIRECTOR);
             }
             api = new LabApi(lab);
             conf = dir.resolve("vipkeeper.conf");
@@ -108,24 +84,11 @@ class BackendControlIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        for (AutoCloseable s : servers.values()) {
-            s.close();
-        }
-        servers.clear();
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
+        NatDirector.tearDown(servers, daemon, lab);
     }
 
     private static JarProcess start() throws Exception {
-        JarProcess p = lab.own(JarProcess.startIn(lab.ns("director"), dir, "run", "-f", conf.toString(),
-                "--pid-file", pidFile.toString(), "--state-dir", dir.resolve("state").toString()));
-        p.awaitLog("change(s) at start");
-        p.awaitLog("control socket on ");
-        return p;
+        return BackendCli.daemon(lab, dir, conf, pidFile, List.of());
     }
 
     private static Cli backend(List<String> wrapper, String... args) throws Exception {
@@ -139,14 +102,14 @@ class BackendControlIT {
     @Test
     @Order(1)
     void drainKeepsTheBackendAtWeightZeroAndTrafficGoesElsewhere() throws Exception {
-        await("both backends in the kernel", () -> weights().equals(Map.of(WEB1, 1, WEB2, 2)));
+        await("both backends in the kernel", () -> lb.weights().equals(Map.of(WEB1, 1, WEB2, 2)));
         assertEquals(java.util.Set.of("web1", "web2"), spread(6).keySet());
 
         Cli c = backend("drain", "web", WEB2);
         assertEquals(0, c.exit(), c.err());
         assertTrue(c.out().contains("web " + WEB2 + ": enabled -> drained, weight 0 while drained (config weight 2)"), c.out());
         assertTrue(c.out().contains("node director only: runtime state is per node"), c.out());
-        assertEquals(Map.of(WEB1, 1, WEB2, 0), weights(), "the order returns once the kernel has it");
+        assertEquals(Map.of(WEB1, 1, WEB2, 0), lb.weights(), "the order returns once the kernel has it");
         assertEquals(Map.of("web1", 4), spread(4));
         daemon.awaitLog("backend web " + WEB2 + ": drain by uid 0 (root): enabled -> drained (runtime state of this node)");
 
@@ -173,7 +136,7 @@ class BackendControlIT {
         assertTrue(c.out().contains("web " + WEB2 + ": drained -> enabled, weight 2 (config)"), c.out());
         c = backend("disable", "web", WEB1);
         assertEquals(0, c.exit(), c.err());
-        assertEquals(Map.of(WEB2, 2), weights(), "disabled: out of the table");
+        assertEquals(Map.of(WEB2, 2), lb.weights(), "disabled: out of the table");
         assertEquals(Map.of("web2", 4), spread(4));
         assertEquals("disabled", realServer(WEB1).admin());
         await("status shows web1 out of the kernel", () -> kernelWeight(WEB1) == null);
@@ -185,7 +148,7 @@ class BackendControlIT {
         Cli c = backend("weight", "web", WEB2, "5");
         assertEquals(0, c.exit(), c.err());
         assertTrue(c.out().contains("web " + WEB2 + ": enabled, weight 5 (runtime)"), c.out());
-        assertEquals(Map.of(WEB2, 5), weights());
+        assertEquals(Map.of(WEB2, 5), lb.weights());
         StatusSnapshot.RealServerStatus rs = realServer(WEB2);
         assertEquals("runtime", rs.weightOrigin());
         assertEquals(5, rs.runtimeWeight());
@@ -210,7 +173,7 @@ class BackendControlIT {
     @Test
     @Order(4)
     void nobodyMayReadButNotWrite() throws Exception {
-        String table = lbTable();
+        String table = lb.listing();
         String state = Files.readString(stateFile);
         Cli c = backend(NOBODY, "enable", "web", WEB1);
         assertEquals(1, c.exit(), c.out() + c.err());
@@ -220,7 +183,7 @@ class BackendControlIT {
         c = backend(NOBODY, "list", "web");
         assertEquals(0, c.exit(), c.err());
         assertTrue(c.out().contains(WEB2), c.out());
-        assertEquals(table, lbTable(), "a refused order changes nothing");
+        assertEquals(table, lb.listing(), "a refused order changes nothing");
         assertEquals(state, Files.readString(stateFile));
         assertEquals(1, api.metrics("director", DIRECTOR).value("vipkeeper_backend_orders_total", "order", "enable",
                 "outcome", "refused_forbidden"));
@@ -229,7 +192,7 @@ class BackendControlIT {
     @Test
     @Order(5)
     void badRequestsAreRefusedCountedAndChangeNothing() throws Exception {
-        String table = lbTable();
+        String table = lb.listing();
         String state = Files.readString(stateFile);
         Cli c = backend("disable", "api", WEB2);
         assertEquals(1, c.exit());
@@ -249,7 +212,7 @@ class BackendControlIT {
                 + "/drain"));
         assertEquals("403", curl("-X", "POST", "http://" + SUBNET + "." + DIRECTOR + ":9180/backends/web/" + WEB2
                 + "/disable"), "api.write is off by default: the TCP API is read-only");
-        assertEquals(table, lbTable(), "a refused order changes nothing");
+        assertEquals(table, lb.listing(), "a refused order changes nothing");
         assertEquals(state, Files.readString(stateFile));
         PrometheusText m = api.metrics("director", DIRECTOR);
         assertEquals(1, m.value("vipkeeper_backend_orders_total", "order", "disable", "outcome", "refused_unknown_virtual_server"));
@@ -262,14 +225,14 @@ class BackendControlIT {
     @Test
     @Order(6)
     void theStateSurvivesARestart() throws Exception {
-        String table = lbTable();
+        String table = lb.listing();
         daemon.signal("TERM");
         assertEquals(0, daemon.waitFor(), daemon.err());
         daemon = start();
         assertTrue(daemon.err().contains("runtime state from " + stateFile + ": web " + WEB1 + " disabled; web " + WEB2
                 + " enabled, weight 5 (runtime)"), daemon.err());
         assertTrue(daemon.err().contains("after 0 change(s) at start"), daemon.err());
-        assertEquals(table, lbTable());
+        assertEquals(table, lb.listing());
         assertEquals("disabled", realServer(WEB1).admin());
         assertEquals(5, realServer(WEB2).runtimeWeight());
     }
@@ -277,13 +240,13 @@ class BackendControlIT {
     @Test
     @Order(7)
     void aReloadKeepsTheStateAndDropsThatOfARemovedBackend() throws Exception {
-        reload(config(true));
-        assertEquals(Map.of(WEB2, 5), weights(), "a reload keeps the runtime state");
-        reload(config(false));
+        daemon.reload(conf, config(true));
+        assertEquals(Map.of(WEB2, 5), lb.weights(), "a reload keeps the runtime state");
+        daemon.reload(conf, config(false));
         daemon.awaitLog("runtime state dropped: web " + WEB1 + " (disabled): the backend is no longer in the config");
         assertFalse(Files.readString(stateFile).contains(SUBNET + ".11"), Files.readString(stateFile));
-        reload(config(true));
-        await("web1 back at its config weight", () -> weights().equals(Map.of(WEB1, 1, WEB2, 5)));
+        daemon.reload(conf, config(true));
+        await("web1 back at its config weight", () -> lb.weights().equals(Map.of(WEB1, 1, WEB2, 5)));
         assertEquals("enabled", realServer(WEB1).admin());
     }
 
@@ -306,11 +269,7 @@ class BackendControlIT {
         java.util.Collections.sort(ms);
         System.out.printf("backend order over the control socket (state write + nftables reconcile): median %.1f ms,"
                 + " max %.1f ms over %d orders%n", ms.get(ms.size() / 2), ms.get(ms.size() - 1), ms.size());
-        assertEquals(Map.of(WEB1, 1, WEB2, 5), weights());
-    }
-
-    private static void reload(String text) throws Exception {
-        daemon.reload(conf, text);
+        assertEquals(Map.of(WEB1, 1, WEB2, 5), lb.weights());
     }
 
     /** The HTTP status curl gets in the director's namespace. */
@@ -322,32 +281,16 @@ class BackendControlIT {
         return Lab.sh(cmd).strip();
     }
 
-    private static String nft(String command) throws IOException, InterruptedException {
-        return lb.nft(command);
-    }
-
-    private static String lbTable() throws Exception {
-        return lb.listing();
-    }
-
-    private static Map<String, Integer> weights() {
-        return lb.weights();
-    }
-
-    private static StatusSnapshot.RealServerStatus realServer(String address) throws Exception {
+    private static StatusSnapshot.RealServerStatus realServer(String address) {
         return BackendCli.realServer(api, DIRECTOR, address);
     }
 
     private static Integer kernelWeight(String address) {
-        try {
-            return realServer(address).kernelWeight();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return realServer(address).kernelWeight();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Lab.await(30, what + "\nnft:\n" + weights() + "\ndaemon:\n" + (daemon == null ? "-" : daemon.log()), condition);
+        NatDirector.await(lb, daemon, what, condition);
     }
 
     private static Map<String, Integer> spread(int requests) throws Exception {

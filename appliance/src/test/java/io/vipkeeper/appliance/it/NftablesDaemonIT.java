@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -58,33 +57,20 @@ class NftablesDaemonIT {
     private static final Map<String, AutoCloseable> servers = new TreeMap<>();
 
     private static String config(String dataPlane, String scheduler, int web2Weight) {
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = %s
-                  api.listen = "%s.%d:9180"
-                  ipvs {
-                    reconcile-interval = 1s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = %s
-                        health-check { type = http, interval = 300ms, timeout = 250ms, rise = 2, fall = 2 }
-                        real-servers = [{ address = "%s.11" }, { address = "%s.12", weight = %d }]
-                      }
-                      masq {
-                        address = "%s"
-                        port = 81
-                        scheduler = rr
-                        snat = true
-                        health-check.type = none
-                        real-servers = [{ address = "%s.13", port = 80 }]
-                      }
-                    }
-                  }
+        String check = "health-check { type = http, interval = 300ms, timeout = 250ms, rise = 2, fall = 2 }";
+        return NatDirector.config(dataPlane, "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "",
+                NatDirector.web(VIP, scheduler, check,
+                        "{ address = \"%s.11\" }, { address = \"%s.12\", weight = %d }".formatted(SUBNET, SUBNET, web2Weight)),
+                """
+                masq {
+                  address = "%s"
+                  port = 81
+                  scheduler = rr
+                  snat = true
+                  health-check.type = none
+                  real-servers = [{ address = "%s.13", port = 80 }]
                 }
-                """.formatted(dataPlane, SUBNET, DIRECTOR, VIP, scheduler, SUBNET, SUBNET, web2Weight, VIP, SUBNET);
+                """.formatted(VIP, SUBNET));
     }
 
     @BeforeAll
@@ -93,13 +79,7 @@ class NftablesDaemonIT {
         lb = new NftLbTable(lab, "director");
         try {
             dir = Files.createTempDirectory("vk-nftd");
-            String director = lab.node("director", DIRECTOR);
-            lab.node("client", 50);
-            Lab.sh("ip", "-n", director, "addr", "add", VIP + "/32", "dev", "eth0");
-            // Replies from web1 and web2 come back through the director on the same port: no redirects
-            // telling them to go straight to the client, which would bypass the un-DNAT.
-            Lab.sh("ip", "netns", "exec", director, "sysctl", "-qw", "net.ipv4.ip_forward=1",
-                    "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0");
+            NatDirector.create(lab, DIRECTOR, VIP);
             for (int i = 1; i <= 3; i++) {
                 String name = "web" + i;
                 lab.node(name, 10 + i);
@@ -109,9 +89,8 @@ class NftablesDaemonIT {
                 Files.writeString(peer, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"$REMOTE_ADDR\"\n");
                 Files.setPosixFilePermissions(peer, PosixFilePermissions.fromString("rwxr-xr-x"));
                 serve(name);
-                if (i < 3) {
-                    // Plain NAT: the backend's way back to the client is through the director.
-                    Lab.sh("ip", "-n", lab.ns(name), "route", "add", CLIENT + "/32", "via", SUBNET + "." + DIRECTOR);
+                if (i < 3) { // web3 has no route back: service masq (snat) is how it answers
+                    NatDirector.routeBack(lab, name, SUBNET, DIRECTOR);
                 }
             }
             nft("add table " + FOREIGN + "; add chain " + FOREIGN
@@ -130,16 +109,7 @@ class NftablesDaemonIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        for (AutoCloseable s : servers.values()) {
-            s.close();
-        }
-        servers.clear();
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (lab != null) {
-            lab.close(); // the director's namespace goes, and with it every table in it
-        }
+        NatDirector.tearDown(servers, daemon, lab);
     }
 
     /** Starts the daemon with one state directory for every start: what a run owns is known to the next. */
@@ -152,8 +122,7 @@ class NftablesDaemonIT {
     }
 
     private static void serve(String name) throws Exception {
-        servers.put(name, WebBackends.background(lab.ns(name), null, "busybox", "httpd", "-f", "-p", "80", "-h",
-                dir.resolve(name).toString()));
+        servers.put(name, NatDirector.httpd(lab, name, dir.resolve(name)));
     }
 
     private static void kill(String name) throws Exception {
@@ -404,7 +373,7 @@ class NftablesDaemonIT {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Lab.await(30, what + "\nnft:\n" + weights() + "\ndaemon:\n" + (daemon == null ? "-" : daemon.log()), condition);
+        NatDirector.await(lb, daemon, what, condition);
     }
 
     /** Which backend answered each of {@code requests} requests from the client to VIP:port (each a new connection). */

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import io.vipkeeper.appliance.it.BackendCli.Cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,30 +57,16 @@ class TokenApiIT {
     }
 
     private static String config(boolean write) {
-        return """
-                vipkeeper {
-                  node-name = director
-                  data-plane = nftables
-                  api {
-                    listen = "%s:9180"
-                    write = %s
-                    token-file = "%s"
-                    tls { cert = "%s", key = "%s" }
-                  }
-                  ipvs {
-                    reconcile-interval = 1s
-                    virtual-servers {
-                      web {
-                        address = "%s"
-                        port = 80
-                        scheduler = rr
-                        health-check.type = none
-                        real-servers = [{ address = "%s.11" }, { address = "%s.12", weight = 2 }]
-                      }
-                    }
-                  }
+        return NatDirector.config("nftables", """
+                api {
+                  listen = "%s:9180"
+                  write = %s
+                  token-file = "%s"
+                  tls { cert = "%s", key = "%s" }
                 }
-                """.formatted(DIRECTOR, write ? "on" : "off", tokens, cert, dir.resolve("key.pem"), VIP, SUBNET, SUBNET);
+                """.formatted(DIRECTOR, write ? "on" : "off", tokens, cert, dir.resolve("key.pem")), "",
+                NatDirector.web(VIP, "rr", "health-check.type = none",
+                        "{ address = \"%s.11\" }, { address = \"%s.12\", weight = 2 }".formatted(SUBNET, SUBNET)));
     }
 
     @BeforeAll
@@ -119,20 +106,10 @@ class TokenApiIT {
         }
     }
 
-    /** A finished CLI run. */
-    private record Cli(int exit, String out, String err) {
-    }
-
     /** {@code vipkeeper backend ARGS --url URL --cacert cert.pem} from the client's namespace. */
     private static Cli backend(String... args) throws Exception {
-        String[] all = new String[args.length + 5];
-        all[0] = "backend";
-        System.arraycopy(args, 0, all, 1, args.length);
-        System.arraycopy(new String[] {"--url", URL, "--cacert", cert.toString()}, 0, all, args.length + 1, 4);
-        try (JarProcess p = JarProcess.startIn(lab.ns("client"), dir, all)) {
-            int exit = p.waitFor();
-            return new Cli(exit, p.out(), p.err());
-        }
+        return BackendCli.finish(JarProcess.startIn(lab.ns("client"), dir,
+                BackendCli.command(args, "--url", URL, "--cacert", cert.toString())));
     }
 
     /** curl from the client's namespace, trusting the test's certificate: the head and body it prints. */
@@ -303,11 +280,9 @@ class TokenApiIT {
 
     /** A second daemon started on {@code file} in the director's namespace, which must refuse to start. */
     private static Cli refusedStart(Path file) throws Exception {
-        try (JarProcess p = JarProcess.startIn(lab.ns("director"), dir, "run", "-f", file.toString(), "--pid-file",
-                dir.resolve("second.pid").toString(), "--state-dir", dir.resolve("second-state").toString())) {
-            int exit = p.waitFor();
-            assertNotEquals(0, exit, p.err());
-            return new Cli(exit, p.out(), p.err());
-        }
+        Cli c = BackendCli.finish(JarProcess.startIn(lab.ns("director"), dir, "run", "-f", file.toString(), "--pid-file",
+                dir.resolve("second.pid").toString(), "--state-dir", dir.resolve("second-state").toString()));
+        assertNotEquals(0, c.exit(), c.err());
+        return c;
     }
 }

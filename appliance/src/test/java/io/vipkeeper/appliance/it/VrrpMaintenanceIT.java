@@ -45,21 +45,7 @@ class VrrpMaintenanceIT extends InLab {
     }
 
     private Path config(String name, int priority) throws Exception {
-        Path f = dir.resolve(name + ".conf");
-        Files.writeString(f, """
-                vipkeeper {
-                  node-name = %s
-                  api.listen = ""
-                  vrrp.instances.vi_1 {
-                    interface = eth0
-                    virtual-router-id = 51
-                    priority = %d
-                    advert-interval = 100ms
-                    virtual-ips = ["%s/24"]
-                  }
-                }
-                """.formatted(name, priority, VIP));
-        return f;
+        return VrrpPairConfig.write(dir, name, priority, VIP, "");
     }
 
     private JarProcess start(String node, int priority) throws Exception {

@@ -20,22 +20,7 @@ class VrrpPairIT extends InLab {
     }
 
     private Path config(String name, int priority, String extra) throws Exception {
-        Path f = dir.resolve(name + ".conf");
-        Files.writeString(f, """
-                vipkeeper {
-                  node-name = %s
-                  api.listen = ""
-                  vrrp.instances.vi_1 {
-                    interface = eth0
-                    virtual-router-id = 51
-                    priority = %d
-                    advert-interval = 100ms
-                    virtual-ips = ["%s/24"]
-                    %s
-                  }
-                }
-                """.formatted(name, priority, VIP, extra));
-        return f;
+        return VrrpPairConfig.write(dir, name, priority, VIP, extra);
     }
 
     private JarProcess start(String node, int priority, String extra) throws Exception {

@@ -58,4 +58,9 @@ public interface StatusInputs {
     default Optional<BackendControl> backendControl() {
         return Optional.empty();
     }
+
+    /** The daemon's live events, served at {@code GET /events}; empty where there are none (tests). */
+    default Optional<io.vipkeeper.appliance.events.EventBus> events() {
+        return Optional.empty();
+    }
 }

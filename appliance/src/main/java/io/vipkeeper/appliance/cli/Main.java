@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 "/var/lib/vipkeeper: what outlives the daemon (the services it owns, runtime backend state)",
                 "/var/cache/vipkeeper: the launcher's class-data archive"},
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, BackendCommand.class,
+                EventsCommand.class,
                 IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class,
                 HelpCommand.class})
 public final class Main implements Runnable {

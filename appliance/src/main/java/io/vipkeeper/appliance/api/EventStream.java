@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * went away without a word (the write fails and the connection closes). Events are written only
  * while the connection is writable; a reader that stops reading falls behind on the bus and is
  * cut off there with an overflow event, so it never holds more than the bus's limit in the daemon.
- * The connection is never read again once the stream starts (it is close-delimited: HTTP/1.1
- * without a length).
+ * Whatever the client sends once the stream started is read and dropped (so that its going is
+ * seen at once); the stream is close-delimited (HTTP/1.1 without a length).
  */
 final class EventStream extends ChannelInboundHandlerAdapter {
     /** How often a quiet stream sends a comment: so that a dead reader is found. */
@@ -64,11 +64,15 @@ final class EventStream extends ChannelInboundHandlerAdapter {
         }
         EventStream stream = new EventStream(ch);
         ch.pipeline().addLast(stream);
+        // Subscribed before anything is said: a client that has the head may count on every event after it.
+        stream.subscription = bus.subscribe(stream::wake);
         ch.write(head);
-        // Said at once, so a client knows it is subscribed before the first event comes.
         stream.write(ServerSentEvents.comment("vipkeeper events"));
         ch.flush();
-        stream.subscription = bus.subscribe(stream::wake);
+        // Read on, only to notice at once when the reader goes (EOF closes the connection); whatever
+        // it sends is dropped before the codec: this connection takes no more requests.
+        ch.pipeline().addFirst(new Discard());
+        ch.read();
         ScheduledFuture<?> beat = ch.eventLoop().scheduleAtFixedRate(
                 () -> ch.writeAndFlush(text(ServerSentEvents.comment("heartbeat")))
                         .addListener(ChannelFutureListener.CLOSE_ON_FAILURE),
@@ -92,20 +96,35 @@ final class EventStream extends ChannelInboundHandlerAdapter {
         if (!channel.isActive()) {
             return;
         }
-        if (!channel.isWritable() && subscription.overflowed()) {
-            // Cut off and not even taking what is in flight: the overflow event could not reach it.
-            channel.close();
+        if (subscription.overflowed()) {
+            overflowed();
             return;
         }
         Event e;
         while (channel.isWritable() && (e = subscription.poll()) != null) {
-            if (e.type() == EventType.OVERFLOW) {
-                channel.writeAndFlush(text(ServerSentEvents.frame(e))).addListener(ChannelFutureListener.CLOSE);
-                return;
-            }
             write(ServerSentEvents.frame(e));
         }
         channel.flush();
+    }
+
+    /**
+     * Cut off by the bus: what is still queued is skipped (the reader has lost events anyway and must
+     * read the status afresh), the overflow event goes out after what is in flight, and the
+     * connection closes once it is out, or after {@link ApiServer#CLOSE_WAIT} for a reader that takes
+     * nothing.
+     */
+    private void overflowed() {
+        Event last = null;
+        for (Event e = subscription.poll(); e != null; e = subscription.poll()) {
+            last = e;
+        }
+        if (last == null || last.type() != EventType.OVERFLOW) {
+            return; // written already
+        }
+        channel.writeAndFlush(text(ServerSentEvents.frame(last))).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, ApiServer.CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void write(String s) {
@@ -114,6 +133,19 @@ final class EventStream extends ChannelInboundHandlerAdapter {
 
     private static DefaultHttpContent text(String s) {
         return new DefaultHttpContent(Unpooled.copiedBuffer(s, StandardCharsets.UTF_8));
+    }
+
+    /** Drops what a subscriber sends and asks for more, so that its going is seen. */
+    private static final class Discard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.read();
+        }
     }
 
     @Override

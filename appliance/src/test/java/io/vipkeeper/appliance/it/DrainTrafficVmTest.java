@@ -1,0 +1,215 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.vm.Shell;
+import io.vipkeeper.appliance.vm.VmSuite;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An operator's drain under traffic in the real-IPVS kernel (issue 17): one load balancer (VRRP
+ * master of the VIP, NAT with SNAT to two web backends), a client opening a new connection for
+ * every request the whole time, and a long connection from a second client held open across the
+ * drain. {@code vipkeeper backend drain} over the control socket must leave the drained backend
+ * in the kernel at weight 0 with its connection (ipvsadm is the oracle), send every new connection
+ * to the other backend, fail no request, and serve the held connection to its end; once the
+ * backend also leaves the config it is deleted only after that last connection closed.
+ * {@code vipkeeper events} follows the whole time and must show the order.
+ */
+@Tag(VmSuite.TAG)
+class DrainTrafficVmTest {
+    private static final String VIP = "198.18.1.100";
+    private static final String HELD_CLIENT = "198.18.1.51";
+    private static Lab lab;
+    private static Path dir;
+    private static Path conf;
+    private static Path pidFile;
+    private static Path traffic;
+    private static JarProcess lb;
+
+    private static String config(String realServers) {
+        return """
+                vipkeeper {
+                  api.listen = ""
+                  vrrp.instances.vi {
+                    interface = eth0
+                    virtual-router-id = 62
+                    priority = 150
+                    advert-interval = 1s
+                    virtual-ips = ["%s/24"]
+                  }
+                  ipvs {
+                    reconcile-interval = 1s
+                    drain-timeout = 2m
+                    virtual-servers.web {
+                      address = "%s"
+                      port = 80
+                      scheduler = rr
+                      snat = true
+                      real-servers = [%s]
+                    }
+                  }
+                }
+                """.formatted(VIP, VIP, realServers);
+    }
+
+    private static String servers(String... addresses) {
+        return String.join(", ", java.util.Arrays.stream(addresses).map(a -> "{ address = \"" + a + "\" }").toList());
+    }
+
+    @BeforeAll
+    static void build() throws Exception {
+        lab = Lab.create();
+        dir = Files.createTempDirectory("vk-drain");
+        lab.node("lb", 1);
+        lab.node("client", 50);
+        lab.node("held", 51);
+        WebBackends.add(lab, dir, 2, 80);
+        conf = dir.resolve("vipkeeper.conf");
+        pidFile = dir.resolve("run/vipkeeper.pid");
+        Files.writeString(conf, config(servers("198.18.1.11", "198.18.1.12")));
+        lb = lab.own(JarProcess.startIn(lab.ns("lb"), dir, "run", "-f", conf.toString(), "--pid-file",
+                pidFile.toString(), "--state-dir", dir.resolve("state").toString()));
+        lb.awaitLog("vi: BACKUP -> MASTER");
+        traffic = dir.resolve("traffic.log");
+        // A new connection for every request through the VIP; every outcome is one line.
+        lab.own(WebBackends.background(lab.ns("client"), traffic, "sh", "-c", "while :; do"
+                + " r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 5 " + VIP + " 80 2>&1);"
+                + " case \"$r\" in *' 200 '*) echo ok;; *) echo FAIL; echo \"at $(date +%T.%N): $r\";; esac; done"));
+        awaitRequests(5);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static List<String> outcomes() throws Exception {
+        return Files.readAllLines(traffic).stream().filter(l -> l.equals("ok") || l.equals("FAIL")).toList();
+    }
+
+    /** Waits until the client made {@code n} more requests; none of all so far may have failed. */
+    private static void awaitRequests(int n) throws Exception {
+        int target = outcomes().size() + n;
+        Lab.await(120, n + " more requests through the VIP", () -> {
+            try {
+                return outcomes().size() >= target;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<String> all = outcomes();
+        assertEquals(0, all.stream().filter(l -> l.equals("FAIL")).count(), () -> {
+            try {
+                return "failed requests among " + all.size() + ":\n" + String.join("\n", Files.readAllLines(traffic)
+                        .stream().filter(l -> l.startsWith("at ")).toList()) + "\nlb log:\n" + lb.err()
+                        + ipvsadm("-Lnc");
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+    }
+
+    private static String ipvsadm(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", lab.ns("lb"), "ipvsadm"));
+        cmd.addAll(List.of(args));
+        return Shell.run(cmd.toArray(String[]::new));
+    }
+
+    /** The real server line of {@code backend} in the web service: forward, weight, active, inactive; null without one. */
+    private static String[] row(String backend) {
+        for (String line : ipvsadm("-Ln", "-t", VIP + ":80").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 6 && f[0].equals("->") && f[1].equals(backend + ":80")) {
+                return new String[] {f[2], f[3], f[4], f[5]};
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aDrainUnderTrafficFailsNoRequestAndTheBackendGoesOnlyAfterItsLastConnection() throws Exception {
+        JarProcess events = lab.own(JarProcess.start(dir, "events", "--pid-file", pidFile.toString()));
+        events.awaitLog("following");
+        // The long connection: opened now, idle across the drain, a request on it at the end.
+        Path held = dir.resolve("held.out");
+        Path go = dir.resolve("go");
+        lab.own(WebBackends.background(lab.ns("held"), held, "bash", "-c", "exec 3<>/dev/tcp/" + VIP + "/80;"
+                + " echo open; while [ ! -e " + go + " ]; do sleep 0.2; done;"
+                + " printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3"));
+        Pattern heldEntry = Pattern.compile("ESTABLISHED\\s+" + Pattern.quote(HELD_CLIENT) + ":\\d+\\s+"
+                + Pattern.quote(VIP) + ":80\\s+(198\\.18\\.1\\.1[12]):80");
+        String[] drained = new String[1];
+        Lab.await(30, "the held connection in the kernel's table", () -> {
+            Matcher m = heldEntry.matcher(ipvsadm("-Lnc"));
+            drained[0] = m.find() ? m.group(1) : null;
+            return drained[0] != null;
+        });
+        String backend = drained[0];
+        String other = backend.equals("198.18.1.11") ? "198.18.1.12" : "198.18.1.11";
+        String otherName = other.equals("198.18.1.11") ? "web1" : "web2";
+        String drainedName = otherName.equals("web1") ? "web2" : "web1";
+
+        try (JarProcess drain = JarProcess.start(dir, "backend", "drain", "web", backend + ":80", "--pid-file",
+                pidFile.toString())) {
+            int exit;
+            try {
+                exit = drain.waitFor();
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nlb log:\n" + lb.err() + "\nevents:\n" + events.out(), e);
+            }
+            assertEquals(0, exit, drain.err() + "\nlb log:\n" + lb.err());
+        }
+        String[] r = row(backend);
+        assertTrue(r != null && r[1].equals("0") && r[2].equals("1"), "drained: weight 0, its connection active\n"
+                + ipvsadm("-Ln"));
+        awaitRequests(10);
+        for (int i = 0; i < 4; i++) {
+            String body = WebBackends.get(lab.ns("client"), null, VIP, 80);
+            assertEquals(otherName, body == null ? null : body.strip(), "a new connection after the drain");
+        }
+        events.awaitOut("web " + backend + ":80: drain by");
+
+        // Out of the config too: it stays, draining, while its connection lives.
+        int reloads = lb.err().split("reload succeeded", -1).length - 1;
+        Files.writeString(conf, config(servers(other)));
+        lb.signal("HUP");
+        Lab.await(60, "reload", () -> {
+            try {
+                return lb.err().split("reload succeeded", -1).length - 1 > reloads;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(3000); // three reconcile runs: none may delete it while the connection is open
+        r = row(backend);
+        assertTrue(r != null && r[1].equals("0") && r[2].equals("1"), "still there with its connection\n"
+                + ipvsadm("-Ln"));
+        awaitRequests(5);
+
+        Files.writeString(go, "");
+        Lab.await(30, "the answer on the held connection", () -> {
+            try {
+                return Files.readString(held).contains(drainedName);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Lab.await(60, "the drained backend deleted", () -> row(backend) == null);
+        awaitRequests(5);
+        assertTrue(events.isAlive(), "vipkeeper events still follows");
+        events.awaitOut("reload succeeded");
+    }
+}

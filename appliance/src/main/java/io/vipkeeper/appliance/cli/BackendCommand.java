@@ -161,6 +161,12 @@ public final class BackendCommand implements Runnable {
     }
 
     /** One request to the daemon; prints its answer, or its error on stderr with a non-zero exit. */
+    /**
+     * How long an order may take: it returns once the kernel holds it, behind a reconcile run that
+     * may be under way (in the IPVS VM under load a drain took over the 5 s a read may take).
+     */
+    static final java.time.Duration ORDER_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -168,7 +174,7 @@ public final class BackendCommand implements Runnable {
         Path socket = ControlSocket.beside(target.pidFile);
         LocalHttp.Response r;
         try {
-            r = post ? LocalHttp.post(socket, path, StatusCommand.TIMEOUT) : LocalHttp.get(socket, path, StatusCommand.TIMEOUT);
+            r = post ? LocalHttp.post(socket, path, ORDER_TIMEOUT) : LocalHttp.get(socket, path, StatusCommand.TIMEOUT);
         } catch (IOException e) {
             return fail(err, name, "cannot reach the daemon at " + socket + ": " + e.getMessage() + " (is vipkeeper running?)");
         } catch (InterruptedException e) {

@@ -9,9 +9,7 @@ import io.vipkeeper.appliance.events.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +29,6 @@ class EventsIT {
     private static final String TIME = "\\d{2}:\\d{2}:\\d{2}\\.\\d{3}";
     private Lab lab;
     private Path dir;
-    private final Map<String, AutoCloseable> servers = new TreeMap<>();
 
     @BeforeEach
     void build() throws Exception {
@@ -40,14 +37,7 @@ class EventsIT {
             dir = Files.createTempDirectory("vk-events");
             lab.node("lb1", 1);
             lab.node("lb2", 2);
-            for (int i = 1; i <= 2; i++) {
-                String name = "web" + i;
-                lab.node(name, 10 + i);
-                Path root = Files.createDirectories(dir.resolve(name));
-                Files.writeString(root.resolve("index.html"), name + "\n");
-                servers.put(name, WebBackends.background(lab.ns(name), null, "busybox", "httpd", "-f", "-p", "80", "-h",
-                        root.toString()));
-            }
+            WebBackends.add(lab, dir, 2, 80);
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -56,10 +46,6 @@ class EventsIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable s : servers.values()) {
-            s.close();
-        }
-        servers.clear();
         if (lab != null) {
             lab.close();
         }
@@ -121,7 +107,7 @@ class EventsIT {
         words.awaitLog("following");
         json.awaitLog("following");
 
-        servers.remove("web2").close();
+        Lab.sh("ip", "-n", lab.ns("web2"), "link", "set", "eth0", "down");
         words.awaitOut("web " + WEB2 + ": down");
 
         try (JarProcess drain = JarProcess.start(dir, "backend", "drain", "web", WEB1, "--pid-file",

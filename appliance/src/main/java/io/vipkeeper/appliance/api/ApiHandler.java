@@ -26,12 +26,15 @@ import org.slf4j.LoggerFactory;
  * Answers the status API's requests: {@code /status}, {@code /metrics}, {@code /healthz} and the
  * page at {@code /}, by GET or HEAD only. Anything else is refused (400, 404, 405) and counted;
  * a malformed request also closes its connection. The runtime backend routes under {@code /backends}
- * go to {@link BackendApi}, the only ones that may change anything (who may: {@link Caller}).
+ * go to {@link BackendApi}, the only ones that may change anything (who may: {@link Caller});
+ * {@code /events} is the live event stream ({@link EventStream}).
  */
 @ChannelHandler.Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
     private static final Set<String> PATHS = Set.of("/", "/status", "/metrics", "/healthz");
+    /** The live event stream's path ({@link EventStream}). */
+    static final String EVENTS = "/events";
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final StatusAssembler status;
@@ -83,6 +86,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
             path = uri.path();
+            if (path.equals(EVENTS)) {
+                events(ctx, req);
+                return;
+            }
         } catch (IllegalArgumentException e) {
             metrics.badRequest();
             send(ctx, req, text(HttpResponseStatus.BAD_REQUEST, "bad request URI\n"), true);
@@ -90,7 +97,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (!PATHS.contains(path)) {
             metrics.badRequest();
-            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics, /healthz, /backends or /vrrp\n"), false);
+            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "not found; try /, /status, /metrics, /healthz, /events, /backends or /vrrp\n"), false);
             return;
         }
         if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
@@ -108,6 +115,23 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + e.getMessage() + "\n");
         }
         send(ctx, req, response, false);
+    }
+
+    /** {@code GET /events}: the live stream, open to whoever may read the status. */
+    private void events(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            metrics.badRequest();
+            FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed; /events is read-only\n");
+            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            send(ctx, req, r, false);
+            return;
+        }
+        var bus = status.inputs().events();
+        if (bus.isEmpty()) {
+            send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "this daemon has no event stream\n"), false);
+            return;
+        }
+        EventStream.start(ctx, req, bus.get(), EventStream.HEARTBEAT);
     }
 
     private FullHttpResponse route(String path, FullHttpRequest req) {

@@ -58,10 +58,10 @@ public final class ApiServer implements AutoCloseable {
     /** A GET carries no body; headers beyond this are no status client's. */
     static final int MAX_REQUEST_BYTES = 8192;
     /**
-     * The idle timeout's name in a connection's pipeline. GET /events (server-sent events, to come)
-     * takes its stream out of the timeout with {@code pipeline().remove(IDLE)} when the stream
-     * starts; the stream keeps its slot in the {@link ConnectionLimiter} until it closes, so open
-     * streams count against both caps.
+     * The idle timeout's name in a connection's pipeline. GET /events ({@link EventStream}) takes
+     * its stream out of the timeout with {@code pipeline().remove(IDLE)} when the stream starts; the
+     * stream keeps its slot in the {@link ConnectionLimiter} until it closes, so open streams count
+     * against both caps.
      */
     static final String IDLE = "idle";
     /**
@@ -105,6 +105,7 @@ public final class ApiServer implements AutoCloseable {
         this.group = group;
         StatusAssembler status = new StatusAssembler(inputs, wall, routerNanos);
         this.metrics = new StatusMetrics(status::snapshot);
+        inputs.events().ifPresent(metrics::watch);
         this.orders = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "backend-orders");
             t.setDaemon(true);

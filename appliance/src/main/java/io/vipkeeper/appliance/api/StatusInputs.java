@@ -73,4 +73,9 @@ public interface StatusInputs {
     default Optional<ReloadControl> reloadControl() {
         return Optional.empty();
     }
+
+    /** The daemon's live events, served at {@code GET /events}; empty where there are none (tests). */
+    default Optional<io.vipkeeper.appliance.events.EventBus> events() {
+        return Optional.empty();
+    }
 }

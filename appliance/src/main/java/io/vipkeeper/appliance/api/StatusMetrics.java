@@ -56,6 +56,17 @@ public final class StatusMetrics {
         build.setLabelValues(Version.get());
     }
 
+    /** Exposes the event stream's subscribers and the ones cut off for falling behind. */
+    void watch(io.vipkeeper.appliance.events.EventBus events) {
+        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("vipkeeper_api_event_subscribers")
+                .help("Open GET /events streams (vipkeeper events).")
+                .callback(cb -> cb.call(events.subscribers())).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("vipkeeper_api_event_overflows")
+                .help("GET /events streams disconnected after an overflow event: they fell more than "
+                        + io.vipkeeper.appliance.events.EventBus.DEFAULT_LIMIT + " events behind.")
+                .callback(cb -> cb.call(events.overflows())).register(registry);
+    }
+
     /** Counts one bad request. */
     public void badRequest() {
         badRequests.inc();

@@ -181,8 +181,14 @@ public final class BackendCommand implements Runnable {
     }
 
     /** One request to the daemon; prints its answer, or its error on stderr with a non-zero exit. */
+    /**
+     * How long an order may take: it returns once the kernel holds it, behind a reconcile run that
+     * may be under way (in the IPVS VM under load a drain took over the 5 s a read may take).
+     */
+    static final java.time.Duration ORDER_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     static int exchange(CommandSpec spec, Target target, boolean post, String path, Printer printer) {
-        return exchange(spec, target, post, path, StatusCommand.TIMEOUT, printer);
+        return exchange(spec, target, post, path, post ? ORDER_TIMEOUT : StatusCommand.TIMEOUT, printer);
     }
 
     /** The same, waiting at most {@code timeout} for the answer (a VRRP handover takes seconds). */

@@ -61,11 +61,7 @@ final class LocalHttp {
     }
 
     private static byte[] exchange(SocketChannel ch, Path socket, String method, String path) throws IOException {
-        ch.connect(UnixDomainSocketAddress.of(socket));
-        String body = method.equals("POST") ? "Content-Length: 0\r\n" : "";
-        ch.write(ByteBuffer.wrap((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + body
-                + "Connection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII)));
+        request(ch, socket, method, path);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         ByteBuffer buf = ByteBuffer.allocate(16384);
         while (ch.read(buf) >= 0) {
@@ -76,6 +72,90 @@ final class LocalHttp {
             }
         }
         return all.toByteArray();
+    }
+
+    /** Connects {@code ch} to {@code socket} and sends the request (no body, the connection to close after it). */
+    private static void request(SocketChannel ch, Path socket, String method, String path) throws IOException {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        String body = method.equals("POST") ? "Content-Length: 0\r\n" : "";
+        ch.write(ByteBuffer.wrap((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + body
+                + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * GETs {@code path} from the daemon on {@code socket} and leaves the answer's body to be read a
+     * line at a time as it comes (a stream such as {@code /events} that has no length and no end).
+     * Closing it (from any thread) ends a read that waits.
+     */
+    static Stream stream(Path socket, String path) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            request(ch, socket, "GET", path);
+            return new Stream(ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** An answer whose body is read line by line as it arrives. */
+    static final class Stream implements AutoCloseable {
+        private final SocketChannel ch;
+        private final ByteBuffer in = ByteBuffer.allocate(16384);
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final int status;
+
+        private Stream(SocketChannel ch) throws IOException {
+            this.ch = ch;
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            in.flip();
+            while (headEnd(head.toByteArray()) < 0) {
+                if (!in.hasRemaining() && !fill()) {
+                    throw new IOException("the answer ended before its head did (" + head.size() + " bytes)");
+                }
+                head.write(in.get());
+            }
+            this.status = parse(head.toByteArray()).status();
+        }
+
+        /** The answer's status code. */
+        int status() {
+            return status;
+        }
+
+        /** The body's next line without its end (LF or CRLF); null at the end of the stream. */
+        String readLine() throws IOException {
+            line.reset();
+            while (true) {
+                if (!in.hasRemaining() && !fill()) {
+                    return line.size() == 0 ? null : text(line);
+                }
+                byte b = in.get();
+                if (b == '\n') {
+                    return text(line);
+                }
+                line.write(b);
+            }
+        }
+
+        private static String text(ByteArrayOutputStream bytes) {
+            String s = bytes.toString(StandardCharsets.UTF_8);
+            return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        /** Reads more; false at the end of the stream. */
+        private boolean fill() throws IOException {
+            in.clear();
+            int n = ch.read(in);
+            in.flip();
+            return n > 0 || n == 0 && fill();
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
     }
 
     /** Whether {@code raw} holds the head and as many body bytes as its Content-Length says. */

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
                 "/var/cache/vipkeeper: the launcher's class-data archive"},
         subcommands = {RunCommand.class, CheckCommand.class, ReloadCommand.class, StatusCommand.class, BackendCommand.class,
                 VrrpCommand.class,
+                EventsCommand.class,
                 IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class,
                 HelpCommand.class})
 public final class Main implements Runnable {

@@ -86,6 +86,8 @@ public final class Daemon implements StatusInputs {
     /** Read on the VRRP loop by the transition listener. */
     private volatile DataPlaneManager ipvs;
     private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
+    /** What happened, for GET /events. */
+    private final DaemonEvents events = new DaemonEvents();
 
     /** Where the daemon keeps state across restarts (systemd's StateDirectory=vipkeeper). */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
@@ -173,6 +175,7 @@ public final class Daemon implements StatusInputs {
         apiGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api", true), EpollIoHandler.newFactory());
         // Health before IPVS: the first programming already leaves out servers that start down.
         health = new HealthMonitor(group, (vs, rs, up, reason) -> {
+            events.health(vs, rs, up, reason);
             DataPlaneManager m = ipvs;
             if (m != null) {
                 m.health(vs, rs, up, reason);
@@ -199,10 +202,16 @@ public final class Daemon implements StatusInputs {
             reloadNow = reloadOnceStarted;
         }
         systemd.notify("READY=1\nSTATUS=running " + settings.counts());
+        events.daemon(settings.nodeName(), "started");
+        // The reconcile loop has no listeners: its problems are looked at once a second.
+        var problems = apiGroup.scheduleAtFixedRate(() -> events.dataPlane(engine.name(), ipvs()), 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS);
         if (reloadNow) {
             reload();
         }
         stopRequested.await();
+        problems.cancel(false);
+        events.daemon(settings.nodeName(), "stopping");
         stopApi();
         stopVrrp();
         health.close();
@@ -216,6 +225,7 @@ public final class Daemon implements StatusInputs {
     private synchronized void startVrrp(Settings s) {
         if (vrrp == null && !s.vrrp().instances().isEmpty()) {
             vrrp = new VrrpRuntime(s.vrrp(), maintenanceStore());
+            vrrp.addTransitionListener(events.transitions());
             vrrp.addTransitionListener(t -> {
                 DataPlaneManager m = ipvs;
                 if (m != null) {
@@ -444,6 +454,7 @@ public final class Daemon implements StatusInputs {
      */
     private ReloadResult recordReload(ReloadResult r) {
         lastReload = r;
+        events.reload(r);
         long sequence = r.ok() ? reloadsOk.incrementAndGet() + reloadsFailed.get()
                 : reloadsFailed.incrementAndGet() + reloadsOk.get();
         writeReloadFile(sequence, r);
@@ -522,7 +533,12 @@ public final class Daemon implements StatusInputs {
     @Override
     public Optional<io.vipkeeper.appliance.api.BackendControl> backendControl() {
         DataPlaneManager m = ipvs;
-        return m == null ? Optional.empty() : Optional.of(m::backend);
+        return m == null ? Optional.empty() : Optional.of(events.control(m::backend));
+    }
+
+    @Override
+    public Optional<io.vipkeeper.appliance.events.EventBus> events() {
+        return Optional.of(events.bus());
     }
 
     @Override

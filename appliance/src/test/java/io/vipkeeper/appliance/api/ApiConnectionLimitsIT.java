@@ -263,7 +263,7 @@ class ApiConnectionLimitsIT {
         return ConnectionFlood.get(ns.name, source, target, path);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -273,7 +273,12 @@ class ApiConnectionLimitsIT {
         }
     }
 
-    private static Settings settings(String api) throws Exception {
+    static Settings settings(String api) throws Exception {
+        return settings(dir, api);
+    }
+
+    /** Settings with {@code api} and nothing else, from a file in {@code dir}. */
+    static Settings settings(Path dir, String api) throws Exception {
         Path f = Files.createTempFile(dir, "vipkeeper", ".conf");
         // Only the API matters here: the file says it configures nothing else on purpose.
         Files.writeString(f, "vipkeeper { node-name = \"lb1\", allow-empty = true, " + api + " }\n");
@@ -331,6 +336,14 @@ class ApiConnectionLimitsIT {
         @Override
         public Map<String, Map<BackendKey, RealServerHealth>> health() {
             return Map.of();
+        }
+
+        /** The event stream, when a test gives one. */
+        volatile Optional<io.vipkeeper.appliance.events.EventBus> events = Optional.empty();
+
+        @Override
+        public Optional<io.vipkeeper.appliance.events.EventBus> events() {
+            return events;
         }
     }
 }

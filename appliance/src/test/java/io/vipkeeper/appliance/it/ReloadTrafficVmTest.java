@@ -32,7 +32,7 @@ class ReloadTrafficVmTest {
     private static Path dir;
     private static Path conf;
     private static Path pidFile;
-    private static Path traffic;
+    private static ClientLoop client;
     private static JarProcess lb;
 
     private static String config(int priority, String web2Weight, boolean web1, String extraService) {
@@ -87,11 +87,7 @@ class ReloadTrafficVmTest {
         lb = lab.own(JarProcess.startIn(lab.ns("lb"), dir, "run", "-f", conf.toString(), "--pid-file",
                 pidFile.toString()));
         lb.awaitLog("vi: BACKUP -> MASTER");
-        traffic = dir.resolve("traffic.log");
-        // One request after another through the VIP; every outcome is one line.
-        lab.own(background(lab.ns("client"), traffic, "sh", "-c", "while :; do"
-                + " r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 5 " + VIP + " 80 2>&1);"
-                + " case \"$r\" in *' 200 '*) echo ok;; *) echo FAIL; echo \"at $(date +%T.%N): $r\";; esac; done"));
+        client = ClientLoop.start(lab, lab.ns("client"), dir.resolve("traffic.log"), VIP, 80);
         awaitRequests(5);
     }
 
@@ -106,30 +102,9 @@ class ReloadTrafficVmTest {
         return WebBackends.background(ns, out, cmd);
     }
 
-    private static List<String> outcomes() throws Exception {
-        return Files.readAllLines(traffic).stream().filter(l -> l.equals("ok") || l.equals("FAIL")).toList();
-    }
-
     /** Waits until the client made {@code n} more requests; none of all so far may have failed. */
     private static void awaitRequests(int n) throws Exception {
-        int target = outcomes().size() + n;
-        Lab.await(120, n + " more requests through the VIP", () -> {
-            try {
-                return outcomes().size() >= target;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        List<String> all = outcomes();
-        assertEquals(0, all.stream().filter(l -> l.equals("FAIL")).count(), () -> {
-            try {
-                return "failed requests among " + all.size() + ":\n" + String.join("\n", Files.readAllLines(traffic)
-                        .stream().filter(l -> l.startsWith("at ")).toList()) + "\nlb log:\n" + lb.err()
-                        + ipvsadm("-Lnc");
-            } catch (Exception e) {
-                return e.toString();
-            }
-        });
+        client.awaitRequests(n, lb, lab.ns("lb"));
     }
 
     private static int count(String text, String what) {

@@ -1,0 +1,43 @@
+package io.vipkeeper.appliance.events;
+
+import io.vipkeeper.vrrp.fsm.Transition;
+
+/** The events the daemon raises, each with its fields named once here. */
+public final class Events {
+    private Events() {
+    }
+
+    /** A VRRP instance's state change. */
+    public static Event transition(Transition t) {
+        return Event.of(EventType.VRRP, "instance", t.router(), "from", t.from().name(), "to", t.to().name(),
+                "reason", t.reason().label(), "detail", t.detail(), "priority", t.priority());
+    }
+
+    /** A backend's health verdict changed. */
+    public static Event health(String virtualServer, String backend, boolean up, String reason) {
+        return Event.of(EventType.HEALTH, "virtualServer", virtualServer, "backend", backend, "state", up ? "up" : "down",
+                "reason", reason);
+    }
+
+    /** An operator's backend order that was carried out ({@code changed} false when it already was so). */
+    public static Event admin(String virtualServer, String backend, String order, String by, boolean changed,
+            String before, String after, int weight) {
+        return Event.of(EventType.ADMIN, "virtualServer", virtualServer, "backend", backend, "order", order, "by", by,
+                "changed", changed, "before", before, "after", after, "weight", weight);
+    }
+
+    /** A reload's outcome, its summary in words. */
+    public static Event reload(boolean ok, String summary) {
+        return Event.of(EventType.RELOAD, "ok", ok, "summary", summary);
+    }
+
+    /** The data plane cannot program the kernel ({@code problem}), or can again ({@code cleared}, with the old problem). */
+    public static Event dataPlane(String engine, boolean cleared, String problem) {
+        return Event.of(EventType.DATA_PLANE, "engine", engine, "state", cleared ? "cleared" : "problem", "problem", problem);
+    }
+
+    /** The daemon started or is stopping. */
+    public static Event daemon(String node, String state, String version) {
+        return Event.of(EventType.DAEMON, "node", node, "state", state, "version", version);
+    }
+}

@@ -93,7 +93,7 @@ class DaemonEventsTest {
         assertNull(seen.poll(), "a refusal changed nothing");
 
         var carrying = events.control((vs, rs, order, weight, who) -> new io.vipkeeper.appliance.pool.BackendChange(vs, rs,
-                BackendAdmin.DEFAULT, new BackendAdmin(AdminState.DRAINED, null), 2));
+                BackendAdmin.DEFAULT, new BackendAdmin(AdminState.DRAINED, null), 2, "config"));
         carrying.backend("web", "198.18.0.9:80", BackendOrder.DRAIN, null, "uid 0 (root)");
         Event e = seen.poll();
         assertEquals(EventType.ADMIN, e.type());

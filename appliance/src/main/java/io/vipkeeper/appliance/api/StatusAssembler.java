@@ -180,7 +180,8 @@ public final class StatusAssembler {
                 h == null ? null : StatusJson.timestamp(h.lastChange()), rs.weight(),
                 kd == null ? null : kd.spec().weight(), kd == null ? null : kd.activeConnections(),
                 kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()),
-                admin.state().label(), admin.origin(), admin.weight(), origin);
+                // An added backend's weight is the order's, never the file's.
+                admin.state().label(), "runtime".equals(origin) ? "runtime" : admin.origin(), admin.weight(), origin);
     }
 
     private static StatusSnapshot.Counters counters(TrafficCounters s) {

@@ -28,6 +28,15 @@ public final class StatusTable {
         b.append('\n');
         // What /healthz answers 503 for, where an operator reading status sees it first.
         s.problems().forEach(p -> b.append("PROBLEM: ").append(p).append('\n'));
+        // Not the daemon's fault (so not /healthz's), but what a reader of status must see first.
+        for (StatusSnapshot.VirtualServerStatus vs : s.virtualServers()) {
+            long down = vs.realServers().stream().filter(rs -> rs.health().equals("down")).count();
+            long up = vs.realServers().stream().filter(rs -> rs.health().equals("up") || rs.health().equals("unchecked")).count();
+            if (down > 0) {
+                b.append(up == 0 ? "WARNING: virtual server " : "note: virtual server ").append(vs.name()).append(": ")
+                        .append(up).append(" of ").append(up + down).append(" real servers up\n");
+            }
+        }
         b.append('\n');
         instances(b, s.vrrpInstances());
         b.append('\n');

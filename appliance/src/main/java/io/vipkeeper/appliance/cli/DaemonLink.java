@@ -181,7 +181,14 @@ abstract class DaemonLink {
         }
 
         private LocalHttp.Response send(HttpRequest.Builder r) throws IOException, InterruptedException {
-            HttpResponse<String> a = client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> a;
+            try {
+                a = client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (javax.net.ssl.SSLHandshakeException e) {
+                // PKIX path building failed ...: what the operator can do about it, not the JDK's words.
+                throw new IOException("its TLS certificate is not trusted here: give the daemon's certificate (or its CA)"
+                        + " with --cacert FILE (" + e.getMessage() + ")", e);
+            }
             return new LocalHttp.Response(a.statusCode(), a.body());
         }
 

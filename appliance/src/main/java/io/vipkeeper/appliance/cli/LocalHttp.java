@@ -116,7 +116,14 @@ final class LocalHttp {
                 }
                 head.write(in.get());
             }
-            this.status = parse(head.toByteArray()).status();
+            // The status line alone: a refusal's body (403 with its length) is read as lines below.
+            String first = head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+            String[] f = first.split(" ", 3);
+            try {
+                this.status = Integer.parseInt(f.length > 1 ? f[1] : "");
+            } catch (NumberFormatException e) {
+                throw new IOException("not an HTTP answer: " + first);
+            }
         }
 
         /** The answer's status code. */

@@ -72,6 +72,9 @@ final class ChangeWords {
                     continue;
                 }
                 String sub = join(path, kebab(name));
+                if (spelledAsTheFile(out, path, name, value(c, a), value(c, b))) {
+                    continue;
+                }
                 if (SECRET.contains(name) || hidesItsValue(value(c, a)) || hidesItsValue(value(c, b))) {
                     if (!java.util.Objects.equals(value(c, a), value(c, b))) {
                         out.add(sub + " changed");
@@ -102,6 +105,29 @@ final class ChangeWords {
             return;
         }
         out.add(path + " " + show(a) + " -> " + show(b));
+    }
+
+    /**
+     * The settings whose model differs from what the file says, said as the file says them
+     * ({@code api.socket-read all -> control-group}, {@code api.write off -> on}); false for the rest.
+     */
+    private static boolean spelledAsTheFile(List<String> out, String path, String name, Object a, Object b) {
+        if (java.util.Objects.equals(a, b)) {
+            return false;
+        }
+        switch (name) {
+            case "socketReadsRestricted" -> out.add(join(path, "socket-read") + " " + (Boolean.TRUE.equals(a) ? "control-group" : "all")
+                    + " -> " + (Boolean.TRUE.equals(b) ? "control-group" : "all"));
+            case "write" -> out.add(join(path, "write") + " " + (Boolean.TRUE.equals(a) ? "on" : "off") + " -> "
+                    + (Boolean.TRUE.equals(b) ? "on" : "off"));
+            // The token file's tokens (read again at each load) and the TLS files: only that they changed.
+            case "tokens" -> out.add(join(path, "token-file") + " (its tokens) changed");
+            case "tls" -> out.add(join(path, "tls") + " changed");
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

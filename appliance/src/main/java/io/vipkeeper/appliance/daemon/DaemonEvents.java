@@ -39,13 +39,13 @@ final class DaemonEvents {
         return (vs, rs, order, weight, who) -> {
             BackendChange c = control.backend(vs, rs, order, weight, who);
             bus.publish(Events.admin(c.virtualServer(), c.backend(), order.label(), who, c.changed(),
-                    c.before().state().label(), c.after().state().label(), c.weight()));
+                    c.before().state().label(), c.after().state().label(), c.weight(), c.event()));
             return c;
         };
     }
 
     void reload(ReloadResult r) {
-        bus.publish(Events.reload(r.ok(), r.summary()));
+        bus.publish(Events.reload(r.ok(), r.summary(), r.problems()));
     }
 
     void daemon(String node, String state) {

@@ -27,10 +27,10 @@ public final class EventWords {
             case HEALTH -> e.text("virtualServer") + " " + e.text("backend") + ": " + e.text("state")
                     + (e.text("reason").isEmpty() ? "" : " (" + e.text("reason") + ")");
             case ADMIN -> e.text("virtualServer") + " " + e.text("backend") + ": " + e.text("order") + " by " + e.text("by")
-                    + ": " + (Boolean.TRUE.equals(e.fields().get("changed")) ? e.text("before") + " -> " + e.text("after")
-                            : "already " + e.text("after")) + ", weight " + e.text("weight");
+                    + ": " + admin(e);
             case RELOAD -> "reload " + (Boolean.TRUE.equals(e.fields().get("ok")) ? "succeeded" : "failed") + ": "
-                    + e.text("summary");
+                    + e.text("summary") + (e.fields().get("problems") instanceof java.util.List<?> p && !p.isEmpty()
+                            ? "; " + p.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; ")) : "");
             case DATA_PLANE -> "data plane " + e.text("engine") + ": " + (e.text("state").equals("cleared")
                     ? "can program the kernel again (was: " + e.text("problem") + ")"
                     : "cannot program the kernel: " + e.text("problem"));
@@ -38,5 +38,15 @@ public final class EventWords {
                     + (e.text("version").isEmpty() ? "" : " (" + e.text("version") + ")");
             case OVERFLOW -> "overflow: " + e.text("message");
         };
+    }
+
+    private static String admin(Event e) {
+        if (e.text("event").equals("added")) {
+            return "a runtime backend now, at weight " + e.text("weight");
+        } else if (e.text("event").equals("removed")) {
+            return "removed: draining at weight 0, deleted once its connections end";
+        }
+        return (Boolean.TRUE.equals(e.fields().get("changed")) ? e.text("before") + " -> " + e.text("after")
+                : "already " + e.text("after")) + ", weight " + e.text("weight");
     }
 }

@@ -22,13 +22,27 @@ public final class Events {
     /** An operator's backend order that was carried out ({@code changed} false when it already was so). */
     public static Event admin(String virtualServer, String backend, String order, String by, boolean changed,
             String before, String after, int weight) {
+        return admin(virtualServer, backend, order, by, changed, before, after, weight, null);
+    }
+
+    /**
+     * The same for {@code backend add|remove} too: {@code event} is {@code added} or {@code removed}
+     * (null for a state order), and says what happened where before and after do not.
+     */
+    public static Event admin(String virtualServer, String backend, String order, String by, boolean changed,
+            String before, String after, int weight, String event) {
         return Event.of(EventType.ADMIN, "virtualServer", virtualServer, "backend", backend, "order", order, "by", by,
-                "changed", changed, "before", before, "after", after, "weight", weight);
+                "changed", changed, "before", before, "after", after, "weight", weight, "event", event);
     }
 
     /** A reload's outcome, its summary in words. */
     public static Event reload(boolean ok, String summary) {
-        return Event.of(EventType.RELOAD, "ok", ok, "summary", summary);
+        return reload(ok, summary, java.util.List.of());
+    }
+
+    /** The same with a refused reload's problems, each as FILE:LINE (none when it succeeded). */
+    public static Event reload(boolean ok, String summary, java.util.List<String> problems) {
+        return Event.of(EventType.RELOAD, "ok", ok, "summary", summary, "problems", problems.isEmpty() ? null : problems);
     }
 
     /** The data plane cannot program the kernel ({@code problem}), or can again ({@code cleared}, with the old problem). */

@@ -30,6 +30,22 @@ class StatusTableTest {
                 text);
     }
 
+    @Test
+    void aVirtualServerWithEveryRealServerDownIsAWarningAtTheTop() {
+        StatusSnapshot.RealServerStatus down = new StatusSnapshot.RealServerStatus("198.18.1.1:80", "down", "refused", null, 1,
+                null, null, null, null, "enabled", "config", null, "config");
+        String text = StatusTable.format(new StatusSnapshot("lb1", "vipkeeper test", "/etc/vipkeeper/vipkeeper.conf",
+                "e3b0c442", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z", new StatusSnapshot.Reloads(0, 0, null), List.of(),
+                List.of(new StatusSnapshot.VirtualServerStatus("web", "tcp 198.18.0.100:80", "rr", "nat", true, null,
+                        List.of(down, backend("198.18.1.2:80", "enabled", "config", null)))), null, null, null, List.of()));
+        assertTrue(text.contains("\nnote: virtual server web: 1 of 2 real servers up\n"), text);
+        text = StatusTable.format(new StatusSnapshot("lb1", "vipkeeper test", "/etc/vipkeeper/vipkeeper.conf",
+                "e3b0c442", "2026-11-23T10:00:00Z", "2026-11-23T10:00:00Z", new StatusSnapshot.Reloads(0, 0, null), List.of(),
+                List.of(new StatusSnapshot.VirtualServerStatus("web", "tcp 198.18.0.100:80", "rr", "nat", true, null,
+                        List.of(down))), null, null, null, List.of()));
+        assertTrue(text.contains("\nWARNING: virtual server web: 0 of 1 real servers up\n"), text);
+    }
+
     private static StatusSnapshot.RealServerStatus backend(String address, String admin, String origin, Integer runtime) {
         Integer kernel = null;
         if (admin.equals("enabled")) {

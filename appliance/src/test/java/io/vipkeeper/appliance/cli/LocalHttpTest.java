@@ -66,4 +66,29 @@ class LocalHttpTest {
             t.join();
         }
     }
+
+    /** A stream refused with a body of known length (403 from api.socket-read): its status and its words. */
+    @Test
+    void aStreamRefusedWithABodyGivesItsStatusAndItsWords() throws Exception {
+        Path sock = dir.resolve("s.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Thread t = new Thread(() -> {
+                try (SocketChannel c = server.accept()) {
+                    c.read(ByteBuffer.allocate(1024));
+                    String body = "uid 65534 may not read\n";
+                    c.write(ByteBuffer.wrap(("HTTP/1.1 403 Forbidden\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                            .getBytes(StandardCharsets.US_ASCII)));
+                } catch (IOException e) {
+                    // the test's assertions say what went wrong
+                }
+            });
+            t.start();
+            try (LocalHttp.Stream stream = LocalHttp.stream(sock, "/events")) {
+                assertEquals(403, stream.status());
+                assertEquals("uid 65534 may not read", stream.readLine());
+            }
+            t.join();
+        }
+    }
 }

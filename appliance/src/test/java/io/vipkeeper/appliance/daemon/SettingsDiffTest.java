@@ -92,6 +92,13 @@ class SettingsDiffTest {
         assertEquals("vrrp instance api removed; log-level info -> debug", d.toString());
     }
 
+    /** The api settings whose model differs from the file are said as the file says them. */
+    @Test
+    void apiSettingsAreSaidAsTheFileSpellsThem() throws Exception {
+        SettingsDiff d = SettingsDiff.between(load(BASE), load(BASE + "vipkeeper.api.socket-read = control-group\n"));
+        assertEquals(List.of("api.socket-read all -> control-group"), d.words());
+    }
+
     /** A reload applied these but reported "no changes" (issue 15). */
     @Test
     void everyKeyOutsideTheNamedEntriesCountsToo() throws Exception {

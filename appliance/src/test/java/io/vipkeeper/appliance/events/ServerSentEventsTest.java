@@ -79,5 +79,16 @@ class ServerSentEventsTest {
                         "by", "uid 0 (root)", "changed", true, "before", "enabled", "after", "draining", "weight", 0)));
         assertEquals("12:00:01.123 reload failed: 2 problem(s)",
                 w.line(Event.at(EventType.RELOAD, T, "ok", false, "summary", "2 problem(s)")));
+        assertEquals("12:00:01.123 reload failed: 1 problem(s); lb.conf:6: priority: not a number",
+                w.line(Event.at(EventType.RELOAD, T, "ok", false, "summary", "1 problem(s)", "problems",
+                        java.util.List.of("lb.conf:6: priority: not a number"))));
+        assertEquals("12:00:01.123 web 198.18.249.3:80: add by uid 0 (root): a runtime backend now, at weight 2",
+                w.line(Event.at(EventType.ADMIN, T, "virtualServer", "web", "backend", "198.18.249.3:80", "order", "add",
+                        "by", "uid 0 (root)", "changed", true, "before", "enabled", "after", "enabled", "weight", 2,
+                        "event", "added")));
+        assertEquals("12:00:01.123 web 198.18.249.3:80: remove by uid 0 (root): removed: draining at weight 0, deleted once"
+                + " its connections end", w.line(Event.at(EventType.ADMIN, T, "virtualServer", "web", "backend",
+                        "198.18.249.3:80", "order", "remove", "by", "uid 0 (root)", "changed", true, "before", "enabled",
+                        "after", "enabled", "weight", 1, "event", "removed")));
     }
 }

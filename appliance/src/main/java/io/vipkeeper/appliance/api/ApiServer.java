@@ -88,6 +88,11 @@ public final class ApiServer implements AutoCloseable {
     private final OneRequestAtATime pacing = new OneRequestAtATime();
     private final Supplier<ApiSettings> settings;
     private final ConnectionLimiter limiter;
+    /**
+     * The control socket's own caps: with one limiter for both, 256 event streams held open over
+     * TCP (reads need no token) filled the total and locked root out of the socket.
+     */
+    private final ConnectionLimiter localLimiter;
     private final RefusalLog stalls = new RefusalLog(RefusalLog.INTERVAL, "closed");
     private final RefusalLog tlsFailures = new RefusalLog(RefusalLog.INTERVAL, "dropped");
     private final Tls tls = new Tls();
@@ -117,6 +122,7 @@ public final class ApiServer implements AutoCloseable {
                 new VrrpApi(status, metrics, ControlAccess.SYSTEM, orders));
         this.settings = () -> inputs.settings().api();
         this.limiter = new ConnectionLimiter(settings, metrics);
+        this.localLimiter = new ConnectionLimiter(settings, metrics);
     }
 
     /**
@@ -153,8 +159,9 @@ public final class ApiServer implements AutoCloseable {
      * Serves the same API on the unix socket {@code socket} as well (the control socket the CLI
      * finds in the run directory, with no config to read): a stale file there is replaced, the
      * socket is left readable and writable by every local user (reads are open as on loopback;
-     * writes check the peer's credentials, see {@link BackendApi}), and {@link #close} removes it. Its connections count against the API's caps as
-     * one client. Needs the epoll transport.
+     * writes check the peer's credentials, see {@link BackendApi}), and {@link #close} removes it. Its
+     * connections have caps of their own, the same numbers as TCP's but counted apart (each local
+     * user as one client), so nothing sent over TCP can fill them. Needs the epoll transport.
      *
      * @throws IllegalStateException naming the path and the reason when the bind fails
      */
@@ -188,7 +195,7 @@ public final class ApiServer implements AutoCloseable {
      * TLS first on a TCP one ({@code tcp}) when {@code api.tls} is set when it comes.
      */
     private void served(ServerBootstrap b, boolean tcp) {
-        b.handler(limiter)
+        b.handler(tcp ? limiter : localLimiter)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BYTES))
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -268,7 +275,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Open connections now (tests). */
     int openConnections() {
-        return limiter.open();
+        return limiter.open() + localLimiter.open();
     }
 
     /** The API's metrics (the daemon may read the bad-request count). */

@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * <p>Every accepted connection holds a slot until it closes, whatever it serves: a request/response
  * connection until its idle timeout at most, a future event stream for as long as it is open.
  * Caps are read from the settings in force at each connection, so a reload applies to new ones.
- * Accepts run on the listening socket's event loop; releases on any connection's. One limiter
- * sits on both listeners (TCP and the control socket), so the total cap is the daemon's.
+ * Accepts run on the listening socket's event loop; releases on any connection's. The TCP listener
+ * and the control socket have one limiter each, so what comes over TCP never fills the socket's.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {

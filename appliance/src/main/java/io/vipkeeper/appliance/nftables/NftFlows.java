@@ -31,14 +31,17 @@ final class NftFlows implements AutoCloseable {
     private Conntrack conntrack;
     private boolean unavailable;
 
-    /** Every entry, or none when conntrack cannot be read (the engine balances on without counts or cuts). */
-    private List<Conntrack.Flow> all() {
+    /**
+     * The entries to one of {@code vips}, or none when conntrack cannot be read (the engine
+     * balances on without counts or cuts).
+     */
+    private List<Conntrack.Flow> toVips(Set<java.net.InetAddress> vips) {
         Conntrack ct = conntrack();
         if (ct == null) {
             return List.of();
         }
         try {
-            return ct.dump();
+            return ct.dump(f -> vips.contains(f.original().dst()));
         } catch (RuntimeException e) {
             log.warn("nftables could not read conntrack, no connection counts: {}", e.toString());
             close();
@@ -60,7 +63,7 @@ final class NftFlows implements AutoCloseable {
 
     /** {@code table} with each backend's established flows as its active connections. */
     Map<ServiceKey, ActualService> counted(Map<ServiceKey, ActualService> table) {
-        return table.isEmpty() ? table : counted(table, all());
+        return table.isEmpty() ? table : counted(table, toVips(vips(table.keySet())));
     }
 
     /** Cuts the flows of the backends in {@code gone}; a failure is logged, the table change stands. */
@@ -82,6 +85,13 @@ final class NftFlows implements AutoCloseable {
             conntrack.close();
             conntrack = null;
         }
+    }
+
+    /** The addresses of {@code services} (a mark service has none of its own). */
+    private static Set<java.net.InetAddress> vips(Set<ServiceKey> services) {
+        Set<java.net.InetAddress> vips = new java.util.HashSet<>();
+        services.stream().filter(k -> !k.isFwmark()).forEach(k -> vips.add(k.address()));
+        return vips;
     }
 
     /** Whether {@code f} is a flow of {@code service} forwarded to {@code backend}. */
@@ -156,7 +166,8 @@ final class NftFlows implements AutoCloseable {
         if (gone.isEmpty()) {
             return cut;
         }
-        List<Conntrack.Flow> flows = conntrack.dump();
+        Set<java.net.InetAddress> vips = vips(gone.keySet());
+        List<Conntrack.Flow> flows = conntrack.dump(f -> vips.contains(f.original().dst()));
         gone.forEach((service, backends) -> {
             for (BackendKey b : backends) {
                 List<Conntrack.Flow> theirs = new ArrayList<>();

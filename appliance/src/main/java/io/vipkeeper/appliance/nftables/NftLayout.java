@@ -220,12 +220,22 @@ final class NftLayout {
             gcd = java.math.BigInteger.valueOf(gcd).gcd(java.math.BigInteger.valueOf(w)).longValueExact();
             sum += w;
         }
+        long cap = cap(weights.length);
         long[] shares = new long[weights.length];
         for (int i = 0; i < weights.length; i++) {
-            shares[i] = sum / gcd <= MAX_WEIGHTED_SLOTS ? weights[i] / gcd
-                    : Math.max(1, weights[i] * MAX_WEIGHTED_SLOTS / sum);
+            shares[i] = sum / gcd <= cap ? weights[i] / gcd : Math.max(1, weights[i] * cap / sum);
         }
         return shares;
+    }
+
+    /**
+     * The slots weights are shared over for {@code backends} backends: {@link #MAX_WEIGHTED_SLOTS},
+     * or 16 a backend when there are more than 256, so that the one slot every backend keeps
+     * cannot crowd out a heavy one's share (4,000 backends at weight 1 beside one at 65535 would
+     * give that one half the traffic in 4096 slots instead of its 94 %).
+     */
+    static long cap(int backends) {
+        return Math.max(MAX_WEIGHTED_SLOTS, 16L * backends);
     }
 
     /**

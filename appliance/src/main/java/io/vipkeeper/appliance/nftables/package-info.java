@@ -31,7 +31,7 @@
  * alike. With no backend above weight 0 the rule only counts.</li>
  * <li>{@code ..._m}: the slots, slot : backend address . port, one element each, a plain map
  * changed by difference. rr: one slot per backend above weight 0, in address order; wrr and sh:
- * the weights over their greatest common divisor, shared out over at most 4096 slots when they do
+ * the weights over their greatest common divisor, shared out over at most 4096 slots (16 a backend past 256 backends) when they do
  * not reduce that far; mh: the {@link io.vipkeeper.appliance.nftables.MaglevTable} of the
  * backends, so a backend that leaves moves about its own share of the clients (and of the map
  * elements) and one that returns gets them back. No interval maps: nft 1.0.6 loads the elements

@@ -351,8 +351,11 @@ public final class DataPlaneManager implements AutoCloseable {
                 return;
             }
             ChangeLog.log(engine, ops, refusedOnes(refused), why, counters);
-        } catch (RuntimeException e) {
-            counters.runFailed("reconcile failed: " + e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A run that ran out of heap (a table or a conntrack dump larger than the heap) has
+            // unwound: what it held is garbage now. Counted and retried like any failed run, so
+            // the loop lives on and /healthz names the failure instead of "runs are not finishing".
+            counters.runFailed("reconcile failed: " + (e instanceof OutOfMemoryError ? e.toString() : e.getMessage()));
             log.error("{}: reconcile failed, retrying in {}: {}", engine,
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             kernel.close();

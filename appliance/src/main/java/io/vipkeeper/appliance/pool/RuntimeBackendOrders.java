@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 final class RuntimeBackendOrders {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneManager.class);
 
+    /** The most runtime backends one virtual server takes. */
+    static final int MAX_PER_SERVICE = 1024;
+
     private RuntimeBackendOrders() {
     }
 
@@ -30,6 +33,12 @@ final class RuntimeBackendOrders {
             boolean added = runtime.isAdded(vs.name(), key);
             throw new BackendRefusal(BackendRefusal.Reason.DUPLICATE, "virtual server " + vs.name() + " has "
                     + there.get().identity() + " already (" + (added ? "added at runtime" : "in the config") + ")");
+        }
+        long added = vs.realServers().stream().filter(rs -> runtime.isAdded(vs.name(), rs.key())).count();
+        if (added >= MAX_PER_SERVICE) {
+            // Each is a health check and a slot in the table; thousands made a start take minutes.
+            throw new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST, "virtual server " + vs.name() + " has "
+                    + MAX_PER_SERVICE + " runtime backends already, the most it takes: put them in the file");
         }
         saved(() -> runtime.add(vs.name(), key, weight));
         RealServer rs = RuntimeBackends.backend(vs, key, weight);

@@ -62,6 +62,13 @@ final class RuntimeBackends {
      */
     static Optional<String> problem(VirtualServer vs, BackendKey key) {
         InetAddress a = key.address();
+        if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isMulticastAddress()
+                || Addresses.format(a).equals("255.255.255.255")) {
+            return Optional.of(Addresses.format(a) + " cannot be a backend: not one host's unicast address");
+        }
+        if (vs.address().filter(a::equals).isPresent()) {
+            return Optional.of(Addresses.format(a) + " is virtual server " + vs.name() + "'s own address");
+        }
         if (vs.ipv6() != a instanceof Inet6Address && vs.forwarding() != Forwarding.TUN) {
             return Optional.of(Addresses.format(a) + " is " + Addresses.family(a) + " but virtual server " + vs.name()
                     + " is " + (vs.ipv6() ? "IPv6" : "IPv4") + " (only tun may mix families)");

@@ -98,10 +98,23 @@ public final class RuntimeState {
         added = new LinkedHashMap<>();
         if (file != null && Files.exists(file)) {
             try {
-                Document d = MAPPER.readValue(file.toFile(), Document.class);
-                maintenance = new java.util.TreeSet<>(d.maintenance() == null ? List.of() : d.maintenance());
-                for (Entry e : d.backends() == null ? List.<Entry>of() : d.backends()) {
+                // Entry by entry: one entry of the wrong type (a hand edit, a foreign tool) is
+                // left out with its reason, never the whole file and never the daemon's start.
+                com.fasterxml.jackson.databind.JsonNode d = MAPPER.readTree(file.toFile());
+                maintenance = new java.util.TreeSet<>();
+                for (com.fasterxml.jackson.databind.JsonNode m : d.path("maintenance")) {
+                    if (m.isTextual() && !m.asText().isBlank()) {
+                        maintenance.add(m.asText());
+                    } else {
+                        log.warn("{}: skipping maintenance entry {}: not an instance name", file, m);
+                    }
+                }
+                for (com.fasterxml.jackson.databind.JsonNode node : d.path("backends")) {
                     try {
+                        Entry e = MAPPER.treeToValue(node, Entry.class);
+                        if (e == null || e.virtualServer() == null || e.virtualServer().isBlank()) {
+                            throw new IllegalArgumentException("no virtual server");
+                        }
                         BackendKey k = key(e.address(), e.port());
                         BackendAdmin a = new BackendAdmin(AdminState.of(e.admin())
                                 .orElseThrow(() -> new IllegalArgumentException("no admin state " + e.admin())), e.weight());
@@ -111,8 +124,8 @@ public final class RuntimeState {
                             added.computeIfAbsent(e.virtualServer(), vs -> new LinkedHashMap<>()).put(k, w);
                         }
                         put(e.virtualServer(), k, a);
-                    } catch (RuntimeException bad) {
-                        log.warn("{}: skipping {}: {}", file, e, bad.getMessage());
+                    } catch (IOException | RuntimeException bad) {
+                        log.warn("{}: skipping {}: {}", file, node, bad.getMessage());
                     }
                 }
             } catch (IOException e) {

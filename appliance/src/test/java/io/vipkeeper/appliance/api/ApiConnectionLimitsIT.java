@@ -166,6 +166,33 @@ class ApiConnectionLimitsIT {
         assertEquals(200, get("127.0.0.20", "/status").status());
     }
 
+    /** TCP's total full (reads need no token) must not keep root off the control socket. */
+    @Test
+    void aFullTcpListenerLeavesTheControlSocketServed() throws Exception {
+        Path dir = Files.createTempDirectory("vk-sock");
+        Path socket = dir.resolve("control.sock");
+        server.listenLocal(socket);
+        List<String> sources = IntStream.rangeClosed(10, 13).mapToObj(i -> "127.0.0." + i).toList();
+        try (ConnectionFlood flood = ConnectionFlood.open(ns.name, target, sources, 5)) {
+            await("the TCP total full", () -> flood.closedByServer() == 14);
+            assertThrows(IOException.class, () -> get("127.0.0.20", "/status"), "TCP is full");
+            try (SocketChannel c = SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                c.connect(java.net.UnixDomainSocketAddress.of(socket));
+                c.write(ByteBuffer.wrap("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer in = ByteBuffer.allocate(4096);
+                while (c.read(in) >= 0 && in.hasRemaining()) {
+                    // until the server closes
+                }
+                String answer = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), "the control socket answers: " + answer);
+            }
+        } finally {
+            server.close();
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        }
+    }
+
     @Test
     void capsFollowTheSettingsInForce() throws Exception {
         inputs.settings = settings(API.replace("max-connections-per-client = 3", "max-connections-per-client = 1"));

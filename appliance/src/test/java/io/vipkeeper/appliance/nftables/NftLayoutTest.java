@@ -25,6 +25,18 @@ class NftLayoutTest {
         assertArrayEquals(new long[] {2048, 1, 2047}, shares);
     }
 
+    /** Thousands of light backends beside a heavy one: the heavy one keeps its share (a break found in review). */
+    @Test
+    void manyLightBackendsDoNotCrowdOutAHeavyOne() {
+        long[] w = new long[4001];
+        java.util.Arrays.fill(w, 1);
+        w[4000] = 65535;
+        long[] shares = NftLayout.shares(w);
+        long sum = java.util.Arrays.stream(shares).sum();
+        double heavy = (double) shares[4000] / sum;
+        assertTrue(heavy > 0.93 && heavy < 0.95, "the heavy backend's share of the slots: " + heavy);
+    }
+
     /**
      * Whatever the weights, a backend above 0 gets a slot, the map stays bounded, and a backend's
      * share of the slots is its share of the weight to within one slot's worth.
@@ -41,11 +53,12 @@ class NftLayoutTest {
             sumW += w[i];
             sumS += shares[i];
         }
-        assertTrue(sumS <= NftLayout.MAX_WEIGHTED_SLOTS + w.length, "at most the cap plus one slot a backend: " + sumS);
+        long cap = NftLayout.cap(w.length);
+        assertTrue(sumS <= cap + w.length, "at most the cap plus one slot a backend: " + sumS);
         for (int i = 0; i < w.length; i++) {
             double want = (double) w[i] / sumW;
             double got = (double) shares[i] / sumS;
-            double slot = 1.0 / Math.min(sumS, NftLayout.MAX_WEIGHTED_SLOTS) + (double) w.length / sumS;
+            double slot = 1.0 / Math.min(sumS, cap) + (double) w.length / sumS;
             assertTrue(Math.abs(want - got) <= slot, "weight share " + want + " against slot share " + got);
         }
     }

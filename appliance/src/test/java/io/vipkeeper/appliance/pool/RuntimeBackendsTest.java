@@ -109,6 +109,10 @@ class RuntimeBackendsTest {
             assertRefused(m, "web", "[2001:db8::5]:80", 1, BackendRefusal.Reason.BAD_REQUEST, "only tun may mix families");
             assertRefused(m, "mark", "198.18.2.5:80", 1, BackendRefusal.Reason.BAD_REQUEST, "carry no port");
             assertRefused(m, "ported", "198.18.3.5", 1, BackendRefusal.Reason.BAD_REQUEST, "carry a port");
+            for (String odd : List.of("0.0.0.0:80", "127.0.0.1:80", "255.255.255.255:80", "224.0.0.18:80")) {
+                assertRefused(m, "web", odd, 1, BackendRefusal.Reason.BAD_REQUEST, "not one host's unicast address");
+            }
+            assertRefused(m, "web", "198.18.0.100:80", 1, BackendRefusal.Reason.BAD_REQUEST, "own address");
             assertEquals(table, kernel.table());
             assertEquals(file, Files.readString(stateFile()));
             m.backend("mark", "198.18.2.5", BackendOrder.ADD, null, "root");

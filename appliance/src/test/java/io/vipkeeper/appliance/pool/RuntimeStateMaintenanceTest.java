@@ -54,4 +54,24 @@ class RuntimeStateMaintenanceTest {
         assertThrows(IOException.class, () -> s.setMaintenance(Set.of("vi_1")));
         assertEquals(Set.of(), s.maintenance());
     }
+
+    /** A hand-edited file: each bad entry is left out on its own; the daemon starts with the rest. */
+    @Test
+    void aBadEntryIsLeftOutAloneAndNeverStopsTheLoad() throws Exception {
+        Path file = dir.resolve("runtime-state.json");
+        Files.writeString(file, """
+                {"backends": [
+                  {"address": "198.18.245.10", "port": 80, "admin": "drained"},
+                  {"virtualServer": "web", "address": "198.18.245.11", "port": "eighty", "admin": "drained"},
+                  {"virtualServer": "web", "address": "198.18.245.12", "port": 80, "admin": "drained"},
+                  null, 7
+                ],
+                 "maintenance": [null, "vi_1", 3, ""]}
+                """);
+        RuntimeState state = RuntimeState.in(file);
+        state.load();
+        BackendKey good = new BackendKey(InetAddress.getByName("198.18.245.12"), 80);
+        assertEquals(Map.of("web", Map.of(good, new BackendAdmin(AdminState.DRAINED, null))), state.view());
+        assertEquals(Set.of("vi_1"), state.maintenance());
+    }
 }

@@ -70,8 +70,18 @@ public final class NetlinkSocket implements AutoCloseable {
      * @throws NetlinkFormatException on a malformed reply
      */
     public List<NetlinkMessage> request(byte[] message, int seq, String what) {
-        send(message);
         List<NetlinkMessage> replies = new ArrayList<>();
+        requestEach(message, seq, what, replies::add);
+        return replies;
+    }
+
+    /**
+     * The same, handing each reply to {@code each} as it is read instead of keeping them: a dump
+     * of a large table (conntrack's hundreds of thousands of entries) then costs one receive
+     * buffer's worth of messages at a time, not the whole table.
+     */
+    public void requestEach(byte[] message, int seq, String what, java.util.function.Consumer<NetlinkMessage> each) {
+        send(message);
         while (true) {
             for (NetlinkMessage m : receive()) {
                 if (m.seq() != seq) {
@@ -82,18 +92,18 @@ public final class NetlinkSocket implements AutoCloseable {
                     if (code != 0) {
                         throw new NetlinkException(what, -code);
                     }
-                    return replies;
+                    return;
                 }
                 if (m.type() == NetlinkMessage.DONE) {
-                    return replies;
+                    return;
                 }
                 if (m.type() == NetlinkMessage.OVERRUN) {
                     throw new NetlinkFormatException(what + ": overrun");
                 }
-                replies.add(m);
+                each.accept(m);
                 if ((m.flags() & NetlinkMessageBuilder.NLM_F_MULTI) == 0
                         && (message.length >= 8 && (message[6] & NetlinkMessageBuilder.NLM_F_ACK) == 0)) {
-                    return replies;
+                    return;
                 }
             }
         }

@@ -103,10 +103,7 @@ final class BackendApi {
         }
         Optional<Caller.Refusal> no = caller.refusal(api, access);
         if (no.isPresent()) {
-            FullHttpResponse r = error(no.get().status(), no.get().message());
-            if (no.get().challenge()) {
-                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vipkeeper\"");
-            }
+            FullHttpResponse r = no.get().answer();
             refused(ctx, route.label(), no.get().reason(), caller, no.get().message(), true);
             ApiHandler.send(ctx, head, r, false);
             return;

@@ -60,6 +60,15 @@ record Caller(Transport transport, ControlAccess.Peer peer, String token, boolea
         boolean challenge() {
             return status.equals(HttpResponseStatus.UNAUTHORIZED);
         }
+
+        /** The answer every write route gives it: {@code {"error": message}}, challenged when a 401. */
+        io.netty.handler.codec.http.FullHttpResponse answer() {
+            io.netty.handler.codec.http.FullHttpResponse r = BackendApi.error(status, message);
+            if (challenge()) {
+                r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vipkeeper\"");
+            }
+            return r;
+        }
     }
 
     /** The caller of a request on {@code ch} with {@code headers}, its token matched against {@code api}'s. */

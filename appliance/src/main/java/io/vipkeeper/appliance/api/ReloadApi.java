@@ -66,10 +66,7 @@ final class ReloadApi {
         Caller caller = Caller.of(ctx.channel(), req.headers(), access, status.inputs().settings().api());
         Optional<Caller.Refusal> no = caller.refusal(status.inputs().settings().api(), access);
         if (no.isPresent()) {
-            FullHttpResponse r = BackendApi.error(no.get().status(), no.get().message());
-            if (no.get().challenge()) {
-                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vipkeeper\"");
-            }
+            FullHttpResponse r = no.get().answer();
             // A remote refusal at debug only: no client over TCP may flood the log (it is counted).
             refuse(ctx, head, r, caller.who(), no.get().message(), !caller.remote());
             return;

@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vipkeeper.appliance.vrrp.MaintenanceChange;
 import io.vipkeeper.appliance.vrrp.MaintenanceRefusal;
@@ -86,10 +85,7 @@ final class VrrpApi {
         Caller caller = Caller.of(ctx.channel(), req.headers(), access, status.inputs().settings().api());
         Optional<Caller.Refusal> no = caller.refusal(status.inputs().settings().api(), access);
         if (no.isPresent()) {
-            FullHttpResponse r = BackendApi.error(no.get().status(), no.get().message());
-            if (no.get().challenge()) {
-                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"vipkeeper\"");
-            }
+            FullHttpResponse r = no.get().answer();
             metrics.vrrpOrder(route.label(), "refused_" + no.get().reason());
             // A remote refusal at debug only: no client over TCP may flood the log (it is counted).
             if (caller.remote()) {

@@ -150,7 +150,8 @@ class DebPackageIT {
             }
             Map<String, String> env = Map.of("VIPKEEPER_CACHE", cache.toString());
             // A status that fails loaded too little to be worth keeping.
-            assertEquals(1, Shell.tryRun(env, launcher.toString(), "status", "--pid-file", run.resolve("none.pid").toString()).code());
+            // A run directory with no daemon in it (the pid file's directory is this daemon's run directory).
+            assertEquals(1, Shell.tryRun(env, launcher.toString(), "status", "--run-dir", run.resolve("none").toString()).code());
             assertEquals(List.of(), archives(cache));
             Shell.Result first = Shell.tryRun(env, launcher.toString(), "status", "--pid-file", pid.toString());
             assertEquals(0, first.code(), first.output());

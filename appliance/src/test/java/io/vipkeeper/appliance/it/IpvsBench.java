@@ -46,11 +46,16 @@ public final class IpvsBench {
         int entries = services * (REAL_SERVERS + 1);
         System.out.printf("%s programming, %d services x %d real servers (%d kernel objects), kernel %s%n",
                 nftables ? "nftables" : "IPVS", services, REAL_SERVERS, entries, Shell.run("uname", "-r").strip());
-        vipkeeper(dir);
-        if (!onlyVipkeeper) {
-            restore(dir);
-            perCommand(dir, Math.min(perCommandServices, services));
-            keepalived(dir);
+        try {
+            vipkeeper(dir);
+            if (!onlyVipkeeper) {
+                restore(dir);
+                perCommand(dir, Math.min(perCommandServices, services));
+                keepalived(dir);
+            }
+        } finally {
+            // Each contender's namespace replaced the last one's; the last goes with the run.
+            Shell.tryRun("ip", "netns", "del", NS);
         }
         System.out.println();
         rows.forEach(System.out::println);

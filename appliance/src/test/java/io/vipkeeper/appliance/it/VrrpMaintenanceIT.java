@@ -203,7 +203,7 @@ class VrrpMaintenanceIT extends InLab {
         assertEquals(1, c.exit(), c.out());
         assertTrue(c.err().contains("nobody would hold the VIPs of vi_1: no new master advertised within "), c.err());
         assertTrue(c.err().contains("--force releases them all the same"), c.err());
-        lb2.awaitLog("vi_1: no new master advertised within 450 ms: nobody would hold the addresses; staying MASTER");
+        lb2.awaitLog(": nobody would hold the addresses; staying MASTER"); // the time it names is measured (451 ms once under load)
         assertTrue(has("lb2"), "the VIP never left");
         assertEquals(stepDowns, lb2.err().split("MASTER -> BACKUP", -1).length, "no transition: " + lb2.err());
         c = vrrp("lb2", "list");

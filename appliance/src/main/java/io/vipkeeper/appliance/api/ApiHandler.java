@@ -168,6 +168,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return r;
     }
 
+    /**
+     * The request's line and headers without its body: what a write route keeps to answer later,
+     * off the event loop, after the request itself has been released.
+     */
+    static FullHttpRequest head(FullHttpRequest req) {
+        return new io.netty.handler.codec.http.DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+                Unpooled.EMPTY_BUFFER, req.headers().copy(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+    }
+
     /** Sends {@code r} (without its body for HEAD), closing the connection when asked or when the client wants. */
     static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r, boolean close) {
         if (req.method().equals(HttpMethod.HEAD)) {

@@ -3,10 +3,7 @@ package io.vipkeeper.appliance.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -85,8 +82,7 @@ final class BackendApi {
 
     /** Answers {@code req} for {@code rawPath} (not yet percent-decoded). */
     void handle(ChannelHandlerContext ctx, FullHttpRequest req, String rawPath) {
-        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
-                Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        FullHttpRequest head = ApiHandler.head(req);
         boolean post = req.method().name().equals("POST");
         ApiSettings api = status.inputs().settings().api();
         Caller caller = Caller.of(ctx.channel(), req.headers(), access, api);

@@ -1,9 +1,6 @@
 package io.vipkeeper.appliance.api;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -55,8 +52,7 @@ final class ReloadApi {
 
     /** Answers {@code req} for {@code /reload}. */
     void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
-        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
-                Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        FullHttpRequest head = ApiHandler.head(req);
         if (!req.method().name().equals("POST")) {
             FullHttpResponse r = BackendApi.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "POST " + PATH + " reloads the config");
             r.headers().set(HttpHeaderNames.ALLOW, "POST");

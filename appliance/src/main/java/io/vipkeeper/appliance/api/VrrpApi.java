@@ -1,9 +1,6 @@
 package io.vipkeeper.appliance.api;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -65,8 +62,7 @@ final class VrrpApi {
 
     /** Answers {@code req} for its URI (not yet percent-decoded). */
     void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
-        FullHttpRequest head = new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
-                Unpooled.EMPTY_BUFFER, req.headers().copy(), EmptyHttpHeaders.INSTANCE);
+        FullHttpRequest head = ApiHandler.head(req);
         VrrpRoute route;
         try {
             route = VrrpRoute.parse(req.method().name(), req.uri());

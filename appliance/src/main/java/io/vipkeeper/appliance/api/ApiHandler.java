@@ -137,6 +137,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private FullHttpResponse route(String path, FullHttpRequest req) {
         switch (path) {
             case "/status":
+                if (StatusMediaType.text(req.headers().get(HttpHeaderNames.ACCEPT))) {
+                    return text(HttpResponseStatus.OK, StatusTable.format(status.snapshot()));
+                }
                 return response(HttpResponseStatus.OK, "application/json; charset=utf-8",
                         StatusJson.write(status.snapshot()).getBytes(StandardCharsets.UTF_8));
             case "/metrics":

@@ -22,8 +22,12 @@ import java.util.concurrent.TimeoutException;
  * reading to the end of the stream is the whole answer; anything else is a clear error.
  */
 final class LocalHttp {
-    /** An answer: the status code and the body. */
-    record Response(int status, String body) {
+    /** An answer: the status code, the body and its Content-Type ("" without one). */
+    record Response(int status, String body, String contentType) {
+        /** An answer without a Content-Type. */
+        Response(int status, String body) {
+            this(status, body, "");
+        }
     }
 
     private LocalHttp() {
@@ -31,15 +35,20 @@ final class LocalHttp {
 
     /** GETs {@code path} from the daemon on {@code socket}, giving up after {@code timeout}. */
     static Response get(Path socket, String path, Duration timeout) throws IOException, InterruptedException {
-        return send(socket, "GET", path, timeout);
+        return send(socket, "GET", path, "", timeout);
+    }
+
+    /** The same, asking for the media type {@code accept} (the daemon renders /status as text for text/plain). */
+    static Response get(Path socket, String path, String accept, Duration timeout) throws IOException, InterruptedException {
+        return send(socket, "GET", path, "Accept: " + accept + "\r\n", timeout);
     }
 
     /** POSTs to {@code path} (no body) on the daemon on {@code socket}, giving up after {@code timeout}. */
     static Response post(Path socket, String path, Duration timeout) throws IOException, InterruptedException {
-        return send(socket, "POST", path, timeout);
+        return send(socket, "POST", path, "Content-Length: 0\r\n", timeout);
     }
 
-    private static Response send(Path socket, String method, String path, Duration timeout)
+    private static Response send(Path socket, String method, String path, String headers, Duration timeout)
             throws IOException, InterruptedException {
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "control-socket");
@@ -48,7 +57,7 @@ final class LocalHttp {
         });
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            Future<byte[]> answer = ex.submit(() -> exchange(ch, socket, method, path));
+            Future<byte[]> answer = ex.submit(() -> exchange(ch, socket, method, path, headers));
             return parse(answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
             throw new IOException("no answer within " + timeout.toMillis() + " ms");
@@ -60,8 +69,9 @@ final class LocalHttp {
         }
     }
 
-    private static byte[] exchange(SocketChannel ch, Path socket, String method, String path) throws IOException {
-        request(ch, socket, method, path);
+    private static byte[] exchange(SocketChannel ch, Path socket, String method, String path, String headers)
+            throws IOException {
+        request(ch, socket, method, path, headers);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         ByteBuffer buf = ByteBuffer.allocate(16384);
         while (ch.read(buf) >= 0) {
@@ -75,10 +85,10 @@ final class LocalHttp {
     }
 
     /** Connects {@code ch} to {@code socket} and sends the request (no body, the connection to close after it). */
-    private static void request(SocketChannel ch, Path socket, String method, String path) throws IOException {
+    private static void request(SocketChannel ch, Path socket, String method, String path, String headers)
+            throws IOException {
         ch.connect(UnixDomainSocketAddress.of(socket));
-        String body = method.equals("POST") ? "Content-Length: 0\r\n" : "";
-        ch.write(ByteBuffer.wrap((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + body
+        ch.write(ByteBuffer.wrap((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers
                 + "Connection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII)));
     }
@@ -91,7 +101,7 @@ final class LocalHttp {
     static Stream stream(Path socket, String path) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            request(ch, socket, "GET", path);
+            request(ch, socket, "GET", path, "");
             return new Stream(ch);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -171,7 +181,7 @@ final class LocalHttp {
         if (head < 0) {
             return false;
         }
-        String length = contentLength(new String(raw, 0, head, StandardCharsets.ISO_8859_1));
+        String length = header(new String(raw, 0, head, StandardCharsets.ISO_8859_1), "content-length");
         if (length != null) {
             try {
                 return raw.length - head >= Integer.parseInt(length);
@@ -198,7 +208,8 @@ final class LocalHttp {
             throw new IOException("bad status line: " + head[0]);
         }
         byte[] body = java.util.Arrays.copyOfRange(raw, headEnd, raw.length);
-        String value = contentLength(text);
+        String type = header(text, "content-type");
+        String value = header(text, "content-length");
         if (value != null) {
             int length;
             try {
@@ -209,16 +220,16 @@ final class LocalHttp {
             if (body.length < length) {
                 throw new IOException("the answer ended after " + body.length + " of " + length + " bytes");
             }
-            return new Response(status, new String(body, 0, length, StandardCharsets.UTF_8));
+            return new Response(status, new String(body, 0, length, StandardCharsets.UTF_8), type == null ? "" : type);
         }
-        return new Response(status, new String(body, StandardCharsets.UTF_8));
+        return new Response(status, new String(body, StandardCharsets.UTF_8), type == null ? "" : type);
     }
 
-    /** The Content-Length header's value in {@code head} (the status line and headers), stripped; null without one. */
-    private static String contentLength(String head) {
+    /** The value of the header {@code name} in {@code head} (the status line and headers), stripped; null without one. */
+    private static String header(String head, String name) {
         for (String line : head.split("\r\n")) {
             String[] kv = line.split(":", 2);
-            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase("content-length")) {
+            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase(name)) {
                 return kv[1].strip();
             }
         }

@@ -36,6 +36,10 @@ public final class Main implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        int quick = QuickStatus.run(args, System.out);
+        if (quick != QuickStatus.NOT_TAKEN) {
+            System.exit(quick);
+        }
         Logging.configure(LogLevel.WARN, 0);
         System.exit(commandLine().execute(args));
     }

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", description = "Show the running daemon's VRRP instances and virtual servers (from its API).")
 public final class StatusCommand implements Callable<Integer> {
     /** How long to wait for the daemon. */
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration TIMEOUT = QuickStatus.TIMEOUT;
 
     @Mixin
     ConfigFileOption options;

@@ -117,6 +117,17 @@ class ApiServerIT {
         assertEquals(Integer.toString(r.body().getBytes(StandardCharsets.UTF_8).length), r.header("content-length"));
     }
 
+    /** What {@code vipkeeper status} prints, rendered by the daemon: the same table the command makes of the JSON. */
+    @Test
+    void statusAsTextIsTheTableOfTheJson() throws Exception {
+        Response text = request("GET", "/status", "Accept: text/plain");
+        Response json = request("GET", "/status");
+        assertEquals(200, text.status());
+        assertEquals("text/plain; charset=utf-8", text.header("content-type"));
+        assertEquals(StatusTable.format(StatusJson.read(json.body())), text.body());
+        assertTrue(text.body().contains("INSTANCE"), text.body());
+    }
+
     @Test
     void headIsGetWithoutBody() throws Exception {
         Response get = request("GET", "/metrics");

@@ -544,7 +544,7 @@ public final class Daemon implements StatusInputs {
     @Override
     public Optional<io.vipkeeper.appliance.api.VrrpControl> vrrpControl() {
         VrrpRuntime v = vrrp;
-        return v == null ? Optional.empty() : Optional.of(v::maintenance);
+        return v == null ? Optional.empty() : Optional.of(events.maintenance(v::maintenance));
     }
 
     /** Runs a dump once the daemon runs; before, there is nothing to dump yet. */

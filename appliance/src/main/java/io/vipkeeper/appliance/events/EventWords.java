@@ -26,8 +26,9 @@ public final class EventWords {
                     + e.text("reason").replace('_', ' ') + (e.text("detail").isEmpty() ? "" : ": " + e.text("detail")) + ")";
             case HEALTH -> e.text("virtualServer") + " " + e.text("backend") + ": " + e.text("state")
                     + (e.text("reason").isEmpty() ? "" : " (" + e.text("reason") + ")");
-            case ADMIN -> e.text("virtualServer") + " " + e.text("backend") + ": " + e.text("order") + " by " + e.text("by")
-                    + ": " + admin(e);
+            case ADMIN -> e.fields().containsKey("instance") ? maintenance(e)
+                    : e.text("virtualServer") + " " + e.text("backend") + ": " + e.text("order") + " by " + e.text("by")
+                            + ": " + admin(e);
             case RELOAD -> "reload " + (Boolean.TRUE.equals(e.fields().get("ok")) ? "succeeded" : "failed") + ": "
                     + e.text("summary") + (e.fields().get("problems") instanceof java.util.List<?> p && !p.isEmpty()
                             ? "; " + p.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; ")) : "");
@@ -38,6 +39,14 @@ public final class EventWords {
                     + (e.text("version").isEmpty() ? "" : " (" + e.text("version") + ")");
             case OVERFLOW -> "overflow: " + e.text("message");
         };
+    }
+
+    /** "web: maintenance on by uid 0 (root): web: handed over to 198.18.0.2 after 62 ms, now BACKUP". */
+    private static String maintenance(Event e) {
+        String what = Boolean.TRUE.equals(e.fields().get("changed")) && e.fields().get("members") instanceof java.util.List<?> m
+                ? m.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; "))
+                : "already so";
+        return e.text("instance") + ": " + e.text("order") + " by " + e.text("by") + ": " + what;
     }
 
     private static String admin(Event e) {

@@ -35,6 +35,17 @@ public final class Events {
                 "changed", changed, "before", before, "after", after, "weight", weight, "event", event);
     }
 
+    /**
+     * An operator's VRRP maintenance order that was carried out ({@code changed} false when the
+     * instances already were so); {@code members} says what became of each instance it applied to
+     * (the whole sync group), e.g. "web: handed over to 198.18.0.2 after 62 ms, now BACKUP".
+     */
+    public static Event maintenance(String instance, String syncGroup, boolean on, String by, boolean changed,
+            java.util.List<String> members) {
+        return Event.of(EventType.ADMIN, "instance", instance, "syncGroup", syncGroup, "order",
+                on ? "maintenance on" : "maintenance off", "by", by, "changed", changed, "members", members);
+    }
+
     /** A reload's outcome, its summary in words. */
     public static Event reload(boolean ok, String summary) {
         return reload(ok, summary, java.util.List.of());

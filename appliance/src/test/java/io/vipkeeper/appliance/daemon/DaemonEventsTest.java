@@ -100,4 +100,35 @@ class DaemonEventsTest {
         assertEquals(Map.of("virtualServer", "web", "backend", "198.18.0.9:80", "order", "drain", "by", "uid 0 (root)",
                 "changed", true, "before", "enabled", "after", "drained", "weight", 0), e.fields());
     }
+
+    /** A maintenance order carried out is an admin event naming who gave it and what became of each member. */
+    @Test
+    void aMaintenanceOrderRaisesAnAdminEventWithWhoAndWhatHappened() throws Exception {
+        var control = events.maintenance((instance, on, force, who) -> new io.vipkeeper.appliance.vrrp.MaintenanceChange(
+                instance, "pair", on, true, List.of(
+                        new io.vipkeeper.appliance.vrrp.MaintenanceChange.Member("web", "handed_over", "198.18.0.2", 62, "BACKUP"),
+                        new io.vipkeeper.appliance.vrrp.MaintenanceChange.Member("db", "not_master", null, 0, "BACKUP"))));
+        control.maintenance("web", true, false, "uid 0 (root)");
+        Event e = seen.poll();
+        assertEquals(EventType.ADMIN, e.type());
+        assertEquals("web", e.text("instance"));
+        assertEquals("pair", e.text("syncGroup"));
+        assertEquals("uid 0 (root)", e.text("by"));
+        assertEquals(List.of("web: handed over to 198.18.0.2 after 62 ms, now BACKUP", "db: was not master, now BACKUP"),
+                e.fields().get("members"));
+        assertEquals("web: maintenance on by uid 0 (root): web: handed over to 198.18.0.2 after 62 ms, now BACKUP;"
+                + " db: was not master, now BACKUP", new io.vipkeeper.appliance.events.EventWords(java.time.ZoneOffset.UTC)
+                        .line(e).substring(13));
+        assertNull(seen.poll());
+    }
+
+    /** A refused order changes nothing and raises nothing. */
+    @Test
+    void aRefusedMaintenanceOrderRaisesNoEvent() {
+        var control = events.maintenance((instance, on, force, who) -> {
+            throw new io.vipkeeper.appliance.vrrp.MaintenanceRefusal(io.vipkeeper.appliance.vrrp.MaintenanceRefusal.Reason.NO_PEER, "no");
+        });
+        assertThrows(io.vipkeeper.appliance.vrrp.MaintenanceRefusal.class, () -> control.maintenance("web", true, false, "uid 0"));
+        assertNull(seen.poll());
+    }
 }

@@ -351,6 +351,14 @@ public final class DataPlaneManager implements AutoCloseable {
                 return;
             }
             ChangeLog.log(engine, ops, refusedOnes(refused), why, counters);
+            if (why != ReconcileRun.PERIODIC && refused.isEmpty()) {
+                // Status shows the table as this run read it, before its changes: a run queued
+                // behind it (an order returns first) reads it again, so status shows a start, a
+                // reload, a health change or an order in the kernel at once, not a reconcile
+                // interval later. Not after a periodic run nor after a refusal: a change the
+                // kernel keeps refusing would otherwise be retried back to back.
+                thread.execute(() -> reconcile(ReconcileRun.PERIODIC));
+            }
         } catch (RuntimeException | OutOfMemoryError e) {
             // A run that ran out of heap (a table or a conntrack dump larger than the heap) has
             // unwound: what it held is garbage now. Counted and retried like any failed run, so

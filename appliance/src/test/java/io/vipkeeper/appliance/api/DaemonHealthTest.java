@@ -90,6 +90,7 @@ class DaemonHealthTest {
             DataPlaneManager failing = new DataPlaneManager(() -> kernel, NatSetup.NONE);
             f.ipvs = Optional.of(failing);
             failing.start(f.settings.ipvs());
+            failing.reconcileNow(); // after the run the start queued to read its changes back
             Instant read = failing.status().lastTableAt().orElseThrow();
             kernel.failDumps(new NetlinkException("IPVS_CMD_GET_SERVICE", 5));
             failing.reconcileNow();

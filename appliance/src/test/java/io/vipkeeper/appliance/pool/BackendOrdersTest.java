@@ -59,6 +59,35 @@ class BackendOrdersTest {
         return kernel.table().get(WEB).dests();
     }
 
+    /** The kernel table status shows follows an order without waiting for the next periodic run (an hour away here). */
+    @Test
+    void statusReadsTheTableAgainAfterAnOrder() throws Exception {
+        Path f = dir.resolve("slow.conf");
+        Files.writeString(f, "vipkeeper.ipvs { reconcile-interval = 1h, virtual-servers.web { address = \"198.18.0.100\","
+                + " port = 80, real-servers = [{ address = \"198.18.1.1\" }, { address = \"198.18.1.2\", weight = 2 }] } }\n");
+        try (DataPlaneManager m = manager(RuntimeState.in(stateFile()))) {
+            m.start(ConfigLoader.load(f).ipvs());
+            awaitStatusWeight(m, RS2, 2, "status still shows the table read before the start programmed it");
+            m.backend("web", "198.18.1.2:80", BackendOrder.DRAIN, null, "uid 0 (root)");
+            awaitStatusWeight(m, RS2, 0, "status still shows the table read before the order");
+        }
+    }
+
+    /** Waits (10 s at most, far less than the hour to the next periodic run) for status to show {@code rs} at {@code weight}. */
+    private static void awaitStatusWeight(DataPlaneManager m, BackendKey rs, int weight, String otherwise) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!Integer.valueOf(weight).equals(statusWeight(m, rs)) && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(weight, statusWeight(m, rs), otherwise);
+    }
+
+    private static Integer statusWeight(DataPlaneManager m, BackendKey rs) {
+        ActualService s = m.status().lastTable().orElse(Map.of()).get(WEB);
+        ActualBackend b = s == null ? null : s.dests().get(rs);
+        return b == null ? null : b.spec().weight();
+    }
+
     @Test
     void eachOrderChangesTheKernelTableBeforeItReturns() throws Exception {
         try (DataPlaneManager m = manager(RuntimeState.in(stateFile()))) {

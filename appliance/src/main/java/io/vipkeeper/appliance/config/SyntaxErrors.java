@@ -1,0 +1,63 @@
+package io.vipkeeper.appliance.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Says what a syntax error is about where typesafe-config's words mislead: a block left open is
+ * reported at the line that opened it (the parser reports the end of the file), and a line in
+ * keepalived's "KEYWORD VALUE" syntax at that line, with what vipkeeper calls the keyword.
+ */
+final class SyntaxErrors {
+    private static final String SYNTAX = "syntax error: ";
+    /** How the parser quotes the text it took for a key: "Key 'advert_int 1' may not be followed by ...". */
+    private static final Pattern KEY = Pattern.compile("Key '([^']+)'");
+
+    private SyntaxErrors() {
+    }
+
+    /** {@code p}, or a clearer problem about the same mistake in the files {@code files} read. */
+    static ConfigProblem explain(ConfigProblem p, FilesRead files) {
+        if (!p.message().startsWith(SYNTAX) || p.line() <= 0) {
+            return p;
+        }
+        Optional<String[]> lines = files.content(Path.of(p.file()))
+                .map(b -> new String(b, StandardCharsets.UTF_8).split("\n", -1));
+        if (lines.isEmpty()) {
+            return p;
+        }
+        if (p.message().contains("end of file")) {
+            Optional<Brackets.Open> open = Brackets.unclosed(String.join("\n", lines.get()));
+            if (open.isPresent()) {
+                return new ConfigProblem(p.file(), open.get().line(), SYNTAX + "the '" + open.get().bracket()
+                        + "' on this line is never closed");
+            }
+        }
+        return keepalivedLine(p, lines.get()).orElse(p);
+    }
+
+    /**
+     * The problem at the nearest line at or above the error whose first word is a keepalived keyword
+     * the parser choked on.
+     */
+    private static Optional<ConfigProblem> keepalivedLine(ConfigProblem p, String[] lines) {
+        Matcher key = KEY.matcher(p.message());
+        String quoted = key.find() ? KeepalivedKeywords.firstWord(key.group(1)) : null;
+        for (int i = Math.min(p.line(), lines.length) - 1; i >= 0 && i >= p.line() - 3; i--) {
+            String word = KeepalivedKeywords.firstWord(lines[i]);
+            if ((quoted == null || quoted.equals(word)) && !lines[i].substring(lines[i].indexOf(word) + word.length())
+                    .strip().startsWith("=")) {
+                Optional<String> hint = KeepalivedKeywords.hint(word, "", Set.of());
+                if (hint.isPresent()) {
+                    return Optional.of(new ConfigProblem(p.file(), i + 1, SYNTAX + hint.get()
+                            + "; vipkeeper's syntax is KEY = VALUE"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -122,7 +122,7 @@ public final class ConfigLoader {
             Settings settings = SettingsReader.read(new ConfigNode("", parsed.merged().root(), parsed.user().root(),
                     problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache, engines);
             problems.throwIfAny();
-            return settings;
+            return settings.withWarnings(CheckWarnings.of(settings, parsed.merged().root(), names, HostNetwork.LINUX));
         }
     }
 

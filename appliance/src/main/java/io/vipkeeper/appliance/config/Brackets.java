@@ -17,15 +17,18 @@ final class Brackets {
      *
      * @param line 1-based line
      * @param bracket '{' or '['
+     * @param closedOn the line of the closer of the other kind that met it first ('}' for a '['),
+     *     or 0 when the file ended with it open
      */
-    record Open(int line, char bracket) {
+    record Open(int line, char bracket, int closedOn) {
     }
 
     private record Opened(Open open, int indent) {
     }
 
     /**
-     * The bracket left open in {@code text}, if one is. Closers are matched to the nearest opener,
+     * The bracket left open in {@code text}, if one is: the first met by a closer of the other kind,
+     * else one still open at the end. Closers are matched to the nearest opener,
      * so a missing '}' shows as a closer too many at the end; the culprit is then the first block
      * whose closer (on a line of its own) is indented other than the line that opened it, which is
      * where the file's own layout says a '}' went missing. Without such a hint, the innermost open one.
@@ -61,9 +64,12 @@ final class Brackets {
                 }
             } else {
                 if (c == '{' || c == '[') {
-                    stack.push(new Opened(new Open(line, c), indent(text, lineStart)));
+                    stack.push(new Opened(new Open(line, c, 0), indent(text, lineStart)));
                 } else if ((c == '}' || c == ']') && !stack.isEmpty()) {
                     Opened top = stack.pop();
+                    if ((c == '}') != (top.open().bracket() == '{')) {
+                        return Optional.of(new Open(top.open().line(), top.open().bracket(), line));
+                    }
                     boolean ownLine = text.substring(lineStart, i).isBlank();
                     if (suspect == null && ownLine && indent(text, lineStart) != top.indent()) {
                         suspect = top;

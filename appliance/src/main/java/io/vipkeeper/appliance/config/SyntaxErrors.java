@@ -8,8 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Says what a syntax error is about where typesafe-config's words mislead: a block left open is
- * reported at the line that opened it (the parser reports the end of the file), and a line in
+ * Says what a syntax error is about where typesafe-config's words mislead: a block or list left
+ * open is reported at the line that opened it (the parser reports the end of the file, or the
+ * closer of the other kind it met first), and a line in
  * keepalived's "KEYWORD VALUE" syntax at that line, with what vipkeeper calls the keyword.
  */
 final class SyntaxErrors {
@@ -30,12 +31,14 @@ final class SyntaxErrors {
         if (lines.isEmpty()) {
             return p;
         }
-        if (p.message().contains("end of file")) {
-            Optional<Brackets.Open> open = Brackets.unclosed(String.join("\n", lines.get()));
-            if (open.isPresent()) {
-                return new ConfigProblem(p.file(), open.get().line(), SYNTAX + "the '" + open.get().bracket()
-                        + "' on this line is never closed");
-            }
+        Optional<Brackets.Open> open = Brackets.unclosed(String.join("\n", lines.get()));
+        // The parser stops at the end of the file, or at the closer of the other kind.
+        if (open.isPresent() && (open.get().closedOn() == 0 ? p.message().contains("end of file")
+                : open.get().closedOn() == p.line())) {
+            return new ConfigProblem(p.file(), open.get().line(), SYNTAX + "the '" + open.get().bracket()
+                    + "' on this line is never closed" + (open.get().closedOn() == 0 ? ""
+                    : " (line " + open.get().closedOn() + " closes a '" + (open.get().bracket() == '[' ? '{' : '[')
+                    + "' instead)"));
         }
         return keepalivedLine(p, lines.get()).orElse(p);
     }

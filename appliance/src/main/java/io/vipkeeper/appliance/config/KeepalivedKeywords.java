@@ -10,9 +10,7 @@ import java.util.Set;
  * The keepalived keywords operators write out of habit, each with what vipkeeper calls it: the one
  * table behind "that is keepalived's lb_algo; here it is scheduler" wherever such a keyword turns up
  * in a vipkeeper file (an unknown key, a line in keepalived's "KEYWORD VALUE" syntax). Keywords
- * spelt the same in both (priority, interface, weight, quorum, ...) need no entry, and one whose
- * dashed spelling is a key where it was written (sorry_server, inhibit_on_failure, notify_up) is
- * recognised without one.
+ * spelt the same in both (priority, interface, weight, quorum, ...) need no entry.
  */
 final class KeepalivedKeywords {
     private static final String TOP = "vipkeeper";
@@ -93,6 +91,8 @@ final class KeepalivedKeywords {
                 "here it is persistence.timeout, with a unit (persistence_timeout 300 is timeout = 300s)");
         put("persistence_granularity", "persistence", SERVER, "here it is persistence.netmask");
         put("ops", "one-packet", SERVER, "here it is one-packet = true");
+        put("sorry_server", "sorry-server", SERVER, "here it is sorry-server = \"ADDR:PORT\"");
+        put("inhibit_on_failure", "inhibit-on-failure", SERVER, "here it is inhibit-on-failure = true");
         put("virtualhost", "health-check", CHECK, "here it is health-check.http.virtual-host");
         put("alpha", "health-check", CHECK, "here it is health-check.initial-state = down");
         put("real_server", "real-servers", SERVER,
@@ -100,6 +100,8 @@ final class KeepalivedKeywords {
 
         put("uthreshold", "upper-threshold", REAL, "here it is upper-threshold");
         put("lthreshold", "lower-threshold", REAL, "here it is lower-threshold");
+        put("notify_up", "notify-up", REAL, "here it is notify-up");
+        put("notify_down", "notify-down", REAL, "here it is notify-down");
         for (String[] c : new String[][] {{"TCP_CHECK", "tcp"}, {"HTTP_GET", "http"}, {"SSL_GET", "https"},
                 {"UDP_CHECK", "udp"}, {"DNS_CHECK", "dns"}, {"MISC_CHECK", "script"}}) {
             put(c[0], "health-check", CHECK, "here it is health-check { type = " + c[1] + " }");
@@ -157,10 +159,6 @@ final class KeepalivedKeywords {
             boolean here = first == null || known.contains(first) || path.endsWith(first);
             return Optional.of("that is keepalived's " + keyword + "; " + entry.instead()
                     + (here || entry.where() == null ? "" : " (in " + entry.where() + ")"));
-        }
-        String dashed = keyword.toLowerCase(Locale.ROOT).replace('_', '-');
-        if (!dashed.equals(keyword) && known.contains(dashed)) {
-            return Optional.of("that is keepalived's " + keyword + "; here it is " + dashed);
         }
         return Optional.empty();
     }

@@ -60,11 +60,9 @@ class KeepalivedKeywordsTest {
     }
 
     @Test
-    void aKeywordWhoseDashedSpellingIsAKeyThereNeedsNoEntry() {
-        assertEquals(Optional.of("that is keepalived's inhibit_on_failure; here it is inhibit-on-failure"),
-                KeepalivedKeywords.hint("inhibit_on_failure", "vipkeeper.ipvs.virtual-servers.web",
-                        Set.of("inhibit-on-failure")));
-        assertEquals(Optional.empty(), KeepalivedKeywords.hint("inhibit_on_failure", "vipkeeper", Set.of("node-name")));
+    void onlyKeepalivedsKeywordsAreCalledKeepalivedS() {
+        assertEquals(Optional.empty(), KeepalivedKeywords.hint("virtual_ips", "vipkeeper.vrrp.instances.web",
+                Set.of("virtual-ips")));
         assertEquals(Optional.empty(), KeepalivedKeywords.hint("prority", "vipkeeper.vrrp.instances.web",
                 Set.of("priority")));
     }

@@ -1,7 +1,9 @@
 package io.vipkeeper.appliance.config;
 
+import com.typesafe.config.ConfigObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -10,8 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Says what a syntax error is about where typesafe-config's words mislead: a block or list left
  * open is reported at the line that opened it (the parser reports the end of the file, or the
- * closer of the other kind it met first), and a line in
- * keepalived's "KEYWORD VALUE" syntax at that line, with what vipkeeper calls the keyword.
+ * closer of the other kind it met first), and a line in keepalived's "KEYWORD VALUE" syntax at
+ * that line, with what vipkeeper calls the keyword (or the '=' it lacks, for a keyword spelt the
+ * same in both).
  */
 final class SyntaxErrors {
     private static final String SYNTAX = "syntax error: ";
@@ -40,7 +43,46 @@ final class SyntaxErrors {
                     : " (line " + open.get().closedOn() + " closes a '" + (open.get().bracket() == '[' ? '{' : '[')
                     + "' instead)"));
         }
-        return keepalivedLine(p, lines.get()).orElse(p);
+        return keepalivedLine(p, lines.get()).or(() -> withoutEquals(p, lines.get())).orElse(p);
+    }
+
+    /**
+     * The problem at the line of a "KEY VALUE" the parser took for one key ("priority 150": keepalived's
+     * syntax for a keyword vipkeeper spells the same), when KEY is a key of reference.conf.
+     */
+    private static Optional<ConfigProblem> withoutEquals(ConfigProblem p, String[] lines) {
+        Matcher key = KEY.matcher(p.message());
+        if (!key.find() || !key.group(1).contains(" ")) {
+            return Optional.empty();
+        }
+        String written = key.group(1).strip();
+        String word = KeepalivedKeywords.firstWord(written);
+        String value = written.substring(word.length()).strip();
+        if (!Reference.KEYS.contains(word) || value.isEmpty()) {
+            return Optional.empty();
+        }
+        for (int i = Math.min(p.line(), lines.length) - 1; i >= 0 && i >= p.line() - 3; i--) {
+            if (lines[i].strip().startsWith(written)) {
+                return Optional.of(new ConfigProblem(p.file(), i + 1, SYNTAX + "\"" + written + "\" needs an '=':"
+                        + " vipkeeper's syntax is KEY = VALUE (" + word + " = " + value + ")"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every key name reference.conf has, at any depth; read once, when first asked for. */
+    private static final class Reference {
+        static final Set<String> KEYS = keys(ConfigLoader.reference().root(), new HashSet<>());
+
+        private static Set<String> keys(ConfigObject o, Set<String> into) {
+            o.forEach((k, v) -> {
+                into.add(k);
+                if (v instanceof ConfigObject child) {
+                    keys(child, into);
+                }
+            });
+            return into;
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,10 +62,19 @@ final class SyntaxErrors {
         if (!Reference.KEYS.contains(word) || value.isEmpty()) {
             return Optional.empty();
         }
+        return near(p, lines, line -> line.strip().startsWith(written)).map(at -> new ConfigProblem(p.file(), at,
+                SYNTAX + "\"" + written + "\" needs an '=': vipkeeper's syntax is KEY = VALUE (" + word + " = " + value
+                        + ")"));
+    }
+
+    /**
+     * The nearest line at or up to two above the error's that passes {@code test}: the parser
+     * reports a key it cannot follow at the token after it, on the key's line or a later one.
+     */
+    private static Optional<Integer> near(ConfigProblem p, String[] lines, Predicate<String> test) {
         for (int i = Math.min(p.line(), lines.length) - 1; i >= 0 && i >= p.line() - 3; i--) {
-            if (lines[i].strip().startsWith(written)) {
-                return Optional.of(new ConfigProblem(p.file(), i + 1, SYNTAX + "\"" + written + "\" needs an '=':"
-                        + " vipkeeper's syntax is KEY = VALUE (" + word + " = " + value + ")"));
+            if (test.test(lines[i])) {
+                return Optional.of(i + 1);
             }
         }
         return Optional.empty();
@@ -92,17 +102,12 @@ final class SyntaxErrors {
     private static Optional<ConfigProblem> keepalivedLine(ConfigProblem p, String[] lines) {
         Matcher key = KEY.matcher(p.message());
         String quoted = key.find() ? KeepalivedKeywords.firstWord(key.group(1)) : null;
-        for (int i = Math.min(p.line(), lines.length) - 1; i >= 0 && i >= p.line() - 3; i--) {
-            String word = KeepalivedKeywords.firstWord(lines[i]);
-            if ((quoted == null || quoted.equals(word)) && !lines[i].substring(lines[i].indexOf(word) + word.length())
-                    .strip().startsWith("=")) {
-                Optional<String> hint = KeepalivedKeywords.hint(word, "", Set.of());
-                if (hint.isPresent()) {
-                    return Optional.of(new ConfigProblem(p.file(), i + 1, SYNTAX + hint.get()
-                            + "; vipkeeper's syntax is KEY = VALUE"));
-                }
-            }
-        }
-        return Optional.empty();
+        return near(p, lines, line -> {
+            String word = KeepalivedKeywords.firstWord(line);
+            return (quoted == null || quoted.equals(word)) && KeepalivedKeywords.entry(word).isPresent()
+                    && !line.substring(line.indexOf(word) + word.length()).strip().startsWith("=");
+        }).map(at -> new ConfigProblem(p.file(), at, SYNTAX + KeepalivedKeywords.hint(
+                KeepalivedKeywords.firstWord(lines[at - 1]), "", Set.of()).orElseThrow()
+                + "; vipkeeper's syntax is KEY = VALUE"));
     }
 }

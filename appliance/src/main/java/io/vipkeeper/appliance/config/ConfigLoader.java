@@ -144,6 +144,8 @@ public final class ConfigLoader {
             return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
         } catch (ConfigException e) {
             problems.add(SyntaxErrors.explain(fromException(e, file.toString()), files));
+        } catch (FileShape.KeepalivedInclude e) {
+            e.report(problems);
         } catch (FilesRead.Refused e) {
             problems.add(new ConfigProblem(file.toString(), 1, "cannot read: " + e.getMessage()));
         } catch (IOException e) {
@@ -231,6 +233,7 @@ public final class ConfigLoader {
                 } catch (IOException | RuntimeException e) {
                     return relative.parse(options);
                 }
+                FileShape.refuseKeepalivedInclude(file, content);
                 long before = includes[0];
                 // Kept only if it included nothing (a nested file could change unseen) and did not
                 // change while it was parsed.

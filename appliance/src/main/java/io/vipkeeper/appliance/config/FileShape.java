@@ -29,11 +29,56 @@ final class FileShape {
     }
 
     /**
-     * Whether {@code content}, read from {@code file}, is a keepalived.conf: it has a keepalived
-     * section (vrrp_instance, global_defs, virtual_server, ...) written as keepalived does and never
-     * mentions vipkeeper. If so one problem, at that section's line, says how to convert it.
+     * Thrown out of the parser by the includer for an included keepalived.conf: the parser would
+     * report its first keepalived line as a syntax error.
+     */
+    static final class KeepalivedInclude extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+        private final int line;
+
+        KeepalivedInclude(String file, int line) {
+            super(file + ":" + line, null, false, false);
+            this.file = file;
+            this.line = line;
+        }
+
+        /** Adds the one problem about the included file to {@code problems}. */
+        void report(Problems problems) {
+            problems.add(keepalived(file, line, problems));
+        }
+    }
+
+    /**
+     * Whether {@code content}, read from {@code file}, is a keepalived.conf (see {@link
+     * #keepalivedSection}); if so one problem, at that section's line, says how to convert it.
      */
     static boolean refuseKeepalived(String file, byte[] content, Problems problems) {
+        int line = keepalivedSection(content);
+        if (line > 0) {
+            problems.add(keepalived(file, line, problems));
+        }
+        return line > 0;
+    }
+
+    /** The same for an included file: throws {@link KeepalivedInclude} out of the parser. */
+    static void refuseKeepalivedInclude(String file, byte[] content) {
+        int line = keepalivedSection(content);
+        if (line > 0) {
+            throw new KeepalivedInclude(file, line);
+        }
+    }
+
+    private static ConfigProblem keepalived(String file, int line, Problems problems) {
+        return new ConfigProblem(file, line, "this looks like keepalived.conf: vipkeeper import-keepalived "
+                + problems.fileName(file));
+    }
+
+    /**
+     * The line of the first keepalived section (vrrp_instance, global_defs, virtual_server, ...)
+     * written as keepalived does, in a text that never mentions vipkeeper; 0 when there is none.
+     */
+    static int keepalivedSection(byte[] content) {
         String[] lines = new String(content, StandardCharsets.UTF_8).split("\n", -1);
         int first = 0;
         for (int i = 0; i < lines.length; i++) {
@@ -43,7 +88,7 @@ final class FileShape {
             }
             String word = KeepalivedKeywords.firstWord(line);
             if (word.replace("\"", "").startsWith("vipkeeper")) {
-                return false;
+                return 0;
             }
             String rest = line.substring(word.length()).strip();
             // "global_defs = {" is HOCON that happens to use the word.
@@ -52,11 +97,7 @@ final class FileShape {
                 first = i + 1;
             }
         }
-        if (first > 0) {
-            problems.add(new ConfigProblem(file, first, "this looks like keepalived.conf: vipkeeper import-keepalived "
-                    + problems.fileName(file)));
-        }
-        return first > 0;
+        return first;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigIncludeContext;
 import com.typesafe.config.ConfigIncluder;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigOriginFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigParseable;
@@ -116,10 +117,12 @@ public final class ConfigLoader {
                         + READ_ATTEMPTS + " times in a row; is something still writing it?"));
             }
             problems.throwIfAny();
+            FileShape.checkWrapper(parsed.user().root(), problems);
+            problems.throwIfAny();
             Settings settings = SettingsReader.read(new ConfigNode("", parsed.merged().root(), parsed.user().root(),
                     problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache, engines);
             problems.throwIfAny();
-            return settings;
+            return settings.withWarnings(CheckWarnings.of(settings, parsed.merged().root(), names, HostNetwork.LINUX));
         }
     }
 
@@ -130,7 +133,9 @@ public final class ConfigLoader {
     /** Parses {@code file} and its includes, recording each in {@code files}; null after a problem. */
     private static Parsed parse(Path file, ConfigCache cache, FilesRead files, Problems problems) {
         try {
-            files.read(file);
+            if (FileShape.refuseKeepalived(file.toString(), files.read(file), problems)) {
+                return null;
+            }
             ConfigParseOptions options = ConfigParseOptions.defaults()
                     .setSyntax(ConfigSyntax.CONF)
                     .setAllowMissing(false)
@@ -138,7 +143,9 @@ public final class ConfigLoader {
             Config user = ConfigFactory.parseFile(file.toFile(), options);
             return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
         } catch (ConfigException e) {
-            problems.add(fromException(e, file.toString()));
+            problems.add(SyntaxErrors.explain(fromException(e, file.toString()), files));
+        } catch (FileShape.KeepalivedInclude e) {
+            e.report(problems);
         } catch (FilesRead.Refused e) {
             problems.add(new ConfigProblem(file.toString(), 1, "cannot read: " + e.getMessage()));
         } catch (IOException e) {
@@ -222,13 +229,11 @@ public final class ConfigLoader {
                     content = files.read(Path.of(file));
                 } catch (FilesRead.Refused e) {
                     // Not handed to typesafe-config: it would read the FIFO or /dev/zero itself.
-                    Path including = parsing.peek();
-                    throw new ConfigException.IO(ConfigOriginFactory.newFile(including.toString())
-                            .withLineNumber(lineOf(files.content(including).orElse(new byte[0]), what)),
-                            e.getMessage());
+                    throw new ConfigException.IO(at(what), e.getMessage());
                 } catch (IOException | RuntimeException e) {
                     return relative.parse(options);
                 }
+                FileShape.refuseKeepalivedInclude(file, content);
                 long before = includes[0];
                 // Kept only if it included nothing (a nested file could change unseen) and did not
                 // change while it was parsed.
@@ -242,26 +247,29 @@ public final class ConfigLoader {
                 }, () -> includes[0] == before && FilesRead.holds(Path.of(file), content));
             }
             // typesafe-config falls back to the classpath when no such file sits next to the
-            // including one; name the file the operator meant instead.
-            ConfigParseable here = context.relativeTo(".");
-            String meant = what;
-            if (here != null && here.origin().filename() != null && what.indexOf('\0') < 0) {
-                // A name with a NUL is no path: Path.of threw InvalidPathException out of the loader.
-                meant = Path.of(here.origin().filename()).getParent().resolve(what).normalize().toString();
-            }
-            throw new ConfigException.IO(ConfigOriginFactory.newSimple(meant), "no such file (named in an include)");
+            // including one; say so at the include's line, which is what the operator fixes.
+            throw new ConfigException.IO(at(what), "include \"" + what + "\": no such file"
+                    + (what.startsWith("/") ? "" : " next to this file"));
+        }
+
+        /** The line of the include of {@code what} in the file being parsed. */
+        private ConfigOrigin at(String what) {
+            Path including = parsing.peek();
+            return ConfigOriginFactory.newFile(including.toString())
+                    .withLineNumber(lineOf(files.content(including).orElse(new byte[0]), what));
         }
 
         /**
          * The line of the first include of {@code what} in {@code content} (typesafe-config tells an
-         * includer neither the including file nor the line); failing that (a name written with
-         * escapes) the first include, or line 1.
+         * includer neither the including file nor the line), comments left out; failing that (a
+         * name written with escapes) the first include, or line 1.
          */
         private static int lineOf(byte[] content, String what) {
             String[] lines = new String(content, StandardCharsets.UTF_8).split("\n", -1);
             int first = 0;
             for (int i = 0; i < lines.length; i++) {
-                int include = lines[i].indexOf("include");
+                String line = lines[i].strip();
+                int include = line.startsWith("#") || line.startsWith("//") ? -1 : lines[i].indexOf("include");
                 if (include >= 0 && lines[i].indexOf(what, include) >= 0) {
                     return i + 1;
                 }

@@ -381,7 +381,7 @@ final class ConfigNode {
         for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
             if (!known.contains(e.getKey())) {
                 problems.addUnknownKey(e.getValue().origin(),
-                        path(e.getKey()) + ": unknown key" + Suggestions.hint(e.getKey(), known));
+                        path(e.getKey()) + ": " + UnknownKeys.message(path, e.getKey(), known));
             }
         }
     }

@@ -42,6 +42,11 @@ final class Problems {
         return new Problems(this, fileNames);
     }
 
+    /** {@code file} as the problems thrown name it. */
+    String fileName(String file) {
+        return fileNames.apply(file);
+    }
+
     void add(ConfigOrigin origin, String message) {
         add(ConfigProblem.at(origin, message));
     }

@@ -53,6 +53,13 @@ public record Settings(
         warnings = List.copyOf(warnings);
     }
 
+    /** These settings with {@code more} warnings after their own. */
+    public Settings withWarnings(List<String> more) {
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new Settings(source, digest, all, nodeName, logLevel, api, allowEmpty, dataPlane, vrrp, ipvs, realServer);
+    }
+
     /** Whether the daemon has nothing to run: no VRRP instance, no virtual server, no sync daemon. */
     public boolean runsNothing() {
         return vrrp.instances().isEmpty() && ipvs.virtualServers().isEmpty() && ipvs.syncDaemon().isEmpty();

@@ -19,7 +19,7 @@ class CheckCommandTest {
     void goodFilePrintsOneLineSummaryAndExitsZero() throws Exception {
         Path f = dir.resolve("ok.conf");
         Files.writeString(f, String.join("\n",
-                "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.18.0.100/24\"] }",
+                "vipkeeper.vrrp.instances.web { interface = lo, virtual-router-id = 51, virtual-ips = [\"198.18.0.100/24\"] }",
                 "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,",
                 "  real-servers = [{ address = \"198.18.0.13\" }, { address = \"198.18.0.14\" }] }", ""));
         CliRun r = CliRun.of("check", "-f", f.toString(), "--data-plane", "ipvs");
@@ -109,7 +109,7 @@ class CheckCommandTest {
         Path main = Files.createTempFile(cwd, "check-bare-", ".conf");
         try {
             Files.writeString(part, "vipkeeper.vrrp.instances.web.virtual-ips = [\"198.18.0.100/24\"]\n");
-            Files.writeString(main, "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51 }\n"
+            Files.writeString(main, "vipkeeper.vrrp.instances.web { interface = lo, virtual-router-id = 51 }\n"
                     + "include \"" + part.getFileName() + "\"\n");
             String bare = main.getFileName().toString();
             CliRun r = CliRun.of("check", "-f", bare);
@@ -122,7 +122,7 @@ class CheckCommandTest {
         }
     }
 
-    private static final String PASS_INSTANCE = "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
+    private static final String PASS_INSTANCE = "vipkeeper.vrrp.instances.web { interface = lo, virtual-router-id = 51,"
             + " version = 2, virtual-ips = [\"198.18.0.100/24\"],\n  authentication { type = pass, password = s3cret } }\n";
 
     private Path withMode(String name, String text, String mode) throws Exception {
@@ -169,6 +169,52 @@ class CheckCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertEquals("warning: " + keys + " is readable by other users and holds secrets"
                 + " (vipkeeper.vrrp.instance-defaults.authentication.key); chmod 640 " + keys + "\n", r.err());
+    }
+
+    @Test
+    void whatCannotWorkOnThisHostIsWarnedAboutAtItsLineAndTheExitIsZero() throws Exception {
+        // lo and 127.0.0.1 are on every host, vk-nosuch0 on none.
+        Path f = Files.writeString(dir.resolve("warn.conf"), String.join("\n",
+                "vipkeeper.vrrp.instances.web {",
+                "  interface = lo, virtual-router-id = 51, virtual-ips = [\"198.18.0.100/24\"]",
+                "  track-interfaces = [\"vk-nosuch0\"]",
+                "  unicast-peers = [\"198.18.0.2\", \"127.0.0.1\"]",
+                "}",
+                "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
+                        + " real-servers = [{ address = \"198.18.0.13\" }] }",
+                "vipkeeper.ipvs.virtual-servers.other { address = \"198.18.0.50\", port = 80,"
+                        + " real-servers = [{ address = \"198.18.0.13\" }] }", ""));
+        CliRun r = CliRun.of("check", "-f", f.toString(), "--data-plane", "ipvs");
+        assertEquals(String.join("\n",
+                "warning: " + f + ":3: vipkeeper.vrrp.instances.web.track-interfaces[0]: this host has no interface"
+                        + " vk-nosuch0 (tracked as down until it appears)",
+                "warning: " + f + ":4: vipkeeper.vrrp.instances.web.unicast-peers[1]: 127.0.0.1 is this host's own"
+                        + " address (on lo): unicast-peers lists the other nodes (a file copied from another node?)",
+                "warning: " + f + ":7: vipkeeper.ipvs.virtual-servers.other.address: 198.18.0.50 is in no VRRP"
+                        + " instance's virtual-ips (nothing here puts it on this host, and only an address the host"
+                        + " holds is balanced)",
+                ""), r.err());
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith(f + ": OK: 1 VRRP instance, 2 virtual servers, 2 real servers\n"), r.out());
+    }
+
+    @Test
+    void aKeepalivedConfIsOneProblemThatSaysHowToImportIt() throws Exception {
+        Path f = Files.writeString(dir.resolve("keepalived.conf"), String.join("\n",
+                "! Configuration File for keepalived",
+                "vrrp_instance VI_1 {",
+                "    state MASTER",
+                "    interface eth0",
+                "    virtual_router_id 51",
+                "    virtual_ipaddress {",
+                "        198.18.0.100/24",
+                "    }",
+                "}", ""));
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals("", r.out());
+        assertEquals(f + ":2: this looks like keepalived.conf: vipkeeper import-keepalived " + f + "\n"
+                + f + ": 1 problem, nothing was changed\n", r.err());
     }
 
     @Test

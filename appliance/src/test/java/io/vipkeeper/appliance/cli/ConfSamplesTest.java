@@ -37,9 +37,13 @@ class ConfSamplesTest {
     void passesCheck(Path file) {
         // The samples show IPVS features (dr, fwmark, sync daemon); nftables refuses some, by design.
         CliRun r = CliRun.of("check", "-f", file.toString(), "--data-plane", "ipvs");
-        // A checkout's files are world-readable; samples with an example password say so, nothing else.
+        // A checkout's files are world-readable; samples with an example password say so. The samples
+        // are written for a director with eth0 and eth1 at 198.18.0.0/24, so the host running the
+        // tests may lack their interfaces and addresses; nothing else may be warned about.
         assertTrue(r.err().lines().allMatch(l -> l.startsWith("warning: " + file
-                + " is readable by other users and holds secrets (")), r.err());
+                + " is readable by other users and holds secrets (") || l.startsWith("warning: " + file + ":")
+                && (l.contains(": this host has no interface ") || l.contains(" on this host (adverts cannot"))),
+                r.err());
         assertEquals(0, r.exitCode());
         assertTrue(r.out().startsWith(file + ": OK: "), r.out());
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One file per validation rule under {@code bad-config/}. Each file states, in lines
  * {@code # expect: LINE: message} (or {@code # expect: OTHER-FILE:LINE: message} for an included
- * file), exactly the problems {@code check} must report, in order, and nothing else.
+ * file), exactly the problems {@code check} must report, in order, and nothing else; {@code {file}}
+ * in a message stands for the file's own path, {@code {dir}} for the directory's.
  */
 class BadConfigTest {
 
@@ -39,6 +40,7 @@ class BadConfigTest {
                 .filter(l -> l.startsWith("# expect: "))
                 .map(l -> l.substring("# expect: ".length()))
                 .map(l -> Character.isDigit(l.charAt(0)) ? file + ":" + l : dir.resolve(l).toString())
+                .map(l -> l.replace("{file}", file.toString()).replace("{dir}", dir.toString()))
                 .toList();
         assertFalse(expected.isEmpty(), file + " states no expected problem");
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(file));

@@ -124,7 +124,8 @@ class ConfigLoaderTest {
     void anIncludeNamedWithANulIsAProblemNotAnException() {
         // Path.of threw InvalidPathException out of the loader while naming the missing file.
         Path file = ConfigFiles.write(dir, "nul.conf", "include \"parts\\u0000x.conf\"\nvipkeeper.allow-empty = true\n");
-        assertEquals(List.of("parts\u0000x.conf: cannot read: no such file (named in an include)"), problems(file));
+        assertEquals(List.of(file + ":1: cannot read: include \"parts\u0000x.conf\": no such file next to this file"),
+                problems(file));
     }
 
     @Test

@@ -1,0 +1,67 @@
+package io.vipkeeper.appliance.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The interfaces and addresses of the network namespace this process runs in, as far as a config
+ * check needs them: a file that names an interface or address the host lacks is valid, but will
+ * not work here, and deserves a warning.
+ */
+interface HostNetwork {
+    /** Every interface name, up or down, with or without an address; empty when it cannot be known. */
+    Optional<Set<String>> interfaces();
+
+    /** Each address on an interface, without scope, to the interface's name; empty when it cannot be known. */
+    Optional<Map<InetAddress, String>> addresses();
+
+    /** This process's namespace, asked afresh at every call. */
+    HostNetwork LINUX = new HostNetwork() {
+        @Override
+        public Optional<Set<String>> interfaces() {
+            // /proc/self/net follows the process's namespace; java.net.NetworkInterface leaves out
+            // interfaces without an address, and /sys/class/net shows the namespace sysfs was
+            // mounted in.
+            try {
+                List<String> lines = Files.readAllLines(Path.of("/proc/self/net/dev"));
+                Set<String> names = new LinkedHashSet<>();
+                for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
+                    int colon = line.indexOf(':');
+                    if (colon > 0) {
+                        names.add(line.substring(0, colon).strip());
+                    }
+                }
+                return Optional.of(names);
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public Optional<Map<InetAddress, String>> addresses() {
+            Map<InetAddress, String> out = new HashMap<>();
+            try {
+                for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    for (InetAddress a : Collections.list(i.getInetAddresses())) {
+                        out.put(InetAddress.getByAddress(a.getAddress()), i.getName());
+                    }
+                }
+            } catch (SocketException | UnknownHostException | RuntimeException e) {
+                return Optional.empty();
+            }
+            return Optional.of(out);
+        }
+    };
+}

@@ -55,11 +55,12 @@ final class SettingsReader {
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
                 vrrpNode.child("instances").object().keySet(), cache, engine);
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
+        BgpSettings bgp = BgpReader.read(v.child("bgp"), vrrpVips(vrrp));
         v.checkUnknownKeys();
         root.checkUnknownKeys();
         Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, api, allowEmpty,
                 new Settings.DataPlane(dataPlane == null ? DataPlaneChoice.AUTO : dataPlane, engine.engine()), vrrp, ipvs,
-                realServer);
+                realServer, bgp);
         // Only for an otherwise clean file: with a mistake in it, that is the news.
         if (root.problems().isEmpty() && !allowEmpty && settings.configuresNothing()) {
             root.problems().add(new ConfigProblem(source.toString(), 1, NOTHING_TO_DO));
@@ -83,6 +84,13 @@ final class SettingsReader {
         String iface = VrrpReader.interfaceName(r, "interface");
         r.checkUnknownKeys();
         return new RealServerModeSettings(List.copyOf(vips), iface);
+    }
+
+    private static java.util.Set<InetAddress> vrrpVips(VrrpSettings vrrp) {
+        java.util.Set<InetAddress> vips = new java.util.HashSet<>();
+        vrrp.instances().values().stream().filter(i -> i.virtualIps() != null)
+                .forEach(i -> i.virtualIps().forEach(p -> vips.add(p.address())));
+        return vips;
     }
 
     /** The kernel's host name for this UTS namespace, without any name lookup. */

@@ -1,12 +1,10 @@
 package io.vipkeeper.appliance.config;
 
-import io.vipkeeper.appliance.config.ConfigNode.Element;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,18 +67,7 @@ final class SettingsReader {
     }
 
     private static RealServerModeSettings realServerMode(ConfigNode r) {
-        List<InetAddress> vips = new ArrayList<>();
-        for (Element<String> e : r.stringList("vips")) {
-            Optional<IpPrefix> p = Addresses.parsePrefix(e.value());
-            if (p.isEmpty() || p.get().prefixLength() != Addresses.bits(p.get().address())) {
-                r.problems().add(e.origin(), r.path(e.label()) + ": \"" + e.value()
-                        + "\" is not an IP address (it goes on lo as /32 or /128)");
-            } else if (vips.contains(p.get().address())) {
-                r.problems().add(e.origin(), r.path(e.label()) + ": " + e.value() + " is listed twice");
-            } else {
-                vips.add(p.get().address());
-            }
-        }
+        List<InetAddress> vips = HostAddressList.read(r, "vips", "it goes on lo as /32 or /128", a -> Optional.empty());
         String iface = VrrpReader.interfaceName(r, "interface");
         r.checkUnknownKeys();
         return new RealServerModeSettings(List.copyOf(vips), iface);

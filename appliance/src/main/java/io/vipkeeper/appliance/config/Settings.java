@@ -77,7 +77,9 @@ public record Settings(
         return String.format("%d VRRP instance%s, %d virtual server%s, %d real server%s",
                 vrrp.instances().size(), plural(vrrp.instances().size()),
                 ipvs.virtualServers().size(), plural(ipvs.virtualServers().size()),
-                realServers, plural(realServers));
+                realServers, plural(realServers))
+                // Only when there are some: the line operators and tests know stays as it was.
+                + (bgp.isEmpty() ? "" : String.format(", %d bgp VIP%s", bgp.vips().size(), plural(bgp.vips().size())));
     }
 
     /**

@@ -35,6 +35,7 @@ class BgpConfigTest {
         assertEquals(Duration.ofMillis(200), s.bgp().checkInterval());
         assertEquals(Duration.ofSeconds(2), s.bgp().withdrawWait());
         assertTrue(!s.runsNothing());
+        assertEquals("0 VRRP instances, 0 virtual servers, 0 real servers, 2 bgp VIPs", s.counts());
     }
 
     @Test

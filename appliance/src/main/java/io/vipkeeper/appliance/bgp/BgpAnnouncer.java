@@ -73,7 +73,8 @@ public final class BgpAnnouncer implements AutoCloseable {
     private AnnounceDevice device;
     private String deviceProblem;
     private BgpSettings settings;
-    private Phase phase = Phase.STARTING;
+    /** Written under the lock, read before taking it by a check that gathers its inputs first. */
+    private volatile Phase phase = Phase.STARTING;
     private final Map<InetAddress, VipState> states = new LinkedHashMap<>();
     private ScheduledFuture<?> periodic;
     private boolean closed;
@@ -87,7 +88,16 @@ public final class BgpAnnouncer implements AutoCloseable {
     }
 
     /** Start or reload: VIPs the new settings drop are withdrawn at once, the rest decided again. */
-    public synchronized void apply(BgpSettings s) {
+    public void apply(BgpSettings s) {
+        Phase p = phase;
+        Gathered in = gather(p);
+        synchronized (this) {
+            applyLocked(s);
+            decide(p, in);
+        }
+    }
+
+    private void applyLocked(BgpSettings s) {
         if (settings == null || !s.checkInterval().equals(settings.checkInterval())) {
             if (periodic != null) {
                 periodic.cancel(false);
@@ -105,13 +115,18 @@ public final class BgpAnnouncer implements AutoCloseable {
                 changed(gone, false, "removed from the config", was.announced());
             }
         }
-        check();
     }
 
-    /** The daemon moved on; STOPPING withdraws every VIP before this returns. */
-    public synchronized void phase(Phase p) {
-        phase = p;
-        check();
+    /**
+     * The daemon moved on; STOPPING withdraws every VIP before this returns. Leaving RUNNING needs
+     * nothing from the data plane, so a reconcile run that holds its thread cannot delay it.
+     */
+    public void phase(Phase p) {
+        Gathered in = gather(p);
+        synchronized (this) {
+            phase = p;
+            decide(p, in);
+        }
     }
 
     /** The VIPs and their state, in config order. */
@@ -127,16 +142,33 @@ public final class BgpAnnouncer implements AutoCloseable {
         }
     }
 
+    /** What a decision reads, gathered before taking the lock (the quorums wait for the data plane's thread). */
+    private record Gathered(Collection<VirtualServer> servers, DataPlaneView view, Map<String, Boolean> quorums) {
+    }
+
+    private Gathered gather(Phase p) {
+        if (p != Phase.RUNNING) {
+            return new Gathered(List.of(), DataPlaneView.NONE, Map.of());
+        }
+        return new Gathered(inputs.virtualServers(), inputs.dataPlane(), inputs.quorums());
+    }
+
     /** Decides every VIP once and changes the device where the verdict changed. */
-    public synchronized void check() {
-        if (closed || settings == null) {
+    public void check() {
+        Phase p = phase;
+        Gathered in = gather(p);
+        synchronized (this) {
+            decide(p, in);
+        }
+    }
+
+    private void decide(Phase p, Gathered in) {
+        // A check that gathered while the phase moved on decides nothing: the move decided itself.
+        if (closed || settings == null || p != phase) {
             return;
         }
-        Collection<VirtualServer> servers = inputs.virtualServers();
-        DataPlaneView view = phase == Phase.RUNNING ? inputs.dataPlane() : DataPlaneView.NONE;
-        Map<String, Boolean> quorums = phase == Phase.RUNNING ? inputs.quorums() : Map.of();
         for (InetAddress vip : settings.vips()) {
-            Verdict v = AnnounceDecision.decide(vip, phase, servers, view, quorums);
+            Verdict v = AnnounceDecision.decide(vip, p, in.servers(), in.view(), in.quorums());
             if (v.announce() && !openDevice()) {
                 v = new Verdict(false, "device " + settings.device() + ": " + deviceProblem);
             }

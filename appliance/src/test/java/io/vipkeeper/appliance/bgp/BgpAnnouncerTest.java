@@ -95,6 +95,55 @@ class BgpAnnouncerTest {
     }
 
     @Test
+    void stoppingWithdrawsWhileADecisionWaitsForABusyDataPlane() throws Exception {
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        boolean[] block = {false};
+        BgpAnnouncer.Inputs busy = new BgpAnnouncer.Inputs() {
+            @Override
+            public Collection<VirtualServer> virtualServers() {
+                return List.of();
+            }
+
+            @Override
+            public DataPlaneView dataPlane() {
+                return DataPlaneView.NONE;
+            }
+
+            @Override
+            public Map<String, Boolean> quorums() {
+                if (block[0]) {
+                    asked.countDown();
+                    try {
+                        release.await(); // a reconcile run holding the data plane's thread
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return Map.of();
+            }
+        };
+        try (BgpAnnouncer a = new BgpAnnouncer(() -> device, busy, (vip, on, why) -> { }, Clock.systemUTC())) {
+            a.apply(settings(ip("198.18.0.100")));
+            a.phase(Phase.RUNNING);
+            assertEquals(Set.of(ip("198.18.0.100")), onDevice);
+            block[0] = true;
+            Thread checker = new Thread(a::check);
+            checker.start();
+            asked.await();
+            Thread stopper = new Thread(() -> a.phase(Phase.STOPPING));
+            stopper.start();
+            stopper.join(10_000);
+            boolean stoppedFirst = !stopper.isAlive();
+            release.countDown();
+            checker.join();
+            stopper.join();
+            assertTrue(stoppedFirst, "the stop waited for the data plane's thread");
+            assertTrue(onDevice.isEmpty(), "and the check that was waiting announced nothing again");
+        }
+    }
+
+    @Test
     void aReloadThatDropsAVipWithdrawsItAndKeepsTheOthers() throws Exception {
         try (BgpAnnouncer a = announcer()) {
             a.apply(settings(ip("198.18.0.100"), ip("198.18.0.101")));

@@ -20,7 +20,8 @@ final class BgpReader {
         String device = VrrpReader.interfaceName(b, "device");
         Duration check = b.duration("check-interval", Duration.ofMillis(10), Duration.ofMinutes(1));
         Duration wait = b.duration("withdraw-wait", Duration.ZERO, Duration.ofMinutes(10));
+        boolean anyScheduler = Boolean.TRUE.equals(b.bool("allow-any-scheduler"));
         b.checkUnknownKeys();
-        return new BgpSettings(vips, device, check, wait);
+        return new BgpSettings(vips, device, check, wait, anyScheduler);
     }
 }

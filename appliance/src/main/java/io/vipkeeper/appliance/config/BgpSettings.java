@@ -12,8 +12,11 @@ import java.util.List;
  * @param device the name of the tun device that carries the announced VIPs while this process lives
  * @param checkInterval how often the announce decision is taken again
  * @param withdrawWait on a graceful stop, how long to wait after withdrawing before the data plane stops
+ * @param allowAnyScheduler whether virtual servers on these VIPs may use schedulers that each
+ *     director applies on its own (flows that move between directors then break)
  */
-public record BgpSettings(List<InetAddress> vips, String device, Duration checkInterval, Duration withdrawWait) {
+public record BgpSettings(List<InetAddress> vips, String device, Duration checkInterval, Duration withdrawWait,
+        boolean allowAnyScheduler) {
 
     public BgpSettings {
         vips = List.copyOf(vips);

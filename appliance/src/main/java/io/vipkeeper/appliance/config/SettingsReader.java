@@ -54,6 +54,7 @@ final class SettingsReader {
                 vrrpNode.child("instances").object().keySet(), cache, engine);
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         BgpSettings bgp = BgpReader.read(v.child("bgp"), vrrpVips(vrrp));
+        BgpSchedulerCheck.check(v, ipvs, bgp);
         v.checkUnknownKeys();
         root.checkUnknownKeys();
         Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, api, allowEmpty,

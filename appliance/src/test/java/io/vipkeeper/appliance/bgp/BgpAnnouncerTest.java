@@ -69,7 +69,7 @@ class BgpAnnouncerTest {
     }
 
     private static BgpSettings settings(InetAddress... vips) {
-        return new BgpSettings(List.of(vips), "vk-test", Duration.ofHours(1), Duration.ZERO);
+        return new BgpSettings(List.of(vips), "vk-test", Duration.ofHours(1), Duration.ZERO, false);
     }
 
     private BgpAnnouncer announcer() {

@@ -65,6 +65,24 @@ class BgpConfigTest {
     }
 
     @Test
+    void aSchedulerThatEachDirectorAppliesOnItsOwnIsRefusedOnABgpVipUnlessTheFileSaysSo() throws Exception {
+        String why = ": each director would choose its own real server, so a flow that moves to another director (one"
+                + " lost or back) breaks; use mh (or sh, dh), or set vipkeeper.bgp.allow-any-scheduler = true";
+        String file = String.join("\n",
+                "vipkeeper.bgp.vips = [\"198.18.0.100\"]",
+                "vipkeeper.ipvs.virtual-servers {",
+                "  rr { address = \"198.18.0.100\", port = 80",
+                "    scheduler = rr, real-servers = [{ address = \"198.18.0.13\" }] }",
+                "  dflt { address = \"198.18.0.100\", port = 81, real-servers = [{ address = \"198.18.0.13\" }] }",
+                "  mh { address = \"198.18.0.100\", port = 82, scheduler = mh, real-servers = [{ address = \"198.18.0.13\" }] }",
+                "  vrrp { address = \"198.18.0.101\", port = 80, scheduler = rr, real-servers = [{ address = \"198.18.0.13\" }] }",
+                "}", "");
+        assertEquals(List.of("bgp.conf:4: vipkeeper.ipvs.virtual-servers.rr.scheduler: rr on bgp VIP 198.18.0.100" + why,
+                "bgp.conf:5: vipkeeper.ipvs.virtual-servers.dflt.scheduler: wrr on bgp VIP 198.18.0.100" + why), problems(file));
+        load(file + "vipkeeper.bgp.allow-any-scheduler = true\n");
+    }
+
+    @Test
     void anUnknownKeyIsAProblem() {
         assertTrue(problems("vipkeeper.bgp { vips = [\"198.18.0.100\"], devise = x }\n").get(0).startsWith("bgp.conf:1: "));
     }

@@ -35,8 +35,8 @@ class AnnounceDecisionTest {
         Path f = Files.writeString(dir.resolve("c.conf"), """
                 vipkeeper.bgp.vips = ["198.18.0.100", "198.18.0.101"]
                 vipkeeper.ipvs.virtual-servers {
-                  web { address = "198.18.0.100", port = 80, real-servers = [{ address = "198.18.0.13" }] }
-                  tls { address = "198.18.0.100", port = 443, real-servers = [{ address = "198.18.0.13" }] }
+                  web { address = "198.18.0.100", port = 80, scheduler = mh, real-servers = [{ address = "198.18.0.13" }] }
+                  tls { address = "198.18.0.100", port = 443, scheduler = mh, real-servers = [{ address = "198.18.0.13" }] }
                 }
                 """);
         servers = ConfigLoader.load(f, ConfigCache.NONE, c -> NftablesDataPlane.CAPABILITIES).ipvs().virtualServers().values();

@@ -47,22 +47,27 @@ class BgpAnnouncerTest {
         }
     };
 
-    private final BgpAnnouncer.Inputs noServers = new BgpAnnouncer.Inputs() {
-        @Override
-        public Collection<VirtualServer> virtualServers() {
-            return List.of();
-        }
+    private final BgpAnnouncer.Inputs noServers = inputs(Map::of);
 
-        @Override
-        public DataPlaneView dataPlane() {
-            return DataPlaneView.NONE;
-        }
+    /** No virtual server, no data plane, and the quorums {@code quorums} gives. */
+    private static BgpAnnouncer.Inputs inputs(java.util.function.Supplier<Map<String, Boolean>> quorums) {
+        return new BgpAnnouncer.Inputs() {
+            @Override
+            public Collection<VirtualServer> virtualServers() {
+                return List.of();
+            }
 
-        @Override
-        public Map<String, Boolean> quorums() {
-            return Map.of();
-        }
-    };
+            @Override
+            public DataPlaneView dataPlane() {
+                return DataPlaneView.NONE;
+            }
+
+            @Override
+            public Map<String, Boolean> quorums() {
+                return quorums.get();
+            }
+        };
+    }
 
     private static InetAddress ip(String s) throws Exception {
         return InetAddress.getByName(s);
@@ -99,30 +104,17 @@ class BgpAnnouncerTest {
         java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         boolean[] block = {false};
-        BgpAnnouncer.Inputs busy = new BgpAnnouncer.Inputs() {
-            @Override
-            public Collection<VirtualServer> virtualServers() {
-                return List.of();
-            }
-
-            @Override
-            public DataPlaneView dataPlane() {
-                return DataPlaneView.NONE;
-            }
-
-            @Override
-            public Map<String, Boolean> quorums() {
-                if (block[0]) {
-                    asked.countDown();
-                    try {
-                        release.await(); // a reconcile run holding the data plane's thread
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        BgpAnnouncer.Inputs busy = inputs(() -> {
+            if (block[0]) {
+                asked.countDown();
+                try {
+                    release.await(); // a reconcile run holding the data plane's thread
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                return Map.of();
             }
-        };
+            return Map.of();
+        });
         try (BgpAnnouncer a = new BgpAnnouncer(() -> device, busy, (vip, on, why) -> { }, Clock.systemUTC())) {
             a.apply(settings(ip("198.18.0.100")));
             a.phase(Phase.RUNNING);

@@ -80,7 +80,9 @@ public final class StatusAssembler {
                         inputs.lastReload().map(StatusAssembler::reload).orElse(null)),
                 instances(s), servers, inputs.dataPlane().map(c -> new StatusSnapshot.DataPlane(c.choice(), c.engine(),
                         c.reason())).orElse(null), manager, inputs.vrrpReceive().map(StatusAssembler::receive).orElse(null),
-                new DaemonHealth(inputs, wall).problems());
+                new DaemonHealth(inputs, wall).problems(), inputs.bgp().stream().map(b -> new StatusSnapshot.BgpVip(
+                        Addresses.format(b.vip()), b.announced(), b.reason(), StatusJson.timestamp(b.since()),
+                        b.changes())).toList());
     }
 
     private static StatusSnapshot.VrrpReceive receive(io.vipkeeper.vrrp.fsm.ReceiveCounters c) {

@@ -34,6 +34,7 @@ final class StatusCollector implements MultiCollector {
         vrrp(s, m);
         realServers(s, m);
         ipvs(s, m);
+        bgp(s, m);
         var reloads = m.counter("vipkeeper_config_reloads", "Config reloads by result.");
         reloads.add(s.reloads().ok(), "result", "ok").add(s.reloads().failed(), "result", "failed");
         boolean lastOk = s.reloads().last() == null || s.reloads().last().ok();
@@ -108,6 +109,16 @@ final class StatusCollector implements MultiCollector {
                     origin.add("runtime".equals(rs.origin()) ? 1 : 0, "vs", vs.name(), "rs", rs.address());
                 }
             }
+        }
+    }
+
+    private static void bgp(StatusSnapshot s, MetricFamilies m) {
+        var announced = m.gauge("vipkeeper_bgp_announced",
+                "1 while the bgp VIP is on the announce device (the routing daemon announces it), 0 while withdrawn.");
+        var changes = m.counter("vipkeeper_bgp_changes", "Announces and withdrawals of the bgp VIP.");
+        for (StatusSnapshot.BgpVip b : s.bgp()) {
+            announced.add(b.announced() ? 1 : 0, "vip", b.vip());
+            changes.add(b.changes(), "vip", b.vip());
         }
     }
 

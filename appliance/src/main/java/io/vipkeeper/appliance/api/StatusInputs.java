@@ -74,6 +74,11 @@ public interface StatusInputs {
         return Optional.empty();
     }
 
+    /** The bgp VIPs and why each is announced or withdrawn; empty without a bgp section. */
+    default java.util.List<io.vipkeeper.appliance.bgp.BgpAnnouncer.VipState> bgp() {
+        return java.util.List.of();
+    }
+
     /** The daemon's live events, served at {@code GET /events}; empty where there are none (tests). */
     default Optional<io.vipkeeper.appliance.events.EventBus> events() {
         return Optional.empty();

@@ -22,16 +22,39 @@ import java.util.Map;
  * @param vrrpReceive receive drops no instance owns; null without a vrrp section
  * @param problems why {@code /healthz} answers 503 (an instance in FAULT, a misconfigured peer, a
  *     data plane the daemon cannot read or program), one reason each; empty when healthy
+ * @param bgp the bgp VIPs in config order, each announced or not and why; empty without a bgp
+ *     section (and from an older daemon)
  */
 public record StatusSnapshot(String node, String version, String configFile, String configDigest, String startedAt,
         String loadedAt, Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers,
-        DataPlane dataPlane, Ipvs ipvs, VrrpReceive vrrpReceive, List<String> problems) {
+        DataPlane dataPlane, Ipvs ipvs, VrrpReceive vrrpReceive, List<String> problems, List<BgpVip> bgp) {
 
-    /** Copies the lists (a daemon older than {@code problems} sends none). */
+    /** Copies the lists (a daemon older than {@code problems} or {@code bgp} sends none). */
     public StatusSnapshot {
         vrrpInstances = List.copyOf(vrrpInstances);
         virtualServers = List.copyOf(virtualServers);
         problems = problems == null ? List.of() : List.copyOf(problems);
+        bgp = bgp == null ? List.of() : List.copyOf(bgp);
+    }
+
+    /** A snapshot without bgp VIPs. */
+    public StatusSnapshot(String node, String version, String configFile, String configDigest, String startedAt,
+            String loadedAt, Reloads reloads, List<Instance> vrrpInstances, List<VirtualServerStatus> virtualServers,
+            DataPlane dataPlane, Ipvs ipvs, VrrpReceive vrrpReceive, List<String> problems) {
+        this(node, version, configFile, configDigest, startedAt, loadedAt, reloads, vrrpInstances, virtualServers,
+                dataPlane, ipvs, vrrpReceive, problems, List.of());
+    }
+
+    /**
+     * A VIP owned the bgp way.
+     *
+     * @param vip the address
+     * @param announced whether it is on the announce device (the routing daemon announces it)
+     * @param reason why it is announced or not
+     * @param since when it was last announced or withdrawn
+     * @param changes announces and withdrawals since the daemon started
+     */
+    public record BgpVip(String vip, boolean announced, String reason, String since, long changes) {
     }
 
     /**

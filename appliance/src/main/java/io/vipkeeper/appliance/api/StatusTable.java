@@ -40,8 +40,24 @@ public final class StatusTable {
         b.append('\n');
         instances(b, s.vrrpInstances());
         b.append('\n');
+        bgp(b, s.bgp());
         virtualServers(b, s);
         return b.toString();
+    }
+
+    /** The bgp VIPs, only when the config has some: which are announced and why. */
+    private static void bgp(StringBuilder b, List<StatusSnapshot.BgpVip> vips) {
+        if (vips.isEmpty()) {
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"BGP VIP", "STATE", "SINCE", "CHANGES", "WHY"});
+        for (StatusSnapshot.BgpVip v : vips) {
+            rows.add(new String[] {v.vip(), v.announced() ? "announced" : "withdrawn", v.since(),
+                Long.toString(v.changes()), v.reason()});
+        }
+        columns(b, rows);
+        b.append('\n');
     }
 
     private static void instances(StringBuilder b, List<StatusSnapshot.Instance> instances) {

@@ -28,6 +28,9 @@ public final class ReloadGuard {
         if (running.ipvs().syncDaemon().isPresent()) {
             removed.add("the sync daemon");
         }
+        if (!running.bgp().isEmpty()) {
+            removed.add("bgp VIPs " + String.join(", ", running.bgp().vips().stream().map(Addresses::format).toList()));
+        }
         throw new InvalidConfigException(List.of(new ConfigProblem(next.source().toString(), 1,
                 "would remove everything this daemon runs (" + String.join("; ", removed) + ") and run nothing"
                         + " (a half-written or wrong file?); a file meant to do that says vipkeeper.allow-empty = true")));

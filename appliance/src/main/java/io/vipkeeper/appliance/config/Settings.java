@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param api the status API: where it listens, its connection caps and idle timeout
  * @param allowEmpty the file says it means to configure nothing (or to remove everything on a reload)
  * @param dataPlane the engine the file asks for and the one it was checked against
+ * @param bgp the VIPs announced through the local routing daemon (empty: none)
  */
 public record Settings(
         Path source,
@@ -31,7 +32,8 @@ public record Settings(
         DataPlane dataPlane,
         VrrpSettings vrrp,
         IpvsSettings ipvs,
-        RealServerModeSettings realServer) {
+        RealServerModeSettings realServer,
+        BgpSettings bgp) {
 
     /** Where the status API listens; empty when disabled. */
     public Optional<InetSocketAddress> apiListen() {
@@ -57,12 +59,13 @@ public record Settings(
     public Settings withWarnings(List<String> more) {
         List<String> all = new java.util.ArrayList<>(warnings);
         all.addAll(more);
-        return new Settings(source, digest, all, nodeName, logLevel, api, allowEmpty, dataPlane, vrrp, ipvs, realServer);
+        return new Settings(source, digest, all, nodeName, logLevel, api, allowEmpty, dataPlane, vrrp, ipvs, realServer, bgp);
     }
 
-    /** Whether the daemon has nothing to run: no VRRP instance, no virtual server, no sync daemon. */
+    /** Whether the daemon has nothing to run: no VRRP instance, no virtual server, no sync daemon, no bgp VIP. */
     public boolean runsNothing() {
-        return vrrp.instances().isEmpty() && ipvs.virtualServers().isEmpty() && ipvs.syncDaemon().isEmpty();
+        return vrrp.instances().isEmpty() && ipvs.virtualServers().isEmpty() && ipvs.syncDaemon().isEmpty()
+                && bgp.isEmpty();
     }
 
     /** Whether no command has anything to do: nothing to run and no real-server VIP either. */
@@ -81,7 +84,9 @@ public record Settings(
         return String.format("%d VRRP instance%s, %d virtual server%s, %d real server%s",
                 vrrp.instances().size(), plural(vrrp.instances().size()),
                 ipvs.virtualServers().size(), plural(ipvs.virtualServers().size()),
-                realServers, plural(realServers));
+                realServers, plural(realServers))
+                // Only when there are some: the line operators and tests know stays as it was.
+                + (bgp.isEmpty() ? "" : String.format(", %d bgp VIP%s", bgp.vips().size(), plural(bgp.vips().size())));
     }
 
     /**
@@ -93,7 +98,7 @@ public record Settings(
         return new Settings(null, "", List.of(), nodeName, logLevel, api, allowEmpty, dataPlane,
                 new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups()),
                 new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
-                realServer);
+                realServer, bgp);
     }
 
     private static String plural(int n) {

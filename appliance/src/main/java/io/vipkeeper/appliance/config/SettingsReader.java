@@ -1,12 +1,10 @@
 package io.vipkeeper.appliance.config;
 
-import io.vipkeeper.appliance.config.ConfigNode.Element;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,11 +53,13 @@ final class SettingsReader {
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
                 vrrpNode.child("instances").object().keySet(), cache, engine);
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
+        BgpSettings bgp = BgpReader.read(v.child("bgp"), vrrpVips(vrrp));
+        BgpSchedulerCheck.check(v, ipvs, bgp);
         v.checkUnknownKeys();
         root.checkUnknownKeys();
         Settings settings = new Settings(source, digest, warnings, nodeName, logLevel, api, allowEmpty,
                 new Settings.DataPlane(dataPlane == null ? DataPlaneChoice.AUTO : dataPlane, engine.engine()), vrrp, ipvs,
-                realServer);
+                realServer, bgp);
         // Only for an otherwise clean file: with a mistake in it, that is the news.
         if (root.problems().isEmpty() && !allowEmpty && settings.configuresNothing()) {
             root.problems().add(new ConfigProblem(source.toString(), 1, NOTHING_TO_DO));
@@ -68,21 +68,17 @@ final class SettingsReader {
     }
 
     private static RealServerModeSettings realServerMode(ConfigNode r) {
-        List<InetAddress> vips = new ArrayList<>();
-        for (Element<String> e : r.stringList("vips")) {
-            Optional<IpPrefix> p = Addresses.parsePrefix(e.value());
-            if (p.isEmpty() || p.get().prefixLength() != Addresses.bits(p.get().address())) {
-                r.problems().add(e.origin(), r.path(e.label()) + ": \"" + e.value()
-                        + "\" is not an IP address (it goes on lo as /32 or /128)");
-            } else if (vips.contains(p.get().address())) {
-                r.problems().add(e.origin(), r.path(e.label()) + ": " + e.value() + " is listed twice");
-            } else {
-                vips.add(p.get().address());
-            }
-        }
+        List<InetAddress> vips = HostAddressList.read(r, "vips", "it goes on lo as /32 or /128", a -> Optional.empty());
         String iface = VrrpReader.interfaceName(r, "interface");
         r.checkUnknownKeys();
         return new RealServerModeSettings(List.copyOf(vips), iface);
+    }
+
+    private static java.util.Set<InetAddress> vrrpVips(VrrpSettings vrrp) {
+        java.util.Set<InetAddress> vips = new java.util.HashSet<>();
+        vrrp.instances().values().stream().filter(i -> i.virtualIps() != null)
+                .forEach(i -> i.virtualIps().forEach(p -> vips.add(p.address())));
+        return vips;
     }
 
     /** The kernel's host name for this UTS namespace, without any name lookup. */

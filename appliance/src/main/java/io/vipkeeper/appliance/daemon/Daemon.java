@@ -88,6 +88,8 @@ public final class Daemon implements StatusInputs {
     private final SystemdNotify systemd = SystemdNotify.fromEnvironment();
     /** What happened, for GET /events. */
     private final DaemonEvents events = new DaemonEvents();
+    /** The bgp VIPs' announcer, once the config has one. */
+    private volatile io.vipkeeper.appliance.bgp.BgpAnnouncer bgp;
 
     /** Where the daemon keeps state across restarts (systemd's StateDirectory=vipkeeper). */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
@@ -184,11 +186,13 @@ public final class Daemon implements StatusInputs {
         health.apply(settings.ipvs());
         // IPVS first, so the services exist before this host may take the VIPs.
         startIpvs(settings);
+        startBgp(settings);
         try {
             startVrrp(settings);
         } catch (RuntimeException e) {
             log.error("not starting: VRRP failed to start: {}", e.getMessage(), e);
             stopVrrp();
+            stopBgp();
             stopIpvs();
             health.close();
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
@@ -203,6 +207,7 @@ public final class Daemon implements StatusInputs {
         }
         systemd.notify("READY=1\nSTATUS=running " + settings.counts());
         events.daemon(settings.nodeName(), "started");
+        phaseBgp(io.vipkeeper.appliance.bgp.AnnounceDecision.Phase.RUNNING);
         // The reconcile loop has no listeners: its problems are looked at once a second.
         var problems = apiGroup.scheduleAtFixedRate(() -> events.dataPlane(engine.name(), ipvs()), 1, 1,
                 java.util.concurrent.TimeUnit.SECONDS);
@@ -212,9 +217,13 @@ public final class Daemon implements StatusInputs {
         stopRequested.await();
         problems.cancel(false);
         events.daemon(settings.nodeName(), "stopping");
+        // Withdraw first, so the routers move flows to the other directors while this one still
+        // forwards them; only then stop the rest.
+        withdrawBgp();
         stopApi();
         stopVrrp();
         health.close();
+        stopBgp();
         stopIpvs();
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         apiGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
@@ -234,6 +243,71 @@ public final class Daemon implements StatusInputs {
             });
             vrrp.start(s.vrrp());
         }
+    }
+
+    private synchronized void startBgp(Settings s) {
+        if (bgp == null && !s.bgp().isEmpty()) {
+            bgp = new io.vipkeeper.appliance.bgp.BgpAnnouncer(
+                    () -> io.vipkeeper.appliance.bgp.TunDevice.open(settings.bgp().device()), new BgpInputs(),
+                    events::bgp, java.time.Clock.systemUTC());
+            bgp.apply(s.bgp());
+        }
+    }
+
+    private void phaseBgp(io.vipkeeper.appliance.bgp.AnnounceDecision.Phase phase) {
+        io.vipkeeper.appliance.bgp.BgpAnnouncer b = bgp;
+        if (b != null) {
+            b.phase(phase);
+        }
+    }
+
+    /** Withdraws every bgp VIP, then waits bgp.withdraw-wait for the routers to move the flows. */
+    private void withdrawBgp() throws InterruptedException {
+        if (bgp != null) {
+            phaseBgp(io.vipkeeper.appliance.bgp.AnnounceDecision.Phase.STOPPING);
+            log.info("bgp: withdrawn; stopping the rest in {}",
+                    io.vipkeeper.appliance.config.Durations.format(settings.bgp().withdrawWait()));
+            Thread.sleep(settings.bgp().withdrawWait().toMillis());
+        }
+    }
+
+    private synchronized void stopBgp() {
+        if (bgp != null) {
+            bgp.close();
+            bgp = null;
+        }
+    }
+
+    /** What the bgp announcer decides from: the settings, the data plane's table and the quorums. */
+    private final class BgpInputs implements io.vipkeeper.appliance.bgp.BgpAnnouncer.Inputs {
+        @Override
+        public java.util.Collection<io.vipkeeper.appliance.config.VirtualServer> virtualServers() {
+            return settings.ipvs().virtualServers().values();
+        }
+
+        @Override
+        public io.vipkeeper.appliance.bgp.AnnounceDecision.DataPlaneView dataPlane() {
+            DataPlaneManager m = ipvs;
+            if (m == null) {
+                return io.vipkeeper.appliance.bgp.AnnounceDecision.DataPlaneView.NONE;
+            }
+            DataPlaneStatus st = m.status();
+            return new io.vipkeeper.appliance.bgp.AnnounceDecision.DataPlaneView(
+                    st.lastTable().map(t -> java.util.Set.copyOf(t.keySet())), st.lastError());
+        }
+
+        @Override
+        public Map<String, Boolean> quorums() {
+            DataPlaneManager m = ipvs;
+            return m == null ? Map.of() : m.quorums();
+        }
+    }
+
+    /** The bgp VIPs and why each is announced or not; empty without a bgp section. */
+    @Override
+    public List<io.vipkeeper.appliance.bgp.BgpAnnouncer.VipState> bgp() {
+        io.vipkeeper.appliance.bgp.BgpAnnouncer b = bgp;
+        return b == null ? List.of() : b.states();
     }
 
     /** The one runtime state of this daemon: backends and VRRP maintenance share its file. */
@@ -416,6 +490,12 @@ public final class Daemon implements StatusInputs {
             } else {
                 health.apply(next.ipvs());
                 startIpvs(next);
+            }
+            if (bgp != null) {
+                bgp.apply(next.bgp());
+            } else {
+                startBgp(next);
+                phaseBgp(io.vipkeeper.appliance.bgp.AnnounceDecision.Phase.RUNNING);
             }
             if (vrrp != null) {
                 vrrp.apply(next.vrrp(), diff.vrrp());

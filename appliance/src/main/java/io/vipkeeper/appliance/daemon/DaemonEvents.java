@@ -68,6 +68,11 @@ final class DaemonEvents {
                 + " ms") + ", now " + m.state();
     }
 
+    /** A bgp VIP announced or withdrawn, and why. */
+    void bgp(java.net.InetAddress vip, boolean announced, String reason) {
+        bus.publish(Events.bgp(io.vipkeeper.appliance.config.Addresses.format(vip), announced, reason));
+    }
+
     void reload(ReloadResult r) {
         bus.publish(Events.reload(r.ok(), r.summary(), r.problems()));
     }

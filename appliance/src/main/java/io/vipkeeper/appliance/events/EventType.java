@@ -20,7 +20,9 @@ public enum EventType {
     /** The daemon started or is stopping. */
     DAEMON("daemon"),
     /** The last event a subscriber gets when it fell too far behind: it is disconnected after it. */
-    OVERFLOW("overflow");
+    OVERFLOW("overflow"),
+    /** A bgp VIP was announced or withdrawn. */
+    BGP("bgp");
 
     private final String label;
 

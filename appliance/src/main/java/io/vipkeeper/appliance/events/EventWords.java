@@ -38,6 +38,7 @@ public final class EventWords {
             case DAEMON -> "daemon " + e.text("node") + " " + e.text("state")
                     + (e.text("version").isEmpty() ? "" : " (" + e.text("version") + ")");
             case OVERFLOW -> "overflow: " + e.text("message");
+            case BGP -> "bgp " + e.text("vip") + ": " + e.text("state") + " (" + e.text("reason") + ")";
         };
     }
 

@@ -61,6 +61,11 @@ public final class Events {
         return Event.of(EventType.DATA_PLANE, "engine", engine, "state", cleared ? "cleared" : "problem", "problem", problem);
     }
 
+    /** A bgp VIP put on the announce device or taken off it, and why. */
+    public static Event bgp(String vip, boolean announced, String reason) {
+        return Event.of(EventType.BGP, "vip", vip, "state", announced ? "announced" : "withdrawn", "reason", reason);
+    }
+
     /** The daemon started or is stopping. */
     public static Event daemon(String node, String state, String version) {
         return Event.of(EventType.DAEMON, "node", node, "state", state, "version", version);

@@ -211,6 +211,14 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
         return runtimeBackends;
     }
 
+    /** The bgp VIPs a test sets. */
+    final List<io.vipkeeper.appliance.bgp.BgpAnnouncer.VipState> bgp = new java.util.ArrayList<>();
+
+    @Override
+    public List<io.vipkeeper.appliance.bgp.BgpAnnouncer.VipState> bgp() {
+        return bgp;
+    }
+
     @Override
     public void close() {
         ipvs.ifPresent(DataPlaneManager::close);

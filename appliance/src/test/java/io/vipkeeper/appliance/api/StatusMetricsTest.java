@@ -76,6 +76,23 @@ class StatusMetricsTest {
     }
 
     @Test
+    void bgpVipsAreInStatusTextAndMetrics() throws Exception {
+        try (StatusFixture f = new StatusFixture(dir)) {
+            f.bgp.add(new io.vipkeeper.appliance.bgp.BgpAnnouncer.VipState(StatusFixture.ip("198.18.0.200"), true,
+                    "serving virtual server web", StatusFixture.STARTED, 3));
+            f.bgp.add(new io.vipkeeper.appliance.bgp.BgpAnnouncer.VipState(StatusFixture.ip("198.18.0.201"), false,
+                    "virtual server dns below quorum", StatusFixture.STARTED, 0));
+            PrometheusText p = scrape(new StatusMetrics(f.assembler()::snapshot));
+            assertEquals(1, p.value("vipkeeper_bgp_announced", "vip", "198.18.0.200"));
+            assertEquals(0, p.value("vipkeeper_bgp_announced", "vip", "198.18.0.201"));
+            assertEquals(3, p.value("vipkeeper_bgp_changes_total", "vip", "198.18.0.200"));
+            String text = StatusTable.format(f.assembler().snapshot());
+            assertTrue(text.contains("198.18.0.201  withdrawn  2026-11-23T10:00:00.000Z  0        virtual server dns below quorum"),
+                    text);
+        }
+    }
+
+    @Test
     void eachBackendHasItsOriginAndARuntimeBackendIsListedWithTheFiles() throws Exception {
         try (StatusFixture f = new StatusFixture(dir)) {
             io.vipkeeper.appliance.config.RealServer file = f.settings.ipvs().virtualServers().get("web").realServers().get(0);

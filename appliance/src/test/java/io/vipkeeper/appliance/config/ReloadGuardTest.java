@@ -35,6 +35,16 @@ class ReloadGuardTest {
     }
 
     @Test
+    void aFileThatWouldWithdrawEveryBgpVipIsRefusedToo() throws Exception {
+        Settings running = load("running.conf", "vipkeeper.bgp.vips = [\"198.18.0.200\", \"198.18.0.201\"]\n");
+        Settings next = load("next.conf", BACKEND);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ReloadGuard.check(running, next));
+        assertEquals(List.of(next.source() + ":1: would remove everything this daemon runs (bgp VIPs 198.18.0.200,"
+                + " 198.18.0.201) and run nothing (a half-written or wrong file?); a file meant to do that says"
+                + " vipkeeper.allow-empty = true"), e.problems().stream().map(ConfigProblem::format).toList());
+    }
+
+    @Test
     void theFileCanSayItMeansIt() throws Exception {
         ReloadGuard.check(load("running.conf", RUNNING), load("next.conf", BACKEND + "vipkeeper.allow-empty = true\n"));
         ReloadGuard.check(load("running.conf", RUNNING), load("next.conf", "vipkeeper.allow-empty = true\n"));

@@ -90,5 +90,11 @@ class ServerSentEventsTest {
                 + " its connections end", w.line(Event.at(EventType.ADMIN, T, "virtualServer", "web", "backend",
                         "198.18.249.3:80", "order", "remove", "by", "uid 0 (root)", "changed", true, "before", "enabled",
                         "after", "enabled", "weight", 1, "event", "removed")));
+        assertEquals("12:00:01.123 bgp 198.18.0.100: withdrawn (virtual server web below quorum)",
+                w.line(Event.at(EventType.BGP, T, "vip", "198.18.0.100", "state", "withdrawn", "reason",
+                        "virtual server web below quorum")));
+        Event bgp = EventJson.read(EventJson.write(Events.bgp("198.18.0.100", true, "serving virtual server web"))).orElseThrow();
+        assertEquals(EventType.BGP, bgp.type());
+        assertEquals("announced", bgp.text("state"));
     }
 }

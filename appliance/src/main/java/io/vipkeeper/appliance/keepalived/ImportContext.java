@@ -1,0 +1,55 @@
+package io.vipkeeper.appliance.keepalived;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * What the parts of one import share: the notes, the output tree, and what one section says that
+ * another needs (global_defs' VRRP version, the vrrp_scripts instances track, the
+ * virtual_server_groups virtual servers name).
+ */
+final class ImportContext {
+    /** A vrrp_script as keepalived defines it; {@code weight} is keepalived's (positive = bonus while up). */
+    record Script(String name, Hocon body, int weight, Origin origin) {
+    }
+
+    final Notes notes;
+    /** The {@code vipkeeper { }} block written out. */
+    final Hocon root = new Hocon();
+    /** global_defs' vrrp_version; keepalived's default is 2. */
+    int vrrpVersion = 2;
+    /** global_defs' vrrp_garp_master_* defaults, written into each instance's garp. */
+    final Map<String, Object> garpDefaults = new LinkedHashMap<>();
+    /** global_defs' lvs_sync_daemon, mapped once the instances are known. */
+    Statement syncDaemon;
+    final Map<String, Script> scripts = new LinkedHashMap<>();
+    /** vipkeeper scripts already written, by output name. */
+    final Map<String, Hocon> writtenScripts = new LinkedHashMap<>();
+    final Map<String, Statement> serverGroups = new LinkedHashMap<>();
+    /** Instance names as written (keepalived names may need quoting). */
+    final Map<String, String> instanceNames = new LinkedHashMap<>();
+
+    ImportContext(Notes notes) {
+        this.notes = notes;
+    }
+
+    /** Section blocks in the order a person reads them. */
+    Hocon vrrp() {
+        return root.block("vrrp");
+    }
+
+    Hocon ipvs() {
+        return root.block("ipvs");
+    }
+
+    /** An integer argument or empty, with keepalived's fallback reported. */
+    OptionalInt integer(Statement s, int i, int min, int max) {
+        return Values.integer(s, i, min, max, notes);
+    }
+
+    /** The generic report for a keyword vipkeeper has no counterpart for. */
+    void unsupported(Statement s, String instead) {
+        notes.leftOut(s.origin(), s.keyword(), instead);
+    }
+}

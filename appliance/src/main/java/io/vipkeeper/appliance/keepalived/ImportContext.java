@@ -27,6 +27,8 @@ final class ImportContext {
     /** vipkeeper scripts already written, by output name. */
     final Map<String, Hocon> writtenScripts = new LinkedHashMap<>();
     final Map<String, Statement> serverGroups = new LinkedHashMap<>();
+    /** Instances in a sync group without global_tracking: keepalived ignores their tracking weights. */
+    final java.util.Set<String> weightless = new java.util.HashSet<>();
     /** Instance names as written (keepalived names may need quoting). */
     final Map<String, String> instanceNames = new LinkedHashMap<>();
 

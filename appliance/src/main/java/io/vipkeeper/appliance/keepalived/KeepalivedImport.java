@@ -55,6 +55,10 @@ public final class KeepalivedImport {
                 }
             }
         }
+        top.stream().filter(s -> s.keyword().equals("vrrp_sync_group"))
+                .filter(g -> g.children().stream().noneMatch(c -> c.keyword().equals("global_tracking")))
+                .flatMap(g -> g.children().stream()).filter(c -> c.keyword().equals("group"))
+                .flatMap(c -> c.children().stream()).forEach(m -> ctx.weightless.add(m.keyword()));
         VrrpInstanceImport instances = new VrrpInstanceImport(ctx);
         top.stream().filter(s -> s.keyword().equals("vrrp_instance")).forEach(instances::map);
         if (ctx.syncDaemon != null) {

@@ -18,11 +18,17 @@ final class TrackScripts {
     private TrackScripts() {
     }
 
-    static Result map(ImportContext ctx, Statement block) {
+    static Result map(ImportContext ctx, Statement block, boolean weightless) {
         List<String> names = new ArrayList<>();
         int bonus = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Statement s : block.children()) {
             String name = s.keyword();
+            if (!seen.add(name)) {
+                ctx.notes.fallback(s.origin(), name, "tracked twice: keepalived ignores the second line, and so does "
+                        + "the import");
+                continue;
+            }
             ImportContext.Script script = ctx.scripts.get(name);
             if (script == null) {
                 ctx.notes.fallback(s.origin(), name, "no vrrp_script of that name; keepalived ignores the line, "
@@ -35,6 +41,11 @@ final class TrackScripts {
                 if (s.word(3).filter("reverse"::equals).isPresent()) {
                     ctx.unsupported(s, "vipkeeper has no reverse weight: invert the script's exit status instead");
                 }
+            }
+            if (weightless && weight != 0) {
+                ctx.notes.fallback(s.origin(), name, "the instance is in a sync group: keepalived ignores the weight "
+                        + "(a failing script puts the instance in FAULT), and so does the import");
+                weight = 0;
             }
             if (weight > 0) {
                 bonus += weight;

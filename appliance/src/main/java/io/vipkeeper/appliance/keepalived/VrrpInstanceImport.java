@@ -41,6 +41,8 @@ final class VrrpInstanceImport {
         TrackScripts.Result scripts = new TrackScripts.Result(List.of(), 0);
         Statement auth = null;
         Statement hmac = null;
+        boolean nopreempt = false;
+        Statement preemptDelay = null;
         for (Statement s : block.children()) {
             String k = s.keyword();
             switch (k) {
@@ -55,18 +57,17 @@ final class VrrpInstanceImport {
                     interval = Values.millis(s, 1, ctx.notes).orElse(interval);
                     intervalAt = s.origin();
                 }
-                case "nopreempt" -> out.put("preempt", false);
-                case "preempt" -> out.put("preempt", true);
-                case "preempt_delay" -> Values.millis(s, 1, ctx.notes)
-                        .ifPresent(v -> out.put("preempt-delay", Values.duration(Math.min(v, 1_000_000))));
+                case "nopreempt" -> nopreempt = true;
+                case "preempt" -> nopreempt = false;
+                case "preempt_delay" -> preemptDelay = s;
                 case "state" -> state(s);
                 case "virtual_ipaddress" -> addresses(s, vips, "virtual_ipaddress");
                 case "unicast_peer" -> addresses(s, peers, "unicast_peer");
                 case "unicast_src_ip" -> s.word(1).ifPresent(v -> out.put("unicast-source", v));
                 case "authentication" -> auth = s;
                 case "auth_hmac" -> hmac = s;
-                case "track_interface" -> trackInterfaces(s, tracked);
-                case "track_script" -> scripts = TrackScripts.map(ctx, s);
+                case "track_interface" -> trackInterfaces(s, tracked, ctx.weightless.contains(name));
+                case "track_script" -> scripts = TrackScripts.map(ctx, s, ctx.weightless.contains(name));
                 case "notify" -> notify(s, out);
                 case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_deleted" ->
                         ctx.unsupported(s, "vipkeeper runs one notify-script with the state as its third argument "
@@ -93,6 +94,16 @@ final class VrrpInstanceImport {
                 case "dont_track_primary" -> ctx.unsupported(s, "vipkeeper always tracks the instance's interface");
                 default -> ctx.unsupported(s, "no vipkeeper counterpart in a VRRP instance");
             }
+        }
+        if (nopreempt) {
+            out.put("preempt", false);
+            if (preemptDelay != null) {
+                ctx.notes.fallback(preemptDelay.origin(), "preempt_delay", "keepalived drops it with nopreempt (it "
+                        + "only delays preemption), and so does the import");
+            }
+        } else if (preemptDelay != null) {
+            Values.millis(preemptDelay, 1, ctx.notes)
+                    .ifPresent(v -> out.put("preempt-delay", Values.duration(Math.min(v, 1_000_000))));
         }
         if (vips.stream().anyMatch(a -> a.contains(":")) && version == 2) {
             ctx.notes.fallback(versionAt, "version", "VRRPv2 carries no IPv6: keepalived runs IPv6 addresses with "
@@ -176,11 +187,16 @@ final class VrrpInstanceImport {
         }
     }
 
-    private void trackInterfaces(Statement block, List<Object> into) {
+    private void trackInterfaces(Statement block, List<Object> into, boolean weightless) {
         for (Statement t : block.children()) {
             int weight = 0;
             if (t.word(1).filter("weight"::equals).isPresent()) {
                 weight = ctx.integer(t, 2, -254, 254).orElse(0);
+            }
+            if (weightless && weight != 0) {
+                ctx.notes.fallback(t.origin(), t.keyword(), "the instance is in a sync group: keepalived ignores the "
+                        + "weight (the interface going down puts the instance in FAULT), and so does the import");
+                weight = 0;
             }
             if (weight == 0) {
                 into.add(t.keyword());

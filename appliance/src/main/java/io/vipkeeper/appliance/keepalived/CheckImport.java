@@ -67,9 +67,9 @@ final class CheckImport {
                     }
                 }
                 case "virtualhost" -> s.word(1).ifPresent(v -> http.put("virtual-host", v));
-                case "misc_path" -> script.put("command", s.args().size() == 1 ? Words.split(s.args().get(0)) : s.args());
+                case "misc_path" -> script.put("command", Words.command(s));
                 case "misc_timeout" -> miscTimeout = Values.millis(s, 1, ctx.notes);
-                case "user" -> script.put("user", s.word(1).orElse("") + s.word(2).map(g -> ":" + g).orElse(""));
+                case "user" -> script.put("user", Values.user(s));
                 case "misc_dynamic" -> ctx.unsupported(s, "vipkeeper's script check is up (exit 0) or down; exit "
                         + "codes do not set the weight");
                 case "type" -> s.word(1).ifPresent(v -> dns.put("type", v.toUpperCase(java.util.Locale.ROOT)));

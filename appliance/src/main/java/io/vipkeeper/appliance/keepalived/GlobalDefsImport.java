@@ -30,7 +30,7 @@ final class GlobalDefsImport {
                 ctx.root.comment("router_id: this host's name in logs, status and metrics.");
                 ctx.root.put("node-name", s.word(1).get());
             } else if (k.equals("script_user") && s.word(1).isPresent()) {
-                String user = s.word(1).get() + s.word(2).map(g -> ":" + g).orElse("");
+                String user = Values.user(s);
                 ctx.root.comment("script_user: runs every script, check and notify program.");
                 ctx.root.put("script-user", user);
             } else if (k.equals("vrrp_version")) {

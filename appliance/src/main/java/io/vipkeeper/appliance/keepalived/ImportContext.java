@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.keepalived;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -48,6 +49,21 @@ final class ImportContext {
     /** An integer argument or empty, with keepalived's fallback reported. */
     OptionalInt integer(Statement s, int i, int min, int max) {
         return Values.integer(s, i, min, max, notes);
+    }
+
+    /**
+     * A notify program ({@code notify}, {@code notify_up}, ...) as {@code key}: vipkeeper runs one
+     * absolute path and passes its own arguments ({@code passes}), so a command with arguments is
+     * reported instead.
+     */
+    void notifyProgram(Statement s, Hocon into, String key, String passes) {
+        List<String> command = Words.command(s);
+        if (command.size() == 1 && command.get(0).startsWith("/")) {
+            into.put(key, command.get(0));
+        } else {
+            unsupported(s, key + " is one absolute program path without arguments (vipkeeper passes " + passes
+                    + ", as keepalived): wrap the command in a script");
+        }
     }
 
     /** The generic report for a keyword vipkeeper has no counterpart for. */

@@ -1,7 +1,5 @@
 package io.vipkeeper.appliance.keepalived;
 
-import java.util.List;
-
 /**
  * real_server to one entry of a virtual server's real-servers: address, port, weight, forwarding,
  * thresholds, notify programs, and its checker (the first one; vipkeeper runs one check a server).
@@ -69,8 +67,8 @@ final class RealServerImport {
                 });
                 case "uthreshold" -> ctx.integer(s, 1, 0, Integer.MAX_VALUE).ifPresent(v -> server.put("upper-threshold", v));
                 case "lthreshold" -> ctx.integer(s, 1, 0, Integer.MAX_VALUE).ifPresent(v -> server.put("lower-threshold", v));
-                case "notify_up" -> notify(s, server, "notify-up");
-                case "notify_down" -> notify(s, server, "notify-down");
+                case "notify_up" -> ctx.notifyProgram(s, server, "notify-up", "VIRTUAL-SERVER REAL-SERVER UP");
+                case "notify_down" -> ctx.notifyProgram(s, server, "notify-down", "VIRTUAL-SERVER REAL-SERVER DOWN");
                 case "inhibit_on_failure" -> ctx.unsupported(s, "vipkeeper sets inhibit-on-failure for a whole "
                         + "virtual server: put inhibit_on_failure in the virtual_server if every real server has it");
                 default -> ctx.unsupported(s, "no vipkeeper counterpart in a real server");
@@ -80,15 +78,5 @@ final class RealServerImport {
             check = new Hocon().put("type", new Hocon.Raw("none"));
         }
         return new Result(server, check);
-    }
-
-    private void notify(Statement s, Hocon server, String key) {
-        List<String> command = s.args().size() == 1 ? Words.split(s.args().get(0)) : s.args();
-        if (command.size() == 1 && command.get(0).startsWith("/")) {
-            server.put(key, command.get(0));
-        } else {
-            ctx.unsupported(s, key + " is one absolute program path without arguments (vipkeeper passes "
-                    + "VIRTUAL-SERVER REAL-SERVER UP|DOWN): wrap the command in a script");
-        }
     }
 }

@@ -51,6 +51,11 @@ final class Values {
         return new Hocon.Raw(millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms");
     }
 
+    /** keepalived's {@code user USER [GROUP]} as vipkeeper's "USER" or "USER:GROUP". */
+    static String user(Statement s) {
+        return s.word(1).orElse("") + s.word(2).map(g -> ":" + g).orElse("");
+    }
+
     /** A config key made from keepalived words: dots and other signs become dashes. */
     static String key(String text) {
         String k = text.replaceAll("[^A-Za-z0-9_-]+", "-").replaceAll("^-+|-+$", "");

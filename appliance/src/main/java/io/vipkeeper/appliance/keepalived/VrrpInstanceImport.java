@@ -68,7 +68,7 @@ final class VrrpInstanceImport {
                 case "auth_hmac" -> hmac = s;
                 case "track_interface" -> trackInterfaces(s, tracked, ctx.weightless.contains(name));
                 case "track_script" -> scripts = TrackScripts.map(ctx, s, ctx.weightless.contains(name));
-                case "notify" -> notify(s, out);
+                case "notify" -> ctx.notifyProgram(s, out, "notify-script", "INSTANCE NAME STATE PRIORITY");
                 case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_deleted" ->
                         ctx.unsupported(s, "vipkeeper runs one notify-script with the state as its third argument "
                                 + "(INSTANCE NAME STATE PRIORITY): call this program from it for that state");
@@ -204,16 +204,6 @@ final class VrrpInstanceImport {
                 Hocon h = new Hocon().put("name", t.keyword()).put("weight", weight);
                 into.add(h);
             }
-        }
-    }
-
-    private void notify(Statement s, Hocon out) {
-        List<String> command = s.args().size() == 1 ? Words.split(s.args().get(0)) : s.args();
-        if (command.size() == 1 && command.get(0).startsWith("/")) {
-            out.put("notify-script", command.get(0));
-        } else {
-            ctx.unsupported(s, "notify-script is one absolute program path without arguments (vipkeeper passes "
-                    + "INSTANCE NAME STATE PRIORITY, as keepalived): wrap the command in a script");
         }
     }
 }

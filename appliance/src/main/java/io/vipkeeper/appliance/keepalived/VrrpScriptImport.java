@@ -28,7 +28,7 @@ final class VrrpScriptImport {
         for (Statement s : block.children()) {
             switch (s.keyword()) {
                 case "script" -> {
-                    List<String> command = s.args().size() == 1 ? Words.split(s.args().get(0)) : s.args();
+                    List<String> command = Words.command(s);
                     if (command.isEmpty() || !command.get(0).startsWith("/")) {
                         ctx.notes.leftOut(s.origin(), "script", "vipkeeper runs programs by absolute path without "
                                 + "a shell: give the full path of the program (for shell syntax, a script file)");
@@ -50,7 +50,7 @@ final class VrrpScriptImport {
                 }
                 case "rise" -> ctx.integer(s, 1, 1, 100).ifPresent(v -> body.put("rise", v));
                 case "fall" -> ctx.integer(s, 1, 1, 100).ifPresent(v -> body.put("fall", v));
-                case "user" -> body.put("user", s.word(1).orElse("") + s.word(2).map(g -> ":" + g).orElse(""));
+                case "user" -> body.put("user", Values.user(s));
                 case "init_fail" -> ctx.unsupported(s, "a vipkeeper script starts as up and goes down after fall failures");
                 default -> ctx.unsupported(s, "no vipkeeper counterpart in a script");
             }

@@ -46,6 +46,14 @@ public final class Words {
         return words;
     }
 
+    /**
+     * A program line's argv: a single (quoted) word is split as keepalived splits a script line,
+     * several words are the argv already.
+     */
+    public static List<String> command(Statement s) {
+        return s.args().size() == 1 ? split(s.args().get(0)) : s.args();
+    }
+
     private static StringBuilder flush(List<String> words, StringBuilder word) {
         if (word != null) {
             words.add(word.toString());

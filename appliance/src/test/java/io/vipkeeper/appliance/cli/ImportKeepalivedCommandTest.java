@@ -25,7 +25,8 @@ class ImportKeepalivedCommandTest {
     static Stream<Arguments> fixtures() {
         return Stream.of(Arguments.of("vrrp-pair.conf", 3), Arguments.of("lvs-nat.conf", 3),
                 Arguments.of("lvs-dr-fwmark.conf", 0), Arguments.of("syntax.conf", 0),
-                Arguments.of("fallbacks.conf", 0), Arguments.of("hmac.conf", 0));
+                Arguments.of("fallbacks.conf", 0), Arguments.of("hmac.conf", 0),
+                Arguments.of("wire.conf", 0));
     }
 
     @ParameterizedTest

@@ -47,9 +47,10 @@ public final class Notes {
         notes.add(new Note(origin, keyword, Kind.NOTE, text));
     }
 
-    /** Every note so far. */
+    /** Every note so far, in file and line order (the import discovers them section by section). */
     public List<Note> all() {
-        return List.copyOf(notes);
+        return notes.stream().sorted(java.util.Comparator.comparing((Note n) -> n.origin().file().toString())
+                .thenComparingInt(n -> n.origin().line())).toList();
     }
 
     /** Whether something was left out (exit 3). */

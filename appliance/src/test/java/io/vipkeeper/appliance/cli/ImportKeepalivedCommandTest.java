@@ -62,6 +62,14 @@ class ImportKeepalivedCommandTest {
     }
 
     @Test
+    void stderrFollowsTheFilesLineOrder() {
+        CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve("fallbacks.conf").toString());
+        java.util.List<Integer> lines = imp.err().lines().map(l -> Integer.parseInt(l.split(":")[1])).toList();
+        assertTrue(lines.size() > 3, imp.err());
+        assertEquals(lines.stream().sorted().toList(), lines, imp.err());
+    }
+
+    @Test
     void anUnreadableFileExitsOne() {
         CliRun imp = CliRun.of("import-keepalived", dir.resolve("missing.conf").toString());
         assertEquals(1, imp.exitCode());

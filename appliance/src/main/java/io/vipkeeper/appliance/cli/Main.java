@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
                 VrrpCommand.class,
                 EventsCommand.class,
                 IpvsCommand.class, NftablesCommand.class, RealServerCommand.class, VersionCommand.class,
+                ImportKeepalivedCommand.class,
                 HelpCommand.class})
 public final class Main implements Runnable {
     @Spec

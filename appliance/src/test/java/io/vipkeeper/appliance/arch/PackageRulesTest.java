@@ -56,6 +56,13 @@ class PackageRulesTest {
             .because("kernel numbers and messages stay inside the engine; the daemon and the CLI only open it");
 
     @ArchTest
+    static final ArchRule theKeepalivedImportUsesTheJdkOnly = classes().that()
+            .resideInAPackage("io.vipkeeper.appliance.keepalived..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.vipkeeper.appliance.keepalived..")
+            .because("an import only writes text; the ordinary checker judges it, so it cannot grow a second reading "
+                    + "of the config");
+
+    @ArchTest
     static final ArchRule appliancePackagesAreFreeOfCycles = slices().matching("io.vipkeeper.appliance.(*)..")
             .should().beFreeOfCycles()
             .because("each package's job leans on the ones below it (appliance/DESIGN.md), never back");

@@ -1,0 +1,209 @@
+package io.vipkeeper.appliance.keepalived;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * vrrp_instance to {@code vrrp.instances.NAME}: interface, VRID, priority, version, interval,
+ * preemption, virtual IPs, unicast peers, authentication, tracked interfaces and scripts, notify
+ * script and gratuitous-ARP timing. keepalived's defaults that differ from vipkeeper's (VRRP
+ * version 2) are written out, so the import runs what keepalived ran.
+ */
+final class VrrpInstanceImport {
+    private static final Map<String, String> GARP = Map.of("garp_master_delay", "master-delay",
+            "garp_master_repeat", "master-repeat", "garp_master_refresh", "master-refresh");
+
+    private final ImportContext ctx;
+
+    VrrpInstanceImport(ImportContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void map(Statement block) {
+        String name = block.word(1).orElse("");
+        if (name.isEmpty()) {
+            ctx.unsupported(block, "a vrrp_instance needs a name; keepalived skips it");
+            return;
+        }
+        Hocon out = new Hocon();
+        String iface = null;
+        Integer vrid = null;
+        Hocon garp = new Hocon();
+        int version = ctx.vrrpVersion;
+        Origin versionAt = block.origin();
+        int priority = 100;
+        long interval = 1000;
+        Origin intervalAt = block.origin();
+        List<String> vips = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        List<Object> tracked = new ArrayList<>();
+        TrackScripts.Result scripts = new TrackScripts.Result(List.of(), 0);
+        Statement auth = null;
+        Statement hmac = null;
+        boolean nopreempt = false;
+        Statement preemptDelay = null;
+        for (Statement s : block.children()) {
+            String k = s.keyword();
+            switch (k) {
+                case "interface" -> iface = s.word(1).orElse(iface);
+                case "virtual_router_id" -> vrid = ctx.integer(s, 1, 1, 255).stream().boxed().findFirst().orElse(vrid);
+                case "priority" -> priority = ctx.integer(s, 1, 1, 255).orElse(priority);
+                case "version" -> {
+                    version = ctx.integer(s, 1, 2, 3).orElse(version);
+                    versionAt = s.origin();
+                }
+                case "advert_int" -> {
+                    interval = Values.millis(s, 1, ctx.notes).orElse(interval);
+                    intervalAt = s.origin();
+                }
+                case "nopreempt" -> nopreempt = true;
+                case "preempt" -> nopreempt = false;
+                case "preempt_delay" -> preemptDelay = s;
+                case "state" -> state(s);
+                case "virtual_ipaddress" -> addresses(s, vips, "virtual_ipaddress");
+                case "unicast_peer" -> addresses(s, peers, "unicast_peer");
+                case "unicast_src_ip" -> s.word(1).ifPresent(v -> out.put("unicast-source", v));
+                case "authentication" -> auth = s;
+                case "auth_hmac" -> hmac = s;
+                case "track_interface" -> trackInterfaces(s, tracked, ctx.weightless.contains(name));
+                case "track_script" -> scripts = TrackScripts.map(ctx, s, ctx.weightless.contains(name));
+                case "notify" -> ctx.notifyProgram(s, out, "notify-script", "INSTANCE NAME STATE PRIORITY");
+                case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_deleted" ->
+                        ctx.unsupported(s, "vipkeeper runs one notify-script with the state as its third argument "
+                                + "(INSTANCE NAME STATE PRIORITY): call this program from it for that state");
+                case "garp_master_delay", "garp_master_refresh" -> Values.millis(s, 1, ctx.notes)
+                        .ifPresent(v -> garp.put(GARP.get(k), Values.duration(v)));
+                case "garp_master_repeat" -> ctx.integer(s, 1, 1, 255).ifPresent(v -> garp.put(GARP.get(k), v));
+                case "lvs_sync_daemon_interface" -> {
+                    ctx.notes.note(s.origin(), k, "deprecated in keepalived (global_defs lvs_sync_daemon); written "
+                            + "as ipvs.sync-daemon");
+                    SyncDaemonImport.map(ctx, s, s.word(1).orElse(null), name, 2);
+                }
+                case "unicast_ttl" -> ctx.unsupported(s, "vipkeeper always sends TTL 255; to accept peers N routers "
+                        + "away set unicast-min-ttl = 255 - N");
+                case "mcast_src_ip" -> ctx.unsupported(s, "vipkeeper sends from the interface's primary address; "
+                        + "with unicast peers set unicast-source");
+                case "use_vmac", "use_ipvlan", "vmac_xmit_base" -> ctx.unsupported(s, "no virtual MAC yet: clients "
+                        + "learn the new master from its gratuitous ARP / unsolicited NA");
+                case "virtual_ipaddress_excluded" -> ctx.unsupported(s, "vipkeeper has no excluded addresses: put "
+                        + "them in virtual-ips (they are then advertised) or in an instance of their own");
+                case "virtual_routes", "virtual_rules", "static_routes", "static_rules" -> ctx.unsupported(s,
+                        "vipkeeper adds no routes or rules: add them from notify-script on MASTER, delete on BACKUP");
+                case "smtp_alert" -> ctx.unsupported(s, "vipkeeper sends no mail: send it from notify-script");
+                case "dont_track_primary" -> ctx.unsupported(s, "vipkeeper always tracks the instance's interface");
+                default -> ctx.unsupported(s, "no vipkeeper counterpart in a VRRP instance");
+            }
+        }
+        if (nopreempt) {
+            out.put("preempt", false);
+            if (preemptDelay != null) {
+                ctx.notes.fallback(preemptDelay.origin(), "preempt_delay", "keepalived drops it with nopreempt (it "
+                        + "only delays preemption), and so does the import");
+            }
+        } else if (preemptDelay != null) {
+            Values.millis(preemptDelay, 1, ctx.notes)
+                    .ifPresent(v -> out.put("preempt-delay", Values.duration(Math.min(v, 1_000_000))));
+        }
+        if (vips.stream().anyMatch(a -> a.contains(":")) && version == 2) {
+            ctx.notes.fallback(versionAt, "version", "VRRPv2 carries no IPv6: keepalived runs IPv6 addresses with "
+                    + "version 3, and so does the import");
+            version = 3;
+        }
+        Hocon head = new Hocon();
+        if (iface != null) {
+            head.put("interface", iface);
+        }
+        if (vrid != null) {
+            head.put("virtual-router-id", vrid);
+        }
+        int effective = priority + scripts.priorityBonus();
+        if (priority < 255 && effective > 254) {
+            ctx.notes.note(block.origin(), "priority", "priority " + priority + " plus positive script weights is "
+                    + effective + "; keepalived caps it at 254, and so does the import");
+            effective = 254;
+        }
+        head.put("priority", priority == 255 ? 255 : effective);
+        head.put("version", version);
+        head.put("advert-interval", Values.duration(interval(interval, version, intervalAt)));
+        head.put("virtual-ips", vips);
+        out.forEach(head::put);
+        if (!peers.isEmpty()) {
+            head.put("unicast-peers", peers);
+        }
+        if (auth != null || hmac != null) {
+            Hocon a = AuthImport.map(ctx, auth, hmac, version);
+            if (a != null) {
+                head.put("authentication", a);
+            }
+        }
+        if (!tracked.isEmpty()) {
+            head.put("track-interfaces", tracked);
+        }
+        if (!scripts.names().isEmpty()) {
+            head.put("track-scripts", scripts.names());
+        }
+        if (!garp.isEmpty()) {
+            head.put("garp", garp);
+        }
+        ctx.instanceNames.put(name, name);
+        ctx.vrrp().block("instances").put(name, head);
+    }
+
+    private long interval(long millis, int version, Origin at) {
+        if (version == 2) {
+            long seconds = Math.max(1, Math.min(255, (millis + 500) / 1000));
+            if (seconds * 1000 != millis) {
+                ctx.notes.fallback(at, "advert_int", "VRRPv2 carries whole seconds; keepalived sends "
+                        + seconds + "s, and so does the import");
+            }
+            return seconds * 1000;
+        }
+        long centis = Math.max(1, Math.min(4095, (millis + 5) / 10));
+        return centis * 10;
+    }
+
+    private void state(Statement s) {
+        String state = s.word(1).orElse("");
+        if (state.equals("BACKUP")) {
+            return;
+        }
+        if (!state.equals("MASTER") && !state.equals("BACKUP")) {
+            ctx.notes.fallback(s.origin(), "state", "\"" + state + "\" is not MASTER or BACKUP; keepalived starts "
+                    + "as BACKUP");
+        }
+        ctx.notes.note(s.origin(), "state", "vipkeeper starts every instance as BACKUP and the highest priority "
+                + "takes over after Master_Down_Interval; give the intended master the higher priority");
+    }
+
+    private void addresses(Statement block, List<String> into, String what) {
+        for (Statement a : block.children()) {
+            into.add(a.keyword());
+            if (a.words().size() > 1) {
+                ctx.notes.leftOut(a.origin(), what, String.join(" ", a.args()) + ": vipkeeper puts "
+                        + (what.equals("unicast_peer") ? "no options on a peer" : "virtual IPs on the instance's "
+                        + "interface with the given prefix; dev, label, scope and brd are not carried"));
+            }
+        }
+    }
+
+    private void trackInterfaces(Statement block, List<Object> into, boolean weightless) {
+        for (Statement t : block.children()) {
+            int weight = 0;
+            if (t.word(1).filter("weight"::equals).isPresent()) {
+                weight = ctx.integer(t, 2, -254, 254).orElse(0);
+            }
+            if (weightless && weight != 0) {
+                ctx.notes.fallback(t.origin(), t.keyword(), "the instance is in a sync group: keepalived ignores the "
+                        + "weight (the interface going down puts the instance in FAULT), and so does the import");
+                weight = 0;
+            }
+            if (weight == 0) {
+                into.add(t.keyword());
+            } else {
+                Hocon h = new Hocon().put("name", t.keyword()).put("weight", weight);
+                into.add(h);
+            }
+        }
+    }
+}

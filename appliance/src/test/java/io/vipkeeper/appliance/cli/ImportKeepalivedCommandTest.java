@@ -1,0 +1,79 @@
+package io.vipkeeper.appliance.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code import-keepalived} end to end in-process: exit statuses, stderr, and the real checker on every import. */
+class ImportKeepalivedCommandTest {
+    static final Path FIXTURES = Path.of("src/test/resources/keepalived");
+
+    @TempDir
+    Path dir;
+
+    /** Every fixture with the exit status its import must have. */
+    static Stream<Arguments> fixtures() {
+        return Stream.of(Arguments.of("vrrp-pair.conf", 3), Arguments.of("lvs-nat.conf", 3),
+                Arguments.of("lvs-dr-fwmark.conf", 0), Arguments.of("syntax.conf", 0),
+                Arguments.of("fallbacks.conf", 0), Arguments.of("hmac.conf", 0),
+                Arguments.of("wire.conf", 0));
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void everyImportPassesTheRealChecker(String fixture, int exit) throws Exception {
+        Path out = dir.resolve(fixture);
+        CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve(fixture).toString(), "--config-id", "lb1",
+                "-o", out.toString());
+        assertEquals(exit, imp.exitCode(), imp.err());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        imp.err().lines().forEach(l -> assertTrue(l.startsWith(FIXTURES.resolve(fixture).toString() + ":")
+                || l.startsWith(FIXTURES.resolve("syntax.d").toString()), l));
+        CliRun check = CliRun.of("check", "-f", out.toString(), "--data-plane", "ipvs");
+        assertEquals(0, check.exitCode(), check.err() + "\n" + Files.readString(out));
+    }
+
+    @Test
+    void secretsGoToTheOutputAndNeverToStderr() throws Exception {
+        CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve("vrrp-pair.conf").toString());
+        assertTrue(imp.out().contains("password = \"s3cr3tpw\""), imp.out());
+        assertFalse(imp.err().contains("s3cr3tpw"), imp.err());
+        CliRun hmac = CliRun.of("import-keepalived", FIXTURES.resolve("hmac.conf").toString());
+        assertTrue(hmac.out().contains("key = \"hex:000102"), hmac.out());
+        assertFalse(hmac.err().contains("000102"), hmac.err());
+    }
+
+    @Test
+    void everyLeftOutKeywordIsOneLineWithItsFileLineAndWhatToDo() {
+        CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve("lvs-nat.conf").toString());
+        assertEquals(3, imp.exitCode());
+        assertTrue(imp.err().contains(FIXTURES.resolve("lvs-nat.conf") + ":38: digest: keepalived compares the body's "
+                + "MD5; vipkeeper compares SHA-256: set http.body-sha256"), imp.err());
+    }
+
+    @Test
+    void stderrFollowsTheFilesLineOrder() {
+        CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve("fallbacks.conf").toString());
+        java.util.List<Integer> lines = imp.err().lines().map(l -> Integer.parseInt(l.split(":")[1])).toList();
+        assertTrue(lines.size() > 3, imp.err());
+        assertEquals(lines.stream().sorted().toList(), lines, imp.err());
+    }
+
+    @Test
+    void anUnreadableFileExitsOne() {
+        CliRun imp = CliRun.of("import-keepalived", dir.resolve("missing.conf").toString());
+        assertEquals(1, imp.exitCode());
+        assertTrue(imp.err().startsWith(dir.resolve("missing.conf") + ": cannot read: "), imp.err());
+        assertEquals("", imp.out());
+    }
+}

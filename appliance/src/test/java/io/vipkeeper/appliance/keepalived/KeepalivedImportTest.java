@@ -1,0 +1,142 @@
+package io.vipkeeper.appliance.keepalived;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mapping, one keepalived habit a case, read back from the HOCON written. */
+class KeepalivedImportTest {
+    @TempDir
+    Path dir;
+
+    private KeepalivedImport.Result result;
+
+    private Config run(String text) throws Exception {
+        Path f = dir.resolve("k.conf");
+        Files.writeString(f, text);
+        result = KeepalivedImport.run(f, null);
+        return ConfigFactory.parseString(result.config()).getConfig("vipkeeper");
+    }
+
+    private List<String> notes() {
+        return result.notes().stream().map(n -> n.toString().replace(dir.resolve("k.conf").toString(), "k.conf"))
+                .toList();
+    }
+
+    private static final String INSTANCE = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+            + " virtual_ipaddress {\n  198.19.10.100/24\n }\n";
+
+    @Test
+    void keepalivedsDefaultsThatDifferFromVipkeepersAreWrittenOut() throws Exception {
+        Config c = run(INSTANCE + "}\n").getConfig("vrrp.instances.VI_1");
+        assertEquals(2, c.getInt("version"));
+        assertEquals(100, c.getInt("priority"));
+        assertEquals("1s", c.getString("advert-interval"));
+        assertTrue(result.complete());
+    }
+
+    @Test
+    void aPositiveScriptWeightBecomesAHigherPriorityAndANegativeWeight() throws Exception {
+        Config c = run("vrrp_script up {\n script /usr/bin/true\n weight 10\n}\n" + INSTANCE
+                + " priority 100\n track_script {\n  up\n }\n}\n");
+        assertEquals(110, c.getInt("vrrp.instances.VI_1.priority"));
+        assertEquals(-10, c.getInt("vrrp.scripts.up.weight"));
+        assertEquals(List.of("up"), c.getStringList("vrrp.instances.VI_1.track-scripts"));
+    }
+
+    @Test
+    void aWeightGivenInTrackScriptMakesACopyOfTheScript() throws Exception {
+        Config c = run("vrrp_script chk {\n script \"/usr/bin/test -e /run\"\n weight -5\n}\n" + INSTANCE
+                + " track_script {\n  chk weight -30\n }\n}\n");
+        assertEquals(-30, c.getInt("vrrp.scripts.chk-weight-minus-30.weight"));
+        assertEquals(List.of("/usr/bin/test", "-e", "/run"), c.getStringList("vrrp.scripts.chk-weight-minus-30.command"));
+    }
+
+    @Test
+    void thePasswordIsCarriedButNeverInANote() throws Exception {
+        Config c = run(INSTANCE + " authentication {\n  auth_type PASS\n  auth_pass longsecretpassword\n }\n}\n");
+        assertEquals("longsecr", c.getString("vrrp.instances.VI_1.authentication.password"));
+        assertEquals("pass", c.getString("vrrp.instances.VI_1.authentication.type"));
+        assertTrue(notes().stream().noneMatch(n -> n.contains("longsecr")), notes().toString());
+        assertTrue(notes().contains("k.conf:9: auth_pass: keepalived falls back: longer than 8 characters: keepalived "
+                + "uses the first 8, and so does the import"), notes().toString());
+    }
+
+    @Test
+    void caseKeepalivedIgnoresInProtocolIsAcceptedButAnUnknownLbKindRunsAsNat() throws Exception {
+        Config c = run("virtual_server 198.19.10.100 53 {\n protocol udp\n lb_kind dr\n"
+                + " real_server 198.19.10.11 53 {\n }\n}\n");
+        Config vs = c.getConfig("ipvs.virtual-servers.vs-198-19-10-100-53");
+        assertEquals("udp", vs.getString("protocol"));
+        assertFalse(vs.hasPath("forwarding"));
+        assertEquals("wlc", vs.getString("scheduler"));
+        assertEquals("none", vs.getString("health-check.type"));
+        assertEquals(List.of("k.conf:3: lb_kind: keepalived falls back: \"dr\" is not NAT, DR or TUN (keepalived "
+                + "compares case-sensitively): keepalived runs NAT, and so does the import"), notes());
+        assertTrue(result.complete());
+    }
+
+    @Test
+    void severalUrlsAndAnMd5DigestAreReportedAndTheFirstPathIsChecked() throws Exception {
+        Config c = run("virtual_server 198.19.10.100 80 {\n delay_loop 6\n real_server 198.19.10.11 80 {\n"
+                + "  HTTP_GET {\n   url {\n    path /a\n    digest 0123456789abcdef0123456789abcdef\n   }\n"
+                + "   url {\n    path /b\n   }\n   retry 2\n  }\n }\n}\n");
+        Config hc = c.getConfig("ipvs.virtual-servers.vs-198-19-10-100-80.health-check");
+        assertEquals("http", hc.getString("type"));
+        assertEquals("/a", hc.getString("http.path"));
+        assertEquals(List.of("200-299"), hc.getStringList("http.status"));
+        assertEquals(3, hc.getInt("fall"));
+        assertEquals("6s", hc.getString("interval"));
+        assertEquals("5s", hc.getString("timeout"));
+        assertFalse(result.complete());
+        assertEquals(List.of("k.conf:7: digest: keepalived compares the body's MD5; vipkeeper compares SHA-256: set "
+                        + "http.body-sha256 to the output of `curl -s URL | sha256sum` for this path",
+                "k.conf:9: url: vipkeeper checks one URL a real server (the first is carried): serve one health URL "
+                        + "that covers the others"), notes());
+    }
+
+    @Test
+    void aRealServerThatChecksOtherwiseGetsItsOwnHealthCheck() throws Exception {
+        Config c = run("virtual_server 198.19.10.100 80 {\n real_server 198.19.10.11 80 {\n  TCP_CHECK {\n  }\n }\n"
+                + " real_server 198.19.10.12 80 {\n  MISC_CHECK {\n   misc_path \"/usr/bin/test -e /run\"\n  }\n }\n}\n");
+        Config vs = c.getConfig("ipvs.virtual-servers.vs-198-19-10-100-80");
+        assertEquals("tcp", vs.getString("health-check.type"));
+        Config second = vs.getConfigList("real-servers").get(1);
+        assertEquals("script", second.getString("health-check.type"));
+        assertEquals("60s", second.getString("health-check.timeout"));
+        assertFalse(vs.getConfigList("real-servers").get(0).hasPath("health-check"));
+    }
+
+    @Test
+    void aServerGroupIsOneVirtualServerPerMember() throws Exception {
+        Config c = run("virtual_server_group G {\n 198.19.10.101-103 80\n fwmark 9\n}\n"
+                + "virtual_server group G {\n real_server 198.19.10.11 80 {\n }\n}\n");
+        assertEquals(List.of("fwmark-9", "vs-198-19-10-101-80", "vs-198-19-10-102-80", "vs-198-19-10-103-80"),
+                c.getConfig("ipvs.virtual-servers").root().keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void weightsInASyncGroupAreIgnoredAsKeepalivedIgnoresThem() throws Exception {
+        Config c = run(INSTANCE + " track_interface {\n  eth1 weight -20\n }\n}\n"
+                + "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 52\n virtual_ipaddress {\n  198.19.10.101\n }\n}\n"
+                + "vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n}\n");
+        assertEquals(List.of("eth1"), c.getStringList("vrrp.instances.VI_1.track-interfaces"));
+        assertEquals(List.of("VI_1", "VI_2"), c.getStringList("vrrp.sync-groups.G"));
+    }
+
+    @Test
+    void anIpv6InstanceRunsVersion3AsInKeepalived() throws Exception {
+        Config c = run("vrrp_instance V6 {\n interface eth0\n virtual_router_id 1\n advert_int 0.5\n"
+                + " virtual_ipaddress {\n  2001:db8::1/64\n }\n}\n");
+        assertEquals(3, c.getInt("vrrp.instances.V6.version"));
+        assertEquals("500ms", c.getString("vrrp.instances.V6.advert-interval"));
+    }
+}

@@ -62,6 +62,9 @@ public final class StatusTable {
             if (!i.virtualIps().isEmpty()) {
                 rows.add(new String[] {"  virtual IPs", String.join(" ", i.virtualIps())});
             }
+            if (i.vmac() != null) {
+                rows.add(new String[] {"  vmac", i.vmac()});
+            }
             for (Map.Entry<String, String> f : i.faults().entrySet()) {
                 rows.add(new String[] {"  fault", f.getKey() + ": " + f.getValue()});
             }

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param trackScripts names of {@code vrrp.scripts} whose result changes the priority
  * @param garp gratuitous ARP / unsolicited NA on becoming master
  * @param notifyScript run as SCRIPT INSTANCE NAME STATE PRIORITY on every transition
+ * @param vmac the macvlan with the virtual MAC that holds the VIPs (keepalived's use_vmac), if used
  */
 public record VrrpInstance(
         String name,
@@ -45,7 +46,8 @@ public record VrrpInstance(
         List<TrackedInterface> trackInterfaces,
         List<String> trackScripts,
         Garp garp,
-        Optional<Program> notifyScript) {
+        Optional<Program> notifyScript,
+        Optional<Vmac> vmac) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {
@@ -82,5 +84,16 @@ public record VrrpInstance(
      * @param masterRefresh interval of periodic refreshes while master; zero disables
      */
     public record Garp(Duration masterDelay, int masterRepeat, Duration masterRefresh) {
+    }
+
+    /**
+     * A macvlan with the VRRP virtual MAC (00:00:5e:00:01:VRID) on the instance's interface: it
+     * holds the VIPs while master and sends the adverts, so clients see one MAC whichever node is
+     * master and a failover needs no ARP cache update (keepalived's use_vmac).
+     *
+     * @param name the link's name (keepalived's default vrrp.VRID)
+     * @param mode the macvlan mode
+     */
+    public record Vmac(String name, io.vipkeeper.vrrp.linux.rtnl.MacvlanMode mode) {
     }
 }

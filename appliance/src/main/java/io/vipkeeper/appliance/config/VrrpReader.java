@@ -47,6 +47,7 @@ final class VrrpReader {
         Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults.object());
         instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts)));
         checkUnique(instances, instanceNodes);
+        VmacReader.checkUnique(instances, instanceNodes);
 
         Map<String, List<String>> syncGroups = readSyncGroups(vrrp.child("sync-groups"), instanceNodes);
         vrrp.checkUnknownKeys();
@@ -106,14 +107,15 @@ final class VrrpReader {
         List<String> trackScripts = trackScripts(n, scripts);
         Garp garp = garp(n.child("garp"));
         Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
+        Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid, ipv6);
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null
-                || tracked == null || garp == null || minTtl == null) {
+                || tracked == null || garp == null || minTtl == null || vmac == null) {
             return null;
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
-                List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify);
+                List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify, vmac);
     }
 
     /** An interface name as the kernel accepts it: 1..15 bytes, no '/', ':' allowed only as a label. */

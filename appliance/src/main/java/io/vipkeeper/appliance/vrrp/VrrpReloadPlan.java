@@ -24,7 +24,7 @@ import java.util.Set;
  * @param unchanged keep running as they are
  * @param retune same router, new priority/preempt/interval
  * @param carry a new router that goes on in the old one's state
- * @param restart stop (priority 0 if master) and start again: interface, VRID or family changed
+ * @param restart stop (priority 0 if master) and start again: interface, VRID, family or vmac changed
  * @param added start
  * @param removed stop
  */
@@ -66,10 +66,13 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
                 List.copyOf(restart), List.copyOf(added), removed);
     }
 
-    /** The same virtual router on the wire and on the host: interface, VRID and family. */
+    /**
+     * The same virtual router on the wire and on the host: interface, VRID, family and vmac (its
+     * VIPs and adverts move to another link with it).
+     */
     private static boolean sameRouter(VrrpInstance a, VrrpInstance b) {
         return a.interfaceName().equals(b.interfaceName()) && a.virtualRouterId() == b.virtualRouterId()
-                && a.isIpv6() == b.isIpv6();
+                && a.isIpv6() == b.isIpv6() && a.vmac().equals(b.vmac());
     }
 
     /** Equal except for the fields a running router can take over without a transition. */

@@ -1,0 +1,153 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * use-vmac in namespaces: the VIP lives on a macvlan with the virtual MAC 00:00:5e:00:01:51, so a
+ * client that resolved it once keeps reaching it across a failover without a new ARP answer (its
+ * neighbour entry is pinned after the first resolution: a node that answered with its own MAC
+ * would be unreachable after the failover). Against vipkeeper and against keepalived 2.2.7 with
+ * use_vmac on the other node.
+ */
+class VmacIT {
+    private static final String SUBNET = "198.19.60";
+    private static final String VIP = SUBNET + ".100";
+    private static final String VMAC = "vrrp.51";
+    private static final String VIRTUAL_MAC = "00:00:5e:00:01:33";
+
+    @TempDir
+    Path dir;
+    private Lab lab;
+
+    @BeforeEach
+    void createLab() throws Exception {
+        lab = Lab.create(SUBNET);
+        lab.node("lb1", 1);
+        lab.node("lb2", 2);
+        lab.node("client", 9);
+    }
+
+    @AfterEach
+    void closeLab() {
+        lab.close();
+    }
+
+    private JarProcess vipkeeper(String node, int priority) throws Exception {
+        Path conf = VrrpPairConfig.write(dir, node, priority, VIP, "use-vmac = true");
+        return lab.own(JarProcess.startIn(lab.ns(node), dir, "run", "-f", conf.toString()));
+    }
+
+    /** Whether node {@code name}'s vmac holds the VIP. */
+    private boolean vmacHasVip(String name) {
+        try {
+            return Lab.sh("ip", "-n", lab.ns(name), "-o", "addr", "show").contains(VMAC + "    inet " + VIP + "/")
+                    || Lab.sh("ip", "-n", lab.ns(name), "-o", "addr", "show", "dev", VMAC).contains(" " + VIP + "/");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean clientReachesVip() {
+        try {
+            Lab.sh("ip", "netns", "exec", lab.ns("client"), "ping", "-c", "1", "-W", "1", VIP);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The client's neighbour entry for the VIP ("" if none). */
+    private String clientNeighbour() throws Exception {
+        return Lab.sh("ip", "-n", lab.ns("client"), "neigh", "show", VIP).trim();
+    }
+
+    /**
+     * The client resolves the VIP (to the virtual MAC, as the master's vmac answers) and then pins
+     * that entry: from here on no ARP answer can change where its packets go.
+     */
+    private void clientResolvesAndPins() throws Exception {
+        Lab.await(10, "the client reaches the VIP", this::clientReachesVip);
+        String entry = clientNeighbour();
+        assertTrue(entry.contains("lladdr " + VIRTUAL_MAC), "the VIP resolves to the virtual MAC: " + entry);
+        Lab.sh("ip", "-n", lab.ns("client"), "neigh", "replace", VIP, "lladdr", VIRTUAL_MAC, "dev", "eth0", "nud",
+                "permanent");
+    }
+
+    private String sysctl(String node, String key) throws Exception {
+        return Lab.sh("ip", "netns", "exec", lab.ns(node), "sysctl", "-n", key).trim();
+    }
+
+    private boolean linkExists(String node, String link) {
+        try {
+            Lab.sh("ip", "-n", lab.ns(node), "link", "show", link);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theVipKeepsItsMacAcrossAFailoverBetweenTwoVipkeepers() throws Exception {
+        // A leftover of a crash: the vmac of the last run, still there. The start replaces it.
+        Lab.sh("ip", "-n", lab.ns("lb1"), "link", "add", VMAC, "link", "eth0", "address", VIRTUAL_MAC, "type",
+                "macvlan", "mode", "private");
+        JarProcess lb1 = vipkeeper("lb1", 150);
+        JarProcess lb2 = vipkeeper("lb2", 100);
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        lb1.awaitLog(VMAC + ": replacing the vmac left behind");
+        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        Lab.await(5, "lb1's vmac holds the VIP", () -> vmacHasVip("lb1"));
+        assertFalse(vmacHasVip("lb2"));
+        assertFalse(lab.has("lb1", VIP), "the VIP is on the vmac, not on eth0");
+        assertEquals("1", sysctl("lb1", "net.ipv4.conf.eth0.arp_ignore"), "eth0 must not answer for the VIP");
+        assertEquals("1", sysctl("lb2", "net.ipv6.conf." + VMAC.replace('.', '/') + ".disable_ipv6"));
+        clientResolvesAndPins();
+
+        lab.cable("lb1", false);
+        lb2.awaitLog("vi_1: BACKUP -> MASTER");
+        Lab.await(5, "lb2's vmac holds the VIP", () -> vmacHasVip("lb2"));
+        Lab.await(5, "the client reaches the VIP at lb2 with the entry it had", this::clientReachesVip);
+
+        lab.cable("lb1", true);
+        lb1.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
+        Lab.await(5, "lb2 lets go", () -> !vmacHasVip("lb2"));
+        Lab.await(5, "the client reaches the VIP at lb1 again", this::clientReachesVip);
+
+        lb2.signal("TERM");
+        assertEquals(0, lb2.waitFor());
+        assertFalse(linkExists("lb2", VMAC), "a stop deletes the vmac");
+        assertEquals("0", sysctl("lb2", "net.ipv4.conf.eth0.arp_ignore"), "and restores eth0's arp_ignore");
+        assertEquals("0", sysctl("lb2", "net.ipv4.conf.eth0.arp_filter"), "and arp_filter");
+        assertEquals("0", sysctl("lb2", "net.ipv4.conf.eth0.arp_announce"), "and arp_announce");
+    }
+
+    @Test
+    void keepalivedWithUseVmacAndVipkeeperShareTheVirtualMac() throws Exception {
+        JarProcess vk = vipkeeper("lb1", 150);
+        Keepalived ka = lab.own(Keepalived.start(lab.ns("lb2"), dir, "ka", Keepalived.instance("vi_1", 3, 51, 100,
+                "0.1", VIP + "/24", "use_vmac " + VMAC)));
+        vk.awaitLog("vi_1: BACKUP -> MASTER");
+        ka.awaitLog("Entering BACKUP STATE", 15);
+        Lab.await(5, "vipkeeper's vmac holds the VIP", () -> vmacHasVip("lb1"));
+        assertTrue(linkExists("lb2", VMAC), "keepalived made its vmac");
+        clientResolvesAndPins();
+
+        lab.cable("lb1", false);
+        ka.awaitLog("Entering MASTER STATE", 10);
+        Lab.await(5, "keepalived's vmac holds the VIP", () -> vmacHasVip("lb2"));
+        Lab.await(5, "the client reaches the VIP at keepalived with the entry it had", this::clientReachesVip);
+
+        lab.cable("lb1", true);
+        vk.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
+        Lab.await(5, "keepalived lets go (it heard vipkeeper's adverts on its vmac)", () -> !vmacHasVip("lb2"));
+        Lab.await(5, "the client reaches the VIP at vipkeeper again", this::clientReachesVip);
+    }
+}

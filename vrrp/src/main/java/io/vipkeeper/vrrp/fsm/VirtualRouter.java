@@ -52,7 +52,13 @@ public final class VirtualRouter {
     private long masterDownDeadlineNanos = Succession.NO_DEADLINE;
     /** Replaced by a successor ({@link #retire()}): deaf, silent and timerless from then on. */
     private boolean retired;
-    private long preemptAllowedAtNanos;
+    /**
+     * When the preempt delay runs out, {@link Succession#NO_DEADLINE} while none runs. As keepalived's
+     * preempt_time: it starts at the first advert of a lower-priority master heard in Backup (right
+     * after start, and equally after a fault or after a better master left), and stops when a
+     * master of our priority or higher is heard and when the router enters Backup again.
+     */
+    private long preemptAllowedAtNanos = Succession.NO_DEADLINE;
     /** Armed while another master of lower priority is heard; fires when it fell silent (see {@link #lowerPriorityMaster}). */
     private VrrpScheduler.Timer splitTimer;
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
@@ -125,7 +131,6 @@ public final class VirtualRouter {
             return;
         }
         finishHandover();
-        preemptAllowedAtNanos = scheduler.nanoTime() + config.preemptDelay().toNanos();
         if (!faults.isEmpty()) {
             changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else {
@@ -569,7 +574,7 @@ public final class VirtualRouter {
                     effectivePriority, masterAdverIntervalCentis), packet.ageNanos()), TransitionReason.MASTER_STOPPED);
             return;
         }
-        boolean preemptNow = !maintenance && config.preempt() && scheduler.nanoTime() >= preemptAllowedAtNanos;
+        boolean preemptNow = !maintenance && config.preempt() && preemptDelayOver(packet, ad);
         masterDownInMaintenanceLogged = false;
         if (!preemptNow || ad.priority() >= effectivePriority) {
             if (config.version() == VrrpVersion.V3) {
@@ -582,6 +587,28 @@ public final class VirtualRouter {
         } else {
             masterDownReason = TransitionReason.PREEMPT;
         }
+    }
+
+    /**
+     * Whether preempt-delay lets this backup preempt the master that sent {@code ad} now: runs the
+     * delay as keepalived does (see {@link #preemptAllowedAtNanos}).
+     */
+    private boolean preemptDelayOver(InboundPacket packet, VrrpAdvertisement ad) {
+        long delay = config.preemptDelay().toNanos();
+        if (delay == 0) {
+            return true;
+        }
+        if (ad.priority() >= effectivePriority) {
+            preemptAllowedAtNanos = Succession.NO_DEADLINE;
+            return false;
+        }
+        long now = scheduler.nanoTime();
+        if (preemptAllowedAtNanos == Succession.NO_DEADLINE) {
+            preemptAllowedAtNanos = now + delay;
+            log.info("{}: {} is master with priority {} (ours {}): preempting after preempt-delay {} ms",
+                    config.name(), packet.source().getHostAddress(), ad.priority(), effectivePriority, delay / 1_000_000);
+        }
+        return now >= preemptAllowedAtNanos;
     }
 
     private void masterReceive(InboundPacket packet, VrrpAdvertisement ad) {
@@ -671,6 +698,7 @@ public final class VirtualRouter {
                 armAdverTimer();
             }
             case BACKUP -> {
+                preemptAllowedAtNanos = Succession.NO_DEADLINE;
                 actions.releaseAddresses();
                 armMasterDownTimer(masterDownNanos(), TransitionReason.MASTER_DOWN);
             }

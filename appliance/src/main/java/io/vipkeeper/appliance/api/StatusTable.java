@@ -65,6 +65,9 @@ public final class StatusTable {
             if (i.vmac() != null) {
                 rows.add(new String[] {"  vmac", i.vmac()});
             }
+            for (Map.Entry<String, Integer> item : i.tracking().entrySet()) {
+                rows.add(new String[] {"  tracking", item.getKey() + ": " + (item.getValue() > 0 ? "+" : "") + item.getValue()});
+            }
             for (Map.Entry<String, String> f : i.faults().entrySet()) {
                 rows.add(new String[] {"  fault", f.getKey() + ": " + f.getValue()});
             }

@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param garp gratuitous ARP / unsolicited NA on becoming master
  * @param notifyScript run as SCRIPT INSTANCE NAME STATE PRIORITY on every transition
  * @param vmac the macvlan with the virtual MAC that holds the VIPs (keepalived's use_vmac), if used
+ * @param trackFiles names of {@code vrrp.track-files} whose values change the priority
+ * @param trackProcesses names of {@code vrrp.track-processes} whose state changes the priority
  */
 public record VrrpInstance(
         String name,
@@ -47,7 +49,9 @@ public record VrrpInstance(
         List<String> trackScripts,
         Garp garp,
         Optional<Program> notifyScript,
-        Optional<Vmac> vmac) {
+        Optional<Vmac> vmac,
+        List<String> trackFiles,
+        List<String> trackProcesses) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {

@@ -45,7 +45,8 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
                 added.add(n.name());
             } else if (!sameRouter(o, n)) {
                 restart.add(n.name());
-            } else if (touchedByGroups.contains(n.name()) || scriptsChanged(o, old, next) || !sameShape(o, n)) {
+            } else if (touchedByGroups.contains(n.name()) || scriptsChanged(o, old, next) || filesChanged(o, old, next)
+                    || processesChanged(o, old, next) || !sameShape(o, n)) {
                 carry.add(n.name());
             } else if (o.equals(n)) {
                 unchanged.add(n.name());
@@ -82,11 +83,24 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
                 && a.authentication().equals(b.authentication())
                 && a.authentication().secret().equals(b.authentication().secret())
                 && a.trackInterfaces().equals(b.trackInterfaces()) && a.trackScripts().equals(b.trackScripts())
-                && a.garp().equals(b.garp()) && a.notifyScript().equals(b.notifyScript());
+                && a.trackFiles().equals(b.trackFiles()) && a.trackProcesses().equals(b.trackProcesses())
+                && a.garp().equals(b.garp())
+                && a.notifyScript().equals(b.notifyScript());
     }
 
     private static boolean scriptsChanged(VrrpInstance i, VrrpSettings old, VrrpSettings next) {
         return i.trackScripts().stream().anyMatch(s -> !Objects.equals(old.scripts().get(s), next.scripts().get(s)));
+    }
+
+    /** Whether a file {@code i} tracks is defined differently now (a new runtime applies it). */
+    private static boolean filesChanged(VrrpInstance i, VrrpSettings old, VrrpSettings next) {
+        return i.trackFiles().stream().anyMatch(f -> !Objects.equals(old.trackFiles().get(f), next.trackFiles().get(f)));
+    }
+
+    /** Whether a process {@code i} tracks is defined differently now (a new runtime applies it). */
+    private static boolean processesChanged(VrrpInstance i, VrrpSettings old, VrrpSettings next) {
+        return i.trackProcesses().stream().anyMatch(p -> !Objects.equals(old.trackProcesses().get(p),
+                next.trackProcesses().get(p)));
     }
 
     /** Members of every group that is new, gone or different. */

@@ -85,6 +85,8 @@ public final class VirtualRouter {
     private boolean resignForce;
     /** Master_Down_Timer fired in maintenance: said once until a master is heard again. */
     private boolean masterDownInMaintenanceLogged;
+    /** What tracking adds to the configured priority now, by item (see {@link TrackedPriority}). */
+    private volatile Map<String, Integer> priorityAdjustments = Map.of();
     /** When the last valid advert from another router came ({@link Long#MIN_VALUE}: never). */
     private volatile long lastPeerAdvertNanos = Long.MIN_VALUE;
 
@@ -466,6 +468,16 @@ public final class VirtualRouter {
                 armAdverTimer();
             }
         }
+    }
+
+    /** Records what each tracked item adds to the priority now, for status (set by {@link TrackedPriority}). */
+    void setPriorityAdjustments(Map<String, Integer> adjustments) {
+        priorityAdjustments = adjustments;
+    }
+
+    /** What each tracked item adds to the configured priority now (none: empty), sorted by item. */
+    public Map<String, Integer> priorityAdjustments() {
+        return new java.util.TreeMap<>(priorityAdjustments);
     }
 
     /**

@@ -1,0 +1,90 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vipkeeper.appliance.api.StatusSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * track-files in a pair: an operator (or a monitoring agent) writes a number into a file and the
+ * master's priority follows at once, without any script run: lower than the backup's moves the
+ * VIP, below -253 is a FAULT, and status shows what the file adds.
+ */
+class TrackFileIT extends InLab {
+    private static final String SUBNET = "198.19.62";
+    private static final String VIP = SUBNET + ".100";
+
+    @Override
+    protected String subnet() {
+        return SUBNET;
+    }
+
+    @Override
+    protected void nodes(Lab newLab) throws Exception {
+        newLab.node("lb1", 1);
+        newLab.node("lb2", 2);
+    }
+
+    private boolean has(String node) {
+        return holds(node, VIP);
+    }
+
+    /** Replaces the file's content by a rename, as reference.conf advises. */
+    private void write(Path file, String value) throws Exception {
+        Path next = Files.writeString(dir.resolve("load.new"), value + "\n");
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void theValueTimesTheWeightMovesTheVipAndFaults() throws Exception {
+        Path load = dir.resolve("load");
+        Path conf = dir.resolve("lb1.conf");
+        Files.writeString(conf, """
+                vipkeeper {
+                  node-name = lb1
+                  api.listen = "%s.1:9180"
+                  vrrp {
+                    track-files.load { file = "%s", weight = -30 }
+                    instances.vi_1 {
+                      interface = eth0, virtual-router-id = 51, priority = 150, advert-interval = 100ms
+                      virtual-ips = ["%s/24"]
+                      track-files = ["load"]
+                    }
+                  }
+                }
+                """.formatted(SUBNET, load, VIP));
+        JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", conf.toString()));
+        JarProcess lb2 = lab.own(JarProcess.startIn(lab.ns("lb2"), dir, "run", "-f",
+                VrrpPairConfig.write(dir, "lb2", 100, VIP, "").toString()));
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        Lab.await(5, "lb1 holds the VIP (a missing file counts 0)", () -> has("lb1"));
+        LabApi api = new LabApi(lab);
+
+        write(load, "2");
+        lb1.awaitLog("vi_1: effective priority 150 -> 90");
+        lb2.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
+        Lab.await(5, "lb1 lets go", () -> !has("lb1"));
+        StatusSnapshot.Instance i = api.status("lb1", 1).vrrpInstances().get(0);
+        assertEquals(90, i.effectivePriority());
+        assertEquals(Map.of("track-file load", -60), i.tracking());
+
+        write(load, "0");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER (preempt)");
+        Lab.await(5, "lb1 holds the VIP again", () -> has("lb1"));
+        assertTrue(api.status("lb1", 1).vrrpInstances().get(0).tracking().isEmpty());
+
+        write(load, "9"); // 9 * -30 = -270, below -253
+        lb1.awaitLog("vi_1: MASTER -> FAULT");
+        assertTrue(api.status("lb1", 1).vrrpInstances().get(0).faults().get("track-file load").contains("holds 9"));
+        Lab.await(5, "lb2 takes over", () -> has("lb2"));
+
+        Files.delete(load);
+        lb1.awaitLog("vi_1: FAULT -> BACKUP");
+        lb1.awaitLog("vi_1: BACKUP -> MASTER (preempt)", 2);
+    }
+}

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param vmac the macvlan with the virtual MAC that holds the VIPs (keepalived's use_vmac), if used
  * @param trackFiles names of {@code vrrp.track-files} whose values change the priority
  * @param trackProcesses names of {@code vrrp.track-processes} whose state changes the priority
+ * @param notifies the per-state notify programs and whether notify-script hears priority changes
  */
 public record VrrpInstance(
         String name,
@@ -51,7 +52,8 @@ public record VrrpInstance(
         Optional<Program> notifyScript,
         Optional<Vmac> vmac,
         List<String> trackFiles,
-        List<String> trackProcesses) {
+        List<String> trackProcesses,
+        Notifies notifies) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {
@@ -99,5 +101,29 @@ public record VrrpInstance(
      * @param mode the macvlan mode
      */
     public record Vmac(String name, io.vipkeeper.vrrp.linux.rtnl.MacvlanMode mode) {
+    }
+
+    /**
+     * keepalived's notify_master, notify_backup, notify_fault and notify_stop (run without
+     * arguments, before notify-script, as notify-user within notify-timeout) and its
+     * notify_priority_changes.
+     *
+     * @param master run on becoming MASTER
+     * @param backup run on becoming BACKUP
+     * @param fault run on entering FAULT
+     * @param stop run when the instance stops
+     * @param priorityChanges notify-script also runs (with the current state) when the effective
+     *     priority changes
+     */
+    public record Notifies(Optional<Program> master, Optional<Program> backup, Optional<Program> fault,
+            Optional<Program> stop, boolean priorityChanges) {
+        /** No per-state program, no priority notices. */
+        public static final Notifies NONE = new Notifies(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), false);
+
+        /** Whether any per-state program is set. */
+        public boolean any() {
+            return master.isPresent() || backup.isPresent() || fault.isPresent() || stop.isPresent();
+        }
     }
 }

@@ -124,16 +124,33 @@ final class VrrpReader {
         List<String> trackProcesses = TrackProcessReader.tracked(n, trackable.processes());
         Garp garp = garp(n.child("garp"));
         Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
+        VrrpInstance.Notifies notifies = notifies(n);
         Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid, ipv6);
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null
-                || tracked == null || garp == null || minTtl == null || vmac == null) {
+                || tracked == null || garp == null || minTtl == null || vmac == null || notifies == null) {
             return null;
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
                 List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify, vmac,
-                trackFiles, trackProcesses);
+                trackFiles, trackProcesses, notifies);
+    }
+
+    /** The per-state notify programs and notify-priority-changes; null after a problem. */
+    private static VrrpInstance.Notifies notifies(ConfigNode n) {
+        Boolean priorityChanges = n.bool("notify-priority-changes");
+        if (priorityChanges != null && priorityChanges && n.optionalString("notify-script").isEmpty()) {
+            n.problem("notify-priority-changes", "is true but notify-script is not set (it is what runs)");
+            priorityChanges = null;
+        }
+        VrrpInstance.Notifies read = new VrrpInstance.Notifies(state(n, "notify-master"), state(n, "notify-backup"),
+                state(n, "notify-fault"), state(n, "notify-stop"), Boolean.TRUE.equals(priorityChanges));
+        return priorityChanges == null ? null : read;
+    }
+
+    private static Optional<Program> state(ConfigNode n, String key) {
+        return ProgramReader.notify(n, key, "notify-user", "notify-timeout");
     }
 
     /** An interface name as the kernel accepts it: 1..15 bytes, no '/', ':' allowed only as a label. */

@@ -85,7 +85,7 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
                 && a.trackInterfaces().equals(b.trackInterfaces()) && a.trackScripts().equals(b.trackScripts())
                 && a.trackFiles().equals(b.trackFiles()) && a.trackProcesses().equals(b.trackProcesses())
                 && a.garp().equals(b.garp())
-                && a.notifyScript().equals(b.notifyScript());
+                && a.notifyScript().equals(b.notifyScript()) && a.notifies().equals(b.notifies());
     }
 
     private static boolean scriptsChanged(VrrpInstance i, VrrpSettings old, VrrpSettings next) {

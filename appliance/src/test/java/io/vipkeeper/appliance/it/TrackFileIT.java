@@ -7,13 +7,16 @@ import io.vipkeeper.appliance.api.StatusSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * track-files in a pair: an operator (or a monitoring agent) writes a number into a file and the
  * master's priority follows at once, without any script run: lower than the backup's moves the
- * VIP, below -253 is a FAULT, and status shows what the file adds.
+ * VIP, below -253 is a FAULT, and status shows what the file adds. The notify programs hear it:
+ * notify-master on becoming master, notify-script on each transition and, with
+ * notify-priority-changes, on each change of the priority.
  */
 class TrackFileIT extends InLab {
     private static final String SUBNET = "198.19.62";
@@ -34,6 +37,14 @@ class TrackFileIT extends InLab {
         return holds(node, VIP);
     }
 
+    private static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Replaces the file's content by a rename, as reference.conf advises. */
     private void write(Path file, String value) throws Exception {
         Path next = Files.writeString(dir.resolve("load.new"), value + "\n");
@@ -43,6 +54,13 @@ class TrackFileIT extends InLab {
     @Test
     void theValueTimesTheWeightMovesTheVipAndFaults() throws Exception {
         Path load = dir.resolve("load");
+        Path notified = dir.resolve("notified");
+        Path notify = dir.resolve("notify.sh");
+        Files.writeString(notify, "#!/bin/sh\necho \"$3 $4\" >> " + notified + "\n");
+        Path master = dir.resolve("master.sh");
+        Files.writeString(master, "#!/bin/sh\necho \"master $#\" >> " + notified + "\n");
+        notify.toFile().setExecutable(true);
+        master.toFile().setExecutable(true);
         Path conf = dir.resolve("lb1.conf");
         Files.writeString(conf, """
                 vipkeeper {
@@ -54,10 +72,11 @@ class TrackFileIT extends InLab {
                       interface = eth0, virtual-router-id = 51, priority = 150, advert-interval = 100ms
                       virtual-ips = ["%s/24"]
                       track-files = ["load"]
+                      notify-script = "%s", notify-priority-changes = true, notify-master = "%s"
                     }
                   }
                 }
-                """.formatted(SUBNET, load, VIP));
+                """.formatted(SUBNET, load, VIP, notify, master));
         JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", conf.toString()));
         JarProcess lb2 = lab.own(JarProcess.startIn(lab.ns("lb2"), dir, "run", "-f",
                 VrrpPairConfig.write(dir, "lb2", 100, VIP, "").toString()));
@@ -72,6 +91,10 @@ class TrackFileIT extends InLab {
         StatusSnapshot.Instance i = api.status("lb1", 1).vrrpInstances().get(0);
         assertEquals(90, i.effectivePriority());
         assertEquals(Map.of("track-file load", -60), i.tracking());
+        Lab.await(5, "notified of the priority change, then of BACKUP", () -> lines(notified).contains("BACKUP 90"));
+        List<String> told = lines(notified);
+        assertEquals(List.of("BACKUP 150", "master 0", "MASTER 150", "MASTER 90", "BACKUP 90"),
+                told.subList(0, told.indexOf("BACKUP 90") + 1));
 
         write(load, "0");
         lb1.awaitLog("vi_1: BACKUP -> MASTER (preempt)");

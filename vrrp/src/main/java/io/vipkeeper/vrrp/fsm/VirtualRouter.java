@@ -33,6 +33,8 @@ public final class VirtualRouter {
     private final RouterActions actions;
     private final RouterCounters counters = new RouterCounters();
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    /** Told the new effective priority after each change (keepalived's notify_priority_changes). */
+    private final List<java.util.function.IntConsumer> priorityListeners = new CopyOnWriteArrayList<>();
     /** Replaced by a reload on the loop, read by the status API. */
     private volatile RouterConfig config;
 
@@ -125,6 +127,11 @@ public final class VirtualRouter {
     /** Adds a listener told about every later transition. */
     public void addListener(TransitionListener listener) {
         listeners.add(listener);
+    }
+
+    /** Adds a listener told the new effective priority after every later change of it. */
+    public void addPriorityListener(java.util.function.IntConsumer listener) {
+        priorityListeners.add(listener);
     }
 
     /** The Initialize-state startup event (RFC 9568 §6.4.1). */
@@ -467,6 +474,7 @@ public final class VirtualRouter {
                 sendAdvert(effectivePriority);
                 armAdverTimer();
             }
+            priorityListeners.forEach(l -> l.accept(clamped));
         }
     }
 

@@ -2,7 +2,6 @@ package io.vipkeeper.appliance.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,29 +12,11 @@ import org.junit.jupiter.api.Test;
  * pulled comes back long after its start and waits the delay again before it takes the VIP back
  * from the backup that stood in (a flapping link does not move the VIP back and forth).
  */
-class PreemptDelayIT extends InLab {
-    private static final String SUBNET = "198.19.61";
-    private static final String VIP = SUBNET + ".100";
-
-    @Override
-    protected String subnet() {
-        return SUBNET;
+class PreemptDelayIT extends SubnetPair {
+    PreemptDelayIT() {
+        super("198.19.61");
     }
 
-    @Override
-    protected void nodes(Lab newLab) throws Exception {
-        newLab.node("lb1", 1);
-        newLab.node("lb2", 2);
-    }
-
-    private JarProcess start(String node, int priority, String extra) throws Exception {
-        Path conf = VrrpPairConfig.write(dir, node, priority, VIP, extra);
-        return lab.own(JarProcess.startIn(lab.ns(node), dir, "run", "-f", conf.toString()));
-    }
-
-    private boolean has(String node) {
-        return holds(node, VIP);
-    }
 
     @Test
     void aMasterBackFromAFaultWaitsThePreemptDelayAgain() throws Exception {

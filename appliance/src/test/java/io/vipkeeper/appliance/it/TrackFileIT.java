@@ -18,23 +18,9 @@ import org.junit.jupiter.api.Test;
  * notify-master on becoming master, notify-script on each transition and, with
  * notify-priority-changes, on each change of the priority.
  */
-class TrackFileIT extends InLab {
-    private static final String SUBNET = "198.19.62";
-    private static final String VIP = SUBNET + ".100";
-
-    @Override
-    protected String subnet() {
-        return SUBNET;
-    }
-
-    @Override
-    protected void nodes(Lab newLab) throws Exception {
-        newLab.node("lb1", 1);
-        newLab.node("lb2", 2);
-    }
-
-    private boolean has(String node) {
-        return holds(node, VIP);
+class TrackFileIT extends SubnetPair {
+    TrackFileIT() {
+        super("198.19.62");
     }
 
     private static List<String> lines(Path file) {
@@ -76,10 +62,9 @@ class TrackFileIT extends InLab {
                     }
                   }
                 }
-                """.formatted(SUBNET, load, VIP, notify, master));
+                """.formatted(net, load, vip, notify, master));
         JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", conf.toString()));
-        JarProcess lb2 = lab.own(JarProcess.startIn(lab.ns("lb2"), dir, "run", "-f",
-                VrrpPairConfig.write(dir, "lb2", 100, VIP, "").toString()));
+        JarProcess lb2 = start("lb2", 100, "");
         lb1.awaitLog("vi_1: BACKUP -> MASTER");
         Lab.await(5, "lb1 holds the VIP (a missing file counts 0)", () -> has("lb1"));
         LabApi api = new LabApi(lab);

@@ -16,32 +16,18 @@ import org.junit.jupiter.api.Test;
  * its own, so nothing else on the host matches); when it dies the master's priority drops below
  * the backup's and the VIP moves, when it runs again it comes back; status shows the weight.
  */
-class TrackProcessIT extends InLab {
-    private static final String SUBNET = "198.19.63";
-    private static final String VIP = SUBNET + ".100";
+class TrackProcessIT extends SubnetPair {
+    TrackProcessIT() {
+        super("198.19.63");
+    }
 
     private Process tracked;
-
-    @Override
-    protected String subnet() {
-        return SUBNET;
-    }
-
-    @Override
-    protected void nodes(Lab newLab) throws Exception {
-        newLab.node("lb1", 1);
-        newLab.node("lb2", 2);
-    }
 
     @AfterEach
     void stopTracked() {
         if (tracked != null) {
             tracked.destroyForcibly();
         }
-    }
-
-    private boolean has(String node) {
-        return holds(node, VIP);
     }
 
     private Process run(Path program) throws Exception {
@@ -69,10 +55,9 @@ class TrackProcessIT extends InLab {
                     }
                   }
                 }
-                """.formatted(SUBNET, name, VIP));
+                """.formatted(net, name, vip));
         JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", conf.toString()));
-        JarProcess lb2 = lab.own(JarProcess.startIn(lab.ns("lb2"), dir, "run", "-f",
-                VrrpPairConfig.write(dir, "lb2", 100, VIP, "").toString()));
+        JarProcess lb2 = start("lb2", 100, "");
         lb1.awaitLog("track-process worker: 1 matching, up");
         lb1.awaitLog("vi_1: BACKUP -> MASTER");
         Lab.await(5, "lb1 holds the VIP", () -> has("lb1"));

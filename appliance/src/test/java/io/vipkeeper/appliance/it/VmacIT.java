@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,45 +13,39 @@ import org.junit.jupiter.api.Test;
  * would be unreachable after the failover). Against vipkeeper and against keepalived 2.2.7 with
  * use_vmac on the other node.
  */
-class VmacIT extends InLab {
-    private static final String SUBNET = "198.19.60";
-    private static final String VIP = SUBNET + ".100";
+class VmacIT extends SubnetPair {
     private static final String VMAC = "vrrp.51";
     private static final String VIRTUAL_MAC = "00:00:5e:00:01:33";
 
-    @Override
-    protected String subnet() {
-        return SUBNET;
+    VmacIT() {
+        super("198.19.60");
     }
 
     @Override
-    protected void nodes(Lab newLab) throws Exception {
-        newLab.node("lb1", 1);
-        newLab.node("lb2", 2);
+    protected void moreNodes(Lab newLab) throws Exception {
         newLab.node("client", 9);
     }
 
     private JarProcess vipkeeper(String node, int priority) throws Exception {
-        Path conf = VrrpPairConfig.write(dir, node, priority, VIP, "use-vmac = true");
-        return lab.own(JarProcess.startIn(lab.ns(node), dir, "run", "-f", conf.toString()));
+        return start(node, priority, "use-vmac = true");
     }
 
     /** Whether node {@code name}'s vmac holds the VIP. */
     private boolean vmacHasVip(String name) {
         try {
-            return Lab.sh("ip", "-n", lab.ns(name), "-o", "addr", "show", "dev", VMAC).contains(" " + VIP + "/");
+            return Lab.sh("ip", "-n", lab.ns(name), "-o", "addr", "show", "dev", VMAC).contains(" " + vip + "/");
         } catch (Exception e) {
             return false;
         }
     }
 
     private boolean clientReachesVip() {
-        return lab.pings("client", VIP);
+        return lab.pings("client", vip);
     }
 
     /** The client's neighbour entry for the VIP ("" if none). */
     private String clientNeighbour() throws Exception {
-        return Lab.sh("ip", "-n", lab.ns("client"), "neigh", "show", VIP).trim();
+        return Lab.sh("ip", "-n", lab.ns("client"), "neigh", "show", vip).trim();
     }
 
     /**
@@ -63,7 +56,7 @@ class VmacIT extends InLab {
         Lab.await(10, "the client reaches the VIP", this::clientReachesVip);
         String entry = clientNeighbour();
         assertTrue(entry.contains("lladdr " + VIRTUAL_MAC), "the VIP resolves to the virtual MAC: " + entry);
-        Lab.sh("ip", "-n", lab.ns("client"), "neigh", "replace", VIP, "lladdr", VIRTUAL_MAC, "dev", "eth0", "nud",
+        Lab.sh("ip", "-n", lab.ns("client"), "neigh", "replace", vip, "lladdr", VIRTUAL_MAC, "dev", "eth0", "nud",
                 "permanent");
     }
 
@@ -92,7 +85,7 @@ class VmacIT extends InLab {
         lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
         Lab.await(5, "lb1's vmac holds the VIP", () -> vmacHasVip("lb1"));
         assertFalse(vmacHasVip("lb2"));
-        assertFalse(lab.has("lb1", VIP), "the VIP is on the vmac, not on eth0");
+        assertFalse(lab.has("lb1", vip), "the VIP is on the vmac, not on eth0");
         assertEquals("1", sysctl("lb1", "net.ipv4.conf.eth0.arp_ignore"), "eth0 must not answer for the VIP");
         assertEquals("1", sysctl("lb2", "net.ipv6.conf." + VMAC.replace('.', '/') + ".disable_ipv6"));
         clientResolvesAndPins();
@@ -111,7 +104,7 @@ class VmacIT extends InLab {
     void keepalivedWithUseVmacAndVipkeeperShareTheVirtualMac() throws Exception {
         JarProcess vk = vipkeeper("lb1", 150);
         Keepalived ka = lab.own(Keepalived.start(lab.ns("lb2"), dir, "ka", Keepalived.instance("vi_1", 3, 51, 100,
-                "0.1", VIP + "/24", "use_vmac " + VMAC)));
+                "0.1", vip + "/24", "use_vmac " + VMAC)));
         vk.awaitLog("vi_1: BACKUP -> MASTER");
         ka.awaitLog("Entering BACKUP STATE", 15);
         Lab.await(5, "vipkeeper's vmac holds the VIP", () -> vmacHasVip("lb1"));

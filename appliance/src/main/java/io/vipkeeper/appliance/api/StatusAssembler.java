@@ -128,7 +128,9 @@ public final class StatusAssembler {
                 mismatches, r.inMaintenance(), r.lastPeerAdvertNanos().isPresent()
                         ? wallTime(r.lastPeerAdvertNanos().getAsLong(), now, nowNanos) : null,
                 vi.vmac().map(v -> v.name() + " " + VirtualMac.text(VirtualMac.of(vi.virtualRouterId(), vi.isIpv6())))
-                        .orElse(null), r.priorityAdjustments());
+                        .orElse(null), r.priorityAdjustments(),
+                r.preemptDelayEndsNanos().isPresent()
+                        ? StatusJson.timestamp(now.plusNanos(r.preemptDelayEndsNanos().getAsLong() - nowNanos)) : null);
     }
 
     private static StatusSnapshot.LastTransition transition(Transition t, Instant now, long nowNanos) {

@@ -62,6 +62,9 @@ public final class StatusTable {
             if (!i.virtualIps().isEmpty()) {
                 rows.add(new String[] {"  virtual IPs", String.join(" ", i.virtualIps())});
             }
+            if (i.preemptAt() != null) {
+                rows.add(new String[] {"  preempt", "at " + i.preemptAt() + " (preempt-delay)"});
+            }
             if (i.vmac() != null) {
                 rows.add(new String[] {"  vmac", i.vmac()});
             }

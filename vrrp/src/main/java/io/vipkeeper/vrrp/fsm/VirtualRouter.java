@@ -60,7 +60,7 @@ public final class VirtualRouter {
      * after start, and equally after a fault or after a better master left), and stops when a
      * master of our priority or higher is heard and when the router enters Backup again.
      */
-    private long preemptAllowedAtNanos = Succession.NO_DEADLINE;
+    private volatile long preemptAllowedAtNanos = Succession.NO_DEADLINE;
     /** Armed while another master of lower priority is heard; fires when it fell silent (see {@link #lowerPriorityMaster}). */
     private VrrpScheduler.Timer splitTimer;
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
@@ -844,6 +844,12 @@ public final class VirtualRouter {
     /** Priority advertised now (configured plus tracking). */
     public int effectivePriority() {
         return effectivePriority;
+    }
+
+    /** When a running preempt delay ends (on the scheduler's clock), if one runs (for status). */
+    public OptionalLong preemptDelayEndsNanos() {
+        long at = preemptAllowedAtNanos;
+        return at == Succession.NO_DEADLINE || state != RouterState.BACKUP ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     /** Master_Adver_Interval in centiseconds. */

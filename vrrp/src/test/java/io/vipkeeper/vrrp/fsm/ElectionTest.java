@@ -144,11 +144,15 @@ class ElectionTest {
         assertEquals(List.of("b"), seg.masters());
         a.router.setFault("interface", null);
         assertEquals(RouterState.BACKUP, a.state());
-        seg.clock.advanceMillis(19_000);
+        seg.clock.advanceMillis(1_000);
+        long heardB = a.router.preemptDelayEndsNanos().orElseThrow() - 20_000_000_000L;
+        assertTrue(heardB > seg.clock.nanoTime() - 1_000_000_000L, "the delay runs from b's first advert after the fault");
+        seg.clock.advanceMillis(18_000);
         assertEquals(List.of("b"), seg.masters(), "within preempt-delay of b's first advert");
         seg.clock.advanceMillis(5_000);
         assertEquals(List.of("a"), seg.masters());
         assertEquals(TransitionReason.PREEMPT, a.router.lastTransition().orElseThrow().reason());
+        assertTrue(a.router.preemptDelayEndsNanos().isEmpty(), "none runs as master");
     }
 
     @Test

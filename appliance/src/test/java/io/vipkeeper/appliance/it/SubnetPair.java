@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -37,6 +38,29 @@ abstract class SubnetPair extends InLab {
     protected JarProcess start(String node, int priority, String extra) throws Exception {
         Path conf = VrrpPairConfig.write(dir, node, priority, vip, extra);
         return lab.own(JarProcess.startIn(lab.ns(node), dir, "run", "-f", conf.toString()));
+    }
+
+    /**
+     * vipkeeper on lb1 at priority 150 with the status API on its address (for {@link LabApi}):
+     * {@code sections} inside the vrrp block, {@code extra} inside instance vi_1.
+     */
+    protected JarProcess startLb1WithApi(String sections, String extra) throws Exception {
+        Path conf = dir.resolve("lb1.conf");
+        Files.writeString(conf, """
+                vipkeeper {
+                  node-name = lb1
+                  api.listen = "%s.1:9180"
+                  vrrp {
+                    %s
+                    instances.vi_1 {
+                      interface = eth0, virtual-router-id = 51, priority = 150, advert-interval = 100ms
+                      virtual-ips = ["%s/24"]
+                      %s
+                    }
+                  }
+                }
+                """.formatted(net, sections, vip, extra));
+        return lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", conf.toString()));
     }
 
     /** Whether {@code node}'s eth0 holds the VIP. */

@@ -47,23 +47,9 @@ class TrackFileIT extends SubnetPair {
         Files.writeString(master, "#!/bin/sh\necho \"master $#\" >> " + notified + "\n");
         notify.toFile().setExecutable(true);
         master.toFile().setExecutable(true);
-        Path conf = dir.resolve("lb1.conf");
-        Files.writeString(conf, """
-                vipkeeper {
-                  node-name = lb1
-                  api.listen = "%s.1:9180"
-                  vrrp {
-                    track-files.load { file = "%s", weight = -30 }
-                    instances.vi_1 {
-                      interface = eth0, virtual-router-id = 51, priority = 150, advert-interval = 100ms
-                      virtual-ips = ["%s/24"]
-                      track-files = ["load"]
-                      notify-script = "%s", notify-priority-changes = true, notify-master = "%s"
-                    }
-                  }
-                }
-                """.formatted(net, load, vip, notify, master));
-        JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", conf.toString()));
+        JarProcess lb1 = startLb1WithApi("track-files.load { file = \"" + load + "\", weight = -30 }",
+                "track-files = [\"load\"]\nnotify-script = \"" + notify + "\"\nnotify-priority-changes = true\n"
+                        + "notify-master = \"" + master + "\"");
         JarProcess lb2 = start("lb2", 100, "");
         lb1.awaitLog("vi_1: BACKUP -> MASTER");
         Lab.await(5, "lb1 holds the VIP (a missing file counts 0)", () -> has("lb1"));

@@ -41,22 +41,8 @@ class TrackProcessIT extends SubnetPair {
         Path program = dir.resolve(name);
         Files.copy(Path.of("/bin/sleep"), program, StandardCopyOption.COPY_ATTRIBUTES);
         tracked = run(program);
-        Path conf = dir.resolve("lb1.conf");
-        Files.writeString(conf, """
-                vipkeeper {
-                  node-name = lb1
-                  api.listen = "%s.1:9180"
-                  vrrp {
-                    track-processes.worker { process = ["%s"], weight = -60, interval = 200ms, terminate-delay = 300ms }
-                    instances.vi_1 {
-                      interface = eth0, virtual-router-id = 51, priority = 150, advert-interval = 100ms
-                      virtual-ips = ["%s/24"]
-                      track-processes = ["worker"]
-                    }
-                  }
-                }
-                """.formatted(net, name, vip));
-        JarProcess lb1 = lab.own(JarProcess.startIn(lab.ns("lb1"), dir, "run", "-f", conf.toString()));
+        JarProcess lb1 = startLb1WithApi("track-processes.worker { process = [\"" + name
+                + "\"], weight = -60, interval = 200ms, terminate-delay = 300ms }", "track-processes = [\"worker\"]");
         JarProcess lb2 = start("lb2", 100, "");
         lb1.awaitLog("track-process worker: 1 matching, up");
         lb1.awaitLog("vi_1: BACKUP -> MASTER");

@@ -19,6 +19,7 @@ import io.vipkeeper.vrrp.codec.DropReason;
 import io.vipkeeper.vrrp.fsm.RouterCounters;
 import io.vipkeeper.vrrp.fsm.Transition;
 import io.vipkeeper.vrrp.fsm.VirtualRouter;
+import io.vipkeeper.vrrp.protocol.VirtualMac;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -127,7 +128,11 @@ public final class StatusAssembler {
                 r.masterAdverIntervalCentis() * 10L, c.transitions(), last, c.advertsSent(), c.advertsReceived(),
                 drops, r.faults(), vi.virtualIps().stream().map(Object::toString).toList(), c.addressesRestored(),
                 mismatches, r.inMaintenance(), r.lastPeerAdvertNanos().isPresent()
-                        ? wallTime(r.lastPeerAdvertNanos().getAsLong(), now, nowNanos) : null);
+                        ? wallTime(r.lastPeerAdvertNanos().getAsLong(), now, nowNanos) : null,
+                vi.vmac().map(v -> v.name() + " " + VirtualMac.text(VirtualMac.of(vi.virtualRouterId(), vi.isIpv6())))
+                        .orElse(null), r.priorityAdjustments(),
+                r.preemptDelayEndsNanos().isPresent()
+                        ? StatusJson.timestamp(now.plusNanos(r.preemptDelayEndsNanos().getAsLong() - nowNanos)) : null);
     }
 
     private static StatusSnapshot.LastTransition transition(Transition t, Instant now, long nowNanos) {

@@ -108,18 +108,25 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param maintenance whether the operator put it in maintenance on this node (never MASTER until off)
      * @param masterSeen when the last advert from another router came (the master's, while one
      *     advertises), or null if none came since the daemon started
+     * @param vmac with use-vmac, the macvlan holding the VIPs and its virtual MAC
+     *     ("vrrp.51 00:00:5e:00:01:33"); null without (and when read from an older daemon)
+     * @param tracking what each tracked item adds to the configured priority now, by item
+     *     ("track-file load": -20, "track-interface eth1": -50); empty when nothing does
+     * @param preemptAt while a backup's preempt-delay runs, when it ends; null otherwise
      */
     public record Instance(String name, String interfaceName, int vrid, int version, String state,
             int configuredPriority, int effectivePriority, String masterAddress, long advertIntervalMs,
             long masterAdvertIntervalMs, long transitions, LastTransition lastTransition, long advertsSent,
             long advertsReceived, Map<String, Long> drops, Map<String, String> faults, List<String> virtualIps,
-            long addressesRestored, List<Mismatch> mismatches, boolean maintenance, String masterSeen) {
+            long addressesRestored, List<Mismatch> mismatches, boolean maintenance, String masterSeen,
+            String vmac, Map<String, Integer> tracking, String preemptAt) {
         /** Copies the maps and the lists; a document of an older daemon without them has none. */
         public Instance {
             drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));
             faults = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(faults));
             virtualIps = virtualIps == null ? List.of() : List.copyOf(virtualIps);
             mismatches = mismatches == null ? List.of() : List.copyOf(mismatches);
+            tracking = tracking == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(tracking));
         }
     }
 

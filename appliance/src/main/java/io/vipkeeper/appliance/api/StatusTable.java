@@ -78,6 +78,15 @@ public final class StatusTable {
             if (!i.virtualIps().isEmpty()) {
                 rows.add(new String[] {"  virtual IPs", String.join(" ", i.virtualIps())});
             }
+            if (i.preemptAt() != null) {
+                rows.add(new String[] {"  preempt", "at " + i.preemptAt() + " (preempt-delay)"});
+            }
+            if (i.vmac() != null) {
+                rows.add(new String[] {"  vmac", i.vmac()});
+            }
+            for (Map.Entry<String, Integer> item : i.tracking().entrySet()) {
+                rows.add(new String[] {"  tracking", item.getKey() + ": " + (item.getValue() > 0 ? "+" : "") + item.getValue()});
+            }
             for (Map.Entry<String, String> f : i.faults().entrySet()) {
                 rows.add(new String[] {"  fault", f.getKey() + ": " + f.getValue()});
             }

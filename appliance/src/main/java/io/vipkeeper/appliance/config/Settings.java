@@ -96,7 +96,8 @@ public record Settings(
      */
     public Settings withoutNamedEntries() {
         return new Settings(null, "", List.of(), nodeName, logLevel, api, allowEmpty, dataPlane,
-                new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups()),
+                new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups(), vrrp.trackFiles(),
+                        vrrp.trackProcesses()),
                 new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
                 realServer, bgp);
     }

@@ -27,6 +27,10 @@ import java.util.Optional;
  * @param trackScripts names of {@code vrrp.scripts} whose result changes the priority
  * @param garp gratuitous ARP / unsolicited NA on becoming master
  * @param notifyScript run as SCRIPT INSTANCE NAME STATE PRIORITY on every transition
+ * @param vmac the macvlan with the virtual MAC that holds the VIPs (keepalived's use_vmac), if used
+ * @param trackFiles names of {@code vrrp.track-files} whose values change the priority
+ * @param trackProcesses names of {@code vrrp.track-processes} whose state changes the priority
+ * @param notifies the per-state notify programs and whether notify-script hears priority changes
  */
 public record VrrpInstance(
         String name,
@@ -45,7 +49,11 @@ public record VrrpInstance(
         List<TrackedInterface> trackInterfaces,
         List<String> trackScripts,
         Garp garp,
-        Optional<Program> notifyScript) {
+        Optional<Program> notifyScript,
+        Optional<Vmac> vmac,
+        List<String> trackFiles,
+        List<String> trackProcesses,
+        Notifies notifies) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {
@@ -82,5 +90,40 @@ public record VrrpInstance(
      * @param masterRefresh interval of periodic refreshes while master; zero disables
      */
     public record Garp(Duration masterDelay, int masterRepeat, Duration masterRefresh) {
+    }
+
+    /**
+     * A macvlan with the VRRP virtual MAC (00:00:5e:00:01:VRID) on the instance's interface: it
+     * holds the VIPs while master and sends the adverts, so clients see one MAC whichever node is
+     * master and a failover needs no ARP cache update (keepalived's use_vmac).
+     *
+     * @param name the link's name (keepalived's default vrrp.VRID)
+     * @param mode the macvlan mode
+     */
+    public record Vmac(String name, io.vipkeeper.vrrp.linux.rtnl.MacvlanMode mode) {
+    }
+
+    /**
+     * keepalived's notify_master, notify_backup, notify_fault and notify_stop (run without
+     * arguments, before notify-script, as notify-user within notify-timeout) and its
+     * notify_priority_changes.
+     *
+     * @param master run on becoming MASTER
+     * @param backup run on becoming BACKUP
+     * @param fault run on entering FAULT
+     * @param stop run when the instance stops
+     * @param priorityChanges notify-script also runs (with the current state) when the effective
+     *     priority changes
+     */
+    public record Notifies(Optional<Program> master, Optional<Program> backup, Optional<Program> fault,
+            Optional<Program> stop, boolean priorityChanges) {
+        /** No per-state program, no priority notices. */
+        public static final Notifies NONE = new Notifies(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), false);
+
+        /** Whether any per-state program is set. */
+        public boolean any() {
+            return master.isPresent() || backup.isPresent() || fault.isPresent() || stop.isPresent();
+        }
     }
 }

@@ -37,20 +37,36 @@ final class VrrpReader {
         ConfigNode trackDefaultsNode = vrrp.child("track-interface-defaults");
         trackedInterface(trackDefaultsNode.probe());
         ConfigObject trackDefaults = trackDefaultsNode.object();
+        ConfigNode fileDefaults = vrrp.child("track-file-defaults");
+        TrackFileReader.read("", fileDefaults.probe());
+        ConfigNode processDefaults = vrrp.child("track-process-defaults");
+        TrackProcessReader.read("", processDefaults.probe());
         ConfigNode instanceDefaults = vrrp.child("instance-defaults");
-        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of());
+        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of(), new Trackable(Map.of(), Map.of()));
 
         Map<String, VrrpScript> scripts = new LinkedHashMap<>();
         vrrp.entries("scripts", scriptDefaults.object()).forEach((name, n) -> put(scripts, name, readScript(name, n)));
+        Map<String, VrrpTrackFile> files = new LinkedHashMap<>();
+        vrrp.entries("track-files", fileDefaults.object()).forEach((name, n) ->
+                put(files, name, TrackFileReader.read(name, n)));
+        Map<String, VrrpTrackProcess> processes = new LinkedHashMap<>();
+        vrrp.entries("track-processes", processDefaults.object()).forEach((name, n) ->
+                put(processes, name, TrackProcessReader.read(name, n)));
 
         Map<String, VrrpInstance> instances = new LinkedHashMap<>();
         Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults.object());
-        instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts)));
+        instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts,
+                new Trackable(files, processes))));
         checkUnique(instances, instanceNodes);
+        VmacReader.checkUnique(instances, instanceNodes);
 
         Map<String, List<String>> syncGroups = readSyncGroups(vrrp.child("sync-groups"), instanceNodes);
         vrrp.checkUnknownKeys();
-        return new VrrpSettings(instances, scripts, syncGroups);
+        return new VrrpSettings(instances, scripts, syncGroups, files, processes);
+    }
+
+    /** The tracked files and processes an instance may name. */
+    private record Trackable(Map<String, VrrpTrackFile> files, Map<String, VrrpTrackProcess> processes) {
     }
 
     private static <T> void put(Map<String, T> map, String name, T value) {
@@ -79,7 +95,7 @@ final class VrrpReader {
     }
 
     private static VrrpInstance readInstance(String name, ConfigNode n, ConfigObject trackDefaults,
-            Map<String, VrrpScript> scripts) {
+            Map<String, VrrpScript> scripts, Trackable trackable) {
         String iface = interfaceName(n, "interface");
         Integer vrid = n.integer("virtual-router-id", 1, 255);
         Integer priority = n.integer("priority", 1, 255);
@@ -104,16 +120,37 @@ final class VrrpReader {
         Authentication auth = authentication(n.child("authentication"), version);
         List<TrackedInterface> tracked = trackInterfaces(n, trackDefaults);
         List<String> trackScripts = trackScripts(n, scripts);
+        List<String> trackFiles = TrackFileReader.tracked(n, trackable.files());
+        List<String> trackProcesses = TrackProcessReader.tracked(n, trackable.processes());
         Garp garp = garp(n.child("garp"));
         Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
+        VrrpInstance.Notifies notifies = notifies(n);
+        Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid, ipv6);
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null
-                || tracked == null || garp == null || minTtl == null) {
+                || tracked == null || garp == null || minTtl == null || vmac == null || notifies == null) {
             return null;
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
-                List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify);
+                List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify, vmac,
+                trackFiles, trackProcesses, notifies);
+    }
+
+    /** The per-state notify programs and notify-priority-changes; null after a problem. */
+    private static VrrpInstance.Notifies notifies(ConfigNode n) {
+        Boolean priorityChanges = n.bool("notify-priority-changes");
+        if (priorityChanges != null && priorityChanges && n.optionalString("notify-script").isEmpty()) {
+            n.problem("notify-priority-changes", "is true but notify-script is not set (it is what runs)");
+            priorityChanges = null;
+        }
+        VrrpInstance.Notifies read = new VrrpInstance.Notifies(state(n, "notify-master"), state(n, "notify-backup"),
+                state(n, "notify-fault"), state(n, "notify-stop"), Boolean.TRUE.equals(priorityChanges));
+        return priorityChanges == null ? null : read;
+    }
+
+    private static Optional<Program> state(ConfigNode n, String key) {
+        return ProgramReader.notify(n, key, "notify-user", "notify-timeout");
     }
 
     /** An interface name as the kernel accepts it: 1..15 bytes, no '/', ':' allowed only as a label. */
@@ -288,18 +325,7 @@ final class VrrpReader {
     }
 
     private static List<String> trackScripts(ConfigNode n, Map<String, VrrpScript> scripts) {
-        List<String> out = new ArrayList<>();
-        for (Element<String> e : n.stringList("track-scripts")) {
-            if (!scripts.containsKey(e.value())) {
-                n.problems().add(e.origin(), n.path(e.label()) + ": no script named \"" + e.value()
-                        + "\" in vipkeeper.vrrp.scripts" + Suggestions.hint(e.value(), scripts.keySet()));
-            } else if (out.contains(e.value())) {
-                n.problems().add(e.origin(), n.path(e.label()) + ": " + e.value() + " is tracked twice");
-            } else {
-                out.add(e.value());
-            }
-        }
-        return List.copyOf(out);
+        return NameReferences.read(n, "track-scripts", scripts.keySet(), "script", "scripts");
     }
 
     private static Garp garp(ConfigNode g) {

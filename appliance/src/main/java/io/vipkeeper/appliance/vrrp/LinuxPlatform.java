@@ -55,6 +55,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     private final List<LinkMonitor> monitors = new ArrayList<>();
     /** VIP adds and removes, on the VRRP loop only. */
     private final NetlinkSocket vipRoute = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, VIP_ACK_TIMEOUT_MILLIS);
+    private final VmacLinks vmacs;
 
     /** A platform whose VIPs are {@code allVips} (excluded from primary address choice). */
     public LinuxPlatform(IoEventLoop loop, VrrpScheduler scheduler, KernelExecutor kernel, Set<InetAddress> allVips) {
@@ -62,6 +63,17 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
         this.scheduler = scheduler;
         this.kernel = kernel;
         this.allVips = Set.copyOf(allVips);
+        this.vmacs = new VmacLinks(kernel);
+    }
+
+    @Override
+    public void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac) {
+        vmacs.add(lower, vmac, mac);
+    }
+
+    @Override
+    public void removeVmac(String name) {
+        vmacs.remove(name);
     }
 
     @Override
@@ -144,6 +156,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
 
     @Override
     public void close() {
+        vmacs.removeAll();
         monitors.forEach(LinkMonitor::close);
         announcers.values().forEach(Announcer::close);
         vipRoute.close();

@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import io.vipkeeper.vrrp.protocol.VirtualMac;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ final class VrrpEndpoints {
     private final Map<VrrpEndpoint.Key, VrrpEndpoint> open = new HashMap<>();
     /** Drops no router owns, on every endpoint this host had. */
     private final io.vipkeeper.vrrp.fsm.RouterCounters unattributed = new io.vipkeeper.vrrp.fsm.RouterCounters();
+    /** The vmac each bound instance holds a use of (use-vmac). */
+    private final Map<VrrpInstanceRuntime, String> vmacs = new java.util.IdentityHashMap<>();
     /** Receive errors of the endpoints closed so far. */
     private long closedReceiveErrors;
 
@@ -76,27 +79,36 @@ final class VrrpEndpoints {
     private void bind(VrrpInstanceRuntime rt, InetAddress source) {
         VrrpInstance i = rt.settings;
         Optional<byte[]> ahKey = RouterConfigs.ahKey(i);
-        VrrpEndpoint.Key key = new VrrpEndpoint.Key(i.interfaceName(), i.isIpv6(), source,
+        // With use-vmac the VIPs live on the vmac, and multicast adverts go and come through it
+        // too: a peer's advert carries the same virtual MAC as source, and a private macvlan takes
+        // such a frame for itself (the lower link never sees it). Unicast adverts come to the
+        // lower link's MAC, so they stay there.
+        String ownerIf = i.vmac().map(VrrpInstance.Vmac::name).orElse(i.interfaceName());
+        String transportIf = i.unicastPeers().isEmpty() ? ownerIf : i.interfaceName();
+        i.vmac().ifPresent(v -> platform.addVmac(i.interfaceName(), v, VirtualMac.of(i.virtualRouterId(), i.isIpv6())));
+        VrrpEndpoint.Key key = new VrrpEndpoint.Key(transportIf, i.isIpv6(), source,
                 i.unicastPeers().isEmpty(), ahKey.map(k -> new String(k, StandardCharsets.ISO_8859_1)).orElse(""));
         VrrpEndpoint endpoint = open.get(key);
-        if (endpoint == null) {
-            endpoint = new VrrpEndpoint(platform.openTransport(key.ifname(), key.ipv6(), key.source(),
-                    key.joinGroup(), ahKey), unattributed);
-            open.put(key, endpoint);
-        }
         AddressOwner owner;
         try {
-            owner = platform.addressOwner(i.interfaceName(), i.virtualIps(), i.garp(), scheduler);
+            if (endpoint == null) {
+                endpoint = new VrrpEndpoint(platform.openTransport(key.ifname(), key.ipv6(), key.source(),
+                        key.joinGroup(), ahKey), unattributed);
+                open.put(key, endpoint);
+            }
+            owner = platform.addressOwner(ownerIf, i.virtualIps(), i.garp(), scheduler);
         } catch (RuntimeException e) {
-            if (endpoint.users == 0) {
+            if (endpoint != null && endpoint.users == 0) {
                 open.remove(key);
                 endpoint.transport.close();
             }
+            i.vmac().ifPresent(v -> platform.removeVmac(v.name()));
             throw e;
         }
+        i.vmac().ifPresent(v -> vmacs.put(rt, v.name()));
         endpoint.users++;
         rt.bind(endpoint, owner);
-        LOG.debug("{}: bound to {} from {}", i.name(), i.interfaceName(), source.getHostAddress());
+        LOG.debug("{}: bound to {} from {}", i.name(), ownerIf, source.getHostAddress());
     }
 
     /**
@@ -113,11 +125,15 @@ final class VrrpEndpoints {
         if (last) {
             open.values().remove(e);
         }
+        String vmac = vmacs.remove(rt);
         stopped.whenComplete((ok, error) -> {
             rt.unbind();
             if (last) {
                 closedReceiveErrors += e.transport.receiveErrors();
                 e.transport.close();
+            }
+            if (vmac != null) {
+                platform.removeVmac(vmac);
             }
         });
     }
@@ -131,7 +147,12 @@ final class VrrpEndpoints {
     /** Closes every endpoint once {@code stopped} completes (every master handed over). */
     CompletableFuture<Void> closeAll(CompletableFuture<Void> stopped) {
         List<VrrpEndpoint> closing = new ArrayList<>(open.values());
+        List<String> held = new ArrayList<>(vmacs.values());
         open.clear();
-        return stopped.whenComplete((ok, error) -> closing.forEach(e -> e.transport.close()));
+        vmacs.clear();
+        return stopped.whenComplete((ok, error) -> {
+            closing.forEach(e -> e.transport.close());
+            held.forEach(platform::removeVmac);
+        });
     }
 }

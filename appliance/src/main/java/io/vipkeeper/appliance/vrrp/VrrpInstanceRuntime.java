@@ -35,8 +35,12 @@ final class VrrpInstanceRuntime {
         this.router = new VirtualRouter(RouterConfigs.of(settings, RouterConfigs.unbound(settings)), scheduler,
                 actions);
         this.tracked = new TrackedPriority(router);
-        this.notify = settings.notifyScript().map(s -> new NotifyScripts(s, runner));
-        notify.ifPresent(router::addListener);
+        this.notify = settings.notifyScript().isPresent() || settings.notifies().any()
+                ? Optional.of(new NotifyScripts(settings.notifyScript(), settings.notifies(), runner)) : Optional.empty();
+        notify.ifPresent(n -> {
+            router.addListener(n);
+            router.addPriorityListener(p -> n.onPriority(settings.name(), router.state(), p));
+        });
     }
 
     /** Takes over retuned settings (same shape, see {@link VrrpReloadPlan}). */

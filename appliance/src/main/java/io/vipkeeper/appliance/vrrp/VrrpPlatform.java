@@ -59,6 +59,17 @@ public interface VrrpPlatform {
         void added(String ifname, InetAddress address);
     }
 
+    /**
+     * One more user of {@code vmac} on {@code lower} with {@code mac} (use-vmac): the first
+     * creates the link; it exists when this returns.
+     */
+    default void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac) {
+    }
+
+    /** One user less of vmac {@code name}; the last deletes it. */
+    default void removeVmac(String name) {
+    }
+
     /** Every configured VIP, after each start or reload: never an interface's primary address. */
     default void setVips(java.util.Set<InetAddress> vips) {
     }

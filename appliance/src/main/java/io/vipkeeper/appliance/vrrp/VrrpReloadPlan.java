@@ -24,7 +24,7 @@ import java.util.Set;
  * @param unchanged keep running as they are
  * @param retune same router, new priority/preempt/interval
  * @param carry a new router that goes on in the old one's state
- * @param restart stop (priority 0 if master) and start again: interface, VRID or family changed
+ * @param restart stop (priority 0 if master) and start again: interface, VRID, family or vmac changed
  * @param added start
  * @param removed stop
  */
@@ -45,7 +45,8 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
                 added.add(n.name());
             } else if (!sameRouter(o, n)) {
                 restart.add(n.name());
-            } else if (touchedByGroups.contains(n.name()) || scriptsChanged(o, old, next) || !sameShape(o, n)) {
+            } else if (touchedByGroups.contains(n.name()) || scriptsChanged(o, old, next) || filesChanged(o, old, next)
+                    || processesChanged(o, old, next) || !sameShape(o, n)) {
                 carry.add(n.name());
             } else if (o.equals(n)) {
                 unchanged.add(n.name());
@@ -66,10 +67,13 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
                 List.copyOf(restart), List.copyOf(added), removed);
     }
 
-    /** The same virtual router on the wire and on the host: interface, VRID and family. */
+    /**
+     * The same virtual router on the wire and on the host: interface, VRID, family and vmac (its
+     * VIPs and adverts move to another link with it).
+     */
     private static boolean sameRouter(VrrpInstance a, VrrpInstance b) {
         return a.interfaceName().equals(b.interfaceName()) && a.virtualRouterId() == b.virtualRouterId()
-                && a.isIpv6() == b.isIpv6();
+                && a.isIpv6() == b.isIpv6() && a.vmac().equals(b.vmac());
     }
 
     /** Equal except for the fields a running router can take over without a transition. */
@@ -79,11 +83,24 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
                 && a.authentication().equals(b.authentication())
                 && a.authentication().secret().equals(b.authentication().secret())
                 && a.trackInterfaces().equals(b.trackInterfaces()) && a.trackScripts().equals(b.trackScripts())
-                && a.garp().equals(b.garp()) && a.notifyScript().equals(b.notifyScript());
+                && a.trackFiles().equals(b.trackFiles()) && a.trackProcesses().equals(b.trackProcesses())
+                && a.garp().equals(b.garp())
+                && a.notifyScript().equals(b.notifyScript()) && a.notifies().equals(b.notifies());
     }
 
     private static boolean scriptsChanged(VrrpInstance i, VrrpSettings old, VrrpSettings next) {
         return i.trackScripts().stream().anyMatch(s -> !Objects.equals(old.scripts().get(s), next.scripts().get(s)));
+    }
+
+    /** Whether a file {@code i} tracks is defined differently now (a new runtime applies it). */
+    private static boolean filesChanged(VrrpInstance i, VrrpSettings old, VrrpSettings next) {
+        return i.trackFiles().stream().anyMatch(f -> !Objects.equals(old.trackFiles().get(f), next.trackFiles().get(f)));
+    }
+
+    /** Whether a process {@code i} tracks is defined differently now (a new runtime applies it). */
+    private static boolean processesChanged(VrrpInstance i, VrrpSettings old, VrrpSettings next) {
+        return i.trackProcesses().stream().anyMatch(p -> !Objects.equals(old.trackProcesses().get(p),
+                next.trackProcesses().get(p)));
     }
 
     /** Members of every group that is new, gone or different. */

@@ -39,7 +39,8 @@ public final class VrrpService {
     private final Map<String, VrrpInstanceRuntime> instances = new LinkedHashMap<>();
     private final VrrpEndpoints endpoints;
     private final Map<String, TrackScript> scripts = new LinkedHashMap<>();
-    private VrrpSettings current = new VrrpSettings(Map.of(), Map.of(), Map.of());
+    private final InstanceTracking tracking;
+    private VrrpSettings current = new VrrpSettings(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
     private boolean watching;
     private final List<TransitionListener> transitionListeners = new ArrayList<>();
     /** The operator's maintenance: routers of these instances start in it (after a restart or reload). */
@@ -52,6 +53,7 @@ public final class VrrpService {
         this.scheduler = scheduler;
         this.runner = runner;
         this.scriptTimer = scriptTimer;
+        this.tracking = new InstanceTracking(scheduler, instances::values, () -> current);
         this.endpoints = new VrrpEndpoints(platform, scheduler);
     }
 
@@ -194,6 +196,7 @@ public final class VrrpService {
                     rt.linkChanged(t.name(), false);
                 }
             }
+            tracking.apply(rt, settings);
             for (String s : rt.settings.trackScripts()) {
                 TrackScript ts = scripts.get(s);
                 if (ts != null && !ts.isUp()) {
@@ -236,6 +239,7 @@ public final class VrrpService {
     }
 
     private void startScripts(VrrpSettings settings) {
+        tracking.watch(settings);
         for (VrrpScript s : settings.scripts().values()) {
             boolean used = instances.values().stream().anyMatch(rt -> rt.settings.trackScripts().contains(s.name()));
             if (!used || scripts.containsKey(s.name())) {
@@ -325,6 +329,7 @@ public final class VrrpService {
     public CompletableFuture<Void> stop() {
         scripts.values().forEach(TrackScript::stop);
         scripts.clear();
+        tracking.close();
         List<CompletableFuture<?>> pending = new ArrayList<>();
         for (VrrpInstanceRuntime rt : instances.values()) {
             pending.add(rt.router.stop());

@@ -12,7 +12,7 @@ class StatusTableTest {
     private static StatusSnapshot.Instance instance(List<StatusSnapshot.Mismatch> mismatches) {
         return new StatusSnapshot.Instance("vi_1", "eth0", 51, 3, "MASTER", 150, 150, "198.18.1.1", 1000, 1000, 2,
                 null, 10, 0, Map.of(), Map.of(), List.of("198.18.1.100/24"), 0, mismatches,
-                false, null);
+                false, null, null, null, null);
     }
 
     private static String format(StatusSnapshot.Instance i) {
@@ -90,9 +90,22 @@ class StatusTableTest {
         StatusSnapshot.Instance i = instance(List.of());
         StatusSnapshot.Instance kept = new StatusSnapshot.Instance(i.name(), i.interfaceName(), i.vrid(), i.version(),
                 "BACKUP", 150, 150, "198.18.1.2", 1000, 1000, 3, null, 10, 20, Map.of(), Map.of(), i.virtualIps(), 0,
-                List.of(), true, "2026-11-23T10:00:01Z");
+                List.of(), true, "2026-11-23T10:00:01Z", null, null, null);
         assertTrue(format(kept).contains("\nvi_1      BACKUP (maintenance)  eth0 "), format(kept));
         assertFalse(format(i).contains("(maintenance)"), format(i));
+    }
+
+    @Test
+    void theKeepalivedExtrasAreListedUnderTheirInstance() {
+        StatusSnapshot.Instance i = instance(List.of());
+        StatusSnapshot.Instance extras = new StatusSnapshot.Instance(i.name(), i.interfaceName(), i.vrid(), i.version(),
+                "BACKUP", 150, 90, "198.18.1.2", 1000, 1000, 3, null, 10, 20, Map.of(), Map.of(), i.virtualIps(), 0,
+                List.of(), false, null, "vrrp.51 00:00:5e:00:01:33",
+                Map.of("track-file load", -60), "2026-11-23T10:00:31Z");
+        String out = format(extras);
+        assertTrue(out.contains("\n  preempt  at 2026-11-23T10:00:31Z (preempt-delay)"), out);
+        assertTrue(out.contains("\n  vmac  vrrp.51 00:00:5e:00:01:33"), out);
+        assertTrue(out.contains("\n  tracking  track-file load: -60"), out);
     }
 
     @Test

@@ -14,10 +14,24 @@ abstract class InLab {
     /** Adds the test's nodes to a new lab. */
     protected abstract void nodes(Lab newLab) throws Exception;
 
+    /** The nodes' /24 as three octets; tests of one slice may keep to a range of their own. */
+    protected String subnet() {
+        return "198.18.1";
+    }
+
     @BeforeEach
     void createLab() throws Exception {
-        lab = Lab.create();
+        lab = Lab.create(subnet());
         nodes(lab);
+    }
+
+    /** Whether {@code ip} is on node {@code node}'s eth0 (a failed look is an error of the test). */
+    protected boolean holds(String node, String ip) {
+        try {
+            return lab.has(node, ip);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterEach

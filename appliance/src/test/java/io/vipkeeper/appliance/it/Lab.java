@@ -124,6 +124,16 @@ final class Lab implements AutoCloseable {
         return sh("ip", "-n", ns(name), "-o", "addr", "show", "dev", "eth0").contains(" " + ip + "/");
     }
 
+    /** Whether node {@code name} gets an answer to one ping of {@code ip} within a second. */
+    boolean pings(String name, String ip) {
+        try {
+            sh("ip", "netns", "exec", ns(name), "ping", "-c", "1", "-W", "1", ip);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Closes {@code p} (kills the process) with the lab. */
     synchronized <T extends AutoCloseable> T own(T p) {
         processes.add(p);

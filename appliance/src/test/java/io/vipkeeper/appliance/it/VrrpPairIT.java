@@ -45,12 +45,7 @@ class VrrpPairIT extends InLab {
     }
 
     private boolean clientReachesVip() {
-        try {
-            Lab.sh("ip", "netns", "exec", lab.ns("client"), "ping", "-c", "1", "-W", "1", VIP);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        return lab.pings("client", VIP);
     }
 
     private String pingOutput() {

@@ -113,4 +113,47 @@ class ScriptsTest extends RunsScripts {
             last = priority;
         }
     }
+
+    /**
+     * keepalived's notify_master/backup/fault/stop run without arguments, each before the notify
+     * script in one queue; with notify-priority-changes the notify script also hears a priority
+     * change, with the state the instance is in, and the state programs do not.
+     */
+    @Test
+    void stateProgramsRunBeforeTheNotifyScriptAndPriorityChangesAreTold() throws Exception {
+        Path log = dir.resolve("log");
+        Path generic = script("notify", "echo \"notify $3 $4\" >> " + log);
+        java.util.Map<String, Path> per = new java.util.LinkedHashMap<>();
+        for (String state : List.of("master", "backup", "fault", "stop")) {
+            per.put(state, script(state, "echo \"" + state + " $#\" >> " + log));
+        }
+        java.util.function.Function<String, java.util.Optional<io.vipkeeper.appliance.config.Program>> p = state ->
+                java.util.Optional.of(program(per.get(state), Duration.ofSeconds(5)));
+        NotifyScripts n = new NotifyScripts(java.util.Optional.of(program(generic, Duration.ofSeconds(5))),
+                new io.vipkeeper.appliance.config.VrrpInstance.Notifies(p.apply("master"), p.apply("backup"),
+                        p.apply("fault"), p.apply("stop"), true), runner);
+        n.onTransition(t(RouterState.INITIALIZE, RouterState.BACKUP));
+        n.idle().get(10, TimeUnit.SECONDS);
+        n.onTransition(t(RouterState.BACKUP, RouterState.MASTER));
+        n.idle().get(10, TimeUnit.SECONDS);
+        n.onPriority("vi_1", RouterState.MASTER, 80);
+        n.idle().get(10, TimeUnit.SECONDS);
+        n.onTransition(t(RouterState.MASTER, RouterState.FAULT));
+        n.idle().get(10, TimeUnit.SECONDS);
+        n.onTransition(t(RouterState.FAULT, RouterState.INITIALIZE));
+        n.idle().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("backup 0", "notify BACKUP 100", "master 0", "notify MASTER 100", "notify MASTER 80",
+                "fault 0", "notify FAULT 100", "stop 0", "notify STOP 100"), Files.readAllLines(log));
+    }
+
+    @Test
+    void withoutNotifyPriorityChangesAPriorityChangeRunsNothing() throws Exception {
+        Path log = dir.resolve("log");
+        Path generic = script("notify", "echo \"notify $3 $4\" >> " + log);
+        NotifyScripts n = new NotifyScripts(program(generic, Duration.ofSeconds(5)), runner);
+        n.onPriority("vi_1", RouterState.MASTER, 80);
+        n.onTransition(t(RouterState.BACKUP, RouterState.MASTER));
+        n.idle().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("notify MASTER 100"), Files.readAllLines(log));
+    }
 }

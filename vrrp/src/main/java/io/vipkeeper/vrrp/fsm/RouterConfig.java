@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param priority configured priority 1..255 (tracking adjusts the effective one)
  * @param advertIntervalCentis Advertisement_Interval in centiseconds
  * @param preempt Preempt_Mode
- * @param preemptDelay after start, act as if Preempt_Mode were false for this long (keepalived's
- *     preempt_delay)
+ * @param preemptDelay act as if Preempt_Mode were false for this long after the first advert of a
+ *     lower-priority master heard in Backup (keepalived's preempt_delay)
  * @param virtualAddresses the addresses advertised and owned as master
  * @param primaryAddress our source address: own-packet detection and the equal-priority tie-break
  * @param unicastPeers the addresses adverts are sent to and the only ones accepted from; empty =

@@ -14,7 +14,7 @@ import java.net.InetAddress;
  * @param masterAdverIntervalCentis Master_Adver_Interval it had learned
  * @param masterDownDeadlineNanos when its Master_Down_Timer would have fired, or {@link #NO_DEADLINE}
  * @param masterDownReason the reason that timer carried
- * @param preemptAllowedAtNanos the end of its preempt delay, counted from its own start
+ * @param preemptAllowedAtNanos the end of its running preempt delay, or NO_DEADLINE
  * @param wantsMaster its Master_Down_Timer fired and it waited for its sync group
  * @param lastTransition its last transition, or null
  * @param counters its counters, carried over so status does not restart from zero

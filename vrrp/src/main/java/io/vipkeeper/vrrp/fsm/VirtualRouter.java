@@ -33,6 +33,8 @@ public final class VirtualRouter {
     private final RouterActions actions;
     private final RouterCounters counters = new RouterCounters();
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    /** Told the new effective priority after each change (keepalived's notify_priority_changes). */
+    private final List<java.util.function.IntConsumer> priorityListeners = new CopyOnWriteArrayList<>();
     /** Replaced by a reload on the loop, read by the status API. */
     private volatile RouterConfig config;
 
@@ -52,7 +54,13 @@ public final class VirtualRouter {
     private long masterDownDeadlineNanos = Succession.NO_DEADLINE;
     /** Replaced by a successor ({@link #retire()}): deaf, silent and timerless from then on. */
     private boolean retired;
-    private long preemptAllowedAtNanos;
+    /**
+     * When the preempt delay runs out, {@link Succession#NO_DEADLINE} while none runs. As keepalived's
+     * preempt_time: it starts at the first advert of a lower-priority master heard in Backup (right
+     * after start, and equally after a fault or after a better master left), and stops when a
+     * master of our priority or higher is heard and when the router enters Backup again.
+     */
+    private volatile long preemptAllowedAtNanos = Succession.NO_DEADLINE;
     /** Armed while another master of lower priority is heard; fires when it fell silent (see {@link #lowerPriorityMaster}). */
     private VrrpScheduler.Timer splitTimer;
     /** Master_Down_Timer fired but a sync group held us back until every member is ready. */
@@ -79,6 +87,8 @@ public final class VirtualRouter {
     private boolean resignForce;
     /** Master_Down_Timer fired in maintenance: said once until a master is heard again. */
     private boolean masterDownInMaintenanceLogged;
+    /** What tracking adds to the configured priority now, by item (see {@link TrackedPriority}). */
+    private volatile Map<String, Integer> priorityAdjustments = Map.of();
     /** When the last valid advert from another router came ({@link Long#MIN_VALUE}: never). */
     private volatile long lastPeerAdvertNanos = Long.MIN_VALUE;
 
@@ -119,13 +129,17 @@ public final class VirtualRouter {
         listeners.add(listener);
     }
 
+    /** Adds a listener told the new effective priority after every later change of it. */
+    public void addPriorityListener(java.util.function.IntConsumer listener) {
+        priorityListeners.add(listener);
+    }
+
     /** The Initialize-state startup event (RFC 9568 §6.4.1). */
     public void start() {
         if (state != RouterState.INITIALIZE) {
             return;
         }
         finishHandover();
-        preemptAllowedAtNanos = scheduler.nanoTime() + config.preemptDelay().toNanos();
         if (!faults.isEmpty()) {
             changeState(RouterState.FAULT, TransitionReason.FAULT, faults.summary());
         } else {
@@ -460,7 +474,18 @@ public final class VirtualRouter {
                 sendAdvert(effectivePriority);
                 armAdverTimer();
             }
+            priorityListeners.forEach(l -> l.accept(clamped));
         }
+    }
+
+    /** Records what each tracked item adds to the priority now, for status (set by {@link TrackedPriority}). */
+    void setPriorityAdjustments(Map<String, Integer> adjustments) {
+        priorityAdjustments = adjustments;
+    }
+
+    /** What each tracked item adds to the configured priority now (none: empty), sorted by item. */
+    public Map<String, Integer> priorityAdjustments() {
+        return new java.util.TreeMap<>(priorityAdjustments);
     }
 
     /**
@@ -569,7 +594,7 @@ public final class VirtualRouter {
                     effectivePriority, masterAdverIntervalCentis), packet.ageNanos()), TransitionReason.MASTER_STOPPED);
             return;
         }
-        boolean preemptNow = !maintenance && config.preempt() && scheduler.nanoTime() >= preemptAllowedAtNanos;
+        boolean preemptNow = !maintenance && config.preempt() && preemptDelayOver(packet, ad);
         masterDownInMaintenanceLogged = false;
         if (!preemptNow || ad.priority() >= effectivePriority) {
             if (config.version() == VrrpVersion.V3) {
@@ -582,6 +607,28 @@ public final class VirtualRouter {
         } else {
             masterDownReason = TransitionReason.PREEMPT;
         }
+    }
+
+    /**
+     * Whether preempt-delay lets this backup preempt the master that sent {@code ad} now: runs the
+     * delay as keepalived does (see {@link #preemptAllowedAtNanos}).
+     */
+    private boolean preemptDelayOver(InboundPacket packet, VrrpAdvertisement ad) {
+        long delay = config.preemptDelay().toNanos();
+        if (delay == 0) {
+            return true;
+        }
+        if (ad.priority() >= effectivePriority) {
+            preemptAllowedAtNanos = Succession.NO_DEADLINE;
+            return false;
+        }
+        long now = scheduler.nanoTime();
+        if (preemptAllowedAtNanos == Succession.NO_DEADLINE) {
+            preemptAllowedAtNanos = now + delay;
+            log.info("{}: {} is master with priority {} (ours {}): preempting after preempt-delay {} ms",
+                    config.name(), packet.source().getHostAddress(), ad.priority(), effectivePriority, delay / 1_000_000);
+        }
+        return now >= preemptAllowedAtNanos;
     }
 
     private void masterReceive(InboundPacket packet, VrrpAdvertisement ad) {
@@ -671,6 +718,7 @@ public final class VirtualRouter {
                 armAdverTimer();
             }
             case BACKUP -> {
+                preemptAllowedAtNanos = Succession.NO_DEADLINE;
                 actions.releaseAddresses();
                 armMasterDownTimer(masterDownNanos(), TransitionReason.MASTER_DOWN);
             }
@@ -796,6 +844,12 @@ public final class VirtualRouter {
     /** Priority advertised now (configured plus tracking). */
     public int effectivePriority() {
         return effectivePriority;
+    }
+
+    /** When a running preempt delay ends (on the scheduler's clock), if one runs (for status). */
+    public OptionalLong preemptDelayEndsNanos() {
+        long at = preemptAllowedAtNanos;
+        return at == Succession.NO_DEADLINE || state != RouterState.BACKUP ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     /** Master_Adver_Interval in centiseconds. */

@@ -126,6 +126,35 @@ class ElectionTest {
         assertEquals(List.of("a"), seg.masters());
     }
 
+    /**
+     * keepalived's preempt_delay counts from the first lower-priority advert heard in Backup, not
+     * only from start: a router back from a fault long after its start waits the delay again
+     * before it takes over from the backup that stood in.
+     */
+    @Test
+    void preemptDelayAlsoWaitsAfterAFaultLongAfterStart() {
+        var a = seg.add("a", 1, 200, c -> c.withPreempt(true, java.time.Duration.ofSeconds(20)));
+        var b = seg.add("b", 2, 100);
+        a.router.start();
+        b.router.start();
+        seg.clock.advanceMillis(60_000);
+        assertEquals(List.of("a"), seg.masters());
+        a.router.setFault("interface", "eth0 is down");
+        seg.clock.advanceMillis(5_000);
+        assertEquals(List.of("b"), seg.masters());
+        a.router.setFault("interface", null);
+        assertEquals(RouterState.BACKUP, a.state());
+        seg.clock.advanceMillis(1_000);
+        long heardB = a.router.preemptDelayEndsNanos().orElseThrow() - 20_000_000_000L;
+        assertTrue(heardB > seg.clock.nanoTime() - 1_000_000_000L, "the delay runs from b's first advert after the fault");
+        seg.clock.advanceMillis(18_000);
+        assertEquals(List.of("b"), seg.masters(), "within preempt-delay of b's first advert");
+        seg.clock.advanceMillis(5_000);
+        assertEquals(List.of("a"), seg.masters());
+        assertEquals(TransitionReason.PREEMPT, a.router.lastTransition().orElseThrow().reason());
+        assertTrue(a.router.preemptDelayEndsNanos().isEmpty(), "none runs as master");
+    }
+
     @Test
     void addressOwnerIsMasterAtOnce() {
         var b = seg.add("b", 2, 100);

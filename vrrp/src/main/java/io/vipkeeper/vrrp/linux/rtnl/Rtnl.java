@@ -15,6 +15,14 @@ public final class Rtnl {
     public static final int IFA_F_NODAD = 0x02;
     public static final int IFLA_ADDRESS = 1;
     public static final int IFLA_IFNAME = 3;
+    public static final int IFLA_LINK = 5;
+    public static final int IFLA_LINKINFO = 18;
+    /** Inside IFLA_LINKINFO. */
+    public static final int IFLA_INFO_KIND = 1;
+    /** Inside IFLA_LINKINFO: the kind's own attributes. */
+    public static final int IFLA_INFO_DATA = 2;
+    /** Inside a macvlan's IFLA_INFO_DATA (if_link.h). */
+    public static final int IFLA_MACVLAN_MODE = 1;
     public static final int IFLA_OPERSTATE = 16;
     public static final int IFLA_CARRIER = 33;
     public static final int IFF_UP = 0x1;

@@ -55,36 +55,39 @@ public final class ConfigLoader {
      * file's {@code data-plane} (a scheduler it lacks is a problem at the scheduler's line).
      */
     public static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines) throws InvalidConfigException {
-        return load(file, cache, engines, () -> {
+        return load(file, cache, engines, NodeChoice.HOST_NAME);
+    }
+
+    /** The same, as node {@code node} sees the file (its block of {@code nodes} merged over the rest). */
+    public static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node)
+            throws InvalidConfigException {
+        return load(file, cache, engines, node, () -> {
         });
     }
 
+    /** Node {@code node}'s view of {@code file}, read and checked. */
+    public static Settings load(Path file, NodeChoice node) throws InvalidConfigException {
+        return load(file, ConfigCache.NONE, DataPlaneResolver.ANY, node);
+    }
+
     static Settings load(Path file, ConfigCache cache, Runnable afterParse) throws InvalidConfigException {
-        return load(file, cache, DataPlaneResolver.ANY, afterParse);
+        return load(file, cache, DataPlaneResolver.ANY, NodeChoice.HOST_NAME, afterParse);
     }
 
     /**
      * The load, with {@code afterParse} run after every parse: tests change files there, as a
      * writer racing the parse would.
      */
-    static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, Runnable afterParse)
+    static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node, Runnable afterParse)
             throws InvalidConfigException {
         String name = file.toString();
         // Includes are found next to the including file: a bare "vipkeeper.conf" has no parent to
         // look in, so the parser is given the absolute path and problems name the file as given.
         Path absolute = file.toAbsolutePath();
         UnaryOperator<String> names = f -> f.equals(absolute.toString()) ? name : f;
-        Problems problems = new Problems(names);
-        if (!Files.exists(file)) {
-            problems.add(new ConfigProblem(name, 0, "cannot read: no such file"));
-        } else if (!Files.isRegularFile(file)) {
-            problems.add(new ConfigProblem(name, 0, "cannot read: not a regular file"));
-        } else if (!Files.isReadable(file)) {
-            problems.add(new ConfigProblem(name, 0, "cannot read: permission denied"));
-        }
-        problems.throwIfAny();
+        requireReadable(file, names);
         try {
-            return readAndCheck(file, absolute, names, cache, engines, afterParse);
+            return readAndCheck(file, absolute, names, cache, engines, node, afterParse);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // Thousands of nested blocks overflow the parser's stack, a doubling substitution
             // (x1 = ${x0} ${x0}, x2 = ${x1} ${x1}, ...) fills any heap: a bad file like any other,
@@ -94,14 +97,61 @@ public final class ConfigLoader {
         }
     }
 
+    /** The names in {@code file}'s nodes block, sorted; empty when it has none. */
+    public static List<String> nodeNames(Path file) throws InvalidConfigException {
+        return Nodes.names(parseOnly(file).user());
+    }
+
+    /**
+     * Node {@code node}'s view of {@code file} as the files wrote it (no defaults), and merged over
+     * the defaults and resolved: what {@code check --print} shows.
+     */
+    static Parsed parseOnly(Path file, NodeChoice node) throws InvalidConfigException {
+        Parsed parsed = parseOnly(file);
+        Path absolute = file.toAbsolutePath();
+        Problems problems = new Problems(f -> f.equals(absolute.toString()) ? file.toString() : f);
+        Config user = Nodes.view(parsed.user(), node, problems);
+        problems.throwIfAny();
+        return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
+    }
+
+    /** The file parsed, every node's block in place; throws on a file that does not parse. */
+    private static Parsed parseOnly(Path file) throws InvalidConfigException {
+        Path absolute = file.toAbsolutePath();
+        UnaryOperator<String> names = f -> f.equals(absolute.toString()) ? file.toString() : f;
+        requireReadable(file, names);
+        Problems problems = new Problems(names);
+        try {
+            Parsed parsed = parse(absolute, ConfigCache.NONE, new FilesRead(), problems, null);
+            problems.throwIfAny();
+            return parsed;
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            throw new InvalidConfigException(List.of(new ConfigProblem(file.toString(), 1, TOO_LARGE_TO_RESOLVE)));
+        }
+    }
+
+    /** Throws when {@code file} is missing, not a file or not readable. */
+    private static void requireReadable(Path file, UnaryOperator<String> names) throws InvalidConfigException {
+        String name = file.toString();
+        Problems problems = new Problems(names);
+        if (!Files.exists(file)) {
+            problems.add(new ConfigProblem(name, 0, "cannot read: no such file"));
+        } else if (!Files.isRegularFile(file)) {
+            problems.add(new ConfigProblem(name, 0, "cannot read: not a regular file"));
+        } else if (!Files.isReadable(file)) {
+            problems.add(new ConfigProblem(name, 0, "cannot read: permission denied"));
+        }
+        problems.throwIfAny();
+    }
+
     /** Parses, re-parsing while a file changes under the parser, then reads and checks. */
     private static Settings readAndCheck(Path file, Path absolute, UnaryOperator<String> names, ConfigCache cache,
-            DataPlaneResolver engines, Runnable afterParse) throws InvalidConfigException {
+            DataPlaneResolver engines, NodeChoice node, Runnable afterParse) throws InvalidConfigException {
         Problems problems;
         for (int attempt = 1; ; attempt++) {
             problems = new Problems(names);
             FilesRead files = new FilesRead();
-            Parsed parsed = parse(absolute, cache, files, problems);
+            Parsed parsed = parse(absolute, cache, files, problems, node);
             afterParse.run();
             // A file written while it was parsed (an editor saving in place, a copy still running)
             // gives half a config, or a syntax error that is not the operator's: read it again.
@@ -124,11 +174,14 @@ public final class ConfigLoader {
     }
 
     /** A parse: the tree as the files wrote it, and merged over the defaults and resolved. */
-    private record Parsed(Config user, Config merged) {
+    record Parsed(Config user, Config merged) {
     }
 
-    /** Parses {@code file} and its includes, recording each in {@code files}; null after a problem. */
-    private static Parsed parse(Path file, ConfigCache cache, FilesRead files, Problems problems) {
+    /**
+     * Parses {@code file} and its includes, recording each in {@code files}, as {@code node} sees it
+     * (null: every node's block as written, unresolved); null after a problem.
+     */
+    private static Parsed parse(Path file, ConfigCache cache, FilesRead files, Problems problems, NodeChoice node) {
         try {
             files.read(file);
             ConfigParseOptions options = ConfigParseOptions.defaults()
@@ -136,7 +189,12 @@ public final class ConfigLoader {
                     .setAllowMissing(false)
                     .setIncluder(new RequiredIncluder(cache, files, file));
             Config user = ConfigFactory.parseFile(file.toFile(), options);
-            return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
+            if (node == null) {
+                return new Parsed(user, null);
+            }
+            user = Nodes.view(user, node, problems);
+            return user == null ? null
+                    : new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
         } catch (ConfigException e) {
             problems.add(fromException(e, file.toString()));
         } catch (FilesRead.Refused e) {

@@ -5,7 +5,7 @@ import io.vipkeeper.appliance.config.NodeChoice;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The {@code -f FILE} option shared by every command that reads the config. */
+/** The {@code -f FILE} and {@code --node NAME} options shared by every command that reads the config. */
 public final class ConfigFileOption {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE",
             description = "Config file (default: ${DEFAULT-VALUE}).")

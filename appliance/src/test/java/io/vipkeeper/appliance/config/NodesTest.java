@@ -12,6 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One file for both nodes: the merge rules of {@code nodes { NAME { ... } }} and the choice of node. */
 class NodesTest {
+    /** One VRRP instance, the least a file needs to configure something. */
+    private static final String WEB =
+            "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.19.20.100/24\"] }";
+
     @TempDir
     Path dir;
 
@@ -75,7 +79,7 @@ class NodesTest {
         Path f = pair();
         assertEquals("lb1", ConfigLoader.load(f, NodeChoice.of("lb1")).nodeName());
         Path named = ConfigFiles.write(dir, "named.conf", String.join("\n",
-                "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.19.20.100/24\"] }",
+                WEB,
                 "vipkeeper.nodes.a { node-name = \"lb-a.example\" }",
                 "vipkeeper.nodes.b {}", ""));
         assertEquals("lb-a.example", ConfigLoader.load(named, NodeChoice.of("a")).nodeName());
@@ -116,12 +120,12 @@ class NodesTest {
     @Test
     void aFileWithoutNodesReadsAsBeforeAndTakesTheNodeNameFromNodeOption() throws Exception {
         Path f = ConfigFiles.write(dir, "one.conf",
-                "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.19.20.100/24\"] }\n");
+                WEB + "\n");
         assertEquals(SettingsReader.hostName(), ConfigLoader.load(f).nodeName());
         assertEquals("lb2", ConfigLoader.load(f, NodeChoice.of("lb2")).nodeName());
         assertEquals(List.of(), ConfigLoader.nodeNames(f));
         Path named = ConfigFiles.write(dir, "named.conf", "vipkeeper.node-name = x\n"
-                + "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.19.20.100/24\"] }\n");
+                + WEB + "\n");
         assertEquals("x", ConfigLoader.load(named, NodeChoice.of("lb2")).nodeName());
     }
 
@@ -129,7 +133,7 @@ class NodesTest {
     void aSharedNodeNameAndMalformedNodesAreProblemsOfTheFile() {
         Path f = ConfigFiles.write(dir, "shared.conf", String.join("\n",
                 "vipkeeper.node-name = lb1",
-                "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.19.20.100/24\"] }",
+                WEB,
                 "vipkeeper.nodes {",
                 "  lb1 {}",
                 "  lb2 = 100",

@@ -80,20 +80,35 @@ public final class ConfigLoader {
      */
     static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node, Runnable afterParse)
             throws InvalidConfigException {
-        String name = file.toString();
-        // Includes are found next to the including file: a bare "vipkeeper.conf" has no parent to
-        // look in, so the parser is given the absolute path and problems name the file as given.
-        Path absolute = file.toAbsolutePath();
-        UnaryOperator<String> names = f -> f.equals(absolute.toString()) ? name : f;
+        UnaryOperator<String> names = names(file);
         requireReadable(file, names);
+        return guarded(file, () -> readAndCheck(file, file.toAbsolutePath(), names, cache, engines, node, afterParse));
+    }
+
+    /**
+     * Includes are found next to the including file: a bare "vipkeeper.conf" has no parent to look
+     * in, so the parser is given the absolute path and problems name the file as given.
+     */
+    private static UnaryOperator<String> names(Path file) {
+        String absolute = file.toAbsolutePath().toString();
+        return f -> f.equals(absolute) ? file.toString() : f;
+    }
+
+    /** What a load of {@code file} does, which may take too much stack or heap. */
+    private interface Load<T> {
+        T run() throws InvalidConfigException;
+    }
+
+    /** {@code load} run, a file too deep or too large for it a problem like any other. */
+    private static <T> T guarded(Path file, Load<T> load) throws InvalidConfigException {
         try {
-            return readAndCheck(file, absolute, names, cache, engines, node, afterParse);
+            return load.run();
         } catch (StackOverflowError | OutOfMemoryError e) {
             // Thousands of nested blocks overflow the parser's stack, a doubling substitution
             // (x1 = ${x0} ${x0}, x2 = ${x1} ${x1}, ...) fills any heap: a bad file like any other,
             // not an error that kills the reload thread or check with a stack trace. Both unwind
             // here, so what they took is free again.
-            throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, TOO_LARGE_TO_RESOLVE)));
+            throw new InvalidConfigException(List.of(new ConfigProblem(file.toString(), 1, TOO_LARGE_TO_RESOLVE)));
         }
     }
 
@@ -108,26 +123,20 @@ public final class ConfigLoader {
      */
     static Parsed parseOnly(Path file, NodeChoice node) throws InvalidConfigException {
         Parsed parsed = parseOnly(file);
-        Path absolute = file.toAbsolutePath();
-        Problems problems = new Problems(f -> f.equals(absolute.toString()) ? file.toString() : f);
+        Problems problems = new Problems(names(file));
         Config user = Nodes.view(parsed.user(), node, problems);
         problems.throwIfAny();
-        return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
+        return guarded(file, () -> new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem())));
     }
 
     /** The file parsed, every node's block in place; throws on a file that does not parse. */
     private static Parsed parseOnly(Path file) throws InvalidConfigException {
-        Path absolute = file.toAbsolutePath();
-        UnaryOperator<String> names = f -> f.equals(absolute.toString()) ? file.toString() : f;
+        UnaryOperator<String> names = names(file);
         requireReadable(file, names);
         Problems problems = new Problems(names);
-        try {
-            Parsed parsed = parse(absolute, ConfigCache.NONE, new FilesRead(), problems, null);
-            problems.throwIfAny();
-            return parsed;
-        } catch (StackOverflowError | OutOfMemoryError e) {
-            throw new InvalidConfigException(List.of(new ConfigProblem(file.toString(), 1, TOO_LARGE_TO_RESOLVE)));
-        }
+        Parsed parsed = guarded(file, () -> parse(file.toAbsolutePath(), ConfigCache.NONE, new FilesRead(), problems, null));
+        problems.throwIfAny();
+        return parsed;
     }
 
     /** Throws when {@code file} is missing, not a file or not readable. */

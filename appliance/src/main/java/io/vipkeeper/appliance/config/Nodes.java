@@ -60,6 +60,16 @@ final class Nodes {
         }
     }
 
+    /**
+     * The node names a host name stands for: itself, and for a full name such as lb1.example.com
+     * its first label too (so nodes need no quoted dotted keys; keepalived's config-id is the host
+     * name up to its first dot alike).
+     */
+    private static List<String> hostCandidates(String host) {
+        int dot = host.indexOf('.');
+        return dot > 0 ? List.of(host, host.substring(0, dot)) : List.of(host);
+    }
+
     private static Config select(Config user, NodeChoice choice, Problems problems) {
         ConfigValue value = user.getValue(PATH);
         int before = problems.reports();
@@ -86,10 +96,11 @@ final class Nodes {
         if (problems.reports() > before) {
             return null;
         }
-        String name = choice.name();
-        if (!(nodes.get(name) instanceof ConfigObject node)) {
-            problems.add(nodes.origin(), PATH + ": no node \"" + name + "\" (" + choice.source() + "); the nodes are "
-                    + String.join(", ", names(user)));
+        List<String> candidates = choice.given().isPresent() ? List.of(choice.name()) : hostCandidates(choice.name());
+        String name = candidates.stream().filter(nodes::containsKey).findFirst().orElse(null);
+        if (name == null || !(nodes.get(name) instanceof ConfigObject node)) {
+            problems.add(nodes.origin(), PATH + ": no node \"" + candidates.get(0) + "\" (" + choice.source()
+                    + "); the nodes are " + String.join(", ", names(user)));
             return null;
         }
         Config view = node.toConfig().atPath("vipkeeper").withFallback(user.withoutPath(PATH));

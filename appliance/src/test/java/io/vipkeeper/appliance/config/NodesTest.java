@@ -118,6 +118,22 @@ class NodesTest {
     }
 
     @Test
+    void aFullHostNameStandsForItsFirstLabelToo() throws Exception {
+        Path f = pair();
+        assertEquals(100, web(ConfigLoader.load(f, host("lb2.example.com"))).priority());
+        assertEquals(150, web(ConfigLoader.load(f, host("lb1"))).priority());
+        assertEquals(List.of(f + ":10: vipkeeper.nodes: no node \"lb3.example.com\" (this host's name; choose another"
+                + " with --node NAME); the nodes are lb1, lb2"), problems(f, host("lb3.example.com")));
+        // A name given with --node is taken as it is.
+        assertEquals(List.of(f + ":10: vipkeeper.nodes: no node \"lb2.example.com\" (named by --node); the nodes are"
+                + " lb1, lb2"), problems(f, NodeChoice.of("lb2.example.com")));
+    }
+
+    private static NodeChoice host(String name) {
+        return new NodeChoice(java.util.Optional.empty(), java.util.Optional.of(name));
+    }
+
+    @Test
     void aFileWithoutNodesReadsAsBeforeAndTakesTheNodeNameFromNodeOption() throws Exception {
         Path f = ConfigFiles.write(dir, "one.conf",
                 WEB + "\n");

@@ -75,7 +75,7 @@ public final class RealServerCommand implements Runnable {
         Path file = options.config.file();
         RealServerModeSettings settings;
         try {
-            settings = ConfigLoader.load(file).realServer();
+            settings = ConfigLoader.load(file, options.config.node()).realServer();
         } catch (InvalidConfigException e) {
             return ConfigErrors.report(err, file, e);
         }

@@ -24,6 +24,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return new Daemon(options.file(), options.verbosity(), daemon.files(), stateDir).run();
+        return new Daemon(options.file(), options.node(), options.verbosity(), daemon.files(), stateDir).run();
     }
 }

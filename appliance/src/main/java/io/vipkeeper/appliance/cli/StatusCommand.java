@@ -92,7 +92,7 @@ public final class StatusCommand implements Callable<Integer> {
             } else {
                 Optional<InetSocketAddress> listen;
                 try {
-                    Settings settings = ConfigLoader.load(options.file());
+                    Settings settings = ConfigLoader.load(options.file(), options.node());
                     listen = settings.apiListen();
                 } catch (InvalidConfigException e) {
                     // The file was only a way to find the daemon: say that, not "nothing was changed".

@@ -56,25 +56,93 @@ public final class ConfigLoader {
      * file's {@code data-plane} (a scheduler it lacks is a problem at the scheduler's line).
      */
     public static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines) throws InvalidConfigException {
-        return load(file, cache, engines, () -> {
+        return load(file, cache, engines, NodeChoice.HOST_NAME);
+    }
+
+    /** The same, as node {@code node} sees the file (its block of {@code nodes} merged over the rest). */
+    public static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node)
+            throws InvalidConfigException {
+        return load(file, cache, engines, node, () -> {
         });
     }
 
+    /** Node {@code node}'s view of {@code file}, read and checked. */
+    public static Settings load(Path file, NodeChoice node) throws InvalidConfigException {
+        return load(file, ConfigCache.NONE, DataPlaneResolver.ANY, node);
+    }
+
     static Settings load(Path file, ConfigCache cache, Runnable afterParse) throws InvalidConfigException {
-        return load(file, cache, DataPlaneResolver.ANY, afterParse);
+        return load(file, cache, DataPlaneResolver.ANY, NodeChoice.HOST_NAME, afterParse);
     }
 
     /**
      * The load, with {@code afterParse} run after every parse: tests change files there, as a
      * writer racing the parse would.
      */
-    static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, Runnable afterParse)
+    static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node, Runnable afterParse)
             throws InvalidConfigException {
+        UnaryOperator<String> names = names(file);
+        requireReadable(file, names);
+        return guarded(file, () -> readAndCheck(file, file.toAbsolutePath(), names, cache, engines, node, afterParse));
+    }
+
+    /**
+     * Includes are found next to the including file: a bare "vipkeeper.conf" has no parent to look
+     * in, so the parser is given the absolute path and problems name the file as given.
+     */
+    private static UnaryOperator<String> names(Path file) {
+        String absolute = file.toAbsolutePath().toString();
+        return f -> f.equals(absolute) ? file.toString() : f;
+    }
+
+    /** What a load of {@code file} does, which may take too much stack or heap. */
+    private interface Load<T> {
+        T run() throws InvalidConfigException;
+    }
+
+    /** {@code load} run, a file too deep or too large for it a problem like any other. */
+    private static <T> T guarded(Path file, Load<T> load) throws InvalidConfigException {
+        try {
+            return load.run();
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            // Thousands of nested blocks overflow the parser's stack, a doubling substitution
+            // (x1 = ${x0} ${x0}, x2 = ${x1} ${x1}, ...) fills any heap: a bad file like any other,
+            // not an error that kills the reload thread or check with a stack trace. Both unwind
+            // here, so what they took is free again.
+            throw new InvalidConfigException(List.of(new ConfigProblem(file.toString(), 1, TOO_LARGE_TO_RESOLVE)));
+        }
+    }
+
+    /** The names in {@code file}'s nodes block, sorted; empty when it has none. */
+    public static List<String> nodeNames(Path file) throws InvalidConfigException {
+        return Nodes.names(parseOnly(file).user());
+    }
+
+    /**
+     * Node {@code node}'s view of {@code file} as the files wrote it (no defaults), and merged over
+     * the defaults and resolved: what {@code check --print} shows.
+     */
+    static Parsed parseOnly(Path file, NodeChoice node) throws InvalidConfigException {
+        Parsed parsed = parseOnly(file);
+        Problems problems = new Problems(names(file));
+        Config user = Nodes.view(parsed.user(), node, problems);
+        problems.throwIfAny();
+        return guarded(file, () -> new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem())));
+    }
+
+    /** The file parsed, every node's block in place; throws on a file that does not parse. */
+    private static Parsed parseOnly(Path file) throws InvalidConfigException {
+        UnaryOperator<String> names = names(file);
+        requireReadable(file, names);
+        Problems problems = new Problems(names);
+        Parsed parsed = guarded(file, () -> parse(file.toAbsolutePath(), ConfigCache.NONE, new FilesRead(), problems, null));
+        problems.throwIfAny();
+        return parsed;
+    }
+
+    /** Throws when {@code file} is missing, not a file or not readable. */
+    private static void requireReadable(Path file, UnaryOperator<String> names) throws InvalidConfigException {
         String name = file.toString();
-        // Includes are found next to the including file: a bare "vipkeeper.conf" has no parent to
-        // look in, so the parser is given the absolute path and problems name the file as given.
-        Path absolute = file.toAbsolutePath();
-        UnaryOperator<String> names = f -> f.equals(absolute.toString()) ? name : f;
         Problems problems = new Problems(names);
         if (!Files.exists(file)) {
             problems.add(new ConfigProblem(name, 0, "cannot read: no such file"));
@@ -84,25 +152,16 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(name, 0, "cannot read: permission denied"));
         }
         problems.throwIfAny();
-        try {
-            return readAndCheck(file, absolute, names, cache, engines, afterParse);
-        } catch (StackOverflowError | OutOfMemoryError e) {
-            // Thousands of nested blocks overflow the parser's stack, a doubling substitution
-            // (x1 = ${x0} ${x0}, x2 = ${x1} ${x1}, ...) fills any heap: a bad file like any other,
-            // not an error that kills the reload thread or check with a stack trace. Both unwind
-            // here, so what they took is free again.
-            throw new InvalidConfigException(List.of(new ConfigProblem(name, 1, TOO_LARGE_TO_RESOLVE)));
-        }
     }
 
     /** Parses, re-parsing while a file changes under the parser, then reads and checks. */
     private static Settings readAndCheck(Path file, Path absolute, UnaryOperator<String> names, ConfigCache cache,
-            DataPlaneResolver engines, Runnable afterParse) throws InvalidConfigException {
+            DataPlaneResolver engines, NodeChoice node, Runnable afterParse) throws InvalidConfigException {
         Problems problems;
         for (int attempt = 1; ; attempt++) {
             problems = new Problems(names);
             FilesRead files = new FilesRead();
-            Parsed parsed = parse(absolute, cache, files, problems);
+            Parsed parsed = parse(absolute, cache, files, problems, node);
             afterParse.run();
             // A file written while it was parsed (an editor saving in place, a copy still running)
             // gives half a config, or a syntax error that is not the operator's: read it again.
@@ -127,11 +186,14 @@ public final class ConfigLoader {
     }
 
     /** A parse: the tree as the files wrote it, and merged over the defaults and resolved. */
-    private record Parsed(Config user, Config merged) {
+    record Parsed(Config user, Config merged) {
     }
 
-    /** Parses {@code file} and its includes, recording each in {@code files}; null after a problem. */
-    private static Parsed parse(Path file, ConfigCache cache, FilesRead files, Problems problems) {
+    /**
+     * Parses {@code file} and its includes, recording each in {@code files}, as {@code node} sees it
+     * (null: every node's block as written, unresolved); null after a problem.
+     */
+    private static Parsed parse(Path file, ConfigCache cache, FilesRead files, Problems problems, NodeChoice node) {
         try {
             if (FileShape.refuseKeepalived(file.toString(), files.read(file), problems)) {
                 return null;
@@ -141,7 +203,12 @@ public final class ConfigLoader {
                     .setAllowMissing(false)
                     .setIncluder(new RequiredIncluder(cache, files, file));
             Config user = ConfigFactory.parseFile(file.toFile(), options);
-            return new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
+            if (node == null) {
+                return new Parsed(user, null);
+            }
+            user = Nodes.view(user, node, problems);
+            return user == null ? null
+                    : new Parsed(user, user.withFallback(reference()).resolve(ConfigResolveOptions.noSystem()));
         } catch (ConfigException e) {
             problems.add(SyntaxErrors.explain(fromException(e, file.toString()), files));
         } catch (FileShape.KeepalivedInclude e) {

@@ -6,6 +6,7 @@ import io.vipkeeper.appliance.config.ConfigCache;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import io.vipkeeper.appliance.config.ConfigProblem;
 import io.vipkeeper.appliance.config.InvalidConfigException;
+import io.vipkeeper.appliance.config.NodeChoice;
 import io.vipkeeper.appliance.config.ReloadGuard;
 import io.vipkeeper.appliance.config.Settings;
 import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
@@ -51,6 +52,8 @@ public final class Daemon implements StatusInputs {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     private final Path configFile;
+    /** The node whose view of the file every load reads, reloads too. */
+    private final NodeChoice node;
     private final int verbosity;
     private final RunFiles runFiles;
     private final Path reloadFile;
@@ -94,8 +97,8 @@ public final class Daemon implements StatusInputs {
     /** Where the daemon keeps state across restarts (systemd's StateDirectory=vipkeeper). */
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
 
-    public Daemon(Path configFile, int verbosity, RunFiles runFiles, Path stateDir) {
-        this(configFile, verbosity, runFiles, DataPlaneSelector.forKernel(IpvsClient::open),
+    public Daemon(Path configFile, NodeChoice node, int verbosity, RunFiles runFiles, Path stateDir) {
+        this(configFile, node, verbosity, runFiles, DataPlaneSelector.forKernel(IpvsClient::open),
                 new KernelNatSetup(new Nft("nft")), engine -> OwnedServices.in(stateDir.resolve(engine + "-owned")),
                 () -> RuntimeState.in(stateDir.resolve(RUNTIME_STATE)));
     }
@@ -105,20 +108,23 @@ public final class Daemon implements StatusInputs {
 
     /** A daemon on another IPVS kernel interface and NAT setup (benchmarks on a host without IPVS). */
     Daemon(Path configFile, int verbosity, Path pidFile, Supplier<IpvsKernel> ipvsKernel, NatSetup natSetup) {
-        this(configFile, verbosity, RunFiles.forPidFile(pidFile), DataPlaneSelector.forKernel(ipvsKernel), natSetup,
+        this(configFile, NodeChoice.HOST_NAME, verbosity, RunFiles.forPidFile(pidFile),
+                DataPlaneSelector.forKernel(ipvsKernel), natSetup,
                 engine -> OwnedServices.NONE, RuntimeState::inMemory);
     }
 
     /** A SIGHUP came while starting (guarded by this). */
     private boolean reloadOnceStarted;
 
-    private Daemon(Path configFile, int verbosity, RunFiles runFiles, DataPlaneSelector engines, NatSetup natSetup,
+    private Daemon(Path configFile, NodeChoice node, int verbosity, RunFiles runFiles, DataPlaneSelector engines,
+            NatSetup natSetup,
             java.util.function.Function<String, OwnedServices> owned, Supplier<RuntimeState> runtime) {
         this.owned = owned;
         this.runtime = runtime;
         this.engines = engines;
         this.natSetup = natSetup;
         this.configFile = configFile;
+        this.node = node;
         this.verbosity = verbosity;
         this.runFiles = runFiles;
         this.reloadFile = runFiles.reloadResult();
@@ -136,7 +142,7 @@ public final class Daemon implements StatusInputs {
         Signals.install(this::requestStop, this::reload, () -> onceStarted("USR1", dumps::writeData),
                 () -> onceStarted("USR2", dumps::writeStats));
         try {
-            settings = ConfigLoader.load(configFile, configCache, engines);
+            settings = ConfigLoader.load(configFile, configCache, engines, node);
         } catch (InvalidConfigException e) {
             logProblems(e);
             log.error("not starting: {} has {} problem(s)", configFile, e.problems().size());
@@ -462,7 +468,7 @@ public final class Daemon implements StatusInputs {
         log.info("reloading {}", configFile);
         Settings next;
         try {
-            next = logWarnings(ConfigLoader.load(configFile, configCache, engines));
+            next = logWarnings(ConfigLoader.load(configFile, configCache, engines, node));
             ReloadGuard.check(settings, next);
         } catch (InvalidConfigException e) {
             logProblems(e);

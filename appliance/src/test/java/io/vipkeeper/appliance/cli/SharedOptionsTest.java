@@ -54,6 +54,17 @@ class SharedOptionsTest {
     }
 
     @Test
+    void everyCommandThatReadsTheConfigTakesTheNode() {
+        commands().forEach((path, spec) -> {
+            if (spec.findOption("-f") != null) {
+                OptionSpec node = spec.findOption("--node");
+                assertTrue(node != null, path + " reads the config but takes no --node");
+                assertTrue(node.description()[0].contains("$" + ConfigFileOption.NODE_VARIABLE), path);
+            }
+        });
+    }
+
+    @Test
     void everyCommandThatNamesADaemonTakesTheRunDirectoryToo() {
         List<String> daemonCommands = new ArrayList<>();
         commands().forEach((path, spec) -> {

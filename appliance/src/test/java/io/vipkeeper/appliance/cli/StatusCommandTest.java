@@ -25,6 +25,23 @@ class StatusCommandTest {
     }
 
     @Test
+    void theNodeChoosesWhichApiOfASharedFileStatusAsks() throws Exception {
+        Path f = dir.resolve("pair.conf");
+        Files.writeString(f, "vipkeeper.allow-empty = true\n"
+                + "vipkeeper.nodes { lb1 { api.listen = \"\" }, lb2 { api.listen = \"127.0.0.1:1\" } }\n");
+        CliRun lb1 = CliRun.of("status", "-f", f.toString(), "--node", "lb1");
+        assertEquals(ExitCodes.FAILED, lb1.exitCode());
+        assertTrue(lb1.err().startsWith("vipkeeper status: the status API is disabled in " + f), lb1.err());
+        CliRun lb2 = CliRun.of("status", "-f", f.toString(), "--node", "lb2");
+        assertEquals(ExitCodes.FAILED, lb2.exitCode());
+        assertTrue(lb2.err().contains("127.0.0.1:1"), lb2.err());
+        CliRun lb3 = CliRun.of("status", "-f", f.toString(), "--node", "lb3");
+        assertEquals(ExitCodes.INVALID_CONFIG, lb3.exitCode());
+        assertTrue(lb3.err().startsWith(f + ":2: vipkeeper.nodes: no node \"lb3\" (named by --node); the nodes are lb1, lb2"),
+                lb3.err());
+    }
+
+    @Test
     void badConfigIsReportedWithFileAndLine() throws Exception {
         Path f = dir.resolve("vipkeeper.conf");
         Files.writeString(f, "vipkeeper.api.listen = \"nowhere\"\n");

@@ -143,7 +143,13 @@ public final class ConfigFuzzTarget implements FuzzTarget {
             throw new UncheckedIOException(e);
         }
         try {
-            ConfigLoader.load(file);
+            // Every node's view, as check reads a file shared by the nodes of a pair.
+            java.util.List<String> nodes = ConfigLoader.nodeNames(file);
+            if (nodes.isEmpty()) {
+                ConfigLoader.load(file);
+            } else {
+                EveryNode.load(file, DataPlaneResolver.ANY, nodes);
+            }
             return ACCEPTED;
         } catch (InvalidConfigException e) {
             for (ConfigProblem p : e.problems()) {

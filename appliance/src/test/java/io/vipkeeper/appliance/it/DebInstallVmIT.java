@@ -47,7 +47,8 @@ class DebInstallVmIT {
 
     /**
      * Two such VMs joined by a qemu socket network on 127.0.0.1 (nothing reaches the host's
-     * network), each with the package and the demo's config (vagrant/lb1.conf, lb2.conf):
+     * network), each with the package and the demo's one config for both (vagrant/lb.conf, the
+     * node named in /etc/default/vipkeeper):
      * vagrant/debian-vm/failover-test hands over by systemctl stop, preempts after start, and
      * after a SIGKILL comes back through Restart=on-failure and preempts again.
      */
@@ -63,7 +64,7 @@ class DebInstallVmIT {
             copyPackage(dir);
             Files.copy(REPO.resolve("vagrant/debian-vm/failover-test"), dir.resolve("test"),
                     StandardCopyOption.COPY_ATTRIBUTES);
-            Files.copy(REPO.resolve("vagrant/" + lb + ".conf"), dir.resolve(lb + ".conf"));
+            Files.copy(REPO.resolve("vagrant/lb.conf"), dir.resolve("lb.conf"));
             Files.writeString(dir.resolve("role"), lb + "\n");
             dirs.put(lb, dir);
         }

@@ -121,7 +121,9 @@ class DebPackageIT {
             String conf = root.resolve("etc/vipkeeper/vipkeeper.conf").toString();
             String checked = Shell.run(link.toString(), "check", "-f", conf);
             // The second line goes on to say so where this kernel has no IPVS.
-            assertTrue(checked.startsWith(conf + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n"
+            // The example is one file for both nodes: check reads it as each.
+            assertTrue(checked.startsWith(conf + ": OK: node lb1: 1 VRRP instance, 1 virtual server, 2 real servers\n"
+                    + conf + ": OK: node lb2: 1 VRRP instance, 1 virtual server, 2 real servers\n"
                     + "checked for data plane ipvs (data-plane = ipvs)"), checked);
             // The options reach the JVM: a JVM flag from jvm-options is visible to the launched java.
             String flags = Shell.run("env", "JAVA_TOOL_OPTIONS=-XX:+PrintCommandLineFlags", link.toString(), "version");

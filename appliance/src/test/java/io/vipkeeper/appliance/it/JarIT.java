@@ -19,7 +19,9 @@ class JarIT {
         try (JarProcess p = JarProcess.start(dir, "check", "-f", example.toString())) {
             assertEquals(0, p.waitFor(), p.err());
             // The second line goes on to say so where this kernel has no IPVS.
-            assertTrue(p.out().startsWith(example + ": OK: 1 VRRP instance, 1 virtual server, 2 real servers\n"
+            // One file for both nodes: each node's view is checked.
+            assertTrue(p.out().startsWith(example + ": OK: node lb1: 1 VRRP instance, 1 virtual server, 2 real servers\n"
+                    + example + ": OK: node lb2: 1 VRRP instance, 1 virtual server, 2 real servers\n"
                     + "checked for data plane ipvs (data-plane = ipvs)"), p.out());
         }
     }

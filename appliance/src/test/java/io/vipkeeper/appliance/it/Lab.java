@@ -134,6 +134,15 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /** {@link #has} for a condition to await: a failure to ask is an unchecked exception. */
+    boolean holds(String name, String ip) {
+        try {
+            return has(name, ip);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Closes {@code p} (kills the process) with the lab. */
     synchronized <T extends AutoCloseable> T own(T p) {
         processes.add(p);

@@ -31,7 +31,7 @@ class VagrantfileIT {
         assertTrue(out.contains("Vagrantfile validated successfully."), out);
         Shell.run("bash", "-n", vagrant.resolve("provision").toString());
         assertTrue(Files.isExecutable(vagrant.resolve("provision")));
-        for (String conf : new String[] {"lb1.conf", "lb2.conf", "web.conf"}) {
+        for (String conf : new String[] {"lb.conf", "web.conf"}) {
             assertTrue(Files.exists(vagrant.resolve(conf)), conf);
         }
     }

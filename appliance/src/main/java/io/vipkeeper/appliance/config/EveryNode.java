@@ -1,0 +1,50 @@
+package io.vipkeeper.appliance.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every node's view of a shared file read and checked, as {@code vipkeeper check} does without
+ * {@code --node}: a problem found in every view is reported once, as it is; one found in some
+ * views only names them ({@code FILE:LINE: [lb2] vipkeeper.vrrp...}).
+ */
+public final class EveryNode {
+    private EveryNode() {
+    }
+
+    /**
+     * The settings of each of {@code nodes} (the names in the file's {@code nodes} block, {@link
+     * ConfigLoader#nodeNames}), by name in that order.
+     */
+    public static Map<String, Settings> load(Path file, DataPlaneResolver engines, List<String> nodes)
+            throws InvalidConfigException {
+        Map<String, Settings> settings = new LinkedHashMap<>();
+        Map<String, List<ConfigProblem>> problems = new LinkedHashMap<>();
+        for (String node : nodes) {
+            try {
+                settings.put(node, ConfigLoader.load(file, ConfigCache.NONE, engines, NodeChoice.of(node)));
+            } catch (InvalidConfigException e) {
+                problems.put(node, e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(named(problems, nodes.size()));
+        }
+        return settings;
+    }
+
+    /** Each distinct problem once, prefixed with the nodes it belongs to unless it belongs to all. */
+    static List<ConfigProblem> named(Map<String, List<ConfigProblem>> byNode, int nodes) {
+        Map<ConfigProblem, List<String>> whose = new LinkedHashMap<>();
+        byNode.forEach((node, list) -> list.forEach(p -> whose.computeIfAbsent(p, k -> new ArrayList<>()).add(node)));
+        List<ConfigProblem> named = new ArrayList<>();
+        whose.forEach((p, in) -> named.add(in.size() == nodes ? p
+                : new ConfigProblem(p.file(), p.line(), "[" + String.join(", ", in) + "] " + p.message())));
+        named.sort(Comparator.comparing(ConfigProblem::file).thenComparingInt(ConfigProblem::line));
+        return named;
+    }
+}

@@ -116,6 +116,8 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
                         Duration.ofMillis(1))));
         DataPlaneManager m = new DataPlaneManager(() -> kernel, NatSetup.NONE);
         m.start(settings.ipvs());
+        // Waits for the run the start queued to read its changes back, so no run is left to race a test.
+        m.reconcileNow();
         ipvs = Optional.of(m);
     }
 

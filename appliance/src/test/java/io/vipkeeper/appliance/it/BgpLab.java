@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * The BGP ECMP lab of issue 19 on one bridge ({@code SUBNET}.0/24): a router (.1, FRR: zebra,
  * bgpd, bfdd, AS 65000, ECMP with an L4 multipath hash), directors d1..dN (.21, ...; each with
  * its own FRR in AS 6500N that redistributes the connected VIPs of vipkeeper's tun device
- * through a prefix list, as conf/samples/bgp-frr.conf), web backends web1..webM (.11, ...;
+ * through a prefix list, as conf/samples/bgp-frr.frr), web backends web1..webM (.11, ...;
  * busybox httpd on port 80, a Python echo server on {@link #ECHO_PORT}, the VIP on lo as
  * {@code vipkeeper realserver up} puts it) and a client (.50) that reaches the VIP through the
  * router. The directors forward by nftables dr (MAC rewrite), so the backends answer the client

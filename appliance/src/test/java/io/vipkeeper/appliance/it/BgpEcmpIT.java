@@ -4,13 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * withdrawn by BFD (300 ms x 3) or, without it, by the hold timer (3 s). The times are printed.
  */
 class BgpEcmpIT {
-    private static final String SUBNET = "198.19.40";
-    private static final String VIP = "198.19.43.100";
+    static final String SUBNET = "198.19.40";
+    static final String VIP = "198.19.43.100";
     private static final int CONNECTIONS = 30;
 
     @TempDir
@@ -44,7 +37,8 @@ class BgpEcmpIT {
     private final Map<Integer, JarProcess> daemons = new HashMap<>();
     private final Map<Integer, Path> configs = new HashMap<>();
 
-    private static String config(int director, int quorum, boolean bgp) {
+    /** Director {@code director}'s file: web (80) and echo services on the VIP, mh over three backends, {@code quorum}. */
+    static String config(int director, int quorum, boolean bgp) {
         List<String> backends = new ArrayList<>();
         for (int w = 1; w <= 3; w++) {
             backends.add("{ address = \"" + SUBNET + ".1" + w + "\" }");
@@ -130,7 +124,7 @@ class BgpEcmpIT {
     void threeDirectorsShareTheVipAndEachWayOfLosingOneWithdrawsIt() throws Exception {
         BgpLab created = BgpLab.create(dir, SUBNET, VIP, 3, List.of(1, 2), 3);
         lab = created;
-        try (created; LongLived flows = new LongLived(lab.lab().ns("client"))) {
+        try (created; LongLivedFlows flows = new LongLivedFlows(lab.lab().ns("client"))) {
             for (int d = 1; d <= 3; d++) {
                 start(d);
             }
@@ -212,50 +206,5 @@ class BgpEcmpIT {
         Map<String, Long> d = new TreeMap<>();
         after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
         return d;
-    }
-
-    /** Long-lived TCP connections from the client, each asked for an echo now and then. */
-    private static final class LongLived implements AutoCloseable {
-        private final String ns;
-        private final List<Socket> sockets = new ArrayList<>();
-        private final List<BufferedReader> readers = new ArrayList<>();
-
-        LongLived(String ns) {
-            this.ns = ns;
-        }
-
-        void open(String address, int port, int n) throws Exception {
-            NamespaceThreads.call(ns, () -> {
-                for (int i = 0; i < n; i++) {
-                    Socket s = new Socket();
-                    s.connect(new InetSocketAddress(address, port), 2000);
-                    s.setSoTimeout(10_000);
-                    sockets.add(s);
-                    readers.add(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)));
-                }
-                return null;
-            });
-        }
-
-        /** Which backend answers each connection (by index); fails when one does not answer. */
-        Map<Integer, String> echo() throws Exception {
-            Map<Integer, String> owners = new TreeMap<>();
-            for (int i = 0; i < sockets.size(); i++) {
-                OutputStream out = sockets.get(i).getOutputStream();
-                out.write(("ping " + i + "\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                String line = readers.get(i).readLine();
-                assertTrue(line != null && line.endsWith(" ping " + i), "connection " + i + " answered " + line);
-                owners.put(i, line.substring(0, line.indexOf(' ')));
-            }
-            return owners;
-        }
-
-        @Override
-        public void close() throws Exception {
-            for (Socket s : sockets) {
-                s.close();
-            }
-        }
     }
 }

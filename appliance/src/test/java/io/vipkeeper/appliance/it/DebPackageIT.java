@@ -64,6 +64,7 @@ class DebPackageIT {
         for (String line : List.of("-rwxr-xr-x root/root .* ./usr/bin/vipkeeper",
                 "-rw-r--r-- root/root .* ./usr/share/vipkeeper/vipkeeper.jar",
                 "-rw-r--r-- root/root .* ./usr/share/vipkeeper/jvm-options",
+                "-rw-r--r-- root/root .* ./usr/share/vipkeeper/bgp-tun.conf",
                 // Configs hold VRRP passwords and HMAC keys: not for every user of the host.
                 "-rw-r----- root/root .* ./etc/vipkeeper/vipkeeper.conf",
                 "-rw-r--r-- root/root .* ./lib/systemd/system/vipkeeper.service",
@@ -268,5 +269,11 @@ class DebPackageIT {
                 root.resolve("lib/systemd/system/vipkeeper-realserver.service").toString());
         // Unknown or misspelt settings are only warnings (exit 0): the output must be empty too.
         assertEquals(new Shell.Result(0, ""), r);
+        // The bgp drop-in as systemd/README.md links it: the unit with it must verify as cleanly.
+        Path dropIn = root.resolve("etc/systemd/system/vipkeeper.service.d");
+        Files.createDirectories(dropIn);
+        Files.copy(root.resolve("usr/share/vipkeeper/bgp-tun.conf"), dropIn.resolve("bgp-tun.conf"));
+        assertEquals(new Shell.Result(0, ""), Shell.tryRun("systemd-analyze", "verify", "--root=" + root,
+                root.resolve("lib/systemd/system/vipkeeper.service").toString()));
     }
 }

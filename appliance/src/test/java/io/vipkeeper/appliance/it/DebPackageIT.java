@@ -120,7 +120,10 @@ class DebPackageIT {
                 root.resolve("usr/bin/vipkeeper"));
         try {
             String conf = root.resolve("etc/vipkeeper/vipkeeper.conf").toString();
-            String checked = Shell.run(link.toString(), "check", "-f", conf);
+            // The example names eth0 and eth1: on a host without them check warns (and still exits 0).
+            String checked = Shell.run(link.toString(), "check", "-f", conf).lines()
+                    .filter(l -> !(l.startsWith("warning: ") && l.contains("this host has no interface")))
+                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
             // The second line goes on to say so where this kernel has no IPVS.
             // The example is one file for both nodes: check reads it as each.
             assertTrue(checked.startsWith(conf + ": OK: node lb1: 1 VRRP instance, 1 virtual server, 2 real servers\n"

@@ -85,6 +85,16 @@ final class ImportContext {
         }
     }
 
+    /** A section's name (its first word), or null, reported, when it has none: keepalived skips it. */
+    String name(Statement block) {
+        String name = block.word(1).orElse("");
+        if (name.isEmpty()) {
+            unsupported(block, "a " + block.keyword() + " needs a name; keepalived skips it");
+            return null;
+        }
+        return name;
+    }
+
     /** The generic report for a keyword vipkeeper has no counterpart for. */
     void unsupported(Statement s, String instead) {
         notes.leftOut(s.origin(), s.keyword(), instead);

@@ -14,9 +14,8 @@ final class TrackProcessImport {
     }
 
     void map(Statement block) {
-        String name = block.word(1).orElse("");
-        if (name.isEmpty()) {
-            ctx.unsupported(block, "a vrrp_track_process needs a name; keepalived skips it");
+        String name = ctx.name(block);
+        if (name == null) {
             return;
         }
         Hocon body = new Hocon();

@@ -22,9 +22,8 @@ final class VrrpInstanceImport {
     }
 
     void map(Statement block) {
-        String name = block.word(1).orElse("");
-        if (name.isEmpty()) {
-            ctx.unsupported(block, "a vrrp_instance needs a name; keepalived skips it");
+        String name = ctx.name(block);
+        if (name == null) {
             return;
         }
         Hocon out = new Hocon();

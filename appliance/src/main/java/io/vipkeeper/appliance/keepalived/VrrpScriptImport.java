@@ -16,9 +16,8 @@ final class VrrpScriptImport {
     }
 
     void map(Statement block) {
-        String name = block.word(1).orElse("");
-        if (name.isEmpty()) {
-            ctx.unsupported(block, "a vrrp_script needs a name; keepalived skips it");
+        String name = ctx.name(block);
+        if (name == null) {
             return;
         }
         Hocon body = new Hocon();

@@ -5,32 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.vipkeeper.appliance.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * keepalived's VRRP extras that vipkeeper gained (track_file, vrrp_track_process, use_vmac, the
  * per-state notify programs, notify_priority_changes): carried with the priorities keepalived
  * would advertise, and what cannot be carried reported.
  */
-class KeepalivedVrrpFeaturesImportTest {
-    @TempDir
-    Path dir;
-
-    private KeepalivedImport.Result result;
-
-    private Config run(String text) throws Exception {
-        Path f = dir.resolve("k.conf");
-        Files.writeString(f, text);
-        result = KeepalivedImport.run(f, null);
-        return ConfigFactory.parseString(result.config()).getConfig("vipkeeper");
-    }
-
+class KeepalivedVrrpFeaturesImportTest extends ImportTestBase {
     private static String instance(String name, int vrid, String body) {
         return "vrrp_instance " + name + " {\n interface eth0\n virtual_router_id " + vrid + "\n priority 100\n"
                 + " virtual_ipaddress {\n  198.19.10." + vrid + "/24\n }\n" + body + "}\n";

@@ -16,6 +16,7 @@ final class KeepalivedKeywords {
     private static final String TOP = "vipkeeper";
     private static final String INSTANCE = "vipkeeper.vrrp.instances.NAME";
     private static final String SCRIPT = "vipkeeper.vrrp.scripts.NAME";
+    private static final String PROCESS = "vipkeeper.vrrp.track-processes.NAME";
     private static final String SERVER = "vipkeeper.ipvs.virtual-servers.NAME";
     private static final String REAL = "an entry of vipkeeper.ipvs.virtual-servers.NAME.real-servers";
     private static final String CHECK = "a virtual or real server";
@@ -64,6 +65,23 @@ final class KeepalivedKeywords {
         put("track_interface", "track-interfaces", INSTANCE,
                 "here it is track-interfaces = [{ name = \"IF\", weight = W }, ...]");
         put("track_script", "track-scripts", INSTANCE, "here it is track-scripts = [\"NAME\", ...]");
+        put("track_file", "track-files", INSTANCE, "here it is track-files = [\"NAME\", ...] in an instance, each "
+                + "defined as vipkeeper.vrrp.track-files.NAME { file = \"/PATH\", weight = W }");
+        whole("vrrp_track_file", "here it is vipkeeper.vrrp.track-files.NAME { file = \"/PATH\", weight = W }");
+        whole("init_file", "vipkeeper never writes a tracked file: a missing one reads 0; write another value "
+                + "before the daemon starts");
+        put("track_process", "track-processes", INSTANCE, "here it is track-processes = [\"NAME\", ...]");
+        whole("vrrp_track_process", "here it is vipkeeper.vrrp.track-processes.NAME { process = [\"NAME\", ...] }");
+        put("param_match", "param-match", PROCESS, "here it is param-match = exact | partial | initial");
+        put("quorum_max", "quorum-max", PROCESS, "here it is quorum-max");
+        put("fork_delay", "fork-delay", PROCESS, "here it is fork-delay, with a unit (fork_delay 2 is 2s)");
+        put("terminate_delay", "terminate-delay", PROCESS,
+                "here it is terminate-delay, with a unit (terminate_delay 2 is 2s)");
+        put("full_command", "full-command", PROCESS, "here it is full-command = true");
+        put("use_vmac", "use-vmac", INSTANCE,
+                "here it is use-vmac = true, with vmac-name = \"NAME\" for the macvlan's name");
+        put("vmac_xmit_base", "use-vmac", INSTANCE, "with use-vmac and unicast-peers vipkeeper sends from the "
+                + "interface already; multicast adverts go from the vmac");
         put("unicast_peer", "unicast-peers", INSTANCE, "here it is unicast-peers = [\"ADDR\", ...]");
         put("unicast_src_ip", "unicast-source", INSTANCE, "here it is unicast-source");
         put("unicast_ttl", "unicast-min-ttl", INSTANCE,
@@ -73,10 +91,14 @@ final class KeepalivedKeywords {
         for (String g : new String[] {"delay", "repeat", "refresh"}) {
             put("garp_master_" + g, "garp", INSTANCE, "here it is garp.master-" + g);
         }
-        for (String n : new String[] {"notify", "notify_master", "notify_backup", "notify_fault", "notify_stop"}) {
-            put(n, "notify-script", INSTANCE,
-                    "here it is notify-script, one program run with the instance's new state as an argument");
+        put("notify", "notify-script", INSTANCE,
+                "here it is notify-script, one program run with the instance's new state as an argument");
+        for (String n : new String[] {"master", "backup", "fault", "stop"}) {
+            put("notify_" + n, "notify-" + n, INSTANCE,
+                    "here it is notify-" + n + ", one absolute program path run without arguments");
         }
+        put("notify_priority_changes", "notify-priority-changes", INSTANCE,
+                "here it is notify-priority-changes = true: notify-script runs on each priority change");
 
         put("script", "command", SCRIPT, "here it is command = [\"/PROGRAM\", \"ARG\", ...], run without a shell");
 
@@ -121,7 +143,7 @@ final class KeepalivedKeywords {
 
     /** Block keywords that start a section of a keepalived.conf. */
     static final Set<String> SECTIONS = Set.of("global_defs", "vrrp_instance", "vrrp_script", "vrrp_sync_group",
-            "virtual_server", "virtual_server_group", "vrrp_track_file", "vrrp_track_process", "static_ipaddress",
+            "virtual_server", "virtual_server_group", "track_file", "vrrp_track_file", "vrrp_track_process", "static_ipaddress",
             "static_routes", "static_rules", "garp_group", "linkbeat_interfaces");
 
     private KeepalivedKeywords() {

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.keepalived;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,14 @@ import java.util.OptionalInt;
  * virtual_server_groups virtual servers name).
  */
 final class ImportContext {
-    /** A vrrp_script as keepalived defines it; {@code weight} is keepalived's (positive = bonus while up). */
-    record Script(String name, Hocon body, int weight, Origin origin) {
+    /**
+     * A vrrp_script, track_file or vrrp_track_process as keepalived defines it, without weight in
+     * {@code body}; {@code weight} and {@code reverse} are keepalived's (see {@link Tracking}).
+     */
+    record Script(String name, Hocon body, int weight, boolean reverse, Origin origin) {
+        Script(String name, Hocon body, int weight, Origin origin) {
+            this(name, body, weight, false, origin);
+        }
     }
 
     final Notes notes;
@@ -24,9 +31,11 @@ final class ImportContext {
     final Map<String, Object> garpDefaults = new LinkedHashMap<>();
     /** global_defs' lvs_sync_daemon, mapped once the instances are known. */
     Statement syncDaemon;
-    final Map<String, Script> scripts = new LinkedHashMap<>();
-    /** vipkeeper scripts already written, by output name. */
-    final Map<String, Hocon> writtenScripts = new LinkedHashMap<>();
+    /** What instances may track, by kind and keepalived name. */
+    final Map<TrackKind, Map<String, Script>> trackers = new EnumMap<>(TrackKind.class);
+    /** What was written into vipkeeper's config, by kind and output name. */
+    final Map<TrackKind, Map<String, Hocon>> written = new EnumMap<>(TrackKind.class);
+    final Map<String, Script> scripts = defined(TrackKind.SCRIPT);
     final Map<String, Statement> serverGroups = new LinkedHashMap<>();
     /** Instances in a sync group without global_tracking: keepalived ignores their tracking weights. */
     final java.util.Set<String> weightless = new java.util.HashSet<>();
@@ -35,6 +44,16 @@ final class ImportContext {
 
     ImportContext(Notes notes) {
         this.notes = notes;
+    }
+
+    /** The definitions of one kind, by keepalived name. */
+    Map<String, Script> defined(TrackKind kind) {
+        return trackers.computeIfAbsent(kind, k -> new LinkedHashMap<>());
+    }
+
+    /** The definitions of one kind written so far, by output name. */
+    Map<String, Hocon> written(TrackKind kind) {
+        return written.computeIfAbsent(kind, k -> new LinkedHashMap<>());
     }
 
     /** Section blocks in the order a person reads them. */
@@ -64,6 +83,16 @@ final class ImportContext {
             unsupported(s, key + " is one absolute program path without arguments (vipkeeper passes " + passes
                     + ", as keepalived): wrap the command in a script");
         }
+    }
+
+    /** A section's name (its first word), or null, reported, when it has none: keepalived skips it. */
+    String name(Statement block) {
+        String name = block.word(1).orElse("");
+        if (name.isEmpty()) {
+            unsupported(block, "a " + block.keyword() + " needs a name; keepalived skips it");
+            return null;
+        }
+        return name;
     }
 
     /** The generic report for a keyword vipkeeper has no counterpart for. */

@@ -16,9 +16,12 @@ public final class KeepalivedImport {
     public record Result(String config, List<Notes.Note> notes, boolean complete) {
     }
 
-    private static final Set<String> NOT_YET = Set.of("vrrp_track_file", "vrrp_track_process", "bfd_instance",
+    private static final Set<String> NOT_YET = Set.of("bfd_instance",
             "garp_group", "linkbeat_interfaces", "net_namespace", "net_namespace_ipvs", "static_track_group",
             "track_group");
+
+    /** track_file's names; vrrp_track_file is the older one keepalived still reads. */
+    private static final Set<String> TRACK_FILE = Set.of("track_file", "vrrp_track_file");
 
     private KeepalivedImport() {
     }
@@ -45,11 +48,19 @@ public final class KeepalivedImport {
         }
         if (anyVrrp) {
             ctx.vrrp().block("scripts");
+            if (top.stream().anyMatch(s -> TRACK_FILE.contains(s.keyword()))) {
+                ctx.vrrp().block("track-files");
+            }
+            if (top.stream().anyMatch(s -> s.keyword().equals("vrrp_track_process"))) {
+                ctx.vrrp().block("track-processes");
+            }
             ctx.vrrp().block("instances");
         }
         for (Statement s : top) {
             switch (s.keyword()) {
                 case "vrrp_script" -> new VrrpScriptImport(ctx).map(s);
+                case "track_file", "vrrp_track_file" -> new TrackFileImport(ctx).map(s);
+                case "vrrp_track_process" -> new TrackProcessImport(ctx).map(s);
                 case "virtual_server_group" -> s.word(1).ifPresent(n -> ctx.serverGroups.put(n, s));
                 default -> {
                 }
@@ -72,17 +83,19 @@ public final class KeepalivedImport {
         for (Statement s : top) {
             otherTopLevel(ctx, s);
         }
-        ctx.scripts.values().stream().filter(sc -> ctx.writtenScripts.keySet().stream()
-                .noneMatch(w -> w.equals(sc.name()) || w.startsWith(sc.name() + "-weight-")))
-                .forEach(sc -> notes.note(sc.origin(), "vrrp_script", sc.name() + " is tracked by no instance; "
-                        + "keepalived runs it to no effect, the import leaves it out"));
+        for (TrackKind kind : TrackKind.values()) {
+            ctx.defined(kind).values().stream().filter(sc -> ctx.written(kind).keySet().stream()
+                    .noneMatch(w -> w.equals(sc.name()) || w.startsWith(sc.name() + "-weight-")))
+                    .forEach(sc -> notes.note(sc.origin(), kind.definedBy, sc.name() + " is tracked by no instance; "
+                            + "keepalived watches it to no effect, the import leaves it out"));
+        }
         return new Result(render(file, ctx, notes), notes.all(), !notes.anyLeftOut());
     }
 
     private static void otherTopLevel(ImportContext ctx, Statement s) {
         switch (s.keyword()) {
             case "global_defs", "vrrp_script", "virtual_server_group", "vrrp_instance", "vrrp_sync_group",
-                    "virtual_server" -> {
+                    "virtual_server", "track_file", "vrrp_track_file", "vrrp_track_process" -> {
             }
             case "static_ipaddress", "static_routes", "static_rules" -> ctx.unsupported(s, "vipkeeper manages only "
                     + "VIPs: configure static addresses and routes in the system's network config");

@@ -46,6 +46,19 @@ final class Values {
         return OptionalLong.empty();
     }
 
+    /** keepalived's BOOL: no word is true, else true/on/yes or false/off/no; anything else is reported. */
+    static boolean bool(Statement s, Notes notes) {
+        String w = s.word(1).orElse("true").toLowerCase(java.util.Locale.ROOT);
+        if (w.equals("true") || w.equals("on") || w.equals("yes")) {
+            return true;
+        }
+        if (!w.equals("false") && !w.equals("off") && !w.equals("no")) {
+            notes.fallback(s.origin(), s.keyword(), "\"" + w + "\" is not a boolean; keepalived ignores the line, "
+                    + "and so does the import");
+        }
+        return false;
+    }
+
     /** A vipkeeper duration: whole seconds as {@code 5s}, else milliseconds. */
     static Hocon.Raw duration(long millis) {
         return new Hocon.Raw(millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms");

@@ -1,13 +1,14 @@
 package io.vipkeeper.appliance.keepalived;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * vrrp_instance to {@code vrrp.instances.NAME}: interface, VRID, priority, version, interval,
- * preemption, virtual IPs, unicast peers, authentication, tracked interfaces and scripts, notify
- * script and gratuitous-ARP timing. keepalived's defaults that differ from vipkeeper's (VRRP
+ * preemption, virtual IPs, unicast peers, authentication, tracked interfaces, scripts, files and
+ * processes, notify programs, the virtual MAC and gratuitous-ARP timing. keepalived's defaults that differ from vipkeeper's (VRRP
  * version 2) are written out, so the import runs what keepalived ran.
  */
 final class VrrpInstanceImport {
@@ -21,9 +22,8 @@ final class VrrpInstanceImport {
     }
 
     void map(Statement block) {
-        String name = block.word(1).orElse("");
-        if (name.isEmpty()) {
-            ctx.unsupported(block, "a vrrp_instance needs a name; keepalived skips it");
+        String name = ctx.name(block);
+        if (name == null) {
             return;
         }
         Hocon out = new Hocon();
@@ -38,7 +38,11 @@ final class VrrpInstanceImport {
         List<String> vips = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         List<Object> tracked = new ArrayList<>();
-        TrackScripts.Result scripts = new TrackScripts.Result(List.of(), 0);
+        Map<TrackKind, Tracking.Result> tracking = new EnumMap<>(TrackKind.class);
+        Statement vmac = null;
+        Statement xmitBase = null;
+        Statement priorityChanges = null;
+        NotifyPrograms notify = new NotifyPrograms();
         Statement auth = null;
         Statement hmac = null;
         boolean nopreempt = false;
@@ -67,11 +71,19 @@ final class VrrpInstanceImport {
                 case "authentication" -> auth = s;
                 case "auth_hmac" -> hmac = s;
                 case "track_interface" -> trackInterfaces(s, tracked, ctx.weightless.contains(name));
-                case "track_script" -> scripts = TrackScripts.map(ctx, s, ctx.weightless.contains(name));
-                case "notify" -> ctx.notifyProgram(s, out, "notify-script", "INSTANCE NAME STATE PRIORITY");
-                case "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_deleted" ->
-                        ctx.unsupported(s, "vipkeeper runs one notify-script with the state as its third argument "
-                                + "(INSTANCE NAME STATE PRIORITY): call this program from it for that state");
+                case "track_script", "track_file", "track_process" -> {
+                    TrackKind kind = k.equals("track_script") ? TrackKind.SCRIPT
+                            : k.equals("track_file") ? TrackKind.FILE : TrackKind.PROCESS;
+                    tracking.put(kind, Tracking.map(ctx, kind, s, ctx.weightless.contains(name)));
+                }
+                case "notify" -> {
+                    ctx.notifyProgram(s, out, "notify-script", "INSTANCE NAME STATE PRIORITY");
+                    notify.script = true;
+                }
+                case "notify_master", "notify_backup", "notify_fault", "notify_stop" -> notify.program(ctx, s, out);
+                case "notify_deleted" -> ctx.unsupported(s, "vipkeeper deletes no instance on reload without "
+                        + "stopping it: notify-stop (or notify-script with STOP) runs then");
+                case "notify_priority_changes" -> priorityChanges = s;
                 case "garp_master_delay", "garp_master_refresh" -> Values.millis(s, 1, ctx.notes)
                         .ifPresent(v -> garp.put(GARP.get(k), Values.duration(v)));
                 case "garp_master_repeat" -> ctx.integer(s, 1, 1, 255).ifPresent(v -> garp.put(GARP.get(k), v));
@@ -84,8 +96,10 @@ final class VrrpInstanceImport {
                         + "away set unicast-min-ttl = 255 - N");
                 case "mcast_src_ip" -> ctx.unsupported(s, "vipkeeper sends from the interface's primary address; "
                         + "with unicast peers set unicast-source");
-                case "use_vmac", "use_ipvlan", "vmac_xmit_base" -> ctx.unsupported(s, "no virtual MAC yet: clients "
-                        + "learn the new master from its gratuitous ARP / unsolicited NA");
+                case "use_vmac" -> vmac = s;
+                case "vmac_xmit_base" -> xmitBase = s;
+                case "use_ipvlan" -> ctx.unsupported(s, "vipkeeper has no ipvlan: use-vmac puts the VIPs on a "
+                        + "macvlan with the virtual MAC");
                 case "virtual_ipaddress_excluded" -> ctx.unsupported(s, "vipkeeper has no excluded addresses: put "
                         + "them in virtual-ips (they are then advertised) or in an instance of their own");
                 case "virtual_routes", "virtual_rules", "static_routes", "static_rules" -> ctx.unsupported(s,
@@ -111,13 +125,26 @@ final class VrrpInstanceImport {
             version = 3;
         }
         Hocon head = new Hocon();
+        VmacImport.map(ctx, vmac, xmitBase, version, !peers.isEmpty(), vrid, out);
+        if (priorityChanges != null && Values.bool(priorityChanges, ctx.notes)) {
+            if (notify.script) {
+                out.put("notify-priority-changes", true);
+                ctx.notes.note(priorityChanges.origin(), "notify_priority_changes", "keepalived writes priority "
+                        + "changes to notify_fifo; vipkeeper runs notify-script with the current state and the "
+                        + "new priority");
+            } else {
+                ctx.unsupported(priorityChanges, "vipkeeper reports priority changes only through notify-script "
+                        + "(SCRIPT INSTANCE NAME STATE PRIORITY) and this instance has none: set notify-script and "
+                        + "notify-priority-changes = true");
+            }
+        }
         if (iface != null) {
             head.put("interface", iface);
         }
         if (vrid != null) {
             head.put("virtual-router-id", vrid);
         }
-        int effective = priority + scripts.priorityBonus();
+        int effective = priority + tracking.values().stream().mapToInt(Tracking.Result::priorityBonus).sum();
         if (priority < 255 && effective > 254) {
             ctx.notes.note(block.origin(), "priority", "priority " + priority + " plus positive script weights is "
                     + effective + "; keepalived caps it at 254, and so does the import");
@@ -140,9 +167,11 @@ final class VrrpInstanceImport {
         if (!tracked.isEmpty()) {
             head.put("track-interfaces", tracked);
         }
-        if (!scripts.names().isEmpty()) {
-            head.put("track-scripts", scripts.names());
-        }
+        tracking.forEach((kind, r) -> {
+            if (!r.names().isEmpty()) {
+                head.put(kind.instanceKey, r.names());
+            }
+        });
         if (!garp.isEmpty()) {
             head.put("garp", garp);
         }

@@ -6,7 +6,7 @@ import java.util.List;
  * vrrp_script: the command (split into words as keepalived splits it, run without a shell in both),
  * interval, timeout, rise, fall and user. The weight is kept aside: keepalived adds a positive weight
  * while the script succeeds, vipkeeper adds its weight while it fails, so each tracking instance
- * decides how it is written (see {@link TrackScripts}).
+ * decides how it is written (see {@link Tracking}).
  */
 final class VrrpScriptImport {
     private final ImportContext ctx;
@@ -16,9 +16,8 @@ final class VrrpScriptImport {
     }
 
     void map(Statement block) {
-        String name = block.word(1).orElse("");
-        if (name.isEmpty()) {
-            ctx.unsupported(block, "a vrrp_script needs a name; keepalived skips it");
+        String name = ctx.name(block);
+        if (name == null) {
             return;
         }
         Hocon body = new Hocon();

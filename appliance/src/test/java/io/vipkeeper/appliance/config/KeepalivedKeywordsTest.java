@@ -20,6 +20,7 @@ class KeepalivedKeywordsTest {
             "vipkeeper.ipvs", "vipkeeper.ipvs",
             "vipkeeper.vrrp.instances.NAME", "vipkeeper.vrrp.instance-defaults",
             "vipkeeper.vrrp.scripts.NAME", "vipkeeper.vrrp.script-defaults",
+            "vipkeeper.vrrp.track-processes.NAME", "vipkeeper.vrrp.track-process-defaults",
             "vipkeeper.ipvs.virtual-servers.NAME", "vipkeeper.ipvs.virtual-server-defaults",
             "an entry of vipkeeper.ipvs.virtual-servers.NAME.real-servers", "vipkeeper.ipvs.real-server-defaults",
             "a virtual or real server", "vipkeeper.ipvs.virtual-server-defaults");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KeepalivedImportIT {
     private static final Path FIXTURES = Path.of("src/test/resources/keepalived").toAbsolutePath();
     private static final List<String> ACCEPTED = List.of("vrrp-pair.conf", "lvs-nat.conf", "lvs-dr-fwmark.conf",
-            "syntax.conf", "wire.conf");
+            "syntax.conf", "wire.conf", "vrrp-features.conf");
     private static final Pattern KEEPALIVED_LINE = Pattern.compile("\\((\\S+): Line (\\d+)\\)");
 
     private static Lab lab;
@@ -70,7 +70,7 @@ class KeepalivedImportIT {
             assertEquals(0, k.exit(), fixture + ": keepalived -t:\n" + k.out());
         }
         for (String fixture : List.of("vrrp-pair.conf", "lvs-nat.conf", "lvs-dr-fwmark.conf", "syntax.conf",
-                "fallbacks.conf", "hmac.conf", "wire.conf")) {
+                "fallbacks.conf", "hmac.conf", "wire.conf", "vrrp-features.conf")) {
             Path out = dir.resolve(fixture);
             JarProcess imp = JarProcess.start(dir, "import-keepalived", FIXTURES.resolve(fixture).toString(),
                     "--config-id", "lb1", "-o", out.toString());

@@ -5,32 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The mapping, one keepalived habit a case, read back from the HOCON written. */
-class KeepalivedImportTest {
-    @TempDir
-    Path dir;
-
-    private KeepalivedImport.Result result;
-
-    private Config run(String text) throws Exception {
-        Path f = dir.resolve("k.conf");
-        Files.writeString(f, text);
-        result = KeepalivedImport.run(f, null);
-        return ConfigFactory.parseString(result.config()).getConfig("vipkeeper");
-    }
-
-    private List<String> notes() {
-        return result.notes().stream().map(n -> n.toString().replace(dir.resolve("k.conf").toString(), "k.conf"))
-                .toList();
-    }
-
+class KeepalivedImportTest extends ImportTestBase {
     private static final String INSTANCE = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
             + " virtual_ipaddress {\n  198.19.10.100/24\n }\n";
 

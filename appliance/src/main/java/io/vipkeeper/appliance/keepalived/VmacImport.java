@@ -1,0 +1,56 @@
+package io.vipkeeper.appliance.keepalived;
+
+/**
+ * use_vmac [NAME] [MAC] and vmac_xmit_base to vipkeeper's use-vmac and vmac-name. vipkeeper's vmac
+ * is IPv4 only, always has the VRRP virtual MAC 00:00:5e:00:01:VRID and is private (keepalived's
+ * default mode); with unicast peers it sends the adverts from the base interface, which is what
+ * vmac_xmit_base asks for (and what keepalived needs with unicast peers).
+ */
+final class VmacImport {
+    private static final String VRRP_MAC_PREFIX = "00:00:5e:00:01";
+
+    private VmacImport() {
+    }
+
+    static void map(ImportContext ctx, Statement vmac, Statement xmitBase, int version, boolean unicast, Integer vrid,
+            Hocon out) {
+        if (vmac == null) {
+            if (xmitBase != null) {
+                ctx.notes.fallback(xmitBase.origin(), "vmac_xmit_base", "without use_vmac there is no vmac to send "
+                        + "around; keepalived sends from the interface, and so does the import");
+            }
+            return;
+        }
+        if (version == 3) {
+            ctx.unsupported(vmac, "vipkeeper's use-vmac is IPv4 only (VRRPv2, the version this import writes for "
+                    + "IPv4): clients learn the new master from its unsolicited NA");
+            return;
+        }
+        out.put("use-vmac", true);
+        vmac.word(1).ifPresent(name -> {
+            if (name.length() <= 15) {
+                out.put("vmac-name", name);
+            } else {
+                ctx.notes.fallback(vmac.origin(), "use_vmac", name + " is longer than an interface name (15); "
+                        + "the import uses vipkeeper's vrrp.VRID");
+            }
+        });
+        vmac.word(2).ifPresent(mac -> {
+            String m = mac.toLowerCase(java.util.Locale.ROOT);
+            String full = vrid == null ? null : String.format("%s:%02x", VRRP_MAC_PREFIX, vrid);
+            if (!m.equals(VRRP_MAC_PREFIX) && !m.equals(full)) {
+                ctx.unsupported(vmac, "vipkeeper's vmac always has the VRRP virtual MAC " + VRRP_MAC_PREFIX
+                        + ":VRID; " + mac + " is not carried");
+            }
+        });
+        if (xmitBase != null) {
+            if (unicast) {
+                ctx.notes.note(xmitBase.origin(), "vmac_xmit_base", "vipkeeper sends unicast adverts from the "
+                        + "interface, as vmac_xmit_base asks");
+            } else {
+                ctx.unsupported(xmitBase, "vipkeeper sends multicast adverts from the vmac (the virtual MAC, as the "
+                        + "RFC has it); there is no setting for the interface's MAC");
+            }
+        }
+    }
+}

@@ -84,7 +84,7 @@ public final class NftablesBench {
                 List<TableChange> idle = reconciler.plan(want, read, Set.of(), System.nanoTime());
                 long t3 = System.nanoTime();
                 // Idle runs: the generation has not moved since the read above, so these are cached
-                // reads (one netlink round trip each) until every CACHED_READS-th, a full one again.
+                // reads (one netlink round trip each) until every CACHED_READS-th, a counter refresh.
                 long[] idleRuns = new long[NftablesDataPlane.CACHED_READS + 1];
                 // Where a cached run's time goes: the engine's table() (generation check) and the plan.
                 long[] cachedTable = new long[idleRuns.length - 1];
@@ -110,7 +110,7 @@ public final class NftablesBench {
                 return String.format(Locale.ROOT,
                         "round %d: from empty %d changes in %.0f ms (%d refused); dump %.0f ms + plan %.0f ms (%d changes left);"
                                 + " idle run (generation unchanged) median %.2f ms (table() %.2f ms, the rest plan),"
-                                + " the %d-th a full read %.0f ms, %.1f ms per run on"
+                                + " the %d-th a counter refresh %.0f ms, %.1f ms per run on"
                                 + " average (%.1f %% of programming); one weight change %.1f ms (%d refused)",
                         round, ops.size(), ms(t1 - t0), failed.size(), ms(t2 - t1), ms(t3 - t2), idle.size(),
                         ms(cached[cached.length / 2]), ms(cachedTable[cachedTable.length / 2]),

@@ -42,6 +42,21 @@ final class NftLayout {
     private NftLayout() {
     }
 
+    /**
+     * The service's named counter of connections, {@code <chain>_c}: an object of the table, so a
+     * rewrite of the service's rules (flush and add) keeps its count, as an anonymous counter in
+     * the rule would not (the service's connections in status and /metrics went back to 0 with
+     * every weight change, and a Prometheus counter must never go backwards).
+     */
+    static String connections(ServiceKey key) {
+        return chain(key) + "_c";
+    }
+
+    /** The statement that counts a connection in the service's named counter. */
+    static String countConnection(ServiceKey key) {
+        return " counter name \"" + connections(key) + "\"";
+    }
+
     /** The service's chain: {@code svc_tcp_c612e664_80} (protocol, address in hex, port). */
     static String chain(ServiceKey key) {
         if (key.isFwmark()) {

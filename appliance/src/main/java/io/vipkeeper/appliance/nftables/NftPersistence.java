@@ -113,7 +113,7 @@ final class NftPersistence {
             s.append("flush map ").append(T).append(' ').append(map(key)).append('\n');
         }
         s.append("add rule ").append(T).append(' ').append(NftLayout.chain(key)).append(" meta l4proto ")
-                .append(NftLayout.protocolName(key)).append(" counter dnat ip to ").append(clientKey(svc.spec()))
+                .append(NftLayout.protocolName(key)).append(NftLayout.countConnection(key)).append(" dnat ip to ").append(clientKey(svc.spec()))
                 .append(" map @").append(map(key)).append('\n');
     }
 

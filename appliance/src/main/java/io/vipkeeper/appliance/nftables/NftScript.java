@@ -206,8 +206,12 @@ final class NftScript {
                             .collect(Collectors.joining(", ")))
                     .append(" }\n");
         }
+        // Added when missing, left with its count when there (an add of an existing object changes nothing).
+        s.append("add counter ").append(T).append(' ').append(NftLayout.connections(key)).append('\n');
         NftPersistence.lookup(s, svc, was);
-        s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto).append(" counter");
+        // With persistence the lookup rule before this one counts every connection (NftPersistence.countingRule).
+        s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto)
+                .append(NftPersistence.persistent(svc.spec()) ? " counter" : NftLayout.countConnection(key));
         NftLayout.Selector sel = NftLayout.selector(svc);
         boolean dr = NftDsr.directRouting(svc);
         // A dr service's frames never get here (netdev ingress sent them on): nothing to dnat.
@@ -239,6 +243,8 @@ final class NftScript {
         s.append("add chain ").append(T).append(' ').append(chain).append('\n');
         s.append("flush chain ").append(T).append(' ').append(chain).append('\n');
         s.append("delete chain ").append(T).append(' ').append(chain).append('\n');
+        s.append("add counter ").append(T).append(' ').append(NftLayout.connections(key)).append('\n');
+        s.append("delete counter ").append(T).append(' ').append(NftLayout.connections(key)).append('\n');
         declareMaps(s, key);
         s.append("delete map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
         for (String map : NftFwmark.slotMaps(key)) {

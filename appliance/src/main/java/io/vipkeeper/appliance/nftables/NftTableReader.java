@@ -49,6 +49,8 @@ final class NftTableReader {
         Map<String, List<JsonNode>> rules = new HashMap<>();
         // Counter set name -> "VIP proto backend port" -> the element's counts.
         Map<String, Map<String, Count>> counters = new HashMap<>();
+        // Named counter -> its packets (a service's connections, NftLayout.connections).
+        Map<String, Long> named = new HashMap<>();
         // One listed object at a time: a tree of the whole listing (4.4 MB of JSON at 100 services
         // x 100 backends, three counter sets of 10,000 elements) outgrew the daemon's 64 MB heap,
         // and the counter sets, the bulk of it, are kept as two numbers an element.
@@ -66,6 +68,8 @@ final class NftTableReader {
                         JsonNode c = e.path("elem").path("counter");
                         elements.put(concat(e.path("elem").path("val")), new Count(c.path("packets").asLong(), c.path("bytes").asLong()));
                     }
+                } else if (o.has("counter")) {
+                    named.put(o.get("counter").path("name").asText(), o.get("counter").path("packets").asLong());
                 } else if (o.has("rule")) {
                     rules.computeIfAbsent(o.get("rule").path("chain").asText(), c -> new ArrayList<>()).add(o.get("rule"));
                 }
@@ -98,7 +102,7 @@ final class NftTableReader {
                 String chain = e.getValue();
                 List<JsonNode> own = rules.getOrDefault(chain, List.of());
                 // One rule per service chain (two with persistence): more (a hand edit) read as none, which is drift.
-                ActualService svc = service(key, maps, own, rules.get(NftPersistence.CHAIN), counters);
+                ActualService svc = service(key, maps, own, rules.get(NftPersistence.CHAIN), counters, named);
                 family.put(key, chain.equals(NftLayout.chain(key)) ? svc
                         : drifted(svc, "verdict map entry points to " + (chain.isEmpty() ? "no chain" : chain)));
             }
@@ -181,7 +185,7 @@ final class NftTableReader {
     }
 
     private static ActualService service(ServiceKey key, Map<String, JsonNode> maps, List<JsonNode> own,
-            List<JsonNode> records, Map<String, Map<String, Count>> counters) {
+            List<JsonNode> records, Map<String, Map<String, Count>> counters, Map<String, Long> named) {
         JsonNode rule = NftPersistence.serviceRule(own);
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
@@ -231,7 +235,7 @@ final class NftTableReader {
             sums[3] += stats.outBytes();
         }
         // The nat chain sees only a connection's first packet: its counter counts connections.
-        long connections = rule == null ? 0 : counterPackets(NftPersistence.countingRule(own));
+        long connections = rule == null ? 0 : counterPackets(NftPersistence.countingRule(own), named);
         ActualService svc = new ActualService(spec, actual, new TrafficCounters(connections, sums[0], sums[1], sums[2], sums[3]));
         return drift == null ? svc : drifted(svc, drift);
     }
@@ -302,10 +306,12 @@ final class NftTableReader {
         return counter == null ? 0 : counter.bytes();
     }
 
-    private static long counterPackets(JsonNode rule) {
+    /** The packets the rule's counter counted: its named counter's, or its own (a table an earlier version wrote). */
+    private static long counterPackets(JsonNode rule, Map<String, Long> named) {
         for (JsonNode x : rule.path("expr")) {
             if (x.has("counter")) {
-                return x.get("counter").path("packets").asLong();
+                JsonNode c = x.get("counter");
+                return c.isTextual() ? named.getOrDefault(c.asText(), 0L) : c.path("packets").asLong();
             }
         }
         return 0;

@@ -48,6 +48,8 @@ public final class NftablesDataPlane implements DataPlane {
     private final NftDsr dsr;
     /** The ruleset generation, where the kernel answers it; null after it failed once. */
     private NftGeneration generations;
+    /** The counters read over netlink, without the table; null after it failed once (then a full read). */
+    private NftCounters counts;
     /** The generation {@link #lastRead} was read at; -1 when none or after a change of ours. */
     private long readAt = -1;
     private Map<ServiceKey, ActualService> lastRead = Map.of();
@@ -71,6 +73,11 @@ public final class NftablesDataPlane implements DataPlane {
         } catch (RuntimeException e) {
             this.generations = null; // every run reads the whole table, as before the generation check
         }
+        try {
+            this.counts = new NftCounters();
+        } catch (RuntimeException e) {
+            this.counts = null;
+        }
     }
 
     @Override
@@ -80,32 +87,53 @@ public final class NftablesDataPlane implements DataPlane {
 
     /**
      * The table as last read while the ruleset generation has not moved since, for at most this
-     * many runs in a row; then it is read again anyway, which is when per-backend counters in
-     * status move on (counters do not move the generation): at the default 5 s interval they are
-     * at most 100 s old on an idle table. Drift is seen at the next run either way: any change to
-     * any table moves the generation. NftablesBench measured a full read of 100x100 at about
-     * 1 s and a generation check at 1-13 ms; one full read in 20 keeps an idle table's average
-     * run under a tenth of programming it, one in 6 did not (22-30 %).
+     * many runs in a row; then its counts are brought up to date over netlink ({@link
+     * NftCounters}: the counter sets' elements and the services' named counters, not the rest of
+     * the table), which is when per-backend and service counters in status and /metrics move on
+     * (counters do not move the generation): at the default 5 s interval they are at most 50 s
+     * old. The table is read whole (libnftables JSON) only when the generation moved, so drift is
+     * seen at the next run: any change to any table moves it. NftablesBench at 100x100: an idle
+     * run 0.7-1.1 ms, the counter refresh run 140-250 ms against 1.3-2.7 s for a whole read,
+     * 1-4 % of programming from empty on average with one refresh in 10 (a whole read every 20th
+     * run was 7-14 %).
      */
-    public static final int CACHED_READS = 19;
+    public static final int CACHED_READS = 9;
 
     @Override
     public Map<ServiceKey, ActualService> table() {
         long generation = generation();
-        if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS) {
+        if (generation >= 0 && generation == readAt && cachedReads >= CACHED_READS && recount()) {
+            cachedReads = 0;
+        } else if (generation >= 0 && generation == readAt && cachedReads < CACHED_READS) {
             cachedReads++;
-            if (NftFlows.draining(lastRead)) {
-                // A drain ends when its backend's flows do: their count may not wait for a full read.
-                lastRead = flows.counted(lastRead);
-            }
-            // dr's MACs change without a new generation: they are looked up at every run.
-            return NftDsr.any(programmed) ? dsr.recheck(lastRead, programmed) : lastRead;
+        } else {
+            cachedReads = 0;
+            Map<ServiceKey, ActualService> table = flows.counted(read());
+            readAt = generation;
+            lastRead = table;
+            return table;
         }
-        cachedReads = 0;
-        Map<ServiceKey, ActualService> table = flows.counted(read());
-        readAt = generation;
-        lastRead = table;
-        return table;
+        if (NftFlows.draining(lastRead)) {
+            // A drain ends when its backend's flows do: their count may not wait for a full read.
+            lastRead = flows.counted(lastRead);
+        }
+        // dr's MACs change without a new generation: they are looked up at every run.
+        return NftDsr.any(programmed) ? dsr.recheck(lastRead, programmed) : lastRead;
+    }
+
+    /** Brings the counts of {@link #lastRead} up to date over netlink; false when that failed (then a full read). */
+    private boolean recount() {
+        if (counts == null) {
+            return false;
+        }
+        try {
+            lastRead = counts.recount(lastRead);
+            return true;
+        } catch (RuntimeException e) {
+            counts.close();
+            counts = null;
+            return false;
+        }
     }
 
     /** The ruleset generation, or -1 when it cannot be read (every run then reads the table). */
@@ -341,6 +369,9 @@ public final class NftablesDataPlane implements DataPlane {
     @Override
     public void close() {
         flows.close();
+        if (counts != null) {
+            counts.close();
+        }
         if (generations != null) {
             generations.close();
         }

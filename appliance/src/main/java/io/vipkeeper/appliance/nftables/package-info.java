@@ -23,8 +23,12 @@
  * ranges ({@link io.vipkeeper.appliance.nftables.NftPorts}). A mark service's rule matches {@code
  * meta l4proto { tcp, udp, sctp }}; its maps name the port {@code th dport}, which nft 1.0.6 reads
  * back wrongly from the kernel, so its slot map is recreated with every rewrite.</li>
- * <li>{@code svc_<proto>_<address hex>_<port>}: one rule, {@code counter dnat to <selector> map
+ * <li>{@code svc_<proto>_<address hex>_<port>}: one rule, {@code counter name "..._c" dnat to <selector> map
  * @..._m}, whose comment carries the service spec (scheduler, flags, timeout, netmask). The
+ * service's connections are counted in the named counter {@code ..._c}, an object of the table
+ * that outlives the rewrites of its rule (an anonymous counter in the rule went back to 0 at
+ * every weight change, and /metrics exports it as a counter, which must never go back); it goes
+ * with its service. The
  * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
  * {@code jhash ip saddr mod N seed S} (sh, mh; {@code ip saddr . th sport} with sh-port or
  * mh-port), S a CRC32 of the service's identity so every director and every rewrite hashes a client

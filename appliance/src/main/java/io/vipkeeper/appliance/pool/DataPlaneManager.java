@@ -65,7 +65,10 @@ public final class DataPlaneManager implements AutoCloseable {
     private Consumer<IpvsSettings> checks = s -> { };
     /** The runtime backends in force, by virtual server (any thread). */
     private volatile Map<String, List<RealServer>> runtimeBackends = Map.of();
-    /** The table the pools want: built at each install, one service replaced per health change. */
+    /**
+     * The table the pools want: built at each install, one service replaced per health change,
+     * each time as a new map ({@link #want}).
+     */
     private Map<ServiceKey, DesiredService> wanted = new LinkedHashMap<>();
     private TableReconciler reconciler;
 
@@ -195,6 +198,16 @@ public final class DataPlaneManager implements AutoCloseable {
         runtimeBackends = Map.copyOf(added);
     }
 
+    /**
+     * Replaces one service in the desired table by a new map, never in place: the reconciler
+     * skips planning a run handed the same map objects as the last run that found nothing to do.
+     */
+    private void want(DesiredService d) {
+        Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(wanted);
+        next.put(d.spec().key(), d);
+        wanted = next;
+    }
+
     private static Set<ServiceKey> keys(IpvsSettings s) {
         Set<ServiceKey> keys = new HashSet<>();
         if (s != null) {
@@ -210,7 +223,7 @@ public final class DataPlaneManager implements AutoCloseable {
      */
     public void health(String virtualServer, BackendKey realServer, boolean up, String reason) {
         thread.execute(() -> pools.health(virtualServer, realServer, up, reason).ifPresent(d -> {
-            wanted.put(d.spec().key(), d);
+            want(d);
             if (!healthPending) {
                 healthPending = true;
                 thread.execute(() -> reconcile(ReconcileRun.HEALTH));
@@ -273,7 +286,7 @@ public final class DataPlaneManager implements AutoCloseable {
         RuntimeBackendOrders.saved(() -> runtime.set(vsName, rs.key(), after));
         log.info("backend {} {}: {} by {}: {} -> {} (runtime state of this node)", vsName, rs.identity(), order.label(),
                 who, before.describe(), after.describe());
-        pools.admin(vsName, rs.key(), after).ifPresent(d -> wanted.put(d.spec().key(), d));
+        pools.admin(vsName, rs.key(), after).ifPresent(this::want);
         reconcile(ReconcileRun.ADMIN);
         return change;
     }

@@ -42,6 +42,8 @@ public final class TableReconciler {
     static final long GRACE_NANOS = 2_000_000_000L;
     /** When each destination started draining, by service then destination. */
     private final Map<ServiceKey, Map<BackendKey, Long>> drainingSince = new HashMap<>();
+    /** The last run that found nothing to do, so a run handed the same tables can skip the plan. */
+    private final QuietRun quiet = new QuietRun();
 
     /** Deletes a draining destination at the latest {@code drainTimeout} after it left the config. */
     public TableReconciler(Duration drainTimeout) {
@@ -55,9 +57,20 @@ public final class TableReconciler {
      * @param actual the kernel's table as just dumped
      * @param formerlyOwned services vipkeeper created and no longer wants (deleted if present)
      * @param nowNanos monotonic time, for drain timeouts
+     *
+     * <p>When handed the very same {@code desired} and {@code actual} maps (the same objects) and
+     * the same {@code formerlyOwned} as the last run that found nothing to do, and no drain is
+     * under way (its clock is the only input that moves by itself), the answer is that run's:
+     * nothing, without comparing 10,000 backends again. So callers must never change a map they
+     * handed in: a changed desired table is a new map, and an engine hands out a new map for
+     * every table it reads (the nftables engine repeats its last map only while the ruleset
+     * generation stands still, so a hand edit still shows at the next run).
      */
     public List<TableChange> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, ActualService> actual,
             Set<ServiceKey> formerlyOwned, long nowNanos) {
+        if (quiet.same(desired, actual, formerlyOwned)) {
+            return List.of();
+        }
         List<TableChange> ops = new ArrayList<>();
         for (DesiredService want : desired.values()) {
             ServiceKey key = want.spec().key();
@@ -79,6 +92,8 @@ public final class TableReconciler {
             }
         }
         drainingSince.keySet().retainAll(desired.keySet());
+        drainingSince.values().removeIf(Map::isEmpty);
+        quiet.ran(desired, actual, formerlyOwned, ops.isEmpty() && drainingSince.isEmpty());
         return ops;
     }
 

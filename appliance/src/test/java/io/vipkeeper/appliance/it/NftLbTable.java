@@ -24,9 +24,13 @@ final class NftLbTable {
         return Lab.sh("ip", "netns", "exec", lab.ns(node), "nft", command);
     }
 
-    /** The engine's table without its counters (traffic moves them; nothing else should). */
+    /**
+     * The engine's table without its counts (traffic moves them; nothing else should): counter
+     * set elements' and the services' named counters' alike.
+     */
     String listing() throws Exception {
-        return nft("list table inet vipkeeper_lb").replaceAll("counter packets \\d+ bytes \\d+", "counter");
+        return nft("list table inet vipkeeper_lb").replaceAll("counter packets \\d+ bytes \\d+", "counter")
+                .replaceAll("packets \\d+ bytes \\d+", "packets bytes");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.dataplane.ActualBackend;
@@ -112,6 +113,12 @@ class NftablesDataPlaneIT {
         TrafficCounters after = table().get(WEB).dests().get(WEB1).stats();
         assertEquals(3, after.connections(), "the weight change rewrote the service but kept the counts");
         assertTrue(after.inBytes() >= before.inBytes(), after + " after " + before);
+        // The service's own count too: /metrics exports it as a Prometheus counter, which must never go back.
+        assertEquals(6, table().get(WEB).stats().connections(), "the rewrite kept the service's connection count");
+        assertEquals(3, spread(3).values().stream().mapToInt(Integer::intValue).sum());
+        assertEquals(9, freshTable().get(WEB).stats().connections(), "and it counts on from there");
+        reconcile(Map.of());
+        assertFalse(nft("list counters table inet vipkeeper_lb").contains("svc_"), "a deleted service leaves no counter behind");
     }
 
     @Test
@@ -375,7 +382,8 @@ class NftablesDataPlaneIT {
     /**
      * An idle read is one netlink round trip while the ruleset generation stands still, so the
      * reads in a row after one reconcile may be the cached one, but any edit anywhere moves the
-     * generation and the very next read sees it: the drift bound stays one run.
+     * generation and the very next read sees it: the drift bound stays one run, also with the
+     * reconciler's skip of a plan handed the same tables as the last quiet one (TableReconciler).
      */
     @Test
     void theGenerationMovesWithAnyEditAndAnEditIsSeenByTheNextReadEvenWhenIdle() throws Exception {
@@ -387,8 +395,10 @@ class NftablesDataPlaneIT {
             }
         });
         for (int i = 0; i < 3; i++) {
+            // The engine hands out its cached map and the reconciler skips planning it again.
             assertEquals(List.of(), plan(want), "idle reads change nothing");
         }
+        assertSame(table(), table(), "an idle engine repeats its map, which is what lets the plan be skipped");
         nft("add table ip nftit_generation");
         long after = onLb(() -> {
             try (io.vipkeeper.appliance.nftables.NftGeneration g = new io.vipkeeper.appliance.nftables.NftGeneration()) {
@@ -509,8 +519,9 @@ class NftablesDataPlaneIT {
     }
 
     /**
-     * The table read whole: counters do not move the ruleset generation, so an idle engine hands
-     * out its last read for up to {@link NftablesDataPlane#CACHED_READS} runs.
+     * The table with the counts of now: counters do not move the ruleset generation, so an idle
+     * engine hands out its last read for up to {@link NftablesDataPlane#CACHED_READS} runs, then
+     * refreshes its counts over netlink.
      */
     private Map<ServiceKey, ActualService> freshTable() {
         for (int i = 0; i < NftablesDataPlane.CACHED_READS; i++) {

@@ -116,8 +116,8 @@ class NftablesServiceKindsIT {
             assertEquals(new InetSocketAddress(SUBNET + ".11", 3905), web1.receive(), "one INIT to web1's port");
             assertEquals(new InetSocketAddress(SUBNET + ".12", 3905), web2.receive(), "the next to web2's");
         }
-        String listed = nft("list chain inet vipkeeper_lb svc_sctp_c612ec64_2905");
-        assertTrue(listed.contains("meta l4proto sctp counter packets 2 "), listed);
+        String listed = nft("list counter inet vipkeeper_lb svc_sctp_c612ec64_2905_c");
+        assertTrue(listed.contains("packets 2 "), listed);
         assertTrue(nft("list map inet vipkeeper_lb services4").contains(VIP + " . sctp . 2905 : goto svc_sctp_c612ec64_2905"));
     }
 

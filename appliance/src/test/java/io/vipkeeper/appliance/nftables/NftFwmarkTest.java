@@ -31,7 +31,7 @@ class NftFwmarkTest {
                 script);
         assertTrue(script.contains("add element inet vipkeeper_lb svc_fwm4_7_m { 0 : 198.18.230.11 . 8080, 1 : 198.18.230.12 . 8080 }"),
                 script);
-        assertTrue(script.contains("add rule inet vipkeeper_lb svc_fwm4_7 meta l4proto { tcp, udp, sctp } counter dnat ip to numgen inc"
+        assertTrue(script.contains("add rule inet vipkeeper_lb svc_fwm4_7 meta l4proto { tcp, udp, sctp } counter name \"svc_fwm4_7_c\" dnat ip to numgen inc"
                 + " mod 2 map @svc_fwm4_7_m comment"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb services4"), "no address entry: " + script);
         assertFalse(script.contains("add element inet vipkeeper_lb backend_"), "no VIP to key counters by: " + script);
@@ -74,7 +74,7 @@ class NftFwmarkTest {
         DesiredService svc = service(mark6, "sh", backend("2001:db8:230::11", 0, 1));
         String script = NftScript.transaction(Map.of(), Map.of(mark6, svc), List.of(mark6));
         assertTrue(script.contains("add element inet vipkeeper_lb marks6 { 7 : goto svc_fwm6_7 }"), script);
-        assertTrue(script.contains("counter dnat ip6 to jhash ip6 saddr mod 1 seed " + NftLayout.hex(NftLayout.seed(mark6))
+        assertTrue(script.contains("counter name \"svc_fwm6_7_c\" dnat ip6 to jhash ip6 saddr mod 1 seed " + NftLayout.hex(NftLayout.seed(mark6))
                 + " map @svc_fwm6_7_ma"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb marks4"), script);
     }
@@ -85,7 +85,7 @@ class NftFwmarkTest {
         DesiredService svc = service(sctp, "rr", backend("198.18.230.11", 9, 1));
         String script = NftScript.transaction(Map.of(), Map.of(sctp, svc), List.of(sctp));
         assertTrue(script.contains("add element inet vipkeeper_lb services4 { 198.18.230.100 . sctp . 9 : goto svc_sctp_c612e664_9 }"), script);
-        assertTrue(script.contains("add rule inet vipkeeper_lb svc_sctp_c612e664_9 meta l4proto sctp counter dnat ip to numgen inc mod 1"),
+        assertTrue(script.contains("add rule inet vipkeeper_lb svc_sctp_c612e664_9 meta l4proto sctp counter name \"svc_sctp_c612e664_9_c\" dnat ip to numgen inc mod 1"),
                 script);
         assertTrue(script.contains("add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . sctp . 198.18.230.11 . 9 }"), script);
         assertTrue(NftablesDataPlane.CAPABILITIES.protocols().contains(TransportProtocol.SCTP));

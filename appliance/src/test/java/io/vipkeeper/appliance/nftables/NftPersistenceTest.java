@@ -125,7 +125,7 @@ class NftPersistenceTest {
     void theLookupRuleGoesBeforeTheSchedulingRuleAndTheRecordRuleAfterTheMap() {
         String script = NftScript.transaction(Map.of(), Map.of(WEB, web(1, 2, 0)), List.of(WEB));
         int map = script.indexOf("add map inet vipkeeper_lb " + MAP + " { typeof ip saddr : ip daddr . tcp dport; flags dynamic,timeout;");
-        int lookup = script.indexOf("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to ip saddr"
+        int lookup = script.indexOf("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter name \"svc_tcp_c612e664_80_c\" dnat ip to ip saddr"
                 + " & 255.255.255.0 map @" + MAP + "\n");
         int scheduling = script.indexOf("dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_m");
         int record = script.indexOf("add rule inet vipkeeper_lb persist ct state new ct status dnat meta l4proto tcp ct original ip"

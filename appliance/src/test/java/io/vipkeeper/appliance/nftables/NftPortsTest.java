@@ -30,7 +30,7 @@ class NftPortsTest {
         assertTrue(script.contains("add element inet vipkeeper_lb ports4 { 198.18.230.100 . tcp . 80 : goto " + chain
                 + ", 198.18.230.100 . tcp . 443 : goto " + chain + ", 198.18.230.100 . tcp . 8000-8100 : goto " + chain + " }\n"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb services4"), script);
-        assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto tcp counter dnat ip to numgen inc mod 1 map @"
+        assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto tcp counter name \"" + chain + "_c\" dnat ip to numgen inc mod 1 map @"
                 + chain + "_m comment"), script);
         assertTrue(script.contains("add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080 }"), script);
     }

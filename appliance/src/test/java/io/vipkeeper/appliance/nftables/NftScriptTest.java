@@ -78,7 +78,8 @@ class NftScriptTest {
                 flush map inet vipkeeper_lb svc_tcp_c612e664_80_m
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_w { 198.18.230.11 . 8080 : 1, 198.18.230.12 . 8080 : 2, 198.18.230.13 . 8080 : 0 }
                 add element inet vipkeeper_lb svc_tcp_c612e664_80_m { 0 : 198.18.230.11 . 8080, 1 : 198.18.230.12 . 8080, 2 : 198.18.230.12 . 8080 }
-                add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_m comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
+                add counter inet vipkeeper_lb svc_tcp_c612e664_80_c
+                add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter name "svc_tcp_c612e664_80_c" dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_m comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
                 add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
@@ -90,7 +91,7 @@ class NftScriptTest {
     void sourceHashOnIpv6HashesTheSourceWithTheServicesSeed() {
         String script = NftScript.transaction(Map.of(), Map.of(DNS6, DNS6_SH), List.of(DNS6));
         String chain = "svc_udp_20010db8023000000000000000000100_53";
-        assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto udp counter dnat ip6 to jhash ip6 saddr mod 2 seed "
+        assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto udp counter name \"" + chain + "_c\" dnat ip6 to jhash ip6 saddr mod 2 seed "
                 + NftLayout.hex(NftLayout.seed(DNS6)) + " map @" + chain + "_m comment"), script);
         assertTrue(script.contains("add element inet vipkeeper_lb " + chain + "_m { 0 : 2001:db8:230::11 . 5353, 1 : 2001:db8:230::12 . 5353 }"), script);
         assertTrue(script.contains("add element inet vipkeeper_lb services6 { 2001:db8:230::100 . udp . 53 : goto " + chain + " }"), script);
@@ -110,7 +111,7 @@ class NftScriptTest {
         DesiredService mh = service(WEB, "mh", backend("198.18.230.12", 8080, 1), backend("198.18.230.11", 8080, 1),
                 backend("198.18.230.13", 8080, 0));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, mh), List.of(WEB));
-        assertTrue(script.contains("counter dnat ip to jhash ip saddr mod " + MaglevTable.SIZE + " seed 0x76950b02 map @svc_tcp_c612e664_80_m"),
+        assertTrue(script.contains("counter name \"svc_tcp_c612e664_80_c\" dnat ip to jhash ip saddr mod " + MaglevTable.SIZE + " seed 0x76950b02 map @svc_tcp_c612e664_80_m"),
                 script);
         assertTrue(script.contains("add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }"),
                 "no interval flag: " + script);
@@ -199,7 +200,7 @@ class NftScriptTest {
     void aServiceWithoutLiveBackendsOnlyCounts() {
         DesiredService idle = service(WEB, "rr", backend("198.18.230.11", 8080, 0));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, idle), List.of(WEB));
-        assertTrue(script.contains("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter comment \"vipkeeper sched=rr"), script);
+        assertTrue(script.contains("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter name \"svc_tcp_c612e664_80_c\" comment \"vipkeeper sched=rr"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb svc_tcp_c612e664_80_m"), script);
     }
 
@@ -220,6 +221,8 @@ class NftScriptTest {
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
                 delete chain inet vipkeeper_lb svc_tcp_c612e664_80
+                add counter inet vipkeeper_lb svc_tcp_c612e664_80_c
+                delete counter inet vipkeeper_lb svc_tcp_c612e664_80_c
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_w { typeof ip daddr . tcp dport : meta mark; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_m { typeof numgen inc mod 1 : ip daddr . tcp dport; }
                 add map inet vipkeeper_lb svc_tcp_c612e664_80_s { typeof numgen inc mod 1 : ip daddr . tcp dport; flags interval; }

@@ -159,4 +159,55 @@ class TableReconcilerTest {
         assertEquals(List.of(new TableChange.DelService(DNS, "no longer configured")),
                 reconciler.plan(desired(WEB_SPEC, RS1), actual, Set.of(DNS), 0));
     }
+
+    /** A kernel table that counts the reconciler's lookups, to see whether a run was planned. */
+    private static final class Counted extends LinkedHashMap<ServiceKey, ActualService> {
+        int gets;
+
+        Counted(Map<ServiceKey, ActualService> table) {
+            super(table);
+        }
+
+        @Override
+        public ActualService get(Object key) {
+            gets++;
+            return super.get(key);
+        }
+    }
+
+    @Test
+    void aRunHandedTheTablesOfTheLastQuietRunIsNotPlannedAgain() {
+        var want = desired(WEB_SPEC, RS1, RS2);
+        Counted actual = new Counted(kernel(WEB_SPEC, k(RS1, 0), k(RS2, 0)));
+        assertEquals(List.of(), reconciler.plan(want, actual, Set.of(), 0));
+        int planned = actual.gets;
+        assertEquals(List.of(), reconciler.plan(want, actual, Set.of(), 1));
+        assertEquals(planned, actual.gets, "the same desired and kernel maps as a run that found nothing: no plan");
+        assertEquals(List.of(), reconciler.plan(want, actual, new java.util.HashSet<>(), 2));
+        assertEquals(planned, actual.gets, "an equal formerly-owned set is the same input");
+    }
+
+    @Test
+    void aTableReadAgainOrANewDesiredTableIsPlannedEvenAfterAQuietRun() {
+        var want = desired(WEB_SPEC, RS1, RS2);
+        var actual = kernel(WEB_SPEC, k(RS1, 0), k(RS2, 0));
+        assertEquals(List.of(), reconciler.plan(want, actual, Set.of(), 0));
+        // A hand edit: the engine read its table again, a new map.
+        assertEquals(List.of(new TableChange.SetBackend(WEB, RS2, "was nat weight 7")),
+                reconciler.plan(want, kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(7), 0)), Set.of(), 1));
+        assertEquals(List.of(), reconciler.plan(want, actual, Set.of(), 2));
+        assertEquals(List.of(new TableChange.SetBackend(WEB, RS2.withWeight(3), "was nat weight 1")),
+                reconciler.plan(desired(WEB_SPEC, RS1, RS2.withWeight(3)), actual, Set.of(), 3), "a health change");
+        assertEquals(List.of(), reconciler.plan(want, actual, Set.of(), 4));
+        assertEquals(List.of(), reconciler.plan(want, actual, Set.of(DNS), 5), "DNS is not in the table");
+    }
+
+    @Test
+    void aDrainUnderWayIsPlannedEveryRunSinceItsClockMoves() {
+        var want = desired(WEB_SPEC, RS1);
+        var actual = kernel(WEB_SPEC, k(RS1, 0), k(RS2.withWeight(0), 0));
+        assertEquals(List.of(), reconciler.plan(want, actual, Set.of(), 0), "within the grace");
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS2.key(), "removed, no active connections")),
+                reconciler.plan(want, actual, Set.of(), TableReconciler.GRACE_NANOS), "the same maps, but the grace is over");
+    }
 }

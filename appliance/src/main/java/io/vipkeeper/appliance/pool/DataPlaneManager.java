@@ -349,7 +349,8 @@ public final class DataPlaneManager implements AutoCloseable {
             if (k instanceof IpvsKernel ipvs) {
                 syncDaemon.reconcile(settings, ipvs);
             }
-            List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime());
+            List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(),
+                    k.capabilities().options().contains(io.vipkeeper.appliance.dataplane.Capabilities.Option.MIXED_FORWARDING));
             formerlyOwned.retainAll(actual.keySet());
             Set<ServiceKey> ours = new LinkedHashSet<>(keys(settings));
             ours.addAll(formerlyOwned);

@@ -6,11 +6,13 @@ import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +70,18 @@ public final class TableReconciler {
      */
     public List<TableChange> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, ActualService> actual,
             Set<ServiceKey> formerlyOwned, long nowNanos) {
+        return plan(desired, actual, formerlyOwned, nowNanos, true);
+    }
+
+    /**
+     * The same for an engine that forwards all real servers of a service alike ({@code
+     * mixedForwarding} false: nftables). A removed real server of another forwarding method than
+     * the service's real servers now is then deleted at once instead of drained: kept at weight 0
+     * it would leave the service mixed, which such an engine refuses, and the whole move (a reload
+     * from nat to dr) failed until the drain ended.
+     */
+    public List<TableChange> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, ActualService> actual,
+            Set<ServiceKey> formerlyOwned, long nowNanos, boolean mixedForwarding) {
         if (quiet.same(desired, actual, formerlyOwned)) {
             return List.of();
         }
@@ -84,7 +98,7 @@ public final class TableReconciler {
             if (!have.spec().normalized().equals(want.spec().normalized())) {
                 ops.add(new TableChange.SetService(want.spec(), differences(have.spec().normalized(), want.spec())));
             }
-            planDests(key, want, have, nowNanos, ops);
+            planDests(key, want, have, nowNanos, mixedForwarding, ops);
         }
         for (ServiceKey key : formerlyOwned) {
             if (!desired.containsKey(key) && actual.containsKey(key)) {
@@ -97,8 +111,11 @@ public final class TableReconciler {
         return ops;
     }
 
-    private void planDests(ServiceKey key, DesiredService want, ActualService have, long now, List<TableChange> ops) {
+    private void planDests(ServiceKey key, DesiredService want, ActualService have, long now, boolean mixedForwarding,
+            List<TableChange> ops) {
         Map<BackendKey, Long> draining = drainingSince.computeIfAbsent(key, k -> new HashMap<>());
+        Set<Forwarding> wanted = EnumSet.noneOf(Forwarding.class);
+        want.dests().values().forEach(d -> wanted.add(d.forwarding()));
         for (BackendSpec d : want.dests().values()) {
             ActualBackend k = have.dests().get(d.key());
             draining.remove(d.key());
@@ -115,6 +132,11 @@ public final class TableReconciler {
                 continue;
             }
             String removal = want.removeNow().get(dk);
+            if (removal == null && !mixedForwarding && !wanted.isEmpty() && !wanted.contains(k.spec().forwarding())) {
+                removal = "removed; forwarding is " + wanted.iterator().next().configName() + " now, and this engine"
+                        + " forwards all real servers of a service alike, so it cannot drain by "
+                        + k.spec().forwarding().configName();
+            }
             if (removal != null) {
                 ops.add(new TableChange.DelBackend(key, dk, removal));
                 draining.remove(dk);

@@ -65,6 +65,34 @@ class TableReconcilerTest {
                 new TableChange.NewBackend(WEB, RS2, "missing")), ops);
     }
 
+    /**
+     * A move from dr to nat with other real servers: an engine that forwards a service's real
+     * servers alike deletes the old ones at once (a drain would leave the service mixed, which it
+     * refuses); one that mixes them (IPVS) drains them as any removed real server.
+     */
+    @Test
+    void aRemovedRealServerOfAnotherForwardingIsDeletedAtOnceWhereTheEngineCannotMix() {
+        BackendSpec drOld = new BackendSpec(new BackendKey(ip("198.18.1.1"), 80), Forwarding.DR, 1, 0, 0);
+        BackendSpec natNew = new BackendSpec(new BackendKey(ip("198.18.1.1"), 8080), Forwarding.NAT, 1, 0, 0);
+        List<TableChange> alike = new TableReconciler(Duration.ofSeconds(30)).plan(desired(WEB_SPEC, natNew),
+                kernel(WEB_SPEC, k(drOld, 2)), Set.of(), 0, false);
+        assertEquals(2, alike.size(), alike.toString());
+        assertEquals(new TableChange.NewBackend(WEB, natNew, "missing"), alike.get(0));
+        assertEquals(TableChange.DelBackend.class, alike.get(1).getClass(), alike.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(alike.get(1).toString().contains("cannot drain by dr"), alike.toString());
+        List<TableChange> mixed = new TableReconciler(Duration.ofSeconds(30)).plan(desired(WEB_SPEC, natNew),
+                kernel(WEB_SPEC, k(drOld, 2)), Set.of(), 0, true);
+        assertEquals(List.of(new TableChange.NewBackend(WEB, natNew, "missing"),
+                new TableChange.SetBackend(WEB, drOld.withWeight(0), "removed, draining 2 active connections")), mixed);
+        // The same forwarding still drains where the engine cannot mix.
+        BackendSpec natOld = natNew.withWeight(1);
+        BackendSpec natOther = new BackendSpec(new BackendKey(ip("198.18.1.2"), 8080), Forwarding.NAT, 1, 0, 0);
+        assertEquals(List.of(new TableChange.NewBackend(WEB, natOther, "missing"),
+                new TableChange.SetBackend(WEB, natOld.withWeight(0), "removed, draining 2 active connections")),
+                new TableReconciler(Duration.ofSeconds(30)).plan(desired(WEB_SPEC, natOther), kernel(WEB_SPEC, k(natOld, 2)),
+                        Set.of(), 0, false));
+    }
+
     @Test
     void aCorrectTableNeedsNothingEvenWithKernelInternalFlags() {
         ServiceSpec hashed = new ServiceSpec(WEB, "wlc", 0x2, 0, 0xffffffffL);

@@ -195,6 +195,23 @@ class NftablesDsrIT {
         assertEquals(Set.of("web1", "web2"), spread(20).keySet(), "dr again: both answer");
     }
 
+    /**
+     * A reload from dr to nat that also changes the real servers' port: the old dr real servers are
+     * deleted at once, not drained at weight 0 (which left the service mixed and the whole move
+     * refused until the drain ended; found by an operator).
+     */
+    @Test
+    void aMoveToNatWithOtherRealServersIsOneRunWithoutRefusals() throws Exception {
+        settle(desired(WEB1, WEB2));
+        BackendKey web1Alt = new BackendKey(WEB1.address(), 8080);
+        BackendKey web2Alt = new BackendKey(WEB2.address(), 8080);
+        List<TableChange> ops = plan(desired("sh", Forwarding.NAT, web1Alt, web2Alt));
+        assertEquals(List.of(), onLb(() -> engine.apply(ops)), "the move was refused: " + ops);
+        assertEquals(Set.of(web1Alt, web2Alt), table().get(WEB).dests().keySet());
+        settle(desired(WEB1, WEB2));
+        assertEquals(Set.of(WEB1, WEB2), table().get(WEB).dests().keySet());
+    }
+
     @Test
     void roundRobinIsRefusedForDr() throws Exception {
         Map<ServiceKey, DesiredService> rr = desired("rr", WEB1, WEB2);
@@ -252,7 +269,8 @@ class NftablesDsrIT {
     }
 
     private List<TableChange> plan(Map<ServiceKey, DesiredService> want, Set<ServiceKey> owned) throws Exception {
-        return reconciler.plan(want, table(), owned, System.nanoTime());
+        return reconciler.plan(want, table(), owned, System.nanoTime(),
+                engine.capabilities().options().contains(io.vipkeeper.appliance.dataplane.Capabilities.Option.MIXED_FORWARDING));
     }
 
     private Map<ServiceKey, ActualService> table() throws Exception {

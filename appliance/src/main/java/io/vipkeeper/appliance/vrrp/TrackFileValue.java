@@ -29,6 +29,12 @@ final class TrackFileValue {
 
     /** The value in {@code file}: empty when it is a number outside 32 bits (keep the last one). */
     static OptionalLong read(Path file) {
+        // Regular files only (through any symbolic link): opening a FIFO waits for a writer, and it
+        // froze the VRRP loop (found by review); a device or directory says nothing either. Read
+        // as unreadable: 0, as keepalived reads a file it cannot.
+        if (!Files.isRegularFile(file)) {
+            return OptionalLong.of(0);
+        }
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(MAX_READ);

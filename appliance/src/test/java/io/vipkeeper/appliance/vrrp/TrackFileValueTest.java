@@ -60,4 +60,19 @@ class TrackFileValueTest {
         assertEquals("/run/f holds 0", TrackFileValue.effect(file(0, true), 0).fault());
         assertNull(TrackFileValue.effect(file(0, true), 1).fault());
     }
+
+    /** A FIFO (or a directory) reads 0 at once: opening a FIFO waited for a writer and froze the VRRP loop. */
+    @Test
+    void aFifoOrADirectoryReadsZeroWithoutWaiting() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        OptionalLong v = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> TrackFileValue.read(fifo), "reading a FIFO blocked");
+        assertEquals(OptionalLong.of(0), v);
+        assertEquals(OptionalLong.of(0), TrackFileValue.read(dir));
+        Path real = Files.writeString(dir.resolve("value"), "7\n");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        assertEquals(OptionalLong.of(7), TrackFileValue.read(link), "a link to a regular file is read");
+    }
 }

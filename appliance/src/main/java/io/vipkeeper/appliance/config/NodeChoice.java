@@ -25,6 +25,15 @@ public record NodeChoice(Optional<String> given, Optional<String> hostName) {
         return name == null || name.isBlank() ? HOST_NAME : new NodeChoice(Optional.of(name.strip()), Optional.empty());
     }
 
+    /**
+     * This choice with the host name read now when it depends on it: the daemon fixes its node at
+     * start, so a reload after the host was renamed still reads the file as the same node (it read
+     * the other node's block once; found by review).
+     */
+    public NodeChoice fixed() {
+        return given.isPresent() || hostName.isPresent() ? this : new NodeChoice(given, Optional.of(SettingsReader.hostName()));
+    }
+
     /** The node's name. */
     String name() {
         return given.orElseGet(() -> hostName.orElseGet(SettingsReader::hostName));

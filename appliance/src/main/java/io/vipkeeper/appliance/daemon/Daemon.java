@@ -124,7 +124,7 @@ public final class Daemon implements StatusInputs {
         this.engines = engines;
         this.natSetup = natSetup;
         this.configFile = configFile;
-        this.node = node;
+        this.node = node.fixed();
         this.verbosity = verbosity;
         this.runFiles = runFiles;
         this.reloadFile = runFiles.reloadResult();

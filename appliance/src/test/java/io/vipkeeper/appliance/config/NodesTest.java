@@ -203,4 +203,15 @@ class NodesTest {
         assertEquals(List.of(new ConfigProblem("f", 3, "[a, b] m")), EveryNode.named(new TreeMap<>(Map.of(
                 "a", List.of(new ConfigProblem("f", 3, "m")), "b", List.of(new ConfigProblem("f", 3, "m")))), 3));
     }
+
+    /** The daemon's choice is fixed at start: the host name read then, a given name kept as given. */
+    @Test
+    void aFixedChoiceKeepsTheHostNameReadWhenItWasFixed() {
+        NodeChoice fixed = NodeChoice.HOST_NAME.fixed();
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of(SettingsReader.hostName()), fixed.hostName());
+        org.junit.jupiter.api.Assertions.assertEquals(SettingsReader.hostName(), fixed.name());
+        org.junit.jupiter.api.Assertions.assertSame(fixed, fixed.fixed());
+        NodeChoice given = NodeChoice.of("lb2");
+        org.junit.jupiter.api.Assertions.assertSame(given, given.fixed());
+    }
 }

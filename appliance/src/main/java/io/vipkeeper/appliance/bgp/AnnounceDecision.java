@@ -11,10 +11,13 @@ import java.util.Set;
 
 /**
  * Whether this director may have a bgp VIP announced, and why: the truth table of issue 19. A VIP
- * is announced only while the daemon runs (started, not stopping), the data plane's last run read
- * and programmed the kernel, every virtual server on the address is in the kernel's table, and
- * every one of them holds its quorum. All of them, not any: the routers send every port of the
- * address here, and a port this director cannot serve is better served by another director.
+ * is announced only while the daemon runs (started, not stopping), at least one virtual server
+ * has the VIP as its address, the data plane's last run read and programmed the kernel, every
+ * virtual server on the address is in the kernel's table, and every one of them holds its quorum.
+ * All of them, not any: the routers send every port of the address here, and a port this director
+ * cannot serve is better served by another director. A VIP without a virtual server on its address
+ * (a fwmark service included: its mark is set outside the config, so nothing ties it to the VIP)
+ * has nothing behind it, and announcing it would draw traffic this director drops.
  */
 public final class AnnounceDecision {
     private AnnounceDecision() {
@@ -66,7 +69,7 @@ public final class AnnounceDecision {
         List<VirtualServer> mine = virtualServers.stream()
                 .filter(vs -> vs.address().filter(vip::equals).isPresent()).toList();
         if (mine.isEmpty()) {
-            return new Verdict(true, "running (no virtual server on this address)");
+            return new Verdict(false, "no virtual server on this address");
         }
         if (dataPlane.lastError().isPresent()) {
             return new Verdict(false, "data plane failing: " + dataPlane.lastError().get());

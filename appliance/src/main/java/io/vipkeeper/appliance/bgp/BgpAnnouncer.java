@@ -115,6 +115,10 @@ public final class BgpAnnouncer implements AutoCloseable {
                 changed(gone, false, "removed from the config", was.announced());
             }
         }
+        if (s.vips().isEmpty()) {
+            // Nothing left to carry: the next VIP opens the device afresh, under the name it then has.
+            closeDevice();
+        }
     }
 
     /**

@@ -14,12 +14,25 @@ import java.util.List;
  * @param withdrawWait on a graceful stop, how long to wait after withdrawing before the data plane stops
  * @param allowAnyScheduler whether virtual servers on these VIPs may use schedulers that each
  *     director applies on its own (flows that move between directors then break)
+ * @param deviceAt where {@code device} was written (the bgp block when left at its default), so a
+ *     problem found later about the device, on the host or at a reload, points at its line
  */
 public record BgpSettings(List<InetAddress> vips, String device, Duration checkInterval, Duration withdrawWait,
-        boolean allowAnyScheduler) {
+        boolean allowAnyScheduler, ConfigProblem deviceAt) {
 
     public BgpSettings {
         vips = List.copyOf(vips);
+    }
+
+    /** Settings not read from a file (tests): the device is placed nowhere. */
+    public BgpSettings(List<InetAddress> vips, String device, Duration checkInterval, Duration withdrawWait,
+            boolean allowAnyScheduler) {
+        this(vips, device, checkInterval, withdrawWait, allowAnyScheduler, new ConfigProblem("", 0, ""));
+    }
+
+    /** A problem about the device at the line where it was written. */
+    ConfigProblem deviceProblem(String message) {
+        return new ConfigProblem(deviceAt.file(), deviceAt.line(), "vipkeeper.bgp.device: " + message);
     }
 
     /** Whether no VIP is owned the bgp way. */

@@ -181,6 +181,8 @@ public final class ConfigLoader {
             Settings settings = SettingsReader.read(new ConfigNode("", parsed.merged().root(), parsed.user().root(),
                     problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache, engines);
             problems.throwIfAny();
+            BgpDeviceCheck.check(settings.bgp(), HostNetwork.LINUX).ifPresent(problems::add);
+            problems.throwIfAny();
             return settings.withWarnings(CheckWarnings.of(settings, parsed.merged().root(), names, HostNetwork.LINUX));
         }
     }

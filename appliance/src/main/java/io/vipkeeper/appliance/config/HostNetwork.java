@@ -27,6 +27,15 @@ interface HostNetwork {
     /** Each address on an interface, without scope, to the interface's name; empty when it cannot be known. */
     Optional<Map<InetAddress, String>> addresses();
 
+    /**
+     * Whether interface {@code name} is a tun device without IFF_PERSIST: one that lives only
+     * while a process holds its descriptor, as the daemon holds its bgp device; empty when it
+     * cannot be known.
+     */
+    default Optional<Boolean> heldTun(String name) {
+        return Optional.empty();
+    }
+
     /** This process's namespace, asked afresh at every call. */
     HostNetwork LINUX = new HostNetwork() {
         @Override
@@ -46,6 +55,23 @@ interface HostNetwork {
                 return Optional.of(names);
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
+            }
+        }
+
+        @Override
+        public Optional<Boolean> heldTun(String name) {
+            // A sysfs mounted in another namespace (unshare --net without a new mount) has no such
+            // interface: nothing can be told. tun_flags exists for tun and tap devices only, and
+            // linux/if_tun.h has IFF_PERSIST = 0x0800.
+            Path dir = Path.of("/sys/class/net", name);
+            if (!Files.isDirectory(dir)) {
+                return Optional.empty();
+            }
+            try {
+                String flags = Files.readString(dir.resolve("tun_flags")).strip();
+                return Optional.of((Integer.decode(flags) & 0x0800) == 0);
+            } catch (IOException | RuntimeException e) {
+                return Optional.of(false);
             }
         }
 

@@ -7,14 +7,31 @@ import java.util.List;
  * Refuses a reload that would leave the daemon running nothing while it runs something now: a
  * half-written or wrong file (a backend's, say) must not drop every VIP and drain every service.
  * The file can say it means it ({@code vipkeeper.allow-empty = true}), since SIGHUP carries no flag.
+ * Refuses too a {@code bgp.device} renamed while bgp VIPs run on the old one: the device is created
+ * once and carries the VIPs until the last VIP goes, so the new name would not be applied (the
+ * running config is kept, as for any refused reload). A reload that drops every bgp VIP closes the
+ * device, and a later one may name another.
  * A step of its own between loading the new settings and applying them.
  */
 public final class ReloadGuard {
     private ReloadGuard() {
     }
 
-    /** Throws, with the problem at line 1 of the new file, if {@code next} would remove all that {@code running} runs. */
+    /**
+     * Throws, with the problem at line 1 of the new file, if {@code next} would remove all that
+     * {@code running} runs; or at the device's line if it renames the running bgp device.
+     */
     public static void check(Settings running, Settings next) throws InvalidConfigException {
+        checkEmpty(running, next);
+        // Without VIPs on either side no device is held (the announcer closes it when the last VIP goes).
+        if (!running.bgp().isEmpty() && !next.bgp().isEmpty() && !running.bgp().device().equals(next.bgp().device())) {
+            throw new InvalidConfigException(List.of(next.bgp().deviceProblem(running.bgp().device() + " -> "
+                    + next.bgp().device() + " takes a restart: the running daemon's VIPs are on "
+                    + running.bgp().device() + " for as long as it lives")));
+        }
+    }
+
+    private static void checkEmpty(Settings running, Settings next) throws InvalidConfigException {
         if (running.runsNothing() || !next.runsNothing() || next.allowEmpty()) {
             return;
         }

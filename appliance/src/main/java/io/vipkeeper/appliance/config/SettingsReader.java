@@ -53,7 +53,8 @@ final class SettingsReader {
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
                 vrrpNode.child("instances").object().keySet(), cache, engine);
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
-        BgpSettings bgp = BgpReader.read(v.child("bgp"), vrrpVips(vrrp));
+        // With a problem so far the virtual servers may be partly read: no VIP is called unserved for that.
+        BgpSettings bgp = BgpReader.read(v.child("bgp"), vrrpVips(vrrp), root.problems().isEmpty() ? ipvs : null);
         BgpSchedulerCheck.check(v, ipvs, bgp);
         v.checkUnknownKeys();
         root.checkUnknownKeys();

@@ -33,10 +33,12 @@ class AnnounceDecisionTest {
     @BeforeEach
     void config() throws Exception {
         Path f = Files.writeString(dir.resolve("c.conf"), """
-                vipkeeper.bgp.vips = ["198.18.0.100", "198.18.0.101"]
+                vipkeeper.bgp.vips = ["198.18.0.100"]
                 vipkeeper.ipvs.virtual-servers {
                   web { address = "198.18.0.100", port = 80, scheduler = mh, real-servers = [{ address = "198.18.0.13" }] }
                   tls { address = "198.18.0.100", port = 443, scheduler = mh, real-servers = [{ address = "198.18.0.13" }] }
+                  marked { fwmark = 7, scheduler = mh
+                    real-servers = [{ address = "198.18.0.13", port = 80 }, { address = "198.18.0.14", port = 80 }] }
                 }
                 """);
         servers = ConfigLoader.load(f, ConfigCache.NONE, c -> NftablesDataPlane.CAPABILITIES).ipvs().virtualServers().values();
@@ -81,8 +83,12 @@ class AnnounceDecisionTest {
     }
 
     @Test
-    void anAddressWithoutVirtualServersIsAnnouncedWhileRunning() {
-        assertEquals(new Verdict(true, "running (no virtual server on this address)"),
+    void anAddressWithoutVirtualServersIsNeverAnnounced() {
+        DataPlaneView all = new DataPlaneView(Optional.of(keys("web", "tls", "marked")), Optional.empty());
+        assertEquals(new Verdict(false, "no virtual server on this address"),
                 AnnounceDecision.decide(other, Phase.RUNNING, servers, DataPlaneView.NONE, Map.of()));
+        // Issue 19: a VIP reached only through a fwmark service was announced with 0 of 2 backends up.
+        assertEquals(new Verdict(false, "no virtual server on this address"),
+                AnnounceDecision.decide(other, Phase.RUNNING, servers, all, Map.of("web", true, "tls", true, "marked", false)));
     }
 }

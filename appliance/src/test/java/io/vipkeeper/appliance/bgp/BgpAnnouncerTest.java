@@ -8,7 +8,12 @@ import io.vipkeeper.appliance.bgp.AnnounceDecision.DataPlaneView;
 import io.vipkeeper.appliance.bgp.AnnounceDecision.Phase;
 import io.vipkeeper.appliance.config.BgpSettings;
 import io.vipkeeper.appliance.config.VirtualServer;
+import io.vipkeeper.appliance.config.ConfigCache;
+import io.vipkeeper.appliance.config.ConfigLoader;
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +21,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,19 +54,42 @@ class BgpAnnouncerTest {
         }
     };
 
+    /** A virtual server on each VIP the tests name (a on .100, b on .101), as the config check demands. */
+    private static final Collection<VirtualServer> SERVERS = servers();
+
     private final BgpAnnouncer.Inputs noServers = inputs(Map::of);
 
-    /** No virtual server, no data plane, and the quorums {@code quorums} gives. */
+    private static Collection<VirtualServer> servers() {
+        try {
+            Path f = Files.createTempFile("bgp-announcer", ".conf");
+            try {
+                Files.writeString(f, """
+                        vipkeeper.ipvs.virtual-servers {
+                          a { address = "198.18.0.100", port = 80, scheduler = mh, real-servers = [{ address = "198.18.0.13" }] }
+                          b { address = "198.18.0.101", port = 80, scheduler = mh, real-servers = [{ address = "198.18.0.13" }] }
+                        }
+                        """);
+                return ConfigLoader.load(f, ConfigCache.NONE, c -> NftablesDataPlane.CAPABILITIES).ipvs().virtualServers().values();
+            } finally {
+                Files.delete(f);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Both virtual servers programmed, and the quorums {@code quorums} gives (a name missing is held). */
     private static BgpAnnouncer.Inputs inputs(java.util.function.Supplier<Map<String, Boolean>> quorums) {
         return new BgpAnnouncer.Inputs() {
             @Override
             public Collection<VirtualServer> virtualServers() {
-                return List.of();
+                return SERVERS;
             }
 
             @Override
             public DataPlaneView dataPlane() {
-                return DataPlaneView.NONE;
+                return new DataPlaneView(Optional.of(SERVERS.stream().map(VirtualServer::key).collect(Collectors.toSet())),
+                        Optional.empty());
             }
 
             @Override
@@ -92,7 +122,7 @@ class BgpAnnouncerTest {
             a.phase(Phase.STOPPING);
             assertTrue(onDevice.isEmpty(), "withdrawn when the phase changes, before anything else stops");
             assertFalse(deviceClosed);
-            assertEquals(List.of("198.18.0.100 false starting", "198.18.0.100 true running (no virtual server on this address)",
+            assertEquals(List.of("198.18.0.100 false starting", "198.18.0.100 true serving virtual server a",
                     "198.18.0.100 false stopping"), told);
             assertEquals(2, a.states().get(0).changes());
         }
@@ -163,6 +193,23 @@ class BgpAnnouncerTest {
             a.check();
             assertTrue(a.states().get(0).announced());
             assertEquals(Set.of(ip("198.18.0.100")), onDevice);
+        }
+    }
+
+    @Test
+    void aReloadThatDropsEveryVipClosesTheDeviceAndTheNextVipOpensItAfresh() throws Exception {
+        int[] opened = {0};
+        try (BgpAnnouncer a = new BgpAnnouncer(() -> {
+            opened[0]++;
+            return device;
+        }, noServers, (vip, on, why) -> { }, Clock.systemUTC())) {
+            a.apply(settings(ip("198.18.0.100")));
+            a.phase(Phase.RUNNING);
+            a.apply(settings());
+            assertTrue(deviceClosed, "no VIP left: the device goes, so a reload may then name another");
+            a.apply(settings(ip("198.18.0.101")));
+            assertEquals(Set.of(ip("198.18.0.101")), onDevice);
+            assertEquals(2, opened[0]);
         }
     }
 }

@@ -9,6 +9,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,15 +30,21 @@ class BgpConfigTest {
         return e.problems().stream().map(p -> Path.of(p.file()).getFileName() + ":" + p.line() + ": " + p.message()).toList();
     }
 
+    /** A virtual server on each of the VIPs the tests name, with the scheduler bgp asks for. */
+    private static final String SERVED = "vipkeeper.ipvs.virtual-servers {\n"
+            + "  v4 { address = \"198.18.0.100\", port = 80, scheduler = mh, real-servers = [{ address = \"198.18.0.13\" }] }\n"
+            + "  v6 { address = \"2001:db8::1\", port = 80, scheduler = mh, real-servers = [{ address = \"2001:db8::13\" }] }\n"
+            + "}\n";
+
     @Test
-    void vipsAloneAreEnoughToRunAndTakeTheDefaults() throws Exception {
-        Settings s = load("vipkeeper.bgp.vips = [\"198.18.0.100\", \"2001:db8::1\"]\n");
+    void vipsWithTheirVirtualServersAreEnoughToRunAndTakeTheDefaults() throws Exception {
+        Settings s = load("vipkeeper.bgp.vips = [\"198.18.0.100\", \"2001:db8::1\"]\n" + SERVED);
         assertEquals(List.of(InetAddress.getByName("198.18.0.100"), InetAddress.getByName("2001:db8::1")), s.bgp().vips());
         assertEquals("vipkeeper-bgp", s.bgp().device());
         assertEquals(Duration.ofMillis(200), s.bgp().checkInterval());
         assertEquals(Duration.ofSeconds(2), s.bgp().withdrawWait());
         assertTrue(!s.runsNothing());
-        assertEquals("0 VRRP instances, 0 virtual servers, 0 real servers, 2 bgp VIPs", s.counts());
+        assertEquals("0 VRRP instances, 2 virtual servers, 2 real servers, 2 bgp VIPs", s.counts());
     }
 
     @Test
@@ -53,7 +62,7 @@ class BgpConfigTest {
                 "bgp.conf:5: vipkeeper.bgp.device: \"a-name-far-too-long\" is not an interface name (1..15 characters, no '/' or spaces)",
                 "bgp.conf:6: vipkeeper.bgp.withdraw-wait: 11m is out of range 0ms..10m"),
                 problems("vipkeeper.bgp {\n  vips = [\"198.18.0.0/24\",\n \"198.18.0.100\", \"198.18.0.100\"]\n"
-                        + "  check-interval = 100ms\n  device = \"a-name-far-too-long\"\n  withdraw-wait = 11m\n}\n"));
+                        + "  check-interval = 100ms\n  device = \"a-name-far-too-long\"\n  withdraw-wait = 11m\n}\n" + SERVED));
     }
 
     @Test
@@ -80,6 +89,68 @@ class BgpConfigTest {
         assertEquals(List.of("bgp.conf:4: vipkeeper.ipvs.virtual-servers.rr.scheduler: rr on bgp VIP 198.18.0.100" + why,
                 "bgp.conf:5: vipkeeper.ipvs.virtual-servers.dflt.scheduler: wrr on bgp VIP 198.18.0.100" + why), problems(file));
         load(file + "vipkeeper.bgp.allow-any-scheduler = true\n");
+    }
+
+    private static final String NOTHING_BEHIND =
+            " has no virtual server on its address, so nothing would serve what the routers send here";
+
+    @Test
+    void aVipThatNoVirtualServerServesIsRefusedAtItsLine() {
+        // Issue 19: the VIP says .100, the service .101 (a typo); it passed check and was announced.
+        assertEquals(List.of("bgp.conf:1: vipkeeper.bgp.vips[0]: 198.18.0.100" + NOTHING_BEHIND),
+                problems("vipkeeper.bgp.vips = [\"198.18.0.100\"]\nvipkeeper.ipvs.virtual-servers.web { address ="
+                        + " \"198.18.0.101\", port = 80, scheduler = mh, real-servers = [{ address = \"198.18.0.13\" }] }\n"));
+    }
+
+    @Test
+    void aFwmarkServiceDoesNotServeABgpVipAndTheProblemSaysWhy() {
+        // Issue 19: served only by fwmark 7, the VIP was announced whatever its real servers did.
+        assertEquals(List.of("bgp.conf:1: vipkeeper.bgp.vips[0]: 198.18.0.100" + NOTHING_BEHIND
+                + " (a fwmark virtual server does not count: its mark is set outside this file, so its real servers"
+                + " and quorum cannot be tied to the VIP; give the VIP a virtual server with address = \"198.18.0.100\")"),
+                problems("vipkeeper.bgp.vips = [\"198.18.0.100\"]\nvipkeeper.ipvs.virtual-servers.marked { fwmark = 7,"
+                        + " scheduler = mh, real-servers = [{ address = \"198.18.0.13\", port = 80 },"
+                        + " { address = \"198.18.0.14\", port = 80 }] }\n"));
+    }
+
+    @Test
+    void aDeviceNameTheHostHasIsRefusedAtItsLine() {
+        // lo is in every namespace, and is no tun the daemon holds.
+        assertEquals(List.of("bgp.conf:3: vipkeeper.bgp.device: interface lo exists on this host and is not the"
+                + " daemon's; name one that only vipkeeper creates (it makes a tun device that goes away with the process)"),
+                problems("vipkeeper.bgp {\n  vips = [\"198.18.0.100\"]\n  device = lo\n}\n" + SERVED));
+    }
+
+    @Test
+    void onlyATunHeldByAProcessPassesAsTheDaemonsOwn() throws Exception {
+        Settings s = load("vipkeeper.bgp.vips = [\"198.18.0.100\"]\n" + SERVED);
+        assertTrue(BgpDeviceCheck.check(s.bgp(), host(Set.of("lo", "vipkeeper-bgp"), Optional.of(true))).isEmpty());
+        // A persistent tun or any other interface is refused, at the bgp block when the device is the default.
+        assertEquals(1, BgpDeviceCheck.check(s.bgp(), host(Set.of("lo", "vipkeeper-bgp"), Optional.of(false)))
+                .orElseThrow().line());
+        assertTrue(BgpDeviceCheck.check(s.bgp(), host(Set.of("lo"), Optional.of(false))).isEmpty());
+        // A sysfs of another namespace cannot tell: the check passes, the device's creation at start decides.
+        assertTrue(BgpDeviceCheck.check(s.bgp(), host(Set.of("lo", "vipkeeper-bgp"), Optional.empty())).isEmpty());
+        assertEquals(Optional.of(false), HostNetwork.LINUX.heldTun("lo"));
+    }
+
+    private static HostNetwork host(Set<String> interfaces, Optional<Boolean> heldTun) {
+        return new HostNetwork() {
+            @Override
+            public Optional<Set<String>> interfaces() {
+                return Optional.of(interfaces);
+            }
+
+            @Override
+            public Optional<Map<InetAddress, String>> addresses() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Boolean> heldTun(String name) {
+                return heldTun;
+            }
+        };
     }
 
     @Test

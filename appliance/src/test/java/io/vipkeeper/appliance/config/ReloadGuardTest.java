@@ -17,6 +17,12 @@ class ReloadGuardTest {
     /** A backend's file copied onto a load balancer: valid, and nothing for the daemon to run. */
     private static final String BACKEND = "vipkeeper.real-server.vips = [\"198.18.0.100\"]\n";
 
+    /** Two bgp VIPs, each with the virtual server behind it that a bgp VIP needs. */
+    private static final String BGP = String.join("\n",
+            "vipkeeper.bgp.vips = [\"198.18.0.200\", \"198.18.0.201\"]",
+            "vipkeeper.ipvs.virtual-servers.a { address = \"198.18.0.200\", port = 80, scheduler = mh, real-servers = [] }",
+            "vipkeeper.ipvs.virtual-servers.b { address = \"198.18.0.201\", port = 80, scheduler = mh, real-servers = [] }", "");
+
     @TempDir
     Path dir;
 
@@ -36,11 +42,11 @@ class ReloadGuardTest {
 
     @Test
     void aFileThatWouldWithdrawEveryBgpVipIsRefusedToo() throws Exception {
-        Settings running = load("running.conf", "vipkeeper.bgp.vips = [\"198.18.0.200\", \"198.18.0.201\"]\n");
+        Settings running = load("running.conf", BGP);
         Settings next = load("next.conf", BACKEND);
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ReloadGuard.check(running, next));
-        assertEquals(List.of(next.source() + ":1: would remove everything this daemon runs (bgp VIPs 198.18.0.200,"
-                + " 198.18.0.201) and run nothing (a half-written or wrong file?); a file meant to do that says"
+        assertEquals(List.of(next.source() + ":1: would remove everything this daemon runs (virtual servers a, b;"
+                + " bgp VIPs 198.18.0.200, 198.18.0.201) and run nothing (a half-written or wrong file?); a file meant to do that says"
                 + " vipkeeper.allow-empty = true"), e.problems().stream().map(ConfigProblem::format).toList());
     }
 
@@ -55,5 +61,19 @@ class ReloadGuardTest {
         Settings running = load("running.conf", RUNNING);
         ReloadGuard.check(running, load("one.conf", RUNNING.lines().skip(2).findFirst().orElseThrow()));
         ReloadGuard.check(load("idle.conf", "vipkeeper.allow-empty = true\n"), load("next.conf", BACKEND));
+    }
+
+    @Test
+    void aRenamedBgpDeviceIsRefusedAtItsLineWhileVipsRunOnTheOldOne() throws Exception {
+        Settings running = load("running.conf", BGP);
+        Settings next = load("next.conf", BGP + "vipkeeper.bgp.device = vk-other\n");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ReloadGuard.check(running, next));
+        assertEquals(List.of(next.source() + ":4: vipkeeper.bgp.device: vipkeeper-bgp -> vk-other takes a restart: the"
+                + " running daemon's VIPs are on vipkeeper-bgp for as long as it lives"),
+                e.problems().stream().map(ConfigProblem::format).toList());
+        // Dropping every VIP closes the device; from there any name goes.
+        Settings none = load("none.conf", "vipkeeper.bgp.device = vk-other\n" + RUNNING);
+        ReloadGuard.check(running, none);
+        ReloadGuard.check(none, next);
     }
 }

@@ -76,4 +76,15 @@ class ImportKeepalivedCommandTest {
         assertTrue(imp.err().startsWith(dir.resolve("missing.conf") + ": cannot read: "), imp.err());
         assertEquals("", imp.out());
     }
+
+    @Test
+    void aFileThatExpandsWithoutBoundExitsOneWithOneLineAndNoStackTrace() throws Exception {
+        Path f = dir.resolve("loop.conf");
+        Files.writeString(f, "vrrp_instance A {\n}\ninclude loop.conf\ninclude loop.conf\n");
+        CliRun imp = CliRun.of("import-keepalived", f.toString());
+        assertEquals(1, imp.exitCode(), imp.err());
+        assertEquals(1, imp.err().lines().count(), imp.err());
+        assertTrue(imp.err().startsWith(f + ":4: include: more than "), imp.err());
+        assertEquals("", imp.out());
+    }
 }

@@ -37,7 +37,8 @@ final class GlobalDefsImport {
                 ctx.integer(s, 1, 2, 3).ifPresent(v -> ctx.vrrpVersion = v);
             } else if (GARP.containsKey(k)) {
                 if (k.equals("vrrp_garp_master_repeat")) {
-                    ctx.integer(s, 1, 1, 255).ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), v));
+                    ctx.integer(s, 1, 0, Integer.MAX_VALUE)
+                            .ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), GarpRepeat.of(ctx, s, v)));
                 } else {
                     Values.millis(s, 1, ctx.notes).ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), Values.duration(v)));
                 }

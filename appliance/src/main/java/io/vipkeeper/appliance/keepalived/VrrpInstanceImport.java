@@ -52,14 +52,21 @@ final class VrrpInstanceImport {
             switch (k) {
                 case "interface" -> iface = s.word(1).orElse(iface);
                 case "virtual_router_id" -> vrid = ctx.integer(s, 1, 1, 255).stream().boxed().findFirst().orElse(vrid);
-                case "priority" -> priority = ctx.integer(s, 1, 1, 255).orElse(priority);
+                // keepalived (vrrp_prio_handler) sets its default on a bad value, not the earlier line's.
+                case "priority" -> priority = ctx.integer(s, 1, 1, 255).orElse(100);
                 case "version" -> {
                     version = ctx.integer(s, 1, 2, 3).orElse(version);
                     versionAt = s.origin();
                 }
                 case "advert_int" -> {
-                    interval = Values.millis(s, 1, ctx.notes).orElse(interval);
-                    intervalAt = s.origin();
+                    long v = Values.millis(s, 1, ctx.notes).orElse(-1);
+                    if (v >= 0 && (v < 10 || v > 255_000)) {
+                        ctx.notes.fallback(s.origin(), k, "keepalived takes 0.01..255 seconds and ignores the line, "
+                                + "and so does the import");
+                    } else if (v >= 0) {
+                        interval = v;
+                        intervalAt = s.origin();
+                    }
                 }
                 case "nopreempt" -> nopreempt = true;
                 case "preempt" -> nopreempt = false;
@@ -86,7 +93,8 @@ final class VrrpInstanceImport {
                 case "notify_priority_changes" -> priorityChanges = s;
                 case "garp_master_delay", "garp_master_refresh" -> Values.millis(s, 1, ctx.notes)
                         .ifPresent(v -> garp.put(GARP.get(k), Values.duration(v)));
-                case "garp_master_repeat" -> ctx.integer(s, 1, 1, 255).ifPresent(v -> garp.put(GARP.get(k), v));
+                case "garp_master_repeat" -> ctx.integer(s, 1, 0, Integer.MAX_VALUE)
+                        .ifPresent(v -> garp.put(GARP.get(k), GarpRepeat.of(ctx, s, v)));
                 case "lvs_sync_daemon_interface" -> {
                     ctx.notes.note(s.origin(), k, "deprecated in keepalived (global_defs lvs_sync_daemon); written "
                             + "as ipvs.sync-daemon");
@@ -116,8 +124,14 @@ final class VrrpInstanceImport {
                         + "only delays preemption), and so does the import");
             }
         } else if (preemptDelay != null) {
-            Values.millis(preemptDelay, 1, ctx.notes)
-                    .ifPresent(v -> out.put("preempt-delay", Values.duration(Math.min(v, 1_000_000))));
+            // keepalived (vrrp_preempt_delay_handler) takes 0..1000 s and sets 0 on anything else.
+            long v = Values.millis(preemptDelay, 1, ctx.notes).orElse(0);
+            if (v > 1_000_000) {
+                ctx.notes.fallback(preemptDelay.origin(), "preempt_delay", "above 1000 seconds: keepalived runs "
+                        + "without a delay (0), and so does the import");
+                v = 0;
+            }
+            out.put("preempt-delay", Values.duration(v));
         }
         if (vips.stream().anyMatch(a -> a.contains(":")) && version == 2) {
             ctx.notes.fallback(versionAt, "version", "VRRPv2 carries no IPv6: keepalived runs IPv6 addresses with "

@@ -39,6 +39,8 @@ final class VrrpInstanceImport {
         List<String> peers = new ArrayList<>();
         List<Object> tracked = new ArrayList<>();
         Map<TrackKind, Tracking.Result> tracking = new EnumMap<>(TrackKind.class);
+        // Mapped after the loop: the weights depend on the priority, which may come later.
+        Map<TrackKind, Statement> trackBlocks = new EnumMap<>(TrackKind.class);
         Statement vmac = null;
         Statement xmitBase = null;
         Statement priorityChanges = null;
@@ -81,7 +83,7 @@ final class VrrpInstanceImport {
                 case "track_script", "track_file", "track_process" -> {
                     TrackKind kind = k.equals("track_script") ? TrackKind.SCRIPT
                             : k.equals("track_file") ? TrackKind.FILE : TrackKind.PROCESS;
-                    tracking.put(kind, Tracking.map(ctx, kind, s, ctx.weightless.contains(name)));
+                    trackBlocks.put(kind, s);
                 }
                 case "notify" -> {
                     ctx.notifyProgram(s, out, "notify-script", "INSTANCE NAME STATE PRIORITY");
@@ -158,13 +160,14 @@ final class VrrpInstanceImport {
         if (vrid != null) {
             head.put("virtual-router-id", vrid);
         }
-        int effective = priority + tracking.values().stream().mapToInt(Tracking.Result::priorityBonus).sum();
-        if (priority < 255 && effective > 254) {
-            ctx.notes.note(block.origin(), "priority", "priority " + priority + " plus positive script weights is "
-                    + effective + "; keepalived caps it at 254, and so does the import");
-            effective = 254;
+        int effective = priority;
+        for (Map.Entry<TrackKind, Statement> t : trackBlocks.entrySet()) {
+            Tracking.Result r = Tracking.map(ctx, t.getKey(), t.getValue(), ctx.weightless.contains(name), priority,
+                    priority == 255 ? 0 : 254 - effective);
+            tracking.put(t.getKey(), r);
+            effective += r.priorityBonus();
         }
-        head.put("priority", priority == 255 ? 255 : effective);
+        head.put("priority", effective);
         head.put("version", version);
         head.put("advert-interval", Values.duration(interval(interval, version, intervalAt)));
         head.put("virtual-ips", vips);

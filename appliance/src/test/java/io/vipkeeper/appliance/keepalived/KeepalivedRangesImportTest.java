@@ -58,4 +58,41 @@ class KeepalivedRangesImportTest extends ImportTestBase {
         assertTrue(notes().stream().anyMatch(n -> n.startsWith("k.conf:8: garp_master_repeat: note: keepalived "
                 + "sends 1000")), notes().toString());
     }
+
+    /** A script and a process of weight {@code w}, tracked by instance A of {@code priority}; A opens on line 7. */
+    private Config tracked(int priority, int w) throws Exception {
+        return run("vrrp_script chk {\n script /bin/true\n weight " + w + "\n}\n"
+                + "vrrp_track_process hap {\n process haproxy\n weight " + w + "\n}\n"
+                + "vrrp_instance A {\n interface eth0\n virtual_router_id 51\n priority " + priority + "\n"
+                + " virtual_ipaddress {\n  198.18.0.1/24\n }\n track_script {\n  chk\n }\n"
+                + " track_process {\n  hap\n }\n}\n");
+    }
+
+    @Test
+    void aWeightAbovePriority254ChangesNothingAsInKeepalived() throws Exception {
+        Config c = tracked(254, 5);
+        assertEquals(254, c.getInt("vrrp.instances.A.priority"));
+        assertTrue(!c.hasPath("vrrp.instances.A.track-scripts") && !c.hasPath("vrrp.instances.A.track-processes"),
+                c.root().render());
+        assertTrue(fallbackAt(17, "chk") && fallbackAt(20, "hap"), notes().toString());
+    }
+
+    @Test
+    void weightsPassing254AreCarriedOnlyUpTo254SoTheDownPriorityIsKeepaliveds() throws Exception {
+        Config c = tracked(250, 3);
+        // keepalived: all up 254 (256 capped), all down 250; the import keeps both ends.
+        assertEquals(254, c.getInt("vrrp.instances.A.priority"));
+        assertEquals(-3, c.getInt("vrrp.scripts.chk.weight"));
+        assertEquals(java.util.List.of("hap-weight-1"), c.getStringList("vrrp.instances.A.track-processes"));
+        assertEquals(-1, c.getInt("vrrp.track-processes.hap-weight-1.weight"));
+        assertTrue(fallbackAt(20, "hap"), notes().toString());
+    }
+
+    @Test
+    void anAddressOwnersWeightedTrackingIsLeftOutAsKeepalivedIgnoresIt() throws Exception {
+        Config c = tracked(255, 10);
+        assertEquals(255, c.getInt("vrrp.instances.A.priority"));
+        assertTrue(!c.hasPath("vrrp.instances.A.track-scripts"), c.root().render());
+        assertTrue(fallbackAt(17, "chk"), notes().toString());
+    }
 }

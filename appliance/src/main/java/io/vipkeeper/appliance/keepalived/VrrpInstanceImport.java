@@ -93,10 +93,10 @@ final class VrrpInstanceImport {
                 case "notify_deleted" -> ctx.unsupported(s, "vipkeeper deletes no instance on reload without "
                         + "stopping it: notify-stop (or notify-script with STOP) runs then");
                 case "notify_priority_changes" -> priorityChanges = s;
-                case "garp_master_delay", "garp_master_refresh" -> Values.millis(s, 1, ctx.notes)
-                        .ifPresent(v -> garp.put(GARP.get(k), Values.duration(v)));
+                case "garp_master_delay", "garp_master_refresh" -> Garp.seconds(ctx, s, k.endsWith("refresh"))
+                        .ifPresent(v -> garp.put(GARP.get(k), v));
                 case "garp_master_repeat" -> ctx.integer(s, 1, 0, Integer.MAX_VALUE)
-                        .ifPresent(v -> garp.put(GARP.get(k), GarpRepeat.of(ctx, s, v)));
+                        .ifPresent(v -> garp.put(GARP.get(k), Garp.repeat(ctx, s, v)));
                 case "lvs_sync_daemon_interface" -> {
                     ctx.notes.note(s.origin(), k, "deprecated in keepalived (global_defs lvs_sync_daemon); written "
                             + "as ipvs.sync-daemon");

@@ -95,4 +95,18 @@ class KeepalivedRangesImportTest extends ImportTestBase {
         assertTrue(!c.hasPath("vrrp.instances.A.track-scripts"), c.root().render());
         assertTrue(fallbackAt(17, "chk"), notes().toString());
     }
+
+    @Test
+    void garpDelaysAreWholeSecondsWithinKeepalivedsRangeAndVipkeepersLimit() throws Exception {
+        assertEquals(Duration.ofSeconds(1), instance(vip(" garp_master_delay 1.5\n")).getDuration("garp.master-delay"));
+        assertTrue(fallbackAt(8, "garp_master_delay"), notes().toString());
+        assertTrue(!instance(vip(" garp_master_delay 5000\n")).hasPath("garp.master-delay"));
+        assertTrue(fallbackAt(8, "garp_master_delay"), notes().toString());
+        assertEquals(Duration.ofSeconds(1000), instance(vip(" garp_master_delay 2000\n"))
+                .getDuration("garp.master-delay"));
+        assertEquals(Duration.ofHours(24), instance(vip(" garp_master_refresh 100000\n"))
+                .getDuration("garp.master-refresh"));
+        assertTrue(notes().stream().anyMatch(n -> n.startsWith("k.conf:8: garp_master_refresh: note: vipkeeper takes "
+                + "at most 86400")), notes().toString());
+    }
 }

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.cli;
 
+import io.vipkeeper.appliance.keepalived.ImportLimitException;
 import io.vipkeeper.appliance.keepalived.KeepalivedImport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
         "Read a keepalived.conf as keepalived 2.2-2.4 reads it and write the equivalent vipkeeper config.",
         "Every keyword not carried over is listed on stderr as FILE:LINE: keyword: what to do instead; secrets are "
                 + "carried into the output and never printed on stderr.",
-        "Exit status: 0 everything carried, 3 something left out, 1 the file is unreadable."})
+        "Exit status: 0 everything carried, 3 something left out, 1 the file is unreadable or expands past the "
+                + "import's limits (one FILE:LINE line says which)."})
 public final class ImportKeepalivedCommand implements Callable<Integer> {
     /** Exit status when some keyword was not carried over. */
     static final int LEFT_OUT = 3;
@@ -43,6 +45,10 @@ public final class ImportKeepalivedCommand implements Callable<Integer> {
         KeepalivedImport.Result result;
         try {
             result = KeepalivedImport.run(file, configId);
+        } catch (ImportLimitException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return ExitCodes.FAILED;
         } catch (IOException e) {
             err.println(file + ": cannot read: " + e.getMessage());
             err.flush();

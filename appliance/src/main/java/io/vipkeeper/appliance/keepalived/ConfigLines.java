@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.keepalived;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,26 @@ import java.util.Map;
  * globs resolved against the including file's directory (keepalived changes into that directory
  * while it reads the file). Only the top file being unreadable is fatal; an include that matches
  * nothing is skipped, as keepalived skips it, with a note.
+ *
+ * <p>keepalived itself bounds only the line: a substitution that would make a line longer than its
+ * read buffer (MAXBUF, 1024) is not made. The import adds bounds keepalived lacks, so a file that
+ * multiplies (nested definitions, a file that includes itself twice) ends in
+ * {@link ImportLimitException} instead of exhausting memory: at most {@value #MAX_LINES} lines
+ * processed, {@value #MAX_FILE_READS} files read and {@value #MAX_BYTES} bytes read in all.
  */
 public final class ConfigLines {
     /** Includes nested deeper than this are a loop (keepalived has no guard and recurses). */
     private static final int MAX_INCLUDE_DEPTH = 32;
     /** A definition whose value uses definitions is expanded at most this many times. */
     private static final int MAX_EXPANSIONS = 32;
+    /** keepalived's MAXBUF: a substitution that makes a line this long or longer is not made. */
+    static final int MAX_LINE = 1024;
+    /** Lines processed in all (read, or produced by definitions); far above any real config. */
+    static final int MAX_LINES = 500_000;
+    /** Files read in all, each include of the same file counting again. */
+    static final int MAX_FILE_READS = 10_000;
+    /** Bytes read from all files together. */
+    static final int MAX_BYTES = 64 << 20;
 
     private final String configId;
     private final Notes notes;
@@ -31,6 +46,9 @@ public final class ConfigLines {
     private final List<SourceLine> lines = new ArrayList<>();
     private final Deque<Path> files = new ArrayDeque<>();
     private List<String> multiline;
+    private int linesProcessed;
+    private int fileReads;
+    private long bytesRead;
 
     private ConfigLines(String configId, Notes notes) {
         this.configId = configId;
@@ -44,11 +62,29 @@ public final class ConfigLines {
      */
     public static List<SourceLine> read(Path file, String configId, Notes notes) throws IOException {
         ConfigLines reader = new ConfigLines(configId, notes);
-        reader.readFile(file, Files.readAllBytes(file));
+        reader.readFile(file, reader.bytes(file, new Origin(file, 0)));
         return List.copyOf(reader.lines);
     }
 
-    private void readFile(Path file, byte[] bytes) {
+    /** The file's bytes, counted against the limits; {@code at} is where it is included. */
+    private byte[] bytes(Path file, Origin at) throws IOException {
+        if (++fileReads > MAX_FILE_READS) {
+            throw new ImportLimitException(at, "include: more than " + MAX_FILE_READS + " files read in all "
+                    + "(a file included again and again); the import stops");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            // readNBytes, not readAllBytes: a device or an endless file must not fill memory.
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BYTES - bytesRead + 1));
+            bytesRead += bytes.length;
+            if (bytesRead > MAX_BYTES) {
+                throw new ImportLimitException(at, "more than " + (MAX_BYTES >> 20) + " MiB read in all; the import "
+                        + "stops");
+            }
+            return bytes;
+        }
+    }
+
+    private void readFile(Path file, byte[] bytes) throws ImportLimitException {
         files.push(file);
         multiline = null;
         String[] raw = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
@@ -74,7 +110,11 @@ public final class ConfigLines {
         files.pop();
     }
 
-    private void process(Origin origin, String line, int depth) {
+    private void process(Origin origin, String line, int depth) throws ImportLimitException {
+        if (++linesProcessed > MAX_LINES) {
+            throw new ImportLimitException(origin, "more than " + MAX_LINES + " lines with includes and definitions "
+                    + "expanded; the import stops");
+        }
         String text = line;
         if (text.startsWith("@")) {
             boolean reverse = text.startsWith("@^");
@@ -103,10 +143,17 @@ public final class ConfigLines {
             }
             List<String> whole = wholeLineDefinition(text);
             if (whole != null && whole.size() > 1) {
-                whole.forEach(l -> process(origin, decomment(l), depth + 1));
+                for (String l : whole) {
+                    process(origin, decomment(l), depth + 1);
+                }
                 return;
             }
             String replaced = substitute(text);
+            if (replaced == null) {
+                notes.leftOut(origin, "$", "substituting the definitions makes the line " + MAX_LINE + " characters "
+                        + "or longer; keepalived does not substitute it either: shorten the definitions");
+                return;
+            }
             if (!replaced.equals(text)) {
                 String again = decomment(replaced);
                 if (!again.isEmpty()) {
@@ -186,10 +233,15 @@ public final class ConfigLines {
         return name == null ? null : definitions.get(name);
     }
 
+    /** {@code text} with its definitions substituted, or null when that reaches {@link #MAX_LINE}. */
     private String substitute(String text) {
         StringBuilder out = new StringBuilder();
+        boolean substituted = false;
         int i = 0;
         while (i < text.length()) {
+            if (substituted && out.length() >= MAX_LINE) {
+                return null;
+            }
             char c = text.charAt(i);
             if (c != '$' || i + 1 >= text.length()) {
                 out.append(c);
@@ -212,9 +264,10 @@ public final class ConfigLines {
                 continue;
             }
             out.append(value.get(0));
+            substituted = true;
             i = braces ? end + 1 : end;
         }
-        return out.toString();
+        return substituted && out.length() >= MAX_LINE ? null : out.toString();
     }
 
     private static boolean isNameChar(char c) {
@@ -238,7 +291,7 @@ public final class ConfigLines {
                 && "rmbwa".indexOf(word.charAt(7)) >= 0);
     }
 
-    private void include(Origin origin, String pattern) {
+    private void include(Origin origin, String pattern) throws ImportLimitException {
         Path dir = files.peek().toAbsolutePath().getParent();
         Path base = Path.of(pattern).isAbsolute() ? Path.of("/") : dir;
         List<Path> matches = Globs.expand(base, pattern);
@@ -254,7 +307,9 @@ public final class ConfigLines {
         for (Path match : matches) {
             Path shown = Path.of(pattern).isAbsolute() ? match : relativeToTop(match);
             try {
-                readFile(shown, Files.readAllBytes(match));
+                readFile(shown, bytes(match, origin));
+            } catch (ImportLimitException e) {
+                throw e;
             } catch (IOException e) {
                 notes.leftOut(origin, "include", "cannot read " + match + " (" + e.getMessage() + "); keepalived skips it");
             }

@@ -37,9 +37,10 @@ final class GlobalDefsImport {
                 ctx.integer(s, 1, 2, 3).ifPresent(v -> ctx.vrrpVersion = v);
             } else if (GARP.containsKey(k)) {
                 if (k.equals("vrrp_garp_master_repeat")) {
-                    ctx.integer(s, 1, 1, 255).ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), v));
+                    ctx.integer(s, 1, 0, Integer.MAX_VALUE)
+                            .ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), Garp.repeat(ctx, s, v)));
                 } else {
-                    Values.millis(s, 1, ctx.notes).ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), Values.duration(v)));
+                    Garp.seconds(ctx, s, k.endsWith("refresh")).ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), v));
                 }
             } else if (k.equals("lvs_sync_daemon")) {
                 // Written after the instances, which it names, so the file reads VRRP then IPVS.

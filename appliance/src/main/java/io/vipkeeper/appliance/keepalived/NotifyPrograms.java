@@ -18,9 +18,11 @@ final class NotifyPrograms {
         String key = s.keyword().replace('_', '-');
         List<String> command = s.word(1).map(Words::split).orElse(List.of());
         if (command.size() != 1 || !command.get(0).startsWith("/")) {
+            // The command is not echoed: its arguments may hold a password (curl -u user:pw), and
+            // notes go to stderr, which never carries secrets.
             ctx.unsupported(s, "vipkeeper runs " + key + " as one absolute program path without arguments: put "
-                    + "the command in a script of its own (#!/bin/sh, then exec " + String.join(" ", command)
-                    + ") and name that script");
+                    + "the command of this line in a script of its own (#!/bin/sh, then exec the command) and name "
+                    + "that script");
             return;
         }
         if (s.word(2).isPresent()) {

@@ -10,9 +10,14 @@ import java.util.List;
  * end the opening line or stand on the next line (keepalived's alloc_value_block accepts both);
  * {@code }} closes the innermost block, also at the end of a line of values
  * ({@code virtual_ipaddress { 198.18.0.1 }}). An extra {@code }} is reported and ignored, an
- * unclosed block is closed at the end of the input, as keepalived does.
+ * unclosed block is closed at the end of the input, as keepalived does. Blocks nest at most
+ * {@value #MAX_NESTING} deep (keepalived's deepest, virtual_server / real_server / checker / url,
+ * is four); deeper is refused, so no later step recurses without bound.
  */
 public final class StatementParser {
+    /** The deepest nesting read; far above keepalived's keywords, far below a stack overflow. */
+    static final int MAX_NESTING = 64;
+
     private StatementParser() {
     }
 
@@ -34,7 +39,7 @@ public final class StatementParser {
     }
 
     /** The top-level statements of {@code lines}. */
-    public static List<Statement> parse(List<SourceLine> lines, Notes notes) {
+    public static List<Statement> parse(List<SourceLine> lines, Notes notes) throws ImportLimitException {
         Open root = new Open(null, List.of());
         Deque<Open> stack = new ArrayDeque<>();
         stack.push(root);
@@ -58,6 +63,10 @@ public final class StatementParser {
                         }
                     }
                     owner.block = true;
+                    if (stack.size() > MAX_NESTING) {
+                        throw new ImportLimitException(line.origin(), "{: blocks nested more than " + MAX_NESTING
+                                + " deep; the import stops");
+                    }
                     stack.push(owner);
                     openedAt.push(line.origin());
                 } else if (word.equals("}")) {

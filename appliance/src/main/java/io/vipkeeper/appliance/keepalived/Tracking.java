@@ -16,6 +16,10 @@ import java.util.Set;
  * counts the other way round) is vipkeeper's reverse where that keeps the priorities the same.
  * Files: both add value times weight (negated with reverse), so weight and reverse are carried.
  *
+ * <p>keepalived keeps the priority at 254 at most and never changes an address owner's 255
+ * (vrrp_track.c): a positive weight is carried only as far as it raises the priority below 254
+ * (priority 254 with weight 5 changes nothing), and at 255 a weighted line is left out.
+ *
  * <p>A per-instance weight or reverse ({@code chk weight 10}) becomes a copy of the definition
  * with that weight, named {@code NAME-weight-10}: vipkeeper keeps the weight on the definition.
  */
@@ -32,7 +36,12 @@ final class Tracking {
     private Tracking() {
     }
 
-    static Result map(ImportContext ctx, TrackKind kind, Statement block, boolean weightless) {
+    /**
+     * The tracking of one block of an instance with base {@code priority}; {@code headroom} is how
+     * far positive weights may still raise it before keepalived's cap at 254.
+     */
+    static Result map(ImportContext ctx, TrackKind kind, Statement block, boolean weightless, int priority,
+            int headroom) {
         List<String> names = new ArrayList<>();
         int bonus = 0;
         Set<String> seen = new HashSet<>();
@@ -66,7 +75,28 @@ final class Tracking {
                         + "(a failure puts the instance in FAULT), and so does the import");
                 weight = 0;
             }
+            if (priority == 255 && weight != 0) {
+                ctx.notes.fallback(s.origin(), name, "keepalived never changes priority 255 (the address owner), so "
+                        + "a weighted line does nothing: the import leaves it out");
+                continue;
+            }
             Mapped m = mapped(kind, weight, reverse);
+            if (m.bonus() > headroom - bonus) {
+                int carried = headroom - bonus;
+                if (carried == 0) {
+                    ctx.notes.fallback(s.origin(), name, "priority " + (priority + bonus) + " plus weight "
+                            + m.bonus() + " passes 254, where keepalived caps it, so the weight changes nothing: the "
+                            + "import leaves the line out");
+                    continue;
+                }
+                ctx.notes.fallback(s.origin(), name, "priority " + (priority + bonus) + " plus weight " + m.bonus()
+                        + " passes 254, where keepalived caps it: carried as weight " + carried + " (priority 254 "
+                        + "while it is up, " + carried + " less while it is down; beside other weights only "
+                        + "all up and all down match keepalived)");
+                // Only a positive weight has a bonus: carried as the smaller keepalived weight, named as such.
+                weight = carried;
+                m = mapped(kind, weight, reverse);
+            }
             if (m.bonus() != 0) {
                 bonus += m.bonus();
                 ctx.notes.note(s.origin(), name, "keepalived adds weight " + m.bonus() + " while it is up, vipkeeper "

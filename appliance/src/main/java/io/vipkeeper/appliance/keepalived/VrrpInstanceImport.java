@@ -39,6 +39,8 @@ final class VrrpInstanceImport {
         List<String> peers = new ArrayList<>();
         List<Object> tracked = new ArrayList<>();
         Map<TrackKind, Tracking.Result> tracking = new EnumMap<>(TrackKind.class);
+        // Mapped after the loop: the weights depend on the priority, which may come later.
+        Map<TrackKind, Statement> trackBlocks = new EnumMap<>(TrackKind.class);
         Statement vmac = null;
         Statement xmitBase = null;
         Statement priorityChanges = null;
@@ -52,14 +54,21 @@ final class VrrpInstanceImport {
             switch (k) {
                 case "interface" -> iface = s.word(1).orElse(iface);
                 case "virtual_router_id" -> vrid = ctx.integer(s, 1, 1, 255).stream().boxed().findFirst().orElse(vrid);
-                case "priority" -> priority = ctx.integer(s, 1, 1, 255).orElse(priority);
+                // keepalived (vrrp_prio_handler) sets its default on a bad value, not the earlier line's.
+                case "priority" -> priority = ctx.integer(s, 1, 1, 255).orElse(100);
                 case "version" -> {
                     version = ctx.integer(s, 1, 2, 3).orElse(version);
                     versionAt = s.origin();
                 }
                 case "advert_int" -> {
-                    interval = Values.millis(s, 1, ctx.notes).orElse(interval);
-                    intervalAt = s.origin();
+                    long v = Values.millis(s, 1, ctx.notes).orElse(-1);
+                    if (v >= 0 && (v < 10 || v > 255_000)) {
+                        ctx.notes.fallback(s.origin(), k, "keepalived takes 0.01..255 seconds and ignores the line, "
+                                + "and so does the import");
+                    } else if (v >= 0) {
+                        interval = v;
+                        intervalAt = s.origin();
+                    }
                 }
                 case "nopreempt" -> nopreempt = true;
                 case "preempt" -> nopreempt = false;
@@ -74,7 +83,7 @@ final class VrrpInstanceImport {
                 case "track_script", "track_file", "track_process" -> {
                     TrackKind kind = k.equals("track_script") ? TrackKind.SCRIPT
                             : k.equals("track_file") ? TrackKind.FILE : TrackKind.PROCESS;
-                    tracking.put(kind, Tracking.map(ctx, kind, s, ctx.weightless.contains(name)));
+                    trackBlocks.put(kind, s);
                 }
                 case "notify" -> {
                     ctx.notifyProgram(s, out, "notify-script", "INSTANCE NAME STATE PRIORITY");
@@ -84,9 +93,10 @@ final class VrrpInstanceImport {
                 case "notify_deleted" -> ctx.unsupported(s, "vipkeeper deletes no instance on reload without "
                         + "stopping it: notify-stop (or notify-script with STOP) runs then");
                 case "notify_priority_changes" -> priorityChanges = s;
-                case "garp_master_delay", "garp_master_refresh" -> Values.millis(s, 1, ctx.notes)
-                        .ifPresent(v -> garp.put(GARP.get(k), Values.duration(v)));
-                case "garp_master_repeat" -> ctx.integer(s, 1, 1, 255).ifPresent(v -> garp.put(GARP.get(k), v));
+                case "garp_master_delay", "garp_master_refresh" -> Garp.seconds(ctx, s, k.endsWith("refresh"))
+                        .ifPresent(v -> garp.put(GARP.get(k), v));
+                case "garp_master_repeat" -> ctx.integer(s, 1, 0, Integer.MAX_VALUE)
+                        .ifPresent(v -> garp.put(GARP.get(k), Garp.repeat(ctx, s, v)));
                 case "lvs_sync_daemon_interface" -> {
                     ctx.notes.note(s.origin(), k, "deprecated in keepalived (global_defs lvs_sync_daemon); written "
                             + "as ipvs.sync-daemon");
@@ -116,8 +126,14 @@ final class VrrpInstanceImport {
                         + "only delays preemption), and so does the import");
             }
         } else if (preemptDelay != null) {
-            Values.millis(preemptDelay, 1, ctx.notes)
-                    .ifPresent(v -> out.put("preempt-delay", Values.duration(Math.min(v, 1_000_000))));
+            // keepalived (vrrp_preempt_delay_handler) takes 0..1000 s and sets 0 on anything else.
+            long v = Values.millis(preemptDelay, 1, ctx.notes).orElse(0);
+            if (v > 1_000_000) {
+                ctx.notes.fallback(preemptDelay.origin(), "preempt_delay", "above 1000 seconds: keepalived runs "
+                        + "without a delay (0), and so does the import");
+                v = 0;
+            }
+            out.put("preempt-delay", Values.duration(v));
         }
         if (vips.stream().anyMatch(a -> a.contains(":")) && version == 2) {
             ctx.notes.fallback(versionAt, "version", "VRRPv2 carries no IPv6: keepalived runs IPv6 addresses with "
@@ -144,13 +160,14 @@ final class VrrpInstanceImport {
         if (vrid != null) {
             head.put("virtual-router-id", vrid);
         }
-        int effective = priority + tracking.values().stream().mapToInt(Tracking.Result::priorityBonus).sum();
-        if (priority < 255 && effective > 254) {
-            ctx.notes.note(block.origin(), "priority", "priority " + priority + " plus positive script weights is "
-                    + effective + "; keepalived caps it at 254, and so does the import");
-            effective = 254;
+        int effective = priority;
+        for (Map.Entry<TrackKind, Statement> t : trackBlocks.entrySet()) {
+            Tracking.Result r = Tracking.map(ctx, t.getKey(), t.getValue(), ctx.weightless.contains(name), priority,
+                    priority == 255 ? 0 : 254 - effective);
+            tracking.put(t.getKey(), r);
+            effective += r.priorityBonus();
         }
-        head.put("priority", priority == 255 ? 255 : effective);
+        head.put("priority", effective);
         head.put("version", version);
         head.put("advert-interval", Values.duration(interval(interval, version, intervalAt)));
         head.put("virtual-ips", vips);

@@ -76,4 +76,31 @@ class ImportKeepalivedCommandTest {
         assertTrue(imp.err().startsWith(dir.resolve("missing.conf") + ": cannot read: "), imp.err());
         assertEquals("", imp.out());
     }
+
+    @Test
+    void aFileThatExpandsWithoutBoundExitsOneWithOneLineAndNoStackTrace() throws Exception {
+        Path f = dir.resolve("loop.conf");
+        Files.writeString(f, "vrrp_instance A {\n}\ninclude loop.conf\ninclude loop.conf\n");
+        CliRun imp = CliRun.of("import-keepalived", f.toString());
+        assertEquals(1, imp.exitCode(), imp.err());
+        assertEquals(1, imp.err().lines().count(), imp.err());
+        assertTrue(imp.err().startsWith(f + ":4: include: more than "), imp.err());
+        assertEquals("", imp.out());
+    }
+
+    @Test
+    void argumentsOfProgramLinesNeverReachStderrOnlyTheKeywordAndLine() throws Exception {
+        Path f = dir.resolve("notify.conf");
+        Files.writeString(f, "vrrp_script chk {\n script \"curl -u admin:Pw0rdAB http://198.18.0.9/\"\n}\n"
+                + "vrrp_instance A {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  198.18.0.1/24\n }\n"
+                + " notify_master \"/bin/echo S3cr3tXY\"\n notify_fault \"/usr/bin/curl -u user:pw1X http://x/\"\n"
+                + " track_script {\n  chk\n }\n}\n");
+        CliRun imp = CliRun.of("import-keepalived", f.toString());
+        assertEquals(3, imp.exitCode(), imp.err());
+        for (String secret : new String[] {"S3cr3tXY", "pw1X", "Pw0rdAB"}) {
+            assertFalse(imp.err().contains(secret), imp.err());
+        }
+        assertTrue(imp.err().contains(f + ":10: notify_master: "), imp.err());
+        assertTrue(imp.err().contains(f + ":11: notify_fault: "), imp.err());
+    }
 }

@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.keepalived;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,5 +88,46 @@ class ConfigLinesTest {
     @Test
     void anUnreadableTopFileThrows() {
         assertThrows(NoSuchFileException.class, () -> ConfigLines.read(dir.resolve("missing.conf"), null, notes));
+    }
+
+    @Test
+    void definitionsThatMultiplyStopAtKeepalivedsLineLengthWithAReportAtTheLine() throws Exception {
+        StringBuilder text = new StringBuilder("$A=0123456789\n");
+        for (char c = 'B'; c <= 'K'; c++) {
+            text.append('$').append(c).append('=').append(("$" + (char) (c - 1) + " ").repeat(10)).append('\n');
+        }
+        text.append("notify_master $K\npriority 100\n");
+        assertEquals(List.of("priority 100"), read(text.toString(), null));
+        assertEquals(dir.resolve("keepalived.conf") + ":12: $: substituting the definitions makes the line "
+                + ConfigLines.MAX_LINE + " characters or longer; keepalived does not substitute it either: shorten the "
+                + "definitions", notes.all().get(0).toString());
+    }
+
+    @Test
+    void aLineKeepalivedSubstitutesBelowItsLimitIsKept() throws Exception {
+        String value = "x".repeat(ConfigLines.MAX_LINE - 20);
+        assertEquals(List.of("script " + value), read("$V=" + value + "\nscript $V\n", null));
+    }
+
+    @Test
+    void aFileThatIncludesItselfTwiceEndsInOneLineNamingTheIncludeNotInMemoryExhaustion() {
+        ImportLimitException e = assertThrows(ImportLimitException.class,
+                () -> read("x\ninclude keepalived.conf\ninclude keepalived.conf\n", null));
+        assertEquals(dir.resolve("keepalived.conf") + ":3: include: more than " + ConfigLines.MAX_FILE_READS
+                + " files read in all (a file included again and again); the import stops", e.getMessage());
+    }
+
+    @Test
+    void definitionsThatMultiplyIntoLinesStopAtTheLineLimit() {
+        StringBuilder text = new StringBuilder("$A=@other x \\\n@other y\n");
+        for (char c = 'B'; c <= 'K'; c++) {
+            text.append('$').append(c).append("=$").append((char) (c - 1))
+                    .append(" \\\n").append(("$" + (char) (c - 1) + " \\\n").repeat(8)).append('$')
+                    .append((char) (c - 1)).append('\n');
+        }
+        text.append("$K\n");
+        ImportLimitException e = assertThrows(ImportLimitException.class, () -> read(text.toString(), null));
+        assertTrue(e.getMessage().startsWith(dir.resolve("keepalived.conf") + ":103: more than "
+                + ConfigLines.MAX_LINES + " lines"), e.getMessage());
     }
 }

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -60,6 +61,20 @@ final class Nodes {
         }
     }
 
+    /** Reports what node {@code name}'s block changes that the pair's nodes must share ({@link PairAgreement}). */
+    private static void agree(String name, ConfigObject node, ConfigObject nodes, Config shared, Config view, Problems problems) {
+        Map<String, Config> views = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : nodes.entrySet()) {
+            views.put(e.getKey(), e.getKey().equals(name) ? view
+                    : ((ConfigObject) e.getValue()).toConfig().atPath("vipkeeper").withFallback(shared));
+        }
+        try {
+            PairAgreement.check(name, node, views, problems);
+        } catch (ConfigException.NotResolved e) {
+            // A substitution on the way cannot be compared before resolution: such a file is not checked here.
+        }
+    }
+
     /**
      * The node names a host name stands for: itself, and for a full name such as lb1.example.com
      * its first label too (so nodes need no quoted dotted keys; keepalived's config-id is the host
@@ -103,7 +118,12 @@ final class Nodes {
                     + "); the nodes are " + String.join(", ", names(user)));
             return null;
         }
-        Config view = node.toConfig().atPath("vipkeeper").withFallback(user.withoutPath(PATH));
+        Config shared = user.withoutPath(PATH);
+        Config view = node.toConfig().atPath("vipkeeper").withFallback(shared);
+        agree(name, node, nodes, shared, view, problems);
+        if (problems.reports() > before) {
+            return null;
+        }
         // Named after its block unless the block says otherwise; a problem with it is at the block.
         return node.containsKey("node-name") ? view
                 : view.withValue(NODE_NAME, ConfigValueFactory.fromAnyRef(name).withOrigin(node.origin()));

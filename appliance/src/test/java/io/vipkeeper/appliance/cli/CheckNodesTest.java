@@ -38,7 +38,7 @@ class CheckNodesTest {
                 "  }",
                 "  nodes {",
                 "    lb1 { vrrp.instances.web.priority = 150 }",
-                "    lb2 { vrrp.instances.web.priority = 100, vrrp.instances.db.virtual-ips = [\"198.19.20.102/24\"] }",
+                "    lb2 { vrrp.instances.web.priority = 100, vrrp.instances.db.unicast-peers = [\"198.19.20.77\"] }",
                 "  }",
                 "}");
     }
@@ -93,8 +93,7 @@ class CheckNodesTest {
         assertFalse(printed.contains("s3cret"), printed);
         assertFalse(printed.contains(KEY), printed);
         assertTrue(printed.contains("priority=100"), printed);
-        assertTrue(printed.contains("198.19.20.102/24"), printed);
-        assertFalse(printed.contains("198.19.20.101/24"), printed);
+        assertTrue(printed.contains("198.19.20.77"), printed);
         assertTrue(printed.contains("node-name=lb2"), printed);
         assertFalse(printed.contains("nodes"), printed);
         // Defaults stay in reference.conf, not in the print.

@@ -11,7 +11,7 @@ import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.Settings;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,8 +65,9 @@ public final class CheckCommand implements Callable<Integer> {
             Map<String, Settings> views = options.nodeGiven() || nodes.isEmpty()
                     ? Map.of(options.node().given().orElse(""), ConfigLoader.load(options.file(), ConfigCache.NONE, engines, options.node()))
                     : EveryNode.load(options.file(), engines, nodes);
-            new LinkedHashSet<>(views.values().stream().flatMap(s -> s.warnings().stream()).toList())
-                    .forEach(err::println);
+            Map<String, List<String>> warnings = new LinkedHashMap<>();
+            views.forEach((node, s) -> warnings.put(node, s.warnings()));
+            EveryNode.namedWarnings(warnings).forEach(err::println);
             err.flush();
             if (print) {
                 out.print(EffectiveConfig.render(options.file(), options.node()));

@@ -32,10 +32,11 @@ public final class EffectiveConfig {
     public static String render(Path file, NodeChoice node) throws InvalidConfigException {
         ConfigLoader.Parsed parsed = ConfigLoader.parseOnly(file, node);
         ConfigObject shown = (ConfigObject) mask("", keep(parsed.user().root(), parsed.merged().root()));
+        String body = shown.render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
+                .setJson(false).setFormatted(true));
         return "# " + file + " as node " + parsed.merged().getString("vipkeeper.node-name")
                 + " reads it: defaults left out, secrets masked as \"" + MASK + "\"\n"
-                + shown.render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
-                .setJson(false).setFormatted(true));
+                + body + (body.endsWith("\n") ? "" : "\n");
     }
 
     /** The keys of {@code user} with their values in {@code merged}. */

@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every node's view of a shared file read and checked, as {@code vipkeeper check} does without
@@ -13,6 +15,8 @@ import java.util.Map;
  * views only names them ({@code FILE:LINE: [lb2] vipkeeper.vrrp...}).
  */
 public final class EveryNode {
+    private static final String WARNING = "warning: ";
+    private static final Pattern PLACE = Pattern.compile("warning: [^\\s]+:\\d+: ");
     private EveryNode() {
     }
 
@@ -35,6 +39,32 @@ public final class EveryNode {
             throw new InvalidConfigException(named(problems, nodes.size()));
         }
         return settings;
+    }
+
+    /**
+     * Each distinct warning of {@code byNode} once, in order; one that some nodes' views give and
+     * others not names those nodes after its place ({@code warning: FILE:LINE: [lb2] ...}).
+     */
+    public static List<String> namedWarnings(Map<String, List<String>> byNode) {
+        Map<String, List<String>> whose = new LinkedHashMap<>();
+        byNode.forEach((node, list) -> list.forEach(w -> {
+            List<String> in = whose.computeIfAbsent(w, k -> new ArrayList<>());
+            if (!in.contains(node)) {
+                in.add(node);
+            }
+        }));
+        List<String> named = new ArrayList<>();
+        whose.forEach((w, in) -> {
+            if (in.size() == byNode.size()) {
+                named.add(w);
+                return;
+            }
+            String tag = "[" + String.join(", ", in) + "] ";
+            Matcher m = PLACE.matcher(w);
+            named.add(m.lookingAt() ? w.substring(0, m.end()) + tag + w.substring(m.end())
+                    : w.startsWith(WARNING) ? WARNING + tag + w.substring(WARNING.length()) : tag + w);
+        });
+        return named;
     }
 
     /** Each distinct problem once, prefixed with the nodes it belongs to unless it belongs to all. */

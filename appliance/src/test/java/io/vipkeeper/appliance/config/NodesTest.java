@@ -214,4 +214,14 @@ class NodesTest {
         NodeChoice given = NodeChoice.of("lb2");
         org.junit.jupiter.api.Assertions.assertSame(given, given.fixed());
     }
+
+    /** A warning of some views only names their nodes, as a problem does; a common one is said once. */
+    @Test
+    void aWarningOfOneNodesViewNamesThatNode() {
+        Map<String, List<String>> byNode = new java.util.LinkedHashMap<>();
+        byNode.put("lb1", List.of("warning: f.conf:3: common", "warning: f.conf is readable"));
+        byNode.put("lb2", List.of("warning: f.conf:3: common", "warning: f.conf:7: vipkeeper.x: only lb2"));
+        assertEquals(List.of("warning: f.conf:3: common", "warning: [lb1] f.conf is readable",
+                "warning: f.conf:7: [lb2] vipkeeper.x: only lb2"), EveryNode.namedWarnings(byNode));
+    }
 }

@@ -65,10 +65,19 @@ final class VmacLinks {
             held.put(vmac.name(), new Held(lower, mac, h.users() + 1));
             return;
         }
+        String renamed = predecessorOf(vmac.name(), lower, mac);
         kernel.call(route -> {
             Links links = new Links(route);
             Macvlans macvlans = new Macvlans(route);
             LinkInfo base = links.byName(lower).orElseThrow(() -> new IllegalStateException(lower + " does not exist"));
+            if (renamed != null) {
+                // A reload renamed the vmac: one lower link cannot carry the virtual MAC twice
+                // (EADDRINUSE), so the predecessor's link goes now and its VIPs with it, for the
+                // successor's start. Its own remove later finds no link of that name: no-op.
+                links.byName(renamed).filter(l -> Arrays.equals(l.mac(), mac)).ifPresent(l -> macvlans.delete(l.index()));
+                LOG.info("{}: vmac renamed to {}: the old link goes now, before its instance's handover", renamed,
+                        vmac.name());
+            }
             Optional<LinkInfo> old = links.byName(vmac.name());
             if (old.isPresent()) {
                 if (!Arrays.equals(old.get().mac(), mac)) {
@@ -88,6 +97,12 @@ final class VmacLinks {
         });
         held.put(vmac.name(), new Held(lower, mac, 1));
         LOG.info("{}: vmac on {} with MAC {} ({})", vmac.name(), lower, VirtualMac.text(mac), vmac.mode().configName());
+    }
+
+    /** The held vmac of another name with {@code mac} on {@code lower} (a reload's predecessor), or null. */
+    private String predecessorOf(String name, String lower, byte[] mac) {
+        return held.entrySet().stream().filter(e -> !e.getKey().equals(name) && e.getValue().lower().equals(lower)
+                && Arrays.equals(e.getValue().mac(), mac)).map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
     /** Sysctls before the link goes up, so it never sends a frame it should not (see reference.conf). */

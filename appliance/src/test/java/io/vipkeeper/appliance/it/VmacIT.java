@@ -32,8 +32,13 @@ class VmacIT extends SubnetPair {
 
     /** Whether node {@code name}'s vmac holds the VIP. */
     private boolean vmacHasVip(String name) {
+        return linkHasVip(name, VMAC);
+    }
+
+    /** Whether link {@code link} of node {@code name} holds the VIP. */
+    private boolean linkHasVip(String name, String link) {
         try {
-            return Lab.sh("ip", "-n", lab.ns(name), "-o", "addr", "show", "dev", VMAC).contains(" " + vip + "/");
+            return Lab.sh("ip", "-n", lab.ns(name), "-o", "addr", "show", "dev", link).contains(" " + vip + "/");
         } catch (Exception e) {
             return false;
         }
@@ -112,6 +117,35 @@ class VmacIT extends SubnetPair {
         clientResolvesAndPins();
 
         failoverAndBack(vk, () -> ka.awaitLog("Entering MASTER STATE", 10));
+    }
+
+    /**
+     * A reload that renames the vmac restarts the instance on a new link with the same virtual MAC:
+     * the old link goes first (one lower link cannot carry the MAC twice; the successor used to fail
+     * with EADDRINUSE and stay in INITIALIZE), and the VIP comes back on the new link.
+     */
+    @Test
+    void aReloadThatRenamesTheVmacMovesTheVipToTheNewLink() throws Exception {
+        JarProcess lb1 = vipkeeper("lb1", 150);
+        JarProcess lb2 = vipkeeper("lb2", 100);
+        lb1.awaitLog("vi_1: BACKUP -> MASTER");
+        lb2.awaitLog("vi_1: INITIALIZE -> BACKUP");
+        Lab.await(5, "lb1's vmac holds the VIP", () -> vmacHasVip("lb1"));
+
+        java.nio.file.Path conf = dir.resolve("lb1.conf");
+        lb1.reload(conf, java.nio.file.Files.readString(conf).replace("use-vmac = true",
+                "use-vmac = true\n    vmac-name = vk51"));
+        lb1.awaitLog("vrrp.51: vmac renamed to vk51");
+        Lab.await(30, "lb1's new vmac vk51 holds the VIP", () -> linkHasVip("lb1", "vk51"));
+        assertFalse(linkExists("lb1", VMAC), "the old link is gone");
+        Lab.await(10, "lb2 lets go", () -> !vmacHasVip("lb2"));
+        Lab.await(10, "the client reaches the VIP", this::clientReachesVip);
+        assertTrue(clientNeighbour().isEmpty() || clientNeighbour().contains(VIRTUAL_MAC), clientNeighbour());
+
+        lb1.signal("TERM");
+        assertEquals(0, lb1.waitFor());
+        assertFalse(linkExists("lb1", "vk51"), "a stop deletes the renamed vmac");
+        assertEquals("0", sysctl("lb1", "net.ipv4.conf.eth0.arp_ignore"), "and restores eth0's arp_ignore");
     }
 
     /** Waits for something of a test; fails it when it does not come. */

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the tracked files (keepalived's track_file) through the JDK's WatchService, which is
  * inotify on Linux: no process runs and no polling; each file's directory is watched, so a file
- * created, replaced by a rename or deleted is seen too. Reports a file's value when it changes,
+ * created, replaced by a rename or deleted is seen too, and for a symbolic link its target's
+ * directory as well. Reports a file's value when it changes,
  * on {@code loop}. The thread starts with the first file.
  */
 final class TrackFiles implements AutoCloseable {
@@ -38,6 +39,8 @@ final class TrackFiles implements AutoCloseable {
     private final Map<String, VrrpTrackFile> files = new ConcurrentHashMap<>();
     private final Map<String, Long> values = new ConcurrentHashMap<>();
     private final Map<Path, WatchKey> directories = new HashMap<>();
+    /** Each file's path with its symbolic links resolved, as last seen. */
+    private final Map<String, Path> targets = new ConcurrentHashMap<>();
     private WatchService watcher;
     private Thread thread;
 
@@ -53,13 +56,41 @@ final class TrackFiles implements AutoCloseable {
      */
     synchronized void watch(Map<String, VrrpTrackFile> wanted) {
         files.keySet().removeIf(name -> !wanted.containsKey(name));
+        targets.keySet().removeIf(name -> !wanted.containsKey(name));
         values.keySet().removeIf(name -> !wanted.containsKey(name));
         for (VrrpTrackFile f : wanted.values()) {
             if (!f.equals(files.put(f.name(), f))) {
                 values.put(f.name(), TrackFileValue.read(f.file()).orElse(0));
                 register(f.file().getParent());
+                followLink(f);
             }
         }
+    }
+
+    /**
+     * A tracked path that is a symbolic link: its target's directory is watched too, so a write to
+     * the target is seen (inotify reports it there, not at the link), also after the link is
+     * pointed elsewhere. Returns the target now (the path itself when it is no link or dangles).
+     */
+    private Path followLink(VrrpTrackFile f) {
+        try {
+            Path target = f.file().toRealPath();
+            if (!target.equals(f.file())) {
+                register(target.getParent());
+            }
+            targets.put(f.name(), target);
+            return target;
+        } catch (IOException e) {
+            targets.put(f.name(), f.file());
+            return f.file();
+        }
+    }
+
+    /** Whether an event on {@code touched} may have changed file {@code f}'s value. */
+    private boolean touches(VrrpTrackFile f, java.util.Set<Path> touched) {
+        Path target = targets.getOrDefault(f.name(), f.file());
+        return touched.contains(f.file()) || touched.contains(f.file().getParent()) || touched.contains(target)
+                || touched.contains(target.getParent());
     }
 
     private void register(Path dir) {
@@ -97,8 +128,12 @@ final class TrackFiles implements AutoCloseable {
                 while ((more = watcher.poll()) != null) {
                     collect(more, (Path) more.watchable(), touched);
                 }
-                files.values().stream().filter(f -> touched.contains(f.file()) || touched.contains(f.file().getParent()))
-                        .forEach(this::reread);
+                synchronized (this) {
+                    files.values().stream().filter(f -> touches(f, touched)).forEach(f -> {
+                        followLink(f);
+                        reread(f);
+                    });
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closed

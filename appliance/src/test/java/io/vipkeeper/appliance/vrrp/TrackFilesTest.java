@@ -48,4 +48,29 @@ class TrackFilesTest {
             assertEquals(null, changes.poll(300, TimeUnit.MILLISECONDS), "no longer watched");
         }
     }
+
+    /** A tracked symbolic link: a write to its target (in another directory) and a retargeted link are seen. */
+    @Test
+    void followsASymbolicLinkToItsTarget() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path a = Files.writeString(data.resolve("a"), "2\n");
+        Path b = Files.writeString(data.resolve("b"), "7\n");
+        Path links = Files.createDirectories(dir.resolve("links"));
+        Path link = Files.createSymbolicLink(links.resolve("weight"), a);
+        LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
+        try (TrackFiles files = new TrackFiles(Runnable::run, (n, v) -> changes.add(new Change(n, v)))) {
+            files.watch(Map.of("w", new VrrpTrackFile("w", link, 1, false)));
+            assertEquals(2, files.value("w"));
+
+            Files.writeString(a, "5\n");
+            assertEquals(new Change("w", 5), changes.poll(5, TimeUnit.SECONDS), "the target written in place");
+
+            Path next = Files.createSymbolicLink(links.resolve("weight.new"), b);
+            Files.move(next, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(new Change("w", 7), changes.poll(5, TimeUnit.SECONDS), "the link pointed at b");
+
+            Files.writeString(b, "8\n");
+            assertEquals(new Change("w", 8), changes.poll(5, TimeUnit.SECONDS), "the new target written");
+        }
+    }
 }

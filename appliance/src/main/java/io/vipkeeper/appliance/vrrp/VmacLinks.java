@@ -79,6 +79,7 @@ final class VmacLinks {
                         vmac.name());
             }
             Optional<LinkInfo> old = links.byName(vmac.name());
+            Optional<Map<String, Integer>> leftBehind = Optional.empty();
             if (old.isPresent()) {
                 if (!Arrays.equals(old.get().mac(), mac)) {
                     throw new IllegalStateException("a link named " + vmac.name() + " exists with MAC "
@@ -86,12 +87,13 @@ final class VmacLinks {
                             + ": not a vmac of ours; remove it or set vmac-name");
                 }
                 LOG.info("{}: replacing the vmac left behind (by a crash?)", vmac.name());
+                leftBehind = VmacAlias.read(vmac.name(), lower);
                 macvlans.delete(old.get().index());
             }
             macvlans.create(base.index(), vmac.name(), mac, vmac.mode());
             int index = links.byName(vmac.name()).orElseThrow(() ->
                     new IllegalStateException(vmac.name() + " vanished after its creation")).index();
-            configure(vmac.name(), lower);
+            configure(vmac.name(), lower, leftBehind);
             macvlans.up(index);
             return null;
         });
@@ -106,7 +108,7 @@ final class VmacLinks {
     }
 
     /** Sysctls before the link goes up, so it never sends a frame it should not (see reference.conf). */
-    private void configure(String name, String lower) {
+    private void configure(String name, String lower, Optional<Map<String, Integer>> leftBehind) {
         // Both nodes' vmacs carry the same MAC, so the same IPv6 link-local: DAD and router
         // solicitations from the backup's would teach the switch the MAC at the backup.
         Sysctl ipv6 = new Sysctl("net.ipv6.conf." + name.replace('.', '/') + ".disable_ipv6");
@@ -124,12 +126,18 @@ final class VmacLinks {
             Map<String, Integer> before = new HashMap<>();
             for (String key : LOWER_KEYS) {
                 Sysctl k = Sysctl.ipv4Conf(lower, key);
-                before.put(key, k.read());
+                // A crashed run's vmac recorded what the lower link had before it changed them.
+                before.put(key, leftBehind.map(v -> v.get(key)).orElseGet(k::read));
                 k.write(key.equals("arp_announce") ? 2 : 1);
             }
+            leftBehind.ifPresent(v -> LOG.info("{}: ARP sysctls to restore at stop taken from the vmac left behind: {}",
+                    lower, before));
             saved.put(lower, new Saved(before, 1));
         } else {
             saved.put(lower, new Saved(s.values(), s.vmacs() + 1));
+        }
+        if (!VmacAlias.write(name, lower, saved.get(lower).values())) {
+            LOG.warn("{}: could not record {}'s ARP sysctls in its alias; after a crash they stay as set", name, lower);
         }
     }
 

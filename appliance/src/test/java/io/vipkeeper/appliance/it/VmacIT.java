@@ -148,6 +148,31 @@ class VmacIT extends SubnetPair {
         assertEquals("0", sysctl("lb1", "net.ipv4.conf.eth0.arp_ignore"), "and restores eth0's arp_ignore");
     }
 
+    /**
+     * A SIGKILL leaves the vmac and the lower link's changed ARP sysctls behind; the next start
+     * replaces the vmac and its stop restores the values the operator had, which the leftover's
+     * alias recorded (not the changed ones it found).
+     */
+    @Test
+    void afterASigkillTheNextStopStillRestoresTheArpSysctls() throws Exception {
+        Lab.sh("ip", "netns", "exec", lab.ns("lb1"), "sysctl", "-qw", "net.ipv4.conf.eth0.arp_announce=1");
+        JarProcess first = vipkeeper("lb1", 150);
+        first.awaitLog("vi_1: BACKUP -> MASTER");
+        assertEquals("2", sysctl("lb1", "net.ipv4.conf.eth0.arp_announce"));
+        first.signal("KILL");
+        first.waitFor();
+        assertTrue(linkExists("lb1", VMAC), "SIGKILL leaves the vmac");
+
+        JarProcess second = vipkeeper("lb1", 150);
+        second.awaitLog(VMAC + ": replacing the vmac left behind");
+        second.awaitLog("vi_1: BACKUP -> MASTER");
+        second.signal("TERM");
+        assertEquals(0, second.waitFor());
+        assertFalse(linkExists("lb1", VMAC));
+        assertEquals("1", sysctl("lb1", "net.ipv4.conf.eth0.arp_announce"), "the operator's value, not the crash's 2");
+        assertEquals("0", sysctl("lb1", "net.ipv4.conf.eth0.arp_ignore"));
+    }
+
     /** Waits for something of a test; fails it when it does not come. */
     private interface Awaited {
         void await() throws Exception;

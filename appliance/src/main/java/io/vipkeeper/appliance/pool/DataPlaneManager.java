@@ -361,8 +361,7 @@ public final class DataPlaneManager implements AutoCloseable {
                 syncDaemon.reconcile(settings, ipvs);
                 keepMovedFlowPickup();
             }
-            List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(),
-                    k.capabilities().options().contains(io.vipkeeper.appliance.dataplane.Capabilities.Option.MIXED_FORWARDING));
+            List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(), k.capabilities());
             formerlyOwned.retainAll(actual.keySet());
             Set<ServiceKey> ours = new LinkedHashSet<>(keys(settings));
             ours.addAll(formerlyOwned);

@@ -81,13 +81,15 @@ final class CheckWarnings {
         }
     }
 
-    /** Only with VRRP instances: a file without any gives its addresses to the host some other way. */
+    /** Only with VRRP instances: a file without any gives its addresses to the host some other way (or owns them the bgp way). */
     private void unownedAddresses(Settings s) {
         if (s.vrrp().instances().isEmpty()) {
             return;
         }
         Set<InetAddress> vips = s.vrrp().instances().values().stream()
                 .flatMap(i -> i.virtualIps().stream().map(IpPrefix::address)).collect(Collectors.toSet());
+        // A bgp VIP is put on the host too, on the bgp device (a VRRP pair per site beside bgp VIPs).
+        vips.addAll(s.bgp().vips());
         for (VirtualServer vs : s.ipvs().virtualServers().values()) {
             if (vs.address().isPresent() && !vips.contains(vs.address().get())) {
                 warn(value("vipkeeper", "ipvs", "virtual-servers", vs.name(), "address"),

@@ -32,8 +32,25 @@ final class IpvsReader {
     private IpvsReader() {
     }
 
+    /**
+     * Why a file with bgp VIPs and no VRRP instance gets no sync daemon: at its line, instead of
+     * the missing or unknown instance it would be told about.
+     */
+    static final String BGP_NO_SYNC_DAEMON = "not used in bgp mode: the sync daemon follows a VRRP instance (master"
+            + " while it is MASTER) and this file has none. With bgp VIPs every director is active, and a flow the"
+            + " routers move to another director keeps its real server without copied connections: mh chooses the"
+            + " same one on every director, and on IPVS vipkeeper sets sloppy_tcp and sloppy_sctp so the director"
+            + " takes the flow up mid-connection. Remove the block (persistence templates are what it would"
+            + " carry; see the README's BGP ECMP section)";
+
     static IpvsSettings read(ConfigNode ipvs, Map<String, VrrpInstance> instances, Set<String> instanceNames,
             ConfigCache cache, EngineCheck engine) {
+        return read(ipvs, instances, instanceNames, cache, engine, false);
+    }
+
+    /** The same for a file that has bgp VIPs when {@code bgpVips}. */
+    static IpvsSettings read(ConfigNode ipvs, Map<String, VrrpInstance> instances, Set<String> instanceNames,
+            ConfigCache cache, EngineCheck engine, boolean bgpVips) {
         // A reading kept from a load checked against another engine says nothing about this one.
         cache.engine(engine.engine());
         // Each defaults block is also read as an entry of its own, to report its unknown keys.
@@ -82,7 +99,9 @@ final class IpvsReader {
         cache.retainVirtualServers(servers.keySet());
         Optional<SyncDaemon> sync = Optional.empty();
         ConfigValue syncValue = ipvs.value("sync-daemon");
-        if (syncValue != null) {
+        if (syncValue != null && bgpVips && instanceNames.isEmpty()) {
+            ipvs.problems().add(syncValue.origin(), ipvs.path("sync-daemon") + ": " + BGP_NO_SYNC_DAEMON);
+        } else if (syncValue != null) {
             ConfigNode s = ipvs.over("sync-daemon", syncValue, syncDefaults.object(), ipvs.path("sync-daemon"));
             sync = s == null ? Optional.empty() : syncDaemon(s, instances, instanceNames);
             if (sync.isPresent()) {

@@ -51,7 +51,7 @@ final class SettingsReader {
         ConfigNode vrrpNode = v.child("vrrp");
         VrrpSettings vrrp = VrrpReader.read(vrrpNode);
         IpvsSettings ipvs = IpvsReader.read(v.child("ipvs"), vrrp.instances(),
-                vrrpNode.child("instances").object().keySet(), cache, engine);
+                vrrpNode.child("instances").object().keySet(), cache, engine, bgpVipsWritten(v));
         RealServerModeSettings realServer = realServerMode(v.child("real-server"));
         // With a problem so far the virtual servers may be partly read: no VIP is called unserved for that.
         BgpSettings bgp = BgpReader.read(v.child("bgp"), vrrpVips(vrrp), root.problems().isEmpty() ? ipvs : null);
@@ -66,6 +66,12 @@ final class SettingsReader {
             root.problems().add(new ConfigProblem(source.toString(), 1, NOTHING_TO_DO));
         }
         return settings;
+    }
+
+    /** Whether the file lists bgp VIPs (looked at only: the bgp section is read, and its problems reported, later). */
+    private static boolean bgpVipsWritten(ConfigNode v) {
+        return v.object().get("bgp") instanceof com.typesafe.config.ConfigObject b
+                && b.get("vips") instanceof com.typesafe.config.ConfigList l && !l.isEmpty();
     }
 
     private static RealServerModeSettings realServerMode(ConfigNode r) {

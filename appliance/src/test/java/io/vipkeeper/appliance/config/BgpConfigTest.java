@@ -153,6 +153,25 @@ class BgpConfigTest {
         };
     }
 
+    /** A bgp-only file asking for a sync daemon is told why bgp mode has none, at the block's line, on IPVS. */
+    @Test
+    void aSyncDaemonInABgpOnlyFileIsRefusedWithTheReason() throws Exception {
+        String file = "vipkeeper.bgp.vips = [\"198.18.0.100\", \"2001:db8::1\"]\n"
+                + "vipkeeper.ipvs.sync-daemon { interface = eth0 }\n" + SERVED;
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ConfigLoader.load(
+                ConfigFiles.write(dir, "bgp.conf", file), ConfigCache.NONE,
+                choice -> io.vipkeeper.appliance.ipvs.IpvsKernel.CAPABILITIES));
+        assertEquals(List.of("bgp.conf:2: vipkeeper.ipvs.sync-daemon: " + IpvsReader.BGP_NO_SYNC_DAEMON),
+                e.problems().stream().map(p -> Path.of(p.file()).getFileName() + ":" + p.line() + ": " + p.message())
+                        .toList());
+        // Beside a VRRP instance (a pair per site) the sync daemon follows that instance as before.
+        Settings mixed = ConfigLoader.load(ConfigFiles.write(dir, "mixed.conf", "vipkeeper.vrrp.instances.site {"
+                + " interface = eth0, virtual-router-id = 7, virtual-ips = [\"198.18.0.200/24\"] }\n"
+                + file.replace("{ interface = eth0 }", "{ instance = site }")), ConfigCache.NONE,
+                choice -> io.vipkeeper.appliance.ipvs.IpvsKernel.CAPABILITIES);
+        assertEquals(Optional.of(new IpvsSettings.SyncDaemon("eth0", "site", 7)), mixed.ipvs().syncDaemon());
+    }
+
     @Test
     void anUnknownKeyIsAProblem() {
         assertTrue(problems("vipkeeper.bgp { vips = [\"198.18.0.100\"], devise = x }\n").get(0).startsWith("bgp.conf:1: "));

@@ -85,6 +85,9 @@ class CheckWarningsTest {
                 warnings(servers + instance, ETH0));
         // Without VRRP the addresses are put on the host some other way.
         assertEquals(List.of(), warnings(servers, ETH0));
+        // A bgp VIP is put on the host by the daemon's bgp device.
+        assertEquals(List.of(), warnings(servers + instance
+                + "vipkeeper.bgp { vips = [\"198.18.0.50\"], allow-any-scheduler = true }\n", ETH0));
     }
 
     @Test

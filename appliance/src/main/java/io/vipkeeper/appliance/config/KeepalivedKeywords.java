@@ -45,7 +45,9 @@ final class KeepalivedKeywords {
             whole(mail, "vipkeeper sends no mail: run a notify-script");
         }
         put("lvs_sync_daemon", "sync-daemon", "vipkeeper.ipvs",
-                "here it is sync-daemon { instance = \"NAME\", interface = \"IF\", sync-id = N }");
+                "here it is sync-daemon { instance = \"NAME\", interface = \"IF\", sync-id = N, max-length = N,"
+                        + " port = N, ttl = N, group = \"ADDR\" }");
+        put("lvs_timeouts", "timeouts", "vipkeeper.ipvs", "here it is timeouts { tcp = 900s, tcp-fin = 120s, udp = 300s }");
         put("lvs_sync_daemon_interface", "sync-daemon", "vipkeeper.ipvs",
                 "here it is sync-daemon { instance = \"NAME\", interface = \"IF\" }");
 

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the engine. Its log lines start with the engine's name ("ipvs programmed: ...").
  * This class only sequences a run; its parts each do one job: {@link Pools} (policy),
  * {@link TableReconciler} (plan and drain), {@link EngineConnection} (open and retry),
- * {@link NatKeeper}, {@link SyncDaemonKeeper}, {@link FailureLog} (log once), {@link ChangeLog}
+ * {@link NatKeeper}, {@link SyncDaemonKeeper}, {@link TimeoutsKeeper}, {@link FailureLog} (log once), {@link ChangeLog}
  * and {@link ReconcileCounters} (status).
  */
 public final class DataPlaneManager implements AutoCloseable {
@@ -50,6 +50,7 @@ public final class DataPlaneManager implements AutoCloseable {
     private final EngineConnection<DataPlane> kernel;
     private final NatKeeper nat;
     private final SyncDaemonKeeper syncDaemon = new SyncDaemonKeeper();
+    private final TimeoutsKeeper timeouts = new TimeoutsKeeper();
     private final FailureLog failureLog = new FailureLog();
     private final ReconcileCounters counters = new ReconcileCounters();
     private final Set<ServiceKey> formerlyOwned = new HashSet<>();
@@ -348,6 +349,7 @@ public final class DataPlaneManager implements AutoCloseable {
             nat.reconcile(settings, actual, why, failureLog, counters);
             if (k instanceof IpvsKernel ipvs) {
                 syncDaemon.reconcile(settings, ipvs);
+                timeouts(ipvs, why);
             }
             List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(),
                     k.capabilities().options().contains(io.vipkeeper.appliance.dataplane.Capabilities.Option.MIXED_FORWARDING));
@@ -381,6 +383,22 @@ public final class DataPlaneManager implements AutoCloseable {
             log.error("{}: reconcile failed, retrying in {}: {}", engine,
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             kernel.close();
+        }
+    }
+
+    /**
+     * Sets the connection timeouts; a refusal is counted and logged once while it lasts, and does
+     * not stop the run (the table matters more).
+     */
+    private void timeouts(IpvsKernel ipvs, ReconcileRun why) {
+        try {
+            timeouts.reconcile(settings, ipvs, why);
+        } catch (RuntimeException e) {
+            counters.failed();
+            if (failureLog.firstReport("timeouts: " + e.getMessage())) {
+                log.error("ipvs: setting the connection timeouts failed (retried every {}): {}",
+                        Durations.format(settings.reconcileInterval()), e.getMessage());
+            }
         }
     }
 

@@ -118,4 +118,22 @@ class KeepalivedImportTest extends ImportTestBase {
         assertEquals(3, c.getInt("vrrp.instances.V6.version"));
         assertEquals("500ms", c.getString("vrrp.instances.V6.advert-interval"));
     }
+
+    @Test
+    void lvsTimeoutsAndTheSyncDaemonsOptionsAreCarried() throws Exception {
+        Config c = run("global_defs {\n lvs_timeouts tcp 7200 tcpfin 0 udp 120 sctp 5\n"
+                + " lvs_sync_daemon eth0 VI_1 id 7 maxlen 1400 port 8849 ttl 2 group 239.0.0.81\n}\n" + INSTANCE + "}\n");
+        assertEquals("7200s", c.getString("ipvs.timeouts.tcp"));
+        assertFalse(c.hasPath("ipvs.timeouts.tcp-fin"), "0 leaves the kernel's value, in keepalived too");
+        assertEquals("120s", c.getString("ipvs.timeouts.udp"));
+        Config sync = c.getConfig("ipvs.sync-daemon");
+        assertEquals(List.of(7, 1400, 8849, 2), List.of(sync.getInt("sync-id"), sync.getInt("max-length"),
+                sync.getInt("port"), sync.getInt("ttl")));
+        assertEquals("239.0.0.81", sync.getString("group"));
+        // keepalived reads "sctp 5" as two unknown words, each reported.
+        assertEquals(List.of("k.conf:2: lvs_timeouts sctp: keepalived falls back: not tcp, tcpfin or udp: keepalived"
+                + " ignores the word, and so does the import", "k.conf:2: lvs_timeouts 5: keepalived falls back: not tcp,"
+                + " tcpfin or udp: keepalived ignores the word, and so does the import"),
+                notes().stream().filter(n -> n.contains("lvs_")).toList());
+    }
 }

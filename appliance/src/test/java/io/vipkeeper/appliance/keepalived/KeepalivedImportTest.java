@@ -136,4 +136,24 @@ class KeepalivedImportTest extends ImportTestBase {
                 + " tcpfin or udp: keepalived ignores the word, and so does the import"),
                 notes().stream().filter(n -> n.contains("lvs_")).toList());
     }
+
+    @Test
+    void vipOptionsAndExcludedAddressesAreCarried() throws Exception {
+        Config c = run("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n"
+                + "  198.19.10.100/24\n  198.19.11.100/24 dev eth1 scope link label eth1:vip brd 198.19.11.255\n"
+                + "  198.19.10.101/24 home\n }\n virtual_ipaddress_excluded {\n  2001:2::10/64\n"
+                + "  198.19.12.100/32 dev eth1 scope 254\n }\n}\n").getConfig("vrrp.instances.VI_1");
+        assertEquals("198.19.10.100/24", c.getList("virtual-ips").get(0).unwrapped());
+        Config linked = ((com.typesafe.config.ConfigObject) c.getList("virtual-ips").get(1)).toConfig();
+        assertEquals(List.of("198.19.11.100/24", "eth1", "link", "eth1:vip", "198.19.11.255"), List.of(
+                linked.getString("address"), linked.getString("interface"), linked.getString("scope"),
+                linked.getString("label"), linked.getString("broadcast")));
+        assertEquals("198.19.10.101/24", c.getList("virtual-ips").get(2).unwrapped());
+        assertEquals("2001:2::10/64", c.getList("excluded-ips").get(0).unwrapped());
+        Config host = ((com.typesafe.config.ConfigObject) c.getList("excluded-ips").get(1)).toConfig();
+        assertEquals("host", host.getString("scope"));
+        assertEquals(2, c.getInt("version"), "an excluded IPv6 address is not advertised: VRRPv2 stays");
+        assertEquals(List.of("k.conf:7: virtual_ipaddress home: vipkeeper puts addresses with dev, scope, label and brd"
+                + " only (and never DAD on IPv6 VIPs, as keepalived's -nodad)"), notes());
+    }
 }

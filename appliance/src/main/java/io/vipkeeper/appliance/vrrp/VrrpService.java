@@ -282,9 +282,10 @@ public final class VrrpService {
      */
     private void vipRemoved(java.net.InetAddress vip, int prefixLength) {
         IpPrefix removed = new IpPrefix(vip, prefixLength);
+        // Excluded addresses too: the router does not advertise them, but its owner holds them.
         instances.values().stream().filter(rt -> rt.settings.addresses().stream()
                         .anyMatch(a -> a.prefix().equals(removed)))
-                .forEach(rt -> rt.router.addressRemoved(vip));
+                .forEach(rt -> rt.router.addressRemoved(vip, true));
     }
 
     /**
@@ -295,7 +296,7 @@ public final class VrrpService {
     private void vipAdded(String ifname, java.net.InetAddress vip) {
         instances.values().stream().filter(rt -> rt.settings.addresses().stream().anyMatch(a ->
                         a.prefix().address().equals(vip) && a.interfaceOr(rt.settings.interfaceName()).equals(ifname)))
-                .forEach(rt -> rt.router.addressAdded(vip));
+                .forEach(rt -> rt.router.addressAdded(vip, true));
     }
 
     /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */

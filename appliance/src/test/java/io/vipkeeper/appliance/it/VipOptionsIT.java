@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * keepalived's per-address options and excluded addresses in namespaces: the MASTER puts its
  * virtual IPs and excluded addresses (both families in one instance) on the interfaces they name,
- * with the scope, label and broadcast address they name, as {@code ip -o addr} shows them, and the
- * node that turns BACKUP removes every one.
+ * with the scope, label and broadcast address they name, as {@code ip -o addr} shows them, puts an
+ * excluded one removed by hand back, and the node that turns BACKUP removes every one.
  */
 class VipOptionsIT extends SubnetPair {
     /** On eth1, link scope, a label and a broadcast address of its own. */
@@ -81,6 +81,13 @@ class VipOptionsIT extends SubnetPair {
         Lab.await(10, "lb1 holds every address", () -> holdsAll("lb1"));
         assertAttributes("lb1");
         assertTrue(holdsNone("lb2"), String.join("\n", addresses("lb2")));
+
+        // A master holds its excluded addresses as it holds its VIPs: removed by hand, put back.
+        Lab.sh("ip", "-n", lab.ns("lb1"), "addr", "del", V6 + "/64", "dev", "eth0");
+        Lab.sh("ip", "-n", lab.ns("lb1"), "addr", "del", HOST + "/32", "dev", "eth1");
+        lb1.awaitLog(HOST + " was removed from the interface while MASTER");
+        Lab.await(10, "lb1 puts its excluded addresses back", () -> holdsAll("lb1"));
+        assertAttributes("lb1");
 
         // lb2 outranks lb1 after a reload: lb1 turns BACKUP and takes every address away.
         VrrpPairConfig.write(dir, "lb2", 200, vip, extra());

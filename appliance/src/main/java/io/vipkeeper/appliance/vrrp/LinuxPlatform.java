@@ -117,7 +117,8 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
 
     private AddressOwner owner(String ifname, List<LinuxAddressOwner.Vip> vips, VrrpInstance.Garp garp) {
         LinkInfo link = kernel.call(route -> new Links(route).byName(ifname)).orElseThrow(() ->
-                new IllegalStateException("interface " + ifname + " vanished"));
+                new IllegalStateException("there is no interface " + ifname + " for " + vips.stream()
+                        .map(v -> v.address().getHostAddress()).collect(java.util.stream.Collectors.joining(", "))));
         Announcer announcer = announcers.computeIfAbsent(link.index(), n -> Announcer.open(link.index(), link.mac()));
         boolean router = forwarding(ifname);
         return new LinuxAddressOwner(ifname, link.index(), vips, new InterfaceAddresses(vipRoute), announcer, scheduler,

@@ -120,6 +120,12 @@ final class VirtualAddressReader {
         Optional<String> brdText = one.optionalString("broadcast");
         boolean v4 = prefix.map(p -> !p.isIpv6()).orElse(true);
         boolean ok = prefix.isPresent() && ifaceOk && scope != null;
+        if (!v4 && scope != null && scope != AddressScope.GLOBAL) {
+            // inet6_rtm_newaddr takes the scope from the address itself and ignores ifa_scope.
+            one.problem("scope", "IPv6 addresses take their scope from the address (the kernel ignores it): leave it"
+                    + " global");
+            ok = false;
+        }
         String dev = iface.orElse(instanceIf);
         if (label.isPresent()) {
             String l = label.get();

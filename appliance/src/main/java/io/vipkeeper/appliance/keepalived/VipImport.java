@@ -44,7 +44,10 @@ final class VipImport {
                 case "scope" -> {
                     if (valued) {
                         String scope = SCOPES.get(w.get(++i));
-                        if (scope == null) {
+                        if (a.keyword().contains(":") && !"global".equals(scope)) {
+                            ctx.notes.leftOut(a.origin(), block + " scope", "an IPv6 address takes its scope from the "
+                                    + "address (the kernel ignores the one given)");
+                        } else if (scope == null) {
                             ctx.notes.leftOut(a.origin(), block + " scope", w.get(i) + ": vipkeeper has the scopes "
                                     + "global, site, link, host and nowhere");
                         } else if (!scope.equals("global")) {

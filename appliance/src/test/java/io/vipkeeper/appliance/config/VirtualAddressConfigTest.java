@@ -58,7 +58,7 @@ class VirtualAddressConfigTest {
                 "  virtual-ips = [",
                 "    { address = \"198.19.122.100/24\", label = \"eth1:web\" }",
                 "    { address = \"198.19.122.101/24\", scope = world }",
-                "    { address = \"2001:2::1/64\", broadcast = \"+\" }",
+                "    { address = \"2001:2::1/64\", broadcast = \"+\", scope = link }",
                 "    { address = \"198.19.122.102/24\", brd = \"198.19.122.255\" }",
                 "    { interface = eth1 }",
                 "    42",
@@ -70,6 +70,8 @@ class VirtualAddressConfigTest {
                         + " \"eth0:\" (the interface the address goes on)",
                 "v.conf:5: vipkeeper.vrrp.instances.web.virtual-ips[1].scope: unknown value \"world\"; valid: global,"
                         + " site, link, host, nowhere",
+                "v.conf:6: vipkeeper.vrrp.instances.web.virtual-ips[2].scope: IPv6 addresses take their scope from the"
+                        + " address (the kernel ignores it): leave it global",
                 "v.conf:6: vipkeeper.vrrp.instances.web.virtual-ips[2].broadcast: IPv6 has no broadcast addresses",
                 "v.conf:7: vipkeeper.vrrp.instances.web.virtual-ips[3].brd: unknown key",
                 "v.conf:8: vipkeeper.vrrp.instances.web.virtual-ips[4]: missing required key address",

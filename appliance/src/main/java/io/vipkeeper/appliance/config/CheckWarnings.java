@@ -57,6 +57,16 @@ final class CheckWarnings {
                 warn(instanceValue(i, "interface"), instancePath(i, "interface"), "this host has no interface "
                         + i.interfaceName() + " (the instance stays in FAULT until it appears)");
             }
+            int[] index = {0, 0};
+            for (VirtualAddress a : i.addresses()) {
+                String key = a.advertised() ? "virtual-ips" : "excluded-ips";
+                int n = index[a.advertised() ? 0 : 1]++;
+                if (a.interfaceName().isPresent() && !have.contains(a.interfaceName().get())) {
+                    warn(element(instanceValue(i, key), n), instancePath(i, key) + "[" + n + "]", "this host has no"
+                            + " interface " + a.interfaceName().get() + " (the instance cannot put " + a.prefix()
+                            + " there, and stays in FAULT, until it appears)");
+                }
+            }
             for (int n = 0; n < i.trackInterfaces().size(); n++) {
                 String name = i.trackInterfaces().get(n).name();
                 if (!have.contains(name)) {
@@ -87,7 +97,7 @@ final class CheckWarnings {
             return;
         }
         Set<InetAddress> vips = s.vrrp().instances().values().stream()
-                .flatMap(i -> i.virtualIps().stream().map(IpPrefix::address)).collect(Collectors.toSet());
+                .flatMap(i -> i.addresses().stream().map(a -> a.prefix().address())).collect(Collectors.toSet());
         // A bgp VIP is put on the host too, on the bgp device (a VRRP pair per site beside bgp VIPs).
         vips.addAll(s.bgp().vips());
         for (VirtualServer vs : s.ipvs().virtualServers().values()) {

@@ -148,6 +148,19 @@ final class EngineCheck {
         option(ipvs, "sync-daemon", true, Capabilities.Option.SYNC_DAEMON, "connection sync daemon");
     }
 
+    /**
+     * Checks that the engine has IPVS's connection timeouts when the file sets some; nftables
+     * tracks connections in conntrack, whose timeouts are the kernel's sysctls.
+     */
+    void connectionTimeouts(ConfigNode ipvs) {
+        if (!caps.options().contains(Capabilities.Option.CONNECTION_TIMEOUTS)) {
+            ipvs.problem("timeouts", lacks("IPVS connection timeouts") + ": its connections live in conntrack,"
+                    + " whose timeouts are the sysctls net.netfilter.nf_conntrack_tcp_timeout_established,"
+                    + " nf_conntrack_tcp_timeout_fin_wait and nf_conntrack_udp_timeout_stream; set those and"
+                    + " remove ipvs.timeouts");
+        }
+    }
+
     private boolean option(ConfigNode n, String key, boolean used, Capabilities.Option option, String what) {
         if (used && !caps.options().contains(option)) {
             n.problem(key, lacks(what));

@@ -110,8 +110,13 @@ final class IpvsReader {
         }
         Duration reconcileInterval = ipvs.duration("reconcile-interval", Duration.ofMillis(100), Duration.ofHours(1));
         Duration drainTimeout = ipvs.duration("drain-timeout", Duration.ZERO, Duration.ofDays(1));
+        IpvsSettings.Timeouts timeouts = TimeoutsReader.read(ipvs.child("timeouts"));
+        if (timeouts != null && !timeouts.isEmpty()) {
+            engine.connectionTimeouts(ipvs);
+        }
         ipvs.checkUnknownKeys();
-        return new IpvsSettings(servers, sync, reconcileInterval, drainTimeout);
+        return new IpvsSettings(servers, sync, reconcileInterval, drainTimeout,
+                timeouts == null ? IpvsSettings.Timeouts.NONE : timeouts);
     }
 
     private static VirtualServer virtualServer(String name, ConfigNode n, ConfigObject rsDefaults, EngineCheck engine) {
@@ -409,8 +414,10 @@ final class IpvsReader {
         VrrpInstance vi = instance == null ? null : instances.get(instance);
         String iface = s.has("interface") ? VrrpReader.interfaceName(s, "interface") : vi == null ? null : vi.interfaceName();
         Integer syncId = s.has("sync-id") ? s.integer("sync-id", 0, 255) : vi == null ? null : vi.virtualRouterId();
+        SyncDaemonOptions options = SyncDaemonOptions.read(s);
         s.checkUnknownKeys();
-        return iface == null || syncId == null || instance == null ? Optional.empty()
-                : Optional.of(new SyncDaemon(iface, instance, syncId));
+        return iface == null || syncId == null || instance == null || options == null ? Optional.empty()
+                : Optional.of(new SyncDaemon(iface, instance, syncId, options.maxLength(), options.group(),
+                        options.port(), options.ttl()));
     }
 }

@@ -45,7 +45,9 @@ final class KeepalivedKeywords {
             whole(mail, "vipkeeper sends no mail: run a notify-script");
         }
         put("lvs_sync_daemon", "sync-daemon", "vipkeeper.ipvs",
-                "here it is sync-daemon { instance = \"NAME\", interface = \"IF\", sync-id = N }");
+                "here it is sync-daemon { instance = \"NAME\", interface = \"IF\", sync-id = N, max-length = N,"
+                        + " port = N, ttl = N, group = \"ADDR\" }");
+        put("lvs_timeouts", "timeouts", "vipkeeper.ipvs", "here it is timeouts { tcp = 900s, tcp-fin = 120s, udp = 300s }");
         put("lvs_sync_daemon_interface", "sync-daemon", "vipkeeper.ipvs",
                 "here it is sync-daemon { instance = \"NAME\", interface = \"IF\" }");
 
@@ -62,6 +64,7 @@ final class KeepalivedKeywords {
         put("preempt_delay", "preempt-delay", INSTANCE,
                 "here it is preempt-delay, with a unit (preempt_delay 30 is preempt-delay = 30s)");
         put("virtual_ipaddress", "virtual-ips", INSTANCE, "here it is virtual-ips = [\"ADDR/PREFIX\", ...]");
+        put("virtual_ipaddress_excluded", "excluded-ips", INSTANCE, "here it is excluded-ips = [\"ADDR/PREFIX\", ...]");
         put("track_interface", "track-interfaces", INSTANCE,
                 "here it is track-interfaces = [{ name = \"IF\", weight = W }, ...]");
         put("track_script", "track-scripts", INSTANCE, "here it is track-scripts = [\"NAME\", ...]");

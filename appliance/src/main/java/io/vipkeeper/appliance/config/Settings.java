@@ -98,7 +98,7 @@ public record Settings(
         return new Settings(null, "", List.of(), nodeName, logLevel, api, allowEmpty, dataPlane,
                 new VrrpSettings(java.util.Map.of(), vrrp.scripts(), vrrp.syncGroups(), vrrp.trackFiles(),
                         vrrp.trackProcesses()),
-                new IpvsSettings(java.util.Map.of(), ipvs.syncDaemon(), ipvs.reconcileInterval(), ipvs.drainTimeout()),
+                ipvs.withVirtualServers(java.util.Map.of()),
                 realServer, bgp);
     }
 

@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param trackFiles names of {@code vrrp.track-files} whose values change the priority
  * @param trackProcesses names of {@code vrrp.track-processes} whose state changes the priority
  * @param notifies the per-state notify programs and whether notify-script hears priority changes
+ * @param addresses every address put on an interface while MASTER: the virtual IPs (in that order)
+ *     with their options, then the excluded addresses
  */
 public record VrrpInstance(
         String name,
@@ -53,7 +55,8 @@ public record VrrpInstance(
         Optional<Vmac> vmac,
         List<String> trackFiles,
         List<String> trackProcesses,
-        Notifies notifies) {
+        Notifies notifies,
+        List<VirtualAddress> addresses) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {

@@ -41,8 +41,10 @@ final class VrrpReader {
         TrackFileReader.read("", fileDefaults.probe());
         ConfigNode processDefaults = vrrp.child("track-process-defaults");
         TrackProcessReader.read("", processDefaults.probe());
+        ConfigNode vipDefaultsNode = vrrp.child("virtual-ip-defaults");
+        ConfigObject vipDefaults = vipDefaultsNode.object();
         ConfigNode instanceDefaults = vrrp.child("instance-defaults");
-        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of(), new Trackable(Map.of(), Map.of()));
+        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of(), new Trackable(Map.of(), Map.of(), vipDefaults));
 
         Map<String, VrrpScript> scripts = new LinkedHashMap<>();
         vrrp.entries("scripts", scriptDefaults.object()).forEach((name, n) -> put(scripts, name, readScript(name, n)));
@@ -56,7 +58,7 @@ final class VrrpReader {
         Map<String, VrrpInstance> instances = new LinkedHashMap<>();
         Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults.object());
         instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts,
-                new Trackable(files, processes))));
+                new Trackable(files, processes, vipDefaults))));
         checkUnique(instances, instanceNodes);
         VmacReader.checkUnique(instances, instanceNodes);
 
@@ -65,8 +67,9 @@ final class VrrpReader {
         return new VrrpSettings(instances, scripts, syncGroups, files, processes);
     }
 
-    /** The tracked files and processes an instance may name. */
-    private record Trackable(Map<String, VrrpTrackFile> files, Map<String, VrrpTrackProcess> processes) {
+    /** The tracked files and processes an instance may name, and the defaults of its address blocks. */
+    private record Trackable(Map<String, VrrpTrackFile> files, Map<String, VrrpTrackProcess> processes,
+            ConfigObject vipDefaults) {
     }
 
     private static <T> void put(Map<String, T> map, String name, T value) {
@@ -108,7 +111,9 @@ final class VrrpReader {
         }
         Boolean preempt = n.bool("preempt");
         Duration preemptDelay = n.duration("preempt-delay", Duration.ZERO, Duration.ofSeconds(1000));
-        List<IpPrefix> vips = virtualIps(n, version);
+        List<VirtualAddress> addresses = VirtualAddressReader.read(n, trackable.vipDefaults(), version, iface);
+        List<IpPrefix> vips = addresses == null ? null
+                : addresses.stream().filter(VirtualAddress::advertised).map(VirtualAddress::prefix).toList();
         Boolean ipv6 = vips == null || vips.isEmpty() ? null : vips.get(0).isIpv6();
         List<Element<String>> rawPeers = n.stringList("unicast-peers");
         List<InetAddress> peers = new ArrayList<>();
@@ -134,7 +139,7 @@ final class VrrpReader {
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
                 List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify, vmac,
-                trackFiles, trackProcesses, notifies);
+                trackFiles, trackProcesses, notifies, addresses);
     }
 
     /** The per-state notify programs and notify-priority-changes; null after a problem. */
@@ -161,47 +166,6 @@ final class VrrpReader {
             return null;
         }
         return s;
-    }
-
-    private static List<IpPrefix> virtualIps(ConfigNode n, VrrpVersion version) {
-        if (!n.has("virtual-ips")) {
-            n.problemHere("missing required key virtual-ips");
-            return null;
-        }
-        if (n.list("virtual-ips") == null) {
-            return null;
-        }
-        List<Element<String>> raw = n.stringList("virtual-ips");
-        if (raw.isEmpty()) {
-            n.problem("virtual-ips", "needs at least one address");
-            return null;
-        }
-        List<IpPrefix> out = new ArrayList<>();
-        Map<InetAddress, Element<String>> seen = new HashMap<>();
-        for (Element<String> e : raw) {
-            Optional<IpPrefix> p = Addresses.parsePrefix(e.value());
-            if (p.isEmpty()) {
-                n.problems().add(e.origin(), n.path(e.label()) + ": \"" + e.value()
-                        + "\" is not an IP address with an optional /prefix");
-                continue;
-            }
-            Element<String> first = seen.putIfAbsent(p.get().address(), e);
-            if (first != null) {
-                n.problems().add(e.origin(), n.path(e.label()) + ": " + e.value() + " is listed twice (first at "
-                        + first.origin().lineNumber() + ")");
-                continue;
-            }
-            if (!out.isEmpty() && out.get(0).isIpv6() != p.get().isIpv6()) {
-                n.problems().add(e.origin(), n.path(e.label()) + ": " + e.value()
-                        + " mixes IPv4 and IPv6 in one instance; use one instance per family");
-                continue;
-            }
-            out.add(p.get());
-        }
-        if (!out.isEmpty() && out.get(0).isIpv6() && version == VrrpVersion.V2) {
-            n.problem("virtual-ips", "IPv6 addresses need version = 3 (VRRPv2 is IPv4 only)");
-        }
-        return out.size() == raw.size() ? List.copyOf(out) : null;
     }
 
     private static Optional<InetAddress> address(ConfigNode n, Element<String> e, Boolean ipv6) {
@@ -349,10 +313,11 @@ final class VrrpReader {
                         + (i.isIpv6() ? "IPv6" : "IPv4") + ") is already used by instance " + other + " (line "
                         + nodes.get(other).originOf("virtual-router-id").lineNumber() + ")");
             }
-            for (IpPrefix p : i.virtualIps()) {
-                String owner = vips.putIfAbsent(p.address(), i.name());
+            for (VirtualAddress a : i.addresses()) {
+                String owner = vips.putIfAbsent(a.prefix().address(), i.name());
                 if (owner != null) {
-                    n.problem("virtual-ips", Addresses.format(p.address()) + " is already a virtual IP of instance " + owner);
+                    n.problem(a.advertised() ? "virtual-ips" : "excluded-ips", Addresses.format(a.prefix().address())
+                            + " is already a virtual IP of instance " + owner);
                 }
             }
         }

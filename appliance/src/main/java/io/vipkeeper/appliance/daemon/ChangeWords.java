@@ -123,11 +123,38 @@ final class ChangeWords {
             // The token file's tokens (read again at each load) and the TLS files: only that they changed.
             case "tokens" -> out.add(join(path, "token-file") + " (its tokens) changed");
             case "tls" -> out.add(join(path, "tls") + " changed");
+            // An instance's addresses: its virtual-ips as such are said by virtualIps; left to say
+            // are the excluded ones and the options of either (interface, scope, label, broadcast).
+            case "addresses" -> addresses(out, path, (List<?>) a, (List<?>) b);
             default -> {
                 return false;
             }
         }
         return true;
+    }
+
+    private static void addresses(List<String> out, String path, List<?> a, List<?> b) {
+        List<String> before = a.stream().map(String::valueOf).toList();
+        List<String> after = b.stream().map(String::valueOf).toList();
+        List<String> excludedBefore = before.stream().filter(v -> v.endsWith(" (excluded)")).toList();
+        List<String> excludedAfter = after.stream().filter(v -> v.endsWith(" (excluded)")).toList();
+        if (!excludedBefore.equals(excludedAfter)) {
+            out.add(join(path, "excluded-ips") + " " + strip(excludedBefore) + " -> " + strip(excludedAfter));
+        }
+        List<String> vipsBefore = before.stream().filter(v -> !v.endsWith(" (excluded)")).toList();
+        List<String> vipsAfter = after.stream().filter(v -> !v.endsWith(" (excluded)")).toList();
+        if (!vipsBefore.equals(vipsAfter) && prefixes(vipsBefore).equals(prefixes(vipsAfter))) {
+            out.add(join(path, "virtual-ips") + " " + vipsBefore + " -> " + vipsAfter);
+        }
+    }
+
+    private static List<String> strip(List<String> excluded) {
+        return excluded.stream().map(v -> v.substring(0, v.length() - " (excluded)".length())).toList();
+    }
+
+    /** The addresses without their options ("198.18.0.1/24 dev eth1" to "198.18.0.1/24"). */
+    private static List<String> prefixes(List<String> vips) {
+        return vips.stream().map(v -> v.split(" ")[0]).toList();
     }
 
     /**

@@ -43,6 +43,8 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         THRESHOLDS,
         /** The kernel's connection sync daemon ({@code ipvs.sync-daemon}). */
         SYNC_DAEMON,
+        /** The kernel's IPVS connection timeouts ({@code ipvs.timeouts}: tcp, tcp-fin, udp). */
+        CONNECTION_TIMEOUTS,
         /** A firewall-mark service whose real servers mix a port of their own with none (port 0). */
         MIXED_PORTS,
         /** A service on a list of ports and ranges ({@code ports}), which IPVS has not. */

@@ -25,4 +25,10 @@ public interface IpvsKernel extends DataPlane {
 
     /** Stops the sync daemon of {@code state} (master 1, backup 2). */
     void stopSyncDaemon(int state);
+
+    /** The connection timeouts of this network namespace. */
+    IpvsTimeouts timeouts();
+
+    /** Sets the connection timeouts (0 keeps one as it is). */
+    void setTimeouts(IpvsTimeouts t);
 }

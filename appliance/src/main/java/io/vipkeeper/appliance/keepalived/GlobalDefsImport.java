@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * global_defs: the node name, the script user, the default VRRP version and gratuitous-ARP timing,
- * and the IPVS sync daemon; mail, SNMP and DBus have no counterpart.
+ * the IPVS sync daemon and connection timeouts; mail, SNMP and DBus have no counterpart.
  */
 final class GlobalDefsImport {
     /** keepalived global_defs keywords vipkeeper does the same for always, so nothing is to be written. */
@@ -42,6 +42,8 @@ final class GlobalDefsImport {
                 } else {
                     Garp.seconds(ctx, s, k.endsWith("refresh")).ifPresent(v -> ctx.garpDefaults.put(GARP.get(k), v));
                 }
+            } else if (k.equals("lvs_timeouts")) {
+                LvsTimeoutsImport.map(ctx, s);
             } else if (k.equals("lvs_sync_daemon")) {
                 // Written after the instances, which it names, so the file reads VRRP then IPVS.
                 ctx.syncDaemon = s;

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * vrrp_instance to {@code vrrp.instances.NAME}: interface, VRID, priority, version, interval,
- * preemption, virtual IPs, unicast peers, authentication, tracked interfaces, scripts, files and
+ * preemption, virtual IPs (with dev, scope, label, brd) and excluded addresses, unicast peers, authentication, tracked interfaces, scripts, files and
  * processes, notify programs, the virtual MAC and gratuitous-ARP timing. keepalived's defaults that differ from vipkeeper's (VRRP
  * version 2) are written out, so the import runs what keepalived ran.
  */
@@ -35,7 +35,8 @@ final class VrrpInstanceImport {
         int priority = 100;
         long interval = 1000;
         Origin intervalAt = block.origin();
-        List<String> vips = new ArrayList<>();
+        List<Object> vips = new ArrayList<>();
+        List<Object> excluded = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         List<Object> tracked = new ArrayList<>();
         Map<TrackKind, Tracking.Result> tracking = new EnumMap<>(TrackKind.class);
@@ -74,8 +75,9 @@ final class VrrpInstanceImport {
                 case "preempt" -> nopreempt = false;
                 case "preempt_delay" -> preemptDelay = s;
                 case "state" -> state(s);
-                case "virtual_ipaddress" -> addresses(s, vips, "virtual_ipaddress");
-                case "unicast_peer" -> addresses(s, peers, "unicast_peer");
+                case "virtual_ipaddress" -> vips(s, vips);
+                case "virtual_ipaddress_excluded" -> vips(s, excluded);
+                case "unicast_peer" -> peers(s, peers);
                 case "unicast_src_ip" -> s.word(1).ifPresent(v -> out.put("unicast-source", v));
                 case "authentication" -> auth = s;
                 case "auth_hmac" -> hmac = s;
@@ -110,8 +112,6 @@ final class VrrpInstanceImport {
                 case "vmac_xmit_base" -> xmitBase = s;
                 case "use_ipvlan" -> ctx.unsupported(s, "vipkeeper has no ipvlan: use-vmac puts the VIPs on a "
                         + "macvlan with the virtual MAC");
-                case "virtual_ipaddress_excluded" -> ctx.unsupported(s, "vipkeeper has no excluded addresses: put "
-                        + "them in virtual-ips (they are then advertised) or in an instance of their own");
                 case "virtual_routes", "virtual_rules", "static_routes", "static_rules" -> ctx.unsupported(s,
                         "vipkeeper adds no routes or rules: add them from notify-script on MASTER, delete on BACKUP");
                 case "smtp_alert" -> ctx.unsupported(s, "vipkeeper sends no mail: send it from notify-script");
@@ -135,7 +135,8 @@ final class VrrpInstanceImport {
             }
             out.put("preempt-delay", Values.duration(v));
         }
-        if (vips.stream().anyMatch(a -> a.contains(":")) && version == 2) {
+        if (vips.stream().anyMatch(a -> String.valueOf(a instanceof Hocon h ? firstValue(h) : a).contains(":"))
+                && version == 2) {
             ctx.notes.fallback(versionAt, "version", "VRRPv2 carries no IPv6: keepalived runs IPv6 addresses with "
                     + "version 3, and so does the import");
             version = 3;
@@ -171,6 +172,9 @@ final class VrrpInstanceImport {
         head.put("version", version);
         head.put("advert-interval", Values.duration(interval(interval, version, intervalAt)));
         head.put("virtual-ips", vips);
+        if (!excluded.isEmpty()) {
+            head.put("excluded-ips", excluded);
+        }
         out.forEach(head::put);
         if (!peers.isEmpty()) {
             head.put("unicast-peers", peers);
@@ -222,15 +226,31 @@ final class VrrpInstanceImport {
                 + "takes over after Master_Down_Interval; give the intended master the higher priority");
     }
 
-    private void addresses(Statement block, List<String> into, String what) {
+    private void vips(Statement block, List<Object> into) {
+        for (Statement a : block.children()) {
+            into.add(VipImport.map(ctx, a, block.keyword()));
+        }
+    }
+
+    private void peers(Statement block, List<String> into) {
         for (Statement a : block.children()) {
             into.add(a.keyword());
             if (a.words().size() > 1) {
-                ctx.notes.leftOut(a.origin(), what, String.join(" ", a.args()) + ": vipkeeper puts "
-                        + (what.equals("unicast_peer") ? "no options on a peer" : "virtual IPs on the instance's "
-                        + "interface with the given prefix; dev, label, scope and brd are not carried"));
+                ctx.notes.leftOut(a.origin(), "unicast_peer", String.join(" ", a.args()) + ": vipkeeper puts no "
+                        + "options on a peer");
             }
         }
+    }
+
+    /** The first field's value of a VIP block: its address. */
+    private static Object firstValue(Hocon h) {
+        Object[] first = {null};
+        h.forEach((k, v) -> {
+            if (first[0] == null) {
+                first[0] = v;
+            }
+        });
+        return first[0];
     }
 
     private void trackInterfaces(Statement block, List<Object> into, boolean weightless) {

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the engine. Its log lines start with the engine's name ("ipvs programmed: ...").
  * This class only sequences a run; its parts each do one job: {@link Pools} (policy),
  * {@link TableReconciler} (plan and drain), {@link EngineConnection} (open and retry),
- * {@link NatKeeper}, {@link SyncDaemonKeeper}, {@link FailureLog} (log once), {@link ChangeLog}
+ * {@link NatKeeper}, {@link SyncDaemonKeeper}, {@link TimeoutsKeeper}, {@link FailureLog} (log once), {@link ChangeLog}
  * and {@link ReconcileCounters} (status).
  */
 public final class DataPlaneManager implements AutoCloseable {
@@ -53,6 +53,7 @@ public final class DataPlaneManager implements AutoCloseable {
     private final MovedFlowPickup movedFlows = new MovedFlowPickup();
     /** Whether the config has bgp VIPs (flows may arrive mid-connection); set before start and each apply. */
     private volatile boolean bgpVips;
+    private final TimeoutsKeeper timeouts = new TimeoutsKeeper();
     private final FailureLog failureLog = new FailureLog();
     private final ReconcileCounters counters = new ReconcileCounters();
     private final Set<ServiceKey> formerlyOwned = new HashSet<>();
@@ -360,6 +361,7 @@ public final class DataPlaneManager implements AutoCloseable {
             if (k instanceof IpvsKernel ipvs) {
                 syncDaemon.reconcile(settings, ipvs);
                 keepMovedFlowPickup();
+                timeouts(ipvs, why);
             }
             List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(), k.capabilities());
             formerlyOwned.retainAll(actual.keySet());
@@ -404,6 +406,22 @@ public final class DataPlaneManager implements AutoCloseable {
             if (failureLog.firstReport(e.getMessage())) {
                 log.error("{}: {} (flows moved here mid-connection by the routers break; retried every {})", engine,
                         e.getMessage(), Durations.format(settings.reconcileInterval()));
+            }
+        }
+    }
+
+    /**
+     * Sets the connection timeouts; a refusal is counted and logged once while it lasts, and does
+     * not stop the run (the table matters more).
+     */
+    private void timeouts(IpvsKernel ipvs, ReconcileRun why) {
+        try {
+            timeouts.reconcile(settings, ipvs, why);
+        } catch (RuntimeException e) {
+            counters.failed();
+            if (failureLog.firstReport("timeouts: " + e.getMessage())) {
+                log.error("ipvs: setting the connection timeouts failed (retried every {}): {}",
+                        Durations.format(settings.reconcileInterval()), e.getMessage());
             }
         }
     }

@@ -120,7 +120,7 @@ final class RuntimeBackends {
             });
             out.put(vs.name(), withRealServers(vs, reals));
         }
-        return new IpvsSettings(out, file.syncDaemon(), file.reconcileInterval(), file.drainTimeout());
+        return file.withVirtualServers(out);
     }
 
     private static VirtualServer withRealServers(VirtualServer v, List<RealServer> reals) {

@@ -22,6 +22,8 @@ final class SyncDaemonKeeper {
     private final Set<String> masters = new HashSet<>();
     /** Whether a sync daemon now running was started by this vipkeeper. */
     private boolean owned;
+    /** The daemon as last started or adopted (null before), with the options as configured. */
+    private SyncDaemonState started;
 
     /** Notes an instance's state; whether that changes what {@code settings} want. */
     boolean vrrpState(IpvsSettings settings, String instance, boolean master) {
@@ -37,26 +39,39 @@ final class SyncDaemonKeeper {
         }
         List<SyncDaemonState> running = kernel.syncDaemons();
         Optional<SyncDaemonState> want = settings.syncDaemon().map(d -> new SyncDaemonState(
-                masters.contains(d.instance()) ? SyncDaemonState.MASTER : SyncDaemonState.BACKUP, d.interfaceName(), d.syncId()));
+                masters.contains(d.instance()) ? SyncDaemonState.MASTER : SyncDaemonState.BACKUP, d.interfaceName(),
+                d.syncId(), d.maxLength().orElse(0), d.group(), d.port().orElse(0), d.ttl().orElse(0)));
+        // A daemon the kernel runs as wanted is kept; but one this vipkeeper started with other
+        // options is started again even where the kernel cannot tell (a max length left to the
+        // kernel matches any). At start nothing was started yet: a matching daemon is adopted.
+        boolean sameAsStarted = started == null || want.map(started::equals).orElse(false);
+        boolean runs = false;
         for (SyncDaemonState r : running) {
-            if (want.isPresent() && !want.get().equals(r)) {
+            if (want.isPresent() && want.get().isRunAs(r) && sameAsStarted) {
+                runs = true;
+            } else if (want.isPresent()) {
                 kernel.stopSyncDaemon(r.state());
                 log.info("ipvs: stopped the {} sync daemon", r.stateName());
             }
         }
-        if (want.isPresent() && !running.contains(want.get())) {
+        if (want.isPresent() && !runs) {
             kernel.startSyncDaemon(want.get());
             owned = true;
+            started = want.get();
             String instance = settings.syncDaemon().get().instance();
-            log.info("ipvs: {} sync daemon on {} with sync id {} ({} is {})", want.get().stateName(),
-                    want.get().interfaceName(), want.get().syncId(), instance,
-                    masters.contains(instance) ? "MASTER" : "not MASTER");
-        } else if (want.isEmpty() && owned) {
+            String options = want.get().options();
+            log.info("ipvs: {} sync daemon on {} with sync id {}{} ({} is {})", want.get().stateName(),
+                    want.get().interfaceName(), want.get().syncId(), options.isEmpty() ? "" : " (" + options + ")",
+                    instance, masters.contains(instance) ? "MASTER" : "not MASTER");
+        } else if (want.isPresent()) {
+            started = want.get();
+        } else if (owned) {
             for (SyncDaemonState r : running) {
                 kernel.stopSyncDaemon(r.state());
                 log.info("ipvs: stopped the {} sync daemon (no longer configured)", r.stateName());
             }
             owned = false;
+            started = null;
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.vipkeeper.appliance.vrrp;
 
 import io.netty.channel.IoEventLoop;
-import io.vipkeeper.appliance.config.IpPrefix;
+import io.vipkeeper.appliance.config.VirtualAddress;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.vrrp.fsm.AddressLedger;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,16 +101,28 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     }
 
     @Override
-    public AddressOwner addressOwner(String ifname, List<IpPrefix> vips, VrrpInstance.Garp garp,
+    public AddressOwner addressOwner(String ifname, List<VirtualAddress> addresses, VrrpInstance.Garp garp,
             VrrpScheduler unused) {
+        // One owner per interface (keepalived's "dev"), each announcing from its own link.
+        Map<String, List<LinuxAddressOwner.Vip>> byInterface = new java.util.LinkedHashMap<>();
+        for (VirtualAddress a : addresses) {
+            byInterface.computeIfAbsent(a.interfaceOr(ifname), k -> new ArrayList<>()).add(new LinuxAddressOwner.Vip(
+                    a.prefix().address(), a.prefix().prefixLength(), a.label().orElse(null), a.scope().value(),
+                    a.broadcast().orElse(null)));
+        }
+        List<AddressOwner> owners = new ArrayList<>();
+        byInterface.forEach((name, vips) -> owners.add(owner(name, vips, garp)));
+        return owners.size() == 1 ? owners.get(0) : new AddressOwners(owners);
+    }
+
+    private AddressOwner owner(String ifname, List<LinuxAddressOwner.Vip> vips, VrrpInstance.Garp garp) {
         LinkInfo link = kernel.call(route -> new Links(route).byName(ifname)).orElseThrow(() ->
-                new IllegalStateException("interface " + ifname + " vanished"));
+                new IllegalStateException("there is no interface " + ifname + " for " + vips.stream()
+                        .map(v -> v.address().getHostAddress()).collect(java.util.stream.Collectors.joining(", "))));
         Announcer announcer = announcers.computeIfAbsent(link.index(), n -> Announcer.open(link.index(), link.mac()));
         boolean router = forwarding(ifname);
-        return new LinuxAddressOwner(ifname, link.index(), vips.stream()
-                .map(v -> new LinuxAddressOwner.Vip(v.address(), v.prefixLength())).collect(Collectors.toList()),
-                new InterfaceAddresses(vipRoute), announcer, scheduler, garp.masterRepeat(),
-                garp.masterDelay(), garp.masterRefresh(), router, ledger);
+        return new LinuxAddressOwner(ifname, link.index(), vips, new InterfaceAddresses(vipRoute), announcer, scheduler,
+                garp.masterRepeat(), garp.masterDelay(), garp.masterRefresh(), router, ledger);
     }
 
     private static boolean forwarding(String ifname) {

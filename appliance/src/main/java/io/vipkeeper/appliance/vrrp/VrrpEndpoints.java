@@ -96,7 +96,7 @@ final class VrrpEndpoints {
                         key.joinGroup(), ahKey), unattributed);
                 open.put(key, endpoint);
             }
-            owner = platform.addressOwner(ownerIf, i.virtualIps(), i.garp(), scheduler);
+            owner = platform.addressOwner(ownerIf, i.addresses(), i.garp(), scheduler);
         } catch (RuntimeException e) {
             if (endpoint != null && endpoint.users == 0) {
                 open.remove(key);

@@ -1,6 +1,6 @@
 package io.vipkeeper.appliance.vrrp;
 
-import io.vipkeeper.appliance.config.IpPrefix;
+import io.vipkeeper.appliance.config.VirtualAddress;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
@@ -39,8 +39,12 @@ public interface VrrpPlatform {
     VrrpTransport openTransport(String ifname, boolean ipv6, InetAddress source, boolean joinGroup,
             Optional<byte[]> ahKey);
 
-    /** Owns {@code vips} on {@code ifname}: adds/removes them and announces them per {@code garp}. */
-    AddressOwner addressOwner(String ifname, List<IpPrefix> vips, VrrpInstance.Garp garp, VrrpScheduler scheduler);
+    /**
+     * Owns {@code addresses}, each on its own interface or else on {@code ifname}: adds/removes them
+     * and announces them per {@code garp} from the interface each is on.
+     */
+    AddressOwner addressOwner(String ifname, List<VirtualAddress> addresses, VrrpInstance.Garp garp,
+            VrrpScheduler scheduler);
 
     /**
      * Calls {@code onChange(ifname, usable)} for every later change of a link's usability (a link

@@ -78,7 +78,7 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
 
     /** Equal except for the fields a running router can take over without a transition. */
     private static boolean sameShape(VrrpInstance a, VrrpInstance b) {
-        return a.version() == b.version() && a.virtualIps().equals(b.virtualIps())
+        return a.version() == b.version() && a.virtualIps().equals(b.virtualIps()) && a.addresses().equals(b.addresses())
                 && a.unicastPeers().equals(b.unicastPeers()) && a.unicastSource().equals(b.unicastSource())
                 && a.authentication().equals(b.authentication())
                 && a.authentication().secret().equals(b.authentication().secret())

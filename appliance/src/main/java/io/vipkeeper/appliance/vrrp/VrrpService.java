@@ -153,10 +153,10 @@ public final class VrrpService {
         return plan;
     }
 
-    /** Every VIP of {@code settings}: never taken for an interface's primary address. */
+    /** Every VIP (and excluded address) of {@code settings}: never taken for an interface's primary address. */
     static Set<java.net.InetAddress> vips(VrrpSettings settings) {
-        return settings.instances().values().stream().flatMap(i -> i.virtualIps().stream())
-                .map(io.vipkeeper.appliance.config.IpPrefix::address).collect(java.util.stream.Collectors.toSet());
+        return settings.instances().values().stream().flatMap(i -> i.addresses().stream())
+                .map(a -> a.prefix().address()).collect(java.util.stream.Collectors.toSet());
     }
 
     private void launch(VrrpSettings settings, List<String> names) {
@@ -282,8 +282,10 @@ public final class VrrpService {
      */
     private void vipRemoved(java.net.InetAddress vip, int prefixLength) {
         IpPrefix removed = new IpPrefix(vip, prefixLength);
-        instances.values().stream().filter(rt -> rt.settings.virtualIps().contains(removed))
-                .forEach(rt -> rt.router.addressRemoved(vip));
+        // Excluded addresses too: the router does not advertise them, but its owner holds them.
+        instances.values().stream().filter(rt -> rt.settings.addresses().stream()
+                        .anyMatch(a -> a.prefix().equals(removed)))
+                .forEach(rt -> rt.router.addressRemoved(vip, true));
     }
 
     /**
@@ -292,9 +294,9 @@ public final class VrrpService {
      * takes it away again; a master keeps it.
      */
     private void vipAdded(String ifname, java.net.InetAddress vip) {
-        instances.values().stream().filter(rt -> rt.settings.interfaceName().equals(ifname)
-                && rt.settings.virtualIps().stream().anyMatch(p -> p.address().equals(vip)))
-                .forEach(rt -> rt.router.addressAdded(vip));
+        instances.values().stream().filter(rt -> rt.settings.addresses().stream().anyMatch(a ->
+                        a.prefix().address().equals(vip) && a.interfaceOr(rt.settings.interfaceName()).equals(ifname)))
+                .forEach(rt -> rt.router.addressAdded(vip, true));
     }
 
     /** Binds or unbinds after an event; a failure (the link vanished meanwhile) leaves it in Fault. */

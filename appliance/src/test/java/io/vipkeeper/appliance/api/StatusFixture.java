@@ -273,6 +273,15 @@ final class StatusFixture implements StatusInputs, AutoCloseable {
         }
 
         @Override
+        public io.vipkeeper.appliance.ipvs.IpvsTimeouts timeouts() {
+            return new io.vipkeeper.appliance.ipvs.IpvsTimeouts(900, 120, 300);
+        }
+
+        @Override
+        public void setTimeouts(io.vipkeeper.appliance.ipvs.IpvsTimeouts t) {
+        }
+
+        @Override
         public void close() {
         }
     }

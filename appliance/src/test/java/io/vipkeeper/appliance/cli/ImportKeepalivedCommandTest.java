@@ -57,7 +57,7 @@ class ImportKeepalivedCommandTest {
     void everyLeftOutKeywordIsOneLineWithItsFileLineAndWhatToDo() {
         CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve("lvs-nat.conf").toString());
         assertEquals(3, imp.exitCode());
-        assertTrue(imp.err().contains(FIXTURES.resolve("lvs-nat.conf") + ":38: digest: keepalived compares the body's "
+        assertTrue(imp.err().contains(FIXTURES.resolve("lvs-nat.conf") + ":39: digest: keepalived compares the body's "
                 + "MD5; vipkeeper compares SHA-256: set http.body-sha256"), imp.err());
     }
 

@@ -116,4 +116,19 @@ class CheckWarningsTest {
                 "  unicast-peers = [\"198.18.0.11\"], unicast-source = \"198.18.0.99\", track-interfaces = [eth8] }", ""),
                 unknown));
     }
+
+    @Test
+    void anAddressOnAnInterfaceTheHostLacksIsWarnedAboutAtItsEntryAndAnExcludedAddressIsOwned() throws Exception {
+        List<String> w = warnings(String.join("\n",
+                "vipkeeper.vrrp.instances.web {",
+                "  interface = eth0, virtual-router-id = 51",
+                "  virtual-ips = [\"198.18.0.100/24\", { address = \"198.18.0.101/24\", interface = eth0 }]",
+                "  excluded-ips = [\"2001:2::100/64\",",
+                "    { address = \"198.18.1.100/24\", interface = eth3 }]",
+                "}",
+                "vipkeeper.ipvs.virtual-servers.v6 { address = \"2001:2::100\", port = 80, real-servers = [] }", ""),
+                ETH0);
+        assertEquals(List.of(at(5) + "vipkeeper.vrrp.instances.web.excluded-ips[1]: this host has no interface eth3 (the"
+                + " instance cannot put 198.18.1.100/24 there, and stays in FAULT, until it appears)"), w);
+    }
 }

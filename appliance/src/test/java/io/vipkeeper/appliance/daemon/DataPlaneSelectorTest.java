@@ -135,6 +135,16 @@ class DataPlaneSelectorTest {
         }
 
         @Override
+        public io.vipkeeper.appliance.ipvs.IpvsTimeouts timeouts() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void setTimeouts(io.vipkeeper.appliance.ipvs.IpvsTimeouts t) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -71,6 +71,16 @@ public final class ReloadBench {
         }
 
         @Override
+        public io.vipkeeper.appliance.ipvs.IpvsTimeouts timeouts() {
+            return table.timeouts();
+        }
+
+        @Override
+        public void setTimeouts(io.vipkeeper.appliance.ipvs.IpvsTimeouts t) {
+            table.setTimeouts(t);
+        }
+
+        @Override
         public void close() {
         }
     }

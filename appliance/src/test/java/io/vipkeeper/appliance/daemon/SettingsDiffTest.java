@@ -109,4 +109,15 @@ class SettingsDiffTest {
             assertTrue(!d.isEmpty(), key);
         }
     }
+
+    @Test
+    void addressOptionsAndExcludedAddressesAreSaidAsTheFileWritesThem() throws Exception {
+        String before = BASE.replace("virtual-ips = [\"198.18.0.100\"] }", "virtual-ips = [\"198.18.0.100\"],"
+                + " excluded-ips = [\"2001:2::1/64\"] }");
+        String after = BASE.replace("virtual-ips = [\"198.18.0.100\"] }", "virtual-ips = [{ address = \"198.18.0.100\","
+                + " interface = eth1, scope = link }] }");
+        assertEquals(List.of("web: excluded-ips [2001:2::1/64] -> []",
+                "web: virtual-ips [198.18.0.100/32] -> [198.18.0.100/32 dev eth1 scope link]"),
+                SettingsDiff.between(load(before), load(after)).words());
+    }
 }

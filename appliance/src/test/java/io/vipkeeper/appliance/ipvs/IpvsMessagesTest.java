@@ -58,4 +58,21 @@ class IpvsMessagesTest {
         byte[] v4 = IpvsMessages.newService(0x24, new ServiceSpec(WEB, "rr", ServiceSpec.PERSISTENT, 60, 0xffffff00L), 1);
         assertArrayEquals(HEX.parseHex("08 00 09 00 ff ff ff 00"), Arrays.copyOfRange(v4, v4.length - 8, v4.length));
     }
+
+    @Test
+    void newDaemonSendsTheOptionsSetAndOnlyThose() throws Exception {
+        SyncDaemonState d = new SyncDaemonState(SyncDaemonState.MASTER, "eth0", 51, 1400,
+                java.util.Optional.of(java.net.InetAddress.getByName("239.0.0.81")), 8849, 2);
+        byte[] m = IpvsMessages.newDaemon(0x24, d, 1);
+        assertArrayEquals(HEX.parseHex("40 00 03 80"
+                + " 08 00 01 00 01 00 00 00"
+                + " 09 00 02 00 65 74 68 30 00 00 00 00"
+                + " 08 00 03 00 33 00 00 00"
+                + " 06 00 04 00 78 05 00 00"
+                + " 08 00 05 00 ef 00 00 51"
+                + " 06 00 07 00 91 22 00 00"
+                + " 05 00 08 00 02 00 00 00"), Arrays.copyOfRange(m, 20, m.length));
+        byte[] plain = IpvsMessages.newDaemon(0x24, new SyncDaemonState(SyncDaemonState.BACKUP, "eth0", 51), 1);
+        assertEquals(20 + 4 + 8 + 12 + 8, plain.length, "no option attributes when none is set");
+    }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.ipvs.genl.Ipvs;
+import io.vipkeeper.appliance.ipvs.genl.IpvsMessages;
 import io.vipkeeper.appliance.ipvs.genl.IpvsReplies;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkFormatException;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
@@ -69,5 +70,18 @@ class IpvsRepliesTest {
                 .attrBytes(Ipvs.DEST_ATTR_ADDR, new byte[16]).attrBe16(Ipvs.DEST_ATTR_PORT, 1)
                 .attrU32(Ipvs.DEST_ATTR_FWD_METHOD, 0).endNest().build(1);
         assertThrows(NetlinkFormatException.class, () -> IpvsReplies.dest(parse(noWeight), false));
+    }
+
+    @Test
+    void aDaemonReplyCarriesItsOptionsOfEitherFamily() throws Exception {
+        for (String group : new String[] {"239.0.0.81", "ff02::81"}) {
+            SyncDaemonState d = new SyncDaemonState(SyncDaemonState.BACKUP, "eth1", 7, 1024,
+                    java.util.Optional.of(java.net.InetAddress.getByName(group)), 8849, 3);
+            // NEW_DAEMON's nest is laid out as the kernel's GET_DAEMON reply (ip_vs_genl_fill_daemon).
+            assertEquals(d, IpvsReplies.daemon(parse(IpvsMessages.newDaemon(0x24, d, 1))));
+        }
+        SyncDaemonState old = new SyncDaemonState(SyncDaemonState.MASTER, "eth0", 51);
+        assertEquals(old, IpvsReplies.daemon(parse(IpvsMessages.newDaemon(0x24, old, 1))),
+                "a kernel before 4.3 reports no options");
     }
 }

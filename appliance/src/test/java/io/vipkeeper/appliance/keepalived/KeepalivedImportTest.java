@@ -118,4 +118,42 @@ class KeepalivedImportTest extends ImportTestBase {
         assertEquals(3, c.getInt("vrrp.instances.V6.version"));
         assertEquals("500ms", c.getString("vrrp.instances.V6.advert-interval"));
     }
+
+    @Test
+    void lvsTimeoutsAndTheSyncDaemonsOptionsAreCarried() throws Exception {
+        Config c = run("global_defs {\n lvs_timeouts tcp 7200 tcpfin 0 udp 120 sctp 5\n"
+                + " lvs_sync_daemon eth0 VI_1 id 7 maxlen 1400 port 8849 ttl 2 group 239.0.0.81\n}\n" + INSTANCE + "}\n");
+        assertEquals("7200s", c.getString("ipvs.timeouts.tcp"));
+        assertFalse(c.hasPath("ipvs.timeouts.tcp-fin"), "0 leaves the kernel's value, in keepalived too");
+        assertEquals("120s", c.getString("ipvs.timeouts.udp"));
+        Config sync = c.getConfig("ipvs.sync-daemon");
+        assertEquals(List.of(7, 1400, 8849, 2), List.of(sync.getInt("sync-id"), sync.getInt("max-length"),
+                sync.getInt("port"), sync.getInt("ttl")));
+        assertEquals("239.0.0.81", sync.getString("group"));
+        // keepalived reads "sctp 5" as two unknown words, each reported.
+        assertEquals(List.of("k.conf:2: lvs_timeouts sctp: keepalived falls back: not tcp, tcpfin or udp: keepalived"
+                + " ignores the word, and so does the import", "k.conf:2: lvs_timeouts 5: keepalived falls back: not tcp,"
+                + " tcpfin or udp: keepalived ignores the word, and so does the import"),
+                notes().stream().filter(n -> n.contains("lvs_")).toList());
+    }
+
+    @Test
+    void vipOptionsAndExcludedAddressesAreCarried() throws Exception {
+        Config c = run("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n"
+                + "  198.19.10.100/24\n  198.19.11.100/24 dev eth1 scope link label eth1:vip brd 198.19.11.255\n"
+                + "  198.19.10.101/24 home\n }\n virtual_ipaddress_excluded {\n  2001:2::10/64\n"
+                + "  198.19.12.100/32 dev eth1 scope 254\n }\n}\n").getConfig("vrrp.instances.VI_1");
+        assertEquals("198.19.10.100/24", c.getList("virtual-ips").get(0).unwrapped());
+        Config linked = ((com.typesafe.config.ConfigObject) c.getList("virtual-ips").get(1)).toConfig();
+        assertEquals(List.of("198.19.11.100/24", "eth1", "link", "eth1:vip", "198.19.11.255"), List.of(
+                linked.getString("address"), linked.getString("interface"), linked.getString("scope"),
+                linked.getString("label"), linked.getString("broadcast")));
+        assertEquals("198.19.10.101/24", c.getList("virtual-ips").get(2).unwrapped());
+        assertEquals("2001:2::10/64", c.getList("excluded-ips").get(0).unwrapped());
+        Config host = ((com.typesafe.config.ConfigObject) c.getList("excluded-ips").get(1)).toConfig();
+        assertEquals("host", host.getString("scope"));
+        assertEquals(2, c.getInt("version"), "an excluded IPv6 address is not advertised: VRRPv2 stays");
+        assertEquals(List.of("k.conf:7: virtual_ipaddress home: vipkeeper puts addresses with dev, scope, label and brd"
+                + " only (and never DAD on IPv6 VIPs, as keepalived's -nodad)"), notes());
+    }
 }

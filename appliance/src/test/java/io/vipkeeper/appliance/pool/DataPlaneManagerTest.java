@@ -11,6 +11,7 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.dataplane.PortList;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
+import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
 import io.vipkeeper.appliance.ipvs.SyncDaemonState;
 import io.vipkeeper.appliance.ipvs.genl.Ipvs;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
@@ -250,5 +251,60 @@ class DataPlaneManagerTest {
             m.apply(settings(WEB_CONF));
             assertEquals(List.of(), kernel.syncDaemons(), "a removed sync-daemon section stops it");
         }
+    }
+
+    @Test
+    void timeoutsAreSetAtStartRepairedAndChangedByAReload() throws Exception {
+        try (DataPlaneManager m = manager(() -> kernel)) {
+            m.start(settings(WEB_CONF + "vipkeeper.ipvs.timeouts { tcp = 2h, udp = 60s }\n"));
+            assertEquals(new IpvsTimeouts(7200, 120, 60), kernel.timeouts(), "tcp-fin, not set, keeps the kernel's");
+            int sets = kernel.timeoutSets;
+            m.reconcileNow();
+            assertEquals(sets, kernel.timeoutSets, "values in place are not set again");
+            kernel.setTimeouts(new IpvsTimeouts(900, 0, 0));
+            m.reconcileNow();
+            assertEquals(new IpvsTimeouts(7200, 120, 60), kernel.timeouts(), "a hand edit is put back");
+            m.apply(settings(WEB_CONF + "vipkeeper.ipvs.timeouts { tcp-fin = 30s, udp = 90s }\n"));
+            assertEquals(new IpvsTimeouts(7200, 30, 90), kernel.timeouts(), "one the reload drops stays as it is");
+        }
+    }
+
+    @Test
+    void aRefusedTimeoutIsCountedAndTheTableIsStillProgrammed() throws Exception {
+        InMemoryIpvs refusing = new InMemoryIpvs();
+        refusing.refuseTimeouts = true;
+        try (DataPlaneManager m = manager(() -> refusing)) {
+            m.start(settings(WEB_CONF + "vipkeeper.ipvs.timeouts.tcp = 2h\n"));
+            assertEquals(List.of(WEB), List.copyOf(refusing.services.keySet()));
+            assertEquals(1, m.status().failures());
+        }
+    }
+
+    @Test
+    void theSyncDaemonStartsWithItsOptionsAndAgainWhenAReloadChangesThem() throws Exception {
+        String vrrp = "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
+                + " virtual-ips = [\"198.18.0.100/24\"] }\n";
+        try (DataPlaneManager m = manager(() -> kernel)) {
+            m.start(settings(vrrp + WEB_CONF + "vipkeeper.ipvs.sync-daemon { instance = web, max-length = 1400,"
+                    + " group = \"239.0.0.81\", port = 8849, ttl = 2 }\n"));
+            assertEquals(List.of(new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 51, 1400,
+                    Optional.of(java.net.InetAddress.getByName("239.0.0.81")), 8849, 2)), kernel.syncDaemons());
+            m.apply(settings(vrrp + WEB_CONF + "vipkeeper.ipvs.sync-daemon { instance = web }\n"));
+            assertEquals(List.of(new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 51)), kernel.syncDaemons(),
+                    "options the reload drops go back to the kernel's defaults");
+        }
+    }
+
+    @Test
+    void aDaemonAsTheKernelReportsItMatchesTheOptionsItWasStartedWith() throws Exception {
+        SyncDaemonState backup = new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 51, 1000, Optional.empty(), 0, 0);
+        var group = Optional.of(java.net.InetAddress.getByName("224.0.0.81"));
+        assertTrue(backup.isRunAs(new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 51, 1024, group, 8848, 1)),
+                "a backup's max length is at least 1024, and the defaults are the kernel's");
+        assertTrue(!backup.isRunAs(new SyncDaemonState(Ipvs.STATE_BACKUP, "eth0", 51, 1024, group, 8849, 1)));
+        assertTrue(!backup.inState(Ipvs.STATE_MASTER).isRunAs(new SyncDaemonState(Ipvs.STATE_MASTER, "eth0", 51, 1024,
+                group, 8848, 1)), "a master keeps the max length it was given");
+        assertTrue(new SyncDaemonState(Ipvs.STATE_MASTER, "eth0", 51).isRunAs(new SyncDaemonState(Ipvs.STATE_MASTER,
+                "eth0", 51, 1472, group, 8848, 1)), "a max length left to the kernel matches any");
     }
 }

@@ -123,6 +123,29 @@ public final class InMemoryIpvs implements IpvsKernel {
         }
     }
 
+    /** The kernel's defaults (tcp 900, tcpfin 120, udp 300). */
+    io.vipkeeper.appliance.ipvs.IpvsTimeouts timeouts = new io.vipkeeper.appliance.ipvs.IpvsTimeouts(900, 120, 300);
+    int timeoutSets;
+    /** Refuses SET_CONFIG with EINVAL, as a kernel refusing a value would. */
+    boolean refuseTimeouts;
+
+    @Override
+    public synchronized io.vipkeeper.appliance.ipvs.IpvsTimeouts timeouts() {
+        return timeouts;
+    }
+
+    /** As the kernel: a 0 keeps that timeout. */
+    @Override
+    public synchronized void setTimeouts(io.vipkeeper.appliance.ipvs.IpvsTimeouts t) {
+        if (refuseTimeouts) {
+            throw new NetlinkException("SET_CONFIG", Errno.EINVAL.number());
+        }
+        timeoutSets++;
+        timeouts = new io.vipkeeper.appliance.ipvs.IpvsTimeouts(t.tcpSeconds() == 0 ? timeouts.tcpSeconds() : t.tcpSeconds(),
+                t.tcpFinSeconds() == 0 ? timeouts.tcpFinSeconds() : t.tcpFinSeconds(),
+                t.udpSeconds() == 0 ? timeouts.udpSeconds() : t.udpSeconds());
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

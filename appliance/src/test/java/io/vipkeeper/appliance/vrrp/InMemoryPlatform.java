@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.vrrp;
 
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.config.IpPrefix;
+import io.vipkeeper.appliance.config.VirtualAddress;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.vrrp.fsm.AddressLedger;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
@@ -64,8 +65,9 @@ final class InMemoryPlatform implements VrrpPlatform {
     }
 
     @Override
-    public AddressOwner addressOwner(String ifname, List<IpPrefix> vips, VrrpInstance.Garp garp,
+    public AddressOwner addressOwner(String ifname, List<VirtualAddress> addresses, VrrpInstance.Garp garp,
             VrrpScheduler scheduler) {
+        List<IpPrefix> vips = addresses.stream().map(VirtualAddress::prefix).toList();
         return new AddressOwner() {
             @Override
             public void claim() {

@@ -50,4 +50,11 @@ class RouterConfigsTest {
         assertEquals(List.of(), c.unicastPeers());
         assertEquals(255, c.minTtl());
     }
+
+    @Test
+    void advertsCarryTheVirtualIpsButNotTheExcludedAddresses() throws Exception {
+        RouterConfig c = RouterConfigs.of(instance("virtual-ips = [\"198.18.0.100\", { address = \"198.18.0.101\","
+                + " interface = eth1 }]\nexcluded-ips = [\"198.18.0.102\", \"2001:2::1/64\"]"), ip("198.18.0.11"));
+        assertEquals(List.of(ip("198.18.0.100"), ip("198.18.0.101")), c.virtualAddresses());
+    }
 }

@@ -48,7 +48,9 @@ class VrrpReloadPlanTest {
         VrrpSettings old = conf("instances { " + A + " }\n " + B + " } }");
         for (String change : List.of("garp { master-repeat = 3 }", "virtual-ips = [\"198.18.0.1\", \"198.18.0.7\"]",
                 "version = 2, authentication { type = pass, password = s3cret }", "version = 2",
-                "track-interfaces = [{ name = eth1, weight = -10 }]", "notify-script = \"/bin/true\"")) {
+                "track-interfaces = [{ name = eth1, weight = -10 }]", "notify-script = \"/bin/true\"",
+                "virtual-ips = [{ address = \"198.18.0.1\", interface = eth1, label = \"eth1:a\" }]",
+                "excluded-ips = [\"2001:2::1/64\"]")) {
             assertEquals(List.of("a"), from(old, "instances { " + A + ", " + change + " }\n " + B + " } }").carry(),
                     change);
         }

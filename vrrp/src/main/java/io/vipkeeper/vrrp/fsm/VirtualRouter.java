@@ -154,7 +154,16 @@ public final class VirtualRouter {
      * whether it restored them.
      */
     public boolean addressRemoved(InetAddress address) {
-        if (retired || state != RouterState.MASTER || !config.virtualAddresses().contains(address)) {
+        return addressRemoved(address, config.virtualAddresses().contains(address));
+    }
+
+    /**
+     * {@link #addressRemoved} for an address the caller knows this router's owner holds, advertised
+     * or not (keepalived's virtual_ipaddress_excluded: the owner puts it with the VIPs, the adverts
+     * do not carry it).
+     */
+    public boolean addressRemoved(InetAddress address, boolean owned) {
+        if (retired || state != RouterState.MASTER || !owned) {
             return false;
         }
         log.warn("{}: {} was removed from the interface while MASTER; adding it back", config.name(),
@@ -170,7 +179,12 @@ public final class VirtualRouter {
      * keeps it (it is its own). Returns whether it removed it.
      */
     public boolean addressAdded(InetAddress address) {
-        if (retired || state == RouterState.MASTER || !config.virtualAddresses().contains(address)) {
+        return addressAdded(address, config.virtualAddresses().contains(address));
+    }
+
+    /** {@link #addressAdded} for an address the caller knows this router's owner holds, advertised or not. */
+    public boolean addressAdded(InetAddress address, boolean owned) {
+        if (retired || state == RouterState.MASTER || !owned) {
             return false;
         }
         log.warn("{}: {} was added to the interface while {}; removing it (only the master holds its VIPs)",

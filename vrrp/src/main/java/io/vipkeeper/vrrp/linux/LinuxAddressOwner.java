@@ -41,8 +41,15 @@ public final class LinuxAddressOwner implements AddressOwner {
      *
      * @param address the address
      * @param prefixLength its prefix on the interface
+     * @param label its IPv4 label; null: the owner's own (IFNAME:vk)
+     * @param scope ifa_scope (0 global, 200 site, 253 link, 254 host)
+     * @param broadcast its IPv4 broadcast address, or null for none
      */
-    public record Vip(InetAddress address, int prefixLength) {
+    public record Vip(InetAddress address, int prefixLength, String label, int scope, InetAddress broadcast) {
+        /** A global VIP with the owner's label and no broadcast address. */
+        public Vip(InetAddress address, int prefixLength) {
+            this(address, prefixLength, null, 0, null);
+        }
     }
 
     /** The end of the label of every IPv4 VIP vipkeeper adds (ifname:vk), which tells its own from others'. */
@@ -79,7 +86,7 @@ public final class LinuxAddressOwner implements AddressOwner {
         this.addresses = addresses;
         this.scheduler = scheduler;
         this.additions = this.vips.stream().map(v -> InterfaceAddresses.addition(ifindex, v.address(), v.prefixLength(),
-                label)).toList();
+                v.label() != null ? v.label() : label, v.scope(), v.broadcast())).toList();
         this.removals = this.vips.stream().map(v -> InterfaceAddresses.removal(ifindex, v.address(),
                 v.prefixLength())).toList();
         this.schedule = new AnnouncementSchedule(scheduler, () -> announceAll(announcer, router), repeat, delay,

@@ -71,6 +71,11 @@ public final class Ipvs {
     public static final int DAEMON_ATTR_STATE = 1;
     public static final int DAEMON_ATTR_MCAST_IFN = 2;
     public static final int DAEMON_ATTR_SYNC_ID = 3;
+    public static final int DAEMON_ATTR_SYNC_MAXLEN = 4;
+    public static final int DAEMON_ATTR_MCAST_GROUP = 5;
+    public static final int DAEMON_ATTR_MCAST_GROUP6 = 6;
+    public static final int DAEMON_ATTR_MCAST_PORT = 7;
+    public static final int DAEMON_ATTR_MCAST_TTL = 8;
     /** IP_VS_STATE_MASTER / BACKUP. */
     public static final int STATE_MASTER = io.vipkeeper.appliance.ipvs.SyncDaemonState.MASTER;
     public static final int STATE_BACKUP = io.vipkeeper.appliance.ipvs.SyncDaemonState.BACKUP;

@@ -105,12 +105,14 @@ public final class IpvsClient implements IpvsKernel {
     }
 
     /** The connection timeouts. */
+    @Override
     public IpvsTimeouts timeouts() {
         return IpvsReplies.timeouts(single(doit(seq -> IpvsMessages.getConfig(family, seq), "GET_CONFIG"),
                 "GET_CONFIG"));
     }
 
     /** Sets the connection timeouts (0 keeps one as it is). */
+    @Override
     public void setTimeouts(IpvsTimeouts t) {
         doit(seq -> IpvsMessages.setConfig(family, t, seq), "SET_CONFIG");
     }

@@ -155,11 +155,33 @@ public final class IpvsMessages {
                 .attrU32(CMD_ATTR_TIMEOUT_UDP, t.udpSeconds()).build(seq);
     }
 
-    /** IPVS_CMD_NEW_DAEMON: starts the connection sync daemon in {@code d}'s state. */
+    /**
+     * IPVS_CMD_NEW_DAEMON: starts the connection sync daemon in {@code d}'s state. Options left
+     * at 0 are not sent, so the kernel takes its defaults (and a kernel before 4.3, which has no
+     * options, accepts the request).
+     */
     public static byte[] newDaemon(int family, SyncDaemonState d, int seq) {
-        return NetlinkMessageBuilder.genl(family, DOIT, CMD_NEW_DAEMON, VERSION).beginNest(CMD_ATTR_DAEMON)
-                .attrU32(DAEMON_ATTR_STATE, d.state()).attrString(DAEMON_ATTR_MCAST_IFN, d.interfaceName())
-                .attrU32(DAEMON_ATTR_SYNC_ID, d.syncId()).endNest().build(seq);
+        NetlinkMessageBuilder b = NetlinkMessageBuilder.genl(family, DOIT, CMD_NEW_DAEMON, VERSION)
+                .beginNest(CMD_ATTR_DAEMON).attrU32(DAEMON_ATTR_STATE, d.state())
+                .attrString(DAEMON_ATTR_MCAST_IFN, d.interfaceName()).attrU32(DAEMON_ATTR_SYNC_ID, d.syncId());
+        if (d.maxLength() != 0) {
+            b.attrU16(DAEMON_ATTR_SYNC_MAXLEN, d.maxLength());
+        }
+        d.group().ifPresent(g -> {
+            // in_addr as it is on the wire (nla_get_in_addr); in6_addr likewise.
+            if (g.getAddress().length == 4) {
+                b.attrBytes(DAEMON_ATTR_MCAST_GROUP, g.getAddress());
+            } else {
+                b.attrBytes(DAEMON_ATTR_MCAST_GROUP6, g.getAddress());
+            }
+        });
+        if (d.port() != 0) {
+            b.attrU16(DAEMON_ATTR_MCAST_PORT, d.port());
+        }
+        if (d.ttl() != 0) {
+            b.attrU8(DAEMON_ATTR_MCAST_TTL, d.ttl());
+        }
+        return b.endNest().build(seq);
     }
 
     /** IPVS_CMD_DEL_DAEMON: stops the sync daemon of {@code state} (master or backup). */

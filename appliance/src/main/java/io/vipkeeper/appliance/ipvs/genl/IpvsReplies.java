@@ -110,7 +110,13 @@ public final class IpvsReplies {
     /** One GET_DAEMON dump reply. */
     public static SyncDaemonState daemon(NetlinkMessage m) {
         NetlinkAttributes d = m.attributes(GenericNetlink.GENL_HDRLEN).nested(CMD_ATTR_DAEMON);
+        java.util.Optional<java.net.InetAddress> group = d.has(DAEMON_ATTR_MCAST_GROUP6)
+                ? java.util.Optional.of(d.address(DAEMON_ATTR_MCAST_GROUP6, 16))
+                : d.has(DAEMON_ATTR_MCAST_GROUP) ? java.util.Optional.of(d.address(DAEMON_ATTR_MCAST_GROUP, 4))
+                : java.util.Optional.empty();
         return new SyncDaemonState((int) d.u32(DAEMON_ATTR_STATE), d.string(DAEMON_ATTR_MCAST_IFN),
-                (int) d.u32(DAEMON_ATTR_SYNC_ID));
+                (int) d.u32(DAEMON_ATTR_SYNC_ID), d.has(DAEMON_ATTR_SYNC_MAXLEN) ? d.u16(DAEMON_ATTR_SYNC_MAXLEN) : 0,
+                group, d.has(DAEMON_ATTR_MCAST_PORT) ? d.u16(DAEMON_ATTR_MCAST_PORT) : 0,
+                d.has(DAEMON_ATTR_MCAST_TTL) ? d.u8(DAEMON_ATTR_MCAST_TTL) : 0);
     }
 }

@@ -37,13 +37,25 @@ public final class InterfaceAddresses {
 
     /** The RTM_NEWADDR request (exposed for byte-vector tests). */
     public static byte[] addRequest(int ifindex, InetAddress a, int prefixLength, String label, int seq) {
+        return addRequest(ifindex, a, prefixLength, label, 0, null, seq);
+    }
+
+    /**
+     * The RTM_NEWADDR request with a scope (ifa_scope: 0 global, 200 site, 253 link, 254 host) and,
+     * for IPv4, a broadcast address (IFA_BROADCAST; null: none, as {@code ip addr add} without brd).
+     */
+    public static byte[] addRequest(int ifindex, InetAddress a, int prefixLength, String label, int scope,
+            InetAddress broadcast, int seq) {
         boolean v6 = a instanceof Inet6Address;
         NetlinkMessageBuilder b = new NetlinkMessageBuilder(Rtnl.RTM_NEWADDR, NetlinkMessageBuilder.NLM_F_REQUEST
                 | NetlinkMessageBuilder.NLM_F_ACK | NetlinkMessageBuilder.NLM_F_EXCL
                 | NetlinkMessageBuilder.NLM_F_CREATE);
-        header(b, v6, prefixLength, ifindex);
+        b.u8(v6 ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET).u8(prefixLength).u8(0).u8(scope).u32(ifindex);
         b.attrBytes(Rtnl.IFA_LOCAL, a.getAddress());
         b.attrBytes(Rtnl.IFA_ADDRESS, a.getAddress());
+        if (!v6 && broadcast != null) {
+            b.attrBytes(Rtnl.IFA_BROADCAST, broadcast.getAddress());
+        }
         if (!v6 && label != null && !label.isEmpty()) {
             b.attrString(Rtnl.IFA_LABEL, label);
         }
@@ -80,7 +92,13 @@ public final class InterfaceAddresses {
 
     /** The add of {@code a}/{@code prefixLength} on {@code ifindex}, for {@link #apply}. */
     public static Change addition(int ifindex, InetAddress a, int prefixLength, String label) {
-        return new Change(addRequest(ifindex, a, prefixLength, label, 0),
+        return addition(ifindex, a, prefixLength, label, 0, null);
+    }
+
+    /** The add with a scope and (IPv4) a broadcast address, for {@link #apply}. */
+    public static Change addition(int ifindex, InetAddress a, int prefixLength, String label, int scope,
+            InetAddress broadcast) {
+        return new Change(addRequest(ifindex, a, prefixLength, label, scope, broadcast, 0),
                 "NEWADDR " + a.getHostAddress() + "/" + prefixLength, true);
     }
 

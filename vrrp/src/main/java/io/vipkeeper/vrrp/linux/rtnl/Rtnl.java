@@ -11,6 +11,7 @@ public final class Rtnl {
     public static final int IFA_ADDRESS = 1;
     public static final int IFA_LOCAL = 2;
     public static final int IFA_LABEL = 3;
+    public static final int IFA_BROADCAST = 4;
     public static final int IFA_FLAGS = 8;
     public static final int IFA_F_NODAD = 0x02;
     public static final int IFLA_ADDRESS = 1;

@@ -38,6 +38,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,10 +141,15 @@ public final class Daemon implements StatusInputs {
         // daemon was started with ignored) must not be lost to the CLI's WARN.
         Logging.configure(io.vipkeeper.appliance.config.LogLevel.INFO, verbosity);
         DumpFiles dumps = new DumpFiles(runFiles, this);
+        // The file is read on a thread of its own while this one binds libc for the handlers: on
+        // two cores the two overlap (a 100 x 100 file reads in about a second, the first jnr-ffi
+        // binding takes 0.2-0.5 s). Nothing reads the settings before the handlers are in place.
+        FutureTask<Settings> reading = new FutureTask<>(() -> ConfigLoader.load(configFile, configCache, engines, node));
+        new Thread(reading, "config").start();
         Signals.install(this::requestStop, this::reload, () -> onceStarted("USR1", dumps::writeData),
                 () -> onceStarted("USR2", dumps::writeStats));
         try {
-            settings = ConfigLoader.load(configFile, configCache, engines, node);
+            settings = awaitConfig(reading);
         } catch (InvalidConfigException e) {
             logProblems(e);
             log.error("not starting: {} has {} problem(s)", configFile, e.problems().size());
@@ -173,6 +180,25 @@ public final class Daemon implements StatusInputs {
         } finally {
             ReloadResultFile.remove(reloadFile);
             pid.release();
+        }
+    }
+
+    /** What the config thread read, its exception rethrown as the load threw it. */
+    private static Settings awaitConfig(FutureTask<Settings> reading) throws InvalidConfigException, InterruptedException {
+        try {
+            return reading.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InvalidConfigException invalid) {
+                throw invalid;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
         }
     }
 

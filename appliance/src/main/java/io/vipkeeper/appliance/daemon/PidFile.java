@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.OpenFlags;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * The running daemon's pid file, so {@code vipkeeper reload} and operators find it and a second
@@ -54,24 +52,24 @@ public final class PidFile {
             throw new IllegalStateException("cannot create the directory of the pid file " + path + ": " + e, e);
         }
         for (int attempt = 1; ; attempt++) {
-            int fd = Native.POSIX.open(path.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
+            int fd = PidLibc.Holder.LIBC.open(path.toString(), OpenFlags.O_RDWR.intValue() | OpenFlags.O_CREAT.intValue()
                     | OpenFlags.O_CLOEXEC.intValue(), 0644);
             if (fd < 0) {
                 throw new IllegalStateException("cannot open the pid file " + path + ": " + error());
             }
-            int locked = Native.POSIX.flock(fd, LOCK_EX | LOCK_NB);
-            int errno = Native.POSIX.errno();
+            int locked = PidLibc.Holder.LIBC.flock(fd, LOCK_EX | LOCK_NB);
+            int errno = PidLibc.Holder.errno();
             if (locked == 0 && sameFile(fd, path)) {
                 byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-                if (Native.POSIX.ftruncate(fd, 0) != 0 || Native.POSIX.pwrite(fd, pid, pid.length, 0L) != pid.length) {
+                if (PidLibc.Holder.LIBC.ftruncate(fd, 0) != 0 || PidLibc.Holder.LIBC.pwrite(fd, pid, pid.length, 0L) != pid.length) {
                     String error = error();
-                    Native.POSIX.close(fd);
+                    PidLibc.Holder.LIBC.close(fd);
                     throw new IllegalStateException("cannot write the pid file " + path + ": " + error);
                 }
                 return new PidFile(path, fd);
             }
             // Held by another process, or locked after a stopping daemon removed it (retry on the new file).
-            Native.POSIX.close(fd);
+            PidLibc.Holder.LIBC.close(fd);
             if (locked != 0 && errno != Errno.EWOULDBLOCK.intValue()) {
                 throw new IllegalStateException("cannot lock the pid file " + path + ": " + describe(errno));
             }
@@ -125,20 +123,20 @@ public final class PidFile {
         } catch (IOException e) {
             // Nothing to do at exit: a file nobody holds is stale, and the next start takes it over.
         } finally {
-            Native.POSIX.close(fd);
+            PidLibc.Holder.LIBC.close(fd);
         }
     }
 
     /** Whether some process holds an exclusive lock on {@code path} (a shared one can then not be had). */
     private static boolean held(Path path) {
-        int fd = Native.POSIX.open(path.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
+        int fd = PidLibc.Holder.LIBC.open(path.toString(), OpenFlags.O_RDONLY.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
         if (fd < 0) {
             return false;
         }
         try {
-            return Native.POSIX.flock(fd, LOCK_SH | LOCK_NB) != 0 && Native.POSIX.errno() == Errno.EWOULDBLOCK.intValue();
+            return PidLibc.Holder.LIBC.flock(fd, LOCK_SH | LOCK_NB) != 0 && PidLibc.Holder.errno() == Errno.EWOULDBLOCK.intValue();
         } finally {
-            Native.POSIX.close(fd); // also drops a shared lock just taken
+            PidLibc.Holder.LIBC.close(fd); // also drops a shared lock just taken
         }
     }
 
@@ -146,8 +144,9 @@ public final class PidFile {
     private static boolean sameFile(int fd, Path path) {
         try {
             Map<String, Object> attrs = Files.readAttributes(path, "unix:dev,ino");
-            var stat = Native.POSIX.fstat(fd);
-            return ((Number) attrs.get("dev")).longValue() == stat.dev() && ((Number) attrs.get("ino")).longValue() == stat.ino();
+            // The open file's own link in /proc: stat through it is fstat(fd), removed or not.
+            Map<String, Object> open = Files.readAttributes(Path.of("/proc/self/fd", Integer.toString(fd)), "unix:dev,ino");
+            return attrs.get("dev").equals(open.get("dev")) && attrs.get("ino").equals(open.get("ino"));
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -164,7 +163,7 @@ public final class PidFile {
     }
 
     private static String error() {
-        return describe(Native.POSIX.errno());
+        return describe(PidLibc.Holder.errno());
     }
 
     private static String describe(int errno) {
@@ -179,14 +178,5 @@ public final class PidFile {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the pid file", e);
         }
-    }
-
-    /**
-     * jnr-posix, bound on first use: {@link #DEFAULT} is read by every command line as it is
-     * built (even {@code vipkeeper version}), and binding libc there cost each command ~430
-     * classes and a native library load.
-     */
-    private static final class Native {
-        static final POSIX POSIX = POSIXFactory.getNativePOSIX();
     }
 }

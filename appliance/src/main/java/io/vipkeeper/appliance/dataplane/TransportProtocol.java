@@ -21,12 +21,20 @@ public enum TransportProtocol implements ConfigName {
         return configName;
     }
 
-    /** The IP protocol number. */
+    private static final TransportProtocol[] ALL = values();
+
     /** The protocol with IP protocol number {@code n}, if IPVS balances it. */
     public static java.util.Optional<TransportProtocol> ofNumber(int n) {
-        return java.util.Arrays.stream(values()).filter(p -> p.number() == n).findFirst();
+        // A loop, not a stream: engines ask once per table change (10,100 changes at 100 x 100).
+        for (TransportProtocol p : ALL) {
+            if (p.number == n) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
+    /** The IP protocol number. */
     public int number() {
         return number;
     }

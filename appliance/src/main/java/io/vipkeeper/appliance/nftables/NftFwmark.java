@@ -7,6 +7,7 @@ import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -73,10 +74,15 @@ final class NftFwmark {
 
     /** Why {@code dest} cannot join {@code svc} (null: it can): its port and the others' differ in kind. */
     static String mixedPorts(DesiredService svc, BackendSpec dest) {
-        if (!keepsPorts(svc.spec().key())) {
+        return mixedPorts(svc.spec().key(), svc.dests().keySet(), dest);
+    }
+
+    /** Why {@code dest} cannot join {@code service}, which has {@code dests} (null: it can): its port and the others' differ in kind. */
+    static String mixedPorts(ServiceKey service, Set<BackendKey> dests, BackendSpec dest) {
+        if (!keepsPorts(service)) {
             return null;
         }
-        boolean mixed = svc.dests().keySet().stream().filter(b -> !b.equals(dest.key()))
+        boolean mixed = dests.stream().filter(b -> !b.equals(dest.key()))
                 .anyMatch(b -> (b.port() == 0) != (dest.key().port() == 0));
         return mixed ? "nftables needs all or none of a firewall-mark or multiport service's real servers to have a port" : null;
     }

@@ -138,14 +138,18 @@ final class NftScript {
         Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet().stream().filter(b -> b.port() != 0).collect(Collectors.toSet());
         List<BackendKey> gone = from == null ? List.of()
                 : from.dests().keySet().stream().filter(b -> b.port() != 0 && !keep.contains(b)).toList();
+        // The same elements in every counter set: written once (sorting 100 backends and writing
+        // their elements three times was a tenth of programming 100 x 100).
+        String kept = keep.isEmpty() ? "" : counterElements(key, keep);
+        String deleted = gone.isEmpty() ? "" : counterElements(key, gone);
         for (NftLayout.Counted c : NftLayout.Counted.values()) {
             String set = NftLayout.counters(key.ipv6(), c);
             if (!keep.isEmpty()) {
-                s.append("add element ").append(T).append(' ').append(set).append(counterElements(key, keep));
+                s.append("add element ").append(T).append(' ').append(set).append(kept);
             }
             if (!gone.isEmpty()) {
-                s.append("add element ").append(T).append(' ').append(set).append(counterElements(key, gone));
-                s.append("delete element ").append(T).append(' ').append(set).append(counterElements(key, gone));
+                s.append("add element ").append(T).append(' ').append(set).append(deleted);
+                s.append("delete element ").append(T).append(' ').append(set).append(deleted);
             }
         }
     }

@@ -190,17 +190,18 @@ public final class NftablesDataPlane implements DataPlane {
     private List<Failure> program(List<TableChange> changes) {
         readAt = -1; // what this writes is read back whole at the next run
         List<Failure> failures = new ArrayList<>();
-        Map<ServiceKey, DesiredService> next = new LinkedHashMap<>(programmed);
+        TableDraft draft = new TableDraft(programmed);
         Map<ServiceKey, List<TableChange>> byService = new LinkedHashMap<>();
         for (TableChange op : changes) {
-            String refusal = refusal(op, next);
+            String refusal = refusal(op, draft);
             if (refusal != null) {
                 failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + refusal)));
                 continue;
             }
-            fold(op, next);
+            draft.fold(op);
             byService.computeIfAbsent(op.service(), k -> new ArrayList<>()).add(op);
         }
+        Map<ServiceKey, DesiredService> next = draft.table();
         // dr is judged on each service as all its changes leave it, not change by change: a
         // service moving between nat and dr is mixed until its last real server moved, and a
         // check in between refused every step of the move for ever (found by review). Only where
@@ -271,7 +272,7 @@ public final class NftablesDataPlane implements DataPlane {
     }
 
     /** Why this engine cannot carry out {@code op} on {@code table}, or null. */
-    private static String refusal(TableChange op, Map<ServiceKey, DesiredService> table) {
+    private static String refusal(TableChange op, TableDraft table) {
         ServiceKey key = op.service();
         if (!key.isFwmark() && TransportProtocol.ofNumber(key.protocol()).filter(CAPABILITIES.protocols()::contains).isEmpty()) {
             return "nftables balances TCP, UDP and SCTP only";
@@ -279,16 +280,16 @@ public final class NftablesDataPlane implements DataPlane {
         if (op instanceof TableChange.NewService o) {
             return specRefusal(o.spec());
         } else if (op instanceof TableChange.SetService o) {
-            return table.containsKey(key) ? specRefusal(o.spec()) : "no such service";
+            return table.has(key) ? specRefusal(o.spec()) : "no such service";
         } else if (op instanceof TableChange.DelService) {
-            return table.containsKey(key) ? null : "no such service";
+            return table.has(key) ? null : "no such service";
         } else if (op instanceof TableChange.NewBackend o) {
-            return !table.containsKey(key) ? "no such service" : backendRefusal(table.get(key), o.dest());
+            return !table.has(key) ? "no such service" : backendRefusal(table.spec(key), table.dests(key), o.dest());
         } else if (op instanceof TableChange.SetBackend o) {
-            return !table.containsKey(key) || !table.get(key).dests().containsKey(o.dest().key()) ? "no such real server"
-                    : backendRefusal(table.get(key), o.dest());
+            return !table.has(key) || !table.dests(key).containsKey(o.dest().key()) ? "no such real server"
+                    : backendRefusal(table.spec(key), table.dests(key), o.dest());
         } else if (op instanceof TableChange.DelBackend o) {
-            return table.containsKey(key) && table.get(key).dests().containsKey(o.dest()) ? null : "no such real server";
+            return table.has(key) && table.dests(key).containsKey(o.dest()) ? null : "no such real server";
         }
         return "unknown change";
     }
@@ -318,16 +319,16 @@ public final class NftablesDataPlane implements DataPlane {
         return null;
     }
 
-    private static String backendRefusal(DesiredService svc, BackendSpec dest) {
-        ServiceKey service = svc.spec().key();
-        String ports = NftFwmark.mixedPorts(svc, dest);
+    private static String backendRefusal(ServiceSpec spec, Map<BackendKey, BackendSpec> dests, BackendSpec dest) {
+        ServiceKey service = spec.key();
+        String ports = NftFwmark.mixedPorts(service, dests.keySet(), dest);
         if (ports != null) {
             return ports;
         }
         if (!CAPABILITIES.forwarding().contains(dest.forwarding())) {
             return "nftables forwards by NAT and dr only";
         }
-        if (dest.forwarding() == Forwarding.DR && NftPersistence.persistent(svc.spec())) {
+        if (dest.forwarding() == Forwarding.DR && NftPersistence.persistent(spec)) {
             return "nftables implements persistence for NAT only";
         }
         if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {

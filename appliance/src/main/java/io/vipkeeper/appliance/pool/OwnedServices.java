@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +73,9 @@ public final class OwnedServices {
             return;
         }
         List<String> lines = new ArrayList<>();
-        owned.stream().sorted(Comparator.comparing(ServiceKey::toString)).forEach(k -> lines.add(format(k)));
+        // Each key's name made once, not twice a comparison (String.format: 1,300 calls for 100 services).
+        owned.stream().map(k -> Map.entry(k.toString(), k)).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> lines.add(format(e.getValue())));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

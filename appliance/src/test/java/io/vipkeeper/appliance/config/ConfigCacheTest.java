@@ -46,6 +46,21 @@ class ConfigCacheTest {
     }
 
     @Test
+    void virtualServersOfTheMainFileAreNotKeptSinceTheyAreParsedAnewEveryLoad() throws Exception {
+        // Kept, they held the main file's whole parse tree between reloads (most of the heap at
+        // 100 x 100) without ever being reused: a fresh parse never gives the very same block.
+        Path f = main();
+        Files.writeString(f, "vipkeeper.ipvs.virtual-servers {\n  include \"web.conf\"\n"
+                + "  ssh { address = \"198.18.0.100\", port = 22, real-servers = [{ address = \"198.18.1.1\" }] }\n}\n");
+        ConfigCache cache = ConfigCache.create();
+        ConfigLoader.load(f, cache);
+        assertEquals(1, cache.keptReadings(), "web's, from the kept parse of web.conf");
+        Settings second = ConfigLoader.load(f, cache);
+        assertEquals(1, cache.readHits());
+        assertEquals(ConfigLoader.load(f).ipvs(), second.ipvs());
+    }
+
+    @Test
     void changedDefaultsInTheMainFileRereadEveryVirtualServer() throws Exception {
         Path f = main();
         ConfigCache cache = ConfigCache.create();

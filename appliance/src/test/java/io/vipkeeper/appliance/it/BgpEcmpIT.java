@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,21 +38,7 @@ class BgpEcmpIT {
 
     /** Director {@code director}'s file: web (80) and echo services on the VIP, mh over three backends, {@code quorum}. */
     static String config(int director, int quorum, boolean bgp) {
-        List<String> backends = new ArrayList<>();
-        for (int w = 1; w <= 3; w++) {
-            backends.add("{ address = \"" + SUBNET + ".1" + w + "\" }");
-        }
-        String real = String.join(", ", backends);
-        String service = """
-                  %s { address = "%s", port = %d, forwarding = dr, scheduler = mh, scheduler-flags = [mh-port], quorum = %d
-                    health-check { type = tcp, connect-port = 80, interval = 300ms, timeout = 200ms, rise = 1, fall = 1 }
-                    real-servers = [%s] }
-                """;
-        return "vipkeeper {\n  node-name = d" + director + "\n  data-plane = nftables\n  api.listen = \"\"\n"
-                + (bgp ? "  bgp { vips = [\"" + VIP + "\"], check-interval = 100ms, withdraw-wait = 1s }\n" : "")
-                + "  ipvs {\n    reconcile-interval = 1s\n    virtual-servers {\n"
-                + service.formatted("web", VIP, 80, quorum, real) + service.formatted("echo", VIP, BgpLab.ECHO_PORT, quorum, real)
-                + "    }\n  }\n}\n";
+        return BgpDirectorConfig.fast("nftables", SUBNET, VIP).text(director, quorum, bgp);
     }
 
     private JarProcess start(int director) throws Exception {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 19's lab on the nftables engine ({@link BgpLab}): three directors announce the VIP through
  * their own FRR and the router spreads the client's flows over all three; long-lived connections
  * keep their backend when their director goes; a director's vipkeeper killed with SIGKILL leaves
- * the router's nexthops while its FRR lives (the tun device goes with the process); a service
+ * the router's nexthops while its FRR lives (the tun device goes with the process); a backend
+ * failing and returning keeps every director's pick for the same flows identical; a service
  * below quorum and a reload that drops the VIP withdraw; a graceful stop withdraws before the
  * daemon exits and loses no connection; a whole director that dies (link and every process) is
  * withdrawn by BFD (300 ms x 3) or, without it, by the hold timer (3 s). The times are printed.
@@ -159,6 +160,24 @@ class BgpEcmpIT {
             daemons.get(2).reload(configs.get(2), config(2, 2, true));
             millisUntil(hopsOf(1, 2, 3), 10);
             assertEquals(owners, flows.echo(), "every long-lived connection survived quorum and reload changes");
+
+            // A backend fails its health check and returns: asked for the same flows (a probe routed
+            // through each director in turn), every director picks the same backend throughout.
+            DirectorChoices choices = DirectorChoices.add(lab, 60);
+            Map<String, Map<Integer, String>> first = choices.round(3, 12);
+            assertTrue(DirectorChoices.identical(first) && first.get("d1").containsValue("web2"), first.toString());
+            String web2 = lab.lab().ns("web2");
+            Lab.sh("ip", "netns", "exec", web2, "nft", "add table inet vkfail; add chain inet vkfail in { type filter hook input"
+                    + " priority 0; }; add rule inet vkfail in tcp dport 80 reject with tcp reset");
+            Map<String, Map<Integer, String>> without = choices.await(3, 12, c -> !c.containsValue("web2"), 20);
+            assertTrue(DirectorChoices.identical(without) && !without.get("d1").containsValue("web2")
+                    && !without.get("d1").containsValue("-"), "web2 failed: " + without);
+            Lab.sh("ip", "netns", "exec", web2, "nft", "delete table inet vkfail");
+            Map<String, Map<Integer, String>> again = choices.await(3, 12, c -> c.containsValue("web2"), 20);
+            assertTrue(DirectorChoices.identical(again) && again.get("d1").containsValue("web2")
+                    && !again.get("d1").containsValue("-"), "web2 back: " + again);
+            System.out.println("bgp lab: every director's picks for 12 flows: " + first.get("d1") + "; web2 down "
+                    + without.get("d1") + "; web2 back " + again.get("d1"));
 
             // Graceful stop: withdrawn while the daemon still runs, then it exits; the director then
             // leaves the network altogether and no connection notices.

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Issue 19's lab story on one data plane, told step by step with timings (vagrant/lab/ecmp-demo
@@ -53,7 +54,6 @@ final class BgpEcmpStory implements AutoCloseable {
     private final Consumer<String> out;
     private final long t0 = System.nanoTime();
     private final Map<Integer, JarProcess> daemons = new HashMap<>();
-    private int nextPort = 40000;
     private DirectorChoices choiceProbe;
 
     private BgpEcmpStory(Options options, Path dir, BgpLab lab, Consumer<String> out) {
@@ -182,53 +182,24 @@ final class BgpEcmpStory implements AutoCloseable {
     }
 
     /** Asks the directors for fresh flows until {@code done} holds for all of them, then requires them identical. */
-    private Map<Integer, String> awaitChoices(java.util.function.Predicate<Map<Integer, String>> done, String what) throws Exception {
-        long deadline = System.nanoTime() + (long) ((options.slow() ? 180 : 30) * 1e9);
-        Map<String, Map<Integer, String>> all = Map.of();
-        while (System.nanoTime() < deadline) {
-            all = choices();
-            if (choicesByFlow(all).values().stream().allMatch(c -> done.test(c) && !c.containsValue("-"))) {
-                return identical(all, what);
-            }
-            Thread.sleep(200);
+    private Map<Integer, String> awaitChoices(Predicate<Map<Integer, String>> done, String what) throws Exception {
+        double seconds = options.slow() ? 180 : 30;
+        Map<String, Map<Integer, String>> all = choiceProbe.await(3, CHOICE_FLOWS, done, seconds);
+        if (!all.values().stream().allMatch(c -> done.test(c) && !c.containsValue("-"))) {
+            throw failed(what + " within " + seconds + " s; the last picks " + all);
         }
-        throw failed(what + " within " + (options.slow() ? 180 : 30) + " s; the last picks " + all);
+        return identical(all, what);
     }
 
-    /** Each director's picks for {@value #CHOICE_FLOWS} flows from source ports no earlier round used. */
+    /** Each director's picks for {@value #CHOICE_FLOWS} new flows. */
     private Map<String, Map<Integer, String>> choices() throws Exception {
-        return choiceProbe.of(3, port(), CHOICE_FLOWS);
+        return choiceProbe.round(3, CHOICE_FLOWS);
     }
 
-    private int port() {
-        int p = nextPort;
-        nextPort += CHOICE_FLOWS;
-        return p;
-    }
-
-    /**
-     * The directors' picks by flow index (0..CHOICE_FLOWS-1, not source port, so rounds with other
-     * ports compare), required to be the same on every director; returns d1's.
-     */
+    /** The directors' picks required to be the same on every director; returns d1's. */
     private Map<Integer, String> identical(Map<String, Map<Integer, String>> all, String when) {
-        Map<String, Map<Integer, String>> byFlow = choicesByFlow(all);
-        Map<Integer, String> d1 = byFlow.get("d1");
-        require(byFlow.values().stream().allMatch(d1::equals), "every director picking the same backend for each flow "
-                + when + ": " + byFlow);
-        return d1;
-    }
-
-    private static Map<String, Map<Integer, String>> choicesByFlow(Map<String, Map<Integer, String>> all) {
-        Map<String, Map<Integer, String>> byFlow = new TreeMap<>();
-        all.forEach((d, picks) -> {
-            Map<Integer, String> m = new TreeMap<>();
-            int i = 0;
-            for (String b : picks.values()) {
-                m.put(i++, b);
-            }
-            byFlow.put(d, m);
-        });
-        return byFlow;
+        require(DirectorChoices.identical(all), "every director picking the same backend for each flow " + when + ": " + all);
+        return all.get("d1");
     }
 
     private String mechanism() {

@@ -8,19 +8,22 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Which backend each director of a {@link BgpLab} picks for the same flows: a probe node beside
  * the client sends its VIP route through one director at a time (bypassing the router's ECMP) and
  * opens the echo port from the same source ports through each, so the 4-tuples are identical and
  * only the director differs. Connections end with a reset (SO_LINGER 0), leaving no TIME_WAIT, so
- * the next director sees the same tuple anew. Call {@link #of} with source ports no earlier call
- * used: a director may still hold the state of a tuple it has seen.
+ * the next director sees the same tuple anew. Each {@link #round} uses source ports no earlier round
+ * used, since a director may still hold the state of a tuple it has seen; its picks are keyed by
+ * the flow's index in the round, so rounds compare.
  */
 final class DirectorChoices {
     private final BgpLab lab;
     private final String ns;
     private final String address;
+    private int nextPort = 40000;
 
     private DirectorChoices(BgpLab lab, String ns, String address) {
         this.lab = lab;
@@ -35,22 +38,45 @@ final class DirectorChoices {
     }
 
     /**
-     * For each director (1..{@code directors}, by name "dN"), the backend that answered each source
-     * port of {@code firstPort}..{@code firstPort + ports - 1} ("-" when none did within 2 s).
+     * For each director (1..{@code directors}, by name "dN"), the backend that answered each of
+     * {@code flows} flows (by index; "-" when none did within 2 s), from fresh source ports.
      */
-    Map<String, Map<Integer, String>> of(int directors, int firstPort, int ports) throws Exception {
+    Map<String, Map<Integer, String>> round(int directors, int flows) throws Exception {
+        int firstPort = nextPort;
+        nextPort += flows;
         Map<String, Map<Integer, String>> all = new TreeMap<>();
         for (int d = 1; d <= directors; d++) {
             Lab.sh("ip", "-n", ns, "route", "replace", lab.vip() + "/32", "via", lab.lab().subnet() + ".2" + d);
             all.put("d" + d, NamespaceThreads.call(ns, () -> {
                 Map<Integer, String> picks = new TreeMap<>();
-                for (int p = firstPort; p < firstPort + ports; p++) {
-                    picks.put(p, echo(p));
+                for (int i = 0; i < flows; i++) {
+                    picks.put(i, echo(firstPort + i));
                 }
                 return picks;
             }));
         }
         return all;
+    }
+
+    /**
+     * Rounds until every director's picks satisfy {@code done} and none is "-", or {@code seconds}
+     * pass; returns the last round (the caller checks it).
+     */
+    Map<String, Map<Integer, String>> await(int directors, int flows, Predicate<Map<Integer, String>> done, double seconds)
+            throws Exception {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (true) {
+            Map<String, Map<Integer, String>> all = round(directors, flows);
+            if (all.values().stream().allMatch(c -> done.test(c) && !c.containsValue("-")) || System.nanoTime() > deadline) {
+                return all;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Whether every director picked the same backend for every flow. */
+    static boolean identical(Map<String, Map<Integer, String>> all) {
+        return all.values().stream().distinct().count() == 1;
     }
 
     private String echo(int port) {

@@ -164,19 +164,19 @@ class BgpEcmpIT {
             // A backend fails its health check and returns: asked for the same flows (a probe routed
             // through each director in turn), every director picks the same backend throughout.
             DirectorChoices choices = DirectorChoices.add(lab, 60);
-            Map<String, Map<Integer, String>> first = choices.round(3, 12);
+            Map<String, Map<Integer, String>> first = choices.round(3, 24);
             assertTrue(DirectorChoices.identical(first) && first.get("d1").containsValue("web2"), first.toString());
             String web2 = lab.lab().ns("web2");
             Lab.sh("ip", "netns", "exec", web2, "nft", "add table inet vkfail; add chain inet vkfail in { type filter hook input"
                     + " priority 0; }; add rule inet vkfail in tcp dport 80 reject with tcp reset");
-            Map<String, Map<Integer, String>> without = choices.await(3, 12, c -> !c.containsValue("web2"), 20);
+            Map<String, Map<Integer, String>> without = choices.await(3, 24, c -> !c.containsValue("web2"), 20);
             assertTrue(DirectorChoices.identical(without) && !without.get("d1").containsValue("web2")
                     && !without.get("d1").containsValue("-"), "web2 failed: " + without);
             Lab.sh("ip", "netns", "exec", web2, "nft", "delete table inet vkfail");
-            Map<String, Map<Integer, String>> again = choices.await(3, 12, c -> c.containsValue("web2"), 20);
+            Map<String, Map<Integer, String>> again = choices.await(3, 24, c -> c.containsValue("web2"), 20);
             assertTrue(DirectorChoices.identical(again) && again.get("d1").containsValue("web2")
                     && !again.get("d1").containsValue("-"), "web2 back: " + again);
-            System.out.println("bgp lab: every director's picks for 12 flows: " + first.get("d1") + "; web2 down "
+            System.out.println("bgp lab: every director's picks for 24 flows: " + first.get("d1") + "; web2 down "
                     + without.get("d1") + "; web2 back " + again.get("d1"));
 
             // Graceful stop: withdrawn while the daemon still runs, then it exits; the director then

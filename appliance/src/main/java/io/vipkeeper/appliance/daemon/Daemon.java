@@ -347,6 +347,7 @@ public final class Daemon implements StatusInputs {
             DataPlaneManager m = new DataPlaneManager(engine.name(), engine.opener(), natSetup, health, owned.apply(engine.name()),
                     runtimeState());
             m.checkWith(health::apply);
+            m.bgpVips(!s.bgp().isEmpty());
             if (vrrp != null) {
                 vrrp.routers().forEach((name, r) -> m.vrrpState(name, r.state() == RouterState.MASTER));
             }
@@ -492,6 +493,7 @@ public final class Daemon implements StatusInputs {
             loadedAt = Instant.now();
             if (ipvs != null) {
                 // The manager hands the health monitor the file's backends with the runtime ones.
+                ipvs.bgpVips(!next.bgp().isEmpty());
                 ipvs.apply(next.ipvs());
             } else {
                 health.apply(next.ipvs());

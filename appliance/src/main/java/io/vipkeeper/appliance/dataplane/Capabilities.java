@@ -58,7 +58,13 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         /** Services on every port ({@code port = 0}, persistent). */
         ALL_PORTS,
         /** Persistence of firewall-mark, port-list and dr services (nftables has it for NAT on one port). */
-        PERSISTENCE_ANY_SERVICE
+        PERSISTENCE_ANY_SERVICE,
+        /**
+         * Not a feature but a trait the reconciler must know (IPVS): mh, sh and dh build their
+         * tables from the destination list in list order, and an added destination goes to the
+         * list's head, so the reconciler keeps the list in canonical order.
+         */
+        HASH_LIST_ORDER
     }
 
     /** These capabilities without {@code option}. */

@@ -50,6 +50,9 @@ public final class DataPlaneManager implements AutoCloseable {
     private final EngineConnection<DataPlane> kernel;
     private final NatKeeper nat;
     private final SyncDaemonKeeper syncDaemon = new SyncDaemonKeeper();
+    private final MovedFlowPickup movedFlows = new MovedFlowPickup();
+    /** Whether the config has bgp VIPs (flows may arrive mid-connection); set before start and each apply. */
+    private volatile boolean bgpVips;
     private final FailureLog failureLog = new FailureLog();
     private final ReconcileCounters counters = new ReconcileCounters();
     private final Set<ServiceKey> formerlyOwned = new HashSet<>();
@@ -132,6 +135,14 @@ public final class DataPlaneManager implements AutoCloseable {
      */
     public void checkWith(Consumer<IpvsSettings> monitor) {
         this.checks = monitor;
+    }
+
+    /**
+     * Whether the config has bgp VIPs, so the routers may move flows here mid-connection and IPVS
+     * must take them up ({@link MovedFlowPickup}). Call before {@link #start} and each {@link #apply}.
+     */
+    public void bgpVips(boolean any) {
+        bgpVips = any;
     }
 
     /** Programs {@code s} now (waits for the first run) and keeps it so every reconcile interval. */
@@ -348,9 +359,9 @@ public final class DataPlaneManager implements AutoCloseable {
             nat.reconcile(settings, actual, why, failureLog, counters);
             if (k instanceof IpvsKernel ipvs) {
                 syncDaemon.reconcile(settings, ipvs);
+                keepMovedFlowPickup();
             }
-            List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(),
-                    k.capabilities().options().contains(io.vipkeeper.appliance.dataplane.Capabilities.Option.MIXED_FORWARDING));
+            List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(), k.capabilities());
             formerlyOwned.retainAll(actual.keySet());
             Set<ServiceKey> ours = new LinkedHashSet<>(keys(settings));
             ours.addAll(formerlyOwned);
@@ -381,6 +392,19 @@ public final class DataPlaneManager implements AutoCloseable {
             log.error("{}: reconcile failed, retrying in {}: {}", engine,
                     Durations.format(settings.reconcileInterval()), e.getMessage());
             kernel.close();
+        }
+    }
+
+    /** The sloppy sysctls for bgp VIPs; a failure is counted and logged once while it lasts, and the run goes on. */
+    private void keepMovedFlowPickup() {
+        try {
+            movedFlows.keep(bgpVips, engine);
+        } catch (RuntimeException e) {
+            counters.failed();
+            if (failureLog.firstReport(e.getMessage())) {
+                log.error("{}: {} (flows moved here mid-connection by the routers break; retried every {})", engine,
+                        e.getMessage(), Durations.format(settings.reconcileInterval()));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.Capabilities;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.SchedulerFlag;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
@@ -82,6 +83,22 @@ public final class TableReconciler {
      */
     public List<TableChange> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, ActualService> actual,
             Set<ServiceKey> formerlyOwned, long nowNanos, boolean mixedForwarding) {
+        return plan(desired, actual, formerlyOwned, nowNanos, mixedForwarding, false);
+    }
+
+    /**
+     * The same for an engine with {@code caps}: {@link Capabilities.Option#MIXED_FORWARDING} as
+     * above, and with {@link Capabilities.Option#HASH_LIST_ORDER} (IPVS) the destination lists of
+     * mh, sh and dh services kept in canonical order ({@link HashListOrder}).
+     */
+    public List<TableChange> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, ActualService> actual,
+            Set<ServiceKey> formerlyOwned, long nowNanos, Capabilities caps) {
+        return plan(desired, actual, formerlyOwned, nowNanos, caps.options().contains(Capabilities.Option.MIXED_FORWARDING),
+                caps.options().contains(Capabilities.Option.HASH_LIST_ORDER));
+    }
+
+    private List<TableChange> plan(Map<ServiceKey, DesiredService> desired, Map<ServiceKey, ActualService> actual,
+            Set<ServiceKey> formerlyOwned, long nowNanos, boolean mixedForwarding, boolean listOrder) {
         if (quiet.same(desired, actual, formerlyOwned)) {
             return List.of();
         }
@@ -89,16 +106,24 @@ public final class TableReconciler {
         for (DesiredService want : desired.values()) {
             ServiceKey key = want.spec().key();
             ActualService have = actual.get(key);
+            boolean ordered = listOrder && HashListOrder.applies(want.spec().scheduler());
             if (have == null) {
                 ops.add(new TableChange.NewService(want.spec(), "missing"));
-                want.dests().values().forEach(d -> ops.add(new TableChange.NewBackend(key, d, "missing")));
+                (ordered ? HashListOrder.addOrder(want.dests().values()) : want.dests().values())
+                        .forEach(d -> ops.add(new TableChange.NewBackend(key, d, "missing")));
                 drainingSince.remove(key);
                 continue;
             }
             if (!have.spec().normalized().equals(want.spec().normalized())) {
                 ops.add(new TableChange.SetService(want.spec(), differences(have.spec().normalized(), want.spec())));
             }
-            planDests(key, want, have, nowNanos, mixedForwarding, ops);
+            if (ordered) {
+                List<TableChange> dests = new ArrayList<>();
+                planDests(key, want, have, nowNanos, mixedForwarding, dests);
+                ops.addAll(HashListOrder.arrange(key, want.spec().scheduler(), have, dests));
+            } else {
+                planDests(key, want, have, nowNanos, mixedForwarding, ops);
+            }
         }
         for (ServiceKey key : formerlyOwned) {
             if (!desired.containsKey(key) && actual.containsKey(key)) {

@@ -238,4 +238,119 @@ class TableReconcilerTest {
         assertEquals(List.of(new TableChange.DelBackend(WEB, RS2.key(), "removed, no active connections")),
                 reconciler.plan(want, actual, Set.of(), TableReconciler.GRACE_NANOS), "the same maps, but the grace is over");
     }
+
+    // Canonical destination order of hashing services on IPVS (HashListOrder).
+
+    private static final ServiceSpec MH = new ServiceSpec(WEB, "mh", 0, 0, 0xffffffffL);
+    private static final BackendSpec RS3 = dest("198.18.1.3", 1);
+    private static final BackendSpec RS10 = dest("198.18.1.10", 1);
+    private static final io.vipkeeper.appliance.dataplane.Capabilities IPVS =
+            io.vipkeeper.appliance.ipvs.IpvsKernel.CAPABILITIES;
+
+    /** The kernel's list after {@code ops}, as IPVS makes it: an added destination goes to the head. */
+    static List<BackendKey> afterIpvs(List<ActualBackend> list, List<TableChange> ops) {
+        List<BackendKey> keys = new java.util.ArrayList<>(list.stream().map(b -> b.spec().key()).toList());
+        for (TableChange op : ops) {
+            if (op instanceof TableChange.DelBackend d) {
+                assertEquals(true, keys.remove(d.dest()), "deletes a destination in the list: " + op);
+            } else if (op instanceof TableChange.NewBackend n) {
+                assertEquals(false, keys.contains(n.dest().key()), "adds a destination not in the list: " + op);
+                keys.add(0, n.dest().key());
+            }
+        }
+        return keys;
+    }
+
+    private static List<BackendKey> keys(BackendSpec... dests) {
+        return java.util.Arrays.stream(dests).map(BackendSpec::key).toList();
+    }
+
+    @Test
+    void aNewMhServiceIsAddedLastInCanonicalOrderFirstWhateverTheConfigOrder() {
+        List<TableChange> ops = reconciler.plan(desired(MH, RS10, RS2, RS1, RS3), Map.of(), Set.of(), 0, IPVS);
+        assertEquals(List.of(new TableChange.NewService(MH, "missing"), new TableChange.NewBackend(WEB, RS10, "missing"),
+                new TableChange.NewBackend(WEB, RS3, "missing"), new TableChange.NewBackend(WEB, RS2, "missing"),
+                new TableChange.NewBackend(WEB, RS1, "missing")), ops);
+        assertEquals(keys(RS1, RS2, RS3, RS10), afterIpvs(List.of(), ops), "address bytes, not text: .10 after .3");
+    }
+
+    @Test
+    void aCanonicalListCostsNothing() {
+        assertEquals(List.of(), reconciler.plan(desired(MH, RS3, RS1, RS2), kernel(MH, k(RS1, 0), k(RS2, 5), k(RS3, 0)),
+                Set.of(), 0, IPVS));
+    }
+
+    @Test
+    void orderDriftIsRepairedByAddingAgainOnlyWhatIsBeforeTheLongestCanonicalTail() {
+        // RS2 failed and came back: IPVS put it at the head. RS2, RS3 are already the canonical tail.
+        List<ActualBackend> list = List.of(k(RS2, 4), k(RS1, 7), k(RS3, 0));
+        List<TableChange> ops = reconciler.plan(desired(MH, RS1, RS2, RS3), kernel(MH, list.toArray(ActualBackend[]::new)),
+                Set.of(), 0, IPVS);
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS1.key(), "to add again in canonical mh order (out of mh order)"),
+                new TableChange.NewBackend(WEB, RS1, "added again in canonical mh order (out of mh order)")), ops);
+        assertEquals(keys(RS1, RS2, RS3), afterIpvs(list, ops));
+    }
+
+    @Test
+    void aBackendComingBackInTheMiddleIsAddedWithThoseBeforeIt() {
+        List<ActualBackend> list = List.of(k(RS1, 0), k(RS3, 0), k(RS10, 0));
+        List<TableChange> ops = reconciler.plan(desired(MH, RS1, RS2, RS3, RS10), kernel(MH, list.toArray(ActualBackend[]::new)),
+                Set.of(), 0, IPVS);
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS1.key(), "to add again in canonical mh order (out of mh order)"),
+                new TableChange.NewBackend(WEB, RS2, "missing"),
+                new TableChange.NewBackend(WEB, RS1, "added again in canonical mh order (out of mh order)")), ops);
+        assertEquals(keys(RS1, RS2, RS3, RS10), afterIpvs(list, ops));
+    }
+
+    @Test
+    void anMhBackendGoingToWeightZeroIsAddedAgainAtZeroSoItTakesNoSlot() {
+        // Removed from the config: the drain's weight 0 is an addition at 0, in place.
+        List<ActualBackend> list = List.of(k(RS1, 0), k(RS2, 3), k(RS3, 0));
+        List<TableChange> ops = reconciler.plan(desired(MH, RS1, RS3), kernel(MH, list.toArray(ActualBackend[]::new)),
+                Set.of(), 0, IPVS);
+        String why = "removed, draining 3 active connections; added again at weight 0 so it takes no mh slot";
+        assertEquals(List.of(new TableChange.DelBackend(WEB, RS1.key(), "to add again in canonical mh order (out of mh order)"),
+                new TableChange.DelBackend(WEB, RS2.key(), "to add again in canonical mh order (" + why + ")"),
+                new TableChange.NewBackend(WEB, RS2.withWeight(0), "added again in canonical mh order (" + why + ")"),
+                new TableChange.NewBackend(WEB, RS1, "added again in canonical mh order (out of mh order)")), ops);
+        assertEquals(keys(RS1, RS2, RS3), afterIpvs(list, ops));
+        // Once at 0 and in order, the drain goes on as on any scheduler.
+        assertEquals(List.of(), reconciler.plan(desired(MH, RS1, RS3),
+                kernel(MH, k(RS1, 0), k(RS2.withWeight(0), 3), k(RS3, 0)), Set.of(), 1, IPVS));
+    }
+
+    @Test
+    void onlyHashingSchedulersOnIpvsKeepAnOrder() {
+        var drifted = kernel(WEB_SPEC, k(RS2, 0), k(RS1, 0));
+        assertEquals(List.of(), reconciler.plan(desired(WEB_SPEC, RS1, RS2), drifted, Set.of(), 0, IPVS), "wlc");
+        assertEquals(List.of(), new TableReconciler(Duration.ofSeconds(30)).plan(desired(MH, RS1, RS2),
+                kernel(MH, k(RS2, 0), k(RS1, 0)), Set.of(), 0,
+                io.vipkeeper.appliance.nftables.NftablesDataPlane.CAPABILITIES), "nftables sorts by itself");
+        ServiceSpec sh = new ServiceSpec(WEB, "sh", 0, 0, 0xffffffffL);
+        assertEquals(2, new TableReconciler(Duration.ofSeconds(30)).plan(desired(sh, RS1, RS2),
+                kernel(sh, k(RS2, 0), k(RS1, 0)), Set.of(), 0, IPVS).size(), "sh deals its buckets round the list");
+    }
+
+    /** Whatever the list's history, one run leaves it canonical, and the next run has nothing to do. */
+    @net.jqwik.api.Property(tries = 300)
+    void anyListEndsCanonicalInOneRun(@net.jqwik.api.ForAll("lists") List<Integer> kernelHosts,
+            @net.jqwik.api.ForAll("lists") List<Integer> wantedHosts) {
+        List<ActualBackend> list = kernelHosts.stream().map(h -> k(dest("198.18.1." + h, 1), 0)).toList();
+        BackendSpec[] wanted = wantedHosts.stream().map(h -> dest("198.18.1." + h, 1)).toArray(BackendSpec[]::new);
+        TableReconciler r = new TableReconciler(Duration.ZERO);
+        List<TableChange> ops = r.plan(desired(MH, wanted), kernel(MH, list.toArray(ActualBackend[]::new)), Set.of(), 0,
+                IPVS);
+        List<BackendKey> after = afterIpvs(list, ops);
+        List<BackendKey> canonical = new java.util.ArrayList<>(keys(wanted));
+        canonical.sort(HashListOrder.CANONICAL);
+        assertEquals(canonical, after);
+        ActualBackend[] now = after.stream().map(key -> k(new BackendSpec(key, Forwarding.NAT, 1, 0, 0), 0))
+                .toArray(ActualBackend[]::new);
+        assertEquals(List.of(), r.plan(desired(MH, wanted), kernel(MH, now), Set.of(), 1, IPVS));
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<List<Integer>> lists() {
+        return net.jqwik.api.Arbitraries.integers().between(1, 40).list().ofMaxSize(12).uniqueElements();
+    }
 }

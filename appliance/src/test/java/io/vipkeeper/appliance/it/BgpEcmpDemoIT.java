@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.vm.Shell;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code vagrant/lab/ecmp-demo} as an operator runs it on this host (nftables): exit 0 and every
- * step of the story told, with its figures; nothing of the lab left behind. (BgpEcmpVmTest runs
- * the same story on IPVS in the VM.)
+ * step of the story told, with its figures; nothing of the lab left behind, also after a Ctrl-C in
+ * the middle. (BgpEcmpVmTest runs the same story on IPVS in the VM.)
  */
 class BgpEcmpDemoIT {
     @Test
@@ -45,8 +49,34 @@ class BgpEcmpDemoIT {
         Set<String> left = namespaces();
         left.removeAll(before);
         assertEquals(Set.of(), left, "namespaces the demo left");
-        Shell.Result processes = Shell.tryRun("pgrep", "-af", "vk-ecmp-demo");
+        Shell.Result processes = Shell.tryRun("pgrep", "-af", "vk-ecmp-demo|vk-frr-");
         assertEquals(1, processes.code(), "processes the demo left: " + processes.output());
+    }
+
+    @Test
+    void ctrlCInTheMiddleCleansUpEverything() throws Exception {
+        Set<String> before = namespaces();
+        Process p = new ProcessBuilder(JarProcess.repo().resolve("vagrant/lab/ecmp-demo").toString())
+                .redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.contains("router's nexthops for")) {
+                    // FRR in four namespaces, three daemons' JVMs, the backends' servers: all running now.
+                    // The script execs java, so its pid is the story's JVM, as a terminal's Ctrl-C reaches it.
+                    Shell.run("kill", "-INT", Long.toString(p.pid()));
+                }
+            }
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), output.toString());
+        assertEquals(130, p.exitValue(), output.toString());
+        assertTrue(output.toString().contains("interrupted: cleaning up"), output.toString());
+        Set<String> left = namespaces();
+        left.removeAll(before);
+        assertEquals(Set.of(), left, "namespaces left after Ctrl-C");
+        Shell.Result processes = Shell.tryRun("pgrep", "-af", "vk-ecmp-demo|vk-frr-");
+        assertEquals(1, processes.code(), "processes left after Ctrl-C: " + processes.output());
     }
 
     private static Set<String> namespaces() {

@@ -167,12 +167,12 @@ class BgpEcmpIT {
             Map<String, Map<Integer, String>> first = choices.round(3, 24);
             assertTrue(DirectorChoices.identical(first) && first.get("d1").containsValue("web2"), first.toString());
             String web2 = lab.lab().ns("web2");
-            Lab.sh("ip", "netns", "exec", web2, "nft", "add table inet vkfail; add chain inet vkfail in { type filter hook input"
-                    + " priority 0; }; add rule inet vkfail in tcp dport 80 reject with tcp reset");
+            Lab.sh("ip", "netns", "exec", web2, "nft", "add table ip vkfail; add chain ip vkfail in { type filter hook input"
+                    + " priority 0; }; add rule ip vkfail in tcp dport 80 drop");
             Map<String, Map<Integer, String>> without = choices.await(3, 24, c -> !c.containsValue("web2"), 20);
             assertTrue(DirectorChoices.identical(without) && !without.get("d1").containsValue("web2")
                     && !without.get("d1").containsValue("-"), "web2 failed: " + without);
-            Lab.sh("ip", "netns", "exec", web2, "nft", "delete table inet vkfail");
+            Lab.sh("ip", "netns", "exec", web2, "nft", "delete table ip vkfail");
             Map<String, Map<Integer, String>> again = choices.await(3, 24, c -> c.containsValue("web2"), 20);
             assertTrue(DirectorChoices.identical(again) && again.get("d1").containsValue("web2")
                     && !again.get("d1").containsValue("-"), "web2 back: " + again);

@@ -159,14 +159,14 @@ final class BgpEcmpStory implements AutoCloseable {
                 + " flows (the same source ports through each): every director picks the same backend, " + count(first));
         require(first.containsValue("web2"), "some of the flows on web2 before it fails: " + first);
         String web2 = lab.lab().ns("web2");
-        Lab.sh("ip", "netns", "exec", web2, "nft", "add table inet vkfail; add chain inet vkfail in { type filter hook input"
-                + " priority 0; }; add rule inet vkfail in tcp dport 80 reject with tcp reset");
+        Lab.sh("ip", "netns", "exec", web2, "nft", "add table ip vkfail; add chain ip vkfail in { type filter hook input"
+                + " priority 0; }; add rule ip vkfail in tcp dport 80 drop");
         long down = System.nanoTime();
         say("web2 fails: port 80 (the health checks' port) refuses connections");
         Map<Integer, String> without = awaitChoices(c -> !c.containsValue("web2"), "no director picking web2");
         long backendDownMs = (System.nanoTime() - down) / 1_000_000;
         say("after " + backendDownMs + " ms no director picks web2; new flows, the same through every director: " + count(without));
-        Lab.sh("ip", "netns", "exec", web2, "nft", "delete table inet vkfail");
+        Lab.sh("ip", "netns", "exec", web2, "nft", "delete table ip vkfail");
         long up = System.nanoTime();
         say("web2 returns");
         Map<Integer, String> again = awaitChoices(c -> c.containsValue("web2"), "every director picking web2 again");

@@ -162,7 +162,7 @@ final class BgpEcmpStory implements AutoCloseable {
         Lab.sh("ip", "netns", "exec", web2, "nft", "add table ip vkfail; add chain ip vkfail in { type filter hook input"
                 + " priority 0; }; add rule ip vkfail in tcp dport 80 drop");
         long down = System.nanoTime();
-        say("web2 fails: port 80 (the health checks' port) refuses connections");
+        say("web2 fails: its port 80 (the health checks' port) drops every packet");
         Map<Integer, String> without = awaitChoices(c -> !c.containsValue("web2"), "no director picking web2");
         long backendDownMs = (System.nanoTime() - down) / 1_000_000;
         say("after " + backendDownMs + " ms no director picks web2; new flows, the same through every director: " + count(without));

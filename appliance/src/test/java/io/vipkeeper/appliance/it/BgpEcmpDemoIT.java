@@ -40,8 +40,8 @@ class BgpEcmpDemoIT {
                 "after d1's return: 20 of 20 answer from the same backend, 0 from another, 0 broken",
                 "every director picks the same backend, \\{",
                 "web2 fails",
-                "after " + ms + " no director picks web2",
-                "after " + ms + " every director picks web2 again",
+                "after " + ms + " no director picks web2 and all agree again",
+                "after " + ms + " every director picks web2 again and all agree",
                 "demo passed")) {
             assertTrue(Pattern.compile(step).matcher(out).find(), "missing: " + step);
         }

@@ -59,19 +59,26 @@ final class DirectorChoices {
     }
 
     /**
-     * Rounds until every director's picks satisfy {@code done} and none is "-", or {@code seconds}
-     * pass; returns the last round (the caller checks it).
+     * Rounds until every director's picks satisfy {@code done}, none is "-" and all directors agree,
+     * or {@code seconds} pass; returns the last round (the caller checks it). Directors see a
+     * backend's flap up to a health-check interval apart and reprogram at their own pace, so their
+     * picks may differ for that window; what must hold is that they agree once it has passed.
      */
     Map<String, Map<Integer, String>> await(int directors, int flows, Predicate<Map<Integer, String>> done, double seconds)
             throws Exception {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         while (true) {
             Map<String, Map<Integer, String>> all = round(directors, flows);
-            if (all.values().stream().allMatch(c -> done.test(c) && !c.containsValue("-")) || System.nanoTime() > deadline) {
+            if (settled(all, done) || System.nanoTime() > deadline) {
                 return all;
             }
             Thread.sleep(200);
         }
+    }
+
+    /** Whether every director's picks satisfy {@code done}, none is "-", and all directors agree. */
+    static boolean settled(Map<String, Map<Integer, String>> all, Predicate<Map<Integer, String>> done) {
+        return identical(all) && all.values().stream().allMatch(c -> done.test(c) && !c.containsValue("-"));
     }
 
     /** Whether every director picked the same backend for every flow. */

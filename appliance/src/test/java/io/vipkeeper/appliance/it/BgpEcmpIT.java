@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 19's lab on the nftables engine ({@link BgpLab}): three directors announce the VIP through
  * their own FRR and the router spreads the client's flows over all three; long-lived connections
  * keep their backend when their director goes; a director's vipkeeper killed with SIGKILL leaves
- * the router's nexthops while its FRR lives (the tun device goes with the process); a service
+ * the router's nexthops while its FRR lives (the tun device goes with the process); a backend
+ * failing and returning keeps every director's pick for the same flows identical; a service
  * below quorum and a reload that drops the VIP withdraw; a graceful stop withdraws before the
  * daemon exits and loses no connection; a whole director that dies (link and every process) is
  * withdrawn by BFD (300 ms x 3) or, without it, by the hold timer (3 s). The times are printed.
@@ -39,21 +39,7 @@ class BgpEcmpIT {
 
     /** Director {@code director}'s file: web (80) and echo services on the VIP, mh over three backends, {@code quorum}. */
     static String config(int director, int quorum, boolean bgp) {
-        List<String> backends = new ArrayList<>();
-        for (int w = 1; w <= 3; w++) {
-            backends.add("{ address = \"" + SUBNET + ".1" + w + "\" }");
-        }
-        String real = String.join(", ", backends);
-        String service = """
-                  %s { address = "%s", port = %d, forwarding = dr, scheduler = mh, scheduler-flags = [mh-port], quorum = %d
-                    health-check { type = tcp, connect-port = 80, interval = 300ms, timeout = 200ms, rise = 1, fall = 1 }
-                    real-servers = [%s] }
-                """;
-        return "vipkeeper {\n  node-name = d" + director + "\n  data-plane = nftables\n  api.listen = \"\"\n"
-                + (bgp ? "  bgp { vips = [\"" + VIP + "\"], check-interval = 100ms, withdraw-wait = 1s }\n" : "")
-                + "  ipvs {\n    reconcile-interval = 1s\n    virtual-servers {\n"
-                + service.formatted("web", VIP, 80, quorum, real) + service.formatted("echo", VIP, BgpLab.ECHO_PORT, quorum, real)
-                + "    }\n  }\n}\n";
+        return BgpDirectorConfig.fast("nftables", SUBNET, VIP).text(director, quorum, bgp);
     }
 
     private JarProcess start(int director) throws Exception {
@@ -174,6 +160,22 @@ class BgpEcmpIT {
             daemons.get(2).reload(configs.get(2), config(2, 2, true));
             millisUntil(hopsOf(1, 2, 3), 10);
             assertEquals(owners, flows.echo(), "every long-lived connection survived quorum and reload changes");
+
+            // A backend fails its health check and returns: asked for the same flows (a probe routed
+            // through each director in turn), every director picks the same backend throughout.
+            DirectorChoices choices = DirectorChoices.add(lab, 60);
+            Map<String, Map<Integer, String>> first = choices.round(3, 24);
+            assertTrue(DirectorChoices.identical(first) && first.get("d1").containsValue("web2"), first.toString());
+            String web2 = lab.lab().ns("web2");
+            Lab.sh("ip", "netns", "exec", web2, "nft", "add table ip vkfail; add chain ip vkfail in { type filter hook input"
+                    + " priority 0; }; add rule ip vkfail in tcp dport 80 drop");
+            Map<String, Map<Integer, String>> without = choices.await(3, 24, c -> !c.containsValue("web2"), 20);
+            assertTrue(DirectorChoices.settled(without, c -> !c.containsValue("web2")), "web2 failed: " + without);
+            Lab.sh("ip", "netns", "exec", web2, "nft", "delete table ip vkfail");
+            Map<String, Map<Integer, String>> again = choices.await(3, 24, c -> c.containsValue("web2"), 20);
+            assertTrue(DirectorChoices.settled(again, c -> c.containsValue("web2")), "web2 back: " + again);
+            System.out.println("bgp lab: every director's picks for 24 flows: " + first.get("d1") + "; web2 down "
+                    + without.get("d1") + "; web2 back " + again.get("d1"));
 
             // Graceful stop: withdrawn while the daemon still runs, then it exits; the director then
             // leaves the network altogether and no connection notices.

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * through a prefix list, as conf/samples/bgp-frr.frr), web backends web1..webM (.11, ...;
  * busybox httpd on port 80, a Python echo server on {@link #ECHO_PORT}, the VIP on lo as
  * {@code vipkeeper realserver up} puts it) and a client (.50) that reaches the VIP through the
- * router. The directors forward by nftables dr (MAC rewrite), so the backends answer the client
+ * router. The directors forward by dr (MAC rewrite; nftables or IPVS, {@link BgpDirectorConfig}), so the backends answer the client
  * directly, and a flow that moves to another director keeps its backend (mh). Each director
  * counts the VIP's packets it receives in {@code table netdev seen}.
  */
@@ -39,6 +39,16 @@ final class BgpLab implements AutoCloseable {
      * and {@code webs} backends. Every director's BGP session has timers 1 3 (hold 3 s).
      */
     static BgpLab create(Path dir, String subnet, String vip, int directors, List<Integer> withBfd, int webs) throws Exception {
+        return create(dir, subnet, vip, directors, withBfd, webs, 1, 3);
+    }
+
+    /**
+     * The same with BGP timers {@code keepalive} and {@code hold} (seconds) on every session: the
+     * TCG VM, where FRR runs several times slower, needs longer ones than this host.
+     */
+    static BgpLab create(Path dir, String subnet, String vip, int directors, List<Integer> withBfd, int webs,
+            int keepalive, int hold) throws Exception {
+        String timers = " timers " + keepalive + " " + hold + "\n";
         Lab lab = Lab.create(subnet);
         try {
             String routerNs = lab.node("router", 1);
@@ -63,7 +73,7 @@ final class BgpLab implements AutoCloseable {
             for (int i = 1; i <= directors; i++) {
                 String address = subnet + ".2" + i;
                 neighbours.append(" neighbor ").append(address).append(" remote-as ").append(65000 + i).append('\n')
-                        .append(" neighbor ").append(address).append(" timers 1 3\n")
+                        .append(" neighbor ").append(address).append(timers)
                         .append(" neighbor ").append(address).append(" timers connect 1\n");
                 if (withBfd.contains(i)) {
                     neighbours.append(" neighbor ").append(address).append(" bfd\n");
@@ -84,7 +94,7 @@ final class BgpLab implements AutoCloseable {
                     %s""".formatted(subnet, neighbours, bfdPeers));
             BgpLab bgp = new BgpLab(lab, vip, router);
             for (int i = 1; i <= directors; i++) {
-                bgp.director(i, subnet, withBfd.contains(i));
+                bgp.director(i, subnet, withBfd.contains(i), timers);
             }
             return bgp;
         } catch (Exception | Error e) {
@@ -97,7 +107,7 @@ final class BgpLab implements AutoCloseable {
         return " peer " + address + "\n  receive-interval 300\n  transmit-interval 300\n  detect-multiplier 3\n";
     }
 
-    private void director(int i, String subnet, boolean bfd) throws Exception {
+    private void director(int i, String subnet, boolean bfd, String timers) throws Exception {
         String ns = lab.node("d" + i, 20 + i);
         String router = subnet + ".1";
         String vipNet = vip.substring(0, vip.lastIndexOf('.')) + ".0/24";
@@ -112,13 +122,12 @@ final class BgpLab implements AutoCloseable {
                  bgp router-id %s.2%d
                  no bgp ebgp-requires-policy
                  neighbor %s remote-as 65000
-                 neighbor %s timers 1 3
-                 neighbor %s timers connect 1
+                 neighbor %s%s neighbor %s timers connect 1
                 %s address-family ipv4 unicast
                   redistribute connected route-map VIPKEEPER-VIPS
                  exit-address-family
                 bfd
-                %s""".formatted(i, vipNet, 65000 + i, subnet, i, router, router, router,
+                %s""".formatted(i, vipNet, 65000 + i, subnet, i, router, router, timers, router,
                 bfd ? " neighbor " + router + " bfd\n" : "", bfd ? bfdPeer(router) : "")));
         Lab.sh("ip", "netns", "exec", ns, "nft", "add table netdev seen; add chain netdev seen in { type filter"
                 + " hook ingress device eth0 priority -10; }; add rule netdev seen in ip daddr " + vip + " counter");

@@ -50,8 +50,12 @@ final class Frr implements AutoCloseable {
         signal("KILL");
     }
 
-    private void signal(String name) throws Exception {
-        List<String> pids = new ArrayList<>();
+    /**
+     * Sends signal {@code name} to every daemon still running, with one {@code kill} (each process
+     * started costs a second or more in the TCG VM); returns how many it signalled.
+     */
+    private int signal(String name) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("kill", "-s", name));
         for (String d : DAEMONS) {
             Path pid = dir.resolve(d + ".pid");
             if (Files.exists(pid)) {
@@ -59,23 +63,23 @@ final class Frr implements AutoCloseable {
                 Path cmdline = Path.of("/proc", p, "cmdline");
                 // Only while the pid is still that daemon's: a pid left in a file may be reused.
                 if (Files.exists(cmdline) && Files.readString(cmdline).contains(dir.toString())) {
-                    pids.add(p);
+                    cmd.add(p);
                 }
             }
         }
-        for (String pid : pids) {
-            new ProcessBuilder("kill", "-s", name, pid).start().waitFor();
+        if (cmd.size() > 3) {
+            new ProcessBuilder(cmd).start().waitFor();
         }
         stopped = true;
+        return cmd.size() - 3;
     }
 
     @Override
     public void close() throws Exception {
-        if (!stopped) {
-            signal("TERM");
+        if (!stopped && signal("TERM") > 0) {
+            Thread.sleep(200);
         }
-        Thread.sleep(200);
-        signal("KILL"); // whatever TERM left
+        signal("KILL"); // whatever TERM left (nothing is started when none is left)
         Lab.sh("rm", "-rf", dir.toString());
     }
 }

@@ -21,7 +21,8 @@ class ReadmeCommandsTest {
     private static final Path REPO = Shell.repo();
     /** The files that run README commands, and so must contain each of them. */
     private static final List<String> RUNNERS = List.of(".ci/run", "vagrant/demo",
-            "appliance/src/test/java/io/vipkeeper/appliance/it/DemoIT.java", "vagrant/debian-vm/package-test");
+            "appliance/src/test/java/io/vipkeeper/appliance/it/DemoIT.java", "vagrant/debian-vm/package-test",
+            "appliance/src/test/java/io/vipkeeper/appliance/it/BgpEcmpDemoIT.java");
 
     /** The command lines of each ```sh block, comments stripped. */
     static List<List<String>> shellBlocks(String markdown) {

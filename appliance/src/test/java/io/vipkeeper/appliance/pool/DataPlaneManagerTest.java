@@ -276,7 +276,9 @@ class DataPlaneManagerTest {
         try (DataPlaneManager m = manager(() -> refusing)) {
             m.start(settings(WEB_CONF + "vipkeeper.ipvs.timeouts.tcp = 2h\n"));
             assertEquals(List.of(WEB), List.copyOf(refusing.services.keySet()));
-            assertEquals(1, m.status().failures());
+            // Counted on every run it fails in: the start's, and the follow-up run queued after it
+            // may have run too by now.
+            assertTrue(m.status().failures() >= 1, "failures " + m.status().failures());
         }
     }
 

@@ -62,14 +62,16 @@ final class Nodes {
     }
 
     /** Reports what node {@code name}'s block changes that the pair's nodes must share ({@link PairAgreement}). */
-    private static void agree(String name, ConfigObject node, ConfigObject nodes, Config shared, Config view, Problems problems) {
+    private static void agree(String name, ConfigObject nodes, Config shared, Config view, Problems problems) {
         Map<String, Config> views = new TreeMap<>();
+        Map<String, ConfigObject> blocks = new TreeMap<>();
         for (Map.Entry<String, ConfigValue> e : nodes.entrySet()) {
-            views.put(e.getKey(), e.getKey().equals(name) ? view
-                    : ((ConfigObject) e.getValue()).toConfig().atPath("vipkeeper").withFallback(shared));
+            ConfigObject block = (ConfigObject) e.getValue();
+            blocks.put(e.getKey(), block);
+            views.put(e.getKey(), e.getKey().equals(name) ? view : block.toConfig().atPath("vipkeeper").withFallback(shared));
         }
         try {
-            PairAgreement.check(name, node, views, problems);
+            PairAgreement.check(name, views, blocks, problems);
         } catch (ConfigException.NotResolved e) {
             // A substitution on the way cannot be compared before resolution: such a file is not checked here.
         }
@@ -120,7 +122,7 @@ final class Nodes {
         }
         Config shared = user.withoutPath(PATH);
         Config view = node.toConfig().atPath("vipkeeper").withFallback(shared);
-        agree(name, node, nodes, shared, view, problems);
+        agree(name, nodes, shared, view, problems);
         if (problems.reports() > before) {
             return null;
         }

@@ -38,16 +38,17 @@ class PairAgreementTest {
     @Test
     void aNodeThatChangesTheVirtualRouterIdIsRefusedAtItsLine() {
         Path f = pair("    vrrp.instances.web.virtual-router-id = 52");
-        assertEquals(List.of(f + ":8: vipkeeper.nodes.lb2.vrrp.instances.web.virtual-router-id: differs from node lb1"
-                + " (52 here, 51 there); the nodes of a pair must agree on an instance's virtual-router-id, version,"
-                + " advert-interval, virtual-ips, authentication, or each takes the other for another router and both"
-                + " hold the virtual IPs (set it outside the nodes block)"), problems(f, "lb2"));
+        assertEquals(List.of(f + ":8: vipkeeper.nodes.lb2.vrrp.instances.web.virtual-router-id: node lb2 and node lb1"
+                + " differ on instance web's virtual-router-id (lb2 has 52, lb1 has 51); the nodes of a pair must agree on"
+                + " an instance's virtual-router-id, version, advert-interval, virtual-ips, authentication, or each takes"
+                + " the other for another router and both hold the virtual IPs (set it outside the nodes block)"),
+                problems(f, "lb2"));
     }
 
     @Test
-    void theOtherNodeStillLoadsSoARefusedReloadLeavesItAsItWas() throws Exception {
+    void theOtherNodeRefusesTheFileToo() {
         Path f = pair("    vrrp.instances.web.virtual-router-id = 52");
-        assertEquals(51, ConfigLoader.load(f, NodeChoice.of("lb1")).vrrp().instances().get("web").virtualRouterId());
+        assertEquals(problems(f, "lb2"), problems(f, "lb1"), "start and reload of either node, as check");
     }
 
     @Test
@@ -66,7 +67,7 @@ class PairAgreementTest {
     void aDifferentPasswordIsRefusedWithoutShowingEither() {
         List<String> p = problems(pair("    vrrp.instances.web.authentication.password = zz9pass"), "lb2");
         assertEquals(1, p.size(), p.toString());
-        assertTrue(p.get(0).contains("authentication: differs from node lb1;"), p.get(0));
+        assertTrue(p.get(0).contains("differ on instance web's authentication;"), p.get(0));
         assertFalse(p.get(0).contains("s3cret") || p.get(0).contains("zz9pass"), p.get(0));
     }
 
@@ -75,6 +76,15 @@ class PairAgreementTest {
         Path f = pair("    vrrp.instances.web.priority = 100", "    vrrp.instances.web.virtual-router-id = 51",
                 "    vrrp.instances.web.interface = eth1");
         assertEquals(100, ConfigLoader.load(f, NodeChoice.of("lb2")).vrrp().instances().get("web").priority());
+    }
+
+    @Test
+    void valuesAreComparedAsTheDaemonReadsThem() throws Exception {
+        // 1000ms is the shared 1s default; version 2 written out; the VIP on another interface of lb2.
+        Path f = pair("    vrrp.instances.web.advert-interval = 1000ms", "    vrrp.instances.web.version = \"2\"",
+                "    vrrp.instances.web.virtual-ips = [{ address = \"198.19.20.100/24\", interface = eth1, label = \"eth1:vip\" }]");
+        assertEquals(150, ConfigLoader.load(f, NodeChoice.of("lb2")).vrrp().instances().get("web").priority());
+        assertEquals(150, ConfigLoader.load(f, NodeChoice.of("lb1")).vrrp().instances().get("web").priority());
     }
 
     @Test
@@ -91,12 +101,12 @@ class PairAgreementTest {
     }
 
     @Test
-    void checkWithoutNodeReportsItOnceTaggedWithTheNode() {
+    void checkWithoutNodeReportsItOnceForEveryNode() {
         Path f = pair("    vrrp.instances.web.virtual-router-id = 52");
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> EveryNode.load(f, DataPlaneResolver.ANY, ConfigLoader.nodeNames(f)));
         assertEquals(1, e.problems().size(), e.problems().toString());
-        assertTrue(e.problems().get(0).format().startsWith(f + ":8: [lb2] vipkeeper.nodes.lb2.vrrp.instances.web.virtual-router-id"),
+        assertTrue(e.problems().get(0).format().startsWith(f + ":8: vipkeeper.nodes.lb2.vrrp.instances.web.virtual-router-id"),
                 e.problems().get(0).format());
     }
 }

@@ -15,18 +15,25 @@ public final class NftContext implements AutoCloseable {
 
     /** A context with output and errors buffered (never printed to the process's stdout/stderr). */
     public NftContext() {
+        ctx = open();
+    }
+
+    /** A new libnftables context with output and errors buffered; the caller frees it. */
+    private static Pointer open() {
         LibNftables l = library();
+        Pointer c;
         try {
-            ctx = l.nft_ctx_new(0);
+            c = l.nft_ctx_new(0);
         } catch (LinkageError e) {
             // jnr-ffi may hand out a binding whose first call fails (a broken or empty library file).
             throw unusable(e);
         }
-        if (ctx == null) {
+        if (c == null) {
             throw new NftException("nft_ctx_new failed");
         }
-        l.nft_ctx_buffer_output(ctx);
-        l.nft_ctx_buffer_error(ctx);
+        l.nft_ctx_buffer_output(c);
+        l.nft_ctx_buffer_error(c);
+        return c;
     }
 
     private static NftException unusable(LinkageError e) {
@@ -55,22 +62,40 @@ public final class NftContext implements AutoCloseable {
         return exec(script, 0);
     }
 
-    /** Runs {@code command} (a list command) and returns its output as JSON text. */
+    /**
+     * Runs {@code command} (a list command) and returns its output as JSON text. It runs in a
+     * context of its own, freed at once: a context keeps what it listed as its cache, and the next
+     * transaction in it first let go of that whole cache (every set element of the table), which made
+     * one weight change at 100 x 100 cost 75-110 ms after a read where it costs 7-10 ms in a context
+     * that had listed nothing (see appliance/DESIGN.md, "nftables: reads in a context of their own").
+     */
     public String json(String command) {
-        // nft 1.0.6 warns on C's stderr about statements it has no JSON for (QuietStderr says which).
-        return QuietStderr.during(() -> exec(command, LibNftables.OUTPUT_JSON));
+        if (ctx == null) {
+            throw new IllegalStateException("nft context closed");
+        }
+        Pointer reader = open();
+        try {
+            // nft 1.0.6 warns on C's stderr about statements it has no JSON for (QuietStderr says which).
+            return QuietStderr.during(() -> exec(reader, command, LibNftables.OUTPUT_JSON));
+        } finally {
+            library().nft_ctx_free(reader);
+        }
     }
 
     private String exec(String script, int outputFlags) {
         if (ctx == null) {
             throw new IllegalStateException("nft context closed");
         }
+        return exec(ctx, script, outputFlags);
+    }
+
+    private static String exec(Pointer c, String script, int outputFlags) {
         LibNftables l = library();
         // Input is parsed as JSON first when the JSON output flag is set, so scripts run without it.
-        l.nft_ctx_output_set_flags(ctx, outputFlags);
-        int rc = l.nft_run_cmd_from_buffer(ctx, script);
-        String out = nullToEmpty(l.nft_ctx_get_output_buffer(ctx));
-        String err = nullToEmpty(l.nft_ctx_get_error_buffer(ctx));
+        l.nft_ctx_output_set_flags(c, outputFlags);
+        int rc = l.nft_run_cmd_from_buffer(c, script);
+        String out = nullToEmpty(l.nft_ctx_get_output_buffer(c));
+        String err = nullToEmpty(l.nft_ctx_get_error_buffer(c));
         if (rc != 0) {
             throw new NftException(err.isBlank() ? "nft refused the script (rc " + rc + ")" : err.strip());
         }

@@ -81,9 +81,18 @@ public final class ConfigLoader {
      */
     static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node, Runnable afterParse)
             throws InvalidConfigException {
+        return load(file, cache, engines, node, afterParse, HostNetwork.LINUX);
+    }
+
+    /**
+     * The load, judging what depends on the host (interfaces, addresses, the bgp device) against
+     * {@code host}: {@link HostNetwork#UNKNOWN} for another node's view of a shared file.
+     */
+    static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node, Runnable afterParse,
+            HostNetwork host) throws InvalidConfigException {
         UnaryOperator<String> names = names(file);
         requireReadable(file, names);
-        return guarded(file, () -> readAndCheck(file, file.toAbsolutePath(), names, cache, engines, node, afterParse));
+        return guarded(file, () -> readAndCheck(file, file.toAbsolutePath(), names, cache, engines, node, afterParse, host));
     }
 
     /**
@@ -156,7 +165,7 @@ public final class ConfigLoader {
 
     /** Parses, re-parsing while a file changes under the parser, then reads and checks. */
     private static Settings readAndCheck(Path file, Path absolute, UnaryOperator<String> names, ConfigCache cache,
-            DataPlaneResolver engines, NodeChoice node, Runnable afterParse) throws InvalidConfigException {
+            DataPlaneResolver engines, NodeChoice node, Runnable afterParse, HostNetwork host) throws InvalidConfigException {
         Problems problems;
         for (int attempt = 1; ; attempt++) {
             problems = new Problems(names);
@@ -181,9 +190,9 @@ public final class ConfigLoader {
             Settings settings = SettingsReader.read(new ConfigNode("", parsed.merged().root(), parsed.user().root(),
                     problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache, engines);
             problems.throwIfAny();
-            BgpDeviceCheck.check(settings.bgp(), HostNetwork.LINUX).ifPresent(problems::add);
+            BgpDeviceCheck.check(settings.bgp(), host).ifPresent(problems::add);
             problems.throwIfAny();
-            return settings.withWarnings(CheckWarnings.of(settings, parsed.merged().root(), names, HostNetwork.LINUX));
+            return settings.withWarnings(CheckWarnings.of(settings, parsed.merged().root(), names, host));
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 /**
  * Every node's view of a shared file read and checked, as {@code vipkeeper check} does without
  * {@code --node}: a problem found in every view is reported once, as it is; one found in some
- * views only names them ({@code FILE:LINE: [lb2] vipkeeper.vrrp...}).
+ * views only names them ({@code FILE:LINE: [lb2] vipkeeper.vrrp...}). What depends on the host
+ * (its interfaces and addresses) is judged in this host's own node's view only (the node its host
+ * name chooses; none when it chooses none), since the other node runs elsewhere.
  */
 public final class EveryNode {
     private static final String WARNING = "warning: ";
@@ -28,9 +30,14 @@ public final class EveryNode {
             throws InvalidConfigException {
         Map<String, Settings> settings = new LinkedHashMap<>();
         Map<String, List<ConfigProblem>> problems = new LinkedHashMap<>();
+        // Interfaces and addresses are this host's: judged in its own node's view only (the other
+        // node's unicast peer is this host, its interfaces may be named otherwise).
+        String here = Nodes.hostCandidates(SettingsReader.hostName()).stream().filter(nodes::contains).findFirst()
+                .orElse(null);
         for (String node : nodes) {
             try {
-                settings.put(node, ConfigLoader.load(file, ConfigCache.NONE, engines, NodeChoice.of(node)));
+                settings.put(node, ConfigLoader.load(file, ConfigCache.NONE, engines, NodeChoice.of(node), () -> {
+                }, node.equals(here) ? HostNetwork.LINUX : HostNetwork.UNKNOWN));
             } catch (InvalidConfigException e) {
                 problems.put(node, e.problems());
             }

@@ -36,6 +36,19 @@ interface HostNetwork {
         return Optional.empty();
     }
 
+    /** A host that is not the one the view is for: nothing known, so nothing is judged against it. */
+    HostNetwork UNKNOWN = new HostNetwork() {
+        @Override
+        public Optional<Set<String>> interfaces() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Map<InetAddress, String>> addresses() {
+            return Optional.empty();
+        }
+    };
+
     /** This process's namespace, asked afresh at every call. */
     HostNetwork LINUX = new HostNetwork() {
         @Override

@@ -3,6 +3,7 @@ package io.vipkeeper.appliance.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
@@ -61,20 +62,29 @@ final class Nodes {
         }
     }
 
-    /** Reports what node {@code name}'s block changes that the pair's nodes must share ({@link PairAgreement}). */
+    /**
+     * Reports what node {@code name}'s view and another's disagree on that the pair's nodes must
+     * share ({@link PairAgreement}), comparing the views resolved as the loader resolves its own (so
+     * a substitution or a {@code +=} in a node's block is compared by its result). A view that does
+     * not resolve is left out here: its own load reports why.
+     */
     private static void agree(String name, ConfigObject nodes, Config shared, Config view, Problems problems) {
         Map<String, Config> views = new TreeMap<>();
         Map<String, ConfigObject> blocks = new TreeMap<>();
+        Config reference = ConfigLoader.reference();
         for (Map.Entry<String, ConfigValue> e : nodes.entrySet()) {
             ConfigObject block = (ConfigObject) e.getValue();
-            blocks.put(e.getKey(), block);
-            views.put(e.getKey(), e.getKey().equals(name) ? view : block.toConfig().atPath("vipkeeper").withFallback(shared));
+            Config v = e.getKey().equals(name) ? view : block.toConfig().atPath("vipkeeper").withFallback(shared);
+            try {
+                views.put(e.getKey(), v.withFallback(reference).resolve(ConfigResolveOptions.noSystem()));
+                blocks.put(e.getKey(), block);
+            } catch (ConfigException ce) {
+                if (e.getKey().equals(name)) {
+                    return;
+                }
+            }
         }
-        try {
-            PairAgreement.check(name, views, blocks, problems);
-        } catch (ConfigException.NotResolved e) {
-            // A substitution on the way cannot be compared before resolution: such a file is not checked here.
-        }
+        PairAgreement.check(name, views, blocks, problems);
     }
 
     /**
@@ -82,7 +92,7 @@ final class Nodes {
      * its first label too (so nodes need no quoted dotted keys; keepalived's config-id is the host
      * name up to its first dot alike).
      */
-    private static List<String> hostCandidates(String host) {
+    static List<String> hostCandidates(String host) {
         int dot = host.indexOf('.');
         return dot > 0 ? List.of(host, host.substring(0, dot)) : List.of(host);
     }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -65,21 +66,43 @@ final class PairAgreement {
         }
     }
 
-    /** The problem at node {@code setter}'s line for the key, if its block sets it. */
+    /** The problem at node {@code setter}'s line for the key, if its block sets it (at the block when that is unclear). */
     private static void report(String instance, String key, String setter, String has, String other, String otherHas,
             Map<String, ConfigObject> blocks, Problems problems) {
-        Config block = blocks.get(setter).toConfig();
+        ConfigObject setterBlock = blocks.get(setter);
+        Config block = setterBlock.toConfig();
         String own = INSTANCES + "." + ConfigUtil.quoteString(instance) + "." + key;
-        String path = block.hasPathOrNull(own) ? own : block.hasPathOrNull(DEFAULTS + "." + key) ? DEFAULTS + "." + key : null;
-        if (path == null) {
-            return;
+        String defaults = DEFAULTS + "." + key;
+        ConfigOrigin at;
+        String shown;
+        try {
+            if (block.hasPathOrNull(own)) {
+                at = block.getValue(own).origin();
+                shown = INSTANCES + "." + instance + "." + key;
+            } else if (block.hasPathOrNull(defaults)) {
+                at = block.getValue(defaults).origin();
+                shown = defaults;
+            } else if (setsNothing(block, instance)) {
+                return;
+            } else {
+                at = setterBlock.origin();
+                shown = INSTANCES + "." + instance + "." + key;
+            }
+        } catch (ConfigException e) {
+            // Built from a substitution: the node's block is the place to look.
+            at = setterBlock.origin();
+            shown = INSTANCES + "." + instance + "." + key;
         }
-        String shown = path.equals(own) ? INSTANCES + "." + instance + "." + key : path;
         String values = key.equals("authentication") ? "" : " (" + setter + " has " + has + ", " + other + " has " + otherHas + ")";
-        problems.add(block.getValue(path).origin(), "vipkeeper.nodes." + setter + "." + shown + ": node " + setter
+        problems.add(at, "vipkeeper.nodes." + setter + "." + shown + ": node " + setter
                 + " and node " + other + " differ on instance " + instance + "'s " + key + values
                 + "; the nodes of a pair must agree on an instance's " + String.join(", ", SHARED)
                 + ", or each takes the other for another router and both hold the virtual IPs (set it outside the nodes block)");
+    }
+
+    /** Whether the block touches neither the instance nor the instance defaults: the difference is not its doing. */
+    private static boolean setsNothing(Config block, String instance) {
+        return !block.hasPathOrNull(INSTANCES + "." + ConfigUtil.quoteString(instance)) && !block.hasPathOrNull(DEFAULTS);
     }
 
     /** What the view uses: the instance's value, else its defaults', else reference.conf's; null when none. */

@@ -109,4 +109,20 @@ class PairAgreementTest {
         assertTrue(e.problems().get(0).format().startsWith(f + ":8: vipkeeper.nodes.lb2.vrrp.instances.web.virtual-router-id"),
                 e.problems().get(0).format());
     }
+
+    /** Substitutions and += in a node's block are compared by their result (review: they turned the check off). */
+    @Test
+    void aSubstitutionOrAnAppendInANodeBlockIsComparedByItsResult() {
+        for (String line : List.of("    vrrp.instances.web.virtual-ips += \"198.19.20.101/24\"",
+                "    vrrp.instances.web { priority = 100, virtual-router-id = ${vipkeeper.vrrp.instances.web.priority} }",
+                "    vrrp.instances.web = ${vipkeeper.vrrp.instances.web} { virtual-router-id = 52 }")) {
+            Path f = pair(line);
+            List<String> lb2 = problems(f, "lb2");
+            assertEquals(1, lb2.size(), line + ": " + lb2);
+            // At the value's line, or at the node's block where the value is built by a substitution.
+            assertTrue(lb2.get(0).matches(java.util.regex.Pattern.quote(f.toString()) + ":[78]: vipkeeper\\.nodes\\.lb2\\.vrrp"
+                    + "\\.instances\\.web\\..*"), lb2.get(0));
+            assertEquals(lb2, problems(f, "lb1"), line);
+        }
+    }
 }

@@ -41,6 +41,30 @@ final class CheckWarnings {
      * The warnings about {@code settings}, read from {@code tree} (the merged, resolved tree, whose
      * origins give the lines; files named as {@code names} says), on the host {@code host}.
      */
+    /**
+     * The problems of addresses whose own interface this host lacks: the daemon could not place
+     * them (its start failed, a reload left the instance half-replaced), so start and reload refuse
+     * such a file at the address's line; another node's view ({@link HostNetwork#UNKNOWN}) passes.
+     */
+    static List<ConfigProblem> missingAddressInterfaces(Settings settings, ConfigObject tree, UnaryOperator<String> names,
+            HostNetwork host) {
+        CheckWarnings w = new CheckWarnings(tree, names);
+        host.interfaces().ifPresent(have -> {
+            for (VrrpInstance i : settings.vrrp().instances().values()) {
+                int[] index = {0, 0};
+                for (VirtualAddress a : i.addresses()) {
+                    String key = a.advertised() ? "virtual-ips" : "excluded-ips";
+                    int n = index[a.advertised() ? 0 : 1]++;
+                    if (a.interfaceName().isPresent() && !have.contains(a.interfaceName().get())) {
+                        w.warn(element(w.instanceValue(i, key), n), instancePath(i, key) + "[" + n + "]", "this host"
+                                + " has no interface " + a.interfaceName().get() + " to put " + a.prefix() + " on");
+                    }
+                }
+            }
+        });
+        return w.out;
+    }
+
     static List<String> of(Settings settings, ConfigObject tree, UnaryOperator<String> names, HostNetwork host) {
         CheckWarnings w = new CheckWarnings(tree, names);
         host.interfaces().ifPresent(have -> w.interfaces(settings, have));
@@ -63,8 +87,8 @@ final class CheckWarnings {
                 int n = index[a.advertised() ? 0 : 1]++;
                 if (a.interfaceName().isPresent() && !have.contains(a.interfaceName().get())) {
                     warn(element(instanceValue(i, key), n), instancePath(i, key) + "[" + n + "]", "this host has no"
-                            + " interface " + a.interfaceName().get() + " (the instance cannot put " + a.prefix()
-                            + " there, and stays in FAULT, until it appears)");
+                            + " interface " + a.interfaceName().get() + " (the daemon refuses to start or reload with "
+                            + a.prefix() + " there until it appears)");
                 }
             }
             for (int n = 0; n < i.trackInterfaces().size(); n++) {

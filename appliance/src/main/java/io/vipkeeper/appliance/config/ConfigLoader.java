@@ -90,9 +90,26 @@ public final class ConfigLoader {
      */
     static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node, Runnable afterParse,
             HostNetwork host) throws InvalidConfigException {
+        return load(file, cache, engines, node, afterParse, host, false);
+    }
+
+    /**
+     * The load the daemon runs at start and reload: also refuses, at their lines, addresses whose own
+     * interface this host lacks (the daemon cannot place them: a start failed, a reload left the
+     * instance half-replaced); {@code check} warns about them instead, since it may run elsewhere.
+     */
+    public static Settings loadToRun(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node)
+            throws InvalidConfigException {
+        return load(file, cache, engines, node, () -> {
+        }, HostNetwork.LINUX, true);
+    }
+
+    private static Settings load(Path file, ConfigCache cache, DataPlaneResolver engines, NodeChoice node,
+            Runnable afterParse, HostNetwork host, boolean toRun) throws InvalidConfigException {
         UnaryOperator<String> names = names(file);
         requireReadable(file, names);
-        return guarded(file, () -> readAndCheck(file, file.toAbsolutePath(), names, cache, engines, node, afterParse, host));
+        return guarded(file, () -> readAndCheck(file, file.toAbsolutePath(), names, cache, engines, node, afterParse, host,
+                toRun));
     }
 
     /**
@@ -165,7 +182,8 @@ public final class ConfigLoader {
 
     /** Parses, re-parsing while a file changes under the parser, then reads and checks. */
     private static Settings readAndCheck(Path file, Path absolute, UnaryOperator<String> names, ConfigCache cache,
-            DataPlaneResolver engines, NodeChoice node, Runnable afterParse, HostNetwork host) throws InvalidConfigException {
+            DataPlaneResolver engines, NodeChoice node, Runnable afterParse, HostNetwork host, boolean toRun)
+            throws InvalidConfigException {
         Problems problems;
         for (int attempt = 1; ; attempt++) {
             problems = new Problems(names);
@@ -191,6 +209,10 @@ public final class ConfigLoader {
                     problems), file, files.digest(), SecretFiles.warnings(parsed.merged().root(), names), cache, engines);
             problems.throwIfAny();
             BgpDeviceCheck.check(settings.bgp(), host).ifPresent(problems::add);
+            if (toRun) {
+                CheckWarnings.missingAddressInterfaces(settings, parsed.merged().root(), names, host).forEach(problems::add);
+                problems.throwIfAny();
+            }
             problems.throwIfAny();
             return settings.withWarnings(CheckWarnings.of(settings, parsed.merged().root(), names, host));
         }

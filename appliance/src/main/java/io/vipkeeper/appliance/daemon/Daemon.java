@@ -144,7 +144,7 @@ public final class Daemon implements StatusInputs {
         // The file is read on a thread of its own while this one binds libc for the handlers: on
         // two cores the two overlap (a 100 x 100 file reads in about a second, the first jnr-ffi
         // binding takes 0.2-0.5 s). Nothing reads the settings before the handlers are in place.
-        FutureTask<Settings> reading = new FutureTask<>(() -> ConfigLoader.load(configFile, configCache, engines, node));
+        FutureTask<Settings> reading = new FutureTask<>(() -> ConfigLoader.loadToRun(configFile, configCache, engines, node));
         new Thread(reading, "config").start();
         Signals.install(this::requestStop, this::reload, () -> onceStarted("USR1", dumps::writeData),
                 () -> onceStarted("USR2", dumps::writeStats));
@@ -495,7 +495,7 @@ public final class Daemon implements StatusInputs {
         log.info("reloading {}", configFile);
         Settings next;
         try {
-            next = logWarnings(ConfigLoader.load(configFile, configCache, engines, node));
+            next = logWarnings(ConfigLoader.loadToRun(configFile, configCache, engines, node));
             ReloadGuard.check(settings, next);
         } catch (InvalidConfigException e) {
             logProblems(e);

@@ -118,17 +118,28 @@ class CheckWarningsTest {
     }
 
     @Test
-    void anAddressOnAnInterfaceTheHostLacksIsWarnedAboutAtItsEntryAndAnExcludedAddressIsOwned() throws Exception {
-        List<String> w = warnings(String.join("\n",
+    void anAddressOnAnInterfaceTheHostLacksIsAProblemAtItsEntryAndAnExcludedAddressIsOwned() throws Exception {
+        String text = String.join("\n",
                 "vipkeeper.vrrp.instances.web {",
                 "  interface = eth0, virtual-router-id = 51",
                 "  virtual-ips = [\"198.18.0.100/24\", { address = \"198.18.0.101/24\", interface = eth0 }]",
                 "  excluded-ips = [\"2001:2::100/64\",",
                 "    { address = \"198.18.1.100/24\", interface = eth3 }]",
                 "}",
-                "vipkeeper.ipvs.virtual-servers.v6 { address = \"2001:2::100\", port = 80, real-servers = [] }", ""),
-                ETH0);
-        assertEquals(List.of(at(5) + "vipkeeper.vrrp.instances.web.excluded-ips[1]: this host has no interface eth3 (the"
-                + " instance cannot put 198.18.1.100/24 there, and stays in FAULT, until it appears)"), w);
+                "vipkeeper.ipvs.virtual-servers.v6 { address = \"2001:2::100\", port = 80, real-servers = [] }", "");
+        Path f = ConfigFiles.write(dir, "missing.conf", text);
+        Settings settings = ConfigLoader.load(f, ConfigCache.NONE, DataPlaneResolver.ANY, NodeChoice.HOST_NAME, () -> {
+        }, HostNetwork.UNKNOWN);
+        com.typesafe.config.ConfigObject tree = ConfigFactory.parseFile(f.toFile()).withFallback(ConfigLoader.reference())
+                .resolve(ConfigResolveOptions.noSystem()).root();
+        // Owned: no warning about the v6 virtual server's address; check warns about the missing
+        // interface, and the daemon's load refuses it.
+        assertEquals(List.of("warning: " + f + ":5: vipkeeper.vrrp.instances.web.excluded-ips[1]: this host has no"
+                + " interface eth3 (the daemon refuses to start or reload with 198.18.1.100/24 there until it appears)"),
+                CheckWarnings.of(settings, tree, UnaryOperator.identity(), ETH0));
+        List<ConfigProblem> p = CheckWarnings.missingAddressInterfaces(settings, tree, UnaryOperator.identity(), ETH0);
+        assertEquals(List.of("vipkeeper.vrrp.instances.web.excluded-ips[1]: this host has no interface eth3 to put"
+                + " 198.18.1.100/24 on"), p.stream().map(ConfigProblem::message).toList());
+        assertEquals(5, p.get(0).line());
     }
 }

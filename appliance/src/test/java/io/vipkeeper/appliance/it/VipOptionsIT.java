@@ -1,6 +1,8 @@
 package io.vipkeeper.appliance.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -98,5 +100,32 @@ class VipOptionsIT extends SubnetPair {
         Lab.await(10, "lb1 holds none", () -> holdsNone("lb1"));
         assertAttributes("lb2");
         assertEquals(1, lb1.logCount("MASTER -> BACKUP"));
+    }
+
+    /**
+     * An address on an interface this node lacks: the daemon refuses to start with it at its line
+     * (it used to exit with an exception at start, and a reload that added it left the instance
+     * half-replaced, still advertising, its VIP left behind at stop: breaker review); a reload that
+     * adds it is refused and the running config kept.
+     */
+    @Test
+    void anAddressOnAnInterfaceTheNodeLacksIsRefusedAtStartAndAtReload() throws Exception {
+        String missing = "excluded-ips = [{ address = \"" + HOST + "/32\", interface = nosuch0 }]";
+        JarProcess refused = start("lb1", 150, missing);
+        assertNotEquals(0, refused.waitFor());
+        assertTrue(refused.log().contains("excluded-ips[0]: this host has no interface nosuch0 to put " + HOST + "/32 on"),
+                refused.log());
+
+        JarProcess lb1 = start("lb1", 150, "");
+        lb1.awaitLog("BACKUP -> MASTER");
+        java.nio.file.Path conf = dir.resolve("lb1.conf");
+        String before = java.nio.file.Files.readString(conf);
+        java.nio.file.Files.writeString(conf, before.replace("advert-interval = 100ms", "advert-interval = 100ms\n    " + missing));
+        lb1.signal("HUP");
+        lb1.awaitLog("still running the previous config");
+        assertTrue(lab.has("lb1", vip), "the VIP stays with the running config");
+        lb1.signal("TERM");
+        assertEquals(0, lb1.waitFor());
+        assertFalse(lab.has("lb1", vip), "and goes at stop");
     }
 }

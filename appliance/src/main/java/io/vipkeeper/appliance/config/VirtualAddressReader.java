@@ -132,8 +132,9 @@ final class VirtualAddressReader {
             if (!v4) {
                 one.problem("label", "IPv6 addresses have no labels");
                 ok = false;
-            } else if (l.length() > 15) {
-                one.problem("label", "\"" + l + "\" is longer than 15 characters (the kernel's IFNAMSIZ)");
+            } else if (l.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15 || !l.chars().allMatch(c -> c > ' ' && c < 127)) {
+                // The kernel counts bytes (IFNAMSIZ) and refuses the address otherwise (ERANGE).
+                one.problem("label", "\"" + l + "\" must be at most 15 printable ASCII characters (the kernel's IFNAMSIZ)");
                 ok = false;
             } else if (dev != null && !l.equals(dev) && !l.startsWith(dev + ":")) {
                 one.problem("label", "\"" + l + "\" must be " + dev + " or start with \"" + dev + ":\" (the interface"

@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.config.VrrpTrackFile;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -81,8 +82,20 @@ final class TrackFiles implements AutoCloseable {
             targets.put(f.name(), target);
             return target;
         } catch (IOException e) {
-            targets.put(f.name(), f.file());
-            return f.file();
+            // A dangling link: watch where it points, so the target's creation is seen.
+            Path target = f.file();
+            try {
+                if (Files.isSymbolicLink(f.file())) {
+                    target = f.file().resolveSibling(Files.readSymbolicLink(f.file())).normalize();
+                    if (target.getParent() != null && Files.isDirectory(target.getParent())) {
+                        register(target.getParent());
+                    }
+                }
+            } catch (IOException | UnsupportedOperationException ignored) {
+                target = f.file();
+            }
+            targets.put(f.name(), target);
+            return target;
         }
     }
 

@@ -22,6 +22,8 @@ final class VmacAlias {
     private static final Pattern TEXT = Pattern.compile(Pattern.quote(PREFIX) + "(\\S+)((?: [a-z_]+=-?\\d{1,9})*)");
     private static final Pattern PAIR = Pattern.compile(" ([a-z_]+)=(-?\\d{1,9})");
     private static final Path NET = Path.of("/sys/class/net");
+    /** The keys recorded and the largest value each takes (ip-sysctl.rst). */
+    private static final Map<String, Integer> RANGES = Map.of("arp_ignore", 8, "arp_filter", 1, "arp_announce", 2);
 
     private VmacAlias() {
     }
@@ -42,7 +44,13 @@ final class VmacAlias {
         Map<String, Integer> values = new LinkedHashMap<>();
         Matcher p = PAIR.matcher(m.group(2));
         while (p.find()) {
-            values.put(p.group(1), Integer.parseInt(p.group(2)));
+            int value = Integer.parseInt(p.group(2));
+            Integer max = RANGES.get(p.group(1));
+            // Only values these sysctls can hold: another tool's text is not ours to write back.
+            if (max == null || value < 0 || value > max) {
+                return Optional.empty();
+            }
+            values.put(p.group(1), value);
         }
         return Optional.of(values);
     }

@@ -73,4 +73,21 @@ class TrackFilesTest {
             assertEquals(new Change("w", 8), changes.poll(5, TimeUnit.SECONDS), "the new target written");
         }
     }
+
+    /** A link whose target does not exist yet: the target's creation and its writes are seen (breaker review). */
+    @Test
+    void aDanglingLinkIsSeenWhenItsTargetAppears() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path links = Files.createDirectories(dir.resolve("links"));
+        Path link = Files.createSymbolicLink(links.resolve("weight"), data.resolve("later"));
+        LinkedBlockingQueue<Change> changes = new LinkedBlockingQueue<>();
+        try (TrackFiles files = new TrackFiles(Runnable::run, (n, v) -> changes.add(new Change(n, v)))) {
+            files.watch(Map.of("w", new VrrpTrackFile("w", link, 1, false)));
+            assertEquals(0, files.value("w"));
+            Files.writeString(data.resolve("later"), "1\n");
+            assertEquals(new Change("w", 1), changes.poll(5, TimeUnit.SECONDS), "the target created");
+            Files.writeString(data.resolve("later"), "5\n");
+            assertEquals(new Change("w", 5), changes.poll(5, TimeUnit.SECONDS), "and written");
+        }
+    }
 }

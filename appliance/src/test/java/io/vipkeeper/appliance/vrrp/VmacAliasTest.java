@@ -24,7 +24,9 @@ class VmacAliasTest {
     @Test
     void anyOtherAliasIsNotOurs() {
         for (String alias : new String[] {"", "uplink to the core", "vipkeeper-vmac lower=eth0 arp_ignore=x",
-                "vipkeeper-vmac lower=eth0 arp_ignore=12345678901", "vipkeeper-vmac lower=eth0; arp_ignore=1"}) {
+                "vipkeeper-vmac lower=eth0 arp_ignore=12345678901", "vipkeeper-vmac lower=eth0; arp_ignore=1",
+                "vipkeeper-vmac lower=eth0 arp_ignore=999999999", "vipkeeper-vmac lower=eth0 arp_announce=-7",
+                "vipkeeper-vmac lower=eth0 arp_filter=2", "vipkeeper-vmac lower=eth0 rp_filter=1"}) {
             assertEquals(Optional.empty(), VmacAlias.parse(alias, "eth0"), alias);
         }
     }

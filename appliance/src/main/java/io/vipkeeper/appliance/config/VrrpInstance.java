@@ -104,6 +104,11 @@ public record VrrpInstance(
      * @param mode the macvlan mode
      */
     public record Vmac(String name, io.vipkeeper.vrrp.linux.rtnl.MacvlanMode mode) {
+        /** As a reload's summary names it: {@code vrrp.51 (private)}. */
+        @Override
+        public String toString() {
+            return name + " (" + mode.configName() + ")";
+        }
     }
 
     /**

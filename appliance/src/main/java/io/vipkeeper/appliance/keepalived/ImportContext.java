@@ -70,6 +70,11 @@ final class ImportContext {
         return Values.integer(s, i, min, max, notes);
     }
 
+    /** An option's number of a line: keepalived drops only that option when it is out of range. */
+    OptionalInt option(Statement s, int i, int min, int max) {
+        return Values.integer(s, i, min, max, notes, "its " + s.word(i - 1).orElse("") + " option");
+    }
+
     /**
      * A notify program ({@code notify}, {@code notify_up}, ...) as {@code key}: vipkeeper runs one
      * absolute path and passes its own arguments ({@code passes}), so a command with arguments is

@@ -92,6 +92,11 @@ public final class KeepalivedImport {
         return new Result(render(file, ctx, notes), notes.all(), !notes.anyLeftOut());
     }
 
+    /** global_defs keywords operators put at the top level by mistake. */
+    private static final java.util.Set<String> GLOBAL_DEFS_ONLY = java.util.Set.of("lvs_timeouts", "lvs_sync_daemon",
+            "router_id", "script_user", "enable_script_security", "vrrp_version", "vrrp_garp_master_delay",
+            "vrrp_garp_master_repeat", "notification_email", "notification_email_from", "smtp_server", "lvs_flush");
+
     private static void otherTopLevel(ImportContext ctx, Statement s) {
         switch (s.keyword()) {
             case "global_defs", "vrrp_script", "virtual_server_group", "vrrp_instance", "vrrp_sync_group",
@@ -104,6 +109,9 @@ public final class KeepalivedImport {
             default -> {
                 if (NOT_YET.contains(s.keyword())) {
                     ctx.unsupported(s, "no vipkeeper counterpart yet: track with a vrrp script instead");
+                } else if (GLOBAL_DEFS_ONLY.contains(s.keyword())) {
+                    ctx.notes.fallback(s.origin(), s.keyword(), "belongs inside global_defs { }: keepalived skips it"
+                            + " here as an unknown keyword, and so does the import; move it into global_defs");
                 } else {
                     ctx.notes.fallback(s.origin(), s.keyword(), "unknown keyword: keepalived skips it, and so does "
                             + "the import");

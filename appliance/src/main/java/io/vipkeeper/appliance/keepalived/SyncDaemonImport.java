@@ -29,11 +29,11 @@ final class SyncDaemonImport {
                 continue;
             }
             switch (option) {
-                case "id" -> ctx.integer(s, i + 1, 0, 255).ifPresent(v -> sync.put("sync-id", v));
+                case "id" -> ctx.option(s, i + 1, 0, 255).ifPresent(v -> sync.put("sync-id", v));
                 // vipkeeper's ranges: 65507 is the largest UDP payload over IPv4.
-                case "maxlen" -> ctx.integer(s, i + 1, 1, 65535 - 20 - 8).ifPresent(v -> sync.put("max-length", v));
-                case "port" -> ctx.integer(s, i + 1, 1, 65535).ifPresent(v -> sync.put("port", v));
-                case "ttl" -> ctx.integer(s, i + 1, 1, 255).ifPresent(v -> sync.put("ttl", v));
+                case "maxlen" -> ctx.option(s, i + 1, 1, 65535 - 20 - 8).ifPresent(v -> sync.put("max-length", v));
+                case "port" -> ctx.option(s, i + 1, 1, 65535).ifPresent(v -> sync.put("port", v));
+                case "ttl" -> ctx.option(s, i + 1, 1, 255).ifPresent(v -> sync.put("ttl", v));
                 case "group" -> sync.put("group", w.get(i + 1));
                 default -> ctx.notes.fallback(s.origin(), s.keyword() + " " + option, "not id, maxlen, port, ttl or "
                         + "group: keepalived refuses the word, and the import leaves it out");

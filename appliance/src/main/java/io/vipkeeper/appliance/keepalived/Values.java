@@ -16,6 +16,14 @@ final class Values {
 
     /** Word {@code i} as an integer in {@code min..max}, or empty (reported) when keepalived ignores it. */
     static OptionalInt integer(Statement s, int i, int min, int max, Notes notes) {
+        return integer(s, i, min, max, notes, "the line");
+    }
+
+    /**
+     * The same for an option of a line ({@code what}, e.g. "its maxlen option"), where keepalived
+     * drops only that option and keeps the rest of the line.
+     */
+    static OptionalInt integer(Statement s, int i, int min, int max, Notes notes, String what) {
         Optional<String> word = s.word(i);
         try {
             long v = Long.parseLong(word.orElseThrow());
@@ -26,7 +34,7 @@ final class Values {
             // reported below
         }
         notes.fallback(s.origin(), s.keyword(), "\"" + word.orElse("") + "\" is not a number in " + min + ".." + max
-                + "; keepalived ignores the line and keeps its default, and so does the import");
+                + "; keepalived ignores " + what + " and keeps its default, and so does the import");
         return OptionalInt.empty();
     }
 

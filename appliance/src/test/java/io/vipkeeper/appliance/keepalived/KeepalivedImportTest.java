@@ -120,6 +120,20 @@ class KeepalivedImportTest extends ImportTestBase {
     }
 
     @Test
+    void anOutOfRangeSyncOptionDropsOnlyThatOptionAndATopLevelGlobalKeywordSaysWhereItBelongs() throws Exception {
+        Config c = run("lvs_timeouts tcp 7200\nglobal_defs {\n lvs_sync_daemon eth0 VI_1 maxlen 70000 port 8850 ttl 2\n}\n"
+                + INSTANCE + "}\n");
+        assertFalse(c.hasPath("ipvs.timeouts"));
+        assertFalse(c.hasPath("ipvs.sync-daemon.max-length"));
+        assertEquals(List.of(8850, 2), List.of(c.getInt("ipvs.sync-daemon.port"), c.getInt("ipvs.sync-daemon.ttl")));
+        assertEquals(List.of("k.conf:1: lvs_timeouts: keepalived falls back: belongs inside global_defs { }: keepalived"
+                + " skips it here as an unknown keyword, and so does the import; move it into global_defs",
+                "k.conf:3: lvs_sync_daemon: keepalived falls back: \"70000\" is not a number in 1..65507; keepalived"
+                + " ignores its maxlen option and keeps its default, and so does the import"),
+                notes().stream().filter(n -> n.contains("lvs_")).toList());
+    }
+
+    @Test
     void lvsTimeoutsAndTheSyncDaemonsOptionsAreCarried() throws Exception {
         Config c = run("global_defs {\n lvs_timeouts tcp 7200 tcpfin 0 udp 120 sctp 5\n"
                 + " lvs_sync_daemon eth0 VI_1 id 7 maxlen 1400 port 8849 ttl 2 group 239.0.0.81\n}\n" + INSTANCE + "}\n");

@@ -222,7 +222,10 @@ class IpvsClientVmTest {
     void syncDaemonStartsAndStops() {
         ipvs.startSyncDaemon(new SyncDaemonState(Ipvs.STATE_MASTER, "vkc0", 7));
         try {
-            assertEquals(List.of(new SyncDaemonState(Ipvs.STATE_MASTER, "vkc0", 7)), ipvs.syncDaemons());
+            // The kernel reports its defaults for the options not given (port 8848, ttl 1, ...).
+            List<SyncDaemonState> running = ipvs.syncDaemons();
+            assertEquals(1, running.size(), running.toString());
+            assertTrue(new SyncDaemonState(Ipvs.STATE_MASTER, "vkc0", 7).isRunAs(running.get(0)), running.toString());
             String out = run("ipvsadm", "-L", "--daemon");
             assertTrue(out.startsWith("master sync daemon (mcast=vkc0, syncid=7"), out);
         } finally {

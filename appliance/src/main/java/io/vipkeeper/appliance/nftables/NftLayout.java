@@ -10,7 +10,6 @@ import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -35,9 +34,7 @@ final class NftLayout {
     /** Marks the spec comment on a service rule. */
     private static final String COMMENT_PREFIX = "vipkeeper ";
     /** Orders backends by address bytes then port, so every director fills the slots alike. */
-    static final Comparator<BackendKey> BACKEND_ORDER = Comparator
-            .<BackendKey, byte[]>comparing(k -> k.address().getAddress(), Arrays::compareUnsigned)
-            .thenComparingInt(BackendKey::port);
+    static final Comparator<BackendKey> BACKEND_ORDER = BackendKey.CANONICAL_ORDER;
 
     private NftLayout() {
     }

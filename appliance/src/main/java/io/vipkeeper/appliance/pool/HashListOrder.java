@@ -8,7 +8,6 @@ import io.vipkeeper.appliance.dataplane.Scheduler;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.TableChange;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,9 +37,7 @@ import java.util.Set;
  */
 final class HashListOrder {
     /** Address bytes (unsigned), then port: the nftables engine's Maglev order. */
-    static final Comparator<BackendKey> CANONICAL = Comparator
-            .<BackendKey, byte[]>comparing(k -> k.address().getAddress(), Arrays::compareUnsigned)
-            .thenComparingInt(BackendKey::port);
+    static final Comparator<BackendKey> CANONICAL = BackendKey.CANONICAL_ORDER;
 
     private static final Set<String> LIST_ORDER_SCHEDULERS = Set.of(Scheduler.MH.configName(),
             Scheduler.SH.configName(), Scheduler.DH.configName());

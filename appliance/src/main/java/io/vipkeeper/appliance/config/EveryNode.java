@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 public final class EveryNode {
     private static final String WARNING = "warning: ";
     private static final Pattern PLACE = Pattern.compile("warning: [^\\s]+:\\d+: ");
+
     private EveryNode() {
     }
 
@@ -32,8 +33,7 @@ public final class EveryNode {
         Map<String, List<ConfigProblem>> problems = new LinkedHashMap<>();
         // Interfaces and addresses are this host's: judged in its own node's view only (the other
         // node's unicast peer is this host, its interfaces may be named otherwise).
-        String here = Nodes.hostCandidates(SettingsReader.hostName()).stream().filter(nodes::contains).findFirst()
-                .orElse(null);
+        String here = Nodes.first(Nodes.hostCandidates(SettingsReader.hostName()), nodes);
         for (String node : nodes) {
             try {
                 settings.put(node, ConfigLoader.load(file, ConfigCache.NONE, engines, NodeChoice.of(node), () -> {
@@ -53,15 +53,8 @@ public final class EveryNode {
      * others not names those nodes after its place ({@code warning: FILE:LINE: [lb2] ...}).
      */
     public static List<String> namedWarnings(Map<String, List<String>> byNode) {
-        Map<String, List<String>> whose = new LinkedHashMap<>();
-        byNode.forEach((node, list) -> list.forEach(w -> {
-            List<String> in = whose.computeIfAbsent(w, k -> new ArrayList<>());
-            if (!in.contains(node)) {
-                in.add(node);
-            }
-        }));
         List<String> named = new ArrayList<>();
-        whose.forEach((w, in) -> {
+        whose(byNode).forEach((w, in) -> {
             if (in.size() == byNode.size()) {
                 named.add(w);
                 return;
@@ -76,12 +69,22 @@ public final class EveryNode {
 
     /** Each distinct problem once, prefixed with the nodes it belongs to unless it belongs to all. */
     static List<ConfigProblem> named(Map<String, List<ConfigProblem>> byNode, int nodes) {
-        Map<ConfigProblem, List<String>> whose = new LinkedHashMap<>();
-        byNode.forEach((node, list) -> list.forEach(p -> whose.computeIfAbsent(p, k -> new ArrayList<>()).add(node)));
         List<ConfigProblem> named = new ArrayList<>();
-        whose.forEach((p, in) -> named.add(in.size() == nodes ? p
+        whose(byNode).forEach((p, in) -> named.add(in.size() == nodes ? p
                 : new ConfigProblem(p.file(), p.line(), "[" + String.join(", ", in) + "] " + p.message())));
         named.sort(Comparator.comparing(ConfigProblem::file).thenComparingInt(ConfigProblem::line));
         return named;
+    }
+
+    /** Each distinct item of {@code byNode}, in first-seen order, with the nodes whose lists hold it (each once). */
+    private static <T> Map<T, List<String>> whose(Map<String, List<T>> byNode) {
+        Map<T, List<String>> whose = new LinkedHashMap<>();
+        byNode.forEach((node, list) -> list.forEach(item -> {
+            List<String> in = whose.computeIfAbsent(item, k -> new ArrayList<>());
+            if (!in.contains(node)) {
+                in.add(node);
+            }
+        }));
+        return whose;
     }
 }

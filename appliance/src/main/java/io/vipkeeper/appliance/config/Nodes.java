@@ -92,6 +92,11 @@ final class Nodes {
      * its first label too (so nodes need no quoted dotted keys; keepalived's config-id is the host
      * name up to its first dot alike).
      */
+    /** The first of {@code candidates} that is a node, or null. */
+    static String first(List<String> candidates, java.util.Collection<String> nodes) {
+        return candidates.stream().filter(nodes::contains).findFirst().orElse(null);
+    }
+
     static List<String> hostCandidates(String host) {
         int dot = host.indexOf('.');
         return dot > 0 ? List.of(host, host.substring(0, dot)) : List.of(host);
@@ -124,7 +129,7 @@ final class Nodes {
             return null;
         }
         List<String> candidates = choice.given().isPresent() ? List.of(choice.name()) : hostCandidates(choice.name());
-        String name = candidates.stream().filter(nodes::containsKey).findFirst().orElse(null);
+        String name = first(candidates, nodes.keySet());
         if (name == null || !(nodes.get(name) instanceof ConfigObject node)) {
             problems.add(nodes.origin(), PATH + ": no node \"" + candidates.get(0) + "\" (" + choice.source()
                     + "); the nodes are " + String.join(", ", names(user)));

@@ -34,7 +34,6 @@ final class PairAgreement {
             "authentication");
     private static final String INSTANCES = "vrrp.instances";
     private static final String DEFAULTS = "vrrp.instance-defaults";
-    private static Config reference;
 
     private PairAgreement() {
     }
@@ -115,15 +114,8 @@ final class PairAgreement {
         if (view.hasPathOrNull(defaults)) {
             return view.hasPath(defaults) ? view.getValue(defaults) : null;
         }
-        Config ref = reference().getConfig("vipkeeper");
+        Config ref = ConfigLoader.reference().getConfig("vipkeeper");
         return ref.hasPath(defaults) ? ref.getValue(defaults) : null;
-    }
-
-    private static synchronized Config reference() {
-        if (reference == null) {
-            reference = ConfigLoader.reference();
-        }
-        return reference;
     }
 
     /** The value as the daemon would understand it, as text that is equal when the meaning is. */

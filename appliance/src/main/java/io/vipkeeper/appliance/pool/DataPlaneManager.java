@@ -360,8 +360,8 @@ public final class DataPlaneManager implements AutoCloseable {
             nat.reconcile(settings, actual, why, failureLog, counters);
             if (k instanceof IpvsKernel ipvs) {
                 syncDaemon.reconcile(settings, ipvs);
-                keepMovedFlowPickup();
-                timeouts(ipvs, why);
+                beside("flows moved here mid-connection by the routers break", () -> movedFlows.keep(bgpVips, engine));
+                beside("the connection timeouts stay as the kernel has them", () -> timeouts.reconcile(settings, ipvs, why));
             }
             List<TableChange> ops = reconciler.plan(wanted, actual, formerlyOwned, System.nanoTime(), k.capabilities());
             formerlyOwned.retainAll(actual.keySet());
@@ -397,31 +397,18 @@ public final class DataPlaneManager implements AutoCloseable {
         }
     }
 
-    /** The sloppy sysctls for bgp VIPs; a failure is counted and logged once while it lasts, and the run goes on. */
-    private void keepMovedFlowPickup() {
+    /**
+     * A job beside the table (sloppy pickup, timeouts): a failure is counted and logged once while
+     * it lasts, saying what it costs, and the run goes on (the table matters more).
+     */
+    private void beside(String cost, Runnable job) {
         try {
-            movedFlows.keep(bgpVips, engine);
+            job.run();
         } catch (RuntimeException e) {
             counters.failed();
             if (failureLog.firstReport(e.getMessage())) {
-                log.error("{}: {} (flows moved here mid-connection by the routers break; retried every {})", engine,
-                        e.getMessage(), Durations.format(settings.reconcileInterval()));
-            }
-        }
-    }
-
-    /**
-     * Sets the connection timeouts; a refusal is counted and logged once while it lasts, and does
-     * not stop the run (the table matters more).
-     */
-    private void timeouts(IpvsKernel ipvs, ReconcileRun why) {
-        try {
-            timeouts.reconcile(settings, ipvs, why);
-        } catch (RuntimeException e) {
-            counters.failed();
-            if (failureLog.firstReport("timeouts: " + e.getMessage())) {
-                log.error("ipvs: setting the connection timeouts failed (retried every {}): {}",
-                        Durations.format(settings.reconcileInterval()), e.getMessage());
+                log.error("{}: {} ({}; retried every {})", engine, e.getMessage(), cost,
+                        Durations.format(settings.reconcileInterval()));
             }
         }
     }

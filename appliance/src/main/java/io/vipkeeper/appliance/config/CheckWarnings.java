@@ -38,10 +38,6 @@ final class CheckWarnings {
     }
 
     /**
-     * The warnings about {@code settings}, read from {@code tree} (the merged, resolved tree, whose
-     * origins give the lines; files named as {@code names} says), on the host {@code host}.
-     */
-    /**
      * The problems of addresses whose own interface this host lacks: the daemon could not place
      * them (its start failed, a reload left the instance half-replaced), so start and reload refuse
      * such a file at the address's line; another node's view ({@link HostNetwork#UNKNOWN}) passes.
@@ -49,22 +45,15 @@ final class CheckWarnings {
     static List<ConfigProblem> missingAddressInterfaces(Settings settings, ConfigObject tree, UnaryOperator<String> names,
             HostNetwork host) {
         CheckWarnings w = new CheckWarnings(tree, names);
-        host.interfaces().ifPresent(have -> {
-            for (VrrpInstance i : settings.vrrp().instances().values()) {
-                int[] index = {0, 0};
-                for (VirtualAddress a : i.addresses()) {
-                    String key = a.advertised() ? "virtual-ips" : "excluded-ips";
-                    int n = index[a.advertised() ? 0 : 1]++;
-                    if (a.interfaceName().isPresent() && !have.contains(a.interfaceName().get())) {
-                        w.warn(element(w.instanceValue(i, key), n), instancePath(i, key) + "[" + n + "]", "this host"
-                                + " has no interface " + a.interfaceName().get() + " to put " + a.prefix() + " on");
-                    }
-                }
-            }
-        });
+        host.interfaces().ifPresent(have -> settings.vrrp().instances().values().forEach(i ->
+                w.addressInterfaces(i, have, a -> "to put " + a.prefix() + " on")));
         return w.out;
     }
 
+    /**
+     * The warnings about {@code settings}, read from {@code tree} (the merged, resolved tree, whose
+     * origins give the lines; files named as {@code names} says), on the host {@code host}.
+     */
     static List<String> of(Settings settings, ConfigObject tree, UnaryOperator<String> names, HostNetwork host) {
         CheckWarnings w = new CheckWarnings(tree, names);
         host.interfaces().ifPresent(have -> w.interfaces(settings, have));
@@ -81,16 +70,8 @@ final class CheckWarnings {
                 warn(instanceValue(i, "interface"), instancePath(i, "interface"), "this host has no interface "
                         + i.interfaceName() + " (the instance stays in FAULT until it appears)");
             }
-            int[] index = {0, 0};
-            for (VirtualAddress a : i.addresses()) {
-                String key = a.advertised() ? "virtual-ips" : "excluded-ips";
-                int n = index[a.advertised() ? 0 : 1]++;
-                if (a.interfaceName().isPresent() && !have.contains(a.interfaceName().get())) {
-                    warn(element(instanceValue(i, key), n), instancePath(i, key) + "[" + n + "]", "this host has no"
-                            + " interface " + a.interfaceName().get() + " (the daemon refuses to start or reload with "
-                            + a.prefix() + " there until it appears)");
-                }
-            }
+            addressInterfaces(i, have, a -> "(the daemon refuses to start or reload with " + a.prefix()
+                    + " there until it appears)");
             for (int n = 0; n < i.trackInterfaces().size(); n++) {
                 String name = i.trackInterfaces().get(n).name();
                 if (!have.contains(name)) {
@@ -115,13 +96,27 @@ final class CheckWarnings {
         }
     }
 
+    /** Each address of {@code i} whose own interface {@code have} lacks, at its entry, saying {@code what} after it. */
+    private void addressInterfaces(VrrpInstance i, Set<String> have, java.util.function.Function<VirtualAddress, String> what) {
+        int[] index = {0, 0};
+        for (VirtualAddress a : i.addresses()) {
+            String key = a.advertised() ? "virtual-ips" : "excluded-ips";
+            int n = index[a.advertised() ? 0 : 1]++;
+            if (a.interfaceName().isPresent() && !have.contains(a.interfaceName().get())) {
+                warn(element(instanceValue(i, key), n), instancePath(i, key) + "[" + n + "]", "this host has no"
+                        + " interface " + a.interfaceName().get() + " " + what.apply(a));
+            }
+        }
+    }
+
     /** Only with VRRP instances: a file without any gives its addresses to the host some other way (or owns them the bgp way). */
     private void unownedAddresses(Settings s) {
         if (s.vrrp().instances().isEmpty()) {
             return;
         }
         Set<InetAddress> vips = s.vrrp().instances().values().stream()
-                .flatMap(i -> i.addresses().stream().map(a -> a.prefix().address())).collect(Collectors.toSet());
+                .flatMap(i -> i.addresses().stream().map(a -> a.prefix().address()))
+                .collect(Collectors.toCollection(java.util.HashSet::new));
         // A bgp VIP is put on the host too, on the bgp device (a VRRP pair per site beside bgp VIPs).
         vips.addAll(s.bgp().vips());
         for (VirtualServer vs : s.ipvs().virtualServers().values()) {

@@ -183,6 +183,8 @@ class Vmac6IT extends SubnetPair {
         lb1.awaitLog(VMAC + ": replacing the vmac left behind");
         lb2.awaitLog("vi_6: INITIALIZE -> BACKUP");
         Lab.await(5, "lb1's vmac holds the VIP", () -> vmacHasVip("lb1"));
+        // lb2 may have been master for a moment before lb1's first advert (a JVM starts slowly).
+        Lab.await(5, "lb2's vmac lets go of the VIP", () -> !vmacHasVip("lb2"));
         assertVmacSetUp("lb1", true);
         assertVmacSetUp("lb2", false);
         assertEquals("0", sysctl("lb1", "net.ipv4.conf.eth0.arp_ignore"), "an IPv6 vmac leaves eth0's ARP alone");
@@ -223,6 +225,8 @@ class Vmac6IT extends SubnetPair {
         vk.awaitLog("vi_6: BACKUP -> MASTER");
         ka.awaitLog("Entering BACKUP STATE", 15);
         Lab.await(5, "vipkeeper's vmac holds the VIP", () -> vmacHasVip("lb1"));
+        // keepalived starts at once and may be master until vipkeeper's first advert.
+        Lab.await(5, "keepalived's vmac lets go of the VIP", () -> !vmacHasVip("lb2"));
         assertVmacSetUp("lb1", true);
         // keepalived 2.2.7's own vmac, as vipkeeper's is set up.
         Lab.await(5, "keepalived's vmac has its link-local", () -> {

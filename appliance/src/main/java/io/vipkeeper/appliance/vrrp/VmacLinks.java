@@ -163,8 +163,8 @@ final class VmacLinks {
     /**
      * An IPv6 instance's vmac, before it goes up (keepalived 2.2.7's vrrp_vmac.c, checked on the
      * wire): IPv6 on, and no link-local of its own: the one the kernel would generate from the
-     * virtual MAC is the same on both nodes (RFC 5798 §7.4 wants the adverts from the interface's
-     * own link-local), so it gets the lower link's instead.
+     * virtual MAC is the same on both nodes, and RFC 5798 §5.1.2.1 sends the adverts from the
+     * link-local of the interface, so it gets the lower link's after it is up.
      */
     private static void configureIpv6(String name) {
         ipv6Conf(name, "disable_ipv6").write(0);

@@ -148,14 +148,14 @@ class Vmac6IT extends SubnetPair {
      */
     private void assertVmacSetUp(String node, boolean master) throws Exception {
         assertEquals(VIRTUAL_MAC, mac(node, VMAC), node);
-        String vmacConf = "net.ipv6.conf." + VMAC.replace('.', '/') + ".";
-        assertEquals("0", sysctl(node, vmacConf + "disable_ipv6"), node);
-        assertEquals("1", sysctl(node, vmacConf + "addr_gen_mode"), node + ": no address generated from the MAC");
         List<String> expected = master ? List.of(VIP6 + "/64", linkLocal(node) + "/64")
                 : List.of(linkLocal(node) + "/64");
         List<String> have = inet6(node, VMAC);
+        assertFalse(have.contains(VIRTUAL_MAC_LINK_LOCAL + "/64"), node + ": a link-local from the virtual MAC");
         assertEquals(new java.util.TreeSet<>(expected), new java.util.TreeSet<>(have), node + "'s vmac addresses");
-        assertFalse(have.contains(VIRTUAL_MAC_LINK_LOCAL + "/64"));
+        String vmacConf = "net.ipv6.conf." + VMAC.replace('.', '/') + ".";
+        assertEquals("0", sysctl(node, vmacConf + "disable_ipv6"), node);
+        assertEquals("1", sysctl(node, vmacConf + "addr_gen_mode"), node + ": no address generated from the MAC");
         assertFalse(inet6(node, "eth0").contains(VIP6 + "/64"), "the VIP is on the vmac, not on eth0");
     }
 

@@ -130,7 +130,7 @@ final class VrrpReader {
         Garp garp = garp(n.child("garp"));
         Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
         VrrpInstance.Notifies notifies = notifies(n);
-        Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid, ipv6);
+        Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid);
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null

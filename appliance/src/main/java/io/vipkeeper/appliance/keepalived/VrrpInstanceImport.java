@@ -135,14 +135,14 @@ final class VrrpInstanceImport {
             }
             out.put("preempt-delay", Values.duration(v));
         }
-        if (vips.stream().anyMatch(a -> String.valueOf(a instanceof Hocon h ? firstValue(h) : a).contains(":"))
-                && version == 2) {
+        boolean ipv6 = vips.stream().anyMatch(a -> String.valueOf(a instanceof Hocon h ? firstValue(h) : a).contains(":"));
+        if (ipv6 && version == 2) {
             ctx.notes.fallback(versionAt, "version", "VRRPv2 carries no IPv6: keepalived runs IPv6 addresses with "
                     + "version 3, and so does the import");
             version = 3;
         }
         Hocon head = new Hocon();
-        VmacImport.map(ctx, vmac, xmitBase, version, !peers.isEmpty(), vrid, out);
+        VmacImport.map(ctx, vmac, xmitBase, ipv6, !peers.isEmpty(), vrid, out);
         if (priorityChanges != null && Values.bool(priorityChanges, ctx.notes)) {
             if (notify.script) {
                 out.put("notify-priority-changes", true);

@@ -66,8 +66,8 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     }
 
     @Override
-    public void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac) {
-        vmacs.add(lower, vmac, mac);
+    public void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac, Optional<java.net.Inet6Address> linkLocal) {
+        vmacs.add(lower, vmac, mac, linkLocal);
     }
 
     @Override

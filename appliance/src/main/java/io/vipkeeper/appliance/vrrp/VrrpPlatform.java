@@ -65,9 +65,10 @@ public interface VrrpPlatform {
 
     /**
      * One more user of {@code vmac} on {@code lower} with {@code mac} (use-vmac): the first
-     * creates the link; it exists when this returns.
+     * creates the link; it exists when this returns. {@code linkLocal}: an IPv6 instance's, the
+     * address the vmac gets for its adverts (the lower link's link-local); empty for IPv4.
      */
-    default void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac) {
+    default void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac, Optional<java.net.Inet6Address> linkLocal) {
     }
 
     /** One user less of vmac {@code name}; the last deletes it. */

@@ -97,6 +97,10 @@ final class VrrpEndpoints {
                 open.put(key, endpoint);
             }
             owner = platform.addressOwner(ownerIf, i.addresses(), i.garp(), scheduler);
+            Optional<AddressOwner> routes = platform.routeOwner(i.name(), i.routes(), i.rules());
+            if (routes.isPresent()) {
+                owner = new AddressOwners(List.of(owner, routes.get()));
+            }
         } catch (RuntimeException e) {
             if (endpoint != null && endpoint.users == 0) {
                 open.remove(key);

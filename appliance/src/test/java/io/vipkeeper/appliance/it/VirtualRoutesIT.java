@@ -1,0 +1,162 @@
+package io.vipkeeper.appliance.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Virtual routes and rules in namespaces (issue 18, keepalived's virtual_routes/virtual_rules): the
+ * MASTER has each route and rule exactly as {@code ip route show table T}, {@code ip -6 route} and
+ * {@code ip rule} print them, the BACKUP none; a route and a rule deleted by hand on the MASTER are
+ * put back; a reload that adds one route and drops another changes only those two; a failover
+ * moves them all; a stop removes them all.
+ */
+class VirtualRoutesIT extends SubnetPair {
+    private static final String GW = "198.18.104.254";
+
+    VirtualRoutesIT() {
+        super("198.18.104");
+    }
+
+    /** The instance's routes and rules, {@code dropped} left out and {@code added} appended. */
+    private String extra(String dropped, String added) {
+        List<String> routes = new ArrayList<>(List.of(
+                "{ to = \"198.18.105.0/24\", via = \"" + GW + "\", table = 100 }",
+                "{ to = \"198.18.106.0/24\", via = \"" + GW + "\", src = \"" + vip + "\" }",
+                "{ to = default, via = \"" + GW + "\", table = 101, metric = 5 }",
+                "{ to = \"198.18.107.0/24\", type = blackhole, table = 100 }",
+                "{ to = \"2001:db8:104:1::/64\", type = unreachable, table = 100 }",
+                "{ to = \"198.18.105.128/25\", interface = eth0, scope = link, proto = static, table = 100 }"));
+        routes.remove(dropped);
+        if (added != null) {
+            routes.add(added);
+        }
+        return """
+                virtual-routes = [
+                  %s
+                ]
+                virtual-rules = [
+                  { from = "%s/32", table = 100, priority = 1000 }
+                  { fwmark = "0x10/0xff", table = 101, priority = 1001 }
+                  { to = "198.18.107.0/24", iif = eth0, table = 100, priority = 1002 }
+                  { from = "2001:db8:104::/48", table = 100, priority = 1003 }
+                  { to = "198.18.106.0/24", type = prohibit, priority = 1004 }
+                ]
+                """.formatted(String.join("\n  ", routes), vip);
+    }
+
+    private static final String EXTRA_ROUTE = "{ to = \"198.18.104.128/25\", type = prohibit, table = 100 }";
+    private static final String LINK_ROUTE =
+            "{ to = \"198.18.105.128/25\", interface = eth0, scope = link, proto = static, table = 100 }";
+
+    /** What the master of {@link #extra} must show, as ip prints it, one line per entry. */
+    private List<String> expected(boolean reloaded) {
+        List<String> lines = new ArrayList<>(List.of(
+                "route 100: 198.18.105.0/24 via " + GW + " dev eth0 proto keepalived",
+                "route 100: blackhole 198.18.107.0/24 proto keepalived",
+                "route main: 198.18.106.0/24 via " + GW + " dev eth0 proto keepalived src " + vip,
+                "route 101: default via " + GW + " dev eth0 proto keepalived metric 5",
+                "route6 100: unreachable 2001:db8:104:1::/64 dev lo proto keepalived metric 1024 pref medium",
+                "rule: 1000:\tfrom " + vip + " lookup 100",
+                "rule: 1001:\tfrom all fwmark 0x10/0xff lookup 101",
+                "rule: 1002:\tfrom all to 198.18.107.0/24 iif eth0 lookup 100",
+                "rule: 1004:\tfrom all to 198.18.106.0/24 prohibit",
+                "rule6: 1003:\tfrom 2001:db8:104::/48 lookup 100"));
+        lines.add(reloaded ? "route 100: prohibit 198.18.104.128/25 proto keepalived"
+                : "route 100: 198.18.105.128/25 dev eth0 proto static scope link");
+        return lines.stream().sorted().toList();
+    }
+
+    /** The node's entries of this test's tables and rule priorities, as ip prints them. */
+    private List<String> entries(String node) {
+        try {
+            String ns = lab.ns(node);
+            List<String> out = new ArrayList<>();
+            for (String table : List.of("100", "101")) {
+                table(ns, "-4", table).lines().forEach(l -> out.add("route " + table + ": " + l.trim()));
+                table(ns, "-6", table).lines()
+                        .forEach(l -> out.add("route6 " + table + ": " + l.trim()));
+            }
+            Lab.sh("ip", "-n", ns, "route", "show", "table", "main").lines().filter(l -> l.startsWith("198.18.106."))
+                    .forEach(l -> out.add("route main: " + l.trim()));
+            Lab.sh("ip", "-n", ns, "rule", "show").lines().filter(l -> l.matches("100\\d:.*"))
+                    .forEach(l -> out.add("rule: " + l.trim()));
+            Lab.sh("ip", "-n", ns, "-6", "rule", "show").lines().filter(l -> l.matches("100\\d:.*"))
+                    .forEach(l -> out.add("rule6: " + l.trim()));
+            return out.stream().sorted().toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code ip route show table} of one family; "" when the kernel has no such table (yet, or any more). */
+    private static String table(String ns, String family, String table) throws Exception {
+        try {
+            return Lab.sh("ip", "-n", ns, family, "route", "show", "table", table);
+        } catch (java.io.IOException e) {
+            if (e.getMessage().contains("FIB table does not exist")) {
+                return "";
+            }
+            throw e;
+        }
+    }
+
+    private void awaitEntries(String node, List<String> want) throws InterruptedException {
+        try {
+            Lab.await(10, node + " has exactly " + want, () -> entries(node).equals(want));
+        } catch (AssertionError e) {
+            assertEquals(want, entries(node), node);
+        }
+    }
+
+    @Test
+    void routesAndRulesFollowTheMasterAndArePutBackReloadedAndRemoved() throws Exception {
+        JarProcess lb1 = start("lb1", 150, extra(null, null));
+        lb1.awaitLog("BACKUP -> MASTER");
+        JarProcess lb2 = start("lb2", 100, extra(null, null));
+        lb2.awaitLog("INITIALIZE -> BACKUP");
+        awaitEntries("lb1", expected(false));
+        assertEquals(List.of(), entries("lb2"), "the BACKUP holds none");
+
+        // Deleted by hand on the MASTER: put back (as VIPs are), without leaving MASTER.
+        Lab.sh("ip", "-n", lab.ns("lb1"), "route", "del", "198.18.105.0/24", "table", "100");
+        Lab.sh("ip", "-n", lab.ns("lb1"), "rule", "del", "priority", "1001");
+        Lab.sh("ip", "-n", lab.ns("lb1"), "-6", "route", "del", "unreachable", "2001:db8:104:1::/64", "table", "100");
+        lb1.awaitLog("removed while MASTER");
+        awaitEntries("lb1", expected(false));
+        assertEquals(0, lb1.logCount("MASTER -> BACKUP"));
+
+        // A reload that drops one route and adds another touches only those two.
+        Path conf = dir.resolve("lb1.conf");
+        VrrpPairConfig.write(dir, "lb1", 150, vip, extra(LINK_ROUTE, EXTRA_ROUTE));
+        lb1.signal("HUP");
+        lb1.awaitLog("reload succeeded");
+        awaitEntries("lb1", expected(true));
+        lb1.awaitLog("virtual routes and rules in place: 1 of 11 added now");
+        lb1.awaitLog("virtual routes and rules removed: 1");
+        assertTrue(Files.readString(conf).contains("198.18.104.128/25"));
+
+        // Failover: lb2 outranks lb1 after its own reload; every entry moves.
+        VrrpPairConfig.write(dir, "lb2", 200, vip, extra(null, null));
+        lb2.signal("HUP");
+        lb2.awaitLog("reload succeeded");
+        lb1.awaitLog("MASTER -> BACKUP");
+        awaitEntries("lb2", expected(false));
+        awaitEntries("lb1", List.of());
+
+        // Stop removes them all (lb1 takes over and installs its own; its stop removes those).
+        lb2.signal("TERM");
+        assertEquals(0, lb2.waitFor());
+        assertEquals(List.of(), entries("lb2"), "stop removes every route and rule");
+        lb1.awaitLog("BACKUP -> MASTER", 2);
+        awaitEntries("lb1", expected(true));
+        lb1.signal("TERM");
+        assertEquals(0, lb1.waitFor());
+        assertEquals(List.of(), entries("lb1"), "stop removes every route and rule");
+    }
+}

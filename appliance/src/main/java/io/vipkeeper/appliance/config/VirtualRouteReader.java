@@ -149,11 +149,12 @@ final class VirtualRouteReader {
         }
         Optional<String> iif = b.has("iif") ? Optional.ofNullable(VrrpReader.interfaceName(b, "iif")) : Optional.empty();
         Optional<String> oif = b.has("oif") ? Optional.ofNullable(VrrpReader.interfaceName(b, "oif")) : Optional.empty();
-        ok &= type != null && (!b.has("table") || table != null) && (!b.has("priority") || priority.isPresent())
+        Long proto = named(b, "proto", PROTOCOLS, 0, 255);
+        ok &= type != null && proto != null && (!b.has("table") || table != null) && (!b.has("priority") || priority.isPresent())
                 && (!b.has("iif") || iif.isPresent()) && (!b.has("oif") || oif.isPresent());
         b.checkUnknownKeys();
         return ok ? new VirtualRule(v6, from, to, type == RuleType.TABLE ? table : 0, priority, mark, mask, iif, oif,
-                type) : null;
+                type, proto.intValue()) : null;
     }
 
     /** "ADDR/LEN" (or "default" where {@code allowDefault}), host bits clear; empty after a problem. */

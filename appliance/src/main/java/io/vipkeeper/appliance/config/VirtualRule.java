@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param iif the incoming interface matched, if any
  * @param oif the outgoing interface matched, if any
  * @param type what a matching packet gets
+ * @param protocol FRA_PROTOCOL (18 keepalived by default, as keepalived tags its rules)
  */
 public record VirtualRule(boolean ipv6, Optional<IpPrefix> from, Optional<IpPrefix> to, long table,
         Optional<Long> priority, Optional<Long> fwmark, Optional<Long> fwmask, Optional<String> iif,
-        Optional<String> oif, RuleType type) {
+        Optional<String> oif, RuleType type, int protocol) {
 
     /** As {@code ip rule add} would take it, for logs. */
     @Override
@@ -29,6 +30,6 @@ public record VirtualRule(boolean ipv6, Optional<IpPrefix> from, Optional<IpPref
                 + fwmark.map(m -> " fwmark 0x" + Long.toHexString(m) + fwmask.map(k -> "/0x" + Long.toHexString(k))
                         .orElse("")).orElse("")
                 + iif.map(i -> " iif " + i).orElse("") + oif.map(o -> " oif " + o).orElse("")
-                + (type == RuleType.TABLE ? " lookup " + table : " " + type.configName());
+                + (type == RuleType.TABLE ? " lookup " + table : " " + type.configName()) + " proto " + protocol;
     }
 }

@@ -114,6 +114,21 @@ final class RouteImport {
         if (!namesKnown(ctx, a, block, h)) {
             return null;
         }
+        if (w.contains("no_track") || !(w.contains("dev") || w.contains("oif"))) {
+            // keepalived tracks a route with a dev unless no_track, and resets its protocol for that.
+        } else {
+            Hocon kept = new Hocon();
+            h.forEach((k, v) -> {
+                if (k.equals("proto") && !v.equals("keepalived") && !v.equals(18L)) {
+                    ctx.notes.fallback(a.origin(), block + " protocol", "keepalived tracks a route with a dev and "
+                            + "resets its protocol to keepalived (18) for that, and so does the import (no_track "
+                            + "keeps the protocol)");
+                } else {
+                    kept.put(k, v);
+                }
+            });
+            h = kept;
+        }
         Hocon out = new Hocon();
         boolean v6 = inet6 || to.contains(":");
         out.put("to", to.equals("default") || to.equals("any") || to.equals("all") ? (v6 ? "default6" : "default") : to);
@@ -172,6 +187,11 @@ final class RouteImport {
                 case "oif" -> {
                     if (valued) {
                         h.put("oif", w.get(++i));
+                    }
+                }
+                case "protocol", "proto" -> {
+                    if (valued) {
+                        h.put("proto", table(w.get(++i)));
                     }
                 }
                 case "type" -> {

@@ -24,6 +24,6 @@ final class KernelRoutes {
                 r.from().map(IpPrefix::prefixLength).orElse(0), r.to().map(IpPrefix::address).orElse(null),
                 r.to().map(IpPrefix::prefixLength).orElse(0), r.table(), r.priority().orElse(-1L),
                 r.fwmark().orElse(-1L), r.fwmask().orElse(-1L), r.iif().orElse(null), r.oif().orElse(null),
-                r.type().value());
+                r.type().value(), r.protocol());
     }
 }

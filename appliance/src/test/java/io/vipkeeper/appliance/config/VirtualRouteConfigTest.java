@@ -45,7 +45,7 @@ class VirtualRouteConfigTest {
                 "  virtual-rules = [",
                 "    { from = \"198.18.104.100\", table = 100, priority = 1000 }",
                 "    { fwmark = \"0x10/0xff\", iif = eth0, oif = eth1, table = 4294967295, family = ipv6 }",
-                "    { to = \"198.18.106.0/24\", type = prohibit, priority = 1004 }",
+                "    { to = \"198.18.106.0/24\", type = prohibit, priority = 1004, proto = 4 }",
                 "  ]",
                 "}")).vrrp().instances().get("web");
         assertEquals(List.of(
@@ -59,11 +59,11 @@ class VirtualRouteConfigTest {
         assertEquals(List.of(
                 new VirtualRule(false, Optional.of(prefix("198.18.104.100/32")), Optional.empty(), 100,
                         Optional.of(1000L), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                        RuleType.TABLE),
+                        RuleType.TABLE, 18),
                 new VirtualRule(true, Optional.empty(), Optional.empty(), 4294967295L, Optional.empty(),
-                        Optional.of(0x10L), Optional.of(0xffL), Optional.of("eth0"), Optional.of("eth1"), RuleType.TABLE),
+                        Optional.of(0x10L), Optional.of(0xffL), Optional.of("eth0"), Optional.of("eth1"), RuleType.TABLE, 18),
                 new VirtualRule(false, Optional.empty(), Optional.of(prefix("198.18.106.0/24")), 0, Optional.of(1004L),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), RuleType.PROHIBIT)),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), RuleType.PROHIBIT, 4)),
                 i.rules());
         assertEquals("default via 198.18.104.254 dev eth0 src 198.18.104.100 table 254 proto 18",
                 i.routes().get(1).toString());
@@ -118,5 +118,14 @@ class VirtualRouteConfigTest {
                         + " decimal or 0x hex)",
                 p.formatted(16) + "virtual-rules[3].table: a blackhole rule looks up no table: leave table out"),
                 problems(e));
+    }
+
+    @Test
+    void theSamplePassesCheck() throws Exception {
+        Path sample = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf"), "samples", "vrrp-routes.conf");
+        VrrpInstance i = ConfigLoader.load(sample).vrrp().instances().get("web");
+        assertEquals(3, i.routes().size());
+        assertEquals(prefix("::/0"), i.routes().get(2).to());
+        assertEquals(2, i.rules().size());
     }
 }

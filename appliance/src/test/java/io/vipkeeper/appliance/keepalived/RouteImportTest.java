@@ -54,11 +54,11 @@ class RouteImportTest extends ImportTestBase {
         assertEquals("prohibit", entry(c, "virtual-rules", 2).getString("type"));
         assertEquals("ipv6", entry(c, "virtual-rules", 3).getString("family"));
         assertEquals(List.of(
-                "k.conf:9: virtual_routes no_track: note: vipkeeper never bounces the instance over a deleted route or rule;"
+                "k.conf:10: virtual_routes no_track: note: vipkeeper never bounces the instance over a deleted route or rule;"
                         + " it puts it back while MASTER",
-                "k.conf:11: virtual_routes mtu: vipkeeper's virtual routes carry to, via, dev, src, table, metric,"
+                "k.conf:12: virtual_routes mtu: vipkeeper's virtual routes carry to, via, dev, src, table, metric,"
                         + " scope, proto and type; the route is imported without mtu 1400",
-                "k.conf:18: virtual_rules: note: no preference: keepalived numbers such rules from 16384 on, the kernel"
+                "k.conf:19: virtual_rules: note: no preference: keepalived numbers such rules from 16384 on, the kernel"
                         + " (under vipkeeper) from just below the first rule; give it a priority"),
                 notes());
 

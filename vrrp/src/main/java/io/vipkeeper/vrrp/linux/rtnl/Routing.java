@@ -110,6 +110,9 @@ public final class Routing {
         if (r.oifname() != null) {
             b.attrString(Rtnl.FRA_OIFNAME, r.oifname());
         }
+        if (r.protocol() != 0) {
+            b.attrU8(Rtnl.FRA_PROTOCOL, r.protocol());
+        }
         return b.build(seq);
     }
 

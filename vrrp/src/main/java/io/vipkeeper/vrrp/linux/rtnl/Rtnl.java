@@ -28,6 +28,7 @@ public final class Rtnl {
     public static final int FRA_TABLE = 15;
     public static final int FRA_FWMASK = 16;
     public static final int FRA_OIFNAME = 17;
+    public static final int FRA_PROTOCOL = 21;
     /** rtm_type (rtnetlink.h): an ordinary route. */
     public static final int RTN_UNICAST = 1;
     /** rtm_scope RT_SCOPE_NOWHERE: in a delete, matches a route of any scope (as ip route del). */

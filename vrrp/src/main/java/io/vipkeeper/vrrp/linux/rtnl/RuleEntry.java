@@ -18,9 +18,10 @@ import java.net.InetAddress;
  * @param iifname FRA_IIFNAME, or null
  * @param oifname FRA_OIFNAME, or null
  * @param action fib_rule_hdr action (1 to table, 6 blackhole, 7 unreachable, 8 prohibit)
+ * @param protocol FRA_PROTOCOL (who installed it: 18 keepalived, as keepalived tags its rules), 0 for none
  */
 public record RuleEntry(boolean ipv6, InetAddress from, int fromLength, InetAddress to, int toLength, long table,
-        long priority, long fwmark, long fwmask, String iifname, String oifname, int action) {
+        long priority, long fwmark, long fwmask, String iifname, String oifname, int action, int protocol) {
 
     /** "from 198.18.104.100/32 lookup 100 priority 1000" for logs and errors. */
     @Override

@@ -54,27 +54,28 @@ class RoutingTest {
 
     @Test
     void aRuleFromAPrefixWithFwmarkInterfacesAndPreference() throws Exception {
-        RuleEntry r = new RuleEntry(false, ip("198.18.104.0"), 24, null, 0, 100, 1000, 0x10, 0xff, "eth0", "eth1", 1);
-        assertArrayEquals(hex("54000000 2000 0506 04000000 00000000"
+        RuleEntry r = new RuleEntry(false, ip("198.18.104.0"), 24, null, 0, 100, 1000, 0x10, 0xff, "eth0", "eth1", 1, 18);
+        assertArrayEquals(hex("5c000000 2000 0506 04000000 00000000"
                 + " 02 00 18 00 64 00 00 01 00000000"
                 + " 0800 0200 c6126800" // FRA_SRC
                 + " 0800 0600 e8030000" // FRA_PRIORITY
                 + " 0800 0a00 10000000" // FRA_FWMARK
                 + " 0800 1000 ff000000" // FRA_FWMASK
                 + " 0900 0300 65746830 00000000" // FRA_IIFNAME "eth0\0", padded
-                + " 0900 1100 65746831 00000000"), // FRA_OIFNAME
+                + " 0900 1100 65746831 00000000" // FRA_OIFNAME
+                + " 0500 1500 12000000"), // FRA_PROTOCOL, u8 padded
                 Routing.ruleRequest(r, true, 4));
     }
 
     @Test
     void anIpv6RuleToATableAbove255AndABlackholeRuleHasNoTable() throws Exception {
-        RuleEntry r = new RuleEntry(true, null, 0, ip("2001:db8:104::"), 48, 300, -1, -1, -1, null, null, 1);
+        RuleEntry r = new RuleEntry(true, null, 0, ip("2001:db8:104::"), 48, 300, -1, -1, -1, null, null, 1, 0);
         byte[] m = Routing.ruleRequest(r, false, 5);
         assertArrayEquals(hex("38000000 2100 0500 05000000 00000000"
                 + " 0a 30 00 00 00 00 00 01 00000000"
                 + " 0800 0f00 2c010000" // FRA_TABLE
                 + " 1400 0100 20010db8010400000000000000000000"), m); // FRA_DST
-        RuleEntry hole = new RuleEntry(false, ip("198.18.107.0"), 24, null, 0, 0, 9, -1, -1, null, null, 6);
+        RuleEntry hole = new RuleEntry(false, ip("198.18.107.0"), 24, null, 0, 0, 9, -1, -1, null, null, 6, 0);
         byte[] b = Routing.ruleRequest(hole, true, 6);
         assertEquals(0, b[16 + 4], "no table");
         assertEquals(6, b[16 + 7], "FR_ACT_BLACKHOLE");

@@ -2,6 +2,8 @@ package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import io.vipkeeper.vrrp.linux.Errno;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
 import io.vipkeeper.vrrp.linux.rtnl.Routing;
 import java.util.HashSet;
 import java.util.List;
@@ -107,8 +109,9 @@ final class VirtualRouteOwner implements AddressOwner {
             } catch (RuntimeException ex) {
                 refusals.incrementAndGet();
                 if (refusedLogged.add(e.key())) {
-                    LOG.error("{}: the kernel refused {}: {} (counted in vrrp route refusals; said once until it"
-                            + " succeeds; the instance stays as it is)", instance, e.add().what(), ex.getMessage());
+                    String why = ex instanceof NetlinkException n ? Errno.name(n.errno()) : ex.toString();
+                    LOG.error("{}: the kernel refused {}: {} (counted; said once until it succeeds; the instance"
+                            + " stays as it is)", instance, e.add().what(), why);
                 }
             }
         }

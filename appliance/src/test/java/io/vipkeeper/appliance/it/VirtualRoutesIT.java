@@ -218,4 +218,28 @@ class VirtualRoutesIT extends SubnetPair {
         awaitEntries("lb2", fromKeepalived);
         assertEquals(withoutRoute6(), fromKeepalived, "keepalived's own output is the one the first test expects");
     }
+
+    /**
+     * A route the kernel refuses (its gateway is on no link: ENETUNREACH) is logged once with the
+     * kernel's reason (its errno), also across repairs, and the instance stays MASTER with its other routes.
+     */
+    @Test
+    void aRouteTheKernelRefusesIsLoggedOnceAndTheInstanceStaysMaster() throws Exception {
+        JarProcess lb1 = start("lb1", 150, """
+                virtual-routes = [
+                  { to = "198.18.105.0/24", via = "%s", table = 100 }
+                  { to = "198.18.106.0/24", via = "198.18.107.1", table = 100 }
+                ]
+                """.formatted(GW));
+        lb1.awaitLog("BACKUP -> MASTER");
+        String refused = "the kernel refused adding route 198.18.106.0/24 via 198.18.107.1 table 100";
+        lb1.awaitLog(refused);
+        awaitEntries("lb1", List.of("route 100: 198.18.105.0/24 via " + GW + " dev eth0 proto keepalived"));
+        Lab.sh("ip", "-n", lab.ns("lb1"), "route", "del", "198.18.105.0/24", "table", "100");
+        lb1.awaitLog("removed while MASTER");
+        awaitEntries("lb1", List.of("route 100: 198.18.105.0/24 via " + GW + " dev eth0 proto keepalived"));
+        assertEquals(1, lb1.logCount(refused), lb1.log());
+        assertTrue(lb1.log().matches("(?s).*" + refused + ": E[A-Z]+ .*"), "with the kernel's reason");
+        assertEquals(0, lb1.logCount("MASTER -> "), "the refusal does not take the instance out of MASTER");
+    }
 }

@@ -143,9 +143,9 @@ final class VrrpEndpoints {
     }
 
     /** Unattributed drops by reason, and receive errors, of every endpoint so far (on the loop). */
-    io.vipkeeper.vrrp.fsm.ReceiveCounters counters(long netlinkMalformed) {
+    io.vipkeeper.vrrp.fsm.ReceiveCounters counters(long netlinkMalformed, long routeRefusals) {
         long errors = closedReceiveErrors + open.values().stream().mapToLong(e -> e.transport.receiveErrors()).sum();
-        return new io.vipkeeper.vrrp.fsm.ReceiveCounters(unattributed.drops(), errors, netlinkMalformed);
+        return new io.vipkeeper.vrrp.fsm.ReceiveCounters(unattributed.drops(), errors, netlinkMalformed, routeRefusals);
     }
 
     /** Closes every endpoint once {@code stopped} completes (every master handed over). */

@@ -220,12 +220,13 @@ class VirtualRoutesIT extends SubnetPair {
     }
 
     /**
-     * A route the kernel refuses (its gateway is on no link: ENETUNREACH) is logged once with the
-     * kernel's reason (its errno), also across repairs, and the instance stays MASTER with its other routes.
+     * A route the kernel refuses (its gateway is on no link) is logged once with the kernel's
+     * reason (its errno), also across repairs, counted in /metrics, and the instance stays MASTER
+     * with its other routes.
      */
     @Test
     void aRouteTheKernelRefusesIsLoggedOnceAndTheInstanceStaysMaster() throws Exception {
-        JarProcess lb1 = start("lb1", 150, """
+        JarProcess lb1 = startLb1WithApi("", """
                 virtual-routes = [
                   { to = "198.18.105.0/24", via = "%s", table = 100 }
                   { to = "198.18.106.0/24", via = "198.18.107.1", table = 100 }
@@ -241,5 +242,7 @@ class VirtualRoutesIT extends SubnetPair {
         assertEquals(1, lb1.logCount(refused), lb1.log());
         assertTrue(lb1.log().matches("(?s).*" + refused + ": E[A-Z]+ .*"), "with the kernel's reason");
         assertEquals(0, lb1.logCount("MASTER -> "), "the refusal does not take the instance out of MASTER");
+        double counted = new LabApi(lab).metrics("lb1", 1).value("vipkeeper_vrrp_route_refusals_total");
+        assertTrue(counted >= 2, "each refused attempt is counted (the claim's and the repair's): " + counted);
     }
 }

@@ -65,6 +65,10 @@ final class KeepalivedKeywords {
                 "here it is preempt-delay, with a unit (preempt_delay 30 is preempt-delay = 30s)");
         put("virtual_ipaddress", "virtual-ips", INSTANCE, "here it is virtual-ips = [\"ADDR/PREFIX\", ...]");
         put("virtual_ipaddress_excluded", "excluded-ips", INSTANCE, "here it is excluded-ips = [\"ADDR/PREFIX\", ...]");
+        put("virtual_routes", "virtual-routes", INSTANCE,
+                "here it is virtual-routes = [{ to = \"PREFIX\", via = \"GW\", table = T }, ...]");
+        put("virtual_rules", "virtual-rules", INSTANCE,
+                "here it is virtual-rules = [{ from = \"PREFIX\", table = T, priority = P }, ...]");
         put("track_interface", "track-interfaces", INSTANCE,
                 "here it is track-interfaces = [{ name = \"IF\", weight = W }, ...]");
         put("track_script", "track-scripts", INSTANCE, "here it is track-scripts = [\"NAME\", ...]");

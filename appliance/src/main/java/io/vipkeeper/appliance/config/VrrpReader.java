@@ -43,8 +43,15 @@ final class VrrpReader {
         TrackProcessReader.read("", processDefaults.probe());
         ConfigNode vipDefaultsNode = vrrp.child("virtual-ip-defaults");
         ConfigObject vipDefaults = vipDefaultsNode.object();
+        ConfigNode routeDefaultsNode = vrrp.child("virtual-route-defaults");
+        VirtualRouteReader.route(routeDefaultsNode.probe());
+        ConfigNode ruleDefaultsNode = vrrp.child("virtual-rule-defaults");
+        VirtualRouteReader.rule(ruleDefaultsNode.probe());
+        ConfigObject routeDefaults = routeDefaultsNode.object();
+        ConfigObject ruleDefaults = ruleDefaultsNode.object();
         ConfigNode instanceDefaults = vrrp.child("instance-defaults");
-        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of(), new Trackable(Map.of(), Map.of(), vipDefaults));
+        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of(), new Trackable(Map.of(), Map.of(), vipDefaults,
+                routeDefaults, ruleDefaults));
 
         Map<String, VrrpScript> scripts = new LinkedHashMap<>();
         vrrp.entries("scripts", scriptDefaults.object()).forEach((name, n) -> put(scripts, name, readScript(name, n)));
@@ -58,7 +65,7 @@ final class VrrpReader {
         Map<String, VrrpInstance> instances = new LinkedHashMap<>();
         Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults.object());
         instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts,
-                new Trackable(files, processes, vipDefaults))));
+                new Trackable(files, processes, vipDefaults, routeDefaults, ruleDefaults))));
         checkUnique(instances, instanceNodes);
         VmacReader.checkUnique(instances, instanceNodes);
 
@@ -67,9 +74,9 @@ final class VrrpReader {
         return new VrrpSettings(instances, scripts, syncGroups, files, processes);
     }
 
-    /** The tracked files and processes an instance may name, and the defaults of its address blocks. */
+    /** The tracked files and processes an instance may name, and the defaults of its address, route and rule blocks. */
     private record Trackable(Map<String, VrrpTrackFile> files, Map<String, VrrpTrackProcess> processes,
-            ConfigObject vipDefaults) {
+            ConfigObject vipDefaults, ConfigObject routeDefaults, ConfigObject ruleDefaults) {
     }
 
     private static <T> void put(Map<String, T> map, String name, T value) {
@@ -131,15 +138,18 @@ final class VrrpReader {
         Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
         VrrpInstance.Notifies notifies = notifies(n);
         Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid);
+        List<VirtualRoute> routes = VirtualRouteReader.routes(n, trackable.routeDefaults());
+        List<VirtualRule> rules = VirtualRouteReader.rules(n, trackable.ruleDefaults());
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null
-                || tracked == null || garp == null || minTtl == null || vmac == null || notifies == null) {
+                || tracked == null || garp == null || minTtl == null || vmac == null || notifies == null
+                || routes == null || rules == null) {
             return null;
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
                 List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify, vmac,
-                trackFiles, trackProcesses, notifies, addresses);
+                trackFiles, trackProcesses, notifies, addresses, routes, rules);
     }
 
     /** The per-state notify programs and notify-priority-changes; null after a problem. */

@@ -108,6 +108,10 @@ final class VrrpEndpoints {
                 open.put(key, endpoint);
             }
             owner = platform.addressOwner(ownerIf, i.addresses(), i.garp(), scheduler);
+            Optional<AddressOwner> routes = platform.routeOwner(i.name(), i.routes(), i.rules());
+            if (routes.isPresent()) {
+                owner = new AddressOwners(List.of(owner, routes.get()));
+            }
         } catch (RuntimeException e) {
             if (endpoint != null && endpoint.users == 0) {
                 open.remove(key);
@@ -150,9 +154,9 @@ final class VrrpEndpoints {
     }
 
     /** Unattributed drops by reason, and receive errors, of every endpoint so far (on the loop). */
-    io.vipkeeper.vrrp.fsm.ReceiveCounters counters(long netlinkMalformed) {
+    io.vipkeeper.vrrp.fsm.ReceiveCounters counters(long netlinkMalformed, long routeRefusals) {
         long errors = closedReceiveErrors + open.values().stream().mapToLong(e -> e.transport.receiveErrors()).sum();
-        return new io.vipkeeper.vrrp.fsm.ReceiveCounters(unattributed.drops(), errors, netlinkMalformed);
+        return new io.vipkeeper.vrrp.fsm.ReceiveCounters(unattributed.drops(), errors, netlinkMalformed, routeRefusals);
     }
 
     /** Closes every endpoint once {@code stopped} completes (every master handed over). */

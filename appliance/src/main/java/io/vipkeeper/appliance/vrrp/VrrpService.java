@@ -344,7 +344,7 @@ public final class VrrpService {
 
     /** What was dropped on receive that no instance owns. */
     public io.vipkeeper.vrrp.fsm.ReceiveCounters receiveCounters() {
-        return endpoints.counters(platform.malformedEvents());
+        return endpoints.counters(platform.malformedEvents(), platform.routeRefusals());
     }
 
     /** The running routers by instance name, in config order. */

@@ -34,7 +34,10 @@ public final class EffectiveConfig {
         ConfigObject shown = (ConfigObject) mask("", keep(parsed.user().root(), parsed.merged().root()));
         String body = shown.render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
                 .setJson(false).setFormatted(true));
-        return "# " + file + " as node " + parsed.merged().getString("vipkeeper.node-name")
+        // node-name = null (the default): the name the daemon would take, --node's or the host's.
+        String name = parsed.merged().hasPath("vipkeeper.node-name") ? parsed.merged().getString("vipkeeper.node-name")
+                : node.given().orElseGet(SettingsReader::hostName);
+        return "# " + file + " as node " + name
                 + " reads it: defaults left out, secrets masked as \"" + MASK + "\"\n"
                 + body + (body.endsWith("\n") ? "" : "\n");
     }

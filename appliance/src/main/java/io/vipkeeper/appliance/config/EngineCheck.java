@@ -157,7 +157,7 @@ final class EngineCheck {
         if (!any || !caps.forwarding().contains(Forwarding.STATELESS_NAT)) {
             return true;
         }
-        String key = n.has("forwarding") ? "forwarding" : "real-servers";
+        String key = n.written("forwarding") ? "forwarding" : "real-servers";
         boolean ok = true;
         if (real != null && real.stream().anyMatch(r -> r.forwarding() != Forwarding.STATELESS_NAT)) {
             n.problem("real-servers", "stateless-nat forwards all real servers of a virtual server alike; give them all"
@@ -165,7 +165,7 @@ final class EngineCheck {
             ok = false;
         }
         if (protocol != null && protocol != TransportProtocol.UDP) {
-            n.problem(n.has("protocol") ? "protocol" : key, "stateless-nat forwards UDP only (protocol = udp): a "
+            n.problem(n.written("protocol") ? "protocol" : key, "stateless-nat forwards UDP only (protocol = udp): a "
                     + protocol.configName() + " connection needs the connection state it does without; use nat");
             ok = false;
         }

@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * The nftables engine: NAT forwarding of TCP, UDP, SCTP and firewall-mark services, IPv4 and IPv6, with rr, wrr, sh
- * and mh, in the table {@code inet vipkeeper_lb}, and dr with sh and mh through {@link NftDsr}'s
- * netdev table (see the package description for the layout). One
+ * and mh, in the table {@code inet vipkeeper_lb}, and dr and UDP stateless-nat with sh and mh
+ * through {@link NftDsr}'s netdev table (see the package description for the layout). One
  * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
  * refuses it, each service is tried on its own so one bad service does not hold back the rest.
  * Holds the table as last read or programmed, since a service is rewritten from it (whole, but

@@ -18,7 +18,6 @@ import io.vipkeeper.appliance.nftables.Conntrack;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -73,19 +72,11 @@ class NftablesStatelessIT {
             Lab.sh("ip", "-n", lb, "addr", "add", VIP + "/32", "dev", "eth0");
             String client = lab.node("client", 20);
             Lab.sh("ip", "-n", client, "addr", "add", CLIENT + "/24", "dev", "eth0");
-            String script;
-            try (InputStream in = NftablesStatelessIT.class.getResourceAsStream("udp-raw-echo.py")) {
-                script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
             for (int i = 0; i < BACKENDS.size(); i++) {
                 String name = BACKENDS.get(i);
                 String ns = lab.node(name, 11 + i);
                 Lab.sh("ip", "-n", ns, "route", "add", "default", "via", SUBNET + ".10");
-                Process p = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", script, name, SUBNET + "." + (11 + i),
-                        String.valueOf(PORT)).redirectErrorStream(true).start();
-                lab.own(p::destroyForcibly);
-                byte[] ready = p.getInputStream().readNBytes(6);
-                assertEquals("ready\n", new String(ready, StandardCharsets.UTF_8), name + "'s echo started");
+                RawUdpEcho.start(lab, ns, name, SUBNET + "." + (11 + i), PORT);
             }
             lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
             clientThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(client, "client"));

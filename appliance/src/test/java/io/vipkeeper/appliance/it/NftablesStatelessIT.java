@@ -138,19 +138,22 @@ class NftablesStatelessIT {
         // Its health check fails: the pool takes it out, the others get its flows.
         settle(desired(b(1), b(3)));
         assertEquals(Set.of("b1", "b3"), spread(43000, 60).keySet());
-        // The director's own datagrams to a backend's port (a UDP health check) are answered to it, not turned to the VIP.
-        assertTrue(onLb(() -> echo(SUBNET + ".12", 44000)).startsWith("b2 "), "the director's probe of b2 is answered");
+        // The director's own datagrams to a backend's port (a UDP health check) are answered to it,
+        // not turned into the VIP's answers.
+        assertTrue(onLb(() -> echo(SUBNET + ".11", 44000)).startsWith("b1 "),
+                "the director's probe of b1 (in the reply set) is answered");
         settle(desired(b(1), b(2), b(3)));
         assertEquals(Set.of("b1", "b2", "b3"), spread(43000, 60).keySet());
     }
 
     @Test
-    void aHandDeletedRuleIsRepairedAndStopRemovesTheTable() throws Exception {
+    void aHandDeletedRuleIsRepairedAndTheLastServiceGoneTakesTheTable() throws Exception {
         settle(desired(b(1), b(2)));
         String chain = "netdev vipkeeper_dsr in_eth0";
         String listing = sh("lb", "nft", "-a", "list chain " + chain);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("fwd ip to ip daddr device \"eth0\" comment \"vipkeeper svc_udp_[0-9a-f]+_53\" # handle (\\d+)")
-                .matcher(listing);
+        // The request rule (the replies' rules say "replies" in their comment).
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "fwd ip to ip daddr device \"eth0\" comment \"vipkeeper svc_udp_[0-9a-f]+_53\" # handle (\\d+)").matcher(listing);
         assertTrue(m.find(), listing);
         sh("lb", "nft", "delete rule " + chain + " handle " + m.group(1));
         assertTrue(ask(45000) == null, "no answer without the rule");
@@ -158,6 +161,8 @@ class NftablesStatelessIT {
                 "a deleted rule is drift");
         settle(desired(b(1), b(2)));
         assertTrue(ask(45000) != null, "answered again");
+        // The service removed (a reload without it): the netdev table goes with its last service. A
+        // daemon that stops leaves its tables, as the inet table and IPVS's (they survive a restart).
         settle(Map.of());
         assertTrue(!sh("lb", "nft", "list tables").contains("vipkeeper_dsr"), "no netdev table left");
     }

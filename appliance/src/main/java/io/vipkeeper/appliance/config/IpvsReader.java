@@ -179,9 +179,11 @@ final class IpvsReader {
         fits &= engine.portList(n, n.has("ports"));
         fits &= real == null || engine.realServerPorts(n, n.has("fwmark") || n.has("ports"), real);
         fits &= engine.directRouting(n, scheduler, forwarding, real, ipv6);
+        fits &= engine.statelessNat(n, scheduler, protocol, forwarding, real, ipv6);
         if (persistence != null && !persistence.timeout().isZero()) {
             fits &= engine.persistence(n, Boolean.TRUE.equals(ipv6), port != null && port == 0 && fwmark == null,
-                    n.has("fwmark") || n.has("ports") || forwarding == Forwarding.DR);
+                    n.has("fwmark") || n.has("ports") || forwarding == Forwarding.DR
+                            || forwarding == Forwarding.STATELESS_NAT);
         }
         n.checkUnknownKeys();
         if (!fits || !identityOk || protocol == null || scheduler == null || flags == null || onePacket == null

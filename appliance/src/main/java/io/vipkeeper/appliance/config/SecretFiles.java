@@ -73,10 +73,19 @@ final class SecretFiles {
         }
     }
 
-    /** Records {@code v} under its file when it is a secret written there (a non-empty string). */
+    /**
+     * Records {@code v} under its file when it is a secret written there (a non-empty string); an
+     * HMAC key given as {@code file:/PATH} under that file instead (keepalived warns about a key
+     * file others may read, too).
+     */
     private static void secret(ConfigValue v, String path, Map<String, List<String>> keysByFile) {
-        String file = v == null ? null : v.origin().filename();
-        if (file != null && v.valueType() == ConfigValueType.STRING && !((String) v.unwrapped()).isEmpty()) {
+        if (v == null || v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isEmpty()) {
+            return;
+        }
+        String text = (String) v.unwrapped();
+        String file = text.startsWith("file:") && Path.of(text.substring(5)).isAbsolute() ? text.substring(5)
+                : v.origin().filename();
+        if (file != null) {
             keysByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(path);
         }
     }

@@ -9,6 +9,10 @@ import java.util.Map;
  * name the keyword and at most the length.
  */
 final class AuthImport {
+    /** keepalived's VRRP_AUTH_HMAC_KEY_MIN and _MAX, in bytes. */
+    private static final int KEY_MIN = 32;
+    private static final int KEY_MAX = 64;
+
     private AuthImport() {
     }
 
@@ -117,9 +121,8 @@ final class AuthImport {
             return;
         }
         if (!value.startsWith("file:")) {
-            int length = io.vipkeeper.vrrp.protocol.HmacTrailer.decodeKey(value).map(k -> k.length).orElse(0);
-            if (length < io.vipkeeper.vrrp.protocol.HmacTrailer.KEY_MIN
-                    || length > io.vipkeeper.vrrp.protocol.HmacTrailer.KEY_MAX) {
+            int length = keyLength(value);
+            if (length < KEY_MIN || length > KEY_MAX) {
                 ctx.notes.fallback(s.origin(), "key", "key " + id + " is " + length + " bytes, not 32..64: "
                         + "keepalived skips it, and so does the import");
                 return;
@@ -129,6 +132,19 @@ final class AuthImport {
             ctx.notes.fallback(s.origin(), "key", "key id " + id + " is defined twice: keepalived keeps the first, "
                     + "and so does the import");
         }
+    }
+
+    /**
+     * The bytes of a key as keepalived's parser reads it: after {@code hex:} two digits a byte (0
+     * when it is not hex), else the text's own bytes. The import writes text only (JDK only), so
+     * this is its own reading; {@code check} judges the key again with the daemon's.
+     */
+    private static int keyLength(String value) {
+        if (!value.startsWith("hex:")) {
+            return value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        String hex = value.substring(4);
+        return hex.length() % 2 == 0 && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0) ? hex.length() / 2 : 0;
     }
 
     /** The line's word if it is one of {@code valid} (keepalived compares case-sensitively), else a note. */

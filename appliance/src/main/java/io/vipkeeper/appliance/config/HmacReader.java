@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class HmacReader {
             ok = false;
         }
         TreeMap<Integer, String> keys = new TreeMap<>();
-        java.util.Map<Integer, Integer> lines = new java.util.HashMap<>();
+        Map<Integer, Integer> lines = new HashMap<>();
         if (!key.isEmpty()) {
             Optional<String> k = canonical(a, "key", key);
             ok &= k.isPresent();

@@ -1,7 +1,9 @@
 package io.vipkeeper.appliance.keepalived;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An instance's authentication block (PASS, AH) and keepalived 2.4's auth_hmac block to
@@ -148,13 +150,13 @@ final class AuthImport {
     }
 
     /** The line's word if it is one of {@code valid} (keepalived compares case-sensitively), else a note. */
-    private static java.util.Optional<String> choice(ImportContext ctx, Statement s, String... valid) {
+    private static Optional<String> choice(ImportContext ctx, Statement s, String... valid) {
         String w = s.word(1).orElse("");
-        if (java.util.List.of(valid).contains(w)) {
-            return java.util.Optional.of(w);
+        if (List.of(valid).contains(w)) {
+            return Optional.of(w);
         }
         ctx.notes.fallback(s.origin(), s.keyword(), "\"" + w + "\" is not " + String.join(" or ", valid)
                 + ": keepalived keeps its default, and so does the import");
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -1,8 +1,10 @@
 package io.vipkeeper.vrrp.fsm;
 
 import io.vipkeeper.vrrp.protocol.HmacTrailer;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -72,11 +74,11 @@ public record HmacPolicy(Map<Integer, byte[]> keys, int activeKey, HmacMode mode
     public boolean equals(Object o) {
         return o instanceof HmacPolicy p && activeKey == p.activeKey && mode == p.mode && timeWindow == p.timeWindow
                 && windowSeconds == p.windowSeconds && keys.keySet().equals(p.keys.keySet())
-                && keys.entrySet().stream().allMatch(e -> java.util.Arrays.equals(e.getValue(), p.keys.get(e.getKey())));
+                && keys.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), p.keys.get(e.getKey())));
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(keys.keySet(), activeKey, mode, timeWindow, windowSeconds);
+        return Objects.hash(keys.keySet(), activeKey, mode, timeWindow, windowSeconds);
     }
 }

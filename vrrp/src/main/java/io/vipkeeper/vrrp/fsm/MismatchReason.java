@@ -1,6 +1,7 @@
 package io.vipkeeper.vrrp.fsm;
 
 import io.vipkeeper.vrrp.codec.DropReason;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,11 +33,11 @@ public enum MismatchReason {
     ADDRESS_LIST(null);
 
     private final DropReason drop;
-    private final java.util.List<DropReason> alsoShownBy;
+    private final List<DropReason> alsoShownBy;
 
     MismatchReason(DropReason drop, DropReason... alsoShownBy) {
         this.drop = drop;
-        this.alsoShownBy = java.util.List.of(alsoShownBy);
+        this.alsoShownBy = List.of(alsoShownBy);
     }
 
     /** The mismatch a drop for {@code reason} shows, if it shows one. */

@@ -69,7 +69,8 @@ public final class EffectiveConfig {
             ConfigObject masked = o;
             for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
                 String key = e.getKey();
-                boolean secret = SECRETS.contains(key) || parent.equals("authentication") && AUTH_SECRETS.contains(key);
+                boolean secret = SECRETS.contains(key) || parent.equals("authentication") && AUTH_SECRETS.contains(key)
+                        || parent.equals("keys") && key.equals("key"); // authentication.keys[i].key
                 if (secret && e.getValue().unwrapped() instanceof String s && !s.isEmpty()) {
                     masked = masked.withValue(key, ConfigValueFactory.fromAnyRef(MASK).withOrigin(e.getValue().origin()));
                 } else {

@@ -71,9 +71,15 @@ public record VrrpInstance(
      * Advert authentication.
      *
      * @param type the method
-     * @param secret the password (pass, ah) or key (hmac-sha256); empty for none
+     * @param secret the password (pass, ah) or the single {@code key} as written (hmac-sha256); empty for none
+     * @param hmac the keys, mode and anti-replay of hmac-sha256; null for the other types
      */
-    public record Authentication(AuthType type, String secret) {
+    public record Authentication(AuthType type, String secret, HmacConfig hmac) {
+        /** Authentication by another type than hmac-sha256. */
+        public Authentication(AuthType type, String secret) {
+            this(type, secret, null);
+        }
+
         @Override
         public String toString() {
             return "Authentication[" + type.configName() + "]";

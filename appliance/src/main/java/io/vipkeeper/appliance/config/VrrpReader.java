@@ -10,7 +10,6 @@ import io.vipkeeper.appliance.config.ConfigNode.Element;
 import io.vipkeeper.appliance.config.VrrpInstance.Authentication;
 import io.vipkeeper.appliance.config.VrrpInstance.Garp;
 import io.vipkeeper.appliance.config.VrrpInstance.TrackedInterface;
-import io.vipkeeper.vrrp.protocol.HmacTrailer;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -217,6 +216,7 @@ final class VrrpReader {
         AuthType type = a.enumValue("type", AuthType.class);
         String password = a.string("password");
         String key = a.string("key");
+        HmacConfig hmac = HmacReader.read(a, key == null ? "" : key, type);
         a.checkUnknownKeys();
         if (type == null || password == null || key == null) {
             return null;
@@ -229,7 +229,8 @@ final class VrrpReader {
         for (String k : new String[] {"password", "key"}) {
             String v = k.equals("password") ? password : key;
             if (k.equals(type.secretKey())) {
-                if (v.isEmpty()) {
+                // hmac-sha256 may name its keys in keys instead (HmacReader reports neither).
+                if (v.isEmpty() && type != AuthType.HMAC_SHA256) {
                     a.problemHere("type = " + type.configName() + " needs " + k);
                     ok = false;
                 }
@@ -243,16 +244,11 @@ final class VrrpReader {
             a.problem("password", "is " + bytes + " bytes; VRRPv2 carries at most 8 (keepalived would silently cut it)");
             ok = false;
         }
-        if (type == AuthType.HMAC_SHA256 && !key.isEmpty() && HmacTrailer.parseKey(key).isEmpty()) {
-            a.problem("key", "must be \"hex:\" and 64..128 hex digits (a 32..64 byte key, written as keepalived's"
-                    + " auth_hmac key)");
-            ok = false;
-        }
-        if (!ok) {
+        if (!ok || type == AuthType.HMAC_SHA256 && hmac == null) {
             return null;
         }
         String secret = type.secretKey() == null ? "" : type.secretKey().equals("password") ? password : key;
-        return new Authentication(type, secret);
+        return new Authentication(type, secret, hmac);
     }
 
     private static List<TrackedInterface> trackInterfaces(ConfigNode n, ConfigObject defaults) {

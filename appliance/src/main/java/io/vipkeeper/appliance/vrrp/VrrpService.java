@@ -224,6 +224,7 @@ public final class VrrpService {
      * rest), then lets go of its endpoint (bound by now to the successor where they share it).
      */
     private void succeed(VrrpInstanceRuntime before, VrrpInstanceRuntime next) {
+        next.continueAuthFrom(before);
         next.router.startAfter(before.router.retire());
         before.releaseAddresses();
         endpoints.release(before, CompletableFuture.completedFuture(null));

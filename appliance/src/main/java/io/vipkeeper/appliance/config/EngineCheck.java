@@ -39,6 +39,10 @@ final class EngineCheck {
             return caps.defaultScheduler();
         }
         Scheduler s = n.enumValue("scheduler", Scheduler.class);
+        if (s == Scheduler.SYMHASH && !caps.schedulers().contains(s)) {
+            n.problem("scheduler", lacks("symmetric hash (symhash is nftables')") + ": use sh");
+            return null;
+        }
         return s == null || supported(n, "scheduler", s, caps.schedulers()) ? s : null;
     }
 

@@ -87,6 +87,15 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
                 defaultScheduler);
     }
 
+    /** These capabilities without {@code scheduler}. */
+    public Capabilities without(Scheduler scheduler) {
+        Set<Scheduler> fewer = EnumSet.noneOf(Scheduler.class);
+        fewer.addAll(schedulers);
+        fewer.remove(scheduler);
+        return new Capabilities(engine, fewer, schedulerFlags, forwarding, tunnels, protocols, fwmark, options,
+                defaultScheduler);
+    }
+
     /**
      * Everything the neutral model has (IPVS, whose names the model keeps, has all of it but port
      * lists), wlc by default.

@@ -223,6 +223,7 @@ final class NftScript {
             String pick = switch (sel.mode()) {
                 case "jhash" -> "jhash " + f + " saddr mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
                 case "jhash-port" -> "jhash " + f + " saddr . th sport mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
+                case "symhash" -> "symhash mod " + sel.mod();
                 default -> "numgen " + sel.mode() + " mod " + sel.mod();
             };
             s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);

@@ -288,6 +288,8 @@ final class NftTableReader {
             JsonNode key = x.path("dnat").path("addr").path("map").path("key");
             if (key.has("numgen")) {
                 return new NftLayout.Selector(key.get("numgen").path("mode").asText(), key.get("numgen").path("mod").asLong(), 0);
+            } else if (key.has("symhash")) {
+                return new NftLayout.Selector("symhash", key.get("symhash").path("mod").asLong(), 0);
             } else if (key.has("jhash")) {
                 // A concatenation is the source address . source port (sh-port, mh-port).
                 String mode = key.get("jhash").path("expr").has("concat") ? "jhash-port" : "jhash";

@@ -303,7 +303,7 @@ public final class NftablesDataPlane implements DataPlane {
 
     private static String specRefusal(ServiceSpec spec) {
         if (CAPABILITIES.schedulers().stream().noneMatch(s -> s.configName().equals(spec.scheduler()))) {
-            return "scheduler " + spec.scheduler() + " is not one nftables implements (rr, wrr, sh, mh)";
+            return "scheduler " + spec.scheduler() + " is not one nftables implements (rr, wrr, sh, mh, symhash)";
         }
         int honoured = 0;
         for (SchedulerFlag f : CAPABILITIES.schedulerFlags()) {

@@ -32,9 +32,12 @@
  * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
  * {@code jhash ip saddr mod N seed S} (sh, mh; {@code ip saddr . th sport} with sh-port or
  * mh-port), S a CRC32 of the service's identity so every director and every rewrite hashes a client
- * alike. With no backend above weight 0 the rule only counts.</li>
+ * alike, or {@code symhash mod N} (symhash: the kernel's symmetric flow hash, the same for both
+ * directions of a flow; it takes no seed, the kernel's is random per boot, so two directors hash a
+ * flow differently: not for flows that move between directors). With no backend above weight 0
+ * the rule only counts.</li>
  * <li>{@code ..._m}: the slots, slot : backend address . port, one element each, a plain map
- * changed by difference. rr: one slot per backend above weight 0, in address order; wrr and sh:
+ * changed by difference. rr: one slot per backend above weight 0, in address order; wrr, sh and symhash:
  * the weights over their greatest common divisor, shared out over at most 4096 slots (16 a backend past 256 backends) when they do
  * not reduce that far; mh: the {@link io.vipkeeper.appliance.nftables.MaglevTable} of the
  * backends, so a backend that leaves moves about its own share of the clients (and of the map

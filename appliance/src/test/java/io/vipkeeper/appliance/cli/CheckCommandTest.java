@@ -52,7 +52,7 @@ class CheckCommandTest {
                         + " it forwards dr without connection tracking, so only a hash of the client keeps a connection"
                         + " on one real server; use sh or mh",
                 f + ":6: vipkeeper.ipvs.virtual-servers.lc.scheduler: the nftables data plane has no scheduler lc"
-                        + " (it has mh, rr, sh, wrr)",
+                        + " (it has mh, rr, sh, symhash, wrr)",
                 f + ": 2 problems, nothing was changed", ""), nft.err());
         CliRun bad = CliRun.of("check", "-f", f.toString(), "--data-plane", "xdp");
         assertEquals(2, bad.exitCode());

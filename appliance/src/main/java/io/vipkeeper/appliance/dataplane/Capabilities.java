@@ -69,6 +69,15 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         HASH_LIST_ORDER
     }
 
+    /** These capabilities without the forwarding method {@code f}. */
+    public Capabilities without(Forwarding f) {
+        Set<Forwarding> fewer = EnumSet.noneOf(Forwarding.class);
+        fewer.addAll(forwarding);
+        fewer.remove(f);
+        return new Capabilities(engine, schedulers, schedulerFlags, fewer, tunnels, protocols, fwmark, options,
+                defaultScheduler);
+    }
+
     /** These capabilities without {@code option}. */
     public Capabilities without(Option option) {
         Set<Option> fewer = EnumSet.noneOf(Option.class);

@@ -9,8 +9,12 @@ import java.util.List;
  * the connection sync daemons.
  */
 public interface IpvsKernel extends DataPlane {
-    /** IPVS's names are the model's: it can express every scheduler, flag and forwarding method. */
-    Capabilities CAPABILITIES = Capabilities.everything("ipvs").without(Capabilities.Option.PORT_LISTS);
+    /**
+     * IPVS's names are the model's: it can express every scheduler, flag and forwarding method but
+     * stateless-nat (nftables' netdev path) and port lists.
+     */
+    Capabilities CAPABILITIES = Capabilities.everything("ipvs").without(Capabilities.Option.PORT_LISTS)
+            .without(io.vipkeeper.appliance.dataplane.Forwarding.STATELESS_NAT);
 
     @Override
     default Capabilities capabilities() {

@@ -217,8 +217,8 @@ final class NftScript {
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto)
                 .append(NftPersistence.persistent(svc.spec()) ? " counter" : NftLayout.countConnection(key));
         NftLayout.Selector sel = NftLayout.selector(svc);
-        boolean dr = NftDsr.directRouting(svc);
-        // A dr service's frames never get here (netdev ingress sent them on): nothing to dnat.
+        boolean dr = NftDsr.netdev(svc);
+        // A dr or stateless-nat service's frames never get here (netdev ingress sent them on): nothing to dnat.
         if (sel.mod() > 0 && !dr) {
             String pick = switch (sel.mode()) {
                 case "jhash" -> "jhash " + f + " saddr mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
@@ -227,7 +227,7 @@ final class NftScript {
             };
             s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);
         }
-        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append(dr ? NftDsr.MARK : "").append("\"\n");
+        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append(NftDsr.mark(svc)).append("\"\n");
         // Its ports may have changed kind, and an earlier version's interval map may be there: the
         // maps no rule refers to go.
         for (String other : NftFwmark.slotMaps(key)) {

@@ -93,6 +93,15 @@
  * listed only when the ruleset generation moved. Not done: IPv6 dr, mh slots changed by difference
  * for dr, per-backend counters for dr, tunnel mode.
  *
+ * <p>Stateless NAT of UDP ({@code forwarding = stateless-nat}, {@link
+ * io.vipkeeper.appliance.nftables.NftStateless}) shares that netdev table and its whole-table
+ * rewrite and drift check: per service an ingress rule on the VIP's interface rewrites {@code ip
+ * daddr} (and {@code udp dport}) from a hash of the client over the NAT path's slots and sends
+ * the datagram on with {@code fwd ip to}, and one on the backends' interface rewrites their
+ * replies' source back to VIP:port; no conntrack at all, so nothing to drain and no per-backend
+ * counters. Its chain in the inet table stays without a dnat, its comment marked {@code
+ * fwd=stateless-nat}.
+ *
  * <p>Persistence (IPv4): a persistent service's chain has a lookup rule first, {@code dnat to ip
  * saddr & MASK map @..._p}, and the base chain {@code persist} (filter, prerouting, dstnat + 10)
  * records each new DNATed connection's backend there with the timeout ({@link

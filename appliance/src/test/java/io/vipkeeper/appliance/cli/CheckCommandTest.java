@@ -160,6 +160,17 @@ class CheckCommandTest {
     }
 
     @Test
+    void anHmacKeyFileOthersMayReadIsWarnedAboutAndTheConfigThatNamesItIsNot() throws Exception {
+        Path key = withMode("hmac.key", "hex:" + "ab".repeat(32) + "\n", "rw-r--r--");
+        Path f = withMode("main.conf", PASS_INSTANCE.replace("type = pass, password = s3cret",
+                "type = hmac-sha256, keys = [{ id = 1, key = \"file:" + key + "\" }]"), "rw-r--r--");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("warning: " + key + " is readable by other users and holds secrets"
+                + " (vipkeeper.vrrp.instances.web.authentication.keys[0].key); chmod 640 " + key + "\n", r.err());
+    }
+
+    @Test
     void anIncludedFileHoldingTheKeyIsTheOneWarnedAbout() throws Exception {
         Path keys = withMode("keys.conf", "authentication { type = hmac-sha256, key = \"hex:" + "ab".repeat(32)
                 + "\" }\n", "rw-r--r--");

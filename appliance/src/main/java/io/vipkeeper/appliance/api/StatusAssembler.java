@@ -91,7 +91,7 @@ public final class StatusAssembler {
         for (DropReason r : DropReason.values()) {
             drops.put(JsonNames.camel(r.label()), c.drops().getOrDefault(r, 0L));
         }
-        return new StatusSnapshot.VrrpReceive(drops, c.receiveErrors(), c.netlinkMalformed());
+        return new StatusSnapshot.VrrpReceive(drops, c.receiveErrors(), c.netlinkMalformed(), c.routeRefusals());
     }
 
     private static StatusSnapshot.LastReload reload(ReloadResult r) {

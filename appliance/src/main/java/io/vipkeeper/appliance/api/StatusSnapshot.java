@@ -253,8 +253,9 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param drops by reason label (unknown VRID, packets too short to name one, ...), zeros included
      * @param receiveErrors datagrams the raw sockets could not read (runts, not IP, receive errors)
      * @param netlinkMalformed link and address events from the kernel that could not be parsed
+     * @param routeRefusals virtual routes and rules the kernel refused to add
      */
-    public record VrrpReceive(Map<String, Long> drops, long receiveErrors, long netlinkMalformed) {
+    public record VrrpReceive(Map<String, Long> drops, long receiveErrors, long netlinkMalformed, long routeRefusals) {
         /** Copies the map. */
         public VrrpReceive {
             drops = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drops));

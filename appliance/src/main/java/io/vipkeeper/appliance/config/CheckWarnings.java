@@ -46,7 +46,7 @@ final class CheckWarnings {
             HostNetwork host) {
         CheckWarnings w = new CheckWarnings(tree, names);
         host.interfaces().ifPresent(have -> settings.vrrp().instances().values().forEach(i ->
-                w.addressInterfaces(i, have, a -> "to put " + a.prefix() + " on")));
+                w.addressInterfaces(i, have, a -> "to put " + a.prefix() + " on", r -> "for the route " + r)));
         return w.out;
     }
 
@@ -71,7 +71,8 @@ final class CheckWarnings {
                         + i.interfaceName() + " (the instance stays in FAULT until it appears)");
             }
             addressInterfaces(i, have, a -> "(the daemon refuses to start or reload with " + a.prefix()
-                    + " there until it appears)");
+                    + " there until it appears)", r -> "(the daemon refuses to start or reload with the route "
+                    + r.to() + " through it until it appears)");
             for (int n = 0; n < i.trackInterfaces().size(); n++) {
                 String name = i.trackInterfaces().get(n).name();
                 if (!have.contains(name)) {
@@ -96,8 +97,19 @@ final class CheckWarnings {
         }
     }
 
-    /** Each address of {@code i} whose own interface {@code have} lacks, at its entry, saying {@code what} after it. */
-    private void addressInterfaces(VrrpInstance i, Set<String> have, java.util.function.Function<VirtualAddress, String> what) {
+    /**
+     * Each address and virtual route of {@code i} whose own interface {@code have} lacks, at its
+     * entry, saying {@code what} / {@code route} after it.
+     */
+    private void addressInterfaces(VrrpInstance i, Set<String> have, java.util.function.Function<VirtualAddress, String> what,
+            java.util.function.Function<VirtualRoute, String> route) {
+        for (int n = 0; n < i.routes().size(); n++) {
+            Optional<String> dev = i.routes().get(n).interfaceName();
+            if (dev.isPresent() && !have.contains(dev.get())) {
+                warn(element(instanceValue(i, "virtual-routes"), n), instancePath(i, "virtual-routes") + "[" + n + "]",
+                        "this host has no interface " + dev.get() + " " + route.apply(i.routes().get(n)));
+            }
+        }
         int[] index = {0, 0};
         for (VirtualAddress a : i.addresses()) {
             String key = a.advertised() ? "virtual-ips" : "excluded-ips";

@@ -132,6 +132,14 @@ final class ConfigNode {
         return written;
     }
 
+    /**
+     * Whether the file wrote {@code key} in this block itself (not a default): where a problem of
+     * the block as a whole is best shown.
+     */
+    boolean written(String key) {
+        return user != null && user.get(key) != null;
+    }
+
     /** Whether a key has a non-null value. */
     boolean has(String key) {
         return value(key) != null;

@@ -34,7 +34,10 @@ public final class EffectiveConfig {
         ConfigObject shown = (ConfigObject) mask("", keep(parsed.user().root(), parsed.merged().root()));
         String body = shown.render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
                 .setJson(false).setFormatted(true));
-        return "# " + file + " as node " + parsed.merged().getString("vipkeeper.node-name")
+        // node-name = null (the default): the name the daemon would take, --node's or the host's.
+        String name = parsed.merged().hasPath("vipkeeper.node-name") ? parsed.merged().getString("vipkeeper.node-name")
+                : node.given().orElseGet(SettingsReader::hostName);
+        return "# " + file + " as node " + name
                 + " reads it: defaults left out, secrets masked as \"" + MASK + "\"\n"
                 + body + (body.endsWith("\n") ? "" : "\n");
     }
@@ -66,7 +69,8 @@ public final class EffectiveConfig {
             ConfigObject masked = o;
             for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
                 String key = e.getKey();
-                boolean secret = SECRETS.contains(key) || parent.equals("authentication") && AUTH_SECRETS.contains(key);
+                boolean secret = SECRETS.contains(key) || parent.equals("authentication") && AUTH_SECRETS.contains(key)
+                        || parent.equals("keys") && key.equals("key"); // authentication.keys[i].key
                 if (secret && e.getValue().unwrapped() instanceof String s && !s.isEmpty()) {
                     masked = masked.withValue(key, ConfigValueFactory.fromAnyRef(MASK).withOrigin(e.getValue().origin()));
                 } else {

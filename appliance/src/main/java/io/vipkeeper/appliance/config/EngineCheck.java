@@ -39,6 +39,10 @@ final class EngineCheck {
             return caps.defaultScheduler();
         }
         Scheduler s = n.enumValue("scheduler", Scheduler.class);
+        if (s == Scheduler.SYMHASH && !caps.schedulers().contains(s)) {
+            n.problem("scheduler", lacks("symmetric hash (symhash is nftables')") + ": use sh");
+            return null;
+        }
         return s == null || supported(n, "scheduler", s, caps.schedulers()) ? s : null;
     }
 
@@ -59,7 +63,7 @@ final class EngineCheck {
             n.problem("fwmark", lacks("firewall-mark services") + "; give address and port");
             ok = false;
         }
-        ok &= forwarding == null || supported(n, "forwarding", forwarding, caps.forwarding());
+        ok &= forwarding == null || forwarding(n, forwarding);
         ok &= option(n, "one-packet", onePacket, Capabilities.Option.ONE_PACKET, "one-packet scheduling");
         ok &= option(n, "persistence", persistent, Capabilities.Option.PERSISTENCE, "persistence");
         return ok;
@@ -82,7 +86,7 @@ final class EngineCheck {
 
     /** Checks a real server's own settings; false when one was reported. */
     boolean realServer(ConfigNode r, Forwarding forwarding, int upperThreshold, TunnelType tunnel) {
-        boolean ok = forwarding == null || !r.has("forwarding") || supported(r, "forwarding", forwarding, caps.forwarding());
+        boolean ok = forwarding == null || !r.has("forwarding") || forwarding(r, forwarding);
         ok &= option(r, "upper-threshold", upperThreshold > 0, Capabilities.Option.THRESHOLDS, "connection thresholds");
         if (forwarding == Forwarding.TUN && tunnel != null) {
             ok &= supported(r.child("tunnel"), "type", tunnel, caps.tunnels());
@@ -143,6 +147,49 @@ final class EngineCheck {
         return ok;
     }
 
+    /**
+     * Checks stateless-nat (the service's forwarding or a real server's), which rewrites each
+     * datagram with no connection state: UDP only (a TCP or SCTP connection needs its state), every
+     * real server alike, IPv4, an address and port, and a hash of the client (sh, mh) so a flow
+     * stays on one real server. False when a problem was reported; says nothing when the engine
+     * lacks stateless-nat (the forwarding check said so).
+     */
+    boolean statelessNat(ConfigNode n, Scheduler scheduler, TransportProtocol protocol, Forwarding forwarding,
+            List<RealServer> real, Boolean ipv6) {
+        boolean any = forwarding == Forwarding.STATELESS_NAT
+                || real != null && real.stream().anyMatch(r -> r.forwarding() == Forwarding.STATELESS_NAT);
+        if (!any || !caps.forwarding().contains(Forwarding.STATELESS_NAT)) {
+            return true;
+        }
+        String key = n.written("forwarding") ? "forwarding" : "real-servers";
+        boolean ok = true;
+        if (real != null && real.stream().anyMatch(r -> r.forwarding() != Forwarding.STATELESS_NAT)) {
+            n.problem("real-servers", "stateless-nat forwards all real servers of a virtual server alike; give them all"
+                    + " stateless-nat");
+            ok = false;
+        }
+        if (protocol != null && protocol != TransportProtocol.UDP) {
+            n.problem(n.written("protocol") ? "protocol" : key, "stateless-nat forwards UDP only (protocol = udp): a "
+                    + protocol.configName() + " connection needs the connection state it does without; use nat");
+            ok = false;
+        }
+        if (Boolean.TRUE.equals(ipv6)) {
+            n.problem(key, "stateless-nat forwards IPv4 only");
+            ok = false;
+        }
+        if (n.has("fwmark") || n.has("ports")) {
+            n.problem(n.has("fwmark") ? "fwmark" : "ports", "stateless-nat forwards a service on one address and port only");
+            ok = false;
+        }
+        if (scheduler != null && scheduler != Scheduler.SH && scheduler != Scheduler.MH) {
+            n.problem(n.has("scheduler") ? "scheduler" : key, "stateless-nat with scheduler " + scheduler.configName()
+                    + ": without connection state only a hash of the client keeps a flow on one real server; use sh or"
+                    + " mh (with sh-port or mh-port to spread one client's ports)");
+            ok = false;
+        }
+        return ok;
+    }
+
     /** Checks that the engine has a sync daemon when the file asks for one. */
     void syncDaemon(ConfigNode ipvs) {
         option(ipvs, "sync-daemon", true, Capabilities.Option.SYNC_DAEMON, "connection sync daemon");
@@ -159,6 +206,16 @@ final class EngineCheck {
                     + " nf_conntrack_tcp_timeout_fin_wait and nf_conntrack_udp_timeout_stream; set those and"
                     + " remove ipvs.timeouts");
         }
+    }
+
+    private boolean forwarding(ConfigNode n, Forwarding forwarding) {
+        if (forwarding == Forwarding.STATELESS_NAT && !caps.forwarding().contains(forwarding)) {
+            n.problem("forwarding", lacks("forwarding stateless-nat") + ": it rewrites UDP without connection"
+                    + " tracking in netdev ingress, which only the nftables engine does; set data-plane = nftables"
+                    + " (auto takes ipvs where the kernel has it) or use nat");
+            return false;
+        }
+        return supported(n, "forwarding", forwarding, caps.forwarding());
     }
 
     private boolean option(ConfigNode n, String key, boolean used, Capabilities.Option option, String what) {

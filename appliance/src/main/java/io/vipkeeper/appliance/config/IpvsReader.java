@@ -169,6 +169,7 @@ final class IpvsReader {
         List<RealServer> real = realServers(n, rsDefaults, check == null ? null : hcNode.object(), inherited,
                 port == null ? 0 : port, forwarding, engine);
         Boolean ipv6 = family(n, address, real);
+        Optional<InetAddress> snatAddress = snatAddress(n, snat, ipv6);
         Persistence persistence = persistence(n.child("persistence"), ipv6);
         if (persistence != null && port != null && port == 0 && fwmark == null && persistence.timeout().isZero()) {
             n.problem("port", "0 (all ports) needs persistence.timeout above 0s");
@@ -178,19 +179,50 @@ final class IpvsReader {
         fits &= engine.portList(n, n.has("ports"));
         fits &= real == null || engine.realServerPorts(n, n.has("fwmark") || n.has("ports"), real);
         fits &= engine.directRouting(n, scheduler, forwarding, real, ipv6);
+        fits &= engine.statelessNat(n, scheduler, protocol, forwarding, real, ipv6);
         if (persistence != null && !persistence.timeout().isZero()) {
             fits &= engine.persistence(n, Boolean.TRUE.equals(ipv6), port != null && port == 0 && fwmark == null,
-                    n.has("fwmark") || n.has("ports") || forwarding == Forwarding.DR);
+                    n.has("fwmark") || n.has("ports") || forwarding == Forwarding.DR
+                            || forwarding == Forwarding.STATELESS_NAT);
         }
         n.checkUnknownKeys();
         if (!fits || !identityOk || protocol == null || scheduler == null || flags == null || onePacket == null
                 || forwarding == null || snat == null || quorum == null || hysteresis == null
-                || inhibit == null || check == null || real == null || ipv6 == null || persistence == null) {
+                || inhibit == null || check == null || real == null || ipv6 == null || persistence == null
+                || snatAddress == null) {
             return null;
         }
         return new VirtualServer(name, address, fwmark == null && port != null ? port : 0, ports, fwmark == null ? 0 : fwmark, ipv6,
-                protocol, scheduler, flags, onePacket, forwarding, snat, persistence, quorum, hysteresis, sorry,
+                protocol, scheduler, flags, onePacket, forwarding, snat, snatAddress, persistence, quorum, hysteresis, sorry,
                 inhibit, check, real);
+    }
+
+    /**
+     * {@code snat-address}: empty for masquerade; null after a problem (an address that is not a
+     * literal of the service's family, or one given without {@code snat = true}).
+     */
+    private static Optional<InetAddress> snatAddress(ConfigNode n, Boolean snat, Boolean ipv6) {
+        Optional<String> text = n.optionalString("snat-address");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!Boolean.TRUE.equals(snat)) {
+            if (snat != null) {
+                n.problem("snat-address", "applies only with snat = true");
+            }
+            return null;
+        }
+        Optional<InetAddress> a = Addresses.parse(text.get());
+        if (a.isEmpty()) {
+            n.problem("snat-address", "\"" + text.get() + "\" is not an IPv4 or IPv6 address");
+            return null;
+        }
+        if (ipv6 != null && (a.get() instanceof Inet6Address) != ipv6) {
+            n.problem("snat-address", Addresses.format(a.get()) + " is not of the service's family ("
+                    + (ipv6 ? "IPv6" : "IPv4") + ")");
+            return null;
+        }
+        return a;
     }
 
     private static Long longValue(Integer i) {

@@ -65,6 +65,10 @@ final class KeepalivedKeywords {
                 "here it is preempt-delay, with a unit (preempt_delay 30 is preempt-delay = 30s)");
         put("virtual_ipaddress", "virtual-ips", INSTANCE, "here it is virtual-ips = [\"ADDR/PREFIX\", ...]");
         put("virtual_ipaddress_excluded", "excluded-ips", INSTANCE, "here it is excluded-ips = [\"ADDR/PREFIX\", ...]");
+        put("virtual_routes", "virtual-routes", INSTANCE,
+                "here it is virtual-routes = [{ to = \"PREFIX\", via = \"GW\", table = T }, ...]");
+        put("virtual_rules", "virtual-rules", INSTANCE,
+                "here it is virtual-rules = [{ from = \"PREFIX\", table = T, priority = P }, ...]");
         put("track_interface", "track-interfaces", INSTANCE,
                 "here it is track-interfaces = [{ name = \"IF\", weight = W }, ...]");
         put("track_script", "track-scripts", INSTANCE, "here it is track-scripts = [\"NAME\", ...]");
@@ -91,6 +95,11 @@ final class KeepalivedKeywords {
                 "here it is unicast-min-ttl, the lowest TTL accepted (vipkeeper always sends 255)");
         put("auth_type", "authentication", INSTANCE, "here it is authentication { type = pass | ah | hmac-sha256 }");
         put("auth_pass", "authentication", INSTANCE, "here it is authentication { password = \"...\" }");
+        put("auth_hmac", "authentication", INSTANCE, "here it is authentication { type = hmac-sha256, keys = "
+                + "[{ id = 1, key = \"hex:...\" }], active-key = 1 }");
+        put("active_key", "authentication", INSTANCE, "here it is authentication.active-key");
+        put("anti_replay", "authentication", INSTANCE, "here it is authentication.anti-replay = time | monotonic");
+        put("time_window", "authentication", INSTANCE, "here it is authentication.time-window, a duration such as 5s");
         for (String g : new String[] {"delay", "repeat", "refresh"}) {
             put("garp_master_" + g, "garp", INSTANCE, "here it is garp.master-" + g);
         }

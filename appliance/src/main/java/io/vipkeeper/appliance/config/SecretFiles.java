@@ -58,15 +58,35 @@ final class SecretFiles {
             ConfigObject block = (ConfigObject) e.getValue();
             if (e.getKey().equals("authentication")) {
                 for (String k : SECRET_KEYS) {
-                    ConfigValue v = block.get(k);
-                    String file = v == null ? null : v.origin().filename();
-                    if (file != null && v.valueType() == ConfigValueType.STRING && !((String) v.unwrapped()).isEmpty()) {
-                        keysByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(child + "." + k);
+                    secret(block.get(k), child + "." + k, keysByFile);
+                }
+                if (block.get("keys") instanceof com.typesafe.config.ConfigList keys) {
+                    for (int i = 0; i < keys.size(); i++) {
+                        if (keys.get(i) instanceof ConfigObject one) {
+                            secret(one.get("key"), child + ".keys[" + i + "].key", keysByFile);
+                        }
                     }
                 }
             } else {
                 collect(child, block, keysByFile);
             }
+        }
+    }
+
+    /**
+     * Records {@code v} under its file when it is a secret written there (a non-empty string); an
+     * HMAC key given as {@code file:/PATH} under that file instead (keepalived warns about a key
+     * file others may read, too).
+     */
+    private static void secret(ConfigValue v, String path, Map<String, List<String>> keysByFile) {
+        if (v == null || v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isEmpty()) {
+            return;
+        }
+        String text = (String) v.unwrapped();
+        String file = text.startsWith("file:") && Path.of(text.substring(5)).isAbsolute() ? text.substring(5)
+                : v.origin().filename();
+        if (file != null) {
+            keysByFile.computeIfAbsent(file, f -> new ArrayList<>()).add(path);
         }
     }
 

@@ -30,6 +30,8 @@ import java.util.Set;
  * @param onePacket UDP: schedule each datagram on its own
  * @param forwarding default forwarding method of the real servers
  * @param snat NAT only: masquerade traffic to the real servers so they need no route back
+ * @param snatAddress with snat: the source address toward the real servers; empty: masquerade
+ *     (the address of the interface the packets leave by)
  * @param persistence client affinity
  * @param quorum total weight of healthy real servers needed to keep the service up
  * @param hysteresis slack around the quorum against flapping
@@ -51,6 +53,7 @@ public record VirtualServer(
         boolean onePacket,
         Forwarding forwarding,
         boolean snat,
+        Optional<InetAddress> snatAddress,
         Persistence persistence,
         int quorum,
         int hysteresis,

@@ -16,10 +16,11 @@ final class VmacReader {
     }
 
     /**
-     * The instance's vmac: empty when use-vmac is false, null after a problem. {@code vrid} and
-     * {@code ipv6} may be null (their own problem was reported).
+     * The instance's vmac: empty when use-vmac is false, null after a problem. {@code vrid} may be
+     * null (its own problem was reported). Either family: the MAC follows the instance's
+     * (00:00:5e:00:01:VRID or 00:00:5e:00:02:VRID).
      */
-    static Optional<VrrpInstance.Vmac> read(ConfigNode n, Integer vrid, Boolean ipv6) {
+    static Optional<VrrpInstance.Vmac> read(ConfigNode n, Integer vrid) {
         Boolean use = n.bool("use-vmac");
         String name = n.string("vmac-name");
         String modeWord = n.string("vmac-mode");
@@ -37,12 +38,6 @@ final class VmacReader {
                 return null;
             }
             return Optional.empty();
-        }
-        if (Boolean.TRUE.equals(ipv6)) {
-            // An IPv6 vmac needs its own link-local address handling (keepalived gives it the base's
-            // link-local and no address of its own); vipkeeper does not do that yet.
-            n.problem("use-vmac", "is IPv4 only in this version (the virtual IPs are IPv6)");
-            return null;
         }
         if (name.isEmpty()) {
             if (vrid == null) {

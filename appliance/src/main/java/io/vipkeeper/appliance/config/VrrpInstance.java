@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param notifies the per-state notify programs and whether notify-script hears priority changes
  * @param addresses every address put on an interface while MASTER: the virtual IPs (in that order)
  *     with their options, then the excluded addresses
+ * @param routes routes installed while MASTER, after the addresses (keepalived's virtual_routes)
+ * @param rules policy rules installed while MASTER, after the routes (keepalived's virtual_rules)
  */
 public record VrrpInstance(
         String name,
@@ -56,7 +58,9 @@ public record VrrpInstance(
         List<String> trackFiles,
         List<String> trackProcesses,
         Notifies notifies,
-        List<VirtualAddress> addresses) {
+        List<VirtualAddress> addresses,
+        List<VirtualRoute> routes,
+        List<VirtualRule> rules) {
 
     /** Whether the virtual IPs are IPv6. */
     public boolean isIpv6() {
@@ -67,9 +71,15 @@ public record VrrpInstance(
      * Advert authentication.
      *
      * @param type the method
-     * @param secret the password (pass, ah) or key (hmac-sha256); empty for none
+     * @param secret the password (pass, ah) or the single {@code key} as written (hmac-sha256); empty for none
+     * @param hmac the keys, mode and anti-replay of hmac-sha256; null for the other types
      */
-    public record Authentication(AuthType type, String secret) {
+    public record Authentication(AuthType type, String secret, HmacConfig hmac) {
+        /** Authentication by another type than hmac-sha256. */
+        public Authentication(AuthType type, String secret) {
+            this(type, secret, null);
+        }
+
         @Override
         public String toString() {
             return "Authentication[" + type.configName() + "]";

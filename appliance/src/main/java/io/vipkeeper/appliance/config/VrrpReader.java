@@ -10,7 +10,6 @@ import io.vipkeeper.appliance.config.ConfigNode.Element;
 import io.vipkeeper.appliance.config.VrrpInstance.Authentication;
 import io.vipkeeper.appliance.config.VrrpInstance.Garp;
 import io.vipkeeper.appliance.config.VrrpInstance.TrackedInterface;
-import io.vipkeeper.vrrp.protocol.HmacTrailer;
 import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,15 @@ final class VrrpReader {
         TrackProcessReader.read("", processDefaults.probe());
         ConfigNode vipDefaultsNode = vrrp.child("virtual-ip-defaults");
         ConfigObject vipDefaults = vipDefaultsNode.object();
+        ConfigNode routeDefaultsNode = vrrp.child("virtual-route-defaults");
+        VirtualRouteReader.route(routeDefaultsNode.probe());
+        ConfigNode ruleDefaultsNode = vrrp.child("virtual-rule-defaults");
+        VirtualRouteReader.rule(ruleDefaultsNode.probe());
+        ConfigObject routeDefaults = routeDefaultsNode.object();
+        ConfigObject ruleDefaults = ruleDefaultsNode.object();
         ConfigNode instanceDefaults = vrrp.child("instance-defaults");
-        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of(), new Trackable(Map.of(), Map.of(), vipDefaults));
+        readInstance("", instanceDefaults.probe(), trackDefaults, Map.of(), new Trackable(Map.of(), Map.of(), vipDefaults,
+                routeDefaults, ruleDefaults));
 
         Map<String, VrrpScript> scripts = new LinkedHashMap<>();
         vrrp.entries("scripts", scriptDefaults.object()).forEach((name, n) -> put(scripts, name, readScript(name, n)));
@@ -58,7 +64,7 @@ final class VrrpReader {
         Map<String, VrrpInstance> instances = new LinkedHashMap<>();
         Map<String, ConfigNode> instanceNodes = vrrp.entries("instances", instanceDefaults.object());
         instanceNodes.forEach((name, n) -> put(instances, name, readInstance(name, n, trackDefaults, scripts,
-                new Trackable(files, processes, vipDefaults))));
+                new Trackable(files, processes, vipDefaults, routeDefaults, ruleDefaults))));
         checkUnique(instances, instanceNodes);
         VmacReader.checkUnique(instances, instanceNodes);
 
@@ -67,9 +73,9 @@ final class VrrpReader {
         return new VrrpSettings(instances, scripts, syncGroups, files, processes);
     }
 
-    /** The tracked files and processes an instance may name, and the defaults of its address blocks. */
+    /** The tracked files and processes an instance may name, and the defaults of its address, route and rule blocks. */
     private record Trackable(Map<String, VrrpTrackFile> files, Map<String, VrrpTrackProcess> processes,
-            ConfigObject vipDefaults) {
+            ConfigObject vipDefaults, ConfigObject routeDefaults, ConfigObject ruleDefaults) {
     }
 
     private static <T> void put(Map<String, T> map, String name, T value) {
@@ -130,16 +136,19 @@ final class VrrpReader {
         Garp garp = garp(n.child("garp"));
         Optional<Program> notify = ProgramReader.notify(n, "notify-script", "notify-user", "notify-timeout");
         VrrpInstance.Notifies notifies = notifies(n);
-        Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid, ipv6);
+        Optional<VrrpInstance.Vmac> vmac = VmacReader.read(n, vrid);
+        List<VirtualRoute> routes = VirtualRouteReader.routes(n, trackable.routeDefaults());
+        List<VirtualRule> rules = VirtualRouteReader.rules(n, trackable.ruleDefaults());
         n.checkUnknownKeys();
         if (iface == null || vrid == null || priority == null || version == null || advert == null
                 || preempt == null || preemptDelay == null || vips == null || auth == null
-                || tracked == null || garp == null || minTtl == null || vmac == null || notifies == null) {
+                || tracked == null || garp == null || minTtl == null || vmac == null || notifies == null
+                || routes == null || rules == null) {
             return null;
         }
         return new VrrpInstance(name, iface, vrid, priority, version, advert, preempt, preemptDelay, vips,
                 List.copyOf(peers), source, minTtl, auth, tracked, trackScripts, garp, notify, vmac,
-                trackFiles, trackProcesses, notifies, addresses);
+                trackFiles, trackProcesses, notifies, addresses, routes, rules);
     }
 
     /** The per-state notify programs and notify-priority-changes; null after a problem. */
@@ -207,6 +216,7 @@ final class VrrpReader {
         AuthType type = a.enumValue("type", AuthType.class);
         String password = a.string("password");
         String key = a.string("key");
+        HmacConfig hmac = HmacReader.read(a, key == null ? "" : key, type);
         a.checkUnknownKeys();
         if (type == null || password == null || key == null) {
             return null;
@@ -219,7 +229,8 @@ final class VrrpReader {
         for (String k : new String[] {"password", "key"}) {
             String v = k.equals("password") ? password : key;
             if (k.equals(type.secretKey())) {
-                if (v.isEmpty()) {
+                // hmac-sha256 may name its keys in keys instead (HmacReader reports neither).
+                if (v.isEmpty() && type != AuthType.HMAC_SHA256) {
                     a.problemHere("type = " + type.configName() + " needs " + k);
                     ok = false;
                 }
@@ -233,16 +244,11 @@ final class VrrpReader {
             a.problem("password", "is " + bytes + " bytes; VRRPv2 carries at most 8 (keepalived would silently cut it)");
             ok = false;
         }
-        if (type == AuthType.HMAC_SHA256 && !key.isEmpty() && HmacTrailer.parseKey(key).isEmpty()) {
-            a.problem("key", "must be \"hex:\" and 64..128 hex digits (a 32..64 byte key, written as keepalived's"
-                    + " auth_hmac key)");
-            ok = false;
-        }
-        if (!ok) {
+        if (!ok || type == AuthType.HMAC_SHA256 && hmac == null) {
             return null;
         }
         String secret = type.secretKey() == null ? "" : type.secretKey().equals("password") ? password : key;
-        return new Authentication(type, secret);
+        return new Authentication(type, secret, hmac);
     }
 
     private static List<TrackedInterface> trackInterfaces(ConfigNode n, ConfigObject defaults) {

@@ -69,12 +69,30 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         HASH_LIST_ORDER
     }
 
+    /** These capabilities without the forwarding method {@code f}. */
+    public Capabilities without(Forwarding f) {
+        Set<Forwarding> fewer = EnumSet.noneOf(Forwarding.class);
+        fewer.addAll(forwarding);
+        fewer.remove(f);
+        return new Capabilities(engine, schedulers, schedulerFlags, fewer, tunnels, protocols, fwmark, options,
+                defaultScheduler);
+    }
+
     /** These capabilities without {@code option}. */
     public Capabilities without(Option option) {
         Set<Option> fewer = EnumSet.noneOf(Option.class);
         fewer.addAll(options);
         fewer.remove(option);
         return new Capabilities(engine, schedulers, schedulerFlags, forwarding, tunnels, protocols, fwmark, fewer,
+                defaultScheduler);
+    }
+
+    /** These capabilities without {@code scheduler}. */
+    public Capabilities without(Scheduler scheduler) {
+        Set<Scheduler> fewer = EnumSet.noneOf(Scheduler.class);
+        fewer.addAll(schedulers);
+        fewer.remove(scheduler);
+        return new Capabilities(engine, fewer, schedulerFlags, forwarding, tunnels, protocols, fwmark, options,
                 defaultScheduler);
     }
 

@@ -7,9 +7,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.vipkeeper.appliance.config.HealthCheck.Udp;
+import io.vipkeeper.vrrp.linux.LinuxConstants;
+import io.vipkeeper.vrrp.linux.Native;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -46,12 +49,32 @@ final class UdpProbe implements Probe {
                 attempt.fail(c.cause());
                 return;
             }
-            c.channel().writeAndFlush(Unpooled.wrappedBuffer(payload)).addListener((ChannelFuture w) -> {
+            if (payload.length == 0 && c.channel() instanceof EpollDatagramChannel e) {
+                sendEmpty(e, attempt);
+                return;
+            }
+            // Netty drops a zero-length datagram unwritten; without epoll one zero byte stands in.
+            byte[] data = payload.length == 0 ? new byte[1] : payload;
+            c.channel().writeAndFlush(Unpooled.wrappedBuffer(data)).addListener((ChannelFuture w) -> {
                 if (!w.isSuccess()) {
                     attempt.fail(w.cause());
                 }
             });
         });
+    }
+
+    /**
+     * An empty payload (the default, keepalived's UDP_CHECK without payload) is an empty datagram,
+     * sent on the connected socket itself: Netty skips zero-length writes, and a check that sends
+     * nothing could never see the port refused and would stay up.
+     */
+    private static void sendEmpty(EpollDatagramChannel channel, Attempt attempt) {
+        try {
+            Native.check(Native.LIBC.sendto(channel.fd().intValue(), new byte[0], 0, LinuxConstants.MSG_DONTWAIT,
+                    null, 0), "send");
+        } catch (RuntimeException e) {
+            attempt.fail(e);
+        }
     }
 
     /** Judges the first reply; a refusal arrives as an exception on the connected socket. */

@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.ipvs;
 
 import io.vipkeeper.appliance.dataplane.Capabilities;
 import io.vipkeeper.appliance.dataplane.DataPlane;
+import io.vipkeeper.appliance.dataplane.Scheduler;
 import java.util.List;
 
 /**
@@ -9,8 +10,13 @@ import java.util.List;
  * the connection sync daemons.
  */
 public interface IpvsKernel extends DataPlane {
-    /** IPVS's names are the model's: it can express every scheduler, flag and forwarding method. */
-    Capabilities CAPABILITIES = Capabilities.everything("ipvs").without(Capabilities.Option.PORT_LISTS);
+    /**
+     * IPVS's names are the model's: it can express every scheduler, flag and forwarding method but
+     * stateless-nat (nftables' netdev path) and nftables' symmetric hash ({@code symhash}), and has
+     * no port lists.
+     */
+    Capabilities CAPABILITIES = Capabilities.everything("ipvs").without(Capabilities.Option.PORT_LISTS)
+            .without(io.vipkeeper.appliance.dataplane.Forwarding.STATELESS_NAT).without(Scheduler.SYMHASH);
 
     @Override
     default Capabilities capabilities() {

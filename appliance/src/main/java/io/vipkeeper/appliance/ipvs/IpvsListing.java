@@ -116,6 +116,7 @@ public final class IpvsListing {
             case NAT -> "Masq";
             case DR -> "Route";
             case TUN -> "Tunnel";
+            case STATELESS_NAT -> "Stateless";
         };
     }
 }

@@ -2,17 +2,18 @@ package io.vipkeeper.appliance.keepalived;
 
 /**
  * use_vmac [NAME] [MAC] and vmac_xmit_base to vipkeeper's use-vmac and vmac-name. vipkeeper's vmac
- * is IPv4 only, always has the VRRP virtual MAC 00:00:5e:00:01:VRID and is private (keepalived's
- * default mode); with unicast peers it sends the adverts from the base interface, which is what
- * vmac_xmit_base asks for (and what keepalived needs with unicast peers).
+ * always has the VRRP virtual MAC (00:00:5e:00:01:VRID, IPv6 00:00:5e:00:02:VRID) and is private
+ * (keepalived's default mode); with unicast peers it sends the adverts from the base interface,
+ * which is what vmac_xmit_base asks for (and what keepalived needs with unicast peers).
  */
 final class VmacImport {
     private static final String VRRP_MAC_PREFIX = "00:00:5e:00:01";
+    private static final String VRRP_MAC_PREFIX_IPV6 = "00:00:5e:00:02";
 
     private VmacImport() {
     }
 
-    static void map(ImportContext ctx, Statement vmac, Statement xmitBase, int version, boolean unicast, Integer vrid,
+    static void map(ImportContext ctx, Statement vmac, Statement xmitBase, boolean ipv6, boolean unicast, Integer vrid,
             Hocon out) {
         if (vmac == null) {
             if (xmitBase != null) {
@@ -21,11 +22,7 @@ final class VmacImport {
             }
             return;
         }
-        if (version == 3) {
-            ctx.unsupported(vmac, "vipkeeper's use-vmac is IPv4 only (VRRPv2, the version this import writes for "
-                    + "IPv4): clients learn the new master from its unsolicited NA");
-            return;
-        }
+        String prefix = ipv6 ? VRRP_MAC_PREFIX_IPV6 : VRRP_MAC_PREFIX;
         out.put("use-vmac", true);
         vmac.word(1).ifPresent(name -> {
             if (name.length() <= 15) {
@@ -37,9 +34,9 @@ final class VmacImport {
         });
         vmac.word(2).ifPresent(mac -> {
             String m = mac.toLowerCase(java.util.Locale.ROOT);
-            String full = vrid == null ? null : String.format("%s:%02x", VRRP_MAC_PREFIX, vrid);
-            if (!m.equals(VRRP_MAC_PREFIX) && !m.equals(full)) {
-                ctx.unsupported(vmac, "vipkeeper's vmac always has the VRRP virtual MAC " + VRRP_MAC_PREFIX
+            String full = vrid == null ? null : String.format("%s:%02x", prefix, vrid);
+            if (!m.equals(prefix) && !m.equals(full)) {
+                ctx.unsupported(vmac, "vipkeeper's vmac always has the VRRP virtual MAC " + prefix
                         + ":VRID; " + mac + " is not carried");
             }
         });

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * vrrp_instance to {@code vrrp.instances.NAME}: interface, VRID, priority, version, interval,
- * preemption, virtual IPs (with dev, scope, label, brd) and excluded addresses, unicast peers, authentication, tracked interfaces, scripts, files and
+ * preemption, virtual IPs (with dev, scope, label, brd) and excluded addresses, virtual routes and
+ * rules (see {@link RouteImport}), unicast peers, authentication, tracked interfaces, scripts, files and
  * processes, notify programs, the virtual MAC and gratuitous-ARP timing. keepalived's defaults that differ from vipkeeper's (VRRP
  * version 2) are written out, so the import runs what keepalived ran.
  */
@@ -37,6 +38,8 @@ final class VrrpInstanceImport {
         Origin intervalAt = block.origin();
         List<Object> vips = new ArrayList<>();
         List<Object> excluded = new ArrayList<>();
+        List<Object> routes = new ArrayList<>();
+        List<Object> rules = new ArrayList<>();
         List<String> peers = new ArrayList<>();
         List<Object> tracked = new ArrayList<>();
         Map<TrackKind, Tracking.Result> tracking = new EnumMap<>(TrackKind.class);
@@ -112,8 +115,10 @@ final class VrrpInstanceImport {
                 case "vmac_xmit_base" -> xmitBase = s;
                 case "use_ipvlan" -> ctx.unsupported(s, "vipkeeper has no ipvlan: use-vmac puts the VIPs on a "
                         + "macvlan with the virtual MAC");
-                case "virtual_routes", "virtual_rules", "static_routes", "static_rules" -> ctx.unsupported(s,
-                        "vipkeeper adds no routes or rules: add them from notify-script on MASTER, delete on BACKUP");
+                case "virtual_routes" -> s.children().forEach(a -> add(routes, RouteImport.route(ctx, a)));
+                case "virtual_rules" -> s.children().forEach(a -> add(rules, RouteImport.rule(ctx, a)));
+                case "static_routes", "static_rules" -> ctx.unsupported(s, "vipkeeper manages only what follows "
+                        + "the master: keep static routes and rules in the host's network configuration");
                 case "smtp_alert" -> ctx.unsupported(s, "vipkeeper sends no mail: send it from notify-script");
                 case "dont_track_primary" -> ctx.unsupported(s, "vipkeeper always tracks the instance's interface");
                 default -> ctx.unsupported(s, "no vipkeeper counterpart in a VRRP instance");
@@ -135,14 +140,14 @@ final class VrrpInstanceImport {
             }
             out.put("preempt-delay", Values.duration(v));
         }
-        if (vips.stream().anyMatch(a -> String.valueOf(a instanceof Hocon h ? firstValue(h) : a).contains(":"))
-                && version == 2) {
+        boolean ipv6 = vips.stream().anyMatch(a -> String.valueOf(a instanceof Hocon h ? firstValue(h) : a).contains(":"));
+        if (ipv6 && version == 2) {
             ctx.notes.fallback(versionAt, "version", "VRRPv2 carries no IPv6: keepalived runs IPv6 addresses with "
                     + "version 3, and so does the import");
             version = 3;
         }
         Hocon head = new Hocon();
-        VmacImport.map(ctx, vmac, xmitBase, version, !peers.isEmpty(), vrid, out);
+        VmacImport.map(ctx, vmac, xmitBase, ipv6, !peers.isEmpty(), vrid, out);
         if (priorityChanges != null && Values.bool(priorityChanges, ctx.notes)) {
             if (notify.script) {
                 out.put("notify-priority-changes", true);
@@ -174,6 +179,12 @@ final class VrrpInstanceImport {
         head.put("virtual-ips", vips);
         if (!excluded.isEmpty()) {
             head.put("excluded-ips", excluded);
+        }
+        if (!routes.isEmpty()) {
+            head.put("virtual-routes", routes);
+        }
+        if (!rules.isEmpty()) {
+            head.put("virtual-rules", rules);
         }
         out.forEach(head::put);
         if (!peers.isEmpty()) {
@@ -211,6 +222,12 @@ final class VrrpInstanceImport {
         }
         long centis = Math.max(1, Math.min(4095, (millis + 5) / 10));
         return centis * 10;
+    }
+
+    private static void add(List<Object> into, Hocon entry) {
+        if (entry != null) {
+            into.add(entry);
+        }
     }
 
     private void state(Statement s) {

@@ -58,15 +58,27 @@ final class NftDsr {
 
     private final NftContext nft;
     private final Supplier<Function<BackendKey, DsrHop>> hops;
+    private final Supplier<NftStateless.Links> links;
     /** The script last run, null before the first. */
     private String written;
     /** The table as read back right after {@link #written} ran. */
     private String writtenJson;
 
     /** Programs through {@code nft}; {@code hops} looks each backend's hop up, once per run. */
-    NftDsr(NftContext nft, Supplier<Function<BackendKey, DsrHop>> hops) {
+    NftDsr(NftContext nft, Supplier<Function<BackendKey, DsrHop>> hops, Supplier<NftStateless.Links> links) {
         this.nft = nft;
         this.hops = hops;
+        this.links = links;
+    }
+
+    /** Whether {@code svc} is forwarded in this netdev table (dr or stateless-nat). */
+    static boolean netdev(DesiredService svc) {
+        return directRouting(svc) || NftStateless.stateless(svc);
+    }
+
+    /** The mark of {@code svc}'s spec comment in the inet table: dr's, stateless-nat's or none. */
+    static String mark(DesiredService svc) {
+        return directRouting(svc) ? MARK : NftStateless.stateless(svc) ? NftStateless.MARK : "";
     }
 
     /** Whether {@code svc} forwards by dr (all of a dr service's backends do; see {@link #refusal}). */
@@ -94,9 +106,9 @@ final class NftDsr {
         return null;
     }
 
-    /** Whether any service of {@code table} forwards by dr. */
+    /** Whether any service of {@code table} forwards by dr or stateless-nat. */
     static boolean any(Map<ServiceKey, DesiredService> table) {
-        return table.values().stream().anyMatch(NftDsr::directRouting);
+        return table.values().stream().anyMatch(NftDsr::netdev);
     }
 
     /** Rewrites the table from {@code table}'s dr services, when that would change it or it drifted. */
@@ -149,10 +161,10 @@ final class NftDsr {
         if (now.equals(written) && (!list || !any(table) || Objects.equals(writtenJson, listing()))) {
             return read;
         }
-        String why = now.equals(written) ? "dr table edited" : "dr table out of date";
+        String why = now.equals(written) ? "netdev table edited" : "netdev table out of date";
         Map<ServiceKey, ActualService> out = new LinkedHashMap<>(read);
         table.forEach((k, v) -> {
-            if (directRouting(v) && out.containsKey(k)) {
+            if (netdev(v) && out.containsKey(k)) {
                 out.put(k, NftTableReader.drifted(out.get(k), why));
             }
         });
@@ -161,7 +173,8 @@ final class NftDsr {
 
     private String script(Map<ServiceKey, DesiredService> table) {
         List<DesiredService> dr = table.values().stream().filter(NftDsr::directRouting).toList();
-        return script(dr, dr.isEmpty() ? b -> null : hops.get());
+        List<DesiredService> stateless = table.values().stream().filter(NftStateless::stateless).toList();
+        return script(dr, dr.isEmpty() ? b -> null : hops.get(), stateless, stateless.isEmpty() ? null : links.get());
     }
 
     /**
@@ -208,10 +221,19 @@ final class NftDsr {
      * weight 0, or on another interface than most of the service's backends gets no slot.
      */
     static String script(Collection<DesiredService> services, Function<BackendKey, DsrHop> hops) {
+        return script(services, hops, List.of(), null);
+    }
+
+    /**
+     * The same with {@code stateless} services ({@link NftStateless}) beside the dr ones, their
+     * interfaces from {@code links}.
+     */
+    static String script(Collection<DesiredService> services, Function<BackendKey, DsrHop> hops,
+            Collection<DesiredService> stateless, NftStateless.Links links) {
         StringBuilder s = new StringBuilder();
         s.append("add table ").append(TABLE).append('\n');
         s.append("delete table ").append(TABLE).append('\n');
-        if (services.isEmpty()) {
+        if (services.isEmpty() && stateless.isEmpty()) {
             return s.toString();
         }
         s.append("add table ").append(TABLE).append('\n');
@@ -260,6 +282,8 @@ final class NftDsr {
                     + " fib daddr type local ether saddr set " + first.localMac() + " ether daddr set " + hash + " map @" + map
                     + " fwd to \"" + first.device() + "\" comment \"vipkeeper " + NftLayout.chain(key) + "\"");
         }
+        NftStateless.append(stateless.stream().sorted(Comparator.comparing(svc -> NftLayout.chain(svc.spec().key()))).toList(),
+                links, s, rules);
         rules.forEach((device, list) -> {
             String chain = chain(device);
             s.append("add chain ").append(TABLE).append(' ').append(chain).append(" { type filter hook ingress device \"")

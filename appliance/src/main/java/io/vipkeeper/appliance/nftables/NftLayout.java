@@ -30,7 +30,7 @@ final class NftLayout {
     static final String TABLE = "vipkeeper_lb";
     /** The schedulers the engine writes. */
     static final Set<Scheduler> SCHEDULERS = Collections.unmodifiableSet(EnumSet.of(Scheduler.RR, Scheduler.WRR, Scheduler.SH,
-            Scheduler.MH));
+            Scheduler.MH, Scheduler.SYMHASH));
     /** Marks the spec comment on a service rule. */
     private static final String COMMENT_PREFIX = "vipkeeper ";
     /** Orders backends by address bytes then port, so every director fills the slots alike. */
@@ -192,8 +192,8 @@ final class NftLayout {
 
     /**
      * The slots of a service, one element each: for rr, wrr and sh, backends with weight above 0 in
-     * {@link #BACKEND_ORDER}, one slot each for rr (IPVS's rr ignores weights but 0), for wrr and sh
-     * as many as {@link #shares} gives their weight; for mh the {@link MaglevTable}.
+     * {@link #BACKEND_ORDER}, one slot each for rr (IPVS's rr ignores weights but 0), for wrr, sh
+     * and symhash as many as {@link #shares} gives their weight; for mh the {@link MaglevTable}.
      */
     static List<Slot> slots(DesiredService service) {
         if (maglev(service.spec())) {
@@ -252,15 +252,16 @@ final class NftLayout {
 
     /**
      * How the service's rule picks a slot (mod 0 when no backend takes connections). Modes: {@code
-     * inc} and {@code random} (numgen), {@code jhash} (of the source address) and {@code
-     * jhash-port} (source address . source port, the sh-port and mh-port flags).
+     * inc} and {@code random} (numgen), {@code jhash} (of the source address), {@code
+     * jhash-port} (source address . source port, the sh-port and mh-port flags) and {@code symhash}
+     * (the kernel's symmetric flow hash, seed 0 here: the kernel's own, random per boot).
      */
     record Selector(String mode, long mod, long seed) {
     }
 
     /**
      * The selector {@link #slots} need: numgen inc (rr), numgen random (wrr), jhash of the source
-     * over the slots (sh) or over the whole Maglev table (mh).
+     * over the slots (sh) or over the whole Maglev table (mh), symhash over the slots (symhash).
      */
     static Selector selector(DesiredService service) {
         List<Slot> slots = slots(service);
@@ -271,6 +272,8 @@ final class NftLayout {
             return new Selector("inc", total, 0);
         } else if (Scheduler.WRR.configName().equals(scheduler)) {
             return new Selector("random", total, 0);
+        } else if (Scheduler.SYMHASH.configName().equals(scheduler)) {
+            return new Selector("symhash", total, 0);
         } else if (Scheduler.SH.configName().equals(scheduler) || Scheduler.MH.configName().equals(scheduler)) {
             SchedulerFlag portFlag = Scheduler.SH.configName().equals(scheduler) ? SchedulerFlag.SH_PORT : SchedulerFlag.MH_PORT;
             boolean port = (service.spec().flags() & portFlag.bit()) != 0;

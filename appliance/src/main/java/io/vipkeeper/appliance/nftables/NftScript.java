@@ -217,17 +217,18 @@ final class NftScript {
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto)
                 .append(NftPersistence.persistent(svc.spec()) ? " counter" : NftLayout.countConnection(key));
         NftLayout.Selector sel = NftLayout.selector(svc);
-        boolean dr = NftDsr.directRouting(svc);
-        // A dr service's frames never get here (netdev ingress sent them on): nothing to dnat.
+        boolean dr = NftDsr.netdev(svc);
+        // A dr or stateless-nat service's frames never get here (netdev ingress sent them on): nothing to dnat.
         if (sel.mod() > 0 && !dr) {
             String pick = switch (sel.mode()) {
                 case "jhash" -> "jhash " + f + " saddr mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
                 case "jhash-port" -> "jhash " + f + " saddr . th sport mod " + sel.mod() + " seed " + NftLayout.hex(sel.seed());
+                case "symhash" -> "symhash mod " + sel.mod();
                 default -> "numgen " + sel.mode() + " mod " + sel.mod();
             };
             s.append(" dnat ").append(f).append(" to ").append(pick).append(" map @").append(map);
         }
-        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append(dr ? NftDsr.MARK : "").append("\"\n");
+        s.append(" comment \"").append(NftLayout.comment(svc.spec())).append(NftDsr.mark(svc)).append("\"\n");
         // Its ports may have changed kind, and an earlier version's interval map may be there: the
         // maps no rule refers to go.
         for (String other : NftFwmark.slotMaps(key)) {

@@ -189,12 +189,14 @@ final class NftTableReader {
         JsonNode rule = NftPersistence.serviceRule(own);
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
         JsonNode weights = maps.get(NftLayout.weights(key));
-        boolean dr = rule != null && rule.path("comment").asText("").endsWith(NftDsr.MARK);
+        String comment = rule == null ? "" : rule.path("comment").asText("");
+        Forwarding forwarding = comment.endsWith(NftDsr.MARK) ? Forwarding.DR
+                : comment.endsWith(NftStateless.MARK) ? Forwarding.STATELESS_NAT : Forwarding.NAT;
         if (weights != null) {
             for (JsonNode e : weights.path("elem")) {
                 JsonNode c = e.get(0).path("concat");
                 BackendKey b = new BackendKey(address(c.get(0).asText()), c.get(1).asInt());
-                dests.put(b, new BackendSpec(b, dr ? Forwarding.DR : Forwarding.NAT, e.get(1).asInt(), 0, 0));
+                dests.put(b, new BackendSpec(b, forwarding, e.get(1).asInt(), 0, 0));
             }
         }
         ServiceSpec written = rule == null ? null : NftLayout.spec(key, rule.path("comment").asText(null)).orElse(null);
@@ -274,7 +276,7 @@ final class NftTableReader {
             }
         }
         NftLayout.Selector selector = selector(rule);
-        if (want.mod() == 0 || NftDsr.directRouting(svc) ? selector != null : !want.equals(selector)) {
+        if (want.mod() == 0 || NftDsr.netdev(svc) ? selector != null : !want.equals(selector)) {
             return "selector " + selector + " instead of " + want;
         }
         return null;
@@ -286,6 +288,8 @@ final class NftTableReader {
             JsonNode key = x.path("dnat").path("addr").path("map").path("key");
             if (key.has("numgen")) {
                 return new NftLayout.Selector(key.get("numgen").path("mode").asText(), key.get("numgen").path("mod").asLong(), 0);
+            } else if (key.has("symhash")) {
+                return new NftLayout.Selector("symhash", key.get("symhash").path("mod").asLong(), 0);
             } else if (key.has("jhash")) {
                 // A concatenation is the source address . source port (sh-port, mh-port).
                 String mode = key.get("jhash").path("expr").has("concat") ? "jhash-port" : "jhash";

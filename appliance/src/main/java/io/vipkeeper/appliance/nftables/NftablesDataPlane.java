@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * The nftables engine: NAT forwarding of TCP, UDP, SCTP and firewall-mark services, IPv4 and IPv6, with rr, wrr, sh
- * and mh, in the table {@code inet vipkeeper_lb}, and dr with sh and mh through {@link NftDsr}'s
- * netdev table (see the package description for the layout). One
+ * and mh, in the table {@code inet vipkeeper_lb}, and dr and UDP stateless-nat with sh and mh
+ * through {@link NftDsr}'s netdev table (see the package description for the layout). One
  * {@link #apply} is one nft transaction that rewrites only the services it changes; when nft
  * refuses it, each service is tried on its own so one bad service does not hold back the rest.
  * Holds the table as last read or programmed, since a service is rewritten from it (whole, but
@@ -38,7 +38,7 @@ public final class NftablesDataPlane implements DataPlane {
     /** What it implements; without a scheduler in the config a service gets wrr (weighted random). */
     public static final Capabilities CAPABILITIES = new Capabilities("nftables",
             NftLayout.SCHEDULERS,
-            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR), Set.of(),
+            EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR, Forwarding.STATELESS_NAT), Set.of(),
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP, TransportProtocol.SCTP), true,
             EnumSet.of(Capabilities.Option.PORT_LISTS, Capabilities.Option.PERSISTENCE),
             Scheduler.WRR);
@@ -67,7 +67,8 @@ public final class NftablesDataPlane implements DataPlane {
     NftablesDataPlane(NftContext nft) {
         this.nft = nft;
         DsrHops hops = new DsrHops();
-        this.dsr = new NftDsr(nft, hops::snapshot);
+        NftLinks links = new NftLinks();
+        this.dsr = new NftDsr(nft, hops::snapshot, links::snapshot);
         try {
             this.generations = new NftGeneration();
         } catch (RuntimeException e) {
@@ -209,7 +210,7 @@ public final class NftablesDataPlane implements DataPlane {
         // programmed still is.
         for (Map.Entry<ServiceKey, List<TableChange>> e : byService.entrySet()) {
             ServiceKey key = e.getKey();
-            if (!next.containsKey(key) || NftDsr.refusal(next.get(key)) == null) {
+            if (!next.containsKey(key) || netdevRefusal(next.get(key)) == null) {
                 continue;
             }
             Map<ServiceKey, DesiredService> one = new LinkedHashMap<>();
@@ -220,7 +221,7 @@ public final class NftablesDataPlane implements DataPlane {
             for (TableChange op : e.getValue()) {
                 Map<ServiceKey, DesiredService> trial = new LinkedHashMap<>(one);
                 fold(op, trial);
-                String dr = trial.containsKey(key) ? NftDsr.refusal(trial.get(key)) : null;
+                String dr = trial.containsKey(key) ? netdevRefusal(trial.get(key)) : null;
                 if (dr != null) {
                     failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr)));
                 } else {
@@ -271,6 +272,12 @@ public final class NftablesDataPlane implements DataPlane {
         return failures;
     }
 
+    /** Why dr or stateless-nat cannot forward {@code svc} as it is, or null. */
+    private static String netdevRefusal(DesiredService svc) {
+        String dr = NftDsr.refusal(svc);
+        return dr != null ? dr : NftStateless.refusal(svc);
+    }
+
     /** Why this engine cannot carry out {@code op} on {@code table}, or null. */
     private static String refusal(TableChange op, TableDraft table) {
         ServiceKey key = op.service();
@@ -296,7 +303,7 @@ public final class NftablesDataPlane implements DataPlane {
 
     private static String specRefusal(ServiceSpec spec) {
         if (CAPABILITIES.schedulers().stream().noneMatch(s -> s.configName().equals(spec.scheduler()))) {
-            return "scheduler " + spec.scheduler() + " is not one nftables implements (rr, wrr, sh, mh)";
+            return "scheduler " + spec.scheduler() + " is not one nftables implements (rr, wrr, sh, mh, symhash)";
         }
         int honoured = 0;
         for (SchedulerFlag f : CAPABILITIES.schedulerFlags()) {
@@ -326,9 +333,9 @@ public final class NftablesDataPlane implements DataPlane {
             return ports;
         }
         if (!CAPABILITIES.forwarding().contains(dest.forwarding())) {
-            return "nftables forwards by NAT and dr only";
+            return "nftables forwards by NAT, dr and stateless-nat only";
         }
-        if (dest.forwarding() == Forwarding.DR && NftPersistence.persistent(spec)) {
+        if (dest.forwarding() != Forwarding.NAT && NftPersistence.persistent(spec)) {
             return "nftables implements persistence for NAT only";
         }
         if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {

@@ -32,9 +32,12 @@
  * selector is {@code numgen inc mod N} (rr), {@code numgen random mod N} (wrr, weighted random) or
  * {@code jhash ip saddr mod N seed S} (sh, mh; {@code ip saddr . th sport} with sh-port or
  * mh-port), S a CRC32 of the service's identity so every director and every rewrite hashes a client
- * alike. With no backend above weight 0 the rule only counts.</li>
+ * alike, or {@code symhash mod N} (symhash: the kernel's symmetric flow hash, the same for both
+ * directions of a flow; it takes no seed, the kernel's is random per boot, so two directors hash a
+ * flow differently: not for flows that move between directors). With no backend above weight 0
+ * the rule only counts.</li>
  * <li>{@code ..._m}: the slots, slot : backend address . port, one element each, a plain map
- * changed by difference. rr: one slot per backend above weight 0, in address order; wrr and sh:
+ * changed by difference. rr: one slot per backend above weight 0, in address order; wrr, sh and symhash:
  * the weights over their greatest common divisor, shared out over at most 4096 slots (16 a backend past 256 backends) when they do
  * not reduce that far; mh: the {@link io.vipkeeper.appliance.nftables.MaglevTable} of the
  * backends, so a backend that leaves moves about its own share of the clients (and of the map
@@ -92,6 +95,15 @@
  * (8191 slots each) take about 3 s to write and 3.5 s to list on this lab's host, so the table is
  * listed only when the ruleset generation moved. Not done: IPv6 dr, mh slots changed by difference
  * for dr, per-backend counters for dr, tunnel mode.
+ *
+ * <p>Stateless NAT of UDP ({@code forwarding = stateless-nat}, {@link
+ * io.vipkeeper.appliance.nftables.NftStateless}) shares that netdev table and its whole-table
+ * rewrite and drift check: per service an ingress rule on the VIP's interface rewrites {@code ip
+ * daddr} (and {@code udp dport}) from a hash of the client over the NAT path's slots and sends
+ * the datagram on with {@code fwd ip to}, and one on the backends' interface rewrites their
+ * replies' source back to VIP:port; no conntrack at all, so nothing to drain and no per-backend
+ * counters. Its chain in the inet table stays without a dnat, its comment marked {@code
+ * fwd=stateless-nat}.
  *
  * <p>Persistence (IPv4): a persistent service's chain has a lookup rule first, {@code dnat to ip
  * saddr & MASK map @..._p}, and the base chain {@code persist} (filter, prerouting, dstnat + 10)

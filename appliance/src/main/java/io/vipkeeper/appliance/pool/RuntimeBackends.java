@@ -125,7 +125,7 @@ final class RuntimeBackends {
 
     private static VirtualServer withRealServers(VirtualServer v, List<RealServer> reals) {
         return new VirtualServer(v.name(), v.address(), v.port(), v.ports(), v.fwmark(), v.ipv6(), v.protocol(),
-                v.scheduler(), v.schedulerFlags(), v.onePacket(), v.forwarding(), v.snat(), v.persistence(), v.quorum(),
+                v.scheduler(), v.schedulerFlags(), v.onePacket(), v.forwarding(), v.snat(), v.snatAddress(), v.persistence(), v.quorum(),
                 v.hysteresis(), v.sorryServer(), v.inhibitOnFailure(), v.healthCheck(), List.copyOf(reals));
     }
 }

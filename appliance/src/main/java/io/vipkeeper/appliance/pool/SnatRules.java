@@ -10,8 +10,8 @@ import java.util.StringJoiner;
 
 /**
  * The nftables rules that masquerade traffic from the load balancer to the NAT real servers of
- * services with {@code snat = true}, so backends on the clients' subnet answer through the load
- * balancer. All in vipkeeper's own table, replaced as a whole in one transaction (as kube-proxy's
+ * services with {@code snat = true} (or translate its source to the service's {@code
+ * snat-address}), so backends on the clients' subnet answer through the load balancer. All in vipkeeper's own table, replaced as a whole in one transaction (as kube-proxy's
  * nftables mode does); each rule matches only its service's real servers and ports.
  */
 public final class SnatRules {
@@ -75,8 +75,10 @@ public final class SnatRules {
         targetSet.forEach(targets::add);
         String match = ports ? family + " daddr . " + vs.protocol().configName() + " dport " + targets
                 : family + " daddr " + targets;
-        return java.util.Optional.of(match + " ct direction original masquerade comment \"" + name.replace("\"", "")
-                + "\"");
+        String translation = vs.snatAddress().map(a -> "snat " + family + " to " + io.netty.util.NetUtil.toAddressString(a))
+                .orElse("masquerade");
+        return java.util.Optional.of(match + " ct direction original " + translation + " comment \""
+                + name.replace("\"", "") + "\"");
     }
 
     /** An {@code nft -f} script that replaces the table with {@code rules} atomically, or removes it. */

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * An instance's addresses on several interfaces (keepalived's per-address "dev"): one owner per
- * interface, claimed and released together, in the order the config lists their interfaces.
+ * interface, then the owner of its virtual routes and rules. Claimed in that order (a route's src
+ * VIP is there first), released in the reverse order (a route goes before its src VIP).
  */
 final class AddressOwners implements AddressOwner {
     private final List<AddressOwner> owners;
@@ -26,7 +27,9 @@ final class AddressOwners implements AddressOwner {
 
     @Override
     public void release() {
-        owners.forEach(AddressOwner::release);
+        for (int i = owners.size() - 1; i >= 0; i--) {
+            owners.get(i).release();
+        }
     }
 
     @Override

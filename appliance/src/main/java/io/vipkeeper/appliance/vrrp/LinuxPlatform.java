@@ -2,6 +2,8 @@ package io.vipkeeper.appliance.vrrp;
 
 import io.netty.channel.IoEventLoop;
 import io.vipkeeper.appliance.config.VirtualAddress;
+import io.vipkeeper.appliance.config.VirtualRoute;
+import io.vipkeeper.appliance.config.VirtualRule;
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.vrrp.fsm.AddressLedger;
 import io.vipkeeper.vrrp.fsm.AddressOwner;
@@ -17,6 +19,10 @@ import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
 import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
 import io.vipkeeper.vrrp.linux.rtnl.LinkMonitor;
 import io.vipkeeper.vrrp.linux.rtnl.Links;
+import io.vipkeeper.vrrp.linux.rtnl.RouteEntry;
+import io.vipkeeper.vrrp.linux.rtnl.RouteMonitor;
+import io.vipkeeper.vrrp.linux.rtnl.Routing;
+import io.vipkeeper.vrrp.linux.rtnl.RuleEntry;
 import io.vipkeeper.vrrp.transport.VrrpTransport;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -55,6 +61,12 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     /** VIP adds and removes, on the VRRP loop only. */
     private final NetlinkSocket vipRoute = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, VIP_ACK_TIMEOUT_MILLIS);
     private final VmacLinks vmacs;
+    /** Virtual routes and rules: last claimer of each, owners holding theirs (VRRP loop only). */
+    private final Map<Object, Object> routeLedger = new HashMap<>();
+    private final Set<VirtualRouteOwner> routeHolders = new java.util.LinkedHashSet<>();
+    private final java.util.concurrent.atomic.AtomicLong routeRefusals = new java.util.concurrent.atomic.AtomicLong();
+    /** Started with the first instance that has virtual routes or rules. */
+    private RouteMonitor routeMonitor;
 
     /** A platform whose VIPs are {@code allVips} (excluded from primary address choice). */
     public LinuxPlatform(IoEventLoop loop, VrrpScheduler scheduler, KernelExecutor kernel, Set<InetAddress> allVips) {
@@ -66,8 +78,8 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     }
 
     @Override
-    public void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac) {
-        vmacs.add(lower, vmac, mac);
+    public void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac, Optional<java.net.Inet6Address> linkLocal) {
+        vmacs.add(lower, vmac, mac, linkLocal);
     }
 
     @Override
@@ -125,6 +137,39 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
                 garp.masterRepeat(), garp.masterDelay(), garp.masterRefresh(), router, ledger);
     }
 
+    @Override
+    public Optional<AddressOwner> routeOwner(String instance, List<VirtualRoute> routes, List<VirtualRule> rules) {
+        if (routes.isEmpty() && rules.isEmpty()) {
+            return Optional.empty();
+        }
+        List<VirtualRouteOwner.Entry> entries = new ArrayList<>();
+        for (VirtualRoute r : routes) {
+            int oif = r.interfaceName().map(name -> kernel.call(route -> new Links(route).byName(name))
+                    .orElseThrow(() -> new IllegalStateException("there is no interface " + name + " for the route "
+                            + r)).index()).orElse(0);
+            RouteEntry e = KernelRoutes.route(r, oif);
+            entries.add(new VirtualRouteOwner.Entry(e, Routing.route(e, true), Routing.route(e, false)));
+        }
+        for (VirtualRule r : rules) {
+            RuleEntry e = KernelRoutes.rule(r);
+            entries.add(new VirtualRouteOwner.Entry(e, Routing.rule(e, true), Routing.rule(e, false)));
+        }
+        synchronized (this) {
+            if (routeMonitor == null) {
+                // Deletions anywhere: every master puts back what of its own is missing.
+                routeMonitor = RouteMonitor.start(() -> scheduler.execute(() ->
+                        List.copyOf(routeHolders).forEach(VirtualRouteOwner::repair)));
+            }
+        }
+        return Optional.of(new VirtualRouteOwner(instance, entries, new Routing(vipRoute), scheduler, routeLedger,
+                routeHolders, routeRefusals));
+    }
+
+    @Override
+    public long routeRefusals() {
+        return routeRefusals.get();
+    }
+
     private static boolean forwarding(String ifname) {
         try {
             return Files.readString(Path.of("/proc/sys/net/ipv6/conf", ifname, "forwarding")).trim().equals("1");
@@ -169,6 +214,11 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     public void close() {
         vmacs.removeAll();
         monitors.forEach(LinkMonitor::close);
+        synchronized (this) {
+            if (routeMonitor != null) {
+                routeMonitor.close();
+            }
+        }
         announcers.values().forEach(Announcer::close);
         vipRoute.close();
     }

@@ -1,8 +1,11 @@
 package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.appliance.config.AuthType;
+import io.vipkeeper.appliance.config.HmacConfig;
 import io.vipkeeper.appliance.config.IpPrefix;
 import io.vipkeeper.appliance.config.VrrpInstance;
+import io.vipkeeper.vrrp.fsm.HmacMode;
+import io.vipkeeper.vrrp.fsm.HmacPolicy;
 import io.vipkeeper.vrrp.fsm.RouterConfig;
 import io.vipkeeper.vrrp.protocol.HmacTrailer;
 import io.vipkeeper.vrrp.protocol.V2AuthType;
@@ -11,7 +14,9 @@ import io.vipkeeper.vrrp.protocol.VrrpVersion;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Maps a validated {@link VrrpInstance} and its interface onto the state machine's config. */
 final class RouterConfigs {
@@ -49,10 +54,26 @@ final class RouterConfigs {
         return Arrays.copyOf(raw, VrrpAdvertisement.V2_AUTH_DATA_LENGTH);
     }
 
-    /** The HMAC-SHA256 trailer key, when the instance uses hmac-sha256 (validated by the reader). */
-    static Optional<byte[]> hmacKey(VrrpInstance i) {
-        return i.authentication().type() == AuthType.HMAC_SHA256
-                ? HmacTrailer.parseKey(i.authentication().secret()) : Optional.empty();
+    /**
+     * The HMAC-SHA256 trailer's keys, mode and anti-replay, when the instance uses hmac-sha256
+     * (validated by the reader); the window derived from the advert interval unless set.
+     */
+    static Optional<HmacPolicy> hmacPolicy(VrrpInstance i) {
+        HmacConfig h = i.authentication().hmac();
+        if (i.authentication().type() != AuthType.HMAC_SHA256 || h == null) {
+            return Optional.empty();
+        }
+        Map<Integer, byte[]> keys = new TreeMap<>();
+        h.keys().forEach((id, key) -> keys.put(id, HmacTrailer.parseKey(key).orElseThrow()));
+        HmacMode mode = switch (h.mode()) {
+            case RECEIVE_ONLY -> HmacMode.RECEIVE_ONLY;
+            case PERMISSIVE -> HmacMode.PERMISSIVE;
+            case ENFORCE -> HmacMode.ENFORCE;
+        };
+        int window = h.timeWindow().isZero()
+                ? HmacPolicy.derivedWindow((int) (i.advertInterval().toMillis() / 10)) : (int) h.timeWindow().toSeconds();
+        return Optional.of(new HmacPolicy(keys, h.activeKey(), mode, h.antiReplay() == HmacConfig.AntiReplay.TIME,
+                window));
     }
 
     /** The AH key for the transport, when the instance uses AH. */

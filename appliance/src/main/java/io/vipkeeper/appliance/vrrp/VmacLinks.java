@@ -2,10 +2,12 @@ package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.appliance.config.VrrpInstance;
 import io.vipkeeper.appliance.realserver.Sysctl;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
 import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
 import io.vipkeeper.vrrp.linux.rtnl.Links;
 import io.vipkeeper.vrrp.linux.rtnl.Macvlans;
 import io.vipkeeper.vrrp.protocol.VirtualMac;
+import java.net.Inet6Address;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * The use-vmac links on Linux: creates each macvlan with its virtual MAC and the sysctls that
  * make it work (as keepalived's vrrp_vmac.c and vrrp_if_config.c), counts its users so that a
  * reload's successor and its predecessor share it, deletes it with its last user, and puts the
- * lower interface's ARP sysctls back when its last vmac goes. Runs on the kernel executor.
+ * lower interface's ARP sysctls back when its last vmac goes. An IPv6 instance's vmac (MAC
+ * 00:00:5e:00:02:VRID) is set up as keepalived 2.2.7 does it instead: IPv6 on, no address of its
+ * own generated (addr_gen_mode none), the lower link's link-local added (nodad) as the source of
+ * its adverts, and the lower link's sysctls left alone (ARP plays no part). Runs on the kernel
+ * executor.
  */
 final class VmacLinks {
     private static final Logger LOG = LoggerFactory.getLogger(VmacLinks.class);
@@ -34,7 +40,11 @@ final class VmacLinks {
             // took that MAC for the VIP (found in the lab; keepalived does not set this).
             "arp_announce");
 
-    private record Held(String lower, byte[] mac, int users) {
+    /** A vmac in use; {@code ipv6}: an IPv6 instance's, which changed nothing on the lower link. */
+    private record Held(String lower, byte[] mac, boolean ipv6, int users) {
+        Held withUsers(int n) {
+            return new Held(lower, mac, ipv6, n);
+        }
     }
 
     /** The lower interface's values before its first vmac, to restore. */
@@ -54,15 +64,17 @@ final class VmacLinks {
      * leftover link of that name with this MAC is replaced; one with another MAC is not ours and
      * refused), sets its sysctls before it goes up, then raises it.
      *
+     * @param linkLocal an IPv6 instance's: the link-local address the vmac gets (the lower link's,
+     *     as keepalived gives it), the source of the adverts sent through it; empty for IPv4
      * @throws IllegalStateException when the name is taken by another link or another lower link
      */
-    synchronized void add(String lower, VrrpInstance.Vmac vmac, byte[] mac) {
+    synchronized void add(String lower, VrrpInstance.Vmac vmac, byte[] mac, Optional<Inet6Address> linkLocal) {
         Held h = held.get(vmac.name());
         if (h != null) {
             if (!h.lower().equals(lower) || !Arrays.equals(h.mac(), mac)) {
                 throw new IllegalStateException("vmac " + vmac.name() + " is still in use on " + h.lower());
             }
-            held.put(vmac.name(), new Held(lower, mac, h.users() + 1));
+            held.put(vmac.name(), h.withUsers(h.users() + 1));
             return;
         }
         String renamed = predecessorOf(vmac.name(), lower, mac);
@@ -93,11 +105,18 @@ final class VmacLinks {
             macvlans.create(base.index(), vmac.name(), mac, vmac.mode());
             int index = links.byName(vmac.name()).orElseThrow(() ->
                     new IllegalStateException(vmac.name() + " vanished after its creation")).index();
-            configure(vmac.name(), lower, leftBehind);
+            if (linkLocal.isPresent()) {
+                configureIpv6(vmac.name());
+            } else {
+                configure(vmac.name(), lower, leftBehind);
+            }
             macvlans.up(index);
+            // After it is up (a link that goes up has its IPv6 state reset), with nodad: the address
+            // is the lower link's, already checked there, and the adverts need it at once.
+            linkLocal.ifPresent(a -> new InterfaceAddresses(route).add(index, a, 64, null));
             return null;
         });
-        held.put(vmac.name(), new Held(lower, mac, 1));
+        held.put(vmac.name(), new Held(lower, mac, linkLocal.isPresent(), 1));
         LOG.info("{}: vmac on {} with MAC {} ({})", vmac.name(), lower, VirtualMac.text(mac), vmac.mode().configName());
     }
 
@@ -141,6 +160,28 @@ final class VmacLinks {
         }
     }
 
+    /**
+     * An IPv6 instance's vmac, before it goes up (keepalived 2.2.7's vrrp_vmac.c, checked on the
+     * wire): IPv6 on, and no link-local of its own: the one the kernel would generate from the
+     * virtual MAC is the same on both nodes, and RFC 5798 §5.1.2.1 sends the adverts from the
+     * link-local of the interface, so it gets the lower link's after it is up.
+     */
+    private static void configureIpv6(String name) {
+        ipv6Conf(name, "disable_ipv6").write(0);
+        ipv6Conf(name, "addr_gen_mode").write(1);
+        // Not in keepalived 2.2.7: no router solicitations and no addresses from router
+        // advertisements. An address autoconfigured from the virtual MAC would be the same on both
+        // nodes, and every frame the backup's vmac sends teaches the switch the virtual MAC there.
+        ipv6Conf(name, "accept_ra").write(0);
+        ipv6Conf(name, "autoconf").write(0);
+        // Answer ARP only for its own addresses (keepalived sets this on an IPv6 vmac too since 2.3.0).
+        Sysctl.ipv4Conf(name, "arp_ignore").write(1);
+    }
+
+    private static Sysctl ipv6Conf(String iface, String key) {
+        return new Sysctl("net.ipv6.conf." + iface.replace('.', '/') + "." + key);
+    }
+
     /** One user less of {@code name}; the last deletes the link and restores its lower interface. */
     synchronized void remove(String name) {
         Held h = held.get(name);
@@ -148,14 +189,16 @@ final class VmacLinks {
             return;
         }
         if (h.users() > 1) {
-            held.put(name, new Held(h.lower(), h.mac(), h.users() - 1));
+            held.put(name, h.withUsers(h.users() - 1));
             return;
         }
         held.remove(name);
         kernel.call(route -> {
             new Links(route).byName(name).filter(l -> Arrays.equals(l.mac(), h.mac()))
                     .ifPresent(l -> new Macvlans(route).delete(l.index()));
-            restore(h.lower());
+            if (!h.ipv6()) {
+                restore(h.lower());
+            }
             return null;
         });
         LOG.info("{}: vmac deleted", name);
@@ -182,7 +225,7 @@ final class VmacLinks {
     /** Deletes every vmac still held (the daemon stops). */
     synchronized void removeAll() {
         for (String name : List.copyOf(held.keySet())) {
-            held.put(name, new Held(held.get(name).lower(), held.get(name).mac(), 1));
+            held.put(name, held.get(name).withUsers(1));
             try {
                 remove(name);
             } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.RouterState;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import io.vipkeeper.vrrp.protocol.VirtualMac;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -71,12 +72,13 @@ final class VrrpEndpoints {
             if (source.isEmpty()) {
                 return i.interfaceName() + " has no " + (i.isIpv6() ? "IPv6 link-local" : "IPv4") + " address";
             }
-            bind(rt, source.get());
+            bind(rt, source.get(), info.get().primary());
         }
         return info.get().usable() ? null : i.interfaceName() + " is down";
     }
 
-    private void bind(VrrpInstanceRuntime rt, InetAddress source) {
+    /** {@code primary}: the interface's own address of the family (for IPv6 its link-local). */
+    private void bind(VrrpInstanceRuntime rt, InetAddress source, Optional<InetAddress> primary) {
         VrrpInstance i = rt.settings;
         Optional<byte[]> ahKey = RouterConfigs.ahKey(i);
         // With use-vmac the VIPs live on the vmac, and multicast adverts go and come through it
@@ -85,7 +87,16 @@ final class VrrpEndpoints {
         // lower link's MAC, so they stay there.
         String ownerIf = i.vmac().map(VrrpInstance.Vmac::name).orElse(i.interfaceName());
         String transportIf = i.unicastPeers().isEmpty() ? ownerIf : i.interfaceName();
-        i.vmac().ifPresent(v -> platform.addVmac(i.interfaceName(), v, VirtualMac.of(i.virtualRouterId(), i.isIpv6())));
+        // An IPv6 vmac gets the interface's link-local (keepalived's choice): the kernel sends the
+        // adverts from it, as RFC 5798 §5.1.2.1 asks, and not from a VIP.
+        Optional<Inet6Address> linkLocal = i.isIpv6()
+                ? primary.filter(Inet6Address.class::isInstance).map(Inet6Address.class::cast) : Optional.empty();
+        if (i.vmac().isPresent() && i.isIpv6() && linkLocal.isEmpty()) {
+            throw new IllegalStateException(i.interfaceName() + " has no IPv6 link-local address for vmac "
+                    + i.vmac().get().name());
+        }
+        i.vmac().ifPresent(v -> platform.addVmac(i.interfaceName(), v, VirtualMac.of(i.virtualRouterId(), i.isIpv6()),
+                linkLocal));
         VrrpEndpoint.Key key = new VrrpEndpoint.Key(transportIf, i.isIpv6(), source,
                 i.unicastPeers().isEmpty(), ahKey.map(k -> new String(k, StandardCharsets.ISO_8859_1)).orElse(""));
         VrrpEndpoint endpoint = open.get(key);
@@ -97,6 +108,10 @@ final class VrrpEndpoints {
                 open.put(key, endpoint);
             }
             owner = platform.addressOwner(ownerIf, i.addresses(), i.garp(), scheduler);
+            Optional<AddressOwner> routes = platform.routeOwner(i.name(), i.routes(), i.rules());
+            if (routes.isPresent()) {
+                owner = new AddressOwners(List.of(owner, routes.get()));
+            }
         } catch (RuntimeException e) {
             if (endpoint != null && endpoint.users == 0) {
                 open.remove(key);
@@ -139,9 +154,9 @@ final class VrrpEndpoints {
     }
 
     /** Unattributed drops by reason, and receive errors, of every endpoint so far (on the loop). */
-    io.vipkeeper.vrrp.fsm.ReceiveCounters counters(long netlinkMalformed) {
+    io.vipkeeper.vrrp.fsm.ReceiveCounters counters(long netlinkMalformed, long routeRefusals) {
         long errors = closedReceiveErrors + open.values().stream().mapToLong(e -> e.transport.receiveErrors()).sum();
-        return new io.vipkeeper.vrrp.fsm.ReceiveCounters(unattributed.drops(), errors, netlinkMalformed);
+        return new io.vipkeeper.vrrp.fsm.ReceiveCounters(unattributed.drops(), errors, netlinkMalformed, routeRefusals);
     }
 
     /** Closes every endpoint once {@code stopped} completes (every master handed over). */

@@ -30,8 +30,8 @@ final class VrrpInstanceRuntime {
     /** An unbound instance: its router's primary address is a placeholder until {@link #bind}. */
     VrrpInstanceRuntime(VrrpInstance settings, VrrpScheduler scheduler, ProcessRunner runner) {
         this.settings = settings;
-        this.hmac = RouterConfigs.hmacKey(settings).map(key -> new HmacAuth(settings.version(),
-                settings.virtualRouterId(), key, System::currentTimeMillis)).orElse(null);
+        this.hmac = RouterConfigs.hmacPolicy(settings).map(policy -> new HmacAuth(settings.version(),
+                settings.virtualRouterId(), policy, System::currentTimeMillis)).orElse(null);
         this.router = new VirtualRouter(RouterConfigs.of(settings, RouterConfigs.unbound(settings)), scheduler,
                 actions);
         this.tracked = new TrackedPriority(router);
@@ -57,6 +57,16 @@ final class VrrpInstanceRuntime {
         actions.bind(new TransportActions(e.transport, settings.unicastPeers(), owner, hmac));
         e.dispatcher.add(router, hmac);
         endpoint = e;
+    }
+
+    /**
+     * Goes on from {@code before}'s HMAC send sequence and replay marks (a reload's successor of
+     * the same router; nothing when either has no HMAC).
+     */
+    void continueAuthFrom(VrrpInstanceRuntime before) {
+        if (hmac != null && before.hmac != null) {
+            hmac.continueFrom(before.hmac);
+        }
     }
 
     /** Detaches from the endpoint (the router must no longer need it: stopped or in Fault). */

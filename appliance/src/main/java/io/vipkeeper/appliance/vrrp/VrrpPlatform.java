@@ -47,6 +47,21 @@ public interface VrrpPlatform {
             VrrpScheduler scheduler);
 
     /**
+     * Owns the virtual routes and rules of instance {@code instance} (installed after the addresses
+     * on a claim, removed before them on a release); empty when there are none or the platform has
+     * no kernel routes (the in-memory one).
+     */
+    default Optional<AddressOwner> routeOwner(String instance, List<io.vipkeeper.appliance.config.VirtualRoute> routes,
+            List<io.vipkeeper.appliance.config.VirtualRule> rules) {
+        return Optional.empty();
+    }
+
+    /** Virtual routes and rules the kernel refused, since start. */
+    default long routeRefusals() {
+        return 0;
+    }
+
+    /**
      * Calls {@code onChange(ifname, usable)} for every later change of a link's usability (a link
      * that appears or is deleted included), {@code onAddresses} after an address other than a
      * VIP was added to or removed from any interface, and {@code onVipRemoved} with each VIP
@@ -65,9 +80,10 @@ public interface VrrpPlatform {
 
     /**
      * One more user of {@code vmac} on {@code lower} with {@code mac} (use-vmac): the first
-     * creates the link; it exists when this returns.
+     * creates the link; it exists when this returns. {@code linkLocal}: an IPv6 instance's, the
+     * address the vmac gets for its adverts (the lower link's link-local); empty for IPv4.
      */
-    default void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac) {
+    default void addVmac(String lower, VrrpInstance.Vmac vmac, byte[] mac, Optional<java.net.Inet6Address> linkLocal) {
     }
 
     /** One user less of vmac {@code name}; the last deletes it. */

@@ -15,7 +15,7 @@ import java.util.Set;
  * <p>A reload of a master must never cause a transition or a gap unless the router itself is a
  * different one: only a new interface, VRID or address family restarts an instance (the old
  * router hands over with priority 0, the new one starts as a backup). Priority, preempt and
- * advert interval are retuned on the running router. Anything else (VIPs, auth, unicast peers,
+ * advert interval are retuned on the running router. Anything else (VIPs, virtual routes and rules, auth, unicast peers,
  * GARP, notify, tracking, a sync group or a tracking script it uses) is carried over: a new
  * router built from the new settings takes the old one's state, timers and counters (see
  * {@code VirtualRouter.retire/startAfter}). A sync group is rebuilt whole, so when one member is
@@ -79,6 +79,7 @@ public record VrrpReloadPlan(List<String> unchanged, List<String> retune, List<S
     /** Equal except for the fields a running router can take over without a transition. */
     private static boolean sameShape(VrrpInstance a, VrrpInstance b) {
         return a.version() == b.version() && a.virtualIps().equals(b.virtualIps()) && a.addresses().equals(b.addresses())
+                && a.routes().equals(b.routes()) && a.rules().equals(b.rules())
                 && a.unicastPeers().equals(b.unicastPeers()) && a.unicastSource().equals(b.unicastSource())
                 && a.authentication().equals(b.authentication())
                 && a.authentication().secret().equals(b.authentication().secret())

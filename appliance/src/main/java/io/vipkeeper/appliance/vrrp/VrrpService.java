@@ -224,6 +224,7 @@ public final class VrrpService {
      * rest), then lets go of its endpoint (bound by now to the successor where they share it).
      */
     private void succeed(VrrpInstanceRuntime before, VrrpInstanceRuntime next) {
+        next.continueAuthFrom(before);
         next.router.startAfter(before.router.retire());
         before.releaseAddresses();
         endpoints.release(before, CompletableFuture.completedFuture(null));
@@ -344,7 +345,7 @@ public final class VrrpService {
 
     /** What was dropped on receive that no instance owns. */
     public io.vipkeeper.vrrp.fsm.ReceiveCounters receiveCounters() {
-        return endpoints.counters(platform.malformedEvents());
+        return endpoints.counters(platform.malformedEvents(), platform.routeRefusals());
     }
 
     /** The running routers by instance name, in config order. */

@@ -69,7 +69,8 @@ class StatusAssemblerTest {
             assertEquals(2, db.drops().get("checksum"));
             assertEquals(1, db.drops().get("ttl"));
             assertEquals(0, db.drops().get("authType"));
-            assertEquals(12, db.drops().size(), "every reason, zeros included");
+            assertEquals(0, db.drops().get("hmacReplay"));
+            assertEquals(18, db.drops().size(), "every reason, zeros included");
 
             StatusSnapshot.Instance mail = s.vrrpInstances().get(2);
             assertEquals("FAULT", mail.state());

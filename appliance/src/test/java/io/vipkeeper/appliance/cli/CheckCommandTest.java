@@ -52,7 +52,7 @@ class CheckCommandTest {
                         + " it forwards dr without connection tracking, so only a hash of the client keeps a connection"
                         + " on one real server; use sh or mh",
                 f + ":6: vipkeeper.ipvs.virtual-servers.lc.scheduler: the nftables data plane has no scheduler lc"
-                        + " (it has mh, rr, sh, wrr)",
+                        + " (it has mh, rr, sh, symhash, wrr)",
                 f + ": 2 problems, nothing was changed", ""), nft.err());
         CliRun bad = CliRun.of("check", "-f", f.toString(), "--data-plane", "xdp");
         assertEquals(2, bad.exitCode());
@@ -157,6 +157,17 @@ class CheckCommandTest {
         CliRun r = CliRun.of("check", "-f", f.toString());
         assertEquals(0, r.exitCode());
         assertEquals("", r.err());
+    }
+
+    @Test
+    void anHmacKeyFileOthersMayReadIsWarnedAboutAndTheConfigThatNamesItIsNot() throws Exception {
+        Path key = withMode("hmac.key", "hex:" + "ab".repeat(32) + "\n", "rw-r--r--");
+        Path f = withMode("main.conf", PASS_INSTANCE.replace("type = pass, password = s3cret",
+                "type = hmac-sha256, keys = [{ id = 1, key = \"file:" + key + "\" }]"), "rw-r--r--");
+        CliRun r = CliRun.of("check", "-f", f.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("warning: " + key + " is readable by other users and holds secrets"
+                + " (vipkeeper.vrrp.instances.web.authentication.keys[0].key); chmod 640 " + key + "\n", r.err());
     }
 
     @Test

@@ -111,6 +111,18 @@ class CheckNodesTest {
         assertEquals(printed.substring(printed.indexOf('\n')), again.out().substring(again.out().indexOf('\n')));
     }
 
+    /** A file without node-name (the host name is the node's) printed without --node: it said ConfigException$Null. */
+    @Test
+    void printOfAFileWithoutANodeNameNamesTheHost() throws Exception {
+        Path f = write("plain.conf", "vipkeeper.vrrp.instances.web { interface = eth0, virtual-router-id = 51,"
+                + " priority = 100, virtual-ips = [\"198.19.20.100/24\"] }\n");
+        CliRun r = CliRun.of("check", "-f", f.toString(), "--print");
+        assertEquals(0, r.exitCode(), r.err());
+        String host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        assertTrue(r.out().startsWith("# " + f + " as node " + host + " reads it"), r.out());
+        assertTrue(r.out().contains("virtual-router-id=51"), r.out());
+    }
+
     @Test
     void printOfAFileWithNodesNeedsANode() throws Exception {
         Path f = pair();

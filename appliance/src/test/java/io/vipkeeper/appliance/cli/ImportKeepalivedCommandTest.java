@@ -54,6 +54,25 @@ class ImportKeepalivedCommandTest {
     }
 
     @Test
+    void anAuthHmacRingIsCarriedWholeAndWhatKeepalivedSkipsIsSkipped() {
+        CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve("hmac.conf").toString());
+        assertEquals(0, imp.exitCode(), imp.err());
+        String vi2 = imp.out().substring(imp.out().indexOf("VI_2"));
+        String flat = vi2.replaceAll("\\s+", " ");
+        assertTrue(flat.contains("keys = [ { id = 1 key = \"hex:000102"), vi2);
+        assertTrue(flat.contains("{ id = 2 key = \"an ascii key of at least thirty-two bytes\" }"), vi2);
+        assertFalse(vi2.contains("id = 3") || vi2.contains("ffffffff"), vi2);
+        for (String line : new String[] {"active-key = 2", "mode = \"permissive\"", "anti-replay = \"monotonic\"",
+            "time-window = \"10s\""}) {
+            assertTrue(vi2.contains(line), line + " in\n" + vi2);
+        }
+        String f = FIXTURES.resolve("hmac.conf").toString();
+        assertTrue(imp.err().contains(f + ":26: key: keepalived falls back: key 3 is 2 bytes, not 32..64: keepalived skips it"), imp.err());
+        assertTrue(imp.err().contains(f + ":27: key: keepalived falls back: key id 2 is defined twice: keepalived keeps the first"), imp.err());
+        assertFalse(imp.err().contains("ascii") || imp.err().contains("000102"), imp.err());
+    }
+
+    @Test
     void everyLeftOutKeywordIsOneLineWithItsFileLineAndWhatToDo() {
         CliRun imp = CliRun.of("import-keepalived", FIXTURES.resolve("lvs-nat.conf").toString());
         assertEquals(3, imp.exitCode());

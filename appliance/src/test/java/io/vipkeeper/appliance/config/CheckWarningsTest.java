@@ -142,4 +142,27 @@ class CheckWarningsTest {
                 + " 198.18.1.100/24 on"), p.stream().map(ConfigProblem::message).toList());
         assertEquals(5, p.get(0).line());
     }
+
+    @Test
+    void aVirtualRouteThroughAnInterfaceTheHostLacksIsAProblemAtItsEntry() throws Exception {
+        String text = String.join("\n",
+                "vipkeeper.vrrp.instances.web {",
+                "  interface = eth0, virtual-router-id = 51, virtual-ips = [\"198.18.0.100/24\"]",
+                "  virtual-routes = [{ to = \"198.18.8.0/24\", interface = eth0 },",
+                "    { to = \"198.18.9.0/24\", via = \"198.18.3.1\", interface = eth3 }]",
+                "}", "");
+        Path f = ConfigFiles.write(dir, "route.conf", text);
+        Settings settings = ConfigLoader.load(f, ConfigCache.NONE, DataPlaneResolver.ANY, NodeChoice.HOST_NAME, () -> {
+        }, HostNetwork.UNKNOWN);
+        com.typesafe.config.ConfigObject tree = ConfigFactory.parseFile(f.toFile()).withFallback(ConfigLoader.reference())
+                .resolve(ConfigResolveOptions.noSystem()).root();
+        assertEquals(List.of("warning: " + f + ":4: vipkeeper.vrrp.instances.web.virtual-routes[1]: this host has no"
+                + " interface eth3 (the daemon refuses to start or reload with the route 198.18.9.0/24 through it until"
+                + " it appears)"), CheckWarnings.of(settings, tree, UnaryOperator.identity(), ETH0));
+        List<ConfigProblem> p = CheckWarnings.missingAddressInterfaces(settings, tree, UnaryOperator.identity(), ETH0);
+        assertEquals(List.of("vipkeeper.vrrp.instances.web.virtual-routes[1]: this host has no interface eth3 for the"
+                + " route 198.18.9.0/24 via 198.18.3.1 dev eth3 table 254 proto 18"),
+                p.stream().map(ConfigProblem::message).toList());
+        assertEquals(4, p.get(0).line());
+    }
 }

@@ -63,7 +63,10 @@ class UdpDnsHealthIT {
                     udp(104, 5000, ""),
                     udp(105, 5001, ""),
                     udp(106, 5002, ""),
-                    udp(107, 5002, "expect = \"pong\""));
+                    udp(107, 5002, "expect = \"pong\""),
+                    // No payload (the default, keepalived's UDP_CHECK without one): an empty datagram,
+                    // refused by a closed port; it sent nothing and stayed up.
+                    udp(108, 5001, "").replace("payload = \"ping\"", "payload = \"\""));
             assertEquals("reply matches", h.get(rs(101)).lastResult());
             assertEquals("reply matches", h.get(rs(102)).lastResult());
             assertEquals("reply does not match", h.get(rs(103)).lastResult());
@@ -71,6 +74,7 @@ class UdpDnsHealthIT {
             assertEquals("port unreachable", h.get(rs(105)).lastResult());
             assertEquals("no reply, not refused", h.get(rs(106)).lastResult());
             assertEquals("timeout after 150ms without a reply", h.get(rs(107)).lastResult());
+            assertEquals("port unreachable", h.get(rs(108)).lastResult());
         }
     }
 

@@ -111,7 +111,8 @@ class IpvsClientVmTest {
         ops.add(new TableChange.NewService(mark6, "test"));
         int port = 1000;
         for (Scheduler s : Scheduler.values()) {
-            if (s == Scheduler.TWOS && !twosAvailable()) {
+            // symhash is nftables' alone; twos came with Linux 6.2.
+            if (!IpvsKernel.CAPABILITIES.schedulers().contains(s) || s == Scheduler.TWOS && !twosAvailable()) {
                 continue;
             }
             ServiceSpec each = svc(TransportProtocol.TCP, "198.18.0.1", port++, s.configName(), 0, 0, 0xffffffffL);

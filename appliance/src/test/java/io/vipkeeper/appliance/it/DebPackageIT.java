@@ -188,8 +188,7 @@ class DebPackageIT {
             List<Path> renewed = archives(cache);
             assertEquals(1, renewed.size(), "archives: " + renewed);
             assertTrue(!renewed.equals(made), "the stale archive was replaced: " + renewed);
-            // The daemon itself never runs from one (its classes are loaded once, and an archive it
-            // could not use must not change how it starts).
+            // The daemon never runs from the commands' archive (its own is recorded by a check).
             Shell.Result daemonFlags = Shell.tryRun(flags, launcher.toString(), "run", "--help");
             assertEquals(0, daemonFlags.code(), daemonFlags.output());
             assertTrue(!daemonFlags.output().contains("SharedArchiveFile"), daemonFlags.output());
@@ -197,6 +196,77 @@ class DebPackageIT {
             daemon.destroy();
             daemon.waitFor();
         }
+    }
+
+    @Test
+    void theDaemonStartsFromTheArchiveACheckRecordsAndNeverFromAStaleOrForeignOne() throws Exception {
+        Path launcher = root.resolve("usr/bin/vipkeeper");
+        Path cache = Files.createTempDirectory(root.getParent(), "cache");
+        Path run = Files.createTempDirectory(root.getParent(), "run");
+        Path conf = Files.writeString(run.resolve("c.conf"), "vipkeeper.allow-empty = true\nvipkeeper.api.listen = \"\"\n");
+        // The unit's ExecStartPre check (systemd sets INVOCATION_ID) records nothing: it would delay the start.
+        assertEquals(0, Shell.tryRun(Map.of("VIPKEEPER_CACHE", cache.toString(), "INVOCATION_ID", "0123"),
+                launcher.toString(), "check", "-f", conf.toString()).code());
+        assertEquals(List.of(), archives(cache));
+        // A check elsewhere (postinst, an operator) that works records the daemon's archive; its
+        // usage alone loads too little to count as one.
+        Map<String, String> env = Map.of("VIPKEEPER_CACHE", cache.toString(), "INVOCATION_ID", "");
+        assertEquals(0, Shell.tryRun(env, launcher.toString(), "check", "--help").code());
+        assertEquals(List.of(), archives(cache));
+        Shell.Result checked = Shell.tryRun(env, launcher.toString(), "check", "-f", conf.toString());
+        assertEquals(0, checked.code(), checked.output());
+        List<Path> made = archives(cache);
+        assertEquals(1, made.size(), "archives: " + made);
+        Path archive = made.get(0);
+        assertTrue(archive.getFileName().toString().matches("run-\\d+-\\d+-" + Files.size(archive) + "\\.jsa"), archive.toString());
+        // The daemon maps it: its classes come from the archive.
+        ProcessBuilder daemon = new ProcessBuilder("unshare", "--net", launcher.toString(), "run", "-f", conf.toString(),
+                "--run-dir", run.toString(), "--state-dir", run.resolve("state").toString())
+                .redirectErrorStream(true).redirectOutput(run.resolve("daemon.log").toFile());
+        daemon.environment().putAll(env);
+        Process p = daemon.start();
+        try {
+            for (int i = 0; i < 300 && !Files.exists(run.resolve("control.sock")); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(run.resolve("control.sock")), Files.readString(run.resolve("daemon.log")));
+            String maps = Files.readString(Path.of("/proc", Long.toString(p.pid()), "maps"));
+            assertTrue(maps.contains(archive.toString()), "the daemon did not map " + archive);
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+        Map<String, String> flags = Map.of("VIPKEEPER_CACHE", cache.toString(), "JAVA_TOOL_OPTIONS", "-XX:+PrintCommandLineFlags");
+        assertTrue(usesArchive(launcher, flags, archive), "a valid archive is used");
+        // An archive that its group or others may write could be someone else's code: not used.
+        Shell.run("chmod", "g+w", archive.toString());
+        assertTrue(!usesArchive(launcher, flags, archive), "a group-writable archive is not used");
+        Shell.run("chmod", "g-w", archive.toString());
+        Shell.run("chmod", "o+w", cache.toString());
+        assertTrue(!usesArchive(launcher, flags, archive), "an archive in a cache others may write is not used");
+        Shell.run("chmod", "o-w", cache.toString());
+        // A truncated one (a crash while it was written): its size is not the one in its name.
+        byte[] whole = Files.readAllBytes(archive);
+        Files.write(archive, java.util.Arrays.copyOf(whole, 100_000));
+        assertTrue(!usesArchive(launcher, flags, archive), "a truncated archive is not used");
+        Files.write(archive, whole);
+        assertTrue(usesArchive(launcher, flags, archive), "the whole archive again");
+        // A new jar (an upgrade): the archive is stale and not used, and the next check replaces it.
+        Path jar = root.resolve("usr/share/vipkeeper/vipkeeper.jar");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 7000));
+        assertTrue(!usesArchive(launcher, flags, archive), "a stale archive is not used");
+        assertEquals(0, Shell.tryRun(env, launcher.toString(), "check", "-f", conf.toString()).code());
+        List<Path> renewed = archives(cache);
+        assertEquals(1, renewed.size(), "archives: " + renewed);
+        assertTrue(!renewed.equals(made), "the stale archive was replaced: " + renewed);
+        assertTrue(usesArchive(launcher, flags, renewed.get(0)), "the new archive is used");
+    }
+
+    /** Whether {@code vipkeeper run --help} starts its JVM from {@code archive} (its flags say so). */
+    private static boolean usesArchive(Path launcher, Map<String, String> flags, Path archive) {
+        Shell.Result r = Shell.tryRun(flags, launcher.toString(), "run", "--help");
+        assertEquals(0, r.code(), r.output());
+        return r.output().contains("-XX:SharedArchiveFile=" + archive);
     }
 
     private static List<Path> archives(Path cache) throws IOException {
@@ -252,12 +322,12 @@ class DebPackageIT {
                 "mount -t tmpfs lab /var/lib",
                 "mount -t tmpfs lab /var/cache",
                 "mkdir /var/lib/vipkeeper /run/vipkeeper /var/cache/vipkeeper",
-                "touch /var/lib/vipkeeper/state /run/vipkeeper/vipkeeper.pid /var/cache/vipkeeper/cli-1-2.jsa",
+                "touch /var/lib/vipkeeper/state /run/vipkeeper/vipkeeper.pid /var/cache/vipkeeper/cli-1-2-3.jsa /var/cache/vipkeeper/run-1-2-3.jsa",
                 control.resolve("postrm") + " remove",
                 "echo after remove: $(ls /var/lib/vipkeeper) $(ls /run/vipkeeper) $(ls -A /var/cache)",
                 control.resolve("postrm") + " purge",
                 "echo after purge: $(ls -d /var/lib/vipkeeper /run/vipkeeper 2>/dev/null)", ""));
-        // The launcher's class-data archive goes with the jar it was made from.
+        // The launcher's class-data archives (the commands' and the daemon's) go with the jar they were made from.
         assertEquals("after remove: state vipkeeper.pid\nafter purge:\n", out.replace(" \n", "\n"));
     }
 

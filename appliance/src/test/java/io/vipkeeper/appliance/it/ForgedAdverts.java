@@ -47,6 +47,11 @@ final class ForgedAdverts implements AutoCloseable {
         socket.send(packet, destination);
     }
 
+    /** Sends the VRRP {@code message} as it is (a trailer included) from {@code source}, TTL 255. */
+    void sendMessage(byte[] message, Inet4Address source, Inet4Address destination) {
+        socket.send(Ipv4Header.wrap(message, source, destination, 0, IPPROTO_VRRP), destination);
+    }
+
     @Override
     public void close() {
         socket.close();

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * Boots the real-IPVS VM once (Debian's kernel under qemu, vagrant/ipvs-vm) and runs every
  * {@code ipvs-vm} tagged test inside it through {@code vm.VmSuite}, streaming its lines here.
  * {@code -Dvipkeeper.vm.tests=REGEX} runs the classes whose name matches; {@code -Dvipkeeper.chaos.*}
- * properties are passed on.
+ * properties are passed on. The vipkeeper JVMs in the VM start from a class-data archive recorded
+ * on the host first ({@link VmClassArchive}; {@code -Dvipkeeper.vm.cds=false} runs without).
  */
 class IpvsVmIT {
     @Test
@@ -26,6 +27,11 @@ class IpvsVmIT {
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
                 "-Dvipkeeper.jar=" + JarProcess.jar().toAbsolutePath(), "-Dvipkeeper.await.seconds=150",
                 "-Dvipkeeper.conf.dir=" + repo.resolve("conf")));
+        // -Dvipkeeper.vm.cds=false: without the archive (to compare).
+        Path archive = Boolean.parseBoolean(System.getProperty("vipkeeper.vm.cds", "true")) ? VmClassArchive.record(repo) : null;
+        if (archive != null) {
+            cmd.add("-Dvipkeeper.cds.archive=" + archive);
+        }
         // The IPVS fault lab's seed and length (IpvsChaosVmTest), as given to Maven.
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("vipkeeper.chaos.")).sorted()
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));

@@ -55,8 +55,19 @@ final class JarProcess implements AutoCloseable {
     /** The JVM options of systemd/jvm-options, as the launcher and the unit use them. */
     static List<String> jvmOptions() throws IOException {
         Path file = repo().resolve("systemd/jvm-options");
-        return Files.readAllLines(file).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        List<String> options = new ArrayList<>(Files.readAllLines(file).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+        // A class-data archive (IpvsVmIT makes one on the host for the JVMs in the VM; the
+        // benchmarks compare starts with and without): -Dvipkeeper.cds.archive=FILE.
+        String archive = System.getProperty("vipkeeper.cds.archive", "");
+        if (!archive.isEmpty()) {
+            options.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
+        }
+        String record = System.getProperty("vipkeeper.cds.record", "");
+        if (!record.isEmpty()) {
+            options.addAll(List.of("-XX:ArchiveClassesAtExit=" + record, "-Xlog:cds=off,cds+dynamic=off"));
+        }
+        return options;
     }
 
     /**

@@ -57,6 +57,11 @@ class NftablesDaemonIT {
     private static final Map<String, AutoCloseable> servers = new TreeMap<>();
 
     private static String config(String dataPlane, String scheduler, int web2Weight) {
+        return config(dataPlane, scheduler, web2Weight, "");
+    }
+
+    /** The config, service masq with {@code snatAddress} ("" = masquerade). */
+    private static String config(String dataPlane, String scheduler, int web2Weight, String snatAddress) {
         String check = "health-check { type = http, interval = 300ms, timeout = 250ms, rise = 2, fall = 2 }";
         return NatDirector.config(dataPlane, "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "",
                 NatDirector.web(VIP, scheduler, check,
@@ -67,10 +72,11 @@ class NftablesDaemonIT {
                   port = 81
                   scheduler = rr
                   snat = true
+                  %s
                   health-check.type = none
                   real-servers = [{ address = "%s.13", port = 80 }]
                 }
-                """.formatted(VIP, SUBNET));
+                """.formatted(VIP, snatAddress.isEmpty() ? "" : "snat-address = \"" + snatAddress + "\"", SUBNET));
     }
 
     @BeforeAll
@@ -270,19 +276,49 @@ class NftablesDaemonIT {
     }
 
     /**
+     * {@code snat-address}: the backend sees that address instead of the director's outgoing one
+     * (here a second address of the director's, as a VIP would be); a reload back to masquerade
+     * puts the director's own address back.
+     */
+    @Test
+    @Order(7)
+    void snatAddressIsTheSourceTheBackendSees() throws Exception {
+        String source = SUBNET + ".200";
+        Lab.sh("ip", "-n", lab.ns("director"), "addr", "add", source + "/24", "dev", "eth0");
+        reload(config("nftables", "rr", 3, source), "reload succeeded");
+        await("the SNAT rule to " + source, () -> {
+            try {
+                return nft("list table inet vipkeeper").contains("snat ip to " + source);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(source, peer(81), "web3 sees the configured source address");
+        reload(config("nftables", "rr", 3), "reload succeeded");
+        await("masquerade again", () -> {
+            try {
+                return nft("list table inet vipkeeper").contains("masquerade");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(SUBNET + "." + DIRECTOR, peer(81), "web3 sees the director again (masquerade)");
+    }
+
+    /**
      * A service without {@code snat} is plain NAT, as with IPVS: the backend sees the client's own
      * address (and answers through the director, its route back). A masquerade of every DNATed
      * flow in the engine's own table hid it.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void plainNatShowsTheBackendTheClientsAddress() throws Exception {
         assertEquals(Map.of("web1", 1, "web2", 1), spread(80, 2));
         assertEquals(CLIENT, peer(80), "a service without snat shows its backend the client's own address");
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void autoPicksNftablesWhereTheKernelHasNoIpvsAndSaysWhy() throws Exception {
         Assumptions.assumeTrue(noIpvs(), "this kernel has IPVS: auto would pick it");
         String table = lbTable();

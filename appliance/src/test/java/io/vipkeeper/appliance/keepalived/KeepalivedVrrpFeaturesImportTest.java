@@ -97,11 +97,17 @@ class KeepalivedVrrpFeaturesImportTest extends ImportTestBase {
     }
 
     @Test
-    void useVmacOnAnIpv6InstanceIsLeftOut() throws Exception {
-        Config c = run("vrrp_instance V6 {\n interface eth0\n virtual_router_id 1\n use_vmac\n"
+    void useVmacOnAnIpv6InstanceIsCarriedWithTheIpv6VirtualMac() throws Exception {
+        Config c = run("vrrp_instance V6 {\n interface eth0\n virtual_router_id 1\n use_vmac vm6 00:00:5e:00:02\n"
                 + " virtual_ipaddress {\n  2001:db8::1/64\n }\n}\n");
-        assertFalse(c.hasPath("vrrp.instances.V6.use-vmac"));
-        assertTrue(leftOut("use_vmac", "IPv4 only"), result.notes().toString());
+        assertTrue(c.getBoolean("vrrp.instances.V6.use-vmac"));
+        assertEquals("vm6", c.getString("vrrp.instances.V6.vmac-name"));
+        assertFalse(leftOut("use_vmac"), result.notes().toString());
+
+        // The IPv4 virtual MAC on an IPv6 instance is not the one vipkeeper gives its vmac.
+        run("vrrp_instance V6 {\n interface eth0\n virtual_router_id 1\n use_vmac vm6 00:00:5e:00:01:01\n"
+                + " virtual_ipaddress {\n  2001:db8::1/64\n }\n}\n");
+        assertTrue(leftOut("use_vmac", "00:00:5e:00:02:VRID"), result.notes().toString());
     }
 
     @Test

@@ -237,4 +237,18 @@ class NftScriptTest {
                 delete element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 """, script);
     }
+
+    @Test
+    void symhashHashesTheFlowSymmetricallyOverWeightedSlotsWithoutASeed() {
+        DesiredService sym = service(WEB, "symhash", backend("198.18.230.12", 8080, 2), backend("198.18.230.11", 8080, 1),
+                backend("198.18.230.13", 8080, 0));
+        String script = NftScript.transaction(Map.of(), Map.of(WEB, sym), List.of(WEB));
+        assertTrue(script.contains("add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter name"
+                + " \"svc_tcp_c612e664_80_c\" dnat ip to symhash mod 3 map @svc_tcp_c612e664_80_m"
+                + " comment \"vipkeeper sched=symhash flags=0 timeout=0 netmask=4294967295\"\n"), script);
+        assertEquals("add element inet vipkeeper_lb svc_tcp_c612e664_80_m { 0 : 198.18.230.11 . 8080, 1 : 198.18.230.12 . 8080,"
+                + " 2 : 198.18.230.12 . 8080 }",
+                script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb svc_tcp_c612e664_80_m ")).findFirst().orElseThrow(),
+                "weights through slots, as sh");
+    }
 }

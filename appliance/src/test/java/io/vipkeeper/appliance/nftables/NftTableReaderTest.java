@@ -140,4 +140,32 @@ class NftTableReaderTest {
                 + " {\"table\": {\"family\": \"inet\", \"name\": \"vipkeeper_lb\", \"handle\": 3}}]}"));
     }
 
+
+    /** The fixture's IPv6 rule as the engine writes a symhash service, with {@code key} as its selector. */
+    private static String symhash(String key) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String dns6 = NftLayout.chain(NftScriptTest.DNS6);
+        ArrayNode all = (ArrayNode) json.readTree(fixture()).get("nftables");
+        for (JsonNode o : all) {
+            if (o.has("rule") && dns6.equals(o.get("rule").path("chain").asText())) {
+                com.fasterxml.jackson.databind.node.ObjectNode rule = (com.fasterxml.jackson.databind.node.ObjectNode) o.get("rule");
+                rule.put("comment", "vipkeeper sched=symhash flags=0 timeout=0 netmask=128");
+                com.fasterxml.jackson.databind.node.ObjectNode map = (com.fasterxml.jackson.databind.node.ObjectNode) rule.get("expr").get(2)
+                        .get("dnat").get("addr").get("map");
+                map.set("key", json.readTree(key));
+            }
+        }
+        return json.writeValueAsString(json.createObjectNode().set("nftables", all));
+    }
+
+    @Test
+    void aSymhashRuleReadsBackAsSymhashAndADifferentModulusIsDrift() throws IOException {
+        ServiceSpec spec = NftTableReader.read(symhash("{\"symhash\": {\"mod\": 1}}")).get(NftScriptTest.DNS6).spec();
+        assertEquals("symhash", spec.scheduler());
+        String drifted = NftTableReader.read(symhash("{\"symhash\": {\"mod\": 2}}")).get(NftScriptTest.DNS6).spec().scheduler();
+        assertTrue(drifted.startsWith("symhash (drifted: selector"), drifted);
+        String jhash = NftTableReader.read(symhash("{\"jhash\": {\"mod\": 1, \"seed\": 0, \"expr\": {\"payload\":"
+                + " {\"protocol\": \"ip6\", \"field\": \"saddr\"}}}}")).get(NftScriptTest.DNS6).spec().scheduler();
+        assertTrue(jhash.startsWith("symhash (drifted: selector"), "a jhash where symhash was written: " + jhash);
+    }
 }

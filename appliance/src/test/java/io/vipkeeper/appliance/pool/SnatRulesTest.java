@@ -42,6 +42,33 @@ class SnatRulesTest {
     }
 
     @Test
+    void aSnatAddressTranslatesToItInsteadOfMasquerading() throws Exception {
+        IpvsSettings s = settings("vipkeeper.ipvs.virtual-servers {\n"
+                + " web { address = \"198.18.0.100\", port = 80, snat = true, snat-address = \"198.18.0.100\","
+                + " real-servers = [{ address = \"198.18.0.13\" }] }\n"
+                + " v6 { address = \"2001:2::100\", port = 80, snat = true, snat-address = \"2001:2::100\","
+                + " real-servers = [{ address = \"2001:2::13\" }] }\n"
+                + "}\n");
+        assertEquals(List.of(
+                "ip daddr . tcp dport { 198.18.0.13 . 80 } ct direction original snat ip to 198.18.0.100 comment \"web\"",
+                "ip6 daddr . tcp dport { 2001:2::13 . 80 } ct direction original snat ip6 to 2001:2::100 comment \"v6\""),
+                SnatRules.rules(s));
+    }
+
+    @Test
+    void aSnatAddressNeedsSnatAndTheServicesFamily() {
+        for (String[] c : new String[][] {
+                {"snat-address = \"198.18.0.100\"", "snat-address: applies only with snat = true"},
+                {"snat = true, snat-address = \"2001:2::1\"", "snat-address: 2001:2::1 is not of the service's family (IPv4)"},
+                {"snat = true, snat-address = \"lb1\"", "snat-address: \"lb1\" is not an IPv4 or IPv6 address"}}) {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> settings(
+                    "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80, " + c[0]
+                            + ", real-servers = [{ address = \"198.18.0.13\" }] }\n"));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
+
+    @Test
     void theSorryServerIsMasqueradedToo() throws Exception {
         IpvsSettings s = settings("vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,"
                 + " snat = true, sorry-server = \"198.18.0.99:8080\", real-servers = [{ address = \"198.18.0.13\" },"

@@ -32,7 +32,19 @@ public enum DropReason {
     /** The address family does not match the router's. */
     FAMILY("family"),
     /** A router with unicast peers got an advert from an address not among them. */
-    NOT_PEER("not_unicast_peer");
+    NOT_PEER("not_unicast_peer"),
+    /** HMAC trailer required (mode enforce) but the advert has none (keepalived's auth_ext_missing). */
+    HMAC_MISSING("hmac_missing"),
+    /** HMAC trailer of another ext type or with non-zero reserved bytes (auth_ext_malformed). */
+    HMAC_MALFORMED("hmac_malformed"),
+    /** HMAC trailer signed with a key id we do not have: not yet added, or dropped (auth_ext_unknown_key). */
+    HMAC_UNKNOWN_KEY("hmac_unknown_key"),
+    /** HMAC trailer that does not verify with the key its id names (auth_ext_invalid_hmac). */
+    HMAC_INVALID("hmac_invalid"),
+    /** HMAC trailer timestamp outside the freshness window: clock skew or an old capture (auth_ext_stale). */
+    HMAC_STALE("hmac_stale"),
+    /** Valid HMAC trailer whose sequence did not grow for its sender: a replayed advert (auth_ext_replay). */
+    HMAC_REPLAY("hmac_replay");
 
     private final String label;
 

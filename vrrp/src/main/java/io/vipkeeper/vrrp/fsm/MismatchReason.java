@@ -1,6 +1,7 @@
 package io.vipkeeper.vrrp.fsm;
 
 import io.vipkeeper.vrrp.codec.DropReason;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,8 +15,13 @@ public enum MismatchReason {
     VERSION(DropReason.VERSION),
     /** Another v2 authentication type. */
     AUTH_TYPE(DropReason.AUTH_TYPE),
-    /** Another v2 password, or an AH or HMAC trailer that does not verify with our key. */
-    AUTHENTICATION(DropReason.AUTHENTICATION),
+    /**
+     * Another v2 password, an AH ICV that does not verify, or an HMAC trailer that is missing,
+     * malformed, signed with a key we lack or another key, or stamped outside our time window (its
+     * clock is off). A replayed advert shows no mismatch: it is not the peer that sent it.
+     */
+    AUTHENTICATION(DropReason.AUTHENTICATION, DropReason.HMAC_MISSING, DropReason.HMAC_MALFORMED,
+            DropReason.HMAC_UNKNOWN_KEY, DropReason.HMAC_INVALID, DropReason.HMAC_STALE),
     /** Another v2 advert interval. */
     INTERVAL(DropReason.INTERVAL),
     /** A sender that is not among our unicast peers (its unicast source is not the one we list). */
@@ -27,15 +33,17 @@ public enum MismatchReason {
     ADDRESS_LIST(null);
 
     private final DropReason drop;
+    private final List<DropReason> alsoShownBy;
 
-    MismatchReason(DropReason drop) {
+    MismatchReason(DropReason drop, DropReason... alsoShownBy) {
         this.drop = drop;
+        this.alsoShownBy = List.of(alsoShownBy);
     }
 
     /** The mismatch a drop for {@code reason} shows, if it shows one. */
     public static Optional<MismatchReason> of(DropReason reason) {
         for (MismatchReason m : values()) {
-            if (m.drop == reason) {
+            if (m.drop == reason || m.alsoShownBy.contains(reason)) {
                 return Optional.of(m);
             }
         }

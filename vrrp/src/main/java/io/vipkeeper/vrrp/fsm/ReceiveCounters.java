@@ -11,8 +11,11 @@ import java.util.Map;
  * @param drops unattributed drops by reason
  * @param receiveErrors datagrams the sockets could not read or that were not IP
  * @param netlinkMalformed link and address events that could not be parsed
+ * @param routeRefusals virtual routes and rules the kernel refused (the host side of the same
+ *     rtnetlink path, counted here so status has one place for it)
  */
-public record ReceiveCounters(Map<DropReason, Long> drops, long receiveErrors, long netlinkMalformed) {
+public record ReceiveCounters(Map<DropReason, Long> drops, long receiveErrors, long netlinkMalformed,
+        long routeRefusals) {
     /** Copies the map. */
     public ReceiveCounters {
         drops = Map.copyOf(drops);

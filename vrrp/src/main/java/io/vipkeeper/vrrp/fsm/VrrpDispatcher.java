@@ -70,13 +70,16 @@ public final class VrrpDispatcher {
                     ? hmac.get(packet.payload()[1] & 0xff) : null;
             boolean kernelChecksum = false;
             if (auth != null) {
+                int length = packet.payload().length;
                 packet = auth.check(packet);
-                // The kernel verified an IPv6 checksum over message and trailer (IPV6_CHECKSUM).
-                kernelChecksum = packet.source() instanceof java.net.Inet6Address;
+                // The kernel verified an IPv6 checksum over message and trailer (IPV6_CHECKSUM); the
+                // message's own field cannot be checked once the trailer is cut off.
+                kernelChecksum = packet.source() instanceof java.net.Inet6Address && packet.payload().length != length;
             }
             VirtualRouter router = packet.payload().length > 1 ? routers.get(packet.payload()[1] & 0xff) : null;
             if (packet.rejected() != null) {
-                dropped(router, packet, packet.rejected(), "authentication failed");
+                dropped(router, packet, packet.rejected(), packet.rejected() == DropReason.AUTHENTICATION
+                        ? "authentication failed" : "HMAC trailer: " + packet.rejected().label());
                 return;
             }
             DecodeResult result = VrrpDecoder.decode(packet, !kernelChecksum);

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import javax.crypto.Mac;
 
 /**
@@ -30,25 +31,44 @@ public final class HmacTrailer {
     private HmacTrailer() {
     }
 
-    /** Verification outcome, as keepalived names them. */
+    /**
+     * Verification outcome, as keepalived's vrrp_auth_hmac_result_t names them (STALE: the
+     * timestamp is outside the freshness window; REPLAY: the sequence did not grow). Append-only.
+     */
     public enum Result {
-        OK, MALFORMED, UNKNOWN_KEY, BAD_HMAC
+        OK, MALFORMED, UNKNOWN_KEY, BAD_HMAC, STALE, REPLAY
     }
 
-    /** A key written as keepalived writes it: {@code hex:} and 32..64 bytes in hex. */
-    public static Optional<byte[]> parseKey(String text) {
+    /**
+     * A key as keepalived's auth_hmac reads it: after {@code hex:} the bytes in hex, else the text's
+     * own bytes (ASCII); empty when the hex is not hex. The length is not checked (see {@link
+     * #parseKey}).
+     */
+    public static Optional<byte[]> decodeKey(String text) {
         if (!text.startsWith("hex:")) {
-            return Optional.empty();
-        }
-        String hex = text.substring(4);
-        if (hex.length() % 2 != 0 || hex.length() < 2 * KEY_MIN || hex.length() > 2 * KEY_MAX) {
-            return Optional.empty();
+            return Optional.of(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         try {
-            return Optional.of(HexFormat.of().parseHex(hex));
+            return Optional.of(HexFormat.of().parseHex(text.substring(4)));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** A key written as keepalived writes it ({@link #decodeKey}) that is 32..64 bytes long. */
+    public static Optional<byte[]> parseKey(String text) {
+        return decodeKey(text).filter(k -> k.length >= KEY_MIN && k.length <= KEY_MAX);
+    }
+
+    /** Whether the trailer at the end of {@code packet} has another ext type or non-zero reserved bytes. */
+    public static boolean malformed(byte[] packet) {
+        int t = packet.length - LENGTH;
+        return (packet[t] & 0xff) != TYPE_SHA256 || packet[t + 2] != 0 || packet[t + 3] != 0;
+    }
+
+    /** The key id the trailer at the end of {@code packet} names. */
+    public static int keyId(byte[] packet) {
+        return packet[packet.length - LENGTH + 1] & 0xff;
     }
 
     /** The sequence for a wall clock reading: seconds high, 16-bit fraction, counter zero. */
@@ -69,16 +89,25 @@ public final class HmacTrailer {
         return out;
     }
 
-    /** Checks the trailer at the end of {@code packet} (message + 28 bytes). */
+    /** Checks the trailer at the end of {@code packet} (message + 28 bytes) against the one key {@code keyId}. */
     public static Result verify(byte[] packet, int version, int vrid, InetAddress source, int keyId, byte[] key) {
+        return verify(packet, version, vrid, source, id -> id == keyId ? key : null);
+    }
+
+    /**
+     * Checks the trailer at the end of {@code packet} (message + 28 bytes) with the key its key id
+     * names in {@code keys} (null: no such key). Freshness and replay are the caller's.
+     */
+    public static Result verify(byte[] packet, int version, int vrid, InetAddress source, IntFunction<byte[]> keys) {
         if (packet.length < VrrpAdvertisement.HEADER_LENGTH + LENGTH) {
             return Result.MALFORMED;
         }
-        int t = packet.length - LENGTH;
-        if ((packet[t] & 0xff) != TYPE_SHA256 || packet[t + 2] != 0 || packet[t + 3] != 0) {
+        if (malformed(packet)) {
             return Result.MALFORMED;
         }
-        if ((packet[t + 1] & 0xff) != keyId) {
+        int t = packet.length - LENGTH;
+        byte[] key = keys.apply(packet[t + 1] & 0xff);
+        if (key == null) {
             return Result.UNKNOWN_KEY;
         }
         byte[] mac = hmac(key, pseudo(version, vrid, source), packet, t);

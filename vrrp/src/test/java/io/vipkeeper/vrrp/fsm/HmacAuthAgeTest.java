@@ -22,7 +22,7 @@ class HmacAuthAgeTest {
     void verifiedAndRejectedPacketsKeepTheirAge() {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 7);
-        HmacAuth auth = new HmacAuth(VrrpVersion.V3, 51, key, () -> 1_000L);
+        HmacAuth auth = new HmacAuth(VrrpVersion.V3, 51, HmacPolicy.single(key, 100), () -> 1_000L);
         byte[] advert = VrrpEncoder.encode(VrrpAdvertisement.v3(51, 200, 100, List.of(SimulatedSegment.VIP)),
                 SOURCE, VrrpMulticast.IPV4);
         byte[] signed = auth.sign(advert, SOURCE);
@@ -30,7 +30,7 @@ class HmacAuthAgeTest {
         assertNull(ok.rejected());
         assertEquals(1234, ok.ageNanos());
         InboundPacket replay = auth.check(new InboundPacket(SOURCE, VrrpMulticast.IPV4, 255, signed, null, 99));
-        assertEquals(DropReason.AUTHENTICATION, replay.rejected());
+        assertEquals(DropReason.HMAC_REPLAY, replay.rejected());
         assertEquals(99, replay.ageNanos());
     }
 }

@@ -81,7 +81,9 @@ public final class AuthFuzzTargets {
     }
 
     private static HmacAuth auth() {
-        return new HmacAuth(VrrpVersion.V3, 51, HmacTrailerTest.KEY, () -> 1_700_000_000_000L);
+        // Monotonic: the appendix vector's timestamp lies outside any live window, as keepalived's test says.
+        return new HmacAuth(VrrpVersion.V3, 51, new io.vipkeeper.vrrp.fsm.HmacPolicy(java.util.Map.of(1, HmacTrailerTest.KEY),
+                1, io.vipkeeper.vrrp.fsm.HmacMode.ENFORCE, false, 5), () -> 1_700_000_000_000L);
     }
 
     private static String label(Enum<?> verdict) {

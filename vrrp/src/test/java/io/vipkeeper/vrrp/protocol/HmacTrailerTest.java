@@ -57,7 +57,9 @@ class HmacTrailerTest {
     void keysAreWrittenAsKeepalivedWritesThem() {
         assertEquals(32, HmacTrailer.parseKey("hex:" + HexFormat.of().formatHex(KEY)).orElseThrow().length);
         assertEquals(true, HmacTrailer.parseKey("hex:0011").isEmpty(), "too short");
-        assertEquals(true, HmacTrailer.parseKey(HexFormat.of().formatHex(KEY)).isEmpty(), "needs hex:");
+        assertEquals(64, HmacTrailer.parseKey(HexFormat.of().formatHex(KEY)).orElseThrow().length,
+                "without hex: the text's own bytes, as keepalived");
+        assertEquals(true, HmacTrailer.parseKey("a long shared secret").isEmpty(), "20 ASCII bytes: too short");
         assertEquals(true, HmacTrailer.parseKey("hex:" + "zz".repeat(32)).isEmpty());
     }
 }

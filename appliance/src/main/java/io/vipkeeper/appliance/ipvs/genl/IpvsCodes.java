@@ -19,6 +19,8 @@ final class IpvsCodes {
             case NAT -> 0;
             case TUN -> 2;
             case DR -> 3;
+            // Refused by IpvsKernel.CAPABILITIES before it gets here.
+            case STATELESS_NAT -> throw new IllegalArgumentException("IPVS has no stateless-nat forwarding");
         };
     }
 

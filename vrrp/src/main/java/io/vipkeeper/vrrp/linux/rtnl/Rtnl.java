@@ -8,6 +8,37 @@ public final class Rtnl {
     public static final int RTM_NEWADDR = 20;
     public static final int RTM_DELADDR = 21;
     public static final int RTM_GETADDR = 22;
+    public static final int RTM_NEWROUTE = 24;
+    public static final int RTM_DELROUTE = 25;
+    public static final int RTM_NEWRULE = 32;
+    public static final int RTM_DELRULE = 33;
+    /** rtattr types of struct rtmsg (rtnetlink.h enum rtattr_type_t). */
+    public static final int RTA_DST = 1;
+    public static final int RTA_OIF = 4;
+    public static final int RTA_GATEWAY = 5;
+    public static final int RTA_PRIORITY = 6;
+    public static final int RTA_PREFSRC = 7;
+    public static final int RTA_TABLE = 15;
+    /** Attribute types of struct fib_rule_hdr (fib_rules.h). */
+    public static final int FRA_DST = 1;
+    public static final int FRA_SRC = 2;
+    public static final int FRA_IIFNAME = 3;
+    public static final int FRA_PRIORITY = 6;
+    public static final int FRA_FWMARK = 10;
+    public static final int FRA_TABLE = 15;
+    public static final int FRA_FWMASK = 16;
+    public static final int FRA_OIFNAME = 17;
+    public static final int FRA_PROTOCOL = 21;
+    /** rtm_type (rtnetlink.h): an ordinary route. */
+    public static final int RTN_UNICAST = 1;
+    /** rtm_scope RT_SCOPE_NOWHERE: in a delete, matches a route of any scope (as ip route del). */
+    public static final int RT_SCOPE_NOWHERE = 255;
+    /** fib_rule_hdr action FR_ACT_TO_TBL: look the packet up in the rule's table. */
+    public static final int FR_ACT_TO_TBL = 1;
+    /** Group bits for bind(): RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_IPV4_RULE | 1 << (RTNLGRP_IPV6_RULE - 1). */
+    public static final int GROUPS_ROUTE_AND_RULE = 0x40 | 0x400 | 0x80 | 1 << 18;
+    /** sizeof(struct rtmsg), sizeof(struct fib_rule_hdr). */
+    public static final int RTMSG = 12;
     public static final int IFA_ADDRESS = 1;
     public static final int IFA_LOCAL = 2;
     public static final int IFA_LABEL = 3;

@@ -1,0 +1,150 @@
+package io.vipkeeper.appliance.vrrp;
+
+import io.vipkeeper.vrrp.fsm.AddressOwner;
+import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import io.vipkeeper.vrrp.linux.Errno;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
+import io.vipkeeper.vrrp.linux.rtnl.Routing;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns an instance's virtual routes and rules (keepalived's virtual_routes / virtual_rules) the way
+ * {@code LinuxAddressOwner} owns its VIPs: a claim installs them, routes before rules, right after
+ * the VIPs (a route's src may be a VIP, which must be there first) and after the takeover's first
+ * advert (they are not on the failover's critical path); a release removes them, rules first.
+ * All on the VRRP loop, through the platform's rtnetlink socket.
+ *
+ * <p>A master holds what it claimed: {@link #repair} (after a route or rule was deleted anywhere)
+ * puts back whatever of its entries is missing; an add that finds the entry there does nothing
+ * (NLM_F_EXCL answers EEXIST). keepalived's default is to take the instance out of MASTER instead;
+ * vipkeeper keeps VIPs that way too. An entry the kernel refuses (a gateway not on any link, a
+ * table the kernel lacks) is counted and logged once with the kernel's reason until it succeeds,
+ * and never changes the instance's state.
+ *
+ * <p>Owners of one host share a ledger: a release leaves alone an entry that another owner claimed
+ * since (a reload's successor that kept it), so a reload removes only the entries it dropped.
+ */
+final class VirtualRouteOwner implements AddressOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualRouteOwner.class);
+
+    /**
+     * One route or rule.
+     *
+     * @param key what identifies it in the ledger (the kernel entry, equal across reloads)
+     * @param add its add
+     * @param remove its removal
+     */
+    record Entry(Object key, Routing.Change add, Routing.Change remove) {
+    }
+
+    private final String instance;
+    /** Routes, then rules: the order of installing. */
+    private final List<Entry> entries;
+    private final Routing routing;
+    private final VrrpScheduler scheduler;
+    /** Last claimer of each entry on this host (VRRP loop only). */
+    private final Map<Object, Object> ledger;
+    /** The owners holding their entries now (VRRP loop only). */
+    private final Set<VirtualRouteOwner> holders;
+    private final AtomicLong refusals;
+    /** Entries whose refusal was logged and has not succeeded since. */
+    private final Set<Object> refusedLogged = new HashSet<>();
+    private boolean holding;
+
+    VirtualRouteOwner(String instance, List<Entry> entries, Routing routing, VrrpScheduler scheduler,
+            Map<Object, Object> ledger, Set<VirtualRouteOwner> holders, AtomicLong refusals) {
+        this.instance = instance;
+        this.entries = List.copyOf(entries);
+        this.routing = routing;
+        this.scheduler = scheduler;
+        this.ledger = ledger;
+        this.holders = holders;
+        this.refusals = refusals;
+    }
+
+    @Override
+    public void claim() {
+        if (!scheduler.inEventLoop()) {
+            scheduler.execute(this::claim);
+            return;
+        }
+        holding = true;
+        holders.add(this);
+        entries.forEach(e -> ledger.put(e.key(), this));
+        // After the takeover's first advert and the VIPs' adds (queued before this on the loop).
+        scheduler.execute(() -> {
+            if (holding) {
+                int added = install();
+                LOG.info("{}: virtual routes and rules in place: {} of {} added now", instance, added, entries.size());
+            }
+        });
+    }
+
+    /** Puts back whatever entry is missing while holding (a route or rule was deleted somewhere). */
+    void repair() {
+        if (holding) {
+            int added = install();
+            if (added > 0) {
+                LOG.warn("{}: put back {} virtual route(s)/rule(s) removed while MASTER", instance, added);
+            }
+        }
+    }
+
+    /** Adds every entry; how many were missing. */
+    private int install() {
+        int added = 0;
+        for (Entry e : entries) {
+            try {
+                if (routing.apply(e.add()) == Routing.Outcome.CHANGED) {
+                    added++;
+                    LOG.debug("{}: {}", instance, e.add().what());
+                }
+                refusedLogged.remove(e.key());
+            } catch (RuntimeException ex) {
+                refusals.incrementAndGet();
+                if (refusedLogged.add(e.key())) {
+                    String why = ex instanceof NetlinkException n ? Errno.name(n.errno()) : ex.toString();
+                    LOG.error("{}: the kernel refused {}: {} (counted; said once until it succeeds; the instance"
+                            + " stays as it is)", instance, e.add().what(), why);
+                }
+            }
+        }
+        return added;
+    }
+
+    @Override
+    public void release() {
+        if (!scheduler.inEventLoop()) {
+            scheduler.execute(this::release);
+            return;
+        }
+        boolean held = holding;
+        holding = false;
+        holders.remove(this);
+        int removed = 0;
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            Entry e = entries.get(i);
+            Object holder = ledger.get(e.key());
+            if (holder != null && holder != this) {
+                continue; // a successor claimed it: it stays
+            }
+            ledger.remove(e.key());
+            try {
+                if (routing.apply(e.remove()) == Routing.Outcome.CHANGED) {
+                    removed++;
+                }
+            } catch (RuntimeException ex) {
+                LOG.error("{}: {}", instance, ex.getMessage());
+            }
+        }
+        if (held || removed > 0) {
+            LOG.info("{}: virtual routes and rules removed: {}", instance, removed);
+        }
+    }
+}

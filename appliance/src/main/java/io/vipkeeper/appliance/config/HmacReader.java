@@ -84,8 +84,14 @@ final class HmacReader {
             return null;
         }
         if (active != null && ok && !keys.containsKey(active)) {
-            a.problem("active-key", "is " + active + " but no key has that id (defined: "
-                    + String.join(", ", keys.keySet().stream().map(String::valueOf).toList()) + ")");
+            String defined = String.join(", ", keys.keySet().stream().map(String::valueOf).toList());
+            if (a.written("active-key")) {
+                a.problem("active-key", "is " + active + " but no key has that id (defined: " + defined + ")");
+            } else {
+                // The default (1) was not written: say so where the keys are, not in reference.conf.
+                a.problem("keys", "no key has id " + active + ", the default active-key: set active-key to"
+                        + " the id adverts are signed with (defined: " + defined + ")");
+            }
             ok = false;
         }
         return ok ? new HmacConfig(keys, active, mode, antiReplay, window) : null;
@@ -121,12 +127,18 @@ final class HmacReader {
             n.problem(field, "file: needs an absolute path, got \"" + path + "\"");
             return Optional.empty();
         }
-        try {
-            if (Files.size(p) > KEY_FILE_MAX) {
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            // A FIFO would hang the load (and a reload) on its read, a device fill the heap.
+            n.problem(field, path + " is not a regular file");
+            return Optional.empty();
+        }
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            byte[] read = in.readNBytes((int) KEY_FILE_MAX + 1);
+            if (read.length > KEY_FILE_MAX) {
                 n.problem(field, path + " is larger than a key file can be (" + KEY_FILE_MAX + " bytes)");
                 return Optional.empty();
             }
-            String text = Files.readString(p, StandardCharsets.UTF_8);
+            String text = new String(read, StandardCharsets.UTF_8);
             return Optional.of(text.replaceAll("[\r\n]+$", ""));
         } catch (IOException | RuntimeException e) {
             n.problem(field, path + " cannot be read (" + e.getClass().getSimpleName() + ")");

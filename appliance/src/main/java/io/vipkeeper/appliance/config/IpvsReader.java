@@ -86,7 +86,10 @@ final class IpvsReader {
             }
             String other = identities.putIfAbsent(vs.identity(), name);
             String shared = other == null ? PortsReader.overlapping(vs, servers.values()) : null;
-            if (other != null) {
+            String statelessTwin = other == null && shared == null ? statelessTwin(vs, servers) : null;
+            if (statelessTwin != null) {
+                (n != null ? n : e.read(vsDefaults.object())).problemHere(statelessTwin);
+            } else if (other != null) {
                 (n != null ? n : e.read(vsDefaults.object())).problemHere(vs.identity() + " is already virtual server "
                         + other);
             } else if (shared != null) {
@@ -217,12 +220,42 @@ final class IpvsReader {
             n.problem("snat-address", "\"" + text.get() + "\" is not an IPv4 or IPv6 address");
             return null;
         }
+        InetAddress x = a.get();
+        if (x.isAnyLocalAddress() || x.isMulticastAddress() || x.isLoopbackAddress() || x.isLinkLocalAddress()
+                || Addresses.format(x).equals("255.255.255.255")) {
+            n.problem("snat-address", Addresses.format(x) + " is not a unicast address the real servers can answer");
+            return null;
+        }
         if (ipv6 != null && (a.get() instanceof Inet6Address) != ipv6) {
             n.problem("snat-address", Addresses.format(a.get()) + " is not of the service's family ("
                     + (ipv6 ? "IPv6" : "IPv4") + ")");
             return null;
         }
         return a;
+    }
+
+    /**
+     * A stateless-nat real server (address and port) may serve one stateless-nat virtual server
+     * only: its replies are turned back to the service's address by their source alone, so a
+     * second service's clients would get answers from the first one's address. Null when fine.
+     */
+    private static String statelessTwin(VirtualServer vs, Map<String, VirtualServer> servers) {
+        for (RealServer rs : vs.realServers()) {
+            if (rs.forwarding() != Forwarding.STATELESS_NAT) {
+                continue;
+            }
+            for (Map.Entry<String, VirtualServer> o : servers.entrySet()) {
+                for (RealServer ors : o.getValue().realServers()) {
+                    if (ors.forwarding() == Forwarding.STATELESS_NAT && ors.address().equals(rs.address())
+                            && ors.port() == rs.port()) {
+                        return "real server " + Addresses.format(new java.net.InetSocketAddress(rs.address(), rs.port()))
+                                + " is also one of stateless-nat virtual server " + o.getKey() + ": stateless-nat"
+                                + " turns replies back by their source alone, so a real server serves one such service";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static Long longValue(Integer i) {

@@ -137,6 +137,13 @@ final class VirtualRouteReader {
             ok = false;
         }
         Optional<Long> priority = b.has("priority") ? Optional.ofNullable(number(b, "priority", 0, U32)) : Optional.empty();
+        if (!b.has("priority")) {
+            // Without one the kernel numbers each add anew, so a rule already there cannot be told
+            // from a missing one: every repair added another copy.
+            b.problemHere("a virtual rule needs a priority (the kernel would number each add anew, and a copy"
+                    + " would pile up at every repair)");
+            ok = false;
+        }
         Optional<Long> mark = Optional.empty();
         Optional<Long> mask = Optional.empty();
         if (b.has("fwmark")) {

@@ -27,6 +27,8 @@ final class ImportContext {
     final Hocon root = new Hocon();
     /** global_defs' vrrp_version; keepalived's default is 2. */
     int vrrpVersion = 2;
+    /** The priority the next virtual rule without one gets, as keepalived numbers them. */
+    long nextRulePriority = 16384;
     /** global_defs' vrrp_garp_master_* defaults, written into each instance's garp. */
     final Map<String, Object> garpDefaults = new LinkedHashMap<>();
     /** global_defs' lvs_sync_daemon, mapped once the instances are known. */

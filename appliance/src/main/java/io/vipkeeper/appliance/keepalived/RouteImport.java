@@ -81,6 +81,13 @@ final class RouteImport {
                 case "or", "nexthop", "mtu", "advmss", "rtt", "rttvar", "reordering", "window", "cwnd", "ssthresh",
                         "realms", "rto_min", "initcwnd", "initrwnd", "features", "quickack", "congctl", "pref",
                         "expires", "encap", "vrf", "tos", "dsfield", "hoplimit", "fastopen_no_cookie", "track_group" -> {
+                    if (word.equals("nexthop") || word.equals("or")) {
+                        // Without its nexthops the route has no gateway: left out whole, not written half.
+                        ctx.notes.leftOut(a.origin(), block + " " + word, "vipkeeper's virtual routes have one "
+                                + "gateway (no nexthop groups): \"" + String.join(" ", w) + "\" is left out; write "
+                                + "one route per gateway with different metrics, or keep it in keepalived");
+                        return null;
+                    }
                     ctx.notes.leftOut(a.origin(), block + " " + word, "vipkeeper's virtual routes carry to, via, "
                             + "dev, src, table, metric, scope, proto and type; the route is imported without "
                             + String.join(" ", w.subList(i, w.size())));
@@ -130,7 +137,10 @@ final class RouteImport {
             h = kept;
         }
         Hocon out = new Hocon();
-        boolean v6 = inet6 || to.contains(":");
+        // keepalived takes a default route's family from its gateway or source when -6 is not given.
+        boolean[] gateway6 = {false};
+        h.forEach((k, v) -> gateway6[0] |= (k.equals("via") || k.equals("src")) && String.valueOf(v).contains(":"));
+        boolean v6 = inet6 || to.contains(":") || gateway6[0];
         out.put("to", to.equals("default") || to.equals("any") || to.equals("all") ? (v6 ? "default6" : "default") : to);
         h.forEach(out::put);
         if (type != null && !type.equals("unicast")) {
@@ -212,8 +222,10 @@ final class RouteImport {
             }
         }
         if (!prioritised) {
-            ctx.notes.note(a.origin(), block, "no preference: keepalived numbers such rules from 16384 on, the "
-                    + "kernel (under vipkeeper) from just below the first rule; give it a priority");
+            long priority = ctx.nextRulePriority++;
+            h.put("priority", priority);
+            ctx.notes.note(a.origin(), block, "no preference: keepalived numbers such rules from 16384 on; written "
+                    + "as priority " + priority + " (vipkeeper needs one to know its rule is there)");
         }
         if (!namesKnown(ctx, a, block, h)) {
             return null;

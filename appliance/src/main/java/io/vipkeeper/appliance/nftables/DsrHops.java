@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -53,8 +54,11 @@ final class DsrHops {
     }
 
     private DsrHop hop(InetAddress backend, Map<String, NetworkInterface> links, Map<InetAddress, Neighbours.Entry> neighbours) {
-        NetworkInterface link = links.values().stream().filter(i -> onLink(i, backend)).sorted((a, b) -> a.getName()
-                .compareTo(b.getName())).findFirst().orElse(null);
+        Map<String, List<Network>> networks = new java.util.HashMap<>();
+        links.values().forEach(i -> networks.put(i.getName(), networks(i)));
+        String name = longestMatch(networks, backend.getAddress());
+        NetworkInterface link = name == null ? null : links.values().stream().filter(i -> i.getName().equals(name))
+                .findFirst().orElse(null);
         if (link == null) {
             once(backend, "not on a directly connected network: dr rewrites MACs, so it must share an L2 network"
                     + " with this host; left out");
@@ -77,14 +81,33 @@ final class DsrHops {
         }
     }
 
-    private static boolean onLink(NetworkInterface i, InetAddress backend) {
-        for (InterfaceAddress a : i.getInterfaceAddresses()) {
-            if (a.getAddress() instanceof Inet4Address && a.getNetworkPrefixLength() < 32
-                    && samePrefix(a.getAddress().getAddress(), backend.getAddress(), a.getNetworkPrefixLength())) {
-                return true;
+    /** An IPv4 network of an interface: one of its addresses and the prefix length. */
+    record Network(byte[] address, int bits) {
+    }
+
+    /**
+     * The name of the interface whose network holds {@code address} with the longest prefix, as
+     * the kernel's route lookup picks; among equals the first by name; null for none.
+     */
+    static String longestMatch(Map<String, List<Network>> networks, byte[] address) {
+        String best = null;
+        int bestBits = -1;
+        for (String name : new java.util.TreeSet<>(networks.keySet())) {
+            for (Network n : networks.get(name)) {
+                if (n.bits() > bestBits && samePrefix(n.address(), address, n.bits())) {
+                    best = name;
+                    bestBits = n.bits();
+                }
             }
         }
-        return false;
+        return best;
+    }
+
+    /** The IPv4 networks (not /32) of {@code i}. */
+    static List<Network> networks(NetworkInterface i) {
+        return i.getInterfaceAddresses().stream().filter(a -> a.getAddress() instanceof Inet4Address
+                && a.getNetworkPrefixLength() < 32).map(a -> new Network(a.getAddress().getAddress(),
+                        a.getNetworkPrefixLength())).toList();
     }
 
     static boolean samePrefix(byte[] a, byte[] b, int bits) {

@@ -50,12 +50,12 @@ final class NftLinks {
         return new NftStateless.Links() {
             @Override
             public String device(InetAddress address) {
-                for (Map.Entry<String, List<InterfaceAddress>> e : nets.entrySet()) {
-                    for (InterfaceAddress a : e.getValue()) {
-                        if (DsrHops.samePrefix(a.getAddress().getAddress(), address.getAddress(), a.getNetworkPrefixLength())) {
-                            return e.getKey();
-                        }
-                    }
+                Map<String, List<DsrHops.Network>> networks = new HashMap<>();
+                nets.forEach((name, addresses) -> networks.put(name, addresses.stream().map(a -> new DsrHops.Network(
+                        a.getAddress().getAddress(), a.getNetworkPrefixLength())).toList()));
+                String best = DsrHops.longestMatch(networks, address.getAddress());
+                if (best != null) {
+                    return best;
                 }
                 if (said.add(address.getHostAddress())) {
                     log.warn("stateless-nat: {} is on no directly connected IPv4 network; left out", address.getHostAddress());

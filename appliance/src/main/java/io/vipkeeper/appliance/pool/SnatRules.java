@@ -75,8 +75,10 @@ public final class SnatRules {
         targetSet.forEach(targets::add);
         String match = ports ? family + " daddr . " + vs.protocol().configName() + " dport " + targets
                 : family + " daddr " + targets;
-        String translation = vs.snatAddress().map(a -> "snat " + family + " to " + io.netty.util.NetUtil.toAddressString(a))
-                .orElse("masquerade");
+        // The director's own connections to the real servers (health checks) keep their source:
+        // translated to a VIP, a backup's checks would wait for answers sent to an address it lacks.
+        String translation = vs.snatAddress().map(a -> "fib saddr type != local snat " + family + " to "
+                + io.netty.util.NetUtil.toAddressString(a)).orElse("masquerade");
         return java.util.Optional.of(match + " ct direction original " + translation + " comment \""
                 + name.replace("\"", "") + "\"");
     }

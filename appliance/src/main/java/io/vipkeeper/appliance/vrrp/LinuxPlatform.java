@@ -157,12 +157,16 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
         synchronized (this) {
             if (routeMonitor == null) {
                 // Deletions anywhere: every master puts back what of its own is missing.
-                routeMonitor = RouteMonitor.start(() -> scheduler.execute(() ->
-                        List.copyOf(routeHolders).forEach(VirtualRouteOwner::repair)));
+                routeMonitor = RouteMonitor.start(() -> scheduler.execute(this::repairRoutes));
             }
         }
         return Optional.of(new VirtualRouteOwner(instance, entries, new Routing(vipRoute), scheduler, routeLedger,
                 routeHolders, routeRefusals));
+    }
+
+    /** Every master puts back what of its virtual routes and rules is missing (on the VRRP loop). */
+    private void repairRoutes() {
+        List.copyOf(routeHolders).forEach(VirtualRouteOwner::repair);
     }
 
     @Override
@@ -187,8 +191,16 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
             if (before == null || before != info.usable()) {
                 LOG.info("link {} is {}", info.name(), info.usable() ? "up" : "down");
                 scheduler.execute(() -> onChange.accept(info.name(), info.usable()));
+                if (info.usable()) {
+                    // A route through a link that went down went with it, silently, and could not
+                    // be put back while it was down (ENETDOWN): every master puts its own back now.
+                    scheduler.execute(this::repairRoutes);
+                }
             }
-        }, ifindex -> scheduler.execute(onAddresses), a -> !allVips.contains(a),
+        }, ifindex -> scheduler.execute(() -> {
+            onAddresses.run();
+            repairRoutes(); // a route's src or gateway may need the address that just came
+        }), a -> !allVips.contains(a),
                 (vip, added) -> {
                     if (!added) {
                         scheduler.execute(() -> onVipRemoved.accept(vip.address(), vip.prefixLength()));

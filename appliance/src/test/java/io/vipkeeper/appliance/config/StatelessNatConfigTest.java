@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.dataplane.Capabilities;
 import io.vipkeeper.appliance.dataplane.Forwarding;
@@ -52,6 +53,16 @@ class StatelessNatConfigTest {
                 + " forwarding stateless-nat: it rewrites UDP without connection tracking in netdev ingress, which only the"
                 + " nftables engine does; set data-plane = nftables (auto takes ipvs where the kernel has it) or use nat"),
                 problems(IpvsKernel.CAPABILITIES, OK));
+    }
+
+    /** Two services sharing a real server: replies are turned back by source alone (breaker review). */
+    @Test
+    void aRealServerServesOneStatelessService() {
+        String twin = OK + "\n" + OK.replace("virtual-servers.dns", "virtual-servers.dns2").replace(".100", ".101");
+        List<String> p = problems(NftablesDataPlane.CAPABILITIES, twin.split("\n"));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("st.conf:4: vipkeeper.ipvs.virtual-servers.dns2: real server 198.18.112.13:5353 is"
+                + " also one of stateless-nat virtual server dns"), p.toString());
     }
 
     @Test

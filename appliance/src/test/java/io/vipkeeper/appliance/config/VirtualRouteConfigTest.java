@@ -44,7 +44,7 @@ class VirtualRouteConfigTest {
                 "  ]",
                 "  virtual-rules = [",
                 "    { from = \"198.18.104.100\", table = 100, priority = 1000 }",
-                "    { fwmark = \"0x10/0xff\", iif = eth0, oif = eth1, table = 4294967295, family = ipv6 }",
+                "    { fwmark = \"0x10/0xff\", iif = eth0, oif = eth1, table = 4294967295, family = ipv6, priority = 1001 }",
                 "    { to = \"198.18.106.0/24\", type = prohibit, priority = 1004, proto = 4 }",
                 "  ]",
                 "}")).vrrp().instances().get("web");
@@ -60,7 +60,7 @@ class VirtualRouteConfigTest {
                 new VirtualRule(false, Optional.of(prefix("198.18.104.100/32")), Optional.empty(), 100,
                         Optional.of(1000L), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                         RuleType.TABLE, 18),
-                new VirtualRule(true, Optional.empty(), Optional.empty(), 4294967295L, Optional.empty(),
+                new VirtualRule(true, Optional.empty(), Optional.empty(), 4294967295L, Optional.of(1001L),
                         Optional.of(0x10L), Optional.of(0xffL), Optional.of("eth0"), Optional.of("eth1"), RuleType.TABLE, 18),
                 new VirtualRule(false, Optional.empty(), Optional.of(prefix("198.18.106.0/24")), 0, Optional.of(1004L),
                         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), RuleType.PROHIBIT, 4)),
@@ -95,9 +95,9 @@ class VirtualRouteConfigTest {
                 "  ]",
                 "  virtual-rules = [",
                 "    { from = \"198.18.104.100\", priority = 1 }",
-                "    { from = \"198.18.104.100\", to = \"2001:db8::/32\", table = 100 }",
-                "    { fwmark = \"0x10/0xff/1\", table = 100 }",
-                "    { to = \"198.18.106.0/24\", type = blackhole, table = 100 }",
+                "    { from = \"198.18.104.100\", to = \"2001:db8::/32\", table = 100, priority = 2 }",
+                "    { fwmark = \"0x10/0xff/1\", table = 100, priority = 3 }",
+                "    { to = \"198.18.106.0/24\", type = blackhole, table = 100, priority = 4 }",
                 "  ]",
                 "}")));
         String p = "r.conf:%d: vipkeeper.vrrp.instances.web.";

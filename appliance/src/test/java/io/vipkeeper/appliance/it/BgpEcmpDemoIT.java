@@ -56,8 +56,11 @@ class BgpEcmpDemoIT {
     @Test
     void ctrlCInTheMiddleCleansUpEverything() throws Exception {
         Set<String> before = namespaces();
-        Process p = new ProcessBuilder(JarProcess.repo().resolve("vagrant/lab/ecmp-demo").toString())
-                .redirectErrorStream(true).start();
+        // SIGINT back to its default first: a harness started in the background (a non-interactive
+        // shell's `cmd &`) passes it on ignored, and a JVM that starts with SIGINT ignored leaves it
+        // so, as a terminal's Ctrl-C never is.
+        Process p = new ProcessBuilder("env", "--default-signal=INT",
+                JarProcess.repo().resolve("vagrant/lab/ecmp-demo").toString()).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {

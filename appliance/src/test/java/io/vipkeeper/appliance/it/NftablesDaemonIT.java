@@ -73,10 +73,10 @@ class NftablesDaemonIT {
                   scheduler = rr
                   snat = true
                   %s
-                  health-check.type = none
                   real-servers = [{ address = "%s.13", port = 80 }]
                 }
-                """.formatted(VIP, snatAddress.isEmpty() ? "" : "snat-address = \"" + snatAddress + "\"", SUBNET));
+                """.formatted(VIP, snatAddress.isEmpty() ? "health-check.type = none" : "snat-address = \"" + snatAddress
+                        + "\"\nhealth-check { type = tcp, interval = 300ms, timeout = 250ms, rise = 1, fall = 2 }", SUBNET));
     }
 
     @BeforeAll
@@ -294,6 +294,13 @@ class NftablesDaemonIT {
             }
         });
         assertEquals(source, peer(81), "web3 sees the configured source address");
+        // The director's own checks of web3 keep the director's address: without the address (a
+        // backup, whose VIP it is not), web3 stays up (it went down: the checks were translated too).
+        Lab.sh("ip", "-n", lab.ns("director"), "addr", "del", source + "/24", "dev", "eth0");
+        int before = daemon.logCount(WEB3 + " DOWN");
+        Thread.sleep(3000);
+        assertEquals(before, daemon.logCount(WEB3 + " DOWN"), daemon.err());
+        Lab.sh("ip", "-n", lab.ns("director"), "addr", "add", source + "/24", "dev", "eth0");
         reload(config("nftables", "rr", 3), "reload succeeded");
         await("masquerade again", () -> {
             try {

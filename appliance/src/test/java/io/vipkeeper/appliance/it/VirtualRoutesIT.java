@@ -245,4 +245,36 @@ class VirtualRoutesIT extends SubnetPair {
         double counted = new LabApi(lab).metrics("lb1", 1).value("vipkeeper_vrrp_route_refusals_total");
         assertTrue(counted >= 2, "each refused attempt is counted (the claim's and the repair's): " + counted);
     }
+
+    /**
+     * A route through another link than the instance's: the kernel drops it when that link goes
+     * down (and refuses it back while it is down); when the link is up again the master puts it
+     * back (operator review: it stayed missing, the instance MASTER and healthy).
+     */
+    @Test
+    void aRouteThroughALinkThatFlappedComesBackWhenTheLinkDoes() throws Exception {
+        String ns = lab.ns("lb1");
+        Lab.sh("ip", "-n", ns, "link", "add", "up1", "type", "veth", "peer", "name", "up1p");
+        Lab.sh("ip", "-n", ns, "link", "set", "up1p", "up");
+        Lab.sh("ip", "-n", ns, "link", "set", "up1", "up");
+        Lab.sh("ip", "-n", ns, "addr", "add", "198.18.106.1/24", "dev", "up1");
+        JarProcess lb1 = start("lb1", 150, "virtual-routes = [{ to = \"198.18.107.0/24\", via = \"198.18.106.254\","
+                + " interface = up1, table = 102 }]");
+        lb1.awaitLog("BACKUP -> MASTER");
+        String route = "198.18.107.0/24 via 198.18.106.254 dev up1 proto keepalived";
+        Lab.await(30, "the route in place", () -> table102(ns).contains(route));
+        Lab.sh("ip", "-n", ns, "link", "set", "up1", "down");
+        Lab.await(30, "the kernel dropped it with the link", () -> !table102(ns).contains(route));
+        Lab.sh("ip", "-n", ns, "link", "set", "up1", "up");
+        Lab.await(30, "the route back with the link", () -> table102(ns).contains(route));
+        assertEquals(0, lb1.logCount("MASTER -> "), lb1.log());
+    }
+
+    private static String table102(String ns) {
+        try {
+            return table(ns, "-4", "102");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

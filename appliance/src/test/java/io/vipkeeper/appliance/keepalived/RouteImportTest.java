@@ -53,13 +53,14 @@ class RouteImportTest extends ImportTestBase {
         assertEquals(1001, entry(c, "virtual-rules", 1).getInt("priority"));
         assertEquals("prohibit", entry(c, "virtual-rules", 2).getString("type"));
         assertEquals("ipv6", entry(c, "virtual-rules", 3).getString("family"));
+        assertEquals(16384, entry(c, "virtual-rules", 4).getInt("priority"));
         assertEquals(List.of(
                 "k.conf:10: virtual_routes no_track: note: vipkeeper never bounces the instance over a deleted route or rule;"
                         + " it puts it back while MASTER",
                 "k.conf:12: virtual_routes mtu: vipkeeper's virtual routes carry to, via, dev, src, table, metric,"
                         + " scope, proto and type; the route is imported without mtu 1400",
-                "k.conf:19: virtual_rules: note: no preference: keepalived numbers such rules from 16384 on, the kernel"
-                        + " (under vipkeeper) from just below the first rule; give it a priority"),
+                "k.conf:19: virtual_rules: note: no preference: keepalived numbers such rules from 16384 on; written"
+                        + " as priority 16384 (vipkeeper needs one to know its rule is there)"),
                 notes());
 
         Path out = dir.resolve("imported.conf");
@@ -79,6 +80,22 @@ class RouteImportTest extends ImportTestBase {
                 + " virtual_rules {\n  from 198.18.104.0/24 not table 100 priority 9\n }\n}\n");
         assertEquals(1, c.getList("vrrp.instances.VI_1.virtual-routes").size());
         assertFalse(c.hasPath("vrrp.instances.VI_1.virtual-rules"));
+        assertFalse(result.complete());
+    }
+
+    /**
+     * A default route through an IPv6 gateway is IPv6 (keepalived takes the family from the
+     * gateway; it was written as an IPv4 default that check refused), and a route of nexthops is
+     * left out whole (it was written without a gateway, which check refused).
+     */
+    @Test
+    void anIpv6DefaultStaysIpv6AndANexthopRouteIsLeftOutWhole() throws Exception {
+        Config c = run(INSTANCE
+                + " virtual_routes {\n  default via 2001:db8:104::62 table 100\n"
+                + "  198.18.107.0/30 nexthop via 198.18.104.1 nexthop via 198.18.104.2\n }\n}\n");
+        assertEquals(1, c.getList("vrrp.instances.VI_1.virtual-routes").size());
+        assertEquals("default6", entry(c, "virtual-routes", 0).getString("to"));
+        assertEquals("2001:db8:104::62", entry(c, "virtual-routes", 0).getString("via"));
         assertFalse(result.complete());
     }
 }

@@ -50,8 +50,8 @@ class SnatRulesTest {
                 + " real-servers = [{ address = \"2001:2::13\" }] }\n"
                 + "}\n");
         assertEquals(List.of(
-                "ip daddr . tcp dport { 198.18.0.13 . 80 } ct direction original snat ip to 198.18.0.100 comment \"web\"",
-                "ip6 daddr . tcp dport { 2001:2::13 . 80 } ct direction original snat ip6 to 2001:2::100 comment \"v6\""),
+                "ip daddr . tcp dport { 198.18.0.13 . 80 } ct direction original fib saddr type != local snat ip to 198.18.0.100 comment \"web\"",
+                "ip6 daddr . tcp dport { 2001:2::13 . 80 } ct direction original fib saddr type != local snat ip6 to 2001:2::100 comment \"v6\""),
                 SnatRules.rules(s));
     }
 
@@ -60,7 +60,11 @@ class SnatRulesTest {
         for (String[] c : new String[][] {
                 {"snat-address = \"198.18.0.100\"", "snat-address: applies only with snat = true"},
                 {"snat = true, snat-address = \"2001:2::1\"", "snat-address: 2001:2::1 is not of the service's family (IPv4)"},
-                {"snat = true, snat-address = \"lb1\"", "snat-address: \"lb1\" is not an IPv4 or IPv6 address"}}) {
+                {"snat = true, snat-address = \"lb1\"", "snat-address: \"lb1\" is not an IPv4 or IPv6 address"},
+                {"snat = true, snat-address = \"0.0.0.0\"", "snat-address: 0.0.0.0 is not a unicast address"},
+                {"snat = true, snat-address = \"224.0.0.1\"", "snat-address: 224.0.0.1 is not a unicast address"},
+                {"snat = true, snat-address = \"127.0.0.1\"", "snat-address: 127.0.0.1 is not a unicast address"},
+                {"snat = true, snat-address = \"255.255.255.255\"", "snat-address: 255.255.255.255 is not a unicast"}}) {
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> settings(
                     "vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80, " + c[0]
                             + ", real-servers = [{ address = \"198.18.0.13\" }] }\n"));

@@ -71,29 +71,28 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
 
     /** These capabilities without the forwarding method {@code f}. */
     public Capabilities without(Forwarding f) {
-        Set<Forwarding> fewer = EnumSet.noneOf(Forwarding.class);
-        fewer.addAll(forwarding);
-        fewer.remove(f);
-        return new Capabilities(engine, schedulers, schedulerFlags, fewer, tunnels, protocols, fwmark, options,
-                defaultScheduler);
+        return new Capabilities(engine, schedulers, schedulerFlags, minus(forwarding, f), tunnels, protocols, fwmark,
+                options, defaultScheduler);
     }
 
     /** These capabilities without {@code option}. */
     public Capabilities without(Option option) {
-        Set<Option> fewer = EnumSet.noneOf(Option.class);
-        fewer.addAll(options);
-        fewer.remove(option);
-        return new Capabilities(engine, schedulers, schedulerFlags, forwarding, tunnels, protocols, fwmark, fewer,
-                defaultScheduler);
+        return new Capabilities(engine, schedulers, schedulerFlags, forwarding, tunnels, protocols, fwmark,
+                minus(options, option), defaultScheduler);
     }
 
     /** These capabilities without {@code scheduler}. */
     public Capabilities without(Scheduler scheduler) {
-        Set<Scheduler> fewer = EnumSet.noneOf(Scheduler.class);
-        fewer.addAll(schedulers);
-        fewer.remove(scheduler);
-        return new Capabilities(engine, fewer, schedulerFlags, forwarding, tunnels, protocols, fwmark, options,
-                defaultScheduler);
+        return new Capabilities(engine, minus(schedulers, scheduler), schedulerFlags, forwarding, tunnels, protocols,
+                fwmark, options, defaultScheduler);
+    }
+
+    /** {@code set} without {@code gone}, as a new set. */
+    private static <E extends Enum<E>> Set<E> minus(Set<E> set, E gone) {
+        Set<E> fewer = EnumSet.noneOf(gone.getDeclaringClass());
+        fewer.addAll(set);
+        fewer.remove(gone);
+        return fewer;
     }
 
     /**

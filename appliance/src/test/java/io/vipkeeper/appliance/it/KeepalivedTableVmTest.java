@@ -199,13 +199,7 @@ class KeepalivedTableVmTest {
     /** {@link Lab#await} at a pace that leaves the VM's two CPUs to the daemons (each look forks ipvsadm). */
     private static void slowly(double seconds, String what, java.util.function.BooleanSupplier condition)
             throws InterruptedException {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + seconds + " s: " + what);
-            }
-            Thread.sleep(500);
-        }
+        Lab.await(seconds, 500, what, condition);
     }
 
     /** {@code ipvsadm -Sn} in {@code ns}, its lines sorted (the kernel's list order is the adders' order). */

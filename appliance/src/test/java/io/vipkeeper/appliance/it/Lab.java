@@ -151,12 +151,18 @@ final class Lab implements AutoCloseable {
 
     /** Waits up to {@code seconds} for {@code condition}; fails with {@code what}. */
     static void await(double seconds, String what, BooleanSupplier condition) throws InterruptedException {
+        await(seconds, 20, what, condition);
+    }
+
+    /** {@link #await} looking every {@code pollMillis} (a look that forks a program is not free). */
+    static void await(double seconds, long pollMillis, String what, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + seconds + " s: " + what);
             }
-            Thread.sleep(20);
+            Thread.sleep(pollMillis);
         }
     }
 

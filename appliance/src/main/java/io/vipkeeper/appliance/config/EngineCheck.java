@@ -70,15 +70,22 @@ final class EngineCheck {
     }
 
     /**
-     * Checks what a persistent service asks beyond persistence itself: IPv6, every port, a mark,
-     * port-list or dr service ({@code other}). Says nothing where the engine has no persistence at
-     * all ({@link #service} said so).
+     * Checks what a persistent service asks beyond persistence itself: IPv6, IPv6 with real servers
+     * (and sorry server) on more than one port ({@code ports}: how many distinct ones), every port, a
+     * mark, port-list or dr service ({@code other}). Says nothing where the engine has no
+     * persistence at all ({@link #service} said so).
      */
-    boolean persistence(ConfigNode n, boolean ipv6, boolean allPorts, boolean other) {
+    boolean persistence(ConfigNode n, boolean ipv6, long ports, boolean allPorts, boolean other) {
         if (!caps.options().contains(Capabilities.Option.PERSISTENCE)) {
             return true;
         }
         boolean ok = option(n, "persistence", ipv6, Capabilities.Option.PERSISTENCE_IPV6, "IPv6 persistence");
+        if (ok && ipv6 && ports > 1 && !caps.options().contains(Capabilities.Option.PERSISTENCE_IPV6_PORTS)) {
+            n.problem(n.has("real-servers") ? "real-servers" : "persistence", lacks("IPv6 persistence over real servers"
+                    + " on different ports") + ": it records an IPv6 client's real server by address only (nft 1.0.6"
+                    + " cannot record an IPv6 address . port); give the real servers and sorry server one port");
+            ok = false;
+        }
         ok &= option(n, "persistence", other, Capabilities.Option.PERSISTENCE_ANY_SERVICE,
                 "persistence of firewall-mark, port-list or dr services");
         return ok & option(n, "port", allPorts, Capabilities.Option.ALL_PORTS, "all-ports (port 0) services");

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Reads and checks the {@code ipvs} section: virtual servers, their real servers, the sync daemon. */
 final class IpvsReader {
@@ -184,7 +185,9 @@ final class IpvsReader {
         fits &= engine.directRouting(n, scheduler, forwarding, real, ipv6);
         fits &= engine.statelessNat(n, scheduler, protocol, forwarding, real, ipv6);
         if (persistence != null && !persistence.timeout().isZero()) {
-            fits &= engine.persistence(n, Boolean.TRUE.equals(ipv6), port != null && port == 0 && fwmark == null,
+            long backendPorts = Stream.concat(real == null ? Stream.empty() : real.stream().map(RealServer::port),
+                    sorry.stream().map(InetSocketAddress::getPort)).distinct().count();
+            fits &= engine.persistence(n, Boolean.TRUE.equals(ipv6), backendPorts, port != null && port == 0 && fwmark == null,
                     n.has("fwmark") || n.has("ports") || forwarding == Forwarding.DR
                             || forwarding == Forwarding.STATELESS_NAT);
         }

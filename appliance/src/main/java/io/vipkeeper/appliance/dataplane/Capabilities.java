@@ -55,8 +55,13 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         DR_IPV6,
         /** Real servers of one service forwarding differently (dr beside nat). */
         MIXED_FORWARDING,
-        /** Persistence of IPv6 services (the nftables engine has it for IPv4 only). */
+        /** Persistence of IPv6 services. */
         PERSISTENCE_IPV6,
+        /**
+         * Persistence of an IPv6 service whose real servers (and sorry server) differ in port: the
+         * nftables engine records an IPv6 client's backend address only, so it needs one port.
+         */
+        PERSISTENCE_IPV6_PORTS,
         /** Services on every port ({@code port = 0}, persistent). */
         ALL_PORTS,
         /** Persistence of firewall-mark, port-list and dr services (nftables has it for NAT on one port). */

@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Persistence (client affinity) of IPv4 services, the nftables way. A persistent service has a
- * dynamic map {@code svc_..._p} of client address (masked by the granularity) to backend address .
- * port, with a timeout per element. Its chain gets a rule before the scheduling one that DNATs a
+ * Persistence (client affinity), the nftables way. A persistent service has a dynamic map {@code
+ * svc_..._p} of client address (masked by the granularity) to backend address . port (IPv4) or
+ * backend address alone (IPv6, see below), with a timeout per element. Its chain gets a rule before the scheduling one that DNATs a
  * client found in the map to its recorded backend; a client not found falls through to the
  * scheduler as before. The record is written after DNAT, when the backend is known: the base
  * chain {@code persist} (filter, prerouting, priority dstnat + 10) has one rule per persistent
@@ -30,9 +30,11 @@ import java.util.stream.Collectors;
  * persistence template. A backend that leaves the live set (removed, weight 0) has its elements
  * deleted in the transaction that takes it out of the slot map, so no new connection follows an
  * old record to it; the reader calls an element that points elsewhere drift, which repairs the
- * few recorded between the listing and the commit. IPv6 is refused: nft 1.0.6 aborts (an
- * assertion in netlink_linearize.c) on a map update whose value is an IPv6 address . port, which
- * in the daemon's process would end it. nft 1.0.6 has no JSON form for the map update either: a
+ * few recorded between the listing and the commit. IPv6 records the backend's address only: nft
+ * 1.0.6 aborts (an assertion in netlink_linearize.c) on a map update whose value is an IPv6 address
+ * . port, which in the daemon's process would end it. So an IPv6 service's real servers must share
+ * one port ({@link #refusal}), which the lookup rule writes as a constant ({@code dnat ip6 to ip6
+ * saddr map @p : 8080}). nft 1.0.6 has no JSON form for the map update either: a
  * JSON listing prints it as its text (which {@link #drift} compares) and warns on C's stderr,
  * which {@link QuietStderr} silences.
  */
@@ -65,12 +67,24 @@ final class NftPersistence {
 
     /** The client's key as nft writes and prints it: the source address, masked unless the mask is whole. */
     static String clientKey(ServiceSpec spec) {
+        if (spec.key().ipv6()) {
+            return spec.netmask() >= 128 ? "ip6 saddr" : "ip6 saddr & " + mask6(spec.netmask());
+        }
         long mask = spec.netmask() & 0xffffffffL;
         if (mask == 0xffffffffL) {
             return "ip saddr";
         }
         return "ip saddr & " + ((mask >> 24) & 0xff) + "." + ((mask >> 16) & 0xff) + "." + ((mask >> 8) & 0xff) + "."
                 + (mask & 0xff);
+    }
+
+    /** An IPv6 prefix length as the mask nft writes and prints: 64 as ffff:ffff:ffff:ffff::. */
+    static String mask6(long prefix) {
+        byte[] b = new byte[16];
+        for (int i = 0; i < prefix && i < 128; i++) {
+            b[i / 8] |= (byte) (0x80 >>> (i % 8));
+        }
+        return NetUtil.bytesToIpAddress(b);
     }
 
     /** A timeout as nft prints it: 300 as 5m, 3661 as 1h1m1s. */
@@ -90,9 +104,9 @@ final class NftPersistence {
 
     /** The record statement of the service, exactly as nft lists it back. */
     static String update(ServiceSpec spec) {
-        String proto = NftLayout.protocolName(spec.key());
+        String value = spec.key().ipv6() ? "ip6 daddr" : "ip daddr . " + NftLayout.protocolName(spec.key()) + " dport";
         return "update @" + map(spec.key()) + " { " + clientKey(spec) + " timeout " + duration(spec.timeoutSeconds())
-                + " : ip daddr . " + proto + " dport }";
+                + " : " + value + " }";
     }
 
     /**
@@ -113,8 +127,12 @@ final class NftPersistence {
             s.append("flush map ").append(T).append(' ').append(map(key)).append('\n');
         }
         s.append("add rule ").append(T).append(' ').append(NftLayout.chain(key)).append(" meta l4proto ")
-                .append(NftLayout.protocolName(key)).append(NftLayout.countConnection(key)).append(" dnat ip to ").append(clientKey(svc.spec()))
-                .append(" map @").append(map(key)).append('\n');
+                .append(NftLayout.protocolName(key)).append(NftLayout.countConnection(key)).append(" dnat ")
+                .append(NftLayout.family(key.ipv6())).append(" to ").append(clientKey(svc.spec())).append(" map @").append(map(key));
+        if (key.ipv6()) {
+            s.append(" : ").append(port(svc));
+        }
+        s.append('\n');
     }
 
     /**
@@ -146,8 +164,31 @@ final class NftPersistence {
     private static void declare(StringBuilder s, ServiceKey key) {
         String f = NftLayout.family(key.ipv6());
         s.append("add map ").append(T).append(' ').append(map(key)).append(" { typeof ").append(f).append(" saddr : ")
-                .append(f).append(" daddr . ").append(NftLayout.protocolName(key)).append(" dport; flags dynamic,timeout; size ")
-                .append(SIZE).append("; }\n");
+                .append(f).append(" daddr");
+        if (!key.ipv6()) {
+            s.append(" . ").append(NftLayout.protocolName(key)).append(" dport");
+        }
+        s.append("; flags dynamic,timeout; size ").append(SIZE).append("; }\n");
+    }
+
+    /**
+     * The one port an IPv6 service's real servers share, which its lookup rule DNATs to (its map
+     * records addresses only); the service's own port while it has none.
+     */
+    static int port(DesiredService svc) {
+        return svc.dests().keySet().stream().mapToInt(BackendKey::port).findFirst().orElse(svc.spec().key().port());
+    }
+
+    /**
+     * Why persistence cannot be kept for {@code spec} with these real servers, or null: an IPv6
+     * service's real servers must share one port (nft 1.0.6 cannot record an IPv6 address . port).
+     */
+    static String refusal(ServiceSpec spec, Collection<BackendKey> dests) {
+        if (!persistent(spec) || !spec.key().ipv6() || dests.stream().mapToInt(BackendKey::port).distinct().count() <= 1) {
+            return null;
+        }
+        return "nftables keeps IPv6 persistence only for real servers on one port (nft 1.0.6 cannot record an IPv6"
+                + " address . port)";
     }
 
     /**
@@ -176,7 +217,8 @@ final class NftPersistence {
         for (ServiceSpec spec : specs) {
             declare(s, spec.key()); // a no-op unless drift took it
             s.append("add rule ").append(T).append(' ').append(CHAIN).append(" ct state new ct status dnat meta l4proto ")
-                    .append(NftLayout.protocolName(spec.key())).append(" ct original ip daddr ")
+                    .append(NftLayout.protocolName(spec.key())).append(" ct original ").append(NftLayout.family(spec.key().ipv6()))
+                    .append(" daddr ")
                     .append(NetUtil.toAddressString(spec.key().address())).append(" ct original proto-dst ")
                     .append(spec.key().port()).append(' ').append(update(spec)).append('\n');
         }
@@ -186,8 +228,11 @@ final class NftPersistence {
     record Entry(String client, BackendKey backend) {
     }
 
-    /** The elements of a listed map ({@code nft -j list map}'s map object). */
-    static List<Entry> entries(JsonNode map) {
+    /**
+     * The elements of a listed map ({@code nft -j list map}'s map object); an IPv6 map's values are
+     * addresses alone, whose backend is on {@code port}.
+     */
+    static List<Entry> entries(JsonNode map, int port) {
         List<Entry> out = new ArrayList<>();
         if (map == null) {
             return out;
@@ -195,18 +240,19 @@ final class NftPersistence {
         for (JsonNode e : map.path("elem")) {
             JsonNode k = e.get(0);
             String client = k.has("elem") ? k.get("elem").path("val").asText() : k.asText();
-            JsonNode v = e.get(1).path("concat");
-            out.add(new Entry(client, new BackendKey(address(v.get(0).asText()), v.get(1).asInt())));
+            JsonNode v = e.get(1);
+            out.add(v.has("concat") ? new Entry(client, new BackendKey(address(v.get("concat").get(0).asText()),
+                    v.get("concat").get(1).asInt())) : new Entry(client, new BackendKey(address(v.asText()), port)));
         }
         return out;
     }
 
     /** The elements of the map {@code name} in what {@code nft -j list} printed. */
-    static List<Entry> listed(String json, String name) {
+    static List<Entry> listed(String json, String name, int port) {
         try {
             for (JsonNode o : JSON.readTree(json).path("nftables")) {
                 if (name.equals(o.path("map").path("name").asText())) {
-                    return entries(o.get("map"));
+                    return entries(o.get("map"), port);
                 }
             }
             return List.of();
@@ -233,7 +279,8 @@ final class NftPersistence {
         }
         String m = map(svc.spec().key());
         s.append("add element ").append(T).append(' ').append(m).append(stale.stream()
-                .map(e -> e.client() + " : " + NetUtil.toAddressString(e.backend().address()) + " . " + e.backend().port())
+                .map(e -> e.client() + " : " + NetUtil.toAddressString(e.backend().address())
+                        + (svc.spec().key().ipv6() ? "" : " . " + e.backend().port()))
                 .collect(Collectors.joining(", ", " { ", " }\n")));
         s.append("delete element ").append(T).append(' ').append(m)
                 .append(stale.stream().map(Entry::client).collect(Collectors.joining(", ", " { ", " }\n")));
@@ -258,7 +305,7 @@ final class NftPersistence {
                 continue; // nobody left, and the map held nothing stale when read
             }
             try {
-                forget(s, want, listed(nft.json("list map " + T + " " + map(key)), map(key)));
+                forget(s, want, listed(nft.json("list map " + T + " " + map(key)), map(key), port(want)));
             } catch (NftException gone) {
                 // No map to clean: the transaction declares it.
             }
@@ -297,10 +344,13 @@ final class NftPersistence {
             return rules.size() + " rules in the service chain instead of 2";
         }
         String lookup = rules.get(0).path("expr").toString();
-        String key = spec.netmask() == 0xffffffffL ? "{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}}"
-                : "{\"&\":[{\"payload\":{\"protocol\":\"ip\",\"field\":\"saddr\"}},\"" + clientKey(spec).substring(11) + "\"]}";
-        if (!lookup.contains("{\"dnat\":{\"family\":\"ip\",\"addr\":{\"map\":{\"key\":" + key + ",\"data\":\"@" + map(spec.key())
-                + "\"}}}}")) {
+        String f = NftLayout.family(spec.key().ipv6());
+        String saddr = "{\"payload\":{\"protocol\":\"" + f + "\",\"field\":\"saddr\"}}";
+        String client = clientKey(spec);
+        String key = client.contains("&") ? "{\"&\":[" + saddr + ",\"" + client.substring(client.indexOf('&') + 2) + "\"]}" : saddr;
+        String port = spec.key().ipv6() ? ",\"port\":" + port(svc) : "";
+        if (!lookup.contains("{\"dnat\":{\"family\":\"" + f + "\",\"addr\":{\"map\":{\"key\":" + key + ",\"data\":\"@" + map(spec.key())
+                + "\"}}" + port + "}}")) {
             return "persistence lookup rule changed";
         }
         if (map == null) {
@@ -314,7 +364,7 @@ final class NftPersistence {
             return mine + " persistence record rules instead of 1";
         }
         Set<BackendKey> live = live(svc);
-        for (Entry e : entries(map)) {
+        for (Entry e : entries(map, port(svc))) {
             if (!live.contains(e.backend())) {
                 return "persistence entry " + e.client() + " points to " + e.backend() + ", which takes no connections";
             }

@@ -40,7 +40,7 @@ public final class NftablesDataPlane implements DataPlane {
             NftLayout.SCHEDULERS,
             EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR, Forwarding.STATELESS_NAT), Set.of(),
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP, TransportProtocol.SCTP), true,
-            EnumSet.of(Capabilities.Option.PORT_LISTS, Capabilities.Option.PERSISTENCE),
+            EnumSet.of(Capabilities.Option.PORT_LISTS, Capabilities.Option.PERSISTENCE, Capabilities.Option.PERSISTENCE_IPV6),
             Scheduler.WRR);
 
     private final NftContext nft;
@@ -287,7 +287,11 @@ public final class NftablesDataPlane implements DataPlane {
         if (op instanceof TableChange.NewService o) {
             return specRefusal(o.spec());
         } else if (op instanceof TableChange.SetService o) {
-            return table.has(key) ? specRefusal(o.spec()) : "no such service";
+            if (!table.has(key)) {
+                return "no such service";
+            }
+            String spec = specRefusal(o.spec());
+            return spec != null ? spec : NftPersistence.refusal(o.spec(), table.dests(key).keySet());
         } else if (op instanceof TableChange.DelService) {
             return table.has(key) ? null : "no such service";
         } else if (op instanceof TableChange.NewBackend o) {
@@ -314,9 +318,6 @@ public final class NftablesDataPlane implements DataPlane {
         if ((spec.flags() & ServiceSpec.SETTABLE_FLAGS & ~honoured & ~ServiceSpec.PERSISTENT) != 0) {
             return "nftables implements no one-packet or scheduler flags but sh-port and mh-port";
         }
-        if (NftPersistence.persistent(spec) && spec.key().ipv6()) {
-            return "nftables implements no IPv6 persistence";
-        }
         if (NftPersistence.persistent(spec) && (spec.key().isFwmark() || spec.key().hasPorts())) {
             return "nftables implements persistence for address and port services only";
         }
@@ -340,6 +341,13 @@ public final class NftablesDataPlane implements DataPlane {
         }
         if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {
             return "the real server's address family is not the service's";
+        }
+        List<BackendKey> after = new ArrayList<>(dests.keySet());
+        after.remove(dest.key());
+        after.add(dest.key());
+        String persistence = NftPersistence.refusal(spec, after);
+        if (persistence != null) {
+            return persistence;
         }
         if (dest.upperThreshold() != 0 || dest.lowerThreshold() != 0) {
             return "nftables implements no connection thresholds";

@@ -105,11 +105,13 @@
  * counters. Its chain in the inet table stays without a dnat, its comment marked {@code
  * fwd=stateless-nat}.
  *
- * <p>Persistence (IPv4): a persistent service's chain has a lookup rule first, {@code dnat to ip
+ * <p>Persistence: a persistent service's chain has a lookup rule first, {@code dnat ip to ip
  * saddr & MASK map @..._p}, and the base chain {@code persist} (filter, prerouting, dstnat + 10)
  * records each new DNATed connection's backend there with the timeout ({@link
  * io.vipkeeper.appliance.nftables.NftPersistence}); a backend leaving the live set has its
- * elements deleted in the same transaction.
+ * elements deleted in the same transaction. IPv6 records the backend's address only ({@code dnat
+ * ip6 to ip6 saddr & MASK map @..._p : PORT}: nft 1.0.6 aborts on an IPv6 address . port value), so
+ * its real servers share one port.
  *
  * <p>Established connections are conntrack's: a backend leaving the slot map takes no new
  * connections but keeps its flows, which are counted as its active connections (a ctnetlink dump,
@@ -117,7 +119,7 @@
  * (their entries deleted) when the backend is deleted ({@link
  * io.vipkeeper.appliance.nftables.NftFlows}).
  *
- * <p>Not yet: other schedulers, IPv6 persistence and persistence of mark, multiport or dr
+ * <p>Not yet: other schedulers, IPv6 persistence over several ports, persistence of mark, multiport or dr
  * services, port 0 services, the fallback scheduler flags, TUN forwarding, a mark or multiport
  * service whose real servers mix a port with none, connection thresholds, inactive connection
  * counts ({@link

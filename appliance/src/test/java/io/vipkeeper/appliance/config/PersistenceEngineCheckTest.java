@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Persistence on the nftables engine, which has it for IPv4 services on one port only. */
+/**
+ * Persistence on the nftables engine, which has it for services on one address and port, and for
+ * IPv6 ones only while their real servers (and sorry server) share one port.
+ */
 class PersistenceEngineCheckTest {
     private static final Capabilities IPV4_ONLY = NftablesDataPlane.CAPABILITIES;
 
@@ -32,10 +35,26 @@ class PersistenceEngineCheckTest {
     }
 
     @Test
-    void ipv6AllPortsAndMarkPersistenceAreRefusedAtTheirLines() {
-        Path f = write("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8::100\", port = 80,",
+    void anIpv6ServiceWhoseRealServersShareOnePortKeepsItsPersistence() throws Exception {
+        Path f = write("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8:184::100\", port = 80,",
+                "  persistence { timeout = 300s, netmask = \"/64\" }",
+                "  sorry-server = \"[2001:db8:184::9]:8080\"",
+                "  real-servers = [{ address = \"2001:db8:184::13\", port = 8080 }, { address = \"2001:db8:184::14\", port = 8080 }] }");
+        VirtualServer six = ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY).ipvs().virtualServers().get("six");
+        assertEquals(new VirtualServer.Persistence(Duration.ofSeconds(300), 64), six.persistence());
+        // IPVS records address and port: real servers on several ports are fine there.
+        Path mixed = write("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8:184::100\", port = 80,",
                 "  persistence.timeout = 60s",
-                "  real-servers = [{ address = \"2001:db8::13\" }] }",
+                "  real-servers = [{ address = \"2001:db8:184::13\", port = 8080 }, { address = \"2001:db8:184::14\" }] }");
+        assertEquals(2, ConfigLoader.load(mixed, ConfigCache.NONE, choice -> Capabilities.everything("ipvs")).ipvs()
+                .virtualServers().get("six").realServers().size());
+    }
+
+    @Test
+    void ipv6OverSeveralPortsAllPortsAndMarkPersistenceAreRefusedAtTheirLines() {
+        Path f = write("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8:184::100\", port = 80,",
+                "  persistence.timeout = 60s",
+                "  real-servers = [{ address = \"2001:db8:184::13\", port = 8080 }, { address = \"2001:db8:184::14\" }] }",
                 "vipkeeper.ipvs.virtual-servers.all {",
                 "  address = \"198.18.0.100\"",
                 "  port = 0",
@@ -49,7 +68,9 @@ class PersistenceEngineCheckTest {
                 () -> ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY));
         assertEquals(List.of(
                 "p.conf:6: vipkeeper.ipvs.virtual-servers.all.port: the nftables data plane has no all-ports (port 0) services",
-                "p.conf:2: vipkeeper.ipvs.virtual-servers.six.persistence: the nftables data plane has no IPv6 persistence",
+                "p.conf:3: vipkeeper.ipvs.virtual-servers.six.real-servers: the nftables data plane has no IPv6 persistence"
+                        + " over real servers on different ports: it records an IPv6 client's real server by address only"
+                        + " (nft 1.0.6 cannot record an IPv6 address . port); give the real servers and sorry server one port",
                 "p.conf:11: vipkeeper.ipvs.virtual-servers.mark.persistence: the nftables data plane has no persistence of"
                         + " firewall-mark, port-list or dr services"),
                 e.problems().stream().map(p -> Path.of(p.file()).getFileName() + ":" + p.line() + ": " + p.message())

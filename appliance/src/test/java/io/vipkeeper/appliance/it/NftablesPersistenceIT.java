@@ -56,6 +56,13 @@ class NftablesPersistenceIT {
     private static final BackendKey ECHO1 = new BackendKey(ip(SUBNET + ".11"), 9000);
     private static final BackendKey ECHO2 = new BackendKey(ip(SUBNET + ".12"), 9000);
     private static final String OTHER_NET = "198.18.237.20";
+    /** IPv6 on the same links: VIP, web1, web2 on a /124 of their own (routed back through lb), clients on a /64 and another /64. */
+    private static final String SIX = "2001:db8:184::";
+    private static final ServiceKey WEB6 = ServiceKey.of(TransportProtocol.TCP, ip(SIX + "100"), 80);
+    private static final BackendKey WEB61 = new BackendKey(ip(SIX + "11"), 8080);
+    private static final BackendKey WEB62 = new BackendKey(ip(SIX + "12"), 8080);
+    private static final String OTHER_NET6 = "2001:db8:184:1::20";
+    private static final String CHAIN6 = "svc_tcp_20010db8018400000000000000000100_80";
 
     @TempDir
     Path dir;
@@ -142,6 +149,114 @@ class NftablesPersistenceIT {
         }
         assertEquals(Map.of("web1", 2), spread(SUBNET + ".21", 2), "the hand-made record to web2 (weight 0) is gone");
         assertTrue(nft("list chain inet vipkeeper_lb persist").contains("update @svc_tcp_c612ec64_80_p"), "recording again");
+    }
+
+    /**
+     * IPv6 persistence records the backend's address only (nft 1.0.6 aborts on an IPv6 address .
+     * port value) and DNATs to the port the real servers share: each client stays on its backend,
+     * per /64 as configured, the records are not drift, a backend at weight 0 loses its clients,
+     * a record expires after the timeout, and a real server on another port is refused.
+     */
+    @Test
+    void anIpv6ClientStaysOnItsBackendUntilItsRecordExpiresOrItsBackendLeaves() throws Exception {
+        six();
+        Map<ServiceKey, DesiredService> want = web6(128, 300, 1, 1);
+        reconcile(want);
+        String first = only(spread6(SIX + "20", 6));
+        String second = only(spread6(SIX + "21", 6));
+        assertNotEquals(first, second, "rr gives the second client the other backend, and persistence keeps each on its own");
+        assertEquals(List.of(), plan(want), "the IPv6 records the traffic wrote are not drift");
+        assertTrue(nft("list map inet vipkeeper_lb " + CHAIN6 + "_p").contains(SIX + "20 "), "recorded by address");
+
+        // Per /64: both addresses of the first network are one client, the other network another.
+        Map<ServiceKey, DesiredService> perNet = web6(64, 300, 1, 1);
+        reconcile(perNet);
+        String net = only(spread6(SIX + "20", 3));
+        assertEquals(Map.of(net, 3), spread6(SIX + "21", 3));
+        assertEquals(1, spread6(OTHER_NET6, 4).size());
+        assertEquals(List.of(), plan(perNet));
+        assertTrue(nft("list map inet vipkeeper_lb " + CHAIN6 + "_p").contains(SIX + " "), "the /64's record: " + SIX);
+
+        // Weight 0: the record of its clients goes in the same transaction.
+        Map<ServiceKey, DesiredService> without = "web1".equals(net) ? web6(64, 300, 0, 1) : web6(64, 300, 1, 0);
+        reconcile(without);
+        String other = "web1".equals(net) ? "web2" : "web1";
+        assertEquals(Map.of(other, 3), spread6(SIX + "20", 3), "the record of the backend at weight 0 went with it");
+        assertEquals(List.of(), plan(without));
+
+        // A short timeout: recorded clients skip the scheduling rule until their record expires.
+        Map<ServiceKey, DesiredService> brief = web6(128, 3, 1, 1);
+        reconcile(brief);
+        only(spread6(SIX + "20", 1));
+        long scheduled = scheduled6();
+        only(spread6(SIX + "20", 3));
+        assertEquals(scheduled, scheduled6(), "a recorded client is not scheduled again");
+        Lab.await(15, 200, "the record expired", () -> {
+            try {
+                return !nft("list map inet vipkeeper_lb " + CHAIN6 + "_p").contains(SIX + "20 ");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        only(spread6(SIX + "20", 3));
+        assertEquals(scheduled + 1, scheduled6(), "after the timeout the client is scheduled once, then recorded again");
+
+        // One port only: a real server on another one is refused, and nothing else changes.
+        BackendKey otherPort = new BackendKey(ip(SIX + "13"), 8081);
+        List<DataPlane.Failure> refused = onLb(() -> engine.apply(List.of(new TableChange.NewBackend(WEB6, backend(otherPort, 1), "test"))));
+        assertEquals(1, refused.size());
+        assertTrue(refused.get(0).error().getMessage().contains("IPv6 persistence only for real servers on one port"),
+                refused.get(0).error().getMessage());
+        assertEquals(List.of(), plan(brief));
+    }
+
+    /** IPv6 on the lab: lb ::10/64 and the VIP, the webs ::11/::12 on a /124 routed back through lb, the client ::20, ::21 and another /64. */
+    private void six() throws Exception {
+        String lb = lab.ns("lb");
+        Lab.sh("ip", "-n", lb, "addr", "add", SIX + "10/64", "dev", "eth0");
+        Lab.sh("ip", "-n", lb, "addr", "add", SIX + "100/128", "dev", "eth0");
+        Lab.sh("ip", "-n", lb, "addr", "add", "2001:db8:184:1::1/64", "dev", "eth0");
+        Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        String client = lab.ns("client");
+        for (String a : List.of(SIX + "20/64", SIX + "21/64", OTHER_NET6 + "/64")) {
+            Lab.sh("ip", "-n", client, "addr", "add", a, "dev", "eth0");
+        }
+        Lab.sh("ip", "-n", client, "route", "add", "default", "via", SIX + "10");
+        for (String web : List.of("web1", "web2")) {
+            String ns = lab.ns(web);
+            // A router's redirect would send the replies straight to the client, around the un-DNAT.
+            Lab.sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_redirects=0",
+                    "net.ipv6.conf.eth0.accept_redirects=0");
+            Lab.sh("ip", "-n", ns, "addr", "add", SIX + "1" + web.charAt(3) + "/124", "dev", "eth0");
+            Lab.sh("ip", "-n", ns, "route", "add", "default", "via", SIX + "10");
+        }
+    }
+
+    /** rr over the IPv6 web1 and web2 at these weights, persistent for {@code timeout} s per /{@code prefix}. */
+    private static Map<ServiceKey, DesiredService> web6(int prefix, int timeout, int weight1, int weight2) {
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        dests.put(WEB61, backend(WEB61, weight1));
+        dests.put(WEB62, backend(WEB62, weight2));
+        return Map.of(WEB6, new DesiredService(new ServiceSpec(WEB6, "rr", ServiceSpec.PERSISTENT, timeout, prefix), dests));
+    }
+
+    /** The connections the IPv6 service's scheduling rule (its last) has scheduled: those no record took. */
+    private long scheduled6() throws Exception {
+        String chain = nft("list chain inet vipkeeper_lb " + CHAIN6);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+) bytes \\d+ dnat ip6 to numgen").matcher(chain);
+        assertTrue(m.find(), chain);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Which backend answered each of {@code connections} new connections from {@code local} to the IPv6 VIP. */
+    private Map<String, Integer> spread6(String local, int connections) throws Exception {
+        Map<String, Integer> seen = new TreeMap<>();
+        for (int i = 0; i < connections; i++) {
+            String who = get(local, SIX + "100", 80);
+            assertTrue(who != null, "connection " + i + " from " + local + " through the IPv6 VIP was answered");
+            seen.merge(who, 1, Integer::sum);
+        }
+        return seen;
     }
 
     private String firstRuleHandle() throws Exception {
@@ -265,7 +380,7 @@ class NftablesPersistenceIT {
     }
 
     private List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {
-        return reconciler.plan(want, table(), Set.of(WEB, ECHO), System.nanoTime());
+        return reconciler.plan(want, table(), Set.of(WEB, ECHO, WEB6), System.nanoTime());
     }
 
     private Map<ServiceKey, ActualService> table() {

@@ -69,7 +69,7 @@ class NftPersistenceTest {
         assertEquals(SPEC, web.spec());
         assertEquals(List.of(new NftPersistence.Entry("198.18.231.0", new BackendKey(ip("198.18.230.12"), 8080)),
                 new NftPersistence.Entry("198.18.232.0", new BackendKey(ip("198.18.230.11"), 8080))),
-                NftPersistence.listed(fixture(), MAP));
+                NftPersistence.listed(fixture(), MAP, 0));
     }
 
     @Test
@@ -111,7 +111,7 @@ class NftPersistenceTest {
 
     @Test
     void forgetDeletesTheElementsOfBackendsThatLeftTheLiveSetAndNoOthers() throws IOException {
-        List<NftPersistence.Entry> entries = NftPersistence.listed(fixture(), MAP);
+        List<NftPersistence.Entry> entries = NftPersistence.listed(fixture(), MAP, 0);
         StringBuilder none = new StringBuilder();
         NftPersistence.forget(none, web(1, 2, 0), entries);
         assertEquals("", none.toString());
@@ -162,6 +162,35 @@ class NftPersistenceTest {
         assertEquals("1d", NftPersistence.duration(86400));
         assertEquals("1m30s", NftPersistence.duration(90));
         assertEquals("ip saddr", NftPersistence.clientKey(new ServiceSpec(WEB, "rr", 1, 1, 0xffffffffL)));
+    }
+
+    /**
+     * IPv6 records the backend's address only (nft 1.0.6 aborts on an IPv6 address . port value,
+     * checked by hand) and the lookup DNATs to the port the real servers share.
+     */
+    @Test
+    void ipv6RecordsTheAddressAndLooksItUpWithTheRealServersPort() {
+        ServiceKey six = NftFixtures.tcp("2001:db8:184::100", 80);
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        for (BackendSpec b : List.of(backend("2001:db8:184::11", 8080, 1), backend("2001:db8:184::12", 8080, 1))) {
+            dests.put(b.key(), b);
+        }
+        DesiredService svc = new DesiredService(new ServiceSpec(six, "rr", ServiceSpec.PERSISTENT, 300, 64), dests);
+        String script = NftScript.transaction(Map.of(), Map.of(six, svc), List.of(six));
+        String chain = "svc_tcp_20010db8018400000000000000000100_80";
+        assertTrue(script.contains("add map inet vipkeeper_lb " + chain + "_p { typeof ip6 saddr : ip6 daddr; flags dynamic,timeout;"),
+                script);
+        assertTrue(script.contains(" dnat ip6 to ip6 saddr & ffff:ffff:ffff:ffff:: map @" + chain + "_p : 8080\n"), script);
+        assertTrue(script.contains("ct original ip6 daddr 2001:db8:184::100 ct original proto-dst 80 update @" + chain
+                + "_p { ip6 saddr & ffff:ffff:ffff:ffff:: timeout 5m : ip6 daddr }\n"), script);
+        assertEquals("ip6 saddr", NftPersistence.clientKey(new ServiceSpec(six, "rr", 1, 1, 128)));
+        assertEquals("ffff:ffff:ffff:ffff:8000::", NftPersistence.mask6(65));
+        assertEquals(null, NftPersistence.refusal(svc.spec(), dests.keySet()));
+        BackendKey otherPort = backend("2001:db8:184::13", 8081, 1).key();
+        assertTrue(NftPersistence.refusal(svc.spec(), List.of(otherPort, dests.keySet().iterator().next())).contains("one port"));
+        StringBuilder forget = new StringBuilder();
+        NftPersistence.forget(forget, svc, List.of(new NftPersistence.Entry("2001:db8:184:1::", otherPort)));
+        assertTrue(forget.toString().contains(" { 2001:db8:184:1:: : 2001:db8:184::13 }\n"), forget.toString());
     }
 
     private static void removeIf(ArrayNode all, java.util.function.Predicate<JsonNode> which) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * IPv6 ones only while their real servers (and sorry server) share one port.
  */
 class PersistenceEngineCheckTest {
-    private static final Capabilities IPV4_ONLY = NftablesDataPlane.CAPABILITIES;
+    private static final Capabilities NFTABLES = NftablesDataPlane.CAPABILITIES;
 
     @TempDir
     Path dir;
@@ -30,7 +30,7 @@ class PersistenceEngineCheckTest {
         Path f = write("vipkeeper.ipvs.virtual-servers.web { address = \"198.18.0.100\", port = 80,",
                 "  persistence { timeout = 300s, netmask = \"255.255.255.0\" }",
                 "  real-servers = [{ address = \"198.18.0.13\" }] }");
-        VirtualServer web = ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY).ipvs().virtualServers().get("web");
+        VirtualServer web = ConfigLoader.load(f, ConfigCache.NONE, choice -> NFTABLES).ipvs().virtualServers().get("web");
         assertEquals(new VirtualServer.Persistence(Duration.ofSeconds(300), 24), web.persistence());
     }
 
@@ -40,7 +40,7 @@ class PersistenceEngineCheckTest {
                 "  persistence { timeout = 300s, netmask = \"/64\" }",
                 "  sorry-server = \"[2001:db8:184::9]:8080\"",
                 "  real-servers = [{ address = \"2001:db8:184::13\", port = 8080 }, { address = \"2001:db8:184::14\", port = 8080 }] }");
-        VirtualServer six = ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY).ipvs().virtualServers().get("six");
+        VirtualServer six = ConfigLoader.load(f, ConfigCache.NONE, choice -> NFTABLES).ipvs().virtualServers().get("six");
         assertEquals(new VirtualServer.Persistence(Duration.ofSeconds(300), 64), six.persistence());
         // IPVS records address and port: real servers on several ports are fine there.
         Path mixed = write("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8:184::100\", port = 80,",
@@ -48,6 +48,13 @@ class PersistenceEngineCheckTest {
                 "  real-servers = [{ address = \"2001:db8:184::13\", port = 8080 }, { address = \"2001:db8:184::14\" }] }");
         assertEquals(2, ConfigLoader.load(mixed, ConfigCache.NONE, choice -> Capabilities.everything("ipvs")).ipvs()
                 .virtualServers().get("six").realServers().size());
+    }
+
+    @Test
+    void theIpv6SampleWithItsPerPrefixPersistenceLoadsOnNftables() throws Exception {
+        Path sample = Path.of(System.getProperty("vipkeeper.conf.dir", "../conf"), "samples", "ipvs-ipv6.conf");
+        VirtualServer web6 = ConfigLoader.load(sample, ConfigCache.NONE, choice -> NFTABLES).ipvs().virtualServers().get("web6");
+        assertEquals(new VirtualServer.Persistence(Duration.ofSeconds(60), 64), web6.persistence());
     }
 
     @Test
@@ -65,7 +72,7 @@ class PersistenceEngineCheckTest {
                 "  persistence.timeout = 60s",
                 "  real-servers = [{ address = \"198.18.0.14\", port = 80 }] }");
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> ConfigLoader.load(f, ConfigCache.NONE, choice -> IPV4_ONLY));
+                () -> ConfigLoader.load(f, ConfigCache.NONE, choice -> NFTABLES));
         assertEquals(List.of(
                 "p.conf:6: vipkeeper.ipvs.virtual-servers.all.port: the nftables data plane has no all-ports (port 0) services",
                 "p.conf:3: vipkeeper.ipvs.virtual-servers.six.real-servers: the nftables data plane has no IPv6 persistence"

@@ -1,87 +1,105 @@
 package io.vipkeeper.appliance.nftables;
 
 import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.vrrp.linux.LinuxConstants;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddress;
+import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
+import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
+import io.vipkeeper.vrrp.linux.rtnl.Links;
+import io.vipkeeper.vrrp.linux.rtnl.Rtnl;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finds each direct-routing backend's {@link DsrHop} in the calling thread's network namespace:
- * the interface whose IPv4 network holds the backend (dr rewrites MACs, so the backend must be on
- * the same L2; one behind a router is left out) and its MAC from the kernel's neighbour table. A
- * backend without a usable neighbour entry is sent one datagram to its discard port, which makes
- * the kernel resolve it (ARP), and is left out until a later run finds its MAC. A backend left
- * out is logged once (and once more when it is found), not at every run.
+ * the interface whose IPv4 or IPv6 network holds the backend (dr rewrites MACs, so the backend must
+ * be on the same L2; one behind a router is left out) and its MAC from the kernel's neighbour table.
+ * A backend without a usable neighbour entry is sent one datagram to its discard port, which makes
+ * the kernel resolve it (ARP, or a neighbour solicitation for IPv6), and is left out until a later
+ * run finds its MAC. A backend left out is logged once (and once more when it is found), not at
+ * every run.
  */
 final class DsrHops {
     private static final Logger log = LoggerFactory.getLogger(DsrHops.class);
     /** The discard service (RFC 863): the probe's content does not matter, only the ARP it causes. */
     private static final int DISCARD_PORT = 9;
+    /** linux/if.h IFF_LOOPBACK. */
+    private static final int IFF_LOOPBACK = 0x8;
 
     private final Set<String> said = new HashSet<>();
 
     /** A lookup over one snapshot of the interfaces and the neighbour table: null for a backend left out. */
     Function<BackendKey, DsrHop> snapshot() {
         Map<InetAddress, Neighbours.Entry> neighbours = Neighbours.dump();
-        Map<String, NetworkInterface> links = new HashMap<>();
-        try {
-            for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (i.isUp() && !i.isLoopback() && i.getHardwareAddress() != null && i.getHardwareAddress().length == 6) {
-                    links.put(i.getName(), i);
+        // Over rtnetlink, not java.net.NetworkInterface: the JDK reads IPv6 addresses from
+        // /proc/net/if_inet6, which is the process's namespace, not the calling thread's.
+        Map<String, LinkInfo> links = new TreeMap<>();
+        Map<String, List<Network>> networks = new TreeMap<>();
+        try (NetlinkSocket route = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 1000)) {
+            Map<Integer, String> names = new HashMap<>();
+            for (LinkInfo l : new Links(route).all()) {
+                if ((l.flags() & Rtnl.IFF_UP) != 0 && (l.flags() & IFF_LOOPBACK) == 0 && l.mac().length == 6) {
+                    links.put(l.name(), l);
+                    names.put(l.index(), l.name());
+                    networks.put(l.name(), new ArrayList<>());
                 }
             }
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
+            for (InterfaceAddress a : new InterfaceAddresses(route).list(0)) {
+                String name = names.get(a.ifindex());
+                if (name != null && network(a)) {
+                    networks.get(name).add(new Network(a.address().getAddress(), a.prefixLength()));
+                }
+            }
         }
         Map<BackendKey, DsrHop> found = new HashMap<>();
-        return b -> found.computeIfAbsent(b, k -> hop(k.address(), links, neighbours));
+        return b -> found.computeIfAbsent(b, k -> hop(k.address(), links, networks, neighbours));
     }
 
-    private DsrHop hop(InetAddress backend, Map<String, NetworkInterface> links, Map<InetAddress, Neighbours.Entry> neighbours) {
-        Map<String, List<Network>> networks = new java.util.HashMap<>();
-        links.values().forEach(i -> networks.put(i.getName(), networks(i)));
+    /** Whether {@code a} names a network a backend can be on: not a host route (/32, /128), not link-local. */
+    static boolean network(InterfaceAddress a) {
+        int host = a.address() instanceof Inet4Address ? 32 : 128;
+        return a.prefixLength() < host && !a.isLinkLocal();
+    }
+
+    private DsrHop hop(InetAddress backend, Map<String, LinkInfo> links, Map<String, List<Network>> networks,
+            Map<InetAddress, Neighbours.Entry> neighbours) {
         String name = longestMatch(networks, backend.getAddress());
-        NetworkInterface link = name == null ? null : links.values().stream().filter(i -> i.getName().equals(name))
-                .findFirst().orElse(null);
+        LinkInfo link = name == null ? null : links.get(name);
         if (link == null) {
             once(backend, "not on a directly connected network: dr rewrites MACs, so it must share an L2 network"
                     + " with this host; left out");
             return null;
         }
         Neighbours.Entry n = neighbours.get(backend);
-        if (n == null || n.ifindex() != link.getIndex()) {
-            once(backend, "has no MAC in the neighbour table on " + link.getName() + " yet; asked the kernel to resolve it"
+        if (n == null || n.ifindex() != link.index()) {
+            once(backend, "has no MAC in the neighbour table on " + link.name() + " yet; asked the kernel to resolve it"
                     + " and left out until it does");
             probe(backend);
             return null;
         }
         if (said.remove(backend.getHostAddress())) {
-            log.info("dr real server {} found at {} on {}", backend.getHostAddress(), mac(n.mac()), link.getName());
+            log.info("dr real server {} found at {} on {}", backend.getHostAddress(), mac(n.mac()), link.name());
         }
-        try {
-            return new DsrHop(link.getName(), mac(link.getHardwareAddress()), mac(n.mac()));
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new DsrHop(link.name(), mac(link.mac()), mac(n.mac()));
     }
 
-    /** An IPv4 network of an interface: one of its addresses and the prefix length. */
+    /** An IPv4 or IPv6 network of an interface: one of its addresses and the prefix length. */
     record Network(byte[] address, int bits) {
     }
 
@@ -92,7 +110,7 @@ final class DsrHops {
     static String longestMatch(Map<String, List<Network>> networks, byte[] address) {
         String best = null;
         int bestBits = -1;
-        for (String name : new java.util.TreeSet<>(networks.keySet())) {
+        for (String name : new TreeSet<>(networks.keySet())) {
             for (Network n : networks.get(name)) {
                 if (n.bits() > bestBits && samePrefix(n.address(), address, n.bits())) {
                     best = name;
@@ -101,13 +119,6 @@ final class DsrHops {
             }
         }
         return best;
-    }
-
-    /** The IPv4 networks (not /32) of {@code i}. */
-    static List<Network> networks(NetworkInterface i) {
-        return i.getInterfaceAddresses().stream().filter(a -> a.getAddress() instanceof Inet4Address
-                && a.getNetworkPrefixLength() < 32).map(a -> new Network(a.getAddress().getAddress(),
-                        a.getNetworkPrefixLength())).toList();
     }
 
     static boolean samePrefix(byte[] a, byte[] b, int bits) {

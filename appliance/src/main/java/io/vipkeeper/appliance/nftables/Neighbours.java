@@ -13,8 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The kernel's IPv4 neighbour (ARP) table, dumped over rtnetlink (RTM_GETNEIGH) in the calling
- * thread's network namespace: what direct routing rewrites a frame's destination MAC to.
+ * The kernel's neighbour tables, IPv4 (ARP) and IPv6 (neighbour discovery), dumped over rtnetlink
+ * (RTM_GETNEIGH, AF_UNSPEC: both in one dump) in the calling thread's network namespace: what
+ * direct routing rewrites a frame's destination MAC to.
  */
 final class Neighbours {
     /** linux/rtnetlink.h. */
@@ -32,6 +33,8 @@ final class Neighbours {
      */
     static final int USABLE = 0x02 | 0x04 | 0x08 | 0x10 | 0x40 | 0x80;
     private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int AF_UNSPEC = 0;
 
     private Neighbours() {
     }
@@ -40,12 +43,12 @@ final class Neighbours {
     record Entry(int ifindex, byte[] mac) {
     }
 
-    /** Every IPv4 neighbour with a usable MAC, by address. */
+    /** Every IPv4 and IPv6 neighbour with a usable MAC, by address. */
     static Map<InetAddress, Entry> dump() {
         try (NetlinkSocket s = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 1000)) {
             int seq = NetlinkSocket.nextSeq();
             byte[] req = new NetlinkMessageBuilder(RTM_GETNEIGH, NetlinkMessageBuilder.NLM_F_REQUEST
-                    | NetlinkMessageBuilder.NLM_F_DUMP).u8(AF_INET).u8(0).u16(0).u32(0).u16(0).u8(0).u8(0).build(seq);
+                    | NetlinkMessageBuilder.NLM_F_DUMP).u8(AF_UNSPEC).u8(0).u16(0).u32(0).u16(0).u8(0).u8(0).build(seq);
             Map<InetAddress, Entry> out = new HashMap<>();
             for (NetlinkMessage m : s.request(req, seq, "GETNEIGH dump")) {
                 parse(m, out);
@@ -54,7 +57,7 @@ final class Neighbours {
         }
     }
 
-    /** Adds {@code m} to {@code out} when it is an IPv4 neighbour with a usable 6-byte MAC. */
+    /** Adds {@code m} to {@code out} when it is an IPv4 or IPv6 neighbour with a usable 6-byte MAC. */
     static void parse(NetlinkMessage m, Map<InetAddress, Entry> out) {
         if (m.type() != RTM_NEWNEIGH || m.payload().length < NDMSG) {
             return;
@@ -63,19 +66,20 @@ final class Neighbours {
         int family = b.get(0) & 0xff;
         int ifindex = b.getInt(4);
         int state = b.getShort(8) & 0xffff;
-        if (family != AF_INET || (state & USABLE) == 0) {
+        int length = family == AF_INET ? 4 : family == AF_INET6 ? 16 : -1;
+        if (length < 0 || (state & USABLE) == 0) {
             return;
         }
         NetlinkAttributes a = m.attributes(NDMSG);
         byte[] dst = a.bytes(NDA_DST).orElse(null);
         byte[] mac = a.bytes(NDA_LLADDR).orElse(null);
-        if (dst == null || dst.length != 4 || mac == null || mac.length != 6) {
+        if (dst == null || dst.length != length || mac == null || mac.length != 6) {
             return;
         }
         try {
             out.put(InetAddress.getByAddress(dst), new Entry(ifindex, mac));
         } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // four bytes always make an address
+            throw new IllegalStateException(e); // four or sixteen bytes always make an address
         }
     }
 }

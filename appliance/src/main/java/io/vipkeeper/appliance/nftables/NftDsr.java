@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * service there that matches the VIP (only while this host holds it), protocol and port, sets the
  * frame's source MAC to the interface's and its destination MAC to the backend's picked by a hash
  * of the client, and sends it out again ({@code fwd to}). The backends answer the client
- * directly; as with IPVS the frame keeps the service's port, so a real server's own port is not used. Netdev ingress has no conntrack, so only the hash schedulers (sh, mh) keep a
+ * directly; as with IPVS the frame keeps the service's port, so a real server's own port is not used.
+ * IPv4 and IPv6 alike: an IPv6 service's rule matches {@code ip6 daddr} and hashes {@code ip6 saddr},
+ * its backends' MACs come from the IPv6 neighbour table ({@link Neighbours}). Netdev ingress has no conntrack, so only the hash schedulers (sh, mh) keep a
  * connection on one backend; the service's chain in {@code inet vipkeeper_lb} stays (it carries
  * the spec and backends the engine reads back) without a dnat.
  *
@@ -93,10 +95,6 @@ final class NftDsr {
         }
         if (svc.dests().values().stream().anyMatch(b -> b.forwarding() != Forwarding.DR)) {
             return "nftables forwards all real servers of a service alike (dr or nat)";
-        }
-        ServiceKey key = svc.spec().key();
-        if (key.ipv6()) {
-            return "nftables forwards dr over IPv4 only";
         }
         String s = svc.spec().scheduler();
         if (!Scheduler.SH.configName().equals(s) && !Scheduler.MH.configName().equals(s)) {
@@ -216,7 +214,7 @@ final class NftDsr {
     }
 
     /**
-     * The script that makes the table say {@code services} (dr, IPv4): the table deleted and, when
+     * The script that makes the table say {@code services} (dr, IPv4 and IPv6): the table deleted and, when
      * there is any, written again in the same transaction. A backend whose hop is unknown, of
      * weight 0, or on another interface than most of the service's backends gets no slot.
      */
@@ -274,9 +272,12 @@ final class NftDsr {
             s.append("add element ").append(TABLE).append(' ').append(map).append(" { ").append(String.join(", ", elements))
                     .append(" }\n");
             NftLayout.Selector sel = NftLayout.selector(usable);
-            String hash = "jhash ip saddr" + ("jhash-port".equals(sel.mode()) ? " . th sport" : "") + " mod " + sel.mod()
-                    + " seed " + NftLayout.hex(sel.seed());
-            rules.computeIfAbsent(first.device(), d -> new ArrayList<>()).add("ip daddr " + NetUtil.toAddressString(key.address())
+            // ip or ip6: the rule matches one family's frames, and hashes the client's address of
+            // that family (16 bytes for IPv6) into the same slots and seed as the NAT path.
+            String f = NftLayout.family(key.ipv6());
+            String hash = "jhash " + f + " saddr" + ("jhash-port".equals(sel.mode()) ? " . th sport" : "") + " mod "
+                    + sel.mod() + " seed " + NftLayout.hex(sel.seed());
+            rules.computeIfAbsent(first.device(), d -> new ArrayList<>()).add(f + " daddr " + NetUtil.toAddressString(key.address())
                     + " meta l4proto " + NftLayout.protocolName(key) + " th dport " + key.port()
                     // Only while this host holds the VIP, as the NAT path: a backup that sees a flooded frame leaves it.
                     + " fib daddr type local ether saddr set " + first.localMac() + " ether daddr set " + hash + " map @" + map

@@ -40,7 +40,8 @@ public final class NftablesDataPlane implements DataPlane {
             NftLayout.SCHEDULERS,
             EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR, Forwarding.STATELESS_NAT), Set.of(),
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP, TransportProtocol.SCTP), true,
-            EnumSet.of(Capabilities.Option.PORT_LISTS, Capabilities.Option.PERSISTENCE, Capabilities.Option.PERSISTENCE_IPV6),
+            EnumSet.of(Capabilities.Option.PORT_LISTS, Capabilities.Option.PERSISTENCE, Capabilities.Option.PERSISTENCE_IPV6,
+                    Capabilities.Option.DR_IPV6),
             Scheduler.WRR);
 
     private final NftContext nft;

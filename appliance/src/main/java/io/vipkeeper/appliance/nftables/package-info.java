@@ -93,8 +93,9 @@
  * the other backends' clients in place, sh rehashes them. Clients' frames must arrive on the
  * backends' interface. The whole rewrite is the simple path, not the cheap one: 40 mh dr services
  * (8191 slots each) take about 3 s to write and 3.5 s to list on this lab's host, so the table is
- * listed only when the ruleset generation moved. Not done: IPv6 dr, mh slots changed by difference
- * for dr, per-backend counters for dr, tunnel mode.
+ * listed only when the ruleset generation moved. IPv6 services alike: {@code ip6 daddr}, {@code jhash
+ * ip6 saddr}, MACs from the IPv6 neighbour table. Not done: mh slots changed by difference for dr,
+ * per-backend counters for dr, tunnel mode.
  *
  * <p>Stateless NAT of UDP ({@code forwarding = stateless-nat}, {@link
  * io.vipkeeper.appliance.nftables.NftStateless}) shares that netdev table and its whole-table

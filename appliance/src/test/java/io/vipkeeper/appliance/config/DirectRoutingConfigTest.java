@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * dr on an engine without connection state (nftables): only sh and mh keep a connection on one
- * real server, and only IPv4; anything else is a problem at its line.
+ * real server (IPv4 and IPv6); anything else is a problem at its line.
  */
 class DirectRoutingConfigTest {
     @TempDir
@@ -70,10 +70,22 @@ class DirectRoutingConfigTest {
     }
 
     @Test
-    void drOverIpv6IsAProblem() {
-        assertEquals(List.of("dr.conf:1: vipkeeper.ipvs.virtual-servers.v6.forwarding: the nftables data plane has no dr for IPv6"),
-                problems("vipkeeper.ipvs.virtual-servers.v6 { address = \"2001:db8::100\", port = 80, forwarding = dr",
-                        "  scheduler = sh",
-                        "  real-servers = [{ address = \"2001:db8::13\" }] }"));
+    void drOverIpv6IsAccepted() throws Exception {
+        Path f = ConfigFiles.write(dir, "v6.conf", String.join("\n",
+                "vipkeeper.ipvs.virtual-servers.v6 { address = \"2001:db8:176::100\", port = 80, forwarding = dr",
+                "  scheduler = sh",
+                "  real-servers = [{ address = \"2001:db8:176::13\" }] }", ""));
+        Settings s = ConfigLoader.load(f, ConfigCache.NONE, choice -> NftablesDataPlane.CAPABILITIES);
+        assertEquals(Forwarding.DR, s.ipvs().virtualServers().get("v6").forwarding());
+    }
+
+    @Test
+    void drOverIpv6WithAnotherSchedulerIsStillAProblem() {
+        assertEquals(List.of("dr.conf:2: vipkeeper.ipvs.virtual-servers.v6.scheduler: the nftables data plane has no dr with"
+                + " scheduler rr: it forwards dr without connection tracking, so only a hash of the client keeps a connection on"
+                + " one real server; use sh or mh"),
+                problems("vipkeeper.ipvs.virtual-servers.v6 { address = \"2001:db8:176::100\", port = 80, forwarding = dr",
+                        "  scheduler = rr",
+                        "  real-servers = [{ address = \"2001:db8:176::13\" }] }"));
     }
 }

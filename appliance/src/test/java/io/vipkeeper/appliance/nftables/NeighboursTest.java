@@ -48,11 +48,21 @@ class NeighboursTest {
     }
 
     @Test
+    void anIpv6NeighbourGivesItsMacAndInterface() throws Exception {
+        byte[] dst = InetAddress.getByName("2001:db8:176::11").getAddress();
+        Neighbours.Entry e = parse(neigh(10, 7, 0x04, dst, MAC)).get(InetAddress.getByAddress(dst));
+        assertEquals(7, e.ifindex());
+        assertArrayEquals(MAC, e.mac());
+        assertEquals(Map.of(), parse(neigh(10, 7, 0x01, dst, null)), "INCOMPLETE");
+    }
+
+    @Test
     void incompleteOrFailedEntriesAndOtherFamiliesGiveNone() {
         byte[] dst = {(byte) 198, 18, (byte) 240, 11};
         assertEquals(Map.of(), parse(neigh(2, 7, 0x01, dst, null)), "INCOMPLETE");
         assertEquals(Map.of(), parse(neigh(2, 7, 0x20, dst, MAC)), "FAILED");
-        assertEquals(Map.of(), parse(neigh(10, 7, 0x02, new byte[16], MAC)), "IPv6");
+        assertEquals(Map.of(), parse(neigh(7, 7, 0x02, dst, MAC)), "another family");
+        assertEquals(Map.of(), parse(neigh(10, 7, 0x02, dst, MAC)), "IPv6 with an IPv4-sized address");
         assertEquals(Map.of(), parse(neigh(2, 7, 0x02, dst, null)), "no link-layer address");
     }
 }

@@ -25,7 +25,9 @@ class NftDsrTest {
     private static final Map<String, DsrHop> HOPS = Map.of(
             "198.18.240.11", new DsrHop("eth0", LB, "02:00:00:00:00:0b"),
             "198.18.240.12", new DsrHop("eth0", LB, "02:00:00:00:00:0c"),
-            "198.18.9.5", new DsrHop("eth1", "02:00:00:00:01:0a", "02:00:00:00:01:05"));
+            "198.18.9.5", new DsrHop("eth1", "02:00:00:00:01:0a", "02:00:00:00:01:05"),
+            "2001:db8:176:0:0:0:0:11", new DsrHop("eth0", LB, "02:00:00:00:00:1b"),
+            "2001:db8:176:0:0:0:0:12", new DsrHop("eth0", LB, "02:00:00:00:00:1c"));
 
     private static String script(DesiredService... services) {
         return NftDsr.script(List.of(services), b -> HOPS.get(b.address().getHostAddress()));
@@ -54,6 +56,21 @@ class NftDsrTest {
                         + " ether saddr set " + LB + " ether daddr set jhash ip saddr . th sport mod 3 seed " + seed
                         + " map @svc_tcp_c612f064_80_d fwd to \"eth0\" comment \"vipkeeper svc_tcp_c612f064_80\"", ""),
                 script(dr(WEB, "sh", SchedulerFlag.SH_PORT.bit(), "198.18.240.12", 2, "198.18.240.11", 1)));
+    }
+
+    @Test
+    void anIpv6ServiceMatchesIp6AndHashesTheClientsIpv6Address() {
+        ServiceKey web6 = tcp("2001:db8:176::100", 80);
+        String seed = NftLayout.hex(NftLayout.seed(web6));
+        String s = script(dr(web6, "mh", 0, "2001:db8:176::11", 1, "2001:db8:176::12", 1));
+        String chain = NftLayout.chain(web6);
+        assertTrue(s.contains("add rule netdev vipkeeper_dsr in_eth0 ip6 daddr 2001:db8:176::100 meta l4proto tcp th dport 80"
+                + " fib daddr type local ether saddr set " + LB + " ether daddr set jhash ip6 saddr mod "
+                + NftLayout.selector(dr(web6, "mh", 0, "2001:db8:176::11", 1, "2001:db8:176::12", 1)).mod() + " seed " + seed
+                + " map @" + chain + "_d fwd to \"eth0\""), s);
+        assertTrue(s.contains(":1b") && s.contains(":1c"), s);
+        assertTrue(!s.contains(" ip daddr") && !s.contains("ip saddr"), s);
+        assertNull(NftDsr.refusal(dr(web6, "mh", 0, "2001:db8:176::11", 1)), "IPv6 dr is not refused");
     }
 
     /**
@@ -96,11 +113,12 @@ class NftDsrTest {
     }
 
     @Test
-    void onlyHashSchedulersIpv4AndOneForwardingAreAccepted() {
+    void onlyHashSchedulersAndOneForwardingAreAccepted() {
         assertNull(NftDsr.refusal(dr(WEB, "mh", 0, "198.18.240.11", 1)));
         assertTrue(NftDsr.refusal(dr(WEB, "rr", 0, "198.18.240.11", 1)).contains("no connection tracking"));
         assertTrue(NftDsr.refusal(dr(WEB, "wrr", 0, "198.18.240.11", 1)).contains("(sh, mh)"));
-        assertTrue(NftDsr.refusal(dr(tcp("2001:db8::1", 80), "sh", 0, "2001:db8::2", 1)).contains("IPv4 only"));
+        assertNull(NftDsr.refusal(dr(tcp("2001:db8::1", 80), "sh", 0, "2001:db8::2", 1)), "IPv6 as IPv4");
+        assertTrue(NftDsr.refusal(dr(tcp("2001:db8::1", 80), "rr", 0, "2001:db8::2", 1)).contains("no connection tracking"));
         // As with IPVS, the real server's own port is not used: the frame keeps the service's.
         BackendKey other = new BackendKey(ip("198.18.240.11"), 8080);
         assertNull(NftDsr.refusal(new DesiredService(new ServiceSpec(WEB, "sh", 0, 0, 0xffffffffL),

@@ -44,6 +44,9 @@ public final class IpvsIdleBench {
         }
         String ns = "vkidlebench";
         Lab.sh("ip", "netns", "add", ns);
+        // IPVS takes a destination only when the namespace has a local routing table (EINVAL
+        // otherwise), which an address creates: lo's.
+        Lab.sh("ip", "-n", ns, "link", "set", "lo", "up");
         ExecutorService thread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(ns, "ipvs"));
         try {
             System.out.printf(Locale.ROOT, "IPVS idle reconcile, %d services x %d real servers (wrr), %d rounds, kernel %s%n",
@@ -68,6 +71,10 @@ public final class IpvsIdleBench {
                 List<TableChange> ops = reconciler.plan(want, client.table(), Set.of(), System.nanoTime());
                 List<DataPlane.Failure> failed = client.apply(ops);
                 double programming = ms(System.nanoTime() - t0);
+                if (!failed.isEmpty()) {
+                    throw new IllegalStateException(failed.size() + " change(s) refused, the first: " + failed.get(0).op() + ": "
+                            + failed.get(0).error().getMessage());
+                }
                 // Before: every run read the table whole and planned over it.
                 long[] whole = runs(reconciler, want, client, IpvsReads.CACHED_READS + 1);
                 // Now: what the daemon opens (the threshold is 1000 real servers by default); its first

@@ -9,7 +9,7 @@ import io.vipkeeper.appliance.config.InvalidConfigException;
 import io.vipkeeper.appliance.config.NodeChoice;
 import io.vipkeeper.appliance.config.ReloadGuard;
 import io.vipkeeper.appliance.config.Settings;
-import io.vipkeeper.appliance.ipvs.genl.IpvsClient;
+import io.vipkeeper.appliance.ipvs.genl.IpvsReads;
 import io.vipkeeper.appliance.logging.Logging;
 import io.vipkeeper.appliance.pool.DataPlaneManager;
 import io.vipkeeper.appliance.dataplane.DataPlaneStatus;
@@ -100,7 +100,7 @@ public final class Daemon implements StatusInputs {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vipkeeper");
 
     public Daemon(Path configFile, NodeChoice node, int verbosity, RunFiles runFiles, Path stateDir) {
-        this(configFile, node, verbosity, runFiles, DataPlaneSelector.forKernel(IpvsClient::open),
+        this(configFile, node, verbosity, runFiles, DataPlaneSelector.forKernel(IpvsReads::open),
                 new KernelNatSetup(new Nft("nft")), engine -> OwnedServices.in(stateDir.resolve(engine + "-owned")),
                 () -> RuntimeState.in(stateDir.resolve(RUNTIME_STATE)));
     }

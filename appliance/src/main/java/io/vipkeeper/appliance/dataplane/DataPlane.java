@@ -17,6 +17,14 @@ public interface DataPlane extends AutoCloseable {
     /** The actual table: every service with its backends and counters, in the kernel's order. */
     Map<ServiceKey, ActualService> table();
 
+    /**
+     * The next {@link #table()} reads the kernel's table whole, even where the engine would answer
+     * from the last read: the reconciler asks before a run for a reload, a health change or an
+     * order, which plans against the exact table. An engine that always reads whole ignores it.
+     */
+    default void readWholeNext() {
+    }
+
     /** Carries out {@code changes} in order; a refused one does not stop the rest. Returns the refused ones. */
     List<Failure> apply(List<TableChange> changes);
 

@@ -352,6 +352,9 @@ public final class DataPlaneManager implements AutoCloseable {
                 return;
             }
             DataPlane k = open.get();
+            if (why != ReconcileRun.PERIODIC) {
+                k.readWholeNext();
+            }
             long t0 = System.nanoTime();
             Map<ServiceKey, ActualService> actual = k.table();
             counters.tableRead(actual);

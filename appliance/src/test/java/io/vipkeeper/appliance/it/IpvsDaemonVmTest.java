@@ -67,7 +67,10 @@ class IpvsDaemonVmTest {
 
     private static JarProcess start() throws Exception {
         // One state directory for every start: what a run owns is known to the next.
-        JarProcess p = JarProcess.startIn(NS, dir, "run", "-f", conf.toString(), "--state-dir",
+        // Cached reads from the first real server (the daemon's threshold is 1000), so that the
+        // hand edits below are found the way a large table's are (IpvsReads).
+        JarProcess p = JarProcess.startIn(NS, dir, List.of("-Dvipkeeper.ipvs.cached-reads-from=1"), "run", "-f",
+                conf.toString(), "--state-dir",
                 dir.resolve("state").toString());
         p.awaitLog("change(s) at start");
         return p;
@@ -117,6 +120,11 @@ class IpvsDaemonVmTest {
         awaitTable(expected);
         daemon.awaitLog("ipvs repaired drift: add service TCP  198.18.0.100:80");
         daemon.awaitLog("ipvs repaired drift: edit real server 198.18.0.11:53");
+        // A real server's edit alone leaves the services as they were: the cached runs do not see
+        // it, the whole read at most ten runs later does.
+        ipvsadm("-e -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 9");
+        awaitTable(expected);
+        daemon.awaitLog("ipvs repaired drift: edit real server 198.18.0.12:8080");
     }
 
     /** The table after the reload of step 3: the foreign service, and web with rr and a third real server. */

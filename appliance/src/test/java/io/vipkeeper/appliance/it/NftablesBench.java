@@ -1,21 +1,15 @@
 package io.vipkeeper.appliance.it;
 
 import io.vipkeeper.appliance.dataplane.ActualService;
-import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
-import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
-import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
-import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,16 +56,7 @@ public final class NftablesBench {
     }
 
     private static void round(ExecutorService thread, int n, int round, String scheduler) throws Exception {
-        Map<ServiceKey, DesiredService> want = new LinkedHashMap<>();
-        for (int s = 0; s < n; s++) {
-            ServiceKey key = ServiceKey.of(TransportProtocol.TCP, InetAddress.getByAddress(new byte[] {(byte) 198, 18, (byte) 232, (byte) s}), 80);
-            Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
-            for (int b = 0; b < n; b++) {
-                BackendKey bk = new BackendKey(InetAddress.getByAddress(new byte[] {(byte) 198, 19, (byte) s, (byte) (b + 1)}), 8080);
-                dests.put(bk, new BackendSpec(bk, Forwarding.NAT, 1 + b % 5, 0, 0));
-            }
-            want.put(key, new DesiredService(new ServiceSpec(key, scheduler, 0, 0, 0xffffffffL), dests));
-        }
+        Map<ServiceKey, DesiredService> want = BenchTables.grid(n, scheduler);
         TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(10));
         Callable<String> run = () -> {
             try (DataPlane engine = new NftablesDataPlane()) {

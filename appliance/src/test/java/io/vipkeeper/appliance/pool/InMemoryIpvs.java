@@ -31,8 +31,17 @@ public final class InMemoryIpvs implements IpvsKernel {
         dumpFailure = e;
     }
 
+    /** The table as {@link #table()} gives it, without counting a read. */
+    public synchronized Map<ServiceKey, ActualService> snapshot() {
+        return new LinkedHashMap<>(services);
+    }
+
+    /** Calls of {@link #table()}: whole reads. */
+    public int tableReads;
+
     @Override
     public synchronized Map<ServiceKey, ActualService> table() {
+        tableReads++;
         if (dumpFailure != null) {
             throw dumpFailure;
         }
@@ -84,6 +93,16 @@ public final class InMemoryIpvs implements IpvsKernel {
             services.put(o.service(), new ActualService(s.spec(), d, s.stats()));
         }
         return null;
+    }
+
+    /** Sets a destination's connection counts, as traffic would. */
+    public synchronized void connections(ServiceKey service, io.vipkeeper.appliance.dataplane.BackendKey dest, long active,
+            long inactive) {
+        ActualService s = services.get(service);
+        ActualBackend b = s.dests().get(dest);
+        Map<io.vipkeeper.appliance.dataplane.BackendKey, ActualBackend> d = new LinkedHashMap<>(s.dests());
+        d.put(dest, new ActualBackend(b.spec(), active, inactive, b.persistentConnections(), b.stats()));
+        services.put(service, new ActualService(s.spec(), d, s.stats()));
     }
 
     private Errno putDest(ServiceKey service, ActualBackend dest, boolean create) {

@@ -62,6 +62,15 @@ public final class IpvsClient implements IpvsKernel {
         return table;
     }
 
+    /** Every service without its destinations (one dump, one message a service), in the kernel's order. */
+    public List<ServiceSpec> services() {
+        List<ServiceSpec> services = new ArrayList<>();
+        for (NetlinkMessage m : doit(seq -> IpvsMessages.dumpServices(family, seq), "GET_SERVICE dump")) {
+            services.add(IpvsReplies.service(m));
+        }
+        return services;
+    }
+
     /** The destinations of one service. */
     public Map<BackendKey, ActualBackend> dests(ServiceKey service) {
         Map<BackendKey, ActualBackend> dests = new LinkedHashMap<>();

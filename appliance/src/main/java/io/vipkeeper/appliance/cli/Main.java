@@ -42,7 +42,12 @@ public final class Main implements Runnable {
             System.exit(quick);
         }
         Logging.configure(LogLevel.WARN, 0);
-        System.exit(commandLine().execute(args));
+        System.exit(commandLineFor(args).execute(args));
+    }
+
+    /** The command line that runs {@code args}: for {@code run}, one that knows only run ({@link RunOnly}). */
+    static CommandLine commandLineFor(String[] args) {
+        return args.length > 0 && args[0].equals("run") ? RunOnly.commandLine() : commandLine();
     }
 
     /** The command line (usage errors exit 2); tests run commands through this. */

@@ -382,7 +382,7 @@ final class ConfigNode {
     List<RawEntry> rawEntries(String key) {
         ConfigNode block = child(key);
         // HOCON objects are unordered; file order makes logs, status and start order predictable.
-        List<Map.Entry<String, ConfigValue>> inFileOrder = new ArrayList<>(block.object().entrySet());
+        List<Map.Entry<String, ConfigValue>> inFileOrder = ObjectEntries.of(block.object());
         inFileOrder.sort(java.util.Comparator.comparing((Map.Entry<String, ConfigValue> e) ->
                 String.valueOf(e.getValue().origin().filename()))
                 .thenComparingInt(e -> e.getValue().origin().lineNumber())
@@ -436,7 +436,7 @@ final class ConfigNode {
         if (user == null) {
             return;
         }
-        for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ObjectEntries.of(user)) {
             if (!known.contains(e.getKey())) {
                 problems.addUnknownKey(e.getValue().origin(),
                         path(e.getKey()) + ": " + UnknownKeys.message(path, e.getKey(), known));

@@ -50,7 +50,7 @@ final class SecretFiles {
     }
 
     private static void collect(String path, ConfigObject o, Map<String, List<String>> keysByFile) {
-        for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : ObjectEntries.of(o)) {
             if (e.getValue().valueType() != ConfigValueType.OBJECT) {
                 continue;
             }

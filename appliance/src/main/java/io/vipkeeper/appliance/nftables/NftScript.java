@@ -282,17 +282,15 @@ final class NftScript {
             s.append(" }\n");
         }
         Set<NftLayout.Slot> had = before == null ? Set.of() : new HashSet<>(before);
-        String sep = " { ";
+        boolean any = false;
         for (NftLayout.Slot x : slots) {
             if (!had.contains(x)) {
-                if (sep.equals(" { ")) {
-                    s.append("add element ").append(T).append(' ').append(map);
-                }
-                s.append(sep).append(x.index()).append(" : ").append(names.target(x.backend(), portless));
-                sep = ", ";
+                s.append(any ? ", " : "add element " + T + " " + map + " { ");
+                s.append(x.index()).append(" : ").append(names.target(x.backend(), portless));
+                any = true;
             }
         }
-        if (!sep.equals(" { ")) {
+        if (any) {
             s.append(" }\n");
         }
         // Added when missing, left with its count when there (an add of an existing object changes nothing).

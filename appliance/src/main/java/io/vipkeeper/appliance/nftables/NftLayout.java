@@ -229,7 +229,7 @@ final class NftLayout {
         long gcd = 0;
         long sum = 0;
         for (long w : weights) {
-            gcd = java.math.BigInteger.valueOf(gcd).gcd(java.math.BigInteger.valueOf(w)).longValueExact();
+            gcd = gcd(gcd, w);
             sum += w;
         }
         long cap = cap(weights.length);
@@ -238,6 +238,16 @@ final class NftLayout {
             shares[i] = sum / gcd <= cap ? weights[i] / gcd : Math.max(1, weights[i] * cap / sum);
         }
         return shares;
+    }
+
+    /** Euclid's greatest common divisor of two weights (not negative); gcd(0, w) is w. */
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long r = a % b;
+            a = b;
+            b = r;
+        }
+        return a;
     }
 
     /**
@@ -264,7 +274,15 @@ final class NftLayout {
      * over the slots (sh) or over the whole Maglev table (mh), symhash over the slots (symhash).
      */
     static Selector selector(DesiredService service) {
-        List<Slot> slots = slots(service);
+        return selector(service, slots(service));
+    }
+
+    /**
+     * The same for {@code slots}, {@link #slots} of {@code service} already built: a caller that
+     * writes the slots too builds them once (building them twice, Maglev tables included, was a
+     * tenth of the Java side of programming 100 x 100).
+     */
+    static Selector selector(DesiredService service, List<Slot> slots) {
         long total = slots.size();
         String scheduler = service.spec().scheduler();
         ServiceKey key = service.spec().key();

@@ -4,8 +4,11 @@ import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,8 +16,9 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the nft script of one transaction: the table's skeleton (idempotent, so a deleted table
- * comes back), both verdict maps rewritten whole, then each changed service rewritten or removed, its backends' counter set
- * elements changed by difference (so counts survive a rewrite). A service's rewrite touches only its own chain and maps, so a weight
+ * comes back), both verdict maps rewritten whole, then each changed service rewritten or removed,
+ * then its backends' counter set elements changed by difference (so counts survive a rewrite), one
+ * command per set for all the services. A service's rewrite touches only its own chain and maps, so a weight
  * change costs one service, never the table. Deletions first add what they delete (an add of an
  * existing object is a no-op in nft), so a delete of something drift already removed succeeds.
  */
@@ -34,18 +38,21 @@ final class NftScript {
         skeleton(s);
         NftPersistence.open(s, from, to);
         verdictMaps(s, to);
+        CounterElements counts = new CounterElements();
         for (ServiceKey key : changed) {
             DesiredService want = to.get(key);
+            Endpoints names = new Endpoints();
             if (want == null) {
                 deleteService(s, key);
                 if (from.containsKey(key)) {
                     NftPersistence.drop(s, from.get(key).spec());
                 }
             } else {
-                writeService(s, want, from.get(key));
+                writeService(s, want, from.get(key), names);
             }
-            counters(s, key, from.get(key), want);
+            counts.change(key, from.get(key), want, names);
         }
+        counts.write(s, to);
         NftPersistence.records(s, from, to);
         return s.toString();
     }
@@ -126,38 +133,107 @@ final class NftScript {
     }
 
     /**
-     * Keeps the counter set elements of the service's backends: adds {@code to}'s (an add leaves an
-     * existing element and its counts alone, and puts back one drift removed) and deletes the ones
-     * only {@code from} has (added first, so the delete cannot fail).
+     * Each backend's address . port as the script writes it, made once per service: a wrr service
+     * of 100 backends names each in about three slots, its weight and three counter sets.
      */
-    static void counters(StringBuilder s, ServiceKey key, DesiredService from, DesiredService to) {
-        if (key.isFwmark()) {
-            return; // no VIP of its own to key the elements by: a mark service has no per-backend counts
+    static final class Endpoints {
+        private final Map<BackendKey, String> names = new HashMap<>();
+
+        String of(BackendKey b) {
+            return names.computeIfAbsent(b, k -> NetUtil.toAddressString(k.address()) + " . " + k.port());
         }
-        // A real server without a port takes the packet's: no element can name the port it is counted by.
-        Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet().stream().filter(b -> b.port() != 0).collect(Collectors.toSet());
-        List<BackendKey> gone = from == null ? List.of()
-                : from.dests().keySet().stream().filter(b -> b.port() != 0 && !keep.contains(b)).toList();
-        // The same elements in every counter set: written once (sorting 100 backends and writing
-        // their elements three times was a tenth of programming 100 x 100).
-        String kept = keep.isEmpty() ? "" : counterElements(key, keep);
-        String deleted = gone.isEmpty() ? "" : counterElements(key, gone);
-        for (NftLayout.Counted c : NftLayout.Counted.values()) {
-            String set = NftLayout.counters(key.ipv6(), c);
-            if (!keep.isEmpty()) {
-                s.append("add element ").append(T).append(' ').append(set).append(kept);
-            }
-            if (!gone.isEmpty()) {
-                s.append("add element ").append(T).append(' ').append(set).append(deleted);
-                s.append("delete element ").append(T).append(' ').append(set).append(deleted);
-            }
+
+        String target(BackendKey b, boolean portless) {
+            return portless ? NetUtil.toAddressString(b.address()) : of(b);
         }
     }
 
-    private static String counterElements(ServiceKey key, Collection<BackendKey> backends) {
-        String service = NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
-        return backends.stream().sorted(NftLayout.BACKEND_ORDER).map(b -> service + endpoint(b))
-                .collect(Collectors.joining(", ", " { ", " }\n"));
+    /**
+     * The counter set elements of a transaction's services, kept by difference: {@code to}'s are
+     * added (an add leaves an existing element and its counts alone, and puts back one drift
+     * removed) and the ones only {@code from} has are deleted (added first, so the delete cannot
+     * fail). Written at the end, one {@code add element} per set for all services instead of one
+     * per service and set (300 commands from empty at 100 x 100). An element another service of
+     * {@code to} still names (same VIP and protocol, same backend address and port) is not deleted.
+     */
+    static final class CounterElements {
+        private final List<String> kept4 = new ArrayList<>();
+        private final List<String> kept6 = new ArrayList<>();
+        private final Set<String> gone4 = new LinkedHashSet<>();
+        private final Set<String> gone6 = new LinkedHashSet<>();
+
+        void change(ServiceKey key, DesiredService from, DesiredService to, Endpoints names) {
+            if (key.isFwmark()) {
+                return; // no VIP of its own to key the elements by: a mark service has no per-backend counts
+            }
+            // A real server without a port takes the packet's: no element can name the port it is counted by.
+            Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet();
+            String service = NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
+            List<String> kept = key.ipv6() ? kept6 : kept4;
+            for (BackendKey b : sorted(keep)) {
+                if (b.port() != 0) {
+                    kept.add(service + names.of(b));
+                }
+            }
+            if (from != null) {
+                Set<String> gone = key.ipv6() ? gone6 : gone4;
+                for (BackendKey b : sorted(from.dests().keySet())) {
+                    if (b.port() != 0 && !keep.contains(b)) {
+                        gone.add(service + names.of(b));
+                    }
+                }
+            }
+        }
+
+        void write(StringBuilder s, Map<ServiceKey, DesiredService> to) {
+            for (boolean v6 : new boolean[] {false, true}) {
+                List<String> kept = v6 ? kept6 : kept4;
+                Set<String> gone = v6 ? gone6 : gone4;
+                if (!gone.isEmpty()) {
+                    gone.removeAll(stillNamed(to, gone, v6));
+                }
+                String keptList = kept.isEmpty() ? "" : String.join(", ", kept);
+                String goneList = gone.isEmpty() ? "" : String.join(", ", gone);
+                for (NftLayout.Counted c : NftLayout.Counted.values()) {
+                    String set = NftLayout.counters(v6, c);
+                    if (!kept.isEmpty()) {
+                        s.append("add element ").append(T).append(' ').append(set).append(" { ").append(keptList).append(" }\n");
+                    }
+                    if (!gone.isEmpty()) {
+                        s.append("add element ").append(T).append(' ').append(set).append(" { ").append(goneList).append(" }\n");
+                        s.append("delete element ").append(T).append(' ').append(set).append(" { ").append(goneList).append(" }\n");
+                    }
+                }
+            }
+        }
+
+        /** The counter elements of {@code to}'s services that share a VIP and protocol with one of {@code gone}. */
+        private static Set<String> stillNamed(Map<ServiceKey, DesiredService> to, Set<String> gone, boolean v6) {
+            Set<String> out = new HashSet<>();
+            for (DesiredService svc : to.values()) {
+                ServiceKey key = svc.spec().key();
+                if (key.ipv6() != v6 || key.isFwmark()) {
+                    continue;
+                }
+                String service = NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
+                if (gone.stream().noneMatch(g -> g.startsWith(service))) {
+                    continue;
+                }
+                for (BackendKey b : svc.dests().keySet()) {
+                    if (b.port() != 0) {
+                        out.add(service + NetUtil.toAddressString(b.address()) + " . " + b.port());
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** {@code backends} in {@link NftLayout#BACKEND_ORDER}. */
+    private static List<BackendKey> sorted(Collection<BackendKey> backends) {
+        List<BackendKey> out = new ArrayList<>(backends);
+        out.sort(NftLayout.BACKEND_ORDER);
+        return out;
     }
 
     /**
@@ -168,7 +244,7 @@ final class NftScript {
      * thousands, instead of refilling all of them. A service read back as drifted carries a marked
      * scheduler, so it is refilled whole.
      */
-    static void writeService(StringBuilder s, DesiredService svc, DesiredService was) {
+    static void writeService(StringBuilder s, DesiredService svc, DesiredService was, Endpoints names) {
         ServiceKey key = svc.spec().key();
         String f = NftLayout.family(key.ipv6());
         String chain = NftLayout.chain(key);
@@ -197,18 +273,25 @@ final class NftScript {
             }
         }
         if (!svc.dests().isEmpty()) {
-            s.append("add element ").append(T).append(' ').append(NftLayout.weights(key)).append(" { ")
-                    .append(svc.dests().values().stream().sorted((a, b) -> NftLayout.BACKEND_ORDER.compare(a.key(), b.key()))
-                            .map(b -> endpoint(b.key()) + " : " + b.weight()).collect(Collectors.joining(", ")))
-                    .append(" }\n");
+            s.append("add element ").append(T).append(' ').append(NftLayout.weights(key)).append(" {");
+            String sep = " ";
+            for (BackendKey b : sorted(svc.dests().keySet())) {
+                s.append(sep).append(names.of(b)).append(" : ").append(svc.dests().get(b).weight());
+                sep = ", ";
+            }
+            s.append(" }\n");
         }
         Set<NftLayout.Slot> had = before == null ? Set.of() : new HashSet<>(before);
-        List<NftLayout.Slot> added = slots.stream().filter(x -> !had.contains(x)).toList();
-        if (!added.isEmpty()) {
-            s.append("add element ").append(T).append(' ').append(map).append(" { ")
-                    .append(added.stream().map(x -> x.index() + " : " + NftFwmark.target(x.backend(), portless))
-                            .collect(Collectors.joining(", ")))
-                    .append(" }\n");
+        boolean any = false;
+        for (NftLayout.Slot x : slots) {
+            if (!had.contains(x)) {
+                s.append(any ? ", " : "add element " + T + " " + map + " { ");
+                s.append(x.index()).append(" : ").append(names.target(x.backend(), portless));
+                any = true;
+            }
+        }
+        if (any) {
+            s.append(" }\n");
         }
         // Added when missing, left with its count when there (an add of an existing object changes nothing).
         s.append("add counter ").append(T).append(' ').append(NftLayout.connections(key)).append('\n');
@@ -216,7 +299,7 @@ final class NftScript {
         // With persistence the lookup rule before this one counts every connection (NftPersistence.countingRule).
         s.append("add rule ").append(T).append(' ').append(chain).append(" meta l4proto ").append(proto)
                 .append(NftPersistence.persistent(svc.spec()) ? " counter" : NftLayout.countConnection(key));
-        NftLayout.Selector sel = NftLayout.selector(svc);
+        NftLayout.Selector sel = NftLayout.selector(svc, slots);
         boolean dr = NftDsr.netdev(svc);
         // A dr or stateless-nat service's frames never get here (netdev ingress sent them on): nothing to dnat.
         if (sel.mod() > 0 && !dr) {
@@ -284,9 +367,5 @@ final class NftScript {
 
     private static String serviceElement(ServiceKey key) {
         return NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . " + key.port();
-    }
-
-    private static String endpoint(BackendKey b) {
-        return NetUtil.toAddressString(b.address()) + " . " + b.port();
     }
 }

@@ -197,6 +197,34 @@ class NftScriptTest {
     }
 
     @Test
+    void theCounterElementsOfAllServicesGoInOneCommandPerSet() {
+        ServiceKey other = tcp("198.18.230.101", 80);
+        DesiredService second = service(other, "rr", backend("198.18.230.21", 8080, 1));
+        String script = NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR, other, second), List.of(WEB, other));
+        for (String set : List.of("backend_new4", "backend_in4", "backend_out4")) {
+            assertEquals(List.of("add element inet vipkeeper_lb " + set + " { 198.18.230.100 . tcp . 198.18.230.11 . 8080,"
+                    + " 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080,"
+                    + " 198.18.230.101 . tcp . 198.18.230.21 . 8080 }"),
+                    script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb " + set + " ")).toList(), script);
+        }
+    }
+
+    @Test
+    void aBackendLeavingOneServiceKeepsTheCounterElementAnotherPortOfTheVipStillNames() {
+        // Counter elements are keyed VIP . protocol . backend, not by the service's port: web:443 shares web:80's.
+        ServiceKey tls = tcp("198.18.230.100", 443);
+        DesiredService tlsBefore = service(tls, "rr", backend("198.18.230.11", 8080, 1), backend("198.18.230.14", 8080, 1));
+        DesiredService tlsAfter = service(tls, "rr", backend("198.18.230.14", 8080, 1));
+        String script = NftScript.transaction(Map.of(WEB, WEB_WRR, tls, tlsBefore), Map.of(WEB, WEB_WRR, tls, tlsAfter), List.of(tls));
+        assertFalse(script.contains("delete element inet vipkeeper_lb backend_"), "198.18.230.11:8080 is still web:80's: " + script);
+        DesiredService webWithout11 = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.13", 8080, 0));
+        String both = NftScript.transaction(Map.of(WEB, WEB_WRR, tls, tlsBefore), Map.of(WEB, webWithout11, tls, tlsAfter),
+                List.of(WEB, tls));
+        assertTrue(both.contains("delete element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080 }\n"),
+                "named by neither now: " + both);
+    }
+
+    @Test
     void aServiceWithoutLiveBackendsOnlyCounts() {
         DesiredService idle = service(WEB, "rr", backend("198.18.230.11", 8080, 0));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, idle), List.of(WEB));

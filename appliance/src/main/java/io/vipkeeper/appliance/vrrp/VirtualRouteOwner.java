@@ -2,7 +2,6 @@ package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
-import io.vipkeeper.vrrp.linux.Errno;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
 import io.vipkeeper.vrrp.linux.rtnl.Routing;
 import java.util.HashSet;
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A master holds what it claimed: {@link #repair} (after a route or rule was deleted anywhere)
  * puts back whatever of its entries is missing; an add that finds the entry there does nothing
- * (NLM_F_EXCL answers EEXIST). keepalived's default is to take the instance out of MASTER instead;
+ * (NLM_F_EXCL answers EEXIST; for a route only when the route there is this one: another route in
+ * its place, such as the host's own with another gateway, is a refusal). keepalived's default is to take the instance out of MASTER instead;
  * vipkeeper keeps VIPs that way too. An entry the kernel refuses (a gateway not on any link, a
  * table the kernel lacks) is counted and logged once with the kernel's reason until it succeeds,
  * and never changes the instance's state.
@@ -109,9 +109,10 @@ final class VirtualRouteOwner implements AddressOwner {
             } catch (RuntimeException ex) {
                 refusals.incrementAndGet();
                 if (refusedLogged.add(e.key())) {
-                    String why = ex instanceof NetlinkException n ? Errno.name(n.errno()) : ex.toString();
-                    LOG.error("{}: the kernel refused {}: {} (counted; said once until it succeeds; the instance"
-                            + " stays as it is)", instance, e.add().what(), why);
+                    // A NetlinkException's message is the change's description and the errno.
+                    String what = ex instanceof NetlinkException ? ex.getMessage() : e.add().what() + ": " + ex;
+                    LOG.error("{}: the kernel refused {} (counted; said once until it succeeds; the instance"
+                            + " stays as it is)", instance, what);
                 }
             }
         }

@@ -140,6 +140,9 @@ class VirtualRoutesIT extends SubnetPair {
         lb1.awaitLog("virtual routes and rules in place: 1 of 11 added now");
         lb1.awaitLog("virtual routes and rules removed: 1");
         assertTrue(Files.readString(conf).contains("198.18.104.128/25"));
+        // The put-backs and the reload's claim found the other entries in place (EEXIST, each
+        // looked up and found to be that very route): none of it was taken for a refusal.
+        assertEquals(0, lb1.logCount("the kernel refused"), lb1.log());
 
         // Failover: lb2 outranks lb1 after its own reload; every entry moves.
         VrrpPairConfig.write(dir, "lb2", 200, vip, extra(null, null));
@@ -226,12 +229,18 @@ class VirtualRoutesIT extends SubnetPair {
      */
     @Test
     void aRouteTheKernelRefusesIsLoggedOnceAndTheInstanceStaysMaster() throws Exception {
+        // The host's own route (table 103, which entries() leaves out) where the third one goes:
+        // same table, destination and metric, another gateway. The kernel answers EEXIST, which
+        // must not read as "in place".
+        String host = "198.18.108.0/24 via 198.18.104.253 dev eth0";
+        Lab.sh("ip", "-n", lab.ns("lb1"), "route", "add", "198.18.108.0/24", "via", "198.18.104.253", "table", "103");
         JarProcess lb1 = startLb1WithApi("", """
                 virtual-routes = [
                   { to = "198.18.105.0/24", via = "%s", table = 100 }
                   { to = "198.18.106.0/24", via = "198.18.107.1", table = 100 }
+                  { to = "198.18.108.0/24", via = "%s", table = 103 }
                 ]
-                """.formatted(GW));
+                """.formatted(GW, GW));
         lb1.awaitLog("BACKUP -> MASTER");
         String refused = "the kernel refused adding route 198.18.106.0/24 via 198.18.107.1 table 100";
         lb1.awaitLog(refused);
@@ -244,6 +253,14 @@ class VirtualRoutesIT extends SubnetPair {
         assertEquals(0, lb1.logCount("MASTER -> "), "the refusal does not take the instance out of MASTER");
         double counted = new LabApi(lab).metrics("lb1", 1).value("vipkeeper_vrrp_route_refusals_total");
         assertTrue(counted >= 2, "each refused attempt is counted (the claim's and the repair's): " + counted);
+        String taken = "the kernel refused adding route 198.18.108.0/24 via " + GW
+                + " table 103 (another route with its table, destination and metric is there): EEXIST";
+        assertEquals(1, lb1.logCount(taken), lb1.log());
+        assertTrue(counted >= 4, "the taken place counted at the claim and the repair too: " + counted);
+        // The host's route stays as it was, also after the stop (whose removal names our gateway).
+        lb1.signal("TERM");
+        assertEquals(0, lb1.waitFor());
+        assertTrue(table(lab.ns("lb1"), "-4", "103").contains(host), table(lab.ns("lb1"), "-4", "103"));
     }
 
     /**

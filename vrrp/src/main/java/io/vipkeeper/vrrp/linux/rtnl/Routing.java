@@ -30,8 +30,9 @@ public final class Routing {
      * @param message the request
      * @param what its description for logs and errors ("route 198.18.105.0/24 ...")
      * @param add true for NEW, false for DEL
+     * @param route the route it adds or removes; null for a rule
      */
-    public record Change(byte[] message, String what, boolean add) {
+    public record Change(byte[] message, String what, boolean add, RouteEntry route) {
     }
 
     private static final int ADD_FLAGS = NetlinkMessageBuilder.NLM_F_REQUEST | NetlinkMessageBuilder.NLM_F_ACK
@@ -118,17 +119,21 @@ public final class Routing {
 
     /** The add ({@code add}) or removal of route {@code r}, for {@link #apply}. */
     public static Change route(RouteEntry r, boolean add) {
-        return new Change(routeRequest(r, add, 0), (add ? "adding route " : "removing route ") + r, add);
+        return new Change(routeRequest(r, add, 0), (add ? "adding route " : "removing route ") + r, add, r);
     }
 
     /** The add ({@code add}) or removal of rule {@code r}, for {@link #apply}. */
     public static Change rule(RuleEntry r, boolean add) {
-        return new Change(ruleRequest(r, add, 0), (add ? "adding rule " : "removing rule ") + r, add);
+        return new Change(ruleRequest(r, add, 0), (add ? "adding rule " : "removing rule ") + r, add, null);
     }
 
     /**
      * Makes {@code change}; ALREADY if there was nothing to do (an add: EEXIST; a removal: ESRCH
      * for a route, ENOENT for a rule, ENODEV when its interface went). Throws the kernel's refusal.
+     * A route's EEXIST means only that a route with its key (table, destination, metric) is there:
+     * when that one is not this route (another gateway, interface, type or source: the host's own),
+     * it is a refusal (EEXIST, "another route holds its place"), not ALREADY. A rule's EEXIST is an
+     * identical rule.
      */
     public Outcome apply(Change change) {
         int seq = NetlinkSocket.nextSeq();
@@ -140,6 +145,10 @@ public final class Routing {
         }
         boolean nothingToDo = change.add() ? errno == Errno.EEXIST.number()
                 : errno == Errno.ESRCH.number() || errno == Errno.ENOENT.number() || errno == Errno.ENODEV.number();
+        if (nothingToDo && change.add() && change.route() != null && !RouteLookup.holds(socket, change.route())) {
+            throw new NetlinkException(change.what() + " (another route with its table, destination and metric is there)",
+                    errno);
+        }
         if (nothingToDo) {
             return Outcome.ALREADY;
         }

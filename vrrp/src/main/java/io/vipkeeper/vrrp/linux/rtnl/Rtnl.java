@@ -10,6 +10,7 @@ public final class Rtnl {
     public static final int RTM_GETADDR = 22;
     public static final int RTM_NEWROUTE = 24;
     public static final int RTM_DELROUTE = 25;
+    public static final int RTM_GETROUTE = 26;
     public static final int RTM_NEWRULE = 32;
     public static final int RTM_DELRULE = 33;
     /** rtattr types of struct rtmsg (rtnetlink.h enum rtattr_type_t). */

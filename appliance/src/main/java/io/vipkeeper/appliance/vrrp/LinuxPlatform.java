@@ -64,6 +64,8 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
     /** Virtual routes and rules: last claimer of each, owners holding theirs (VRRP loop only). */
     private final Map<Object, Object> routeLedger = new HashMap<>();
     private final Set<VirtualRouteOwner> routeHolders = new java.util.LinkedHashSet<>();
+    /** Routes known to be in the kernel as ours (VirtualRouteOwner; VRRP loop only). */
+    private final Set<Object> routesOurs = new java.util.HashSet<>();
     private final java.util.concurrent.atomic.AtomicLong routeRefusals = new java.util.concurrent.atomic.AtomicLong();
     /** Started with the first instance that has virtual routes or rules. */
     private RouteMonitor routeMonitor;
@@ -161,7 +163,7 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
             }
         }
         return Optional.of(new VirtualRouteOwner(instance, entries, new Routing(vipRoute), scheduler, routeLedger,
-                routeHolders, routeRefusals));
+                routeHolders, routesOurs, routeRefusals));
     }
 
     /** Every master puts back what of its virtual routes and rules is missing (on the VRRP loop). */

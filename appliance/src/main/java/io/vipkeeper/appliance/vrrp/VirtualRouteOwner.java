@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.vrrp;
 
 import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
+import io.vipkeeper.vrrp.linux.Errno;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
 import io.vipkeeper.vrrp.linux.rtnl.Routing;
 import java.util.HashSet;
@@ -52,19 +53,27 @@ final class VirtualRouteOwner implements AddressOwner {
     private final Map<Object, Object> ledger;
     /** The owners holding their entries now (VRRP loop only). */
     private final Set<VirtualRouteOwner> holders;
+    /**
+     * Routes of this host known to be in the kernel as ours (we added them, or a lookup found them
+     * after an EEXIST), so that only an EEXIST of a route not known costs a route dump: the repairs
+     * after every route deletion on the host and a reload's claims of kept routes need none (VRRP
+     * loop only).
+     */
+    private final Set<Object> ours;
     private final AtomicLong refusals;
     /** Entries whose refusal was logged and has not succeeded since. */
     private final Set<Object> refusedLogged = new HashSet<>();
     private boolean holding;
 
     VirtualRouteOwner(String instance, List<Entry> entries, Routing routing, VrrpScheduler scheduler,
-            Map<Object, Object> ledger, Set<VirtualRouteOwner> holders, AtomicLong refusals) {
+            Map<Object, Object> ledger, Set<VirtualRouteOwner> holders, Set<Object> ours, AtomicLong refusals) {
         this.instance = instance;
         this.entries = List.copyOf(entries);
         this.routing = routing;
         this.scheduler = scheduler;
         this.ledger = ledger;
         this.holders = holders;
+        this.ours = ours;
         this.refusals = refusals;
     }
 
@@ -104,9 +113,15 @@ final class VirtualRouteOwner implements AddressOwner {
                 if (routing.apply(e.add()) == Routing.Outcome.CHANGED) {
                     added++;
                     LOG.debug("{}: {}", instance, e.add().what());
+                } else if (e.add().route() != null && !ours.contains(e.key()) && !routing.holds(e.add().route())) {
+                    // EEXIST says only that a route with its table, destination and metric is there.
+                    throw new NetlinkException(e.add().what()
+                            + " (another route with its table, destination and metric is there)", Errno.EEXIST.number());
                 }
+                ours.add(e.key());
                 refusedLogged.remove(e.key());
             } catch (RuntimeException ex) {
+                ours.remove(e.key());
                 refusals.incrementAndGet();
                 if (refusedLogged.add(e.key())) {
                     // A NetlinkException's message is the change's description and the errno.
@@ -136,6 +151,7 @@ final class VirtualRouteOwner implements AddressOwner {
                 continue; // a successor claimed it: it stays
             }
             ledger.remove(e.key());
+            ours.remove(e.key());
             try {
                 if (routing.apply(e.remove()) == Routing.Outcome.CHANGED) {
                     removed++;

@@ -128,12 +128,18 @@ public final class Routing {
     }
 
     /**
+     * Whether the kernel holds route {@code r} itself (not only a route with its table,
+     * destination and metric): one route dump, so for an EEXIST not yet known to be ours.
+     */
+    public boolean holds(RouteEntry r) {
+        return RouteLookup.holds(socket, r);
+    }
+
+    /**
      * Makes {@code change}; ALREADY if there was nothing to do (an add: EEXIST; a removal: ESRCH
      * for a route, ENOENT for a rule, ENODEV when its interface went). Throws the kernel's refusal.
-     * A route's EEXIST means only that a route with its key (table, destination, metric) is there:
-     * when that one is not this route (another gateway, interface, type or source: the host's own),
-     * it is a refusal (EEXIST, "another route holds its place"), not ALREADY. A rule's EEXIST is an
-     * identical rule.
+     * A route's EEXIST means only that a route with its key (table, destination, metric) is there,
+     * which may be another one ({@link #holds} tells); a rule's EEXIST is an identical rule.
      */
     public Outcome apply(Change change) {
         int seq = NetlinkSocket.nextSeq();
@@ -145,10 +151,6 @@ public final class Routing {
         }
         boolean nothingToDo = change.add() ? errno == Errno.EEXIST.number()
                 : errno == Errno.ESRCH.number() || errno == Errno.ENOENT.number() || errno == Errno.ENODEV.number();
-        if (nothingToDo && change.add() && change.route() != null && !RouteLookup.holds(socket, change.route())) {
-            throw new NetlinkException(change.what() + " (another route with its table, destination and metric is there)",
-                    errno);
-        }
         if (nothingToDo) {
             return Outcome.ALREADY;
         }

@@ -205,9 +205,13 @@ abstract class EngineBehaviour {
         Lab.await(AWAIT, 100, what + "\nkernel: " + weights(80) + " " + weights(8080) + "\ndaemon:\n" + lb.log(), condition);
     }
 
-    /** The answering backend's name for GET / from the client (from {@code local}, null: its own address) to VIP:port. */
+    /**
+     * The answering backend's name for GET / from the client (from {@code local}, null: its own
+     * address) to VIP:port, or null without an answer. Connects within 5 s: a JVM under TCG on a
+     * busy host can miss 2 s.
+     */
     protected String get(String local, int port) {
-        return WebBackends.get(lab.ns("client"), local, VIP, port);
+        return HttpGet.body(lab.ns("client"), local, VIP, port, 5000);
     }
 
     /** Which backend answered each of {@code n} new connections from the client's own address; each must answer. */
@@ -226,7 +230,10 @@ abstract class EngineBehaviour {
     protected Map<String, String> flows(List<String> clients) {
         Map<String, String> to = new TreeMap<>();
         for (String c : clients) {
-            to.put(c, String.valueOf(get(c, 80)));
+            String backend = get(c, 80);
+            // Once more without an answer: the client's address alone picks its backend (sh, mh),
+            // so a retry is the same flow, and one lost SYN on a busy host is no finding.
+            to.put(c, String.valueOf(backend != null ? backend : get(c, 80)));
         }
         return to;
     }
@@ -445,7 +452,9 @@ abstract class EngineBehaviour {
         for (int i : webs) {
             try (JarProcess p = JarProcess.startIn(lab.ns("web" + i), dir, "realserver", action, "-f", rsConf.toString(),
                     "--state", dir.resolve("web" + i + ".state").toString())) {
-                assertEquals(0, p.waitFor(), "realserver " + action + " on web" + i + ": " + p.err());
+                // A JVM starting under TCG on a busy host may take longer than waitFor's minute.
+                Lab.await(AWAIT, 100, "vipkeeper realserver " + action + " on web" + i + " to exit", () -> !p.isAlive());
+                assertEquals(0, p.exitValueNow(), "realserver " + action + " on web" + i + ": " + p.err());
             }
         }
     }

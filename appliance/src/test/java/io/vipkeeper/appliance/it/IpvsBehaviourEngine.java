@@ -47,6 +47,11 @@ final class IpvsBehaviourEngine implements BehaviourEngine {
     }
 
     @Override
+    public double mhRemapBound(int backends) {
+        return 2.0 / backends;
+    }
+
+    @Override
     public boolean wrrIsRandom() {
         return false;
     }

@@ -32,6 +32,11 @@ final class NftablesBehaviourEngine implements BehaviourEngine {
     }
 
     @Override
+    public double mhRemapBound(int backends) {
+        return 1.1 / backends;
+    }
+
+    @Override
     public boolean wrrIsRandom() {
         return true;
     }

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import static io.vipkeeper.appliance.it.Literals.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,7 +26,6 @@ import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -557,13 +557,5 @@ class NftablesDataPlaneIT {
     /** The same from the node's address {@code local} (null: the kernel's choice). */
     private String get(String from, String local, String address, int port) {
         return WebBackends.get(lab.ns(from), local, address, port);
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
     }
 }

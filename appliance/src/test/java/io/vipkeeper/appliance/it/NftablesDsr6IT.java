@@ -1,5 +1,7 @@
 package io.vipkeeper.appliance.it;
 
+import static io.vipkeeper.appliance.it.Literals.hex;
+import static io.vipkeeper.appliance.it.Literals.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +20,6 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -293,21 +294,5 @@ class NftablesDsr6IT {
     /** The body of GET / from the client (from {@code local}, null: the kernel's choice) to address:80. */
     private String get(String local, String address) {
         return HttpGet.body(lab.ns("client"), local, address, 80, 2000);
-    }
-
-    private static String hex(String address) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : ip(address).getAddress()) {
-            s.append(String.format("%02x", b & 0xff));
-        }
-        return s.toString();
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
     }
 }

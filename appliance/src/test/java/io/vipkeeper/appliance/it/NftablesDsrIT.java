@@ -1,5 +1,7 @@
 package io.vipkeeper.appliance.it;
 
+import static io.vipkeeper.appliance.it.Literals.hex;
+import static io.vipkeeper.appliance.it.Literals.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +19,6 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -322,21 +323,5 @@ class NftablesDsrIT {
     /** The body of GET / from the client to address:80, or null when nothing answers. */
     private String get(String address) {
         return HttpGet.body(lab.ns("client"), address, 80, 2000);
-    }
-
-    private static String hex(String address) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : ip(address).getAddress()) {
-            s.append(String.format("%02x", b & 0xff));
-        }
-        return s.toString();
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import static io.vipkeeper.appliance.it.Literals.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -409,13 +410,5 @@ class NftablesPersistenceIT {
     /** The body of GET / from the client's address {@code local} (null: the kernel's choice), or null. */
     private String get(String local, String address, int port) {
         return HttpGet.body(lab.ns("client"), local, address, port, 2000);
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import static io.vipkeeper.appliance.it.Literals.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,6 @@ import io.vipkeeper.appliance.pool.TableReconciler;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -267,14 +267,6 @@ class NftablesStatelessIT {
     private record Answer(InetSocketAddress from, String body) {
         String backend() {
             return body.split(" ")[0];
-        }
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.it;
 
+import static io.vipkeeper.appliance.it.Literals.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.pool.TableReconciler;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -130,13 +130,5 @@ class NftablesSymhashIT {
             seen.merge(who, 1, Integer::sum);
         }
         return seen;
-    }
-
-    private static InetAddress ip(String literal) {
-        try {
-            return InetAddress.getByName(literal);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(literal, e);
-        }
     }
 }

@@ -34,8 +34,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,8 +158,8 @@ class NftablesDsr6IT {
     @Test
     void backendsAnswerTheClientDirectlyAndShPinsEachClientToOneBackend() throws Exception {
         settle(desired("sh", BACKENDS));
-        long answersBefore = count(sh("lb", "nft", "list chain netdev seen in"), "answers");
-        long requestsBefore = count(sh("lb", "nft", "list chain netdev seen in"), "requests");
+        long answersBefore = NftListing.packets(sh("lb", "nft", "list chain netdev seen in"), "answers");
+        long requestsBefore = NftListing.packets(sh("lb", "nft", "list chain netdev seen in"), "requests");
         Map<String, String> first = pick();
         for (int round = 0; round < 2; round++) {
             assertEquals(first, pick(), "sh keeps every client on its backend");
@@ -169,12 +167,12 @@ class NftablesDsr6IT {
         assertTrue(new TreeSet<>(first.values()).size() >= 2, "the clients spread over the backends: " + first);
         String client = sh("client", "nft", "list chain netdev seen in");
         for (String web : new TreeSet<>(first.values())) {
-            assertTrue(count(client, web) > 0, "answers come from " + web + "'s MAC: " + client);
+            assertTrue(NftListing.packets(client, web) > 0, "answers come from " + web + "'s MAC: " + client);
         }
         String director = sh("lb", "nft", "list chain netdev seen in");
-        assertTrue(count(director, "requests") - requestsBefore >= 3 * CLIENTS.size(), "the requests pass the director: "
+        assertTrue(NftListing.packets(director, "requests") - requestsBefore >= 3 * CLIENTS.size(), "the requests pass the director: "
                 + director);
-        assertEquals(answersBefore, count(director, "answers"), "the director saw no answer: " + director);
+        assertEquals(answersBefore, NftListing.packets(director, "answers"), "the director saw no answer: " + director);
         assertEquals(0, answersBefore);
         ActualService read = table().get(WEB);
         assertEquals(Set.copyOf(BACKENDS), read.dests().keySet());
@@ -275,21 +273,9 @@ class NftablesDsr6IT {
     }
 
     private String mac(String node) throws Exception {
-        Matcher m = Pattern.compile("link/ether (\\S+)").matcher(sh(node, "ip", "link", "show", "eth0"));
-        assertTrue(m.find());
-        return m.group(1);
+        return NftListing.mac(lab.ns(node), "eth0");
     }
 
-    /** The packets of the counter on the rule with comment {@code tag} in {@code listing}. */
-    private static long count(String listing, String tag) {
-        for (String line : listing.split("\n")) {
-            Matcher m = Pattern.compile("counter packets (\\d+)").matcher(line);
-            if (m.find() && line.contains("comment \"" + tag + "\"")) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        throw new AssertionError("no counter for " + tag + " in " + listing);
-    }
 
     /** The body of GET / from the client (from {@code local}, null: the kernel's choice) to address:80. */
     private String get(String local, String address) {

@@ -30,8 +30,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,8 +106,8 @@ class NftablesDsrIT {
         assertEquals(Set.of("web1", "web2"), spread.keySet(), "both backends answer: " + spread);
         assertEquals(30, spread.values().stream().mapToInt(Integer::intValue).sum());
         String seen = sh("client", "nft", "list chain netdev seen in");
-        assertTrue(count(seen, "web1") > 0 && count(seen, "web2") > 0, "answers come from the backends' MACs: " + seen);
-        assertEquals(0, count(sh("lb", "nft", "list chain netdev seen in"), null), "the balancer saw no answer");
+        assertTrue(NftListing.packets(seen, "web1") > 0 && NftListing.packets(seen, "web2") > 0, "answers come from the backends' MACs: " + seen);
+        assertEquals(0, NftListing.packets(sh("lb", "nft", "list chain netdev seen in"), null), "the balancer saw no answer");
         // The unreachable backend is left out, not an error, and the table reads back as programmed.
         assertEquals(Set.of(WEB1, WEB2, ABSENT), table().get(WEB).dests().keySet());
         assertEquals(Forwarding.DR, table().get(WEB).dests().get(WEB1).spec().forwarding());
@@ -293,21 +291,9 @@ class NftablesDsrIT {
     }
 
     private String mac(String node) throws Exception {
-        Matcher m = Pattern.compile("link/ether (\\S+)").matcher(sh(node, "ip", "link", "show", "eth0"));
-        assertTrue(m.find());
-        return m.group(1);
+        return NftListing.mac(lab.ns(node), "eth0");
     }
 
-    /** The packets of the first counter in {@code listing} on a rule with comment {@code tag} (or any). */
-    private static long count(String listing, String tag) {
-        for (String line : listing.split("\n")) {
-            Matcher m = Pattern.compile("counter packets (\\d+)").matcher(line);
-            if (m.find() && (tag == null || line.contains("comment \"" + tag + "\""))) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        throw new AssertionError("no counter" + (tag == null ? "" : " for " + tag) + " in " + listing);
-    }
 
     /** Which backend answered each of {@code connections} new connections from the client to the VIP. */
     private Map<String, Integer> spread(int connections) throws Exception {

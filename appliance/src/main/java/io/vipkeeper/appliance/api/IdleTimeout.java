@@ -15,7 +15,11 @@ import java.util.function.Consumer;
  * stopped reading its answer. An answer still leaving counts as activity (observeOutput), so a slow
  * but reading client of a large /status is not cut off. A connection closed with an answer still
  * waiting is a stalled one (a client that stopped reading, maybe while pipelining requests, see
- * {@link OneRequestAtATime}) and is told to {@code stalled} as well.
+ * {@link OneRequestAtATime}) and is told to {@code stalled} as well. A connection whose request the
+ * daemon is still answering (a reload, a maintenance order that waits for the peer: seconds) is not
+ * idle, whatever the timeout: closing it lost the answer, and the CLI reported a reload that had
+ * succeeded as "cannot reach the daemon" (operator review). Such a request ends when its answer
+ * does; the client's own timeout (`reload --timeout`) bounds the wait.
  */
 final class IdleTimeout extends IdleStateHandler {
     private final Consumer<Channel> stalled;
@@ -30,6 +34,8 @@ final class IdleTimeout extends IdleStateHandler {
         ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
         if (out != null && out.totalPendingWriteBytes() > 0) {
             stalled.accept(ctx.channel());
+        } else if (Boolean.TRUE.equals(ctx.channel().attr(OneRequestAtATime.ANSWERING).get())) {
+            return; // the daemon is still working on the answer
         }
         ctx.close();
     }

@@ -60,6 +60,8 @@ final class VirtualRouteOwner implements AddressOwner {
      * loop only).
      */
     private final Set<Object> ours;
+    /** This owner's routes a lookup found taken by another route: refused again without a dump until added or released. */
+    private final Set<Object> taken = new HashSet<>();
     private final AtomicLong refusals;
     /** Entries whose refusal was logged and has not succeeded since. */
     private final Set<Object> refusedLogged = new HashSet<>();
@@ -84,6 +86,7 @@ final class VirtualRouteOwner implements AddressOwner {
             return;
         }
         holding = true;
+        taken.clear(); // each claim looks once more at what held its routes' places
         holders.add(this);
         entries.forEach(e -> ledger.put(e.key(), this));
         // After the takeover's first advert and the VIPs' adds (queued before this on the loop).
@@ -112,9 +115,12 @@ final class VirtualRouteOwner implements AddressOwner {
             try {
                 if (routing.apply(e.add()) == Routing.Outcome.CHANGED) {
                     added++;
+                    taken.remove(e.key());
                     LOG.debug("{}: {}", instance, e.add().what());
-                } else if (e.add().route() != null && !ours.contains(e.key()) && !routing.holds(e.add().route())) {
+                } else if (e.add().route() != null && !ours.contains(e.key())
+                        && (taken.contains(e.key()) || !routing.holds(e.add().route()))) {
                     // EEXIST says only that a route with its table, destination and metric is there.
+                    taken.add(e.key());
                     throw new NetlinkException(e.add().what()
                             + " (another route with its table, destination and metric is there)", Errno.EEXIST.number());
                 }
@@ -152,6 +158,7 @@ final class VirtualRouteOwner implements AddressOwner {
             }
             ledger.remove(e.key());
             ours.remove(e.key());
+            taken.remove(e.key());
             try {
                 if (routing.apply(e.remove()) == Routing.Outcome.CHANGED) {
                     removed++;

@@ -95,6 +95,14 @@ public final class InMemoryIpvs implements IpvsKernel {
         return null;
     }
 
+    /** Sets a service's connection counter (it only grows while the service lives), as traffic would. */
+    public synchronized void serviceConnections(ServiceKey service, long connections) {
+        ActualService s = services.get(service);
+        TrafficCounters t = s.stats();
+        services.put(service, new ActualService(s.spec(), s.dests(),
+                new TrafficCounters(connections, t.inPackets(), t.outPackets(), t.inBytes(), t.outBytes())));
+    }
+
     /** Sets a destination's connection counts, as traffic would. */
     public synchronized void connections(ServiceKey service, io.vipkeeper.appliance.dataplane.BackendKey dest, long active,
             long inactive) {

@@ -62,11 +62,11 @@ public final class IpvsClient implements IpvsKernel {
         return table;
     }
 
-    /** Every service without its destinations (one dump, one message a service), in the kernel's order. */
-    public List<ServiceSpec> services() {
-        List<ServiceSpec> services = new ArrayList<>();
+    /** Every service with its counters but without its destinations (one dump, one message a service), in the kernel's order. */
+    public List<ActualService> services() {
+        List<ActualService> services = new ArrayList<>();
         for (NetlinkMessage m : doit(seq -> IpvsMessages.dumpServices(family, seq), "GET_SERVICE dump")) {
-            services.add(IpvsReplies.service(m));
+            services.add(new ActualService(IpvsReplies.service(m), Map.of(), IpvsReplies.serviceStats(m)));
         }
         return services;
     }

@@ -4,7 +4,6 @@ import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
-import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.ipvs.IpvsKernel;
 import io.vipkeeper.appliance.ipvs.IpvsTimeouts;
@@ -23,9 +22,9 @@ import java.util.function.Supplier;
  * cost more than programming the table. Here, once the last whole read held at least {@link
  * #cachedFrom} real servers, a run reads the services alone (one dump) and hands back the last
  * read, the very same map, so the reconciler skips its plan, when the services are as they were,
- * for at most {@link #CACHED_READS} runs in a row; the services of a draining real server (weight 0
- * with connections) have their destinations read again every run, since a drain ends on their
- * counts. A whole read comes after any change of our own, when the services differ (a service
+ * for at most {@link #CACHED_READS} runs in a row; the services with a real server at weight 0 (a
+ * drain, quiesced or inhibited) have their destinations read again every run, since a drain ends
+ * on their counts. A whole read comes after any change of our own, when the services differ (a service
  * added, deleted or edited by hand, a flush), when the reconciler asks for one (a run for a
  * reload, a health change or an order plans against the exact table) and every {@link
  * #CACHED_READS} + 1 runs. Drift bound: a service's drift is seen by the next run, a real server's
@@ -41,7 +40,7 @@ public final class IpvsReads implements IpvsKernel {
     private static final int CACHED_FROM_DEFAULT = 1000;
 
     private final IpvsKernel kernel;
-    private final Supplier<List<ServiceSpec>> services;
+    private final Supplier<List<ActualService>> services;
     private final Function<ServiceKey, Map<BackendKey, ActualBackend>> dests;
     private final int cachedFrom;
     private Map<ServiceKey, ActualService> last;
@@ -54,7 +53,7 @@ public final class IpvsReads implements IpvsKernel {
     }
 
     /** {@code kernel} for whole reads and the rest, {@code services} and {@code dests} for the partial ones. */
-    IpvsReads(IpvsKernel kernel, Supplier<List<ServiceSpec>> services,
+    IpvsReads(IpvsKernel kernel, Supplier<List<ActualService>> services,
             Function<ServiceKey, Map<BackendKey, ActualBackend>> dests, int cachedFrom) {
         this.kernel = kernel;
         this.services = services;
@@ -97,24 +96,34 @@ public final class IpvsReads implements IpvsKernel {
         return last;
     }
 
-    /** Whether the services read now are those of {@code table}, in its order and with its settings. */
-    static boolean sameServices(List<ServiceSpec> now, Map<ServiceKey, ActualService> table) {
+    /**
+     * Whether the services read now are those of {@code table}: in its order, with its settings,
+     * and each the same service, not one deleted and added again with the same settings since
+     * (which starts with no real servers): its connection counter, which only grows while the
+     * service lives, is not below the last read's.
+     */
+    static boolean sameServices(List<ActualService> now, Map<ServiceKey, ActualService> table) {
         if (now.size() != table.size()) {
             return false;
         }
         Iterator<ActualService> was = table.values().iterator();
-        for (ServiceSpec spec : now) {
-            if (!spec.equals(was.next().spec())) {
+        for (ActualService s : now) {
+            ActualService then = was.next();
+            if (!s.spec().equals(then.spec()) || s.stats().connections() < then.stats().connections()) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A real server at weight 0 that still has connections: its drain ends on counts a cached read would not move. */
+    /**
+     * A service with a real server at weight 0: a drain ends on its counts, which a cached read
+     * would not move (and a persistence template can send a returning client to it after a read
+     * that found none), so its real servers are read every run.
+     */
     static boolean draining(ActualService s) {
         for (ActualBackend b : s.dests().values()) {
-            if (b.spec().weight() == 0 && b.activeConnections() + b.inactiveConnections() > 0) {
+            if (b.spec().weight() == 0) {
                 return true;
             }
         }

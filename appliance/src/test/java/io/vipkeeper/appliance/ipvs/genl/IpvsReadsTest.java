@@ -50,7 +50,7 @@ class IpvsReadsTest {
         // The partial reads look at the kernel's services directly, so that tableReads counts whole reads only.
         return new IpvsReads(kernel, () -> {
             serviceReads++;
-            return kernel.snapshot().values().stream().map(ActualService::spec).toList();
+            return new ArrayList<>(kernel.snapshot().values());
         }, k -> {
             destReads.add(k);
             return kernel.snapshot().get(k).dests();
@@ -118,9 +118,23 @@ class IpvsReadsTest {
         assertEquals(0, next.get(key(1)).dests().get(backendKey(3)).activeConnections());
         assertEquals(List.of(key(1)), destReads);
         assertEquals(1, kernel.tableReads);
-        // Its connections are gone: no longer draining, the map is handed back as it is.
-        assertSame(next, reads.table());
-        assertEquals(List.of(key(1)), destReads);
+        // At weight 0 it is still read every run: a persistence template can send a client back
+        // after a read that found none (adversarial review), and the drain must see it.
+        kernel.connections(key(1), backendKey(3), 1, 0);
+        assertEquals(1, reads.table().get(key(1)).dests().get(backendKey(3)).activeConnections());
+        assertEquals(List.of(key(1), key(1)), destReads);
+        assertEquals(1, kernel.tableReads);
+    }
+
+    @Test
+    void aServiceDeletedAndAddedAgainByHandWithTheSameSettingsIsSeenByTheNextRun() {
+        kernel.serviceConnections(key(2), 40);
+        reads.table();
+        reads.table();
+        kernel.apply(List.of(new TableChange.DelService(key(2), "by hand"), new TableChange.NewService(spec(2, "wrr"), "by hand")));
+        // Same key, order and settings, but its counter starts again and its real servers are gone.
+        assertEquals(0, reads.table().get(key(2)).dests().size());
+        assertEquals(2, kernel.tableReads);
     }
 
     @Test

@@ -10,8 +10,9 @@ import java.util.Arrays;
 
 /**
  * Whether the kernel holds a given route: one RTM_GETROUTE dump of the route's family, searched
- * for an entry with its table, destination, metric and type and, where the route names them,
- * its gateway, interface and preferred source. An add answered EEXIST needs it: the kernel says
+ * for an entry with its table, destination, metric, type, gateway and preferred source (none where
+ * the route has none) and, where the route names one, its interface. The protocol is not compared:
+ * the host's own copy of the route is the route. An add answered EEXIST needs it: the kernel says
  * that only of the key (table, destination, metric), so the route there may be another one.
  */
 final class RouteLookup {
@@ -43,7 +44,8 @@ final class RouteLookup {
         NetlinkAttributes a = m.attributes(RTMSG);
         long table = a.has(Rtnl.RTA_TABLE) ? a.u32(Rtnl.RTA_TABLE) : p[4] & 0xff;
         long metric = a.has(Rtnl.RTA_PRIORITY) ? a.u32(Rtnl.RTA_PRIORITY) : 0;
-        long wanted = r.metric() >= 0 ? r.metric() : r.ipv6() ? IPV6_DEFAULT_METRIC : 0;
+        // IPv6 keeps a route added with metric 0 or none at 1024; IPv4 keeps 0.
+        long wanted = r.metric() > 0 ? r.metric() : r.ipv6() ? IPV6_DEFAULT_METRIC : 0;
         byte[] dst = a.bytes(Rtnl.RTA_DST).orElse(new byte[r.destination().getAddress().length]);
         return (p[1] & 0xff) == r.prefixLength() && table == r.table() && metric == wanted && (p[7] & 0xff) == r.type()
                 && Arrays.equals(dst, r.destination().getAddress()) && same(a, Rtnl.RTA_GATEWAY, r.gateway())
@@ -51,7 +53,8 @@ final class RouteLookup {
                 && (r.oif() == 0 || a.has(Rtnl.RTA_OIF) && a.u32(Rtnl.RTA_OIF) == r.oif());
     }
 
+    /** The attribute is {@code wanted}, or absent when {@code wanted} is null (a route via a gateway is not one without). */
     private static boolean same(NetlinkAttributes a, int type, InetAddress wanted) {
-        return wanted == null || a.bytes(type).map(b -> Arrays.equals(b, wanted.getAddress())).orElse(false);
+        return a.bytes(type).map(b -> wanted != null && Arrays.equals(b, wanted.getAddress())).orElse(wanted == null);
     }
 }

@@ -52,5 +52,18 @@ class RouteLookupTest {
                 new RouteEntry(ip("2001:db8:104:1::"), 64, null, 0, null, 100, -1, 0, 18, 7)));
         assertFalse(RouteLookup.matches(listed(unreachable6),
                 new RouteEntry(ip("2001:db8:104:1::"), 64, null, 0, null, 100, -1, 0, 18, 6)), "blackhole is not unreachable");
+        // IPv6 keeps metric 0 as 1024 too (adversarial review: our own route read as another).
+        assertTrue(RouteLookup.matches(listed(unreachable6),
+                new RouteEntry(ip("2001:db8:104:1::"), 64, null, 0, null, 100, 0, 0, 18, 7)));
+    }
+
+    @Test
+    void aRouteWithoutAGatewayOrSourceIsNotOneWithThem() throws Exception {
+        RouteEntry viaHost = new RouteEntry(ip("198.18.105.128"), 25, ip("198.18.104.2"), 3, null, 100, 0, 0, 4, 1);
+        RouteEntry ourDevRoute = new RouteEntry(ip("198.18.105.128"), 25, null, 3, null, 100, 0, 253, 18, 1);
+        assertFalse(RouteLookup.matches(listed(viaHost), ourDevRoute), "the host's route via a gateway is not our dev route");
+        RouteEntry withSource = new RouteEntry(ip("198.18.105.128"), 25, null, 3, ip("198.18.104.100"), 100, 0, 253, 18, 1);
+        assertFalse(RouteLookup.matches(listed(withSource), ourDevRoute), "nor one with a source");
+        assertTrue(RouteLookup.matches(listed(ourDevRoute), ourDevRoute));
     }
 }

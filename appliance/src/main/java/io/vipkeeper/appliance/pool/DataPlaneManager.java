@@ -453,7 +453,7 @@ public final class DataPlaneManager implements AutoCloseable {
 
     /**
      * The loop's status for the API: the kernel's table as the last run saw it, with connection
-     * and traffic counters (as of the last run; the engines read counters whole at most every 10 runs of a large table), why the last run failed if it
+     * and traffic counters (as of the last run: in a large table up to 10 runs old, where the engines refresh them every 10th run), why the last run failed if it
      * did (the kernel's IPVS interface could not be opened, or the run broke off; refused changes
      * are counted in failures instead, since the kernel was reachable), and the run counters.
      */

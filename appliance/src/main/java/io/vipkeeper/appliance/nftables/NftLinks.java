@@ -47,12 +47,13 @@ final class NftLinks {
             throw new UncheckedIOException(e);
         }
         Map<String, String> gateways = gateways();
+        // Once per snapshot, not per address asked.
+        Map<String, List<DsrHops.Network>> networks = new TreeMap<>();
+        nets.forEach((name, addresses) -> networks.put(name, addresses.stream().map(a -> new DsrHops.Network(
+                a.getAddress().getAddress(), a.getNetworkPrefixLength())).toList()));
         return new NftStateless.Links() {
             @Override
             public String device(InetAddress address) {
-                Map<String, List<DsrHops.Network>> networks = new HashMap<>();
-                nets.forEach((name, addresses) -> networks.put(name, addresses.stream().map(a -> new DsrHops.Network(
-                        a.getAddress().getAddress(), a.getNetworkPrefixLength())).toList()));
                 String best = DsrHops.longestMatch(networks, address.getAddress());
                 if (best != null) {
                     return best;

@@ -140,7 +140,7 @@ final class NftScript {
         private final Map<BackendKey, String> names = new HashMap<>();
 
         String of(BackendKey b) {
-            return names.computeIfAbsent(b, k -> NetUtil.toAddressString(k.address()) + " . " + k.port());
+            return names.computeIfAbsent(b, NftScript::endpoint);
         }
 
         String target(BackendKey b, boolean portless) {
@@ -168,7 +168,7 @@ final class NftScript {
             }
             // A real server without a port takes the packet's: no element can name the port it is counted by.
             Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet();
-            String service = NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
+            String service = counterPrefix(key);
             List<String> kept = key.ipv6() ? kept6 : kept4;
             for (BackendKey b : sorted(keep)) {
                 if (b.port() != 0) {
@@ -215,13 +215,13 @@ final class NftScript {
                 if (key.ipv6() != v6 || key.isFwmark()) {
                     continue;
                 }
-                String service = NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
+                String service = counterPrefix(key);
                 if (gone.stream().noneMatch(g -> g.startsWith(service))) {
                     continue;
                 }
                 for (BackendKey b : svc.dests().keySet()) {
                     if (b.port() != 0) {
-                        out.add(service + NetUtil.toAddressString(b.address()) + " . " + b.port());
+                        out.add(service + endpoint(b));
                     }
                 }
             }
@@ -366,6 +366,16 @@ final class NftScript {
     }
 
     private static String serviceElement(ServiceKey key) {
-        return NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . " + key.port();
+        return counterPrefix(key) + key.port();
+    }
+
+    /** "VIP . protocol . ", the start of a service's elements and of its backends' counter elements. */
+    private static String counterPrefix(ServiceKey key) {
+        return NetUtil.toAddressString(key.address()) + " . " + NftLayout.protocolName(key) + " . ";
+    }
+
+    /** A backend as its elements name it: "address . port". */
+    private static String endpoint(BackendKey b) {
+        return NetUtil.toAddressString(b.address()) + " . " + b.port();
     }
 }

@@ -157,12 +157,12 @@ final class EngineCheck {
     /**
      * Checks stateless-nat (the service's forwarding or a real server's), which rewrites each
      * datagram with no connection state: UDP only (a TCP or SCTP connection needs its state), every
-     * real server alike, IPv4, an address and port, and a hash of the client (sh, mh) so a flow
+     * real server alike (IPv4 or IPv6), an address and port, and a hash of the client (sh, mh) so a flow
      * stays on one real server. False when a problem was reported; says nothing when the engine
      * lacks stateless-nat (the forwarding check said so).
      */
     boolean statelessNat(ConfigNode n, Scheduler scheduler, TransportProtocol protocol, Forwarding forwarding,
-            List<RealServer> real, Boolean ipv6) {
+            List<RealServer> real) {
         boolean any = forwarding == Forwarding.STATELESS_NAT
                 || real != null && real.stream().anyMatch(r -> r.forwarding() == Forwarding.STATELESS_NAT);
         if (!any || !caps.forwarding().contains(Forwarding.STATELESS_NAT)) {
@@ -178,10 +178,6 @@ final class EngineCheck {
         if (protocol != null && protocol != TransportProtocol.UDP) {
             n.problem(n.written("protocol") ? "protocol" : key, "stateless-nat forwards UDP only (protocol = udp): a "
                     + protocol.configName() + " connection needs the connection state it does without; use nat");
-            ok = false;
-        }
-        if (Boolean.TRUE.equals(ipv6)) {
-            n.problem(key, "stateless-nat forwards IPv4 only");
             ok = false;
         }
         if (n.has("fwmark") || n.has("ports")) {

@@ -183,7 +183,7 @@ final class IpvsReader {
         fits &= engine.portList(n, n.has("ports"));
         fits &= real == null || engine.realServerPorts(n, n.has("fwmark") || n.has("ports"), real);
         fits &= engine.directRouting(n, scheduler, forwarding, real, ipv6);
-        fits &= engine.statelessNat(n, scheduler, protocol, forwarding, real, ipv6);
+        fits &= engine.statelessNat(n, scheduler, protocol, forwarding, real);
         if (persistence != null && !persistence.timeout().isZero()) {
             long backendPorts = Stream.concat(real == null ? Stream.empty() : real.stream().map(RealServer::port),
                     sorry.stream().map(InetSocketAddress::getPort)).distinct().count();

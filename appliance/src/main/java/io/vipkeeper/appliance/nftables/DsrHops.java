@@ -1,19 +1,11 @@
 package io.vipkeeper.appliance.nftables;
 
 import io.vipkeeper.appliance.dataplane.BackendKey;
-import io.vipkeeper.vrrp.linux.LinuxConstants;
-import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
-import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddress;
-import io.vipkeeper.vrrp.linux.rtnl.InterfaceAddresses;
 import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
-import io.vipkeeper.vrrp.linux.rtnl.Links;
-import io.vipkeeper.vrrp.linux.rtnl.Rtnl;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -39,42 +31,18 @@ final class DsrHops {
     private static final Logger log = LoggerFactory.getLogger(DsrHops.class);
     /** The discard service (RFC 863): the probe's content does not matter, only the ARP it causes. */
     private static final int DISCARD_PORT = 9;
-    /** linux/if.h IFF_LOOPBACK. */
-    private static final int IFF_LOOPBACK = 0x8;
 
     private final Set<String> said = new HashSet<>();
 
     /** A lookup over one snapshot of the interfaces and the neighbour table: null for a backend left out. */
     Function<BackendKey, DsrHop> snapshot() {
         Map<InetAddress, Neighbours.Entry> neighbours = Neighbours.dump();
-        // Over rtnetlink, not java.net.NetworkInterface: the JDK reads IPv6 addresses from
-        // /proc/net/if_inet6, which is the process's namespace, not the calling thread's.
-        Map<String, LinkInfo> links = new TreeMap<>();
-        Map<String, List<Network>> networks = new TreeMap<>();
-        try (NetlinkSocket route = NetlinkSocket.open(LinuxConstants.NETLINK_ROUTE, 0, 1000)) {
-            Map<Integer, String> names = new HashMap<>();
-            for (LinkInfo l : new Links(route).all()) {
-                if ((l.flags() & Rtnl.IFF_UP) != 0 && (l.flags() & IFF_LOOPBACK) == 0 && l.mac().length == 6) {
-                    links.put(l.name(), l);
-                    names.put(l.index(), l.name());
-                    networks.put(l.name(), new ArrayList<>());
-                }
-            }
-            for (InterfaceAddress a : new InterfaceAddresses(route).list(0)) {
-                String name = names.get(a.ifindex());
-                if (name != null && network(a)) {
-                    networks.get(name).add(new Network(a.address().getAddress(), a.prefixLength()));
-                }
-            }
-        }
+        // dr rewrites MACs: Ethernet interfaces only.
+        LinkNetworks here = LinkNetworks.read(l -> l.mac().length == 6);
+        Map<String, LinkInfo> links = here.links();
+        Map<String, List<Network>> networks = here.networks();
         Map<BackendKey, DsrHop> found = new HashMap<>();
         return b -> found.computeIfAbsent(b, k -> hop(k.address(), links, networks, neighbours));
-    }
-
-    /** Whether {@code a} names a network a backend can be on: not a host route (/32, /128), not link-local. */
-    static boolean network(InterfaceAddress a) {
-        int host = a.address() instanceof Inet4Address ? 32 : 128;
-        return a.prefixLength() < host && !a.isLinkLocal();
     }
 
     private DsrHop hop(InetAddress backend, Map<String, LinkInfo> links, Map<String, List<Network>> networks,

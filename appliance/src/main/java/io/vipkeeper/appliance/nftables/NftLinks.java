@@ -1,56 +1,41 @@
 package io.vipkeeper.appliance.nftables;
 
+import io.netty.util.NetUtil;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calling thread's network namespace as stateless-nat needs it: which interface's IPv4
- * network holds an address, the networks of an interface, and its default route's gateway (from
- * {@code /proc/thread-self/net/route}, the thread's own namespace). An address on no connected
- * network is logged once, not at every run.
+ * The calling thread's network namespace as stateless-nat needs it: which interface's IPv4 or
+ * IPv6 network holds an address, the networks of an interface by family ({@link LinkNetworks},
+ * over rtnetlink), and its default route's gateway by family (from {@code
+ * /proc/thread-self/net/route} and {@code ipv6_route}, the thread's own namespace). An address on
+ * no connected network is logged once, not at every run.
  */
 final class NftLinks {
     private static final Logger log = LoggerFactory.getLogger(NftLinks.class);
     private static final Path ROUTES = Path.of("/proc/thread-self/net/route");
+    private static final Path ROUTES6 = Path.of("/proc/thread-self/net/ipv6_route");
+    /** linux/route.h RTF_GATEWAY. */
+    private static final int RTF_GATEWAY = 0x2;
 
     private final Set<String> said = new HashSet<>();
 
     /** A snapshot of the interfaces and default routes of the moment. */
     NftStateless.Links snapshot() {
-        Map<String, List<InterfaceAddress>> nets = new TreeMap<>();
-        try {
-            for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (i.isUp() && !i.isLoopback()) {
-                    List<InterfaceAddress> v4 = i.getInterfaceAddresses().stream()
-                            .filter(a -> a.getAddress() instanceof Inet4Address && a.getNetworkPrefixLength() < 32).toList();
-                    nets.put(i.getName(), v4);
-                }
-            }
-        } catch (SocketException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> gateways = gateways();
         // Once per snapshot, not per address asked.
-        Map<String, List<DsrHops.Network>> networks = new TreeMap<>();
-        nets.forEach((name, addresses) -> networks.put(name, addresses.stream().map(a -> new DsrHops.Network(
-                a.getAddress().getAddress(), a.getNetworkPrefixLength())).toList()));
+        Map<String, List<DsrHops.Network>> networks = LinkNetworks.read(l -> true).networks();
+        Map<String, String> gateways = gateways(read(ROUTES));
+        Map<String, String> gateways6 = gateways6(read(ROUTES6));
         return new NftStateless.Links() {
             @Override
             public String device(InetAddress address) {
@@ -59,28 +44,25 @@ final class NftLinks {
                     return best;
                 }
                 if (said.add(address.getHostAddress())) {
-                    log.warn("stateless-nat: {} is on no directly connected IPv4 network; left out", address.getHostAddress());
+                    log.warn("stateless-nat: {} is on no directly connected network; left out", NetUtil.toAddressString(address));
                 }
                 return null;
             }
 
             @Override
-            public List<String> networks(String device) {
-                List<String> out = new ArrayList<>();
-                for (InterfaceAddress a : nets.getOrDefault(device, List.of())) {
-                    out.add(network(a.getAddress().getAddress(), a.getNetworkPrefixLength()));
-                }
-                return out.stream().distinct().sorted().toList();
+            public List<String> networks(String device, boolean ipv6) {
+                return networks.getOrDefault(device, List.of()).stream().filter(n -> (n.address().length == 16) == ipv6)
+                        .map(n -> network(n.address(), n.bits())).distinct().sorted().toList();
             }
 
             @Override
-            public String gateway(String device) {
-                return gateways.get(device);
+            public String gateway(String device, boolean ipv6) {
+                return (ipv6 ? gateways6 : gateways).get(device);
             }
         };
     }
 
-    /** {@code address}/{@code bits} with the host bits cleared ("198.18.112.0/24"). */
+    /** {@code address}/{@code bits} with the host bits cleared ("198.18.112.0/24", "2001:db8:184:2::/64"). */
     static String network(byte[] address, int bits) {
         byte[] n = address.clone();
         for (int i = 0; i < n.length * 8; i++) {
@@ -88,20 +70,22 @@ final class NftLinks {
                 n[i / 8] &= (byte) ~(0x80 >>> (i % 8));
             }
         }
-        return (n[0] & 0xff) + "." + (n[1] & 0xff) + "." + (n[2] & 0xff) + "." + (n[3] & 0xff) + "/" + bits;
-    }
-
-    /** Default routes' gateways by interface, from the kernel's route listing (fields in hex, little-endian). */
-    static Map<String, String> gateways() {
-        List<String> lines;
         try {
-            lines = Files.readAllLines(ROUTES);
-        } catch (IOException e) {
-            return Map.of();
+            return NetUtil.toAddressString(InetAddress.getByAddress(n)) + "/" + bits;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv4 or IPv6 address: " + n.length + " bytes", e);
         }
-        return gateways(lines);
     }
 
+    private static List<String> read(Path routes) {
+        try {
+            return Files.readAllLines(routes);
+        } catch (IOException e) {
+            return List.of(); // no such family in this kernel: no gateway
+        }
+    }
+
+    /** IPv4 default routes' gateways by interface, from the kernel's route listing (fields in hex, little-endian). */
     static Map<String, String> gateways(List<String> lines) {
         Map<String, String> out = new HashMap<>();
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
@@ -111,6 +95,33 @@ final class NftLinks {
             }
             long g = Long.parseLong(f[2], 16);
             out.putIfAbsent(f[0], (g & 0xff) + "." + ((g >> 8) & 0xff) + "." + ((g >> 16) & 0xff) + "." + ((g >> 24) & 0xff));
+        }
+        return out;
+    }
+
+    /**
+     * IPv6 default routes' gateways by interface, from {@code ipv6_route} (no header; destination,
+     * its length, source, its length, next hop, metric, refcnt, use, flags, device; in hex, network
+     * order). Often a link-local address, which nft's {@code fwd ip6 to ... device} resolves on that device.
+     */
+    static Map<String, String> gateways6(List<String> lines) {
+        Map<String, String> out = new HashMap<>();
+        String zero = "0".repeat(32);
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 10 || !f[0].equals(zero) || !f[1].equals("00") || f[4].equals(zero)
+                    || (Integer.parseInt(f[8], 16) & RTF_GATEWAY) == 0) {
+                continue;
+            }
+            byte[] g = new byte[16];
+            for (int i = 0; i < 16; i++) {
+                g[i] = (byte) Integer.parseInt(f[4].substring(2 * i, 2 * i + 2), 16);
+            }
+            try {
+                out.putIfAbsent(f[9], NetUtil.toAddressString(InetAddress.getByAddress(g)));
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e); // sixteen bytes always make an address
+            }
         }
         return out;
     }

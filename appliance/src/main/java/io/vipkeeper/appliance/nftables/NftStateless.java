@@ -38,14 +38,14 @@ final class NftStateless {
 
     /** Where this host's interfaces are, as the script needs them (a snapshot of the moment). */
     interface Links {
-        /** The interface whose IPv4 network holds {@code address}, null when none does. */
+        /** The interface whose IPv4 or IPv6 network holds {@code address}, null when none does. */
         String device(java.net.InetAddress address);
 
-        /** The networks on {@code device} ("198.18.112.0/24"). */
-        List<String> networks(String device);
+        /** The networks of one family on {@code device} ("198.18.112.0/24", "2001:db8:184:2::/64"). */
+        List<String> networks(String device, boolean ipv6);
 
-        /** The gateway of {@code device}'s IPv4 default route, null when it has none. */
-        String gateway(String device);
+        /** The gateway of {@code device}'s default route of one family, null when it has none. */
+        String gateway(String device, boolean ipv6);
     }
 
     /** Whether {@code svc} forwards by stateless-nat (all of its backends do; see {@link #refusal}). */
@@ -62,8 +62,8 @@ final class NftStateless {
             return "nftables forwards all real servers of a service alike (stateless-nat or not)";
         }
         ServiceKey key = svc.spec().key();
-        if (key.ipv6() || key.isFwmark() || key.hasPorts() || !"udp".equals(NftLayout.protocolName(key))) {
-            return "nftables forwards stateless-nat for IPv4 UDP services on one address and port only";
+        if (key.isFwmark() || key.hasPorts() || !"udp".equals(NftLayout.protocolName(key))) {
+            return "nftables forwards stateless-nat for UDP services on one address and port only";
         }
         String s = svc.spec().scheduler();
         if (!"sh".equals(s) && !"mh".equals(s)) {
@@ -84,9 +84,11 @@ final class NftStateless {
             ServiceKey key = svc.spec().key();
             String base = NftLayout.chain(key);
             String vip = NetUtil.toAddressString(key.address());
-            s.append("add map ").append(NftDsr.TABLE).append(' ').append(base).append("_a { typeof numgen inc mod 1 : ip daddr; }\n");
+            // ip or ip6: the maps, set and rules of one family, the client's address hashed as that family's.
+            String f = NftLayout.family(key.ipv6());
+            s.append("add map ").append(NftDsr.TABLE).append(' ').append(base).append("_a { typeof numgen inc mod 1 : ").append(f).append(" daddr; }\n");
             s.append("add map ").append(NftDsr.TABLE).append(' ').append(base).append("_p { typeof numgen inc mod 1 : udp dport; }\n");
-            s.append("add set ").append(NftDsr.TABLE).append(' ').append(base).append("_r { typeof ip saddr . udp sport; }\n");
+            s.append("add set ").append(NftDsr.TABLE).append(' ').append(base).append("_r { typeof ").append(f).append(" saddr . udp sport; }\n");
             String clients = links.device(key.address());
             if (clients == null) {
                 continue; // logged by the caller's lookup; the VIP's datagrams go up the stack
@@ -115,17 +117,18 @@ final class NftStateless {
                 s.append("add element ").append(NftDsr.TABLE).append(' ').append(base).append("_r { ")
                         .append(String.join(", ", replies)).append(" }\n");
             }
-            String back = "ip saddr . udp sport @" + base + "_r fib daddr type != local ip saddr set " + vip
+            String back = f + " saddr . udp sport @" + base + "_r fib daddr type != local " + f + " saddr set " + vip
                     + " udp sport set " + key.port();
             List<String> out = rules.computeIfAbsent(backends, d -> new ArrayList<>());
-            List<String> nets = links.networks(clients);
+            List<String> nets = links.networks(clients, key.ipv6());
             if (!nets.isEmpty()) {
-                out.add("ip daddr { " + String.join(", ", nets) + " } " + back + " fwd ip to ip daddr device \"" + clients
+                out.add(f + " daddr { " + String.join(", ", nets) + " } " + back + " fwd " + f + " to " + f + " daddr device \""
+                        + clients
                         + "\" comment \"vipkeeper " + base + " replies\"");
             }
-            String gateway = links.gateway(clients);
+            String gateway = links.gateway(clients, key.ipv6());
             if (gateway != null) {
-                out.add(back + " fwd ip to " + gateway + " device \"" + clients + "\" comment \"vipkeeper " + base
+                out.add(back + " fwd " + f + " to " + gateway + " device \"" + clients + "\" comment \"vipkeeper " + base
                         + " replies via gateway\"");
             }
             Map<BackendKey, BackendSpec> live = new LinkedHashMap<>();
@@ -151,13 +154,13 @@ final class NftStateless {
             NftLayout.Selector sel = NftLayout.selector(usable);
             // The client's end only: the VIP's is the same for every datagram of the service, and
             // stays the hash's input after the destination is rewritten (the port map hashes again).
-            String hash = "jhash ip saddr" + ("jhash-port".equals(sel.mode()) ? " . udp sport" : "") + " mod " + sel.mod()
+            String hash = "jhash " + f + " saddr" + ("jhash-port".equals(sel.mode()) ? " . udp sport" : "") + " mod " + sel.mod()
                     + " seed " + NftLayout.hex(sel.seed());
-            rules.computeIfAbsent(clients, d -> new ArrayList<>()).add("ip daddr " + vip + " udp dport " + key.port()
+            rules.computeIfAbsent(clients, d -> new ArrayList<>()).add(f + " daddr " + vip + " udp dport " + key.port()
                     // Only while this host holds the VIP, as the NAT path: a backup that sees a flooded frame leaves it.
-                    + " fib daddr type local ip daddr set " + hash + " map @" + base + "_a"
+                    + " fib daddr type local " + f + " daddr set " + hash + " map @" + base + "_a"
                     + (samePort ? "" : " udp dport set " + hash + " map @" + base + "_p")
-                    + " fwd ip to ip daddr device \"" + backends + "\" comment \"vipkeeper " + base + "\"");
+                    + " fwd " + f + " to " + f + " daddr device \"" + backends + "\" comment \"vipkeeper " + base + "\"");
         }
     }
 }

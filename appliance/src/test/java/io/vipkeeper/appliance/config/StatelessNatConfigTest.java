@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code forwarding = stateless-nat}: nftables only, UDP only, IPv4, one address and port, sh or
+ * {@code forwarding = stateless-nat}: nftables only, UDP only, IPv4 or IPv6, one address and port, sh or
  * mh, every real server alike; anything else is a problem at its line.
  */
 class StatelessNatConfigTest {
@@ -80,7 +80,7 @@ class StatelessNatConfigTest {
     }
 
     @Test
-    void roundRobinMixedForwardingAndIpv6AreProblems() {
+    void roundRobinAndMixedForwardingAreProblems() {
         assertEquals(List.of("st.conf:2: vipkeeper.ipvs.virtual-servers.dns.scheduler: stateless-nat with scheduler rr:"
                 + " without connection state only a hash of the client keeps a flow on one real server; use sh or mh (with"
                 + " sh-port or mh-port to spread one client's ports)"),
@@ -89,8 +89,16 @@ class StatelessNatConfigTest {
                 + " servers of a virtual server alike; give them all stateless-nat"),
                 problems(NftablesDataPlane.CAPABILITIES, OK.replace("port = 5353 }]", "port = 5353 }, { address ="
                         + " \"198.18.112.14\", forwarding = nat }]")));
-        assertEquals(List.of("st.conf:2: vipkeeper.ipvs.virtual-servers.dns.forwarding: stateless-nat forwards IPv4 only"),
-                problems(NftablesDataPlane.CAPABILITIES, OK.replace("198.18.112.100", "2001:db8:112::100")
-                        .replace("198.18.112.13", "2001:db8:112::13")));
+    }
+
+    @Test
+    void anIpv6ServiceIsAcceptedAndARealServerOfTheOtherFamilyIsAProblem() throws Exception {
+        String v6 = OK.replace("198.18.112.100", "2001:db8:112::100").replace("198.18.112.13", "2001:db8:112::13");
+        Path f = ConfigFiles.write(dir, "v6.conf", v6 + "\n");
+        Settings s = ConfigLoader.load(f, ConfigCache.NONE, choice -> NftablesDataPlane.CAPABILITIES);
+        assertEquals(Forwarding.STATELESS_NAT, s.ipvs().virtualServers().get("dns").realServers().get(0).forwarding());
+        List<String> p = problems(NftablesDataPlane.CAPABILITIES, OK.replace("198.18.112.100", "2001:db8:112::100"));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("st.conf:3: "), p.toString());
     }
 }

@@ -24,23 +24,24 @@ import org.junit.jupiter.api.Test;
 class NftStatelessTest {
     private static final ServiceKey DNS = udp("198.18.113.100", 53);
 
-    /** The clients' network .113 on eth0 with a default gateway, the backends' .112 on eth1. */
+    /** The clients' network .113 (and 2001:db8:113::/64) on eth0 with default gateways, the backends' .112 (2001:db8:112::/64) on eth1. */
     private static final NftStateless.Links LINKS = new NftStateless.Links() {
         @Override
         public String device(InetAddress a) {
             String s = a.getHostAddress();
-            return s.startsWith("198.18.113.") ? "eth0" : s.startsWith("198.18.112.") ? "eth1"
+            return s.startsWith("198.18.113.") || s.startsWith("2001:db8:113:") ? "eth0"
+                    : s.startsWith("198.18.112.") || s.startsWith("2001:db8:112:") ? "eth1"
                     : s.startsWith("198.18.115.") ? "eth2" : null;
         }
 
         @Override
-        public List<String> networks(String device) {
-            return device.equals("eth0") ? List.of("198.18.113.0/24") : List.of();
+        public List<String> networks(String device, boolean ipv6) {
+            return !device.equals("eth0") ? List.of() : ipv6 ? List.of("2001:db8:113::/64") : List.of("198.18.113.0/24");
         }
 
         @Override
-        public String gateway(String device) {
-            return device.equals("eth0") ? "198.18.113.254" : null;
+        public String gateway(String device, boolean ipv6) {
+            return !device.equals("eth0") ? null : ipv6 ? "fe80::1" : "198.18.113.254";
         }
     };
 
@@ -87,6 +88,38 @@ class NftStatelessTest {
     }
 
     @Test
+    void anIpv6ServiceRewritesIp6AddressesWithItsOwnFamilysMapsNetworksAndGateway() {
+        ServiceKey dns6 = udp("2001:db8:113::100", 53);
+        String seed = NftLayout.hex(NftLayout.seed(dns6));
+        String hash = "jhash ip6 saddr . udp sport mod 2 seed " + seed;
+        String t = "netdev vipkeeper_dsr";
+        String svc = NftLayout.chain(dns6);
+        String back = "ip6 saddr . udp sport @" + svc + "_r fib daddr type != local ip6 saddr set 2001:db8:113::100 udp sport"
+                + " set 53";
+        String s = script(stateless(dns6, "sh", SchedulerFlag.SH_PORT.bit(), "2001:db8:112::11", 53, 1, "2001:db8:112::12", 5353,
+                1));
+        assertEquals(String.join("\n",
+                "add table " + t,
+                "delete table " + t,
+                "add table " + t,
+                "add map " + t + " " + svc + "_a { typeof numgen inc mod 1 : ip6 daddr; }",
+                "add map " + t + " " + svc + "_p { typeof numgen inc mod 1 : udp dport; }",
+                "add set " + t + " " + svc + "_r { typeof ip6 saddr . udp sport; }",
+                "add element " + t + " " + svc + "_r { 2001:db8:112::11 . 53, 2001:db8:112::12 . 5353 }",
+                "add element " + t + " " + svc + "_a { 0 : 2001:db8:112::11, 1 : 2001:db8:112::12 }",
+                "add element " + t + " " + svc + "_p { 0 : 53, 1 : 5353 }",
+                "add chain " + t + " in_eth0 { type filter hook ingress device \"eth0\" priority 0; policy accept; }",
+                "add rule " + t + " in_eth0 ip6 daddr 2001:db8:113::100 udp dport 53 fib daddr type local ip6 daddr set " + hash
+                        + " map @" + svc + "_a udp dport set " + hash + " map @" + svc + "_p fwd ip6 to ip6 daddr device"
+                        + " \"eth1\" comment \"vipkeeper " + svc + "\"",
+                "add chain " + t + " in_eth1 { type filter hook ingress device \"eth1\" priority 0; policy accept; }",
+                "add rule " + t + " in_eth1 ip6 daddr { 2001:db8:113::/64 } " + back + " fwd ip6 to ip6 daddr device \"eth0\""
+                        + " comment \"vipkeeper " + svc + " replies\"",
+                "add rule " + t + " in_eth1 " + back + " fwd ip6 to fe80::1 device \"eth0\" comment \"vipkeeper " + svc
+                        + " replies via gateway\"", ""), s);
+    }
+
+    @Test
     void withoutThePortFlagOnlyTheClientsAddressIsHashedAndOneCommonPortIsNotRewritten() {
         String s = script(stateless(DNS, "mh", 0, "198.18.112.11", 53, 1, "198.18.112.12", 53, 1));
         assertTrue(s.contains("ip daddr set jhash ip saddr mod 8191 seed "), s);
@@ -117,8 +150,7 @@ class NftStatelessTest {
         assertTrue(NftStateless.refusal(stateless(DNS, "rr", 0, "198.18.112.11", 53, 1)).contains("only a hash of the client"));
         assertTrue(NftStateless.refusal(stateless(DNS, "wrr", 0, "198.18.112.11", 53, 1)).contains("only a hash of the client"));
         assertTrue(NftStateless.refusal(stateless(tcp("198.18.113.100", 53), "sh", 0, "198.18.112.11", 53, 1)).contains("UDP"));
-        assertTrue(NftStateless.refusal(stateless(udp("2001:db8:112::100", 53), "sh", 0, "2001:db8:112::11", 53, 1))
-                .contains("IPv4"));
+        assertNull(NftStateless.refusal(stateless(udp("2001:db8:113::100", 53), "sh", 0, "2001:db8:112::11", 53, 1)));
         DesiredService mixed = stateless(DNS, "sh", 0, "198.18.112.11", 53, 1);
         Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>(mixed.dests());
         BackendKey nat = new BackendKey(ip("198.18.112.12"), 53);
@@ -135,5 +167,14 @@ class NftStatelessTest {
                 "eth0\t00000000\tFE7112C6\t0003\t0\t0\t0\t00000000\t0\t0\t0",
                 "eth0\t007112C6\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0")));
         assertEquals("198.18.112.0/22", NftLinks.network(ip("198.18.113.7").getAddress(), 22));
+        assertEquals("2001:db8:184::/48", NftLinks.network(ip("2001:db8:184:2::20").getAddress(), 48));
+        // The default route's next hop (link-local, as routers advertise it); the unreachable default on lo has none.
+        assertEquals(Map.of("eth0", "fe80::1"), NftLinks.gateways6(List.of(
+                "20010db8018400020000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000"
+                        + " 00000100 00000001 00000000 00000001     eth0",
+                "00000000000000000000000000000000 00 00000000000000000000000000000000 00 fe800000000000000000000000000001"
+                        + " 00000400 00000001 00000000 00000003     eth0",
+                "00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000"
+                        + " ffffffff 00000001 00000000 00200200       lo")));
     }
 }

@@ -103,7 +103,9 @@
  * daddr} (and {@code udp dport}) from a hash of the client over the NAT path's slots and sends
  * the datagram on with {@code fwd ip to}, and one on the backends' interface rewrites their
  * replies' source back to VIP:port; no conntrack at all, so nothing to drain and no per-backend
- * counters. Its chain in the inet table stays without a dnat, its comment marked {@code
+ * counters. IPv6 services alike ({@code ip6 daddr set}, {@code fwd ip6 to}), the interfaces'
+ * networks of both families read over rtnetlink ({@link io.vipkeeper.appliance.nftables.LinkNetworks},
+ * shared with dr) and the IPv6 default gateway from {@code ipv6_route}. Its chain in the inet table stays without a dnat, its comment marked {@code
  * fwd=stateless-nat}.
  *
  * <p>Persistence: a persistent service's chain has a lookup rule first, {@code dnat ip to ip

@@ -27,7 +27,9 @@ import java.util.stream.Collectors;
  * sent out on the clients' side, to the client itself when it is on that network, else to the
  * gateway of that interface's default route. nft fixes the IP and UDP checksums of each rewrite
  * (the UDP one by the pseudo-header). The backends see the client's address and route their
- * replies through this host.
+ * replies through this host. IPv6 alike, in {@code ip6} terms ({@code ip6 daddr set}, {@code fwd
+ * ip6 to}, the interface's IPv6 networks and default gateway): its UDP checksum is mandatory, and
+ * nft fixes it through the pseudo-header just as for IPv4; {@code fwd} decrements the hop limit.
  */
 final class NftStateless {
     /** Marks a stateless-nat service's spec comment in the inet table. */

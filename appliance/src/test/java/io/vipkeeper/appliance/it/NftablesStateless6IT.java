@@ -122,7 +122,7 @@ class NftablesStateless6IT {
     void answersComeFromTheVipWithChecksumsTheReceiversAcceptAndNoConnectionState() throws Exception {
         settle(desired(b(1), b(2), b(3)));
         Answer a = ask(41000);
-        assertTrue(a != null, "answered through the VIP; checksum errors (backends, client): " + csumErrors());
+        assertTrue(a != null, "answered through the VIP; checksum errors (b1 b2 b3 client): " + csumErrors());
         assertEquals(new InetSocketAddress(ip(VIP), 53), a.from(), "the answer comes from VIP:53");
         assertTrue(a.body().endsWith(" " + CLIENT + ":41000"), "the backend saw the client's own address: " + a.body());
         assertEquals("0 0 0 0", csumErrors(), "no datagram lost to a checksum (b1 b2 b3 client)");

@@ -158,8 +158,10 @@ public final class LinuxPlatform implements VrrpPlatform, AutoCloseable {
         }
         synchronized (this) {
             if (routeMonitor == null) {
-                // Deletions anywhere: every master puts back what of its own is missing.
-                routeMonitor = RouteMonitor.start(() -> scheduler.execute(this::repairRoutes));
+                // Deletions anywhere: every master puts back what of its own is missing; a route
+                // replaced in place: a master whose route it was counts it taken.
+                routeMonitor = RouteMonitor.start(() -> scheduler.execute(this::repairRoutes),
+                        events -> scheduler.execute(() -> List.copyOf(routeHolders).forEach(o -> o.replaced(events))));
             }
         }
         return Optional.of(new VirtualRouteOwner(instance, entries, new Routing(vipRoute), scheduler, routeLedger,

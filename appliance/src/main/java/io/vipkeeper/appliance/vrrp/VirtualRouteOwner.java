@@ -4,6 +4,8 @@ import io.vipkeeper.vrrp.fsm.AddressOwner;
 import io.vipkeeper.vrrp.fsm.VrrpScheduler;
 import io.vipkeeper.vrrp.linux.Errno;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
+import io.vipkeeper.vrrp.linux.rtnl.RouteEntry;
 import io.vipkeeper.vrrp.linux.rtnl.Routing;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>A master holds what it claimed: {@link #repair} (after a route or rule was deleted anywhere)
  * puts back whatever of its entries is missing; an add that finds the entry there does nothing
  * (NLM_F_EXCL answers EEXIST; for a route only when the route there is this one: another route in
- * its place, such as the host's own with another gateway, is a refusal). keepalived's default is to take the instance out of MASTER instead;
+ * its place, such as the host's own with another gateway, is a refusal; so is ours replaced in
+ * place by another, {@link #replaced}). keepalived's default is to take the instance out of MASTER instead;
  * vipkeeper keeps VIPs that way too. An entry the kernel refuses (a gateway not on any link, a
  * table the kernel lacks) is counted and logged once with the kernel's reason until it succeeds,
  * and never changes the instance's state.
@@ -104,6 +107,30 @@ final class VirtualRouteOwner implements AddressOwner {
             int added = install();
             if (added > 0) {
                 LOG.warn("{}: put back {} virtual route(s)/rule(s) removed while MASTER", instance, added);
+            }
+        }
+    }
+
+    /**
+     * Sees whether route replacements ({@code ip route replace}, which deletes nothing) put another
+     * route in the place of one of ours while holding: such a route is taken, as one found at the
+     * claim is (counted, logged once, left alone, ours added again when it goes).
+     */
+    void replaced(List<NetlinkMessage> events) {
+        if (!holding) {
+            return;
+        }
+        for (Entry e : entries) {
+            RouteEntry route = e.add().route();
+            if (route != null && ours.contains(e.key()) && events.stream().anyMatch(m -> Routing.displaces(m, route))) {
+                ours.remove(e.key());
+                taken.add(e.key());
+                refusals.incrementAndGet();
+                if (refusedLogged.add(e.key())) {
+                    LOG.error("{}: route {} was replaced by another route with its table, destination and metric"
+                            + " (counted; left alone; added again when that route goes; the instance stays as it is)",
+                            instance, route);
+                }
             }
         }
     }

@@ -42,15 +42,28 @@ final class RouteLookup {
     static boolean matches(NetlinkMessage m, RouteEntry r) {
         byte[] p = m.payload();
         NetlinkAttributes a = m.attributes(RTMSG);
+        return sameKey(m, r) && (p[7] & 0xff) == r.type() && same(a, Rtnl.RTA_GATEWAY, r.gateway())
+                && same(a, Rtnl.RTA_PREFSRC, r.preferredSource())
+                && (r.oif() == 0 || a.has(Rtnl.RTA_OIF) && a.u32(Rtnl.RTA_OIF) == r.oif());
+    }
+
+    /**
+     * Whether route message {@code m} (a dump's or an event's) has {@code r}'s key: family, table,
+     * destination and metric, what the kernel tells routes apart by.
+     */
+    static boolean sameKey(NetlinkMessage m, RouteEntry r) {
+        byte[] p = m.payload();
+        if (p.length < RTMSG || (p[0] & 0xff) != (r.ipv6() ? LinuxConstants.AF_INET6 : LinuxConstants.AF_INET)) {
+            return false;
+        }
+        NetlinkAttributes a = m.attributes(RTMSG);
         long table = a.has(Rtnl.RTA_TABLE) ? a.u32(Rtnl.RTA_TABLE) : p[4] & 0xff;
         long metric = a.has(Rtnl.RTA_PRIORITY) ? a.u32(Rtnl.RTA_PRIORITY) : 0;
         // IPv6 keeps a route added with metric 0 or none at 1024; IPv4 keeps 0.
         long wanted = r.metric() > 0 ? r.metric() : r.ipv6() ? IPV6_DEFAULT_METRIC : 0;
         byte[] dst = a.bytes(Rtnl.RTA_DST).orElse(new byte[r.destination().getAddress().length]);
-        return (p[1] & 0xff) == r.prefixLength() && table == r.table() && metric == wanted && (p[7] & 0xff) == r.type()
-                && Arrays.equals(dst, r.destination().getAddress()) && same(a, Rtnl.RTA_GATEWAY, r.gateway())
-                && same(a, Rtnl.RTA_PREFSRC, r.preferredSource())
-                && (r.oif() == 0 || a.has(Rtnl.RTA_OIF) && a.u32(Rtnl.RTA_OIF) == r.oif());
+        return (p[1] & 0xff) == r.prefixLength() && table == r.table() && metric == wanted
+                && Arrays.equals(dst, r.destination().getAddress());
     }
 
     /** The attribute is {@code wanted}, or absent when {@code wanted} is null (a route via a gateway is not one without). */

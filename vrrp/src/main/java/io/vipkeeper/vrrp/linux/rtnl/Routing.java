@@ -3,6 +3,7 @@ package io.vipkeeper.vrrp.linux.rtnl;
 import io.vipkeeper.vrrp.linux.Errno;
 import io.vipkeeper.vrrp.linux.LinuxConstants;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkException;
+import io.vipkeeper.vrrp.linux.netlink.NetlinkMessage;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkMessageBuilder;
 import io.vipkeeper.vrrp.linux.netlink.NetlinkSocket;
 import java.nio.ByteBuffer;
@@ -133,6 +134,15 @@ public final class Routing {
      */
     public boolean holds(RouteEntry r) {
         return RouteLookup.holds(socket, r);
+    }
+
+    /**
+     * Whether route event {@code m} (an RTM_NEWROUTE that replaced a route, as {@link RouteMonitor}
+     * hands them over) put another route in {@code r}'s place: same table, destination and metric,
+     * not {@code r} itself. The event carries the new route, so no dump is needed.
+     */
+    public static boolean displaces(NetlinkMessage m, RouteEntry r) {
+        return RouteLookup.sameKey(m, r) && !RouteLookup.matches(m, r);
     }
 
     /**

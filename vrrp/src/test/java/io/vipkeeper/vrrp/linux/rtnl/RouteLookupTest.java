@@ -66,4 +66,19 @@ class RouteLookupTest {
         assertFalse(RouteLookup.matches(listed(withSource), ourDevRoute), "nor one with a source");
         assertTrue(RouteLookup.matches(listed(ourDevRoute), ourDevRoute));
     }
+
+    @Test
+    void aReplacementDisplacesOursOnlyInItsPlaceAndOnlyWhenItIsAnotherRoute() throws Exception {
+        RouteEntry ours = via("198.18.104.254", 100, 5);
+        assertTrue(Routing.displaces(listed(via("198.18.104.253", 100, 5)), ours), "another gateway in its place");
+        assertFalse(Routing.displaces(listed(ours), ours), "ours replaced by itself");
+        assertFalse(Routing.displaces(listed(via("198.18.104.253", 101, 5)), ours), "another table: another place");
+        assertFalse(Routing.displaces(listed(via("198.18.104.253", 100, 6)), ours), "another metric: another place");
+        RouteEntry six = new RouteEntry(ip("2001:db8:104:1::"), 64, null, 0, null, 100, 1024, 0, 18, 7);
+        RouteEntry sixBlackhole = new RouteEntry(ip("2001:db8:104:1::"), 64, null, 0, null, 100, 1024, 0, 18, 6);
+        assertTrue(Routing.displaces(listed(sixBlackhole), six), "another type in its place");
+        RouteEntry defaultFour = new RouteEntry(ip("0.0.0.0"), 0, ip("198.18.104.254"), 0, null, 100, 0, 0, 18, 1);
+        RouteEntry defaultSix = new RouteEntry(ip("::"), 0, null, 0, null, 100, 0, 0, 18, 7);
+        assertFalse(Routing.displaces(listed(defaultSix), defaultFour), "the other family's default route");
+    }
 }

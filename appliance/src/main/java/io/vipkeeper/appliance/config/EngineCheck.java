@@ -80,10 +80,10 @@ final class EngineCheck {
             return true;
         }
         boolean ok = option(n, "persistence", ipv6, Capabilities.Option.PERSISTENCE_IPV6, "IPv6 persistence");
-        if (ok && ipv6 && ports > 1 && !caps.options().contains(Capabilities.Option.PERSISTENCE_IPV6_PORTS)) {
-            n.problem(n.has("real-servers") ? "real-servers" : "persistence", lacks("IPv6 persistence over real servers"
-                    + " on different ports") + ": it records an IPv6 client's real server by address only (nft 1.0.6"
-                    + " cannot record an IPv6 address . port); give the real servers and sorry server one port");
+        String ports6 = ok ? caps.persistencePortsRefusal(ipv6, ports) : null;
+        if (ports6 != null) {
+            n.problem(n.has("real-servers") ? "real-servers" : "persistence", ports6
+                    + "; give the real servers and sorry server one port");
             ok = false;
         }
         ok &= option(n, "persistence", other, Capabilities.Option.PERSISTENCE_ANY_SERVICE,

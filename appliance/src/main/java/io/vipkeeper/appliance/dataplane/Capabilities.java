@@ -74,6 +74,20 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         HASH_LIST_ORDER
     }
 
+    /**
+     * Why this engine cannot keep persistence of a service of this family ({@code ipv6}) whose real
+     * servers and sorry server are on {@code ports} distinct ports, or null: without {@link
+     * Option#PERSISTENCE_IPV6_PORTS} (nftables) an IPv6 client's real server is recorded by address
+     * only. The one statement of the rule, for the config check and for a runtime backend order.
+     */
+    public String persistencePortsRefusal(boolean ipv6, long ports) {
+        if (!ipv6 || ports <= 1 || options.contains(Option.PERSISTENCE_IPV6_PORTS)) {
+            return null;
+        }
+        return "the " + engine + " data plane has no IPv6 persistence over real servers on different ports: it records"
+                + " an IPv6 client's real server by address only (nft 1.0.6 cannot record an IPv6 address . port)";
+    }
+
     /** These capabilities without the forwarding method {@code f}. */
     public Capabilities without(Forwarding f) {
         return new Capabilities(engine, schedulers, schedulerFlags, minus(forwarding, f), tunnels, protocols, fwmark,

@@ -172,19 +172,32 @@ final class NftPersistence {
     }
 
     /**
-     * The one port an IPv6 service's real servers share, which its lookup rule DNATs to (its map
-     * records addresses only); the service's own port while it has none.
+     * The one port an IPv6 service's live real servers (weight above 0) share, which its lookup
+     * rule DNATs to (its map records addresses only). Draining real servers (weight 0) take no new
+     * connection, so they may still be on the port the pool left: a reload that moves the whole
+     * pool to another port rewrites the lookup rule to the new port in the transaction that adds
+     * the new real servers, while the old ones keep their established flows in conntrack. The
+     * lowest port where several are (refused, but the writer and the reader must agree whatever
+     * the order), the lowest of the draining ones while none is live, the service's own port while
+     * it has no real server.
      */
     static int port(DesiredService svc) {
-        return svc.dests().keySet().stream().mapToInt(BackendKey::port).findFirst().orElse(svc.spec().key().port());
+        return live(svc).stream().mapToInt(BackendKey::port).min().orElse(svc.dests().keySet().stream()
+                .mapToInt(BackendKey::port).min().orElse(svc.spec().key().port()));
     }
 
     /**
-     * Why persistence cannot be kept for {@code spec} with these real servers, or null: an IPv6
-     * service's real servers must share one port (nft 1.0.6 cannot record an IPv6 address . port).
+     * Why persistence cannot be kept for {@code svc} as it is, or null: an IPv6 service's live real
+     * servers (weight above 0; a draining one may be on the port the pool left) must share one port
+     * (nft 1.0.6 cannot record an IPv6 address . port).
      */
-    static String refusal(ServiceSpec spec, Collection<BackendKey> dests) {
-        if (!persistent(spec) || !spec.key().ipv6() || dests.stream().mapToInt(BackendKey::port).distinct().count() <= 1) {
+    static String refusal(DesiredService svc) {
+        return refusal(svc.spec(), live(svc));
+    }
+
+    /** Why persistence cannot be kept for {@code spec} with these live real servers, or null. */
+    static String refusal(ServiceSpec spec, Collection<BackendKey> live) {
+        if (!persistent(spec) || !spec.key().ipv6() || live.stream().mapToInt(BackendKey::port).distinct().count() <= 1) {
             return null;
         }
         return "nftables keeps IPv6 persistence only for real servers on one port (nft 1.0.6 cannot record an IPv6"

@@ -55,6 +55,8 @@ public final class NftablesDataPlane implements DataPlane {
     private long readAt = -1;
     private Map<ServiceKey, ActualService> lastRead = Map.of();
     private int cachedReads;
+    /** The next table() counts the flows even when it answers from {@link #lastRead} ({@link #readWholeNext}). */
+    private boolean countNext;
     /** The table as last read or programmed. */
     private Map<ServiceKey, DesiredService> programmed = new LinkedHashMap<>();
     /** The backends' conntrack flows: counted as active connections, cut when a backend is deleted. */
@@ -101,8 +103,22 @@ public final class NftablesDataPlane implements DataPlane {
      */
     public static final int CACHED_READS = 9;
 
+    /**
+     * The next {@link #table()} counts the backends' flows in conntrack even when it answers from
+     * the last read: a run for a reload, a health change or an order plans against them, and a
+     * drain it starts logs "removed, draining N active connections" with N from them (it said 0
+     * for a backend with an open connection, counted at a read before that connection opened).
+     * The rest of the table needs no new read: any change to it moves the ruleset generation.
+     */
+    @Override
+    public void readWholeNext() {
+        countNext = true;
+    }
+
     @Override
     public Map<ServiceKey, ActualService> table() {
+        boolean count = countNext;
+        countNext = false;
         long generation = generation();
         if (generation >= 0 && generation == readAt && cachedReads >= CACHED_READS && recount()) {
             cachedReads = 0;
@@ -115,7 +131,7 @@ public final class NftablesDataPlane implements DataPlane {
             lastRead = table;
             return table;
         }
-        if (NftFlows.draining(lastRead)) {
+        if (count || NftFlows.draining(lastRead)) {
             // A drain ends when its backend's flows do: their count may not wait for a full read.
             lastRead = flows.counted(lastRead);
         }
@@ -206,12 +222,14 @@ public final class NftablesDataPlane implements DataPlane {
         Map<ServiceKey, DesiredService> next = draft.table();
         // dr is judged on each service as all its changes leave it, not change by change: a
         // service moving between nat and dr is mixed until its last real server moved, and a
-        // check in between refused every step of the move for ever (found by review). Only where
+        // check in between refused every step of the move for ever (found by review). IPv6
+        // persistence's one port likewise: a pool moving to another port has the new real servers
+        // added before the old ones go to weight 0. Only where
         // the end state cannot be forwarded are its changes judged one by one, so what can be
         // programmed still is.
         for (Map.Entry<ServiceKey, List<TableChange>> e : byService.entrySet()) {
             ServiceKey key = e.getKey();
-            if (!next.containsKey(key) || netdevRefusal(next.get(key)) == null) {
+            if (!next.containsKey(key) || endStateRefusal(next.get(key)) == null) {
                 continue;
             }
             Map<ServiceKey, DesiredService> one = new LinkedHashMap<>();
@@ -222,7 +240,7 @@ public final class NftablesDataPlane implements DataPlane {
             for (TableChange op : e.getValue()) {
                 Map<ServiceKey, DesiredService> trial = new LinkedHashMap<>(one);
                 fold(op, trial);
-                String dr = trial.containsKey(key) ? netdevRefusal(trial.get(key)) : null;
+                String dr = trial.containsKey(key) ? endStateRefusal(trial.get(key)) : null;
                 if (dr != null) {
                     failures.add(new Failure(op, new IllegalArgumentException(TableChange.describe(op) + ": " + dr)));
                 } else {
@@ -273,10 +291,17 @@ public final class NftablesDataPlane implements DataPlane {
         return failures;
     }
 
-    /** Why dr or stateless-nat cannot forward {@code svc} as it is, or null. */
-    private static String netdevRefusal(DesiredService svc) {
+    /**
+     * Why dr or stateless-nat cannot forward {@code svc} as it is, or its IPv6 persistence cannot
+     * be kept (live real servers on more than one port), or null. Judged on the state all of a
+     * run's changes leave: a reload that moves a whole IPv6 persistent pool to another port adds
+     * the new real servers before it sets the old ones to weight 0, and judged change by change
+     * the adds were refused until the old ones had drained (found by review).
+     */
+    private static String endStateRefusal(DesiredService svc) {
         String dr = NftDsr.refusal(svc);
-        return dr != null ? dr : NftStateless.refusal(svc);
+        dr = dr != null ? dr : NftStateless.refusal(svc);
+        return dr != null ? dr : NftPersistence.refusal(svc);
     }
 
     /** Why this engine cannot carry out {@code op} on {@code table}, or null. */
@@ -291,8 +316,7 @@ public final class NftablesDataPlane implements DataPlane {
             if (!table.has(key)) {
                 return "no such service";
             }
-            String spec = specRefusal(o.spec());
-            return spec != null ? spec : NftPersistence.refusal(o.spec(), table.dests(key).keySet());
+            return specRefusal(o.spec());
         } else if (op instanceof TableChange.DelService) {
             return table.has(key) ? null : "no such service";
         } else if (op instanceof TableChange.NewBackend o) {
@@ -342,13 +366,6 @@ public final class NftablesDataPlane implements DataPlane {
         }
         if ((dest.key().address().getAddress().length == 16) != service.ipv6()) {
             return "the real server's address family is not the service's";
-        }
-        List<BackendKey> after = new ArrayList<>(dests.keySet());
-        after.remove(dest.key());
-        after.add(dest.key());
-        String persistence = NftPersistence.refusal(spec, after);
-        if (persistence != null) {
-            return persistence;
         }
         if (dest.upperThreshold() != 0 || dest.lowerThreshold() != 0) {
             return "nftables implements no connection thresholds";

@@ -114,11 +114,14 @@
  * io.vipkeeper.appliance.nftables.NftPersistence}); a backend leaving the live set has its
  * elements deleted in the same transaction. IPv6 records the backend's address only ({@code dnat
  * ip6 to ip6 saddr & MASK map @..._p : PORT}: nft 1.0.6 aborts on an IPv6 address . port value), so
- * its real servers share one port.
+ * its live real servers share one port; draining ones may stay on the port a reload moved the pool
+ * away from.
  *
  * <p>Established connections are conntrack's: a backend leaving the slot map takes no new
  * connections but keeps its flows, which are counted as its active connections (a ctnetlink dump,
- * {@link io.vipkeeper.appliance.nftables.Conntrack}) so the shared drain waits for them, and cut
+ * {@link io.vipkeeper.appliance.nftables.Conntrack}; made when the table is read whole, at every
+ * run while a backend is at weight 0, and at a run for a reload, health change or order, so the
+ * drain that run starts logs the count it starts with) so the shared drain waits for them, and cut
  * (their entries deleted) when the backend is deleted ({@link
  * io.vipkeeper.appliance.nftables.NftFlows}).
  *

@@ -280,7 +280,8 @@ public final class DataPlaneManager implements AutoCloseable {
         }
         if (order == BackendOrder.ADD || order == BackendOrder.REMOVE) {
             BackendChange c = order == BackendOrder.ADD
-                    ? RuntimeBackendOrders.add(runtime, vs, backend, weight == null ? RuntimeBackends.DEFAULT_WEIGHT : weight, who)
+                    ? RuntimeBackendOrders.add(runtime, vs, backend, weight == null ? RuntimeBackends.DEFAULT_WEIGHT : weight, who,
+                            kernel.current().map(DataPlane::capabilities).orElse(null))
                     : RuntimeBackendOrders.remove(runtime, vs, backend, settings.drainTimeout(), who);
             regroup();
             reconcile(ReconcileRun.ADMIN);

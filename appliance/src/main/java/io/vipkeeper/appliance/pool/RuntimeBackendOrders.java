@@ -4,6 +4,7 @@ import io.vipkeeper.appliance.config.Durations;
 import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.Capabilities;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,10 +25,17 @@ final class RuntimeBackendOrders {
     private RuntimeBackendOrders() {
     }
 
-    /** Adds {@code backend} to {@code vs} at {@code weight}, persisted in {@code runtime}. */
-    static BackendChange add(RuntimeState runtime, VirtualServer vs, String backend, int weight, String who)
-            throws BackendRefusal {
+    /**
+     * Adds {@code backend} to {@code vs} at {@code weight}, persisted in {@code runtime}, if the
+     * engine ({@code caps}, null while none is open) can program it beside the service's others.
+     */
+    static BackendChange add(RuntimeState runtime, VirtualServer vs, String backend, int weight, String who,
+            Capabilities caps) throws BackendRefusal {
         BackendKey key = RuntimeBackends.parse(vs, backend);
+        Optional<String> engine = RuntimeBackends.engineProblem(vs, key, caps);
+        if (engine.isPresent()) {
+            throw new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST, engine.get());
+        }
         Optional<RealServer> there = vs.realServers().stream().filter(rs -> rs.key().equals(key)).findFirst();
         if (there.isPresent()) {
             boolean added = runtime.isAdded(vs.name(), key);

@@ -7,6 +7,7 @@ import io.vipkeeper.appliance.config.RealServer;
 import io.vipkeeper.appliance.config.VirtualServer;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendTunnel;
+import io.vipkeeper.appliance.dataplane.Capabilities;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -16,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Runtime backends ({@code vipkeeper backend add}): backends that are not in the file, each made
@@ -89,6 +93,30 @@ final class RuntimeBackends {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What keeps the engine ({@code caps}; null: none open, nothing checked) from programming
+     * {@code key} beside the other backends of {@code vs}, empty when nothing does: an IPv6
+     * persistent service on nftables keeps its real servers and sorry server on one port. Without
+     * this the order was taken and the engine refused the backend at every reconcile run.
+     */
+    static Optional<String> engineProblem(VirtualServer vs, BackendKey key, Capabilities caps) {
+        if (caps == null || vs.persistence() == null || vs.persistence().timeout().isZero()) {
+            return Optional.empty();
+        }
+        Set<Integer> ports = new TreeSet<>();
+        vs.realServers().stream().filter(rs -> !rs.key().equals(key)).forEach(rs -> ports.add(rs.port()));
+        vs.sorryServer().ifPresent(s -> ports.add(s.getPort()));
+        Set<Integer> with = new TreeSet<>(ports);
+        with.add(key.port());
+        String refusal = caps.persistencePortsRefusal(vs.ipv6(), with.size());
+        if (refusal == null) {
+            return Optional.empty();
+        }
+        return Optional.of("virtual server " + vs.name() + " is persistent over IPv6 and its backends are on port"
+                + (ports.size() == 1 ? " " : "s ") + ports.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + ": " + refusal + "; add the backend on " + (ports.size() == 1 ? "that port" : "one port"));
     }
 
     /** A runtime backend of {@code vs} at {@code weight}, as the config would make it. */

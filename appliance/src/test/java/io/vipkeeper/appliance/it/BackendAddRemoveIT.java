@@ -50,12 +50,17 @@ class BackendAddRemoveIT {
 
     /** web with web1 (and web2 when {@code web2InFile}); api on .101 when {@code withApi}. */
     private static String config(boolean web2InFile, boolean withApi) {
+        return config(web2InFile, withApi, "");
+    }
+
+    /** The same with the virtual servers {@code more} (HOCON). */
+    private static String config(boolean web2InFile, boolean withApi, String more) {
         String check = "health-check { type = tcp, interval = 300ms, timeout = 200ms, rise = 1, fall = 1 }";
         return NatDirector.config("nftables", "api.listen = \"" + SUBNET + "." + DIRECTOR + ":9180\"", "drain-timeout = 20s",
                 NatDirector.web(VIP, "rr", check, "{ address = \"" + SUBNET + ".11\" }" + (web2InFile ? ", { address = \""
                         + SUBNET + ".12\", weight = 7 }" : "")),
                 withApi ? "api { address = \"" + SUBNET + ".101\", port = 80, " + check + ", real-servers = [{ address = \""
-                        + SUBNET + ".11\" }] }" : "");
+                        + SUBNET + ".11\" }] }" : "", more);
     }
 
     @BeforeAll
@@ -272,6 +277,40 @@ class BackendAddRemoveIT {
                 () -> lb.weights().equals(Map.of(WEB1, 1)));
         daemon.awaitLog("removed");
     }
+
+    /**
+     * An IPv6 persistent service on nftables keeps its real servers on one port (the engine
+     * records an IPv6 client's real server by address only): {@code backend add} on another port is
+     * refused at once with the engine's reason and counted, where it was taken and then refused by
+     * the engine at every reconcile run (RuntimeBackendsTest: the same backend on the service's
+     * port is taken).
+     */
+    @Test
+    @Order(7)
+    void aBackendTheEngineCannotProgramBesideTheOthersIsRefusedAtOnce() throws Exception {
+        daemon.reload(conf, config(false, false, SIX_SERVICE));
+        String table = lb.listing();
+        String state = Files.readString(stateFile);
+        assertRefused(backend("add", "six", "[2001:db8:192::12]:8081"), "virtual server six is persistent over IPv6 and"
+                + " its backends are on port 8080: the nftables data plane has no IPv6 persistence over real servers on"
+                + " different ports");
+        assertEquals(table, lb.listing(), "a refused order changes nothing");
+        assertEquals(state, Files.readString(stateFile));
+        assertEquals(1, api.metrics("director", DIRECTOR).value("vipkeeper_backend_orders_total", "order", "add", "outcome",
+                "refused_bad_request"));
+    }
+
+    /** An IPv6 service persistent per client address, its real server on 8080 (no health check). */
+    private static final String SIX_SERVICE = """
+            six {
+              address = "2001:db8:192::100"
+              port = 80
+              scheduler = rr
+              persistence.timeout = 60s
+              health-check.type = none
+              real-servers = [{ address = "2001:db8:192::11", port = 8080 }]
+            }
+            """;
 
     private static void restartWith(List<String> jvm) throws Exception {
         daemon.signal("TERM");

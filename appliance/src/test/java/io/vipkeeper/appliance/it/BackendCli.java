@@ -47,13 +47,17 @@ final class BackendCli {
 
     /**
      * {@code vipkeeper run} of {@code conf} in the director's namespace with {@code jvm} options, the
-     * state in {@code dir}/state, once it has made its start changes and listens on its control socket.
+     * state in {@code dir}/state, once it has made its start changes and listens on its control socket
+     * and its status API.
      */
     static JarProcess daemon(Lab lab, Path dir, Path conf, Path pidFile, List<String> jvm) throws Exception {
         JarProcess p = lab.own(JarProcess.startIn(lab.ns("director"), dir, jvm, "run", "-f", conf.toString(),
                 "--pid-file", pidFile.toString(), "--state-dir", dir.resolve("state").toString()));
         p.awaitLog("change(s) at start");
         p.awaitLog("control socket on ");
+        // The status API opens after the control socket: a step that asked it at once found nothing
+        // listening on a loaded machine (and the steps after it failed in turn).
+        p.awaitLog("status API on ");
         return p;
     }
 

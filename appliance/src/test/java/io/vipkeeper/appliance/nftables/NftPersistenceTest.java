@@ -193,6 +193,33 @@ class NftPersistenceTest {
         assertTrue(forget.toString().contains(" { 2001:db8:184:1:: : 2001:db8:184::13 }\n"), forget.toString());
     }
 
+    /**
+     * Only the live real servers (weight above 0) of an IPv6 persistent service must share a port:
+     * a pool that moved to another port drains on the old one, and the lookup rule DNATs to the
+     * new port, whatever order the table lists them in.
+     */
+    @Test
+    void ipv6PersistenceLooksUpTheLiveRealServersPortWhileTheOldPortDrains() {
+        ServiceKey six = NftFixtures.tcp("2001:db8:192::100", 80);
+        ServiceSpec spec = new ServiceSpec(six, "rr", ServiceSpec.PERSISTENT, 300, 128);
+        Map<BackendKey, BackendSpec> dests = new LinkedHashMap<>();
+        for (BackendSpec b : List.of(backend("2001:db8:192::11", 8080, 0), backend("2001:db8:192::12", 8080, 0),
+                backend("2001:db8:192::11", 9090, 1), backend("2001:db8:192::12", 9090, 1))) {
+            dests.put(b.key(), b);
+        }
+        DesiredService moving = new DesiredService(spec, dests);
+        assertEquals(9090, NftPersistence.port(moving));
+        assertEquals(null, NftPersistence.refusal(moving));
+        String script = NftScript.transaction(Map.of(), Map.of(six, moving), List.of(six));
+        assertTrue(script.contains(" map @svc_tcp_20010db8019200000000000000000100_80_p : 9090\n"), script);
+        dests.put(backend("2001:db8:192::11", 8080, 1).key(), backend("2001:db8:192::11", 8080, 1));
+        assertTrue(NftPersistence.refusal(new DesiredService(spec, dests)).contains("one port"), "two live ports");
+        Map<BackendKey, BackendSpec> drained = new LinkedHashMap<>();
+        drained.put(backend("2001:db8:192::12", 9090, 0).key(), backend("2001:db8:192::12", 9090, 0));
+        drained.put(backend("2001:db8:192::11", 8080, 0).key(), backend("2001:db8:192::11", 8080, 0));
+        assertEquals(8080, NftPersistence.port(new DesiredService(spec, drained)), "none live: the lowest, in any order");
+    }
+
     private static void removeIf(ArrayNode all, java.util.function.Predicate<JsonNode> which) {
         for (Iterator<JsonNode> i = all.iterator(); i.hasNext();) {
             if (which.test(i.next())) {

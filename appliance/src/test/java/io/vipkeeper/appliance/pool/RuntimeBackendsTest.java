@@ -185,4 +185,26 @@ class RuntimeBackendsTest {
             assertEquals(9, dests().get(RS3).spec().weight(), "at the file's weight");
         }
     }
+    /**
+     * An engine that keeps IPv6 persistence on one port (nftables) refuses, through its
+     * capabilities, a runtime backend on another port of such a service; any other engine, a
+     * backend on the service's port, or no engine open yet is not refused.
+     */
+    @Test
+    void aBackendOnAnotherPortOfAnIpv6PersistentServiceIsRefusedByTheEnginesRule() throws Exception {
+        VirtualServer six = settings("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8:192::100\", port = 80,"
+                + " persistence.timeout = 60s, health-check.type = none,"
+                + " real-servers = [ { address = \"2001:db8:192::11\", port = 8080 } ] }\n").virtualServers().get("six");
+        io.vipkeeper.appliance.dataplane.Capabilities onePort = io.vipkeeper.appliance.dataplane.Capabilities.everything(
+                "nftables").without(io.vipkeeper.appliance.dataplane.Capabilities.Option.PERSISTENCE_IPV6_PORTS);
+        BackendKey other = new BackendKey(TableReconcilerTest.ip("2001:db8:192::12"), 8081);
+        String why = RuntimeBackends.engineProblem(six, other, onePort).orElseThrow();
+        assertTrue(why.startsWith("virtual server six is persistent over IPv6 and its backends are on port 8080: the"
+                + " nftables data plane has no IPv6 persistence over real servers on different ports"), why);
+        BackendKey samePort = new BackendKey(TableReconcilerTest.ip("2001:db8:192::12"), 8080);
+        assertTrue(RuntimeBackends.engineProblem(six, samePort, onePort).isEmpty());
+        assertTrue(RuntimeBackends.engineProblem(six, other,
+                io.vipkeeper.appliance.dataplane.Capabilities.everything("ipvs")).isEmpty());
+        assertTrue(RuntimeBackends.engineProblem(six, other, null).isEmpty());
+    }
 }

@@ -64,13 +64,33 @@ public final class NftablesDataPlane implements DataPlane {
     /** The backends' conntrack flows: counted as active connections, cut when a backend is deleted. */
     private final NftFlows flows = new NftFlows();
 
+    /**
+     * Whether {@link #table()} judges connection thresholds and rewrites the slots of a backend
+     * whose overload changed; false for a reader ({@code vipkeeper nftables list}), which must
+     * not write.
+     */
+    private final boolean judges;
+
     /** An engine on a new libnftables context in the calling thread's network namespace. */
     public NftablesDataPlane() {
-        this(new NftContext());
+        this(new NftContext(), true);
+    }
+
+    /**
+     * An engine that only reads: its {@link #table()} reports overload as the table holds it and
+     * never writes (it may still {@link #apply}).
+     */
+    public static NftablesDataPlane reader() {
+        return new NftablesDataPlane(new NftContext(), false);
     }
 
     NftablesDataPlane(NftContext nft) {
+        this(nft, true);
+    }
+
+    private NftablesDataPlane(NftContext nft, boolean judges) {
         this.nft = nft;
+        this.judges = judges;
         DsrHops hops = new DsrHops();
         NftLinks links = new NftLinks();
         this.dsr = new NftDsr(nft, hops::snapshot, links::snapshot);
@@ -117,9 +137,9 @@ public final class NftablesDataPlane implements DataPlane {
             Map<ServiceKey, ActualService> table = flows.counted(read());
             readAt = generation;
             lastRead = table;
-            return NftOverload.any(programmed) ? overload() : table;
+            return judges && NftOverload.any(programmed) ? overload() : table;
         }
-        boolean thresholds = NftOverload.any(programmed);
+        boolean thresholds = judges && NftOverload.any(programmed);
         if (NftFlows.draining(lastRead) || thresholds) {
             // A drain ends when its backend's flows do, and a threshold is judged on them: their
             // count may not wait for a full read.

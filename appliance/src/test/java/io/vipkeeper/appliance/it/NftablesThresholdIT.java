@@ -12,6 +12,7 @@ import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
+import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.vm.NamespaceThreads;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -88,6 +89,12 @@ class NftablesThresholdIT {
         assertEquals(1, web1.spec().weight(), "overloaded is not weight 0");
         assertEquals(2, web1.spec().upperThreshold(), "the threshold reads back from the table");
         assertEquals(List.of(), natLab.engine().plan(want, Set.of(WEB)), "an overloaded backend is not drift");
+        Boolean adopted = natLab.engine().call(() -> {
+            try (NftablesDataPlane fresh = NftablesDataPlane.reader()) {
+                return fresh.table().get(WEB).dests().get(WEB1).overloaded();
+            }
+        });
+        assertEquals(Boolean.TRUE, adopted, "another engine (a restarted daemon, nftables list) reads the overload from the table");
         assertEquals(Map.of("web2", 6), spread(6), "new connections all go to web2");
 
         for (Socket s : held) {

@@ -166,7 +166,7 @@ public final class StatusAssembler {
                 if (!configured.contains(kd.spec().key())) {
                     reals.add(new StatusSnapshot.RealServerStatus(kd.spec().key().toString(), "removed", null, null,
                             null, kd.spec().weight(), kd.activeConnections(), kd.inactiveConnections(),
-                            counters(kd.stats()), null, null, null, null));
+                            counters(kd.stats()), null, null, null, null, kd.overloaded()));
                 }
             }
         }
@@ -188,7 +188,8 @@ public final class StatusAssembler {
                 kd == null ? null : kd.spec().weight(), kd == null ? null : kd.activeConnections(),
                 kd == null ? null : kd.inactiveConnections(), kd == null ? null : counters(kd.stats()),
                 // An added backend's weight is the order's, never the file's.
-                admin.state().label(), "runtime".equals(origin) ? "runtime" : admin.origin(), admin.weight(), origin);
+                admin.state().label(), "runtime".equals(origin) ? "runtime" : admin.origin(), admin.weight(), origin,
+                kd == null ? null : kd.overloaded());
     }
 
     private static StatusSnapshot.Counters counters(TrafficCounters s) {

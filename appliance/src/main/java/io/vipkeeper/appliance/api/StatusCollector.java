@@ -133,6 +133,8 @@ final class StatusCollector implements MultiCollector {
         var bytes = m.counter("vipkeeper_ipvs_bytes", "Bytes to (in) and from (out) the real server.");
         var active = m.gauge("vipkeeper_ipvs_active_connections", "Active connections of the real server.");
         var inactive = m.gauge("vipkeeper_ipvs_inactive_connections", "Inactive connections of the real server.");
+        var overloaded = m.gauge("vipkeeper_ipvs_overloaded", "1 while the real server takes no new connections for being"
+                + " at its upper-threshold, else 0 (real servers with a threshold on an engine that reports it: nftables).");
         for (StatusSnapshot.VirtualServerStatus vs : s.virtualServers()) {
             StatusSnapshot.Counters c = vs.counters();
             if (c != null) {
@@ -153,6 +155,9 @@ final class StatusCollector implements MultiCollector {
                 bytes.add(r.inBytes(), with(id, "in")).add(r.outBytes(), with(id, "out"));
                 active.add(rs.activeConnections(), id);
                 inactive.add(rs.inactiveConnections(), id);
+                if (rs.overloaded() != null) {
+                    overloaded.add(rs.overloaded() ? 1 : 0, id);
+                }
             }
         }
         if (s.dataPlane() != null) {

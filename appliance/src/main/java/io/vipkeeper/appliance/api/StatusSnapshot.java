@@ -205,10 +205,20 @@ public record StatusSnapshot(String node, String version, String configFile, Str
      * @param origin {@code config} for a backend of the file, {@code runtime} for one added with
      *     {@code vipkeeper backend add} (its configuredWeight is the weight it was added at); null when
      *     removed (and from an older daemon)
+     * @param overloaded true while the engine gives it no new connections for being at its
+     *     upper-threshold, false while under it; null when it has no threshold, is not in the kernel
+     *     or the engine does not say (IPVS keeps the flag in the kernel and reports it nowhere)
      */
     public record RealServerStatus(String address, String health, String lastResult, String since,
             Integer configuredWeight, Integer kernelWeight, Long activeConnections, Long inactiveConnections,
-            Counters counters, String admin, String weightOrigin, Integer runtimeWeight, String origin) {
+            Counters counters, String admin, String weightOrigin, Integer runtimeWeight, String origin, Boolean overloaded) {
+        /** A real server whose overload is not known. */
+        public RealServerStatus(String address, String health, String lastResult, String since,
+                Integer configuredWeight, Integer kernelWeight, Long activeConnections, Long inactiveConnections,
+                Counters counters, String admin, String weightOrigin, Integer runtimeWeight, String origin) {
+            this(address, health, lastResult, since, configuredWeight, kernelWeight, activeConnections, inactiveConnections,
+                    counters, admin, weightOrigin, runtimeWeight, origin, null);
+        }
     }
 
     /**

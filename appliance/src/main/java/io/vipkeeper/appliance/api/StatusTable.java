@@ -123,7 +123,8 @@ public final class StatusTable {
                 // A runtime backend (vipkeeper backend add) says so where its address is.
                 rows.add(new String[] {"  -> " + rs.address() + ("runtime".equals(rs.origin()) ? " (runtime backend)" : ""), rs.health(), dash(rs.admin()),
                     dash(rs.runtimeWeight() != null ? rs.runtimeWeight() : rs.configuredWeight()), dash(rs.weightOrigin()),
-                    rs.kernelWeight() == null ? "NO" : "weight " + rs.kernelWeight(), dash(rs.activeConnections()),
+                    rs.kernelWeight() == null ? "NO" : "weight " + rs.kernelWeight()
+                            + (Boolean.TRUE.equals(rs.overloaded()) ? " overloaded" : ""), dash(rs.activeConnections()),
                     dash(rs.inactiveConnections()), rs.counters() == null ? "-" : Long.toString(rs.counters().connections())});
             }
         }

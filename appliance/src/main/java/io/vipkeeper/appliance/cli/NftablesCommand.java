@@ -19,14 +19,16 @@ public final class NftablesCommand implements Runnable {
 
     /**
      * {@code vipkeeper nftables list [--stats] [--json]}: what {@link NftablesDataPlane#table()}
-     * reads, in the network namespace the command runs in. The engine keeps no connection counts
-     * (ActiveConn and InActConn print 0); its counters are per backend and service.
+     * reads, in the network namespace the command runs in, without writing (a reader: no
+     * threshold is judged here, a real server's overload is the table's). ActiveConn and InActConn
+     * are each backend's established and other conntrack flows; its counters are per backend and
+     * service.
      */
     @Command(name = "list", description = "The nftables engine's table, laid out like `ipvsadm -Ln`.")
     static final class List extends TableListCommand {
         @Override
         Table read() {
-            try (NftablesDataPlane nft = new NftablesDataPlane()) {
+            try (NftablesDataPlane nft = NftablesDataPlane.reader()) {
                 return new Table("nftables engine, table " + NftablesDataPlane.TABLE, nft.table().values());
             }
         }

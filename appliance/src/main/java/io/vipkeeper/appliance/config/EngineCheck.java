@@ -91,10 +91,26 @@ final class EngineCheck {
         return ok & option(n, "port", allPorts, Capabilities.Option.ALL_PORTS, "all-ports (port 0) services");
     }
 
-    /** Checks a real server's own settings; false when one was reported. */
-    boolean realServer(ConfigNode r, Forwarding forwarding, int upperThreshold, TunnelType tunnel) {
+    /**
+     * Checks a real server's own settings, {@code otherService} true for one of a firewall-mark or
+     * port-list service (where nftables counts no connections for a threshold); false when one was
+     * reported.
+     */
+    boolean realServer(ConfigNode r, Forwarding forwarding, int upperThreshold, TunnelType tunnel, boolean otherService) {
         boolean ok = forwarding == null || !r.has("forwarding") || forwarding(r, forwarding);
         ok &= option(r, "upper-threshold", upperThreshold > 0, Capabilities.Option.THRESHOLDS, "connection thresholds");
+        if (ok && upperThreshold > 0 && !caps.options().contains(Capabilities.Option.THRESHOLDS_ANY_SERVICE)) {
+            if (forwarding != null && forwarding != Forwarding.NAT) {
+                r.problem("upper-threshold", lacks("connection thresholds for forwarding " + forwarding.configName())
+                        + ": it counts a real server's connections in conntrack, which " + forwarding.configName()
+                        + " bypasses (it forwards in netdev ingress); use nat, or set data-plane = ipvs");
+                ok = false;
+            } else if (otherService) {
+                r.problem("upper-threshold", lacks("connection thresholds in firewall-mark or port-list services")
+                        + ": it counts a real server's connections by VIP and port; give the virtual server one port");
+                ok = false;
+            }
+        }
         if (forwarding == Forwarding.TUN && tunnel != null) {
             ok &= supported(r.child("tunnel"), "type", tunnel, caps.tunnels());
         }

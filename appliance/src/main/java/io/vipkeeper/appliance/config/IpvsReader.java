@@ -60,7 +60,7 @@ final class IpvsReader {
         ConfigNode vsDefaults = ipvs.child("virtual-server-defaults");
         virtualServer("", vsDefaults.probe(), rsDefaults, EngineCheck.NONE);
         realServer(rsDefaultsNode.probe(), vsDefaults.child("health-check").object(), null, 0, Forwarding.NAT, null,
-                EngineCheck.NONE);
+                false, EngineCheck.NONE);
         ConfigNode syncDefaults = ipvs.child("sync-daemon-defaults");
         syncDaemon(syncDefaults.probe(), instances, instanceNames);
 
@@ -377,7 +377,8 @@ final class IpvsReader {
         boolean ok = true;
         Boolean vsIpv6 = vs.optionalString("address").flatMap(Addresses::parse).map(a -> a instanceof Inet6Address).orElse(null);
         for (ConfigNode r : vs.objectList("real-servers", defaults)) {
-            RealServer rs = realServer(r, vsCheck, inherited, vsPort, vsForwarding, vsIpv6, engine);
+            RealServer rs = realServer(r, vsCheck, inherited, vsPort, vsForwarding, vsIpv6, vs.has("fwmark") || vs.has("ports"),
+                    engine);
             if (rs == null) {
                 ok = false;
                 continue;
@@ -429,7 +430,7 @@ final class IpvsReader {
     }
 
     private static RealServer realServer(ConfigNode r, ConfigObject vsCheck, HealthCheck inherited, int vsPort,
-            Forwarding vsForwarding, Boolean vsIpv6, EngineCheck engine) {
+            Forwarding vsForwarding, Boolean vsIpv6, boolean otherService, EngineCheck engine) {
         String addressText = r.string("address");
         Optional<InetAddress> address = addressText == null ? Optional.empty() : Addresses.parse(addressText);
         if (addressText != null && address.isEmpty()) {
@@ -471,7 +472,7 @@ final class IpvsReader {
         Optional<Program> notifyUp = ProgramReader.notify(r, "notify-up", "notify-user", "notify-timeout");
         Optional<Program> notifyDown = ProgramReader.notify(r, "notify-down", "notify-user", "notify-timeout");
         boolean fits = engine.realServer(r, forwarding, upper == null ? 0 : upper,
-                tunnel == null ? null : tunnel.type());
+                tunnel == null ? null : tunnel.type(), otherService);
         r.checkUnknownKeys();
         if (!fits || address.isEmpty() || port == null || weight == null || forwarding == null || check == null
                 || upper == null || lower == null || tunnel == null) {

@@ -41,6 +41,12 @@ public record Capabilities(String engine, Set<Scheduler> schedulers, Set<Schedul
         ONE_PACKET,
         /** A backend's upper and lower connection thresholds. */
         THRESHOLDS,
+        /**
+         * Connection thresholds of dr, tun and stateless-nat real servers and of firewall-mark and
+         * port-list services (nftables counts a backend's connections in conntrack by VIP and port,
+         * so it has thresholds for nat of an address and port only).
+         */
+        THRESHOLDS_ANY_SERVICE,
         /** The kernel's connection sync daemon ({@code ipvs.sync-daemon}). */
         SYNC_DAEMON,
         /** The kernel's IPVS connection timeouts ({@code ipvs.timeouts}: tcp, tcp-fin, udp). */

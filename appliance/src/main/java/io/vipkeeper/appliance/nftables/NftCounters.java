@@ -107,7 +107,7 @@ final class NftCounters implements AutoCloseable {
                 }
             }
             dests.put(b, new ActualBackend(a.spec(), a.activeConnections(), a.inactiveConnections(),
-                    a.persistentConnections(), stats));
+                    a.persistentConnections(), stats, a.overloaded()));
             sums[0] += stats.inPackets();
             sums[1] += stats.outPackets();
             sums[2] += stats.inBytes();

@@ -113,16 +113,22 @@ final class NftFlows implements AutoCloseable {
         }
     }
 
-    /** {@code table} with each backend's established flows as its active connections (one pass over the flows). */
+    /**
+     * {@code table} with each backend's established flows as its active connections and its other
+     * flows (a handshake, a close, TIME_WAIT, UDP) as its inactive ones, as IPVS counts them (one
+     * pass over the flows). The drain waits for the active ones; a connection threshold counts both.
+     */
     static Map<ServiceKey, ActualService> counted(Map<ServiceKey, ActualService> table, List<Conntrack.Flow> flows) {
         Map<Path, Long> established = new java.util.HashMap<>();
-        flows.stream().filter(Conntrack.Flow::established).forEach(f -> established.merge(Path.of(f), 1L, Long::sum));
+        Map<Path, Long> other = new java.util.HashMap<>();
+        flows.forEach(f -> (f.established() ? established : other).merge(Path.of(f), 1L, Long::sum));
         Map<ServiceKey, ActualService> out = new LinkedHashMap<>();
         table.forEach((key, svc) -> {
             Map<BackendKey, ActualBackend> dests = new LinkedHashMap<>();
             svc.dests().forEach((b, a) -> {
                 long active = key.isFwmark() ? 0 : established.getOrDefault(Path.of(key, b), 0L);
-                dests.put(b, new ActualBackend(a.spec(), active, a.inactiveConnections(), a.persistentConnections(), a.stats()));
+                long inactive = key.isFwmark() ? 0 : other.getOrDefault(Path.of(key, b), 0L);
+                dests.put(b, a.withConnections(active, inactive));
             });
             out.put(key, new ActualService(svc.spec(), dests, svc.stats()));
         });

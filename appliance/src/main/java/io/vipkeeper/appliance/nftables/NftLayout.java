@@ -15,7 +15,9 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32;
@@ -67,6 +69,14 @@ final class NftLayout {
     /** Its weight map (backend address . port : weight), what {@code table()} reports as backends. */
     static String weights(ServiceKey key) {
         return chain(key) + "_w";
+    }
+
+    /**
+     * Its threshold map (backend address . port : upper . lower), holding only the backends with
+     * connection thresholds: declared while the service has one, so a table read back says them.
+     */
+    static String thresholds(ServiceKey key) {
+        return chain(key) + "_t";
     }
 
     /**
@@ -196,6 +206,19 @@ final class NftLayout {
      * and symhash as many as {@link #shares} gives their weight; for mh the {@link MaglevTable}.
      */
     static List<Slot> slots(DesiredService service) {
+        return slots(service, Set.of());
+    }
+
+    /**
+     * The slots of a service whose backends {@code overloaded} take no new connections ({@link
+     * NftOverload}): as if their weight were 0.
+     */
+    static List<Slot> slots(DesiredService service, Set<BackendKey> overloaded) {
+        if (!overloaded.isEmpty()) {
+            Map<BackendKey, BackendSpec> usable = new LinkedHashMap<>();
+            service.dests().forEach((b, d) -> usable.put(b, overloaded.contains(b) ? d.withWeight(0) : d));
+            service = new DesiredService(service.spec(), usable);
+        }
         if (maglev(service.spec())) {
             BackendKey[] table = MaglevTable.build(service.dests().values());
             List<Slot> slots = new ArrayList<>(table.length);

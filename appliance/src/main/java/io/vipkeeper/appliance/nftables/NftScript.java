@@ -2,6 +2,7 @@ package io.vipkeeper.appliance.nftables;
 
 import io.netty.util.NetUtil;
 import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
 import java.util.ArrayList;
@@ -34,6 +35,15 @@ final class NftScript {
      */
     static String transaction(Map<ServiceKey, DesiredService> from, Map<ServiceKey, DesiredService> to,
             Collection<ServiceKey> changed) {
+        return transaction(from, to, changed, Map.of());
+    }
+
+    /**
+     * The same, with the backends {@code overloaded} (by service) left out of their services' slots
+     * ({@link NftOverload}).
+     */
+    static String transaction(Map<ServiceKey, DesiredService> from, Map<ServiceKey, DesiredService> to,
+            Collection<ServiceKey> changed, Map<ServiceKey, Set<BackendKey>> overloaded) {
         StringBuilder s = new StringBuilder();
         skeleton(s);
         NftPersistence.open(s, from, to);
@@ -43,12 +53,12 @@ final class NftScript {
             DesiredService want = to.get(key);
             Endpoints names = new Endpoints();
             if (want == null) {
-                deleteService(s, key);
+                deleteService(s, key, from.get(key));
                 if (from.containsKey(key)) {
                     NftPersistence.drop(s, from.get(key).spec());
                 }
             } else {
-                writeService(s, want, from.get(key), names);
+                writeService(s, want, from.get(key), names, overloaded.getOrDefault(key, Set.of()));
             }
             counts.change(key, from.get(key), want, names);
         }
@@ -245,6 +255,16 @@ final class NftScript {
      * scheduler, so it is refilled whole.
      */
     static void writeService(StringBuilder s, DesiredService svc, DesiredService was, Endpoints names) {
+        writeService(s, svc, was, names, Set.of());
+    }
+
+    /**
+     * The same with the backends {@code overloaded} out of the slots. A service with connection
+     * thresholds (before or after) has its slot map refilled whole: which backends {@code was}
+     * had slots for depends on an overload decided after it was written.
+     */
+    static void writeService(StringBuilder s, DesiredService svc, DesiredService was, Endpoints names,
+            Set<BackendKey> overloaded) {
         ServiceKey key = svc.spec().key();
         String f = NftLayout.family(key.ipv6());
         String chain = NftLayout.chain(key);
@@ -255,9 +275,10 @@ final class NftScript {
         s.append("flush map ").append(T).append(' ').append(NftLayout.weights(key)).append('\n');
         String map = NftFwmark.slotMap(svc);
         boolean portless = NftFwmark.portless(svc);
-        List<NftLayout.Slot> slots = NftLayout.slots(svc);
+        List<NftLayout.Slot> slots = NftLayout.slots(svc, overloaded);
         // By difference, and only over what this engine wrote there (a drifted service is refilled).
         List<NftLayout.Slot> before = was == null || !NftLayout.implemented(was.spec().scheduler())
+                || thresholds(svc) || thresholds(was)
                 || !map.equals(NftFwmark.slotMap(was)) || NftFwmark.recreated(svc) ? null : NftLayout.slots(was);
         if (NftFwmark.recreated(svc)) {
             s.append("delete map ").append(T).append(' ').append(map).append('\n');
@@ -281,6 +302,7 @@ final class NftScript {
             }
             s.append(" }\n");
         }
+        thresholdMap(s, svc, was, names);
         Set<NftLayout.Slot> had = before == null ? Set.of() : new HashSet<>(before);
         boolean any = false;
         for (NftLayout.Slot x : slots) {
@@ -324,8 +346,52 @@ final class NftScript {
         }
     }
 
-    /** Removes a service's chain and maps (added first, so each exists). */
-    static void deleteService(StringBuilder s, ServiceKey key) {
+    /** Whether a backend of {@code svc} has a connection threshold (so its service has a threshold map). */
+    static boolean thresholds(DesiredService svc) {
+        return svc.dests().values().stream().anyMatch(b -> b.upperThreshold() > 0 || b.lowerThreshold() > 0);
+    }
+
+    /**
+     * Writes the threshold map of {@code svc} whole when a backend has a threshold, deletes it when
+     * {@code was} had one and {@code svc} has none; a service without thresholds has no such map.
+     */
+    private static void thresholdMap(StringBuilder s, DesiredService svc, DesiredService was, Endpoints names) {
+        ServiceKey key = svc.spec().key();
+        String map = NftLayout.thresholds(key);
+        if (thresholds(svc) || was != null && thresholds(was)) {
+            declareThresholds(s, key);
+        }
+        if (!thresholds(svc)) {
+            if (was != null && thresholds(was)) {
+                s.append("delete map ").append(T).append(' ').append(map).append('\n');
+            }
+            return;
+        }
+        s.append("flush map ").append(T).append(' ').append(map).append('\n');
+        s.append("add element ").append(T).append(' ').append(map).append(" {");
+        String sep = " ";
+        for (BackendKey b : sorted(svc.dests().keySet())) {
+            BackendSpec d = svc.dests().get(b);
+            if (d.upperThreshold() > 0 || d.lowerThreshold() > 0) {
+                s.append(sep).append(names.of(b)).append(" : ").append(d.upperThreshold()).append(" . ").append(d.lowerThreshold());
+                sep = ", ";
+            }
+        }
+        s.append(" }\n");
+    }
+
+    private static void declareThresholds(StringBuilder s, ServiceKey key) {
+        s.append("add map ").append(T).append(' ').append(NftLayout.thresholds(key)).append(" { typeof ")
+                .append(NftLayout.family(key.ipv6())).append(" daddr . ").append(NftFwmark.portExpression(key))
+                .append(" dport : meta mark . meta mark; }\n");
+    }
+
+    /** Removes a service's chain and maps (added first, so each exists); {@code was} is the service as programmed, or null. */
+    static void deleteService(StringBuilder s, ServiceKey key, DesiredService was) {
+        if (was != null && thresholds(was)) {
+            declareThresholds(s, key);
+            s.append("delete map ").append(T).append(' ').append(NftLayout.thresholds(key)).append('\n');
+        }
         String chain = NftLayout.chain(key);
         // Its verdict map entry is already gone: verdictMaps rewrote the map without it.
         s.append("add chain ").append(T).append(' ').append(chain).append('\n');

@@ -192,13 +192,16 @@ final class NftTableReader {
         String comment = rule == null ? "" : rule.path("comment").asText("");
         Forwarding forwarding = comment.endsWith(NftDsr.MARK) ? Forwarding.DR
                 : comment.endsWith(NftStateless.MARK) ? Forwarding.STATELESS_NAT : Forwarding.NAT;
+        Map<BackendKey, int[]> limits = thresholds(maps.get(NftLayout.thresholds(key)));
         if (weights != null) {
             for (JsonNode e : weights.path("elem")) {
                 JsonNode c = e.get(0).path("concat");
                 BackendKey b = new BackendKey(address(c.get(0).asText()), c.get(1).asInt());
-                dests.put(b, new BackendSpec(b, forwarding, e.get(1).asInt(), 0, 0));
+                int[] limit = limits.getOrDefault(b, new int[2]);
+                dests.put(b, new BackendSpec(b, forwarding, e.get(1).asInt(), limit[0], limit[1]));
             }
         }
+        java.util.Set<BackendKey> overloaded = new java.util.HashSet<>();
         ServiceSpec written = rule == null ? null : NftLayout.spec(key, rule.path("comment").asText(null)).orElse(null);
         String drift;
         ServiceSpec spec;
@@ -208,7 +211,7 @@ final class NftTableReader {
         } else {
             spec = written;
             DesiredService read = new DesiredService(written, dests);
-            drift = drift(read, rule, maps.get(NftFwmark.slotMap(read)));
+            drift = drift(read, rule, maps.get(NftFwmark.slotMap(read)), overloaded);
             if (drift == null) {
                 drift = NftPersistence.drift(read, own, maps.get(NftPersistence.map(key)), records);
             }
@@ -230,7 +233,7 @@ final class NftTableReader {
                 }
             }
             TrafficCounters stats = new TrafficCounters(packets(c[0]), packets(c[1]), packets(c[2]), bytes(c[1]), bytes(c[2]));
-            actual.put(d.key(), new ActualBackend(d, 0, 0, 0, stats));
+            actual.put(d.key(), new ActualBackend(d, 0, 0, 0, stats, d.upperThreshold() > 0 ? overloaded.contains(d.key()) : null));
             sums[0] += stats.inPackets();
             sums[1] += stats.outPackets();
             sums[2] += stats.inBytes();
@@ -242,16 +245,46 @@ final class NftTableReader {
         return drift == null ? svc : drifted(svc, drift);
     }
 
-    /** What differs from what {@link NftScript} writes for {@code svc}, or null. */
-    private static String drift(DesiredService svc, JsonNode rule, JsonNode slotMap) {
-        NftLayout.Selector want;
-        try {
-            want = NftLayout.selector(svc);
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
+    /** Each backend's upper and lower threshold as the service's threshold map holds them (none: no map). */
+    private static Map<BackendKey, int[]> thresholds(JsonNode map) {
+        Map<BackendKey, int[]> out = new HashMap<>();
+        if (map == null) {
+            return out;
         }
+        for (JsonNode e : map.path("elem")) {
+            JsonNode k = e.get(0).path("concat");
+            JsonNode v = e.get(1).path("concat");
+            if (k.size() == 2 && v.size() == 2) {
+                out.put(new BackendKey(address(k.get(0).asText()), k.get(1).asInt()), new int[] {v.get(0).asInt(), v.get(1).asInt()});
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What differs from what {@link NftScript} writes for {@code svc}, or null. The backends with
+     * an upper threshold and a weight above 0 that have no slot are overloaded ({@link
+     * NftOverload}), not drift: they go into {@code overloaded}, and the slots are compared with
+     * what the script writes with them out.
+     */
+    private static String drift(DesiredService svc, JsonNode rule, JsonNode slotMap, java.util.Set<BackendKey> overloaded) {
         if (slotMap == null) {
             return "slot map missing";
+        }
+        boolean portless = NftFwmark.portless(svc);
+        java.util.Set<String> slotted = new java.util.HashSet<>();
+        for (JsonNode e : slotMap.path("elem")) {
+            JsonNode value = e.get(1);
+            slotted.add(value.isTextual() ? NetUtil.toAddressString(address(value.asText())) : concat(value));
+        }
+        svc.dests().values().stream().filter(b -> b.upperThreshold() > 0 && b.weight() > 0)
+                .filter(b -> !slotted.contains(NftFwmark.target(b.key(), portless).replace(" . ", " "))).forEach(b -> overloaded.add(b.key()));
+        List<NftLayout.Slot> slots = NftLayout.slots(svc, overloaded);
+        NftLayout.Selector want;
+        try {
+            want = NftLayout.selector(svc, slots);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         // Slot "from-to" : backend, ordered by slot (a plain map lists in hash order).
         TreeMap<Long, String> haveSlots = new TreeMap<>();
@@ -264,8 +297,7 @@ final class NftTableReader {
                     : concat(value)));
         }
         List<String> have = List.copyOf(haveSlots.values());
-        boolean portless = NftFwmark.portless(svc);
-        List<String> wantSlots = NftLayout.slots(svc).stream().map(x -> x.index() + "-" + x.index() + " : "
+        List<String> wantSlots = slots.stream().map(x -> x.index() + "-" + x.index() + " : "
                 + NftFwmark.target(x.backend(), portless).replace(" . ", " ")).toList();
         if (have.size() != wantSlots.size()) {
             return "slots: " + have.size() + " entries instead of " + wantSlots.size();

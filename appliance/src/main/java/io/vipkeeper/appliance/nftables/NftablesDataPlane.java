@@ -1,5 +1,6 @@
 package io.vipkeeper.appliance.nftables;
 
+import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
@@ -19,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The nftables engine: NAT forwarding of TCP, UDP, SCTP and firewall-mark services, IPv4 and IPv6, with rr, wrr, sh
@@ -31,6 +34,7 @@ import java.util.Set;
  * (the one whose network namespace it programs).
  */
 public final class NftablesDataPlane implements DataPlane {
+    private static final Logger log = LoggerFactory.getLogger(NftablesDataPlane.class);
     /** The engine's table, as nft names it. */
     public static final String TABLE = "inet " + NftLayout.TABLE;
     /** Direct routing's table, as nft names it. */
@@ -41,7 +45,7 @@ public final class NftablesDataPlane implements DataPlane {
             EnumSet.of(SchedulerFlag.SH_PORT, SchedulerFlag.MH_PORT), EnumSet.of(Forwarding.NAT, Forwarding.DR, Forwarding.STATELESS_NAT), Set.of(),
             EnumSet.of(TransportProtocol.TCP, TransportProtocol.UDP, TransportProtocol.SCTP), true,
             EnumSet.of(Capabilities.Option.PORT_LISTS, Capabilities.Option.PERSISTENCE, Capabilities.Option.PERSISTENCE_IPV6,
-                    Capabilities.Option.DR_IPV6),
+                    Capabilities.Option.DR_IPV6, Capabilities.Option.THRESHOLDS),
             Scheduler.WRR);
 
     private final NftContext nft;
@@ -62,13 +66,33 @@ public final class NftablesDataPlane implements DataPlane {
     /** The backends' conntrack flows: counted as active connections, cut when a backend is deleted. */
     private final NftFlows flows = new NftFlows();
 
+    /**
+     * Whether {@link #table()} judges connection thresholds and rewrites the slots of a backend
+     * whose overload changed; false for a reader ({@code vipkeeper nftables list}), which must
+     * not write.
+     */
+    private final boolean judges;
+
     /** An engine on a new libnftables context in the calling thread's network namespace. */
     public NftablesDataPlane() {
-        this(new NftContext());
+        this(new NftContext(), true);
+    }
+
+    /**
+     * An engine that only reads: its {@link #table()} reports overload as the table holds it and
+     * never writes (it may still {@link #apply}).
+     */
+    public static NftablesDataPlane reader() {
+        return new NftablesDataPlane(new NftContext(), false);
     }
 
     NftablesDataPlane(NftContext nft) {
+        this(nft, true);
+    }
+
+    private NftablesDataPlane(NftContext nft, boolean judges) {
         this.nft = nft;
+        this.judges = judges;
         DsrHops hops = new DsrHops();
         NftLinks links = new NftLinks();
         this.dsr = new NftDsr(nft, hops::snapshot, links::snapshot);
@@ -129,14 +153,71 @@ public final class NftablesDataPlane implements DataPlane {
             Map<ServiceKey, ActualService> table = flows.counted(read());
             readAt = generation;
             lastRead = table;
-            return table;
+            return judges && NftOverload.any(programmed) ? overload() : table;
         }
-        if (count || NftFlows.draining(lastRead)) {
-            // A drain ends when its backend's flows do: their count may not wait for a full read.
+        boolean thresholds = judges && NftOverload.any(programmed);
+        if (count || NftFlows.draining(lastRead) || thresholds) {
+            // A drain ends when its backend's flows do, and a threshold is judged on them: their
+            // count may not wait for a full read.
             lastRead = flows.counted(lastRead);
+        }
+        if (thresholds) {
+            lastRead = overload();
         }
         // dr's MACs change without a new generation: they are looked up at every run.
         return NftDsr.any(programmed) ? dsr.recheck(lastRead, programmed) : lastRead;
+    }
+
+    /**
+     * Judges each backend with a connection threshold on the counts of {@link #lastRead} ({@link
+     * NftOverload}) and, when one became overloaded or was released, rewrites its service's slots
+     * (one transaction for all of them) and reads the table again; {@link #lastRead} as it is when
+     * nothing changed or nft refused (logged; the next run tries again).
+     */
+    private Map<ServiceKey, ActualService> overload() {
+        Map<ServiceKey, Set<BackendKey>> now = NftOverload.read(lastRead);
+        Map<ServiceKey, Set<BackendKey>> next = NftOverload.decide(lastRead, programmed);
+        if (now.equals(next)) {
+            return lastRead;
+        }
+        Set<ServiceKey> changed = new java.util.LinkedHashSet<>();
+        for (ServiceKey key : programmed.keySet()) {
+            Set<BackendKey> was = now.getOrDefault(key, Set.of());
+            Set<BackendKey> will = next.getOrDefault(key, Set.of());
+            if (!was.equals(will)) {
+                changed.add(key);
+                log(key, was, will);
+            }
+        }
+        try {
+            nft.run(NftScript.transaction(programmed, programmed, changed, next));
+        } catch (RuntimeException e) {
+            log.warn("nftables could not take overloaded real servers out of (or back into) {}: {}", changed, e.getMessage());
+            return lastRead;
+        }
+        long generation = generation();
+        cachedReads = 0;
+        lastRead = flows.counted(read());
+        readAt = generation;
+        return lastRead;
+    }
+
+    private void log(ServiceKey key, Set<BackendKey> was, Set<BackendKey> will) {
+        Map<BackendKey, ActualBackend> counts = lastRead.get(key).dests();
+        for (BackendKey b : will) {
+            if (!was.contains(b)) {
+                ActualBackend a = counts.get(b);
+                log.info("nftables: real server {} of {} overloaded ({} connections, upper threshold {}): no new connections",
+                        b, key, a.activeConnections() + a.inactiveConnections(), a.spec().upperThreshold());
+            }
+        }
+        for (BackendKey b : was) {
+            if (!will.contains(b)) {
+                ActualBackend a = counts.get(b);
+                log.info("nftables: real server {} of {} no longer overloaded ({} connections): takes new connections again",
+                        b, key, a == null ? 0 : a.activeConnections() + a.inactiveConnections());
+            }
+        }
     }
 
     /** Brings the counts of {@link #lastRead} up to date over netlink; false when that failed (then a full read). */
@@ -206,6 +287,7 @@ public final class NftablesDataPlane implements DataPlane {
     }
 
     private List<Failure> program(List<TableChange> changes) {
+        Map<ServiceKey, Set<BackendKey>> overloaded = NftOverload.read(lastRead);
         readAt = -1; // what this writes is read back whole at the next run
         List<Failure> failures = new ArrayList<>();
         TableDraft draft = new TableDraft(programmed);
@@ -260,7 +342,8 @@ public final class NftablesDataPlane implements DataPlane {
             return failures;
         }
         try {
-            nft.run(NftScript.transaction(programmed, next, byService.keySet()) + NftPersistence.forget(nft, programmed, next,
+            nft.run(NftScript.transaction(programmed, next, byService.keySet(), NftOverload.carried(overloaded, programmed, next))
+                    + NftPersistence.forget(nft, programmed, next,
                     byService.keySet()));
             programmed = next;
             dsr.program(programmed);
@@ -280,7 +363,8 @@ public final class NftablesDataPlane implements DataPlane {
                 one.put(e.getKey(), svc);
             }
             try {
-                nft.run(NftScript.transaction(programmed, one, List.of(e.getKey())) + NftPersistence.forget(nft, programmed, one,
+                nft.run(NftScript.transaction(programmed, one, List.of(e.getKey()), NftOverload.carried(overloaded, programmed, one))
+                        + NftPersistence.forget(nft, programmed, one,
                         List.of(e.getKey())));
                 programmed = one;
             } catch (NftException refused) {
@@ -368,7 +452,27 @@ public final class NftablesDataPlane implements DataPlane {
             return "the real server's address family is not the service's";
         }
         if (dest.upperThreshold() != 0 || dest.lowerThreshold() != 0) {
-            return "nftables implements no connection thresholds";
+            String why = thresholdRefusal(service, dest);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code dest} of {@code service} can have no connection threshold, or null: the engine
+     * counts a backend's connections in conntrack by VIP and port, so NAT of an address and port
+     * service only (dr and stateless-nat forward in netdev ingress, before conntrack).
+     */
+    static String thresholdRefusal(ServiceKey service, BackendSpec dest) {
+        if (dest.forwarding() != Forwarding.NAT) {
+            return "nftables implements connection thresholds for nat only: " + dest.forwarding().configName()
+                    + " forwards in netdev ingress, where no conntrack counts the connections";
+        }
+        if (service.isFwmark() || service.hasPorts()) {
+            return "nftables implements connection thresholds for address and port services only"
+                    + " (it counts a real server's connections by VIP and port)";
         }
         return null;
     }

@@ -123,12 +123,20 @@
  * run while a backend is at weight 0, and at a run for a reload, health change or order, so the
  * drain that run starts logs the count it starts with) so the shared drain waits for them, and cut
  * (their entries deleted) when the backend is deleted ({@link
- * io.vipkeeper.appliance.nftables.NftFlows}).
+ * io.vipkeeper.appliance.nftables.NftFlows}); its other flows (handshakes, closes, TIME_WAIT, UDP)
+ * are its inactive ones.
+ *
+ * <p>Connection thresholds ({@link io.vipkeeper.appliance.nftables.NftOverload}, NAT of address and
+ * port services): a backend at its upper threshold (active plus inactive) leaves its service's
+ * slots, keeping its weight ({@code _w}), flows and persistence records, until it falls below the
+ * lower one; judged at each run on the conntrack counts. The thresholds are kept in {@code ..._t}
+ * (backend : upper . lower), the overload in the slot map (a backend with a threshold and weight
+ * but no slot reads back as overloaded).
  *
  * <p>Not yet: other schedulers, IPv6 persistence over several ports, persistence of mark, multiport or dr
  * services, port 0 services, the fallback scheduler flags, TUN forwarding, a mark or multiport
- * service whose real servers mix a port with none, connection thresholds, inactive connection
- * counts ({@link
+ * service whose real servers mix a port with none, connection thresholds of dr, stateless-nat,
+ * mark and multiport services ({@link
  * io.vipkeeper.appliance.nftables.NftablesDataPlane#capabilities()} says so). Services that the
  * local host itself opens connections to are not balanced (no output hook).
  */

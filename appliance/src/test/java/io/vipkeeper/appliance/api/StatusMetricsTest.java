@@ -65,6 +65,8 @@ class StatusMetricsTest {
             assertEquals(9e6, p.value("vipkeeper_ipvs_bytes_total", "vs", "web", "rs", "198.18.1.1:8080", "direction", "out"));
             assertEquals(7, p.value("vipkeeper_ipvs_active_connections", rs1));
             assertEquals(3, p.value("vipkeeper_ipvs_inactive_connections", rs1));
+            assertFalse(p.samples.stream().anyMatch(s -> s.name().equals("vipkeeper_ipvs_overloaded")),
+                    "IPVS does not say whether a real server is overloaded: no sample rather than a 0");
             assertEquals(160, p.value("vipkeeper_ipvs_service_connections_total", "vs", "web"));
             assertEquals(4800, p.value("vipkeeper_ipvs_service_packets_total", "vs", "web", "direction", "out"));
             assertEquals(690_000, p.value("vipkeeper_ipvs_service_bytes_total", "vs", "web", "direction", "in"));

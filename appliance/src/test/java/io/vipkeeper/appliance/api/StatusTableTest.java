@@ -58,6 +58,18 @@ class StatusTableTest {
     }
 
     @Test
+    void anOverloadedBackendSaysSoBesideItsKernelWeight() {
+        StatusSnapshot.RealServerStatus full = new StatusSnapshot.RealServerStatus("198.18.1.1:80", "up", "connected", null, 2, 2,
+                2L, 0L, null, "enabled", "config", null, "config", true);
+        StatusSnapshot.RealServerStatus under = new StatusSnapshot.RealServerStatus("198.18.1.2:80", "up", "connected", null, 2, 2,
+                1L, 0L, null, "enabled", "config", null, "config", false);
+        String out = StatusTable.backends(List.of(new StatusSnapshot.VirtualServerStatus("web", "tcp 198.18.0.100:80",
+                "rr", "nat", true, null, List.of(full, under))));
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.1:80 .* weight 2 overloaded .*"), out);
+        assertTrue(out.matches("(?s).*\n  -> 198\\.18\\.1\\.2:80 .* weight 2 +1 .*"), out);
+    }
+
+    @Test
     void eachBackendShowsItsAdminStateAndWeightOriginNextToItsHealth() {
         String out = StatusTable.backends(List.of(new StatusSnapshot.VirtualServerStatus("web", "tcp 198.18.0.100:80",
                 "rr", "nat", true, null, List.of(backend("198.18.1.1:80", "enabled", "config", null),

@@ -131,8 +131,9 @@ class NftablesDataPlaneIT {
                     + "Prot LocalAddress:Port Scheduler Flags\n"
                     + "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
                     + "TCP  198.18.230.100:80 rr\n"
-                    + "  -> 198.18.230.11:8080           Masq    1      0          0         \n"
-                    + "  -> 198.18.230.12:8080           Masq    1      0          0         \n", list.out());
+                    // The four closed connections linger in conntrack (TIME_WAIT): inactive, as on IPVS.
+                    + "  -> 198.18.230.11:8080           Masq    1      0          2         \n"
+                    + "  -> 198.18.230.12:8080           Masq    1      0          2         \n", list.out());
         }
         try (JarProcess stats = JarProcess.startIn(lab.ns("lb"), dir, "nftables", "list", "--stats")) {
             assertEquals(0, stats.waitFor(), stats.err());

@@ -64,6 +64,23 @@ class NftTableReaderTest {
     }
 
     @Test
+    void theThresholdMapGivesTheBackendsTheirThresholdsAndASlottedOneIsNotOverloaded() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode root = json.readTree(fixture());
+        ((ArrayNode) root.get("nftables")).addObject().putObject("map").put("family", "inet")
+                .put("name", NftLayout.thresholds(NftScriptTest.WEB)).put("table", NftLayout.TABLE).put("map", "mark . mark")
+                .set("elem", json.readTree("[[{\"concat\": [\"198.18.230.11\", 8080]}, {\"concat\": [4, 0]}],"
+                        + " [{\"concat\": [\"198.18.230.12\", 8080]}, {\"concat\": [9, 3]}]]"));
+        ActualService web = NftTableReader.read(json.writeValueAsString(root)).get(NftScriptTest.WEB);
+        assertEquals("wrr", web.spec().scheduler(), "no drift: both have their slots");
+        List<ActualBackend> dests = List.copyOf(web.dests().values());
+        assertEquals(List.of(4, 9, 0), dests.stream().map(b -> b.spec().upperThreshold()).toList());
+        assertEquals(List.of(0, 3, 0), dests.stream().map(b -> b.spec().lowerThreshold()).toList());
+        assertEquals(java.util.Arrays.asList(false, false, null), dests.stream().map(ActualBackend::overloaded).toList(),
+                "in the slots, not overloaded; no threshold, not said");
+    }
+
+    @Test
     void aMissingCounterElementIsDrift() throws IOException {
         String json = edited("set", "backend_in4", elem -> elem.remove(0));
         ServiceSpec spec = NftTableReader.read(json).get(NftScriptTest.WEB).spec();

@@ -119,6 +119,10 @@ class NftablesDataPlaneIT {
         assertEquals(9, freshTable().get(WEB).stats().connections(), "and it counts on from there");
         reconcile(Map.of());
         assertFalse(nft("list counters table inet vipkeeper_lb").contains("svc_"), "a deleted service leaves no counter behind");
+        for (String set : List.of("count_new4", "count_in4", "count_out4")) {
+            assertFalse(nft("list set inet vipkeeper_lb " + set).contains(SUBNET + "."),
+                    "its backends' counter elements, made by the data path, went with it: " + set);
+        }
     }
 
     @Test
@@ -456,10 +460,22 @@ class NftablesDataPlaneIT {
     }
 
     @Test
-    void aFlushedCounterSetIsSeenAndRepaired() throws Exception {
-        repairedAfter("flush set inet vipkeeper_lb backend_in4");
+    void aFlushedBalancedSetIsSeenAndRepaired() throws Exception {
+        repairedAfter("flush set inet vipkeeper_lb balanced4");
         assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
         assertTrue(freshTable().get(WEB).dests().get(WEB1).stats().inPackets() > 0, "counting again");
+    }
+
+    @Test
+    void aFlushedCounterSetIsNoDriftItsElementsComeBackWithTheNextPackets() throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        nft("flush set inet vipkeeper_lb count_in4");
+        assertEquals(List.of(), plan(want), "the data path makes the elements: nothing to repair");
+        assertEquals(0, freshTable().get(WEB).dests().get(WEB1).stats().inPackets(), "counted from the flush on");
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        assertTrue(freshTable().get(WEB).dests().get(WEB1).stats().inPackets() >= 3, "counting again");
     }
 
     /**

@@ -58,9 +58,10 @@ final class NftScript {
     }
 
     /**
-     * The base table: the two verdict maps, the per-backend counter sets and the hooked chains. The
-     * forward chain looks each balanced packet up in one counter set (a new connection's first in
-     * two): the set element's own counter is the backend's, so no rule per backend is needed.
+     * The base table: the two verdict maps, the balanced VIPs, the per-backend counter sets and the
+     * hooked chains. The forward chain updates one counter set with each balanced packet (a new
+     * connection's first, two), which makes the backend's element if it has none: the element's own
+     * counter is the backend's, so no rule per backend and no element up front is needed.
      */
     static void skeleton(StringBuilder s) {
         s.append("add table ").append(T).append('\n');
@@ -165,7 +166,7 @@ final class NftScript {
 
     /**
      * Each backend's address . port as the script writes it, made once per service: a wrr service
-     * of 100 backends names each in about three slots, its weight and three counter sets.
+     * of 100 backends names each in about three slots and its weight.
      */
     static final class Endpoints {
         private final Map<BackendKey, String> names = new HashMap<>();

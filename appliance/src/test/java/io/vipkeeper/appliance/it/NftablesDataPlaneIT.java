@@ -478,6 +478,20 @@ class NftablesDataPlaneIT {
         assertTrue(freshTable().get(WEB).dests().get(WEB1).stats().inPackets() >= 3, "counting again");
     }
 
+    @Test
+    void theCounterSetsAnEarlierVersionFilledUpFrontGoAndTheDataPathCounts() throws Exception {
+        // What a version before session 29 left: a counter set of elements written up front, looked up from forward.
+        nft("add table inet vipkeeper_lb; add set inet vipkeeper_lb backend_in4 { type ipv4_addr . inet_proto . ipv4_addr"
+                + " . inet_service; counter; }; add chain inet vipkeeper_lb forward { type filter hook forward priority filter;"
+                + " policy accept; }; add rule inet vipkeeper_lb forward ct direction original ct original ip daddr . meta"
+                + " l4proto . ip daddr . th dport @backend_in4; add element inet vipkeeper_lb backend_in4 { " + SUBNET
+                + ".100 . tcp . " + SUBNET + ".11 . 8080 }");
+        reconcile(desired("rr", 1, 1));
+        assertFalse(nft("list table inet vipkeeper_lb").contains("backend_in4"), "deleted with the rule that looked it up");
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        assertEquals(1, freshTable().get(WEB).dests().get(WEB1).stats().connections());
+    }
+
     /**
      * Programs rr over web1 and web2, makes the hand edit {@code edit}, and checks that the
      * reconciler sees it as drift (one rewrite of the service) and that nothing is left after it.

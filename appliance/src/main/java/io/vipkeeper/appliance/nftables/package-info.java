@@ -52,8 +52,8 @@
  * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
  * reports.</li>
  * <li>{@code forward} (filter): per-backend counters, made by the data path. Each packet of a
- * connection DNATed from a VIP and protocol of {@code balanced4} (one element per service,
- * rewritten whole with the verdict maps) updates its element in {@code count_in4} (towards the
+ * connection DNATed from a VIP and protocol of {@code balanced4} (one element per VIP and
+ * protocol of a service, rewritten whole with the verdict maps) updates its element in {@code count_in4} (towards the
  * backend) or {@code count_out4} (back), a connection's first packet also in {@code count_new4},
  * keyed by VIP . protocol . backend address . port (the VIP from conntrack's original tuple, the
  * backend from the packet): dynamic sets with the {@code counter} flag, so {@code update} makes a

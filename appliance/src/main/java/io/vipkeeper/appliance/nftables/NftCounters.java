@@ -15,8 +15,10 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The engine's counters read straight from nf_tables over netlink: the elements of the per-backend
@@ -62,15 +64,18 @@ final class NftCounters implements AutoCloseable {
     private static final int OBJECT_COUNTER = 1;
 
     private final NetlinkSocket socket = NetlinkSocket.open(NETLINK_NETFILTER, 0, 5000);
+    /** The counter sets' elements the last {@link #recount} read, by set. */
+    private Map<String, Map<String, Count>> lastSets = Map.of();
 
     /** A counter's two numbers. */
     record Count(long packets, long bytes) {
     }
 
     /**
-     * {@code table} with the counts of now: each backend's from the counter sets, each service's
-     * connections from its named counter. What is not found (a table an earlier version wrote,
-     * with anonymous counters) keeps the count it had.
+     * {@code table} with the counts of now: each backend's from the counter sets (a backend
+     * without elements there, which the data path makes with its first packets, counts 0), each
+     * service's connections from its named counter. A service without one (a table an earlier
+     * version wrote, with anonymous counters) keeps the count it had.
      */
     Map<ServiceKey, ActualService> recount(Map<ServiceKey, ActualService> table) {
         boolean v4 = table.keySet().stream().anyMatch(k -> !k.ipv6());
@@ -85,9 +90,48 @@ final class NftCounters implements AutoCloseable {
             }
         }
         Map<String, Long> named = namedCounters();
+        lastSets = sets;
         Map<ServiceKey, ActualService> out = new LinkedHashMap<>();
         table.forEach((key, svc) -> out.put(key, recount(key, svc, sets, named)));
         return out;
+    }
+
+    /**
+     * The script that deletes the elements the last {@link #recount} found in the counter sets
+     * that no backend of {@code table} names, or "" when there are none: the data path makes an
+     * element for any DNATed connection of a balanced VIP and protocol, so a packet of a backend's
+     * flow between the transaction that deleted the backend (and its elements) and the cut of its
+     * conntrack flows makes it again, and would keep it for ever. Elements of a VIP, protocol and
+     * address that has a real server without a port (counted by no element: its port is the
+     * packet's) are left alone, or each refresh would delete them again.
+     */
+    String strays(Map<ServiceKey, ActualService> table) {
+        Set<String> named = new HashSet<>();
+        Set<String> portless = new HashSet<>();
+        table.forEach((key, svc) -> {
+            if (key.isFwmark()) {
+                return;
+            }
+            for (BackendKey b : svc.dests().keySet()) {
+                if (b.port() == 0) {
+                    String e = element(key, b);
+                    portless.add(e.substring(0, e.length() - 1)); // "VIP proto backend "
+                } else {
+                    named.add(element(key, b));
+                }
+            }
+        });
+        StringBuilder script = new StringBuilder();
+        lastSets.forEach((set, elements) -> {
+            String gone = elements.keySet().stream().filter(e -> !named.contains(e))
+                    .filter(e -> portless.stream().noneMatch(e::startsWith)).sorted()
+                    .map(e -> e.replace(" ", " . ")).collect(java.util.stream.Collectors.joining(", "));
+            if (!gone.isEmpty()) {
+                String command = " element inet " + NftLayout.TABLE + " " + set + " { " + gone + " }\n";
+                script.append("add").append(command).append("delete").append(command);
+            }
+        });
+        return script.toString();
     }
 
     private static ActualService recount(ServiceKey key, ActualService svc, Map<String, Map<String, Count>> sets,
@@ -102,9 +146,8 @@ final class NftCounters implements AutoCloseable {
                 for (NftLayout.Counted what : NftLayout.Counted.values()) {
                     c[what.ordinal()] = sets.getOrDefault(NftLayout.counters(key.ipv6(), what), Map.of()).get(element);
                 }
-                if (c[0] != null && c[1] != null && c[2] != null) {
-                    stats = new TrafficCounters(c[0].packets(), c[1].packets(), c[2].packets(), c[1].bytes(), c[2].bytes());
-                }
+                // An absent element: no packet of that kind yet (the data path makes it), so 0.
+                stats = new TrafficCounters(packets(c[0]), packets(c[1]), packets(c[2]), bytes(c[1]), bytes(c[2]));
             }
             dests.put(b, new ActualBackend(a.spec(), a.activeConnections(), a.inactiveConnections(),
                     a.persistentConnections(), stats, a.overloaded()));
@@ -115,6 +158,14 @@ final class NftCounters implements AutoCloseable {
         });
         long connections = named.getOrDefault(NftLayout.connections(key), svc.stats().connections());
         return new ActualService(svc.spec(), dests, new TrafficCounters(connections, sums[0], sums[1], sums[2], sums[3]));
+    }
+
+    private static long packets(Count c) {
+        return c == null ? 0 : c.packets();
+    }
+
+    private static long bytes(Count c) {
+        return c == null ? 0 : c.bytes();
     }
 
     /** A counter set element as NftTableReader names it: "VIP proto backend port". */

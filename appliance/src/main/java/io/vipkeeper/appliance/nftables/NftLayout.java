@@ -133,10 +133,36 @@ final class NftLayout {
         }
     }
 
-    /** The family's counter set of {@code what}: VIP . protocol . backend address . port, with counters. */
+    /**
+     * The family's counter set of {@code what}: VIP . protocol . backend address . port, a dynamic
+     * set whose elements carry a counter and are made by the forward chain's {@code update} with a
+     * backend's first packet of that kind (an absent element counts 0); the engine deletes a
+     * backend's elements with the backend.
+     */
     static String counters(boolean ipv6, Counted what) {
+        return "count_" + what.name + (ipv6 ? "6" : "4");
+    }
+
+    /**
+     * The counter set of {@code what} that versions before session 29 wrote, every element up front
+     * (30,000 at 100 services x 100 backends, 0.25 s of nft's 0.45 s from empty): a table such a
+     * version left is migrated by deleting it (its counts start again from 0).
+     */
+    static String legacyCounters(boolean ipv6, Counted what) {
         return "backend_" + what.name + (ipv6 ? "6" : "4");
     }
+
+    /**
+     * The family's set of VIP . protocol of the services whose backends are counted: only
+     * connections DNATed to one of those make counter elements, so another table's DNAT or a
+     * routed flow cannot fill the counter sets.
+     */
+    static String balanced(boolean ipv6) {
+        return ipv6 ? "balanced6" : "balanced4";
+    }
+
+    /** The most elements a counter set takes (an rhash set: memory follows the elements made). */
+    static final int COUNTER_SET_SIZE = 1 << 20;
 
     static String family(boolean ipv6) {
         return ipv6 ? "ip6" : "ip";

@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 /**
  * Writes the nft script of one transaction: the table's skeleton (idempotent, so a deleted table
  * comes back), both verdict maps rewritten whole, then each changed service rewritten or removed,
- * then its backends' counter set elements changed by difference (so counts survive a rewrite), one
- * command per set for all the services. A service's rewrite touches only its own chain and maps, so a weight
+ * then the counter set elements of the backends that left deleted (the data path makes the others,
+ * and a rewrite leaves them and their counts alone), one command per set for all the services. A service's rewrite touches only its own chain and maps, so a weight
  * change costs one service, never the table. Deletions first add what they delete (an add of an
  * existing object is a no-op in nft), so a delete of something drift already removed succeeds.
  */
@@ -68,9 +68,10 @@ final class NftScript {
     }
 
     /**
-     * The base table: the two verdict maps, the per-backend counter sets and the hooked chains. The
-     * forward chain looks each balanced packet up in one counter set (a new connection's first in
-     * two): the set element's own counter is the backend's, so no rule per backend is needed.
+     * The base table: the two verdict maps, the balanced VIPs, the per-backend counter sets and the
+     * hooked chains. The forward chain updates one counter set with each balanced packet (a new
+     * connection's first, two), which makes the backend's element if it has none: the element's own
+     * counter is the backend's, so no rule per backend and no element up front is needed.
      */
     static void skeleton(StringBuilder s) {
         s.append("add table ").append(T).append('\n');
@@ -81,9 +82,12 @@ final class NftScript {
                     .append(" daddr . meta l4proto . tcp dport : verdict; }\n");
             s.append("add map ").append(T).append(' ').append(NftFwmark.marks(v6)).append(" { typeof meta mark : verdict; }\n");
             s.append("add map ").append(T).append(' ').append(NftPorts.ports(v6)).append(NftPorts.declaration(v6)).append('\n');
+            s.append("add set ").append(T).append(' ').append(NftLayout.balanced(v6)).append(" { type ").append(addr)
+                    .append(" . inet_proto; }\n");
             for (NftLayout.Counted c : NftLayout.Counted.values()) {
                 s.append("add set ").append(T).append(' ').append(NftLayout.counters(v6, c)).append(" { type ").append(addr)
-                        .append(" . inet_proto . ").append(addr).append(" . inet_service; counter; }\n");
+                        .append(" . inet_proto . ").append(addr).append(" . inet_service; size ").append(NftLayout.COUNTER_SET_SIZE)
+                        .append("; flags dynamic; counter; }\n");
             }
         }
         s.append("add chain ").append(T).append(" prerouting { type nat hook prerouting priority dstnat; policy accept; }\n");
@@ -91,6 +95,7 @@ final class NftScript {
         // The hooked chains are rewritten whole each time: a few rules, and a hand edit is undone.
         s.append("flush chain ").append(T).append(" prerouting\n");
         s.append("flush chain ").append(T).append(" forward\n");
+        legacyCounterSets(s);
         for (boolean v6 : new boolean[] {false, true}) {
             String f = NftLayout.family(v6);
             // Only addresses this host holds, as IPVS balances only local ones: a VRRP backup, or a
@@ -102,9 +107,28 @@ final class NftScript {
             s.append("add rule ").append(T).append(" prerouting ").append(NftPorts.hookRule(v6)).append('\n');
             for (NftLayout.Counted c : NftLayout.Counted.values()) {
                 // ct original daddr is the VIP in both directions; the backend is the packet's own end.
-                s.append("add rule ").append(T).append(" forward ").append(c.match).append(" ct original ").append(f)
+                // Only connections DNATed from a balanced VIP and protocol make elements.
+                s.append("add rule ").append(T).append(" forward ct status dnat ").append(c.match).append(" ct original ")
+                        .append(f).append(" daddr . meta l4proto @").append(NftLayout.balanced(v6)).append(" update @")
+                        .append(NftLayout.counters(v6, c)).append(" { ct original ").append(f)
                         .append(" daddr . meta l4proto . ").append(f).append(' ').append(c.address).append(" . th ")
-                        .append(c.port).append(" @").append(NftLayout.counters(v6, c)).append('\n');
+                        .append(c.port).append(" }\n");
+            }
+        }
+    }
+
+    /**
+     * Deletes the counter sets versions before session 29 filled up front (declared first, as they
+     * were, so the delete cannot fail; the forward chain that looked them up was flushed above).
+     */
+    private static void legacyCounterSets(StringBuilder s) {
+        for (boolean v6 : new boolean[] {false, true}) {
+            String addr = v6 ? "ipv6_addr" : "ipv4_addr";
+            for (NftLayout.Counted c : NftLayout.Counted.values()) {
+                String set = NftLayout.legacyCounters(v6, c);
+                s.append("add set ").append(T).append(' ').append(set).append(" { type ").append(addr)
+                        .append(" . inet_proto . ").append(addr).append(" . inet_service; counter; }\n");
+                s.append("delete set ").append(T).append(' ').append(set).append('\n');
             }
         }
     }
@@ -127,6 +151,14 @@ final class NftScript {
                 s.append("add element ").append(T).append(' ').append(NftLayout.services(v6)).append(" { ").append(elements)
                         .append(" }\n");
             }
+            s.append("flush set ").append(T).append(' ').append(NftLayout.balanced(v6)).append('\n');
+            String balanced = to.keySet().stream().filter(k -> k.ipv6() == v6 && !k.isFwmark())
+                    .map(k -> counterPrefix(k).substring(0, counterPrefix(k).length() - 3)).distinct().sorted()
+                    .collect(Collectors.joining(", "));
+            if (!balanced.isEmpty()) {
+                s.append("add element ").append(T).append(' ').append(NftLayout.balanced(v6)).append(" { ").append(balanced)
+                        .append(" }\n");
+            }
             s.append("flush map ").append(T).append(' ').append(NftFwmark.marks(v6)).append('\n');
             String marks = to.keySet().stream().filter(k -> k.ipv6() == v6 && k.isFwmark())
                     .map(k -> k.fwmark() + " : goto " + NftLayout.chain(k)).collect(Collectors.joining(", "));
@@ -144,7 +176,7 @@ final class NftScript {
 
     /**
      * Each backend's address . port as the script writes it, made once per service: a wrr service
-     * of 100 backends names each in about three slots, its weight and three counter sets.
+     * of 100 backends names each in about three slots and its weight.
      */
     static final class Endpoints {
         private final Map<BackendKey, String> names = new HashMap<>();
@@ -159,60 +191,47 @@ final class NftScript {
     }
 
     /**
-     * The counter set elements of a transaction's services, kept by difference: {@code to}'s are
-     * added (an add leaves an existing element and its counts alone, and puts back one drift
-     * removed) and the ones only {@code from} has are deleted (added first, so the delete cannot
-     * fail). Written at the end, one {@code add element} per set for all services instead of one
-     * per service and set (300 commands from empty at 100 x 100). An element another service of
-     * {@code to} still names (same VIP and protocol, same backend address and port) is not deleted.
+     * The counter set elements of a transaction's backends that leave: the data path makes a
+     * backend's elements with its first packets ({@link NftLayout#counters}), so none is written up
+     * front (30,000 at 100 x 100 were more than half of nft's time from empty), and the ones of a
+     * backend that leaves are deleted in the transaction that removes it, added first so the delete
+     * cannot fail where the data path made none. Written at the end, one command per set for all
+     * services. An element another service of {@code to} still names (same VIP and protocol, same
+     * backend address and port) is not deleted.
      */
     static final class CounterElements {
-        private final List<String> kept4 = new ArrayList<>();
-        private final List<String> kept6 = new ArrayList<>();
         private final Set<String> gone4 = new LinkedHashSet<>();
         private final Set<String> gone6 = new LinkedHashSet<>();
 
         void change(ServiceKey key, DesiredService from, DesiredService to, Endpoints names) {
-            if (key.isFwmark()) {
+            if (key.isFwmark() || from == null) {
                 return; // no VIP of its own to key the elements by: a mark service has no per-backend counts
             }
             // A real server without a port takes the packet's: no element can name the port it is counted by.
             Set<BackendKey> keep = to == null ? Set.of() : to.dests().keySet();
             String service = counterPrefix(key);
-            List<String> kept = key.ipv6() ? kept6 : kept4;
-            for (BackendKey b : sorted(keep)) {
-                if (b.port() != 0) {
-                    kept.add(service + names.of(b));
-                }
-            }
-            if (from != null) {
-                Set<String> gone = key.ipv6() ? gone6 : gone4;
-                for (BackendKey b : sorted(from.dests().keySet())) {
-                    if (b.port() != 0 && !keep.contains(b)) {
-                        gone.add(service + names.of(b));
-                    }
+            Set<String> gone = key.ipv6() ? gone6 : gone4;
+            for (BackendKey b : sorted(from.dests().keySet())) {
+                if (b.port() != 0 && !keep.contains(b)) {
+                    gone.add(service + names.of(b));
                 }
             }
         }
 
         void write(StringBuilder s, Map<ServiceKey, DesiredService> to) {
             for (boolean v6 : new boolean[] {false, true}) {
-                List<String> kept = v6 ? kept6 : kept4;
                 Set<String> gone = v6 ? gone6 : gone4;
                 if (!gone.isEmpty()) {
                     gone.removeAll(stillNamed(to, gone, v6));
                 }
-                String keptList = kept.isEmpty() ? "" : String.join(", ", kept);
-                String goneList = gone.isEmpty() ? "" : String.join(", ", gone);
+                if (gone.isEmpty()) {
+                    continue;
+                }
+                String goneList = String.join(", ", gone);
                 for (NftLayout.Counted c : NftLayout.Counted.values()) {
                     String set = NftLayout.counters(v6, c);
-                    if (!kept.isEmpty()) {
-                        s.append("add element ").append(T).append(' ').append(set).append(" { ").append(keptList).append(" }\n");
-                    }
-                    if (!gone.isEmpty()) {
-                        s.append("add element ").append(T).append(' ').append(set).append(" { ").append(goneList).append(" }\n");
-                        s.append("delete element ").append(T).append(' ').append(set).append(" { ").append(goneList).append(" }\n");
-                    }
+                    s.append("add element ").append(T).append(' ').append(set).append(" { ").append(goneList).append(" }\n");
+                    s.append("delete element ").append(T).append(' ').append(set).append(" { ").append(goneList).append(" }\n");
                 }
             }
         }

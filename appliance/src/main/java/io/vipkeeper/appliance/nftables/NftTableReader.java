@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * Reads {@code nft -j list table inet vipkeeper_lb} back into the neutral model. A service is an
  * entry of a verdict map; its spec comes from its rule's comment and its backends from its weight
  * map, their counters from the family's counter sets. Whatever else the service needs (its slot
- * map, its selector, its backends' counter set elements, the hooked rules of its family) is
+ * map, its selector, the hooked rules of its family; not its backends' counter set elements, which
+ * the data path makes, so an absent one counts 0) is
  * compared with what {@link NftScript} would write for that spec and those backends; when they
  * differ the spec is reported with a scheduler marked as drifted, so the reconciler plans an edit
  * of the service and the engine rewrites it (and the hooked rules) whole. Pure: no kernel access.
@@ -65,8 +66,10 @@ final class NftTableReader {
                 } else if (o.has("set")) {
                     Map<String, Count> elements = counters.computeIfAbsent(o.get("set").path("name").asText(), n -> new HashMap<>());
                     for (JsonNode e : o.get("set").path("elem")) {
+                        // An element with a counter is {"elem": {"val": ..., "counter": ...}}; without, the value itself.
                         JsonNode c = e.path("elem").path("counter");
-                        elements.put(concat(e.path("elem").path("val")), new Count(c.path("packets").asLong(), c.path("bytes").asLong()));
+                        JsonNode val = e.has("elem") ? e.path("elem").path("val") : e;
+                        elements.put(concat(val), new Count(c.path("packets").asLong(), c.path("bytes").asLong()));
                     }
                 } else if (o.has("counter")) {
                     named.put(o.get("counter").path("name").asText(), o.get("counter").path("packets").asLong());
@@ -168,7 +171,8 @@ final class NftTableReader {
                 || pre.stream().anyMatch(r -> !r.toString().contains("\"local\""))) {
             return false;
         }
-        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6), NftFwmark.marks(v6), NftPorts.ports(v6)));
+        List<String> lookups = new ArrayList<>(List.of(NftLayout.services(v6), NftFwmark.marks(v6), NftPorts.ports(v6),
+                NftLayout.balanced(v6)));
         for (NftLayout.Counted c : NftLayout.Counted.values()) {
             lookups.add(NftLayout.counters(v6, c));
         }
@@ -215,6 +219,10 @@ final class NftTableReader {
             if (drift == null) {
                 drift = NftPersistence.drift(read, own, maps.get(NftPersistence.map(key)), records);
             }
+            if (drift == null && !key.isFwmark() && !counters.getOrDefault(NftLayout.balanced(key.ipv6()), Map.of())
+                    .containsKey(NetUtil.toAddressString(key.address()) + " " + NftLayout.protocolName(key))) {
+                drift = "VIP and protocol missing from " + NftLayout.balanced(key.ipv6()) + " (backends not counted)";
+            }
         }
         Map<BackendKey, ActualBackend> actual = new LinkedHashMap<>();
         long[] sums = new long[4];
@@ -227,10 +235,8 @@ final class NftTableReader {
                     + NetUtil.toAddressString(d.key().address()) + " " + d.key().port();
             Count[] c = new Count[NftLayout.Counted.values().length];
             for (NftLayout.Counted what : NftLayout.Counted.values()) {
+                // Absent: no packet of that kind yet (the data path makes the element), so 0, not drift.
                 c[what.ordinal()] = counters.getOrDefault(NftLayout.counters(key.ipv6(), what), Map.of()).get(element);
-                if (c[what.ordinal()] == null && drift == null) {
-                    drift = what.name + " counter of " + d.key() + " missing";
-                }
             }
             TrafficCounters stats = new TrafficCounters(packets(c[0]), packets(c[1]), packets(c[2]), bytes(c[1]), bytes(c[2]));
             actual.put(d.key(), new ActualBackend(d, 0, 0, 0, stats, d.upperThreshold() > 0 ? overloaded.contains(d.key()) : null));

@@ -227,6 +227,14 @@ public final class NftablesDataPlane implements DataPlane {
         }
         try {
             lastRead = counts.recount(lastRead);
+            String strays = counts.strays(lastRead);
+            if (!strays.isEmpty()) {
+                try {
+                    nft.run(strays); // moves the generation: the next run reads the table whole
+                } catch (NftException e) {
+                    // the next refresh finds them again
+                }
+            }
             return true;
         } catch (RuntimeException e) {
             counts.close();

@@ -51,22 +51,31 @@
  * elements.</li>
  * <li>{@code ..._w}: every backend with its weight (0 included): the backends {@code table()}
  * reports.</li>
- * <li>{@code forward} (filter): per-backend counters. Each balanced packet is looked up once in
- * {@code backend_in4} (towards the backend) or {@code backend_out4} (back), a connection's first
- * packet also in {@code backend_new4}, keyed by VIP . protocol . backend address . port (the
- * VIP from conntrack's original tuple, the backend from the packet); those sets have the {@code
- * counter} flag, so each element counts its own packets and bytes and no rule per backend is
- * needed. Elements are added and deleted by difference, so a rewrite keeps the counts. (nft
- * 1.0.6 refuses {@code ct original proto-dst} in a concatenation, so the service's port is not
- * in the key: two services on one VIP and protocol sharing a backend address and port share
- * its counts.) Same for IPv6 with {@code ..6}.</li>
+ * <li>{@code forward} (filter): per-backend counters, made by the data path. Each packet of a
+ * connection DNATed from a VIP and protocol of {@code balanced4} (one element per VIP and
+ * protocol of a service, rewritten whole with the verdict maps) updates its element in {@code count_in4} (towards the
+ * backend) or {@code count_out4} (back), a connection's first packet also in {@code count_new4},
+ * keyed by VIP . protocol . backend address . port (the VIP from conntrack's original tuple, the
+ * backend from the packet): dynamic sets with the {@code counter} flag, so {@code update} makes a
+ * backend's element with its first packet of that kind and counts it there; an absent element
+ * counts 0. None is written up front (the 30,000 of 100 x 100 were more than half of nft's time
+ * programming it from empty); a backend that leaves has its elements deleted in the same
+ * transaction, and any the data path makes again afterwards (a packet of a flow not cut yet) is
+ * deleted as a stray at the next counter refresh. The counts mean what they did when the
+ * elements were written up front: connections, packets and bytes per backend, kept across a
+ * rewrite. (nft 1.0.6 refuses {@code ct original proto-dst} in a concatenation, so the service's
+ * port is not in the key: two services on one VIP and protocol sharing a backend address and port
+ * share its counts.) Same for IPv6 with {@code ..6}. The sets earlier versions filled up front,
+ * {@code backend_new4} and so on, are deleted by every transaction's skeleton (their counts
+ * start again from 0 once).</li>
  * </ul>
  * A change to a service rewrites that service's chain and maps in the transaction (a weight
  * change moves the following backends' slots, written by difference) and its
- * counter elements; the rest of the
+ * leaving backends' counter elements; the rest of the
  * table is left alone but for the hooked chains' twelve rules, rewritten each time. Reading back,
  * anything of a service that differs from what its spec and weights would write (a flushed slot
- * map, an edited rule, a flushed hook chain, a missing counter element) reports the service's
+ * map, an edited rule, a flushed hook chain, its VIP missing from {@code balanced4}; not a
+ * missing counter element, which the data path makes) reports the service's
  * scheduler as drifted, so the shared reconciler plans an edit and the service is rewritten; a
  * deleted table or verdict map entry reads as missing services, which it re-adds.
  *

@@ -119,6 +119,10 @@ class NftablesDataPlaneIT {
         assertEquals(9, freshTable().get(WEB).stats().connections(), "and it counts on from there");
         reconcile(Map.of());
         assertFalse(nft("list counters table inet vipkeeper_lb").contains("svc_"), "a deleted service leaves no counter behind");
+        for (String set : List.of("count_new4", "count_in4", "count_out4")) {
+            assertFalse(nft("list set inet vipkeeper_lb " + set).contains(SUBNET + "."),
+                    "its backends' counter elements, made by the data path, went with it: " + set);
+        }
     }
 
     @Test
@@ -457,10 +461,36 @@ class NftablesDataPlaneIT {
     }
 
     @Test
-    void aFlushedCounterSetIsSeenAndRepaired() throws Exception {
-        repairedAfter("flush set inet vipkeeper_lb backend_in4");
+    void aFlushedBalancedSetIsSeenAndRepaired() throws Exception {
+        repairedAfter("flush set inet vipkeeper_lb balanced4");
         assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
         assertTrue(freshTable().get(WEB).dests().get(WEB1).stats().inPackets() > 0, "counting again");
+    }
+
+    @Test
+    void aFlushedCounterSetIsNoDriftItsElementsComeBackWithTheNextPackets() throws Exception {
+        Map<ServiceKey, DesiredService> want = desired("rr", 1, 1);
+        reconcile(want);
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        nft("flush set inet vipkeeper_lb count_in4");
+        assertEquals(List.of(), plan(want), "the data path makes the elements: nothing to repair");
+        assertEquals(0, freshTable().get(WEB).dests().get(WEB1).stats().inPackets(), "counted from the flush on");
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        assertTrue(freshTable().get(WEB).dests().get(WEB1).stats().inPackets() >= 3, "counting again");
+    }
+
+    @Test
+    void theCounterSetsAnEarlierVersionFilledUpFrontGoAndTheDataPathCounts() throws Exception {
+        // What a version before session 29 left: a counter set of elements written up front, looked up from forward.
+        nft("add table inet vipkeeper_lb; add set inet vipkeeper_lb backend_in4 { type ipv4_addr . inet_proto . ipv4_addr"
+                + " . inet_service; counter; }; add chain inet vipkeeper_lb forward { type filter hook forward priority filter;"
+                + " policy accept; }; add rule inet vipkeeper_lb forward ct direction original ct original ip daddr . meta"
+                + " l4proto . ip daddr . th dport @backend_in4; add element inet vipkeeper_lb backend_in4 { " + SUBNET
+                + ".100 . tcp . " + SUBNET + ".11 . 8080 }");
+        reconcile(desired("rr", 1, 1));
+        assertFalse(nft("list table inet vipkeeper_lb").contains("backend_in4"), "deleted with the rule that looked it up");
+        assertEquals(Map.of("web1", 1, "web2", 1), spread(2));
+        assertEquals(1, freshTable().get(WEB).dests().get(WEB1).stats().connections());
     }
 
     /**

@@ -34,7 +34,7 @@ class NftFwmarkTest {
         assertTrue(script.contains("add rule inet vipkeeper_lb svc_fwm4_7 meta l4proto { tcp, udp, sctp } counter name \"svc_fwm4_7_c\" dnat ip to numgen inc"
                 + " mod 2 map @svc_fwm4_7_m comment"), script);
         assertFalse(script.contains("add element inet vipkeeper_lb services4"), "no address entry: " + script);
-        assertFalse(script.contains("add element inet vipkeeper_lb backend_"), "no VIP to key counters by: " + script);
+        assertFalse(script.contains("add element inet vipkeeper_lb balanced4"), "no VIP to key counters by: " + script);
         for (String unused : List.of("_ma", "_s", "_sa")) {
             assertTrue(script.contains("delete map inet vipkeeper_lb svc_fwm4_7" + unused + "\n"), unused + ": " + script);
         }
@@ -87,7 +87,7 @@ class NftFwmarkTest {
         assertTrue(script.contains("add element inet vipkeeper_lb services4 { 198.18.230.100 . sctp . 9 : goto svc_sctp_c612e664_9 }"), script);
         assertTrue(script.contains("add rule inet vipkeeper_lb svc_sctp_c612e664_9 meta l4proto sctp counter name \"svc_sctp_c612e664_9_c\" dnat ip to numgen inc mod 1"),
                 script);
-        assertTrue(script.contains("add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . sctp . 198.18.230.11 . 9 }"), script);
+        assertTrue(script.contains("add element inet vipkeeper_lb balanced4 { 198.18.230.100 . sctp }"), script);
         assertTrue(NftablesDataPlane.CAPABILITIES.protocols().contains(TransportProtocol.SCTP));
         assertTrue(NftablesDataPlane.CAPABILITIES.fwmark());
     }

@@ -32,7 +32,7 @@ class NftPortsTest {
         assertFalse(script.contains("add element inet vipkeeper_lb services4"), script);
         assertTrue(script.contains("add rule inet vipkeeper_lb " + chain + " meta l4proto tcp counter name \"" + chain + "_c\" dnat ip to numgen inc mod 1 map @"
                 + chain + "_m comment"), script);
-        assertTrue(script.contains("add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080 }"), script);
+        assertTrue(script.contains("add element inet vipkeeper_lb balanced4 { 198.18.230.100 . tcp }"), "its backends are counted: " + script);
     }
 
     @Test
@@ -41,7 +41,7 @@ class NftPortsTest {
         String script = NftScript.transaction(Map.of(), Map.of(WEB, svc), List.of(WEB));
         assertTrue(script.contains("map @svc_tcp_c612e664_p80_443_8000to8100_ma comment"), script);
         assertTrue(script.contains("_ma { 0 : 198.18.230.11, 1 : 198.18.230.12 }"), script);
-        assertFalse(script.contains("add element inet vipkeeper_lb backend_"), script);
+        assertFalse(script.contains("element inet vipkeeper_lb count_"), script);
     }
 
     @Test

@@ -26,31 +26,45 @@ class NftScriptTest {
             add map inet vipkeeper_lb services4 { typeof ip daddr . meta l4proto . tcp dport : verdict; }
             add map inet vipkeeper_lb marks4 { typeof meta mark : verdict; }
             add map inet vipkeeper_lb ports4 { typeof ip daddr . meta l4proto . tcp dport : verdict; flags interval; }
-            add set inet vipkeeper_lb backend_new4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
-            add set inet vipkeeper_lb backend_in4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
-            add set inet vipkeeper_lb backend_out4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            add set inet vipkeeper_lb balanced4 { type ipv4_addr . inet_proto; }
+            add set inet vipkeeper_lb count_new4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; size 1048576; flags dynamic; counter; }
+            add set inet vipkeeper_lb count_in4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; size 1048576; flags dynamic; counter; }
+            add set inet vipkeeper_lb count_out4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; size 1048576; flags dynamic; counter; }
             add map inet vipkeeper_lb services6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; }
             add map inet vipkeeper_lb marks6 { typeof meta mark : verdict; }
             add map inet vipkeeper_lb ports6 { typeof ip6 daddr . meta l4proto . tcp dport : verdict; flags interval; }
-            add set inet vipkeeper_lb backend_new6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
-            add set inet vipkeeper_lb backend_in6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
-            add set inet vipkeeper_lb backend_out6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            add set inet vipkeeper_lb balanced6 { type ipv6_addr . inet_proto; }
+            add set inet vipkeeper_lb count_new6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; size 1048576; flags dynamic; counter; }
+            add set inet vipkeeper_lb count_in6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; size 1048576; flags dynamic; counter; }
+            add set inet vipkeeper_lb count_out6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; size 1048576; flags dynamic; counter; }
             add chain inet vipkeeper_lb prerouting { type nat hook prerouting priority dstnat; policy accept; }
             add chain inet vipkeeper_lb forward { type filter hook forward priority filter; policy accept; }
             flush chain inet vipkeeper_lb prerouting
             flush chain inet vipkeeper_lb forward
+            add set inet vipkeeper_lb backend_new4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            delete set inet vipkeeper_lb backend_new4
+            add set inet vipkeeper_lb backend_in4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            delete set inet vipkeeper_lb backend_in4
+            add set inet vipkeeper_lb backend_out4 { type ipv4_addr . inet_proto . ipv4_addr . inet_service; counter; }
+            delete set inet vipkeeper_lb backend_out4
+            add set inet vipkeeper_lb backend_new6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            delete set inet vipkeeper_lb backend_new6
+            add set inet vipkeeper_lb backend_in6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            delete set inet vipkeeper_lb backend_in6
+            add set inet vipkeeper_lb backend_out6 { type ipv6_addr . inet_proto . ipv6_addr . inet_service; counter; }
+            delete set inet vipkeeper_lb backend_out6
             add rule inet vipkeeper_lb prerouting fib daddr type local meta nfproto ipv4 meta mark vmap @marks4
             add rule inet vipkeeper_lb prerouting fib daddr type local ip daddr . meta l4proto . th dport vmap @services4
             add rule inet vipkeeper_lb prerouting fib daddr type local ip daddr . meta l4proto . th dport vmap @ports4
-            add rule inet vipkeeper_lb forward ct state new ct original ip daddr . meta l4proto . ip daddr . th dport @backend_new4
-            add rule inet vipkeeper_lb forward ct direction original ct original ip daddr . meta l4proto . ip daddr . th dport @backend_in4
-            add rule inet vipkeeper_lb forward ct direction reply ct original ip daddr . meta l4proto . ip saddr . th sport @backend_out4
+            add rule inet vipkeeper_lb forward ct status dnat ct state new ct original ip daddr . meta l4proto @balanced4 update @count_new4 { ct original ip daddr . meta l4proto . ip daddr . th dport }
+            add rule inet vipkeeper_lb forward ct status dnat ct direction original ct original ip daddr . meta l4proto @balanced4 update @count_in4 { ct original ip daddr . meta l4proto . ip daddr . th dport }
+            add rule inet vipkeeper_lb forward ct status dnat ct direction reply ct original ip daddr . meta l4proto @balanced4 update @count_out4 { ct original ip daddr . meta l4proto . ip saddr . th sport }
             add rule inet vipkeeper_lb prerouting fib daddr type local meta nfproto ipv6 meta mark vmap @marks6
             add rule inet vipkeeper_lb prerouting fib daddr type local ip6 daddr . meta l4proto . th dport vmap @services6
             add rule inet vipkeeper_lb prerouting fib daddr type local ip6 daddr . meta l4proto . th dport vmap @ports6
-            add rule inet vipkeeper_lb forward ct state new ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_new6
-            add rule inet vipkeeper_lb forward ct direction original ct original ip6 daddr . meta l4proto . ip6 daddr . th dport @backend_in6
-            add rule inet vipkeeper_lb forward ct direction reply ct original ip6 daddr . meta l4proto . ip6 saddr . th sport @backend_out6
+            add rule inet vipkeeper_lb forward ct status dnat ct state new ct original ip6 daddr . meta l4proto @balanced6 update @count_new6 { ct original ip6 daddr . meta l4proto . ip6 daddr . th dport }
+            add rule inet vipkeeper_lb forward ct status dnat ct direction original ct original ip6 daddr . meta l4proto @balanced6 update @count_in6 { ct original ip6 daddr . meta l4proto . ip6 daddr . th dport }
+            add rule inet vipkeeper_lb forward ct status dnat ct direction reply ct original ip6 daddr . meta l4proto @balanced6 update @count_out6 { ct original ip6 daddr . meta l4proto . ip6 saddr . th sport }
             """;
     static final ServiceKey WEB = tcp("198.18.230.100", 80);
     static final DesiredService WEB_WRR = service(WEB, "wrr", backend("198.18.230.12", 8080, 2),
@@ -65,9 +79,12 @@ class NftScriptTest {
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
                 flush map inet vipkeeper_lb services4
                 add element inet vipkeeper_lb services4 { 198.18.230.100 . tcp . 80 : goto svc_tcp_c612e664_80 }
+                flush set inet vipkeeper_lb balanced4
+                add element inet vipkeeper_lb balanced4 { 198.18.230.100 . tcp }
                 flush map inet vipkeeper_lb marks4
                 flush map inet vipkeeper_lb ports4
                 flush map inet vipkeeper_lb services6
+                flush set inet vipkeeper_lb balanced6
                 flush map inet vipkeeper_lb marks6
                 flush map inet vipkeeper_lb ports6
                 flush chain inet vipkeeper_lb svc_tcp_c612e664_80
@@ -81,9 +98,6 @@ class NftScriptTest {
                 add counter inet vipkeeper_lb svc_tcp_c612e664_80_c
                 add rule inet vipkeeper_lb svc_tcp_c612e664_80 meta l4proto tcp counter name "svc_tcp_c612e664_80_c" dnat ip to numgen random mod 3 map @svc_tcp_c612e664_80_m comment "vipkeeper sched=wrr flags=0 timeout=0 netmask=4294967295"
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
-                add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
-                add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
-                add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 """, NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR), List.of(WEB)));
     }
 
@@ -185,28 +199,27 @@ class NftScriptTest {
     }
 
     @Test
-    void aRewriteKeepsTheCounterElementsOfStayingBackendsAndDeletesTheOthers() {
+    void aRewriteLeavesTheCounterElementsOfStayingBackendsAloneAndDeletesTheLeavingOnes() {
         DesiredService without13 = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.11", 8080, 1));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR), Map.of(WEB, without13), List.of(WEB));
-        String staying = "198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080";
-        for (String set : List.of("backend_new4", "backend_in4", "backend_out4")) {
-            assertTrue(script.contains("add element inet vipkeeper_lb " + set + " { " + staying + " }\n"), script);
-            assertTrue(script.contains("delete element inet vipkeeper_lb " + set + " { 198.18.230.100 . tcp . 198.18.230.13 . 8080 }\n"), script);
+        for (String set : List.of("count_new4", "count_in4", "count_out4")) {
+            assertEquals(List.of("add element inet vipkeeper_lb " + set + " { 198.18.230.100 . tcp . 198.18.230.13 . 8080 }",
+                    "delete element inet vipkeeper_lb " + set + " { 198.18.230.100 . tcp . 198.18.230.13 . 8080 }"),
+                    script.lines().filter(l -> l.contains(" element inet vipkeeper_lb " + set + " ")).toList(),
+                    "the leaving backend's element only (added first, as the data path may have made none): " + script);
             assertFalse(script.contains("flush set inet vipkeeper_lb " + set), "a flush would zero the staying backends' counts");
         }
     }
 
     @Test
-    void theCounterElementsOfAllServicesGoInOneCommandPerSet() {
+    void noCounterElementIsWrittenUpFrontTheDataPathMakesThem() {
         ServiceKey other = tcp("198.18.230.101", 80);
         DesiredService second = service(other, "rr", backend("198.18.230.21", 8080, 1));
         String script = NftScript.transaction(Map.of(), Map.of(WEB, WEB_WRR, other, second), List.of(WEB, other));
-        for (String set : List.of("backend_new4", "backend_in4", "backend_out4")) {
-            assertEquals(List.of("add element inet vipkeeper_lb " + set + " { 198.18.230.100 . tcp . 198.18.230.11 . 8080,"
-                    + " 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080,"
-                    + " 198.18.230.101 . tcp . 198.18.230.21 . 8080 }"),
-                    script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb " + set + " ")).toList(), script);
-        }
+        assertFalse(script.contains("element inet vipkeeper_lb count_"), script);
+        assertEquals(List.of("add element inet vipkeeper_lb balanced4 { 198.18.230.100 . tcp, 198.18.230.101 . tcp }"),
+                script.lines().filter(l -> l.startsWith("add element inet vipkeeper_lb balanced4 ")).toList(),
+                "each service's VIP and protocol, whose DNATed connections make counter elements");
     }
 
     @Test
@@ -216,11 +229,11 @@ class NftScriptTest {
         DesiredService tlsBefore = service(tls, "rr", backend("198.18.230.11", 8080, 1), backend("198.18.230.14", 8080, 1));
         DesiredService tlsAfter = service(tls, "rr", backend("198.18.230.14", 8080, 1));
         String script = NftScript.transaction(Map.of(WEB, WEB_WRR, tls, tlsBefore), Map.of(WEB, WEB_WRR, tls, tlsAfter), List.of(tls));
-        assertFalse(script.contains("delete element inet vipkeeper_lb backend_"), "198.18.230.11:8080 is still web:80's: " + script);
+        assertFalse(script.contains("delete element inet vipkeeper_lb count_"), "198.18.230.11:8080 is still web:80's: " + script);
         DesiredService webWithout11 = service(WEB, "wrr", backend("198.18.230.12", 8080, 5), backend("198.18.230.13", 8080, 0));
         String both = NftScript.transaction(Map.of(WEB, WEB_WRR, tls, tlsBefore), Map.of(WEB, webWithout11, tls, tlsAfter),
                 List.of(WEB, tls));
-        assertTrue(both.contains("delete element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080 }\n"),
+        assertTrue(both.contains("delete element inet vipkeeper_lb count_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080 }\n"),
                 "named by neither now: " + both);
     }
 
@@ -241,9 +254,12 @@ class NftScriptTest {
                 add chain inet vipkeeper_lb svc_tcp_c612e665_80
                 flush map inet vipkeeper_lb services4
                 add element inet vipkeeper_lb services4 { 198.18.230.101 . tcp . 80 : goto svc_tcp_c612e665_80 }
+                flush set inet vipkeeper_lb balanced4
+                add element inet vipkeeper_lb balanced4 { 198.18.230.101 . tcp }
                 flush map inet vipkeeper_lb marks4
                 flush map inet vipkeeper_lb ports4
                 flush map inet vipkeeper_lb services6
+                flush set inet vipkeeper_lb balanced6
                 flush map inet vipkeeper_lb marks6
                 flush map inet vipkeeper_lb ports6
                 add chain inet vipkeeper_lb svc_tcp_c612e664_80
@@ -257,12 +273,12 @@ class NftScriptTest {
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_w
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_m
                 delete map inet vipkeeper_lb svc_tcp_c612e664_80_s
-                add element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
-                delete element inet vipkeeper_lb backend_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
-                add element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
-                delete element inet vipkeeper_lb backend_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
-                add element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
-                delete element inet vipkeeper_lb backend_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb count_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb count_new4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb count_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb count_in4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                add element inet vipkeeper_lb count_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
+                delete element inet vipkeeper_lb count_out4 { 198.18.230.100 . tcp . 198.18.230.11 . 8080, 198.18.230.100 . tcp . 198.18.230.12 . 8080, 198.18.230.100 . tcp . 198.18.230.13 . 8080 }
                 """, script);
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Reading {@code nft -j list table inet vipkeeper_lb} back. table.json is nft 1.0.6's listing of
  * {@link NftScriptTest}'s wrr service as the engine writes it, with counts set on its rule (5
- * connections) and on its backends' counter set elements, and of an IPv6 sh service whose rule
+ * connections) and on the counter set elements the data path made for two of its three backends, and of an IPv6 sh service whose rule
  * has a hand-set seed (0x12345678) instead of the derived one.
  */
 class NftTableReaderTest {
@@ -81,10 +81,18 @@ class NftTableReaderTest {
     }
 
     @Test
-    void aMissingCounterElementIsDrift() throws IOException {
-        String json = edited("set", "backend_in4", elem -> elem.remove(0));
-        ServiceSpec spec = NftTableReader.read(json).get(NftScriptTest.WEB).spec();
-        assertEquals("wrr (drifted: in counter of 198.18.230.11:8080 missing)", spec.scheduler());
+    void aMissingCounterElementCountsZeroAndIsNotDriftTheDataPathMakesIt() throws IOException {
+        String json = edited("set", "count_in4", elem -> elem.remove(0));
+        ActualService web = NftTableReader.read(json).get(NftScriptTest.WEB);
+        assertEquals("wrr", web.spec().scheduler());
+        assertEquals(new TrafficCounters(2, 0, 8, 0, 2000), web.dests().values().iterator().next().stats());
+    }
+
+    @Test
+    void aServiceMissingFromTheBalancedSetIsDriftItsBackendsWouldNotBeCounted() throws IOException {
+        String json = edited("set", "balanced4", elem -> elem.removeAll());
+        assertEquals("wrr (drifted: VIP and protocol missing from balanced4 (backends not counted))",
+                NftTableReader.read(json).get(NftScriptTest.WEB).spec().scheduler());
     }
 
     @Test

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The data plane's behaviour suite, written once to run on each engine (issue 16): nftables on
- * the host ({@link NftablesBehaviourIT}; IPVS in the real-IPVS VM is not in yet, see DESIGN.md),
+ * The data plane's behaviour suite, written once and run on each engine (issue 16): nftables on
+ * the host ({@link NftablesBehaviourIT}) and IPVS in the real-IPVS VM ({@link IpvsBehaviourVmTest}),
  * through the daemon as operators run it: one {@code vipkeeper run} in a director's namespace,
  * started once and reloaded between the steps (a JVM start is the dear part, above all under TCG).
  * Ten busybox web backends (web1..web10 at .11-.20, each answering its own name on ports 80 and

@@ -40,12 +40,13 @@ import org.junit.jupiter.api.TestMethodOrder;
  * follows the weights), a one-line reload that is one backend change, sh (a client pinned), a
  * failing health check that removes a backend and its return, a hand-deleted service repaired, a
  * backend removed by reload that serves its open connection to the end while new ones go
- * elsewhere, mh's remap fraction when 1 of 10 backends leaves (at most 1.1 x 1/10 on nftables; IPVS,
- * see {@link BehaviourEngine#mhRemapBound}) and every flow
+ * elsewhere, mh's remap fraction when 1 of 10 backends leaves (at most 1.1 x 1/10, see {@link
+ * BehaviourEngine#mhRemapBound}) and every flow
  * back when it returns, and dr with {@code vipkeeper realserver up} on the backends. The kernel's
  * table (through {@link BehaviourEngine}, which states where the engines differ) is the oracle,
- * the client's requests the proof. Failover with the pair is not here: VrrpPairIT and
- * FailoverDemoVmTest cover it, and a second director would double the JVM starts.
+ * the client's requests the proof. Failover with the pair is not here: DemoIT runs it with traffic
+ * on both engines (nftables on the host, IPVS in the VM), and a second director would double the
+ * JVM starts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,8 +58,6 @@ abstract class EngineBehaviour {
     /** The client's extra addresses .101-.250: one flow each for the hash schedulers. */
     static final List<String> CLIENTS = IntStream.rangeClosed(101, 250).mapToObj(i -> SUBNET + "." + i).toList();
     static final double AWAIT = Long.getLong("vipkeeper.await.seconds", 60);
-    /** Service web's checks; their interval and timeout are the engine's ({@link BehaviourEngine#checkTiming}). */
-    private static final String CHECK = "health-check { type = http, rise = 2, fall = 2, http.path = \"/\" }";
 
     protected final BehaviourEngine engine;
     protected Lab lab;
@@ -71,6 +70,11 @@ abstract class EngineBehaviour {
     protected String web = web("rr", "", backend(1), backend(2));
     /** Service held (VIP:8080, rr, no checks): its one backend, web{@code N}. */
     protected int held = 1;
+    /**
+     * Whether service web's backends are checked (HTTP, rise and fall 2, the engine's interval and
+     * timeout: {@link BehaviourEngine#checkTiming}).
+     */
+    protected boolean checked = true;
     /** Whether the NAT services masquerade (dr and tun services never do). */
     protected boolean snat = true;
     /** More services, HOCON. */
@@ -93,7 +97,7 @@ abstract class EngineBehaviour {
 
     /** Service web's body: {@code scheduler}, more settings, and the real servers. */
     static String web(String scheduler, String settings, String... backends) {
-        return "scheduler = " + scheduler + "\n" + settings + "\n" + CHECK + "\nreal-servers = [" + String.join(", ", backends)
+        return "scheduler = " + scheduler + "\n" + settings + "\nreal-servers = [" + String.join(", ", backends)
                 + "]";
     }
 
@@ -113,7 +117,7 @@ abstract class EngineBehaviour {
                         port = 80
                         snat = %s
                         %s
-                        health-check { %s }
+                        %s
                       }
                       held {
                         address = "%s"
@@ -127,7 +131,9 @@ abstract class EngineBehaviour {
                     }
                   }
                 }
-                """.formatted(engine.dataPlane(), VIP, snat && natWeb, web, engine.checkTiming(), VIP, snat, address(held), extraServices);
+                """.formatted(engine.dataPlane(), VIP, snat && natWeb, web, checked
+                        ? "health-check { type = http, rise = 2, fall = 2, http.path = \"/\", " + engine.checkTiming() + " }"
+                        : "health-check.type = none", VIP, snat, address(held), extraServices);
     }
 
     @BeforeAll
@@ -263,11 +269,6 @@ abstract class EngineBehaviour {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** How often the daemon has taken a backend out on a failed check so far. */
-    protected int healthRemovals() throws Exception {
-        return lb.logCount("DOWN (");
     }
 
     /** The daemon's CPU time so far in seconds (utime + stime of /proc/PID/stat, at 100 ticks a second). */
@@ -411,12 +412,13 @@ abstract class EngineBehaviour {
     @Order(8)
     void mhRemapsAboutOneTenthWhenOneOfTenLeavesAndPutsEveryFlowBackWhenItReturns() throws Exception {
         String[] all = IntStream.rangeClosed(1, BACKENDS).mapToObj(EngineBehaviour::backend).toArray(String[]::new);
+        // The hash alone: a check that fails while its backend serves (in the TCG VM, 4 in this
+        // step even at 2 s / 1.5 s) takes the backend out of the table for a while and moves its
+        // flows, which would count as remapped. Health has its own step.
+        checked = false;
         web = web("mh", "", all);
         reload();
         await("ten backends in the kernel", () -> weights(80).size() == BACKENDS);
-        // A check that fails while its backend serves takes it out of the table for a while and
-        // moves its flows: such a step measures health, not the hash, and says so.
-        int removals = healthRemovals();
         int retried = retries.get();
         long started = System.nanoTime();
         double cpu = daemonCpuSeconds();
@@ -440,19 +442,18 @@ abstract class EngineBehaviour {
         long movedOthers = CLIENTS.stream().filter(c -> !before.get(c).equals(leaving) && !before.get(c).equals(without.get(c)))
                 .count();
         double fraction = (double) moved / CLIENTS.size();
-        String falseDowns = healthRemovals() - removals + " backend(s) taken out by failed checks meanwhile";
-        System.out.printf("%s mh: %d of %d flows remapped (%.3f; %d of them not on the leaving %s, which had %d); %s%n",
-                engine.dataPlane(), moved, CLIENTS.size(), fraction, movedOthers, leaving, load.get(leaving), falseDowns);
+        System.out.printf("%s mh: %d of %d flows remapped (%.3f; %d of them not on the leaving %s, which had %d)%n",
+                engine.dataPlane(), moved, CLIENTS.size(), fraction, movedOthers, leaving, load.get(leaving));
         assertTrue(fraction <= engine.mhRemapBound(BACKENDS), "remapped " + fraction + " of the flows when 1 of " + BACKENDS
-                + " left (at most " + engine.mhRemapBound(BACKENDS) + "); " + falseDowns);
+                + " left (at most " + engine.mhRemapBound(BACKENDS) + ")");
 
         web = web("mh", "", all);
         reload();
         Map<String, String> again = flows(CLIENTS);
-        falseDowns = healthRemovals() - removals + " backend(s) taken out by failed checks in the step";
-        System.out.printf("%s mh step: %d requests retried, %.0f s, daemon CPU %.1f s; %s%n", engine.dataPlane(),
-                retries.get() - retried, (System.nanoTime() - started) / 1e9, daemonCpuSeconds() - cpu, falseDowns);
-        assertEquals(before, again, "every flow back on its backend once " + leaving + " returned; " + falseDowns);
+        checked = true;
+        System.out.printf("%s mh step: %d requests retried, %.0f s, daemon CPU %.1f s%n", engine.dataPlane(),
+                retries.get() - retried, (System.nanoTime() - started) / 1e9, daemonCpuSeconds() - cpu);
+        assertEquals(before, again, "every flow back on its backend once " + leaving + " returned");
     }
 
     @Test

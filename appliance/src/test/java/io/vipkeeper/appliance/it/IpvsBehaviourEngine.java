@@ -52,8 +52,9 @@ final class IpvsBehaviourEngine implements BehaviourEngine {
      * the kernel's mh: under TCG they timed out while the backends served (29 false DOWNs of
      * the ten backends in that step's 90 s, 87 in the run), and each false DOWN took a backend out of the lookup
      * table for a second or two, so flows that met the table then counted as remapped. The step
-     * now runs without checks; measured in the VM (2026-12-07, still with 2 s / 1.5 s checks and 4
-     * false DOWNs): 12 of 150 moved, 10 of them the leaving backend's, 2 others (Maglev's own).
+     * now runs without checks; measured in the VM (2026-12-07, unchecked, and once before with 2 s
+     * / 1.5 s checks and 4 false DOWNs): 12 of 150 moved, 10 of them the leaving backend's, 2
+     * others (Maglev's own; the hash and the canonical list order make this the same every run).
      */
     @Override
     public double mhRemapBound(int backends) {

@@ -20,23 +20,31 @@ final class HttpGet {
     /** The same from the namespace's address {@code local} (null: the kernel's choice). */
     static String body(String ns, String local, String address, int port, int timeoutMillis) {
         try {
-            return NamespaceThreads.call(ns, () -> {
-                try (Socket s = new Socket()) {
-                    if (local != null) {
-                        s.bind(new InetSocketAddress(local, 0));
-                    }
-                    s.connect(new InetSocketAddress(address, port), timeoutMillis);
-                    s.setSoTimeout(2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    InputStream in = s.getInputStream();
-                    String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-                    int body = response.indexOf("\r\n\r\n");
-                    return body < 0 ? null : response.substring(body + 4).strip();
-                }
-            });
+            return NamespaceThreads.call(ns, () -> bodyHere(local, address, port, timeoutMillis));
         } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * The same from the calling thread's own network namespace (a thread of {@link
+     * NamespaceThreads#factory} is in its lab node's), without a thread per request.
+     */
+    static String bodyHere(String local, String address, int port, int timeoutMillis) {
+        try (Socket s = new Socket()) {
+            if (local != null) {
+                s.bind(new InetSocketAddress(local, 0));
+            }
+            s.connect(new InetSocketAddress(address, port), timeoutMillis);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            int body = response.indexOf("\r\n\r\n");
+            return body < 0 ? null : response.substring(body + 4).strip();
+        } catch (java.io.IOException e) {
             return null;
         }
     }

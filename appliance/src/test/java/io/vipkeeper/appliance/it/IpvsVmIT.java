@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Boots the real-IPVS VM once (Debian's kernel under qemu, vagrant/ipvs-vm) and runs every
  * {@code ipvs-vm} tagged test inside it through {@code vm.VmSuite}, streaming its lines here.
- * {@code -Dvipkeeper.vm.tests=REGEX} runs the classes whose name matches; {@code -Dvipkeeper.chaos.*}
+ * {@code -Dvipkeeper.vm.tests=REGEX} runs the classes whose name matches ({@code -Dvipkeeper.vm.methods=REGEX}
+ * the methods, on "pkg.Class#method"); {@code -Dvipkeeper.chaos.*}
  * properties are passed on. The vipkeeper JVMs in the VM start from a class-data archive recorded
  * on the host first ({@link VmClassArchive}; {@code -Dvipkeeper.vm.cds=false} runs without).
  */
@@ -37,8 +38,14 @@ class IpvsVmIT {
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         cmd.addAll(List.of("-cp", classpath, "io.vipkeeper.appliance.vm.VmSuite"));
         String only = System.getProperty("vipkeeper.vm.tests", "");
-        if (!only.isEmpty()) {
-            cmd.add(only);
+        // -Dvipkeeper.vm.methods=REGEX on "pkg.Class#method" names: some steps of a class (a
+        // step may need the ones before it).
+        String methods = System.getProperty("vipkeeper.vm.methods", "");
+        if (!only.isEmpty() || !methods.isEmpty()) {
+            cmd.add(only.isEmpty() ? ".*" : only);
+        }
+        if (!methods.isEmpty()) {
+            cmd.add(methods);
         }
         Shell.Result r = Shell.stream(cmd, null);
         assertTrue(r.output().contains("VM SUITE PASSED"), "the VM suite did not pass; output above");

@@ -37,6 +37,11 @@ final class NftablesBehaviourEngine implements BehaviourEngine {
     }
 
     @Override
+    public String checkTiming() {
+        return "interval = 500ms, timeout = 400ms";
+    }
+
+    @Override
     public boolean wrrIsRandom() {
         return true;
     }

@@ -44,8 +44,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * BehaviourEngine#mhRemapBound}) and every flow
  * back when it returns, and dr with {@code vipkeeper realserver up} on the backends. The kernel's
  * table (through {@link BehaviourEngine}, which states where the engines differ) is the oracle,
- * the client's requests the proof. Failover with the pair is not here: DemoIT runs it with traffic
- * on both engines (nftables on the host, IPVS in the VM), and a second director would double the
+ * the client's requests the proof. Failover with the pair is not here: the demo runs it with
+ * traffic on both engines (DemoIT on the host, FailoverDemoVmTest in the VM), and a second director would double the
  * JVM starts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

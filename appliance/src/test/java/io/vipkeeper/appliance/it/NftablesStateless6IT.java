@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
-import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.SchedulerFlag;
@@ -18,24 +17,13 @@ import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.nftables.Conntrack;
 import io.vipkeeper.appliance.nftables.NftablesDataPlane;
 import io.vipkeeper.appliance.pool.TableReconciler;
-import io.vipkeeper.appliance.vm.NamespaceThreads;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +40,8 @@ import org.junit.jupiter.api.TestInstance;
  * so its datagrams leave complete too. IPv6 makes the UDP checksum mandatory and each receiver
  * checks the complete ones: a rewrite of an address that did not fix the checksum (the
  * pseudo-header holds both addresses) loses the datagram at the backend or the answer at the
- * client (Udp6InCsumErrors). One lab for the class: it is the costly part.
+ * client (Udp6InCsumErrors). One lab for the class ({@link StatelessNatLab}'s, with this class's
+ * addresses and checks): it is the costly part.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NftablesStateless6IT {
@@ -63,107 +52,95 @@ class NftablesStateless6IT {
     private static final String VIP = CLIENTS + "100";
     private static final String CLIENT = CLIENTS + "20";
     private static final ServiceKey DNS = ServiceKey.of(TransportProtocol.UDP, ip(VIP), 53);
-    private static final List<String> BACKENDS = List.of("b1", "b2", "b3");
-    private static final int PORT = 7000;
+    private static final int PORT = StatelessNatLab.PORT;
     private static final String MAP = "netdev vipkeeper_dsr svc_udp_" + hex(VIP) + "_53_a";
 
-    private Lab lab;
-    private ExecutorService lbThread;
-    private ExecutorService clientThread;
-    private DataPlane engine;
-    private final TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
+    private StatelessNatLab nat;
 
     @BeforeAll
     void lab() throws Exception {
-        // JUnit runs @AfterAll also when this fails: it cleans up whatever was made.
-        lab = Lab.create(SUBNET);
-        String lb = lab.node("lb", 10);
-        Lab.sh("ip", "-n", lb, "addr", "add", NET + "10/64", "dev", "eth0", "nodad");
-        Lab.sh("ip", "-n", lb, "addr", "add", CLIENTS + "1/64", "dev", "eth0", "nodad");
-        Lab.sh("ip", "-n", lb, "addr", "add", VIP + "/128", "dev", "eth0", "nodad");
-        String client = lab.node("client", 20);
-        Lab.sh("ip", "-n", client, "addr", "add", CLIENT + "/64", "dev", "eth0", "nodad");
-        TxChecksum.off(client, "eth0");
-        for (int i = 0; i < BACKENDS.size(); i++) {
-            String name = BACKENDS.get(i);
-            String ns = lab.node(name, 11 + i);
-            Lab.sh("ip", "-n", ns, "addr", "add", NET + (11 + i) + "/64", "dev", "eth0", "nodad");
-            Lab.sh("ip", "-n", ns, "-6", "route", "add", "default", "via", NET + "10");
-            RawUdpEcho.start(lab, ns, name, NET + (11 + i), PORT);
-        }
-        lbThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(lb, "nft"));
-        clientThread = Executors.newSingleThreadExecutor(NamespaceThreads.factory(client, "client"));
-        engine = onLb(NftablesDataPlane::new);
-        // conntrack on in the director's namespace, so a flow that went through it would be there to see.
-        sh("lb", "nft", "add table inet seen; add chain inet seen pre { type filter hook prerouting priority 0; };"
-                + " add rule inet seen pre ct state new counter");
+        nat = StatelessNatLab.start(SUBNET, DNS, CLIENT, new StatelessNatLab.Addresses() {
+            @Override
+            public void lb(String ns) throws Exception {
+                Lab.sh("ip", "-n", ns, "addr", "add", NET + "10/64", "dev", "eth0", "nodad");
+                Lab.sh("ip", "-n", ns, "addr", "add", CLIENTS + "1/64", "dev", "eth0", "nodad");
+                Lab.sh("ip", "-n", ns, "addr", "add", VIP + "/128", "dev", "eth0", "nodad");
+            }
+
+            @Override
+            public void client(String ns) throws Exception {
+                Lab.sh("ip", "-n", ns, "addr", "add", CLIENT + "/64", "dev", "eth0", "nodad");
+                TxChecksum.off(ns, "eth0");
+            }
+
+            @Override
+            public String backend(String ns, int host) throws Exception {
+                Lab.sh("ip", "-n", ns, "addr", "add", NET + host + "/64", "dev", "eth0", "nodad");
+                Lab.sh("ip", "-n", ns, "-6", "route", "add", "default", "via", NET + "10");
+                return NET + host;
+            }
+        });
+        nat.diagnosis(() -> "; checksum errors (b1 b2 b3 client): " + csumErrors());
     }
 
     /** Each test from no service: the last one's drained backends and drift records gone with its service. */
     @BeforeEach
     void noService() throws Exception {
-        settle(Map.of());
+        nat.settle(Map.of());
     }
 
     @AfterAll
     void cleanUp() throws Exception {
-        try {
-            if (clientThread != null) {
-                clientThread.shutdownNow();
-            }
-        } finally {
-            if (lab != null) {
-                EngineThread.close(lbThread, engine, lab);
-            }
+        if (nat != null) {
+            nat.close();
         }
     }
 
     @Test
     void answersComeFromTheVipWithChecksumsTheReceiversAcceptAndNoConnectionState() throws Exception {
-        settle(desired(b(1), b(2), b(3)));
-        Answer a = ask(41000);
-        assertTrue(a != null, "answered through the VIP; checksum errors (b1 b2 b3 client): " + csumErrors());
+        nat.settle(desired(b(1), b(2), b(3)));
+        StatelessNatLab.Answer a = nat.answered(nat.ask(41000), "the datagram from port 41000");
         assertEquals(new InetSocketAddress(ip(VIP), 53), a.from(), "the answer comes from VIP:53");
         assertTrue(a.body().endsWith(" " + CLIENT + ":41000"), "the backend saw the client's own address: " + a.body());
         assertEquals("0 0 0 0", csumErrors(), "no datagram lost to a checksum (b1 b2 b3 client)");
-        List<Conntrack.Flow> flows = onLb(() -> {
+        List<Conntrack.Flow> flows = nat.onLb(() -> {
             try (Conntrack ct = new Conntrack()) {
                 return ct.dump(f -> f.protocol() == 17 && f.original().srcPort() == 41000);
             }
         });
         assertEquals(List.of(), flows, "no conntrack entry for the balanced flows");
-        assertEquals(Forwarding.STATELESS_NAT, onLb(engine::table).get(DNS).dests().get(b(1)).spec().forwarding());
+        assertEquals(Forwarding.STATELESS_NAT, nat.table().get(DNS).dests().get(b(1)).spec().forwarding());
     }
 
     @Test
     void aFlowKeepsItsBackendFlowsSpreadAndALeavingBackendsFlowsGoToTheOthers() throws Exception {
-        settle(desired(b(1), b(2), b(3)));
+        nat.settle(desired(b(1), b(2), b(3)));
         for (int port = 42000; port < 42003; port++) {
             Set<String> one = new TreeSet<>();
             for (int i = 0; i < 5; i++) {
-                one.add(answered(ask(port)).backend());
+                one.add(nat.answered(nat.ask(port), "a datagram from port " + port).backend());
             }
             assertEquals(1, one.size(), "one flow, one backend: " + one);
         }
-        assertEquals(Set.of("b1", "b2", "b3"), spread(43000, 20).keySet());
-        settle(desired(b(1), b(3)));
-        assertEquals(Set.of("b1", "b3"), spread(43000, 20).keySet());
-        settle(desired(b(1), b(2), b(3)));
-        assertEquals(Set.of("b1", "b2", "b3"), spread(43000, 20).keySet());
+        assertEquals(Set.of("b1", "b2", "b3"), nat.spread(43000, 20).keySet());
+        nat.settle(desired(b(1), b(3)));
+        assertEquals(Set.of("b1", "b3"), nat.spread(43000, 20).keySet());
+        nat.settle(desired(b(1), b(2), b(3)));
+        assertEquals(Set.of("b1", "b2", "b3"), nat.spread(43000, 20).keySet());
     }
 
     @Test
     void aFlushedBackendMapIsDriftAndIsPutBack() throws Exception {
-        settle(desired(b(1), b(2)));
-        String before = sh("lb", "nft", "list map " + MAP);
+        nat.settle(desired(b(1), b(2)));
+        String before = nat.sh("lb", "nft", "list map " + MAP);
         assertTrue(before.contains("elements"), before);
-        sh("lb", "nft", "flush map " + MAP);
-        assertEquals(null, ask(45000), "no answer with the map empty");
-        assertEquals(List.of(TableChange.SetService.class), plan(desired(b(1), b(2))).stream().map(Object::getClass).toList(),
+        nat.sh("lb", "nft", "flush map " + MAP);
+        assertEquals(null, nat.ask(45000), "no answer with the map empty");
+        assertEquals(List.of(TableChange.SetService.class), nat.plan(desired(b(1), b(2))).stream().map(Object::getClass).toList(),
                 "a flushed map is drift");
-        settle(desired(b(1), b(2)));
-        assertEquals(before, sh("lb", "nft", "list map " + MAP));
-        assertTrue(Set.of("b1", "b2").contains(answered(ask(45000)).backend()));
+        nat.settle(desired(b(1), b(2)));
+        assertEquals(before, nat.sh("lb", "nft", "list map " + MAP));
+        assertTrue(Set.of("b1", "b2").contains(nat.answered(nat.ask(45000), "the datagram from port 45000").backend()));
     }
 
     private static BackendKey b(int n) {
@@ -179,79 +156,14 @@ class NftablesStateless6IT {
         return Map.of(DNS, new DesiredService(new ServiceSpec(DNS, "sh", SchedulerFlag.SH_PORT.bit(), 0, 128), dests));
     }
 
-    private void settle(Map<ServiceKey, DesiredService> want) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            List<TableChange> ops = plan(want);
-            if (ops.isEmpty()) {
-                return;
-            }
-            assertEquals(List.of(), onLb(() -> engine.apply(ops)));
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("still changing after 10 s: " + plan(want));
-            }
-        }
-    }
-
-    private List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {
-        return reconciler.plan(want, onLb(engine::table), Set.of(DNS), System.nanoTime(), false);
-    }
-
-    private <T> T onLb(Callable<T> task) throws Exception {
-        return EngineThread.call(lbThread, task);
-    }
-
-    /** What answered a datagram from the client's port {@code port} to VIP:53, or null after a second. */
-    private Answer ask(int port) throws Exception {
-        return EngineThread.call(clientThread, () -> {
-            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip(CLIENT), port))) {
-                s.setSoTimeout(1000);
-                byte[] q = "q".getBytes(StandardCharsets.US_ASCII);
-                s.send(new DatagramPacket(q, q.length, ip(VIP), 53));
-                DatagramPacket r = new DatagramPacket(new byte[512], 512);
-                s.receive(r);
-                return new Answer((InetSocketAddress) r.getSocketAddress(), new String(r.getData(), 0, r.getLength(),
-                        StandardCharsets.US_ASCII));
-            } catch (SocketTimeoutException e) {
-                return null;
-            }
-        });
-    }
-
-    private Answer answered(Answer a) throws Exception {
-        assertTrue(a != null, "answered through the VIP; checksum errors (b1 b2 b3 client): " + csumErrors());
-        return a;
-    }
-
-    /** Which backend answered each of {@code flows} flows from client ports {@code first} on. */
-    private Map<String, Integer> spread(int first, int flows) throws Exception {
-        Map<String, Integer> seen = new TreeMap<>();
-        for (int i = 0; i < flows; i++) {
-            seen.merge(answered(ask(first + i)).backend(), 1, Integer::sum);
-        }
-        return seen;
-    }
-
     /** Udp6InCsumErrors of b1, b2, b3 and the client, space-separated. */
     private String csumErrors() throws Exception {
         List<String> out = new ArrayList<>();
         for (String node : List.of("b1", "b2", "b3", "client")) {
-            String snmp = sh(node, "cat", "/proc/net/snmp6");
+            String snmp = nat.sh(node, "cat", "/proc/net/snmp6");
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("Udp6InCsumErrors\\s+(\\d+)").matcher(snmp);
             out.add(m.find() ? m.group(1) : "?");
         }
         return String.join(" ", out);
-    }
-
-    private String sh(String node, String... cmd) throws Exception {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", lab.ns(node)));
-        full.addAll(List.of(cmd));
-        return Lab.sh(full.toArray(String[]::new));
-    }
-
-    private record Answer(InetSocketAddress from, String body) {
-        String backend() {
-            return body.split(" ")[0];
-        }
     }
 }

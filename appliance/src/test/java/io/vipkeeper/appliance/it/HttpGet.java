@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.it;
 
 import io.vipkeeper.appliance.vm.NamespaceThreads;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -37,15 +38,20 @@ final class HttpGet {
             }
             s.connect(new InetSocketAddress(address, port), timeoutMillis);
             s.setSoTimeout(2000);
-            OutputStream out = s.getOutputStream();
-            out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-            int body = response.indexOf("\r\n\r\n");
-            return body < 0 ? null : response.substring(body + 4).strip();
-        } catch (java.io.IOException e) {
+            return get(s);
+        } catch (IOException e) {
             return null;
         }
+    }
+
+    /** GET / on {@code s}, connected (and its read timeout set) by the caller: the body, or null when there is none. */
+    static String get(Socket s) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        int body = response.indexOf("\r\n\r\n");
+        return body < 0 ? null : response.substring(body + 4).strip();
     }
 }

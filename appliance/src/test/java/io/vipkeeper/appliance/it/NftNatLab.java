@@ -1,6 +1,7 @@
 package io.vipkeeper.appliance.it;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The nftables engine's NAT lab: a balancer (lb, .10) holding the VIP .100, a client (.20), and
@@ -11,10 +12,12 @@ import java.nio.file.Path;
 final class NftNatLab implements AutoCloseable {
     private final Lab lab;
     private final NftEngineThread engine;
+    private final int webs;
 
-    private NftNatLab(Lab lab, NftEngineThread engine) {
+    private NftNatLab(Lab lab, NftEngineThread engine, int webs) {
         this.lab = lab;
         this.engine = engine;
+        this.webs = webs;
     }
 
     /** The lab on {@code subnet}.0/24 with {@code webs} web servers on each of {@code ports}. */
@@ -39,7 +42,7 @@ final class NftNatLab implements AutoCloseable {
                 String address = subnet + ".1" + i;
                 Lab.await(10, web + " serving", () -> WebBackends.get(lab.ns(web), null, address, ports[0]) != null);
             }
-            return new NftNatLab(lab, engine);
+            return new NftNatLab(lab, engine, webs);
         } catch (Exception | Error e) {
             try {
                 if (engine != null) {
@@ -59,6 +62,31 @@ final class NftNatLab implements AutoCloseable {
         String address = old.substring(0, old.indexOf('/'));
         Lab.sh("ip", "-n", ns, "addr", "add", address + "/" + length, "dev", "eth0");
         Lab.sh("ip", "-n", ns, "addr", "del", old, "dev", "eth0");
+    }
+
+    /**
+     * IPv6 on the lab, {@code six} a /64 ending in "::": lb ::10/64 and the VIP ::100 (forwarding
+     * on), the client ::20 and ::21 with its default route via lb, and each web webN ::1N on a /124
+     * of its own (the client off its link) routed back through lb, taking no redirects.
+     */
+    void six(String six) throws Exception {
+        String lb = lab.ns("lb");
+        Lab.sh("ip", "-n", lb, "addr", "add", six + "10/64", "dev", "eth0");
+        Lab.sh("ip", "-n", lb, "addr", "add", six + "100/128", "dev", "eth0");
+        Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        String client = lab.ns("client");
+        for (String a : List.of(six + "20/64", six + "21/64")) {
+            Lab.sh("ip", "-n", client, "addr", "add", a, "dev", "eth0");
+        }
+        Lab.sh("ip", "-n", client, "route", "add", "default", "via", six + "10");
+        for (int i = 1; i <= webs; i++) {
+            String ns = lab.ns("web" + i);
+            // A router's redirect would send the replies straight to the client, around the un-DNAT.
+            Lab.sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_redirects=0",
+                    "net.ipv6.conf.eth0.accept_redirects=0");
+            Lab.sh("ip", "-n", ns, "addr", "add", six + "1" + i + "/124", "dev", "eth0");
+            Lab.sh("ip", "-n", ns, "route", "add", "default", "via", six + "10");
+        }
     }
 
     Lab lab() {

@@ -28,18 +28,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Persistence and the drain's end in the nftables engine, for real in namespaces: a balancer (lb,
@@ -48,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers "NAME LINE") routed back through the balancer, and a client (.20, .21, and 198.18.237.20
  * on a second /24) that connects through the VIP .100.
  */
-class NftablesPersistenceIT {
+class NftablesPersistenceIT extends OnNftNatLab {
     private static final String SUBNET = "198.18.236";
     private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 80);
     private static final ServiceKey ECHO = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 9000);
@@ -65,36 +59,21 @@ class NftablesPersistenceIT {
     private static final String OTHER_NET6 = "2001:db8:184:1::20";
     private static final String CHAIN6 = "svc_tcp_20010db8018400000000000000000100_80";
 
-    @TempDir
-    Path dir;
-    private NftNatLab nat;
-    private Lab lab;
-    private NftEngineThread lb;
-    private DataPlane engine;
     private TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
 
-    @BeforeEach
-    void lab() throws Exception {
-        nat = NftNatLab.create(dir, SUBNET, 2, 8080);
-        try {
-            lab = nat.lab();
-            Lab.sh("ip", "-n", lab.ns("lb"), "addr", "add", "198.18.237.1/24", "dev", "eth0");
-            Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", SUBNET + ".21/24", "dev", "eth0");
-            Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", OTHER_NET + "/24", "dev", "eth0");
-            for (String web : List.of("web1", "web2")) {
-                echo(web, ip(SUBNET + ".1" + web.charAt(3)));
-            }
-            lb = nat.engine();
-            engine = lb.engine();
-        } catch (Exception | Error e) {
-            nat.close();
-            throw e;
-        }
+    @Override
+    protected String subnet() {
+        return SUBNET;
     }
 
-    @AfterEach
-    void cleanUp() throws Exception {
-        nat.close();
+    @Override
+    protected void addToLab() throws Exception {
+        Lab.sh("ip", "-n", lab.ns("lb"), "addr", "add", "198.18.237.1/24", "dev", "eth0");
+        Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", SUBNET + ".21/24", "dev", "eth0");
+        Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", OTHER_NET + "/24", "dev", "eth0");
+        for (String web : List.of("web1", "web2")) {
+            echo(web, ip(SUBNET + ".1" + web.charAt(3)));
+        }
     }
 
     @Test
@@ -211,26 +190,11 @@ class NftablesPersistenceIT {
         assertEquals(List.of(), plan(brief));
     }
 
-    /** IPv6 on the lab: lb ::10/64 and the VIP, the webs ::11/::12 on a /124 routed back through lb, the client ::20, ::21 and another /64. */
+    /** IPv6 on the lab ({@link NftNatLab#six}), and another /64: lb ::1 of it, the client ::20 of it. */
     private void six() throws Exception {
-        String lb = lab.ns("lb");
-        Lab.sh("ip", "-n", lb, "addr", "add", SIX + "10/64", "dev", "eth0");
-        Lab.sh("ip", "-n", lb, "addr", "add", SIX + "100/128", "dev", "eth0");
-        Lab.sh("ip", "-n", lb, "addr", "add", "2001:db8:184:1::1/64", "dev", "eth0");
-        Lab.sh("ip", "netns", "exec", lb, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
-        String client = lab.ns("client");
-        for (String a : List.of(SIX + "20/64", SIX + "21/64", OTHER_NET6 + "/64")) {
-            Lab.sh("ip", "-n", client, "addr", "add", a, "dev", "eth0");
-        }
-        Lab.sh("ip", "-n", client, "route", "add", "default", "via", SIX + "10");
-        for (String web : List.of("web1", "web2")) {
-            String ns = lab.ns(web);
-            // A router's redirect would send the replies straight to the client, around the un-DNAT.
-            Lab.sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_redirects=0",
-                    "net.ipv6.conf.eth0.accept_redirects=0");
-            Lab.sh("ip", "-n", ns, "addr", "add", SIX + "1" + web.charAt(3) + "/124", "dev", "eth0");
-            Lab.sh("ip", "-n", ns, "route", "add", "default", "via", SIX + "10");
-        }
+        nat.six(SIX);
+        Lab.sh("ip", "-n", lab.ns("lb"), "addr", "add", "2001:db8:184:1::1/64", "dev", "eth0");
+        Lab.sh("ip", "-n", lab.ns("client"), "addr", "add", OTHER_NET6 + "/64", "dev", "eth0");
     }
 
     /** rr over the IPv6 web1 and web2 at these weights, persistent for {@code timeout} s per /{@code prefix}. */
@@ -250,14 +214,8 @@ class NftablesPersistenceIT {
     }
 
     /** Which backend answered each of {@code connections} new connections from {@code local} to the IPv6 VIP. */
-    private Map<String, Integer> spread6(String local, int connections) throws Exception {
-        Map<String, Integer> seen = new TreeMap<>();
-        for (int i = 0; i < connections; i++) {
-            String who = get(local, SIX + "100", 80);
-            assertTrue(who != null, "connection " + i + " from " + local + " through the IPv6 VIP was answered");
-            seen.merge(who, 1, Integer::sum);
-        }
-        return seen;
+    private Map<String, Integer> spread6(String local, int connections) {
+        return spread(local, SIX + "100", connections);
     }
 
     private String firstRuleHandle() throws Exception {
@@ -362,9 +320,9 @@ class NftablesPersistenceIT {
         return new BackendSpec(key, Forwarding.NAT, weight, 0, 0);
     }
 
-    private static String only(Map<String, Integer> spread) {
-        assertEquals(1, spread.size(), "one client, one backend: " + spread);
-        return spread.keySet().iterator().next();
+    /** Which backend answered each of {@code connections} new connections from {@code local} to the VIP. */
+    private Map<String, Integer> spread(String local, int connections) {
+        return spread(local, SUBNET + ".100", connections);
     }
 
     private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
@@ -390,25 +348,5 @@ class NftablesPersistenceIT {
 
     private String nft(String command) throws Exception {
         return Lab.sh("ip", "netns", "exec", lab.ns("lb"), "nft", command);
-    }
-
-    private <T> T onLb(Callable<T> task) throws Exception {
-        return lb.call(task);
-    }
-
-    /** Which backend answered each of {@code connections} new connections from {@code local} to the VIP. */
-    private Map<String, Integer> spread(String local, int connections) throws Exception {
-        Map<String, Integer> seen = new TreeMap<>();
-        for (int i = 0; i < connections; i++) {
-            String who = get(local, SUBNET + ".100", 80);
-            assertTrue(who != null, "connection " + i + " from " + local + " through the VIP was answered");
-            seen.merge(who, 1, Integer::sum);
-        }
-        return seen;
-    }
-
-    /** The body of GET / from the client's address {@code local} (null: the kernel's choice), or null. */
-    private String get(String local, String address, int port) {
-        return HttpGet.body(lab.ns("client"), local, address, port, 2000);
     }
 }

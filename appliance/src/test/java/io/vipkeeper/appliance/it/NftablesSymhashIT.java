@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
-import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.Forwarding;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
@@ -15,24 +14,19 @@ import io.vipkeeper.appliance.dataplane.ServiceSpec;
 import io.vipkeeper.appliance.dataplane.TableChange;
 import io.vipkeeper.appliance.dataplane.TransportProtocol;
 import io.vipkeeper.appliance.pool.TableReconciler;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The nftables engine's symhash scheduler for real, in {@link NftNatLab}'s namespaces on
  * 198.18.120.0/24: the kernel takes the rule, connections spread over the backends by their
  * weights, the table reads back as written (no drift), and a hand edit of the selector is put back.
  */
-class NftablesSymhashIT {
+class NftablesSymhashIT extends OnNftNatLab {
     private static final String SUBNET = "198.18.120";
     private static final ServiceKey WEB = ServiceKey.of(TransportProtocol.TCP, ip(SUBNET + ".100"), 80);
     private static final BackendKey WEB1 = new BackendKey(ip(SUBNET + ".11"), 8080);
@@ -40,25 +34,11 @@ class NftablesSymhashIT {
     /** The service's chain: protocol, VIP in hex (198.18.120.100), port. */
     private static final String CHAIN = "svc_tcp_c6127864_80";
 
-    @TempDir
-    Path dir;
-    private NftNatLab nat;
-    private Lab lab;
-    private NftEngineThread lb;
-    private DataPlane engine;
     private final TableReconciler reconciler = new TableReconciler(Duration.ofSeconds(1));
 
-    @BeforeEach
-    void lab() throws Exception {
-        nat = NftNatLab.create(dir, SUBNET, 2, 8080);
-        lab = nat.lab();
-        lb = nat.engine();
-        engine = lb.engine();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        nat.close();
+    @Override
+    protected String subnet() {
+        return SUBNET;
     }
 
     @Test
@@ -110,7 +90,7 @@ class NftablesSymhashIT {
 
     private void reconcile(Map<ServiceKey, DesiredService> want) throws Exception {
         List<TableChange> ops = plan(want);
-        assertEquals(List.of(), lb.call(() -> engine.apply(ops)));
+        assertEquals(List.of(), onLb(() -> engine.apply(ops)));
     }
 
     private List<TableChange> plan(Map<ServiceKey, DesiredService> want) {
@@ -123,12 +103,6 @@ class NftablesSymhashIT {
 
     /** Which backend answered each of {@code connections} new connections from the client to the VIP. */
     private Map<String, Integer> spread(int connections) {
-        Map<String, Integer> seen = new TreeMap<>();
-        for (int i = 0; i < connections; i++) {
-            String who = HttpGet.body(lab.ns("client"), null, SUBNET + ".100", 80, 2000);
-            assertTrue(who != null, "connection " + i + " through the VIP was answered");
-            seen.merge(who, 1, Integer::sum);
-        }
-        return seen;
+        return spread(null, SUBNET + ".100", connections);
     }
 }

@@ -79,8 +79,9 @@ final class StatusCollector implements MultiCollector {
                     .add(s.vrrpReceive().receiveErrors());
             m.counter("vipkeeper_netlink_malformed_events", "Link and address events that could not be parsed.")
                     .add(s.vrrpReceive().netlinkMalformed());
-            m.counter("vipkeeper_vrrp_route_refusals", "Virtual routes and rules the kernel refused to add (each"
-                    + " logged once with the reason until it succeeds).").add(s.vrrpReceive().routeRefusals());
+            m.counter("vipkeeper_vrrp_route_refusals", "Virtual routes and rules the kernel refused to add, or"
+                    + " found another route in the place of (at a claim, a repair or an ip route replace; each logged once"
+                    + " with the reason until it succeeds).").add(s.vrrpReceive().routeRefusals());
         }
     }
 

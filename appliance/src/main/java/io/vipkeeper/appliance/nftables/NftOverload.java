@@ -1,6 +1,5 @@
 package io.vipkeeper.appliance.nftables;
 
-import io.vipkeeper.appliance.dataplane.ActualBackend;
 import io.vipkeeper.appliance.dataplane.ActualService;
 import io.vipkeeper.appliance.dataplane.BackendKey;
 import io.vipkeeper.appliance.dataplane.BackendSpec;
@@ -129,13 +128,5 @@ final class NftOverload {
             }
         });
         return out;
-    }
-
-    /** {@code svc}'s backends marked overloaded or not, as {@code overloaded} says (null: no threshold). */
-    static ActualService marked(ActualService svc, Set<BackendKey> overloaded) {
-        Map<BackendKey, ActualBackend> dests = new LinkedHashMap<>();
-        svc.dests().forEach((b, a) -> dests.put(b, new ActualBackend(a.spec(), a.activeConnections(), a.inactiveConnections(),
-                a.persistentConnections(), a.stats(), a.spec().upperThreshold() > 0 ? overloaded.contains(b) : null)));
-        return new ActualService(svc.spec(), dests, svc.stats());
     }
 }

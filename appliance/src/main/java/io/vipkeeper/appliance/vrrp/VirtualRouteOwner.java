@@ -122,7 +122,16 @@ final class VirtualRouteOwner implements AddressOwner {
         }
         for (Entry e : entries) {
             RouteEntry route = e.add().route();
-            if (route != null && ours.contains(e.key()) && events.stream().anyMatch(m -> Routing.displaces(m, route))) {
+            if (route == null) {
+                continue;
+            }
+            if (taken.contains(e.key()) && events.stream().anyMatch(m -> Routing.isThis(m, route))) {
+                // Replaced back by exactly ours: in place again, no longer counted at each repair.
+                taken.remove(e.key());
+                ours.add(e.key());
+                refusedLogged.remove(e.key());
+                LOG.info("{}: route {} is in place again (replaced back by hand)", instance, route);
+            } else if (ours.contains(e.key()) && events.stream().anyMatch(m -> Routing.displaces(m, route))) {
                 ours.remove(e.key());
                 taken.add(e.key());
                 refusals.incrementAndGet();

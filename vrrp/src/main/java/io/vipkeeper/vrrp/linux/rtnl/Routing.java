@@ -145,6 +145,11 @@ public final class Routing {
         return RouteLookup.sameKey(m, r) && !RouteLookup.matches(m, r);
     }
 
+    /** Whether route event {@code m} is route {@code r} itself (as a dump's entry would match it). */
+    public static boolean isThis(NetlinkMessage m, RouteEntry r) {
+        return RouteLookup.matches(m, r);
+    }
+
     /**
      * Makes {@code change}; ALREADY if there was nothing to do (an add: EEXIST; a removal: ESRCH
      * for a route, ENOENT for a rule, ENODEV when its interface went). Throws the kernel's refusal.

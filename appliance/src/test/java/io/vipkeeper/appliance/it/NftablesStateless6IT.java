@@ -166,6 +166,28 @@ class NftablesStateless6IT {
         assertTrue(Set.of("b1", "b2").contains(answered(ask(45000)).backend()));
     }
 
+    /**
+     * Replies to an off-link client go to the main table's default gateway, not to another table's
+     * default route (a VRRP virtual route in a policy table), which {@code /proc/net/ipv6_route}
+     * lists first, with no table column (found by review).
+     */
+    @Test
+    void offLinkRepliesGoToTheMainTablesDefaultGatewayNotAPolicyTables() throws Exception {
+        String policy = CLIENTS + "99";
+        String main = CLIENTS + "fe";
+        try {
+            sh("lb", "ip", "-6", "route", "add", "default", "via", policy, "dev", "eth0", "table", "100");
+            sh("lb", "ip", "-6", "route", "add", "default", "via", main, "dev", "eth0", "metric", "1024");
+            settle(desired(b(1)));
+            String rules = sh("lb", "nft", "list chain netdev vipkeeper_dsr in_eth0");
+            assertTrue(rules.contains("fwd ip6 to " + main + " device \"eth0\""), rules);
+            assertTrue(!rules.contains(policy), rules);
+        } finally {
+            // Gone before the next test's settle writes the table again.
+            sh("lb", "sh", "-c", "ip -6 route flush table 100; ip -6 route del default via " + main + " dev eth0 || true");
+        }
+    }
+
     private static BackendKey b(int n) {
         return new BackendKey(ip(NET + (10 + n)), PORT);
     }

@@ -168,14 +168,7 @@ class NftStatelessTest {
                 "eth0\t007112C6\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0")));
         assertEquals("198.18.112.0/22", NftLinks.network(ip("198.18.113.7").getAddress(), 22));
         assertEquals("2001:db8:184::/48", NftLinks.network(ip("2001:db8:184:2::20").getAddress(), 48));
-        // The default route's next hop (link-local, as routers advertise it); the unreachable default on lo has none.
-        assertEquals(Map.of("eth0", "fe80::1"), NftLinks.gateways6(List.of(
-                "20010db8018400020000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000"
-                        + " 00000100 00000001 00000000 00000001     eth0",
-                "00000000000000000000000000000000 00 00000000000000000000000000000000 00 fe800000000000000000000000000001"
-                        + " 00000400 00000001 00000000 00000003     eth0",
-                "00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000"
-                        + " ffffffff 00000001 00000000 00200200       lo")));
+        // IPv6's: DefaultRoutes6Test.
     }
 
     /**

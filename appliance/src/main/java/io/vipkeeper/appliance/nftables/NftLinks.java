@@ -1,11 +1,13 @@
 package io.vipkeeper.appliance.nftables;
 
 import io.netty.util.NetUtil;
+import io.vipkeeper.vrrp.linux.rtnl.LinkInfo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,25 +19,25 @@ import org.slf4j.LoggerFactory;
 /**
  * The calling thread's network namespace as stateless-nat needs it: which interface's IPv4 or
  * IPv6 network holds an address, the networks of an interface by family ({@link LinkNetworks},
- * over rtnetlink), and its default route's gateway by family (from {@code
- * /proc/thread-self/net/route} and {@code ipv6_route}, the thread's own namespace). An address on
- * no connected network is logged once, not at every run.
+ * over rtnetlink), and its default route's gateway by family: IPv4's from {@code
+ * /proc/thread-self/net/route} (the thread's own namespace; it lists the main table only, lowest
+ * metric first), IPv6's the main table's over rtnetlink ({@link DefaultRoutes6}: {@code
+ * ipv6_route} lists every table, a policy table's default route too, with no table column). An
+ * address on no connected network is logged once, not at every run.
  */
 final class NftLinks {
     private static final Logger log = LoggerFactory.getLogger(NftLinks.class);
     private static final Path ROUTES = Path.of("/proc/thread-self/net/route");
-    private static final Path ROUTES6 = Path.of("/proc/thread-self/net/ipv6_route");
-    /** linux/route.h RTF_GATEWAY. */
-    private static final int RTF_GATEWAY = 0x2;
 
     private final Set<String> said = new HashSet<>();
 
     /** A snapshot of the interfaces and default routes of the moment. */
     NftStateless.Links snapshot() {
         // Once per snapshot, not per address asked.
-        Map<String, List<DsrHops.Network>> networks = LinkNetworks.read(l -> true).networks();
+        LinkNetworks links = LinkNetworks.read(l -> true);
+        Map<String, List<DsrHops.Network>> networks = links.networks();
         Map<String, String> gateways = gateways(read(ROUTES));
-        Map<String, String> gateways6 = gateways6(read(ROUTES6));
+        Map<String, String> gateways6 = gateways6(links.links().values());
         return new NftStateless.Links() {
             @Override
             public String device(InetAddress address) {
@@ -100,27 +102,26 @@ final class NftLinks {
     }
 
     /**
-     * IPv6 default routes' gateways by interface, from {@code ipv6_route} (no header; destination,
-     * its length, source, its length, next hop, metric, refcnt, use, flags, device; in hex, network
-     * order). Often a link-local address, which nft's {@code fwd ip6 to ... device} resolves on that device.
+     * IPv6 default gateways by interface name among {@code links}: the main table's ({@link
+     * DefaultRoutes6}); none when the dump fails (no IPv6 in this kernel; logged once). Often a
+     * link-local address, which nft's {@code fwd ip6 to ... device} resolves on that device.
      */
-    static Map<String, String> gateways6(List<String> lines) {
+    private Map<String, String> gateways6(Collection<LinkInfo> links) {
+        Map<Integer, InetAddress> byIndex;
+        try {
+            byIndex = DefaultRoutes6.gateways();
+        } catch (RuntimeException e) {
+            if (said.add("ipv6 default routes")) {
+                log.warn("stateless-nat: IPv6 default routes not read ({}): replies to off-link IPv6 clients not sent",
+                        e.getMessage());
+            }
+            return Map.of();
+        }
         Map<String, String> out = new HashMap<>();
-        String zero = "0".repeat(32);
-        for (String line : lines) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length < 10 || !f[0].equals(zero) || !f[1].equals("00") || f[4].equals(zero)
-                    || (Integer.parseInt(f[8], 16) & RTF_GATEWAY) == 0) {
-                continue;
-            }
-            byte[] g = new byte[16];
-            for (int i = 0; i < 16; i++) {
-                g[i] = (byte) Integer.parseInt(f[4].substring(2 * i, 2 * i + 2), 16);
-            }
-            try {
-                out.putIfAbsent(f[9], NetUtil.toAddressString(InetAddress.getByAddress(g)));
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e); // sixteen bytes always make an address
+        for (LinkInfo l : links) {
+            InetAddress g = byIndex.get(l.index());
+            if (g != null) {
+                out.put(l.name(), NetUtil.toAddressString(g));
             }
         }
         return out;

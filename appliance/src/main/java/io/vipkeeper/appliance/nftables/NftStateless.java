@@ -95,7 +95,11 @@ final class NftStateless {
             if (clients == null) {
                 continue; // logged by the caller's lookup; the VIP's datagrams go up the stack
             }
-            Map<BackendKey, String> device = new LinkedHashMap<>();
+            // In address order, not the table's: a backend added back comes last in the engine's
+            // table and in the kernel's order in the one read back from it, and its replies
+            // element must be written alike in both, or the script and its stamp differ and the
+            // next run reads the table as out of date (a "repaired drift" at every health flap).
+            Map<BackendKey, String> device = new TreeMap<>(NftLayout.BACKEND_ORDER);
             for (BackendSpec b : svc.dests().values()) {
                 String d = links.device(b.key().address());
                 if (d != null) {

@@ -114,7 +114,8 @@
  * replies' source back to VIP:port; no conntrack at all, so nothing to drain and no per-backend
  * counters. IPv6 services alike ({@code ip6 daddr set}, {@code fwd ip6 to}), the interfaces'
  * networks of both families read over rtnetlink ({@link io.vipkeeper.appliance.nftables.LinkNetworks},
- * shared with dr) and the IPv6 default gateway from {@code ipv6_route}. Its chain in the inet table stays without a dnat, its comment marked {@code
+ * shared with dr) and the main routing table's IPv6 default gateway too ({@link
+ * io.vipkeeper.appliance.nftables.DefaultRoutes6}; {@code ipv6_route} lists every table's routes). Its chain in the inet table stays without a dnat, its comment marked {@code
  * fwd=stateless-nat}.
  *
  * <p>Persistence: a persistent service's chain has a lookup rule first, {@code dnat ip to ip

@@ -4,6 +4,8 @@ import static io.vipkeeper.appliance.it.Literals.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vipkeeper.appliance.dataplane.ActualService;
+import io.vipkeeper.appliance.dataplane.BackendKey;
+import io.vipkeeper.appliance.dataplane.BackendSpec;
 import io.vipkeeper.appliance.dataplane.DataPlane;
 import io.vipkeeper.appliance.dataplane.DesiredService;
 import io.vipkeeper.appliance.dataplane.ServiceKey;
@@ -18,6 +20,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,6 +131,33 @@ final class StatelessNatLab implements AutoCloseable {
                 throw new AssertionError("still changing after 10 s: " + plan(want));
             }
         }
+    }
+
+    /**
+     * Takes {@code back} out of {@code want} until it is deleted (it drains first, weight 0, for the
+     * reconciler's drain timeout), applies one run's plan for {@code want}, which adds it back,
+     * then checks that the next run plans nothing. The add used to write the netdev table under
+     * another digest than the one the next run's read-back expects (the backend's replies element
+     * written last, read back in the kernel's order): that run read it as drift and rewrote the
+     * table, a "repaired drift" and a repair counted at every health flap.
+     */
+    void addBackWithoutRepair(Map<ServiceKey, DesiredService> want, BackendKey back) throws Exception {
+        DesiredService all = want.get(service);
+        Map<BackendKey, BackendSpec> others = new LinkedHashMap<>(all.dests());
+        others.remove(back);
+        Map<ServiceKey, DesiredService> without = Map.of(service, new DesiredService(all.spec(), others, Map.of()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (table().get(service).dests().containsKey(back)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(back + " not deleted after 10 s");
+            }
+            Thread.sleep(100);
+            settle(without);
+        }
+        List<TableChange> ops = plan(want);
+        assertEquals(List.of(TableChange.NewBackend.class), ops.stream().map(Object::getClass).toList(), "adds it back");
+        assertEquals(List.of(), onLb(() -> engine().apply(ops)));
+        assertEquals(List.of(), plan(want), "the run after the add finds no drift to repair");
     }
 
     List<TableChange> plan(Map<ServiceKey, DesiredService> want) throws Exception {

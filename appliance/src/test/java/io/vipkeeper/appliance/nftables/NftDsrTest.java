@@ -85,6 +85,13 @@ class NftDsrTest {
         assertEquals(NftDsr.stamp(script(web, alt)), NftDsr.stamp(script(alt, web)));
     }
 
+    /** Nor on its backends' order: one added back comes last in the engine's table, not in the one read back. */
+    @Test
+    void backendsWriteTheSameScriptInAnyOrder() {
+        assertEquals(script(dr(WEB, "mh", 0, "198.18.240.11", 1, "198.18.240.12", 1, "198.18.9.5", 1)),
+                script(dr(WEB, "mh", 0, "198.18.9.5", 1, "198.18.240.12", 1, "198.18.240.11", 1)));
+    }
+
     @Test
     void backendsWithoutAMacOfWeightZeroOrOnAnotherInterfaceGetNoSlot() {
         String s = script(dr(WEB, "sh", 0, "198.18.240.11", 1, "198.18.240.12", 0, "198.18.240.13", 1, "198.18.9.5", 1));

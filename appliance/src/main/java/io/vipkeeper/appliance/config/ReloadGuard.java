@@ -31,6 +31,21 @@ public final class ReloadGuard {
         }
     }
 
+    /**
+     * Throws, one problem per line of {@code conflicts}, if {@code next} cannot run beside this
+     * node's runtime backends ({@code DataPlaneManager.runtimeConflicts}: a runtime backend the
+     * engine could not program beside the new file's backends of its service). Refused rather than
+     * the runtime backend dropped or merged in: the file may be right and the runtime backend
+     * forgotten, or the other way round, and only the operator knows which. No line: the conflict
+     * is between the file and the runtime state, and each problem names its virtual server.
+     */
+    public static void checkRuntimeBackends(Settings next, List<String> conflicts) throws InvalidConfigException {
+        if (!conflicts.isEmpty()) {
+            throw new InvalidConfigException(conflicts.stream()
+                    .map(c -> new ConfigProblem(next.source().toString(), 0, c)).toList());
+        }
+    }
+
     private static void checkEmpty(Settings running, Settings next) throws InvalidConfigException {
         if (running.runsNothing() || !next.runsNothing() || next.allowEmpty()) {
             return;

@@ -11,6 +11,8 @@ import java.util.List;
  * once and carries the VIPs until the last VIP goes, so the new name would not be applied (the
  * running config is kept, as for any refused reload). A reload that drops every bgp VIP closes the
  * device, and a later one may name another.
+ * Refuses too a file the engine cannot run beside this node's runtime backends ({@link
+ * #checkRuntimeBackends}).
  * A step of its own between loading the new settings and applying them.
  */
 public final class ReloadGuard {

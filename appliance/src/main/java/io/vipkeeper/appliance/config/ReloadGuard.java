@@ -11,6 +11,8 @@ import java.util.List;
  * once and carries the VIPs until the last VIP goes, so the new name would not be applied (the
  * running config is kept, as for any refused reload). A reload that drops every bgp VIP closes the
  * device, and a later one may name another.
+ * Refuses too a file the engine cannot run beside this node's runtime backends ({@link
+ * #checkRuntimeBackends}).
  * A step of its own between loading the new settings and applying them.
  */
 public final class ReloadGuard {
@@ -28,6 +30,21 @@ public final class ReloadGuard {
             throw new InvalidConfigException(List.of(next.bgp().deviceProblem(running.bgp().device() + " -> "
                     + next.bgp().device() + " takes a restart: the running daemon's VIPs are on "
                     + running.bgp().device() + " for as long as it lives")));
+        }
+    }
+
+    /**
+     * Throws, one problem per line of {@code conflicts}, if {@code next} cannot run beside this
+     * node's runtime backends ({@code DataPlaneManager.runtimeConflicts}: a runtime backend the
+     * engine could not program beside the new file's backends of its service). Refused rather than
+     * the runtime backend dropped or merged in: the file may be right and the runtime backend
+     * forgotten, or the other way round, and only the operator knows which. No line: the conflict
+     * is between the file and the runtime state, and each problem names its virtual server.
+     */
+    public static void checkRuntimeBackends(Settings next, List<String> conflicts) throws InvalidConfigException {
+        if (!conflicts.isEmpty()) {
+            throw new InvalidConfigException(conflicts.stream()
+                    .map(c -> new ConfigProblem(next.source().toString(), 0, c)).toList());
         }
     }
 

@@ -497,6 +497,10 @@ public final class Daemon implements StatusInputs {
         try {
             next = logWarnings(ConfigLoader.loadToRun(configFile, configCache, engines, node));
             ReloadGuard.check(settings, next);
+            DataPlaneManager running = ipvs;
+            if (running != null) {
+                ReloadGuard.checkRuntimeBackends(next, running.runtimeConflicts(next.ipvs()));
+            }
         } catch (InvalidConfigException e) {
             logProblems(e);
             String summary = configFile + " has " + e.problems().size() + " problem(s); still running the previous config";

@@ -83,6 +83,8 @@ public final class DataPlaneManager implements AutoCloseable {
      * drift. Set by the change that also queues a HEALTH run; later changes ride on that run.
      */
     private boolean healthPending;
+    /** The runtime backends were installed while no engine was open: checked against it once one is. */
+    private boolean engineCheckPending;
 
     /** A manager without health checks (every real server up), opening the kernel with {@code opener}. */
     public DataPlaneManager(Supplier<IpvsKernel> opener, NatSetup nat) {
@@ -191,8 +193,46 @@ public final class DataPlaneManager implements AutoCloseable {
         }
         fileSettings = s;
         runtime.retain(s).forEach(d -> log.warn("runtime state dropped: {}", d));
+        Optional<DataPlane> open = kernel.current();
+        if (open.isPresent()) {
+            dropEngineConflicts(open.get());
+        } else {
+            engineCheckPending = true;
+        }
         regroup();
         thread.every(s.reconcileInterval(), () -> reconcile(ReconcileRun.PERIODIC));
+    }
+
+    /**
+     * The runtime backends the engine {@code k} cannot program beside the file's backends of their
+     * service, if any. A reload refuses them before it gets here ({@link #runtimeConflicts}); a
+     * start (the file edited while the daemon was stopped) or an order that came between that
+     * check and the reload cannot be refused, so they are dropped, each logged as retain's drops
+     * are, rather than merged in for the engine to refuse the file's new backends at every run.
+     *
+     * @return whether one was dropped
+     */
+    private boolean dropEngineConflicts(DataPlane k) {
+        engineCheckPending = false;
+        List<RuntimeBackends.Conflict> conflicts = RuntimeBackends.conflicts(fileSettings, runtime.added(),
+                k.capabilities());
+        for (RuntimeBackends.Conflict c : conflicts) {
+            log.warn("runtime state dropped: {}", c.dropped());
+            runtime.drop(c.virtualServer(), c.backend());
+        }
+        return !conflicts.isEmpty();
+    }
+
+    /**
+     * Why {@code next} (a reload's file settings) cannot run with this node's runtime backends,
+     * one line per runtime backend the engine could not program beside the new file's backends of
+     * its service, empty when it can (or no engine is open yet: a start checks when one opens).
+     * The reload is refused on any: a bad reload changes nothing.
+     */
+    public List<String> runtimeConflicts(IpvsSettings next) {
+        return thread.call(() -> RuntimeBackends.conflicts(next, runtime.added(),
+                kernel.current().map(DataPlane::capabilities).orElse(null)).stream()
+                .map(RuntimeBackends.Conflict::refusal).toList());
     }
 
     /** The file's settings and the runtime backends, to the health monitor and the pools. */
@@ -353,6 +393,9 @@ public final class DataPlaneManager implements AutoCloseable {
                 return;
             }
             DataPlane k = open.get();
+            if (engineCheckPending && dropEngineConflicts(k)) {
+                regroup();
+            }
             if (why != ReconcileRun.PERIODIC) {
                 k.readWholeNext();
             }

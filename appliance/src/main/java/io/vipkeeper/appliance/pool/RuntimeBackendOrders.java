@@ -34,7 +34,12 @@ final class RuntimeBackendOrders {
         BackendKey key = RuntimeBackends.parse(vs, backend);
         Optional<String> engine = RuntimeBackends.engineProblem(vs, key, caps);
         if (engine.isPresent()) {
-            throw new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST, engine.get());
+            // A bare address means the service's port: an operator who gave none saw only the
+            // one-port rule and not which port the order had asked for.
+            boolean portless = io.vipkeeper.appliance.config.Addresses.parseSocket(backend).isEmpty();
+            throw new BackendRefusal(BackendRefusal.Reason.BAD_REQUEST, engine.get() + (portless ? "; " + backend
+                    + " has no port, which means the service's port, " + key.port() + ": give "
+                    + (key.address() instanceof java.net.Inet6Address ? "[ADDR]:PORT" : "ADDR:PORT") : ""));
         }
         Optional<RealServer> there = vs.realServers().stream().filter(rs -> rs.key().equals(key)).findFirst();
         if (there.isPresent()) {

@@ -102,12 +102,22 @@ final class RuntimeBackends {
      * this the order was taken and the engine refused the backend at every reconcile run.
      */
     static Optional<String> engineProblem(VirtualServer vs, BackendKey key, Capabilities caps) {
+        return engineRefusal(vs, key, caps).map(why -> why + "; add the backend on " + (ports(vs, key).size() == 1
+                ? "that port" : "one port"));
+    }
+
+    /**
+     * The engine's reason alone ("virtual server S is persistent over IPv6 and its backends are on
+     * port P: ..."), for {@link #engineProblem} and {@link #conflicts}. Every backend of the file
+     * counts, at weight 0 too, as the config check counts them: the engine judges only live ones,
+     * but a weight-0 backend can be given a weight at runtime ({@code backend weight}, {@code
+     * enable}) without a check, and would then be refused at every run.
+     */
+    private static Optional<String> engineRefusal(VirtualServer vs, BackendKey key, Capabilities caps) {
         if (caps == null || vs.persistence() == null || vs.persistence().timeout().isZero()) {
             return Optional.empty();
         }
-        Set<Integer> ports = new TreeSet<>();
-        vs.realServers().stream().filter(rs -> !rs.key().equals(key)).forEach(rs -> ports.add(rs.port()));
-        vs.sorryServer().ifPresent(s -> ports.add(s.getPort()));
+        Set<Integer> ports = ports(vs, key);
         Set<Integer> with = new TreeSet<>(ports);
         with.add(key.port());
         String refusal = caps.persistencePortsRefusal(vs.ipv6(), with.size());
@@ -116,7 +126,71 @@ final class RuntimeBackends {
         }
         return Optional.of("virtual server " + vs.name() + " is persistent over IPv6 and its backends are on port"
                 + (ports.size() == 1 ? " " : "s ") + ports.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                + ": " + refusal + "; add the backend on " + (ports.size() == 1 ? "that port" : "one port"));
+                + ": " + refusal);
+    }
+
+    /** The ports of the backends of {@code vs} but {@code key}, and of its sorry server. */
+    private static Set<Integer> ports(VirtualServer vs, BackendKey key) {
+        Set<Integer> ports = new TreeSet<>();
+        vs.realServers().stream().filter(rs -> !rs.key().equals(key)).forEach(rs -> ports.add(rs.port()));
+        vs.sorryServer().ifPresent(s -> ports.add(s.getPort()));
+        return ports;
+    }
+
+    /**
+     * A runtime backend the engine cannot program beside the real servers a file gives its
+     * service (a reload that moved an IPv6 persistent pool to another port on nftables).
+     *
+     * @param virtualServer its virtual server's name
+     * @param backend the runtime backend
+     * @param weight the weight it was added at
+     * @param reason the engine's reason
+     */
+    record Conflict(String virtualServer, BackendKey backend, int weight, String reason) {
+        /** Why a reload is refused, with what the operator does about it. */
+        String refusal() {
+            return "vipkeeper.ipvs.virtual-servers." + virtualServer + ".real-servers: runtime backend " + backend
+                    + " (vipkeeper backend add, on port " + backend.port() + ") conflicts with this file: " + reason
+                    + "; `vipkeeper backend remove " + virtualServer + " " + backend + "` first (or put it in the file"
+                    + " on the file's port), then reload";
+        }
+
+        /** The line of a runtime state dropped (a start, or an order that came between check and reload). */
+        String dropped() {
+            return "runtime backend " + virtualServer + " " + backend + " (added at weight " + weight + "): " + reason;
+        }
+    }
+
+    /**
+     * The runtime backends ({@code added}) that the engine ({@code caps}; null: none open, none
+     * listed) cannot program beside {@code file}'s real servers of their service and the runtime
+     * backends added before them, in the order added. A backend the file has or the service cannot
+     * have at all is not listed: {@link RuntimeState#retain} makes it the file's or drops it.
+     */
+    static List<Conflict> conflicts(IpvsSettings file, Map<String, Map<BackendKey, Integer>> added, Capabilities caps) {
+        List<Conflict> out = new ArrayList<>();
+        if (caps == null) {
+            return out;
+        }
+        added.forEach((name, backends) -> {
+            VirtualServer vs = file.virtualServers().get(name);
+            if (vs == null) {
+                return;
+            }
+            List<RealServer> reals = new ArrayList<>(vs.realServers());
+            backends.forEach((k, w) -> {
+                if (reals.stream().anyMatch(rs -> rs.key().equals(k)) || problem(vs, k).isPresent()) {
+                    return;
+                }
+                Optional<String> why = engineRefusal(withRealServers(vs, reals), k, caps);
+                if (why.isPresent()) {
+                    out.add(new Conflict(name, k, w, why.get()));
+                } else {
+                    reals.add(backend(vs, k, w));
+                }
+            });
+        });
+        return out;
     }
 
     /** A runtime backend of {@code vs} at {@code weight}, as the config would make it. */

@@ -297,6 +297,23 @@ public final class RuntimeState {
         return dropped;
     }
 
+    /**
+     * Drops runtime backend {@code rs} of {@code vs} and its state, as {@link #retain} drops one the
+     * config no longer allows (here: one the engine cannot program beside the file's backends). A
+     * file that cannot be written is logged: the backend is gone from memory, and the next change
+     * writes the file again.
+     */
+    synchronized void drop(String vs, BackendKey rs) {
+        unadd(vs, rs);
+        put(vs, rs, BackendAdmin.DEFAULT);
+        try {
+            save();
+        } catch (IOException e) {
+            log.warn("cannot write the runtime state {}: {}", file, e.getMessage());
+        }
+        publish();
+    }
+
     /** Every backend state that is not the default, by virtual server and backend (any thread). */
     public Map<String, Map<BackendKey, BackendAdmin>> view() {
         return view;

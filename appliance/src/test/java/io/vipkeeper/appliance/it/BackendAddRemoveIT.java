@@ -300,6 +300,50 @@ class BackendAddRemoveIT {
                 "refused_bad_request"));
     }
 
+    /**
+     * A reload that moves six's pool to another port while a runtime backend sits on the old one
+     * is refused, naming the backend and what to do, and changes nothing; once the runtime backend
+     * is removed the same reload runs. Before, the runtime backend was merged back in on the old
+     * port and the engine refused every new real server at every run while the old ones drained.
+     * A bare address refused by the same rule is told it meant the service's port.
+     */
+    @Test
+    @Order(8)
+    void aReloadThatMovesAPoolAwayFromARuntimeBackendIsRefusedUntilItIsRemoved() throws Exception {
+        assertRefused(backend("add", "six", "2001:db8:192::13"), "2001:db8:192::13 has no port, which means the"
+                + " service's port, 80: give [ADDR]:PORT");
+        Cli added = backend("add", "six", "[2001:db8:192::12]:8080");
+        assertEquals(0, added.exit(), added.err());
+        String table = lb.listing();
+        String moved = config(false, false, SIX_SERVICE.replace("port = 8080", "port = 9090"));
+        Files.writeString(conf, moved);
+        Cli reload = BackendCli.finish(JarProcess.startIn(lab.ns("director"), dir, "reload", "--pid-file",
+                pidFile.toString()));
+        assertRefused(reload, "vipkeeper.ipvs.virtual-servers.six.real-servers: runtime backend [2001:db8:192::12]:8080"
+                + " (vipkeeper backend add, on port 8080) conflicts with this file: virtual server six is persistent over"
+                + " IPv6 and its backends are on port 9090");
+        assertTrue(reload.err().contains("`vipkeeper backend remove six [2001:db8:192::12]:8080` first"), reload.err());
+        assertTrue(reload.err().contains("still running the previous config"), reload.err());
+        assertEquals(table, lb.listing(), "a refused reload changes nothing");
+
+        assertEquals(0, backend("remove", "six", "[2001:db8:192::12]:8080").exit());
+        daemon.reload(conf, moved);
+        await("six's pool on 9090", () -> Integer.valueOf(1).equals(sixWeights().get("[2001:db8:192::11]:9090")));
+    }
+
+    /** The kernel weights of six's backends, as the director's status has them. */
+    private static Map<String, Integer> sixWeights() {
+        try {
+            Map<String, Integer> w = new TreeMap<>();
+            api.status("director", DIRECTOR).virtualServers().stream().filter(v -> v.name().equals("six"))
+                    .flatMap(v -> v.realServers().stream()).filter(r -> r.kernelWeight() != null)
+                    .forEach(r -> w.put(r.address(), r.kernelWeight()));
+            return w;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** An IPv6 service persistent per client address, its real server on 8080 (no health check). */
     private static final String SIX_SERVICE = """
             six {

@@ -36,6 +36,14 @@ public final class InMemoryIpvs implements IpvsKernel {
         return new LinkedHashMap<>(services);
     }
 
+    /** What the engine says it can do; null: IPVS's. */
+    io.vipkeeper.appliance.dataplane.Capabilities capabilities;
+
+    @Override
+    public io.vipkeeper.appliance.dataplane.Capabilities capabilities() {
+        return capabilities != null ? capabilities : IpvsKernel.super.capabilities();
+    }
+
     /** Calls of {@link #table()}: whole reads. */
     public int tableReads;
 

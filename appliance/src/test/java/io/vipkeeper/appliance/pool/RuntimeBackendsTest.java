@@ -207,4 +207,91 @@ class RuntimeBackendsTest {
                 io.vipkeeper.appliance.dataplane.Capabilities.everything("ipvs")).isEmpty());
         assertTrue(RuntimeBackends.engineProblem(six, other, null).isEmpty());
     }
+
+    /** An IPv6 service persistent per client address, its real server on {@code port}, as nftables keeps one. */
+    private IpvsSettings six(int port) throws Exception {
+        kernel.capabilities = io.vipkeeper.appliance.dataplane.Capabilities.everything("nftables")
+                .without(io.vipkeeper.appliance.dataplane.Capabilities.Option.PERSISTENCE_IPV6_PORTS);
+        return settings("vipkeeper.ipvs.virtual-servers.six { address = \"2001:db8:192::100\", port = 80,"
+                + " persistence.timeout = 60s, health-check.type = none,"
+                + " real-servers = [ { address = \"2001:db8:192::11\", port = " + port + " } ] }\n");
+    }
+
+    private static final ServiceKey SIX = ServiceKey.of(TransportProtocol.TCP, TableReconcilerTest.ip("2001:db8:192::100"), 80);
+    private static final String RUNTIME_SIX = "[2001:db8:192::12]:8080";
+
+    /** The ports of the live (weight above 0) backends of six in the kernel table. */
+    private java.util.Set<Integer> livePorts() {
+        return kernel.table().get(SIX).dests().values().stream().filter(b -> b.spec().weight() > 0)
+                .map(b -> b.spec().key().port()).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * A reload that moves an IPv6 persistent pool on nftables to another port while a runtime
+     * backend sits on the old one is refused with what to do (the daemon's reload asks {@link
+     * DataPlaneManager#runtimeConflicts} first); the same file on the runtime backend's port is not.
+     */
+    @Test
+    void aReloadMovingAnIpv6PersistentPoolAwayFromARuntimeBackendIsAnsweredWithTheConflict() throws Exception {
+        try (DataPlaneManager m = manager()) {
+            m.start(six(8080));
+            m.backend("six", RUNTIME_SIX, BackendOrder.ADD, null, "root");
+            List<String> why = m.runtimeConflicts(six(9090));
+            assertEquals(1, why.size(), why.toString());
+            assertTrue(why.get(0).startsWith("vipkeeper.ipvs.virtual-servers.six.real-servers: runtime backend "
+                    + RUNTIME_SIX + " (vipkeeper backend add, on port 8080) conflicts with this file: virtual server six"
+                    + " is persistent over IPv6 and its backends are on port 9090: the nftables data plane has no IPv6"
+                    + " persistence over real servers on different ports"), why.get(0));
+            assertTrue(why.get(0).endsWith("; `vipkeeper backend remove six " + RUNTIME_SIX + "` first (or put it in the"
+                    + " file on the file's port), then reload"), why.get(0));
+            assertEquals(List.of(), m.runtimeConflicts(six(8080)));
+            assertEquals(List.of(RUNTIME_SIX), m.runtimeBackends().get("six").stream().map(RealServer::identity).toList(),
+                    "asking changes nothing");
+        }
+    }
+
+    /**
+     * Where the reload cannot be refused (a start with a file edited meanwhile, an order that came
+     * between the reload's check and the reload), the conflicting runtime backend is dropped, never
+     * merged in on the old port, where the engine refused every new real server at every run while
+     * the old ones drained: the pool ended with the runtime backend alone.
+     */
+    @Test
+    void aRuntimeBackendTheEngineCannotKeepBesideTheMovedPoolIsDroppedNotMergedIn() throws Exception {
+        try (DataPlaneManager m = manager()) {
+            m.start(six(8080));
+            m.backend("six", RUNTIME_SIX, BackendOrder.ADD, null, "root");
+            m.apply(six(9090));
+            assertEquals(java.util.Set.of(9090), livePorts(), "only the file's port takes new connections");
+            assertEquals(Map.of(), m.runtimeBackends());
+            assertFalse(Files.readString(stateFile()).contains("2001:db8:192::12"), Files.readString(stateFile()));
+            assertTrue(checked.get().virtualServers().get("six").realServers().stream().allMatch(rs -> rs.port() == 9090));
+        }
+        kernel.services.clear();
+        try (DataPlaneManager m = manager()) {
+            m.start(six(8080));
+            m.backend("six", RUNTIME_SIX, BackendOrder.ADD, null, "root");
+        }
+        try (DataPlaneManager m = manager()) {
+            m.start(six(9090)); // the file edited while the daemon was stopped: the engine opens after the install
+            assertEquals(java.util.Set.of(9090), livePorts());
+            assertEquals(Map.of(), m.runtimeBackends());
+            assertFalse(Files.readString(stateFile()).contains("2001:db8:192::12"), Files.readString(stateFile()));
+        }
+    }
+
+    /** A bare address means the service's port; a refusal by the one-port rule says so. */
+    @Test
+    void aBackendWithoutAPortRefusedByTheOnePortRuleIsToldItMeantTheServicesPort() throws Exception {
+        try (DataPlaneManager m = manager()) {
+            m.start(six(8080));
+            BackendRefusal r = assertThrows(BackendRefusal.class,
+                    () -> m.backend("six", "2001:db8:192::13", BackendOrder.ADD, null, "root"));
+            assertTrue(r.getMessage().endsWith("add the backend on that port; 2001:db8:192::13 has no port, which means"
+                    + " the service's port, 80: give [ADDR]:PORT"), r.getMessage());
+            r = assertThrows(BackendRefusal.class,
+                    () -> m.backend("six", "[2001:db8:192::13]:8081", BackendOrder.ADD, null, "root"));
+            assertFalse(r.getMessage().contains("has no port"), r.getMessage());
+        }
+    }
 }
